@@ -1,0 +1,81 @@
+# recruitd. The two commands a newcomer needs: `make run` and `make test`.
+# Both install what is missing first (scripts/deps.sh), so nothing here may
+# need a library before that step: pkg-config is asked only when compiling.
+
+VARIANT  ?= release
+ifeq ($(VARIANT),asan)
+  B       := build/asan
+  BIN     := build/asan/bin
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT     := -O1
+else
+  B       := build/release
+  BIN     := bin
+  SANFLAGS :=
+  OPT     := -O2
+endif
+
+PKGS     = libmicrohttpd jansson libpq libcrypto
+CC      ?= cc
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror
+CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
+LDFLAGS  = $(SANFLAGS)
+LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
+TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl)
+
+CORE_SRC := $(filter-out server/main.c server/recruitctl.c,$(wildcard server/*.c))
+CORE_OBJ := $(CORE_SRC:server/%.c=$(B)/server/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
+API_SRC  := $(wildcard tests/api/test_*.c)
+API_BIN  := $(API_SRC:tests/api/test_%.c=$(B)/tests/api_%)
+
+.PHONY: all build tests deps run test test-asan stop clean format
+all: build tests
+build: $(BIN)/recruitd $(BIN)/recruitctl
+tests: $(UNIT_BIN) $(API_BIN)
+
+$(BIN)/recruitd: $(B)/server/main.o $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/recruitctl: $(B)/server/recruitctl.o $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests -MMD -MP -c -o $@ $<
+
+$(B)/tests/unit_%: $(B)/tests/unit/test_%.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
+
+$(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
+
+deps:
+	@scripts/deps.sh
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+test-asan:
+	@scripts/test.sh asan
+
+stop:
+	@scripts/pg.sh stop
+
+clean:
+	rm -rf build bin
+
+format:
+	clang-format -i server/*.c include/*.h tests/unit/*.c tests/api/*.c tests/api/*.h
+
+-include $(shell find build -name '*.d' 2>/dev/null)

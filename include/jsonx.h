@@ -1,0 +1,27 @@
+/*
+ * jsonx: strict JSON in and out, on top of jansson. Input is refused (NULL
+ * and a reason) when it is not valid UTF-8, has duplicate keys, a NUL
+ * character, or nests deeper than allowed. Thread-safe.
+ */
+#ifndef RECRUITD_JSONX_H
+#define RECRUITD_JSONX_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+/* Parse len bytes. Returns a new reference, or NULL with a reason in err. */
+json_t *jsonx_parse(const char *buf, size_t len, unsigned max_depth, char *err, size_t errlen);
+
+/*
+ * RFC 7396 JSON merge patch: the result of applying patch (borrowed) to
+ * target (stolen). Returns a new reference.
+ */
+json_t *jsonx_merge_patch(json_t *target, json_t *patch);
+
+/* Compact UTF-8 serialisation; a new string the caller frees. */
+char *jsonx_dump(const json_t *v);
+
+/* The JSON value for a nullable C string: a new string or null reference. */
+json_t *jsonx_string_or_null(const char *s);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * metrics: request counters and latency histograms per route and status,
+ * kept in relaxed atomics (no lock), rendered in Prometheus text format.
+ */
+#ifndef RECRUITD_METRICS_H
+#define RECRUITD_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pool;
+struct route;
+
+/* Size the tables for nroutes routes. Call once before serving. */
+void metrics_init(size_t nroutes);
+void metrics_fini(void);
+
+/* Count one finished request; route is -1 for requests that matched no route. */
+void metrics_observe(int route, unsigned status, uint64_t duration_us);
+
+/* The exposition text; a new string the caller frees. */
+char *metrics_render(const struct route *routes, size_t nroutes, struct pool *pool);
+
+#endif

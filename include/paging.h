@@ -1,0 +1,36 @@
+/*
+ * paging: ?limit= and ?cursor= for every list. A cursor is opaque to
+ * clients: base64url of "k1|k2", the sort key of the last item served.
+ * Lists are keyset-paginated on a unique key, so a page boundary never
+ * moves when rows are inserted concurrently. Thread-safe.
+ */
+#ifndef RECRUITD_PAGING_H
+#define RECRUITD_PAGING_H
+
+#include <stddef.h>
+
+#include "xalloc.h"
+
+struct req;
+
+#define PAGING_DEFAULT_LIMIT 50
+#define PAGING_MAX_LIMIT 200
+#define PAGING_KEY_MAX 64
+
+/* Encode two key parts (no '|' in k1) as a cursor; a new string. */
+char *paging_cursor_encode(const char *k1, const char *k2);
+
+/* Decode a cursor into its two parts; 0, or -1 when it is not one of ours. */
+int paging_cursor_decode(const char *cursor, char k1[PAGING_KEY_MAX], char k2[PAGING_KEY_MAX]) WARN_UNUSED;
+
+/* Parse a limit string; 0 with *limit set, -1 unless a whole number in 1..200. */
+int paging_limit_parse(const char *s, int *limit) WARN_UNUSED;
+
+/*
+ * The request's limit and cursor. Returns 0 with *limit set and *has_cursor
+ * telling whether k1/k2 were filled, or -1 after setting a 400.
+ */
+int paging_read(struct req *r, int *limit, int *has_cursor, char k1[PAGING_KEY_MAX],
+		char k2[PAGING_KEY_MAX]) WARN_UNUSED;
+
+#endif

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The private PostgreSQL cluster: scripts/pg.sh start|stop|status|url [BASE]
+#
+# BASE (default var/pg) holds data/, run/ (the unix socket) and log. The
+# cluster listens on the socket only, never on TCP. PostgreSQL refuses to run
+# as root, so as root the server runs as the unprivileged "postgres" user
+# (created by Debian's package); if that user cannot reach BASE (a checkout
+# under /root, say), BASE becomes a link into /var/tmp where it can.
+# Environment: PG_FAST=1 turns fsync off (throwaway test clusters only).
+set -euo pipefail
+
+cmd=${1:?usage: pg.sh start|stop|status|url [BASE]}
+top=$(cd "$(dirname "$0")/.." && pwd)
+base=${2:-$top/var/pg}
+case "$base" in /*) ;; *) base=$PWD/$base ;; esac
+db=recruitd
+
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bindir/pg_ctl" ] || { echo "pg: no PostgreSQL server found (run scripts/deps.sh)" >&2; exit 1; }
+
+runas=()
+if [ "$(id -u)" -eq 0 ]; then
+	id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/sh postgres
+	runas=(runuser -u postgres --)
+fi
+as_owner() { "${runas[@]}" "$@"; }
+
+prepare_base() {
+	if [ ! -e "$base" ]; then
+		mkdir -p "$base"
+		if [ ${#runas[@]} -gt 0 ]; then
+			chown postgres: "$base"
+			if ! as_owner test -w "$base"; then
+				rmdir "$base"
+				local far
+				far=/var/tmp/recruitd-pg-$(printf %s "$base" | sha1sum | cut -c1-12)
+				mkdir -p "$far" && chown postgres: "$far"
+				ln -sfn "$far" "$base"
+			fi
+		fi
+	fi
+	as_owner mkdir -p "$base/run"
+}
+
+socket_dir() { (cd "$base/run" && pwd -P); }
+
+url() { echo "host=$base/run dbname=$db user=$db"; }
+
+running() { [ -f "$base/data/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$base/data" status >/dev/null 2>&1; }
+
+start() {
+	prepare_base
+	if [ ! -f "$base/data/PG_VERSION" ]; then
+		as_owner rm -rf "$base/data"
+		as_owner "$bindir/initdb" -D "$base/data" -U "$db" -A trust -E UTF8 --locale=C.UTF-8 --nosync >/dev/null
+		{
+			echo "listen_addresses = ''"
+			echo "unix_socket_directories = '$(socket_dir)'"
+			echo "max_connections = 200"
+			echo "shared_buffers = 256MB"
+			echo "log_min_messages = warning"
+			if [ "${PG_FAST:-0}" = 1 ]; then echo "fsync = off"; echo "full_page_writes = off"; fi
+		} | as_owner tee -a "$base/data/postgresql.conf" >/dev/null
+	fi
+	if ! running; then
+		# A crash may leave a stale postmaster.pid; pg_ctl checks whether that
+		# process lives and starts anyway when it does not.
+		as_owner "$bindir/pg_ctl" -D "$base/data" -l "$base/log" -w -t 60 start >/dev/null ||
+			{ tail -n 20 "$base/log" >&2; exit 1; }
+	fi
+	local h
+	h=$(socket_dir)
+	if ! "$bindir/psql" -h "$h" -U "$db" -d postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
+		"$bindir/createdb" -h "$h" -U "$db" "$db"
+	fi
+}
+
+stop() {
+	[ -f "$base/data/PG_VERSION" ] || return 0
+	running || return 0
+	as_owner "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 60 stop >/dev/null
+}
+
+case "$cmd" in
+start) start ;;
+stop) stop ;;
+status) if running; then echo running; else echo stopped; exit 3; fi ;;
+url) url ;;
+*) echo "usage: pg.sh start|stop|status|url [BASE]" >&2; exit 2 ;;
+esac

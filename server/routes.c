@@ -1,0 +1,25 @@
+/*
+ * routes: every endpoint recruitd serves. A reader finds any endpoint here
+ * in one step: the handler named is in the resource's file.
+ */
+#include "handlers.h"
+#include "routes.h"
+
+const struct route routes[] = {
+	{"GET", "/healthz", ops_healthz, ACCESS_PUBLIC, BODY_NONE},
+	{"GET", "/readyz", ops_readyz, ACCESS_PUBLIC, BODY_NONE},
+	{"GET", "/metrics", ops_metrics, ACCESS_PUBLIC, BODY_NONE},
+	{"GET", "/openapi.yaml", ops_openapi, ACCESS_PUBLIC, BODY_NONE},
+
+	{"POST", "/v1/applicants", applicants_create, ACCESS_STAFF, BODY_JSON},
+	{"GET", "/v1/applicants", applicants_list, ACCESS_STAFF, BODY_NONE},
+	{"GET", "/v1/applicants/{id}", applicants_get, ACCESS_STAFF, BODY_NONE},
+	{"PATCH", "/v1/applicants/{id}", applicants_patch, ACCESS_STAFF, BODY_JSON},
+	{"DELETE", "/v1/applicants/{id}", applicants_delete, ACCESS_HR, BODY_NONE},
+	{"PUT", "/v1/applicants/{id}/legal-hold", applicants_hold_set, ACCESS_HR, BODY_JSON},
+	{"DELETE", "/v1/applicants/{id}/legal-hold", applicants_hold_lift, ACCESS_HR, BODY_NONE},
+
+	{"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
+};
+
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
