@@ -79,3 +79,4 @@ format:
 	clang-format -i server/*.c include/*.h tests/unit/*.c tests/api/*.c tests/api/*.h
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:

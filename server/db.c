@@ -138,9 +138,11 @@ reconnect(struct db *db)
 }
 
 /*
- * Whether an idle connection is still good. A server that went away while
- * we were idle left something to read (a FATAL message or EOF): look for it
- * without blocking, so the request that would have failed gets a fresh one.
+ * Whether an idle connection is still good. recruitd uses neither LISTEN
+ * nor anything else the server sends unasked, so an idle connection with
+ * something to read has been told goodbye (a FATAL message, then EOF, when
+ * the server shut down or restarted). Look without blocking, so the request
+ * that would have failed gets a fresh connection instead.
  */
 static bool
 usable(struct db *db)
@@ -152,9 +154,7 @@ usable(struct db *db)
 	p.fd = PQsocket(db->pg);
 	p.events = POLLIN;
 	p.revents = 0;
-	if (poll(&p, 1, 0) > 0 && (!PQconsumeInput(db->pg) || PQstatus(db->pg) != CONNECTION_OK))
-		return false;
-	return true;
+	return poll(&p, 1, 0) == 0;
 }
 
 struct pool *

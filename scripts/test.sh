@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# make test: install what is missing, build, and run every suite against a
+# throwaway PostgreSQL cluster (var/test-pg), once with the release build
+# and once under AddressSanitizer and UndefinedBehaviorSanitizer.
+#   scripts/test.sh [VARIANT...]   (default: release asan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+variants=("$@")
+[ ${#variants[@]} -gt 0 ] || variants=(release asan)
+
+scripts/deps.sh
+for v in "${variants[@]}"; do
+	make --no-print-directory -j"$(nproc)" VARIANT="$v" all >/dev/null
+done
+
+base=$top/var/test-pg
+logs=$top/var/test-logs
+mkdir -p "$logs"
+scripts/pg.sh stop "$base" >/dev/null 2>&1 || true
+trap 'scripts/pg.sh stop "$base" >/dev/null 2>&1 || true' EXIT
+PG_FAST=1 scripts/pg.sh start "$base"
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+export RECRUITD_HOME=$top RECRUITD_TEST_LOGDIR=$logs
+export RECRUITD_TEST_PG_STOP="$top/scripts/pg.sh stop $base"
+export RECRUITD_TEST_PG_START="PG_FAST=1 $top/scripts/pg.sh start $base"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+passed=0
+failed=0
+failures=()
+run() {
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+}
+
+for v in "${variants[@]}"; do
+	if [ "$v" = asan ]; then bindir=build/asan/bin; else bindir=bin; fi
+	db=recruitd_test_$v
+	"$pgbin/dropdb" -h "$base/run" -U recruitd --if-exists "$db"
+	"$pgbin/createdb" -h "$base/run" -U recruitd "$db"
+	export RECRUITD_DATABASE_URL="host=$base/run dbname=$db user=recruitd"
+	export RECRUITD_TEST_BIN=$top/$bindir/recruitd RECRUITD_TEST_CTL=$top/$bindir/recruitctl
+	echo "== $v: migrate"
+	run "$v/migrate" "$bindir/recruitctl" migrate
+	for t in build/"$v"/tests/unit_* build/"$v"/tests/api_*; do
+		echo "== $v: $(basename "$t")"
+		run "$v/$(basename "$t")" "$t"
+	done
+done
+
+echo
+echo "suites: $passed passed, $failed failed"
+if [ "$failed" -gt 0 ]; then
+	printf '  failed: %s\n' "${failures[@]}"
+	echo "  server logs: $logs"
+	exit 1
+fi

@@ -1,0 +1,385 @@
+/* harness: start the server, speak HTTP, look into the database. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+
+#include "db.h"
+#include "harness.h"
+#include "keys.h"
+#include "xalloc.h"
+
+static pid_t server;
+static char base[96];
+static char log_path[512];
+static CURL *curl;
+static PGconn *pg;
+static char **forbidden;
+static size_t nforbidden;
+
+const char *
+api_base(void)
+{
+	return base;
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 || getsockname(s, (struct sockaddr *)&a, &len) != 0)
+		abort();
+	close(s);
+	return ntohs(a.sin_port);
+}
+
+static const char *
+need_env(const char *name)
+{
+	const char *v = getenv(name);
+	if (v == NULL || *v == '\0') {
+		fprintf(stderr, "harness: %s is not set (run through scripts/test.sh)\n", name);
+		exit(1);
+	}
+	return v;
+}
+
+static void
+wait_ready(void)
+{
+	for (int i = 0; i < 200; i++) {
+		struct resp *r = http("GET", "/healthz", NULL, NULL, NULL, NULL);
+		long st = r->status;
+		resp_free(r);
+		if (st == 200)
+			return;
+		usleep(50000);
+	}
+	fprintf(stderr, "harness: the server did not come up; see %s\n", log_path);
+	exit(1);
+}
+
+int
+api_start(void **state)
+{
+	const char *bin = need_env("RECRUITD_TEST_BIN");
+	const char *url = need_env("RECRUITD_DATABASE_URL");
+	const char *logdir = getenv("RECRUITD_TEST_LOGDIR");
+	char listen[64];
+	int port = free_port();
+
+	(void)state;
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	snprintf(base, sizeof(base), "http://%s", listen);
+	snprintf(log_path, sizeof(log_path), "%s/recruitd-%d.log", logdir ? logdir : "/tmp", (int)getpid());
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl = curl_easy_init();
+	server = fork();
+	if (server == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, STDERR_FILENO);
+		setenv("RECRUITD_LISTEN", listen, 1);
+		setenv("RECRUITD_MAX_JSON_BYTES", "65536", 1);
+		setenv("RECRUITD_DB_WAIT_MS", "2000", 1);
+		execl(bin, bin, (char *)NULL);
+		_exit(127);
+	}
+	pg = PQconnectdb(url);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "harness: cannot connect: %s", PQerrorMessage(pg));
+		exit(1);
+	}
+	wait_ready();
+	return 0;
+}
+
+static void
+check_log(void)
+{
+	FILE *f = fopen(log_path, "r");
+	char line[4096];
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		for (size_t i = 0; i < nforbidden; i++)
+			if (strstr(line, forbidden[i]) != NULL)
+				fail_msg("the server log holds personal data: line %d", n + 1);
+		n++;
+	}
+	fclose(f);
+	assert_true(n > 0);
+}
+
+static bool terminated;
+
+void
+api_sigterm(void)
+{
+	kill(server, SIGTERM);
+	terminated = true;
+}
+
+int
+api_stop(void **state)
+{
+	int status = 0;
+
+	(void)state;
+	if (!terminated)
+		kill(server, SIGTERM);
+	waitpid(server, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "harness: recruitd did not exit 0 on SIGTERM (status %d); see %s\n", status, log_path);
+		exit(1);
+	}
+	check_log();
+	curl_easy_cleanup(curl);
+	PQfinish(pg);
+	for (size_t i = 0; i < nforbidden; i++)
+		free(forbidden[i]);
+	free(forbidden);
+	return 0;
+}
+
+struct sink {
+	char *data;
+	size_t len;
+};
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t add = size * n;
+
+	s->data = xrealloc(s->data, s->len + add + 1);
+	memcpy(s->data + s->len, p, add);
+	s->len += add;
+	s->data[s->len] = '\0';
+	return add;
+}
+
+struct resp *
+http(const char *method, const char *path, const char *token, const char *content_type, const char *body,
+     const char *const *headers)
+{
+	struct resp *r = xcalloc(1, sizeof(*r));
+	struct sink b = {0}, h = {0};
+	struct curl_slist *list = NULL;
+	char url[2048], line[4200];
+
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+	if (body != NULL) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	list = curl_slist_append(list, "Expect:");
+	if (token != NULL) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", token);
+		list = curl_slist_append(list, line);
+	}
+	if (content_type != NULL) {
+		snprintf(line, sizeof(line), "Content-Type: %s", content_type);
+		list = curl_slist_append(list, line);
+	}
+	for (; headers && *headers; headers++)
+		list = curl_slist_append(list, *headers);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+	if (curl_easy_perform(curl) == CURLE_OK) {
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
+		curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &r->connects);
+	}
+	curl_slist_free_all(list);
+	r->body = b.data ? b.data : xcalloc(1, 1);
+	r->len = b.len;
+	r->headers = h.data ? h.data : xcalloc(1, 1);
+	if (r->len > 0)
+		r->json = json_loadb(r->body, r->len, 0, NULL);
+	return r;
+}
+
+struct resp *
+http_json(const char *method, const char *path, const char *token, const char *body)
+{
+	return http(method, path, token, body ? "application/json" : NULL, body, NULL);
+}
+
+void
+resp_free(struct resp *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r->headers);
+	json_decref(r->json);
+	free(r);
+}
+
+char *
+resp_header(const struct resp *r, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = r->headers;
+
+	/* Only the last response's headers count (after a 100 Continue, say). */
+	for (const char *q = p; (q = strstr(q, "\r\nHTTP/")) != NULL; q += 2)
+		p = q + 2;
+	while ((p = strchr(p, '\n')) != NULL) {
+		p++;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+			while (*v == ' ')
+				v++;
+			return xstrndup(v, strcspn(v, "\r\n"));
+		}
+	}
+	return NULL;
+}
+
+char *
+raw_request(const char *bytes, size_t len)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timeval tv = {5, 0};
+	char buf[65536];
+	struct sink out = {0};
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	ssize_t n;
+
+	a.sin_port = htons((uint16_t)atoi(strrchr(base, ':') + 1));
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(s, (struct sockaddr *)&a, sizeof(a)) != 0)
+		abort();
+	for (size_t off = 0; off < len; off += (size_t)n)
+		if ((n = send(s, bytes + off, len - off, MSG_NOSIGNAL)) <= 0)
+			break;
+	while ((n = recv(s, buf, sizeof(buf), 0)) > 0)
+		collect(buf, 1, (size_t)n, &out);
+	close(s);
+	return out.data ? out.data : xcalloc(1, 1);
+}
+
+void
+assert_problem(const struct resp *r, long status, const char *slug)
+{
+	char *ct = resp_header(r, "Content-Type");
+	char type[128];
+
+	if (r->status != status)
+		fail_msg("status %ld, want %ld: %s", r->status, status, r->body);
+	assert_non_null(ct);
+	assert_string_equal(ct, "application/problem+json");
+	free(ct);
+	assert_non_null(r->json);
+	assert_int_equal(json_integer_value(json_object_get(r->json, "status")), status);
+	assert_non_null(json_string_value(json_object_get(r->json, "title")));
+	assert_true(json_is_string(json_object_get(r->json, "detail")));
+	assert_true(json_is_array(json_object_get(r->json, "errors")));
+	if (slug != NULL) {
+		snprintf(type, sizeof(type), "/problems/%s", slug);
+		assert_string_equal(json_string_value(json_object_get(r->json, "type")), type);
+	}
+	char *rid = resp_header(r, "X-Request-Id");
+	assert_non_null(rid);
+	free(rid);
+}
+
+void
+assert_field_error(const struct resp *r, const char *field)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(json_object_get(r->json, "errors"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
+			return;
+	fail_msg("no error for field %s in %s", field, r->body);
+}
+
+char *
+staff_token(const char *role, char *name_out)
+{
+	static int seq;
+	char name[65], token[TOKEN_MAX_LEN];
+	struct db *db = db_connect(getenv("RECRUITD_DATABASE_URL"));
+
+	assert_non_null(db);
+	snprintf(name, sizeof(name), "t%d-%d-%s-%ld", (int)getpid(), ++seq, role, (long)time(NULL) % 100000);
+	assert_int_equal(keys_create(db, auth_role_parse(role), name, token), 0);
+	db_close(db);
+	if (name_out)
+		strcpy(name_out, name);
+	return xstrdup(token);
+}
+
+PGconn *
+test_db(void)
+{
+	return pg;
+}
+
+char *
+db_value(const char *sql, const char *param)
+{
+	const char *params[1] = {param};
+	PGresult *res = PQexecParams(pg, sql, param ? 1 : 0, NULL, params, NULL, NULL, 0);
+	char *v = NULL;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("query failed: %s", PQresultErrorMessage(res));
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		v = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+char *
+unique_email(const char *tag)
+{
+	static int seq;
+	unsigned r;
+	char *e;
+
+	if (random_bytes(&r, sizeof(r)) != 0)
+		r = (unsigned)time(NULL);
+	e = xasprintf("%s.%d.%d.%08x@example.com", tag, (int)getpid(), ++seq, r);
+	forbid_in_log(e);
+	return e;
+}
+
+void
+forbid_in_log(const char *s)
+{
+	forbidden = xrealloc(forbidden, (nforbidden + 1) * sizeof(*forbidden));
+	forbidden[nforbidden++] = xstrdup(s);
+}
+
+int
+run_env_command(const char *var)
+{
+	return system(need_env(var));
+}

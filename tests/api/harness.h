@@ -1,0 +1,72 @@
+/*
+ * harness: API tests against the real bin/recruitd and the real
+ * PostgreSQL. api_start() runs the server (RECRUITD_TEST_BIN) on a free
+ * loopback port against RECRUITD_DATABASE_URL; requests go over one
+ * keep-alive libcurl handle; api_stop() sends SIGTERM and checks the exit
+ * status and that the log holds no personal data the tests sent.
+ */
+#ifndef RECRUITD_TEST_HARNESS_H
+#define RECRUITD_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "../unit/cm.h"
+
+struct resp {
+	long status;
+	char *body;
+	size_t len;
+	json_t *json; /* parsed body when it is JSON, else NULL */
+	char *headers; /* raw header block */
+	long connects; /* new connections this request opened (0: reused) */
+};
+
+/* Group setup/teardown for cmocka. */
+int api_start(void **state);
+int api_stop(void **state);
+
+/* Send SIGTERM to the server now; api_stop then only waits for it. */
+void api_sigterm(void);
+
+/* A request. headers: NULL-terminated "Name: value" strings, or NULL. */
+struct resp *http(const char *method, const char *path, const char *token, const char *content_type,
+		  const char *body, const char *const *headers);
+/* Shorthands: JSON body (or NULL) with application/json. */
+struct resp *http_json(const char *method, const char *path, const char *token, const char *body);
+void resp_free(struct resp *r);
+
+/* A response header's value (new string), or NULL. Case-insensitive name. */
+char *resp_header(const struct resp *r, const char *name);
+
+/* Bytes sent as-is on a new connection; the raw response (new string). */
+char *raw_request(const char *bytes, size_t len);
+
+/* Assert a problem+json response with this status and type slug (NULL: any). */
+void assert_problem(const struct resp *r, long status, const char *slug);
+/* Assert errors[] names field. */
+void assert_field_error(const struct resp *r, const char *field);
+
+/* A new staff token of role "recruiter" or "hr" (name in name_out if not NULL, 65 bytes). */
+char *staff_token(const char *role, char *name_out);
+
+/* A direct database connection (shared, do not close). */
+PGconn *test_db(void);
+/* Run SQL with one text parameter; the first value of the first row (new string) or NULL. */
+char *db_value(const char *sql, const char *param);
+
+/* A fresh e-mail address no other test uses. */
+char *unique_email(const char *tag);
+
+/* Remember a string that must never appear in the server log. */
+void forbid_in_log(const char *s);
+
+/* The base URL, e.g. http://127.0.0.1:40123 */
+const char *api_base(void);
+
+/* Run a shell command from the environment variable (e.g. stopping PostgreSQL). Returns its status. */
+int run_env_command(const char *var);
+
+#endif

@@ -1,0 +1,733 @@
+/* API: applicants (create, list, get, patch, delete, legal hold) and the audit log. */
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "xalloc.h"
+
+static char *hr, *recruiter;
+static char hr_name[65], recruiter_name[65];
+
+/* Create an applicant; returns the parsed record (caller decrefs). */
+static json_t *
+create(const char *token, const char *full_name, const char *email, const char *extra)
+{
+	json_t *body = json_pack("{s:s, s:s}", "full_name", full_name, "email", email);
+	if (extra != NULL) {
+		json_t *more = json_loads(extra, 0, NULL);
+		json_object_update(body, more);
+		json_decref(more);
+	}
+	char *text = json_dumps(body, JSON_COMPACT);
+	struct resp *r = http_json("POST", "/v1/applicants", token, text);
+	if (r->status != 201)
+		fail_msg("create: %ld %s", r->status, r->body);
+	json_t *rec = json_incref(r->json);
+	forbid_in_log(full_name);
+	resp_free(r);
+	free(text);
+	json_decref(body);
+	return rec;
+}
+
+static const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *
+path_of(const json_t *rec)
+{
+	return xasprintf("/v1/applicants/%s", sget(rec, "id"));
+}
+
+static void
+test_create_and_get(void **state)
+{
+	(void)state;
+	char *email = unique_email("create");
+	char *body = xasprintf(
+		"{\"full_name\":\"Ada Lovelace\",\"email\":\"%s\",\"phone\":\"+44 20 7946 0000\",\"title\":\"Ms\","
+		"\"job_title\":\"Analyst\",\"address\":{\"line1\":\"12 St James's Square\",\"city\":\"London\","
+		"\"postal_code\":\"SW1Y 4JH\",\"country\":\"GB\"},\"social_handles\":[{\"network\":\"github\","
+		"\"handle\":\"ada\"}],\"source\":{\"type\":\"agency\",\"detail\":\"Babbage & Co\"},\"marketing_opt_in\":true}",
+		email);
+	struct resp *r = http_json("POST", "/v1/applicants", recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *loc = resp_header(r, "Location"), *etag = resp_header(r, "ETag");
+	char *want_loc = xasprintf("/v1/applicants/%s", sget(r->json, "id"));
+	assert_string_equal(loc, want_loc);
+	assert_string_equal(etag, "\"1\"");
+	assert_string_equal(sget(r->json, "full_name"), "Ada Lovelace");
+	assert_string_equal(sget(r->json, "email"), email);
+	assert_string_equal(sget(json_object_get(r->json, "address"), "country"), "GB");
+	assert_true(json_is_null(json_object_get(json_object_get(r->json, "address"), "line2")));
+	assert_string_equal(sget(json_object_get(r->json, "source"), "type"), "agency");
+	assert_true(json_is_true(json_object_get(r->json, "marketing_opt_in")));
+	assert_true(json_is_null(json_object_get(r->json, "legal_hold")));
+	assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
+	assert_non_null(sget(r->json, "created_at"));
+	assert_int_equal(strlen(sget(r->json, "created_at")), 27); /* 2026-11-24T21:18:03.282295Z */
+	json_t *created = json_incref(r->json);
+	resp_free(r);
+
+	r = http_json("GET", loc, recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	assert_true(json_equal(r->json, created));
+	char *etag2 = resp_header(r, "ETag");
+	assert_string_equal(etag2, "\"1\"");
+	resp_free(r);
+	forbid_in_log("Ada Lovelace");
+	free(etag2);
+	free(loc);
+	free(want_loc);
+	free(etag);
+	free(body);
+	free(email);
+	json_decref(created);
+}
+
+static void
+test_defaults(void **state)
+{
+	(void)state;
+	char *email = unique_email("defaults");
+	json_t *rec = create(hr, "Min Imal", email, NULL);
+	assert_string_equal(sget(json_object_get(rec, "source"), "type"), "recruiter");
+	assert_true(json_is_false(json_object_get(rec, "marketing_opt_in")));
+	assert_int_equal(json_array_size(json_object_get(rec, "social_handles")), 0);
+	assert_true(json_is_null(json_object_get(rec, "address")));
+	assert_true(json_is_null(json_object_get(rec, "phone")));
+	json_decref(rec);
+	free(email);
+}
+
+static void
+test_exact_round_trip(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+		"Robert'); DROP TABLE applicants;--", "Zoë Ñandú-Østergård", "李小龙", "عبد الله",
+		"O\\'Brien \"quoted\" %_ $1 ::uuid", "😀 Emoji Person",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *email = unique_email("exact");
+		json_t *rec = create(hr, names[i], email, NULL);
+		char *path = path_of(rec);
+		struct resp *r = http_json("GET", path, hr, NULL);
+		assert_int_equal(r->status, 200);
+		assert_string_equal(sget(r->json, "full_name"), names[i]);
+		/* and the database holds exactly the bytes */
+		char *stored = db_value("SELECT full_name FROM applicants WHERE id = $1", sget(rec, "id"));
+		assert_string_equal(stored, names[i]);
+		free(stored);
+		resp_free(r);
+		free(path);
+		json_decref(rec);
+		free(email);
+	}
+	char *n = db_value("SELECT count(*) FROM pg_tables WHERE tablename = 'applicants'", NULL);
+	assert_string_equal(n, "1");
+	free(n);
+}
+
+static void
+test_duplicate_email(void **state)
+{
+	(void)state;
+	char *email = unique_email("dup");
+	json_t *rec = create(hr, "First One", email, NULL);
+	char *upper = xstrdup(email);
+	for (char *p = upper; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 32);
+	char *body = xasprintf("{\"full_name\":\"Second One\",\"email\":\"%s\"}", upper);
+	struct resp *r = http_json("POST", "/v1/applicants", hr, body);
+	assert_problem(r, 409, "duplicate-email");
+	assert_string_equal(sget(r->json, "existing_id"), sget(rec, "id"));
+	resp_free(r);
+	char *n = db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", email);
+	assert_string_equal(n, "1");
+	free(n);
+	free(body);
+	free(upper);
+	free(email);
+	json_decref(rec);
+}
+
+static void
+test_validation_collects_fields(void **state)
+{
+	(void)state;
+	char *email = unique_email("invalid");
+	char *body = xasprintf("{\"email\":\"not-an-email\",\"phone\":\"none\",\"address\":{\"country\":\"XX\"},"
+			       "\"source\":{\"type\":\"psychic\"},\"marketing_opt_in\":\"yes\",\"id\":\"x\","
+			       "\"favourite_colour\":\"blue\",\"note\":\"%s\"}",
+			       email);
+	struct resp *r = http_json("POST", "/v1/applicants", hr, body);
+	assert_problem(r, 422, "validation-error");
+	static const char *const fields[] = {"full_name", "email", "phone", "address.country", "source.type",
+					     "marketing_opt_in", "id", "favourite_colour", "note"};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		assert_field_error(r, fields[i]);
+	/* no value is echoed back */
+	assert_null(strstr(r->body, "not-an-email"));
+	resp_free(r);
+	free(body);
+
+	/* a valid email with an invalid other field stores nothing */
+	body = xasprintf("{\"full_name\":\"X\",\"email\":\"%s\",\"address\":{\"country\":\"us\"}}", email);
+	r = http_json("POST", "/v1/applicants", hr, body);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "address.country");
+	resp_free(r);
+	char *n = db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", email);
+	assert_string_equal(n, "0");
+	free(n);
+	free(body);
+	free(email);
+}
+
+static void
+test_idempotent_create(void **state)
+{
+	(void)state;
+	char *email = unique_email("idem");
+	char *body = xasprintf("{\"full_name\":\"Idem Potent\",\"email\":\"%s\"}", email);
+	char key[80];
+	snprintf(key, sizeof(key), "Idempotency-Key: k-%s", email);
+	const char *h[] = {key, NULL};
+	forbid_in_log("Idem Potent");
+	struct resp *a = http("POST", "/v1/applicants", hr, "application/json", body, h);
+	assert_int_equal(a->status, 201);
+	struct resp *b = http("POST", "/v1/applicants", hr, "application/json", body, h);
+	assert_int_equal(b->status, 201);
+	assert_string_equal(a->body, b->body);
+	char *la = resp_header(a, "Location"), *lb = resp_header(b, "Location");
+	assert_string_equal(la, lb);
+	char *n = db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", email);
+	assert_string_equal(n, "1");
+	free(n);
+	/* the same key with another body is refused */
+	struct resp *c = http("POST", "/v1/applicants", hr, "application/json", "{\"full_name\":\"Other\",\"email\":\"o@example.com\"}", h);
+	assert_problem(c, 422, NULL);
+	resp_free(a);
+	resp_free(b);
+	resp_free(c);
+	free(la);
+	free(lb);
+	free(body);
+	free(email);
+}
+
+static void
+test_get_unknown(void **state)
+{
+	(void)state;
+	struct resp *r = http_json("GET", "/v1/applicants/00000000-0000-4000-8000-000000000000", hr, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", "/v1/applicants/not-a-uuid", hr, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", "/v1/applicants/'%20OR%201=1--", hr, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+}
+
+static void
+test_patch(void **state)
+{
+	(void)state;
+	char *email = unique_email("patch");
+	json_t *rec = create(hr, "Pat Ch", email, "{\"address\":{\"city\":\"Lyon\",\"country\":\"FR\"},\"phone\":\"+33 1 23 45 67 89\"}");
+	char *path = path_of(rec);
+
+	/* merge patch: nested merge, null removes, others untouched */
+	struct resp *r = http("PATCH", path, recruiter, "application/merge-patch+json",
+			      "{\"address\":{\"postal_code\":\"69001\"},\"phone\":null,\"job_title\":\"Engineer\"}", NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(json_object_get(r->json, "address"), "city"), "Lyon");
+	assert_string_equal(sget(json_object_get(r->json, "address"), "postal_code"), "69001");
+	assert_true(json_is_null(json_object_get(r->json, "phone")));
+	assert_string_equal(sget(r->json, "job_title"), "Engineer");
+	assert_string_equal(sget(r->json, "full_name"), "Pat Ch");
+	assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 2);
+	char *etag = resp_header(r, "ETag");
+	assert_string_equal(etag, "\"2\"");
+	free(etag);
+	assert_string_not_equal(sget(r->json, "updated_at"), sget(rec, "updated_at"));
+	resp_free(r);
+
+	/* a stale If-Match changes nothing */
+	const char *stale[] = {"If-Match: \"1\"", NULL};
+	r = http("PATCH", path, recruiter, "application/json", "{\"job_title\":\"Boss\"}", stale);
+	assert_problem(r, 412, "precondition-failed");
+	resp_free(r);
+	char *jt = db_value("SELECT job_title FROM applicants WHERE id = $1", sget(rec, "id"));
+	assert_string_equal(jt, "Engineer");
+	free(jt);
+	/* so does a stale version in the body */
+	r = http_json("PATCH", path, recruiter, "{\"job_title\":\"Boss\",\"version\":1}");
+	assert_problem(r, 412, "precondition-failed");
+	resp_free(r);
+	/* the current one works */
+	const char *fresh[] = {"If-Match: \"2\"", NULL};
+	r = http("PATCH", path, recruiter, "application/json", "{\"job_title\":\"Boss\"}", fresh);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 3);
+	resp_free(r);
+
+	/* invalid patches: each field named, nothing changed */
+	r = http_json("PATCH", path, recruiter, "{\"email\":\"bad\",\"full_name\":null,\"id\":\"x\",\"legal_hold\":{},\"wat\":1}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "id");
+	assert_field_error(r, "legal_hold");
+	assert_field_error(r, "wat");
+	resp_free(r);
+	r = http_json("PATCH", path, recruiter, "{\"email\":\"bad\",\"full_name\":null}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "email");
+	assert_field_error(r, "full_name");
+	resp_free(r);
+	char *v = db_value("SELECT version FROM applicants WHERE id = $1", sget(rec, "id"));
+	assert_string_equal(v, "3");
+	free(v);
+
+	/* another applicant's e-mail: 409 with their id */
+	char *other_email = unique_email("patch-other");
+	json_t *other = create(hr, "Oth Er", other_email, NULL);
+	char *body = xasprintf("{\"email\":\"%s\"}", other_email);
+	r = http_json("PATCH", path, recruiter, body);
+	assert_problem(r, 409, "duplicate-email");
+	assert_string_equal(sget(r->json, "existing_id"), sget(other, "id"));
+	resp_free(r);
+
+	r = http_json("PATCH", "/v1/applicants/00000000-0000-4000-8000-000000000000", recruiter, "{\"job_title\":\"x\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	free(body);
+	free(other_email);
+	json_decref(other);
+	free(path);
+	json_decref(rec);
+	free(email);
+}
+
+static void
+test_delete_and_gone(void **state)
+{
+	(void)state;
+	char *email = unique_email("delete");
+	json_t *rec = create(recruiter, "Del Ete", email, "{\"phone\":\"+1 555 123 4567\"}");
+	char *path = path_of(rec);
+	const char *id = sget(rec, "id");
+
+	struct resp *r = http_json("DELETE", path, recruiter, NULL);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	const char *stale[] = {"If-Match: \"7\"", NULL};
+	r = http("DELETE", path, hr, NULL, NULL, stale);
+	assert_problem(r, 412, "precondition-failed");
+	resp_free(r);
+	r = http_json("DELETE", path, hr, NULL);
+	assert_int_equal(r->status, 204);
+	assert_int_equal(r->len, 0);
+	resp_free(r);
+
+	/* erased for real: no row holds the name, email or phone */
+	char *n = db_value("SELECT count(*) FROM applicants WHERE id = $1", id);
+	assert_string_equal(n, "0");
+	free(n);
+	n = db_value("SELECT count(*) FROM applicant_tombstones t WHERE t::text LIKE '%' || $1 || '%'", email);
+	assert_string_equal(n, "0");
+	free(n);
+
+	r = http_json("GET", path, hr, NULL);
+	assert_problem(r, 410, NULL);
+	assert_string_equal(sget(r->json, "disposition"), "deleted");
+	resp_free(r);
+	r = http_json("PATCH", path, hr, "{\"job_title\":\"x\"}");
+	assert_problem(r, 410, NULL);
+	resp_free(r);
+	r = http_json("DELETE", path, hr, NULL);
+	assert_problem(r, 410, NULL);
+	resp_free(r);
+
+	/* the address is free again */
+	json_t *again = create(hr, "Del Ete", email, NULL);
+	json_decref(again);
+	free(path);
+	json_decref(rec);
+	free(email);
+}
+
+static void
+test_legal_hold(void **state)
+{
+	(void)state;
+	char *email = unique_email("hold");
+	json_t *rec = create(hr, "Hol Der", email, NULL);
+	char *path = path_of(rec);
+	char *hold = xasprintf("%s/legal-hold", path);
+
+	struct resp *r = http_json("PUT", hold, hr, "{}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "reason");
+	resp_free(r);
+	r = http_json("PUT", hold, hr, "{\"reason\":\"litigation 2026-117\"}");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "reason"), "litigation 2026-117");
+	assert_non_null(sget(r->json, "set_at"));
+	resp_free(r);
+
+	r = http_json("GET", path, hr, NULL);
+	assert_string_equal(sget(json_object_get(r->json, "legal_hold"), "reason"), "litigation 2026-117");
+	resp_free(r);
+
+	r = http_json("DELETE", path, hr, NULL);
+	assert_problem(r, 409, "legal-hold");
+	resp_free(r);
+	char *n = db_value("SELECT count(*) FROM applicants WHERE id = $1", sget(rec, "id"));
+	assert_string_equal(n, "1");
+	free(n);
+
+	r = http_json("DELETE", hold, hr, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	r = http_json("DELETE", hold, hr, NULL); /* lifting twice is fine */
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	r = http_json("GET", path, hr, NULL);
+	assert_true(json_is_null(json_object_get(r->json, "legal_hold")));
+	resp_free(r);
+	r = http_json("DELETE", path, hr, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	r = http_json("PUT", hold, hr, "{\"reason\":\"too late\"}");
+	assert_problem(r, 410, NULL);
+	resp_free(r);
+	r = http_json("PUT", "/v1/applicants/00000000-0000-4000-8000-000000000000/legal-hold", hr, "{\"reason\":\"x\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	free(hold);
+	free(path);
+	json_decref(rec);
+	free(email);
+}
+
+/* Page through ?q=tag with limit, collecting ids; insert more rows between pages when asked. */
+static json_t *
+collect_pages(const char *tag, int limit, int insert_between)
+{
+	json_t *seen = json_object();
+	char *cursor = NULL;
+	int pages = 0;
+
+	do {
+		char *path = cursor ? xasprintf("/v1/applicants?q=%s&limit=%d&cursor=%s", tag, limit, cursor)
+				    : xasprintf("/v1/applicants?q=%s&limit=%d", tag, limit);
+		struct resp *r = http_json("GET", path, recruiter, NULL);
+		assert_int_equal(r->status, 200);
+		json_t *items = json_object_get(r->json, "items");
+		assert_true(json_array_size(items) <= (size_t)limit);
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) {
+			if (json_object_get(seen, sget(it, "id")) != NULL)
+				fail_msg("duplicate %s on page %d", sget(it, "id"), pages);
+			json_object_set_new(seen, sget(it, "id"), json_true());
+		}
+		free(cursor);
+		json_t *next = json_object_get(r->json, "next_cursor");
+		cursor = json_is_string(next) ? xstrdup(json_string_value(next)) : NULL;
+		resp_free(r);
+		free(path);
+		if (insert_between) {
+			char *e = unique_email(tag);
+			json_decref(create(hr, "Late Comer", e, NULL));
+			free(e);
+		}
+		pages++;
+	} while (cursor != NULL);
+	return seen;
+}
+
+static void
+test_list_pagination(void **state)
+{
+	(void)state;
+	char tag[40];
+	json_t *ids = json_object();
+
+	snprintf(tag, sizeof(tag), "pg%d%ld", (int)getpid(), random() % 100000);
+	for (int i = 0; i < 23; i++) {
+		char *e = unique_email(tag);
+		json_t *rec = create(hr, "Page Person", e, NULL);
+		json_object_set_new(ids, sget(rec, "id"), json_true());
+		json_decref(rec);
+		free(e);
+	}
+	json_t *seen = collect_pages(tag, 5, 0);
+	assert_int_equal(json_object_size(seen), 23);
+	const char *k;
+	json_t *v;
+	json_object_foreach(ids, k, v) assert_non_null(json_object_get(seen, k));
+	json_decref(seen);
+
+	/* concurrent inserts between pages: still no duplicate and no gap among the first 23 */
+	seen = collect_pages(tag, 4, 1);
+	json_object_foreach(ids, k, v) if (json_object_get(seen, k) == NULL) fail_msg("gap: %s missing", k);
+	json_decref(seen);
+	json_decref(ids);
+
+	/* the default page size and the limit */
+	struct resp *r = http_json("GET", "/v1/applicants", recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	assert_true(json_array_size(json_object_get(r->json, "items")) <= 50);
+	assert_true(json_object_get(r->json, "next_cursor") != NULL);
+	resp_free(r);
+}
+
+static void
+test_search(void **state)
+{
+	(void)state;
+	char tag[40], *e1, *e2;
+	snprintf(tag, sizeof(tag), "srch%d%ld", (int)getpid(), random() % 100000);
+	e1 = unique_email(tag);
+	e2 = unique_email("other");
+	char *name = xasprintf("Grace %s Hopper", tag);
+	json_decref(create(hr, "Someone", e1, NULL));
+	json_decref(create(hr, name, e2, NULL));
+	char *path = xasprintf("/v1/applicants?q=%s", tag);
+	struct resp *r = http_json("GET", path, recruiter, NULL);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+	resp_free(r);
+	free(path);
+	/* LIKE metacharacters match literally */
+	r = http_json("GET", "/v1/applicants?q=%25%25%25_", recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+	resp_free(r);
+	/* case-insensitive */
+	for (char *p = tag; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 32);
+	path = xasprintf("/v1/applicants?q=%s", tag);
+	r = http_json("GET", path, recruiter, NULL);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+	resp_free(r);
+	free(path);
+	free(name);
+	free(e1);
+	free(e2);
+}
+
+/* Audit entries for one applicant, newest first. */
+static json_t *
+audit_for(const char *id)
+{
+	char *path = xasprintf("/v1/audit?applicant_id=%s&limit=200", id);
+	struct resp *r = http_json("GET", path, hr, NULL);
+	assert_int_equal(r->status, 200);
+	json_t *items = json_incref(json_object_get(r->json, "items"));
+	resp_free(r);
+	free(path);
+	return items;
+}
+
+static void
+test_audit_trail(void **state)
+{
+	(void)state;
+	char *email = unique_email("audit");
+	json_t *rec = create(recruiter, "Audit Ed", email, NULL);
+	char *path = path_of(rec);
+	const char *id = sget(rec, "id");
+
+	struct resp *r = http_json("GET", path, recruiter, NULL);
+	char *rid = resp_header(r, "X-Request-Id");
+	resp_free(r);
+	resp_free(http_json("PATCH", path, recruiter, "{\"job_title\":\"Auditor\"}"));
+	char *hold = xasprintf("%s/legal-hold", path);
+	resp_free(http_json("PUT", hold, hr, "{\"reason\":\"r\"}"));
+	resp_free(http_json("DELETE", hold, hr, NULL));
+	resp_free(http_json("DELETE", path, hr, NULL));
+
+	json_t *items = audit_for(id);
+	static const char *const want[] = {"applicant.delete", "legal_hold.lift", "legal_hold.set", "applicant.update",
+					   "applicant.read", "applicant.create"};
+	assert_int_equal(json_array_size(items), 6);
+	for (size_t i = 0; i < 6; i++) {
+		json_t *e = json_array_get(items, i);
+		assert_string_equal(sget(e, "action"), want[i]);
+		assert_string_equal(sget(e, "applicant_id"), id);
+		assert_non_null(sget(e, "at"));
+		assert_non_null(sget(e, "request_id"));
+	}
+	json_t *read = json_array_get(items, 4);
+	assert_string_equal(sget(read, "actor"), recruiter_name);
+	assert_string_equal(sget(read, "request_id"), rid);
+	assert_string_equal(sget(json_array_get(items, 0), "actor"), hr_name);
+	assert_string_equal(sget(json_array_get(items, 3), "target"), "applicant:job_title");
+	/* no personal data in the trail */
+	char *dump = json_dumps(items, 0);
+	assert_null(strstr(dump, email));
+	assert_null(strstr(dump, "Audit Ed"));
+	assert_null(strstr(dump, "Auditor"));
+	free(dump);
+	json_decref(items);
+
+	/* filters */
+	char *p2 = xasprintf("/v1/audit?actor=%s&limit=200", recruiter_name);
+	r = http_json("GET", p2, hr, NULL);
+	assert_int_equal(r->status, 200);
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(r->json, "items"), i, e) assert_string_equal(sget(e, "actor"), recruiter_name);
+	assert_true(json_array_size(json_object_get(r->json, "items")) >= 3);
+	resp_free(r);
+	free(p2);
+	r = http_json("GET", "/v1/audit?since=2999-01-01T00:00:00Z", hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+	resp_free(r);
+	r = http_json("GET", "/v1/audit?since=yesterday", hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	assert_field_error(r, "since");
+	resp_free(r);
+	r = http_json("GET", "/v1/audit?applicant_id=nope", hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	assert_field_error(r, "applicant_id");
+	resp_free(r);
+	free(hold);
+	free(rid);
+	free(path);
+	json_decref(rec);
+	free(email);
+}
+
+static void
+test_audit_pagination(void **state)
+{
+	(void)state;
+	char *email = unique_email("auditpage");
+	json_t *rec = create(hr, "Page Audit", email, NULL);
+	char *path = path_of(rec);
+	for (int i = 0; i < 11; i++)
+		resp_free(http_json("GET", path, hr, NULL));
+	json_t *seen = json_array();
+	char *cursor = NULL;
+	do {
+		char *p = cursor ? xasprintf("/v1/audit?applicant_id=%s&limit=3&cursor=%s", sget(rec, "id"), cursor)
+				 : xasprintf("/v1/audit?applicant_id=%s&limit=3", sget(rec, "id"));
+		struct resp *r = http_json("GET", p, hr, NULL);
+		assert_int_equal(r->status, 200);
+		json_array_extend(seen, json_object_get(r->json, "items"));
+		free(cursor);
+		json_t *next = json_object_get(r->json, "next_cursor");
+		cursor = json_is_string(next) ? xstrdup(json_string_value(next)) : NULL;
+		resp_free(r);
+		free(p);
+	} while (cursor);
+	assert_int_equal(json_array_size(seen), 12);
+	json_decref(seen);
+	free(path);
+	json_decref(rec);
+	free(email);
+}
+
+static void
+test_audit_is_append_only(void **state)
+{
+	(void)state;
+	static const char *const attempts[] = {
+		"UPDATE audit_log SET actor = 'someone-else'",
+		"DELETE FROM audit_log",
+		"DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)",
+		"TRUNCATE audit_log",
+	};
+	char *before = db_value("SELECT count(*) FROM audit_log", NULL);
+	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+		PGresult *res = PQexec(test_db(), attempts[i]);
+		if (PQresultStatus(res) != PGRES_FATAL_ERROR)
+			fail_msg("the database allowed: %s", attempts[i]);
+		assert_string_equal(PQresultErrorField(res, PG_DIAG_SQLSTATE), "42501");
+		PQclear(res);
+	}
+	char *after = db_value("SELECT count(*) FROM audit_log", NULL);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+static void
+test_concurrent_patches_lose_nothing(void **state);
+
+static int
+setup(void **state)
+{
+	api_start(state);
+	hr = staff_token("hr", hr_name);
+	recruiter = staff_token("recruiter", recruiter_name);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(hr);
+	free(recruiter);
+	return api_stop(state);
+}
+
+/* Two writers with the same If-Match: exactly one wins. */
+static void
+test_concurrent_patches_lose_nothing(void **state)
+{
+	(void)state;
+	char *email = unique_email("race");
+	json_t *rec = create(hr, "Ra Ce", email, NULL);
+	char *path = path_of(rec);
+	const char *h[] = {"If-Match: \"1\"", NULL};
+	struct resp *a = http("PATCH", path, hr, "application/json", "{\"job_title\":\"A\"}", h);
+	struct resp *b = http("PATCH", path, hr, "application/json", "{\"job_title\":\"B\"}", h);
+	assert_int_equal(a->status, 200);
+	assert_problem(b, 412, "precondition-failed");
+	char *jt = db_value("SELECT job_title FROM applicants WHERE id = $1", sget(rec, "id"));
+	assert_string_equal(jt, "A");
+	free(jt);
+	resp_free(a);
+	resp_free(b);
+	free(path);
+	json_decref(rec);
+	free(email);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_and_get),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_exact_round_trip),
+		cmocka_unit_test(test_duplicate_email),
+		cmocka_unit_test(test_validation_collects_fields),
+		cmocka_unit_test(test_idempotent_create),
+		cmocka_unit_test(test_get_unknown),
+		cmocka_unit_test(test_patch),
+		cmocka_unit_test(test_concurrent_patches_lose_nothing),
+		cmocka_unit_test(test_delete_and_gone),
+		cmocka_unit_test(test_legal_hold),
+		cmocka_unit_test(test_list_pagination),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_audit_trail),
+		cmocka_unit_test(test_audit_pagination),
+		cmocka_unit_test(test_audit_is_append_only),
+	};
+	return cmocka_run_group_tests_name("api applicants", tests, setup, teardown);
+}

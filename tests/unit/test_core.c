@@ -1,0 +1,211 @@
+/* Config, paging cursors, tokens, SQLSTATE classes, encodings, capped buffers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/cm.h"
+#include "auth.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "digest.h"
+#include "paging.h"
+
+static const char *const *env_table;
+
+static const char *
+table_env(const char *name)
+{
+	for (const char *const *e = env_table; e && *e; e += 2)
+		if (strcmp(e[0], name) == 0)
+			return e[1];
+	return NULL;
+}
+
+static int
+parse_with(const char *const *table, struct config *cfg, char *err)
+{
+	env_table = table;
+	return config_parse(cfg, table_env, err, 256);
+}
+
+static void
+test_config_defaults(void **state)
+{
+	static const char *const t[] = {"RECRUITD_DATABASE_URL", "dbname=x", NULL};
+	struct config cfg;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_with(t, &cfg, err), 0);
+	assert_string_equal(cfg.listen_host, "127.0.0.1");
+	assert_int_equal(cfg.listen_port, 8080);
+	assert_int_equal(cfg.max_upload_bytes, 10u << 20);
+	assert_true(cfg.threads >= 1);
+	assert_int_equal(cfg.pool_size, cfg.threads + 2);
+	assert_string_equal(cfg.database_url, "dbname=x");
+	config_fini(&cfg);
+}
+
+static void
+test_config_values(void **state)
+{
+	static const char *const t[] = {"RECRUITD_DATABASE_URL", "dbname=x", "RECRUITD_LISTEN", "[::1]:9090",
+					"RECRUITD_MAX_UPLOAD_BYTES", "2048", "RECRUITD_THREADS", "8",
+					"RECRUITD_LOG_LEVEL", "debug", NULL};
+	struct config cfg;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_with(t, &cfg, err), 0);
+	assert_string_equal(cfg.listen_host, "::1");
+	assert_int_equal(cfg.listen_port, 9090);
+	assert_int_equal(cfg.max_upload_bytes, 2048);
+	assert_int_equal(cfg.threads, 8);
+	assert_int_equal(cfg.pool_size, 10);
+	config_fini(&cfg);
+}
+
+static void
+test_config_refuses(void **state)
+{
+	static const char *const bad[][5] = {
+		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "8080", NULL},
+		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "host:99999", NULL},
+		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "ten", NULL},
+		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "-1", NULL},
+		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_THREADS", "0", NULL},
+		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_LOG_LEVEL", "loud", NULL},
+	};
+	struct config cfg;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse_with(bad[i], &cfg, err) == 0)
+			fail_msg("accepted case %zu", i);
+		assert_non_null(strstr(err, bad[i][2]));
+	}
+}
+
+static void
+test_cursor(void **state)
+{
+	char k1[PAGING_KEY_MAX], k2[PAGING_KEY_MAX];
+	char *c = paging_cursor_encode("2026-11-24T21:03:00.123456Z", "f6413b3a-d967-4162-955f-b26b50696e00");
+	int limit;
+
+	(void)state;
+	assert_int_equal(paging_cursor_decode(c, k1, k2), 0);
+	assert_string_equal(k1, "2026-11-24T21:03:00.123456Z");
+	assert_string_equal(k2, "f6413b3a-d967-4162-955f-b26b50696e00");
+	free(c);
+	assert_int_equal(paging_cursor_decode("not a cursor!", k1, k2), -1);
+	assert_int_equal(paging_cursor_decode("YWJj", k1, k2), -1); /* "abc": no separator */
+	assert_int_equal(paging_cursor_decode("", k1, k2), -1);
+	assert_int_equal(paging_limit_parse("50", &limit), 0);
+	assert_int_equal(limit, 50);
+	assert_int_equal(paging_limit_parse("200", &limit), 0);
+	assert_int_equal(paging_limit_parse("201", &limit), -1);
+	assert_int_equal(paging_limit_parse("0", &limit), -1);
+	assert_int_equal(paging_limit_parse("-5", &limit), -1);
+	assert_int_equal(paging_limit_parse("5x", &limit), -1);
+	assert_int_equal(paging_limit_parse("", &limit), -1);
+}
+
+static void
+test_tokens(void **state)
+{
+	char token[TOKEN_MAX_LEN], id[TOKEN_KEY_ID_LEN + 1], id2[TOKEN_KEY_ID_LEN + 1];
+	unsigned char h[SHA256_LEN], h2[SHA256_LEN];
+
+	(void)state;
+	assert_int_equal(auth_token_new(TOKEN_STAFF_PREFIX, token, id, h), 0);
+	assert_int_equal(strncmp(token, "rks_", 4), 0);
+	assert_int_equal(auth_token_parse(token, TOKEN_STAFF_PREFIX, id2, h2), 0);
+	assert_string_equal(id, id2);
+	assert_true(digest_equal(h, h2, SHA256_LEN));
+	/* the same token is not an applicant token */
+	assert_int_equal(auth_token_parse(token, TOKEN_APPLICANT_PREFIX, id2, h2), -1);
+	/* a changed secret hashes differently */
+	token[strlen(token) - 2] = token[strlen(token) - 2] == 'A' ? 'B' : 'A';
+	if (auth_token_parse(token, TOKEN_STAFF_PREFIX, id2, h2) == 0)
+		assert_false(digest_equal(h, h2, SHA256_LEN));
+	assert_int_equal(auth_token_parse("rks_", TOKEN_STAFF_PREFIX, id2, h2), -1);
+	assert_int_equal(auth_token_parse("rks_0123456789abcdef_short", TOKEN_STAFF_PREFIX, id2, h2), -1);
+	assert_int_equal(auth_token_parse("rks_0123456789ABCDEF_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+					  TOKEN_STAFF_PREFIX, id2, h2), -1);
+	assert_int_equal(auth_role_parse("hr"), ROLE_HR);
+	assert_int_equal(auth_role_parse("recruiter"), ROLE_RECRUITER);
+	assert_int_equal(auth_role_parse("admin"), ROLE_NONE);
+}
+
+static void
+test_classify(void **state)
+{
+	(void)state;
+	assert_int_equal(db_classify("23505"), DB_UNIQUE);
+	assert_int_equal(db_classify("23514"), DB_INVALID);
+	assert_int_equal(db_classify("22P02"), DB_INVALID);
+	assert_int_equal(db_classify("40001"), DB_RETRY);
+	assert_int_equal(db_classify("40P01"), DB_RETRY);
+	assert_int_equal(db_classify("08006"), DB_UNAVAILABLE);
+	assert_int_equal(db_classify("57P01"), DB_UNAVAILABLE);
+	assert_int_equal(db_classify("53300"), DB_UNAVAILABLE);
+	assert_int_equal(db_classify(NULL), DB_UNAVAILABLE);
+	assert_int_equal(db_classify("42501"), DB_REFUSED);
+	assert_int_equal(db_classify("42601"), DB_BUG);
+}
+
+static void
+test_encodings(void **state)
+{
+	unsigned char in[40], out[40];
+	char enc[64], hex[9];
+
+	(void)state;
+	for (size_t len = 0; len < sizeof(in); len++) {
+		for (size_t i = 0; i < len; i++)
+			in[i] = (unsigned char)(i * 37 + len);
+		b64url_encode(in, len, enc);
+		assert_int_equal(b64url_decode(enc, out, sizeof(out)), (long)len);
+		assert_memory_equal(in, out, len);
+	}
+	assert_int_equal(b64url_decode("a", out, sizeof(out)), -1);
+	assert_int_equal(b64url_decode("ab+", out, sizeof(out)), -1);
+	hex_encode((const unsigned char *)"\x01\xab\xff\x00", 4, hex);
+	assert_string_equal(hex, "01abff00");
+	unsigned char h[SHA256_LEN];
+	char hh[65];
+	sha256("abc", 3, h);
+	hex_encode(h, SHA256_LEN, hh);
+	assert_string_equal(hh, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void
+test_buf_cap(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 10);
+	assert_int_equal(buf_append(&b, "12345", 5), 0);
+	assert_int_equal(buf_append(&b, "67890", 5), 0);
+	assert_int_equal(buf_append(&b, "x", 1), -1);
+	assert_int_equal(b.len, 10);
+	assert_string_equal(b.data, "1234567890");
+	assert_int_equal(buf_printf(&b, "%d", 1), -1);
+	buf_fini(&b);
+	buf_fini(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_defaults), cmocka_unit_test(test_config_values),
+		cmocka_unit_test(test_config_refuses),	cmocka_unit_test(test_cursor),
+		cmocka_unit_test(test_tokens),		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_encodings),	cmocka_unit_test(test_buf_cap),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
