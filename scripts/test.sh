@@ -31,13 +31,22 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 passed=0
 failed=0
 failures=()
+# Run one suite; count its cmocka cases (a suite that dies counts as one failure).
 run() {
-	local name=$1
+	local name=$1 out rc p f
 	shift
-	if "$@"; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
+	out=$(mktemp)
+	set +e
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$out" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' "$out" | tail -n 1)
+	rm -f "$out"
+	passed=$((passed + ${p:-0}))
+	if [ "$rc" -ne 0 ]; then
+		[ -n "$f" ] && [ "$f" -gt 0 ] || f=1
+		failed=$((failed + f))
 		failures+=("$name")
 	fi
 }
@@ -58,9 +67,9 @@ for v in "${variants[@]}"; do
 done
 
 echo
-echo "suites: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed"
 if [ "$failed" -gt 0 ]; then
-	printf '  failed: %s\n' "${failures[@]}"
+	printf '  failed suite: %s\n' "${failures[@]}"
 	echo "  server logs: $logs"
 	exit 1
 fi
