@@ -39,20 +39,26 @@ prepare_base() {
 			fi
 		fi
 	fi
-	as_owner mkdir -p "$base/run"
+	# The server side works on the resolved path: the link may sit where
+	# the unprivileged user cannot go. Clients keep using $base.
+	real=$(cd "$base" && pwd -P)
+	as_owner mkdir -p "$real/run"
 }
 
 socket_dir() { (cd "$base/run" && pwd -P); }
 
 url() { echo "host=$base/run dbname=$db user=$db"; }
 
-running() { [ -f "$base/data/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$base/data" status >/dev/null 2>&1; }
+real=$base
+[ -d "$base" ] && real=$(cd "$base" && pwd -P)
+
+running() { [ -f "$real/data/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$real/data" status >/dev/null 2>&1; }
 
 start() {
 	prepare_base
-	if [ ! -f "$base/data/PG_VERSION" ]; then
-		as_owner rm -rf "$base/data"
-		as_owner "$bindir/initdb" -D "$base/data" -U "$db" -A trust -E UTF8 --locale=C.UTF-8 --nosync >/dev/null
+	if [ ! -f "$real/data/PG_VERSION" ]; then
+		as_owner rm -rf "$real/data"
+		as_owner "$bindir/initdb" -D "$real/data" -U "$db" -A trust -E UTF8 --locale=C.UTF-8 --nosync >/dev/null
 		{
 			echo "listen_addresses = ''"
 			echo "unix_socket_directories = '$(socket_dir)'"
@@ -60,13 +66,13 @@ start() {
 			echo "shared_buffers = 256MB"
 			echo "log_min_messages = warning"
 			if [ "${PG_FAST:-0}" = 1 ]; then echo "fsync = off"; echo "full_page_writes = off"; fi
-		} | as_owner tee -a "$base/data/postgresql.conf" >/dev/null
+		} | as_owner tee -a "$real/data/postgresql.conf" >/dev/null
 	fi
 	if ! running; then
 		# A crash may leave a stale postmaster.pid; pg_ctl checks whether that
 		# process lives and starts anyway when it does not.
-		as_owner "$bindir/pg_ctl" -D "$base/data" -l "$base/log" -w -t 60 start >/dev/null ||
-			{ tail -n 20 "$base/log" >&2; exit 1; }
+		as_owner "$bindir/pg_ctl" -D "$real/data" -l "$real/log" -w -t 60 start >/dev/null ||
+			{ tail -n 20 "$real/log" >&2; exit 1; }
 	fi
 	local h
 	h=$(socket_dir)
@@ -76,9 +82,9 @@ start() {
 }
 
 stop() {
-	[ -f "$base/data/PG_VERSION" ] || return 0
+	[ -f "$real/data/PG_VERSION" ] || return 0
 	running || return 0
-	as_owner "$bindir/pg_ctl" -D "$base/data" -m fast -w -t 60 stop >/dev/null
+	as_owner "$bindir/pg_ctl" -D "$real/data" -m fast -w -t 60 stop >/dev/null
 }
 
 case "$cmd" in
