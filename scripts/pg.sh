@@ -23,7 +23,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/sh postgres
 	runas=(runuser -u postgres --)
 fi
-as_owner() { "${runas[@]}" "$@"; }
+as_owner() { (cd / && "${runas[@]}" "$@"); }
 
 prepare_base() {
 	if [ ! -e "$base" ]; then
