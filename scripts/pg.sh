@@ -52,7 +52,17 @@ url() { echo "host=$base/run dbname=$db user=$db"; }
 real=$base
 [ -d "$base" ] && real=$(cd "$base" && pwd -P)
 
-running() { [ -f "$real/data/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$real/data" status >/dev/null 2>&1; }
+# Whether this cluster's postmaster is alive. pg_ctl's own check trusts any
+# live process with the recorded PID, which after a crash may be an unreaped
+# zombie or, after a reboot, somebody else: look at the process itself.
+running() {
+	local pidfile=$real/data/postmaster.pid pid state
+	[ -f "$pidfile" ] || return 1
+	pid=$(head -n 1 "$pidfile" 2>/dev/null) || return 1
+	[ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+	state=$(sed 's/^[0-9]* ([^)]*) \(.\).*/\1/' "/proc/$pid/stat")
+	[ "$state" != Z ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "postgres.*-D $real/data"
+}
 
 start() {
 	prepare_base
@@ -69,8 +79,8 @@ start() {
 		} | as_owner tee -a "$real/data/postgresql.conf" >/dev/null
 	fi
 	if ! running; then
-		# A crash may leave a stale postmaster.pid; pg_ctl checks whether that
-		# process lives and starts anyway when it does not.
+		# Whatever postmaster.pid says, no postmaster of ours is alive.
+		as_owner rm -f "$real/data/postmaster.pid"
 		as_owner "$bindir/pg_ctl" -D "$real/data" -l "$real/log" -w -t 60 start >/dev/null ||
 			{ tail -n 20 "$real/log" >&2; exit 1; }
 	fi
