@@ -79,10 +79,17 @@ start() {
 		} | as_owner tee -a "$real/data/postgresql.conf" >/dev/null
 	fi
 	if ! running; then
-		# Whatever postmaster.pid says, no postmaster of ours is alive.
-		as_owner rm -f "$real/data/postmaster.pid"
-		as_owner "$bindir/pg_ctl" -D "$real/data" -l "$real/log" -w -t 60 start >/dev/null ||
-			{ tail -n 20 "$real/log" >&2; exit 1; }
+		# No postmaster of ours is alive, whatever the lock files say (after
+		# a crash they can name a zombie). Orphaned backends of a killed
+		# postmaster may still hold its shared memory for a moment: retry.
+		as_owner rm -f "$real/data/postmaster.pid" "$real/run/.s.PGSQL.5432.lock"
+		local try
+		for try in 1 2 3 4 5; do
+			as_owner "$bindir/pg_ctl" -D "$real/data" -l "$real/log" -w -t 60 start >/dev/null 2>&1 && break
+			[ "$try" = 5 ] && { tail -n 20 "$real/log" >&2; exit 1; }
+			sleep 1
+			running || as_owner rm -f "$real/data/postmaster.pid" "$real/run/.s.PGSQL.5432.lock"
+		done
 	fi
 	local h
 	h=$(socket_dir)
