@@ -72,6 +72,15 @@ wait_ready(void)
 	exit(1);
 }
 
+static const char *const *extra_settings;
+
+int
+api_start_with(const char *const *settings)
+{
+	extra_settings = settings;
+	return api_start(NULL);
+}
+
 int
 api_start(void **state)
 {
@@ -94,6 +103,8 @@ api_start(void **state)
 		setenv("RECRUITD_LISTEN", listen, 1);
 		setenv("RECRUITD_MAX_JSON_BYTES", "65536", 1);
 		setenv("RECRUITD_DB_WAIT_MS", "2000", 1);
+		for (const char *const *e = extra_settings; e && *e; e++)
+			putenv((char *)*e);
 		execl(bin, bin, (char *)NULL);
 		_exit(127);
 	}
@@ -222,6 +233,13 @@ http(const char *method, const char *path, const char *token, const char *conten
 	return r;
 }
 
+void
+http_disconnect(void)
+{
+	curl_easy_cleanup(curl);
+	curl = curl_easy_init();
+}
+
 struct resp *
 http_json(const char *method, const char *path, const char *token, const char *body)
 {
@@ -260,20 +278,27 @@ resp_header(const struct resp *r, const char *name)
 	return NULL;
 }
 
-char *
-raw_request(const char *bytes, size_t len)
+int
+raw_connect(void)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct timeval tv = {5, 0};
-	char buf[65536];
-	struct sink out = {0};
 	int s = socket(AF_INET, SOCK_STREAM, 0);
-	ssize_t n;
 
 	a.sin_port = htons((uint16_t)atoi(strrchr(base, ':') + 1));
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(s, (struct sockaddr *)&a, sizeof(a)) != 0)
 		abort();
+	return s;
+}
+
+char *
+raw_request(const char *bytes, size_t len)
+{
+	char buf[65536];
+	struct sink out = {0};
+	int s = raw_connect();
+	ssize_t n;
 	for (size_t off = 0; off < len; off += (size_t)n)
 		if ((n = send(s, bytes + off, len - off, MSG_NOSIGNAL)) <= 0)
 			break;

@@ -26,6 +26,8 @@ struct resp {
 
 /* Group setup/teardown for cmocka. */
 int api_start(void **state);
+/* api_start with extra settings: NULL-terminated "NAME=value" strings. */
+int api_start_with(const char *const *settings);
 int api_stop(void **state);
 
 /* Send SIGTERM to the server now; api_stop then only waits for it. */
@@ -43,6 +45,12 @@ char *resp_header(const struct resp *r, const char *name);
 
 /* Bytes sent as-is on a new connection; the raw response (new string). */
 char *raw_request(const char *bytes, size_t len);
+
+/* Close the keep-alive connection http() holds open. */
+void http_disconnect(void);
+
+/* A new connection to the server, nothing sent yet; the socket. */
+int raw_connect(void);
 
 /* Assert a problem+json response with this status and type slug (NULL: any). */
 void assert_problem(const struct resp *r, long status, const char *slug);
