@@ -27,6 +27,8 @@ static PGconn *pg;
 static char **forbidden;
 static size_t nforbidden;
 
+struct staff staff;
+
 const char *
 api_base(void)
 {
@@ -114,6 +116,8 @@ api_start(void **state)
 		exit(1);
 	}
 	wait_ready();
+	staff.hr = staff_token("hr", staff.hr_name);
+	staff.recruiter = staff_token("recruiter", staff.recruiter_name);
 	return 0;
 }
 
@@ -158,6 +162,8 @@ api_stop(void **state)
 		exit(1);
 	}
 	check_log();
+	free(staff.hr);
+	free(staff.recruiter);
 	curl_easy_cleanup(curl);
 	PQfinish(pg);
 	for (size_t i = 0; i < nforbidden; i++)

@@ -24,7 +24,14 @@ struct resp {
 	long connects; /* new connections this request opened (0: reused) */
 };
 
-/* Group setup/teardown for cmocka. */
+/* Staff keys made by api_start for the suite: tokens and key names. */
+struct staff {
+	char *hr, *recruiter;
+	char hr_name[65], recruiter_name[65];
+};
+extern struct staff staff;
+
+/* Group setup/teardown for cmocka: the server, a database connection, staff keys. */
 int api_start(void **state);
 /* api_start with extra settings: NULL-terminated "NAME=value" strings. */
 int api_start_with(const char *const *settings);

@@ -7,8 +7,6 @@
 #include "harness.h"
 #include "xalloc.h"
 
-static char *hr, *recruiter;
-static char hr_name[65], recruiter_name[65];
 
 /* Create an applicant; returns the parsed record (caller decrefs). */
 static json_t *
@@ -55,7 +53,7 @@ test_create_and_get(void **state)
 		"\"postal_code\":\"SW1Y 4JH\",\"country\":\"GB\"},\"social_handles\":[{\"network\":\"github\","
 		"\"handle\":\"ada\"}],\"source\":{\"type\":\"agency\",\"detail\":\"Babbage & Co\"},\"marketing_opt_in\":true}",
 		email);
-	struct resp *r = http_json("POST", "/v1/applicants", recruiter, body);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
 	assert_int_equal(r->status, 201);
 	char *loc = resp_header(r, "Location"), *etag = resp_header(r, "ETag");
 	char *want_loc = xasprintf("/v1/applicants/%s", sget(r->json, "id"));
@@ -74,7 +72,7 @@ test_create_and_get(void **state)
 	json_t *created = json_incref(r->json);
 	resp_free(r);
 
-	r = http_json("GET", loc, recruiter, NULL);
+	r = http_json("GET", loc, staff.recruiter, NULL);
 	assert_int_equal(r->status, 200);
 	assert_true(json_equal(r->json, created));
 	char *etag2 = resp_header(r, "ETag");
@@ -95,7 +93,7 @@ test_defaults(void **state)
 {
 	(void)state;
 	char *email = unique_email("defaults");
-	json_t *rec = create(hr, "Min Imal", email, NULL);
+	json_t *rec = create(staff.hr, "Min Imal", email, NULL);
 	assert_string_equal(sget(json_object_get(rec, "source"), "type"), "recruiter");
 	assert_true(json_is_false(json_object_get(rec, "marketing_opt_in")));
 	assert_int_equal(json_array_size(json_object_get(rec, "social_handles")), 0);
@@ -115,9 +113,9 @@ test_exact_round_trip(void **state)
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *email = unique_email("exact");
-		json_t *rec = create(hr, names[i], email, NULL);
+		json_t *rec = create(staff.hr, names[i], email, NULL);
 		char *path = path_of(rec);
-		struct resp *r = http_json("GET", path, hr, NULL);
+		struct resp *r = http_json("GET", path, staff.hr, NULL);
 		assert_int_equal(r->status, 200);
 		assert_string_equal(sget(r->json, "full_name"), names[i]);
 		/* and the database holds exactly the bytes */
@@ -139,13 +137,13 @@ test_duplicate_email(void **state)
 {
 	(void)state;
 	char *email = unique_email("dup");
-	json_t *rec = create(hr, "First One", email, NULL);
+	json_t *rec = create(staff.hr, "First One", email, NULL);
 	char *upper = xstrdup(email);
 	for (char *p = upper; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 32);
 	char *body = xasprintf("{\"full_name\":\"Second One\",\"email\":\"%s\"}", upper);
-	struct resp *r = http_json("POST", "/v1/applicants", hr, body);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.hr, body);
 	assert_problem(r, 409, "duplicate-email");
 	assert_string_equal(sget(r->json, "existing_id"), sget(rec, "id"));
 	resp_free(r);
@@ -167,7 +165,7 @@ test_validation_collects_fields(void **state)
 			       "\"source\":{\"type\":\"psychic\"},\"marketing_opt_in\":\"yes\",\"id\":\"x\","
 			       "\"favourite_colour\":\"blue\",\"note\":\"%s\"}",
 			       email);
-	struct resp *r = http_json("POST", "/v1/applicants", hr, body);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.hr, body);
 	assert_problem(r, 422, "validation-error");
 	static const char *const fields[] = {"full_name", "email", "phone", "address.country", "source.type",
 					     "marketing_opt_in", "id", "favourite_colour", "note"};
@@ -180,7 +178,7 @@ test_validation_collects_fields(void **state)
 
 	/* a valid email with an invalid other field stores nothing */
 	body = xasprintf("{\"full_name\":\"X\",\"email\":\"%s\",\"address\":{\"country\":\"us\"}}", email);
-	r = http_json("POST", "/v1/applicants", hr, body);
+	r = http_json("POST", "/v1/applicants", staff.hr, body);
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "address.country");
 	resp_free(r);
@@ -201,9 +199,9 @@ test_idempotent_create(void **state)
 	snprintf(key, sizeof(key), "Idempotency-Key: k-%s", email);
 	const char *h[] = {key, NULL};
 	forbid_in_log("Idem Potent");
-	struct resp *a = http("POST", "/v1/applicants", hr, "application/json", body, h);
+	struct resp *a = http("POST", "/v1/applicants", staff.hr, "application/json", body, h);
 	assert_int_equal(a->status, 201);
-	struct resp *b = http("POST", "/v1/applicants", hr, "application/json", body, h);
+	struct resp *b = http("POST", "/v1/applicants", staff.hr, "application/json", body, h);
 	assert_int_equal(b->status, 201);
 	assert_string_equal(a->body, b->body);
 	char *la = resp_header(a, "Location"), *lb = resp_header(b, "Location");
@@ -212,7 +210,7 @@ test_idempotent_create(void **state)
 	assert_string_equal(n, "1");
 	free(n);
 	/* the same key with another body is refused */
-	struct resp *c = http("POST", "/v1/applicants", hr, "application/json", "{\"full_name\":\"Other\",\"email\":\"o@example.com\"}", h);
+	struct resp *c = http("POST", "/v1/applicants", staff.hr, "application/json", "{\"full_name\":\"Other\",\"email\":\"o@example.com\"}", h);
 	assert_problem(c, 422, NULL);
 	resp_free(a);
 	resp_free(b);
@@ -227,13 +225,13 @@ static void
 test_get_unknown(void **state)
 {
 	(void)state;
-	struct resp *r = http_json("GET", "/v1/applicants/00000000-0000-4000-8000-000000000000", hr, NULL);
+	struct resp *r = http_json("GET", "/v1/applicants/00000000-0000-4000-8000-000000000000", staff.hr, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
-	r = http_json("GET", "/v1/applicants/not-a-uuid", hr, NULL);
+	r = http_json("GET", "/v1/applicants/not-a-uuid", staff.hr, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
-	r = http_json("GET", "/v1/applicants/'%20OR%201=1--", hr, NULL);
+	r = http_json("GET", "/v1/applicants/'%20OR%201=1--", staff.hr, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 }
@@ -243,11 +241,11 @@ test_patch(void **state)
 {
 	(void)state;
 	char *email = unique_email("patch");
-	json_t *rec = create(hr, "Pat Ch", email, "{\"address\":{\"city\":\"Lyon\",\"country\":\"FR\"},\"phone\":\"+33 1 23 45 67 89\"}");
+	json_t *rec = create(staff.hr, "Pat Ch", email, "{\"address\":{\"city\":\"Lyon\",\"country\":\"FR\"},\"phone\":\"+33 1 23 45 67 89\"}");
 	char *path = path_of(rec);
 
 	/* merge patch: nested merge, null removes, others untouched */
-	struct resp *r = http("PATCH", path, recruiter, "application/merge-patch+json",
+	struct resp *r = http("PATCH", path, staff.recruiter, "application/merge-patch+json",
 			      "{\"address\":{\"postal_code\":\"69001\"},\"phone\":null,\"job_title\":\"Engineer\"}", NULL);
 	assert_int_equal(r->status, 200);
 	assert_string_equal(sget(json_object_get(r->json, "address"), "city"), "Lyon");
@@ -264,31 +262,31 @@ test_patch(void **state)
 
 	/* a stale If-Match changes nothing */
 	const char *stale[] = {"If-Match: \"1\"", NULL};
-	r = http("PATCH", path, recruiter, "application/json", "{\"job_title\":\"Boss\"}", stale);
+	r = http("PATCH", path, staff.recruiter, "application/json", "{\"job_title\":\"Boss\"}", stale);
 	assert_problem(r, 412, "precondition-failed");
 	resp_free(r);
 	char *jt = db_value("SELECT job_title FROM applicants WHERE id = $1", sget(rec, "id"));
 	assert_string_equal(jt, "Engineer");
 	free(jt);
 	/* so does a stale version in the body */
-	r = http_json("PATCH", path, recruiter, "{\"job_title\":\"Boss\",\"version\":1}");
+	r = http_json("PATCH", path, staff.recruiter, "{\"job_title\":\"Boss\",\"version\":1}");
 	assert_problem(r, 412, "precondition-failed");
 	resp_free(r);
 	/* the current one works */
 	const char *fresh[] = {"If-Match: \"2\"", NULL};
-	r = http("PATCH", path, recruiter, "application/json", "{\"job_title\":\"Boss\"}", fresh);
+	r = http("PATCH", path, staff.recruiter, "application/json", "{\"job_title\":\"Boss\"}", fresh);
 	assert_int_equal(r->status, 200);
 	assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 3);
 	resp_free(r);
 
 	/* invalid patches: each field named, nothing changed */
-	r = http_json("PATCH", path, recruiter, "{\"email\":\"bad\",\"full_name\":null,\"id\":\"x\",\"legal_hold\":{},\"wat\":1}");
+	r = http_json("PATCH", path, staff.recruiter, "{\"email\":\"bad\",\"full_name\":null,\"id\":\"x\",\"legal_hold\":{},\"wat\":1}");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "id");
 	assert_field_error(r, "legal_hold");
 	assert_field_error(r, "wat");
 	resp_free(r);
-	r = http_json("PATCH", path, recruiter, "{\"email\":\"bad\",\"full_name\":null}");
+	r = http_json("PATCH", path, staff.recruiter, "{\"email\":\"bad\",\"full_name\":null}");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "email");
 	assert_field_error(r, "full_name");
@@ -299,14 +297,14 @@ test_patch(void **state)
 
 	/* another applicant's e-mail: 409 with their id */
 	char *other_email = unique_email("patch-other");
-	json_t *other = create(hr, "Oth Er", other_email, NULL);
+	json_t *other = create(staff.hr, "Oth Er", other_email, NULL);
 	char *body = xasprintf("{\"email\":\"%s\"}", other_email);
-	r = http_json("PATCH", path, recruiter, body);
+	r = http_json("PATCH", path, staff.recruiter, body);
 	assert_problem(r, 409, "duplicate-email");
 	assert_string_equal(sget(r->json, "existing_id"), sget(other, "id"));
 	resp_free(r);
 
-	r = http_json("PATCH", "/v1/applicants/00000000-0000-4000-8000-000000000000", recruiter, "{\"job_title\":\"x\"}");
+	r = http_json("PATCH", "/v1/applicants/00000000-0000-4000-8000-000000000000", staff.recruiter, "{\"job_title\":\"x\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(body);
@@ -322,18 +320,18 @@ test_delete_and_gone(void **state)
 {
 	(void)state;
 	char *email = unique_email("delete");
-	json_t *rec = create(recruiter, "Del Ete", email, "{\"phone\":\"+1 555 123 4567\"}");
+	json_t *rec = create(staff.recruiter, "Del Ete", email, "{\"phone\":\"+1 555 123 4567\"}");
 	char *path = path_of(rec);
 	const char *id = sget(rec, "id");
 
-	struct resp *r = http_json("DELETE", path, recruiter, NULL);
+	struct resp *r = http_json("DELETE", path, staff.recruiter, NULL);
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
 	const char *stale[] = {"If-Match: \"7\"", NULL};
-	r = http("DELETE", path, hr, NULL, NULL, stale);
+	r = http("DELETE", path, staff.hr, NULL, NULL, stale);
 	assert_problem(r, 412, "precondition-failed");
 	resp_free(r);
-	r = http_json("DELETE", path, hr, NULL);
+	r = http_json("DELETE", path, staff.hr, NULL);
 	assert_int_equal(r->status, 204);
 	assert_int_equal(r->len, 0);
 	resp_free(r);
@@ -346,19 +344,19 @@ test_delete_and_gone(void **state)
 	assert_string_equal(n, "0");
 	free(n);
 
-	r = http_json("GET", path, hr, NULL);
+	r = http_json("GET", path, staff.hr, NULL);
 	assert_problem(r, 410, NULL);
 	assert_string_equal(sget(r->json, "disposition"), "deleted");
 	resp_free(r);
-	r = http_json("PATCH", path, hr, "{\"job_title\":\"x\"}");
+	r = http_json("PATCH", path, staff.hr, "{\"job_title\":\"x\"}");
 	assert_problem(r, 410, NULL);
 	resp_free(r);
-	r = http_json("DELETE", path, hr, NULL);
+	r = http_json("DELETE", path, staff.hr, NULL);
 	assert_problem(r, 410, NULL);
 	resp_free(r);
 
 	/* the address is free again */
-	json_t *again = create(hr, "Del Ete", email, NULL);
+	json_t *again = create(staff.hr, "Del Ete", email, NULL);
 	json_decref(again);
 	free(path);
 	json_decref(rec);
@@ -370,47 +368,47 @@ test_legal_hold(void **state)
 {
 	(void)state;
 	char *email = unique_email("hold");
-	json_t *rec = create(hr, "Hol Der", email, NULL);
+	json_t *rec = create(staff.hr, "Hol Der", email, NULL);
 	char *path = path_of(rec);
 	char *hold = xasprintf("%s/legal-hold", path);
 
-	struct resp *r = http_json("PUT", hold, hr, "{}");
+	struct resp *r = http_json("PUT", hold, staff.hr, "{}");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "reason");
 	resp_free(r);
-	r = http_json("PUT", hold, hr, "{\"reason\":\"litigation 2026-117\"}");
+	r = http_json("PUT", hold, staff.hr, "{\"reason\":\"litigation 2026-117\"}");
 	assert_int_equal(r->status, 200);
 	assert_string_equal(sget(r->json, "reason"), "litigation 2026-117");
 	assert_non_null(sget(r->json, "set_at"));
 	resp_free(r);
 
-	r = http_json("GET", path, hr, NULL);
+	r = http_json("GET", path, staff.hr, NULL);
 	assert_string_equal(sget(json_object_get(r->json, "legal_hold"), "reason"), "litigation 2026-117");
 	resp_free(r);
 
-	r = http_json("DELETE", path, hr, NULL);
+	r = http_json("DELETE", path, staff.hr, NULL);
 	assert_problem(r, 409, "legal-hold");
 	resp_free(r);
 	char *n = db_value("SELECT count(*) FROM applicants WHERE id = $1", sget(rec, "id"));
 	assert_string_equal(n, "1");
 	free(n);
 
-	r = http_json("DELETE", hold, hr, NULL);
+	r = http_json("DELETE", hold, staff.hr, NULL);
 	assert_int_equal(r->status, 204);
 	resp_free(r);
-	r = http_json("DELETE", hold, hr, NULL); /* lifting twice is fine */
+	r = http_json("DELETE", hold, staff.hr, NULL); /* lifting twice is fine */
 	assert_int_equal(r->status, 204);
 	resp_free(r);
-	r = http_json("GET", path, hr, NULL);
+	r = http_json("GET", path, staff.hr, NULL);
 	assert_true(json_is_null(json_object_get(r->json, "legal_hold")));
 	resp_free(r);
-	r = http_json("DELETE", path, hr, NULL);
+	r = http_json("DELETE", path, staff.hr, NULL);
 	assert_int_equal(r->status, 204);
 	resp_free(r);
-	r = http_json("PUT", hold, hr, "{\"reason\":\"too late\"}");
+	r = http_json("PUT", hold, staff.hr, "{\"reason\":\"too late\"}");
 	assert_problem(r, 410, NULL);
 	resp_free(r);
-	r = http_json("PUT", "/v1/applicants/00000000-0000-4000-8000-000000000000/legal-hold", hr, "{\"reason\":\"x\"}");
+	r = http_json("PUT", "/v1/applicants/00000000-0000-4000-8000-000000000000/legal-hold", staff.hr, "{\"reason\":\"x\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(hold);
@@ -430,7 +428,7 @@ collect_pages(const char *tag, int limit, int insert_between)
 	do {
 		char *path = cursor ? xasprintf("/v1/applicants?q=%s&limit=%d&cursor=%s", tag, limit, cursor)
 				    : xasprintf("/v1/applicants?q=%s&limit=%d", tag, limit);
-		struct resp *r = http_json("GET", path, recruiter, NULL);
+		struct resp *r = http_json("GET", path, staff.recruiter, NULL);
 		assert_int_equal(r->status, 200);
 		json_t *items = json_object_get(r->json, "items");
 		assert_true(json_array_size(items) <= (size_t)limit);
@@ -448,7 +446,7 @@ collect_pages(const char *tag, int limit, int insert_between)
 		free(path);
 		if (insert_between) {
 			char *e = unique_email(tag);
-			json_decref(create(hr, "Late Comer", e, NULL));
+			json_decref(create(staff.hr, "Late Comer", e, NULL));
 			free(e);
 		}
 		pages++;
@@ -466,7 +464,7 @@ test_list_pagination(void **state)
 	snprintf(tag, sizeof(tag), "pg%d%ld", (int)getpid(), random() % 100000);
 	for (int i = 0; i < 23; i++) {
 		char *e = unique_email(tag);
-		json_t *rec = create(hr, "Page Person", e, NULL);
+		json_t *rec = create(staff.hr, "Page Person", e, NULL);
 		json_object_set_new(ids, sget(rec, "id"), json_true());
 		json_decref(rec);
 		free(e);
@@ -485,7 +483,7 @@ test_list_pagination(void **state)
 	json_decref(ids);
 
 	/* the default page size and the limit */
-	struct resp *r = http_json("GET", "/v1/applicants", recruiter, NULL);
+	struct resp *r = http_json("GET", "/v1/applicants", staff.recruiter, NULL);
 	assert_int_equal(r->status, 200);
 	assert_true(json_array_size(json_object_get(r->json, "items")) <= 50);
 	assert_true(json_object_get(r->json, "next_cursor") != NULL);
@@ -501,15 +499,15 @@ test_search(void **state)
 	e1 = unique_email(tag);
 	e2 = unique_email("other");
 	char *name = xasprintf("Grace %s Hopper", tag);
-	json_decref(create(hr, "Someone", e1, NULL));
-	json_decref(create(hr, name, e2, NULL));
+	json_decref(create(staff.hr, "Someone", e1, NULL));
+	json_decref(create(staff.hr, name, e2, NULL));
 	char *path = xasprintf("/v1/applicants?q=%s", tag);
-	struct resp *r = http_json("GET", path, recruiter, NULL);
+	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
 	resp_free(r);
 	free(path);
 	/* LIKE metacharacters match literally */
-	r = http_json("GET", "/v1/applicants?q=%25%25%25_", recruiter, NULL);
+	r = http_json("GET", "/v1/applicants?q=%25%25%25_", staff.recruiter, NULL);
 	assert_int_equal(r->status, 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
 	resp_free(r);
@@ -518,7 +516,7 @@ test_search(void **state)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 32);
 	path = xasprintf("/v1/applicants?q=%s", tag);
-	r = http_json("GET", path, recruiter, NULL);
+	r = http_json("GET", path, staff.recruiter, NULL);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
 	resp_free(r);
 	free(path);
@@ -532,7 +530,7 @@ static json_t *
 audit_for(const char *id)
 {
 	char *path = xasprintf("/v1/audit?applicant_id=%s&limit=200", id);
-	struct resp *r = http_json("GET", path, hr, NULL);
+	struct resp *r = http_json("GET", path, staff.hr, NULL);
 	assert_int_equal(r->status, 200);
 	json_t *items = json_incref(json_object_get(r->json, "items"));
 	resp_free(r);
@@ -545,18 +543,18 @@ test_audit_trail(void **state)
 {
 	(void)state;
 	char *email = unique_email("audit");
-	json_t *rec = create(recruiter, "Audit Ed", email, NULL);
+	json_t *rec = create(staff.recruiter, "Audit Ed", email, NULL);
 	char *path = path_of(rec);
 	const char *id = sget(rec, "id");
 
-	struct resp *r = http_json("GET", path, recruiter, NULL);
+	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
 	char *rid = resp_header(r, "X-Request-Id");
 	resp_free(r);
-	resp_free(http_json("PATCH", path, recruiter, "{\"job_title\":\"Auditor\"}"));
+	resp_free(http_json("PATCH", path, staff.recruiter, "{\"job_title\":\"Auditor\"}"));
 	char *hold = xasprintf("%s/legal-hold", path);
-	resp_free(http_json("PUT", hold, hr, "{\"reason\":\"r\"}"));
-	resp_free(http_json("DELETE", hold, hr, NULL));
-	resp_free(http_json("DELETE", path, hr, NULL));
+	resp_free(http_json("PUT", hold, staff.hr, "{\"reason\":\"r\"}"));
+	resp_free(http_json("DELETE", hold, staff.hr, NULL));
+	resp_free(http_json("DELETE", path, staff.hr, NULL));
 
 	json_t *items = audit_for(id);
 	static const char *const want[] = {"applicant.delete", "legal_hold.lift", "legal_hold.set", "applicant.update",
@@ -570,9 +568,9 @@ test_audit_trail(void **state)
 		assert_non_null(sget(e, "request_id"));
 	}
 	json_t *read = json_array_get(items, 4);
-	assert_string_equal(sget(read, "actor"), recruiter_name);
+	assert_string_equal(sget(read, "actor"), staff.recruiter_name);
 	assert_string_equal(sget(read, "request_id"), rid);
-	assert_string_equal(sget(json_array_get(items, 0), "actor"), hr_name);
+	assert_string_equal(sget(json_array_get(items, 0), "actor"), staff.hr_name);
 	assert_string_equal(sget(json_array_get(items, 3), "target"), "applicant:job_title");
 	/* no personal data in the trail */
 	char *dump = json_dumps(items, 0);
@@ -583,24 +581,24 @@ test_audit_trail(void **state)
 	json_decref(items);
 
 	/* filters */
-	char *p2 = xasprintf("/v1/audit?actor=%s&limit=200", recruiter_name);
-	r = http_json("GET", p2, hr, NULL);
+	char *p2 = xasprintf("/v1/audit?actor=%s&limit=200", staff.recruiter_name);
+	r = http_json("GET", p2, staff.hr, NULL);
 	assert_int_equal(r->status, 200);
 	size_t i;
 	json_t *e;
-	json_array_foreach(json_object_get(r->json, "items"), i, e) assert_string_equal(sget(e, "actor"), recruiter_name);
+	json_array_foreach(json_object_get(r->json, "items"), i, e) assert_string_equal(sget(e, "actor"), staff.recruiter_name);
 	assert_true(json_array_size(json_object_get(r->json, "items")) >= 3);
 	resp_free(r);
 	free(p2);
-	r = http_json("GET", "/v1/audit?since=2999-01-01T00:00:00Z", hr, NULL);
+	r = http_json("GET", "/v1/audit?since=2999-01-01T00:00:00Z", staff.hr, NULL);
 	assert_int_equal(r->status, 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
 	resp_free(r);
-	r = http_json("GET", "/v1/audit?since=yesterday", hr, NULL);
+	r = http_json("GET", "/v1/audit?since=yesterday", staff.hr, NULL);
 	assert_problem(r, 400, "bad-request");
 	assert_field_error(r, "since");
 	resp_free(r);
-	r = http_json("GET", "/v1/audit?applicant_id=nope", hr, NULL);
+	r = http_json("GET", "/v1/audit?applicant_id=nope", staff.hr, NULL);
 	assert_problem(r, 400, "bad-request");
 	assert_field_error(r, "applicant_id");
 	resp_free(r);
@@ -616,16 +614,16 @@ test_audit_pagination(void **state)
 {
 	(void)state;
 	char *email = unique_email("auditpage");
-	json_t *rec = create(hr, "Page Audit", email, NULL);
+	json_t *rec = create(staff.hr, "Page Audit", email, NULL);
 	char *path = path_of(rec);
 	for (int i = 0; i < 11; i++)
-		resp_free(http_json("GET", path, hr, NULL));
+		resp_free(http_json("GET", path, staff.hr, NULL));
 	json_t *seen = json_array();
 	char *cursor = NULL;
 	do {
 		char *p = cursor ? xasprintf("/v1/audit?applicant_id=%s&limit=3&cursor=%s", sget(rec, "id"), cursor)
 				 : xasprintf("/v1/audit?applicant_id=%s&limit=3", sget(rec, "id"));
-		struct resp *r = http_json("GET", p, hr, NULL);
+		struct resp *r = http_json("GET", p, staff.hr, NULL);
 		assert_int_equal(r->status, 200);
 		json_array_extend(seen, json_object_get(r->json, "items"));
 		free(cursor);
@@ -665,37 +663,17 @@ test_audit_is_append_only(void **state)
 	free(after);
 }
 
-static void
-test_concurrent_patches_lose_nothing(void **state);
-
-static int
-setup(void **state)
-{
-	api_start(state);
-	hr = staff_token("hr", hr_name);
-	recruiter = staff_token("recruiter", recruiter_name);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(hr);
-	free(recruiter);
-	return api_stop(state);
-}
-
 /* Two writers with the same If-Match: exactly one wins. */
 static void
 test_concurrent_patches_lose_nothing(void **state)
 {
 	(void)state;
 	char *email = unique_email("race");
-	json_t *rec = create(hr, "Ra Ce", email, NULL);
+	json_t *rec = create(staff.hr, "Ra Ce", email, NULL);
 	char *path = path_of(rec);
 	const char *h[] = {"If-Match: \"1\"", NULL};
-	struct resp *a = http("PATCH", path, hr, "application/json", "{\"job_title\":\"A\"}", h);
-	struct resp *b = http("PATCH", path, hr, "application/json", "{\"job_title\":\"B\"}", h);
+	struct resp *a = http("PATCH", path, staff.hr, "application/json", "{\"job_title\":\"A\"}", h);
+	struct resp *b = http("PATCH", path, staff.hr, "application/json", "{\"job_title\":\"B\"}", h);
 	assert_int_equal(a->status, 200);
 	assert_problem(b, 412, "precondition-failed");
 	char *jt = db_value("SELECT job_title FROM applicants WHERE id = $1", sget(rec, "id"));
@@ -729,5 +707,5 @@ main(void)
 		cmocka_unit_test(test_audit_pagination),
 		cmocka_unit_test(test_audit_is_append_only),
 	};
-	return cmocka_run_group_tests_name("api applicants", tests, setup, teardown);
+	return cmocka_run_group_tests_name("api applicants", tests, api_start, api_stop);
 }

@@ -192,9 +192,18 @@ scratch_value(const char *sql)
 }
 
 static void
+expect_scratch(const char *sql, const char *want)
+{
+	char *v = scratch_value(sql);
+	if (v == NULL || strcmp(v, want) != 0)
+		fail_msg("%s gave %s, want %s", sql, v ? v : "nothing", want);
+	free(v);
+}
+
+static void
 test_migrations(void **state)
 {
-	char *out, *v;
+	char *out;
 	(void)state;
 	write_file("0001_first.sql", "CREATE TABLE first (x int);\n");
 	write_file("0002_second.sql", "INSERT INTO first VALUES (1);\n");
@@ -208,9 +217,7 @@ test_migrations(void **state)
 	assert_int_equal(migrate(&out), 0);
 	assert_non_null(strstr(out, "up to date"));
 	free(out);
-	v = scratch_value("SELECT count(*) FROM first");
-	assert_string_equal(v, "1");
-	free(v);
+	expect_scratch("SELECT count(*) FROM first", "1");
 
 	/* an applied file that changed: refuse, and apply nothing else either */
 	write_file("0002_second.sql", "INSERT INTO first VALUES (2);\n");
@@ -218,28 +225,20 @@ test_migrations(void **state)
 	assert_int_equal(migrate(&out), 1);
 	assert_non_null(strstr(out, "0002_second.sql has changed"));
 	free(out);
-	v = scratch_value("SELECT count(*) FROM first");
-	assert_string_equal(v, "1");
-	free(v);
+	expect_scratch("SELECT count(*) FROM first", "1");
 
 	/* restored, the pending one goes in */
 	write_file("0002_second.sql", "INSERT INTO first VALUES (1);\n");
 	assert_int_equal(migrate(&out), 0);
 	free(out);
-	v = scratch_value("SELECT count(*) FROM first");
-	assert_string_equal(v, "2");
-	free(v);
+	expect_scratch("SELECT count(*) FROM first", "2");
 
 	/* a failing migration leaves nothing of itself */
 	write_file("0004_broken.sql", "CREATE TABLE half (x int);\nINSERT INTO first VALUES ('not a number');\n");
 	assert_int_equal(migrate(&out), 1);
 	free(out);
-	v = scratch_value("SELECT count(*) FROM pg_tables WHERE tablename = 'half'");
-	assert_string_equal(v, "0");
-	free(v);
-	v = scratch_value("SELECT count(*) FROM schema_migrations");
-	assert_string_equal(v, "3");
-	free(v);
+	expect_scratch("SELECT count(*) FROM pg_tables WHERE tablename = 'half'", "0");
+	expect_scratch("SELECT count(*) FROM schema_migrations", "3");
 }
 
 static int

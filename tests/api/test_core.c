@@ -7,7 +7,6 @@
 #include "harness.h"
 #include "xalloc.h"
 
-static char *hr, *recruiter;
 
 static void
 test_healthz_and_request_id(void **state)
@@ -46,7 +45,7 @@ test_keep_alive(void **state)
 	assert_int_equal(r->status, 200);
 	assert_int_equal(r->connects, 0); /* the second request reused the connection */
 	resp_free(r);
-	r = http_json("GET", "/v1/applicants?limit=1", hr, NULL);
+	r = http_json("GET", "/v1/applicants?limit=1", staff.hr, NULL);
 	assert_int_equal(r->status, 200);
 	assert_int_equal(r->connects, 0);
 	resp_free(r);
@@ -85,11 +84,11 @@ static void
 test_not_found_and_method(void **state)
 {
 	(void)state;
-	struct resp *r = http("GET", "/v1/nothing-here", hr, NULL, NULL, NULL);
+	struct resp *r = http("GET", "/v1/nothing-here", staff.hr, NULL, NULL, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 
-	r = http("DELETE", "/v1/applicants", hr, NULL, NULL, NULL);
+	r = http("DELETE", "/v1/applicants", staff.hr, NULL, NULL, NULL);
 	assert_problem(r, 405, "method-not-allowed");
 	char *allow = resp_header(r, "Allow");
 	assert_non_null(allow);
@@ -129,7 +128,7 @@ test_unauthorized(void **state)
 		resp_free(r);
 	}
 	/* a real token with its secret altered */
-	char *t = xstrdup(hr);
+	char *t = xstrdup(staff.hr);
 	t[strlen(t) - 1] = t[strlen(t) - 1] == 'A' ? 'B' : 'A';
 	r = http("GET", "/v1/applicants", t, NULL, NULL, NULL);
 	assert_problem(r, 401, "unauthorized");
@@ -164,13 +163,13 @@ static void
 test_forbidden_for_recruiter(void **state)
 {
 	(void)state;
-	struct resp *r = http("GET", "/v1/audit", recruiter, NULL, NULL, NULL);
+	struct resp *r = http("GET", "/v1/audit", staff.recruiter, NULL, NULL, NULL);
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
-	r = http("DELETE", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00", recruiter, NULL, NULL, NULL);
+	r = http("DELETE", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00", staff.recruiter, NULL, NULL, NULL);
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
-	r = http_json("PUT", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00/legal-hold", recruiter,
+	r = http_json("PUT", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00/legal-hold", staff.recruiter,
 		      "{\"reason\":\"x\"}");
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
@@ -189,19 +188,19 @@ test_malformed_bodies(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-		struct resp *r = http_json("POST", "/v1/applicants", hr, bodies[i]);
+		struct resp *r = http_json("POST", "/v1/applicants", staff.hr, bodies[i]);
 		if (r->status != 400)
 			fail_msg("case %zu: status %ld", i, r->status);
 		assert_problem(r, 400, "bad-request");
 		resp_free(r);
 	}
-	struct resp *r = http("POST", "/v1/applicants", hr, NULL, NULL, NULL);
+	struct resp *r = http("POST", "/v1/applicants", staff.hr, NULL, NULL, NULL);
 	assert_problem(r, 415, "unsupported-media-type");
 	resp_free(r);
-	r = http("POST", "/v1/applicants", hr, "text/plain", "{\"full_name\":\"A\",\"email\":\"a@b.co\"}", NULL);
+	r = http("POST", "/v1/applicants", staff.hr, "text/plain", "{\"full_name\":\"A\",\"email\":\"a@b.co\"}", NULL);
 	assert_problem(r, 415, "unsupported-media-type");
 	resp_free(r);
-	r = http("POST", "/v1/applicants", hr, "application/json", "", NULL);
+	r = http("POST", "/v1/applicants", staff.hr, "application/json", "", NULL);
 	assert_problem(r, 400, "bad-request");
 	resp_free(r);
 }
@@ -242,14 +241,14 @@ test_body_too_large(void **state)
 	big[0] = '{';
 	big[n - 1] = '}';
 	big[n] = '\0';
-	struct resp *r = http_json("POST", "/v1/applicants", hr, big);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.hr, big);
 	assert_problem(r, 413, "payload-too-large");
 	resp_free(r);
 
 	/* chunked, no Content-Length: refused once past the cap */
 	char *req = xasprintf("POST /v1/applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
 			      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%zx\r\n%s\r\n0\r\n\r\n",
-			      hr, n, big);
+			      staff.hr, n, big);
 	char *out = raw_request(req, strlen(req));
 	assert_int_equal(strncmp(out, "HTTP/1.1 413", 12), 0);
 	free(out);
@@ -258,7 +257,7 @@ test_body_too_large(void **state)
 	/* exactly at the cap is accepted as far as size goes (it is then bad JSON: 400, not 413) */
 	big[n - 1] = '\0';
 	big[n - 2] = '}';
-	r = http_json("POST", "/v1/applicants", hr, big);
+	r = http_json("POST", "/v1/applicants", staff.hr, big);
 	assert_int_equal(r->status, 422);
 	resp_free(r);
 	free(big);
@@ -268,7 +267,7 @@ static void
 test_query_strictness(void **state)
 {
 	(void)state;
-	struct resp *r = http_json("GET", "/v1/applicants?bogus=1", hr, NULL);
+	struct resp *r = http_json("GET", "/v1/applicants?bogus=1", staff.hr, NULL);
 	assert_problem(r, 400, "bad-request");
 	assert_field_error(r, "bogus");
 	resp_free(r);
@@ -276,35 +275,18 @@ test_query_strictness(void **state)
 	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/v1/applicants?limit=%s", limits[i]);
-		r = http_json("GET", path, hr, NULL);
+		r = http_json("GET", path, staff.hr, NULL);
 		assert_problem(r, 400, "bad-request");
 		assert_field_error(r, "limit");
 		resp_free(r);
 	}
-	r = http_json("GET", "/v1/applicants?cursor=garbage!!", hr, NULL);
+	r = http_json("GET", "/v1/applicants?cursor=garbage!!", staff.hr, NULL);
 	assert_problem(r, 400, "bad-request");
 	assert_field_error(r, "cursor");
 	resp_free(r);
-	r = http_json("GET", "/v1/applicants?q=%FF%FE", hr, NULL);
+	r = http_json("GET", "/v1/applicants?q=%FF%FE", staff.hr, NULL);
 	assert_problem(r, 400, "bad-request");
 	resp_free(r);
-}
-
-static int
-setup(void **state)
-{
-	api_start(state);
-	hr = staff_token("hr", NULL);
-	recruiter = staff_token("recruiter", NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(hr);
-	free(recruiter);
-	return api_stop(state);
 }
 
 int
@@ -323,5 +305,5 @@ main(void)
 		cmocka_unit_test(test_body_too_large),
 		cmocka_unit_test(test_query_strictness),
 	};
-	return cmocka_run_group_tests_name("api core", tests, setup, teardown);
+	return cmocka_run_group_tests_name("api core", tests, api_start, api_stop);
 }

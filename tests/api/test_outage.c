@@ -13,7 +13,6 @@
 #include "harness.h"
 #include "xalloc.h"
 
-static char *hr;
 
 static void
 assert_unavailable(struct resp *r)
@@ -32,7 +31,7 @@ test_database_down_and_back(void **state)
 	char *email = unique_email("outage");
 	char *body = xasprintf("{\"full_name\":\"Out Age\",\"email\":\"%s\"}", email);
 	forbid_in_log("Out Age");
-	struct resp *r = http_json("POST", "/v1/applicants", hr, body);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.hr, body);
 	assert_int_equal(r->status, 201);
 	char *loc = resp_header(r, "Location");
 	resp_free(r);
@@ -42,11 +41,11 @@ test_database_down_and_back(void **state)
 	assert_unavailable(r);
 	resp_free(r);
 	for (int i = 0; i < 3; i++) { /* every connection in the pool finds out */
-		r = http_json("GET", loc, hr, NULL);
+		r = http_json("GET", loc, staff.hr, NULL);
 		assert_unavailable(r);
 		resp_free(r);
 	}
-	r = http_json("POST", "/v1/applicants", hr, "{\"full_name\":\"N\",\"email\":\"n@example.com\"}");
+	r = http_json("POST", "/v1/applicants", staff.hr, "{\"full_name\":\"N\",\"email\":\"n@example.com\"}");
 	assert_unavailable(r);
 	resp_free(r);
 	r = http("GET", "/healthz", NULL, NULL, NULL, NULL);
@@ -66,7 +65,7 @@ test_database_down_and_back(void **state)
 	PQreset(test_db()); /* the test's own connection died with the server too */
 	/* every pooled connection recovers: more requests than connections all succeed */
 	for (int i = 0; i < 12; i++) {
-		r = http_json("GET", loc, hr, NULL);
+		r = http_json("GET", loc, staff.hr, NULL);
 		assert_int_equal(r->status, 200);
 		assert_string_equal(json_string_value(json_object_get(r->json, "email")), email);
 		resp_free(r);
@@ -97,7 +96,7 @@ test_graceful_stop_finishes_in_flight(void **state)
 	char *email = unique_email("drain");
 	char *body = xasprintf("{\"full_name\":\"Dra In\",\"email\":\"%s\"}", email);
 	forbid_in_log("Dra In");
-	struct resp *r = http_json("POST", "/v1/applicants", hr, body);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.hr, body);
 	assert_int_equal(r->status, 201);
 	const char *id = json_string_value(json_object_get(r->json, "id"));
 	char *sql = xasprintf("SELECT 1 FROM applicants WHERE id = '%s' FOR UPDATE", id);
@@ -105,7 +104,7 @@ test_graceful_stop_finishes_in_flight(void **state)
 	static const char patch[] = "{\"job_title\":\"Drain\"}";
 	f.request = xasprintf("PATCH /v1/applicants/%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
 			      "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			      id, hr, sizeof(patch) - 1, patch);
+			      id, staff.hr, sizeof(patch) - 1, patch);
 	PGresult *res = PQexec(test_db(), "BEGIN");
 	PQclear(res);
 	res = PQexec(test_db(), sql);
@@ -133,21 +132,6 @@ test_graceful_stop_finishes_in_flight(void **state)
 	free(email);
 }
 
-static int
-setup(void **state)
-{
-	api_start(state);
-	hr = staff_token("hr", NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(hr);
-	return api_stop(state);
-}
-
 int
 main(void)
 {
@@ -155,5 +139,5 @@ main(void)
 		cmocka_unit_test(test_database_down_and_back),
 		cmocka_unit_test(test_graceful_stop_finishes_in_flight),
 	};
-	return cmocka_run_group_tests_name("api outage", tests, setup, teardown);
+	return cmocka_run_group_tests_name("api outage", tests, api_start, api_stop);
 }
