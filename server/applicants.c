@@ -603,17 +603,50 @@ expected_version(struct req *r, json_t *patch, long *expect)
 	return 0;
 }
 
+/* Write the merged record over version `have`: 0 reply set, 1 lost a race (retry), -1 problem. */
+static int
+write_patch(struct req *r, struct db *db, const char *id, long have, long expect, const json_t *before,
+	    json_t *after)
+{
+	const char *params[15];
+	struct row_params rp;
+	char version[24];
+	char *target = changed_members(before, after);
+	PGresult *res;
+	int rc;
+
+	applicants_normalize(after);
+	row_params_init(&rp, after);
+	snprintf(version, sizeof(version), "%ld", have);
+	params[0] = id;
+	params[1] = version;
+	memcpy(params + 2, rp.v, sizeof(rp.v));
+	params[12] = req_actor(r)->name;
+	params[13] = req_id(r);
+	params[14] = target;
+	res = db_run(db, &update_applicant, 15, params);
+	if (res == NULL && db_failure(db) == DB_UNIQUE)
+		rc = fail_duplicate_email(r, db, rp.v[1]);
+	else if (res == NULL)
+		rc = req_fail_db(r, db);
+	else if (PQntuples(res) == 0)
+		rc = expect != 0 ? req_fail(r, 412, "the record changed meanwhile") : 1;
+	else
+		rc = reply_applicant(r, 200, res);
+	PQclear(res);
+	free(target);
+	row_params_fini(&rp);
+	return rc;
+}
+
 /* One attempt: 0 done (reply set), 1 lost a race without If-Match (try again), -1 problem. */
 static int
 patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, long expect)
 {
-	const char *params[15];
-	PGresult *cur, *res;
-	struct row_params rp;
-	char version[24];
+	const char *params[1] = {id};
+	PGresult *cur;
 	int rc;
 
-	params[0] = id;
 	if ((cur = db_run(db, &current_applicant, 1, params)) == NULL)
 		return req_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
@@ -627,33 +660,12 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 	}
 	json_t *before = editable_from_row(cur, 0);
 	json_t *after = jsonx_merge_patch(json_deep_copy(before), (json_t *)patch);
-	if (!applicants_validate(after, false, req_problem(r))) {
+	if (!applicants_validate(after, false, req_problem(r)))
 		rc = req_fail_fields(r);
-	} else if (json_equal(before, after)) { /* nothing to change: no new version, no entry */
+	else if (json_equal(before, after)) /* nothing to change: no new version, no entry */
 		rc = reply_applicant(r, 200, cur);
-	} else {
-		applicants_normalize(after);
-		row_params_init(&rp, after);
-		snprintf(version, sizeof(version), "%ld", have);
-		char *target = changed_members(before, after);
-		params[1] = version;
-		memcpy(params + 2, rp.v, sizeof(rp.v));
-		params[12] = req_actor(r)->name;
-		params[13] = req_id(r);
-		params[14] = target;
-		res = db_run(db, &update_applicant, 15, params);
-		if (res == NULL && db_failure(db) == DB_UNIQUE)
-			rc = fail_duplicate_email(r, db, rp.v[1]);
-		else if (res == NULL)
-			rc = req_fail_db(r, db);
-		else if (PQntuples(res) == 0)
-			rc = expect != 0 ? req_fail(r, 412, "the record changed meanwhile") : 1;
-		else
-			rc = reply_applicant(r, 200, res);
-		PQclear(res);
-		free(target);
-		row_params_fini(&rp);
-	}
+	else
+		rc = write_patch(r, db, id, have, expect, before, after);
 	json_decref(before);
 	json_decref(after);
 	PQclear(cur);

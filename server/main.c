@@ -48,6 +48,30 @@ env(const char *name)
 	return getenv(name);
 }
 
+/* Read the API description served at /openapi.yaml. 0 or -1. */
+static int
+load_openapi(struct app *app, const struct config *cfg)
+{
+	char *spec = xasprintf("%s/server/openapi.yaml", cfg->home ? cfg->home : ".");
+
+	app->openapi = read_file(spec, &app->openapi_len);
+	free(spec);
+	if (app->openapi == NULL)
+		fprintf(stderr, "recruitd: cannot read server/openapi.yaml (set RECRUITD_HOME)\n");
+	return app->openapi ? 0 : -1;
+}
+
+/* Block the stop signals in every thread to come; only sigwait sees them. */
+static void
+block_signals(sigset_t *stop)
+{
+	sigemptyset(stop);
+	sigaddset(stop, SIGINT);
+	sigaddset(stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 int
 main(void)
 {
@@ -65,21 +89,9 @@ main(void)
 	}
 	log_set_level((enum log_level)cfg.log_level);
 	app.cfg = &cfg;
-	char *spec = xasprintf("%s/server/openapi.yaml", cfg.home ? cfg.home : ".");
-	app.openapi = read_file(spec, &app.openapi_len);
-	free(spec);
-	if (app.openapi == NULL) {
-		fprintf(stderr, "recruitd: cannot read server/openapi.yaml (set RECRUITD_HOME)\n");
+	if (load_openapi(&app, &cfg) != 0)
 		return 2;
-	}
-
-	/* Threads started from here on inherit the mask; only sigwait sees these. */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
+	block_signals(&stop);
 	metrics_init(routes_count);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
 	if ((srv = http_start(&app)) == NULL)
