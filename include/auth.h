@@ -55,4 +55,10 @@ const char *auth_role_name(enum role role);
  */
 int auth_staff(struct db *db, const char *token, struct actor *who) WARN_UNUSED;
 
+/*
+ * Authenticate an applicant token: 0 with *who filled (role applicant, its
+ * applicant id), 1 when unknown or malformed, -1 when the database failed.
+ */
+int auth_applicant(struct db *db, const char *token, struct actor *who) WARN_UNUSED;
+
 #endif

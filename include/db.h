@@ -75,6 +75,14 @@ void db_close(struct db *db);
  */
 PGresult *db_run(struct db *db, struct db_stmt *st, int n, const char *const *params) WARN_UNUSED;
 
+/*
+ * db_run with per-parameter lengths and formats (1: binary, for bytea; NULL
+ * formats: all text) and a result format (1: every column in binary, as
+ * bytea wants; text columns then come back as their bare bytes).
+ */
+PGresult *db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params,
+			const int *lengths, const int *formats, int result_format) WARN_UNUSED;
+
 /* db_run for statements whose rows are not needed: 0 or -1. */
 int db_do(struct db *db, struct db_stmt *st, int n, const char *const *params) WARN_UNUSED;
 

@@ -23,6 +23,7 @@
 
 struct app;
 struct db;
+struct form;
 struct problem;
 struct req;
 struct http_server;
@@ -60,6 +61,9 @@ const char *req_header(const struct req *r, const char *name);
  */
 json_t *req_json(struct req *r) WARN_UNUSED;
 
+/* The multipart/form-data parts of a BODY_MULTIPART route (borrowed). */
+const struct form *req_form(const struct req *r);
+
 /* The If-Match version: 0 with *version set, 1 when absent, -1 when unparseable (412 set). */
 int req_if_match(struct req *r, long *version) WARN_UNUSED;
 
@@ -77,6 +81,13 @@ int reply_json(struct req *r, unsigned status, json_t *body);
 /* Send bytes (copied) with a content type. Returns 0. */
 int reply_bytes(struct req *r, unsigned status, const char *content_type, const void *data,
 		size_t len);
+
+/*
+ * Send len bytes at data without copying them; release(arg) is called once
+ * the response is done with them (or at once if it cannot be sent). Returns 0.
+ */
+int reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
+		void (*release)(void *arg), void *arg);
 
 /* Send no body (204 and the like). Returns 0. */
 int reply_empty(struct req *r, unsigned status);

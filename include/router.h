@@ -14,11 +14,16 @@ struct req;
 
 typedef int (*handler_fn)(struct req *r);
 
-/* Who may call a route. Staff routes accept recruiter and hr. */
-enum access { ACCESS_PUBLIC, ACCESS_STAFF, ACCESS_HR, ACCESS_APPLICANT };
+/*
+ * Who may call a route. Staff routes accept recruiter and hr, and answer an
+ * applicant token with 404 (it never reaches them). ACCESS_ANYONE takes an
+ * optional staff token (a bad one is still 401). ACCESS_APPLICANT wants an
+ * applicant token; a staff token there is 403.
+ */
+enum access { ACCESS_PUBLIC, ACCESS_ANYONE, ACCESS_STAFF, ACCESS_HR, ACCESS_APPLICANT };
 
 /* What a route reads from the request body. */
-enum body_kind { BODY_NONE, BODY_JSON };
+enum body_kind { BODY_NONE, BODY_JSON, BODY_MULTIPART };
 
 struct route {
 	const char *method;

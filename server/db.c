@@ -333,7 +333,8 @@ succeeded(const PGresult *res)
 }
 
 PGresult *
-db_run(struct db *db, struct db_stmt *st, int n, const char *const *params)
+db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params, const int *lengths,
+	      const int *formats, int result_format)
 {
 	int id = stmt_id(st);
 	char name[16];
@@ -354,7 +355,7 @@ db_run(struct db *db, struct db_stmt *st, int n, const char *const *params)
 		PQclear(res);
 		db->prepared[id] = true;
 	}
-	res = PQexecPrepared(db->pg, name, n, params, NULL, NULL, 0);
+	res = PQexecPrepared(db->pg, name, n, params, lengths, formats, result_format);
 	if (succeeded(res)) {
 		db->fail = DB_OK;
 		return res;
@@ -362,6 +363,12 @@ db_run(struct db *db, struct db_stmt *st, int n, const char *const *params)
 	record_failure(db, res);
 	PQclear(res);
 	return NULL;
+}
+
+PGresult *
+db_run(struct db *db, struct db_stmt *st, int n, const char *const *params)
+{
+	return db_run_binary(db, st, n, params, NULL, NULL, 0);
 }
 
 int

@@ -31,6 +31,7 @@
 #include "config.h"
 #include "db.h"
 #include "digest.h"
+#include "form.h"
 #include "http.h"
 #include "jsonx.h"
 #include "log.h"
@@ -42,6 +43,7 @@
 #define MAX_REPLY_HEADERS 8
 #define JSON_MAX_DEPTH 32
 #define NO_BODY_CAP 65536 /* bytes a body-less route will drain before closing */
+#define MULTIPART_SLACK (1u << 20) /* room for part headers and text fields beyond the file limit */
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -69,12 +71,16 @@ struct req {
 	bool body_refused; /* over the cap: drained, not kept */
 	bool close;	   /* close the connection after replying */
 	json_t *json;
+	struct form *form;
+	struct MHD_PostProcessor *pp;
 	struct db *db;
 	struct problem problem;
 	unsigned status; /* of the reply, once queued */
 	char *reply;
 	size_t reply_len;
 	const char *reply_type;
+	void (*reply_release)(void *arg); /* NULL: reply is ours, free() it */
+	void *reply_release_arg;
 	struct reply_header headers[MAX_REPLY_HEADERS];
 	int nheaders;
 };
@@ -123,6 +129,12 @@ const char *
 req_header(const struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const struct form *
+req_form(const struct req *r)
+{
+	return r->form;
 }
 
 struct problem *
@@ -280,13 +292,34 @@ reply_etag_version(struct req *r, long version)
 }
 
 static void
+drop_reply(struct req *r)
+{
+	if (r->reply_release != NULL)
+		r->reply_release(r->reply_release_arg);
+	else
+		free(r->reply);
+	r->reply = NULL;
+	r->reply_release = NULL;
+}
+
+static void
 set_reply(struct req *r, unsigned status, const char *type, char *body, size_t len)
 {
-	free(r->reply);
+	drop_reply(r);
 	r->status = status;
 	r->reply_type = type;
 	r->reply = body;
 	r->reply_len = len;
+}
+
+int
+reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
+	    void (*release)(void *arg), void *arg)
+{
+	set_reply(r, status, content_type, (char *)data, len);
+	r->reply_release = release;
+	r->reply_release_arg = arg;
+	return 0;
 }
 
 int
@@ -387,12 +420,58 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
 	return MHD_YES;
 }
 
+static enum body_kind
+body_kind(const struct req *r)
+{
+	return r->route >= 0 ? routes[r->route].body : BODY_NONE;
+}
+
 static size_t
 body_cap(const struct req *r)
 {
-	if (r->route >= 0 && routes[r->route].body == BODY_JSON)
-		return r->srv->app->cfg->max_json_bytes;
-	return 0;
+	const struct config *cfg = r->srv->app->cfg;
+
+	switch (body_kind(r)) {
+	case BODY_JSON:
+		return cfg->max_json_bytes;
+	case BODY_MULTIPART:
+		return cfg->max_upload_bytes + MULTIPART_SLACK;
+	default:
+		return 0;
+	}
+}
+
+static enum MHD_Result
+on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename, const char *content_type,
+	const char *transfer_encoding, const char *data, uint64_t off, size_t size)
+{
+	struct req *r = cls;
+
+	(void)kind;
+	(void)content_type; /* a client's word for the type; the bytes decide */
+	(void)transfer_encoding;
+	return form_add(r->form, key, filename, data, off, size) == 0 ? MHD_YES : MHD_NO;
+}
+
+/* Set up streaming of a multipart body. Returns true when the reply must go out now. */
+static bool
+start_multipart(struct req *r)
+{
+	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+		r->close = true;
+		req_fail(r, 415, "the body must be multipart/form-data");
+		return true;
+	}
+	r->form = form_create(r->srv->app->cfg->max_upload_bytes);
+	r->pp = MHD_create_post_processor(r->conn, 65536, on_part, r);
+	if (r->pp == NULL) {
+		r->close = true;
+		req_fail(r, 400, "the multipart body has no usable boundary");
+		return true;
+	}
+	return false;
 }
 
 /* Checks made on the headers alone. Returns true when the reply must go out now. */
@@ -416,60 +495,113 @@ check_head(struct req *r, const char *url)
 		req_fail(r, 405, "%s is not allowed here", r->method);
 
 	cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl != NULL && r->route >= 0 && routes[r->route].body != BODY_NONE &&
-	    strtoull(cl, NULL, 10) > body_cap(r)) {
+	if (cl != NULL && body_kind(r) != BODY_NONE && strtoull(cl, NULL, 10) > body_cap(r)) {
 		r->close = true;
-		req_fail(r, 413, "the body is larger than %zu bytes", body_cap(r));
+		req_fail(r, 413, "the body is larger than %zu bytes", body_kind(r) == BODY_MULTIPART
+									? r->srv->app->cfg->max_upload_bytes
+									: body_cap(r));
 		return true;
 	}
+	if (body_kind(r) == BODY_MULTIPART && r->problem.status == 0)
+		return start_multipart(r);
 	return false;
+}
+
+static void
+refuse_body(struct req *r, unsigned status, const char *detail)
+{
+	r->body_refused = true;
+	r->close = true;
+	buf_fini(&r->body);
+	req_fail(r, status, "%s", detail);
 }
 
 static void
 take_body(struct req *r, const char *data, size_t len)
 {
-	size_t cap = body_cap(r);
+	char detail[96];
 
 	if (r->body_refused || r->problem.status != 0)
 		return;
-	if (r->route < 0 || routes[r->route].body == BODY_NONE) {
+	switch (body_kind(r)) {
+	case BODY_NONE:
 		r->body_refused = true;
 		return;
+	case BODY_MULTIPART:
+		if (MHD_post_process(r->pp, data, len) != MHD_YES) {
+			snprintf(detail, sizeof(detail), "a file is larger than %zu bytes, or the parts are too many",
+				 r->srv->app->cfg->max_upload_bytes);
+			if (form_too_large(r->form))
+				refuse_body(r, 413, detail);
+			else
+				refuse_body(r, 400, "the multipart body is malformed");
+		}
+		return;
+	case BODY_JSON:
+		if (buf_append(&r->body, data, len) != 0) {
+			snprintf(detail, sizeof(detail), "the body is larger than %zu bytes", body_cap(r));
+			refuse_body(r, 413, detail);
+		}
+		return;
 	}
-	if (buf_append(&r->body, data, len) != 0) {
-		r->body_refused = true;
-		r->close = true;
-		buf_fini(&r->body);
-		req_fail(r, 413, "the body is larger than %zu bytes", cap);
-	}
+}
+
+/* The last call: a multipart body must have ended properly. */
+static void
+end_body(struct req *r)
+{
+	if (r->pp == NULL)
+		return;
+	if (MHD_destroy_post_processor(r->pp) != MHD_YES && r->problem.status == 0)
+		req_fail(r, 400, "the multipart body is incomplete or malformed");
+	r->pp = NULL;
+}
+
+static int
+challenge(struct req *r, bool token_given)
+{
+	reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		     token_given ? "Bearer realm=\"recruitd\", error=\"invalid_token\"" : "Bearer realm=\"recruitd\"");
+	return req_fail(r, 401, token_given ? "the token is not valid" : "a bearer token is required");
+}
+
+/* The bearer token, or NULL when there is none. */
+static const char *
+bearer(struct req *r)
+{
+	const char *h = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	for (h += 7; *h == ' '; h++)
+		;
+	return h;
 }
 
 static int
 authenticate(struct req *r, enum access access)
 {
-	const char *h = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *token;
+	const char *token = bearer(r);
+	bool applicant;
 	struct db *db;
 	int rc;
 
-	if (access == ACCESS_PUBLIC)
+	if (access == ACCESS_PUBLIC || (access == ACCESS_ANYONE && req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) == NULL))
 		return 0;
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
-		reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"recruitd\"");
-		return req_fail(r, 401, "a bearer token is required");
-	}
-	for (token = h + 7; *token == ' '; token++)
-		;
+	if (token == NULL)
+		return challenge(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	rc = auth_staff(db, token, &r->actor);
+	applicant = strncmp(token, TOKEN_APPLICANT_PREFIX, strlen(TOKEN_APPLICANT_PREFIX)) == 0;
+	rc = applicant ? auth_applicant(db, token, &r->actor) : auth_staff(db, token, &r->actor);
 	if (rc < 0)
 		return req_fail_db(r, db);
-	if (rc > 0) {
-		reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-			     "Bearer realm=\"recruitd\", error=\"invalid_token\"");
-		return req_fail(r, 401, "the token is not valid");
-	}
+	if (rc > 0)
+		return challenge(r, true);
+	if (access == ACCESS_APPLICANT)
+		return applicant ? 0 : req_fail(r, 403, "this needs an applicant token");
+	if (applicant && access != ACCESS_ANYONE)
+		return req_fail(r, 404, "no such resource"); /* staff endpoints do not exist for applicants */
 	if (access == ACCESS_HR && r->actor.role != ROLE_HR)
 		return req_fail(r, 403, "this needs the hr role");
 	return 0;
@@ -527,10 +659,17 @@ send_reply(struct req *r)
 		json_decref(doc);
 		set_reply(r, r->problem.status, "application/problem+json", s, strlen(s));
 	}
-	resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
-	r->reply = NULL;
-	if (resp == NULL)
+	if (r->reply_release != NULL)
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(r->reply_len, r->reply,
+									      r->reply_release, r->reply_release_arg);
+	else
+		resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		drop_reply(r);
 		return MHD_NO;
+	}
+	r->reply = NULL;
+	r->reply_release = NULL;
 	add_headers(r, resp);
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
@@ -565,8 +704,11 @@ req_free(struct req *r)
 	pool_release(r->srv->app->pool, r->db);
 	buf_fini(&r->body);
 	json_decref(r->json);
+	if (r->pp != NULL)
+		MHD_destroy_post_processor(r->pp);
+	form_free(r->form);
 	problem_fini(&r->problem);
-	free(r->reply);
+	drop_reply(r);
 	for (int i = 0; i < r->nheaders; i++) {
 		free(r->headers[i].name);
 		free(r->headers[i].value);
@@ -599,6 +741,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			return MHD_NO;
 		return MHD_YES;
 	}
+	end_body(r);
 	if (r->problem.status == 0)
 		dispatch(r);
 	return send_reply(r);
