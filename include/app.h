@@ -13,8 +13,6 @@ struct pool;
 struct app {
 	const struct config *cfg;
 	struct pool *pool;
-	char *openapi; /* server/openapi.yaml, read at start */
-	size_t openapi_len;
 };
 
 #endif

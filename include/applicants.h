@@ -32,4 +32,18 @@ void applicants_normalize(json_t *doc);
  */
 int applicants_fail_absent(struct req *r, struct db *db, const char *id);
 
+/*
+ * Read a full record for the caller (audited as applicant.read), in the
+ * view the caller may see. Returns a new reference with *version set, or
+ * NULL after setting the problem (404, 410, 503).
+ */
+json_t *applicants_read(struct req *r, struct db *db, const char *id, long *version);
+
+/*
+ * Apply the request's JSON merge patch to applicant id, accepting only the
+ * members in patchable (NULL-terminated, "version" among them), and reply
+ * with the changed record. Returns 0 or -1 (problem set).
+ */
+int applicants_patch_id(struct req *r, const char *id, const char *const *patchable);
+
 #endif

@@ -24,6 +24,7 @@ struct config {
 	unsigned idle_timeout_s;	/* RECRUITD_IDLE_TIMEOUT, default 30 seconds */
 	unsigned db_wait_ms;	 /* RECRUITD_DB_WAIT_MS: longest wait for a pooled connection, default 5000 */
 	int log_level;		 /* RECRUITD_LOG_LEVEL, default info */
+	char *notice_version;	 /* RECRUITD_PRIVACY_NOTICE_VERSION, recorded with each consent */
 };
 
 /* Looks a variable up; getenv in production, a table in tests. */

@@ -14,6 +14,12 @@
 
 void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 
+/* SHA-256 over data that comes in pieces: begin, add any number of times, end (frees). */
+struct sha256_stream;
+struct sha256_stream *sha256_begin(void);
+void sha256_add(struct sha256_stream *s, const void *data, size_t len);
+void sha256_end(struct sha256_stream *s, unsigned char out[SHA256_LEN]);
+
 /* Write 2*len hex digits and a NUL to out. */
 void hex_encode(const unsigned char *in, size_t len, char *out);
 

@@ -54,6 +54,9 @@ const struct form_file *form_file(const struct form *f, const char *name);
  */
 json_t *form_text_json(const struct form *f);
 
+/* SHA-256 over every part (name, file name, bytes) in order: what the form says. */
+void form_digest(const struct form *f, unsigned char out[32]);
+
 /* The first part whose name is not in allowed (NULL-terminated), or NULL. */
 const char *form_unknown(const struct form *f, const char *const *allowed);
 

@@ -22,6 +22,31 @@ int applicants_delete(struct req *r);
 int applicants_hold_set(struct req *r);
 int applicants_hold_lift(struct req *r);
 
+/* server/openings.c */
+int openings_create(struct req *r);
+int openings_list(struct req *r);
+int openings_get(struct req *r);
+int openings_patch(struct req *r);
+
+/* server/documents.c */
+int documents_create(struct req *r);
+int documents_list(struct req *r);
+int documents_get(struct req *r);
+int documents_delete(struct req *r);
+
+/* server/apply.c */
+int apply_submit(struct req *r);
+int apply_page(struct req *r);
+int apply_script(struct req *r);
+int apply_style(struct req *r);
+
+/* server/me.c */
+int me_get(struct req *r);
+int me_patch(struct req *r);
+int me_upload(struct req *r);
+int me_document(struct req *r);
+int me_withdraw(struct req *r);
+
 /* server/audit.c */
 int audit_list(struct req *r);
 

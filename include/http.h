@@ -67,6 +67,13 @@ const struct form *req_form(const struct req *r);
 /* The If-Match version: 0 with *version set, 1 when absent, -1 when unparseable (412 set). */
 int req_if_match(struct req *r, long *version) WARN_UNUSED;
 
+/*
+ * The version a write expects, from If-Match and a "version" member of body
+ * (removed from body once read): 0 with *version set (0: no expectation),
+ * or -1 after a problem (412 when they disagree, 422 when "version" is bad).
+ */
+int req_expected_version(struct req *r, json_t *body, long *version) WARN_UNUSED;
+
 /* A database connection for this request, released when it ends. NULL after setting 503. */
 struct db *req_db(struct req *r) WARN_UNUSED;
 
@@ -84,7 +91,8 @@ int reply_bytes(struct req *r, unsigned status, const char *content_type, const 
 
 /*
  * Send len bytes at data without copying them; release(arg) is called once
- * the response is done with them (or at once if it cannot be sent). Returns 0.
+ * the response is done with them (or at once if it cannot be sent); release
+ * NULL means the bytes live for the whole process. Returns 0.
  */
 int reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
 		void (*release)(void *arg), void *arg);

@@ -32,4 +32,15 @@ int idem_wanted(struct req *r);
 int idem_store(struct req *r, struct db *db, const char *scope, unsigned status, const char *body,
 	       const char *location, const char *applicant_id) WARN_UNUSED;
 
+/* idem_store, then COMMIT the caller's transaction. 0 or -1. */
+int idem_commit(struct req *r, struct db *db, const char *scope, unsigned status, const char *body,
+		const char *location, const char *applicant_id) WARN_UNUSED;
+
+/*
+ * After a keyed create failed: when a twin request with the same key won
+ * the race, roll back and replay its response (returns 0); otherwise set
+ * the database problem (returns -1).
+ */
+int idem_lost_race(struct req *r, struct db *db, const char *scope);
+
 #endif

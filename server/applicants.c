@@ -32,8 +32,8 @@
 
 static const char *const editable[] = {"full_name", "email", "phone", "title", "job_title", "address",
 				       "social_handles", "source", "marketing_opt_in", NULL};
-static const char *const readonly[] = {"id", "legal_hold", "created_at", "updated_at", "version",
-				       "retention", NULL};
+static const char *const readonly[] = {"id", "legal_hold", "consent", "created_at", "updated_at", "version",
+				       "retention", "applications", "documents", NULL};
 static const char *const address_keys[] = {"line1", "line2", "city", "region", "postal_code", "country", NULL};
 static const char *const social_keys[] = {"network", "handle", NULL};
 static const char *const source_keys[] = {"type", "detail", NULL};
@@ -180,11 +180,13 @@ applicants_normalize(json_t *doc)
 	"a.id, a.full_name, a.email, a.phone, a.title, a.job_title, a.address::text, "             \
 	"a.social_handles::text, a.source_type, a.source_detail, a.marketing_opt_in, "             \
 	"a.legal_hold_reason, rfc3339(a.legal_hold_set_at), rfc3339(a.created_at), "               \
-	"rfc3339(a.updated_at), a.version"
+	"rfc3339(a.updated_at), a.version, a.privacy_notice_version, "                             \
+	"rfc3339(a.privacy_notice_accepted_at), rfc3339(a.age_16_or_over_at)"
 
 enum {
 	C_ID, C_NAME, C_EMAIL, C_PHONE, C_TITLE, C_JOB, C_ADDRESS, C_SOCIAL, C_SRC_TYPE, C_SRC_DETAIL,
-	C_MARKETING, C_HOLD_REASON, C_HOLD_AT, C_CREATED, C_UPDATED, C_VERSION
+	C_MARKETING, C_HOLD_REASON, C_HOLD_AT, C_CREATED, C_UPDATED, C_VERSION, C_NOTICE_VERSION,
+	C_NOTICE_AT, C_AGE_AT
 };
 
 static json_t *
@@ -242,6 +244,17 @@ hold_from_row(const PGresult *res, int row)
 			 col_text(res, row, C_HOLD_AT));
 }
 
+/* What the applicant agreed to when applying; null for records staff entered. */
+static json_t *
+consent_from_row(const PGresult *res, int row)
+{
+	if (PQgetisnull(res, row, C_NOTICE_AT))
+		return json_null();
+	return json_pack("{s:o, s:o, s:b, s:o}", "privacy_notice_version", col_text(res, row, C_NOTICE_VERSION),
+			 "privacy_notice_accepted_at", col_text(res, row, C_NOTICE_AT), "age_16_or_over",
+			 !PQgetisnull(res, row, C_AGE_AT), "age_attested_at", col_text(res, row, C_AGE_AT));
+}
+
 static json_t *
 applicant_from_row(const PGresult *res, int row)
 {
@@ -250,10 +263,27 @@ applicant_from_row(const PGresult *res, int row)
 
 	json_object_update(doc, fields);
 	json_decref(fields);
+	json_object_set_new(doc, "consent", consent_from_row(res, row));
 	json_object_set_new(doc, "legal_hold", hold_from_row(res, row));
 	json_object_set_new(doc, "created_at", col_text(res, row, C_CREATED));
 	json_object_set_new(doc, "updated_at", col_text(res, row, C_UPDATED));
 	json_object_set_new(doc, "version", json_integer(atol(PQgetvalue(res, row, C_VERSION))));
+	return doc;
+}
+
+/*
+ * The record as the caller may see it. Applicants see their own record
+ * without what HR keeps about it: the legal hold and the source's detail.
+ */
+static json_t *
+view_of(const struct req *r, const PGresult *res, int row)
+{
+	json_t *doc = applicant_from_row(res, row);
+
+	if (req_actor(r)->role == ROLE_APPLICANT) {
+		json_object_del(doc, "legal_hold");
+		json_object_del(json_object_get(doc, "source"), "detail");
+	}
 	return doc;
 }
 
@@ -262,7 +292,7 @@ static int
 reply_applicant(struct req *r, unsigned status, const PGresult *res)
 {
 	reply_etag_version(r, atol(PQgetvalue(res, 0, C_VERSION)));
-	return reply_json(r, status, applicant_from_row(res, 0));
+	return reply_json(r, status, view_of(r, res, 0));
 }
 
 /* The nine editable members as statement parameters, from a normalised document. */
@@ -335,7 +365,8 @@ fail_duplicate_email(struct req *r, struct db *db, const char *email)
 	const char *params[1] = {email};
 	PGresult *res = db_run(db, &find_by_email, 1, params);
 
-	if (res != NULL && PQntuples(res) == 1)
+	/* Staff may learn whose address it is; an applicant may not. */
+	if (res != NULL && PQntuples(res) == 1 && req_actor(r)->role != ROLE_APPLICANT)
 		problem_extra(req_problem(r), "existing_id", json_string(PQgetvalue(res, 0, 0)));
 	PQclear(res);
 	req_problem(r)->slug = "duplicate-email";
@@ -386,8 +417,7 @@ create_row(struct req *r, struct db *db, const json_t *doc)
 	char *text = jsonx_dump(body);
 	char *location = xasprintf("/v1/applicants/%s", PQgetvalue(res, 0, C_ID));
 	rc = 0;
-	if (keyed && (idem_store(r, db, "applicants.create", 201, text, location, PQgetvalue(res, 0, C_ID)) != 0 ||
-		      db_exec(db, "COMMIT") != 0))
+	if (keyed && idem_commit(r, db, "applicants.create", 201, text, location, PQgetvalue(res, 0, C_ID)) != 0)
 		rc = -1;
 	if (rc == 0) {
 		reply_header(r, "Location", location);
@@ -421,14 +451,11 @@ applicants_create(struct req *r)
 	json_t *row = json_deep_copy(doc);
 	applicants_normalize(row);
 	rc = create_row(r, db, row);
-	if (rc != 0 && db_failure(db) == DB_UNIQUE && strcmp(db_constraint(db), "idempotency_keys_pkey") == 0) {
-		(void)!db_exec(db, "ROLLBACK");
-		rc = idem_replay(r, db, "applicants.create") > 0 ? 0 : -1;
-	} else if (rc != 0 && db_failure(db) == DB_UNIQUE) {
+	if (rc != 0 && db_failure(db) == DB_UNIQUE && strcmp(db_constraint(db), "applicants_email_key") == 0) {
 		(void)!db_exec(db, "ROLLBACK");
 		rc = fail_duplicate_email(r, db, json_string_value(json_object_get(row, "email")));
 	} else if (rc != 0) {
-		rc = req_fail_db(r, db);
+		rc = idem_lost_race(r, db, "applicants.create");
 	}
 	json_decref(row);
 	return rc;
@@ -532,22 +559,41 @@ static struct db_stmt read_applicant = DB_STMT(
 	"  SELECT $2, 'applicant.read', id, 'applicant', $3 FROM a) "
 	"SELECT " COLUMNS " FROM a");
 
+json_t *
+applicants_read(struct req *r, struct db *db, const char *id, long *version)
+{
+	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
+	PGresult *res = db_run(db, &read_applicant, 3, params);
+	json_t *doc = NULL;
+
+	if (res == NULL) {
+		req_fail_db(r, db);
+		return NULL;
+	}
+	if (PQntuples(res) == 1) {
+		doc = view_of(r, res, 0);
+		*version = atol(PQgetvalue(res, 0, C_VERSION));
+	} else {
+		applicants_fail_absent(r, db, id);
+	}
+	PQclear(res);
+	return doc;
+}
+
 int
 applicants_get(struct req *r)
 {
 	const char *id;
 	struct db *db;
-	PGresult *res;
-	int rc;
+	json_t *doc;
+	long version;
 
 	if (path_id(r, &id) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
-	if ((res = db_run(db, &read_applicant, 3, params)) == NULL)
-		return req_fail_db(r, db);
-	rc = PQntuples(res) == 1 ? reply_applicant(r, 200, res) : applicants_fail_absent(r, db, id);
-	PQclear(res);
-	return rc;
+	if ((doc = applicants_read(r, db, id, &version)) == NULL)
+		return -1;
+	reply_etag_version(r, version);
+	return reply_json(r, 200, doc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -577,30 +623,6 @@ changed_members(const json_t *before, const json_t *after)
 			strcat(out, editable[i]);
 		}
 	return xstrdup(out);
-}
-
-/* The expected version from If-Match and the body's "version". 0, or -1 after a problem. */
-static int
-expected_version(struct req *r, json_t *patch, long *expect)
-{
-	json_t *v = json_object_get(patch, "version");
-	long from_body;
-
-	*expect = 0;
-	if (req_if_match(r, expect) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		problem_field(req_problem(r), "version", "must be the record's current version, a positive integer");
-		return req_fail_fields(r);
-	}
-	from_body = (long)json_integer_value(v);
-	if (*expect != 0 && *expect != from_body)
-		return req_fail(r, 412, "If-Match and version disagree");
-	*expect = from_body;
-	json_object_del(patch, "version");
-	return 0;
 }
 
 /* Write the merged record over version `have`: 0 reply set, 1 lost a race (retry), -1 problem. */
@@ -673,25 +695,34 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 }
 
 int
-applicants_patch(struct req *r)
+applicants_patch_id(struct req *r, const char *id, const char *const *patchable)
 {
-	static const char *const patchable[] = {"full_name", "email", "phone", "title", "job_title", "address",
-						"social_handles", "source", "marketing_opt_in", "version", NULL};
-	const char *id;
 	json_t *patch;
 	struct db *db;
 	long expect;
 	int rc = 1;
 
-	if (path_id(r, &id) != 0 || (patch = req_json(r)) == NULL)
+	if ((patch = req_json(r)) == NULL)
 		return -1;
 	if (!check_known_keys(patch, patchable, readonly, NULL, req_problem(r)))
 		return req_fail_fields(r);
-	if (expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
+	if (req_expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
 		rc = patch_once(r, db, id, patch, expect);
 	return rc == 1 ? req_fail(r, 503, "the record is changing too fast; retry") : rc;
+}
+
+int
+applicants_patch(struct req *r)
+{
+	static const char *const patchable[] = {"full_name", "email", "phone", "title", "job_title", "address",
+						"social_handles", "source", "marketing_opt_in", "version", NULL};
+	const char *id;
+
+	if (path_id(r, &id) != 0)
+		return -1;
+	return applicants_patch_id(r, id, patchable);
 }
 
 /* ------------------------------------------------------------------ */

@@ -132,6 +132,13 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 		goto err0;
 	}
 
+	v = get("RECRUITD_PRIVACY_NOTICE_VERSION");
+	cfg->notice_version = xstrdup(v && *v ? v : "2026-11-01");
+	if (strlen(cfg->notice_version) > 64) {
+		bad(err, errlen, "RECRUITD_PRIVACY_NOTICE_VERSION", "must be at most 64 characters");
+		goto err0;
+	}
+
 	cfg->home = config_find_home(get);
 	v = get("RECRUITD_DATABASE_URL");
 	if (v != NULL && *v != '\0')
@@ -155,6 +162,7 @@ config_fini(struct config *cfg)
 	free(cfg->listen_host);
 	free(cfg->database_url);
 	free(cfg->home);
+	free(cfg->notice_version);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

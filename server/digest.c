@@ -1,5 +1,6 @@
 /* digest: hashes, encodings and randomness, on OpenSSL's libcrypto and getrandom(2). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <openssl/crypto.h>
@@ -13,6 +14,31 @@ sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
 	unsigned int n = SHA256_LEN;
 
 	EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+}
+
+struct sha256_stream *
+sha256_begin(void)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	if (c == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
+		abort(); /* out of memory */
+	return (struct sha256_stream *)c;
+}
+
+void
+sha256_add(struct sha256_stream *s, const void *data, size_t len)
+{
+	EVP_DigestUpdate((EVP_MD_CTX *)s, data, len);
+}
+
+void
+sha256_end(struct sha256_stream *s, unsigned char out[SHA256_LEN])
+{
+	unsigned int n = SHA256_LEN;
+
+	EVP_DigestFinal_ex((EVP_MD_CTX *)s, out, &n);
+	EVP_MD_CTX_free((EVP_MD_CTX *)s);
 }
 
 void

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "digest.h"
 #include "form.h"
 #include "validate.h"
 
@@ -126,4 +127,21 @@ form_unknown(const struct form *f, const char *const *allowed)
 			return f->parts[i].name;
 	}
 	return NULL;
+}
+
+void
+form_digest(const struct form *f, unsigned char out[32])
+{
+	struct sha256_stream *s = sha256_begin();
+
+	for (int i = 0; i < f->n; i++) {
+		const struct part *p = &f->parts[i];
+		uint64_t len = p->value.len;
+		sha256_add(s, p->name, strlen(p->name) + 1);
+		sha256_add(s, p->filename ? p->filename : "", p->filename ? strlen(p->filename) + 1 : 1);
+		sha256_add(s, &len, sizeof(len));
+		if (len)
+			sha256_add(s, p->value.data, p->value.len);
+	}
+	sha256_end(s, out);
 }

@@ -257,6 +257,29 @@ req_if_match(struct req *r, long *version)
 	return 0;
 }
 
+int
+req_expected_version(struct req *r, json_t *body, long *expect)
+{
+	json_t *v = json_object_get(body, "version");
+	long from_body;
+
+	*expect = 0;
+	if (req_if_match(r, expect) < 0)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 1) {
+		problem_field(&r->problem, "version", "must be the record's current version, a positive integer");
+		return req_fail_fields(r);
+	}
+	from_body = (long)json_integer_value(v);
+	if (*expect != 0 && *expect != from_body)
+		return req_fail(r, 412, "If-Match and version disagree");
+	*expect = from_body;
+	json_object_del(body, "version");
+	return 0;
+}
+
 struct db *
 req_db(struct req *r)
 {
@@ -312,12 +335,19 @@ set_reply(struct req *r, unsigned status, const char *type, char *body, size_t l
 	r->reply_len = len;
 }
 
+/* For bytes that outlive every request (assets): nothing to release. */
+static void
+keep(void *arg)
+{
+	(void)arg;
+}
+
 int
 reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
 	    void (*release)(void *arg), void *arg)
 {
 	set_reply(r, status, content_type, (char *)data, len);
-	r->reply_release = release;
+	r->reply_release = release ? release : keep;
 	r->reply_release_arg = arg;
 	return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "digest.h"
+#include "form.h"
 #include "http.h"
 #include "idempotency.h"
 
@@ -74,14 +75,21 @@ hash_hex(const char *prefix, const char *a, const char *b, size_t blen, char hex
 		memcpy(raw, h, SHA256_LEN);
 }
 
-/* What makes two requests "the same": the endpoint, its path parameter and the body bytes. */
+/* What makes two requests "the same": the endpoint, its path parameter and the body (or form). */
 static void
 fingerprint(struct req *r, const char *scope, char hex[2 * SHA256_LEN + 1])
 {
 	size_t len;
+	unsigned char parts[SHA256_LEN];
 	const char *body = req_body(r, &len);
 	const char *p0 = req_param(r, 0);
 	char *head = xasprintf("%s|%s", scope, p0 ? p0 : "");
+
+	if (req_form(r) != NULL) {
+		form_digest(req_form(r), parts);
+		body = (const char *)parts;
+		len = SHA256_LEN;
+	}
 
 	hash_hex("request|", head, body, len, hex, NULL);
 	free(head);
@@ -239,4 +247,22 @@ idem_store(struct req *r, struct db *db, const char *scope, unsigned status, con
 	if (res != NULL)
 		PQclear(db_run(db, &expire, 0, NULL)); /* old rows go as new ones come */
 	return res ? 0 : -1;
+}
+
+int
+idem_commit(struct req *r, struct db *db, const char *scope, unsigned status, const char *body,
+	    const char *location, const char *applicant_id)
+{
+	if (idem_store(r, db, scope, status, body, location, applicant_id) != 0)
+		return -1;
+	return db_exec(db, "COMMIT");
+}
+
+int
+idem_lost_race(struct req *r, struct db *db, const char *scope)
+{
+	if (db_failure(db) != DB_UNIQUE || strcmp(db_constraint(db), "idempotency_keys_pkey") != 0)
+		return req_fail_db(r, db);
+	(void)!db_exec(db, "ROLLBACK");
+	return idem_replay(r, db, scope) > 0 ? 0 : -1;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "assets.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -19,46 +20,10 @@
 
 #define DRAIN_TIMEOUT_MS 10000
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		data = xmalloc((size_t)n + 1);
-		if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-			free(data);
-			data = NULL;
-		} else {
-			data[n] = '\0';
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return data;
-}
-
 static const char *
 env(const char *name)
 {
 	return getenv(name);
-}
-
-/* Read the API description served at /openapi.yaml. 0 or -1. */
-static int
-load_openapi(struct app *app, const struct config *cfg)
-{
-	char *spec = xasprintf("%s/server/openapi.yaml", cfg->home ? cfg->home : ".");
-
-	app->openapi = read_file(spec, &app->openapi_len);
-	free(spec);
-	if (app->openapi == NULL)
-		fprintf(stderr, "recruitd: cannot read server/openapi.yaml (set RECRUITD_HOME)\n");
-	return app->openapi ? 0 : -1;
 }
 
 /* Block the stop signals in every thread to come; only sigwait sees them. */
@@ -89,7 +54,7 @@ main(void)
 	}
 	log_set_level((enum log_level)cfg.log_level);
 	app.cfg = &cfg;
-	if (load_openapi(&app, &cfg) != 0)
+	if (assets_load(cfg.home) != 0)
 		return 2;
 	block_signals(&stop);
 	metrics_init(routes_count);
@@ -104,7 +69,7 @@ main(void)
 	http_stop(srv, DRAIN_TIMEOUT_MS);
 	pool_free(app.pool);
 	metrics_fini();
-	free(app.openapi);
+	assets_free();
 	config_fini(&cfg);
 	log_msg(LOG_INFO, "stopped", "status=0");
 	return 0;

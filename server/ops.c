@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "assets.h"
 #include "db.h"
 #include "handlers.h"
 #include "http.h"
@@ -42,7 +43,8 @@ ops_metrics(struct req *r)
 int
 ops_openapi(struct req *r)
 {
-	const struct app *app = req_app(r);
+	size_t len;
+	const char *spec = assets_get("openapi.yaml", &len);
 
-	return reply_bytes(r, 200, "application/yaml", app->openapi, app->openapi_len);
+	return reply_owned(r, 200, "application/yaml", spec, len, NULL, NULL);
 }

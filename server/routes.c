@@ -19,6 +19,27 @@ const struct route routes[] = {
 	{"PUT", "/v1/applicants/{id}/legal-hold", applicants_hold_set, ACCESS_HR, BODY_JSON},
 	{"DELETE", "/v1/applicants/{id}/legal-hold", applicants_hold_lift, ACCESS_HR, BODY_NONE},
 
+	{"POST", "/v1/applicants/{id}/documents", documents_create, ACCESS_STAFF, BODY_MULTIPART},
+	{"GET", "/v1/applicants/{id}/documents", documents_list, ACCESS_STAFF, BODY_NONE},
+	{"GET", "/v1/documents/{id}", documents_get, ACCESS_STAFF, BODY_NONE},
+	{"DELETE", "/v1/documents/{id}", documents_delete, ACCESS_STAFF, BODY_NONE},
+
+	{"POST", "/v1/openings", openings_create, ACCESS_STAFF, BODY_JSON},
+	{"GET", "/v1/openings", openings_list, ACCESS_ANYONE, BODY_NONE},
+	{"GET", "/v1/openings/{id}", openings_get, ACCESS_ANYONE, BODY_NONE},
+	{"PATCH", "/v1/openings/{id}", openings_patch, ACCESS_STAFF, BODY_JSON},
+
+	{"GET", "/apply", apply_page, ACCESS_PUBLIC, BODY_NONE},
+	{"GET", "/apply/app.js", apply_script, ACCESS_PUBLIC, BODY_NONE},
+	{"GET", "/apply/app.css", apply_style, ACCESS_PUBLIC, BODY_NONE},
+	{"POST", "/v1/apply", apply_submit, ACCESS_PUBLIC, BODY_MULTIPART},
+
+	{"GET", "/v1/me", me_get, ACCESS_APPLICANT, BODY_NONE},
+	{"PATCH", "/v1/me", me_patch, ACCESS_APPLICANT, BODY_JSON},
+	{"POST", "/v1/me/documents", me_upload, ACCESS_APPLICANT, BODY_MULTIPART},
+	{"GET", "/v1/me/documents/{id}", me_document, ACCESS_APPLICANT, BODY_NONE},
+	{"POST", "/v1/me/applications/{id}/withdraw", me_withdraw, ACCESS_APPLICANT, BODY_NONE},
+
 	{"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
 };
 

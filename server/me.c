@@ -1,0 +1,129 @@
+/*
+ * me: the applicant's own access, with the token they were given once.
+ * Everything here is scoped to the token's applicant in the SQL itself;
+ * anything else answers 404, never 403. Applicants see their record
+ * without HR's notes (legal hold, source detail) and never evaluations.
+ * Every read and change is audited with the actor "applicant".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applicants.h"
+#include "db.h"
+#include "documents.h"
+#include "handlers.h"
+#include "http.h"
+#include "validate.h"
+
+static const char *
+self(const struct req *r)
+{
+	return req_actor(r)->applicant_id;
+}
+
+static struct db_stmt my_applications = DB_STMT(
+	"SELECT p.id, p.opening_id, o.title, p.stage FROM applications p JOIN openings o ON o.id = p.opening_id "
+	"WHERE p.applicant_id = $1 ORDER BY p.created_at, p.id");
+
+static json_t *
+applications_of(struct req *r, struct db *db)
+{
+	const char *params[1] = {self(r)};
+	PGresult *res = db_run(db, &my_applications, 1, params);
+	json_t *items;
+
+	if (res == NULL) {
+		req_fail_db(r, db);
+		return NULL;
+	}
+	items = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0), "opening_id",
+						       PQgetvalue(res, i, 1), "opening_title", PQgetvalue(res, i, 2),
+						       "stage", PQgetvalue(res, i, 3)));
+	PQclear(res);
+	return items;
+}
+
+int
+me_get(struct req *r)
+{
+	struct db *db = req_db(r);
+	json_t *doc, *apps, *docs;
+	long version;
+
+	if (db == NULL || (doc = applicants_read(r, db, self(r), &version)) == NULL)
+		return -1;
+	if ((apps = applications_of(r, db)) == NULL || (docs = documents_of(r, db, self(r), 1)) == NULL) {
+		json_decref(apps);
+		json_decref(doc);
+		return -1;
+	}
+	json_object_set_new(doc, "applications", apps);
+	json_object_set_new(doc, "documents", docs);
+	reply_etag_version(r, version);
+	return reply_json(r, 200, doc);
+}
+
+int
+me_patch(struct req *r)
+{
+	static const char *const patchable[] = {"full_name", "email", "phone", "title", "job_title", "address",
+						"social_handles", "marketing_opt_in", "version", NULL};
+	return applicants_patch_id(r, self(r), patchable);
+}
+
+int
+me_upload(struct req *r)
+{
+	return documents_upload(r, self(r));
+}
+
+int
+me_document(struct req *r)
+{
+	return documents_send(r, req_param(r, 0), self(r));
+}
+
+/* The row lock serialises racing moves; a terminal stage is left alone. */
+static struct db_stmt withdraw = DB_STMT(
+	"WITH cur AS (SELECT id, stage FROM applications WHERE id = $1 AND applicant_id = $2 FOR UPDATE), "
+	"p AS (UPDATE applications a SET stage = 'withdrawn', closed_at = now(), updated_at = now(), "
+	"    version = a.version + 1 FROM cur "
+	"  WHERE a.id = cur.id AND cur.stage NOT IN ('hired', 'rejected', 'withdrawn') "
+	"  RETURNING a.id, a.track, a.opening_id, cur.stage AS was), "
+	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
+	"  SELECT id, was, 'withdrawn', 'applicant', 'withdrawn by the applicant' FROM p), "
+	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, 'withdrawn' FROM p), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT 'applicant', 'application.withdraw', $2::uuid, 'application:' || id, $3 FROM p) "
+	"SELECT cur.stage, (SELECT count(*) FROM p), o.id, o.title FROM cur "
+	"JOIN applications x ON x.id = cur.id JOIN openings o ON o.id = x.opening_id");
+
+int
+me_withdraw(struct req *r)
+{
+	const char *id = req_param(r, 0);
+	struct db *db;
+	PGresult *res;
+	int rc;
+
+	if (!is_uuid(id))
+		return req_fail(r, 404, "no application with this id");
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	const char *params[3] = {id, self(r), req_id(r)};
+	if ((res = db_run(db, &withdraw, 3, params)) == NULL)
+		return req_fail_db(r, db);
+	if (PQntuples(res) == 0)
+		rc = req_fail(r, 404, "no application with this id");
+	else if (atoi(PQgetvalue(res, 0, 1)) == 0)
+		rc = req_fail(r, 409, "cannot move from %s to withdrawn: %s is final", PQgetvalue(res, 0, 0),
+			      PQgetvalue(res, 0, 0));
+	else
+		rc = reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "opening_id", PQgetvalue(res, 0, 2),
+						  "opening_title", PQgetvalue(res, 0, 3), "stage", "withdrawn"));
+	PQclear(res);
+	return rc;
+}
