@@ -18,10 +18,10 @@ endif
 PKGS     = libmicrohttpd jansson libpq libcrypto
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror
-CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
+CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS) libarchive)
 LDFLAGS  = $(SANFLAGS)
 LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
-TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl)
+TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl libarchive)
 
 CORE_SRC := $(filter-out server/main.c server/recruitctl.c,$(wildcard server/*.c))
 CORE_OBJ := $(CORE_SRC:server/%.c=$(B)/server/%.o)
@@ -51,10 +51,10 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests -MMD -MP -c -o $@ $<
 
-$(B)/tests/unit_%: $(B)/tests/unit/test_%.o $(CORE_OBJ)
+$(B)/tests/unit_%: $(B)/tests/unit/test_%.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
 
-$(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(CORE_OBJ)
+$(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
 
 deps:

@@ -25,7 +25,8 @@ const char *upload_content_type(enum doc_type type);
 const char *upload_extension(enum doc_type type);
 
 /*
- * A safe version of a client's file name (new string): the last path
+ * A safe version of a client's file name (new string), after undoing the
+ * %22, %0D and %0A escapes browsers use in multipart names: the last path
  * component only, no control characters, no characters that mean something
  * to shells, file systems or HTTP headers, no leading dots, valid UTF-8
  * (non-ASCII kept), at most 200 bytes. Never empty: "document" instead.

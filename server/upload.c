@@ -178,6 +178,11 @@ upload_sniff(const unsigned char *d, size_t len)
 		return DOC_DOC;
 	if (is_rtf(d, len))
 		return DOC_RTF;
+	/* A file that starts like one of the formats above but is not a whole one is
+	   broken or disguised: never pass it off as plain text. */
+	if (has_prefix(d, len, "%PDF-") || has_prefix(d, len, "PK\x03\x04") || has_prefix(d, len, "{\\rtf") ||
+	    has_prefix(d, len, "\xD0\xCF\x11\xE0"))
+		return DOC_UNKNOWN;
 	if (is_text(d, len))
 		return DOC_TEXT;
 	return DOC_UNKNOWN;
@@ -220,10 +225,29 @@ utf8_seq(const char *s)
 	return n && is_utf8(s, n) ? n : 0;
 }
 
+/* Browsers send '"', CR and LF in multipart file names as %22, %0D and %0A (HTML's rule); undo just those. */
+static char *
+unescape_browser(const char *name)
+{
+	char *out = xstrdup(name ? name : ""), *o = out;
+
+	for (const char *p = out; *p; p++) {
+		if (p[0] == '%' && p[1] == '2' && p[2] == '2')
+			*o++ = '"', p += 2;
+		else if (p[0] == '%' && p[1] == '0' && (p[2] == 'D' || p[2] == 'd' || p[2] == 'A' || p[2] == 'a'))
+			*o++ = (p[2] == 'D' || p[2] == 'd') ? '\r' : '\n', p += 2;
+		else
+			*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 char *
 upload_safe_name(const char *name)
 {
-	const char *base = name ? name : "";
+	char *plain = unescape_browser(name);
+	const char *base = plain;
 	char *out, *o;
 	size_t len;
 
@@ -246,6 +270,7 @@ upload_safe_name(const char *name)
 		}
 	}
 	*o = '\0';
+	free(plain);
 	/* no leading dots or spaces (hidden files, "..") and no trailing ones */
 	len = strspn(out, ". ");
 	memmove(out, out + len, strlen(out + len) + 1);

@@ -190,9 +190,9 @@ collect(char *p, size_t size, size_t n, void *arg)
 	return add;
 }
 
-struct resp *
-http(const char *method, const char *path, const char *token, const char *content_type, const char *body,
-     const char *const *headers)
+static struct resp *
+perform(const char *method, const char *path, const char *token, const char *content_type, const char *body,
+	curl_mime *mime, const char *const *headers)
 {
 	struct resp *r = xcalloc(1, sizeof(*r));
 	struct sink b = {0}, h = {0};
@@ -202,18 +202,20 @@ http(const char *method, const char *path, const char *token, const char *conten
 	snprintf(url, sizeof(url), "%s%s", base, path);
 	curl_easy_reset(curl);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+	if (mime != NULL)
+		curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
 	if (body != NULL) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	list = curl_slist_append(list, "Expect:");
 	if (token != NULL) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", token);
@@ -236,6 +238,36 @@ http(const char *method, const char *path, const char *token, const char *conten
 	r->headers = h.data ? h.data : xcalloc(1, 1);
 	if (r->len > 0)
 		r->json = json_loadb(r->body, r->len, 0, NULL);
+	return r;
+}
+
+struct resp *
+http(const char *method, const char *path, const char *token, const char *content_type, const char *body,
+     const char *const *headers)
+{
+	return perform(method, path, token, content_type, body, NULL, headers);
+}
+
+struct resp *
+http_form(const char *method, const char *path, const char *token, const struct part *parts,
+	  const char *const *headers)
+{
+	curl_mime *mime = curl_mime_init(curl);
+	struct resp *r;
+
+	for (const struct part *p = parts; p->name; p++) {
+		curl_mimepart *m = curl_mime_addpart(mime);
+		curl_mime_name(m, p->name);
+		if (p->value != NULL) {
+			curl_mime_data(m, p->value, CURL_ZERO_TERMINATED);
+		} else {
+			curl_mime_data(m, p->data, p->len);
+			curl_mime_filename(m, p->filename ? p->filename : "file");
+			curl_mime_type(m, "application/octet-stream");
+		}
+	}
+	r = perform(method, path, token, NULL, NULL, mime, headers);
+	curl_mime_free(mime);
 	return r;
 }
 

@@ -47,6 +47,19 @@ struct resp *http(const char *method, const char *path, const char *token, const
 struct resp *http_json(const char *method, const char *path, const char *token, const char *body);
 void resp_free(struct resp *r);
 
+/* One part of a multipart/form-data body: text (value) or a file (data, len, filename). */
+struct part {
+	const char *name;
+	const char *value;
+	const void *data;
+	size_t len;
+	const char *filename;
+};
+
+/* A multipart/form-data request with the parts (ended by a part with name NULL). */
+struct resp *http_form(const char *method, const char *path, const char *token, const struct part *parts,
+		       const char *const *headers);
+
 /* A response header's value (new string), or NULL. Case-insensitive name. */
 char *resp_header(const struct resp *r, const char *name);
 

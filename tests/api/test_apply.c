@@ -1,0 +1,563 @@
+/* API: openings, the public application, and the applicant's own access with their token. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../unit/fixtures.h"
+#include "harness.h"
+#include "xalloc.h"
+
+static char *opening, *closed_opening, *other_opening;
+static struct blob pdf;
+
+static const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *
+make_opening(const char *title, const char *status)
+{
+	char *body = xasprintf("{\"title\":\"%s\",\"department\":\"Engineering\",\"country\":\"US\",\"region\":\"CA\","
+			       "\"location\":\"San Francisco\",\"description\":\"Build things.\",\"status\":\"%s\"}",
+			       title, status);
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	return id;
+}
+
+/* Apply with these fields (NULL value: the part is left out). */
+static struct resp *
+apply_with(const char *name, const char *email, const char *opening_id, const char *notice, const char *age,
+	   const char *const *headers)
+{
+	struct part parts[9];
+	int n = 0;
+	if (name)
+		parts[n++] = (struct part){.name = "full_name", .value = name};
+	if (email)
+		parts[n++] = (struct part){.name = "email", .value = email};
+	if (opening_id)
+		parts[n++] = (struct part){.name = "opening_id", .value = opening_id};
+	if (notice)
+		parts[n++] = (struct part){.name = "privacy_notice_accepted", .value = notice};
+	if (age)
+		parts[n++] = (struct part){.name = "age_16_or_over", .value = age};
+	parts[n++] = (struct part){.name = "phone", .value = "+1 415 555 0100"};
+	parts[n++] = (struct part){.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "resume.pdf"};
+	parts[n] = (struct part){.name = NULL};
+	if (name)
+		forbid_in_log(name);
+	return http_form("POST", "/v1/apply", NULL, parts, headers);
+}
+
+struct applied {
+	char *applicant, *application, *token, *email;
+};
+
+static struct applied
+apply_ok(const char *opening_id)
+{
+	struct applied a;
+	a.email = unique_email("apply");
+	struct resp *r = apply_with("Ada Applicant", a.email, opening_id, "true", "true", NULL);
+	if (r->status != 201)
+		fail_msg("apply: %ld %s", r->status, r->body);
+	a.applicant = xstrdup(sget(r->json, "applicant_id"));
+	a.application = xstrdup(sget(r->json, "application_id"));
+	a.token = xstrdup(sget(r->json, "applicant_token"));
+	resp_free(r);
+	return a;
+}
+
+static void
+applied_free(struct applied *a)
+{
+	free(a->applicant);
+	free(a->application);
+	free(a->token);
+	free(a->email);
+}
+
+static char *
+counts(void)
+{
+	return db_value("SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM applications) || '/' || "
+			"(SELECT count(*) FROM documents) || '/' || (SELECT count(*) FROM applicant_tokens) || '/' || "
+			"(SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM stage_events) || '/' || "
+			"(SELECT count(*) FROM idempotency_keys)",
+			NULL);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_openings(void **state)
+{
+	(void)state;
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, "{\"country\":\"XX\",\"status\":\"maybe\",\"pay\":1}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "title");
+	assert_field_error(r, "country");
+	assert_field_error(r, "status");
+	assert_field_error(r, "pay");
+	resp_free(r);
+	r = http_json("POST", "/v1/openings", NULL, "{\"title\":\"x\",\"country\":\"US\"}");
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+
+	char *path = xasprintf("/v1/openings/%s", opening);
+	r = http_json("GET", path, staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "status"), "open");
+	assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 1);
+	resp_free(r);
+	/* public: only public fields */
+	r = http_json("GET", path, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "title"), "Backend Engineer");
+	assert_null(json_object_get(r->json, "status"));
+	assert_null(json_object_get(r->json, "version"));
+	resp_free(r);
+	/* a closed opening is invisible without a staff token */
+	char *cpath = xasprintf("/v1/openings/%s", closed_opening);
+	r = http_json("GET", cpath, NULL, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", cpath, staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	r = http_json("GET", "/v1/openings?limit=200", NULL, NULL);
+	assert_int_equal(r->status, 200);
+	size_t i;
+	json_t *it;
+	int seen_open = 0;
+	json_array_foreach(json_object_get(r->json, "items"), i, it) {
+		assert_string_not_equal(sget(it, "id"), closed_opening);
+		assert_null(json_object_get(it, "status"));
+		seen_open |= strcmp(sget(it, "id"), opening) == 0;
+	}
+	assert_true(seen_open);
+	resp_free(r);
+	r = http_json("GET", "/v1/openings?status=closed&limit=200", staff.hr, NULL);
+	json_array_foreach(json_object_get(r->json, "items"), i, it) assert_string_equal(sget(it, "status"), "closed");
+	resp_free(r);
+	r = http_json("GET", "/v1/openings?status=closed", NULL, NULL);
+	assert_problem(r, 400, "bad-request"); /* the public cannot ask for closed ones */
+	resp_free(r);
+	r = http_json("GET", "/v1/openings", "rks_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
+	assert_problem(r, 401, "unauthorized"); /* a bad token is not taken for no token */
+	resp_free(r);
+
+	/* patch with versions */
+	char *mine = make_opening("Patchable", "open");
+	char *mpath = xasprintf("/v1/openings/%s", mine);
+	const char *stale[] = {"If-Match: \"9\"", NULL};
+	r = http("PATCH", mpath, staff.recruiter, "application/merge-patch+json", "{\"status\":\"closed\"}", stale);
+	assert_problem(r, 412, "precondition-failed");
+	resp_free(r);
+	const char *fresh[] = {"If-Match: \"1\"", NULL};
+	r = http("PATCH", mpath, staff.recruiter, "application/merge-patch+json", "{\"status\":\"closed\",\"region\":null}", fresh);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "status"), "closed");
+	assert_true(json_is_null(json_object_get(r->json, "region")));
+	assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 2);
+	resp_free(r);
+	r = http_json("PATCH", mpath, staff.recruiter, "{\"title\":null,\"id\":\"x\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "id");
+	resp_free(r);
+	r = http_json("PATCH", mpath, staff.recruiter, "{\"title\":null}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "title");
+	resp_free(r);
+	r = http_json("PATCH", "/v1/openings/00000000-0000-4000-8000-000000000000", staff.recruiter, "{\"title\":\"x\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	free(mpath);
+	free(mine);
+	free(cpath);
+	free(path);
+}
+
+static void
+test_apply_creates_everything(void **state)
+{
+	(void)state;
+	struct applied a = apply_ok(opening);
+	assert_int_equal(strncmp(a.token, "rka_", 4), 0);
+	assert_int_equal(strlen(a.token), 4 + 16 + 1 + 43);
+
+	char *v = db_value("SELECT source_type || '/' || (privacy_notice_accepted_at IS NOT NULL) || '/' || "
+			   "privacy_notice_version || '/' || (age_16_or_over_at IS NOT NULL) FROM applicants WHERE id = $1",
+			   a.applicant);
+	assert_string_equal(v, "direct/true/2026-11-01/true");
+	free(v);
+	v = db_value("SELECT stage FROM applications WHERE id = $1", a.application);
+	assert_string_equal(v, "applied");
+	free(v);
+	v = db_value("SELECT count(*) FROM application_history WHERE application_id = $1 AND to_stage = 'applied'", a.application);
+	assert_string_equal(v, "1");
+	free(v);
+	v = db_value("SELECT count(*) FROM documents WHERE applicant_id = $1 AND kind = 'resume'", a.applicant);
+	assert_string_equal(v, "1");
+	free(v);
+	/* the token is stored only as a hash */
+	v = db_value("SELECT count(*) FROM applicant_tokens t WHERE t::text LIKE '%' || $1 || '%'", a.token + 21);
+	assert_string_equal(v, "0");
+	free(v);
+	v = db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", a.applicant);
+	assert_string_equal(v, "1");
+	free(v);
+	v = db_value("SELECT string_agg(action, ',' ORDER BY action) FROM audit_log WHERE applicant_id = $1", a.applicant);
+	assert_string_equal(v, "applicant.create,application.create,document.upload");
+	free(v);
+	/* staff see where the applicant came from and what they agreed to */
+	char *path = xasprintf("/v1/applicants/%s", a.applicant);
+	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
+	assert_string_equal(sget(json_object_get(r->json, "source"), "type"), "direct");
+	assert_string_equal(sget(json_object_get(r->json, "consent"), "privacy_notice_version"), "2026-11-01");
+	assert_true(json_is_true(json_object_get(json_object_get(r->json, "consent"), "age_16_or_over")));
+	resp_free(r);
+	free(path);
+	applied_free(&a);
+}
+
+static void
+test_refusals_leave_no_trace(void **state)
+{
+	(void)state;
+	char *before = counts();
+	char *email = unique_email("refused");
+	struct resp *r = apply_with("Young Person", email, opening, "true", NULL, NULL);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "age_16_or_over");
+	resp_free(r);
+	r = apply_with("Young Person", email, opening, "true", "false", NULL);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "age_16_or_over");
+	resp_free(r);
+	r = apply_with("No Consent", email, opening, NULL, "true", NULL);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "privacy_notice_accepted");
+	resp_free(r);
+	r = apply_with("No Consent", email, opening, "yes", "true", NULL);
+	assert_field_error(r, "privacy_notice_accepted");
+	resp_free(r);
+	r = apply_with(NULL, "not-an-email", "nope", "true", "true", NULL);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "full_name");
+	assert_field_error(r, "email");
+	assert_field_error(r, "opening_id");
+	resp_free(r);
+	r = apply_with("Late Comer", email, closed_opening, "true", "true", NULL);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "opening_id");
+	resp_free(r);
+	r = apply_with("Nobody", email, "00000000-0000-4000-8000-000000000000", "true", "true", NULL);
+	assert_field_error(r, "opening_id");
+	resp_free(r);
+	/* an executable instead of a resume */
+	static const unsigned char elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+	struct part parts[] = {{.name = "full_name", .value = "Exe Cutable"}, {.name = "email", .value = email},
+			       {.name = "opening_id", .value = opening}, {.name = "privacy_notice_accepted", .value = "true"},
+			       {.name = "age_16_or_over", .value = "true"},
+			       {.name = "resume", .data = elf, .len = sizeof(elf), .filename = "cv.pdf"}, {.name = NULL}};
+	r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+	assert_problem(r, 415, NULL);
+	resp_free(r);
+	parts[5] = (struct part){.name = "resume", .data = "", .len = 0, .filename = "cv.pdf"};
+	r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "resume");
+	resp_free(r);
+	r = http("POST", "/v1/apply", NULL, "application/json", "{\"full_name\":\"x\"}", NULL);
+	assert_problem(r, 415, "unsupported-media-type");
+	resp_free(r);
+
+	char *after = counts();
+	assert_string_equal(before, after); /* not one row anywhere, not even an audit entry */
+	char *n = db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", email);
+	assert_string_equal(n, "0");
+	free(n);
+	free(before);
+	free(after);
+	free(email);
+}
+
+static void
+test_duplicates(void **state)
+{
+	(void)state;
+	struct applied a = apply_ok(opening);
+	struct resp *r = apply_with("Ada Again", a.email, opening, "true", "true", NULL);
+	assert_problem(r, 409, "duplicate-application");
+	assert_null(json_object_get(r->json, "existing_id")); /* the public learns no ids */
+	resp_free(r);
+	r = apply_with("Ada Elsewhere", a.email, other_opening, "true", "true", NULL);
+	assert_problem(r, 409, "email-on-record");
+	resp_free(r);
+	char *n = db_value("SELECT count(*) FROM applications p JOIN applicants x ON x.id = p.applicant_id "
+			   "WHERE lower(x.email) = lower($1)", a.email);
+	assert_string_equal(n, "1");
+	free(n);
+	applied_free(&a);
+}
+
+static void
+test_idempotent_retry(void **state)
+{
+	(void)state;
+	char *email = unique_email("retry");
+	char key[96];
+	snprintf(key, sizeof(key), "Idempotency-Key: apply-%s", email);
+	const char *h[] = {key, NULL};
+	struct resp *a = apply_with("Re Try", email, opening, "true", "true", h);
+	assert_int_equal(a->status, 201);
+	char *mid = counts();
+	struct resp *b = apply_with("Re Try", email, opening, "true", "true", h);
+	assert_int_equal(b->status, 201);
+	assert_string_equal(a->body, b->body); /* the same token, the same ids */
+	char *replayed = resp_header(b, "Idempotent-Replayed");
+	assert_string_equal(replayed, "true");
+	free(replayed);
+	char *after = counts();
+	/* nothing new, apart from nothing: the counts are those after the first */
+	assert_string_equal(mid, after);
+	/* the stored response hides the token and the person */
+	const char *token = sget(a->json, "applicant_token");
+	char *v = db_value("SELECT count(*) FROM idempotency_keys WHERE position(convert_to($1, 'UTF8') in body) > 0", token);
+	assert_string_equal(v, "0");
+	free(v);
+	v = db_value("SELECT count(*) FROM idempotency_keys WHERE key_sha256 = $1", key + 17);
+	assert_string_equal(v, "0");
+	free(v);
+	/* the token works */
+	struct resp *me = http_json("GET", "/v1/me", token, NULL);
+	assert_int_equal(me->status, 200);
+	resp_free(me);
+	/* the same key for another submission */
+	struct resp *c = apply_with("Someone Else", "else@example.com", opening, "true", "true", h);
+	assert_problem(c, 422, NULL);
+	resp_free(c);
+	resp_free(a);
+	resp_free(b);
+	free(mid);
+	free(after);
+	free(email);
+}
+
+static void
+test_me(void **state)
+{
+	(void)state;
+	struct applied a = apply_ok(opening);
+	/* HR keeps a hold and a source note the applicant does not see */
+	char *hold = xasprintf("/v1/applicants/%s/legal-hold", a.applicant);
+	resp_free(http_json("PUT", hold, staff.hr, "{\"reason\":\"internal matter\"}"));
+	struct resp *r = http_json("GET", "/v1/me", a.token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "id"), a.applicant);
+	assert_string_equal(sget(r->json, "email"), a.email);
+	assert_null(json_object_get(r->json, "legal_hold"));
+	assert_null(strstr(r->body, "internal matter"));
+	assert_null(json_object_get(json_object_get(r->json, "source"), "detail"));
+	json_t *apps = json_object_get(r->json, "applications");
+	assert_int_equal(json_array_size(apps), 1);
+	assert_string_equal(sget(json_array_get(apps, 0), "id"), a.application);
+	assert_string_equal(sget(json_array_get(apps, 0), "opening_title"), "Backend Engineer");
+	assert_string_equal(sget(json_array_get(apps, 0), "stage"), "applied");
+	json_t *docs = json_object_get(r->json, "documents");
+	assert_int_equal(json_array_size(docs), 1);
+	assert_string_equal(sget(json_array_get(docs, 0), "filename"), "resume.pdf");
+	assert_null(json_object_get(json_array_get(docs, 0), "content"));
+	char *doc_id = xstrdup(sget(json_array_get(docs, 0), "id"));
+	resp_free(r);
+
+	/* correct contact data */
+	r = http_json("PATCH", "/v1/me", a.token, "{\"phone\":\"+1 415 555 0199\",\"address\":{\"city\":\"Oakland\",\"country\":\"US\"}}");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "phone"), "+1 415 555 0199");
+	assert_null(json_object_get(r->json, "legal_hold"));
+	resp_free(r);
+	r = http_json("PATCH", "/v1/me", a.token, "{\"source\":{\"type\":\"agency\"},\"legal_hold\":null}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "source");
+	assert_field_error(r, "legal_hold");
+	resp_free(r);
+
+	/* a newer resume, and downloads of their own documents */
+	struct part parts[] = {{.name = "file", .data = "Ada Applicant\nUpdated CV\n", .len = 25, .filename = "cv-2.txt"},
+			       {.name = NULL}};
+	r = http_form("POST", "/v1/me/documents", a.token, parts, NULL);
+	assert_int_equal(r->status, 201);
+	char *newdoc = xasprintf("/v1/me/documents/%s", sget(r->json, "id"));
+	resp_free(r);
+	r = http_json("GET", newdoc, a.token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(r->len, 25);
+	resp_free(r);
+	char *first = xasprintf("/v1/me/documents/%s", doc_id);
+	r = http_json("GET", first, a.token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(r->len, pdf.len);
+	assert_memory_equal(r->body, pdf.data, pdf.len);
+	resp_free(r);
+	char *v = db_value("SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM audit_log WHERE applicant_id = $1 AND actor = 'applicant'", a.applicant);
+	assert_string_equal(v, "applicant.create,applicant.read,applicant.update,application.create,document.read,document.upload");
+	free(v);
+
+	/* withdraw */
+	char *wd = xasprintf("/v1/me/applications/%s/withdraw", a.application);
+	r = http_json("POST", wd, a.token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "stage"), "withdrawn");
+	resp_free(r);
+	r = http_json("POST", wd, a.token, NULL);
+	assert_problem(r, 409, "conflict");
+	resp_free(r);
+	v = db_value("SELECT from_stage || '>' || to_stage || '/' || actor FROM application_history WHERE application_id = $1 AND to_stage = 'withdrawn'", a.application);
+	assert_string_equal(v, "applied>withdrawn/applicant");
+	free(v);
+
+	/* the staff token is not an applicant token */
+	r = http_json("GET", "/v1/me", staff.recruiter, NULL);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	r = http_json("GET", "/v1/me", NULL, NULL);
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+	resp_free(http_json("DELETE", hold, staff.hr, NULL));
+	free(wd);
+	free(first);
+	free(newdoc);
+	free(doc_id);
+	free(hold);
+	applied_free(&a);
+}
+
+static void
+test_nothing_of_anyone_else(void **state)
+{
+	(void)state;
+	struct applied a = apply_ok(opening), b = apply_ok(opening);
+	struct resp *r = http_json("GET", "/v1/me", b.token, NULL);
+	char *b_doc = xstrdup(sget(json_array_get(json_object_get(r->json, "documents"), 0), "id"));
+	resp_free(r);
+
+	/* every way into b's data with a's token: 404 */
+	char *paths[] = {
+		xasprintf("/v1/me/documents/%s", b_doc),
+		xasprintf("/v1/applicants/%s", b.applicant),
+		xasprintf("/v1/applicants/%s", a.applicant), /* even their own, through a staff endpoint */
+		xasprintf("/v1/applicants"),
+		xasprintf("/v1/documents/%s", b_doc),
+		xasprintf("/v1/applicants/%s/documents", b.applicant),
+		xasprintf("/v1/audit"),
+	};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		r = http_json("GET", paths[i], a.token, NULL);
+		if (r->status != 404)
+			fail_msg("GET %s with another applicant's token: %ld", paths[i], r->status);
+		assert_problem(r, 404, "not-found");
+		resp_free(r);
+		free(paths[i]);
+	}
+	char *wd = xasprintf("/v1/me/applications/%s/withdraw", b.application);
+	r = http_json("POST", wd, a.token, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	char *stage = db_value("SELECT stage FROM applications WHERE id = $1", b.application);
+	assert_string_equal(stage, "applied");
+	free(stage);
+	r = http_json("PATCH", "/v1/applicants/x", a.token, "{\"full_name\":\"x\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("DELETE", "/v1/documents/00000000-0000-4000-8000-000000000000", a.token, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	/* changing one's e-mail to someone else's says no without saying whose */
+	char *body = xasprintf("{\"email\":\"%s\"}", b.email);
+	r = http_json("PATCH", "/v1/me", a.token, body);
+	assert_problem(r, 409, "duplicate-email");
+	assert_null(json_object_get(r->json, "existing_id"));
+	resp_free(r);
+	free(body);
+	/* once the record is erased, the token opens nothing */
+	char *del = xasprintf("/v1/applicants/%s", a.applicant);
+	resp_free(http_json("DELETE", del, staff.hr, NULL));
+	r = http_json("GET", "/v1/me", a.token, NULL);
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+	free(del);
+	free(wd);
+	free(b_doc);
+	applied_free(&a);
+	applied_free(&b);
+}
+
+static void
+test_careers_page(void **state)
+{
+	(void)state;
+	struct resp *r = http("GET", "/apply", NULL, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	char *ct = resp_header(r, "Content-Type"), *csp = resp_header(r, "Content-Security-Policy");
+	assert_string_equal(ct, "text/html; charset=utf-8");
+	assert_non_null(strstr(csp, "default-src 'none'"));
+	assert_non_null(strstr(r->body, "<form id=\"apply-form\""));
+	free(ct);
+	free(csp);
+	resp_free(r);
+	r = http("GET", "/apply/app.js", NULL, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	ct = resp_header(r, "Content-Type");
+	assert_string_equal(ct, "text/javascript; charset=utf-8");
+	free(ct);
+	resp_free(r);
+	r = http("GET", "/apply/app.css", NULL, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+}
+
+static int
+setup(void **state)
+{
+	api_start(state);
+	pdf = fixture_pdf(3000);
+	opening = make_opening("Backend Engineer", "open");
+	other_opening = make_opening("Frontend Engineer", "open");
+	closed_opening = make_opening("Filled Position", "closed");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(opening);
+	free(other_opening);
+	free(closed_opening);
+	free(pdf.data);
+	return api_stop(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_openings),
+		cmocka_unit_test(test_apply_creates_everything),
+		cmocka_unit_test(test_refusals_leave_no_trace),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_idempotent_retry),
+		cmocka_unit_test(test_me),
+		cmocka_unit_test(test_nothing_of_anyone_else),
+		cmocka_unit_test(test_careers_page),
+	};
+	return cmocka_run_group_tests_name("api apply", tests, setup, teardown);
+}

@@ -1,0 +1,108 @@
+/* fixtures: test documents built in memory. */
+#include <stdlib.h>
+#include <string.h>
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "fixtures.h"
+#include "xalloc.h"
+
+struct blob
+fixture_zip(const struct zip_entry *entries, size_t n)
+{
+	size_t cap = 1 << 20, used = 0;
+	unsigned char *buf = xmalloc(cap);
+	struct archive *a = archive_write_new();
+	struct blob b;
+
+	archive_write_set_format_zip(a);
+	archive_write_set_options(a, "zip:compression=store");
+	archive_write_open_memory(a, buf, cap, &used);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		size_t len = strlen(entries[i].content);
+		archive_entry_set_pathname(e, entries[i].name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)len);
+		archive_write_header(a, e);
+		archive_write_data(a, entries[i].content, len);
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	b.data = buf;
+	b.len = used;
+	return b;
+}
+
+struct blob
+fixture_docx(void)
+{
+	static const struct zip_entry e[] = {
+		{"[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"},
+		{"_rels/.rels", "<?xml version=\"1.0\"?><Relationships/>"},
+		{"word/document.xml", "<?xml version=\"1.0\"?><w:document><w:body><w:p>Jane Doe</w:p></w:body></w:document>"},
+	};
+	return fixture_zip(e, 3);
+}
+
+struct blob
+fixture_odt(void)
+{
+	static const struct zip_entry e[] = {
+		{"mimetype", "application/vnd.oasis.opendocument.text"},
+		{"content.xml", "<?xml version=\"1.0\"?><office:document-content/>"},
+		{"META-INF/manifest.xml", "<?xml version=\"1.0\"?><manifest:manifest/>"},
+	};
+	return fixture_zip(e, 3);
+}
+
+static void
+put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void
+dir_entry(unsigned char *e, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < n; i++)
+		e[2 * i] = (unsigned char)name[i];
+	put16(e + 64, (unsigned)(2 * (n + 1)));
+	e[66] = 2; /* a stream */
+}
+
+struct blob
+fixture_ole(const char *stream)
+{
+	static const unsigned char magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+	struct blob b = {xcalloc(1, 1536), 1536};
+
+	memcpy(b.data, magic, 8);
+	put16(b.data + 0x1A, 3);    /* major version */
+	put16(b.data + 0x1C, 0xFFFE);
+	put16(b.data + 0x1E, 9);    /* 512-byte sectors */
+	put16(b.data + 0x20, 6);
+	/* first directory sector: 0, i.e. right after the header */
+	dir_entry(b.data + 512, "Root Entry");
+	b.data[512 + 66] = 5;
+	dir_entry(b.data + 512 + 128, stream);
+	return b;
+}
+
+struct blob
+fixture_pdf(size_t len)
+{
+	static const char head[] = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n";
+	static const char tail[] = "\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+	struct blob b = {xmalloc(len), len};
+
+	memcpy(b.data, head, sizeof(head) - 1);
+	for (size_t i = sizeof(head) - 1; i < len - (sizeof(tail) - 1); i++)
+		b.data[i] = (unsigned char)(i * 2654435761u >> 13); /* binary filler, like compressed streams */
+	memcpy(b.data + len - (sizeof(tail) - 1), tail, sizeof(tail) - 1);
+	return b;
+}

@@ -1,0 +1,30 @@
+/*
+ * fixtures: small real documents for tests, built in memory: a PDF, DOCX
+ * and ODT containers (real ZIP files written by libarchive), an OLE2
+ * compound file with a WordDocument stream, and executables' headers.
+ */
+#ifndef RECRUITD_TEST_FIXTURES_H
+#define RECRUITD_TEST_FIXTURES_H
+
+#include <stddef.h>
+
+struct blob {
+	unsigned char *data;
+	size_t len;
+};
+
+struct zip_entry {
+	const char *name;
+	const char *content;
+};
+
+/* A ZIP of the entries (stored, no compression), in order; free data. */
+struct blob fixture_zip(const struct zip_entry *entries, size_t n);
+struct blob fixture_docx(void);
+struct blob fixture_odt(void);
+/* An OLE2 compound file whose directory names stream (e.g. "WordDocument"), 1536 bytes. */
+struct blob fixture_ole(const char *stream);
+/* A PDF of exactly len bytes (len >= 64): header, filler, end marker. */
+struct blob fixture_pdf(size_t len);
+
+#endif
