@@ -9,7 +9,11 @@ packages=(
 	postgresql postgresql-client
 	libcmocka-dev libcurl4-openssl-dev
 	curl util-linux procps
+	chromium
 )
+# The browser test runs on Node: Debian's when the machine has none.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 [ $# -gt 0 ] && packages+=("$@")
 
 missing=()

@@ -40,8 +40,9 @@ run() {
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	set -e
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$out" | tail -n 1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' "$out" | tail -n 1)
+	# cmocka's closing lines, or node's test runner's
+	p=$(sed -n -e 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' -e 's/^# pass \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+	f=$(sed -n -e 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' -e 's/^# fail \([0-9]*\)$/\1/p' "$out" | tail -n 1)
 	rm -f "$out"
 	passed=$((passed + ${p:-0}))
 	if [ "$rc" -ne 0 ]; then
@@ -64,6 +65,10 @@ for v in "${variants[@]}"; do
 		echo "== $v: $(basename "$t")"
 		run "$v/$(basename "$t")" "$t"
 	done
+	if [ "$v" = release ]; then
+		echo "== $v: the careers page in headless Chromium"
+		run "$v/e2e" scripts/e2e.sh
+	fi
 done
 
 echo

@@ -232,7 +232,7 @@ apply_submit(struct req *r)
 /* the careers page                                                     */
 
 #define PAGE_POLICY                                                                                \
-	"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " \
+	"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " \
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 static int
