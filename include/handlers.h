@@ -47,6 +47,25 @@ int me_upload(struct req *r);
 int me_document(struct req *r);
 int me_withdraw(struct req *r);
 
+/* server/applications.c */
+int applications_create(struct req *r);
+int applications_list(struct req *r);
+int applications_get(struct req *r);
+int applications_transition(struct req *r);
+int applications_history(struct req *r);
+
+/* server/evaluations.c */
+int evaluations_create(struct req *r);
+int evaluations_list(struct req *r);
+int evaluations_get(struct req *r);
+
+/* server/bgcheck.c */
+int bgcheck_list(struct req *r);
+int bgcheck_put(struct req *r);
+
+/* server/analytics.c */
+int analytics_funnel(struct req *r);
+
 /* server/audit.c */
 int audit_list(struct req *r);
 

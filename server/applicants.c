@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "applicants.h"
+#include "applications.h"
 #include "db.h"
 #include "handlers.h"
 #include "http.h"
@@ -476,6 +477,14 @@ static struct db_stmt list_matching = DB_STMT(
 	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
 	"AND (full_name ILIKE $4 OR email ILIKE $4)" LIST_ORDER);
 
+/* With opening_id and/or stage: applicants with an application that matches both. */
+static struct db_stmt list_filtered = DB_STMT(
+	"SELECT " LIST_COLUMNS " FROM applicants a "
+	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+	"AND ($4::text IS NULL OR full_name ILIKE $4 OR email ILIKE $4) "
+	"AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
+	"  AND ($5::uuid IS NULL OR p.opening_id = $5::uuid) AND ($6::text IS NULL OR p.stage = $6))" LIST_ORDER);
+
 /* '%q%' with LIKE's own metacharacters escaped, so q matches literally. */
 static char *
 like_pattern(const char *q)
@@ -511,7 +520,8 @@ summaries(const PGresult *res, int n)
 int
 applicants_list(struct req *r)
 {
-	static const char *const allowed[] = {"q", "limit", "cursor", NULL};
+	static const char *const allowed[] = {"q", "opening_id", "stage", "limit", "cursor", NULL};
+	const char *opening, *stage;
 	char k1[PAGING_KEY_MAX] = "infinity", k2[PAGING_KEY_MAX] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 	char limit_s[16];
 	int limit, has_cursor;
@@ -519,7 +529,8 @@ applicants_list(struct req *r)
 	struct db *db;
 	PGresult *res;
 
-	if (req_query_only(r, allowed) != 0 || paging_read(r, &limit, &has_cursor, k1, k2) != 0)
+	if (req_query_only(r, allowed) != 0 || paging_read(r, &limit, &has_cursor, k1, k2) != 0 ||
+	    applications_filters(r, &opening, &stage) != 0)
 		return -1;
 	if (has_cursor && (!is_rfc3339(k1) || !is_uuid(k2))) {
 		problem_field(req_problem(r), "cursor", "is not a cursor this list gave out");
@@ -533,8 +544,11 @@ applicants_list(struct req *r)
 		return -1;
 	snprintf(limit_s, sizeof(limit_s), "%d", limit + 1);
 	char *pattern = q && *q ? like_pattern(q) : NULL;
-	const char *params[4] = {k1, k2, limit_s, pattern};
-	res = pattern ? db_run(db, &list_matching, 4, params) : db_run(db, &list_all, 3, params);
+	const char *params[6] = {k1, k2, limit_s, pattern, opening, stage};
+	if (opening || stage)
+		res = db_run(db, &list_filtered, 6, params);
+	else
+		res = pattern ? db_run(db, &list_matching, 4, params) : db_run(db, &list_all, 3, params);
 	free(pattern);
 	if (res == NULL)
 		return req_fail_db(r, db);

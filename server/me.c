@@ -3,13 +3,15 @@
  * Everything here is scoped to the token's applicant in the SQL itself;
  * anything else answers 404, never 403. Applicants see their record
  * without HR's notes (legal hold, source detail) and never evaluations.
- * Every read and change is audited with the actor "applicant".
+ * Every read and change is audited with the actor "applicant"; withdrawing
+ * goes through the same stage machine as staff moves (applications.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "applicants.h"
+#include "applications.h"
 #include "db.h"
 #include "documents.h"
 #include "handlers.h"
@@ -86,44 +88,13 @@ me_document(struct req *r)
 	return documents_send(r, req_param(r, 0), self(r));
 }
 
-/* The row lock serialises racing moves; a terminal stage is left alone. */
-static struct db_stmt withdraw = DB_STMT(
-	"WITH cur AS (SELECT id, stage FROM applications WHERE id = $1 AND applicant_id = $2 FOR UPDATE), "
-	"p AS (UPDATE applications a SET stage = 'withdrawn', closed_at = now(), updated_at = now(), "
-	"    version = a.version + 1 FROM cur "
-	"  WHERE a.id = cur.id AND cur.stage NOT IN ('hired', 'rejected', 'withdrawn') "
-	"  RETURNING a.id, a.track, a.opening_id, cur.stage AS was), "
-	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
-	"  SELECT id, was, 'withdrawn', 'applicant', 'withdrawn by the applicant' FROM p), "
-	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, 'withdrawn' FROM p), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT 'applicant', 'application.withdraw', $2::uuid, 'application:' || id, $3 FROM p) "
-	"SELECT cur.stage, (SELECT count(*) FROM p), o.id, o.title FROM cur "
-	"JOIN applications x ON x.id = cur.id JOIN openings o ON o.id = x.opening_id");
-
+/* The same machine as staff moves: the table decides, the row lock serialises. */
 int
 me_withdraw(struct req *r)
 {
 	const char *id = req_param(r, 0);
-	struct db *db;
-	PGresult *res;
-	int rc;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no application with this id");
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	const char *params[3] = {id, self(r), req_id(r)};
-	if ((res = db_run(db, &withdraw, 3, params)) == NULL)
-		return req_fail_db(r, db);
-	if (PQntuples(res) == 0)
-		rc = req_fail(r, 404, "no application with this id");
-	else if (atoi(PQgetvalue(res, 0, 1)) == 0)
-		rc = req_fail(r, 409, "cannot move from %s to withdrawn: %s is final", PQgetvalue(res, 0, 0),
-			      PQgetvalue(res, 0, 0));
-	else
-		rc = reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "opening_id", PQgetvalue(res, 0, 2),
-						  "opening_title", PQgetvalue(res, 0, 3), "stage", "withdrawn"));
-	PQclear(res);
-	return rc;
+	return applications_move(r, id, self(r), ST_WITHDRAWN, "withdrawn by the applicant", 0);
 }

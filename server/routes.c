@@ -40,6 +40,21 @@ const struct route routes[] = {
 	{"GET", "/v1/me/documents/{id}", me_document, ACCESS_APPLICANT, BODY_NONE},
 	{"POST", "/v1/me/applications/{id}/withdraw", me_withdraw, ACCESS_APPLICANT, BODY_NONE},
 
+	{"POST", "/v1/applicants/{id}/applications", applications_create, ACCESS_STAFF, BODY_JSON},
+	{"GET", "/v1/applications", applications_list, ACCESS_STAFF, BODY_NONE},
+	{"GET", "/v1/applications/{id}", applications_get, ACCESS_STAFF, BODY_NONE},
+	{"POST", "/v1/applications/{id}/transitions", applications_transition, ACCESS_STAFF, BODY_JSON},
+	{"GET", "/v1/applications/{id}/history", applications_history, ACCESS_STAFF, BODY_NONE},
+	{"POST", "/v1/applications/{id}/evaluations", evaluations_create, ACCESS_STAFF, BODY_JSON},
+	{"GET", "/v1/applications/{id}/evaluations", evaluations_list, ACCESS_STAFF, BODY_NONE},
+	{"GET", "/v1/evaluations/{id}", evaluations_get, ACCESS_STAFF, BODY_NONE},
+
+	{"GET", "/v1/background-check-rules", bgcheck_list, ACCESS_STAFF, BODY_NONE},
+	{"PUT", "/v1/background-check-rules/{country}", bgcheck_put, ACCESS_HR, BODY_JSON},
+	{"PUT", "/v1/background-check-rules/{country}/{region}", bgcheck_put, ACCESS_HR, BODY_JSON},
+
+	{"GET", "/v1/analytics/funnel", analytics_funnel, ACCESS_STAFF, BODY_NONE},
+
 	{"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
 };
 

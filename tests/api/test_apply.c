@@ -419,7 +419,9 @@ test_me(void **state)
 	assert_string_equal(sget(r->json, "stage"), "withdrawn");
 	resp_free(r);
 	r = http_json("POST", wd, a.token, NULL);
-	assert_problem(r, 409, "conflict");
+	assert_problem(r, 409, "invalid-transition");
+	assert_string_equal(sget(r->json, "from"), "withdrawn");
+	assert_string_equal(sget(r->json, "to"), "withdrawn");
 	resp_free(r);
 	v = db_value("SELECT from_stage || '>' || to_stage || '/' || actor FROM application_history WHERE application_id = $1 AND to_stage = 'withdrawn'", a.application);
 	assert_string_equal(v, "applied>withdrawn/applicant");
