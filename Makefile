@@ -15,13 +15,13 @@ else
   OPT     := -O2
 endif
 
-PKGS     = libmicrohttpd jansson libpq libcrypto
+PKGS     = libmicrohttpd jansson libpq libcrypto libarchive zlib
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror
-CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS) libarchive)
+CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  = $(SANFLAGS)
 LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
-TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl libarchive)
+TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl)
 
 CORE_SRC := $(filter-out server/main.c server/recruitctl.c,$(wildcard server/*.c))
 CORE_OBJ := $(CORE_SRC:server/%.c=$(B)/server/%.o)

@@ -46,4 +46,7 @@ json_t *applicants_read(struct req *r, struct db *db, const char *id, long *vers
  */
 int applicants_patch_id(struct req *r, const char *id, const char *const *patchable);
 
+/* The full record as staff see it (new reference), not audited (for the transfer archive), or NULL. */
+json_t *applicants_load(struct db *db, const char *id);
+
 #endif

@@ -66,6 +66,11 @@ int bgcheck_put(struct req *r);
 /* server/analytics.c */
 int analytics_funnel(struct req *r);
 
+/* server/hire.c */
+int hire_create(struct req *r);
+int employees_get(struct req *r);
+int employees_archive(struct req *r);
+
 /* server/audit.c */
 int audit_list(struct req *r);
 

@@ -40,6 +40,9 @@ bool is_country_code(const char *s);
 /* A canonical UUID (8-4-4-4-12 hex digits, any case). */
 bool is_uuid(const char *s);
 
+/* A calendar date YYYY-MM-DD that exists (leap years included). */
+bool is_date(const char *s);
+
 /* An RFC 3339 date-time with a time zone (Z or +hh:mm). */
 bool is_rfc3339(const char *s);
 

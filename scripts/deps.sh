@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	build-essential pkg-config
-	libmicrohttpd-dev libjansson-dev libpq-dev libarchive-dev libssl-dev
+	libmicrohttpd-dev libjansson-dev libpq-dev libarchive-dev libssl-dev zlib1g-dev
 	postgresql postgresql-client
 	libcmocka-dev libcurl4-openssl-dev
 	curl util-linux procps

@@ -624,6 +624,17 @@ static struct db_stmt update_applicant = DB_STMT(
 	"  SELECT $13, 'applicant.update', id, $15, $14 FROM a) "
 	"SELECT " COLUMNS " FROM a");
 
+json_t *
+applicants_load(struct db *db, const char *id)
+{
+	const char *params[1] = {id};
+	PGresult *res = db_run(db, &current_applicant, 1, params);
+	json_t *doc = res && PQntuples(res) == 1 ? applicant_from_row(res, 0) : NULL;
+
+	PQclear(res);
+	return doc;
+}
+
 /* "applicant:email,phone": which members a patch changed (names only, never values). */
 static char *
 changed_members(const json_t *before, const json_t *after)

@@ -5,6 +5,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,8 @@ main(void)
 	int sig;
 
 	xalloc_install_jansson();
+	/* File names travel as UTF-8 (libarchive converts through the locale); before any thread. */
+	setlocale(LC_CTYPE, "C.UTF-8");
 	if (config_parse(&cfg, env, err, sizeof(err)) != 0) {
 		fprintf(stderr, "recruitd: %s\n", err);
 		return 2;

@@ -3,6 +3,7 @@
  * table; output meant for scripts goes to stdout, messages to stderr, and
  * the exit status is 0 on success, 1 on failure, 2 on bad usage.
  */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "db.h"
 #include "keys.h"
 #include "migrate.h"
+#include "transfer.h"
+#include "validate.h"
 
 struct ctx {
 	struct config cfg;
@@ -111,6 +114,79 @@ cmd_key_revoke(struct ctx *c)
 	return rc == 0 ? 0 : 1;
 }
 
+static struct db_stmt export_archive = DB_STMT("SELECT archive FROM employees WHERE id = $1");
+
+static int
+cmd_employee_export(struct ctx *c)
+{
+	struct db *db;
+	PGresult *res;
+	FILE *f;
+	int rc = 1;
+
+	if (c->argc != 2) {
+		fprintf(stderr, "usage: recruitctl employee export ID FILE\n");
+		return 2;
+	}
+	if (!is_uuid(c->argv[0])) {
+		fprintf(stderr, "no employee %s\n", c->argv[0]);
+		return 1;
+	}
+	db = connect_or_die(c);
+	const char *params[1] = {c->argv[0]};
+	if ((res = db_run_binary(db, &export_archive, 1, params, NULL, NULL, 1)) == NULL) {
+		fprintf(stderr, "cannot read the archive: %s", db_message(db));
+	} else if (PQntuples(res) == 0) {
+		fprintf(stderr, "no employee %s\n", c->argv[0]);
+	} else if ((f = fopen(c->argv[1], "wb")) == NULL) {
+		fprintf(stderr, "cannot write %s\n", c->argv[1]);
+	} else {
+		size_t len = (size_t)PQgetlength(res, 0, 0);
+		if (fwrite(PQgetvalue(res, 0, 0), 1, len, f) == len && fclose(f) == 0) {
+			fprintf(stderr, "wrote %zu bytes to %s\n", len, c->argv[1]);
+			rc = 0;
+		} else {
+			fprintf(stderr, "cannot write %s\n", c->argv[1]);
+		}
+	}
+	PQclear(res);
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_employee_verify(struct ctx *c)
+{
+	char err[512];
+	unsigned char *data = NULL;
+	size_t len = 0, cap = 0, n;
+	FILE *f;
+
+	if (c->argc != 1) {
+		fprintf(stderr, "usage: recruitctl employee verify FILE\n");
+		return 2;
+	}
+	if ((f = fopen(c->argv[0], "rb")) == NULL) {
+		fprintf(stderr, "cannot read %s\n", c->argv[0]);
+		return 1;
+	}
+	do {
+		if (len == cap)
+			data = xrealloc(data, cap = cap ? 2 * cap : 1 << 20);
+		n = fread(data + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	int rc = transfer_verify(data, len, err, sizeof(err));
+	free(data);
+	if (rc != 0) {
+		printf("FAILED: %s\n", err);
+		return 1;
+	}
+	printf("OK: every file matches the manifest\n");
+	return 0;
+}
+
 static const struct command {
 	const char *words[2];
 	int (*run)(struct ctx *c);
@@ -120,6 +196,8 @@ static const struct command {
 	{{"key", "create"}, cmd_key_create, "key create --role recruiter|hr --name NAME"},
 	{{"key", "list"}, cmd_key_list, "key list"},
 	{{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},
+	{{"employee", "export"}, cmd_employee_export, "employee export ID FILE"},
+	{{"employee", "verify"}, cmd_employee_verify, "employee verify FILE"},
 };
 
 static int
@@ -137,6 +215,7 @@ main(int argc, char **argv)
 	struct ctx c;
 	char err[256];
 
+	setlocale(LC_CTYPE, "C.UTF-8"); /* libarchive converts file names through it */
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		const struct command *cmd = &commands[i];
 		int words = cmd->words[1] ? 2 : 1;

@@ -49,6 +49,10 @@ const struct route routes[] = {
 	{"GET", "/v1/applications/{id}/evaluations", evaluations_list, ACCESS_STAFF, BODY_NONE},
 	{"GET", "/v1/evaluations/{id}", evaluations_get, ACCESS_STAFF, BODY_NONE},
 
+	{"POST", "/v1/applications/{id}/hire", hire_create, ACCESS_HR, BODY_JSON},
+	{"GET", "/v1/employees/{id}", employees_get, ACCESS_HR, BODY_NONE},
+	{"GET", "/v1/employees/{id}/archive", employees_archive, ACCESS_HR, BODY_NONE},
+
 	{"GET", "/v1/background-check-rules", bgcheck_list, ACCESS_STAFF, BODY_NONE},
 	{"PUT", "/v1/background-check-rules/{country}", bgcheck_put, ACCESS_HR, BODY_JSON},
 	{"PUT", "/v1/background-check-rules/{country}/{region}", bgcheck_put, ACCESS_HR, BODY_JSON},

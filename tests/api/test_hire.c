@@ -1,0 +1,523 @@
+/*
+ * API: hire. The record leaves the recruitment tables whole and sealed; the
+ * downloaded archive is checked with the system tar; a failure forced after
+ * the archive is built (a trigger this test installs) leaves everything as it was.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../unit/fixtures.h"
+#include "digest.h"
+#include "harness.h"
+#include "xalloc.h"
+
+static int seq;
+static struct blob resume;
+
+static const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *
+new_opening(void)
+{
+	char *body = xasprintf("{\"title\":\"Hire Role %d-%d\",\"country\":\"US\",\"region\":\"NY\"}", (int)getpid(), ++seq);
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	return id;
+}
+
+struct candidate {
+	char *applicant, *application, *token, *email;
+};
+
+/* A public applicant with a resume, moved to `stage` at `opening`. */
+static struct candidate
+candidate_at(const char *opening, const char *stage)
+{
+	struct candidate c;
+	c.email = unique_email("hire");
+	struct part parts[] = {{.name = "full_name", .value = "Hanna Hired"}, {.name = "email", .value = c.email},
+			       {.name = "opening_id", .value = opening}, {.name = "privacy_notice_accepted", .value = "true"},
+			       {.name = "age_16_or_over", .value = "true"},
+			       {.name = "resume", .data = resume.data, .len = resume.len, .filename = "Hanna Lebenslauf.pdf"},
+			       {.name = NULL}};
+	forbid_in_log("Hanna Hired");
+	struct resp *r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+	assert_int_equal(r->status, 201);
+	c.applicant = xstrdup(sget(r->json, "applicant_id"));
+	c.application = xstrdup(sget(r->json, "application_id"));
+	c.token = xstrdup(sget(r->json, "applicant_token"));
+	resp_free(r);
+	if (strcmp(stage, "applied") != 0) {
+		char *path = xasprintf("/v1/applications/%s/transitions", c.application);
+		char *body = xasprintf("{\"to\":\"%s\"}", stage);
+		r = http_json("POST", path, staff.recruiter, body);
+		assert_int_equal(r->status, 200);
+		resp_free(r);
+		free(body);
+		free(path);
+	}
+	return c;
+}
+
+static void
+candidate_free(struct candidate *c)
+{
+	free(c->applicant);
+	free(c->application);
+	free(c->token);
+	free(c->email);
+}
+
+static struct resp *
+hire(const char *application, const char *token, const char *body)
+{
+	char *path = xasprintf("/v1/applications/%s/hire", application);
+	struct resp *r = http_json("POST", path, token, body);
+	free(path);
+	return r;
+}
+
+static char *
+count(const char *sql, const char *param)
+{
+	return db_value(sql, param);
+}
+
+static void
+expect_count(const char *sql, const char *param, const char *want)
+{
+	char *v = count(sql, param);
+	if (v == NULL || strcmp(v, want) != 0)
+		fail_msg("%s [%s]: %s, want %s", sql, param ? param : "", v ? v : "nothing", want);
+	free(v);
+}
+
+static void
+test_refusals(void **state)
+{
+	(void)state;
+	char *o = new_opening();
+	struct candidate at_offer = candidate_at(o, "offer"), at_interview = candidate_at(o, "interview");
+	struct resp *r = hire(at_offer.application, staff.recruiter, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-1\"}");
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	static const char *const bad[] = {"{\"start_date\":\"2027-02-30\",\"employee_number\":\"E-1\"}",
+					  "{\"start_date\":\"04/01/2027\",\"employee_number\":\"E-1\"}",
+					  "{\"employee_number\":\"E-1\"}"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = hire(at_offer.application, staff.hr, bad[i]);
+		assert_problem(r, 422, "validation-error");
+		assert_field_error(r, "start_date");
+		resp_free(r);
+	}
+	r = hire(at_offer.application, staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"\"}");
+	assert_field_error(r, "employee_number");
+	resp_free(r);
+	r = hire(at_interview.application, staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-2\"}");
+	assert_problem(r, 409, "invalid-transition");
+	assert_string_equal(sget(r->json, "from"), "interview");
+	resp_free(r);
+	r = hire("00000000-0000-4000-8000-000000000000", staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-3\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	/* nothing of theirs moved */
+	expect_count("SELECT stage FROM applications WHERE id = $1", at_offer.application, "offer");
+	expect_count("SELECT count(*) FROM employees WHERE applicant_id = $1", at_offer.applicant, "0");
+	candidate_free(&at_offer);
+	candidate_free(&at_interview);
+	free(o);
+}
+
+static char *
+tmpdir_make(void)
+{
+	char *d = xstrdup("/tmp/recruitd-hire-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static unsigned char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	unsigned char *d = xmalloc(*len + 1);
+	assert_int_equal(fread(d, 1, *len, f), *len);
+	d[*len] = '\0';
+	fclose(f);
+	return d;
+}
+
+/* Extract with the system tar and check every manifest hash against the files on disk. */
+static json_t *
+extract_and_check(const char *archive, const char *dir)
+{
+	char *cmd = xasprintf("tar -xzf '%s' -C '%s'", archive, dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	char *mpath = xasprintf("%s/manifest.json", dir);
+	size_t len;
+	unsigned char *m = slurp(mpath, &len);
+	json_t *manifest = json_loadb((char *)m, len, 0, NULL);
+	assert_non_null(manifest);
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(manifest, "files"), i, f) {
+		char *p = xasprintf("%s/%s", dir, sget(f, "path"));
+		size_t flen;
+		unsigned char *data = slurp(p, &flen), h[32];
+		char hex[65];
+		sha256(data, flen, h);
+		hex_encode(h, 32, hex);
+		assert_string_equal(hex, sget(f, "sha256"));
+		assert_int_equal(flen, json_integer_value(json_object_get(f, "size")));
+		free(data);
+		free(p);
+	}
+	free(m);
+	free(mpath);
+	return manifest;
+}
+
+static void
+test_hire_transfers_the_record(void **state)
+{
+	(void)state;
+	char *o = new_opening(), *other = new_opening();
+	struct candidate c = candidate_at(o, "offer");
+	/* a second, open application, an evaluation, a legal note in the history */
+	char *path = xasprintf("/v1/applicants/%s/applications", c.applicant);
+	char *body = xasprintf("{\"opening_id\":\"%s\"}", other);
+	struct resp *r = http_json("POST", path, staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *second = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	free(path);
+	path = xasprintf("/v1/applications/%s/evaluations", c.application);
+	resp_free(http_json("POST", path, staff.recruiter, "{\"score\":5,\"summary\":\"Excellent systems thinking.\"}"));
+	free(path);
+	char *events_before = count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+
+	char number[48];
+	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
+	body = xasprintf("{\"start_date\":\"2027-01-04\",\"employee_number\":\"%s\"}", number);
+	r = hire(c.application, staff.hr, body);
+	if (r->status != 201)
+		fail_msg("hire: %ld %s", r->status, r->body);
+	char *employee = xstrdup(sget(r->json, "employee_id"));
+	assert_string_equal(sget(r->json, "applicant_id"), c.applicant);
+	assert_non_null(sget(r->json, "hired_at"));
+	json_t *arch = json_object_get(r->json, "archive");
+	assert_string_equal(sget(arch, "format"), "tar.gz");
+	char *sha = xstrdup(sget(arch, "sha256"));
+	json_int_t size = json_integer_value(json_object_get(arch, "size"));
+	char *loc = resp_header(r, "Location"), *want_loc = xasprintf("/v1/employees/%s", employee);
+	assert_string_equal(loc, want_loc);
+	resp_free(r);
+
+	/* a second hire */
+	r = hire(c.application, staff.hr, body);
+	assert_problem(r, 409, "already-hired");
+	resp_free(r);
+
+	/* the recruitment record is gone from every table */
+	expect_count("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "0");
+	expect_count("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", c.email, "0");
+	expect_count("SELECT count(*) FROM applications WHERE applicant_id = $1", c.applicant, "0");
+	expect_count("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, "0");
+	expect_count("SELECT count(*) FROM application_history WHERE application_id = $1", second, "0");
+	expect_count("SELECT count(*) FROM evaluations WHERE application_id = $1", c.application, "0");
+	expect_count("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "0");
+	expect_count("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "0");
+	expect_count("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", c.applicant, "0");
+	expect_count("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%' || $1 || '%'", c.email, "0");
+	char *tomb = count("SELECT disposition || '/' || employee_id FROM applicant_tombstones WHERE applicant_id = $1", c.applicant);
+	char *want_tomb = xasprintf("transferred/%s", employee);
+	assert_string_equal(tomb, want_tomb);
+	free(tomb);
+	free(want_tomb);
+	/* the de-identified stage events stay: one more for the hire, none lost */
+	char *events_after = count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+	assert_int_equal(atol(events_after), atol(events_before) + 1);
+
+	/* reads: 410 with the disposition and the employee */
+	char *apath = xasprintf("/v1/applicants/%s", c.applicant);
+	r = http_json("GET", apath, staff.hr, NULL);
+	assert_problem(r, 410, NULL);
+	assert_string_equal(sget(r->json, "disposition"), "transferred");
+	assert_string_equal(sget(r->json, "employee_id"), employee);
+	resp_free(r);
+	r = http_json("GET", "/v1/me", c.token, NULL);
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+
+	/* the employee and its archive */
+	r = http_json("GET", loc, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "employee_number"), number);
+	assert_string_equal(sget(r->json, "start_date"), "2027-01-04");
+	assert_string_equal(sget(json_object_get(r->json, "archive"), "sha256"), sha);
+	resp_free(r);
+	r = http_json("GET", loc, staff.recruiter, NULL);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	char *dl = xasprintf("%s/archive", loc);
+	r = http("GET", dl, staff.hr, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal((json_int_t)r->len, size);
+	char *ct = resp_header(r, "Content-Type"), *et = resp_header(r, "ETag"), *cd = resp_header(r, "Content-Disposition");
+	char *want_et = xasprintf("\"%s\"", sha);
+	assert_string_equal(ct, "application/gzip");
+	assert_string_equal(et, want_et);
+	assert_non_null(strstr(cd, "attachment"));
+	unsigned char h[32];
+	char hex[65];
+	sha256(r->body, r->len, h);
+	hex_encode(h, 32, hex);
+	assert_string_equal(hex, sha);
+
+	char *dir = tmpdir_make(), *file = xasprintf("%s.tar.gz", dir);
+	FILE *f = fopen(file, "wb");
+	fwrite(r->body, 1, r->len, f);
+	fclose(f);
+	json_t *manifest = extract_and_check(file, dir);
+	assert_string_equal(sget(manifest, "employee_id"), employee);
+	assert_string_equal(sget(manifest, "applicant_id"), c.applicant);
+	assert_int_equal(json_integer_value(json_object_get(manifest, "format_version")), 1);
+	/* the resume, byte for byte */
+	char *doc = xasprintf("%s/documents/01-Hanna Lebenslauf.pdf", dir);
+	size_t dlen;
+	unsigned char *bytes = slurp(doc, &dlen);
+	assert_int_equal(dlen, resume.len);
+	assert_memory_equal(bytes, resume.data, resume.len);
+	free(bytes);
+	/* the record, with its source, consent, applications, history and evaluations */
+	char *ap = xasprintf("%s/applicant.json", dir), *aps = xasprintf("%s/applications.json", dir);
+	size_t alen;
+	unsigned char *atext = slurp(ap, &alen);
+	json_t *applicant = json_loadb((char *)atext, alen, 0, NULL);
+	assert_string_equal(sget(applicant, "email"), c.email);
+	assert_string_equal(sget(json_object_get(applicant, "source"), "type"), "direct");
+	assert_non_null(sget(json_object_get(applicant, "consent"), "privacy_notice_accepted_at"));
+	unsigned char *ptext = slurp(aps, &alen);
+	json_t *apps = json_loadb((char *)ptext, alen, 0, NULL);
+	assert_int_equal(json_array_size(apps), 2);
+	size_t i;
+	json_t *a;
+	int hired = 0, withdrawn = 0;
+	json_array_foreach(apps, i, a) {
+		json_t *hist = json_object_get(a, "history");
+		const char *last_reason = sget(json_array_get(hist, json_array_size(hist) - 1), "reason");
+		if (strcmp(sget(a, "stage"), "hired") == 0) {
+			hired++;
+			assert_int_equal(json_array_size(json_object_get(a, "evaluations")), 1);
+			assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(a, "evaluations"), 0), "score")), 5);
+			assert_non_null(sget(json_object_get(a, "opening"), "title"));
+		} else if (strcmp(sget(a, "stage"), "withdrawn") == 0) {
+			withdrawn++;
+			assert_string_equal(last_reason, "hired");
+		}
+	}
+	assert_int_equal(hired, 1);
+	assert_int_equal(withdrawn, 1);
+
+	/* recruitctl writes the identical bytes and verifies them */
+	char *exported = xasprintf("%s-export.tar.gz", dir);
+	char *cmd = xasprintf("%s employee export %s '%s' 2>/dev/null", getenv("RECRUITD_TEST_CTL"), employee, exported);
+	assert_int_equal(system(cmd), 0);
+	size_t elen;
+	unsigned char *ebytes = slurp(exported, &elen);
+	assert_int_equal(elen, r->len);
+	assert_memory_equal(ebytes, r->body, elen);
+	free(cmd);
+	cmd = xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
+	free(cmd);
+	/* a damaged copy is caught: in the middle (a document's bytes) and at the end (gzip's checksum) */
+	ebytes[elen / 2] ^= 0x40;
+	f = fopen(exported, "wb");
+	fwrite(ebytes, 1, elen, f);
+	fclose(f);
+	cmd = xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+	free(cmd);
+	ebytes[elen / 2] ^= 0x40;
+	ebytes[elen - 12] ^= 0x40;
+	f = fopen(exported, "wb");
+	fwrite(ebytes, 1, elen, f);
+	fclose(f);
+	cmd = xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+	free(cmd);
+	cmd = xasprintf("%s employee export 00000000-0000-4000-8000-000000000000 /dev/null 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+	free(cmd);
+	char *rm = xasprintf("rm -rf '%s' '%s' '%s'", dir, file, exported);
+	assert_int_equal(system(rm), 0);
+
+	free(rm);
+	free(ebytes);
+	free(exported);
+	json_decref(apps);
+	json_decref(applicant);
+	free(ptext);
+	free(atext);
+	free(ap);
+	free(aps);
+	free(doc);
+	json_decref(manifest);
+	free(file);
+	free(dir);
+	free(ct);
+	free(et);
+	free(cd);
+	free(want_et);
+	resp_free(r);
+	free(dl);
+	free(apath);
+	free(events_before);
+	free(events_after);
+	free(loc);
+	free(want_loc);
+	free(sha);
+	free(employee);
+	free(body);
+	free(second);
+	candidate_free(&c);
+	free(o);
+	free(other);
+}
+
+static void
+test_funnel_unchanged_by_transfer(void **state)
+{
+	(void)state;
+	char *o = new_opening();
+	struct candidate c[5];
+	for (int i = 0; i < 5; i++)
+		c[i] = candidate_at(o, "offer");
+	char *fpath = xasprintf("/v1/analytics/funnel?opening_id=%s", o);
+	struct resp *before = http_json("GET", fpath, staff.recruiter, NULL);
+	char number[48];
+	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
+	char *body = xasprintf("{\"start_date\":\"2027-02-01\",\"employee_number\":\"%s\"}", number);
+	struct resp *r = hire(c[0].application, staff.hr, body);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	struct resp *after = http_json("GET", fpath, staff.recruiter, NULL);
+	/* applied and offer still count the hired applicant: 5 each, as before */
+	json_t *sb = json_object_get(before->json, "stages"), *sa = json_object_get(after->json, "stages");
+	for (size_t i = 0; i < 6; i++) { /* the open stages; hired gained one event, suppressed either way */
+		if (!json_equal(json_object_get(json_array_get(sb, i), "reached"), json_object_get(json_array_get(sa, i), "reached")))
+			fail_msg("stage %zu changed: %s -> %s", i, before->body, after->body);
+	}
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(sa, 0), "reached")), 5);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(sa, 5), "reached")), 5);
+	resp_free(before);
+	resp_free(after);
+	free(body);
+	free(fpath);
+	for (int i = 0; i < 5; i++)
+		candidate_free(&c[i]);
+	free(o);
+}
+
+static void
+test_failure_after_the_archive_changes_nothing(void **state)
+{
+	(void)state;
+	char *o = new_opening();
+	struct candidate c = candidate_at(o, "offer");
+	PGresult *res = PQexec(test_db(),
+			       "CREATE OR REPLACE FUNCTION test_fail_hire() RETURNS trigger LANGUAGE plpgsql AS $$ "
+			       "BEGIN IF NEW.employee_number = 'E-FAIL' AND length(NEW.archive) > 0 THEN "
+			       "RAISE EXCEPTION 'forced failure after the archive was built'; END IF; RETURN NEW; END $$; "
+			       "DROP TRIGGER IF EXISTS test_fail_hire ON employees; "
+			       "CREATE TRIGGER test_fail_hire BEFORE INSERT ON employees FOR EACH ROW EXECUTE FUNCTION test_fail_hire()");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	char *audit_before = count("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant);
+	char *hist_before = count("SELECT count(*) FROM application_history WHERE application_id = $1", c.application);
+	char *events_before = count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+
+	struct resp *r = hire(c.application, staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-FAIL\"}");
+	assert_true(r->status >= 400);
+	assert_true(r->status != 201);
+	resp_free(r);
+	res = PQexec(test_db(), "DROP TRIGGER test_fail_hire ON employees; DROP FUNCTION test_fail_hire()");
+	PQclear(res);
+
+	/* everything as it was */
+	expect_count("SELECT stage FROM applications WHERE id = $1", c.application, "offer");
+	expect_count("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "1");
+	expect_count("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "1");
+	expect_count("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "1");
+	expect_count("SELECT count(*) FROM employees WHERE applicant_id = $1", c.applicant, "0");
+	expect_count("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1", c.applicant, "0");
+	expect_count("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant, audit_before);
+	expect_count("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, hist_before);
+	expect_count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o, events_before);
+	r = http_json("GET", "/v1/me", c.token, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	/* and the hire then goes through */
+	char number[48];
+	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
+	char *body = xasprintf("{\"start_date\":\"2027-01-04\",\"employee_number\":\"%s\"}", number);
+	r = hire(c.application, staff.hr, body);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	/* the same employee number again is refused */
+	struct candidate d = candidate_at(o, "offer");
+	r = hire(d.application, staff.hr, body);
+	assert_problem(r, 409, "employee-number-taken");
+	resp_free(r);
+	free(body);
+	free(audit_before);
+	free(hist_before);
+	free(events_before);
+	candidate_free(&c);
+	candidate_free(&d);
+	free(o);
+}
+
+static int
+setup(void **state)
+{
+	resume = fixture_pdf(200000);
+	return api_start(state);
+}
+
+static int
+teardown(void **state)
+{
+	free(resume.data);
+	return api_stop(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_hire_transfers_the_record),
+		cmocka_unit_test(test_funnel_unchanged_by_transfer),
+		cmocka_unit_test(test_failure_after_the_archive_changes_nothing),
+	};
+	return cmocka_run_group_tests_name("api hire", tests, setup, teardown);
+}
