@@ -71,6 +71,13 @@ int hire_create(struct req *r);
 int employees_get(struct req *r);
 int employees_archive(struct req *r);
 
+/* server/purges.c */
+int retention_policies_get(struct req *r);
+int retention_policies_put(struct req *r);
+int purges_create(struct req *r);
+int purges_list(struct req *r);
+int purges_get(struct req *r);
+
 /* server/audit.c */
 int audit_list(struct req *r);
 

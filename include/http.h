@@ -64,6 +64,18 @@ json_t *req_json(struct req *r) WARN_UNUSED;
 /* The multipart/form-data parts of a BODY_MULTIPART route (borrowed). */
 const struct form *req_form(const struct req *r);
 
+/* The body as any JSON value (borrowed): req_json without the object requirement. */
+json_t *req_json_value(struct req *r) WARN_UNUSED;
+
+/*
+ * Finish the request on a thread of its own: the connection is suspended
+ * (the worker thread goes on serving others), fn(r) runs and sets the reply
+ * or problem as a handler would, and the connection resumes to send it.
+ * For long work such as a purge. The handler returns what this returns (0).
+ * fn may use req_db; its lease is released when fn returns.
+ */
+int req_defer(struct req *r, void (*fn)(struct req *r));
+
 /* The If-Match version: 0 with *version set, 1 when absent, -1 when unparseable (412 set). */
 int req_if_match(struct req *r, long *version) WARN_UNUSED;
 

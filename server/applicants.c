@@ -21,6 +21,7 @@
 #include "jsonx.h"
 #include "paging.h"
 #include "problem.h"
+#include "retention.h"
 #include "validate.h"
 
 #define NAME_MAX_CHARS 200
@@ -182,12 +183,14 @@ applicants_normalize(json_t *doc)
 	"a.social_handles::text, a.source_type, a.source_detail, a.marketing_opt_in, "             \
 	"a.legal_hold_reason, rfc3339(a.legal_hold_set_at), rfc3339(a.created_at), "               \
 	"rfc3339(a.updated_at), a.version, a.privacy_notice_version, "                             \
-	"rfc3339(a.privacy_notice_accepted_at), rfc3339(a.age_16_or_over_at)"
+	"rfc3339(a.privacy_notice_accepted_at), rfc3339(a.age_16_or_over_at), "                      \
+	"extract(epoch FROM a.created_at), a.address->>'country', a.address->>'region', "            \
+	RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL
 
 enum {
 	C_ID, C_NAME, C_EMAIL, C_PHONE, C_TITLE, C_JOB, C_ADDRESS, C_SOCIAL, C_SRC_TYPE, C_SRC_DETAIL,
 	C_MARKETING, C_HOLD_REASON, C_HOLD_AT, C_CREATED, C_UPDATED, C_VERSION, C_NOTICE_VERSION,
-	C_NOTICE_AT, C_AGE_AT
+	C_NOTICE_AT, C_AGE_AT, C_CREATED_EPOCH, C_ADDR_COUNTRY, C_ADDR_REGION, C_APPS, C_POLICIES
 };
 
 static json_t *
@@ -245,6 +248,28 @@ hold_from_row(const PGresult *res, int row)
 			 col_text(res, row, C_HOLD_AT));
 }
 
+/* Where the record stands: when it expires and what keeps it. */
+static json_t *
+retention_from_row(const PGresult *res, int row)
+{
+	json_t *rules = json_loads(PQgetvalue(res, row, C_POLICIES), 0, NULL);
+	struct policies p = {0};
+	struct verdict v;
+	json_t *out = json_null();
+
+	if (retention_policies_parse(rules, &p) == 0 &&
+	    retention_judge_json(&p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
+				 PQgetisnull(res, row, C_ADDR_COUNTRY) ? NULL : PQgetvalue(res, row, C_ADDR_COUNTRY),
+				 PQgetisnull(res, row, C_ADDR_REGION) ? NULL : PQgetvalue(res, row, C_ADDR_REGION),
+				 !PQgetisnull(res, row, C_HOLD_AT), PQgetvalue(res, row, C_APPS), &v) == 0) {
+		json_decref(out);
+		out = retention_json(&v);
+	}
+	retention_policies_free(&p);
+	json_decref(rules);
+	return out;
+}
+
 /* What the applicant agreed to when applying; null for records staff entered. */
 static json_t *
 consent_from_row(const PGresult *res, int row)
@@ -266,6 +291,7 @@ applicant_from_row(const PGresult *res, int row)
 	json_decref(fields);
 	json_object_set_new(doc, "consent", consent_from_row(res, row));
 	json_object_set_new(doc, "legal_hold", hold_from_row(res, row));
+	json_object_set_new(doc, "retention", retention_from_row(res, row));
 	json_object_set_new(doc, "created_at", col_text(res, row, C_CREATED));
 	json_object_set_new(doc, "updated_at", col_text(res, row, C_UPDATED));
 	json_object_set_new(doc, "version", json_integer(atol(PQgetvalue(res, row, C_VERSION))));
@@ -283,6 +309,7 @@ view_of(const struct req *r, const PGresult *res, int row)
 
 	if (req_actor(r)->role == ROLE_APPLICANT) {
 		json_object_del(doc, "legal_hold");
+		json_object_del(doc, "retention"); /* it would tell of a hold */
 		json_object_del(json_object_get(doc, "source"), "detail");
 	}
 	return doc;
@@ -333,7 +360,7 @@ row_params_fini(struct row_params *rp)
 /* answers shared by the handlers                                       */
 
 static struct db_stmt find_tombstone = DB_STMT(
-	"SELECT disposition, employee_id FROM applicant_tombstones WHERE applicant_id = $1");
+	"SELECT disposition, employee_id, rfc3339(at), run_id, rule FROM applicant_tombstones WHERE applicant_id = $1");
 
 int
 applicants_fail_absent(struct req *r, struct db *db, const char *id)
@@ -348,9 +375,17 @@ applicants_fail_absent(struct req *r, struct db *db, const char *id)
 		PQclear(res);
 		return req_fail(r, 404, "no applicant with this id");
 	}
-	problem_extra(req_problem(r), "disposition", json_string(PQgetvalue(res, 0, 0)));
+	/* What the tombstone holds: why and when, never who. */
+	const char *disposition = PQgetvalue(res, 0, 0);
+	problem_extra(req_problem(r), "disposition", json_string(disposition));
 	if (!PQgetisnull(res, 0, 1))
 		problem_extra(req_problem(r), "employee_id", json_string(PQgetvalue(res, 0, 1)));
+	problem_extra(req_problem(r), strcmp(disposition, "purged") == 0 ? "purged_at" : "at",
+		      json_string(PQgetvalue(res, 0, 2)));
+	if (!PQgetisnull(res, 0, 3))
+		problem_extra(req_problem(r), "run_id", json_string(PQgetvalue(res, 0, 3)));
+	if (!PQgetisnull(res, 0, 4))
+		problem_extra(req_problem(r), "rule", json_string(PQgetvalue(res, 0, 4)));
 	req_problem(r)->slug = "applicant-gone";
 	rc = req_fail(r, 410, "this applicant's record is no longer held here (%s)", PQgetvalue(res, 0, 0));
 	PQclear(res);

@@ -14,6 +14,7 @@
  * request, counts it and frees everything the request owned.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <ctype.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -73,6 +74,8 @@ struct req {
 	json_t *json;
 	struct form *form;
 	struct MHD_PostProcessor *pp;
+	void (*deferred)(struct req *r); /* work to run on a thread of its own */
+	atomic_bool deferred_done;
 	struct db *db;
 	struct problem problem;
 	unsigned status; /* of the reply, once queued */
@@ -213,6 +216,18 @@ is_json_type(const char *ct)
 json_t *
 req_json(struct req *r)
 {
+	json_t *v = req_json_value(r);
+
+	if (v != NULL && !json_is_object(v)) {
+		req_fail(r, 400, "the body must be a JSON object");
+		return NULL;
+	}
+	return v;
+}
+
+json_t *
+req_json_value(struct req *r)
+{
 	char err[160];
 
 	if (r->json != NULL)
@@ -226,14 +241,8 @@ req_json(struct req *r)
 		return NULL;
 	}
 	r->json = jsonx_parse(r->body.data, r->body.len, JSON_MAX_DEPTH, err, sizeof(err));
-	if (r->json == NULL) {
+	if (r->json == NULL)
 		req_fail(r, 400, "%s", err);
-		return NULL;
-	}
-	if (!json_is_object(r->json)) {
-		req_fail(r, 400, "the body must be a JSON object");
-		return NULL;
-	}
 	return r->json;
 }
 
@@ -415,6 +424,48 @@ req_fail_db(struct req *r, const struct db *db)
 	default:
 		return req_fail(r, 500, "an internal error occurred (request %s)", r->request_id);
 	}
+}
+
+int
+req_defer(struct req *r, void (*fn)(struct req *r))
+{
+	r->deferred = fn;
+	return 0;
+}
+
+static void *
+run_deferred(void *arg)
+{
+	struct req *r = arg;
+
+	r->deferred(r);
+	if (r->problem.status == 0 && r->status == 0)
+		req_fail(r, 500, "an internal error occurred (request %s)", r->request_id);
+	pool_release(r->srv->app->pool, r->db);
+	r->db = NULL;
+	atomic_store(&r->deferred_done, true);
+	MHD_resume_connection(r->conn);
+	return NULL;
+}
+
+/* Suspend the connection and start the deferred work. false when no thread could be made. */
+static bool
+start_deferred(struct req *r)
+{
+	pthread_t t;
+	pthread_attr_t attr;
+	bool ok;
+
+	MHD_suspend_connection(r->conn);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ok = pthread_create(&t, &attr, run_deferred, r) == 0;
+	pthread_attr_destroy(&attr);
+	if (!ok) {
+		MHD_resume_connection(r->conn);
+		req_fail(r, 503, "the server is busy; retry shortly");
+	}
+	return ok;
 }
 
 /* ------------------------------------------------------------------ */
@@ -644,7 +695,8 @@ dispatch(struct req *r)
 
 	if (authenticate(r, rt->access) == 0) {
 		int rc = rt->handler(r);
-		if ((rc != 0 && r->problem.status == 0) || (rc == 0 && r->status == 0 && r->problem.status == 0))
+		bool replied = r->status != 0 || r->problem.status != 0 || r->deferred != NULL;
+		if ((rc != 0 && r->problem.status == 0) || (rc == 0 && !replied))
 			req_fail(r, 500, "an internal error occurred (request %s)", r->request_id);
 	}
 	pool_release(r->srv->app->pool, r->db);
@@ -760,6 +812,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			return send_reply(r);
 		return MHD_YES;
 	}
+	if (atomic_load(&r->deferred_done))
+		return send_reply(r);
 	if (r->status != 0) /* answered on the first call; MHD is discarding the rest */
 		return MHD_YES;
 	if (*upload_size != 0) {
@@ -774,6 +828,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	end_body(r);
 	if (r->problem.status == 0)
 		dispatch(r);
+	if (r->deferred != NULL && r->problem.status == 0 && start_deferred(r))
+		return MHD_YES; /* the reply goes out when the work resumes the connection */
 	return send_reply(r);
 }
 
@@ -831,7 +887,8 @@ http_start(const struct app *app)
 	const struct config *cfg = app->cfg;
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 
 	srv->app = app;
 	if (resolve(cfg->listen_host, cfg->listen_port, &ss) != 0) {

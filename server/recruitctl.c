@@ -13,6 +13,7 @@
 #include "db.h"
 #include "keys.h"
 #include "migrate.h"
+#include "purge.h"
 #include "transfer.h"
 #include "validate.h"
 
@@ -187,12 +188,42 @@ cmd_employee_verify(struct ctx *c)
 	return 0;
 }
 
+static int
+cmd_purge(struct ctx *c)
+{
+	bool dry = c->argc == 1 && strcmp(c->argv[0], "--dry-run") == 0;
+	struct db *db;
+	json_t *report;
+
+	if (c->argc > 1 || (c->argc == 1 && !dry)) {
+		fprintf(stderr, "usage: recruitctl purge [--dry-run]\n");
+		return 2;
+	}
+	db = connect_or_die(c);
+	report = purge_run(db, dry, "recruitctl", NULL);
+	if (report == NULL) {
+		fprintf(stderr, "purge failed: %s", db_message(db)[0] ? db_message(db) : "the database failed\n");
+		db_close(db);
+		return 1;
+	}
+	char *text = json_dumps(report, JSON_INDENT(2));
+	printf("%s\n", text);
+	fprintf(stderr, "%s: examined %lld, expired %lld, held %lld, purged %lld\n", dry ? "dry run" : "purge",
+		json_integer_value(json_object_get(report, "examined")), json_integer_value(json_object_get(report, "expired")),
+		json_integer_value(json_object_get(report, "held")), json_integer_value(json_object_get(report, "purged")));
+	free(text);
+	json_decref(report);
+	db_close(db);
+	return 0;
+}
+
 static const struct command {
 	const char *words[2];
 	int (*run)(struct ctx *c);
 	const char *usage;
 } commands[] = {
 	{{"migrate", NULL}, cmd_migrate, "migrate"},
+	{{"purge", NULL}, cmd_purge, "purge [--dry-run]"},
 	{{"key", "create"}, cmd_key_create, "key create --role recruiter|hr --name NAME"},
 	{{"key", "list"}, cmd_key_list, "key list"},
 	{{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},

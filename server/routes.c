@@ -59,6 +59,12 @@ const struct route routes[] = {
 
 	{"GET", "/v1/analytics/funnel", analytics_funnel, ACCESS_STAFF, BODY_NONE},
 
+	{"GET", "/v1/retention/policies", retention_policies_get, ACCESS_HR, BODY_NONE},
+	{"PUT", "/v1/retention/policies", retention_policies_put, ACCESS_HR, BODY_JSON},
+	{"POST", "/v1/retention/purges", purges_create, ACCESS_HR, BODY_JSON},
+	{"GET", "/v1/retention/purges", purges_list, ACCESS_HR, BODY_NONE},
+	{"GET", "/v1/retention/purges/{id}", purges_get, ACCESS_HR, BODY_NONE},
+
 	{"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
 };
 

@@ -1,0 +1,601 @@
+/*
+ * API and CLI: retention rules, the record's retention, purge runs (dry and
+ * real), deletion that leaves no trace, two purges at once, a purge killed
+ * midway, and the API answering while a large purge runs. Records expire at
+ * once under rules of 0 days for Iceland (IS); everything else is kept 10
+ * years, so nothing other suites made is touched.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "xalloc.h"
+
+static const char rules[] =
+	"[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":3650},"
+	"{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":3650},"
+	"{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":3650},"
+	"{\"outcome\":\"rejected\",\"country\":\"IS\",\"retain_days\":0},"
+	"{\"outcome\":\"withdrawn\",\"country\":\"IS\",\"retain_days\":0},"
+	"{\"outcome\":\"no_application\",\"country\":\"IS\",\"retain_days\":0}]";
+
+static char *iceland; /* an opening in IS */
+static int seq;
+
+static const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *
+person(const char *country, const char *name, char **email_out)
+{
+	char *email = unique_email("ret");
+	char *body = country ? xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\",\"phone\":\"+354 555 0101\",\"address\":{\"country\":\"%s\"}}",
+					 name, email, country)
+			     : xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\"}", name, email);
+	forbid_in_log(name);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	if (email_out)
+		*email_out = email;
+	else
+		free(email);
+	return id;
+}
+
+static char *
+apply_to(const char *who, const char *opening)
+{
+	char *path = xasprintf("/v1/applicants/%s/applications", who), *body = xasprintf("{\"opening_id\":\"%s\"}", opening);
+	struct resp *r = http_json("POST", path, staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	free(path);
+	return id;
+}
+
+static void
+move(const char *app, const char *to)
+{
+	char *path = xasprintf("/v1/applications/%s/transitions", app);
+	char *body = xasprintf("{\"to\":\"%s\",\"reason\":\"not this time\"}", to);
+	struct resp *r = http_json("POST", path, staff.recruiter, body);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(body);
+	free(path);
+}
+
+static void
+upload(const char *who)
+{
+	char *path = xasprintf("/v1/applicants/%s/documents", who);
+	struct part parts[] = {{.name = "file", .data = "Secret Resume Text\n", .len = 19, .filename = "cv.txt"}, {.name = NULL}};
+	struct resp *r = http_form("POST", path, staff.recruiter, parts, NULL);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	free(path);
+}
+
+static json_t *
+purge(bool dry)
+{
+	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, dry ? "{\"dry_run\":true}" : "{\"dry_run\":false}");
+	if (r->status != 201)
+		fail_msg("purge: %ld %s", r->status, r->body);
+	char *loc = resp_header(r, "Location");
+	assert_non_null(loc);
+	free(loc);
+	json_t *report = json_incref(r->json);
+	resp_free(r);
+	return report;
+}
+
+static bool
+has_id(const json_t *report, const char *id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(report, "applicant_ids"), i, v) if (strcmp(json_string_value(v), id) == 0) return true;
+	return false;
+}
+
+static void
+expect(const char *sql, const char *param, const char *want)
+{
+	char *v = db_value(sql, param);
+	if (v == NULL || strcmp(v, want) != 0)
+		fail_msg("%s [%s]: %s, want %s", sql, param ? param : "", v ? v : "nothing", want);
+	free(v);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_policies(void **state)
+{
+	(void)state;
+	struct resp *r = http_json("GET", "/v1/retention/policies", staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_true(json_is_array(r->json));
+	resp_free(r);
+	r = http_json("GET", "/v1/retention/policies", staff.recruiter, NULL);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	r = http_json("PUT", "/v1/retention/policies", staff.hr,
+		      "[{\"outcome\":\"ghosted\",\"country\":\"US\",\"retain_days\":1},"
+		      "{\"outcome\":\"rejected\",\"country\":\"USA\",\"retain_days\":-5}]");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "[0].outcome");
+	assert_field_error(r, "[1].country");
+	assert_field_error(r, "[1].retain_days");
+	resp_free(r);
+	r = http_json("PUT", "/v1/retention/policies", staff.hr, "{\"rejected\":1}");
+	assert_problem(r, 422, "validation-error");
+	resp_free(r);
+	r = http_json("PUT", "/v1/retention/policies", staff.hr, rules);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(r->json), 6);
+	resp_free(r);
+	r = http_json("GET", "/v1/retention/policies", staff.hr, NULL);
+	assert_int_equal(json_array_size(r->json), 6);
+	resp_free(r);
+	expect("SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL, "t");
+}
+
+static void
+test_record_shows_retention(void **state)
+{
+	(void)state;
+	char *never = person("IS", "Never Applied", NULL), *open = person("IS", "Still Open", NULL);
+	char *app = apply_to(open, iceland);
+	char *p1 = xasprintf("/v1/applicants/%s", never), *p2 = xasprintf("/v1/applicants/%s", open);
+	struct resp *r = http_json("GET", p1, staff.hr, NULL);
+	json_t *ret = json_object_get(r->json, "retention");
+	assert_non_null(sget(ret, "expires_at"));
+	assert_int_equal(json_array_size(json_object_get(ret, "blocked_by")), 0);
+	assert_string_equal(sget(ret, "rule"), "no_application/IS");
+	resp_free(r);
+	r = http_json("GET", p2, staff.hr, NULL);
+	ret = json_object_get(r->json, "retention");
+	assert_true(json_is_null(json_object_get(ret, "expires_at")));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)), "open_application");
+	resp_free(r);
+	char *hold = xasprintf("%s/legal-hold", p1);
+	resp_free(http_json("PUT", hold, staff.hr, "{\"reason\":\"audit\"}"));
+	r = http_json("GET", p1, staff.hr, NULL);
+	ret = json_object_get(r->json, "retention");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)), "legal_hold");
+	resp_free(r);
+	/* leave nothing behind that later tests would count */
+	resp_free(http_json("DELETE", hold, staff.hr, NULL));
+	resp_free(http_json("DELETE", p1, staff.hr, NULL));
+	move(app, "screening");
+	free(hold);
+	free(p1);
+	free(p2);
+	free(app);
+	free(never);
+	free(open);
+}
+
+static void
+test_dry_then_real(void **state)
+{
+	(void)state;
+	char *ea, *ec;
+	char *a = person("IS", "Anna Expired", &ea);				       /* never applied: expired */
+	char *b = person("IS", "Bjorn Held", NULL);				       /* expired, but held */
+	char *c = person("US", "Cara Rejected", &ec), *capp = apply_to(c, iceland);    /* rejected in IS */
+	char *d = person("IS", "Dagur Open", NULL), *dapp = apply_to(d, iceland);      /* open application */
+	char *e = person(NULL, "Eva Withdrawn", NULL), *eapp = apply_to(e, iceland);   /* withdrawn in IS */
+	move(capp, "rejected");
+	move(eapp, "withdrawn");
+	upload(a);
+	upload(c);
+	char *hold = xasprintf("/v1/applicants/%s/legal-hold", b);
+	resp_free(http_json("PUT", hold, staff.hr, "{\"reason\":\"litigation\"}"));
+	char *funnel_path = xasprintf("/v1/analytics/funnel?opening_id=%s", iceland);
+	struct resp *f0 = http_json("GET", funnel_path, staff.recruiter, NULL);
+	char *rows_before = db_value("SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM documents)", NULL);
+
+	json_t *dry = purge(true);
+	assert_true(json_is_true(json_object_get(dry, "dry_run")));
+	assert_int_equal(json_integer_value(json_object_get(dry, "expired")), 4);
+	assert_int_equal(json_integer_value(json_object_get(dry, "held")), 1);
+	assert_int_equal(json_integer_value(json_object_get(dry, "purged")), 0);
+	assert_int_equal(json_array_size(json_object_get(dry, "applicant_ids")), 3);
+	assert_true(has_id(dry, a) && has_id(dry, c) && has_id(dry, e));
+	assert_false(has_id(dry, b) || has_id(dry, d));
+	json_t *by_rule = json_object_get(dry, "by_rule");
+	assert_int_equal(json_integer_value(json_object_get(by_rule, "no_application/IS")), 2);
+	assert_int_equal(json_integer_value(json_object_get(by_rule, "rejected/IS")), 1);
+	assert_int_equal(json_integer_value(json_object_get(by_rule, "withdrawn/IS")), 1);
+	char *rows_after = db_value("SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM documents)", NULL);
+	assert_string_equal(rows_before, rows_after); /* a dry run deletes nothing */
+	assert_true(json_integer_value(json_object_get(dry, "examined")) >= 5);
+
+	json_t *real = purge(false);
+	assert_int_equal(json_integer_value(json_object_get(real, "purged")), 3);
+	assert_int_equal(json_integer_value(json_object_get(real, "held")), 1);
+	assert_string_equal(sget(real, "status"), "finished");
+	assert_true(json_equal(json_object_get(real, "applicant_ids"), json_object_get(dry, "applicant_ids")));
+
+	/* the report is kept */
+	char *rp = xasprintf("/v1/retention/purges/%s", sget(real, "id"));
+	struct resp *r = http_json("GET", rp, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r->json, "purged")), 3);
+	resp_free(r);
+	r = http_json("GET", "/v1/retention/purges?limit=5", staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(json_array_get(json_object_get(r->json, "items"), 0), "id"), sget(real, "id"));
+	resp_free(r);
+
+	/* purged records answer 410 with what the tombstone holds; their documents are gone */
+	const char *purged[] = {a, c, e};
+	for (int i = 0; i < 3; i++) {
+		char *p = xasprintf("/v1/applicants/%s", purged[i]);
+		r = http_json("GET", p, staff.hr, NULL);
+		assert_problem(r, 410, NULL);
+		assert_string_equal(sget(r->json, "disposition"), "purged");
+		assert_string_equal(sget(r->json, "run_id"), sget(real, "id"));
+		assert_non_null(sget(r->json, "purged_at"));
+		assert_non_null(sget(r->json, "rule"));
+		resp_free(r);
+		char *docs = xasprintf("%s/documents", p);
+		r = http_json("GET", docs, staff.hr, NULL);
+		assert_true(r->status == 404 || r->status == 410);
+		resp_free(r);
+		free(docs);
+		free(p);
+		/* and no table holds anything of them but the tombstone and the audit ids */
+		expect("SELECT count(*) FROM applicants WHERE id = $1", purged[i], "0");
+		expect("SELECT count(*) FROM documents WHERE applicant_id = $1", purged[i], "0");
+		expect("SELECT count(*) FROM applications WHERE applicant_id = $1", purged[i], "0");
+		expect("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", purged[i], "0");
+		expect("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", purged[i], "0");
+		expect("SELECT rule FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'",
+		       purged[i], i == 0 ? "no_application/IS" : i == 1 ? "rejected/IS" : "withdrawn/IS");
+	}
+	expect("SELECT count(*) FROM applicants WHERE lower(email) IN (lower($1))", ea, "0");
+	expect("SELECT count(*) FROM audit_log l WHERE l::text ILIKE '%anna expired%'", NULL, "0");
+	expect("SELECT count(*) FROM documents WHERE position('Secret Resume Text' in convert_from(content, 'UTF8')) > 0 "
+	       "AND applicant_id IN (SELECT applicant_id FROM applicant_tombstones)", NULL, "0");
+	expect("SELECT count(*) FROM application_history WHERE application_id = $1", capp, "0");
+	/* the held and the open stay */
+	expect("SELECT count(*) FROM applicants WHERE id = $1", b, "1");
+	expect("SELECT count(*) FROM applicants WHERE id = $1", d, "1");
+	/* past funnel figures do not change */
+	struct resp *f1 = http_json("GET", funnel_path, staff.recruiter, NULL);
+	assert_true(json_equal(f0->json, f1->json));
+	resp_free(f0);
+	resp_free(f1);
+	/* a second run finds nothing more to purge */
+	json_t *again = purge(false);
+	assert_int_equal(json_integer_value(json_object_get(again, "purged")), 0);
+	json_decref(again);
+	resp_free(http_json("DELETE", hold, staff.hr, NULL));
+	resp_free(http_json("DELETE", "/v1/applicants/x", staff.hr, NULL));
+	char *bp = xasprintf("/v1/applicants/%s", b);
+	resp_free(http_json("DELETE", bp, staff.hr, NULL)); /* tidy: the held one, now released */
+	move(dapp, "screening");
+	free(bp);
+	free(rp);
+	json_decref(dry);
+	json_decref(real);
+	free(rows_before);
+	free(rows_after);
+	free(funnel_path);
+	free(hold);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	free(e);
+	free(capp);
+	free(dapp);
+	free(eapp);
+	free(ea);
+	free(ec);
+}
+
+/* N expired applicants made straight in SQL, tagged so the test can find them. */
+static void
+make_expired(int n, const char *tag)
+{
+	char count[16];
+	snprintf(count, sizeof(count), "%d", n);
+	const char *params[2] = {count, tag};
+	PGresult *res = PQexecParams(test_db(),
+				     "INSERT INTO applicants (full_name, email, address, source_type) "
+				     "SELECT 'Bulk ' || $2, $2 || '.' || g || '@example.com', '{\"country\":\"IS\"}', 'import' "
+				     "FROM generate_series(1, $1::int) g",
+				     2, NULL, params, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+}
+
+struct racer {
+	char *request, *response;
+};
+
+static void *
+race(void *arg)
+{
+	struct racer *r = arg;
+	r->response = raw_request(r->request, strlen(r->request));
+	return NULL;
+}
+
+static char *
+purge_request(void)
+{
+	static const char body[] = "{\"dry_run\":false}";
+	return xasprintf("POST /v1/retention/purges HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+			 "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+			 staff.hr, sizeof(body) - 1, body);
+}
+
+static long
+purged_in(const char *response)
+{
+	const char *body = strstr(response, "\r\n\r\n");
+	json_t *j = body ? json_loads(body + 4, 0, NULL) : NULL;
+	long n = j ? (long)json_integer_value(json_object_get(j, "purged")) : -1;
+	json_decref(j);
+	return n;
+}
+
+static void
+test_two_purges_at_once(void **state)
+{
+	(void)state;
+	char tag[48];
+	snprintf(tag, sizeof(tag), "twin%d-%d", (int)getpid(), ++seq);
+	make_expired(1200, tag);
+	struct racer r[2];
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++) {
+		r[i].request = purge_request();
+		pthread_create(&t[i], NULL, race, &r[i]);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 2; i++)
+		if (strncmp(r[i].response, "HTTP/1.1 201", 12) != 0)
+			fail_msg("a purge answered: %.200s", r[i].response);
+	/* each applicant purged exactly once: the reports add up */
+	assert_int_equal(purged_in(r[0].response) + purged_in(r[1].response), 1200);
+	char *sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
+	expect(sql, NULL, "0");
+	free(sql);
+	expect("SELECT count(*) FROM (SELECT applicant_id FROM audit_log WHERE action = 'applicant.purge' "
+	       "GROUP BY applicant_id HAVING count(*) > 1) x", NULL, "0");
+	for (int i = 0; i < 2; i++) {
+		free(r[i].request);
+		free(r[i].response);
+	}
+}
+
+static pid_t
+start_ctl_purge(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", 1);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(getenv("RECRUITD_TEST_CTL"), "recruitctl", "purge", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void
+test_killed_midway_then_finished(void **state)
+{
+	(void)state;
+	char tag[48], *sql;
+	snprintf(tag, sizeof(tag), "kill%d-%d", (int)getpid(), ++seq);
+	make_expired(1500, tag);
+	/* hold the purge up at the tombstone of the last one, so it is killed mid-work */
+	sql = xasprintf("SELECT max(id::text) FROM applicants WHERE full_name = 'Bulk %s'", tag);
+	char *last = db_value(sql, NULL);
+	free(sql);
+	PGconn *gate = PQconnectdb(getenv("RECRUITD_DATABASE_URL"));
+	PQclear(PQexec(gate, "BEGIN"));
+	const char *gp[1] = {last};
+	PGresult *g = PQexecParams(gate, "INSERT INTO applicant_tombstones (applicant_id, disposition) VALUES ($1, 'deleted')",
+				   1, NULL, gp, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(g), PGRES_COMMAND_OK);
+	PQclear(g);
+
+	pid_t pid = start_ctl_purge();
+	char *waiting = NULL;
+	for (int i = 0; i < 300; i++) { /* until the purge waits on our row */
+		free(waiting);
+		waiting = db_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+				   "AND query LIKE 'WITH x AS%'", NULL);
+		if (strcmp(waiting, "0") != 0)
+			break;
+		usleep(50000);
+	}
+	assert_string_not_equal(waiting, "0");
+	free(waiting);
+	kill(pid, SIGKILL);
+	int status;
+	waitpid(pid, &status, 0);
+	PQclear(PQexec(gate, "ROLLBACK"));
+	PQfinish(gate);
+	usleep(300000); /* the killed client's backend sees it is gone and rolls back */
+
+	/* some batches done, the one in progress undone: nobody half-deleted */
+	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
+	char *left = db_value(sql, NULL);
+	assert_true(atol(left) > 0 && atol(left) < 1500);
+	free(left);
+	free(sql);
+	sql = xasprintf("SELECT count(*) FROM applicants a JOIN applicant_tombstones t ON t.applicant_id = a.id "
+			"WHERE a.full_name = 'Bulk %s'", tag);
+	expect(sql, NULL, "0");
+	free(sql);
+	/* the next run finishes the work, with its report on stdout */
+	char *cmd = xasprintf("%s purge 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	FILE *p = popen(cmd, "r");
+	char out[65536];
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
+	json_t *report = json_loads(out, 0, NULL);
+	assert_non_null(report);
+	assert_true(json_integer_value(json_object_get(report, "purged")) > 0);
+	assert_true(json_is_false(json_object_get(report, "dry_run")));
+	json_decref(report);
+	free(cmd);
+	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
+	expect(sql, NULL, "0");
+	free(sql);
+	expect("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'", last, "1");
+	free(last);
+}
+
+static void
+test_recruitctl_purge(void **state)
+{
+	(void)state;
+	char *cmd = xasprintf("%s purge --dry-run 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	FILE *p = popen(cmd, "r");
+	char out[65536];
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
+	json_t *report = json_loads(out, 0, NULL);
+	assert_non_null(report);
+	assert_true(json_is_true(json_object_get(report, "dry_run")));
+	assert_string_equal(sget(report, "status"), "finished");
+	assert_non_null(json_object_get(report, "by_rule"));
+	json_decref(report);
+	free(cmd);
+	cmd = xasprintf("%s purge --now >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
+	assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+	free(cmd);
+	cmd = xasprintf("RECRUITD_DATABASE_URL='host=/nonexistent dbname=x' %s purge >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
+	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+	free(cmd);
+	/* messages go to stderr, never stdout */
+	cmd = xasprintf("RECRUITD_DATABASE_URL='host=/nonexistent dbname=x' %s purge 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	p = popen(cmd, "r");
+	n = fread(out, 1, sizeof(out) - 1, p);
+	pclose(p);
+	assert_int_equal(n, 0);
+	free(cmd);
+}
+
+struct big {
+	char *request, *response;
+	volatile int done;
+};
+
+static void *
+big_purge(void *arg)
+{
+	struct big *b = arg;
+	b->response = raw_request(b->request, strlen(b->request));
+	b->done = 1;
+	return NULL;
+}
+
+static void
+test_api_answers_during_a_large_purge(void **state)
+{
+	(void)state;
+	const char *size_env = getenv("RECRUITD_TEST_PURGE_SIZE");
+	int size = size_env ? atoi(size_env) : 100000;
+	char tag[48];
+	snprintf(tag, sizeof(tag), "big%d-%d", (int)getpid(), ++seq);
+	make_expired(size, tag);
+	char *keep = person(NULL, "Kept Reader", NULL), *path = xasprintf("/v1/applicants/%s", keep);
+
+	struct big b = {.request = purge_request()};
+	pthread_t t;
+	pthread_create(&t, NULL, big_purge, &b);
+	int answered = 0, during = 0;
+	while (!b.done) {
+		struct resp *r = http_json("GET", path, staff.recruiter, NULL);
+		assert_int_equal(r->status, 200);
+		resp_free(r);
+		r = http("GET", "/healthz", NULL, NULL, NULL, NULL);
+		assert_int_equal(r->status, 200);
+		resp_free(r);
+		answered += 2;
+		char *running = db_value("SELECT count(*) FROM purge_runs WHERE status = 'running'", NULL);
+		during += strcmp(running, "0") != 0;
+		free(running);
+	}
+	pthread_join(t, NULL);
+	assert_int_equal(strncmp(b.response, "HTTP/1.1 201", 12), 0);
+	assert_int_equal(purged_in(b.response), size);
+	assert_true(during > 0); /* requests were answered while the purge was running */
+	fprintf(stderr, "# %d requests answered while %d records were purged\n", answered, size);
+	free(b.request);
+	free(b.response);
+	free(path);
+	free(keep);
+}
+
+static int
+setup(void **state)
+{
+	api_start(state);
+	struct resp *r = http_json("PUT", "/v1/retention/policies", staff.hr, rules);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	char *body = xasprintf("{\"title\":\"Reykjavik Role %d\",\"country\":\"IS\"}", (int)getpid());
+	r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	iceland = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	/* the shipped defaults again */
+	PGresult *res = PQexec(test_db(),
+			       "DELETE FROM retention_policies; INSERT INTO retention_policies (outcome, country, region, retain_days) "
+			       "SELECT o.outcome, r.country, r.region, r.days FROM (VALUES ('rejected'), ('withdrawn'), "
+			       "('no_application')) o(outcome), (VALUES ('*', '', 183), ('US', '', 365), ('US', 'CA', 1461)) r(country, region, days)");
+	PQclear(res);
+	free(iceland);
+	return api_stop(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_policies),
+		cmocka_unit_test(test_record_shows_retention),
+		cmocka_unit_test(test_dry_then_real),
+		cmocka_unit_test(test_two_purges_at_once),
+		cmocka_unit_test(test_killed_midway_then_finished),
+		cmocka_unit_test(test_recruitctl_purge),
+		cmocka_unit_test(test_api_answers_during_a_large_purge),
+	};
+	return cmocka_run_group_tests_name("api retention", tests, setup, teardown);
+}
