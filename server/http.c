@@ -50,6 +50,7 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	const struct app *app;
 	atomic_int active;
+	atomic_int deferred; /* requests whose work runs on a thread of its own */
 	atomic_bool stopping;
 };
 
@@ -444,6 +445,7 @@ run_deferred(void *arg)
 	pool_release(r->srv->app->pool, r->db);
 	r->db = NULL;
 	atomic_store(&r->deferred_done, true);
+	atomic_fetch_sub(&r->srv->deferred, 1);
 	MHD_resume_connection(r->conn);
 	return NULL;
 }
@@ -457,11 +459,13 @@ start_deferred(struct req *r)
 	bool ok;
 
 	MHD_suspend_connection(r->conn);
+	atomic_fetch_add(&r->srv->deferred, 1);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	ok = pthread_create(&t, &attr, run_deferred, r) == 0;
 	pthread_attr_destroy(&attr);
 	if (!ok) {
+		atomic_fetch_sub(&r->srv->deferred, 1);
 		MHD_resume_connection(r->conn);
 		req_fail(r, 503, "the server is busy; retry shortly");
 	}
@@ -929,7 +933,10 @@ http_stop(struct http_server *srv, unsigned timeout_ms)
 	s = MHD_quiesce_daemon(srv->daemon);
 	if (s != MHD_INVALID_SOCKET)
 		close(s);
-	for (unsigned waited = 0; atomic_load(&srv->active) > 0 && waited < timeout_ms; waited += 10)
+	/* Requests in flight get timeout_ms; deferred work (a purge) is always let finish,
+	   since a suspended connection must be resumed before the daemon stops. */
+	for (unsigned waited = 0;
+	     atomic_load(&srv->deferred) > 0 || (atomic_load(&srv->active) > 0 && waited < timeout_ms); waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(srv->daemon);
 	free(srv);
