@@ -30,7 +30,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 API_SRC  := $(wildcard tests/api/test_*.c)
 API_BIN  := $(API_SRC:tests/api/test_%.c=$(B)/tests/api_%)
 
-.PHONY: all build tests deps run test test-asan stop clean format
+.PHONY: all build tests deps run test test-asan bench stop clean format
 all: build tests
 build: $(BIN)/recruitd $(BIN)/recruitctl
 tests: $(UNIT_BIN) $(API_BIN)
@@ -68,6 +68,9 @@ test:
 
 test-asan:
 	@scripts/test.sh asan
+
+bench:
+	@scripts/bench.sh
 
 stop:
 	@scripts/pg.sh stop

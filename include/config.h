@@ -17,7 +17,7 @@ struct config {
 	char *home;		 /* RECRUITD_HOME: the checkout holding db/ and server/ */
 	size_t max_upload_bytes; /* RECRUITD_MAX_UPLOAD_BYTES, default 10 MiB */
 	size_t max_json_bytes;	 /* RECRUITD_MAX_JSON_BYTES, default 1 MiB */
-	unsigned threads;	 /* RECRUITD_THREADS, default: the number of cores */
+	unsigned threads;	 /* RECRUITD_THREADS, default: 4 per core (handlers wait on PostgreSQL) */
 	unsigned pool_size;	 /* RECRUITD_DB_POOL_SIZE, default: threads + 2 */
 	unsigned max_connections;	/* RECRUITD_MAX_CONNECTIONS, default 1024 */
 	unsigned max_connections_per_ip; /* RECRUITD_MAX_CONNECTIONS_PER_IP, default 256 */

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# make bench: recruitd side by side with PostgreSQL's own limit.
+#
+# Seeds a reproducible data set (bench/seed.sql) into a database of its own,
+# starts bin/recruitd on it, and for each scenario and concurrency runs wrk
+# against recruitd and then pgbench against PostgreSQL with the very statements
+# the endpoint issues, in the same transactions. The statements' SQL is taken
+# from PostgreSQL's statement log while recruitd serves one request of each
+# kind, so it cannot drift from the code; only parameter values are given here.
+# Prints a table and writes var/bench/latest.json.
+#   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+seconds=${BENCH_SECONDS:-10}
+conns=${BENCH_CONNECTIONS:-"8 32"}
+port=${BENCH_PORT:-18999}
+out=$top/var/bench
+mkdir -p "$out"
+
+scripts/deps.sh wrk
+make --no-print-directory -j"$(nproc)" build >/dev/null
+scripts/pg.sh start
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+host=$top/var/pg/run
+db=recruitd_bench
+export RECRUITD_HOME=$top RECRUITD_DATABASE_URL="host=$host dbname=$db user=recruitd"
+psql=("$pgbin/psql" -X -q -h "$host" -U recruitd)
+
+echo "bench: seeding $db (100,000 applicants with resumes, applications, history)" >&2
+"$pgbin/dropdb" -h "$host" -U recruitd --if-exists "$db"
+"$pgbin/createdb" -h "$host" -U recruitd "$db"
+bin/recruitctl migrate 2>/dev/null
+"${psql[@]}" -d "$db" -f bench/seed.sql >/dev/null
+token=$(bin/recruitctl key create --role hr --name "bench-$(date +%s)")
+key_id=${token:4:16}
+"${psql[@]}" -d "$db" -Atc "SELECT md5('bench-applicant-' || g)::uuid FROM generate_series(1, 100000) g" >"$out/ids.txt"
+"${psql[@]}" -d "$db" -Atc "SELECT md5('bench-app-' || g)::uuid FROM generate_series(1, 100000) g" >"$out/apps.txt"
+
+server=
+start_server() {
+	RECRUITD_LISTEN=127.0.0.1:$port bin/recruitd 2>>"$out/recruitd.log" &
+	server=$!
+	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.05; done
+	echo "bench: recruitd did not start" >&2
+	exit 1
+}
+stop_server() { [ -n "$server" ] && kill "$server" && wait "$server" || true; server=; }
+trap stop_server EXIT
+
+# --- capture the statements each endpoint issues -------------------------------
+pglog=$(cd var/pg && pwd -P)/log
+"${psql[@]}" -d "$db" -c "ALTER DATABASE $db SET log_statement = 'all'" -c "ALTER DATABASE $db SET log_min_messages = 'log'"
+start_server
+capture() { # name, then the curl arguments: the SQL of the request's statements, one per line
+	local name=$1 before
+	shift
+	before=$(wc -l <"$pglog")
+	curl -s -o /dev/null -H "Authorization: Bearer $token" "$@"
+	sleep 0.3
+	tail -n +"$((before + 1))" "$pglog" | sed -n 's/^.*LOG:  execute s[0-9]*: //p' |
+		grep -v '^SELECT name, role, secret_sha256 FROM staff_keys' >"$out/$name.sql"
+}
+id1=$(head -n 1 "$out/ids.txt")
+app1=$(head -n 1 "$out/apps.txt")
+printf '%%PDF-1.4\n%%%%EOF\n' >"$out/tiny.pdf"
+capture get "http://127.0.0.1:$port/v1/applicants/$id1"
+capture list "http://127.0.0.1:$port/v1/applicants?limit=50"
+capture search "http://127.0.0.1:$port/v1/applicants?limit=20&q=Knuth"
+capture create -X POST -H 'Content-Type: application/json' \
+	-d '{"full_name":"Capture","email":"capture@example.com"}' "http://127.0.0.1:$port/v1/applicants"
+capture upload -X POST -F "file=@$out/tiny.pdf" "http://127.0.0.1:$port/v1/applicants/$id1/documents"
+capture transition -X POST -H 'Content-Type: application/json' -d '{"to":"screening"}' \
+	"http://127.0.0.1:$port/v1/applications/$app1/transitions"
+stop_server
+"${psql[@]}" -d "$db" -c "ALTER DATABASE $db RESET log_statement" -c "ALTER DATABASE $db RESET log_min_messages"
+"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'applied'" -c "DELETE FROM applicants WHERE email = 'capture@example.com'"
+
+# --- pgbench scripts: the captured SQL with its parameters ---------------------
+auth="SELECT name, role, secret_sha256 FROM staff_keys WHERE key_id = '$key_id' AND revoked_at IS NULL;"
+bind() { # sql-file, then "N=expression" pairs ('~' stands for a space): replace $N, highest first
+	local sql
+	sql=$(cat "$1")
+	shift
+	local pair n expr
+	while IFS= read -r pair; do
+		n=${pair%%=*}
+		expr=${pair#*=}
+		sql=${sql//\$$n/${expr//\~/ }}
+	done < <(printf '%s\n' "$@" | sort -t= -k1,1nr)
+	printf '%s;\n' "$sql"
+}
+ID="md5('bench-applicant-'~||~:n)::uuid"
+APP="md5('bench-app-'~||~:n)::uuid"
+ACTOR="'bench'" RID="'bench-request'"
+{
+	echo '\set n random(1, 100000)'
+	echo "$auth"
+	bind "$out/get.sql" 1="$ID" 2="$ACTOR" 3="$RID"
+} >"$out/get.pgb"
+{
+	echo '\set n random(1, 2)'
+	echo '\set m random(0, 9999)'
+	echo "$auth"
+	echo '\if :n = 1'
+	bind "$out/list.sql" 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="51"
+	echo '\else'
+	bind <(sed -n 1p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="21" 4="('%Knuth~'~||~:m~||~'%')"
+	echo '\endif'
+} >"$out/search.pgb"
+{
+	echo "$auth"
+	bind "$out/create.sql" 1="'Bench~Person'" 2="gen_random_uuid()::text~||~'@example.com'" 3="'+1~555~0100'" \
+		4="NULL" 5="NULL" 6="'{\"city\":\"Springfield\",\"country\":\"US\"}'" 7="'[]'" 8="'event'" 9="'bench'" \
+		10="'false'" 11="$ACTOR" 12="$RID"
+} >"$out/create.pgb"
+{
+	echo '\set n random(1, 100000)'
+	echo "$auth"
+	bind "$out/upload.sql" 1="$ID" 2="'resume'" 3="'cv.pdf'" 4="'application/pdf'" 5="1048576" \
+		6="'0000000000000000000000000000000000000000000000000000000000000000'" \
+		7="convert_to(repeat('0123456789abcdef',~65536),~'UTF8')" 8="$ACTOR" 9="$RID"
+} >"$out/upload.pgb"
+{
+	echo '\set n random(1, 100000)'
+	echo "$auth"
+	echo 'BEGIN;'
+	bind <(sed -n 1p "$out/transition.sql") 1="$APP" 2="NULL"
+	bind <(sed -n 2p "$out/transition.sql") 1="$APP" 2="'screening'" 3="'applied'" 4="$ACTOR" 5="NULL" 6="$RID"
+	echo 'COMMIT;'
+} >"$out/transition.pgb"
+
+# --- measure --------------------------------------------------------------------
+start_server
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
+hwm() { awk '/^VmHWM/ {print $2}' "/proc/$server/status"; }
+export BENCH_DIR=$top/bench BENCH_TOKEN=$token BENCH_IDS=$out/ids.txt BENCH_APPS=$out/apps.txt BENCH_THREADS=2
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
+rows=()
+printf '\n%-12s %5s %10s %9s %9s %8s %10s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" "pgbench/s" ratio
+run=0
+rss_first=$(rss)
+for scenario in get search create upload transition; do
+	for c in $conns; do
+		run=$((run + 1))
+		if [ "$scenario" = transition ]; then # every run walks the stages from the start
+			"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'applied' WHERE stage <> 'applied'" >/dev/null
+		fi
+		w=$(BENCH_RUN=$run wrk -t2 -c"$c" -d"${seconds}s" --latency -s "bench/${scenario/get/get_applicant}.lua" \
+			"http://127.0.0.1:$port" 2>&1)
+		rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$w")
+		p50=$(awk '$1 == "50%" {print $2}' <<<"$w" | to_ms)
+		p99=$(awk '$1 == "99%" {print $2}' <<<"$w" | to_ms)
+		errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print "sock"}' <<<"$w" | head -n 1)
+		errors=${errors:-0}
+		pg=$("$pgbin/pgbench" -n -M prepared -c "$c" -j 2 -T "$seconds" -h "$host" -U recruitd -f "$out/$scenario.pgb" "$db" 2>&1 |
+			awk '/^tps/ {print $3}')
+		ratio=$(awk -v a="$rps" -v b="$pg" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+		printf '%-12s %5s %10.0f %9s %9s %8s %10.0f %7s\n' "$scenario" "$c" "$rps" "$p50" "$p99" "$errors" "$pg" "$ratio"
+		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"ratio\":$ratio,\"rss_kib_after\":$(rss)}")
+	done
+done
+rss_last=$(rss)
+# Steady state: serve the read scenario twice more; memory must not grow with requests served.
+for again in 1 2; do
+	wrk -t2 -c32 -d"${seconds}s" -s bench/get_applicant.lua "http://127.0.0.1:$port" >/dev/null 2>&1
+	eval "rss_again$again=\$(rss)"
+done
+peak=$(hwm)
+printf '\nrecruitd memory: peak %s KiB; resident %s KiB at the start, %s KiB after all scenarios,\n' "$peak" "$rss_first" "$rss_last"
+printf '  then %s KiB and %s KiB after two more read runs of %ss each (it does not grow with requests served)\n' \
+	"$rss_again1" "$rss_again2" "$seconds"
+printf '{"seconds":%s,"cores":%s,"threads":%s,"peak_rss_kib":%s,"rss_start_kib":%s,"rss_end_kib":%s,"rss_steady_kib":[%s,%s],"results":[%s]}\n' \
+	"$seconds" "$(nproc)" "${RECRUITD_THREADS:-$((4 * $(nproc)))}" "$peak" "$rss_first" "$rss_last" "$rss_again1" "$rss_again2" \
+	"$(IFS=,; echo "${rows[*]}")" >"$out/latest.json"
+echo "written: var/bench/latest.json"
