@@ -73,7 +73,14 @@ bgcheck_put(struct req *r)
 				 json_string_value(json_object_get(body, "note")), req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &upsert_rule, 6, params)) == NULL)
 		return req_fail_db(r, db);
-	rc = reply_json(r, PQgetvalue(res, 0, 1)[0] == 't' ? 201 : 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
+	bool created = PQgetvalue(res, 0, 1)[0] == 't';
+	if (created) {
+		char *location = region ? xasprintf("/v1/background-check-rules/%s/%s", country, region)
+					: xasprintf("/v1/background-check-rules/%s", country);
+		reply_header(r, "Location", location);
+		free(location);
+	}
+	rc = reply_json(r, created ? 201 : 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
 	PQclear(res);
 	return rc;
 }

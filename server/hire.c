@@ -23,6 +23,7 @@
 #include "digest.h"
 #include "handlers.h"
 #include "http.h"
+#include "idempotency.h"
 #include "jsonx.h"
 #include "problem.h"
 #include "transfer.h"
@@ -160,7 +161,24 @@ build_archive(struct req *r, struct db *db, struct hire *h)
 	return rc;
 }
 
-/* Steps 2 to 5 once the application is locked at offer. */
+static json_t *
+reply_doc(const struct hire *h)
+{
+	return json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s}}", "employee_id", h->employee_id, "applicant_id",
+			 h->applicant_id, "hired_at", h->hired_at, "archive", "format", "tar.gz", "size",
+			 (json_int_t)h->archive_len, "sha256", h->sha);
+}
+
+static char *
+reply_text(const struct hire *h)
+{
+	json_t *doc = reply_doc(h);
+	char *s = jsonx_dump(doc);
+	json_decref(doc);
+	return s;
+}
+
+/* Steps 2 to 5 once the application is locked at offer: 0 done, 1 replayed a twin's response, -1 problem. */
 static int
 transfer_record(struct req *r, struct db *db, struct hire *h)
 {
@@ -183,7 +201,14 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	if ((res = db_run_binary(db, &transfer, 10, params, lengths, formats, 0)) == NULL)
 		return req_fail_db(r, db);
 	PQclear(res);
-	return db_exec(db, "COMMIT") == 0 ? 0 : req_fail_db(r, db);
+	if (!idem_wanted(r))
+		return db_exec(db, "COMMIT") == 0 ? 0 : req_fail_db(r, db);
+	/* With an Idempotency-Key the first response is kept, in the same transaction. */
+	char *body = reply_text(h), *location = xasprintf("/v1/employees/%s", h->employee_id);
+	int rc = idem_commit(r, db, "hire", 201, body, location, NULL) == 0 ? 0 : idem_lost_race(r, db, "hire") == 0 ? 1 : -1;
+	free(body);
+	free(location);
+	return rc;
 }
 
 static int
@@ -215,6 +240,8 @@ hire_create(struct req *r)
 		return req_fail(r, 404, "no application with this id");
 	if ((body = req_json(r)) == NULL || check_body(r, body) != 0 || (db = req_db(r)) == NULL)
 		return -1;
+	if ((rc = idem_replay(r, db, "hire")) != 0)
+		return rc > 0 ? 0 : -1;
 	h.start_date = json_string_value(json_object_get(body, "start_date"));
 	h.employee_number = json_string_value(json_object_get(body, "employee_number"));
 	uuid_v4(h.employee_id);
@@ -222,6 +249,11 @@ hire_create(struct req *r)
 	if (db_exec(db, "BEGIN") != 0 || (cur = db_run(db, &lock_offer, 1, params)) == NULL)
 		return req_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
+		/* A twin with the same key may have hired it while we waited for the lock. */
+		if (idem_wanted(r) && db_exec(db, "ROLLBACK") == 0 && (rc = idem_replay(r, db, "hire")) != 0) {
+			PQclear(cur);
+			return rc > 0 ? 0 : -1;
+		}
 		rc = fail_absent(r, db, h.application_id);
 	} else if ((rc = check_offer(r, db, cur)) == 0) {
 		PGresult *taken = db_run(db, &number_taken, 1, number);
@@ -243,9 +275,9 @@ hire_create(struct req *r)
 		char *location = xasprintf("/v1/employees/%s", h.employee_id);
 		reply_header(r, "Location", location);
 		free(location);
-		rc = reply_json(r, 201, json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s}}", "employee_id", h.employee_id,
-						  "applicant_id", h.applicant_id, "hired_at", h.hired_at, "archive", "format",
-						  "tar.gz", "size", (json_int_t)h.archive_len, "sha256", h.sha));
+		rc = reply_json(r, 201, reply_doc(&h));
+	} else if (rc == 1) {
+		rc = 0; /* a twin request with the same key won; its response was replayed */
 	}
 	free(h.archive);
 	PQclear(cur);

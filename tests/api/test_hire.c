@@ -482,6 +482,25 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	r = hire(c.application, staff.hr, body);
 	assert_int_equal(r->status, 201);
 	resp_free(r);
+	/* an Idempotency-Key makes a retried hire return the first response */
+	struct candidate k = candidate_at(o, "offer");
+	char key[64], number2[48];
+	snprintf(key, sizeof(key), "Idempotency-Key: hire-%d-%d", (int)getpid(), ++seq);
+	snprintf(number2, sizeof(number2), "E-%d-%d", (int)getpid(), ++seq);
+	char *kbody = xasprintf("{\"start_date\":\"2027-03-01\",\"employee_number\":\"%s\"}", number2);
+	char *kpath = xasprintf("/v1/applications/%s/hire", k.application);
+	const char *kh[] = {key, NULL};
+	struct resp *first = http("POST", kpath, staff.hr, "application/json", kbody, kh);
+	struct resp *again = http("POST", kpath, staff.hr, "application/json", kbody, kh);
+	assert_int_equal(first->status, 201);
+	assert_int_equal(again->status, 201);
+	assert_string_equal(first->body, again->body);
+	expect_count("SELECT count(*) FROM employees WHERE applicant_id = $1", k.applicant, "1");
+	resp_free(first);
+	resp_free(again);
+	free(kbody);
+	free(kpath);
+	candidate_free(&k);
 	/* the same employee number again is refused */
 	struct candidate d = candidate_at(o, "offer");
 	r = hire(d.application, staff.hr, body);
