@@ -556,30 +556,22 @@ int
 applicants_list(struct req *r)
 {
 	static const char *const allowed[] = {"q", "opening_id", "stage", "limit", "cursor", NULL};
-	const char *opening, *stage;
-	char k1[PAGING_KEY_MAX] = "infinity", k2[PAGING_KEY_MAX] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
-	char limit_s[16];
-	int limit, has_cursor;
-	const char *q = req_query(r, "q");
+	const char *q = req_query(r, "q"), *opening, *stage;
+	struct page pg;
 	struct db *db;
 	PGresult *res;
 
-	if (req_query_only(r, allowed) != 0 || paging_read(r, &limit, &has_cursor, k1, k2) != 0 ||
+	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 ||
 	    applications_filters(r, &opening, &stage) != 0)
 		return -1;
-	if (has_cursor && (!is_rfc3339(k1) || !is_uuid(k2))) {
-		problem_field(req_problem(r), "cursor", "is not a cursor this list gave out");
-		return req_fail(r, 400, "bad cursor");
-	}
 	if (q != NULL && strlen(q) > 200) {
 		problem_field(req_problem(r), "q", "must be at most 200 characters");
 		return req_fail(r, 400, "bad search");
 	}
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	snprintf(limit_s, sizeof(limit_s), "%d", limit + 1);
 	char *pattern = q && *q ? like_pattern(q) : NULL;
-	const char *params[6] = {k1, k2, limit_s, pattern, opening, stage};
+	const char *params[6] = {pg.k1, pg.k2, pg.limit_param, pattern, opening, stage};
 	if (opening || stage)
 		res = db_run(db, &list_filtered, 6, params);
 	else
@@ -587,14 +579,8 @@ applicants_list(struct req *r)
 	free(pattern);
 	if (res == NULL)
 		return req_fail_db(r, db);
-
 	int n = PQntuples(res);
-	json_t *body = json_pack("{s:o, s:n}", "items", summaries(res, n > limit ? limit : n), "next_cursor");
-	if (n > limit) {
-		char *c = paging_cursor_encode(PQgetvalue(res, limit - 1, 4), PQgetvalue(res, limit - 1, 0));
-		json_object_set_new(body, "next_cursor", json_string(c));
-		free(c);
-	}
+	json_t *body = paging_body(summaries(res, n > pg.limit ? pg.limit : n), res, pg.limit, 4, 0);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }

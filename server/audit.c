@@ -54,36 +54,21 @@ int
 audit_list(struct req *r)
 {
 	static const char *const allowed[] = {"applicant_id", "actor", "since", "limit", "cursor", NULL};
-	char k1[PAGING_KEY_MAX] = "9223372036854775807", k2[PAGING_KEY_MAX] = "", limit_s[16];
 	const char *applicant, *actor, *since;
-	int limit, has_cursor;
+	struct page pg;
 	struct db *db;
 	PGresult *res;
 
-	if (req_query_only(r, allowed) != 0 || paging_read(r, &limit, &has_cursor, k1, k2) != 0 ||
-	    filters(r, &applicant, &actor, &since) != 0)
+	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_SEQ, &pg) != 0 ||
+	    filters(r, &applicant, &actor, &since) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	if (has_cursor && (strspn(k1, "0123456789") != strlen(k1) || strlen(k1) == 0 || strlen(k1) > 18)) {
-		problem_field(req_problem(r), "cursor", "is not a cursor this list gave out");
-		return req_fail(r, 400, "bad cursor");
-	}
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	snprintf(limit_s, sizeof(limit_s), "%d", limit + 1);
-	const char *params[5] = {k1, applicant, actor, since, limit_s};
+	const char *params[5] = {pg.k1, applicant, actor, since, pg.limit_param};
 	if ((res = db_run(db, &list_entries, 5, params)) == NULL)
 		return req_fail_db(r, db);
-
-	int n = PQntuples(res);
 	json_t *items = json_array();
-	for (int i = 0; i < n && i < limit; i++)
+	for (int i = 0; i < PQntuples(res) && i < pg.limit; i++)
 		json_array_append_new(items, entry(res, i));
-	json_t *body = json_pack("{s:o, s:n}", "items", items, "next_cursor");
-	if (n > limit) {
-		char *c = paging_cursor_encode(PQgetvalue(res, limit - 1, 0), "");
-		json_object_set_new(body, "next_cursor", json_string(c));
-		free(c);
-	}
+	json_t *body = paging_body(items, res, pg.limit, 0, -1);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }

@@ -7,6 +7,7 @@
 #include "http.h"
 #include "paging.h"
 #include "problem.h"
+#include "validate.h"
 
 char *
 paging_cursor_encode(const char *k1, const char *k2)
@@ -77,4 +78,58 @@ paging_read(struct req *r, int *limit, int *has_cursor, char k1[PAGING_KEY_MAX],
 		*has_cursor = 1;
 	}
 	return 0;
+}
+
+static bool
+key_fits(enum page_keyset keyset, const char *k1, const char *k2)
+{
+	if (keyset == PAGE_BY_TIME)
+		return is_rfc3339(k1) && is_uuid(k2);
+	return strlen(k1) > 0 && strlen(k1) <= 18 && strspn(k1, "0123456789") == strlen(k1);
+}
+
+int
+paging_start(struct req *r, enum page_keyset keyset, struct page *pg)
+{
+	int has_cursor;
+
+	if (keyset == PAGE_BY_TIME) {
+		strcpy(pg->k1, "infinity");
+		strcpy(pg->k2, "ffffffff-ffff-ffff-ffff-ffffffffffff");
+	} else {
+		strcpy(pg->k1, "9223372036854775807");
+		pg->k2[0] = '\0';
+	}
+	if (paging_read(r, &pg->limit, &has_cursor, pg->k1, pg->k2) != 0)
+		return -1;
+	if (has_cursor && !key_fits(keyset, pg->k1, pg->k2)) {
+		problem_field(req_problem(r), "cursor", "is not a cursor this list gave out");
+		return req_fail(r, 400, "bad cursor");
+	}
+	snprintf(pg->limit_param, sizeof(pg->limit_param), "%d", pg->limit + 1);
+	return 0;
+}
+
+json_t *
+paging_json_items(const PGresult *res, int limit, int col)
+{
+	json_t *items = json_array();
+
+	for (int i = 0; i < PQntuples(res) && i < limit; i++)
+		json_array_append_new(items, json_loads(PQgetvalue(res, i, col), 0, NULL));
+	return items;
+}
+
+json_t *
+paging_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col)
+{
+	json_t *body = json_pack("{s:o, s:n}", "items", items, "next_cursor");
+
+	if (PQntuples(res) > limit) {
+		char *c = paging_cursor_encode(PQgetvalue(res, limit - 1, k1_col),
+					       k2_col >= 0 ? PQgetvalue(res, limit - 1, k2_col) : "");
+		json_object_set_new(body, "next_cursor", json_string(c));
+		free(c);
+	}
+	return body;
 }

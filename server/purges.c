@@ -138,33 +138,16 @@ int
 purges_list(struct req *r)
 {
 	static const char *const allowed[] = {"limit", "cursor", NULL};
-	char k1[PAGING_KEY_MAX] = "infinity", k2[PAGING_KEY_MAX] = "ffffffff-ffff-ffff-ffff-ffffffffffff", limit_s[16];
-	int limit, has_cursor;
+	struct page pg;
 	struct db *db;
 	PGresult *res;
 
-	if (req_query_only(r, allowed) != 0 || paging_read(r, &limit, &has_cursor, k1, k2) != 0)
+	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	if (has_cursor && (!is_rfc3339(k1) || !is_uuid(k2))) {
-		problem_field(req_problem(r), "cursor", "is not a cursor this list gave out");
-		return req_fail(r, 400, "bad cursor");
-	}
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	snprintf(limit_s, sizeof(limit_s), "%d", limit + 1);
-	const char *params[3] = {k1, k2, limit_s};
+	const char *params[3] = {pg.k1, pg.k2, pg.limit_param};
 	if ((res = db_run(db, &list_runs, 3, params)) == NULL)
 		return req_fail_db(r, db);
-	int n = PQntuples(res);
-	json_t *items = json_array();
-	for (int i = 0; i < n && i < limit; i++)
-		json_array_append_new(items, json_loads(PQgetvalue(res, i, 0), 0, NULL));
-	json_t *body = json_pack("{s:o, s:n}", "items", items, "next_cursor");
-	if (n > limit) {
-		char *c = paging_cursor_encode(PQgetvalue(res, limit - 1, 1), PQgetvalue(res, limit - 1, 2));
-		json_object_set_new(body, "next_cursor", json_string(c));
-		free(c);
-	}
+	json_t *body = paging_body(paging_json_items(res, pg.limit, 0), res, pg.limit, 1, 2);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }
