@@ -193,7 +193,7 @@ applications_list(struct req *r)
 /* moves                                                                */
 
 static struct db_stmt lock_app = DB_STMT(
-	"SELECT p.stage, p.version, o.country, coalesce(o.region, '') FROM applications p "
+	"SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, '') FROM applications p "
 	"JOIN openings o ON o.id = p.opening_id "
 	"WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid) FOR UPDATE OF p");
 
@@ -235,7 +235,8 @@ check_jurisdiction(struct req *r, struct db *db, const PGresult *cur, const char
 
 	if (res == NULL)
 		return req_fail_db(r, db);
-	snprintf(where, sizeof(where), "%s%s%s", country, *region ? "-" : "", region);
+	snprintf(where, sizeof(where), "%s%s%s", *country ? country : "an opening without a country", *region ? "-" : "",
+		 region);
 	if (PQntuples(res) == 0) {
 		char why[200];
 		snprintf(why, sizeof(why), "no background-check rule covers %s, so checks are not allowed there", where);

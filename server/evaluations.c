@@ -45,7 +45,7 @@ evaluations_create(struct req *r)
 	score = json_object_get(body, "score");
 	if (!json_is_integer(score) || json_integer_value(score) < 1 || json_integer_value(score) > 5)
 		problem_field(req_problem(r), "score", "is required: a whole number from 1 to 5");
-	check_text(body, "summary", NULL, true, 5000, req_problem(r));
+	check_text(body, "summary", NULL, false, 5000, req_problem(r));
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	snprintf(score_s, sizeof(score_s), "%d", (int)json_integer_value(score));

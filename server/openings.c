@@ -41,9 +41,8 @@ validate(const json_t *doc, struct problem *p)
 	check_known_keys(doc, editable, readonly, NULL, p);
 	check_text(doc, "title", NULL, true, 200, p);
 	check_text(doc, "department", NULL, false, 200, p);
-	if (country == NULL || json_is_null(country))
-		problem_field(p, "country", "is required");
-	else if (!json_is_string(country) || !is_country_code(json_string_value(country)))
+	if (country != NULL && !json_is_null(country) &&
+	    (!json_is_string(country) || !is_country_code(json_string_value(country))))
 		problem_field(p, "country", "must be an ISO 3166-1 alpha-2 code in upper case, e.g. US");
 	check_text(doc, "region", NULL, false, 100, p);
 	check_text(doc, "location", NULL, false, 200, p);

@@ -107,6 +107,16 @@ test_openings(void **state)
 	assert_field_error(r, "status");
 	assert_field_error(r, "pay");
 	resp_free(r);
+	/* only the title is required */
+	r = http_json("POST", "/v1/openings", staff.recruiter, "{\"title\":\"Anywhere\"}");
+	assert_int_equal(r->status, 201);
+	assert_true(json_is_null(json_object_get(r->json, "country")));
+	assert_string_equal(sget(r->json, "status"), "open");
+	resp_free(r);
+	r = http_json("POST", "/v1/openings", staff.recruiter, "{\"country\":\"US\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "title");
+	resp_free(r);
 	r = http_json("POST", "/v1/openings", NULL, "{\"title\":\"x\",\"country\":\"US\"}");
 	assert_problem(r, 401, "unauthorized");
 	resp_free(r);

@@ -325,12 +325,17 @@ test_evaluations(void **state)
 		assert_field_error(r, "score");
 		resp_free(r);
 	}
-	r = http_json("POST", path, staff.recruiter, "{\"score\":2}");
-	assert_field_error(r, "summary");
+	r = http_json("POST", path, staff.recruiter, "{\"score\":2,\"summary\":\"\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "summary"); /* present but blank */
+	resp_free(r);
+	r = http_json("POST", path, staff.recruiter, "{\"score\":3}"); /* a score alone */
+	assert_int_equal(r->status, 201);
+	assert_true(json_is_null(json_object_get(r->json, "summary")));
 	resp_free(r);
 	resp_free(http_json("POST", path, staff.hr, "{\"score\":2,\"summary\":\"Second opinion.\"}"));
 	r = http_json("GET", path, staff.recruiter, NULL);
-	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 3);
 	resp_free(r);
 	r = http_json("POST", "/v1/applications/00000000-0000-4000-8000-000000000000/evaluations", staff.recruiter,
 		      "{\"score\":3,\"summary\":\"x\"}");
@@ -396,6 +401,16 @@ test_background_checks(void **state)
 	expect_move(sct_app, "background_check", NULL, 200);
 	char *gb = opening_in("GB", NULL), *gb_app = fresh_application(gb);
 	expect_move(gb_app, "background_check", NULL, 409);
+	/* an opening without a country: no rule can cover it */
+	r = http_json("POST", "/v1/openings", staff.recruiter, "{\"title\":\"Nowhere in particular\"}");
+	char *nowhere = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	char *nowhere_app = fresh_application(nowhere);
+	r = move(nowhere_app, "background_check", NULL);
+	assert_problem(r, 409, "background-check-not-allowed");
+	resp_free(r);
+	free(nowhere);
+	free(nowhere_app);
 
 	r = http_json("GET", "/v1/background-check-rules", staff.recruiter, NULL);
 	assert_int_equal(r->status, 200);
