@@ -71,6 +71,7 @@ struct req {
 	struct actor actor;
 	struct buf body;
 	bool body_refused; /* over the cap: drained, not kept */
+	size_t drained;	   /* bytes of a body this route does not take */
 	bool close;	   /* close the connection after replying */
 	json_t *json;
 	struct form *form;
@@ -606,11 +607,14 @@ take_body(struct req *r, const char *data, size_t len)
 {
 	char detail[96];
 
-	if (r->body_refused || r->problem.status != 0)
+	if (body_kind(r) == BODY_NONE || r->problem.status != 0) {
+		r->drained += len; /* a body nobody will read */
+		return;
+	}
+	if (r->body_refused)
 		return;
 	switch (body_kind(r)) {
 	case BODY_NONE:
-		r->body_refused = true;
 		return;
 	case BODY_MULTIPART:
 		if (MHD_post_process(r->pp, data, len) != MHD_YES) {
@@ -823,9 +827,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	if (*upload_size != 0) {
 		take_body(r, upload, *upload_size);
 		*upload_size = 0;
-		/* A body-less route given a big body is not worth draining. */
-		if (r->body_refused && r->problem.status == 0 && r->route >= 0 &&
-		    routes[r->route].body == BODY_NONE && r->body.len > NO_BODY_CAP)
+		/* A body-less route given a big body is not worth draining: close. */
+		if (r->drained > NO_BODY_CAP)
 			return MHD_NO;
 		return MHD_YES;
 	}

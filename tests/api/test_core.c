@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -263,6 +264,37 @@ test_body_too_large(void **state)
 	free(big);
 }
 
+/*
+ * A route that takes no body closes the connection on one that will not end,
+ * instead of draining it: sending the declared 100 MiB fails long before 2 MiB.
+ */
+static void
+test_unwanted_body_is_not_drained_forever(void **state)
+{
+	(void)state;
+	static const char head[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n";
+	char chunk[16384];
+	size_t sent = 0;
+	int s = raw_connect();
+
+	memset(chunk, 'x', sizeof(chunk));
+	assert_true(send(s, head, sizeof(head) - 1, MSG_NOSIGNAL) > 0);
+	while (sent < (2u << 20)) {
+		ssize_t n = send(s, chunk, sizeof(chunk), MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		sent += (size_t)n;
+		usleep(1000); /* let the server read and decide */
+	}
+	close(s);
+	if (sent >= (2u << 20))
+		fail_msg("the server took %zu bytes of a body it does not want", sent);
+	/* and the server is fine */
+	struct resp *r = http("GET", "/healthz", NULL, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+}
+
 static void
 test_query_strictness(void **state)
 {
@@ -303,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_malformed_bodies),
 		cmocka_unit_test(test_framing_attacks),
 		cmocka_unit_test(test_body_too_large),
+		cmocka_unit_test(test_unwanted_body_is_not_drained_forever),
 		cmocka_unit_test(test_query_strictness),
 	};
 	return cmocka_run_group_tests_name("api core", tests, api_start, api_stop);
