@@ -8,7 +8,8 @@
 # from PostgreSQL's statement log while recruitd serves one request of each
 # kind, so it cannot drift from the code; only parameter values are given here.
 # Prints a table and writes var/bench/latest.json.
-#   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32")
+#   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32"),
+#   BENCH_SCENARIOS (default "get search create upload transition")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -140,7 +141,7 @@ rows=()
 printf '\n%-12s %5s %10s %9s %9s %8s %10s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" "pgbench/s" ratio
 run=0
 rss_first=$(rss)
-for scenario in get search create upload transition; do
+for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
 	for c in $conns; do
 		run=$((run + 1))
 		if [ "$scenario" = transition ]; then # every run walks the stages from the start

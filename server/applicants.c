@@ -458,7 +458,8 @@ create_row(struct req *r, struct db *db, const json_t *doc)
 	if (rc == 0) {
 		reply_header(r, "Location", location);
 		reply_etag_version(r, atol(PQgetvalue(res, 0, C_VERSION)));
-		reply_bytes(r, 201, "application/json", text, strlen(text));
+		reply_owned(r, 201, "application/json", text, strlen(text), free, text); /* no second copy */
+		text = NULL;
 	}
 	free(location);
 	free(text);
