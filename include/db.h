@@ -96,7 +96,4 @@ const char *db_constraint(const struct db *db); /* "" when none */
 /* The server's message, for operator tools only (recruitctl); never sent to clients or logs. */
 const char *db_message(const struct db *db);
 
-/* The libpq connection, for recruitctl's migrations. Borrowed. */
-PGconn *db_pg(struct db *db);
-
 #endif

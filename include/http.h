@@ -23,6 +23,7 @@
 
 struct app;
 struct db;
+struct db_stmt;
 struct form;
 struct problem;
 struct req;
@@ -117,6 +118,26 @@ void reply_header(struct req *r, const char *name, const char *value);
 
 /* Add ETag: "<version>". */
 void reply_etag_version(struct req *r, long version);
+
+/*
+ * GET by id: run st with the path's first parameter (a UUID) and reply with
+ * row 0's JSON text (column 0), with an ETag when the statement returns the
+ * version as column 1; 404 "no <what> with this id" when there is no row.
+ * Returns 0 or -1.
+ */
+int reply_by_id(struct req *r, struct db_stmt *st, const char *what);
+
+/* One attempt at a merge patch: 0 reply set, 1 lost a race without If-Match (try again), -1 problem. */
+typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json_t *patch, long expect);
+
+/*
+ * Drive a JSON merge patch of resource id: the body's members must be in
+ * patchable (readonly ones get their own message), its "version" and
+ * If-Match are reconciled, and once() is retried while it loses races.
+ * Returns 0 or -1.
+ */
+int req_merge_patch(struct req *r, const char *id, const char *const *patchable, const char *const *readonly,
+		    patch_fn once);
 
 /* Set a problem with status and detail. Returns -1. */
 int req_fail(struct req *r, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -21,7 +21,4 @@ json_t *jsonx_merge_patch(json_t *target, json_t *patch);
 /* Compact UTF-8 serialisation; a new string the caller frees. */
 char *jsonx_dump(const json_t *v);
 
-/* The JSON value for a nullable C string: a new string or null reference. */
-json_t *jsonx_string_or_null(const char *s);
-
 #endif

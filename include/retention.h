@@ -99,6 +99,5 @@ json_t *retention_json(const struct verdict *v);
 
 /* The outcome called name, or -1. */
 int retention_outcome_parse(const char *name);
-const char *retention_outcome_name(enum outcome o);
 
 #endif

@@ -21,9 +21,6 @@ enum doc_type upload_sniff(const unsigned char *data, size_t len);
 /* The media type served for a type ("application/pdf", ...); NULL for DOC_UNKNOWN. */
 const char *upload_content_type(enum doc_type type);
 
-/* The usual extension without a dot ("pdf", "docx", ...); "bin" for DOC_UNKNOWN. */
-const char *upload_extension(enum doc_type type);
-
 /*
  * A safe version of a client's file name (new string), after undoing the
  * %22, %0D and %0A escapes browsers use in multipart names: the last path

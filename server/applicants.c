@@ -744,20 +744,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 int
 applicants_patch_id(struct req *r, const char *id, const char *const *patchable)
 {
-	json_t *patch;
-	struct db *db;
-	long expect;
-	int rc = 1;
-
-	if ((patch = req_json(r)) == NULL)
-		return -1;
-	if (!check_known_keys(patch, patchable, readonly, NULL, req_problem(r)))
-		return req_fail_fields(r);
-	if (req_expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
-		return -1;
-	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
-		rc = patch_once(r, db, id, patch, expect);
-	return rc == 1 ? req_fail(r, 503, "the record is changing too fast; retry") : rc;
+	return req_merge_patch(r, id, patchable, readonly, patch_once);
 }
 
 int

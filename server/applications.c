@@ -132,21 +132,7 @@ static struct db_stmt get_app = DB_STMT("SELECT " APP_JSON ", p.version FROM app
 int
 applications_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	struct db *db;
-	PGresult *res;
-	int rc;
-
-	if (!is_uuid(id))
-		return fail_no_application(r);
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	const char *params[1] = {id};
-	if ((res = db_run(db, &get_app, 1, params)) == NULL)
-		return req_fail_db(r, db);
-	rc = PQntuples(res) == 1 ? reply_app(r, 200, res) : fail_no_application(r);
-	PQclear(res);
-	return rc;
+	return reply_by_id(r, &get_app, "application");
 }
 
 static struct db_stmt list_apps = DB_STMT(
@@ -346,19 +332,5 @@ static struct db_stmt history = DB_STMT(
 int
 applications_history(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	struct db *db;
-	PGresult *res;
-	int rc;
-
-	if (!is_uuid(id))
-		return fail_no_application(r);
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	const char *params[1] = {id};
-	if ((res = db_run(db, &history, 1, params)) == NULL)
-		return req_fail_db(r, db);
-	rc = PQntuples(res) == 1 ? reply_json(r, 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL)) : fail_no_application(r);
-	PQclear(res);
-	return rc;
+	return reply_by_id(r, &history, "application");
 }

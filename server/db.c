@@ -423,9 +423,3 @@ db_message(const struct db *db)
 {
 	return db->message;
 }
-
-PGconn *
-db_pg(struct db *db)
-{
-	return db->pg;
-}

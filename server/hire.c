@@ -296,22 +296,7 @@ static struct db_stmt get_employee = DB_STMT(
 int
 employees_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	struct db *db;
-	PGresult *res;
-	int rc;
-
-	if (!is_uuid(id))
-		return req_fail(r, 404, "no employee with this id");
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	const char *params[1] = {id};
-	if ((res = db_run(db, &get_employee, 1, params)) == NULL)
-		return req_fail_db(r, db);
-	rc = PQntuples(res) == 1 ? reply_json(r, 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL))
-				 : req_fail(r, 404, "no employee with this id");
-	PQclear(res);
-	return rc;
+	return reply_by_id(r, &get_employee, "employee");
 }
 
 /* Binary results: the number and hash as bare text, the archive as its bytes. */

@@ -403,6 +403,52 @@ req_fail(struct req *r, unsigned status, const char *fmt, ...)
 }
 
 int
+reply_by_id(struct req *r, struct db_stmt *st, const char *what)
+{
+	const char *id = req_param(r, 0);
+	struct db *db;
+	PGresult *res;
+	int rc;
+
+	if (!is_uuid(id))
+		return req_fail(r, 404, "no %s with this id", what);
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	const char *params[1] = {id};
+	if ((res = db_run(db, st, 1, params)) == NULL)
+		return req_fail_db(r, db);
+	if (PQntuples(res) != 1) {
+		rc = req_fail(r, 404, "no %s with this id", what);
+	} else {
+		if (PQnfields(res) > 1)
+			reply_etag_version(r, atol(PQgetvalue(res, 0, 1)));
+		rc = reply_json(r, 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+req_merge_patch(struct req *r, const char *id, const char *const *patchable, const char *const *readonly,
+		patch_fn once)
+{
+	json_t *patch;
+	struct db *db;
+	long expect;
+	int rc = 1;
+
+	if ((patch = req_json(r)) == NULL)
+		return -1;
+	if (!check_known_keys(patch, patchable, readonly, NULL, &r->problem))
+		return req_fail_fields(r);
+	if (req_expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
+		return -1;
+	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
+		rc = once(r, db, id, patch, expect);
+	return rc == 1 ? req_fail(r, 503, "the record is changing too fast; retry") : rc;
+}
+
+int
 req_fail_fields(struct req *r)
 {
 	if (!problem_has_fields(&r->problem))

@@ -88,9 +88,3 @@ jsonx_dump(const json_t *v)
 	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	return s ? s : xstrdup("null");
 }
-
-json_t *
-jsonx_string_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}

@@ -125,21 +125,7 @@ static struct db_stmt get_public = DB_STMT(
 int
 openings_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	struct db *db;
-	PGresult *res;
-	int rc;
-
-	if (!is_uuid(id))
-		return req_fail(r, 404, "no opening with this id");
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	const char *params[1] = {id};
-	if ((res = db_run(db, is_staff(r) ? &get_staff : &get_public, 1, params)) == NULL)
-		return req_fail_db(r, db);
-	rc = PQntuples(res) == 1 ? reply_row(r, 200, res, is_staff(r)) : req_fail(r, 404, "no opening with this id");
-	PQclear(res);
-	return rc;
+	return reply_by_id(r, is_staff(r) ? &get_staff : &get_public, "opening");
 }
 
 static struct db_stmt current_opening = DB_STMT(
@@ -195,22 +181,10 @@ openings_patch(struct req *r)
 	static const char *const patchable[] = {"title", "department", "country", "region", "location",
 						"description", "status", "version", NULL};
 	const char *id = req_param(r, 0);
-	json_t *patch;
-	struct db *db;
-	long expect;
-	int rc = 1;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no opening with this id");
-	if ((patch = req_json(r)) == NULL)
-		return -1;
-	if (!check_known_keys(patch, patchable, readonly, NULL, req_problem(r)))
-		return req_fail_fields(r);
-	if (req_expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
-		return -1;
-	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
-		rc = patch_once(r, db, id, patch, expect);
-	return rc == 1 ? req_fail(r, 503, "the opening is changing too fast; retry") : rc;
+	return req_merge_patch(r, id, patchable, readonly, patch_once);
 }
 
 #define LIST_WHERE " WHERE (o.created_at, o.id) < ($1::timestamptz, $2::uuid) "

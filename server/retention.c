@@ -20,12 +20,6 @@ retention_outcome_parse(const char *name)
 	return -1;
 }
 
-const char *
-retention_outcome_name(enum outcome o)
-{
-	return outcomes[o];
-}
-
 bool
 retention_policies_validate(const json_t *list, struct problem *p)
 {

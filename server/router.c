@@ -17,6 +17,8 @@ fits(const char *pattern, char *scratch, const char *path, const char **params)
 	char *sp = scratch;
 
 	strcpy(scratch, path);
+	for (int i = 0; i < ROUTER_MAX_PARAMS; i++)
+		params[i] = NULL; /* nothing left over from a pattern tried before */
 	while (*pp && *sp) {
 		if (*pp != '/' || *sp != '/')
 			return false;
@@ -71,19 +73,17 @@ router_match(const struct route *table, size_t n, const char *method, const char
 {
 	bool head = strcmp(method, "HEAD") == 0;
 	bool path_known = false;
-	char scratch[ROUTER_MAX_PATH];
-	const char *params[ROUTER_MAX_PARAMS];
 
 	allow[0] = '\0';
 	if (strlen(path) >= ROUTER_MAX_PATH)
 		return 404;
 	for (size_t i = 0; i < n; i++) {
-		if (!fits(table[i].pattern, scratch, path, params))
+		/* m's own scratch: the last pattern that fits leaves its parameters there */
+		if (!fits(table[i].pattern, m->scratch, path, m->params))
 			continue;
 		path_known = true;
 		if (strcmp(table[i].method, method) == 0 || (head && strcmp(table[i].method, "GET") == 0)) {
 			m->index = (int)i;
-			fits(table[i].pattern, m->scratch, path, m->params);
 			return 200;
 		}
 		allow_add(allow, allowlen, table[i].method);

@@ -188,28 +188,20 @@ upload_sniff(const unsigned char *d, size_t len)
 	return DOC_UNKNOWN;
 }
 
-static const struct {
-	const char *type, *ext;
-} kinds[] = {
-	[DOC_UNKNOWN] = {NULL, "bin"},
-	[DOC_PDF] = {"application/pdf", "pdf"},
-	[DOC_DOCX] = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
-	[DOC_ODT] = {"application/vnd.oasis.opendocument.text", "odt"},
-	[DOC_DOC] = {"application/msword", "doc"},
-	[DOC_RTF] = {"application/rtf", "rtf"},
-	[DOC_TEXT] = {"text/plain; charset=utf-8", "txt"},
+static const char *const media_types[] = {
+	[DOC_UNKNOWN] = NULL,
+	[DOC_PDF] = "application/pdf",
+	[DOC_DOCX] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	[DOC_ODT] = "application/vnd.oasis.opendocument.text",
+	[DOC_DOC] = "application/msword",
+	[DOC_RTF] = "application/rtf",
+	[DOC_TEXT] = "text/plain; charset=utf-8",
 };
 
 const char *
 upload_content_type(enum doc_type type)
 {
-	return kinds[type].type;
-}
-
-const char *
-upload_extension(enum doc_type type)
-{
-	return kinds[type].ext;
+	return media_types[type];
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */

@@ -35,6 +35,9 @@ test_literal_and_param(void **state)
 	assert_int_equal(router_match(table, N, "GET", "/v1/a/1/b/22", &m, allow, sizeof(allow)), 200);
 	assert_string_equal(m.params[0], "1");
 	assert_string_equal(m.params[1], "22");
+	/* a route with fewer parameters matched after that one has no stale second one */
+	assert_int_equal(router_match(table, N, "GET", "/v1/applicants/abc", &m, allow, sizeof(allow)), 200);
+	assert_null(m.params[1]);
 }
 
 static void
