@@ -27,9 +27,15 @@ struct db;
  */
 struct db_stmt {
 	const char *sql;
-	int id; /* assigned on first use; 0 before */
+	int id;		/* assigned on first use; 0 before */
+	bool each_time; /* not prepared: planned for its parameters on every run */
 };
 #define DB_STMT(text) {.sql = (text), .id = 0}
+/*
+ * A statement whose best plan depends on its parameters' values (a search
+ * pattern), so a cached generic plan would be a gamble.
+ */
+#define DB_STMT_PLANNED_EACH_TIME(text) {.sql = (text), .id = 0, .each_time = true}
 
 enum db_fail {
 	DB_OK = 0,

@@ -59,7 +59,7 @@ capture() { # name, then the curl arguments: the SQL of the request's statements
 	before=$(wc -l <"$pglog")
 	curl -s -o /dev/null -H "Authorization: Bearer $token" "$@"
 	sleep 0.3
-	tail -n +"$((before + 1))" "$pglog" | sed -n 's/^.*LOG:  execute s[0-9]*: //p' |
+	tail -n +"$((before + 1))" "$pglog" | sed -n 's/^.*LOG:  execute \(s[0-9]*\|<unnamed>\): //p' |
 		grep -v '^SELECT name, role, secret_sha256 FROM staff_keys' >"$out/$name.sql"
 }
 id1=$(head -n 1 "$out/ids.txt")
@@ -67,7 +67,7 @@ app1=$(head -n 1 "$out/apps.txt")
 printf '%%PDF-1.4\n%%%%EOF\n' >"$out/tiny.pdf"
 capture get "http://127.0.0.1:$port/v1/applicants/$id1"
 capture list "http://127.0.0.1:$port/v1/applicants?limit=50"
-capture search "http://127.0.0.1:$port/v1/applicants?limit=20&q=Knuth"
+capture search "http://127.0.0.1:$port/v1/applicants?limit=20&q=Knuth%204711"
 capture create -X POST -H 'Content-Type: application/json' \
 	-d '{"full_name":"Capture","email":"capture@example.com"}' "http://127.0.0.1:$port/v1/applicants"
 capture upload -X POST -F "file=@$out/tiny.pdf" "http://127.0.0.1:$port/v1/applicants/$id1/documents"
@@ -106,7 +106,11 @@ ACTOR="'bench'" RID="'bench-request'"
 	echo '\if :n = 1'
 	bind "$out/list.sql" 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="51"
 	echo '\else'
-	bind <(sed -n 1p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="21" 4="('%Knuth~'~||~:m~||~'%')"
+	# a rare name: less than a page among the newest 50 x 21 records, then the sparse statement
+	for line in 1 2; do
+		bind <(sed -n ${line}p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="21" \
+			4="('%Knuth~'~||~:m~||~'%')" 5="1050"
+	done
 	echo '\endif'
 } >"$out/search.pgb"
 {

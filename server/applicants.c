@@ -508,13 +508,58 @@ static struct db_stmt list_all = DB_STMT(
 	"SELECT " LIST_COLUMNS " FROM applicants "
 	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid)" LIST_ORDER);
 
-static struct db_stmt list_matching = DB_STMT(
+/*
+ * A search (?q=) first looks for a page among the newest records before the
+ * cursor, in order: SEARCH_WINDOW times as many records as a page holds.
+ * Only when they hold less than a page, and the pattern has a trigram for
+ * the indexes to use, it gathers every match before the cursor through them
+ * and sorts those. So a common pattern finds its page among the newest
+ * records, and a rare one never walks the whole table in order, whatever
+ * the planner guesses: it assumes matches are spread evenly in time, and
+ * they need not be (all of a name's matches may be among the oldest
+ * records). A pattern without a trigram can use no index: the planner
+ * chooses between walking in order and scanning, planning for the pattern
+ * on every run.
+ */
+#define SEARCH_WINDOW 10
+
+static struct db_stmt search_recent = DB_STMT(
+	"SELECT " LIST_COLUMNS " FROM ("
+	"  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
+	"  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+	"  ORDER BY created_at DESC, id DESC LIMIT $5) w "
+	"WHERE full_name ILIKE $4 OR email ILIKE $4" LIST_ORDER);
+
+static struct db_stmt search_sparse = DB_STMT(
+	"WITH m AS MATERIALIZED ("
+	"  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
+	"  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND (full_name ILIKE $4 OR email ILIKE $4)) "
+	"SELECT " LIST_COLUMNS " FROM m" LIST_ORDER);
+
+static struct db_stmt search_any = DB_STMT_PLANNED_EACH_TIME(
 	"SELECT " LIST_COLUMNS " FROM applicants "
 	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
 	"AND (full_name ILIKE $4 OR email ILIKE $4)" LIST_ORDER);
 
+/* Whether pg_trgm finds a trigram in '%q%': q has three letters or digits in a row. */
+static bool
+has_trigram(const char *q)
+{
+	int run = 0;
+
+	for (const unsigned char *c = (const unsigned char *)q; *c; c++) {
+		if ((*c & 0xC0) == 0x80)
+			continue; /* the rest of a UTF-8 character already counted */
+		bool alnum = (*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z') || *c >= 0xC0;
+		run = alnum ? run + 1 : 0;
+		if (run == 3)
+			return true;
+	}
+	return false;
+}
+
 /* With opening_id and/or stage: applicants with an application that matches both. */
-static struct db_stmt list_filtered = DB_STMT(
+static struct db_stmt list_filtered = DB_STMT_PLANNED_EACH_TIME(
 	"SELECT " LIST_COLUMNS " FROM applicants a "
 	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
 	"AND ($4::text IS NULL OR full_name ILIKE $4 OR email ILIKE $4) "
@@ -573,10 +618,20 @@ applicants_list(struct req *r)
 		return -1;
 	char *pattern = q && *q ? like_pattern(q) : NULL;
 	const char *params[6] = {pg.k1, pg.k2, pg.limit_param, pattern, opening, stage};
-	if (opening || stage)
+	if (opening || stage) {
 		res = db_run(db, &list_filtered, 6, params);
-	else
-		res = pattern ? db_run(db, &list_matching, 4, params) : db_run(db, &list_all, 3, params);
+	} else if (pattern) {
+		char window[16];
+		snprintf(window, sizeof(window), "%d", SEARCH_WINDOW * (pg.limit + 1));
+		const char *search[5] = {pg.k1, pg.k2, pg.limit_param, pattern, window};
+		res = db_run(db, &search_recent, 5, search);
+		if (res && PQntuples(res) <= pg.limit) { /* less than a page and the next one's first */
+			PQclear(res);
+			res = db_run(db, has_trigram(q) ? &search_sparse : &search_any, 4, params);
+		}
+	} else {
+		res = db_run(db, &list_all, 3, params);
+	}
 	free(pattern);
 	if (res == NULL)
 		return req_fail_db(r, db);

@@ -336,26 +336,31 @@ PGresult *
 db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params, const int *lengths,
 	      const int *formats, int result_format)
 {
-	int id = stmt_id(st);
-	char name[16];
 	PGresult *res;
 
-	snprintf(name, sizeof(name), "s%d", id);
 	if (db->pg == NULL) {
 		record_failure(db, NULL);
 		return NULL;
 	}
-	if (!db->prepared[id]) {
-		res = PQprepare(db->pg, name, st->sql, 0, NULL);
-		if (!succeeded(res)) {
-			record_failure(db, res);
+	if (st->each_time) {
+		res = PQexecParams(db->pg, st->sql, n, NULL, params, lengths, formats, result_format);
+	} else {
+		int id = stmt_id(st);
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%d", id);
+		if (!db->prepared[id]) {
+			res = PQprepare(db->pg, name, st->sql, 0, NULL);
+			if (!succeeded(res)) {
+				record_failure(db, res);
+				PQclear(res);
+				return NULL;
+			}
 			PQclear(res);
-			return NULL;
+			db->prepared[id] = true;
 		}
-		PQclear(res);
-		db->prepared[id] = true;
+		res = PQexecPrepared(db->pg, name, n, params, lengths, formats, result_format);
 	}
-	res = PQexecPrepared(db->pg, name, n, params, lengths, formats, result_format);
 	if (succeeded(res)) {
 		db->fail = DB_OK;
 		return res;

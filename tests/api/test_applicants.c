@@ -525,6 +525,64 @@ test_search(void **state)
 	free(e2);
 }
 
+/*
+ * A search looks for its page among the newest records first, and gathers
+ * older matches another way when those hold less than a page: matches buried
+ * under many newer records are found, in order, across pages of both kinds.
+ */
+static void
+test_search_buried_matches(void **state)
+{
+	(void)state;
+	char tag[40];
+	const char *want[6];
+	json_t *made = json_array();
+
+	snprintf(tag, sizeof(tag), "bur%d%ld", (int)getpid(), random() % 100000);
+	for (int i = 0; i < 3; i++) { /* the three oldest matches */
+		char *e = unique_email(tag);
+		json_array_append_new(made, create(staff.hr, "Buried Match", e, NULL));
+		free(e);
+	}
+	for (int i = 0; i < 160; i++) { /* more than a page's window (50 x 3) of newer records */
+		char *e = unique_email("filler");
+		json_decref(create(staff.hr, "Filler Person", e, NULL));
+		free(e);
+	}
+	for (int i = 0; i < 3; i++) { /* the three newest */
+		char *e = unique_email(tag);
+		json_array_append_new(made, create(staff.hr, "Fresh Match", e, NULL));
+		free(e);
+	}
+	for (int i = 0; i < 6; i++)
+		want[i] = sget(json_array_get(made, 5 - i), "id");
+
+	char *cursor = NULL;
+	int got = 0, pages = 0;
+	do {
+		char *path = cursor ? xasprintf("/v1/applicants?q=%s&limit=2&cursor=%s", tag, cursor)
+				    : xasprintf("/v1/applicants?q=%s&limit=2", tag);
+		struct resp *r = http_json("GET", path, staff.recruiter, NULL);
+		assert_int_equal(r->status, 200);
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(r->json, "items"), i, it) {
+			assert_true(got < 6);
+			assert_string_equal(sget(it, "id"), want[got]);
+			got++;
+		}
+		free(cursor);
+		json_t *next = json_object_get(r->json, "next_cursor");
+		cursor = json_is_string(next) ? xstrdup(json_string_value(next)) : NULL;
+		resp_free(r);
+		free(path);
+		pages++;
+	} while (cursor != NULL && pages < 10);
+	assert_int_equal(got, 6);
+	assert_null(cursor);
+	json_decref(made);
+}
+
 /* Audit entries for one applicant, newest first. */
 static json_t *
 audit_for(const char *id)
@@ -703,6 +761,7 @@ main(void)
 		cmocka_unit_test(test_legal_hold),
 		cmocka_unit_test(test_list_pagination),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_search_buried_matches),
 		cmocka_unit_test(test_audit_trail),
 		cmocka_unit_test(test_audit_pagination),
 		cmocka_unit_test(test_audit_is_append_only),
