@@ -106,10 +106,10 @@ ACTOR="'bench'" RID="'bench-request'"
 	echo '\if :n = 1'
 	bind "$out/list.sql" 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="51"
 	echo '\else'
-	# a rare name: less than a page among the newest 50 x 21 records, then the sparse statement
+	# a rare name: less than a page among the newest 10 x 21 records, then the sparse statement
 	for line in 1 2; do
 		bind <(sed -n ${line}p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="21" \
-			4="('%Knuth~'~||~:m~||~'%')" 5="1050"
+			4="('%Knuth~'~||~:m~||~'%')" 5="210"
 	done
 	echo '\endif'
 } >"$out/search.pgb"
