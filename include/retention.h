@@ -65,6 +65,13 @@ void retention_policies_free(struct policies *p);
 /* Collect every error in a policy set (422 material) into p; true when valid. */
 bool retention_policies_validate(const json_t *list, struct problem *p);
 
+/*
+ * The rules from their JSON text (RETENTION_POLICIES_SQL's), or NULL when it
+ * does not parse. Each thread keeps the last text it parsed and its rules,
+ * so serving records does not parse the same rules again and again; the
+ * result is the thread's, valid until its next call.
+ */
+const struct policies *retention_policies_cached(const char *text);
 /* The most specific rule for outcome at country/region, or NULL when none matches. */
 const struct policy *retention_match(const struct policies *p, enum outcome outcome, const char *country,
 				     const char *region);

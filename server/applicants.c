@@ -252,22 +252,16 @@ hold_from_row(const PGresult *res, int row)
 static json_t *
 retention_from_row(const PGresult *res, int row)
 {
-	json_t *rules = json_loads(PQgetvalue(res, row, C_POLICIES), 0, NULL);
-	struct policies p = {0};
+	const struct policies *p = retention_policies_cached(PQgetvalue(res, row, C_POLICIES));
 	struct verdict v;
-	json_t *out = json_null();
 
-	if (retention_policies_parse(rules, &p) == 0 &&
-	    retention_judge_json(&p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
+	if (p == NULL ||
+	    retention_judge_json(p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
 				 PQgetisnull(res, row, C_ADDR_COUNTRY) ? NULL : PQgetvalue(res, row, C_ADDR_COUNTRY),
 				 PQgetisnull(res, row, C_ADDR_REGION) ? NULL : PQgetvalue(res, row, C_ADDR_REGION),
-				 !PQgetisnull(res, row, C_HOLD_AT), PQgetvalue(res, row, C_APPS), &v) == 0) {
-		json_decref(out);
-		out = retention_json(&v);
-	}
-	retention_policies_free(&p);
-	json_decref(rules);
-	return out;
+				 !PQgetisnull(res, row, C_HOLD_AT), PQgetvalue(res, row, C_APPS), &v) != 0)
+		return json_null();
+	return retention_json(&v);
 }
 
 /* What the applicant agreed to when applying; null for records staff entered. */

@@ -1,4 +1,5 @@
 /* retention: rule matching and expiry verdicts, pure. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,57 @@ retention_policies_free(struct policies *p)
 	free(p->rules);
 	p->rules = NULL;
 	p->n = 0;
+}
+
+/* The last rules a thread parsed, with their text. */
+struct rules_cache {
+	char *text;
+	struct policies p;
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void
+cache_free(void *arg)
+{
+	struct rules_cache *c = arg;
+
+	retention_policies_free(&c->p);
+	free(c->text);
+	free(c);
+}
+
+static void
+cache_init(void)
+{
+	if (pthread_key_create(&cache_key, cache_free) != 0)
+		abort();
+}
+
+const struct policies *
+retention_policies_cached(const char *text)
+{
+	struct rules_cache *c;
+
+	pthread_once(&cache_once, cache_init);
+	if ((c = pthread_getspecific(cache_key)) == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		if (pthread_setspecific(cache_key, c) != 0)
+			abort();
+	}
+	if (c->text != NULL && strcmp(c->text, text) == 0)
+		return &c->p;
+	retention_policies_free(&c->p);
+	free(c->text);
+	c->text = NULL;
+	json_t *list = json_loads(text, 0, NULL);
+	int rc = json_is_array(list) ? retention_policies_parse(list, &c->p) : -1;
+	json_decref(list);
+	if (rc != 0)
+		return NULL;
+	c->text = xstrdup(text);
+	return &c->p;
 }
 
 const struct policy *

@@ -1,4 +1,5 @@
 /* Retention: rule matching by specificity, and expiry for every kind of applicant. */
+#include <pthread.h>
 #include <string.h>
 
 #include "../unit/cm.h"
@@ -208,6 +209,45 @@ test_validation(void **state)
 	json_decref(notalist);
 }
 
+/*
+ * The per-thread cache of parsed rules, run on a thread of its own so that
+ * the thread's exit frees it (the sanitizers' leak check sees that). Each
+ * check sets a bit of the answer when it holds.
+ */
+static void *
+cache_checks(void *arg)
+{
+	static const char other[] = "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":7}]";
+	uintptr_t ok = 0;
+	char copy[sizeof(defaults)];
+	(void)arg;
+
+	const struct policies *a = retention_policies_cached(defaults);
+	memcpy(copy, defaults, sizeof(defaults));
+	const struct policies *b = retention_policies_cached(copy); /* equal text, another buffer */
+	ok |= (a != NULL && a->n == 10 && a->rules[6].retain_days == 30) << 0;
+	ok |= (b == a && b->n == 10) << 1;
+	const struct policies *c = retention_policies_cached(other); /* rules changed: parsed again */
+	ok |= (c != NULL && c->n == 1 && c->rules[0].retain_days == 7) << 2;
+	ok |= (retention_policies_cached("not json") == NULL) << 3;
+	ok |= (retention_policies_cached("{}") == NULL) << 4;
+	const struct policies *d = retention_policies_cached(defaults); /* good again after a bad text */
+	ok |= (d != NULL && d->n == 10 && d->rules[2].retain_days == 1461) << 5;
+	return (void *)ok;
+}
+
+static void
+test_rules_cache(void **state)
+{
+	pthread_t t;
+	void *ok;
+	(void)state;
+
+	assert_int_equal(pthread_create(&t, NULL, cache_checks, NULL), 0);
+	assert_int_equal(pthread_join(t, &ok), 0);
+	assert_int_equal((uintptr_t)ok, 0x3f);
+}
+
 int
 main(void)
 {
@@ -215,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_specificity),	   cmocka_unit_test(test_every_outcome),
 		cmocka_unit_test(test_several_applications), cmocka_unit_test(test_legal_hold),
 		cmocka_unit_test(test_no_rule),		   cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_rules_cache),
 	};
 	return cmocka_run_group_tests_name("retention", tests, load, unload);
 }
