@@ -118,18 +118,44 @@ random_bytes(void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Random bytes for ids, taken from getrandom(2) a page at a time by each
+ * thread: one system call per 256 ids rather than one per request.
+ */
+static int
+id_bytes(unsigned char out[16])
+{
+	static _Thread_local unsigned char pool[4096];
+	static _Thread_local size_t left;
+
+	if (left < 16) {
+		if (random_bytes(pool, sizeof(pool)) != 0)
+			return -1;
+		left = sizeof(pool);
+	}
+	left -= 16;
+	memcpy(out, pool + left, 16);
+	return 0;
+}
+
 void
 uuid_v4(char out[37])
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];
+	char *o = out;
 
-	if (random_bytes(b, sizeof(b)) != 0)
+	if (id_bytes(b) != 0)
 		memset(b, 0, sizeof(b));
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-		 b[15]);
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*o++ = '-';
+		*o++ = hex[b[i] >> 4];
+		*o++ = hex[b[i] & 15];
+	}
+	*o = '\0';
 }
 
 bool

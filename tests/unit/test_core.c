@@ -198,6 +198,38 @@ test_buf_cap(void **state)
 	buf_fini(&b);
 }
 
+static int
+by_text(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Version 4 UUIDs: the layout, the version and variant bits, and no repeats across many. */
+static void
+test_uuid_v4(void **state)
+{
+	enum { N = 2000 }; /* several refills of each thread's pool of random bytes */
+	static char ids[N][37];
+	(void)state;
+
+	for (int i = 0; i < N; i++) {
+		char *u = ids[i];
+		uuid_v4(u);
+		assert_int_equal(strlen(u), 36);
+		for (int j = 0; j < 36; j++) {
+			if (j == 8 || j == 13 || j == 18 || j == 23)
+				assert_int_equal(u[j], '-');
+			else
+				assert_non_null(strchr("0123456789abcdef", u[j]));
+		}
+		assert_int_equal(u[14], '4');
+		assert_non_null(strchr("89ab", u[19]));
+	}
+	qsort(ids, N, sizeof(ids[0]), by_text);
+	for (int i = 1; i < N; i++)
+		assert_string_not_equal(ids[i - 1], ids[i]);
+}
+
 int
 main(void)
 {
@@ -206,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_config_refuses),	cmocka_unit_test(test_cursor),
 		cmocka_unit_test(test_tokens),		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_encodings),	cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_uuid_v4),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
