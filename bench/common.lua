@@ -12,3 +12,10 @@ function setup(thread)
   thread:set("tid", #threads + 1)
   table.insert(threads, thread)
 end
+
+-- BENCH_DELAY_MS paces each connection: it waits that long before each
+-- request, so the load is light enough to show latency without queueing.
+local pace = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if pace then
+  function delay() return pace end
+end
