@@ -14,9 +14,11 @@
  * request, counts it and frees everything the request owned.
  */
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <ctype.h>
+#include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -49,6 +51,8 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	const struct app *app;
+	int listen_fd;
+	pthread_t acceptor;
 	atomic_int active;
 	atomic_int deferred; /* requests whose work runs on a thread of its own */
 	atomic_bool stopping;
@@ -934,6 +938,60 @@ resolve(const char *host, unsigned port, struct sockaddr_storage *ss)
 	return 0;
 }
 
+/* A listening socket on ss; -1 with errno set. */
+static int
+listen_on(const struct sockaddr_storage *ss)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    (ss->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
+	    bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1024) != 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Connections are accepted here, on a thread of their own, and handed to the
+ * daemon, which gives each to a worker by its socket's number: consecutive
+ * connections go to consecutive workers. Left to accept for themselves, the
+ * workers race for the listening socket and the first awake takes up to ten
+ * in a row: one worker was seen with four of eight connections, serving them
+ * in turn while others idled.
+ */
+static void *
+acceptor(void *arg)
+{
+	struct http_server *srv = arg;
+
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+
+		if (atomic_load(&srv->stopping)) {
+			if (fd >= 0)
+				close(fd);
+			return NULL;
+		}
+		if (fd >= 0) {
+			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&peer, len); /* closes it on failure */
+		} else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			usleep(10000); /* out of descriptors or memory: let connections close first */
+		} else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN && errno != EPROTO) {
+			log_msg(LOG_ERROR, "accept failed", "errno=%d", errno);
+			usleep(10000);
+		}
+	}
+}
+
 struct http_server *
 http_start(const struct app *app)
 {
@@ -941,7 +999,7 @@ http_start(const struct app *app)
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			 MHD_ALLOW_SUSPEND_RESUME;
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 
 	srv->app = app;
 	if (resolve(cfg->listen_host, cfg->listen_port, &ss) != 0) {
@@ -951,20 +1009,26 @@ http_start(const struct app *app)
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if ((srv->listen_fd = listen_on(&ss)) < 0) {
+		log_msg(LOG_ERROR, "cannot listen", "listen=%s:%u errno=%d", cfg->listen_host, cfg->listen_port, errno);
+		free(srv);
+		return NULL;
+	}
 	srv->daemon = MHD_start_daemon(
-		flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, srv,
+		flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_END);
-	if (srv->daemon == NULL) {
-		log_msg(LOG_ERROR, "cannot listen", "listen=%s:%u", cfg->listen_host, cfg->listen_port);
+	if (srv->daemon == NULL || pthread_create(&srv->acceptor, NULL, acceptor, srv) != 0) {
+		log_msg(LOG_ERROR, "cannot start the HTTP workers", "threads=%u", cfg->threads);
+		if (srv->daemon)
+			MHD_stop_daemon(srv->daemon);
+		close(srv->listen_fd);
 		free(srv);
 		return NULL;
 	}
@@ -974,14 +1038,12 @@ http_start(const struct app *app)
 void
 http_stop(struct http_server *srv, unsigned timeout_ms)
 {
-	MHD_socket s;
-
 	if (srv == NULL)
 		return;
 	atomic_store(&srv->stopping, true);
-	s = MHD_quiesce_daemon(srv->daemon);
-	if (s != MHD_INVALID_SOCKET)
-		close(s);
+	shutdown(srv->listen_fd, SHUT_RDWR); /* wakes the acceptor; no new connections from here */
+	pthread_join(srv->acceptor, NULL);
+	close(srv->listen_fd);
 	/* Requests in flight get timeout_ms; deferred work (a purge) is always let finish,
 	   since a suspended connection must be resumed before the daemon stops. */
 	for (unsigned waited = 0;
