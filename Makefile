@@ -57,6 +57,11 @@ $(B)/tests/unit_%: $(B)/tests/unit/test_%.o $(B)/tests/unit/fixtures.o $(CORE_OB
 $(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
 
+# The floor make bench measures recruitd against (bench/bare.c).
+$(B)/bench/bare: bench/bare.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
 deps:
 	@scripts/deps.sh
 

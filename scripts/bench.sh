@@ -9,7 +9,9 @@
 # kind, so it cannot drift from the code; only parameter values are given here.
 # Each wrk run is followed by one at half its rate (every connection waits
 # before its next request), for the latency of a machine that is not
-# saturated. Prints a table and writes var/bench/latest.json.
+# saturated. Reads and creates are also run against bench/bare.c, a bare
+# libmicrohttpd + libpq server issuing the same statements without
+# recruitd's checks: the floor DESIGN sets its targets from. Prints a table and writes var/bench/latest.json.
 #   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32"),
 #   BENCH_SCENARIOS (default "get search create upload transition")
 set -euo pipefail
@@ -22,7 +24,7 @@ out=$top/var/bench
 mkdir -p "$out"
 
 scripts/deps.sh wrk
-make --no-print-directory -j"$(nproc)" build >/dev/null
+make --no-print-directory -j"$(nproc)" build build/release/bench/bare >/dev/null
 scripts/pg.sh start
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 host=$top/var/pg/run
@@ -49,7 +51,9 @@ start_server() {
 	exit 1
 }
 stop_server() { [ -n "$server" ] && kill "$server" && wait "$server" || true; server=; }
-trap stop_server EXIT
+bare=
+stop_bare() { [ -n "$bare" ] && kill "$bare" && wait "$bare" 2>/dev/null || true; bare=; }
+trap 'stop_server; stop_bare' EXIT
 
 # --- capture the statements each endpoint issues -------------------------------
 pglog=$(cd var/pg && pwd -P)/log
@@ -139,13 +143,19 @@ ACTOR="'bench'" RID="'bench-request'"
 
 # --- measure --------------------------------------------------------------------
 start_server
+# The floor: a bare libmicrohttpd + libpq server running the same statements for
+# reads and creates (bench/bare.c), idle but for its own runs.
+bare_port=$((port + 1))
+build/release/bench/bare "$bare_port" "${RECRUITD_THREADS:-$((4 * $(nproc)))}" "$RECRUITD_DATABASE_URL" \
+	"$out/get.sql" "$out/create.sql" &
+bare=$!
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$server/status"; }
 export BENCH_DIR=$top/bench BENCH_TOKEN=$token BENCH_IDS=$out/ids.txt BENCH_APPS=$out/apps.txt BENCH_THREADS=2
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 rows=()
-printf '\n%-12s %5s %10s %9s %9s %8s %10s %7s %11s %11s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" "pgbench/s" ratio \
-	"half req/s" "half p99 ms"
+printf '\n%-12s %5s %10s %9s %9s %8s %10s %7s %11s %11s %8s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" \
+	"pgbench/s" ratio "half req/s" "half p99 ms" "bare/s" "bare"
 run=0
 rss_first=$(rss)
 for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
@@ -176,9 +186,16 @@ for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
 		pg=$("$pgbin/pgbench" -n -M prepared -c "$c" -j 2 -T "$seconds" -h "$host" -U recruitd -f "$out/$scenario.pgb" "$db" 2>&1 |
 			awk '/^tps/ {print $3}')
 		ratio=$(awk -v a="$rps" -v b="$pg" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-		printf '%-12s %5s %10.0f %9s %9s %8s %10.0f %7s %11.0f %11s\n' "$scenario" "$c" "$rps" "$p50" "$p99" "$errors" \
-			"$pg" "$ratio" "$half_rps" "$half_p99"
-		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"rss_kib_after\":$(rss)}")
+		bare_rps=null bare_ratio=null
+		if [ "$scenario" = get ] || [ "$scenario" = create ]; then
+			run=$((run + 1))
+			bare_rps=$(BENCH_RUN=$run wrk -t2 -c"$c" -d"${seconds}s" -s "bench/${scenario/get/get_applicant}.lua" \
+				"http://127.0.0.1:$bare_port" 2>&1 | awk '/^Requests\/sec/ {print $2}')
+			bare_ratio=$(awk -v a="$bare_rps" -v b="$pg" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+		fi
+		printf '%-12s %5s %10.0f %9s %9s %8s %10.0f %7s %11.0f %11s %8s %7s\n' "$scenario" "$c" "$rps" "$p50" "$p99" \
+			"$errors" "$pg" "$ratio" "$half_rps" "$half_p99" "$(sed 's/\..*//; s/null/-/' <<<"$bare_rps")" "${bare_ratio/null/-}"
+		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"bare_requests_per_second\":$bare_rps,\"bare_ratio\":$bare_ratio,\"rss_kib_after\":$(rss)}")
 	done
 done
 rss_last=$(rss)
