@@ -81,7 +81,10 @@ capture transition -X POST -H 'Content-Type: application/json' -d '{"to":"screen
 	"http://127.0.0.1:$port/v1/applications/$app1/transitions"
 stop_server
 "${psql[@]}" -d "$db" -c "ALTER DATABASE $db RESET log_statement" -c "ALTER DATABASE $db RESET log_min_messages"
-"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'applied'" -c "DELETE FROM applicants WHERE email = 'capture@example.com'"
+"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'applied' WHERE stage <> 'applied'" \
+	-c "DELETE FROM applicants WHERE email = 'capture@example.com'"
+# Start measuring from a quiet database: no autovacuum or checkpoint owed to the set-up.
+"${psql[@]}" -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"
 
 # --- pgbench scripts: the captured SQL with its parameters ---------------------
 auth="SELECT name, role, secret_sha256 FROM staff_keys WHERE key_id = '$key_id' AND revoked_at IS NULL;"
