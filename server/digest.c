@@ -1,4 +1,5 @@
 /* digest: hashes, encodings and randomness, on OpenSSL's libcrypto and getrandom(2). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,32 @@
 
 #include "digest.h"
 
+/*
+ * SHA-256 fetched from its provider once: EVP_sha256() has OpenSSL look it up
+ * again on every use, under a lock shared by all threads.
+ */
+static EVP_MD *fetched_sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+fetch_sha256(void)
+{
+	fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *
+md_sha256(void)
+{
+	pthread_once(&sha256_once, fetch_sha256);
+	return fetched_sha256 ? fetched_sha256 : EVP_sha256();
+}
+
 void
 sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
 {
 	unsigned int n = SHA256_LEN;
 
-	EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+	EVP_Digest(data, len, out, &n, md_sha256(), NULL);
 }
 
 struct sha256_stream *
@@ -21,7 +42,7 @@ sha256_begin(void)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 
-	if (c == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
+	if (c == NULL || EVP_DigestInit_ex(c, md_sha256(), NULL) != 1)
 		abort(); /* out of memory */
 	return (struct sha256_stream *)c;
 }
