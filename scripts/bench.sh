@@ -9,9 +9,10 @@
 # kind, so it cannot drift from the code; only parameter values are given here.
 # Each wrk run is followed by one at half its rate (every connection waits
 # before its next request), for the latency of a machine that is not
-# saturated. Reads and creates are also run against bench/bare.c, a bare
-# libmicrohttpd + libpq server issuing the same statements without
-# recruitd's checks: the floor DESIGN sets its targets from. Prints a table and writes var/bench/latest.json.
+# saturated; pgbench's own p99 comes from its log. Reads and creates are also
+# run against bench/bare.c, a bare libmicrohttpd + libpq server issuing the
+# same statements without recruitd's checks: the floor DESIGN sets its
+# targets from. Prints a table and writes var/bench/latest.json.
 #   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32"),
 #   BENCH_SCENARIOS (default "get search create upload transition")
 set -euo pipefail
