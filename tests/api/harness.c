@@ -420,6 +420,31 @@ db_value(const char *sql, const char *param)
 	return v;
 }
 
+void
+expect_db_value(const char *sql, const char *param, const char *want)
+{
+	char *v = db_value(sql, param);
+
+	if (v == NULL || strcmp(v, want) != 0)
+		fail_msg("%s [%s]: %s, want %s", sql, param ? param : "", v ? v : "nothing", want);
+	free(v);
+}
+
+const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+void
+applied_free(struct applied *a)
+{
+	free(a->applicant);
+	free(a->application);
+	free(a->token);
+	free(a->email);
+}
+
 char *
 unique_email(const char *tag)
 {

@@ -85,6 +85,18 @@ PGconn *test_db(void);
 /* Run SQL with one text parameter; the first value of the first row (new string) or NULL. */
 char *db_value(const char *sql, const char *param);
 
+/* Fail unless that first value is `want` (e.g. a count of rows). */
+void expect_db_value(const char *sql, const char *param, const char *want);
+
+/* A string member of a JSON object, or NULL. */
+const char *sget(const json_t *o, const char *k);
+
+/* What a public application gave back, and the e-mail it used (all owned). */
+struct applied {
+	char *applicant, *application, *token, *email;
+};
+void applied_free(struct applied *a);
+
 /* A fresh e-mail address no other test uses. */
 char *unique_email(const char *tag);
 

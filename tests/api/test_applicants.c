@@ -30,12 +30,6 @@ create(const char *token, const char *full_name, const char *email, const char *
 	return rec;
 }
 
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static char *
 path_of(const json_t *rec)
 {

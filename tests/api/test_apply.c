@@ -11,12 +11,6 @@
 static char *opening, *closed_opening, *other_opening;
 static struct blob pdf;
 
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static char *
 make_opening(const char *title, const char *status)
 {
@@ -56,10 +50,6 @@ apply_with(const char *name, const char *email, const char *opening_id, const ch
 	return http_form("POST", "/v1/apply", NULL, parts, headers);
 }
 
-struct applied {
-	char *applicant, *application, *token, *email;
-};
-
 static struct applied
 apply_ok(const char *opening_id)
 {
@@ -73,15 +63,6 @@ apply_ok(const char *opening_id)
 	a.token = xstrdup(sget(r->json, "applicant_token"));
 	resp_free(r);
 	return a;
-}
-
-static void
-applied_free(struct applied *a)
-{
-	free(a->applicant);
-	free(a->application);
-	free(a->token);
-	free(a->email);
 }
 
 static char *

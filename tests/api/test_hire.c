@@ -18,12 +18,6 @@
 static int seq;
 static struct blob resume;
 
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static char *
 new_opening(void)
 {
@@ -36,15 +30,11 @@ new_opening(void)
 	return id;
 }
 
-struct candidate {
-	char *applicant, *application, *token, *email;
-};
-
 /* A public applicant with a resume, moved to `stage` at `opening`. */
-static struct candidate
+static struct applied
 candidate_at(const char *opening, const char *stage)
 {
-	struct candidate c;
+	struct applied c;
 	c.email = unique_email("hire");
 	struct part parts[] = {{.name = "full_name", .value = "Hanna Hired"}, {.name = "email", .value = c.email},
 			       {.name = "opening_id", .value = opening}, {.name = "privacy_notice_accepted", .value = "true"},
@@ -70,15 +60,6 @@ candidate_at(const char *opening, const char *stage)
 	return c;
 }
 
-static void
-candidate_free(struct candidate *c)
-{
-	free(c->applicant);
-	free(c->application);
-	free(c->token);
-	free(c->email);
-}
-
 static struct resp *
 hire(const char *application, const char *token, const char *body)
 {
@@ -88,27 +69,12 @@ hire(const char *application, const char *token, const char *body)
 	return r;
 }
 
-static char *
-count(const char *sql, const char *param)
-{
-	return db_value(sql, param);
-}
-
-static void
-expect_count(const char *sql, const char *param, const char *want)
-{
-	char *v = count(sql, param);
-	if (v == NULL || strcmp(v, want) != 0)
-		fail_msg("%s [%s]: %s, want %s", sql, param ? param : "", v ? v : "nothing", want);
-	free(v);
-}
-
 static void
 test_refusals(void **state)
 {
 	(void)state;
 	char *o = new_opening();
-	struct candidate at_offer = candidate_at(o, "offer"), at_interview = candidate_at(o, "interview");
+	struct applied at_offer = candidate_at(o, "offer"), at_interview = candidate_at(o, "interview");
 	struct resp *r = hire(at_offer.application, staff.recruiter, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-1\"}");
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
@@ -132,10 +98,10 @@ test_refusals(void **state)
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	/* nothing of theirs moved */
-	expect_count("SELECT stage FROM applications WHERE id = $1", at_offer.application, "offer");
-	expect_count("SELECT count(*) FROM employees WHERE applicant_id = $1", at_offer.applicant, "0");
-	candidate_free(&at_offer);
-	candidate_free(&at_interview);
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", at_offer.application, "offer");
+	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1", at_offer.applicant, "0");
+	applied_free(&at_offer);
+	applied_free(&at_interview);
 	free(o);
 }
 
@@ -198,7 +164,7 @@ test_hire_transfers_the_record(void **state)
 {
 	(void)state;
 	char *o = new_opening(), *other = new_opening();
-	struct candidate c = candidate_at(o, "offer");
+	struct applied c = candidate_at(o, "offer");
 	/* a second, open application, an evaluation, a legal note in the history */
 	char *path = xasprintf("/v1/applicants/%s/applications", c.applicant);
 	char *body = xasprintf("{\"opening_id\":\"%s\"}", other);
@@ -211,7 +177,7 @@ test_hire_transfers_the_record(void **state)
 	path = xasprintf("/v1/applications/%s/evaluations", c.application);
 	resp_free(http_json("POST", path, staff.recruiter, "{\"score\":5,\"summary\":\"Excellent systems thinking.\"}"));
 	free(path);
-	char *events_before = count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+	char *events_before = db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
 
 	char number[48];
 	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
@@ -236,23 +202,23 @@ test_hire_transfers_the_record(void **state)
 	resp_free(r);
 
 	/* the recruitment record is gone from every table */
-	expect_count("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "0");
-	expect_count("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", c.email, "0");
-	expect_count("SELECT count(*) FROM applications WHERE applicant_id = $1", c.applicant, "0");
-	expect_count("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, "0");
-	expect_count("SELECT count(*) FROM application_history WHERE application_id = $1", second, "0");
-	expect_count("SELECT count(*) FROM evaluations WHERE application_id = $1", c.application, "0");
-	expect_count("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "0");
-	expect_count("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "0");
-	expect_count("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", c.applicant, "0");
-	expect_count("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%' || $1 || '%'", c.email, "0");
-	char *tomb = count("SELECT disposition || '/' || employee_id FROM applicant_tombstones WHERE applicant_id = $1", c.applicant);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", c.email, "0");
+	expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, "0");
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", second, "0");
+	expect_db_value("SELECT count(*) FROM evaluations WHERE application_id = $1", c.application, "0");
+	expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%' || $1 || '%'", c.email, "0");
+	char *tomb = db_value("SELECT disposition || '/' || employee_id FROM applicant_tombstones WHERE applicant_id = $1", c.applicant);
 	char *want_tomb = xasprintf("transferred/%s", employee);
 	assert_string_equal(tomb, want_tomb);
 	free(tomb);
 	free(want_tomb);
 	/* the de-identified stage events stay: one more for the hire, none lost */
-	char *events_after = count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+	char *events_after = db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
 	assert_int_equal(atol(events_after), atol(events_before) + 1);
 
 	/* reads: 410 with the disposition and the employee */
@@ -398,7 +364,7 @@ test_hire_transfers_the_record(void **state)
 	free(employee);
 	free(body);
 	free(second);
-	candidate_free(&c);
+	applied_free(&c);
 	free(o);
 	free(other);
 }
@@ -408,7 +374,7 @@ test_funnel_unchanged_by_transfer(void **state)
 {
 	(void)state;
 	char *o = new_opening();
-	struct candidate c[5];
+	struct applied c[5];
 	for (int i = 0; i < 5; i++)
 		c[i] = candidate_at(o, "offer");
 	char *fpath = xasprintf("/v1/analytics/funnel?opening_id=%s", o);
@@ -433,7 +399,7 @@ test_funnel_unchanged_by_transfer(void **state)
 	free(body);
 	free(fpath);
 	for (int i = 0; i < 5; i++)
-		candidate_free(&c[i]);
+		applied_free(&c[i]);
 	free(o);
 }
 
@@ -442,7 +408,7 @@ test_failure_after_the_archive_changes_nothing(void **state)
 {
 	(void)state;
 	char *o = new_opening();
-	struct candidate c = candidate_at(o, "offer");
+	struct applied c = candidate_at(o, "offer");
 	PGresult *res = PQexec(test_db(),
 			       "CREATE OR REPLACE FUNCTION test_fail_hire() RETURNS trigger LANGUAGE plpgsql AS $$ "
 			       "BEGIN IF NEW.employee_number = 'E-FAIL' AND length(NEW.archive) > 0 THEN "
@@ -451,9 +417,9 @@ test_failure_after_the_archive_changes_nothing(void **state)
 			       "CREATE TRIGGER test_fail_hire BEFORE INSERT ON employees FOR EACH ROW EXECUTE FUNCTION test_fail_hire()");
 	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
 	PQclear(res);
-	char *audit_before = count("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant);
-	char *hist_before = count("SELECT count(*) FROM application_history WHERE application_id = $1", c.application);
-	char *events_before = count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+	char *audit_before = db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant);
+	char *hist_before = db_value("SELECT count(*) FROM application_history WHERE application_id = $1", c.application);
+	char *events_before = db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
 
 	struct resp *r = hire(c.application, staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-FAIL\"}");
 	assert_true(r->status >= 400);
@@ -463,15 +429,15 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	PQclear(res);
 
 	/* everything as it was */
-	expect_count("SELECT stage FROM applications WHERE id = $1", c.application, "offer");
-	expect_count("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "1");
-	expect_count("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "1");
-	expect_count("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "1");
-	expect_count("SELECT count(*) FROM employees WHERE applicant_id = $1", c.applicant, "0");
-	expect_count("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1", c.applicant, "0");
-	expect_count("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant, audit_before);
-	expect_count("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, hist_before);
-	expect_count("SELECT count(*) FROM stage_events WHERE opening_id = $1", o, events_before);
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", c.application, "offer");
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "1");
+	expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "1");
+	expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "1");
+	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1", c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1", c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant, audit_before);
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, hist_before);
+	expect_db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o, events_before);
 	r = http_json("GET", "/v1/me", c.token, NULL);
 	assert_int_equal(r->status, 200);
 	resp_free(r);
@@ -483,7 +449,7 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	assert_int_equal(r->status, 201);
 	resp_free(r);
 	/* an Idempotency-Key makes a retried hire return the first response */
-	struct candidate k = candidate_at(o, "offer");
+	struct applied k = candidate_at(o, "offer");
 	char key[64], number2[48];
 	snprintf(key, sizeof(key), "Idempotency-Key: hire-%d-%d", (int)getpid(), ++seq);
 	snprintf(number2, sizeof(number2), "E-%d-%d", (int)getpid(), ++seq);
@@ -495,14 +461,14 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	assert_int_equal(first->status, 201);
 	assert_int_equal(again->status, 201);
 	assert_string_equal(first->body, again->body);
-	expect_count("SELECT count(*) FROM employees WHERE applicant_id = $1", k.applicant, "1");
+	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1", k.applicant, "1");
 	resp_free(first);
 	resp_free(again);
 	free(kbody);
 	free(kpath);
-	candidate_free(&k);
+	applied_free(&k);
 	/* the same employee number again is refused */
-	struct candidate d = candidate_at(o, "offer");
+	struct applied d = candidate_at(o, "offer");
 	r = hire(d.application, staff.hr, body);
 	assert_problem(r, 409, "employee-number-taken");
 	resp_free(r);
@@ -510,8 +476,8 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	free(audit_before);
 	free(hist_before);
 	free(events_before);
-	candidate_free(&c);
-	candidate_free(&d);
+	applied_free(&c);
+	applied_free(&d);
 	free(o);
 }
 

@@ -10,12 +10,6 @@
 
 static int seq;
 
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 /* An opening in country/region (region may be NULL); its id. */
 static char *
 opening_in(const char *country, const char *region)

@@ -28,12 +28,6 @@ static const char rules[] =
 static char *iceland; /* an opening in IS */
 static int seq;
 
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static char *
 person(const char *country, const char *name, char **email_out)
 {
@@ -113,15 +107,6 @@ has_id(const json_t *report, const char *id)
 	return false;
 }
 
-static void
-expect(const char *sql, const char *param, const char *want)
-{
-	char *v = db_value(sql, param);
-	if (v == NULL || strcmp(v, want) != 0)
-		fail_msg("%s [%s]: %s, want %s", sql, param ? param : "", v ? v : "nothing", want);
-	free(v);
-}
-
 /* ------------------------------------------------------------------ */
 
 static void
@@ -153,7 +138,7 @@ test_policies(void **state)
 	r = http_json("GET", "/v1/retention/policies", staff.hr, NULL);
 	assert_int_equal(json_array_size(r->json), 6);
 	resp_free(r);
-	expect("SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL, "t");
+	expect_db_value("SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL, "t");
 }
 
 static void
@@ -263,23 +248,23 @@ test_dry_then_real(void **state)
 		free(docs);
 		free(p);
 		/* and no table holds anything of them but the tombstone and the audit ids */
-		expect("SELECT count(*) FROM applicants WHERE id = $1", purged[i], "0");
-		expect("SELECT count(*) FROM documents WHERE applicant_id = $1", purged[i], "0");
-		expect("SELECT count(*) FROM applications WHERE applicant_id = $1", purged[i], "0");
-		expect("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", purged[i], "0");
-		expect("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", purged[i], "0");
-		expect("SELECT rule FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'",
+		expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", purged[i], "0");
+		expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", purged[i], "0");
+		expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", purged[i], "0");
+		expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", purged[i], "0");
+		expect_db_value("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", purged[i], "0");
+		expect_db_value("SELECT rule FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'",
 		       purged[i], i == 0 ? "no_application/IS" : i == 1 ? "rejected/IS" : "withdrawn/IS");
 	}
-	expect("SELECT count(*) FROM applicants WHERE lower(email) IN (lower($1))", ea, "0");
-	expect("SELECT count(*) FROM audit_log l WHERE l::text ILIKE '%anna expired%'", NULL, "0");
+	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) IN (lower($1))", ea, "0");
+	expect_db_value("SELECT count(*) FROM audit_log l WHERE l::text ILIKE '%anna expired%'", NULL, "0");
 	/* the resume's bytes are nowhere: not in documents, not anywhere a purged id is named */
-	expect("SELECT count(*) FROM documents WHERE position('Secret Resume Text'::bytea in content) > 0 "
+	expect_db_value("SELECT count(*) FROM documents WHERE position('Secret Resume Text'::bytea in content) > 0 "
 	       "AND applicant_id IN (SELECT applicant_id FROM applicant_tombstones)", NULL, "0");
-	expect("SELECT count(*) FROM application_history WHERE application_id = $1", capp, "0");
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", capp, "0");
 	/* the held and the open stay */
-	expect("SELECT count(*) FROM applicants WHERE id = $1", b, "1");
-	expect("SELECT count(*) FROM applicants WHERE id = $1", d, "1");
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", b, "1");
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", d, "1");
 	/* past funnel figures do not change */
 	struct resp *f1 = http_json("GET", funnel_path, staff.recruiter, NULL);
 	assert_true(json_equal(f0->json, f1->json));
@@ -382,9 +367,9 @@ test_two_purges_at_once(void **state)
 	/* each applicant purged exactly once: the reports add up */
 	assert_int_equal(purged_in(r[0].response) + purged_in(r[1].response), 1200);
 	char *sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
-	expect(sql, NULL, "0");
+	expect_db_value(sql, NULL, "0");
 	free(sql);
-	expect("SELECT count(*) FROM (SELECT applicant_id FROM audit_log WHERE action = 'applicant.purge' "
+	expect_db_value("SELECT count(*) FROM (SELECT applicant_id FROM audit_log WHERE action = 'applicant.purge' "
 	       "GROUP BY applicant_id HAVING count(*) > 1) x", NULL, "0");
 	for (int i = 0; i < 2; i++) {
 		free(r[i].request);
@@ -452,7 +437,7 @@ test_killed_midway_then_finished(void **state)
 	free(sql);
 	sql = xasprintf("SELECT count(*) FROM applicants a JOIN applicant_tombstones t ON t.applicant_id = a.id "
 			"WHERE a.full_name = 'Bulk %s'", tag);
-	expect(sql, NULL, "0");
+	expect_db_value(sql, NULL, "0");
 	free(sql);
 	/* the next run finishes the work, with its report on stdout */
 	char *cmd = xasprintf("%s purge 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
@@ -468,9 +453,9 @@ test_killed_midway_then_finished(void **state)
 	json_decref(report);
 	free(cmd);
 	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
-	expect(sql, NULL, "0");
+	expect_db_value(sql, NULL, "0");
 	free(sql);
-	expect("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'", last, "1");
+	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'", last, "1");
 	free(last);
 }
 
