@@ -23,7 +23,9 @@ LDFLAGS  = $(SANFLAGS)
 LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
 TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl)
 
-CORE_SRC := $(filter-out server/main.c server/recruitctl.c,$(wildcard server/*.c))
+# Every module but the two programs' mains (server/main/), layer by layer.
+LAYERS   := core domain edge store jobs api
+CORE_SRC := $(foreach l,$(LAYERS),$(wildcard server/$(l)/*.c))
 CORE_OBJ := $(CORE_SRC:server/%.c=$(B)/server/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
@@ -35,11 +37,11 @@ all: build tests
 build: $(BIN)/recruitd $(BIN)/recruitctl
 tests: $(UNIT_BIN) $(API_BIN)
 
-$(BIN)/recruitd: $(B)/server/main.o $(CORE_OBJ)
+$(BIN)/recruitd: $(B)/server/main/main.o $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/recruitctl: $(B)/server/recruitctl.o $(CORE_OBJ)
+$(BIN)/recruitctl: $(B)/server/main/recruitctl.o $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -84,7 +86,7 @@ clean:
 	rm -rf build bin
 
 format:
-	clang-format -i server/*.c include/*.h tests/unit/*.c tests/api/*.c tests/api/*.h
+	clang-format -i server/*/*.c include/*/*.h tests/unit/*.c tests/api/*.c tests/api/*.h
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:

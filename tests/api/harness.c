@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <curl/curl.h>
 
-#include "db.h"
+#include "store/db.h"
 #include "harness.h"
-#include "keys.h"
-#include "xalloc.h"
+#include "store/keys.h"
+#include "core/xalloc.h"
 
 static pid_t server;
 static char base[96];

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 
 /* Create an applicant; returns the parsed record (caller decrefs). */

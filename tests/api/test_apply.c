@@ -6,7 +6,7 @@
 
 #include "../unit/fixtures.h"
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static char *opening, *closed_opening, *other_opening;
 static struct blob pdf;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static PGconn *conn;
 static char *scratch_db, *scratch_url, *dir;

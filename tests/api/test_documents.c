@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "digest.h"
+#include "core/digest.h"
 #include "../unit/fixtures.h"
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static char *applicant; /* an applicant id */
 

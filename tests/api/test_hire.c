@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "../unit/fixtures.h"
-#include "digest.h"
+#include "core/digest.h"
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static int seq;
 static struct blob resume;

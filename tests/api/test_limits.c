@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static const char ping[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static int seq;
 

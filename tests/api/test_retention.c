@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static const char rules[] =
 	"[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":3650},"

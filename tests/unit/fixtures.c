@@ -5,7 +5,7 @@
 #include <archive_entry.h>
 
 #include "fixtures.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 struct blob
 fixture_zip(const struct zip_entry *entries, size_t n)

@@ -3,12 +3,12 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "auth.h"
-#include "buf.h"
-#include "config.h"
-#include "db.h"
-#include "digest.h"
-#include "paging.h"
+#include "store/auth.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "store/db.h"
+#include "core/digest.h"
+#include "edge/paging.h"
 
 static const char *const *env_table;
 

@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "jsonx.h"
-#include "problem.h"
+#include "core/jsonx.h"
+#include "core/problem.h"
 
 static json_t *
 parse(const char *s)

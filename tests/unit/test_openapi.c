@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "routes.h"
-#include "xalloc.h"
+#include "api/routes.h"
+#include "core/xalloc.h"
 
 static char *spec;
 

@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "jsonx.h"
-#include "problem.h"
-#include "retention.h"
+#include "core/jsonx.h"
+#include "core/problem.h"
+#include "domain/retention.h"
 
 #define DAY 86400.0
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "router.h"
+#include "edge/router.h"
 
 static int h(struct req *r) { (void)r; return 0; }
 

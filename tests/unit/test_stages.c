@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "stages.h"
+#include "domain/stages.h"
 
 /* The rules in words, as DESIGN gives them. */
 static enum move

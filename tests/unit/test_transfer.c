@@ -8,9 +8,9 @@
 #include <jansson.h>
 
 #include "../unit/cm.h"
-#include "digest.h"
+#include "core/digest.h"
 #include "fixtures.h"
-#include "transfer.h"
+#include "domain/transfer.h"
 
 struct entry {
 	char *path;

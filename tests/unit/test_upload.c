@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "digest.h"
+#include "core/digest.h"
 #include "fixtures.h"
-#include "form.h"
-#include "upload.h"
-#include "validate.h"
+#include "edge/form.h"
+#include "domain/upload.h"
+#include "core/validate.h"
 
 static enum doc_type
 sniff_str(const char *s)

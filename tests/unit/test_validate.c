@@ -2,10 +2,10 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "applicants.h"
-#include "jsonx.h"
-#include "problem.h"
-#include "validate.h"
+#include "api/applicants.h"
+#include "core/jsonx.h"
+#include "core/problem.h"
+#include "core/validate.h"
 
 static void
 test_email(void **state)

@@ -1,0 +1,50 @@
+/*
+ * config: the process configuration, read from the environment once at
+ * start and read-only afterwards (so shared by all threads without locks).
+ * Both binaries read the same variables; see README "Configuration".
+ */
+#ifndef RECRUITD_CONFIG_H
+#define RECRUITD_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/xalloc.h"
+
+struct config {
+	char *listen_host;	 /* RECRUITD_LISTEN host part, default 127.0.0.1 */
+	unsigned listen_port;	 /* RECRUITD_LISTEN port part, default 8080 */
+	char *database_url;	 /* RECRUITD_DATABASE_URL, default: the private cluster */
+	char *home;		 /* RECRUITD_HOME: the checkout holding db/ and server/ */
+	size_t max_upload_bytes; /* RECRUITD_MAX_UPLOAD_BYTES, default 10 MiB */
+	size_t max_json_bytes;	 /* RECRUITD_MAX_JSON_BYTES, default 1 MiB */
+	unsigned threads;	 /* RECRUITD_THREADS, default: 4 per core (handlers wait on PostgreSQL) */
+	unsigned pool_size;	 /* RECRUITD_DB_POOL_SIZE, default: threads + 2 */
+	unsigned max_connections;	/* RECRUITD_MAX_CONNECTIONS, default 1024 */
+	unsigned max_connections_per_ip; /* RECRUITD_MAX_CONNECTIONS_PER_IP, default 256 */
+	unsigned idle_timeout_s;	/* RECRUITD_IDLE_TIMEOUT, default 30 seconds */
+	unsigned db_wait_ms;	 /* RECRUITD_DB_WAIT_MS: longest wait for a pooled connection, default 5000 */
+	int log_level;		 /* RECRUITD_LOG_LEVEL, default info */
+	char *notice_version;	 /* RECRUITD_PRIVACY_NOTICE_VERSION, recorded with each consent */
+};
+
+/* Looks a variable up; getenv in production, a table in tests. */
+typedef const char *(*config_getenv_fn)(const char *name);
+
+/*
+ * Fill cfg from the variables get() returns. Every value is validated; on a
+ * bad one, returns -1 with a message naming the variable in err (errlen
+ * bytes). Returns 0 on success; cfg then owns strings released by config_fini.
+ */
+int config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen) WARN_UNUSED;
+
+/* Release what config_parse allocated. Safe on a zeroed struct. */
+void config_fini(struct config *cfg);
+
+/*
+ * The checkout recruitd runs from: RECRUITD_HOME if set, else the nearest
+ * directory above the running executable that holds db/migrations. Returns a
+ * new string, or NULL when none is found.
+ */
+char *config_find_home(config_getenv_fn get);
+
+#endif

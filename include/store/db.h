@@ -1,0 +1,105 @@
+/*
+ * db: the database edge. A pool of libpq connections, each with its own set
+ * of prepared statements, leased one per request. Taking a free connection
+ * is a compare-and-swap on its slot (each worker thread starts at its own
+ * slot), so there is no global lock on the request path; only when every
+ * connection is busy does a caller sleep on the pool's condition variable.
+ *
+ * A lease whose connection broke is reconnected on the next acquire; a
+ * leased connection left inside a transaction is rolled back on release.
+ * PostgreSQL errors are classified here, by SQLSTATE, and nowhere else;
+ * their text is never shown to clients or logged (it can quote data).
+ */
+#ifndef RECRUITD_DB_H
+#define RECRUITD_DB_H
+
+#include <stdbool.h>
+#include <libpq-fe.h>
+
+#include "core/xalloc.h"
+
+struct pool;
+struct db;
+
+/*
+ * A statement, prepared on each connection on first use. Declare one per
+ * query as a static: `static struct db_stmt get_one = DB_STMT("select ...");`
+ */
+struct db_stmt {
+	const char *sql;
+	int id;		/* assigned on first use; 0 before */
+	bool each_time; /* not prepared: planned for its parameters on every run */
+};
+#define DB_STMT(text) {.sql = (text), .id = 0}
+/*
+ * A statement whose best plan depends on its parameters' values (a search
+ * pattern), so a cached generic plan would be a gamble.
+ */
+#define DB_STMT_PLANNED_EACH_TIME(text) {.sql = (text), .id = 0, .each_time = true}
+
+enum db_fail {
+	DB_OK = 0,
+	DB_UNIQUE,	/* 23505: the caller turns it into a 409 */
+	DB_INVALID,	/* 22xxx, 23xxx other than unique: bad data got past validation, 422 */
+	DB_RETRY,	/* 40001, 40P01: serialization failure or deadlock, retry the transaction */
+	DB_UNAVAILABLE, /* connection lost, server shutting down, too many connections: 503 */
+	DB_REFUSED,	/* 42501 and P0001 raised by our own triggers: the database refused a change */
+	DB_BUG,		/* anything else: a defect in recruitd, 500 */
+};
+
+/* Classify a five-character SQLSTATE (NULL: the connection failed). */
+enum db_fail db_classify(const char *sqlstate);
+
+/*
+ * Create a pool of size connections to conninfo, connecting eagerly but
+ * starting even when the database is down. Returns a new pool (pool_free).
+ */
+struct pool *pool_create(const char *conninfo, unsigned size);
+void pool_free(struct pool *pool);
+
+/*
+ * Lease a connection, waiting at most wait_ms for one to be free. Returns
+ * NULL when none frees up in time or the database cannot be reached.
+ * Thread-safe.
+ */
+struct db *pool_acquire(struct pool *pool, unsigned wait_ms) WARN_UNUSED;
+
+/* Return a lease; rolls back an open transaction first. NULL is a no-op. */
+void pool_release(struct pool *pool, struct db *db);
+
+/* Size, leased and waiting counts, for /metrics. Thread-safe, approximate. */
+void pool_stats(struct pool *pool, unsigned *size, unsigned *in_use, unsigned *waiting);
+
+/* A single connection outside any pool (recruitctl). NULL on failure, reason on stderr. */
+struct db *db_connect(const char *conninfo);
+void db_close(struct db *db);
+
+/*
+ * Run a statement with n text parameters (NULL is SQL NULL). Returns the
+ * result (the caller PQclears it) when it succeeded, or NULL, with the
+ * failure kept for db_failure() and friends.
+ */
+PGresult *db_run(struct db *db, struct db_stmt *st, int n, const char *const *params) WARN_UNUSED;
+
+/*
+ * db_run with per-parameter lengths and formats (1: binary, for bytea; NULL
+ * formats: all text) and a result format (1: every column in binary, as
+ * bytea wants; text columns then come back as their bare bytes).
+ */
+PGresult *db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params,
+			const int *lengths, const int *formats, int result_format) WARN_UNUSED;
+
+/* db_run for statements whose rows are not needed: 0 or -1. */
+int db_do(struct db *db, struct db_stmt *st, int n, const char *const *params) WARN_UNUSED;
+
+/* Plain SQL without parameters (transaction control, migrations): 0 or -1. */
+int db_exec(struct db *db, const char *sql) WARN_UNUSED;
+
+/* What went wrong with the last failed call. */
+enum db_fail db_failure(const struct db *db);
+const char *db_sqlstate(const struct db *db);	/* "" when the connection failed */
+const char *db_constraint(const struct db *db); /* "" when none */
+/* The server's message, for operator tools only (recruitctl); never sent to clients or logs. */
+const char *db_message(const struct db *db);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * analytics: the hiring funnel, from the de-identified stage events alone
+ * (stage_events holds an opening, a stage, a time and a random track id
+ * that nothing else points to once the application is gone), so purges and
+ * transfers never change past figures and no person can be picked out: any
+ * count under FUNNEL_MIN is reported as null with "suppressed": true.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "api/handlers.h"
+#include "edge/http.h"
+#include "core/problem.h"
+#include "domain/stages.h"
+#include "core/validate.h"
+
+#define FUNNEL_MIN 5
+
+/*
+ * Per stage: how many tracks reached it, how many left it, and the median
+ * of the days from entering it to the next event of the same track.
+ */
+static struct db_stmt funnel = DB_STMT(
+	"WITH ev AS (SELECT track, stage, at, lead(at) OVER (PARTITION BY track ORDER BY at, id) AS left_at "
+	"  FROM stage_events WHERE $1::uuid IS NULL OR opening_id = $1::uuid) "
+	"SELECT stage, count(DISTINCT track), count(left_at), "
+	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400.0) "
+	"    FILTER (WHERE left_at IS NOT NULL) "
+	"FROM ev GROUP BY stage");
+
+static json_t *
+stage_figures(const char *stage, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (strcmp(PQgetvalue(res, i, 0), stage) != 0)
+			continue;
+		long reached = atol(PQgetvalue(res, i, 1)), left = atol(PQgetvalue(res, i, 2));
+		if (reached < FUNNEL_MIN)
+			break;
+		json_t *median = left >= FUNNEL_MIN && !PQgetisnull(res, i, 3)
+					 ? json_real((double)(long)(atof(PQgetvalue(res, i, 3)) * 100 + 0.5) / 100)
+					 : json_null();
+		return json_pack("{s:s, s:I, s:o, s:b}", "stage", stage, "reached", (json_int_t)reached, "median_days",
+				 median, "suppressed", 0);
+	}
+	return json_pack("{s:s, s:n, s:n, s:b}", "stage", stage, "reached", "median_days", "suppressed", 1);
+}
+
+int
+analytics_funnel(struct req *r)
+{
+	static const char *const allowed[] = {"opening_id", NULL};
+	const char *opening = req_query(r, "opening_id");
+	struct db *db;
+	PGresult *res;
+
+	if (req_query_only(r, allowed) != 0)
+		return -1;
+	if (opening != NULL && !is_uuid(opening)) {
+		problem_field(req_problem(r), "opening_id", "must be a UUID");
+		return req_fail(r, 400, "bad filter");
+	}
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	const char *params[1] = {opening};
+	if ((res = db_run(db, &funnel, 1, params)) == NULL)
+		return req_fail_db(r, db);
+	json_t *stages = json_array();
+	for (int s = 0; s < ST_COUNT; s++)
+		json_array_append_new(stages, stage_figures(stage_name((enum stage)s), res));
+	PQclear(res);
+	return reply_json(r, 200, json_pack("{s:o, s:i, s:o}", "opening_id", opening ? json_string(opening) : json_null(),
+					    "minimum_count", FUNNEL_MIN, "stages", stages));
+}

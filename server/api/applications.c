@@ -1,0 +1,336 @@
+/*
+ * applications: applications, their stage moves and their history. A move
+ * locks the application's row (SELECT ... FOR UPDATE) inside a transaction,
+ * asks the stage table, checks the background-check rule when the table
+ * says so, and writes the new stage, the history entry, the de-identified
+ * stage event and the audit entry in one statement before committing.
+ * Two racing moves are serialised by the lock: the second is judged against
+ * the stage the first left, so exactly one of two moves from a stage wins.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/applicants.h"
+#include "api/applications.h"
+#include "store/db.h"
+#include "api/handlers.h"
+#include "edge/http.h"
+#include "api/idempotency.h"
+#include "core/jsonx.h"
+#include "edge/paging.h"
+#include "core/problem.h"
+#include "core/validate.h"
+
+#define APP_JSON                                                                                   \
+	"json_build_object('id', p.id, 'applicant_id', p.applicant_id, 'opening_id', p.opening_id, "  \
+	"'stage', p.stage, 'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at), " \
+	"'closed_at', rfc3339(p.closed_at), 'version', p.version)::text"
+
+/* Reply with the application JSON in column 0 and its version in column 1 of row 0. */
+static int
+reply_app(struct req *r, unsigned status, const PGresult *res)
+{
+	reply_etag_version(r, atol(PQgetvalue(res, 0, 1)));
+	return reply_json(r, status, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
+}
+
+static int
+fail_no_application(struct req *r)
+{
+	return req_fail(r, 404, "no application with this id");
+}
+
+/* ------------------------------------------------------------------ */
+/* POST /v1/applicants/{id}/applications                                */
+
+static struct db_stmt insert_app = DB_STMT(
+	"WITH x AS (SELECT a.id AS applicant_id, o.id AS opening_id FROM applicants a, openings o "
+	"  WHERE a.id = $1 AND o.id = $2::uuid AND o.status = 'open'), "
+	"p AS (INSERT INTO applications (applicant_id, opening_id, stage) "
+	"  SELECT applicant_id, opening_id, 'applied' FROM x RETURNING *), "
+	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
+	"  SELECT id, NULL, 'applied', $3 FROM p), "
+	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, 'applied' FROM p), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $3, 'application.create', applicant_id, 'application:' || id, $4 FROM p) "
+	"SELECT " APP_JSON ", p.version, p.id FROM p");
+
+static struct db_stmt applicant_present = DB_STMT("SELECT 1 FROM applicants WHERE id = $1");
+
+/* Nothing was inserted: the applicant is absent (404/410) or the opening is not open (422). */
+static int
+fail_not_inserted(struct req *r, struct db *db, const char *applicant)
+{
+	const char *params[1] = {applicant};
+	PGresult *res = db_run(db, &applicant_present, 1, params);
+	int here;
+
+	if (res == NULL)
+		return req_fail_db(r, db);
+	here = PQntuples(res);
+	PQclear(res);
+	if (!here)
+		return applicants_fail_absent(r, db, applicant);
+	problem_field(req_problem(r), "opening_id", "must be the id of an open opening");
+	return req_fail_fields(r);
+}
+
+int
+applications_create(struct req *r)
+{
+	static const char *const keys[] = {"opening_id", NULL};
+	const char *applicant = req_param(r, 0), *opening;
+	json_t *body;
+	struct db *db;
+	PGresult *res;
+	int rc;
+
+	if (!is_uuid(applicant))
+		return req_fail(r, 404, "no applicant with this id");
+	if ((body = req_json(r)) == NULL)
+		return -1;
+	check_known_keys(body, keys, NULL, NULL, req_problem(r));
+	opening = json_string_value(json_object_get(body, "opening_id"));
+	if (opening == NULL || !is_uuid(opening))
+		problem_field(req_problem(r), "opening_id", "is required: the id of an open opening");
+	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
+		return -1;
+	if ((rc = idem_replay(r, db, "applications.create")) != 0)
+		return rc > 0 ? 0 : -1;
+	if (idem_wanted(r) && db_exec(db, "BEGIN") != 0)
+		return req_fail_db(r, db);
+	const char *params[4] = {applicant, opening, req_actor(r)->name, req_id(r)};
+	if ((res = db_run(db, &insert_app, 4, params)) == NULL) {
+		if (db_failure(db) != DB_UNIQUE || strcmp(db_constraint(db), "applications_applicant_id_opening_id_key") != 0)
+			return req_fail_db(r, db);
+		req_problem(r)->slug = "duplicate-application";
+		return req_fail(r, 409, "this applicant has applied to this opening already");
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		(void)!db_exec(db, "ROLLBACK");
+		return fail_not_inserted(r, db, applicant);
+	}
+	char *location = xasprintf("/v1/applications/%s", PQgetvalue(res, 0, 2));
+	if (idem_wanted(r) && idem_commit(r, db, "applications.create", 201, PQgetvalue(res, 0, 0), location, applicant) != 0) {
+		rc = idem_lost_race(r, db, "applications.create");
+	} else {
+		reply_header(r, "Location", location);
+		rc = reply_app(r, 201, res);
+	}
+	free(location);
+	PQclear(res);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* GET /v1/applications/{id} and the list                               */
+
+static struct db_stmt get_app = DB_STMT("SELECT " APP_JSON ", p.version FROM applications p WHERE p.id = $1");
+
+int
+applications_get(struct req *r)
+{
+	return reply_by_id(r, &get_app, "application");
+}
+
+static struct db_stmt list_apps = DB_STMT(
+	"SELECT " APP_JSON ", rfc3339(p.created_at), p.id FROM applications p "
+	"WHERE (p.created_at, p.id) < ($1::timestamptz, $2::uuid) "
+	"AND ($4::uuid IS NULL OR p.opening_id = $4::uuid) AND ($5::text IS NULL OR p.stage = $5) "
+	"ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
+
+/* The opening_id and stage filters shared with the applicant list: 0, or -1 after a 400. */
+int
+applications_filters(struct req *r, const char **opening, const char **stage)
+{
+	*opening = req_query(r, "opening_id");
+	*stage = req_query(r, "stage");
+	if (*opening && !is_uuid(*opening))
+		problem_field(req_problem(r), "opening_id", "must be a UUID");
+	if (*stage && stage_parse(*stage) < 0)
+		problem_field(req_problem(r), "stage", "must be a stage: applied, screening, interview, assessment, "
+						     "background_check, offer, hired, rejected or withdrawn");
+	return problem_has_fields(req_problem(r)) ? req_fail(r, 400, "bad filter") : 0;
+}
+
+int
+applications_list(struct req *r)
+{
+	static const char *const allowed[] = {"opening_id", "stage", "limit", "cursor", NULL};
+	const char *opening, *stage;
+	struct page pg;
+	struct db *db;
+	PGresult *res;
+
+	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 ||
+	    applications_filters(r, &opening, &stage) != 0 || (db = req_db(r)) == NULL)
+		return -1;
+	const char *params[5] = {pg.k1, pg.k2, pg.limit_param, opening, stage};
+	if ((res = db_run(db, &list_apps, 5, params)) == NULL)
+		return req_fail_db(r, db);
+	json_t *body = paging_body(paging_json_items(res, pg.limit, 0), res, pg.limit, 1, 2);
+	PQclear(res);
+	return reply_json(r, 200, body);
+}
+
+/* ------------------------------------------------------------------ */
+/* moves                                                                */
+
+static struct db_stmt lock_app = DB_STMT(
+	"SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, '') FROM applications p "
+	"JOIN openings o ON o.id = p.opening_id "
+	"WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid) FOR UPDATE OF p");
+
+/* The region's own rule first, else the country's. */
+static struct db_stmt find_rule = DB_STMT(
+	"SELECT allowed FROM background_check_rules WHERE country = $1 AND region IN ($2, '') "
+	"ORDER BY region = '' LIMIT 1");
+
+static struct db_stmt write_move = DB_STMT(
+	"WITH p AS (UPDATE applications SET stage = $2, updated_at = now(), version = version + 1, "
+	"    closed_at = CASE WHEN $2 IN ('hired', 'rejected', 'withdrawn') THEN now() END "
+	"  WHERE id = $1 RETURNING *), "
+	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
+	"  SELECT id, $3, $2, $4, $5 FROM p), "
+	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, $2 FROM p), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $4, 'application.transition', applicant_id, 'application:' || id || ':' || $3 || '>' || $2, $6 FROM p) "
+	"SELECT " APP_JSON ", p.version FROM p");
+
+/* 409 for a move the rules forbid, naming both stages. */
+static int
+fail_move(struct req *r, const char *from, const char *to, const char *slug, const char *why)
+{
+	req_problem(r)->slug = slug;
+	problem_extra(req_problem(r), "from", json_string(from));
+	problem_extra(req_problem(r), "to", json_string(to));
+	return req_fail(r, 409, "cannot move from %s to %s: %s", from, to, why);
+}
+
+/* Whether the opening's jurisdiction allows background checks: 0 yes, -1 problem set. */
+static int
+check_jurisdiction(struct req *r, struct db *db, const PGresult *cur, const char *from)
+{
+	const char *country = PQgetvalue(cur, 0, 2), *region = PQgetvalue(cur, 0, 3);
+	const char *params[2] = {country, region};
+	PGresult *res = db_run(db, &find_rule, 2, params);
+	char where[128];
+	int rc;
+
+	if (res == NULL)
+		return req_fail_db(r, db);
+	snprintf(where, sizeof(where), "%s%s%s", *country ? country : "an opening without a country", *region ? "-" : "",
+		 region);
+	if (PQntuples(res) == 0) {
+		char why[200];
+		snprintf(why, sizeof(why), "no background-check rule covers %s, so checks are not allowed there", where);
+		rc = fail_move(r, from, "background_check", "background-check-not-allowed", why);
+	} else if (PQgetvalue(res, 0, 0)[0] != 't') {
+		char why[200];
+		snprintf(why, sizeof(why), "the background-check rule for %s does not allow checks", where);
+		rc = fail_move(r, from, "background_check", "background-check-not-allowed", why);
+	} else {
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Judge the move against the table (and the jurisdiction); 0 allowed, -1 problem set. */
+static int
+judge(struct req *r, struct db *db, const PGresult *cur, enum stage to, const char *reason)
+{
+	const char *from = PQgetvalue(cur, 0, 0);
+	enum move m = stage_move((enum stage)stage_parse(from), to);
+
+	switch (m) {
+	case MOVE_YES:
+		return 0;
+	case MOVE_REASON:
+		if (reason != NULL)
+			return 0;
+		problem_field(req_problem(r), "reason", "is required to reject an application");
+		return req_fail_fields(r);
+	case MOVE_GATED:
+		return check_jurisdiction(r, db, cur, from);
+	case MOVE_HIRE:
+		return fail_move(r, from, stage_name(to), "invalid-transition",
+				 "hired is reached only through POST /v1/applications/{id}/hire");
+	case MOVE_NO:
+	default:
+		return fail_move(r, from, stage_name(to), "invalid-transition",
+				 stage_is_final((enum stage)stage_parse(from)) ? "the application's stage is final"
+									       : "moves go forward only");
+	}
+}
+
+int
+applications_move(struct req *r, const char *id, const char *applicant_id, enum stage to, const char *reason,
+		  long expect)
+{
+	struct db *db = req_db(r);
+	PGresult *cur, *res;
+	int rc;
+
+	if (db == NULL)
+		return -1;
+	if (db_exec(db, "BEGIN") != 0)
+		return req_fail_db(r, db);
+	const char *params[6] = {id, applicant_id};
+	if ((cur = db_run(db, &lock_app, 2, params)) == NULL)
+		return req_fail_db(r, db);
+	if (PQntuples(cur) == 0)
+		rc = fail_no_application(r);
+	else if (expect != 0 && expect != atol(PQgetvalue(cur, 0, 1)))
+		rc = req_fail(r, 412, "the application changed since version %ld", expect);
+	else
+		rc = judge(r, db, cur, to, reason);
+	if (rc == 0) {
+		const char *move[6] = {id, stage_name(to), PQgetvalue(cur, 0, 0), req_actor(r)->name, reason, req_id(r)};
+		if ((res = db_run(db, &write_move, 6, move)) == NULL || db_exec(db, "COMMIT") != 0)
+			rc = req_fail_db(r, db);
+		else
+			rc = reply_app(r, 200, res);
+		PQclear(res);
+	}
+	PQclear(cur);
+	return rc; /* a transaction left open is rolled back when the connection goes back */
+}
+
+int
+applications_transition(struct req *r)
+{
+	static const char *const keys[] = {"to", "reason", NULL};
+	const char *id = req_param(r, 0), *reason;
+	json_t *body;
+	long expect = 0;
+
+	if (!is_uuid(id))
+		return fail_no_application(r);
+	if ((body = req_json(r)) == NULL || req_if_match(r, &expect) < 0)
+		return -1;
+	check_known_keys(body, keys, NULL, NULL, req_problem(r));
+	check_enum(body, "to", NULL, true, stage_names, req_problem(r));
+	check_text(body, "reason", NULL, false, 1000, req_problem(r));
+	if (req_fail_fields(r) != 0)
+		return -1;
+	reason = json_string_value(json_object_get(body, "reason"));
+	return applications_move(r, id, NULL, (enum stage)stage_parse(json_string_value(json_object_get(body, "to"))),
+				 reason, expect);
+}
+
+/* ------------------------------------------------------------------ */
+/* GET /v1/applications/{id}/history                                    */
+
+static struct db_stmt history = DB_STMT(
+	"SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, 'at', rfc3339(h.at), "
+	"  'actor', h.actor, 'reason', h.reason) ORDER BY h.id)::text "
+	"FROM applications p LEFT JOIN application_history h ON h.application_id = p.id WHERE p.id = $1 GROUP BY p.id");
+
+int
+applications_history(struct req *r)
+{
+	return reply_by_id(r, &history, "application");
+}

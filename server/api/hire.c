@@ -1,0 +1,343 @@
+/*
+ * hire: the transfer of a hired applicant's recruitment record into the
+ * employee archive. It is a move, not a copy, and it happens in one
+ * transaction:
+ *   1. lock the application (it must be at offer) and the applicant;
+ *   2. move it to hired and every other open application of the applicant
+ *      to withdrawn (reason "hired"), with history, stage events and audit;
+ *   3. read the whole record as it now stands and build the sealed archive;
+ *   4. store the employee with the archive, leave a tombstone that says
+ *      "transferred" and names the employee, delete the recruitment record
+ *      (contact data, documents, applications, history, evaluations,
+ *      tokens go with it), and audit the transfer;
+ *   5. commit.
+ * A failure at any step, a killed process included, leaves everything as
+ * it was. The de-identified stage events stay, so the funnel is unchanged.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/applicants.h"
+#include "store/db.h"
+#include "core/digest.h"
+#include "api/handlers.h"
+#include "edge/http.h"
+#include "api/idempotency.h"
+#include "core/jsonx.h"
+#include "core/problem.h"
+#include "domain/transfer.h"
+#include "domain/upload.h"
+#include "core/validate.h"
+
+static struct db_stmt lock_offer = DB_STMT(
+	"SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
+	"FROM applications p WHERE p.id = $1 FOR UPDATE");
+
+static struct db_stmt lock_applicant = DB_STMT("SELECT 1 FROM applicants WHERE id = $1 FOR UPDATE");
+
+static struct db_stmt hired_before = DB_STMT("SELECT id FROM employees WHERE application_id = $1");
+
+static struct db_stmt number_taken = DB_STMT("SELECT 1 FROM employees WHERE employee_number = $1");
+
+/* This application to hired, the applicant's other open ones to withdrawn. */
+static struct db_stmt close_applications = DB_STMT(
+	"WITH p AS (UPDATE applications a SET "
+	"    stage = CASE WHEN a.id = $1 THEN 'hired' ELSE 'withdrawn' END, "
+	"    closed_at = now(), updated_at = now(), version = a.version + 1 "
+	"  FROM applications old WHERE old.id = a.id AND a.applicant_id = $2 "
+	"    AND (a.id = $1 OR a.stage NOT IN ('hired', 'rejected', 'withdrawn')) "
+	"  RETURNING a.id, a.track, a.opening_id, a.stage, old.stage AS was, a.applicant_id), "
+	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
+	"  SELECT id, was, stage, $3, 'hired' FROM p), "
+	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, stage FROM p), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $3, 'application.transition', applicant_id, 'application:' || id || ':' || was || '>' || stage, $4 FROM p) "
+	"SELECT count(*) FROM p");
+
+/* Every application with its opening, full history and evaluations. */
+static struct db_stmt applications_json = DB_STMT(
+	"SELECT coalesce(json_agg(json_build_object("
+	"  'id', p.id, 'stage', p.stage, 'created_at', rfc3339(p.created_at), 'closed_at', rfc3339(p.closed_at), "
+	"  'opening', json_build_object('id', o.id, 'title', o.title, 'department', o.department, "
+	"    'country', o.country, 'region', o.region, 'location', o.location), "
+	"  'history', (SELECT coalesce(json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, "
+	"    'at', rfc3339(h.at), 'actor', h.actor, 'reason', h.reason) ORDER BY h.id), '[]') "
+	"    FROM application_history h WHERE h.application_id = p.id), "
+	"  'evaluations', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'score', v.score, "
+	"    'summary', v.summary, 'author', v.author, 'created_at', rfc3339(v.created_at)) ORDER BY v.created_at, v.id), '[]') "
+	"    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), '[]')::text "
+	"FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1");
+
+/* Binary results: the names come back as their bare text, the contents as their bytes. */
+static struct db_stmt documents_of_applicant = DB_STMT(
+	"SELECT filename, content FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+
+static struct db_stmt transfer = DB_STMT(
+	"WITH e AS (INSERT INTO employees (id, employee_number, applicant_id, application_id, start_date, hired_at, "
+	"    archive, archive_size, archive_sha256) "
+	"  VALUES ($1, $2, $3, $4, $5::date, now(), $6::bytea, $7::bigint, $8) RETURNING id, applicant_id), "
+	"t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
+	"  SELECT applicant_id, 'transferred', id FROM e), "
+	"d AS (DELETE FROM applicants WHERE id = (SELECT applicant_id FROM e) RETURNING id), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $9, 'applicant.transfer', applicant_id, 'employee:' || id, $10 FROM e) "
+	"SELECT (SELECT count(*) FROM d)");
+
+struct hire {
+	const char *application_id, *applicant_id, *hired_at, *start_date, *employee_number;
+	char employee_id[37];
+	time_t mtime;
+	unsigned char *archive;
+	size_t archive_len;
+	char sha[2 * SHA256_LEN + 1];
+};
+
+/* Step 1: the application must be at offer. 0, or -1 with the problem set. */
+static int
+check_offer(struct req *r, struct db *db, const PGresult *cur)
+{
+	const char *stage = PQgetvalue(cur, 0, 0);
+
+	if (strcmp(stage, "offer") == 0)
+		return 0;
+	req_problem(r)->slug = strcmp(stage, "hired") == 0 ? "already-hired" : "invalid-transition";
+	problem_extra(req_problem(r), "from", json_string(stage));
+	problem_extra(req_problem(r), "to", json_string("hired"));
+	(void)db;
+	return req_fail(r, 409, "cannot move from %s to hired: a hire needs the offer stage", stage);
+}
+
+/* No application by that id: hired already (409), or never there (404). */
+static int
+fail_absent(struct req *r, struct db *db, const char *id)
+{
+	const char *params[1] = {id};
+	PGresult *res = db_run(db, &hired_before, 1, params);
+	int rc;
+
+	if (res == NULL)
+		return req_fail_db(r, db);
+	if (PQntuples(res) == 1) {
+		req_problem(r)->slug = "already-hired";
+		problem_extra(req_problem(r), "employee_id", json_string(PQgetvalue(res, 0, 0)));
+		rc = req_fail(r, 409, "this application was hired already; the record is in the employee archive");
+	} else {
+		rc = req_fail(r, 404, "no application with this id");
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Step 3: read the record as it now stands and seal it. */
+static int
+build_archive(struct req *r, struct db *db, struct hire *h)
+{
+	const char *params[1] = {h->applicant_id};
+	json_t *applicant = applicants_load(db, h->applicant_id);
+	PGresult *apps = applicant ? db_run(db, &applications_json, 1, params) : NULL;
+	PGresult *docs = apps ? db_run_binary(db, &documents_of_applicant, 1, params, NULL, NULL, 1) : NULL;
+	int rc = -1;
+
+	if (docs != NULL) {
+		size_t n = (size_t)PQntuples(docs);
+		struct transfer_doc *d = xcalloc(n + 1, sizeof(*d));
+		for (size_t i = 0; i < n; i++)
+			d[i] = (struct transfer_doc){PQgetvalue(docs, (int)i, 0), (const unsigned char *)PQgetvalue(docs, (int)i, 1),
+						     (size_t)PQgetlength(docs, (int)i, 1)};
+		char *applicant_text = json_dumps(applicant, JSON_INDENT(2));
+		struct transfer_input in = {h->employee_id, h->applicant_id, h->hired_at, h->mtime, applicant_text,
+					    PQgetvalue(apps, 0, 0), d, n};
+		h->archive = transfer_build(&in, &h->archive_len);
+		free(applicant_text);
+		free(d);
+		rc = h->archive ? 0 : req_fail(r, 500, "the archive could not be built (request %s)", req_id(r));
+	} else {
+		rc = req_fail_db(r, db);
+	}
+	PQclear(docs);
+	PQclear(apps);
+	json_decref(applicant);
+	return rc;
+}
+
+static json_t *
+reply_doc(const struct hire *h)
+{
+	return json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s}}", "employee_id", h->employee_id, "applicant_id",
+			 h->applicant_id, "hired_at", h->hired_at, "archive", "format", "tar.gz", "size",
+			 (json_int_t)h->archive_len, "sha256", h->sha);
+}
+
+static char *
+reply_text(const struct hire *h)
+{
+	json_t *doc = reply_doc(h);
+	char *s = jsonx_dump(doc);
+	json_decref(doc);
+	return s;
+}
+
+/* Steps 2 to 5 once the application is locked at offer: 0 done, 1 replayed a twin's response, -1 problem. */
+static int
+transfer_record(struct req *r, struct db *db, struct hire *h)
+{
+	const char *move[4] = {h->application_id, h->applicant_id, req_actor(r)->name, req_id(r)};
+	const char *lock[1] = {h->applicant_id};
+	unsigned char digest[SHA256_LEN];
+	char size[24];
+	PGresult *res;
+
+	if (db_do(db, &lock_applicant, 1, lock) != 0 || db_do(db, &close_applications, 4, move) != 0)
+		return req_fail_db(r, db);
+	if (build_archive(r, db, h) != 0)
+		return -1;
+	sha256(h->archive, h->archive_len, digest);
+	hex_encode(digest, SHA256_LEN, h->sha);
+	snprintf(size, sizeof(size), "%zu", h->archive_len);
+	const char *params[10] = {h->employee_id, h->employee_number, h->applicant_id, h->application_id, h->start_date,
+				  (const char *)h->archive, size, h->sha, req_actor(r)->name, req_id(r)};
+	int lengths[10] = {[5] = (int)h->archive_len}, formats[10] = {[5] = 1};
+	if ((res = db_run_binary(db, &transfer, 10, params, lengths, formats, 0)) == NULL)
+		return req_fail_db(r, db);
+	PQclear(res);
+	if (!idem_wanted(r))
+		return db_exec(db, "COMMIT") == 0 ? 0 : req_fail_db(r, db);
+	/* With an Idempotency-Key the first response is kept, in the same transaction. */
+	char *body = reply_text(h), *location = xasprintf("/v1/employees/%s", h->employee_id);
+	int rc = idem_commit(r, db, "hire", 201, body, location, NULL) == 0 ? 0 : idem_lost_race(r, db, "hire") == 0 ? 1 : -1;
+	free(body);
+	free(location);
+	return rc;
+}
+
+static int
+check_body(struct req *r, json_t *body)
+{
+	static const char *const keys[] = {"start_date", "employee_number", NULL};
+	const char *date = json_string_value(json_object_get(body, "start_date"));
+	const char *number = json_string_value(json_object_get(body, "employee_number"));
+
+	check_known_keys(body, keys, NULL, NULL, req_problem(r));
+	if (date == NULL || !is_date(date))
+		problem_field(req_problem(r), "start_date", "is required: a date, YYYY-MM-DD");
+	if (number == NULL || strlen(number) == 0 || strlen(number) > 64 ||
+	    strspn(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") != strlen(number))
+		problem_field(req_problem(r), "employee_number", "is required: 1 to 64 of A-Z a-z 0-9 - _ . /");
+	return req_fail_fields(r);
+}
+
+int
+hire_create(struct req *r)
+{
+	struct hire h = {.application_id = req_param(r, 0)};
+	json_t *body;
+	struct db *db;
+	PGresult *cur = NULL;
+	int rc;
+
+	if (!is_uuid(h.application_id))
+		return req_fail(r, 404, "no application with this id");
+	if ((body = req_json(r)) == NULL || check_body(r, body) != 0 || (db = req_db(r)) == NULL)
+		return -1;
+	if ((rc = idem_replay(r, db, "hire")) != 0)
+		return rc > 0 ? 0 : -1;
+	h.start_date = json_string_value(json_object_get(body, "start_date"));
+	h.employee_number = json_string_value(json_object_get(body, "employee_number"));
+	uuid_v4(h.employee_id);
+	const char *params[1] = {h.application_id}, *number[1] = {h.employee_number};
+	if (db_exec(db, "BEGIN") != 0 || (cur = db_run(db, &lock_offer, 1, params)) == NULL)
+		return req_fail_db(r, db);
+	if (PQntuples(cur) == 0) {
+		/* A twin with the same key may have hired it while we waited for the lock. */
+		if (idem_wanted(r) && db_exec(db, "ROLLBACK") == 0 && (rc = idem_replay(r, db, "hire")) != 0) {
+			PQclear(cur);
+			return rc > 0 ? 0 : -1;
+		}
+		rc = fail_absent(r, db, h.application_id);
+	} else if ((rc = check_offer(r, db, cur)) == 0) {
+		PGresult *taken = db_run(db, &number_taken, 1, number);
+		if (taken == NULL) {
+			rc = req_fail_db(r, db);
+		} else if (PQntuples(taken) > 0) {
+			req_problem(r)->slug = "employee-number-taken";
+			problem_field(req_problem(r), "employee_number", "belongs to another employee");
+			rc = req_fail(r, 409, "this employee number is in use");
+		} else {
+			h.applicant_id = PQgetvalue(cur, 0, 1);
+			h.hired_at = PQgetvalue(cur, 0, 2);
+			h.mtime = (time_t)atoll(PQgetvalue(cur, 0, 3));
+			rc = transfer_record(r, db, &h);
+		}
+		PQclear(taken);
+	}
+	if (rc == 0) {
+		char *location = xasprintf("/v1/employees/%s", h.employee_id);
+		reply_header(r, "Location", location);
+		free(location);
+		rc = reply_json(r, 201, reply_doc(&h));
+	} else if (rc == 1) {
+		rc = 0; /* a twin request with the same key won; its response was replayed */
+	}
+	free(h.archive);
+	PQclear(cur);
+	return rc; /* on failure the open transaction is rolled back when the connection goes back */
+}
+
+/* ------------------------------------------------------------------ */
+/* the employee archive                                                 */
+
+static struct db_stmt get_employee = DB_STMT(
+	"SELECT json_build_object('id', id, 'employee_number', employee_number, 'applicant_id', applicant_id, "
+	"'application_id', application_id, 'start_date', start_date::text, 'hired_at', rfc3339(hired_at), "
+	"'archive', json_build_object('format', 'tar.gz', 'size', archive_size, 'sha256', archive_sha256))::text "
+	"FROM employees WHERE id = $1");
+
+int
+employees_get(struct req *r)
+{
+	return reply_by_id(r, &get_employee, "employee");
+}
+
+/* Binary results: the number and hash as bare text, the archive as its bytes. */
+static struct db_stmt read_archive = DB_STMT(
+	"WITH e AS (SELECT id, applicant_id, employee_number, archive_sha256, archive FROM employees WHERE id = $1), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $2, 'employee.archive.read', applicant_id, 'employee:' || id, $3 FROM e) "
+	"SELECT employee_number, archive_sha256, archive FROM e");
+
+static void
+release_result(void *res)
+{
+	PQclear(res);
+}
+
+int
+employees_archive(struct req *r)
+{
+	const char *id = req_param(r, 0);
+	struct db *db;
+	PGresult *res;
+	char etag[2 * SHA256_LEN + 3];
+
+	if (!is_uuid(id))
+		return req_fail(r, 404, "no employee with this id");
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
+	if ((res = db_run_binary(db, &read_archive, 3, params, NULL, NULL, 1)) == NULL)
+		return req_fail_db(r, db);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return req_fail(r, 404, "no employee with this id");
+	}
+	char *name = xasprintf("employee-%s.tar.gz", PQgetvalue(res, 0, 0));
+	char *disposition = upload_disposition(name);
+	reply_header(r, "Content-Disposition", disposition);
+	snprintf(etag, sizeof(etag), "\"%s\"", PQgetvalue(res, 0, 1));
+	reply_header(r, "ETag", etag);
+	free(disposition);
+	free(name);
+	return reply_owned(r, 200, "application/gzip", PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2),
+			   release_result, res);
+}

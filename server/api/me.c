@@ -1,0 +1,100 @@
+/*
+ * me: the applicant's own access, with the token they were given once.
+ * Everything here is scoped to the token's applicant in the SQL itself;
+ * anything else answers 404, never 403. Applicants see their record
+ * without HR's notes (legal hold, source detail) and never evaluations.
+ * Every read and change is audited with the actor "applicant"; withdrawing
+ * goes through the same stage machine as staff moves (applications.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/applicants.h"
+#include "api/applications.h"
+#include "store/db.h"
+#include "api/documents.h"
+#include "api/handlers.h"
+#include "edge/http.h"
+#include "core/validate.h"
+
+static const char *
+self(const struct req *r)
+{
+	return req_actor(r)->applicant_id;
+}
+
+static struct db_stmt my_applications = DB_STMT(
+	"SELECT p.id, p.opening_id, o.title, p.stage FROM applications p JOIN openings o ON o.id = p.opening_id "
+	"WHERE p.applicant_id = $1 ORDER BY p.created_at, p.id");
+
+static json_t *
+applications_of(struct req *r, struct db *db)
+{
+	const char *params[1] = {self(r)};
+	PGresult *res = db_run(db, &my_applications, 1, params);
+	json_t *items;
+
+	if (res == NULL) {
+		req_fail_db(r, db);
+		return NULL;
+	}
+	items = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0), "opening_id",
+						       PQgetvalue(res, i, 1), "opening_title", PQgetvalue(res, i, 2),
+						       "stage", PQgetvalue(res, i, 3)));
+	PQclear(res);
+	return items;
+}
+
+int
+me_get(struct req *r)
+{
+	struct db *db = req_db(r);
+	json_t *doc, *apps, *docs;
+	long version;
+
+	if (db == NULL || (doc = applicants_read(r, db, self(r), &version)) == NULL)
+		return -1;
+	if ((apps = applications_of(r, db)) == NULL || (docs = documents_of(r, db, self(r), 1)) == NULL) {
+		json_decref(apps);
+		json_decref(doc);
+		return -1;
+	}
+	json_object_set_new(doc, "applications", apps);
+	json_object_set_new(doc, "documents", docs);
+	reply_etag_version(r, version);
+	return reply_json(r, 200, doc);
+}
+
+int
+me_patch(struct req *r)
+{
+	static const char *const patchable[] = {"full_name", "email", "phone", "title", "job_title", "address",
+						"social_handles", "marketing_opt_in", "version", NULL};
+	return applicants_patch_id(r, self(r), patchable);
+}
+
+int
+me_upload(struct req *r)
+{
+	return documents_upload(r, self(r));
+}
+
+int
+me_document(struct req *r)
+{
+	return documents_send(r, req_param(r, 0), self(r));
+}
+
+/* The same machine as staff moves: the table decides, the row lock serialises. */
+int
+me_withdraw(struct req *r)
+{
+	const char *id = req_param(r, 0);
+
+	if (!is_uuid(id))
+		return req_fail(r, 404, "no application with this id");
+	return applications_move(r, id, self(r), ST_WITHDRAWN, "withdrawn by the applicant", 0);
+}

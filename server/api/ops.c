@@ -1,0 +1,50 @@
+/* ops: liveness, readiness, metrics and the API description; no auth. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "edge/assets.h"
+#include "store/db.h"
+#include "api/handlers.h"
+#include "edge/http.h"
+#include "edge/metrics.h"
+#include "api/routes.h"
+
+int
+ops_healthz(struct req *r)
+{
+	return reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static struct db_stmt ping = DB_STMT("SELECT 1");
+
+int
+ops_readyz(struct req *r)
+{
+	struct db *db = req_db(r);
+
+	if (db == NULL)
+		return -1;
+	if (db_do(db, &ping, 0, NULL) != 0)
+		return req_fail_db(r, db);
+	return reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
+}
+
+int
+ops_metrics(struct req *r)
+{
+	char *text = metrics_render(routes, routes_count, req_app(r)->pool);
+
+	reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
+	free(text);
+	return 0;
+}
+
+int
+ops_openapi(struct req *r)
+{
+	size_t len;
+	const char *spec = assets_get("openapi.yaml", &len);
+
+	return reply_owned(r, 200, "application/yaml", spec, len, NULL, NULL);
+}

@@ -1,0 +1,186 @@
+/* digest: hashes, encodings and randomness, on OpenSSL's libcrypto and getrandom(2). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "core/digest.h"
+
+/*
+ * SHA-256 fetched from its provider once: EVP_sha256() has OpenSSL look it up
+ * again on every use, under a lock shared by all threads.
+ */
+static EVP_MD *fetched_sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+fetch_sha256(void)
+{
+	fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *
+md_sha256(void)
+{
+	pthread_once(&sha256_once, fetch_sha256);
+	return fetched_sha256 ? fetched_sha256 : EVP_sha256();
+}
+
+void
+sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
+{
+	unsigned int n = SHA256_LEN;
+
+	EVP_Digest(data, len, out, &n, md_sha256(), NULL);
+}
+
+struct sha256_stream *
+sha256_begin(void)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	if (c == NULL || EVP_DigestInit_ex(c, md_sha256(), NULL) != 1)
+		abort(); /* out of memory */
+	return (struct sha256_stream *)c;
+}
+
+void
+sha256_add(struct sha256_stream *s, const void *data, size_t len)
+{
+	EVP_DigestUpdate((EVP_MD_CTX *)s, data, len);
+}
+
+void
+sha256_end(struct sha256_stream *s, unsigned char out[SHA256_LEN])
+{
+	unsigned int n = SHA256_LEN;
+
+	EVP_DigestFinal_ex((EVP_MD_CTX *)s, out, &n);
+	EVP_MD_CTX_free((EVP_MD_CTX *)s);
+}
+
+void
+hex_encode(const unsigned char *in, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+size_t
+b64url_encode(const unsigned char *in, size_t len, char *out)
+{
+	size_t o = 0, i = 0;
+
+	for (; i + 2 < len; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = b64[(v >> 6) & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < len) {
+		unsigned v = (unsigned)in[i] << 16 | (i + 1 < len ? (unsigned)in[i + 1] << 8 : 0);
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		if (i + 1 < len)
+			out[o++] = b64[(v >> 6) & 63];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+long
+b64url_decode(const char *in, unsigned char *out, size_t outlen)
+{
+	unsigned v = 0, bits = 0;
+	size_t o = 0;
+
+	for (; *in; in++) {
+		const char *p = strchr(b64, *in);
+		if (p == NULL || *in == '\0')
+			return -1;
+		v = (v << 6) | (unsigned)(p - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == outlen)
+				return -1;
+			out[o++] = (unsigned char)(v >> bits);
+			v &= (1u << bits) - 1;
+		}
+	}
+	if (bits >= 6 || v != 0) /* a dangling character or non-zero padding bits */
+		return -1;
+	return (long)o;
+}
+
+int
+random_bytes(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Random bytes for ids, taken from getrandom(2) a page at a time by each
+ * thread: one system call per 256 ids rather than one per request.
+ */
+static int
+id_bytes(unsigned char out[16])
+{
+	static _Thread_local unsigned char pool[4096];
+	static _Thread_local size_t left;
+
+	if (left < 16) {
+		if (random_bytes(pool, sizeof(pool)) != 0)
+			return -1;
+		left = sizeof(pool);
+	}
+	left -= 16;
+	memcpy(out, pool + left, 16);
+	return 0;
+}
+
+void
+uuid_v4(char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char b[16];
+	char *o = out;
+
+	if (id_bytes(b) != 0)
+		memset(b, 0, sizeof(b));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*o++ = '-';
+		*o++ = hex[b[i] >> 4];
+		*o++ = hex[b[i] & 15];
+	}
+	*o = '\0';
+}
+
+bool
+digest_equal(const void *a, const void *b, size_t len)
+{
+	return CRYPTO_memcmp(a, b, len) == 0;
+}

@@ -1,0 +1,254 @@
+/* purge: retention runs in bounded batches. See purge.h for the guarantees. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/db.h"
+#include "core/digest.h"
+#include "core/log.h"
+#include "jobs/purge.h"
+#include "domain/retention.h"
+
+#define SUBJECT_COLUMNS                                                                            \
+	"a.id, extract(epoch FROM a.created_at), a.address->>'country', a.address->>'region', "      \
+	"a.legal_hold_set_at IS NOT NULL, " RETENTION_APPS_SQL
+
+static struct db_stmt start_run = DB_STMT(
+	"INSERT INTO purge_runs (id, dry_run, actor) VALUES ($1, $2::boolean, $3)");
+
+static struct db_stmt load_policies = DB_STMT("SELECT " RETENTION_POLICIES_SQL ", extract(epoch FROM now())");
+
+static struct db_stmt next_batch = DB_STMT(
+	"SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id > $1::uuid ORDER BY a.id LIMIT $2::int");
+
+static struct db_stmt lock_batch = DB_STMT(
+	"SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id "
+	"FOR UPDATE SKIP LOCKED");
+
+/* Tombstones, audit entries and the deletion (everything of the record cascades) in one statement. */
+static struct db_stmt erase_batch = DB_STMT(
+	"WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS x(id, rule)), "
+	"t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, run_id, rule) "
+	"  SELECT id, 'purged', $3::uuid, rule FROM x), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $4, 'applicant.purge', id, 'purge_run:' || $3, $5 FROM x), "
+	"d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id) "
+	"SELECT count(*) FROM d");
+
+static struct db_stmt finish_run = DB_STMT(
+	"UPDATE purge_runs SET status = $2, finished_at = clock_timestamp(), examined = $3::int, expired = $4::int, "
+	"  held = $5::int, purged = $6::int, by_rule = $7::jsonb, applicant_ids = $8::jsonb WHERE id = $1");
+
+static struct db_stmt get_run = DB_STMT(
+	"SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', rfc3339(started_at), "
+	"'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
+	"'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids)::text FROM purge_runs WHERE id = $1");
+
+struct run {
+	char id[37];
+	bool dry;
+	const char *actor, *request_id;
+	struct policies policies;
+	double now;
+	long examined, expired, held, purged;
+	json_t *by_rule, *ids;
+};
+
+/* Judge row i; true when it should be purged now (expired, not held). Fills the rule's label. */
+static bool
+judge_row(struct run *run, const PGresult *res, int i, bool count, char *label, size_t len)
+{
+	struct verdict v;
+
+	if (retention_judge_json(&run->policies, atof(PQgetvalue(res, i, 1)),
+				 PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
+				 PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)[0] == 't',
+				 PQgetvalue(res, i, 5), &v) != 0 ||
+	    !retention_is_past(&v, run->now))
+		return false;
+	retention_rule_label(v.rule, label, len);
+	if (count) {
+		run->expired++;
+		json_object_set_new(run->by_rule, label,
+				    json_integer(json_integer_value(json_object_get(run->by_rule, label)) + 1));
+		if (v.held)
+			run->held++;
+	}
+	return !v.held;
+}
+
+/* "{"a","b"}" for a uuid[] or text[] parameter, each element quoted and escaped. */
+static char *
+pg_array(json_t *values)
+{
+	size_t i, n = 3;
+	json_t *v;
+	json_array_foreach(values, i, v) n += 2 * strlen(json_string_value(v)) + 3;
+	char *s = xmalloc(n), *o = s;
+	*o++ = '{';
+	json_array_foreach(values, i, v) {
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		for (const char *c = json_string_value(v); *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return s;
+}
+
+/* Delete the candidates that are still due once locked. 0 or -1. */
+static int
+erase(struct db *db, struct run *run, json_t *candidates)
+{
+	char *ids = pg_array(candidates), label[160];
+	const char *p1[1] = {ids};
+	PGresult *res = NULL;
+	json_t *due = json_array(), *rules = json_array();
+	int rc = -1;
+
+	if (db_exec(db, "BEGIN") != 0 || (res = db_run(db, &lock_batch, 1, p1)) == NULL)
+		goto done;
+	for (int i = 0; i < PQntuples(res); i++)
+		if (judge_row(run, res, i, false, label, sizeof(label))) { /* judged again under the lock */
+			json_array_append_new(due, json_string(PQgetvalue(res, i, 0)));
+			json_array_append_new(rules, json_string(label));
+		}
+	if (json_array_size(due) > 0) {
+		char *a = pg_array(due), *b = pg_array(rules);
+		const char *p2[5] = {a, b, run->id, run->actor, run->request_id};
+		PGresult *d = db_run(db, &erase_batch, 5, p2);
+		if (d != NULL)
+			run->purged += atol(PQgetvalue(d, 0, 0));
+		PQclear(d);
+		free(a);
+		free(b);
+		if (d == NULL)
+			goto done;
+		json_array_extend(run->ids, due);
+	}
+	rc = db_exec(db, "COMMIT");
+done:
+	if (rc != 0)
+		(void)!db_exec(db, "ROLLBACK");
+	PQclear(res);
+	json_decref(due);
+	json_decref(rules);
+	free(ids);
+	return rc;
+}
+
+/* Walk every applicant once. 0 or -1. */
+static int
+walk(struct db *db, struct run *run)
+{
+	char after[37] = "00000000-0000-0000-0000-000000000000", limit[16], label[160];
+
+	snprintf(limit, sizeof(limit), "%d", PURGE_BATCH);
+	for (;;) {
+		const char *params[2] = {after, limit};
+		PGresult *res = db_run(db, &next_batch, 2, params);
+		json_t *candidates = json_array();
+		int n;
+
+		if (res == NULL) {
+			json_decref(candidates);
+			return -1;
+		}
+		n = PQntuples(res);
+		for (int i = 0; i < n; i++)
+			if (judge_row(run, res, i, true, label, sizeof(label)))
+				json_array_append_new(candidates, json_string(PQgetvalue(res, i, 0)));
+		run->examined += n;
+		if (n > 0)
+			snprintf(after, sizeof(after), "%s", PQgetvalue(res, n - 1, 0));
+		PQclear(res);
+		int rc = 0;
+		if (run->dry)
+			json_array_extend(run->ids, candidates);
+		else if (json_array_size(candidates) > 0)
+			rc = erase(db, run, candidates);
+		json_decref(candidates);
+		if (rc != 0)
+			return -1;
+		if (n < PURGE_BATCH)
+			return 0;
+	}
+}
+
+static int
+finish(struct db *db, struct run *run, const char *status)
+{
+	char counts[4][24];
+	char *by_rule = json_dumps(run->by_rule, JSON_COMPACT), *ids = json_dumps(run->ids, JSON_COMPACT);
+	snprintf(counts[0], 24, "%ld", run->examined);
+	snprintf(counts[1], 24, "%ld", run->expired);
+	snprintf(counts[2], 24, "%ld", run->held);
+	snprintf(counts[3], 24, "%ld", run->purged);
+	const char *params[8] = {run->id, status, counts[0], counts[1], counts[2], counts[3], by_rule, ids};
+	int rc = db_do(db, &finish_run, 8, params);
+	free(by_rule);
+	free(ids);
+	return rc;
+}
+
+/*
+ * Let PostgreSQL reuse the space the deleted rows held (outside any
+ * transaction). Without TRUNCATE, since giving trailing pages back to the
+ * operating system takes an exclusive lock that VACUUM waits up to 5 s for
+ * while any other transaction (another purge, the API) uses the table.
+ */
+static void
+reclaim(struct db *db)
+{
+	if (db_exec(db, "VACUUM (ANALYZE, TRUNCATE false) applicants, documents, applications, application_history, "
+			"evaluations, applicant_tokens, idempotency_keys") != 0)
+		log_msg(LOG_WARN, "vacuum after purge failed", "sqlstate=%s", db_sqlstate(db));
+}
+
+json_t *
+purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id)
+{
+	struct run run = {.dry = dry_run, .actor = actor, .request_id = request_id};
+	const char *start[3] = {run.id, dry_run ? "true" : "false", actor};
+	PGresult *pol;
+	json_t *report = NULL;
+
+	uuid_v4(run.id);
+	if (db_do(db, &start_run, 3, start) != 0 || (pol = db_run(db, &load_policies, 0, NULL)) == NULL)
+		return NULL;
+	json_t *rules = json_loads(PQgetvalue(pol, 0, 0), 0, NULL);
+	run.now = atof(PQgetvalue(pol, 0, 1));
+	PQclear(pol);
+	run.by_rule = json_object();
+	run.ids = json_array();
+	if (retention_policies_parse(rules, &run.policies) == 0 && walk(db, &run) == 0 && finish(db, &run, "finished") == 0) {
+		if (!dry_run && run.purged > 0)
+			reclaim(db);
+		report = purge_report(db, run.id);
+	} else if (db_failure(db) != DB_UNAVAILABLE) {
+		(void)!finish(db, &run, "failed");
+	}
+	json_decref(rules);
+	json_decref(run.by_rule);
+	json_decref(run.ids);
+	retention_policies_free(&run.policies);
+	return report;
+}
+
+json_t *
+purge_report(struct db *db, const char *id)
+{
+	const char *params[1] = {id};
+	PGresult *res = db_run(db, &get_run, 1, params);
+	json_t *report = res && PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+
+	PQclear(res);
+	return report;
+}

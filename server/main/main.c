@@ -1,0 +1,79 @@
+/*
+ * recruitd: the server process. Reads the configuration, opens the
+ * database pool, serves until SIGINT or SIGTERM, then stops accepting,
+ * lets the requests in flight finish and exits 0.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "edge/assets.h"
+#include "core/config.h"
+#include "store/db.h"
+#include "edge/http.h"
+#include "core/log.h"
+#include "edge/metrics.h"
+#include "api/routes.h"
+
+#define DRAIN_TIMEOUT_MS 10000
+
+static const char *
+env(const char *name)
+{
+	return getenv(name);
+}
+
+/* Block the stop signals in every thread to come; only sigwait sees them. */
+static void
+block_signals(sigset_t *stop)
+{
+	sigemptyset(stop);
+	sigaddset(stop, SIGINT);
+	sigaddset(stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+main(void)
+{
+	struct config cfg;
+	struct app app = {0};
+	struct http_server *srv;
+	char err[256];
+	sigset_t stop;
+	int sig;
+
+	xalloc_install_jansson();
+	/* File names travel as UTF-8 (libarchive converts through the locale); before any thread. */
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (config_parse(&cfg, env, err, sizeof(err)) != 0) {
+		fprintf(stderr, "recruitd: %s\n", err);
+		return 2;
+	}
+	log_set_level((enum log_level)cfg.log_level);
+	app.cfg = &cfg;
+	if (assets_load(cfg.home) != 0)
+		return 2;
+	block_signals(&stop);
+	metrics_init(routes_count);
+	app.pool = pool_create(cfg.database_url, cfg.pool_size);
+	if ((srv = http_start(&app)) == NULL)
+		return 1;
+	log_msg(LOG_INFO, "listening", "listen=%s:%u threads=%u pool=%u", cfg.listen_host, cfg.listen_port,
+		cfg.threads, cfg.pool_size);
+
+	sigwait(&stop, &sig);
+	log_msg(LOG_INFO, "stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop(srv, DRAIN_TIMEOUT_MS);
+	pool_free(app.pool);
+	metrics_fini();
+	assets_free();
+	config_fini(&cfg);
+	log_msg(LOG_INFO, "stopped", "status=0");
+	return 0;
+}

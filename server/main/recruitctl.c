@@ -1,0 +1,267 @@
+/*
+ * recruitctl: the operator's command line. Each command is a row in a
+ * table; output meant for scripts goes to stdout, messages to stderr, and
+ * the exit status is 0 on success, 1 on failure, 2 on bad usage.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/auth.h"
+#include "core/config.h"
+#include "store/db.h"
+#include "store/keys.h"
+#include "store/migrate.h"
+#include "jobs/purge.h"
+#include "domain/transfer.h"
+#include "core/validate.h"
+
+struct ctx {
+	struct config cfg;
+	int argc;
+	char **argv; /* after the command words */
+};
+
+static const char *
+env(const char *name)
+{
+	return getenv(name);
+}
+
+static struct db *
+connect_or_die(struct ctx *c)
+{
+	struct db *db = db_connect(c->cfg.database_url);
+	if (db == NULL)
+		exit(1);
+	return db;
+}
+
+/* The value of --flag among the arguments, or NULL. */
+static const char *
+flag(struct ctx *c, const char *name)
+{
+	for (int i = 0; i + 1 < c->argc; i++)
+		if (strcmp(c->argv[i], name) == 0)
+			return c->argv[i + 1];
+	return NULL;
+}
+
+static int
+cmd_migrate(struct ctx *c)
+{
+	const char *dir = getenv("RECRUITD_MIGRATIONS");
+	char *path = dir ? xstrdup(dir) : xasprintf("%s/db/migrations", c->cfg.home ? c->cfg.home : ".");
+	struct db *db = connect_or_die(c);
+	int rc = migrate_run(db, path, stderr);
+
+	db_close(db);
+	free(path);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_key_create(struct ctx *c)
+{
+	const char *role_s = flag(c, "--role"), *name = flag(c, "--name");
+	enum role role = role_s ? auth_role_parse(role_s) : ROLE_NONE;
+	char token[TOKEN_MAX_LEN];
+	struct db *db;
+	int rc;
+
+	if (role == ROLE_NONE || name == NULL || c->argc != 4) {
+		fprintf(stderr, "usage: recruitctl key create --role recruiter|hr --name NAME\n");
+		return 2;
+	}
+	if (!keys_is_name(name)) {
+		fprintf(stderr, "a key name is 1 to 64 of A-Z a-z 0-9 . _ -\n");
+		return 2;
+	}
+	db = connect_or_die(c);
+	rc = keys_create(db, role, name, token);
+	db_close(db);
+	if (rc != 0)
+		return 1;
+	printf("%s\n", token);
+	return 0;
+}
+
+static int
+cmd_key_list(struct ctx *c)
+{
+	struct db *db = connect_or_die(c);
+	int rc = keys_list(db, stdout);
+
+	db_close(db);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_key_revoke(struct ctx *c)
+{
+	struct db *db;
+	int rc;
+
+	if (c->argc != 1) {
+		fprintf(stderr, "usage: recruitctl key revoke NAME\n");
+		return 2;
+	}
+	db = connect_or_die(c);
+	rc = keys_revoke(db, c->argv[0]);
+	db_close(db);
+	if (rc == 0)
+		fprintf(stderr, "revoked %s\n", c->argv[0]);
+	return rc == 0 ? 0 : 1;
+}
+
+static struct db_stmt export_archive = DB_STMT("SELECT archive FROM employees WHERE id = $1");
+
+static int
+cmd_employee_export(struct ctx *c)
+{
+	struct db *db;
+	PGresult *res;
+	FILE *f;
+	int rc = 1;
+
+	if (c->argc != 2) {
+		fprintf(stderr, "usage: recruitctl employee export ID FILE\n");
+		return 2;
+	}
+	if (!is_uuid(c->argv[0])) {
+		fprintf(stderr, "no employee %s\n", c->argv[0]);
+		return 1;
+	}
+	db = connect_or_die(c);
+	const char *params[1] = {c->argv[0]};
+	if ((res = db_run_binary(db, &export_archive, 1, params, NULL, NULL, 1)) == NULL) {
+		fprintf(stderr, "cannot read the archive: %s", db_message(db));
+	} else if (PQntuples(res) == 0) {
+		fprintf(stderr, "no employee %s\n", c->argv[0]);
+	} else if ((f = fopen(c->argv[1], "wb")) == NULL) {
+		fprintf(stderr, "cannot write %s\n", c->argv[1]);
+	} else {
+		size_t len = (size_t)PQgetlength(res, 0, 0);
+		if (fwrite(PQgetvalue(res, 0, 0), 1, len, f) == len && fclose(f) == 0) {
+			fprintf(stderr, "wrote %zu bytes to %s\n", len, c->argv[1]);
+			rc = 0;
+		} else {
+			fprintf(stderr, "cannot write %s\n", c->argv[1]);
+		}
+	}
+	PQclear(res);
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_employee_verify(struct ctx *c)
+{
+	char err[512];
+	unsigned char *data = NULL;
+	size_t len = 0, cap = 0, n;
+	FILE *f;
+
+	if (c->argc != 1) {
+		fprintf(stderr, "usage: recruitctl employee verify FILE\n");
+		return 2;
+	}
+	if ((f = fopen(c->argv[0], "rb")) == NULL) {
+		fprintf(stderr, "cannot read %s\n", c->argv[0]);
+		return 1;
+	}
+	do {
+		if (len == cap)
+			data = xrealloc(data, cap = cap ? 2 * cap : 1 << 20);
+		n = fread(data + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	int rc = transfer_verify(data, len, err, sizeof(err));
+	free(data);
+	if (rc != 0) {
+		printf("FAILED: %s\n", err);
+		return 1;
+	}
+	printf("OK: every file matches the manifest\n");
+	return 0;
+}
+
+static int
+cmd_purge(struct ctx *c)
+{
+	bool dry = c->argc == 1 && strcmp(c->argv[0], "--dry-run") == 0;
+	struct db *db;
+	json_t *report;
+
+	if (c->argc > 1 || (c->argc == 1 && !dry)) {
+		fprintf(stderr, "usage: recruitctl purge [--dry-run]\n");
+		return 2;
+	}
+	db = connect_or_die(c);
+	report = purge_run(db, dry, "recruitctl", NULL);
+	if (report == NULL) {
+		fprintf(stderr, "purge failed: %s", db_message(db)[0] ? db_message(db) : "the database failed\n");
+		db_close(db);
+		return 1;
+	}
+	char *text = json_dumps(report, JSON_INDENT(2));
+	printf("%s\n", text);
+	fprintf(stderr, "%s: examined %lld, expired %lld, held %lld, purged %lld\n", dry ? "dry run" : "purge",
+		json_integer_value(json_object_get(report, "examined")), json_integer_value(json_object_get(report, "expired")),
+		json_integer_value(json_object_get(report, "held")), json_integer_value(json_object_get(report, "purged")));
+	free(text);
+	json_decref(report);
+	db_close(db);
+	return 0;
+}
+
+static const struct command {
+	const char *words[2];
+	int (*run)(struct ctx *c);
+	const char *usage;
+} commands[] = {
+	{{"migrate", NULL}, cmd_migrate, "migrate"},
+	{{"purge", NULL}, cmd_purge, "purge [--dry-run]"},
+	{{"key", "create"}, cmd_key_create, "key create --role recruiter|hr --name NAME"},
+	{{"key", "list"}, cmd_key_list, "key list"},
+	{{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},
+	{{"employee", "export"}, cmd_employee_export, "employee export ID FILE"},
+	{{"employee", "verify"}, cmd_employee_verify, "employee verify FILE"},
+};
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: recruitctl COMMAND\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, "  recruitctl %s\n", commands[i].usage);
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctx c;
+	char err[256];
+
+	setlocale(LC_CTYPE, "C.UTF-8"); /* libarchive converts file names through it */
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const struct command *cmd = &commands[i];
+		int words = cmd->words[1] ? 2 : 1;
+		if (argc <= words || strcmp(argv[1], cmd->words[0]) != 0 ||
+		    (words == 2 && strcmp(argv[2], cmd->words[1]) != 0))
+			continue;
+		if (config_parse(&c.cfg, env, err, sizeof(err)) != 0) {
+			fprintf(stderr, "recruitctl: %s\n", err);
+			return 2;
+		}
+		c.argc = argc - 1 - words;
+		c.argv = argv + 1 + words;
+		int rc = cmd->run(&c);
+		config_fini(&c.cfg);
+		return rc;
+	}
+	return usage();
+}
