@@ -32,7 +32,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 API_SRC  := $(wildcard tests/api/test_*.c)
 API_BIN  := $(API_SRC:tests/api/test_%.c=$(B)/tests/api_%)
 
-.PHONY: all build tests deps run test test-asan bench stop clean format
+.PHONY: all build tests deps run test test-asan bench stop clean format check-deps
 all: build tests
 build: $(BIN)/recruitd $(BIN)/recruitctl
 tests: $(UNIT_BIN) $(API_BIN)
@@ -66,6 +66,10 @@ $(B)/bench/bare: bench/bare.c
 
 deps:
 	@scripts/deps.sh
+
+# The layers of server/ depend only downward (README: Where the code lives).
+check-deps: build
+	@scripts/check-deps.sh $(B)
 
 run:
 	@scripts/run.sh

@@ -9,7 +9,6 @@
 
 #include <stddef.h>
 #include <jansson.h>
-#include <libpq-fe.h>
 
 #include "core/xalloc.h"
 
@@ -51,15 +50,5 @@ struct page {
  * -1 after a 400.
  */
 int paging_start(struct req *r, enum page_keyset keyset, struct page *pg) WARN_UNUSED;
-
-/* The items from a column of JSON text, the first `limit` rows of res (new reference). */
-json_t *paging_json_items(const PGresult *res, int limit, int col);
-
-/*
- * {items, next_cursor}: items (stolen) are the page's; when res has more
- * than `limit` rows, the cursor is the key (columns k1_col and k2_col; k2_col
- * < 0 for none) of the page's last row. New reference.
- */
-json_t *paging_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col);
 
 #endif

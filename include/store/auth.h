@@ -1,8 +1,7 @@
 /*
- * auth: bearer tokens. A token is PREFIX KEYID "_" SECRET: the prefix tells
- * staff ("rks_") from applicant ("rka_") tokens, the key id finds the row,
- * and only SHA-256(SECRET) is stored, compared in constant time. Secrets are
- * 32 random bytes, so a fast hash is enough. Thread-safe.
+ * auth: bearer tokens checked against the database (core/token.h makes and
+ * reads them): the key id finds the row, and only SHA-256(SECRET) is
+ * stored, compared in constant time. Thread-safe.
  */
 #ifndef RECRUITD_AUTH_H
 #define RECRUITD_AUTH_H
@@ -10,43 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/digest.h"
+#include "core/token.h"
 #include "core/xalloc.h"
 
 struct db;
 
-#define TOKEN_STAFF_PREFIX "rks_"
-#define TOKEN_APPLICANT_PREFIX "rka_"
-#define TOKEN_KEY_ID_LEN 16 /* hex digits */
-#define TOKEN_MAX_LEN 128
-
-enum role { ROLE_NONE = 0, ROLE_APPLICANT, ROLE_RECRUITER, ROLE_HR };
-
-/* Who made a request: a staff key (role, its name) or an applicant (their id). */
-struct actor {
-	enum role role;
-	char name[65];		/* staff key name; "applicant" for applicants */
-	char applicant_id[37];	/* applicant tokens only */
-};
-
-/*
- * Make a new token with prefix. Writes the token (NUL-terminated, at most
- * TOKEN_MAX_LEN bytes) to token, its key id to key_id and the hash to store
- * to hash. Returns 0 or -1 (no randomness).
- */
-int auth_token_new(const char *prefix, char *token, char key_id[TOKEN_KEY_ID_LEN + 1],
-		   unsigned char hash[SHA256_LEN]) WARN_UNUSED;
-
-/*
- * Split a token presented with prefix into its key id and the hash of its
- * secret. Returns 0, or -1 when it is not a well-formed token of that kind.
- */
-int auth_token_parse(const char *token, const char *prefix, char key_id[TOKEN_KEY_ID_LEN + 1],
-		     unsigned char hash[SHA256_LEN]) WARN_UNUSED;
-
-/* "recruiter" / "hr" to a role; ROLE_NONE if neither. */
-enum role auth_role_parse(const char *s);
-const char *auth_role_name(enum role role);
 
 /*
  * Authenticate a staff token against the database. Returns 0 with *who

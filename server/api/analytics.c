@@ -11,7 +11,9 @@
 
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "core/problem.h"
 #include "domain/stages.h"
 #include "core/validate.h"
@@ -66,7 +68,7 @@ analytics_funnel(struct req *r)
 		return -1;
 	const char *params[1] = {opening};
 	if ((res = db_run(db, &funnel, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	json_t *stages = json_array();
 	for (int s = 0; s < ST_COUNT; s++)
 		json_array_append_new(stages, stage_figures(stage_name((enum stage)s), res));

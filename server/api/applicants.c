@@ -16,7 +16,9 @@
 #include "api/applications.h"
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "api/idempotency.h"
 #include "core/jsonx.h"
 #include "edge/paging.h"
@@ -364,7 +366,7 @@ applicants_fail_absent(struct req *r, struct db *db, const char *id)
 	int rc;
 
 	if (res == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		return req_fail(r, 404, "no applicant with this id");
@@ -628,9 +630,9 @@ applicants_list(struct req *r)
 	}
 	free(pattern);
 	if (res == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	int n = PQntuples(res);
-	json_t *body = paging_body(summaries(res, n > pg.limit ? pg.limit : n), res, pg.limit, 4, 0);
+	json_t *body = rest_page_body(summaries(res, n > pg.limit ? pg.limit : n), res, pg.limit, 4, 0);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }
@@ -652,7 +654,7 @@ applicants_read(struct req *r, struct db *db, const char *id, long *version)
 	json_t *doc = NULL;
 
 	if (res == NULL) {
-		req_fail_db(r, db);
+		rest_fail_db(r, db);
 		return NULL;
 	}
 	if (PQntuples(res) == 1) {
@@ -746,7 +748,7 @@ write_patch(struct req *r, struct db *db, const char *id, long have, long expect
 	if (res == NULL && db_failure(db) == DB_UNIQUE)
 		rc = fail_duplicate_email(r, db, rp.v[1]);
 	else if (res == NULL)
-		rc = req_fail_db(r, db);
+		rc = rest_fail_db(r, db);
 	else if (PQntuples(res) == 0)
 		rc = expect != 0 ? req_fail(r, 412, "the record changed meanwhile") : 1;
 	else
@@ -766,7 +768,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 	int rc;
 
 	if ((cur = db_run(db, &current_applicant, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
 		PQclear(cur);
 		return applicants_fail_absent(r, db, id);
@@ -793,7 +795,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 int
 applicants_patch_id(struct req *r, const char *id, const char *const *patchable)
 {
-	return req_merge_patch(r, id, patchable, readonly, patch_once);
+	return rest_merge_patch(r, id, patchable, readonly, patch_once);
 }
 
 int
@@ -837,13 +839,13 @@ applicants_delete(struct req *r)
 	snprintf(version, sizeof(version), "%ld", expect);
 	const char *params[4] = {id, expect ? version : NULL, req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &erase_applicant, 4, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	bool erased = atoi(PQgetvalue(res, 0, 0)) == 1;
 	PQclear(res);
 	if (erased)
 		return reply_empty(r, 204);
 	if ((res = db_run(db, &why_kept, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		rc = applicants_fail_absent(r, db, id);
 	} else if (PQgetvalue(res, 0, 0)[0] == 't') {
@@ -893,7 +895,7 @@ applicants_hold_set(struct req *r)
 	const char *params[4] = {id, json_string_value(json_object_get(body, "reason")), req_actor(r)->name,
 				 req_id(r)};
 	if ((res = db_run(db, &set_hold, 4, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		rc = applicants_fail_absent(r, db, id);
 	} else {
@@ -919,14 +921,14 @@ applicants_hold_lift(struct req *r)
 		return -1;
 	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &lift_hold, 3, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	lifted = atoi(PQgetvalue(res, 0, 0)) == 1;
 	PQclear(res);
 	if (lifted)
 		return reply_empty(r, 204);
 	/* No hold to lift: done already, as long as the record is here. */
 	if ((res = db_run(db, &applicant_exists, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	exists = PQntuples(res) == 1;
 	PQclear(res);
 	return exists ? reply_empty(r, 204) : applicants_fail_absent(r, db, id);

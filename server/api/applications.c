@@ -15,7 +15,9 @@
 #include "api/applications.h"
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "api/idempotency.h"
 #include "core/jsonx.h"
 #include "edge/paging.h"
@@ -67,7 +69,7 @@ fail_not_inserted(struct req *r, struct db *db, const char *applicant)
 	int here;
 
 	if (res == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	here = PQntuples(res);
 	PQclear(res);
 	if (!here)
@@ -99,11 +101,11 @@ applications_create(struct req *r)
 	if ((rc = idem_replay(r, db, "applications.create")) != 0)
 		return rc > 0 ? 0 : -1;
 	if (idem_wanted(r) && db_exec(db, "BEGIN") != 0)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	const char *params[4] = {applicant, opening, req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &insert_app, 4, params)) == NULL) {
 		if (db_failure(db) != DB_UNIQUE || strcmp(db_constraint(db), "applications_applicant_id_opening_id_key") != 0)
-			return req_fail_db(r, db);
+			return rest_fail_db(r, db);
 		req_problem(r)->slug = "duplicate-application";
 		return req_fail(r, 409, "this applicant has applied to this opening already");
 	}
@@ -132,7 +134,7 @@ static struct db_stmt get_app = DB_STMT("SELECT " APP_JSON ", p.version FROM app
 int
 applications_get(struct req *r)
 {
-	return reply_by_id(r, &get_app, "application");
+	return rest_get_by_id(r, &get_app, "application");
 }
 
 static struct db_stmt list_apps = DB_STMT(
@@ -169,8 +171,8 @@ applications_list(struct req *r)
 		return -1;
 	const char *params[5] = {pg.k1, pg.k2, pg.limit_param, opening, stage};
 	if ((res = db_run(db, &list_apps, 5, params)) == NULL)
-		return req_fail_db(r, db);
-	json_t *body = paging_body(paging_json_items(res, pg.limit, 0), res, pg.limit, 1, 2);
+		return rest_fail_db(r, db);
+	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }
@@ -220,7 +222,7 @@ check_jurisdiction(struct req *r, struct db *db, const PGresult *cur, const char
 	int rc;
 
 	if (res == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	snprintf(where, sizeof(where), "%s%s%s", *country ? country : "an opening without a country", *region ? "-" : "",
 		 region);
 	if (PQntuples(res) == 0) {
@@ -277,10 +279,10 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 	if (db == NULL)
 		return -1;
 	if (db_exec(db, "BEGIN") != 0)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	const char *params[6] = {id, applicant_id};
 	if ((cur = db_run(db, &lock_app, 2, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0)
 		rc = fail_no_application(r);
 	else if (expect != 0 && expect != atol(PQgetvalue(cur, 0, 1)))
@@ -290,7 +292,7 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 	if (rc == 0) {
 		const char *move[6] = {id, stage_name(to), PQgetvalue(cur, 0, 0), req_actor(r)->name, reason, req_id(r)};
 		if ((res = db_run(db, &write_move, 6, move)) == NULL || db_exec(db, "COMMIT") != 0)
-			rc = req_fail_db(r, db);
+			rc = rest_fail_db(r, db);
 		else
 			rc = reply_app(r, 200, res);
 		PQclear(res);
@@ -332,5 +334,5 @@ static struct db_stmt history = DB_STMT(
 int
 applications_history(struct req *r)
 {
-	return reply_by_id(r, &history, "application");
+	return rest_get_by_id(r, &history, "application");
 }

@@ -24,7 +24,9 @@
 #include "api/documents.h"
 #include "edge/form.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "api/idempotency.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
@@ -128,7 +130,7 @@ fail_on_record(struct req *r, struct db *db, const char *email, const char *open
 
 	(void)!db_exec(db, "ROLLBACK");
 	if ((res = db_run(db, &applied_before, 2, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	again = PQgetvalue(res, 0, 0)[0] == 't';
 	PQclear(res);
 	problem_field(req_problem(r), "email", "an application with this e-mail address is on record");
@@ -166,11 +168,11 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening, cons
 	int rc;
 
 	if (keyed && db_exec(db, "BEGIN") != 0)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if ((res = db_run_binary(db, &insert_application, 14, params, lengths, formats, 0)) == NULL) {
 		if (db_failure(db) == DB_UNIQUE && strcmp(db_constraint(db), "applicants_email_key") == 0)
 			return fail_on_record(r, db, email, opening);
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -212,7 +214,7 @@ apply_submit(struct req *r)
 		json_decref(doc);
 		return req_problem(r)->status ? -1 : 0;
 	}
-	if (auth_token_new(TOKEN_APPLICANT_PREFIX, m.token, m.key_id, hash) != 0) {
+	if (token_new(TOKEN_APPLICANT_PREFIX, m.token, m.key_id, hash) != 0) {
 		rc = req_fail(r, 503, "no randomness available; retry");
 	} else {
 		hex_encode(hash, SHA256_LEN, m.hash);

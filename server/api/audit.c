@@ -9,7 +9,9 @@
 
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "edge/paging.h"
 #include "core/problem.h"
 #include "core/validate.h"
@@ -64,11 +66,11 @@ audit_list(struct req *r)
 		return -1;
 	const char *params[5] = {pg.k1, applicant, actor, since, pg.limit_param};
 	if ((res = db_run(db, &list_entries, 5, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	json_t *items = json_array();
 	for (int i = 0; i < PQntuples(res) && i < pg.limit; i++)
 		json_array_append_new(items, entry(res, i));
-	json_t *body = paging_body(items, res, pg.limit, 0, -1);
+	json_t *body = rest_page_body(items, res, pg.limit, 0, -1);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }

@@ -10,7 +10,9 @@
 
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "core/problem.h"
 #include "core/validate.h"
 
@@ -31,7 +33,7 @@ bgcheck_list(struct req *r)
 	if (req_query_only(r, none) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	if ((res = db_run(db, &list_rules, 0, NULL)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	json_t *items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	return reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
@@ -72,7 +74,7 @@ bgcheck_put(struct req *r)
 	const char *params[6] = {country, region ? region : "", json_is_true(json_object_get(body, "allowed")) ? "true" : "false",
 				 json_string_value(json_object_get(body, "note")), req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &upsert_rule, 6, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	bool created = PQgetvalue(res, 0, 1)[0] == 't';
 	if (created) {
 		char *location = region ? xasprintf("/v1/background-check-rules/%s/%s", country, region)

@@ -15,7 +15,9 @@
 #include "api/documents.h"
 #include "edge/form.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "core/problem.h"
 #include "core/validate.h"
 
@@ -105,7 +107,7 @@ documents_upload(struct req *r, const char *applicant_id)
 	PGresult *res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0);
 	int rc;
 	if (res == NULL) {
-		rc = req_fail_db(r, db);
+		rc = rest_fail_db(r, db);
 	} else if (PQntuples(res) == 0) {
 		rc = applicants_fail_absent(r, db, applicant_id);
 	} else {
@@ -147,7 +149,7 @@ documents_send(struct req *r, const char *doc_id, const char *applicant_id)
 	const char *params[4] = {doc_id, applicant_id, req_actor(r)->name, req_id(r)};
 	/* Binary results: the bytes as they are; the text columns come back as their bare text. */
 	if ((res = db_run_binary(db, &read_document, 4, params, NULL, NULL, 1)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		return req_fail(r, 404, "no document with this id");
@@ -173,7 +175,7 @@ documents_of(struct req *r, struct db *db, const char *applicant_id, int self_vi
 	json_t *items;
 
 	if (res == NULL) {
-		req_fail_db(r, db);
+		rest_fail_db(r, db);
 		return NULL;
 	}
 	items = json_array();
@@ -212,7 +214,7 @@ documents_list(struct req *r)
 		return -1;
 	const char *params[1] = {id};
 	if ((res = db_run(db, &applicant_here, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	int here = PQntuples(res);
 	PQclear(res);
 	if (!here)
@@ -248,7 +250,7 @@ documents_delete(struct req *r)
 		return -1;
 	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &delete_document, 3, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	deleted = atoi(PQgetvalue(res, 0, 0)) == 1;
 	PQclear(res);
 	return deleted ? reply_empty(r, 204) : req_fail(r, 404, "no document with this id");

@@ -10,7 +10,9 @@
 
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "core/problem.h"
 #include "core/validate.h"
 
@@ -52,7 +54,7 @@ evaluations_create(struct req *r)
 	const char *params[5] = {id, score_s, json_string_value(json_object_get(body, "summary")), req_actor(r)->name,
 				 req_id(r)};
 	if ((res = db_run(db, &insert_eval, 5, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		rc = req_fail(r, 404, "no application with this id");
 	} else {
@@ -85,7 +87,7 @@ evaluations_list(struct req *r)
 		return -1;
 	const char *params[1] = {id};
 	if ((res = db_run(db, &list_evals, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0)
 		rc = req_fail(r, 404, "no application with this id");
 	else
@@ -100,5 +102,5 @@ static struct db_stmt get_eval = DB_STMT("SELECT " EVAL_JSON " FROM evaluations 
 int
 evaluations_get(struct req *r)
 {
-	return reply_by_id(r, &get_eval, "evaluation");
+	return rest_get_by_id(r, &get_eval, "evaluation");
 }

@@ -22,7 +22,9 @@
 #include "store/db.h"
 #include "core/digest.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "api/idempotency.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
@@ -117,7 +119,7 @@ fail_absent(struct req *r, struct db *db, const char *id)
 	int rc;
 
 	if (res == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 1) {
 		req_problem(r)->slug = "already-hired";
 		problem_extra(req_problem(r), "employee_id", json_string(PQgetvalue(res, 0, 0)));
@@ -153,7 +155,7 @@ build_archive(struct req *r, struct db *db, struct hire *h)
 		free(d);
 		rc = h->archive ? 0 : req_fail(r, 500, "the archive could not be built (request %s)", req_id(r));
 	} else {
-		rc = req_fail_db(r, db);
+		rc = rest_fail_db(r, db);
 	}
 	PQclear(docs);
 	PQclear(apps);
@@ -189,7 +191,7 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	PGresult *res;
 
 	if (db_do(db, &lock_applicant, 1, lock) != 0 || db_do(db, &close_applications, 4, move) != 0)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (build_archive(r, db, h) != 0)
 		return -1;
 	sha256(h->archive, h->archive_len, digest);
@@ -199,10 +201,10 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 				  (const char *)h->archive, size, h->sha, req_actor(r)->name, req_id(r)};
 	int lengths[10] = {[5] = (int)h->archive_len}, formats[10] = {[5] = 1};
 	if ((res = db_run_binary(db, &transfer, 10, params, lengths, formats, 0)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	PQclear(res);
 	if (!idem_wanted(r))
-		return db_exec(db, "COMMIT") == 0 ? 0 : req_fail_db(r, db);
+		return db_exec(db, "COMMIT") == 0 ? 0 : rest_fail_db(r, db);
 	/* With an Idempotency-Key the first response is kept, in the same transaction. */
 	char *body = reply_text(h), *location = xasprintf("/v1/employees/%s", h->employee_id);
 	int rc = idem_commit(r, db, "hire", 201, body, location, NULL) == 0 ? 0 : idem_lost_race(r, db, "hire") == 0 ? 1 : -1;
@@ -247,7 +249,7 @@ hire_create(struct req *r)
 	uuid_v4(h.employee_id);
 	const char *params[1] = {h.application_id}, *number[1] = {h.employee_number};
 	if (db_exec(db, "BEGIN") != 0 || (cur = db_run(db, &lock_offer, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
 		/* A twin with the same key may have hired it while we waited for the lock. */
 		if (idem_wanted(r) && db_exec(db, "ROLLBACK") == 0 && (rc = idem_replay(r, db, "hire")) != 0) {
@@ -258,7 +260,7 @@ hire_create(struct req *r)
 	} else if ((rc = check_offer(r, db, cur)) == 0) {
 		PGresult *taken = db_run(db, &number_taken, 1, number);
 		if (taken == NULL) {
-			rc = req_fail_db(r, db);
+			rc = rest_fail_db(r, db);
 		} else if (PQntuples(taken) > 0) {
 			req_problem(r)->slug = "employee-number-taken";
 			problem_field(req_problem(r), "employee_number", "belongs to another employee");
@@ -296,7 +298,7 @@ static struct db_stmt get_employee = DB_STMT(
 int
 employees_get(struct req *r)
 {
-	return reply_by_id(r, &get_employee, "employee");
+	return rest_get_by_id(r, &get_employee, "employee");
 }
 
 /* Binary results: the number and hash as bare text, the archive as its bytes. */
@@ -326,7 +328,7 @@ employees_archive(struct req *r)
 		return -1;
 	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
 	if ((res = db_run_binary(db, &read_archive, 3, params, NULL, NULL, 1)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		return req_fail(r, 404, "no employee with this id");

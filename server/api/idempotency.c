@@ -15,7 +15,9 @@
 #include "store/db.h"
 #include "core/digest.h"
 #include "edge/form.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "api/idempotency.h"
 
 #define IDEM_TTL "24 hours"
@@ -208,7 +210,7 @@ idem_replay(struct req *r, struct db *db, const char *scope)
 	hash_hex("key|", key, NULL, 0, key_hex, NULL);
 	const char *params[2] = {actor_of(r), key_hex};
 	if ((res = db_run(db, &find_stored, 2, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 1)
 		rc = replay(r, res, scope);
 	PQclear(res);
@@ -262,7 +264,7 @@ int
 idem_lost_race(struct req *r, struct db *db, const char *scope)
 {
 	if (db_failure(db) != DB_UNIQUE || strcmp(db_constraint(db), "idempotency_keys_pkey") != 0)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	(void)!db_exec(db, "ROLLBACK");
 	return idem_replay(r, db, scope) > 0 ? 0 : -1;
 }

@@ -15,7 +15,9 @@
 #include "store/db.h"
 #include "api/documents.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "core/validate.h"
 
 static const char *
@@ -36,7 +38,7 @@ applications_of(struct req *r, struct db *db)
 	json_t *items;
 
 	if (res == NULL) {
-		req_fail_db(r, db);
+		rest_fail_db(r, db);
 		return NULL;
 	}
 	items = json_array();

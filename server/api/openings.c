@@ -11,7 +11,9 @@
 #include "api/applicants.h"
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "api/idempotency.h"
 #include "core/jsonx.h"
 #include "edge/paging.h"
@@ -103,9 +105,9 @@ openings_create(struct req *r)
 		return rc > 0 ? 0 : -1;
 	params_of(doc, v);
 	if (idem_wanted(r) && db_exec(db, "BEGIN") != 0)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if ((res = db_run(db, &insert_opening, 7, v)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	char *location = xasprintf("/v1/openings/%s", PQgetvalue(res, 0, 2));
 	if (idem_wanted(r) && idem_commit(r, db, "openings.create", 201, PQgetvalue(res, 0, 0), location, NULL) != 0) {
 		rc = idem_lost_race(r, db, "openings.create");
@@ -125,7 +127,7 @@ static struct db_stmt get_public = DB_STMT(
 int
 openings_get(struct req *r)
 {
-	return reply_by_id(r, is_staff(r) ? &get_staff : &get_public, "opening");
+	return rest_get_by_id(r, is_staff(r) ? &get_staff : &get_public, "opening");
 }
 
 static struct db_stmt current_opening = DB_STMT(
@@ -148,7 +150,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 	int rc;
 
 	if ((cur = db_run(db, &current_opening, 1, params)) == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
 		PQclear(cur);
 		return req_fail(r, 404, "no opening with this id");
@@ -165,7 +167,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		params[1] = version;
 		params_of(doc, params + 2);
 		if ((res = db_run(db, &update_opening, 9, params)) == NULL)
-			rc = req_fail_db(r, db);
+			rc = rest_fail_db(r, db);
 		else
 			rc = PQntuples(res) == 1 ? reply_row(r, 200, res, true)
 						 : expect != 0 ? req_fail(r, 412, "the opening changed meanwhile") : 1;
@@ -184,7 +186,7 @@ openings_patch(struct req *r)
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no opening with this id");
-	return req_merge_patch(r, id, patchable, readonly, patch_once);
+	return rest_merge_patch(r, id, patchable, readonly, patch_once);
 }
 
 #define LIST_WHERE " WHERE (o.created_at, o.id) < ($1::timestamptz, $2::uuid) "
@@ -218,8 +220,8 @@ openings_list(struct req *r)
 	const char *params[4] = {pg.k1, pg.k2, pg.limit_param, status};
 	res = is_staff(r) ? db_run(db, &list_staff, 4, params) : db_run(db, &list_public, 3, params);
 	if (res == NULL)
-		return req_fail_db(r, db);
-	json_t *body = paging_body(paging_json_items(res, pg.limit, 0), res, pg.limit, 1, 2);
+		return rest_fail_db(r, db);
+	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }

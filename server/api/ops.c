@@ -6,7 +6,9 @@
 #include "edge/assets.h"
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "edge/metrics.h"
 #include "api/routes.h"
 
@@ -26,7 +28,7 @@ ops_readyz(struct req *r)
 	if (db == NULL)
 		return -1;
 	if (db_do(db, &ping, 0, NULL) != 0)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	return reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
 }
 

@@ -9,7 +9,9 @@
 
 #include "store/db.h"
 #include "api/handlers.h"
-#include "edge/http.h"
+#include "api/rest.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "core/jsonx.h"
 #include "edge/paging.h"
 #include "core/problem.h"
@@ -29,7 +31,7 @@ reply_policies(struct req *r, struct db *db)
 	int rc;
 
 	if (res == NULL)
-		return req_fail_db(r, db);
+		return rest_fail_db(r, db);
 	rc = reply_json(r, 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
 	PQclear(res);
 	return rc;
@@ -73,7 +75,7 @@ retention_policies_put(struct req *r)
 		 db_do(db, &insert_policies, 1, p1) == 0 && db_do(db, &audit_policies, 3, p2) == 0 &&
 		 db_exec(db, "COMMIT") == 0;
 	free(text);
-	return ok ? reply_policies(r, db) : req_fail_db(r, db);
+	return ok ? reply_policies(r, db) : rest_fail_db(r, db);
 }
 
 /* The run itself, on its own thread. */
@@ -88,7 +90,7 @@ run_purge(struct req *r)
 		return;
 	report = purge_run(db, json_is_true(json_object_get(body, "dry_run")), req_actor(r)->name, req_id(r));
 	if (report == NULL) {
-		req_fail_db(r, db);
+		rest_fail_db(r, db);
 		return;
 	}
 	char *location = xasprintf("/v1/retention/purges/%s", json_string_value(json_object_get(report, "id")));
@@ -124,7 +126,7 @@ purges_get(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	if ((report = purge_report(db, id)) == NULL)
-		return db_failure(db) == DB_OK ? req_fail(r, 404, "no purge run with this id") : req_fail_db(r, db);
+		return db_failure(db) == DB_OK ? req_fail(r, 404, "no purge run with this id") : rest_fail_db(r, db);
 	return reply_json(r, 200, report);
 }
 
@@ -146,8 +148,8 @@ purges_list(struct req *r)
 		return -1;
 	const char *params[3] = {pg.k1, pg.k2, pg.limit_param};
 	if ((res = db_run(db, &list_runs, 3, params)) == NULL)
-		return req_fail_db(r, db);
-	json_t *body = paging_body(paging_json_items(res, pg.limit, 0), res, pg.limit, 1, 2);
+		return rest_fail_db(r, db);
+	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);
 	PQclear(res);
 	return reply_json(r, 200, body);
 }

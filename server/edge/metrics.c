@@ -5,11 +5,12 @@
  * a scrape may see a request counted in one series and not yet in another.
  */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
-#include "store/db.h"
+#include "store/pool.h"
 #include "edge/metrics.h"
 #include "edge/router.h"
 

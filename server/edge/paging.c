@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/digest.h"
-#include "edge/http.h"
+#include "edge/request.h"
 #include "edge/paging.h"
 #include "core/problem.h"
 #include "core/validate.h"
@@ -108,28 +108,4 @@ paging_start(struct req *r, enum page_keyset keyset, struct page *pg)
 	}
 	snprintf(pg->limit_param, sizeof(pg->limit_param), "%d", pg->limit + 1);
 	return 0;
-}
-
-json_t *
-paging_json_items(const PGresult *res, int limit, int col)
-{
-	json_t *items = json_array();
-
-	for (int i = 0; i < PQntuples(res) && i < limit; i++)
-		json_array_append_new(items, json_loads(PQgetvalue(res, i, col), 0, NULL));
-	return items;
-}
-
-json_t *
-paging_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col)
-{
-	json_t *body = json_pack("{s:o, s:n}", "items", items, "next_cursor");
-
-	if (PQntuples(res) > limit) {
-		char *c = paging_cursor_encode(PQgetvalue(res, limit - 1, k1_col),
-					       k2_col >= 0 ? PQgetvalue(res, limit - 1, k2_col) : "");
-		json_object_set_new(body, "next_cursor", json_string(c));
-		free(c);
-	}
-	return body;
 }

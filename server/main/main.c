@@ -14,6 +14,7 @@
 #include "edge/assets.h"
 #include "core/config.h"
 #include "store/db.h"
+#include "api/rest.h"
 #include "edge/http.h"
 #include "core/log.h"
 #include "edge/metrics.h"
@@ -62,7 +63,8 @@ main(void)
 	block_signals(&stop);
 	metrics_init(routes_count);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
-	if ((srv = http_start(&app)) == NULL)
+	struct http_routes table = {.table = routes, .n = routes_count, .authenticate = rest_authenticate};
+	if ((srv = http_start(&app, &table)) == NULL)
 		return 1;
 	log_msg(LOG_INFO, "listening", "listen=%s:%u threads=%u pool=%u", cfg.listen_host, cfg.listen_port,
 		cfg.threads, cfg.pool_size);

@@ -65,7 +65,7 @@ static int
 cmd_key_create(struct ctx *c)
 {
 	const char *role_s = flag(c, "--role"), *name = flag(c, "--name");
-	enum role role = role_s ? auth_role_parse(role_s) : ROLE_NONE;
+	enum role role = role_s ? role_parse(role_s) : ROLE_NONE;
 	char token[TOKEN_MAX_LEN];
 	struct db *db;
 	int rc;

@@ -28,12 +28,12 @@ keys_create(struct db *db, enum role role, const char *name, char *token)
 	char key_id[TOKEN_KEY_ID_LEN + 1], hex[2 * SHA256_LEN + 1];
 	unsigned char hash[SHA256_LEN];
 
-	if (auth_token_new(TOKEN_STAFF_PREFIX, token, key_id, hash) != 0) {
+	if (token_new(TOKEN_STAFF_PREFIX, token, key_id, hash) != 0) {
 		fprintf(stderr, "no randomness available\n");
 		return -1;
 	}
 	hex_encode(hash, SHA256_LEN, hex);
-	const char *params[4] = {key_id, name, auth_role_name(role), hex};
+	const char *params[4] = {key_id, name, role_name(role), hex};
 	if (db_do(db, &insert_key, 4, params) != 0) {
 		if (db_failure(db) == DB_UNIQUE)
 			fprintf(stderr, "a key named %s exists already (names are never reused)\n", name);

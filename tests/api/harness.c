@@ -392,7 +392,7 @@ staff_token(const char *role, char *name_out)
 
 	assert_non_null(db);
 	snprintf(name, sizeof(name), "t%d-%d-%s-%ld", (int)getpid(), ++seq, role, (long)time(NULL) % 100000);
-	assert_int_equal(keys_create(db, auth_role_parse(role), name, token), 0);
+	assert_int_equal(keys_create(db, role_parse(role), name, token), 0);
 	db_close(db);
 	if (name_out)
 		strcpy(name_out, name);

@@ -119,24 +119,24 @@ test_tokens(void **state)
 	unsigned char h[SHA256_LEN], h2[SHA256_LEN];
 
 	(void)state;
-	assert_int_equal(auth_token_new(TOKEN_STAFF_PREFIX, token, id, h), 0);
+	assert_int_equal(token_new(TOKEN_STAFF_PREFIX, token, id, h), 0);
 	assert_int_equal(strncmp(token, "rks_", 4), 0);
-	assert_int_equal(auth_token_parse(token, TOKEN_STAFF_PREFIX, id2, h2), 0);
+	assert_int_equal(token_parse(token, TOKEN_STAFF_PREFIX, id2, h2), 0);
 	assert_string_equal(id, id2);
 	assert_true(digest_equal(h, h2, SHA256_LEN));
 	/* the same token is not an applicant token */
-	assert_int_equal(auth_token_parse(token, TOKEN_APPLICANT_PREFIX, id2, h2), -1);
+	assert_int_equal(token_parse(token, TOKEN_APPLICANT_PREFIX, id2, h2), -1);
 	/* a changed secret hashes differently */
 	token[strlen(token) - 2] = token[strlen(token) - 2] == 'A' ? 'B' : 'A';
-	if (auth_token_parse(token, TOKEN_STAFF_PREFIX, id2, h2) == 0)
+	if (token_parse(token, TOKEN_STAFF_PREFIX, id2, h2) == 0)
 		assert_false(digest_equal(h, h2, SHA256_LEN));
-	assert_int_equal(auth_token_parse("rks_", TOKEN_STAFF_PREFIX, id2, h2), -1);
-	assert_int_equal(auth_token_parse("rks_0123456789abcdef_short", TOKEN_STAFF_PREFIX, id2, h2), -1);
-	assert_int_equal(auth_token_parse("rks_0123456789ABCDEF_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	assert_int_equal(token_parse("rks_", TOKEN_STAFF_PREFIX, id2, h2), -1);
+	assert_int_equal(token_parse("rks_0123456789abcdef_short", TOKEN_STAFF_PREFIX, id2, h2), -1);
+	assert_int_equal(token_parse("rks_0123456789ABCDEF_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 					  TOKEN_STAFF_PREFIX, id2, h2), -1);
-	assert_int_equal(auth_role_parse("hr"), ROLE_HR);
-	assert_int_equal(auth_role_parse("recruiter"), ROLE_RECRUITER);
-	assert_int_equal(auth_role_parse("admin"), ROLE_NONE);
+	assert_int_equal(role_parse("hr"), ROLE_HR);
+	assert_int_equal(role_parse("recruiter"), ROLE_RECRUITER);
+	assert_int_equal(role_parse("admin"), ROLE_NONE);
 }
 
 static void

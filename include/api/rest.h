@@ -1,0 +1,54 @@
+/*
+ * rest: what the handlers of every resource share beyond the edge: a GET by
+ * id, the merge-patch driver, database failures as problems, list pages
+ * from rows, and the check of a bearer token that main hands the edge.
+ */
+#ifndef RECRUITD_API_REST_H
+#define RECRUITD_API_REST_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+struct actor;
+struct db;
+struct db_stmt;
+struct req;
+
+/*
+ * GET by id: run st with the path's first parameter (a UUID) and reply with
+ * row 0's JSON text (column 0), with an ETag when the statement returns the
+ * version as column 1; 404 "no <what> with this id" when there is no row.
+ * Returns 0 or -1.
+ */
+int rest_get_by_id(struct req *r, struct db_stmt *st, const char *what);
+
+/* One attempt at a merge patch: 0 reply set, 1 lost a race without If-Match (try again), -1 problem. */
+typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json_t *patch, long expect);
+
+/*
+ * Drive a JSON merge patch of resource id: the body's members must be in
+ * patchable (readonly ones get their own message), its "version" and
+ * If-Match are reconciled, and once() is retried while it loses races.
+ * Returns 0 or -1.
+ */
+int rest_merge_patch(struct req *r, const char *id, const char *const *patchable, const char *const *readonly,
+		    patch_fn once);
+
+/* Turn the database failure on db into a problem (503, 422, 409, 500). Returns -1. */
+int rest_fail_db(struct req *r, const struct db *db);
+
+/* The items from a column of JSON text, the first `limit` rows of res (new reference). */
+json_t *rest_page_items(const PGresult *res, int limit, int col);
+
+/*
+ * {items, next_cursor}: items (stolen) are the page's; when res has more
+ * than `limit` rows, the cursor is the key (columns k1_col and k2_col; k2_col
+ * < 0 for none) of the page's last row. New reference.
+ */
+json_t *rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col);
+
+/* The token check main hands the edge (edge/http.h's http_auth_fn). */
+int rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant, struct actor *who);
+
+#endif

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# make check-deps: the layers of server/ depend only downward.
+#
+#   main -> everything
+#   api  -> edge, store, jobs, domain, core (an HTTP purge runs the cron job's engine)
+#   jobs -> store, domain, core
+#   edge -> core, and of store only the pool's lease (store/pool.h)
+#   store -> domain, core
+#   domain -> core
+#   core -> libc, jansson, OpenSSL
+#
+# Checked twice: by the #include lines of every source and header (ours and
+# the libraries'), and by the symbols each object file takes from the
+# others (nm), so a call through a hand-written prototype is caught too.
+#   scripts/check-deps.sh [BUILD_DIR]   (default build/release, built first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+objdir=${1:-build/release}
+
+declare -A allowed=(
+	[main]="main api jobs edge store domain core"
+	[api]="api edge store jobs domain core"
+	[jobs]="jobs store domain core"
+	[edge]="edge core"
+	[store]="store domain core"
+	[domain]="domain core"
+	[core]="core"
+)
+# Library headers a layer may not include.
+declare -A banned=(
+	[core]="libpq-fe.h microhttpd.h archive.h archive_entry.h"
+	[domain]="libpq-fe.h microhttpd.h"
+	[edge]="libpq-fe.h archive.h archive_entry.h"
+	[store]="microhttpd.h"
+	[jobs]="microhttpd.h"
+	[api]=""
+	[main]=""
+)
+# What edge may take from store: leasing a pooled connection.
+edge_store_header="store/pool.h"
+edge_store_object="store/pool.o"
+
+bad=0
+complain() {
+	echo "check-deps: $*" >&2
+	bad=$((bad + 1))
+}
+
+layer_of() { # server/api/x.c, include/api/x.h, build/.../server/api/x.o -> api
+	local p=${1#*server/}
+	p=${p#include/}
+	echo "${p%%/*}"
+}
+
+may_use() { # may layer $1 use layer $2?
+	[[ " ${allowed[$1]} " == *" $2 "* ]]
+}
+
+# 1. #include lines.
+for f in server/*/*.c server/*/*.h include/*/*.h; do
+	[ -e "$f" ] || continue
+	from=$(layer_of "$f")
+	[ -n "${allowed[$from]+x}" ] || {
+		complain "$f: $from is not a known layer"
+		continue
+	}
+	while IFS=: read -r line inc; do
+		to=${inc%%/*}
+		if [ "$to" = "$inc" ]; then
+			# a header of the same folder (server/edge/internal.h) or a test's own
+			[ -e "$(dirname "$f")/$inc" ] || complain "$f:$line: include \"$inc\" names no layer"
+			continue
+		fi
+		if [ "$from" = edge ] && [ "$to" = store ] && [ "$inc" = "$edge_store_header" ]; then
+			continue
+		fi
+		may_use "$from" "$to" || complain "$f:$line: $from may not include \"$inc\""
+	done < <(grep -n -o '^#include "[^"]*"' "$f" | sed 's/#include "\(.*\)"/\1/')
+	for lib in ${banned[$from]}; do
+		if grep -n "^#include <$lib>" "$f" >/dev/null; then
+			complain "$f: $from may not include <$lib>"
+		fi
+	done
+done
+
+# 2. Symbols: who defines what, and who takes it.
+[ -d "$objdir/server" ] || make --no-print-directory -j"$(nproc)" build >/dev/null
+# the objects of today's sources only (a removed file's object may linger)
+objects=()
+for c in server/*/*.c; do
+	o=$objdir/${c%.c}.o
+	[ -e "$o" ] || make --no-print-directory -j"$(nproc)" build >/dev/null
+	objects+=("$o")
+done
+declare -A owner
+for o in "${objects[@]}"; do
+	rel=${o#"$objdir"/server/}
+	while read -r sym; do
+		owner[$sym]=$rel
+	done < <(nm --defined-only -g "$o" | awk '$2 ~ /[TDBR]/ {print $3}')
+done
+for o in "${objects[@]}"; do
+	rel=${o#"$objdir"/server/}
+	from=${rel%%/*}
+	while read -r sym; do
+		def=${owner[$sym]:-}
+		[ -n "$def" ] || continue # a library's
+		to=${def%%/*}
+		if [ "$from" = edge ] && [ "$def" = "$edge_store_object" ]; then
+			continue
+		fi
+		may_use "$from" "$to" || complain "$rel calls $sym of $def: $from may not use $to"
+	done < <(nm -u "$o" | awk '{print $2}')
+done
+
+if [ "$bad" -gt 0 ]; then
+	echo "check-deps: $bad violation(s) of the layers (see README, Where the code lives)" >&2
+	exit 1
+fi
+echo "check-deps: the layers depend only downward"

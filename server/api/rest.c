@@ -1,0 +1,110 @@
+/*
+ * rest: what the handlers of every resource share beyond the edge. See
+ * rest.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/rest.h"
+#include "core/validate.h"
+#include "edge/paging.h"
+#include "edge/reply.h"
+#include "edge/request.h"
+#include "store/auth.h"
+#include "store/db.h"
+
+int
+rest_get_by_id(struct req *r, struct db_stmt *st, const char *what)
+{
+	const char *id = req_param(r, 0);
+	struct db *db;
+	PGresult *res;
+	int rc;
+
+	if (!is_uuid(id))
+		return req_fail(r, 404, "no %s with this id", what);
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	const char *params[1] = {id};
+	if ((res = db_run(db, st, 1, params)) == NULL)
+		return rest_fail_db(r, db);
+	if (PQntuples(res) != 1) {
+		rc = req_fail(r, 404, "no %s with this id", what);
+	} else {
+		if (PQnfields(res) > 1)
+			reply_etag_version(r, atol(PQgetvalue(res, 0, 1)));
+		rc = reply_json(r, 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+rest_merge_patch(struct req *r, const char *id, const char *const *patchable, const char *const *readonly,
+		patch_fn once)
+{
+	json_t *patch;
+	struct db *db;
+	long expect;
+	int rc = 1;
+
+	if ((patch = req_json(r)) == NULL)
+		return -1;
+	if (!check_known_keys(patch, patchable, readonly, NULL, req_problem(r)))
+		return req_fail_fields(r);
+	if (req_expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
+		return -1;
+	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
+		rc = once(r, db, id, patch, expect);
+	return rc == 1 ? req_fail(r, 503, "the record is changing too fast; retry") : rc;
+}
+
+int
+rest_fail_db(struct req *r, const struct db *db)
+{
+	switch (db_failure(db)) {
+	case DB_UNAVAILABLE:
+	case DB_RETRY:
+		return req_fail(r, 503, "the database is unavailable; retry shortly");
+	case DB_UNIQUE:
+		return req_fail(r, 409, "the request conflicts with a record on file");
+	case DB_INVALID:
+		return req_fail(r, 422, "the database refused a value in the request");
+	case DB_REFUSED:
+		return req_fail(r, 409, "the database refused the change");
+	default:
+		return req_fail(r, 500, "an internal error occurred (request %s)", req_id(r));
+	}
+}
+
+json_t *
+rest_page_items(const PGresult *res, int limit, int col)
+{
+	json_t *items = json_array();
+
+	for (int i = 0; i < PQntuples(res) && i < limit; i++)
+		json_array_append_new(items, json_loads(PQgetvalue(res, i, col), 0, NULL));
+	return items;
+}
+
+json_t *
+rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col)
+{
+	json_t *body = json_pack("{s:o, s:n}", "items", items, "next_cursor");
+
+	if (PQntuples(res) > limit) {
+		char *c = paging_cursor_encode(PQgetvalue(res, limit - 1, k1_col),
+					       k2_col >= 0 ? PQgetvalue(res, limit - 1, k2_col) : "");
+		json_object_set_new(body, "next_cursor", json_string(c));
+		free(c);
+	}
+	return body;
+}
+
+int
+rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant, struct actor *who)
+{
+	int rc = applicant ? auth_applicant(db, token, who) : auth_staff(db, token, who);
+
+	return rc < 0 ? rest_fail_db(r, db) : rc;
+}

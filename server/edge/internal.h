@@ -1,0 +1,100 @@
+/*
+ * internal: what the edge's own files share and nobody else sees: the
+ * server, the request that lives from libmicrohttpd's first call to its
+ * completion, and the steps of the lifecycle that server.c drives.
+ *
+ *   server.c   the daemon, the acceptor, the lifecycle, dispatch
+ *   body.c     checks on the head, body caps, multipart streaming
+ *   access.c   who may call a route (the token check is main's hook)
+ *   request.c  what handlers read (edge/request.h)
+ *   reply.c    how handlers answer (edge/reply.h), and sending it
+ *   deferred.c work finished on a thread of its own
+ */
+#ifndef RECRUITD_EDGE_INTERNAL_H
+#define RECRUITD_EDGE_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <time.h>
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "core/buf.h"
+#include "core/problem.h"
+#include "core/token.h"
+#include "edge/http.h"
+#include "edge/router.h"
+
+#define MAX_REPLY_HEADERS 8
+#define NO_BODY_CAP 65536 /* bytes a body-less route will drain before closing */
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	const struct app *app;
+	const struct route *routes; /* main's table */
+	size_t nroutes;
+	http_auth_fn authenticate;
+	int listen_fd;
+	pthread_t acceptor;
+	atomic_int active;
+	atomic_int deferred; /* requests whose work runs on a thread of its own */
+	atomic_bool stopping;
+};
+
+struct reply_header {
+	char *name;
+	char *value;
+};
+
+struct req {
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	struct timespec start;
+	char request_id[65];
+	int route; /* index into routes, -1 when none matched */
+	struct route_match match;
+	char allow[64];
+	struct actor actor;
+	struct buf body;
+	bool body_refused; /* over the cap: drained, not kept */
+	size_t drained;	   /* bytes of a body this route does not take */
+	bool close;	   /* close the connection after replying */
+	json_t *json;
+	struct form *form;
+	struct MHD_PostProcessor *pp;
+	void (*deferred)(struct req *r); /* work to run on a thread of its own */
+	atomic_bool deferred_done;
+	struct db *db;
+	struct problem problem;
+	unsigned status; /* of the reply, once queued */
+	char *reply;
+	size_t reply_len;
+	const char *reply_type;
+	void (*reply_release)(void *arg); /* NULL: reply is ours, free() it */
+	void *reply_release_arg;
+	struct reply_header headers[MAX_REPLY_HEADERS];
+	int nheaders;
+};
+
+/* body.c: checks made on the headers alone; true when the reply must go out now. */
+bool body_check_head(struct req *r, const char *url);
+/* body.c: take len bytes of the body under the route's cap. */
+void body_take(struct req *r, const char *data, size_t len);
+/* body.c: the last call: a multipart body must have ended properly. */
+void body_end(struct req *r);
+
+/* access.c: authenticate the caller for a route's access. 0, or -1 with the problem set. */
+int access_check(struct req *r, enum access access);
+
+/* reply.c: queue the reply, or the problem, on the connection. */
+enum MHD_Result reply_send(struct req *r);
+/* reply.c: free the reply's bytes (or hand them back to their owner). */
+void reply_drop(struct req *r);
+
+/* deferred.c: suspend the connection and start r->deferred; false when it could not start (503 set). */
+bool deferred_start(struct req *r);
+
+#endif

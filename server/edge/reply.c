@@ -1,0 +1,153 @@
+/*
+ * reply: how a handler answers, and the one response sent for a request:
+ * the handler's, or its problem as application/problem+json, each with
+ * X-Request-Id and the headers every response carries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/jsonx.h"
+#include "edge/reply.h"
+#include "internal.h"
+
+void
+reply_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders == MAX_REPLY_HEADERS)
+		abort(); /* raise MAX_REPLY_HEADERS */
+	r->headers[r->nheaders].name = xstrdup(name);
+	r->headers[r->nheaders].value = xstrdup(value);
+	r->nheaders++;
+}
+
+void
+reply_etag_version(struct req *r, long version)
+{
+	char etag[32];
+
+	snprintf(etag, sizeof(etag), "\"%ld\"", version);
+	reply_header(r, MHD_HTTP_HEADER_ETAG, etag);
+}
+
+void
+reply_drop(struct req *r)
+{
+	if (r->reply_release != NULL)
+		r->reply_release(r->reply_release_arg);
+	else
+		free(r->reply);
+	r->reply = NULL;
+	r->reply_release = NULL;
+}
+
+static void
+set_reply(struct req *r, unsigned status, const char *type, char *body, size_t len)
+{
+	reply_drop(r);
+	r->status = status;
+	r->reply_type = type;
+	r->reply = body;
+	r->reply_len = len;
+}
+
+/* For bytes that outlive every request (assets): nothing to release. */
+static void
+keep(void *arg)
+{
+	(void)arg;
+}
+
+int
+reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
+	    void (*release)(void *arg), void *arg)
+{
+	set_reply(r, status, content_type, (char *)data, len);
+	r->reply_release = release ? release : keep;
+	r->reply_release_arg = arg;
+	return 0;
+}
+
+int
+reply_json(struct req *r, unsigned status, json_t *body)
+{
+	char *s = jsonx_dump(body);
+
+	json_decref(body);
+	set_reply(r, status, "application/json", s, strlen(s));
+	return 0;
+}
+
+int
+reply_bytes(struct req *r, unsigned status, const char *content_type, const void *data, size_t len)
+{
+	char *copy = xmalloc(len);
+
+	memcpy(copy, data, len);
+	set_reply(r, status, content_type, copy, len);
+	return 0;
+}
+
+int
+reply_empty(struct req *r, unsigned status)
+{
+	set_reply(r, status, NULL, NULL, 0);
+	return 0;
+}
+
+/* A handler's own headers (ETag, Location) do not belong on an error; the challenge does. */
+static bool
+header_fits(const struct req *r, const char *name)
+{
+	return r->problem.status == 0 || strcasecmp(name, MHD_HTTP_HEADER_WWW_AUTHENTICATE) == 0;
+}
+
+static void
+add_headers(struct req *r, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->reply_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->reply_type);
+	for (int i = 0; i < r->nheaders; i++)
+		if (header_fits(r, r->headers[i].name))
+			MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	if (r->status == 405)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->status == 503)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (r->close || atomic_load(&r->srv->stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+enum MHD_Result
+reply_send(struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (r->problem.status != 0) {
+		json_t *doc = problem_to_json(&r->problem);
+		char *s = jsonx_dump(doc);
+		json_decref(doc);
+		set_reply(r, r->problem.status, "application/problem+json", s, strlen(s));
+	}
+	if (r->reply_release != NULL)
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(r->reply_len, r->reply,
+									      r->reply_release, r->reply_release_arg);
+	else
+		resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		reply_drop(r);
+		return MHD_NO;
+	}
+	r->reply = NULL;
+	r->reply_release = NULL;
+	add_headers(r, resp);
+	ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+

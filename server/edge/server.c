@@ -1,0 +1,299 @@
+/*
+ * server: the HTTP edge on libmicrohttpd, and the request lifecycle.
+ *
+ * libmicrohttpd calls on_request several times per request: first with the
+ * headers (we check them, match the route and decide how much body we will
+ * take), then once per body chunk, then a last time with no data, when the
+ * handler runs and the one response is queued. Replying on that last call,
+ * never the first, keeps keep-alive working.
+ *
+ * A struct req lives from the first call to on_completed, which logs the
+ * request, counts it and frees everything the request owned. The edge knows
+ * no resource: main hands it the route table and the token check.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/app.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/validate.h"
+#include "edge/form.h"
+#include "edge/metrics.h"
+#include "edge/request.h"
+#include "internal.h"
+#include "store/pool.h"
+
+static bool
+safe_request_id(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (!(isalnum((unsigned char)s[n]) || strchr("-_.:", s[n])))
+			return false;
+	return n > 0 && n <= 64;
+}
+static void
+dispatch(struct req *r)
+{
+	const struct route *rt = &r->srv->routes[r->route];
+
+	if (access_check(r, rt->access) == 0) {
+		int rc = rt->handler(r);
+		bool replied = r->status != 0 || r->problem.status != 0 || r->deferred != NULL;
+		if ((rc != 0 && r->problem.status == 0) || (rc == 0 && !replied))
+			req_fail(r, 500, "an internal error occurred (request %s)", r->request_id);
+	}
+	pool_release(r->srv->app->pool, r->db);
+	r->db = NULL;
+}
+static struct req *
+req_new(struct http_server *srv, struct MHD_Connection *conn, const char *method)
+{
+	struct req *r = xcalloc(1, sizeof(*r));
+	const char *rid;
+
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->srv = srv;
+	r->conn = conn;
+	r->method = method;
+	r->route = -1;
+	problem_init(&r->problem);
+	buf_init(&r->body, srv->app->cfg->max_json_bytes);
+	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+	if (rid != NULL && safe_request_id(rid))
+		snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+	else
+		uuid_v4(r->request_id);
+	atomic_fetch_add(&srv->active, 1);
+	return r;
+}
+
+static void
+req_free(struct req *r)
+{
+	pool_release(r->srv->app->pool, r->db);
+	buf_fini(&r->body);
+	json_decref(r->json);
+	if (r->pp != NULL)
+		MHD_destroy_post_processor(r->pp);
+	form_free(r->form);
+	problem_fini(&r->problem);
+	reply_drop(r);
+	for (int i = 0; i < r->nheaders; i++) {
+		free(r->headers[i].name);
+		free(r->headers[i].value);
+	}
+	atomic_fetch_sub(&r->srv->active, 1);
+	free(r);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+	   const char *version, const char *upload, size_t *upload_size, void **ctx)
+{
+	struct req *r = *ctx;
+
+	(void)version;
+	if (r == NULL) {
+		*ctx = r = req_new(cls, conn, method);
+		if (body_check_head(r, url))
+			return reply_send(r);
+		return MHD_YES;
+	}
+	if (atomic_load(&r->deferred_done))
+		return reply_send(r);
+	if (r->status != 0) /* answered on the first call; MHD is discarding the rest */
+		return MHD_YES;
+	if (*upload_size != 0) {
+		body_take(r, upload, *upload_size);
+		*upload_size = 0;
+		/* A body-less route given a big body is not worth draining: close. */
+		if (r->drained > NO_BODY_CAP)
+			return MHD_NO;
+		return MHD_YES;
+	}
+	body_end(r);
+	if (r->problem.status == 0)
+		dispatch(r);
+	if (r->deferred != NULL && r->problem.status == 0 && deferred_start(r))
+		return MHD_YES; /* the reply goes out when the work resumes the connection */
+	return reply_send(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **ctx, enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *ctx;
+	struct timespec end;
+	double ms;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - r->start.tv_sec) * 1e3 + (double)(end.tv_nsec - r->start.tv_nsec) / 1e6;
+	if (r->status != 0)
+		metrics_observe(r->route, r->status, (uint64_t)(ms * 1000));
+	log_request(r->request_id, r->method, r->route >= 0 ? r->srv->routes[r->route].pattern : "unmatched",
+		    r->status, ms, r->actor.role != ROLE_NONE ? r->actor.name : "-");
+	req_free(r);
+	*ctx = NULL;
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\r\n\"")] = '\0';
+	log_msg(LOG_DEBUG, "libmicrohttpd", "detail=\"%s\"", msg);
+}
+
+static int
+resolve(const char *host, unsigned port, struct sockaddr_storage *ss)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	struct addrinfo *ai;
+	char service[8];
+
+	snprintf(service, sizeof(service), "%u", port);
+	if (getaddrinfo(host, service, &hints, &ai) != 0)
+		return -1;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+/* A listening socket on ss; -1 with errno set. */
+static int
+listen_on(const struct sockaddr_storage *ss)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    (ss->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
+	    bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1024) != 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Connections are accepted here, on a thread of their own, and handed to the
+ * daemon, which gives each to a worker by its socket's number: consecutive
+ * connections go to consecutive workers. Left to accept for themselves, the
+ * workers race for the listening socket and the first awake takes up to ten
+ * in a row: one worker was seen with four of eight connections, serving them
+ * in turn while others idled.
+ */
+static void *
+acceptor(void *arg)
+{
+	struct http_server *srv = arg;
+
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+
+		if (atomic_load(&srv->stopping)) {
+			if (fd >= 0)
+				close(fd);
+			return NULL;
+		}
+		if (fd >= 0) {
+			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&peer, len); /* closes it on failure */
+		} else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			usleep(10000); /* out of descriptors or memory: let connections close first */
+		} else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN && errno != EPROTO) {
+			log_msg(LOG_ERROR, "accept failed", "errno=%d", errno);
+			usleep(10000);
+		}
+	}
+}
+
+struct http_server *
+http_start(const struct app *app, const struct http_routes *routes)
+{
+	const struct config *cfg = app->cfg;
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
+
+	srv->app = app;
+	srv->routes = routes->table;
+	srv->nroutes = routes->n;
+	srv->authenticate = routes->authenticate;
+	if (resolve(cfg->listen_host, cfg->listen_port, &ss) != 0) {
+		log_msg(LOG_ERROR, "cannot resolve the listen address", "listen=%s:%u", cfg->listen_host, cfg->listen_port);
+		free(srv);
+		return NULL;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if ((srv->listen_fd = listen_on(&ss)) < 0) {
+		log_msg(LOG_ERROR, "cannot listen", "listen=%s:%u errno=%d", cfg->listen_host, cfg->listen_port, errno);
+		free(srv);
+		return NULL;
+	}
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_END);
+	if (srv->daemon == NULL || pthread_create(&srv->acceptor, NULL, acceptor, srv) != 0) {
+		log_msg(LOG_ERROR, "cannot start the HTTP workers", "threads=%u", cfg->threads);
+		if (srv->daemon)
+			MHD_stop_daemon(srv->daemon);
+		close(srv->listen_fd);
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+void
+http_stop(struct http_server *srv, unsigned timeout_ms)
+{
+	if (srv == NULL)
+		return;
+	atomic_store(&srv->stopping, true);
+	shutdown(srv->listen_fd, SHUT_RDWR); /* wakes the acceptor; no new connections from here */
+	pthread_join(srv->acceptor, NULL);
+	close(srv->listen_fd);
+	/* Requests in flight get timeout_ms; deferred work (a purge) is always let finish,
+	   since a suspended connection must be resumed before the daemon stops. */
+	for (unsigned waited = 0;
+	     atomic_load(&srv->deferred) > 0 || (atomic_load(&srv->active) > 0 && waited < timeout_ms); waited += 10)
+		usleep(10000);
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

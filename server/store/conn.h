@@ -1,0 +1,34 @@
+/*
+ * conn: what pool.c and db.c share of a connection, private to store/.
+ */
+#ifndef RECRUITD_STORE_CONN_H
+#define RECRUITD_STORE_CONN_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <libpq-fe.h>
+
+#include "store/db.h"
+
+#define DB_MAX_STMTS 512
+
+struct db {
+	PGconn *pg;
+	const char *conninfo; /* the pool's, or owned when standalone */
+	atomic_bool busy;
+	bool standalone;
+	bool prepared[DB_MAX_STMTS];
+	long long next_connect_ms; /* after a failed connect, not before this */
+	enum db_fail fail;
+	char sqlstate[6];
+	char constraint[64];
+	char message[256];
+};
+
+/* Keep what went wrong (res NULL: the connection failed) for db_failure(). */
+void db_record_failure(struct db *db, const PGresult *res);
+
+/* (Re)open db's connection, at most once per backoff period. 0 or -1. */
+int db_reconnect(struct db *db);
+
+#endif
