@@ -22,7 +22,4 @@ struct req;
 int applications_move(struct req *r, const char *id, const char *applicant_id, enum stage to, const char *reason,
 		      long expect);
 
-/* The opening_id and stage query filters, validated: 0 (each NULL when absent), or -1 after a 400. */
-int applications_filters(struct req *r, const char **opening, const char **stage);
-
 #endif

@@ -33,7 +33,4 @@ int documents_upload(struct req *r, const char *applicant_id);
  */
 int documents_send(struct req *r, const char *doc_id, const char *applicant_id);
 
-/* The metadata of every document of applicant_id, oldest first (new reference), or NULL (problem set). */
-json_t *documents_of(struct req *r, struct db *db, const char *applicant_id, int self_view);
-
 #endif

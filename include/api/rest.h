@@ -48,6 +48,23 @@ json_t *rest_page_items(const PGresult *res, int limit, int col);
  */
 json_t *rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col);
 
+/*
+ * The problem for an applicant id with no record: 410 with what its
+ * tombstone says (disposition, when, and the run, rule or employee), else
+ * 404. Returns -1.
+ */
+int rest_fail_absent(struct req *r, struct db *db, const char *id);
+
+/* The opening_id and stage query filters, validated: 0 (each NULL when absent), or -1 after a 400. */
+int rest_stage_filters(struct req *r, const char **opening, const char **stage);
+
+/*
+ * {items, next_cursor} from up to limit + 1 items (stolen): when there are
+ * more than limit, the cursor is the last item's members k1 and k2. New
+ * reference.
+ */
+json_t *rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2);
+
 /* The token check main hands the edge (edge/http.h's http_auth_fn). */
 int rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant, struct actor *who);
 

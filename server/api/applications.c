@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/applicants.h"
 #include "api/applications.h"
+#include "store/applicants.h"
 #include "store/db.h"
 #include "api/handlers.h"
 #include "api/rest.h"
@@ -58,22 +58,16 @@ static struct db_stmt insert_app = DB_STMT(
 	"  SELECT $3, 'application.create', applicant_id, 'application:' || id, $4 FROM p) "
 	"SELECT " APP_JSON ", p.version, p.id FROM p");
 
-static struct db_stmt applicant_present = DB_STMT("SELECT 1 FROM applicants WHERE id = $1");
-
 /* Nothing was inserted: the applicant is absent (404/410) or the opening is not open (422). */
 static int
 fail_not_inserted(struct req *r, struct db *db, const char *applicant)
 {
-	const char *params[1] = {applicant};
-	PGresult *res = db_run(db, &applicant_present, 1, params);
-	int here;
+	int rc = applicants_exists(db, applicant);
 
-	if (res == NULL)
+	if (rc < 0)
 		return rest_fail_db(r, db);
-	here = PQntuples(res);
-	PQclear(res);
-	if (!here)
-		return applicants_fail_absent(r, db, applicant);
+	if (rc > 0)
+		return rest_fail_absent(r, db, applicant);
 	problem_field(req_problem(r), "opening_id", "must be the id of an open opening");
 	return req_fail_fields(r);
 }
@@ -143,20 +137,6 @@ static struct db_stmt list_apps = DB_STMT(
 	"AND ($4::uuid IS NULL OR p.opening_id = $4::uuid) AND ($5::text IS NULL OR p.stage = $5) "
 	"ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
 
-/* The opening_id and stage filters shared with the applicant list: 0, or -1 after a 400. */
-int
-applications_filters(struct req *r, const char **opening, const char **stage)
-{
-	*opening = req_query(r, "opening_id");
-	*stage = req_query(r, "stage");
-	if (*opening && !is_uuid(*opening))
-		problem_field(req_problem(r), "opening_id", "must be a UUID");
-	if (*stage && stage_parse(*stage) < 0)
-		problem_field(req_problem(r), "stage", "must be a stage: applied, screening, interview, assessment, "
-						     "background_check, offer, hired, rejected or withdrawn");
-	return problem_has_fields(req_problem(r)) ? req_fail(r, 400, "bad filter") : 0;
-}
-
 int
 applications_list(struct req *r)
 {
@@ -167,7 +147,7 @@ applications_list(struct req *r)
 	PGresult *res;
 
 	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 ||
-	    applications_filters(r, &opening, &stage) != 0 || (db = req_db(r)) == NULL)
+	    rest_stage_filters(r, &opening, &stage) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	const char *params[5] = {pg.k1, pg.k2, pg.limit_param, opening, stage};
 	if ((res = db_run(db, &list_apps, 5, params)) == NULL)

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/applicants.h"
 #include "edge/assets.h"
 #include "core/config.h"
 #include "core/app.h"
@@ -31,6 +30,8 @@
 #include "core/jsonx.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "domain/profile.h"
+#include "store/applicants.h"
 
 static const char *const parts[] = {"full_name", "email", "phone", "opening_id", "privacy_notice_accepted",
 				    "age_16_or_over", "marketing_opt_in", "resume", NULL};
@@ -79,7 +80,7 @@ check_form(struct req *r, const struct form *form, json_t *text)
 	for (const char *const *k = parts; *k; k++)
 		if (form_count(form, *k) > 1)
 			problem_field(p, *k, "must be given once");
-	applicants_validate(doc, true, p);
+	profile_validate(doc, true, p);
 	if (opening == NULL || *opening == '\0')
 		problem_field(p, "opening_id", "is required");
 	else if (!is_uuid(opening))
@@ -97,42 +98,15 @@ check_form(struct req *r, const struct form *form, json_t *text)
 	return doc;
 }
 
-static struct db_stmt insert_application = DB_STMT(
-	"WITH a AS (INSERT INTO applicants (full_name, email, phone, source_type, marketing_opt_in, "
-	"    privacy_notice_version, privacy_notice_accepted_at, age_16_or_over_at) "
-	"  SELECT $1, $2, $3, 'direct', $4::boolean, $5, now(), now() FROM openings "
-	"  WHERE id = $6::uuid AND status = 'open' RETURNING id), "
-	"p AS (INSERT INTO applications (applicant_id, opening_id, stage) SELECT id, $6::uuid, 'applied' FROM a "
-	"  RETURNING id, track), "
-	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
-	"  SELECT id, NULL, 'applied', 'applicant' FROM p), "
-	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, $6::uuid, 'applied' FROM p), "
-	"d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content) "
-	"  SELECT id, 'resume', $7, $8, $9::bigint, $10, $11::bytea FROM a RETURNING id), "
-	"t AS (INSERT INTO applicant_tokens (key_id, applicant_id, secret_sha256) SELECT $12, id, $13 FROM a), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT 'applicant', v.action, a.id, v.target, $14 FROM a, p, d, LATERAL (VALUES "
-	"    ('applicant.create', 'applicant'), ('application.create', 'application:' || p.id), "
-	"    ('document.upload', 'document:' || d.id)) v(action, target)) "
-	"SELECT a.id, p.id FROM a, p");
-
-static struct db_stmt applied_before = DB_STMT(
-	"SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
-	"WHERE lower(a.email) = lower($1) AND p.opening_id = $2::uuid)");
-
 /* 409 for an address on record: the same opening again, or any other. */
 static int
 fail_on_record(struct req *r, struct db *db, const char *email, const char *opening)
 {
-	const char *params[2] = {email, opening};
-	PGresult *res;
-	bool again;
+	int again;
 
 	(void)!db_exec(db, "ROLLBACK");
-	if ((res = db_run(db, &applied_before, 2, params)) == NULL)
+	if ((again = applicants_applied_before(db, email, opening)) < 0)
 		return rest_fail_db(r, db);
-	again = PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
 	problem_field(req_problem(r), "email", "an application with this e-mail address is on record");
 	if (again) {
 		req_problem(r)->slug = "duplicate-application";
@@ -147,7 +121,6 @@ struct made {
 	char key_id[TOKEN_KEY_ID_LEN + 1];
 	char hash[2 * SHA256_LEN + 1];
 	char file_hash[2 * SHA256_LEN + 1];
-	char size[24];
 	char *name;
 };
 
@@ -157,32 +130,38 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening, cons
       enum doc_type type, struct made *m)
 {
 	const char *email = json_string_value(json_object_get(doc, "email"));
-	const char *params[14] = {json_string_value(json_object_get(doc, "full_name")), email,
-				  json_string_value(json_object_get(doc, "phone")),
-				  json_is_true(json_object_get(doc, "marketing_opt_in")) ? "true" : "false",
-				  req_app(r)->cfg->notice_version, opening, m->name, upload_content_type(type), m->size,
-				  m->file_hash, (const char *)resume->data, m->key_id, m->hash, req_id(r)};
-	int lengths[14] = {[10] = (int)resume->len}, formats[14] = {[10] = 1};
+	struct application_new a = {.full_name = json_string_value(json_object_get(doc, "full_name")),
+				     .email = email,
+				     .phone = json_string_value(json_object_get(doc, "phone")),
+				     .marketing_opt_in = json_is_true(json_object_get(doc, "marketing_opt_in")),
+				     .notice_version = req_app(r)->cfg->notice_version,
+				     .opening_id = opening,
+				     .filename = m->name,
+				     .content_type = upload_content_type(type),
+				     .sha256 = m->file_hash,
+				     .data = resume->data,
+				     .len = resume->len,
+				     .token_key_id = m->key_id,
+				     .token_hash = m->hash};
+	char applicant_id[37], application_id[37];
 	bool keyed = idem_wanted(r);
-	PGresult *res;
 	int rc;
 
 	if (keyed && db_exec(db, "BEGIN") != 0)
 		return rest_fail_db(r, db);
-	if ((res = db_run_binary(db, &insert_application, 14, params, lengths, formats, 0)) == NULL) {
-		if (db_failure(db) == DB_UNIQUE && strcmp(db_constraint(db), "applicants_email_key") == 0)
+	if ((rc = applicants_apply(db, &a, req_id(r), applicant_id, application_id)) < 0) {
+		if (db_failure(db) == DB_UNIQUE && strcmp(db_constraint(db), APPLICANTS_EMAIL_KEY) == 0)
 			return fail_on_record(r, db, email, opening);
 		return rest_fail_db(r, db);
 	}
-	if (PQntuples(res) == 0) {
-		PQclear(res);
+	if (rc > 0) {
 		problem_field(req_problem(r), "opening_id", "must be the id of an open opening");
 		return req_fail_fields(r);
 	}
-	json_t *body = json_pack("{s:s, s:s, s:s}", "applicant_id", PQgetvalue(res, 0, 0), "application_id",
-				 PQgetvalue(res, 0, 1), "applicant_token", m->token);
+	json_t *body = json_pack("{s:s, s:s, s:s}", "applicant_id", applicant_id, "application_id", application_id,
+				 "applicant_token", m->token);
 	char *text = jsonx_dump(body);
-	if (keyed && idem_commit(r, db, "apply", 201, text, "/v1/me", PQgetvalue(res, 0, 0)) != 0) {
+	if (keyed && idem_commit(r, db, "apply", 201, text, "/v1/me", applicant_id) != 0) {
 		rc = idem_lost_race(r, db, "apply");
 	} else {
 		reply_header(r, "Location", "/v1/me");
@@ -190,7 +169,6 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening, cons
 	}
 	free(text);
 	json_decref(body);
-	PQclear(res);
 	return rc;
 }
 
@@ -220,7 +198,6 @@ apply_submit(struct req *r)
 		hex_encode(hash, SHA256_LEN, m.hash);
 		sha256(resume->data, resume->len, hash);
 		hex_encode(hash, SHA256_LEN, m.file_hash);
-		snprintf(m.size, sizeof(m.size), "%zu", resume->len);
 		m.name = upload_safe_name(resume->filename);
 		rc = store(r, db, doc, json_string_value(json_object_get(text, "opening_id")), resume, type, &m);
 		free(m.name);

@@ -1,16 +1,14 @@
 /*
  * documents: files of an applicant, accepted by their bytes (upload.c), kept
  * with their SHA-256 and size, and given back byte for byte with a safe
- * name. Every upload, download and deletion writes its audit entry in the
- * same statement. Bytes travel in binary to and from PostgreSQL and are
- * sent from libpq's own buffer, so a download holds one copy in memory.
+ * name. The store (store/documents.c) audits every upload, download and
+ * deletion. A download is sent from libpq's own buffer, so it holds one
+ * copy in memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/applicants.h"
-#include "store/db.h"
 #include "core/digest.h"
 #include "api/documents.h"
 #include "edge/form.h"
@@ -20,6 +18,8 @@
 #include "edge/request.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "store/applicants.h"
+#include "store/documents.h"
 
 static const char *const kinds[] = {"resume", "cover_letter", "other", NULL};
 
@@ -44,30 +44,6 @@ documents_check(struct req *r, const struct form_file *file, const char *field)
 		req_fail(r, 415, "the file's contents are not an accepted document type");
 	}
 	return type;
-}
-
-static struct db_stmt insert_document = DB_STMT(
-	"WITH a AS (SELECT id FROM applicants WHERE id = $1), "
-	"d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content) "
-	"  SELECT a.id, $2, $3, $4, $5::bigint, $6, $7::bytea FROM a "
-	"  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
-	"SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) FROM d");
-
-static json_t *
-metadata(const PGresult *res, int row, int self_view)
-{
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", PQgetvalue(res, row, 0),
-				"applicant_id", PQgetvalue(res, row, 1), "kind", PQgetvalue(res, row, 2), "filename",
-				PQgetvalue(res, row, 3), "content_type", PQgetvalue(res, row, 4), "size",
-				(json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256", PQgetvalue(res, row, 6),
-				"created_at", PQgetvalue(res, row, 7));
-	if (self_view) { /* DESIGN: {id, kind, filename, content_type, size, created_at} */
-		json_object_del(doc, "applicant_id");
-		json_object_del(doc, "sha256");
-	}
-	return doc;
 }
 
 int
@@ -96,93 +72,53 @@ documents_upload(struct req *r, const char *applicant_id)
 	}
 
 	unsigned char hash[SHA256_LEN];
-	char hex[2 * SHA256_LEN + 1], size[24];
+	char hex[2 * SHA256_LEN + 1];
 	char *name = upload_safe_name(file->filename);
+	json_t *meta = NULL;
 	sha256(file->data, file->len, hash);
 	hex_encode(hash, SHA256_LEN, hex);
-	snprintf(size, sizeof(size), "%zu", file->len);
-	const char *params[9] = {applicant_id, kind ? kind : "resume", name, upload_content_type(type), size, hex,
-				 (const char *)file->data, req_actor(r)->name, req_id(r)};
-	int lengths[9] = {0, 0, 0, 0, 0, 0, (int)file->len, 0, 0}, formats[9] = {0, 0, 0, 0, 0, 0, 1, 0, 0};
-	PGresult *res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0);
-	int rc;
-	if (res == NULL) {
+	struct document_new d = {.applicant_id = applicant_id, .kind = kind ? kind : "resume", .filename = name,
+				 .content_type = upload_content_type(type), .sha256 = hex, .data = file->data,
+				 .len = file->len};
+	int rc = documents_insert(db, &d, req_actor(r)->name, req_id(r), &meta);
+	if (rc < 0) {
 		rc = rest_fail_db(r, db);
-	} else if (PQntuples(res) == 0) {
-		rc = applicants_fail_absent(r, db, applicant_id);
+	} else if (rc > 0) {
+		rc = rest_fail_absent(r, db, applicant_id);
 	} else {
-		char *location = xasprintf("/v1/documents/%s", PQgetvalue(res, 0, 0));
+		char *location = xasprintf("/v1/documents/%s", json_string_value(json_object_get(meta, "id")));
 		reply_header(r, "Location", location);
 		free(location);
-		rc = reply_json(r, 201, metadata(res, 0, 0));
+		rc = reply_json(r, 201, meta);
 	}
-	PQclear(res);
 	free(name);
 	json_decref(text);
 	return rc;
 }
 
-static struct db_stmt read_document = DB_STMT(
-	"WITH d AS (SELECT id, applicant_id, filename, content_type, sha256, content FROM documents "
-	"  WHERE id = $1 AND ($2::uuid IS NULL OR applicant_id = $2::uuid)), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
-	"SELECT filename, content_type, sha256, content FROM d");
-
-static void
-release_result(void *res)
-{
-	PQclear(res);
-}
-
 int
 documents_send(struct req *r, const char *doc_id, const char *applicant_id)
 {
+	struct document_bytes d;
 	struct db *db;
-	PGresult *res;
 	char etag[2 * SHA256_LEN + 3];
+	int rc;
 
 	if (!is_uuid(doc_id))
 		return req_fail(r, 404, "no document with this id");
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	const char *params[4] = {doc_id, applicant_id, req_actor(r)->name, req_id(r)};
-	/* Binary results: the bytes as they are; the text columns come back as their bare text. */
-	if ((res = db_run_binary(db, &read_document, 4, params, NULL, NULL, 1)) == NULL)
+	if ((rc = documents_fetch(db, doc_id, applicant_id, req_actor(r)->name, req_id(r), &d)) < 0)
 		return rest_fail_db(r, db);
-	if (PQntuples(res) == 0) {
-		PQclear(res);
+	if (rc > 0)
 		return req_fail(r, 404, "no document with this id");
-	}
-	char *disposition = upload_disposition(PQgetvalue(res, 0, 0));
+	char *disposition = upload_disposition(d.filename);
 	reply_header(r, "Content-Disposition", disposition);
 	free(disposition);
-	snprintf(etag, sizeof(etag), "\"%s\"", PQgetvalue(res, 0, 2));
+	snprintf(etag, sizeof(etag), "\"%s\"", d.sha256);
 	reply_header(r, "ETag", etag);
-	return reply_owned(r, 200, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 3), (size_t)PQgetlength(res, 0, 3),
-			   release_result, res);
-}
-
-static struct db_stmt list_documents = DB_STMT(
-	"SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) "
-	"FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
-
-json_t *
-documents_of(struct req *r, struct db *db, const char *applicant_id, int self_view)
-{
-	const char *params[1] = {applicant_id};
-	PGresult *res = db_run(db, &list_documents, 1, params);
-	json_t *items;
-
-	if (res == NULL) {
-		rest_fail_db(r, db);
-		return NULL;
-	}
-	items = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(items, metadata(res, i, self_view));
-	PQclear(res);
-	return items;
+	/* sent from libpq's own buffer, released once the response is done */
+	return reply_owned(r, 200, d.content_type, d.data, d.len, documents_bytes_release, d.res);
 }
 
 /* ------------------------------------------------------------------ */
@@ -198,29 +134,24 @@ documents_create(struct req *r)
 	return documents_upload(r, id);
 }
 
-static struct db_stmt applicant_here = DB_STMT("SELECT 1 FROM applicants WHERE id = $1");
-
 int
 documents_list(struct req *r)
 {
 	const char *id = req_param(r, 0);
 	struct db *db;
-	PGresult *res;
 	json_t *items;
+	int rc;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no applicant with this id");
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	const char *params[1] = {id};
-	if ((res = db_run(db, &applicant_here, 1, params)) == NULL)
+	if ((rc = applicants_exists(db, id)) < 0)
 		return rest_fail_db(r, db);
-	int here = PQntuples(res);
-	PQclear(res);
-	if (!here)
-		return applicants_fail_absent(r, db, id);
-	if ((items = documents_of(r, db, id, 0)) == NULL)
-		return -1;
+	if (rc > 0)
+		return rest_fail_absent(r, db, id);
+	if ((items = documents_metadata(db, id, false)) == NULL)
+		return rest_fail_db(r, db);
 	return reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
@@ -230,28 +161,18 @@ documents_get(struct req *r)
 	return documents_send(r, req_param(r, 0), NULL);
 }
 
-static struct db_stmt delete_document = DB_STMT(
-	"WITH d AS (DELETE FROM documents WHERE id = $1 RETURNING id, applicant_id), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $2, 'document.delete', applicant_id, 'document:' || id, $3 FROM d) "
-	"SELECT count(*) FROM d");
-
 int
 documents_delete(struct req *r)
 {
 	const char *id = req_param(r, 0);
 	struct db *db;
-	PGresult *res;
-	bool deleted;
+	int rc;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no document with this id");
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
-	if ((res = db_run(db, &delete_document, 3, params)) == NULL)
+	if ((rc = documents_remove(db, id, req_actor(r)->name, req_id(r))) < 0)
 		return rest_fail_db(r, db);
-	deleted = atoi(PQgetvalue(res, 0, 0)) == 1;
-	PQclear(res);
-	return deleted ? reply_empty(r, 204) : req_fail(r, 404, "no document with this id");
+	return rc == 0 ? reply_empty(r, 204) : req_fail(r, 404, "no document with this id");
 }

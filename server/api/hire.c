@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/applicants.h"
 #include "store/db.h"
 #include "core/digest.h"
 #include "api/handlers.h"
@@ -31,6 +30,9 @@
 #include "domain/transfer.h"
 #include "domain/upload.h"
 #include "core/validate.h"
+#include "store/applicants.h"
+#include "store/documents.h"
+#include "store/erasure.h"
 
 static struct db_stmt lock_offer = DB_STMT(
 	"SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
@@ -71,20 +73,11 @@ static struct db_stmt applications_json = DB_STMT(
 	"    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), '[]')::text "
 	"FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1");
 
-/* Binary results: the names come back as their bare text, the contents as their bytes. */
-static struct db_stmt documents_of_applicant = DB_STMT(
-	"SELECT filename, content FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
-
-static struct db_stmt transfer = DB_STMT(
-	"WITH e AS (INSERT INTO employees (id, employee_number, applicant_id, application_id, start_date, hired_at, "
+/* The employee record with its sealed archive; erasure.c then removes the recruitment record. */
+static struct db_stmt insert_employee = DB_STMT(
+	"INSERT INTO employees (id, employee_number, applicant_id, application_id, start_date, hired_at, "
 	"    archive, archive_size, archive_sha256) "
-	"  VALUES ($1, $2, $3, $4, $5::date, now(), $6::bytea, $7::bigint, $8) RETURNING id, applicant_id), "
-	"t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
-	"  SELECT applicant_id, 'transferred', id FROM e), "
-	"d AS (DELETE FROM applicants WHERE id = (SELECT applicant_id FROM e) RETURNING id), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $9, 'applicant.transfer', applicant_id, 'employee:' || id, $10 FROM e) "
-	"SELECT (SELECT count(*) FROM d)");
+	"VALUES ($1, $2, $3, $4, $5::date, now(), $6::bytea, $7::bigint, $8)");
 
 struct hire {
 	const char *application_id, *applicant_id, *hired_at, *start_date, *employee_number;
@@ -136,9 +129,11 @@ static int
 build_archive(struct req *r, struct db *db, struct hire *h)
 {
 	const char *params[1] = {h->applicant_id};
-	json_t *applicant = applicants_load(db, h->applicant_id);
-	PGresult *apps = applicant ? db_run(db, &applications_json, 1, params) : NULL;
-	PGresult *docs = apps ? db_run_binary(db, &documents_of_applicant, 1, params, NULL, NULL, 1) : NULL;
+	json_t *applicant = NULL;
+	PGresult *apps = applicants_current(db, h->applicant_id, &applicant, NULL) == 0
+				 ? db_run(db, &applications_json, 1, params)
+				 : NULL;
+	PGresult *docs = apps ? documents_contents(db, h->applicant_id) : NULL;
 	int rc = -1;
 
 	if (docs != NULL) {
@@ -197,11 +192,14 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	sha256(h->archive, h->archive_len, digest);
 	hex_encode(digest, SHA256_LEN, h->sha);
 	snprintf(size, sizeof(size), "%zu", h->archive_len);
-	const char *params[10] = {h->employee_id, h->employee_number, h->applicant_id, h->application_id, h->start_date,
-				  (const char *)h->archive, size, h->sha, req_actor(r)->name, req_id(r)};
-	int lengths[10] = {[5] = (int)h->archive_len}, formats[10] = {[5] = 1};
-	if ((res = db_run_binary(db, &transfer, 10, params, lengths, formats, 0)) == NULL)
+	const char *params[8] = {h->employee_id, h->employee_number, h->applicant_id, h->application_id, h->start_date,
+				 (const char *)h->archive, size, h->sha};
+	int lengths[8] = {[5] = (int)h->archive_len}, formats[8] = {[5] = 1};
+	if ((res = db_run_binary(db, &insert_employee, 8, params, lengths, formats, 0)) == NULL ||
+	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) != 0) {
+		PQclear(res);
 		return rest_fail_db(r, db);
+	}
 	PQclear(res);
 	if (!idem_wanted(r))
 		return db_exec(db, "COMMIT") == 0 ? 0 : rest_fail_db(r, db);

@@ -19,6 +19,7 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "core/validate.h"
+#include "store/documents.h"
 
 static const char *
 self(const struct req *r)
@@ -57,9 +58,11 @@ me_get(struct req *r)
 	json_t *doc, *apps, *docs;
 	long version;
 
-	if (db == NULL || (doc = applicants_read(r, db, self(r), &version)) == NULL)
+	if (db == NULL || (doc = applicants_view(r, db, self(r), &version)) == NULL)
 		return -1;
-	if ((apps = applications_of(r, db)) == NULL || (docs = documents_of(r, db, self(r), 1)) == NULL) {
+	if ((apps = applications_of(r, db)) == NULL || (docs = documents_metadata(db, self(r), true)) == NULL) {
+		if (apps != NULL)
+			rest_fail_db(r, db);
 		json_decref(apps);
 		json_decref(doc);
 		return -1;

@@ -6,12 +6,15 @@
 #include <string.h>
 
 #include "api/rest.h"
+#include "core/problem.h"
 #include "core/validate.h"
+#include "domain/stages.h"
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/auth.h"
 #include "store/db.h"
+#include "store/erasure.h"
 
 int
 rest_get_by_id(struct req *r, struct db_stmt *st, const char *what)
@@ -107,4 +110,58 @@ rest_authenticate(struct req *r, struct db *db, const char *token, bool applican
 	int rc = applicant ? auth_applicant(db, token, who) : auth_staff(db, token, who);
 
 	return rc < 0 ? rest_fail_db(r, db) : rc;
+}
+
+int
+rest_fail_absent(struct req *r, struct db *db, const char *id)
+{
+	struct tombstone t;
+	int rc = erasure_tombstone(db, id, &t);
+
+	if (rc < 0)
+		return rest_fail_db(r, db);
+	if (rc > 0)
+		return req_fail(r, 404, "no applicant with this id");
+	/* What the tombstone holds: why and when, never who. */
+	problem_extra(req_problem(r), "disposition", json_string(t.disposition));
+	if (*t.employee_id)
+		problem_extra(req_problem(r), "employee_id", json_string(t.employee_id));
+	problem_extra(req_problem(r), strcmp(t.disposition, "purged") == 0 ? "purged_at" : "at", json_string(t.at));
+	if (*t.run_id)
+		problem_extra(req_problem(r), "run_id", json_string(t.run_id));
+	if (*t.rule)
+		problem_extra(req_problem(r), "rule", json_string(t.rule));
+	req_problem(r)->slug = "applicant-gone";
+	return req_fail(r, 410, "this applicant's record is no longer held here (%s)", t.disposition);
+}
+
+int
+rest_stage_filters(struct req *r, const char **opening, const char **stage)
+{
+	*opening = req_query(r, "opening_id");
+	*stage = req_query(r, "stage");
+	if (*opening && !is_uuid(*opening))
+		problem_field(req_problem(r), "opening_id", "must be a UUID");
+	if (*stage && stage_parse(*stage) < 0)
+		problem_field(req_problem(r), "stage", "must be a stage: applied, screening, interview, assessment, "
+						     "background_check, offer, hired, rejected or withdrawn");
+	return problem_has_fields(req_problem(r)) ? req_fail(r, 400, "bad filter") : 0;
+}
+
+json_t *
+rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2)
+{
+	json_t *body;
+
+	if (json_array_size(items) <= (size_t)limit)
+		return json_pack("{s:o, s:n}", "items", items, "next_cursor");
+	while (json_array_size(items) > (size_t)limit + 1)
+		json_array_remove(items, json_array_size(items) - 1);
+	json_array_remove(items, (size_t)limit); /* the next page's first */
+	json_t *last = json_array_get(items, (size_t)limit - 1);
+	char *c = paging_cursor_encode(json_string_value(json_object_get(last, k1)),
+				       json_string_value(json_object_get(last, k2)));
+	body = json_pack("{s:o, s:s}", "items", items, "next_cursor", c);
+	free(c);
+	return body;
 }

@@ -1,40 +1,25 @@
-/* purge: retention runs in bounded batches. See purge.h for the guarantees. */
+/*
+ * purge: retention runs in bounded batches. See purge.h for the guarantees.
+ * The engine judges; store/applicants.c reads the subjects and
+ * store/erasure.c deletes them.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "store/applicants.h"
 #include "store/db.h"
+#include "store/erasure.h"
 #include "core/digest.h"
 #include "core/log.h"
 #include "jobs/purge.h"
 #include "domain/retention.h"
 
-#define SUBJECT_COLUMNS                                                                            \
-	"a.id, extract(epoch FROM a.created_at), a.address->>'country', a.address->>'region', "      \
-	"a.legal_hold_set_at IS NOT NULL, " RETENTION_APPS_SQL
-
 static struct db_stmt start_run = DB_STMT(
 	"INSERT INTO purge_runs (id, dry_run, actor) VALUES ($1, $2::boolean, $3)");
 
 static struct db_stmt load_policies = DB_STMT("SELECT " RETENTION_POLICIES_SQL ", extract(epoch FROM now())");
-
-static struct db_stmt next_batch = DB_STMT(
-	"SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id > $1::uuid ORDER BY a.id LIMIT $2::int");
-
-static struct db_stmt lock_batch = DB_STMT(
-	"SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id "
-	"FOR UPDATE SKIP LOCKED");
-
-/* Tombstones, audit entries and the deletion (everything of the record cascades) in one statement. */
-static struct db_stmt erase_batch = DB_STMT(
-	"WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS x(id, rule)), "
-	"t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, run_id, rule) "
-	"  SELECT id, 'purged', $3::uuid, rule FROM x), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $4, 'applicant.purge', id, 'purge_run:' || $3, $5 FROM x), "
-	"d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id) "
-	"SELECT count(*) FROM d");
 
 static struct db_stmt finish_run = DB_STMT(
 	"UPDATE purge_runs SET status = $2, finished_at = clock_timestamp(), examined = $3::int, expired = $4::int, "
@@ -108,12 +93,11 @@ static int
 erase(struct db *db, struct run *run, json_t *candidates)
 {
 	char *ids = pg_array(candidates), label[160];
-	const char *p1[1] = {ids};
 	PGresult *res = NULL;
 	json_t *due = json_array(), *rules = json_array();
 	int rc = -1;
 
-	if (db_exec(db, "BEGIN") != 0 || (res = db_run(db, &lock_batch, 1, p1)) == NULL)
+	if (db_exec(db, "BEGIN") != 0 || (res = applicants_lock_subjects(db, ids)) == NULL)
 		goto done;
 	for (int i = 0; i < PQntuples(res); i++)
 		if (judge_row(run, res, i, false, label, sizeof(label))) { /* judged again under the lock */
@@ -122,14 +106,12 @@ erase(struct db *db, struct run *run, json_t *candidates)
 		}
 	if (json_array_size(due) > 0) {
 		char *a = pg_array(due), *b = pg_array(rules);
-		const char *p2[5] = {a, b, run->id, run->actor, run->request_id};
-		PGresult *d = db_run(db, &erase_batch, 5, p2);
-		if (d != NULL)
-			run->purged += atol(PQgetvalue(d, 0, 0));
-		PQclear(d);
+		long purged = 0;
+		int failed = erasure_purge(db, a, b, run->id, run->actor, run->request_id, &purged);
+		run->purged += purged;
 		free(a);
 		free(b);
-		if (d == NULL)
+		if (failed)
 			goto done;
 		json_array_extend(run->ids, due);
 	}
@@ -152,8 +134,7 @@ walk(struct db *db, struct run *run)
 
 	snprintf(limit, sizeof(limit), "%d", PURGE_BATCH);
 	for (;;) {
-		const char *params[2] = {after, limit};
-		PGresult *res = db_run(db, &next_batch, 2, params);
+		PGresult *res = applicants_subjects(db, after, limit);
 		json_t *candidates = json_array();
 		int n;
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "api/applicants.h"
+#include "domain/profile.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
 #include "core/validate.h"
@@ -113,8 +113,8 @@ test_applicant_valid(void **state)
 
 	(void)state;
 	problem_init(&p);
-	assert_true(applicants_validate(d, true, &p));
-	applicants_normalize(d);
+	assert_true(profile_validate(d, true, &p));
+	profile_normalize(d);
 	assert_true(json_is_null(json_object_get(json_object_get(d, "address"), "line1")));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(d, "address"), "country")), "DE");
 	assert_true(json_is_null(json_object_get(d, "title")));
@@ -122,8 +122,8 @@ test_applicant_valid(void **state)
 
 	/* A create with only the required members gets the defaults. */
 	d = doc("{\"full_name\":\"A\",\"email\":\"a@b.co\"}");
-	assert_true(applicants_validate(d, true, &p));
-	applicants_normalize(d);
+	assert_true(profile_validate(d, true, &p));
+	profile_normalize(d);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(d, "source"), "type")), "recruiter");
 	assert_true(json_is_false(json_object_get(d, "marketing_opt_in")));
 	assert_int_equal(json_array_size(json_object_get(d, "social_handles")), 0);
@@ -144,7 +144,7 @@ test_applicant_collects_every_error(void **state)
 
 	(void)state;
 	problem_init(&p);
-	assert_false(applicants_validate(d, true, &p));
+	assert_false(profile_validate(d, true, &p));
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (!has_field(&p, fields[i]))
 			fail_msg("no error for %s", fields[i]);
@@ -165,27 +165,27 @@ test_applicant_limits(void **state)
 	name[201] = '\0';
 	d = json_pack("{s:s, s:s}", "full_name", name, "email", "a@b.co");
 	problem_init(&p);
-	assert_false(applicants_validate(d, true, &p));
+	assert_false(profile_validate(d, true, &p));
 	assert_true(has_field(&p, "full_name"));
 	json_decref(d);
 	problem_fini(&p);
 
 	d = json_pack("{s:s, s:s}", "full_name", "   ", "email", "a@b.co");
 	problem_init(&p);
-	assert_false(applicants_validate(d, true, &p));
+	assert_false(profile_validate(d, true, &p));
 	json_decref(d);
 	problem_fini(&p);
 
 	d = json_pack("{s:s, s:s}", "full_name", "a\nb", "email", "a@b.co");
 	problem_init(&p);
-	assert_false(applicants_validate(d, true, &p));
+	assert_false(profile_validate(d, true, &p));
 	json_decref(d);
 	problem_fini(&p);
 
 	/* a patched record may not lose its source */
 	d = json_pack("{s:s, s:s, s:n}", "full_name", "A", "email", "a@b.co", "source");
 	problem_init(&p);
-	assert_false(applicants_validate(d, false, &p));
+	assert_false(profile_validate(d, false, &p));
 	assert_true(has_field(&p, "source"));
 	json_decref(d);
 	problem_fini(&p);

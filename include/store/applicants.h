@@ -1,0 +1,114 @@
+/*
+ * applicants: the applicant's row. The only module that reads or writes an
+ * applicant's personal columns (full_name, email, phone, address,
+ * social_handles); when data keys come, the only one that encrypts and
+ * decrypts them. Deleting an applicant is store/erasure.h's alone.
+ *
+ * A record comes back as JSON as staff see it (new reference): id, the
+ * editable members, consent, legal_hold, retention, created_at, updated_at,
+ * version. Functions that read or change a full record write its audit
+ * entry (actor, request_id) in the same statement. Functions return 0 when
+ * done, 1 when there is no such row (or, for writes, the version did not
+ * match), -1 when the database failed (db_failure tells how). Thread-safe
+ * on distinct connections.
+ */
+#ifndef RECRUITD_STORE_APPLICANTS_H
+#define RECRUITD_STORE_APPLICANTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "core/xalloc.h"
+
+struct db;
+
+/* The unique index on the lower-cased address: a failure naming it is a duplicate address. */
+#define APPLICANTS_EMAIL_KEY "applicants_email_key"
+
+/* Insert a normalised record (domain/profile.h); *record and *version of the new row. */
+int applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id, json_t **record,
+		      long *version) WARN_UNUSED;
+
+/* Read a full record, audited as applicant.read. */
+int applicants_read(struct db *db, const char *id, const char *actor, const char *request_id, json_t **record,
+		    long *version) WARN_UNUSED;
+
+/* The record as it stands, not audited (the caller audits what it does with it). */
+int applicants_current(struct db *db, const char *id, json_t **record, long *version) WARN_UNUSED;
+
+/*
+ * Write a normalised record's editable members over version `have`,
+ * audited as applicant.update with target (which members changed, never
+ * their values). 1 when the row is not at `have`.
+ */
+int applicants_update(struct db *db, const char *id, long have, const json_t *doc, const char *actor,
+		      const char *request_id, const char *target, json_t **record, long *version) WARN_UNUSED;
+
+/* The id of the applicant with this address (case-insensitive) into id. */
+int applicants_find_email(struct db *db, const char *email, char id[37]) WARN_UNUSED;
+
+/* A page of the list: keyset bounds, the LIMIT (limit + 1), and the filters (NULL: none). */
+struct applicant_query {
+	const char *k1, *k2;
+	const char *limit_param;
+	int limit;
+	const char *q; /* matches name or address */
+	const char *opening, *stage;
+};
+
+/*
+ * Summaries {id, full_name, email, job_title, created_at, updated_at,
+ * version}, newest first, up to limit + 1 of them (the last tells that more
+ * follow). New reference, or NULL when the database failed.
+ */
+json_t *applicants_page(struct db *db, const struct applicant_query *q) WARN_UNUSED;
+
+/* Set (or replace the reason of) a legal hold: *hold {reason, set_at}, *version. */
+int applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor,
+			  const char *request_id, json_t **hold, long *version) WARN_UNUSED;
+
+/* Lift a legal hold: 0 lifted, 1 there was none (or no such applicant). */
+int applicants_hold_clear(struct db *db, const char *id, const char *actor, const char *request_id) WARN_UNUSED;
+
+/* Whether the applicant is under a legal hold. */
+int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
+
+/* Whether the applicant is on record: 0 yes, 1 no, -1 failure. */
+int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
+
+/* What a person sends when applying: their contact data, consent, the opening, the resume, their token. */
+struct application_new {
+	const char *full_name, *email, *phone;
+	bool marketing_opt_in;
+	const char *notice_version;
+	const char *opening_id;
+	const char *filename, *content_type, *sha256; /* the resume's: name made safe, hash in hex */
+	const unsigned char *data;
+	size_t len;
+	const char *token_key_id, *token_hash; /* the applicant token's key id and hashed secret */
+};
+
+/*
+ * A new applicant (source direct, consent recorded) with the application,
+ * its history and stage event, the resume and the token, all audited with
+ * the actor "applicant", in one statement. 1 when the opening is not open.
+ */
+int applicants_apply(struct db *db, const struct application_new *a, const char *request_id, char applicant_id[37],
+		     char application_id[37]) WARN_UNUSED;
+
+/* Whether the applicant with this address has applied to the opening: 1 yes, 0 no, -1 failure. */
+int applicants_applied_before(struct db *db, const char *email, const char *opening_id) WARN_UNUSED;
+
+/*
+ * Retention subjects, in id order: rows (id, created_at epoch, address
+ * country, address region, legal hold set, RETENTION_APPS_SQL), up to limit
+ * after id `after`. The caller PQclears; NULL when the database failed.
+ */
+PGresult *applicants_subjects(struct db *db, const char *after, const char *limit) WARN_UNUSED;
+
+/* The same rows for ids (a uuid[] literal), locked FOR UPDATE SKIP LOCKED, inside the caller's transaction. */
+PGresult *applicants_lock_subjects(struct db *db, const char *ids) WARN_UNUSED;
+
+#endif

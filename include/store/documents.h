@@ -1,0 +1,67 @@
+/*
+ * documents: an applicant's documents (resumes, cover letters) and their
+ * exact bytes. Every read of the bytes and every change writes its audit
+ * entry in the same statement. Functions return 0 when done, 1 when there
+ * is no such row, -1 when the database failed (db_failure tells how).
+ */
+#ifndef RECRUITD_STORE_DOCUMENTS_H
+#define RECRUITD_STORE_DOCUMENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "core/xalloc.h"
+
+struct db;
+
+/* A new document's fields; filename already made safe, sha256 in hex. */
+struct document_new {
+	const char *applicant_id, *kind, *filename, *content_type, *sha256;
+	const unsigned char *data;
+	size_t len;
+};
+
+/*
+ * Store a document of an applicant on record, audited as document.upload:
+ * *meta {id, applicant_id, kind, filename, content_type, size, sha256,
+ * created_at} (new). 1 when the applicant is not on record.
+ */
+int documents_insert(struct db *db, const struct document_new *d, const char *actor, const char *request_id,
+		     json_t **meta) WARN_UNUSED;
+
+/* A document's bytes as read: borrowed from res, which documents_bytes_release frees. */
+struct document_bytes {
+	PGresult *res;
+	const char *filename, *content_type, *sha256;
+	const char *data;
+	size_t len;
+};
+
+/*
+ * Read document id (only applicant_id's, when not NULL), audited as
+ * document.read. 1 when there is no such document.
+ */
+int documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor,
+		    const char *request_id, struct document_bytes *out) WARN_UNUSED;
+void documents_bytes_release(void *res);
+
+/*
+ * Every document's metadata of an applicant, oldest first (new reference),
+ * or NULL when the database failed. self_view: as the applicant sees it
+ * {id, kind, filename, content_type, size, created_at}.
+ */
+json_t *documents_metadata(struct db *db, const char *applicant_id, bool self_view) WARN_UNUSED;
+
+/* Delete document id, audited as document.delete. 1 when there is no such document. */
+int documents_remove(struct db *db, const char *id, const char *actor, const char *request_id) WARN_UNUSED;
+
+/*
+ * Every document of an applicant, oldest first, for the transfer archive:
+ * rows (filename, content) in binary (the name as its bare text). The
+ * caller PQclears it; NULL when the database failed.
+ */
+PGresult *documents_contents(struct db *db, const char *applicant_id) WARN_UNUSED;
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * documents: an applicant's documents and their exact bytes. See
+ * documents.h. The bytes travel in binary both ways, never as escaped text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/documents.h"
+
+static struct db_stmt insert_document = DB_STMT(
+	"WITH a AS (SELECT id FROM applicants WHERE id = $1), "
+	"d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content) "
+	"  SELECT a.id, $2, $3, $4, $5::bigint, $6, $7::bytea FROM a "
+	"  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
+	"SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) FROM d");
+
+static struct db_stmt read_document = DB_STMT(
+	"WITH d AS (SELECT id, applicant_id, filename, content_type, sha256, content FROM documents "
+	"  WHERE id = $1 AND ($2::uuid IS NULL OR applicant_id = $2::uuid)), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
+	"SELECT filename, content_type, sha256, content FROM d");
+
+static struct db_stmt list_documents = DB_STMT(
+	"SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) "
+	"FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+
+static struct db_stmt delete_document = DB_STMT(
+	"WITH d AS (DELETE FROM documents WHERE id = $1 RETURNING id, applicant_id), "
+	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+	"  SELECT $2, 'document.delete', applicant_id, 'document:' || id, $3 FROM d) "
+	"SELECT count(*) FROM d");
+
+static struct db_stmt contents_of_applicant = DB_STMT(
+	"SELECT filename, content FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+
+static json_t *
+metadata(const PGresult *res, int row, bool self_view)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", PQgetvalue(res, row, 0),
+				"applicant_id", PQgetvalue(res, row, 1), "kind", PQgetvalue(res, row, 2), "filename",
+				PQgetvalue(res, row, 3), "content_type", PQgetvalue(res, row, 4), "size",
+				(json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256", PQgetvalue(res, row, 6),
+				"created_at", PQgetvalue(res, row, 7));
+	if (self_view) { /* DESIGN: {id, kind, filename, content_type, size, created_at} */
+		json_object_del(doc, "applicant_id");
+		json_object_del(doc, "sha256");
+	}
+	return doc;
+}
+
+int
+documents_insert(struct db *db, const struct document_new *d, const char *actor, const char *request_id,
+		 json_t **meta)
+{
+	char size[24];
+	PGresult *res;
+	int rc = 1;
+
+	snprintf(size, sizeof(size), "%zu", d->len);
+	const char *params[9] = {d->applicant_id, d->kind, d->filename, d->content_type, size, d->sha256,
+				 (const char *)d->data, actor, request_id};
+	int lengths[9] = {[6] = (int)d->len}, formats[9] = {[6] = 1};
+	if ((res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		*meta = metadata(res, 0, false);
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+void
+documents_bytes_release(void *res)
+{
+	PQclear(res);
+}
+
+int
+documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor, const char *request_id,
+		struct document_bytes *out)
+{
+	const char *params[4] = {id, applicant_id, actor, request_id};
+	/* Binary results: the bytes as they are; the text columns come back as their bare text. */
+	PGresult *res = db_run_binary(db, &read_document, 4, params, NULL, NULL, 1);
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 1;
+	}
+	out->res = res;
+	out->filename = PQgetvalue(res, 0, 0);
+	out->content_type = PQgetvalue(res, 0, 1);
+	out->sha256 = PQgetvalue(res, 0, 2);
+	out->data = PQgetvalue(res, 0, 3);
+	out->len = (size_t)PQgetlength(res, 0, 3);
+	return 0;
+}
+
+json_t *
+documents_metadata(struct db *db, const char *applicant_id, bool self_view)
+{
+	const char *params[1] = {applicant_id};
+	PGresult *res = db_run(db, &list_documents, 1, params);
+	json_t *items;
+
+	if (res == NULL)
+		return NULL;
+	items = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(items, metadata(res, i, self_view));
+	PQclear(res);
+	return items;
+}
+
+int
+documents_remove(struct db *db, const char *id, const char *actor, const char *request_id)
+{
+	const char *params[3] = {id, actor, request_id};
+	PGresult *res = db_run(db, &delete_document, 3, params);
+	int rc;
+
+	if (res == NULL)
+		return -1;
+	rc = atoi(PQgetvalue(res, 0, 0)) == 1 ? 0 : 1;
+	PQclear(res);
+	return rc;
+}
+
+PGresult *
+documents_contents(struct db *db, const char *applicant_id)
+{
+	const char *params[1] = {applicant_id};
+
+	return db_run_binary(db, &contents_of_applicant, 1, params, NULL, NULL, 1);
+}
