@@ -32,7 +32,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 API_SRC  := $(wildcard tests/api/test_*.c)
 API_BIN  := $(API_SRC:tests/api/test_%.c=$(B)/tests/api_%)
 
-.PHONY: all build tests deps run test test-asan bench stop clean format check-deps
+.PHONY: all build tests deps run test test-asan bench stop clean format format-check check-deps
 all: build tests
 build: $(BIN)/recruitd $(BIN)/recruitctl
 tests: $(UNIT_BIN) $(API_BIN)
@@ -89,8 +89,13 @@ stop:
 clean:
 	rm -rf build bin
 
+FORMAT_FILES = $(wildcard server/*/*.c server/*/*.h include/*/*.h tests/*/*.c tests/*/*.h bench/*.c)
 format:
-	clang-format -i server/*/*.c include/*/*.h tests/unit/*.c tests/api/*.c tests/api/*.h
+	clang-format -i $(FORMAT_FILES)
+
+# .clang-format holds for every C file (make test runs this).
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo 'format-check: every C file is formatted'
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:

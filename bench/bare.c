@@ -53,8 +53,10 @@ conn(void)
 	pg = PQconnectdb(conninfo);
 	if (PQstatus(pg) != CONNECTION_OK)
 		return NULL;
-	PQclear(PQprepare(pg, "auth", "SELECT name, role, secret_sha256 FROM staff_keys WHERE key_id = $1 AND revoked_at IS NULL",
-			  0, NULL));
+	PQclear(PQprepare(pg, "auth",
+	                  "SELECT name, role, secret_sha256 FROM staff_keys WHERE key_id = $1 AND "
+	                  "revoked_at IS NULL",
+	                  0, NULL));
 	PQclear(PQprepare(pg, "get", get_sql, 0, NULL));
 	PQclear(PQprepare(pg, "create", create_sql, 0, NULL));
 	return pg;
@@ -98,7 +100,8 @@ row_json(const PGresult *res)
 static enum MHD_Result
 reply(struct MHD_Connection *c, unsigned status, char *body)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result rc;
 
 	MHD_add_response_header(r, "Content-Type", "application/json");
@@ -140,10 +143,13 @@ field(json_t *doc, const char *key)
 }
 
 static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
-	   const char *data, size_t *size, void **state)
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+           const char *version, const char *data, size_t *size, void **state)
 {
-	struct { size_t len; char buf[16384]; } *body = *state;
+	struct {
+		size_t len;
+		char buf[16384];
+	} *body = *state;
 	PGconn *db;
 	PGresult *res;
 	(void)cls, (void)version;
@@ -153,7 +159,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return MHD_YES;
 	}
 	if (*size > 0) {
-		size_t n = *size < sizeof(body->buf) - 1 - body->len ? *size : sizeof(body->buf) - 1 - body->len;
+		size_t n = *size < sizeof(body->buf) - 1 - body->len
+		               ? *size
+		               : sizeof(body->buf) - 1 - body->len;
 		memcpy(body->buf + body->len, data, n);
 		body->len += n;
 		*size = 0;
@@ -167,13 +175,23 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		const char *p[3] = {url + 15, "bench", "bare"};
 		res = PQexecPrepared(db, "get", 3, p, NULL, NULL, 0);
 	} else if (strcmp(method, "POST") == 0 && strcmp(url, "/v1/applicants") == 0) {
-		json_t *doc = json_loadb(body->buf, body->len, 0, NULL), *src = json_object_get(doc, "source");
+		json_t *doc = json_loadb(body->buf, body->len, 0, NULL),
+		       *src = json_object_get(doc, "source");
 		if (doc == NULL)
 			return fail(c, 400);
 		char *address = json_dumps(json_object_get(doc, "address"), JSON_COMPACT);
-		const char *p[12] = {field(doc, "full_name"), field(doc, "email"), field(doc, "phone"), field(doc, "title"),
-				     field(doc, "job_title"), address, "[]", field(src, "type"), field(src, "detail"),
-				     "false", "bench", "bare"};
+		const char *p[12] = {field(doc, "full_name"),
+		                     field(doc, "email"),
+		                     field(doc, "phone"),
+		                     field(doc, "title"),
+		                     field(doc, "job_title"),
+		                     address,
+		                     "[]",
+		                     field(src, "type"),
+		                     field(src, "detail"),
+		                     "false",
+		                     "bench",
+		                     "bare"};
 		res = PQexecPrepared(db, "create", 12, p, NULL, NULL, 0);
 		free(address);
 		json_decref(doc);
@@ -190,7 +208,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 }
 
 static void
-on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode code)
+on_completed(void *cls, struct MHD_Connection *c, void **state,
+             enum MHD_RequestTerminationCode code)
 {
 	(void)cls, (void)c, (void)code;
 	free(*state);
@@ -220,9 +239,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL,
-		on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)atoi(argv[2]), MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_END);
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	        MHD_USE_NO_LISTEN_SOCKET,
+	    0, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)atoi(argv[2]),
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (d == NULL)
 		return 1;
 	for (;;) { /* accept here and hand out in turn, as recruitd does */

@@ -9,13 +9,20 @@
 #   domain -> core
 #   core -> libc, jansson, OpenSSL
 #
-# Checked twice: by the #include lines of every source and header (ours and
-# the libraries'), and by the symbols each object file takes from the
-# others (nm), so a call through a hand-written prototype is caught too.
-#   scripts/check-deps.sh [BUILD_DIR]   (default build/release, built first)
+# Checked by the #include lines of every source and header (ours and the
+# libraries'), and by the symbols each object file takes from the others
+# (nm), so a call through a hand-written prototype is caught too. Modules
+# may not call each other in a cycle, and personal data has one owner.
+#   scripts/check-deps.sh [BUILD_DIR [SOURCE_ROOT]]
+# BUILD_DIR defaults to build/release (built first); SOURCE_ROOT, whose
+# server/ and include/ are read for #include lines, to the checkout (the
+# self-test in make test points it at a copy with a planted violation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-objdir=${1:-build/release}
+top=$PWD
+objdir=$top/${1:-build/release}
+case ${1:-} in /*) objdir=$1 ;; esac
+root=${2:-$top}
 
 declare -A allowed=(
 	[main]="main api jobs edge store domain core"
@@ -57,6 +64,7 @@ may_use() { # may layer $1 use layer $2?
 }
 
 # 1. #include lines.
+cd "$root"
 for f in server/*/*.c server/*/*.h include/*/*.h; do
 	[ -e "$f" ] || continue
 	from=$(layer_of "$f")
@@ -84,6 +92,7 @@ for f in server/*/*.c server/*/*.h include/*/*.h; do
 done
 
 # 2. Symbols: who defines what, and who takes it.
+cd "$top"
 [ -d "$objdir/server" ] || make --no-print-directory -j"$(nproc)" build >/dev/null
 # the objects of today's sources only (a removed file's object may linger)
 objects=()
@@ -111,6 +120,54 @@ for o in "${objects[@]}"; do
 		fi
 		may_use "$from" "$to" || complain "$rel calls $sym of $def: $from may not use $to"
 	done < <(nm -u "$o" | awk '{print $2}')
+done
+
+# 3. No cycles between modules, inside a layer too (applicants.c and
+# applications.c once called each other): depth-first search over the
+# module graph the symbols give.
+declare -A edges
+for o in "${objects[@]}"; do
+	rel=${o#"$objdir"/server/}
+	rel=${rel%.o}
+	while read -r sym; do
+		def=${owner[$sym]:-}
+		[ -n "$def" ] || continue
+		def=${def%.o}
+		[ "$def" = "$rel" ] || edges[$rel]+=" $def"
+	done < <(nm -u "$o" | awk '{print $2}')
+done
+declare -A state # 1 on the path, 2 done
+visit() {
+	local m=$1 n
+	state[$m]=1
+	for n in ${edges[$m]:-}; do
+		if [ "${state[$n]:-0}" = 1 ]; then
+			complain "modules call each other in a cycle through $m and $n"
+		elif [ "${state[$n]:-0}" = 0 ]; then
+			visit "$n"
+		fi
+	done
+	state[$m]=2
+}
+for m in "${!edges[@]}"; do
+	[ "${state[$m]:-0}" = 0 ] && visit "$m"
+done
+
+# 4. Personal data has one owner: only store/applicants.c names the
+# personal columns of applicants in SQL, and only store/erasure.c deletes
+# an applicant.
+cd "$root"
+for f in server/*/*.c; do
+	case $f in server/store/applicants.c) ;; *)
+		if grep -nE '"[^"]*\b(a\.)?(full_name|email|phone|social_handles)\b[^"]*(FROM|INTO|SET|WHERE)[^"]*"|INSERT INTO applicants|UPDATE applicants' "$f" >/dev/null; then
+			complain "$f: only store/applicants.c reads or writes an applicant's personal columns"
+		fi ;;
+	esac
+	case $f in server/store/erasure.c) ;; *)
+		if grep -n 'DELETE FROM applicants' "$f" >/dev/null; then
+			complain "$f: only store/erasure.c deletes an applicant"
+		fi ;;
+	esac
 done
 
 if [ "$bad" -gt 0 ]; then

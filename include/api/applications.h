@@ -19,7 +19,7 @@ struct req;
  * wins and writes one history entry. Returns 0 or -1 (problem set: 404,
  * 409 naming both stages, 412, 422 for a missing reason).
  */
-int applications_move(struct req *r, const char *id, const char *applicant_id, enum stage to, const char *reason,
-		      long expect);
+int applications_move(struct req *r, const char *id, const char *applicant_id, enum stage to,
+                      const char *reason, long expect);
 
 #endif

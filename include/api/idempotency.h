@@ -30,11 +30,11 @@ int idem_wanted(struct req *r);
  * back and call idem_replay).
  */
 int idem_store(struct req *r, struct db *db, const char *scope, unsigned status, const char *body,
-	       const char *location, const char *applicant_id) WARN_UNUSED;
+               const char *location, const char *applicant_id) WARN_UNUSED;
 
 /* idem_store, then COMMIT the caller's transaction. 0 or -1. */
 int idem_commit(struct req *r, struct db *db, const char *scope, unsigned status, const char *body,
-		const char *location, const char *applicant_id) WARN_UNUSED;
+                const char *location, const char *applicant_id) WARN_UNUSED;
 
 /*
  * After a keyed create failed: when a twin request with the same key won

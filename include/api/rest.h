@@ -6,9 +6,9 @@
 #ifndef RECRUITD_API_REST_H
 #define RECRUITD_API_REST_H
 
-#include <stdbool.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 struct actor;
 struct db;
@@ -23,8 +23,10 @@ struct req;
  */
 int rest_get_by_id(struct req *r, struct db_stmt *st, const char *what);
 
-/* One attempt at a merge patch: 0 reply set, 1 lost a race without If-Match (try again), -1 problem. */
-typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json_t *patch, long expect);
+/* One attempt at a merge patch: 0 reply set, 1 lost a race without If-Match (try again), -1
+ * problem. */
+typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json_t *patch,
+                        long expect);
 
 /*
  * Drive a JSON merge patch of resource id: the body's members must be in
@@ -32,8 +34,8 @@ typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json
  * If-Match are reconciled, and once() is retried while it loses races.
  * Returns 0 or -1.
  */
-int rest_merge_patch(struct req *r, const char *id, const char *const *patchable, const char *const *readonly,
-		    patch_fn once);
+int rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
+                     const char *const *readonly, patch_fn once);
 
 /* Turn the database failure on db into a problem (503, 422, 409, 500). Returns -1. */
 int rest_fail_db(struct req *r, const struct db *db);
@@ -55,7 +57,8 @@ json_t *rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col
  */
 int rest_fail_absent(struct req *r, struct db *db, const char *id);
 
-/* The opening_id and stage query filters, validated: 0 (each NULL when absent), or -1 after a 400. */
+/* The opening_id and stage query filters, validated: 0 (each NULL when absent), or -1 after a 400.
+ */
 int rest_stage_filters(struct req *r, const char **opening, const char **stage);
 
 /*
@@ -66,6 +69,7 @@ int rest_stage_filters(struct req *r, const char **opening, const char **stage);
 json_t *rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2);
 
 /* The token check main hands the edge (edge/http.h's http_auth_fn). */
-int rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant, struct actor *who);
+int rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant,
+                      struct actor *who);
 
 #endif

@@ -27,7 +27,8 @@ void buf_fini(struct buf *b);
 int buf_append(struct buf *b, const void *p, size_t n) WARN_UNUSED;
 
 /* Append a formatted string; same contract as buf_append. */
-int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3))) WARN_UNUSED;
+int buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3))) WARN_UNUSED;
 
 /* Hand the bytes to the caller (free() them); the buffer is empty again. */
 char *buf_steal(struct buf *b);

@@ -11,20 +11,21 @@
 #include "core/xalloc.h"
 
 struct config {
-	char *listen_host;	 /* RECRUITD_LISTEN host part, default 127.0.0.1 */
-	unsigned listen_port;	 /* RECRUITD_LISTEN port part, default 8080 */
-	char *database_url;	 /* RECRUITD_DATABASE_URL, default: the private cluster */
-	char *home;		 /* RECRUITD_HOME: the checkout holding db/ and server/ */
+	char *listen_host;       /* RECRUITD_LISTEN host part, default 127.0.0.1 */
+	unsigned listen_port;    /* RECRUITD_LISTEN port part, default 8080 */
+	char *database_url;      /* RECRUITD_DATABASE_URL, default: the private cluster */
+	char *home;              /* RECRUITD_HOME: the checkout holding db/ and server/ */
 	size_t max_upload_bytes; /* RECRUITD_MAX_UPLOAD_BYTES, default 10 MiB */
-	size_t max_json_bytes;	 /* RECRUITD_MAX_JSON_BYTES, default 1 MiB */
-	unsigned threads;	 /* RECRUITD_THREADS, default: 4 per core (handlers wait on PostgreSQL) */
-	unsigned pool_size;	 /* RECRUITD_DB_POOL_SIZE, default: threads + 2 */
-	unsigned max_connections;	/* RECRUITD_MAX_CONNECTIONS, default 1024 */
+	size_t max_json_bytes;   /* RECRUITD_MAX_JSON_BYTES, default 1 MiB */
+	unsigned threads; /* RECRUITD_THREADS, default: 4 per core (handlers wait on PostgreSQL) */
+	unsigned pool_size;              /* RECRUITD_DB_POOL_SIZE, default: threads + 2 */
+	unsigned max_connections;        /* RECRUITD_MAX_CONNECTIONS, default 1024 */
 	unsigned max_connections_per_ip; /* RECRUITD_MAX_CONNECTIONS_PER_IP, default 256 */
-	unsigned idle_timeout_s;	/* RECRUITD_IDLE_TIMEOUT, default 30 seconds */
-	unsigned db_wait_ms;	 /* RECRUITD_DB_WAIT_MS: longest wait for a pooled connection, default 5000 */
-	int log_level;		 /* RECRUITD_LOG_LEVEL, default info */
-	char *notice_version;	 /* RECRUITD_PRIVACY_NOTICE_VERSION, recorded with each consent */
+	unsigned idle_timeout_s;         /* RECRUITD_IDLE_TIMEOUT, default 30 seconds */
+	unsigned db_wait_ms;  /* RECRUITD_DB_WAIT_MS: longest wait for a pooled connection, default
+	                         5000 */
+	int log_level;        /* RECRUITD_LOG_LEVEL, default info */
+	char *notice_version; /* RECRUITD_PRIVACY_NOTICE_VERSION, recorded with each consent */
 };
 
 /* Looks a variable up; getenv in production, a table in tests. */

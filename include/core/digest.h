@@ -23,7 +23,8 @@ void sha256_end(struct sha256_stream *s, unsigned char out[SHA256_LEN]);
 /* Write 2*len hex digits and a NUL to out. */
 void hex_encode(const unsigned char *in, size_t len, char *out);
 
-/* Base64url without padding; out holds at least 4*((len+2)/3)+1 bytes. Returns the length written. */
+/* Base64url without padding; out holds at least 4*((len+2)/3)+1 bytes. Returns the length written.
+ */
 size_t b64url_encode(const unsigned char *in, size_t len, char *out);
 
 /* Decode base64url without padding; returns the number of bytes, or -1 on bad input or overflow. */

@@ -6,8 +6,8 @@
 #ifndef RECRUITD_JSONX_H
 #define RECRUITD_JSONX_H
 
-#include <stddef.h>
 #include <jansson.h>
+#include <stddef.h>
 
 /* Parse len bytes. Returns a new reference, or NULL with a reason in err. */
 json_t *jsonx_parse(const char *buf, size_t len, unsigned max_depth, char *err, size_t errlen);

@@ -17,13 +17,13 @@ int log_level_parse(const char *s);
 
 /* One key=value line: time=... level=... msg=<msg> then the formatted rest. */
 void log_msg(enum log_level level, const char *msg, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * One JSON line for a finished request. route is the route pattern (never
  * the raw path, which may carry ids of people), actor a key name or a role.
  */
 void log_request(const char *request_id, const char *method, const char *route, unsigned status,
-		 double duration_ms, const char *actor);
+                 double duration_ms, const char *actor);
 
 #endif

@@ -7,27 +7,28 @@
 #ifndef RECRUITD_PROBLEM_H
 #define RECRUITD_PROBLEM_H
 
-#include <stdbool.h>
 #include <jansson.h>
+#include <stdbool.h>
 
 struct problem {
 	unsigned status;  /* 0 while there is no problem */
 	const char *slug; /* type slug, static storage; NULL: derived from status */
 	char detail[320];
 	json_t *errors; /* [{field, message}] or NULL */
-	json_t *extra;	/* extension members (existing_id, disposition, ...) or NULL */
+	json_t *extra;  /* extension members (existing_id, disposition, ...) or NULL */
 };
 
 void problem_init(struct problem *p);
 void problem_fini(struct problem *p);
 
-/* Set status and a formatted detail (never personal data). Returns -1 for `return problem_set(...)`. */
+/* Set status and a formatted detail (never personal data). Returns -1 for `return
+ * problem_set(...)`. */
 int problem_set(struct problem *p, unsigned status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Add one field error; the status becomes 422 when send time comes, unless set otherwise. */
 void problem_field(struct problem *p, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Whether any field error has been collected. */
 bool problem_has_fields(const struct problem *p);

@@ -23,8 +23,8 @@ enum role { ROLE_NONE = 0, ROLE_APPLICANT, ROLE_RECRUITER, ROLE_HR };
 /* Who made a request: a staff key (role, its name) or an applicant (their id). */
 struct actor {
 	enum role role;
-	char name[65];		/* staff key name; "applicant" for applicants */
-	char applicant_id[37];	/* applicant tokens only */
+	char name[65];         /* staff key name; "applicant" for applicants */
+	char applicant_id[37]; /* applicant tokens only */
 };
 
 /*
@@ -33,14 +33,14 @@ struct actor {
  * to hash. Returns 0 or -1 (no randomness).
  */
 int token_new(const char *prefix, char *token, char key_id[TOKEN_KEY_ID_LEN + 1],
-		   unsigned char hash[SHA256_LEN]) WARN_UNUSED;
+              unsigned char hash[SHA256_LEN]) WARN_UNUSED;
 
 /*
  * Split a token presented with prefix into its key id and the hash of its
  * secret. Returns 0, or -1 when it is not a well-formed token of that kind.
  */
 int token_parse(const char *token, const char *prefix, char key_id[TOKEN_KEY_ID_LEN + 1],
-		     unsigned char hash[SHA256_LEN]) WARN_UNUSED;
+                unsigned char hash[SHA256_LEN]) WARN_UNUSED;
 
 /* "recruiter" / "hr" to a role; ROLE_NONE if neither. */
 enum role role_parse(const char *s);

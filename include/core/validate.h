@@ -7,26 +7,27 @@
 #ifndef RECRUITD_VALIDATE_H
 #define RECRUITD_VALIDATE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <jansson.h>
 
 struct problem;
 
-/* Every member of obj must be named in allowed (NULL-terminated); readonly members get their own message. */
+/* Every member of obj must be named in allowed (NULL-terminated); readonly members get their own
+ * message. */
 bool check_known_keys(const json_t *obj, const char *const *allowed, const char *const *readonly,
-		      const char *prefix, struct problem *p);
+                      const char *prefix, struct problem *p);
 
 /*
  * A string member of 1..max characters that is not only white space and has
  * no control characters. Absent or null: fine unless required.
  */
 bool check_text(const json_t *obj, const char *key, const char *prefix, bool required, size_t max,
-		struct problem *p);
+                struct problem *p);
 
 /* A member that is absent, null or one of the NULL-terminated values. */
 bool check_enum(const json_t *obj, const char *key, const char *prefix, bool required,
-		const char *const *values, struct problem *p);
+                const char *const *values, struct problem *p);
 
 /* A boolean member, or absent. */
 bool check_bool(const json_t *obj, const char *key, const char *prefix, struct problem *p);

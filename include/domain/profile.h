@@ -5,8 +5,8 @@
 #ifndef RECRUITD_DOMAIN_PROFILE_H
 #define RECRUITD_DOMAIN_PROFILE_H
 
-#include <stdbool.h>
 #include <jansson.h>
+#include <stdbool.h>
 
 struct problem;
 

@@ -14,9 +14,9 @@
 #ifndef RECRUITD_RETENTION_H
 #define RECRUITD_RETENTION_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <jansson.h>
 
 struct problem;
 
@@ -24,8 +24,8 @@ enum outcome { OUTCOME_REJECTED, OUTCOME_WITHDRAWN, OUTCOME_NO_APPLICATION };
 
 struct policy {
 	enum outcome outcome;
-	char country[3]; /* "*" or an ISO code */
-	char region[101];  /* "" for the whole country */
+	char country[3];  /* "*" or an ISO code */
+	char region[101]; /* "" for the whole country */
 	int retain_days;
 };
 
@@ -37,9 +37,9 @@ struct policies {
 /* One application of the applicant, as retention sees it. */
 struct app_state {
 	bool open;
-	enum outcome outcome; /* for a closed one: rejected or withdrawn */
+	enum outcome outcome;         /* for a closed one: rejected or withdrawn */
 	const char *country, *region; /* the opening's; region may be NULL */
-	double closed_at;	      /* seconds since the epoch */
+	double closed_at;             /* seconds since the epoch */
 };
 
 struct subject {
@@ -73,13 +73,14 @@ bool retention_policies_validate(const json_t *list, struct problem *p);
  */
 const struct policies *retention_policies_cached(const char *text);
 /* The most specific rule for outcome at country/region, or NULL when none matches. */
-const struct policy *retention_match(const struct policies *p, enum outcome outcome, const char *country,
-				     const char *region);
+const struct policy *retention_match(const struct policies *p, enum outcome outcome,
+                                     const char *country, const char *region);
 
 /* The verdict for one applicant. */
 void retention_judge(const struct policies *p, const struct subject *s, struct verdict *v);
 
-/* Whether the applicant is past retention at `now` (a legal hold does not change this; see held). */
+/* Whether the applicant is past retention at `now` (a legal hold does not change this; see held).
+ */
 bool retention_is_past(const struct verdict *v, double now);
 
 /* "outcome/country[/region]" into out, e.g. "rejected/US/CA"; "none" without a rule. */
@@ -87,21 +88,24 @@ void retention_rule_label(const struct policy *rule, char *out, size_t len);
 
 /* SQL for the pieces a verdict needs, for an applicant aliased "a". */
 #define RETENTION_APPS_SQL                                                                         \
-	"(SELECT coalesce(json_agg(json_build_array(p.stage, o.country, o.region, "                 \
-	"extract(epoch FROM p.closed_at))), '[]') FROM applications p JOIN openings o ON o.id = p.opening_id " \
+	"(SELECT coalesce(json_agg(json_build_array(p.stage, o.country, o.region, "                \
+	"extract(epoch FROM p.closed_at))), '[]') FROM applications p JOIN openings o ON o.id = "  \
+	"p.opening_id "                                                                            \
 	"WHERE p.applicant_id = a.id)::text"
 #define RETENTION_POLICIES_SQL                                                                     \
-	"(SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'country', country, "        \
-	"'region', nullif(region, ''), 'retain_days', retain_days)), '[]') FROM retention_policies)::text"
+	"(SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'country', country, "     \
+	"'region', nullif(region, ''), 'retain_days', retain_days)), '[]') FROM "                  \
+	"retention_policies)::text"
 
 /*
  * The verdict from those pieces: the applications as [[stage, country,
  * region, closed_at], ...] (apps_json), the address, the hold. 0 or -1.
  */
-int retention_judge_json(const struct policies *p, double created_at, const char *country, const char *region,
-			 bool held, const char *apps_json, struct verdict *v);
+int retention_judge_json(const struct policies *p, double created_at, const char *country,
+                         const char *region, bool held, const char *apps_json, struct verdict *v);
 
-/* {expires_at, blocked_by: ["open_application", "legal_hold", "no_retention_rule"], rule}; new reference. */
+/* {expires_at, blocked_by: ["open_application", "legal_hold", "no_retention_rule"], rule}; new
+ * reference. */
 json_t *retention_json(const struct verdict *v);
 
 /* The outcome called name, or -1. */

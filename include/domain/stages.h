@@ -27,8 +27,9 @@ enum move {
 	MOVE_NO,     /* never: backwards, sideways, out of a final stage, to hired but from offer */
 	MOVE_YES,    /* allowed */
 	MOVE_REASON, /* allowed with a reason (rejecting) */
-	MOVE_GATED,  /* allowed where a background-check rule of the opening's jurisdiction allows it */
-	MOVE_HIRE,   /* only through the hire endpoint (offer to hired) */
+	MOVE_GATED, /* allowed where a background-check rule of the opening's jurisdiction allows it
+	             */
+	MOVE_HIRE,  /* only through the hire endpoint (offer to hired) */
 };
 
 /* The stage's API name ("background_check"); NULL out of range. */

@@ -14,7 +14,8 @@
 int assets_load(const char *home) WARN_UNUSED;
 void assets_free(void);
 
-/* An asset by name ("openapi.yaml", "apply.html", ...): its bytes (borrowed) and length, or NULL. */
+/* An asset by name ("openapi.yaml", "apply.html", ...): its bytes (borrowed) and length, or NULL.
+ */
 const char *assets_get(const char *name, size_t *len);
 
 #endif

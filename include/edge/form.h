@@ -8,10 +8,10 @@
 #ifndef RECRUITD_FORM_H
 #define RECRUITD_FORM_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
 
 #include "core/xalloc.h"
 
@@ -36,7 +36,7 @@ void form_free(struct form *f);
  * is passed (form_too_large then tells) or the parts are too many.
  */
 int form_add(struct form *f, const char *name, const char *filename, const char *data, uint64_t off,
-	     size_t size) WARN_UNUSED;
+             size_t size) WARN_UNUSED;
 
 /* Whether a part went past its cap. */
 bool form_too_large(const struct form *f);

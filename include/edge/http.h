@@ -25,7 +25,8 @@ struct http_server;
  * 0 with *who filled, 1 when the token is not valid, -1 after setting the
  * request's problem (the database failed).
  */
-typedef int (*http_auth_fn)(struct req *r, struct db *db, const char *token, bool applicant, struct actor *who);
+typedef int (*http_auth_fn)(struct req *r, struct db *db, const char *token, bool applicant,
+                            struct actor *who);
 
 /* What the edge serves: the route table (borrowed for the server's life) and the token check. */
 struct http_routes {

@@ -11,14 +11,15 @@
 struct pool;
 struct route;
 
-/* Size the tables for nroutes routes. Call once before serving. */
-void metrics_init(size_t nroutes);
+/* Size the tables for the route table (borrowed for the process's life). Call once before serving.
+ */
+void metrics_init(const struct route *routes, size_t nroutes);
 void metrics_fini(void);
 
 /* Count one finished request; route is -1 for requests that matched no route. */
 void metrics_observe(int route, unsigned status, uint64_t duration_us);
 
 /* The exposition text; a new string the caller frees. */
-char *metrics_render(const struct route *routes, size_t nroutes, struct pool *pool);
+char *metrics_render(struct pool *pool);
 
 #endif

@@ -7,8 +7,8 @@
 #ifndef RECRUITD_PAGING_H
 #define RECRUITD_PAGING_H
 
-#include <stddef.h>
 #include <jansson.h>
+#include <stddef.h>
 
 #include "core/xalloc.h"
 
@@ -22,7 +22,8 @@ struct req;
 char *paging_cursor_encode(const char *k1, const char *k2);
 
 /* Decode a cursor into its two parts; 0, or -1 when it is not one of ours. */
-int paging_cursor_decode(const char *cursor, char k1[PAGING_KEY_MAX], char k2[PAGING_KEY_MAX]) WARN_UNUSED;
+int paging_cursor_decode(const char *cursor, char k1[PAGING_KEY_MAX],
+                         char k2[PAGING_KEY_MAX]) WARN_UNUSED;
 
 /* Parse a limit string; 0 with *limit set, -1 unless a whole number in 1..200. */
 int paging_limit_parse(const char *s, int *limit) WARN_UNUSED;
@@ -32,12 +33,13 @@ int paging_limit_parse(const char *s, int *limit) WARN_UNUSED;
  * telling whether k1/k2 were filled, or -1 after setting a 400.
  */
 int paging_read(struct req *r, int *limit, int *has_cursor, char k1[PAGING_KEY_MAX],
-		char k2[PAGING_KEY_MAX]) WARN_UNUSED;
+                char k2[PAGING_KEY_MAX]) WARN_UNUSED;
 
 /* How a list is ordered: newest first by (time, uuid), or by a descending sequence number. */
 enum page_keyset { PAGE_BY_TIME, PAGE_BY_SEQ };
 
-/* One page's request: the limit, the LIMIT parameter (limit + 1, to see whether more follow), the keyset bounds. */
+/* One page's request: the limit, the LIMIT parameter (limit + 1, to see whether more follow), the
+ * keyset bounds. */
 struct page {
 	int limit;
 	char limit_param[16];

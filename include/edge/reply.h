@@ -5,8 +5,8 @@
 #ifndef RECRUITD_EDGE_REPLY_H
 #define RECRUITD_EDGE_REPLY_H
 
-#include <stddef.h>
 #include <jansson.h>
+#include <stddef.h>
 
 struct req;
 
@@ -17,15 +17,15 @@ int reply_json(struct req *r, unsigned status, json_t *body);
 
 /* Send bytes (copied) with a content type. Returns 0. */
 int reply_bytes(struct req *r, unsigned status, const char *content_type, const void *data,
-		size_t len);
+                size_t len);
 
 /*
  * Send len bytes at data without copying them; release(arg) is called once
  * the response is done with them (or at once if it cannot be sent); release
  * NULL means the bytes live for the whole process. Returns 0.
  */
-int reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
-		void (*release)(void *arg), void *arg);
+int reply_owned(struct req *r, unsigned status, const char *content_type, const void *data,
+                size_t len, void (*release)(void *arg), void *arg);
 
 /* Send no body (204 and the like). Returns 0. */
 int reply_empty(struct req *r, unsigned status);

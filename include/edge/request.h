@@ -9,9 +9,9 @@
 #ifndef RECRUITD_EDGE_REQUEST_H
 #define RECRUITD_EDGE_REQUEST_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <jansson.h>
 
 #include "core/token.h"
 #include "core/xalloc.h"
@@ -21,7 +21,6 @@ struct db;
 struct form;
 struct problem;
 struct req;
-
 
 const struct app *req_app(const struct req *r);
 const struct actor *req_actor(const struct req *r);
@@ -80,7 +79,8 @@ struct db *req_db(struct req *r) WARN_UNUSED;
 struct problem *req_problem(struct req *r);
 
 /* Set a problem with status and detail. Returns -1. */
-int req_fail(struct req *r, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int req_fail(struct req *r, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* 422 if field errors were collected (returns -1), else 0. */
 int req_fail_fields(struct req *r);

@@ -48,6 +48,6 @@ struct route_match {
  * allow (HEAD is allowed wherever GET is).
  */
 unsigned router_match(const struct route *table, size_t n, const char *method, const char *path,
-		      struct route_match *m, char *allow, size_t allowlen);
+                      struct route_match *m, char *allow, size_t allowlen);
 
 #endif

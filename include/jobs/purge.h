@@ -13,8 +13,8 @@
 #ifndef RECRUITD_PURGE_H
 #define RECRUITD_PURGE_H
 
-#include <stdbool.h>
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "core/xalloc.h"
 
@@ -29,7 +29,8 @@ struct db;
  * examined, expired, held, purged, by_rule, applicant_ids}), or NULL when
  * the database failed (db_failure tells how).
  */
-json_t *purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id) WARN_UNUSED;
+json_t *purge_run(struct db *db, bool dry_run, const char *actor,
+                  const char *request_id) WARN_UNUSED;
 
 /* A stored report by run id (new reference), NULL when none (or failure: see db_failure). */
 json_t *purge_report(struct db *db, const char *id) WARN_UNUSED;

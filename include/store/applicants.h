@@ -15,10 +15,10 @@
 #ifndef RECRUITD_STORE_APPLICANTS_H
 #define RECRUITD_STORE_APPLICANTS_H
 
-#include <stdbool.h>
-#include <stddef.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "core/xalloc.h"
 
@@ -28,12 +28,12 @@ struct db;
 #define APPLICANTS_EMAIL_KEY "applicants_email_key"
 
 /* Insert a normalised record (domain/profile.h); *record and *version of the new row. */
-int applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id, json_t **record,
-		      long *version) WARN_UNUSED;
+int applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id,
+                      json_t **record, long *version) WARN_UNUSED;
 
 /* Read a full record, audited as applicant.read. */
-int applicants_read(struct db *db, const char *id, const char *actor, const char *request_id, json_t **record,
-		    long *version) WARN_UNUSED;
+int applicants_read(struct db *db, const char *id, const char *actor, const char *request_id,
+                    json_t **record, long *version) WARN_UNUSED;
 
 /* The record as it stands, not audited (the caller audits what it does with it). */
 int applicants_current(struct db *db, const char *id, json_t **record, long *version) WARN_UNUSED;
@@ -43,8 +43,9 @@ int applicants_current(struct db *db, const char *id, json_t **record, long *ver
  * audited as applicant.update with target (which members changed, never
  * their values). 1 when the row is not at `have`.
  */
-int applicants_update(struct db *db, const char *id, long have, const json_t *doc, const char *actor,
-		      const char *request_id, const char *target, json_t **record, long *version) WARN_UNUSED;
+int applicants_update(struct db *db, const char *id, long have, const json_t *doc,
+                      const char *actor, const char *request_id, const char *target,
+                      json_t **record, long *version) WARN_UNUSED;
 
 /* The id of the applicant with this address (case-insensitive) into id. */
 int applicants_find_email(struct db *db, const char *email, char id[37]) WARN_UNUSED;
@@ -67,10 +68,11 @@ json_t *applicants_page(struct db *db, const struct applicant_query *q) WARN_UNU
 
 /* Set (or replace the reason of) a legal hold: *hold {reason, set_at}, *version. */
 int applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor,
-			  const char *request_id, json_t **hold, long *version) WARN_UNUSED;
+                          const char *request_id, json_t **hold, long *version) WARN_UNUSED;
 
 /* Lift a legal hold: 0 lifted, 1 there was none (or no such applicant). */
-int applicants_hold_clear(struct db *db, const char *id, const char *actor, const char *request_id) WARN_UNUSED;
+int applicants_hold_clear(struct db *db, const char *id, const char *actor,
+                          const char *request_id) WARN_UNUSED;
 
 /* Whether the applicant is under a legal hold. */
 int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
@@ -78,13 +80,15 @@ int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
 /* Whether the applicant is on record: 0 yes, 1 no, -1 failure. */
 int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
 
-/* What a person sends when applying: their contact data, consent, the opening, the resume, their token. */
+/* What a person sends when applying: their contact data, consent, the opening, the resume, their
+ * token. */
 struct application_new {
 	const char *full_name, *email, *phone;
 	bool marketing_opt_in;
 	const char *notice_version;
 	const char *opening_id;
-	const char *filename, *content_type, *sha256; /* the resume's: name made safe, hash in hex */
+	const char *filename, *content_type,
+	    *sha256; /* the resume's: name made safe, hash in hex */
 	const unsigned char *data;
 	size_t len;
 	const char *token_key_id, *token_hash; /* the applicant token's key id and hashed secret */
@@ -95,8 +99,8 @@ struct application_new {
  * its history and stage event, the resume and the token, all audited with
  * the actor "applicant", in one statement. 1 when the opening is not open.
  */
-int applicants_apply(struct db *db, const struct application_new *a, const char *request_id, char applicant_id[37],
-		     char application_id[37]) WARN_UNUSED;
+int applicants_apply(struct db *db, const struct application_new *a, const char *request_id,
+                     char applicant_id[37], char application_id[37]) WARN_UNUSED;
 
 /* Whether the applicant with this address has applied to the opening: 1 yes, 0 no, -1 failure. */
 int applicants_applied_before(struct db *db, const char *email, const char *opening_id) WARN_UNUSED;
@@ -108,7 +112,8 @@ int applicants_applied_before(struct db *db, const char *email, const char *open
  */
 PGresult *applicants_subjects(struct db *db, const char *after, const char *limit) WARN_UNUSED;
 
-/* The same rows for ids (a uuid[] literal), locked FOR UPDATE SKIP LOCKED, inside the caller's transaction. */
+/* The same rows for ids (a uuid[] literal), locked FOR UPDATE SKIP LOCKED, inside the caller's
+ * transaction. */
 PGresult *applicants_lock_subjects(struct db *db, const char *ids) WARN_UNUSED;
 
 #endif

@@ -14,7 +14,6 @@
 
 struct db;
 
-
 /*
  * Authenticate a staff token against the database. Returns 0 with *who
  * filled, 1 when the token is unknown, revoked or malformed, -1 when the

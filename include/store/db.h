@@ -7,8 +7,8 @@
 #ifndef RECRUITD_DB_H
 #define RECRUITD_DB_H
 
-#include <stdbool.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "core/xalloc.h"
 #include "store/pool.h"
@@ -21,24 +21,30 @@ struct db;
  */
 struct db_stmt {
 	const char *sql;
-	int id;		/* assigned on first use; 0 before */
+	int id;         /* assigned on first use; 0 before */
 	bool each_time; /* not prepared: planned for its parameters on every run */
 };
-#define DB_STMT(text) {.sql = (text), .id = 0}
+#define DB_STMT(text)                                                                              \
+	{                                                                                          \
+		.sql = (text), .id = 0                                                             \
+	}
 /*
  * A statement whose best plan depends on its parameters' values (a search
  * pattern), so a cached generic plan would be a gamble.
  */
-#define DB_STMT_PLANNED_EACH_TIME(text) {.sql = (text), .id = 0, .each_time = true}
+#define DB_STMT_PLANNED_EACH_TIME(text)                                                            \
+	{                                                                                          \
+		.sql = (text), .id = 0, .each_time = true                                          \
+	}
 
 enum db_fail {
 	DB_OK = 0,
-	DB_UNIQUE,	/* 23505: the caller turns it into a 409 */
-	DB_INVALID,	/* 22xxx, 23xxx other than unique: bad data got past validation, 422 */
-	DB_RETRY,	/* 40001, 40P01: serialization failure or deadlock, retry the transaction */
+	DB_UNIQUE,      /* 23505: the caller turns it into a 409 */
+	DB_INVALID,     /* 22xxx, 23xxx other than unique: bad data got past validation, 422 */
+	DB_RETRY,       /* 40001, 40P01: serialization failure or deadlock, retry the transaction */
 	DB_UNAVAILABLE, /* connection lost, server shutting down, too many connections: 503 */
-	DB_REFUSED,	/* 42501 and P0001 raised by our own triggers: the database refused a change */
-	DB_BUG,		/* anything else: a defect in recruitd, 500 */
+	DB_REFUSED, /* 42501 and P0001 raised by our own triggers: the database refused a change */
+	DB_BUG,     /* anything else: a defect in recruitd, 500 */
 };
 
 /* Classify a five-character SQLSTATE (NULL: the connection failed). */
@@ -61,7 +67,7 @@ PGresult *db_run(struct db *db, struct db_stmt *st, int n, const char *const *pa
  * bytea wants; text columns then come back as their bare bytes).
  */
 PGresult *db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params,
-			const int *lengths, const int *formats, int result_format) WARN_UNUSED;
+                        const int *lengths, const int *formats, int result_format) WARN_UNUSED;
 
 /* db_run for statements whose rows are not needed: 0 or -1. */
 int db_do(struct db *db, struct db_stmt *st, int n, const char *const *params) WARN_UNUSED;
@@ -71,7 +77,7 @@ int db_exec(struct db *db, const char *sql) WARN_UNUSED;
 
 /* What went wrong with the last failed call. */
 enum db_fail db_failure(const struct db *db);
-const char *db_sqlstate(const struct db *db);	/* "" when the connection failed */
+const char *db_sqlstate(const struct db *db);   /* "" when the connection failed */
 const char *db_constraint(const struct db *db); /* "" when none */
 /* The server's message, for operator tools only (recruitctl); never sent to clients or logs. */
 const char *db_message(const struct db *db);

@@ -7,10 +7,10 @@
 #ifndef RECRUITD_STORE_DOCUMENTS_H
 #define RECRUITD_STORE_DOCUMENTS_H
 
-#include <stdbool.h>
-#include <stddef.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "core/xalloc.h"
 
@@ -28,8 +28,8 @@ struct document_new {
  * *meta {id, applicant_id, kind, filename, content_type, size, sha256,
  * created_at} (new). 1 when the applicant is not on record.
  */
-int documents_insert(struct db *db, const struct document_new *d, const char *actor, const char *request_id,
-		     json_t **meta) WARN_UNUSED;
+int documents_insert(struct db *db, const struct document_new *d, const char *actor,
+                     const char *request_id, json_t **meta) WARN_UNUSED;
 
 /* A document's bytes as read: borrowed from res, which documents_bytes_release frees. */
 struct document_bytes {
@@ -44,7 +44,7 @@ struct document_bytes {
  * document.read. 1 when there is no such document.
  */
 int documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor,
-		    const char *request_id, struct document_bytes *out) WARN_UNUSED;
+                    const char *request_id, struct document_bytes *out) WARN_UNUSED;
 void documents_bytes_release(void *res);
 
 /*
@@ -55,7 +55,8 @@ void documents_bytes_release(void *res);
 json_t *documents_metadata(struct db *db, const char *applicant_id, bool self_view) WARN_UNUSED;
 
 /* Delete document id, audited as document.delete. 1 when there is no such document. */
-int documents_remove(struct db *db, const char *id, const char *actor, const char *request_id) WARN_UNUSED;
+int documents_remove(struct db *db, const char *id, const char *actor,
+                     const char *request_id) WARN_UNUSED;
 
 /*
  * Every document of an applicant, oldest first, for the transfer archive:

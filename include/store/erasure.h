@@ -20,10 +20,10 @@ struct db;
 /* What a tombstone says of a record no longer held: why and when, never who. */
 struct tombstone {
 	char disposition[16]; /* deleted, purged, transferred */
-	char at[40];	      /* RFC 3339 */
+	char at[40];          /* RFC 3339 */
 	char employee_id[37]; /* transferred; "" otherwise */
 	char run_id[37];      /* purged; "" otherwise */
-	char rule[160];	      /* purged; "" otherwise */
+	char rule[160];       /* purged; "" otherwise */
 };
 
 /* The tombstone of applicant id: 0 found, 1 none (never held, or still held), -1 failure. */
@@ -33,19 +33,19 @@ int erasure_tombstone(struct db *db, const char *id, struct tombstone *t) WARN_U
  * Erase applicant id now (hr's DELETE), unless a legal hold is set or
  * version (NULL: any) is not the record's. *erased tells whether it was.
  */
-int erasure_delete(struct db *db, const char *id, const char *version, const char *actor, const char *request_id,
-		   bool *erased) WARN_UNUSED;
+int erasure_delete(struct db *db, const char *id, const char *version, const char *actor,
+                   const char *request_id, bool *erased) WARN_UNUSED;
 
 /*
  * Purge a locked batch: ids and rules are PostgreSQL array literals of the
  * same length (uuid[] and text[]), run_id the purge run's. *purged counts
  * the records deleted.
  */
-int erasure_purge(struct db *db, const char *ids, const char *rules, const char *run_id, const char *actor,
-		  const char *request_id, long *purged) WARN_UNUSED;
+int erasure_purge(struct db *db, const char *ids, const char *rules, const char *run_id,
+                  const char *actor, const char *request_id, long *purged) WARN_UNUSED;
 
 /* Remove a hired applicant's record once employee employee_id holds its archive. */
-int erasure_transfer(struct db *db, const char *applicant_id, const char *employee_id, const char *actor,
-		     const char *request_id) WARN_UNUSED;
+int erasure_transfer(struct db *db, const char *applicant_id, const char *employee_id,
+                     const char *actor, const char *request_id) WARN_UNUSED;
 
 #endif

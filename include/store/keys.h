@@ -9,21 +9,23 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "store/auth.h"
 #include "core/xalloc.h"
+#include "store/auth.h"
 
 struct db;
 
 /* Whether name is a valid key name: 1..64 of [A-Za-z0-9._-]. */
 bool keys_is_name(const char *name);
 
-/* Create a key; writes its token (TOKEN_MAX_LEN bytes) to token. 0, or -1 with the reason on stderr. */
+/* Create a key; writes its token (TOKEN_MAX_LEN bytes) to token. 0, or -1 with the reason on
+ * stderr. */
 int keys_create(struct db *db, enum role role, const char *name, char *token) WARN_UNUSED;
 
 /* Print every key (name, role, key id, created, revoked) as tab-separated lines. 0 or -1. */
 int keys_list(struct db *db, FILE *out) WARN_UNUSED;
 
-/* Revoke the active key called name. 0, or -1 (none such, or db failure) with the reason on stderr. */
+/* Revoke the active key called name. 0, or -1 (none such, or db failure) with the reason on stderr.
+ */
 int keys_revoke(struct db *db, const char *name) WARN_UNUSED;
 
 #endif

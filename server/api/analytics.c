@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
 #include "api/handlers.h"
 #include "api/rest.h"
+#include "core/problem.h"
+#include "core/validate.h"
+#include "domain/stages.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "core/problem.h"
-#include "domain/stages.h"
-#include "core/validate.h"
+#include "store/db.h"
 
 #define FUNNEL_MIN 5
 
@@ -25,12 +25,13 @@
  * of the days from entering it to the next event of the same track.
  */
 static struct db_stmt funnel = DB_STMT(
-	"WITH ev AS (SELECT track, stage, at, lead(at) OVER (PARTITION BY track ORDER BY at, id) AS left_at "
-	"  FROM stage_events WHERE $1::uuid IS NULL OR opening_id = $1::uuid) "
-	"SELECT stage, count(DISTINCT track), count(left_at), "
-	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400.0) "
-	"    FILTER (WHERE left_at IS NOT NULL) "
-	"FROM ev GROUP BY stage");
+    "WITH ev AS (SELECT track, stage, at, lead(at) OVER (PARTITION BY track ORDER BY at, id) AS "
+    "left_at "
+    "  FROM stage_events WHERE $1::uuid IS NULL OR opening_id = $1::uuid) "
+    "SELECT stage, count(DISTINCT track), count(left_at), "
+    "  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400.0) "
+    "    FILTER (WHERE left_at IS NOT NULL) "
+    "FROM ev GROUP BY stage");
 
 static json_t *
 stage_figures(const char *stage, const PGresult *res)
@@ -41,13 +42,15 @@ stage_figures(const char *stage, const PGresult *res)
 		long reached = atol(PQgetvalue(res, i, 1)), left = atol(PQgetvalue(res, i, 2));
 		if (reached < FUNNEL_MIN)
 			break;
-		json_t *median = left >= FUNNEL_MIN && !PQgetisnull(res, i, 3)
-					 ? json_real((double)(long)(atof(PQgetvalue(res, i, 3)) * 100 + 0.5) / 100)
-					 : json_null();
-		return json_pack("{s:s, s:I, s:o, s:b}", "stage", stage, "reached", (json_int_t)reached, "median_days",
-				 median, "suppressed", 0);
+		json_t *median =
+		    left >= FUNNEL_MIN && !PQgetisnull(res, i, 3)
+		        ? json_real((double)(long)(atof(PQgetvalue(res, i, 3)) * 100 + 0.5) / 100)
+		        : json_null();
+		return json_pack("{s:s, s:I, s:o, s:b}", "stage", stage, "reached",
+		                 (json_int_t)reached, "median_days", median, "suppressed", 0);
 	}
-	return json_pack("{s:s, s:n, s:n, s:b}", "stage", stage, "reached", "median_days", "suppressed", 1);
+	return json_pack("{s:s, s:n, s:n, s:b}", "stage", stage, "reached", "median_days",
+	                 "suppressed", 1);
 }
 
 int
@@ -73,6 +76,8 @@ analytics_funnel(struct req *r)
 	for (int s = 0; s < ST_COUNT; s++)
 		json_array_append_new(stages, stage_figures(stage_name((enum stage)s), res));
 	PQclear(res);
-	return reply_json(r, 200, json_pack("{s:o, s:i, s:o}", "opening_id", opening ? json_string(opening) : json_null(),
-					    "minimum_count", FUNNEL_MIN, "stages", stages));
+	return reply_json(r, 200,
+	                  json_pack("{s:o, s:i, s:o}", "opening_id",
+	                            opening ? json_string(opening) : json_null(), "minimum_count",
+	                            FUNNEL_MIN, "stages", stages));
 }

@@ -62,7 +62,8 @@ fail_duplicate_email(struct req *r, struct db *db, const char *email)
 	if (applicants_find_email(db, email, id) == 0 && req_actor(r)->role != ROLE_APPLICANT)
 		problem_extra(req_problem(r), "existing_id", json_string(id));
 	req_problem(r)->slug = "duplicate-email";
-	problem_field(req_problem(r), "email", "an applicant with this e-mail address is on record");
+	problem_field(req_problem(r), "email",
+	              "an applicant with this e-mail address is on record");
 	return req_fail(r, 409, "an applicant with this e-mail address is on record");
 }
 
@@ -106,7 +107,8 @@ create_row(struct req *r, struct db *db, const json_t *doc)
 	if (rc == 0) {
 		reply_header(r, "Location", location);
 		reply_etag_version(r, version);
-		reply_owned(r, 201, "application/json", text, strlen(text), free, text); /* no second copy */
+		reply_owned(r, 201, "application/json", text, strlen(text), free,
+		            text); /* no second copy */
 		text = NULL;
 	}
 	free(location);
@@ -215,7 +217,8 @@ editable_of(const json_t *record)
 	json_t *doc = json_object();
 
 	for (int i = 0; profile_editable[i]; i++)
-		json_object_set(doc, profile_editable[i], json_object_get(record, profile_editable[i]));
+		json_object_set(doc, profile_editable[i],
+		                json_object_get(record, profile_editable[i]));
 	return doc;
 }
 
@@ -226,7 +229,8 @@ changed_members(const json_t *before, const json_t *after)
 	char out[256] = "applicant:";
 
 	for (int i = 0; profile_editable[i]; i++)
-		if (!json_equal(json_object_get(before, profile_editable[i]), json_object_get(after, profile_editable[i]))) {
+		if (!json_equal(json_object_get(before, profile_editable[i]),
+		                json_object_get(after, profile_editable[i]))) {
 			if (out[10] != '\0')
 				strcat(out, ",");
 			strcat(out, profile_editable[i]);
@@ -236,8 +240,8 @@ changed_members(const json_t *before, const json_t *after)
 
 /* Write the merged record over version `have`: 0 reply set, 1 lost a race (retry), -1 problem. */
 static int
-write_patch(struct req *r, struct db *db, const char *id, long have, long expect, const json_t *before,
-	    json_t *after)
+write_patch(struct req *r, struct db *db, const char *id, long have, long expect,
+            const json_t *before, json_t *after)
 {
 	char *target = changed_members(before, after);
 	json_t *record = NULL;
@@ -245,10 +249,12 @@ write_patch(struct req *r, struct db *db, const char *id, long have, long expect
 	int rc;
 
 	profile_normalize(after);
-	rc = applicants_update(db, id, have, after, req_actor(r)->name, req_id(r), target, &record, &version);
+	rc = applicants_update(db, id, have, after, req_actor(r)->name, req_id(r), target, &record,
+	                       &version);
 	free(target);
 	if (rc < 0 && is_duplicate_email(db))
-		return fail_duplicate_email(r, db, json_string_value(json_object_get(after, "email")));
+		return fail_duplicate_email(r, db,
+		                            json_string_value(json_object_get(after, "email")));
 	if (rc < 0)
 		return rest_fail_db(r, db);
 	if (rc > 0)
@@ -270,7 +276,9 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		return rest_fail_absent(r, db, id);
 	if (expect != 0 && expect != have) {
 		json_decref(cur);
-		return req_fail(r, 412, "the record changed since version %ld; it is at version %ld", expect, have);
+		return req_fail(r, 412,
+		                "the record changed since version %ld; it is at version %ld",
+		                expect, have);
 	}
 	json_t *before = editable_of(cur);
 	json_t *after = jsonx_merge_patch(json_deep_copy(before), (json_t *)patch);
@@ -295,8 +303,10 @@ applicants_patch_id(struct req *r, const char *id, const char *const *patchable)
 int
 applicants_patch(struct req *r)
 {
-	static const char *const patchable[] = {"full_name", "email", "phone", "title", "job_title", "address",
-						"social_handles", "source", "marketing_opt_in", "version", NULL};
+	static const char *const patchable[] = {"full_name",      "email",     "phone",
+	                                        "title",          "job_title", "address",
+	                                        "social_handles", "source",    "marketing_opt_in",
+	                                        "version",        NULL};
 	const char *id;
 
 	if (path_id(r, &id) != 0)
@@ -320,7 +330,8 @@ applicants_delete(struct req *r)
 	if (path_id(r, &id) != 0 || req_if_match(r, &expect) < 0 || (db = req_db(r)) == NULL)
 		return -1;
 	snprintf(version, sizeof(version), "%ld", expect);
-	if (erasure_delete(db, id, expect ? version : NULL, req_actor(r)->name, req_id(r), &erased) != 0)
+	if (erasure_delete(db, id, expect ? version : NULL, req_actor(r)->name, req_id(r),
+	                   &erased) != 0)
 		return rest_fail_db(r, db);
 	if (erased)
 		return reply_empty(r, 204);
@@ -354,8 +365,8 @@ applicants_hold_set(struct req *r)
 	check_text(body, "reason", NULL, true, HOLD_REASON_MAX_CHARS, req_problem(r));
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	rc = applicants_hold_write(db, id, json_string_value(json_object_get(body, "reason")), req_actor(r)->name,
-				   req_id(r), &hold, &version);
+	rc = applicants_hold_write(db, id, json_string_value(json_object_get(body, "reason")),
+	                           req_actor(r)->name, req_id(r), &hold, &version);
 	if (rc < 0)
 		return rest_fail_db(r, db);
 	if (rc > 0)

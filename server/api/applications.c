@@ -12,21 +12,23 @@
 #include <string.h>
 
 #include "api/applications.h"
-#include "store/applicants.h"
-#include "store/db.h"
 #include "api/handlers.h"
-#include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
 #include "api/idempotency.h"
+#include "api/rest.h"
 #include "core/jsonx.h"
-#include "edge/paging.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "edge/paging.h"
+#include "edge/reply.h"
+#include "edge/request.h"
+#include "store/applicants.h"
+#include "store/db.h"
 
 #define APP_JSON                                                                                   \
-	"json_build_object('id', p.id, 'applicant_id', p.applicant_id, 'opening_id', p.opening_id, "  \
-	"'stage', p.stage, 'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at), " \
+	"json_build_object('id', p.id, 'applicant_id', p.applicant_id, 'opening_id', "             \
+	"p.opening_id, "                                                                           \
+	"'stage', p.stage, 'created_at', rfc3339(p.created_at), 'updated_at', "                    \
+	"rfc3339(p.updated_at), "                                                                  \
 	"'closed_at', rfc3339(p.closed_at), 'version', p.version)::text"
 
 /* Reply with the application JSON in column 0 and its version in column 1 of row 0. */
@@ -47,16 +49,17 @@ fail_no_application(struct req *r)
 /* POST /v1/applicants/{id}/applications                                */
 
 static struct db_stmt insert_app = DB_STMT(
-	"WITH x AS (SELECT a.id AS applicant_id, o.id AS opening_id FROM applicants a, openings o "
-	"  WHERE a.id = $1 AND o.id = $2::uuid AND o.status = 'open'), "
-	"p AS (INSERT INTO applications (applicant_id, opening_id, stage) "
-	"  SELECT applicant_id, opening_id, 'applied' FROM x RETURNING *), "
-	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
-	"  SELECT id, NULL, 'applied', $3 FROM p), "
-	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, 'applied' FROM p), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $3, 'application.create', applicant_id, 'application:' || id, $4 FROM p) "
-	"SELECT " APP_JSON ", p.version, p.id FROM p");
+    "WITH x AS (SELECT a.id AS applicant_id, o.id AS opening_id FROM applicants a, openings o "
+    "  WHERE a.id = $1 AND o.id = $2::uuid AND o.status = 'open'), "
+    "p AS (INSERT INTO applications (applicant_id, opening_id, stage) "
+    "  SELECT applicant_id, opening_id, 'applied' FROM x RETURNING *), "
+    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
+    "  SELECT id, NULL, 'applied', $3 FROM p), "
+    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, 'applied' "
+    "FROM p), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $3, 'application.create', applicant_id, 'application:' || id, $4 FROM p) "
+    "SELECT " APP_JSON ", p.version, p.id FROM p");
 
 /* Nothing was inserted: the applicant is absent (404/410) or the opening is not open (422). */
 static int
@@ -89,7 +92,8 @@ applications_create(struct req *r)
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	opening = json_string_value(json_object_get(body, "opening_id"));
 	if (opening == NULL || !is_uuid(opening))
-		problem_field(req_problem(r), "opening_id", "is required: the id of an open opening");
+		problem_field(req_problem(r), "opening_id",
+		              "is required: the id of an open opening");
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	if ((rc = idem_replay(r, db, "applications.create")) != 0)
@@ -98,7 +102,8 @@ applications_create(struct req *r)
 		return rest_fail_db(r, db);
 	const char *params[4] = {applicant, opening, req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &insert_app, 4, params)) == NULL) {
-		if (db_failure(db) != DB_UNIQUE || strcmp(db_constraint(db), "applications_applicant_id_opening_id_key") != 0)
+		if (db_failure(db) != DB_UNIQUE ||
+		    strcmp(db_constraint(db), "applications_applicant_id_opening_id_key") != 0)
 			return rest_fail_db(r, db);
 		req_problem(r)->slug = "duplicate-application";
 		return req_fail(r, 409, "this applicant has applied to this opening already");
@@ -109,7 +114,8 @@ applications_create(struct req *r)
 		return fail_not_inserted(r, db, applicant);
 	}
 	char *location = xasprintf("/v1/applications/%s", PQgetvalue(res, 0, 2));
-	if (idem_wanted(r) && idem_commit(r, db, "applications.create", 201, PQgetvalue(res, 0, 0), location, applicant) != 0) {
+	if (idem_wanted(r) && idem_commit(r, db, "applications.create", 201, PQgetvalue(res, 0, 0),
+	                                  location, applicant) != 0) {
 		rc = idem_lost_race(r, db, "applications.create");
 	} else {
 		reply_header(r, "Location", location);
@@ -123,7 +129,8 @@ applications_create(struct req *r)
 /* ------------------------------------------------------------------ */
 /* GET /v1/applications/{id} and the list                               */
 
-static struct db_stmt get_app = DB_STMT("SELECT " APP_JSON ", p.version FROM applications p WHERE p.id = $1");
+static struct db_stmt get_app =
+    DB_STMT("SELECT " APP_JSON ", p.version FROM applications p WHERE p.id = $1");
 
 int
 applications_get(struct req *r)
@@ -132,10 +139,10 @@ applications_get(struct req *r)
 }
 
 static struct db_stmt list_apps = DB_STMT(
-	"SELECT " APP_JSON ", rfc3339(p.created_at), p.id FROM applications p "
-	"WHERE (p.created_at, p.id) < ($1::timestamptz, $2::uuid) "
-	"AND ($4::uuid IS NULL OR p.opening_id = $4::uuid) AND ($5::text IS NULL OR p.stage = $5) "
-	"ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
+    "SELECT " APP_JSON ", rfc3339(p.created_at), p.id FROM applications p "
+    "WHERE (p.created_at, p.id) < ($1::timestamptz, $2::uuid) "
+    "AND ($4::uuid IS NULL OR p.opening_id = $4::uuid) AND ($5::text IS NULL OR p.stage = $5) "
+    "ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
 
 int
 applications_list(struct req *r)
@@ -160,26 +167,29 @@ applications_list(struct req *r)
 /* ------------------------------------------------------------------ */
 /* moves                                                                */
 
-static struct db_stmt lock_app = DB_STMT(
-	"SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, '') FROM applications p "
-	"JOIN openings o ON o.id = p.opening_id "
-	"WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid) FOR UPDATE OF p");
+static struct db_stmt lock_app =
+    DB_STMT("SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, '') FROM "
+            "applications p "
+            "JOIN openings o ON o.id = p.opening_id "
+            "WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid) FOR UPDATE OF p");
 
 /* The region's own rule first, else the country's. */
-static struct db_stmt find_rule = DB_STMT(
-	"SELECT allowed FROM background_check_rules WHERE country = $1 AND region IN ($2, '') "
-	"ORDER BY region = '' LIMIT 1");
+static struct db_stmt find_rule =
+    DB_STMT("SELECT allowed FROM background_check_rules WHERE country = $1 AND region IN ($2, '') "
+            "ORDER BY region = '' LIMIT 1");
 
 static struct db_stmt write_move = DB_STMT(
-	"WITH p AS (UPDATE applications SET stage = $2, updated_at = now(), version = version + 1, "
-	"    closed_at = CASE WHEN $2 IN ('hired', 'rejected', 'withdrawn') THEN now() END "
-	"  WHERE id = $1 RETURNING *), "
-	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
-	"  SELECT id, $3, $2, $4, $5 FROM p), "
-	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, $2 FROM p), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $4, 'application.transition', applicant_id, 'application:' || id || ':' || $3 || '>' || $2, $6 FROM p) "
-	"SELECT " APP_JSON ", p.version FROM p");
+    "WITH p AS (UPDATE applications SET stage = $2, updated_at = now(), version = version + 1, "
+    "    closed_at = CASE WHEN $2 IN ('hired', 'rejected', 'withdrawn') THEN now() END "
+    "  WHERE id = $1 RETURNING *), "
+    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
+    "  SELECT id, $3, $2, $4, $5 FROM p), "
+    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, $2 FROM "
+    "p), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $4, 'application.transition', applicant_id, 'application:' || id || ':' || $3 || '>' "
+    "|| $2, $6 FROM p) "
+    "SELECT " APP_JSON ", p.version FROM p");
 
 /* 409 for a move the rules forbid, naming both stages. */
 static int
@@ -203,15 +213,18 @@ check_jurisdiction(struct req *r, struct db *db, const PGresult *cur, const char
 
 	if (res == NULL)
 		return rest_fail_db(r, db);
-	snprintf(where, sizeof(where), "%s%s%s", *country ? country : "an opening without a country", *region ? "-" : "",
-		 region);
+	snprintf(where, sizeof(where), "%s%s%s",
+	         *country ? country : "an opening without a country", *region ? "-" : "", region);
 	if (PQntuples(res) == 0) {
 		char why[200];
-		snprintf(why, sizeof(why), "no background-check rule covers %s, so checks are not allowed there", where);
+		snprintf(why, sizeof(why),
+		         "no background-check rule covers %s, so checks are not allowed there",
+		         where);
 		rc = fail_move(r, from, "background_check", "background-check-not-allowed", why);
 	} else if (PQgetvalue(res, 0, 0)[0] != 't') {
 		char why[200];
-		snprintf(why, sizeof(why), "the background-check rule for %s does not allow checks", where);
+		snprintf(why, sizeof(why), "the background-check rule for %s does not allow checks",
+		         where);
 		rc = fail_move(r, from, "background_check", "background-check-not-allowed", why);
 	} else {
 		rc = 0;
@@ -239,18 +252,19 @@ judge(struct req *r, struct db *db, const PGresult *cur, enum stage to, const ch
 		return check_jurisdiction(r, db, cur, from);
 	case MOVE_HIRE:
 		return fail_move(r, from, stage_name(to), "invalid-transition",
-				 "hired is reached only through POST /v1/applications/{id}/hire");
+		                 "hired is reached only through POST /v1/applications/{id}/hire");
 	case MOVE_NO:
 	default:
 		return fail_move(r, from, stage_name(to), "invalid-transition",
-				 stage_is_final((enum stage)stage_parse(from)) ? "the application's stage is final"
-									       : "moves go forward only");
+		                 stage_is_final((enum stage)stage_parse(from))
+		                     ? "the application's stage is final"
+		                     : "moves go forward only");
 	}
 }
 
 int
-applications_move(struct req *r, const char *id, const char *applicant_id, enum stage to, const char *reason,
-		  long expect)
+applications_move(struct req *r, const char *id, const char *applicant_id, enum stage to,
+                  const char *reason, long expect)
 {
 	struct db *db = req_db(r);
 	PGresult *cur, *res;
@@ -270,7 +284,9 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 	else
 		rc = judge(r, db, cur, to, reason);
 	if (rc == 0) {
-		const char *move[6] = {id, stage_name(to), PQgetvalue(cur, 0, 0), req_actor(r)->name, reason, req_id(r)};
+		const char *move[6] = {
+		    id,     stage_name(to), PQgetvalue(cur, 0, 0), req_actor(r)->name,
+		    reason, req_id(r)};
 		if ((res = db_run(db, &write_move, 6, move)) == NULL || db_exec(db, "COMMIT") != 0)
 			rc = rest_fail_db(r, db);
 		else
@@ -299,17 +315,20 @@ applications_transition(struct req *r)
 	if (req_fail_fields(r) != 0)
 		return -1;
 	reason = json_string_value(json_object_get(body, "reason"));
-	return applications_move(r, id, NULL, (enum stage)stage_parse(json_string_value(json_object_get(body, "to"))),
-				 reason, expect);
+	return applications_move(
+	    r, id, NULL, (enum stage)stage_parse(json_string_value(json_object_get(body, "to"))),
+	    reason, expect);
 }
 
 /* ------------------------------------------------------------------ */
 /* GET /v1/applications/{id}/history                                    */
 
-static struct db_stmt history = DB_STMT(
-	"SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, 'at', rfc3339(h.at), "
-	"  'actor', h.actor, 'reason', h.reason) ORDER BY h.id)::text "
-	"FROM applications p LEFT JOIN application_history h ON h.application_id = p.id WHERE p.id = $1 GROUP BY p.id");
+static struct db_stmt history =
+    DB_STMT("SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, 'at', "
+            "rfc3339(h.at), "
+            "  'actor', h.actor, 'reason', h.reason) ORDER BY h.id)::text "
+            "FROM applications p LEFT JOIN application_history h ON h.application_id = p.id WHERE "
+            "p.id = $1 GROUP BY p.id");
 
 int
 applications_history(struct req *r)

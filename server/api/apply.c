@@ -15,26 +15,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edge/assets.h"
-#include "core/config.h"
-#include "core/app.h"
-#include "store/db.h"
-#include "core/digest.h"
 #include "api/documents.h"
-#include "edge/form.h"
 #include "api/handlers.h"
-#include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
 #include "api/idempotency.h"
+#include "api/rest.h"
+#include "core/app.h"
+#include "core/config.h"
+#include "core/digest.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
 #include "core/validate.h"
 #include "domain/profile.h"
+#include "edge/assets.h"
+#include "edge/form.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "store/applicants.h"
+#include "store/db.h"
 
-static const char *const parts[] = {"full_name", "email", "phone", "opening_id", "privacy_notice_accepted",
-				    "age_16_or_over", "marketing_opt_in", "resume", NULL};
+static const char *const parts[] = {"full_name",
+                                    "email",
+                                    "phone",
+                                    "opening_id",
+                                    "privacy_notice_accepted",
+                                    "age_16_or_over",
+                                    "marketing_opt_in",
+                                    "resume",
+                                    NULL};
 
 /* Form fields as an applicant document; "" counts as absent (browsers send empty fields). */
 static json_t *
@@ -51,7 +58,8 @@ applicant_doc(json_t *text, struct problem *p)
 	}
 	if (m != NULL && *m != '\0' && strcmp(m, "true") != 0 && strcmp(m, "false") != 0)
 		problem_field(p, "marketing_opt_in", "must be true or false");
-	json_object_set_new(doc, "marketing_opt_in", json_boolean(m != NULL && strcmp(m, "true") == 0));
+	json_object_set_new(doc, "marketing_opt_in",
+	                    json_boolean(m != NULL && strcmp(m, "true") == 0));
 	json_object_set_new(doc, "source", json_pack("{s:s, s:n}", "type", "direct", "detail"));
 	return doc;
 }
@@ -65,7 +73,8 @@ require_true(json_t *text, const char *field, const char *why, struct problem *p
 		problem_field(p, field, "must be true: %s", why);
 }
 
-/* Every check of the form; the applicant document (new) when all pass, else NULL with the problem set. */
+/* Every check of the form; the applicant document (new) when all pass, else NULL with the problem
+ * set. */
 static json_t *
 check_form(struct req *r, const struct form *form, json_t *text)
 {
@@ -76,7 +85,8 @@ check_form(struct req *r, const struct form *form, json_t *text)
 	json_t *doc = applicant_doc(text, p);
 
 	if (unknown != NULL)
-		problem_field(p, has_control_chars(unknown) ? "?" : unknown, "is not a known field");
+		problem_field(p, has_control_chars(unknown) ? "?" : unknown,
+		              "is not a known field");
 	for (const char *const *k = parts; *k; k++)
 		if (form_count(form, *k) > 1)
 			problem_field(p, *k, "must be given once");
@@ -107,13 +117,16 @@ fail_on_record(struct req *r, struct db *db, const char *email, const char *open
 	(void)!db_exec(db, "ROLLBACK");
 	if ((again = applicants_applied_before(db, email, opening)) < 0)
 		return rest_fail_db(r, db);
-	problem_field(req_problem(r), "email", "an application with this e-mail address is on record");
+	problem_field(req_problem(r), "email",
+	              "an application with this e-mail address is on record");
 	if (again) {
 		req_problem(r)->slug = "duplicate-application";
 		return req_fail(r, 409, "this e-mail address has applied to this opening already");
 	}
 	req_problem(r)->slug = "email-on-record";
-	return req_fail(r, 409, "this e-mail address is on record; to apply again, use the applicant token you were given");
+	return req_fail(r, 409,
+	                "this e-mail address is on record; to apply again, use the applicant token "
+	                "you were given");
 }
 
 struct made {
@@ -126,23 +139,24 @@ struct made {
 
 /* Run the insert; 0 with the reply set, -1 with the problem set. */
 static int
-store(struct req *r, struct db *db, const json_t *doc, const char *opening, const struct form_file *resume,
-      enum doc_type type, struct made *m)
+store(struct req *r, struct db *db, const json_t *doc, const char *opening,
+      const struct form_file *resume, enum doc_type type, struct made *m)
 {
 	const char *email = json_string_value(json_object_get(doc, "email"));
-	struct application_new a = {.full_name = json_string_value(json_object_get(doc, "full_name")),
-				     .email = email,
-				     .phone = json_string_value(json_object_get(doc, "phone")),
-				     .marketing_opt_in = json_is_true(json_object_get(doc, "marketing_opt_in")),
-				     .notice_version = req_app(r)->cfg->notice_version,
-				     .opening_id = opening,
-				     .filename = m->name,
-				     .content_type = upload_content_type(type),
-				     .sha256 = m->file_hash,
-				     .data = resume->data,
-				     .len = resume->len,
-				     .token_key_id = m->key_id,
-				     .token_hash = m->hash};
+	struct application_new a = {
+	    .full_name = json_string_value(json_object_get(doc, "full_name")),
+	    .email = email,
+	    .phone = json_string_value(json_object_get(doc, "phone")),
+	    .marketing_opt_in = json_is_true(json_object_get(doc, "marketing_opt_in")),
+	    .notice_version = req_app(r)->cfg->notice_version,
+	    .opening_id = opening,
+	    .filename = m->name,
+	    .content_type = upload_content_type(type),
+	    .sha256 = m->file_hash,
+	    .data = resume->data,
+	    .len = resume->len,
+	    .token_key_id = m->key_id,
+	    .token_hash = m->hash};
 	char applicant_id[37], application_id[37];
 	bool keyed = idem_wanted(r);
 	int rc;
@@ -150,7 +164,8 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening, cons
 	if (keyed && db_exec(db, "BEGIN") != 0)
 		return rest_fail_db(r, db);
 	if ((rc = applicants_apply(db, &a, req_id(r), applicant_id, application_id)) < 0) {
-		if (db_failure(db) == DB_UNIQUE && strcmp(db_constraint(db), APPLICANTS_EMAIL_KEY) == 0)
+		if (db_failure(db) == DB_UNIQUE &&
+		    strcmp(db_constraint(db), APPLICANTS_EMAIL_KEY) == 0)
 			return fail_on_record(r, db, email, opening);
 		return rest_fail_db(r, db);
 	}
@@ -158,8 +173,8 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening, cons
 		problem_field(req_problem(r), "opening_id", "must be the id of an open opening");
 		return req_fail_fields(r);
 	}
-	json_t *body = json_pack("{s:s, s:s, s:s}", "applicant_id", applicant_id, "application_id", application_id,
-				 "applicant_token", m->token);
+	json_t *body = json_pack("{s:s, s:s, s:s}", "applicant_id", applicant_id, "application_id",
+	                         application_id, "applicant_token", m->token);
 	char *text = jsonx_dump(body);
 	if (keyed && idem_commit(r, db, "apply", 201, text, "/v1/me", applicant_id) != 0) {
 		rc = idem_lost_race(r, db, "apply");
@@ -186,7 +201,8 @@ apply_submit(struct req *r)
 
 	if (text == NULL)
 		return req_fail(r, 400, "a form field is not valid UTF-8");
-	if ((doc = check_form(r, form, text)) == NULL || (type = documents_check(r, resume, "resume")) == DOC_UNKNOWN ||
+	if ((doc = check_form(r, form, text)) == NULL ||
+	    (type = documents_check(r, resume, "resume")) == DOC_UNKNOWN ||
 	    (db = req_db(r)) == NULL || (rc = idem_replay(r, db, "apply")) != 0) {
 		json_decref(text);
 		json_decref(doc);
@@ -199,7 +215,8 @@ apply_submit(struct req *r)
 		sha256(resume->data, resume->len, hash);
 		hex_encode(hash, SHA256_LEN, m.file_hash);
 		m.name = upload_safe_name(resume->filename);
-		rc = store(r, db, doc, json_string_value(json_object_get(text, "opening_id")), resume, type, &m);
+		rc = store(r, db, doc, json_string_value(json_object_get(text, "opening_id")),
+		           resume, type, &m);
 		free(m.name);
 	}
 	json_decref(text);
@@ -211,7 +228,8 @@ apply_submit(struct req *r)
 /* the careers page                                                     */
 
 #define PAGE_POLICY                                                                                \
-	"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " \
+	"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src "    \
+	"'self' data:; "                                                                           \
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 static int

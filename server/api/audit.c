@@ -7,30 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
 #include "api/handlers.h"
 #include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
-#include "edge/paging.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "edge/paging.h"
+#include "edge/reply.h"
+#include "edge/request.h"
+#include "store/db.h"
 
 static struct db_stmt list_entries = DB_STMT(
-	"SELECT seq, rfc3339(at), actor, action, applicant_id, target, request_id FROM audit_log "
-	"WHERE seq < $1::bigint AND ($2::uuid IS NULL OR applicant_id = $2::uuid) "
-	"AND ($3::text IS NULL OR actor = $3) AND ($4::timestamptz IS NULL OR at >= $4::timestamptz) "
-	"ORDER BY seq DESC LIMIT $5::int");
+    "SELECT seq, rfc3339(at), actor, action, applicant_id, target, request_id FROM audit_log "
+    "WHERE seq < $1::bigint AND ($2::uuid IS NULL OR applicant_id = $2::uuid) "
+    "AND ($3::text IS NULL OR actor = $3) AND ($4::timestamptz IS NULL OR at >= $4::timestamptz) "
+    "ORDER BY seq DESC LIMIT $5::int");
 
 static json_t *
 entry(const PGresult *res, int i)
 {
 	json_t *e = json_object();
-	static const char *const names[] = {"at", "actor", "action", "applicant_id", "target", "request_id"};
+	static const char *const names[] = {"at",           "actor",  "action",
+	                                    "applicant_id", "target", "request_id"};
 
 	for (int c = 0; c < 6; c++)
 		json_object_set_new(e, names[c],
-				    PQgetisnull(res, i, c + 1) ? json_null() : json_string(PQgetvalue(res, i, c + 1)));
+		                    PQgetisnull(res, i, c + 1)
+		                        ? json_null()
+		                        : json_string(PQgetvalue(res, i, c + 1)));
 	return e;
 }
 
@@ -46,7 +49,8 @@ filters(struct req *r, const char **applicant, const char **actor, const char **
 	if (*applicant && !is_uuid(*applicant))
 		problem_field(p, "applicant_id", "must be a UUID");
 	if (*since && !is_rfc3339(*since))
-		problem_field(p, "since", "must be an RFC 3339 date-time, e.g. 2026-01-31T00:00:00Z");
+		problem_field(p, "since",
+		              "must be an RFC 3339 date-time, e.g. 2026-01-31T00:00:00Z");
 	if (*actor && (strlen(*actor) > 64 || has_control_chars(*actor)))
 		problem_field(p, "actor", "must be a key name or role, at most 64 characters");
 	return problem_has_fields(p) ? req_fail(r, 400, "bad filter") : 0;
@@ -55,7 +59,8 @@ filters(struct req *r, const char **applicant, const char **actor, const char **
 int
 audit_list(struct req *r)
 {
-	static const char *const allowed[] = {"applicant_id", "actor", "since", "limit", "cursor", NULL};
+	static const char *const allowed[] = {"applicant_id", "actor",  "since",
+	                                      "limit",        "cursor", NULL};
 	const char *applicant, *actor, *since;
 	struct page pg;
 	struct db *db;

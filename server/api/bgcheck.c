@@ -8,20 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
 #include "api/handlers.h"
 #include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "edge/reply.h"
+#include "edge/request.h"
+#include "store/db.h"
 
 #define RULE_JSON                                                                                  \
-	"json_build_object('country', b.country, 'region', nullif(b.region, ''), 'allowed', b.allowed, " \
+	"json_build_object('country', b.country, 'region', nullif(b.region, ''), 'allowed', "      \
+	"b.allowed, "                                                                              \
 	"'note', b.note, 'updated_at', rfc3339(b.updated_at), 'updated_by', b.updated_by)"
 
-static struct db_stmt list_rules = DB_STMT(
-	"SELECT coalesce(json_agg(" RULE_JSON " ORDER BY b.country, b.region), '[]')::text FROM background_check_rules b");
+static struct db_stmt list_rules =
+    DB_STMT("SELECT coalesce(json_agg(" RULE_JSON
+            " ORDER BY b.country, b.region), '[]')::text FROM background_check_rules b");
 
 int
 bgcheck_list(struct req *r)
@@ -40,14 +42,16 @@ bgcheck_list(struct req *r)
 }
 
 static struct db_stmt upsert_rule = DB_STMT(
-	"WITH b AS (INSERT INTO background_check_rules AS b (country, region, allowed, note, updated_by) "
-	"  VALUES ($1, $2, $3::boolean, $4, $5) ON CONFLICT (country, region) DO UPDATE "
-	"  SET allowed = excluded.allowed, note = excluded.note, updated_by = excluded.updated_by, updated_at = now() "
-	"  RETURNING *, (xmax = 0) AS created), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $5, 'background_check_rule.put', NULL, 'background_check_rule:' || country || "
-	"    CASE WHEN region = '' THEN '' ELSE '-' || region END, $6 FROM b) "
-	"SELECT " RULE_JSON "::text, b.created FROM b");
+    "WITH b AS (INSERT INTO background_check_rules AS b (country, region, allowed, note, "
+    "updated_by) "
+    "  VALUES ($1, $2, $3::boolean, $4, $5) ON CONFLICT (country, region) DO UPDATE "
+    "  SET allowed = excluded.allowed, note = excluded.note, updated_by = excluded.updated_by, "
+    "updated_at = now() "
+    "  RETURNING *, (xmax = 0) AS created), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $5, 'background_check_rule.put', NULL, 'background_check_rule:' || country || "
+    "    CASE WHEN region = '' THEN '' ELSE '-' || region END, $6 FROM b) "
+    "SELECT " RULE_JSON "::text, b.created FROM b");
 
 int
 bgcheck_put(struct req *r)
@@ -60,8 +64,11 @@ bgcheck_put(struct req *r)
 	int rc;
 
 	if (!is_country_code(country))
-		return req_fail(r, 404, "no such country: use an ISO 3166-1 alpha-2 code in upper case, e.g. US");
-	if (region != NULL && (strlen(region) > 100 || has_control_chars(region) || is_blank(region)))
+		return req_fail(
+		    r, 404,
+		    "no such country: use an ISO 3166-1 alpha-2 code in upper case, e.g. US");
+	if (region != NULL &&
+	    (strlen(region) > 100 || has_control_chars(region) || is_blank(region)))
 		return req_fail(r, 404, "no such region");
 	if ((body = req_json(r)) == NULL)
 		return -1;
@@ -71,14 +78,19 @@ bgcheck_put(struct req *r)
 	check_text(body, "note", NULL, false, 1000, req_problem(r));
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	const char *params[6] = {country, region ? region : "", json_is_true(json_object_get(body, "allowed")) ? "true" : "false",
-				 json_string_value(json_object_get(body, "note")), req_actor(r)->name, req_id(r)};
+	const char *params[6] = {country,
+	                         region ? region : "",
+	                         json_is_true(json_object_get(body, "allowed")) ? "true" : "false",
+	                         json_string_value(json_object_get(body, "note")),
+	                         req_actor(r)->name,
+	                         req_id(r)};
 	if ((res = db_run(db, &upsert_rule, 6, params)) == NULL)
 		return rest_fail_db(r, db);
 	bool created = PQgetvalue(res, 0, 1)[0] == 't';
 	if (created) {
-		char *location = region ? xasprintf("/v1/background-check-rules/%s/%s", country, region)
-					: xasprintf("/v1/background-check-rules/%s", country);
+		char *location =
+		    region ? xasprintf("/v1/background-check-rules/%s/%s", country, region)
+		           : xasprintf("/v1/background-check-rules/%s", country);
 		reply_header(r, "Location", location);
 		free(location);
 	}

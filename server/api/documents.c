@@ -9,15 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/digest.h"
 #include "api/documents.h"
-#include "edge/form.h"
 #include "api/handlers.h"
 #include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
+#include "core/digest.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "edge/form.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "store/applicants.h"
 #include "store/documents.h"
 
@@ -40,7 +40,8 @@ documents_check(struct req *r, const struct form_file *file, const char *field)
 	}
 	if ((type = upload_sniff(file->data, file->len)) == DOC_UNKNOWN) {
 		req_problem(r)->slug = "unsupported-document-type";
-		problem_field(req_problem(r), field, "must be a PDF, DOCX, ODT, DOC, RTF or plain UTF-8 text file");
+		problem_field(req_problem(r), field,
+		              "must be a PDF, DOCX, ODT, DOC, RTF or plain UTF-8 text file");
 		req_fail(r, 415, "the file's contents are not an accepted document type");
 	}
 	return type;
@@ -61,7 +62,8 @@ documents_upload(struct req *r, const char *applicant_id)
 		return req_fail(r, 400, "a form field is not valid UTF-8");
 	kind = json_string_value(json_object_get(text, "kind"));
 	if (unknown != NULL)
-		problem_field(req_problem(r), has_control_chars(unknown) ? "?" : unknown, "is not a known part");
+		problem_field(req_problem(r), has_control_chars(unknown) ? "?" : unknown,
+		              "is not a known part");
 	if (form_count(form, "file") > 1)
 		problem_field(req_problem(r), "file", "must be given once");
 	check_enum(text, "kind", NULL, false, kinds, req_problem(r));
@@ -77,16 +79,21 @@ documents_upload(struct req *r, const char *applicant_id)
 	json_t *meta = NULL;
 	sha256(file->data, file->len, hash);
 	hex_encode(hash, SHA256_LEN, hex);
-	struct document_new d = {.applicant_id = applicant_id, .kind = kind ? kind : "resume", .filename = name,
-				 .content_type = upload_content_type(type), .sha256 = hex, .data = file->data,
-				 .len = file->len};
+	struct document_new d = {.applicant_id = applicant_id,
+	                         .kind = kind ? kind : "resume",
+	                         .filename = name,
+	                         .content_type = upload_content_type(type),
+	                         .sha256 = hex,
+	                         .data = file->data,
+	                         .len = file->len};
 	int rc = documents_insert(db, &d, req_actor(r)->name, req_id(r), &meta);
 	if (rc < 0) {
 		rc = rest_fail_db(r, db);
 	} else if (rc > 0) {
 		rc = rest_fail_absent(r, db, applicant_id);
 	} else {
-		char *location = xasprintf("/v1/documents/%s", json_string_value(json_object_get(meta, "id")));
+		char *location =
+		    xasprintf("/v1/documents/%s", json_string_value(json_object_get(meta, "id")));
 		reply_header(r, "Location", location);
 		free(location);
 		rc = reply_json(r, 201, meta);

@@ -8,25 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
 #include "api/handlers.h"
 #include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "edge/reply.h"
+#include "edge/request.h"
+#include "store/db.h"
 
 #define EVAL_JSON                                                                                  \
-	"json_build_object('id', v.id, 'application_id', v.application_id, 'score', v.score, "        \
+	"json_build_object('id', v.id, 'application_id', v.application_id, 'score', v.score, "     \
 	"'summary', v.summary, 'author', v.author, 'created_at', rfc3339(v.created_at))::text"
 
 static struct db_stmt insert_eval = DB_STMT(
-	"WITH p AS (SELECT id, applicant_id FROM applications WHERE id = $1), "
-	"v AS (INSERT INTO evaluations (application_id, score, summary, author) "
-	"  SELECT id, $2::smallint, $3, $4 FROM p RETURNING *), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $4, 'evaluation.create', p.applicant_id, 'evaluation:' || v.id, $5 FROM v, p) "
-	"SELECT " EVAL_JSON ", v.id FROM v");
+    "WITH p AS (SELECT id, applicant_id FROM applications WHERE id = $1), "
+    "v AS (INSERT INTO evaluations (application_id, score, summary, author) "
+    "  SELECT id, $2::smallint, $3, $4 FROM p RETURNING *), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $4, 'evaluation.create', p.applicant_id, 'evaluation:' || v.id, $5 FROM v, p) "
+    "SELECT " EVAL_JSON ", v.id FROM v");
 
 int
 evaluations_create(struct req *r)
@@ -45,14 +45,15 @@ evaluations_create(struct req *r)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	score = json_object_get(body, "score");
-	if (!json_is_integer(score) || json_integer_value(score) < 1 || json_integer_value(score) > 5)
+	if (!json_is_integer(score) || json_integer_value(score) < 1 ||
+	    json_integer_value(score) > 5)
 		problem_field(req_problem(r), "score", "is required: a whole number from 1 to 5");
 	check_text(body, "summary", NULL, false, 5000, req_problem(r));
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	snprintf(score_s, sizeof(score_s), "%d", (int)json_integer_value(score));
-	const char *params[5] = {id, score_s, json_string_value(json_object_get(body, "summary")), req_actor(r)->name,
-				 req_id(r)};
+	const char *params[5] = {id, score_s, json_string_value(json_object_get(body, "summary")),
+	                         req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &insert_eval, 5, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
@@ -68,10 +69,12 @@ evaluations_create(struct req *r)
 }
 
 static struct db_stmt list_evals = DB_STMT(
-	"SELECT coalesce(json_agg(json_build_object('id', v.id, 'application_id', v.application_id, "
-	"  'score', v.score, 'summary', v.summary, 'author', v.author, 'created_at', rfc3339(v.created_at)) "
-	"  ORDER BY v.created_at, v.id) FILTER (WHERE v.id IS NOT NULL), '[]')::text "
-	"FROM applications p LEFT JOIN evaluations v ON v.application_id = p.id WHERE p.id = $1 GROUP BY p.id");
+    "SELECT coalesce(json_agg(json_build_object('id', v.id, 'application_id', v.application_id, "
+    "  'score', v.score, 'summary', v.summary, 'author', v.author, 'created_at', "
+    "rfc3339(v.created_at)) "
+    "  ORDER BY v.created_at, v.id) FILTER (WHERE v.id IS NOT NULL), '[]')::text "
+    "FROM applications p LEFT JOIN evaluations v ON v.application_id = p.id WHERE p.id = $1 GROUP "
+    "BY p.id");
 
 int
 evaluations_list(struct req *r)
@@ -91,8 +94,10 @@ evaluations_list(struct req *r)
 	if (PQntuples(res) == 0)
 		rc = req_fail(r, 404, "no application with this id");
 	else
-		rc = reply_json(r, 200, json_pack("{s:o, s:n}", "items", json_loads(PQgetvalue(res, 0, 0), 0, NULL),
-						  "next_cursor"));
+		rc = reply_json(r, 200,
+		                json_pack("{s:o, s:n}", "items",
+		                          json_loads(PQgetvalue(res, 0, 0), 0, NULL),
+		                          "next_cursor"));
 	PQclear(res);
 	return rc;
 }

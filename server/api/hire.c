@@ -18,25 +18,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
-#include "core/digest.h"
 #include "api/handlers.h"
-#include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
 #include "api/idempotency.h"
+#include "api/rest.h"
+#include "core/digest.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
+#include "core/validate.h"
 #include "domain/transfer.h"
 #include "domain/upload.h"
-#include "core/validate.h"
+#include "edge/reply.h"
+#include "edge/request.h"
 #include "store/applicants.h"
+#include "store/db.h"
 #include "store/documents.h"
 #include "store/erasure.h"
 
-static struct db_stmt lock_offer = DB_STMT(
-	"SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
-	"FROM applications p WHERE p.id = $1 FOR UPDATE");
+static struct db_stmt lock_offer =
+    DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
+            "FROM applications p WHERE p.id = $1 FOR UPDATE");
 
 static struct db_stmt lock_applicant = DB_STMT("SELECT 1 FROM applicants WHERE id = $1 FOR UPDATE");
 
@@ -46,38 +46,45 @@ static struct db_stmt number_taken = DB_STMT("SELECT 1 FROM employees WHERE empl
 
 /* This application to hired, the applicant's other open ones to withdrawn. */
 static struct db_stmt close_applications = DB_STMT(
-	"WITH p AS (UPDATE applications a SET "
-	"    stage = CASE WHEN a.id = $1 THEN 'hired' ELSE 'withdrawn' END, "
-	"    closed_at = now(), updated_at = now(), version = a.version + 1 "
-	"  FROM applications old WHERE old.id = a.id AND a.applicant_id = $2 "
-	"    AND (a.id = $1 OR a.stage NOT IN ('hired', 'rejected', 'withdrawn')) "
-	"  RETURNING a.id, a.track, a.opening_id, a.stage, old.stage AS was, a.applicant_id), "
-	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
-	"  SELECT id, was, stage, $3, 'hired' FROM p), "
-	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, stage FROM p), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $3, 'application.transition', applicant_id, 'application:' || id || ':' || was || '>' || stage, $4 FROM p) "
-	"SELECT count(*) FROM p");
+    "WITH p AS (UPDATE applications a SET "
+    "    stage = CASE WHEN a.id = $1 THEN 'hired' ELSE 'withdrawn' END, "
+    "    closed_at = now(), updated_at = now(), version = a.version + 1 "
+    "  FROM applications old WHERE old.id = a.id AND a.applicant_id = $2 "
+    "    AND (a.id = $1 OR a.stage NOT IN ('hired', 'rejected', 'withdrawn')) "
+    "  RETURNING a.id, a.track, a.opening_id, a.stage, old.stage AS was, a.applicant_id), "
+    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
+    "  SELECT id, was, stage, $3, 'hired' FROM p), "
+    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, stage "
+    "FROM p), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $3, 'application.transition', applicant_id, 'application:' || id || ':' || was || "
+    "'>' || stage, $4 FROM p) "
+    "SELECT count(*) FROM p");
 
 /* Every application with its opening, full history and evaluations. */
 static struct db_stmt applications_json = DB_STMT(
-	"SELECT coalesce(json_agg(json_build_object("
-	"  'id', p.id, 'stage', p.stage, 'created_at', rfc3339(p.created_at), 'closed_at', rfc3339(p.closed_at), "
-	"  'opening', json_build_object('id', o.id, 'title', o.title, 'department', o.department, "
-	"    'country', o.country, 'region', o.region, 'location', o.location), "
-	"  'history', (SELECT coalesce(json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, "
-	"    'at', rfc3339(h.at), 'actor', h.actor, 'reason', h.reason) ORDER BY h.id), '[]') "
-	"    FROM application_history h WHERE h.application_id = p.id), "
-	"  'evaluations', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'score', v.score, "
-	"    'summary', v.summary, 'author', v.author, 'created_at', rfc3339(v.created_at)) ORDER BY v.created_at, v.id), '[]') "
-	"    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), '[]')::text "
-	"FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1");
+    "SELECT coalesce(json_agg(json_build_object("
+    "  'id', p.id, 'stage', p.stage, 'created_at', rfc3339(p.created_at), 'closed_at', "
+    "rfc3339(p.closed_at), "
+    "  'opening', json_build_object('id', o.id, 'title', o.title, 'department', o.department, "
+    "    'country', o.country, 'region', o.region, 'location', o.location), "
+    "  'history', (SELECT coalesce(json_agg(json_build_object('from', h.from_stage, 'to', "
+    "h.to_stage, "
+    "    'at', rfc3339(h.at), 'actor', h.actor, 'reason', h.reason) ORDER BY h.id), '[]') "
+    "    FROM application_history h WHERE h.application_id = p.id), "
+    "  'evaluations', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'score', v.score, "
+    "    'summary', v.summary, 'author', v.author, 'created_at', rfc3339(v.created_at)) ORDER BY "
+    "v.created_at, v.id), '[]') "
+    "    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), "
+    "'[]')::text "
+    "FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1");
 
 /* The employee record with its sealed archive; erasure.c then removes the recruitment record. */
-static struct db_stmt insert_employee = DB_STMT(
-	"INSERT INTO employees (id, employee_number, applicant_id, application_id, start_date, hired_at, "
-	"    archive, archive_size, archive_sha256) "
-	"VALUES ($1, $2, $3, $4, $5::date, now(), $6::bytea, $7::bigint, $8)");
+static struct db_stmt insert_employee =
+    DB_STMT("INSERT INTO employees (id, employee_number, applicant_id, application_id, start_date, "
+            "hired_at, "
+            "    archive, archive_size, archive_sha256) "
+            "VALUES ($1, $2, $3, $4, $5::date, now(), $6::bytea, $7::bigint, $8)");
 
 struct hire {
 	const char *application_id, *applicant_id, *hired_at, *start_date, *employee_number;
@@ -100,7 +107,8 @@ check_offer(struct req *r, struct db *db, const PGresult *cur)
 	problem_extra(req_problem(r), "from", json_string(stage));
 	problem_extra(req_problem(r), "to", json_string("hired"));
 	(void)db;
-	return req_fail(r, 409, "cannot move from %s to hired: a hire needs the offer stage", stage);
+	return req_fail(r, 409, "cannot move from %s to hired: a hire needs the offer stage",
+	                stage);
 }
 
 /* No application by that id: hired already (409), or never there (404). */
@@ -116,7 +124,9 @@ fail_absent(struct req *r, struct db *db, const char *id)
 	if (PQntuples(res) == 1) {
 		req_problem(r)->slug = "already-hired";
 		problem_extra(req_problem(r), "employee_id", json_string(PQgetvalue(res, 0, 0)));
-		rc = req_fail(r, 409, "this application was hired already; the record is in the employee archive");
+		rc = req_fail(
+		    r, 409,
+		    "this application was hired already; the record is in the employee archive");
 	} else {
 		rc = req_fail(r, 404, "no application with this id");
 	}
@@ -131,8 +141,8 @@ build_archive(struct req *r, struct db *db, struct hire *h)
 	const char *params[1] = {h->applicant_id};
 	json_t *applicant = NULL;
 	PGresult *apps = applicants_current(db, h->applicant_id, &applicant, NULL) == 0
-				 ? db_run(db, &applications_json, 1, params)
-				 : NULL;
+	                     ? db_run(db, &applications_json, 1, params)
+	                     : NULL;
 	PGresult *docs = apps ? documents_contents(db, h->applicant_id) : NULL;
 	int rc = -1;
 
@@ -140,15 +150,20 @@ build_archive(struct req *r, struct db *db, struct hire *h)
 		size_t n = (size_t)PQntuples(docs);
 		struct transfer_doc *d = xcalloc(n + 1, sizeof(*d));
 		for (size_t i = 0; i < n; i++)
-			d[i] = (struct transfer_doc){PQgetvalue(docs, (int)i, 0), (const unsigned char *)PQgetvalue(docs, (int)i, 1),
-						     (size_t)PQgetlength(docs, (int)i, 1)};
+			d[i] = (struct transfer_doc){
+			    PQgetvalue(docs, (int)i, 0),
+			    (const unsigned char *)PQgetvalue(docs, (int)i, 1),
+			    (size_t)PQgetlength(docs, (int)i, 1)};
 		char *applicant_text = json_dumps(applicant, JSON_INDENT(2));
-		struct transfer_input in = {h->employee_id, h->applicant_id, h->hired_at, h->mtime, applicant_text,
-					    PQgetvalue(apps, 0, 0), d, n};
+		struct transfer_input in = {
+		    h->employee_id, h->applicant_id,        h->hired_at, h->mtime,
+		    applicant_text, PQgetvalue(apps, 0, 0), d,           n};
 		h->archive = transfer_build(&in, &h->archive_len);
 		free(applicant_text);
 		free(d);
-		rc = h->archive ? 0 : req_fail(r, 500, "the archive could not be built (request %s)", req_id(r));
+		rc = h->archive ? 0
+		                : req_fail(r, 500, "the archive could not be built (request %s)",
+		                           req_id(r));
 	} else {
 		rc = rest_fail_db(r, db);
 	}
@@ -161,9 +176,9 @@ build_archive(struct req *r, struct db *db, struct hire *h)
 static json_t *
 reply_doc(const struct hire *h)
 {
-	return json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s}}", "employee_id", h->employee_id, "applicant_id",
-			 h->applicant_id, "hired_at", h->hired_at, "archive", "format", "tar.gz", "size",
-			 (json_int_t)h->archive_len, "sha256", h->sha);
+	return json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:s}}", "employee_id", h->employee_id,
+	                 "applicant_id", h->applicant_id, "hired_at", h->hired_at, "archive",
+	                 "format", "tar.gz", "size", (json_int_t)h->archive_len, "sha256", h->sha);
 }
 
 static char *
@@ -175,7 +190,8 @@ reply_text(const struct hire *h)
 	return s;
 }
 
-/* Steps 2 to 5 once the application is locked at offer: 0 done, 1 replayed a twin's response, -1 problem. */
+/* Steps 2 to 5 once the application is locked at offer: 0 done, 1 replayed a twin's response, -1
+ * problem. */
 static int
 transfer_record(struct req *r, struct db *db, struct hire *h)
 {
@@ -185,18 +201,26 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	char size[24];
 	PGresult *res;
 
-	if (db_do(db, &lock_applicant, 1, lock) != 0 || db_do(db, &close_applications, 4, move) != 0)
+	if (db_do(db, &lock_applicant, 1, lock) != 0 ||
+	    db_do(db, &close_applications, 4, move) != 0)
 		return rest_fail_db(r, db);
 	if (build_archive(r, db, h) != 0)
 		return -1;
 	sha256(h->archive, h->archive_len, digest);
 	hex_encode(digest, SHA256_LEN, h->sha);
 	snprintf(size, sizeof(size), "%zu", h->archive_len);
-	const char *params[8] = {h->employee_id, h->employee_number, h->applicant_id, h->application_id, h->start_date,
-				 (const char *)h->archive, size, h->sha};
+	const char *params[8] = {h->employee_id,
+	                         h->employee_number,
+	                         h->applicant_id,
+	                         h->application_id,
+	                         h->start_date,
+	                         (const char *)h->archive,
+	                         size,
+	                         h->sha};
 	int lengths[8] = {[5] = (int)h->archive_len}, formats[8] = {[5] = 1};
 	if ((res = db_run_binary(db, &insert_employee, 8, params, lengths, formats, 0)) == NULL ||
-	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) != 0) {
+	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) !=
+	        0) {
 		PQclear(res);
 		return rest_fail_db(r, db);
 	}
@@ -205,7 +229,9 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 		return db_exec(db, "COMMIT") == 0 ? 0 : rest_fail_db(r, db);
 	/* With an Idempotency-Key the first response is kept, in the same transaction. */
 	char *body = reply_text(h), *location = xasprintf("/v1/employees/%s", h->employee_id);
-	int rc = idem_commit(r, db, "hire", 201, body, location, NULL) == 0 ? 0 : idem_lost_race(r, db, "hire") == 0 ? 1 : -1;
+	int rc = idem_commit(r, db, "hire", 201, body, location, NULL) == 0 ? 0
+	         : idem_lost_race(r, db, "hire") == 0                       ? 1
+	                                                                    : -1;
 	free(body);
 	free(location);
 	return rc;
@@ -222,8 +248,10 @@ check_body(struct req *r, json_t *body)
 	if (date == NULL || !is_date(date))
 		problem_field(req_problem(r), "start_date", "is required: a date, YYYY-MM-DD");
 	if (number == NULL || strlen(number) == 0 || strlen(number) > 64 ||
-	    strspn(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") != strlen(number))
-		problem_field(req_problem(r), "employee_number", "is required: 1 to 64 of A-Z a-z 0-9 - _ . /");
+	    strspn(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") !=
+	        strlen(number))
+		problem_field(req_problem(r), "employee_number",
+		              "is required: 1 to 64 of A-Z a-z 0-9 - _ . /");
 	return req_fail_fields(r);
 }
 
@@ -250,7 +278,8 @@ hire_create(struct req *r)
 		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
 		/* A twin with the same key may have hired it while we waited for the lock. */
-		if (idem_wanted(r) && db_exec(db, "ROLLBACK") == 0 && (rc = idem_replay(r, db, "hire")) != 0) {
+		if (idem_wanted(r) && db_exec(db, "ROLLBACK") == 0 &&
+		    (rc = idem_replay(r, db, "hire")) != 0) {
 			PQclear(cur);
 			return rc > 0 ? 0 : -1;
 		}
@@ -261,7 +290,8 @@ hire_create(struct req *r)
 			rc = rest_fail_db(r, db);
 		} else if (PQntuples(taken) > 0) {
 			req_problem(r)->slug = "employee-number-taken";
-			problem_field(req_problem(r), "employee_number", "belongs to another employee");
+			problem_field(req_problem(r), "employee_number",
+			              "belongs to another employee");
 			rc = req_fail(r, 409, "this employee number is in use");
 		} else {
 			h.applicant_id = PQgetvalue(cur, 0, 1);
@@ -281,17 +311,21 @@ hire_create(struct req *r)
 	}
 	free(h.archive);
 	PQclear(cur);
-	return rc; /* on failure the open transaction is rolled back when the connection goes back */
+	return rc; /* on failure the open transaction is rolled back when the connection goes back
+	            */
 }
 
 /* ------------------------------------------------------------------ */
 /* the employee archive                                                 */
 
-static struct db_stmt get_employee = DB_STMT(
-	"SELECT json_build_object('id', id, 'employee_number', employee_number, 'applicant_id', applicant_id, "
-	"'application_id', application_id, 'start_date', start_date::text, 'hired_at', rfc3339(hired_at), "
-	"'archive', json_build_object('format', 'tar.gz', 'size', archive_size, 'sha256', archive_sha256))::text "
-	"FROM employees WHERE id = $1");
+static struct db_stmt get_employee =
+    DB_STMT("SELECT json_build_object('id', id, 'employee_number', employee_number, "
+            "'applicant_id', applicant_id, "
+            "'application_id', application_id, 'start_date', start_date::text, 'hired_at', "
+            "rfc3339(hired_at), "
+            "'archive', json_build_object('format', 'tar.gz', 'size', archive_size, 'sha256', "
+            "archive_sha256))::text "
+            "FROM employees WHERE id = $1");
 
 int
 employees_get(struct req *r)
@@ -300,11 +334,12 @@ employees_get(struct req *r)
 }
 
 /* Binary results: the number and hash as bare text, the archive as its bytes. */
-static struct db_stmt read_archive = DB_STMT(
-	"WITH e AS (SELECT id, applicant_id, employee_number, archive_sha256, archive FROM employees WHERE id = $1), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $2, 'employee.archive.read', applicant_id, 'employee:' || id, $3 FROM e) "
-	"SELECT employee_number, archive_sha256, archive FROM e");
+static struct db_stmt read_archive =
+    DB_STMT("WITH e AS (SELECT id, applicant_id, employee_number, archive_sha256, archive FROM "
+            "employees WHERE id = $1), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $2, 'employee.archive.read', applicant_id, 'employee:' || id, $3 FROM e) "
+            "SELECT employee_number, archive_sha256, archive FROM e");
 
 static void
 release_result(void *res)
@@ -338,6 +373,6 @@ employees_archive(struct req *r)
 	reply_header(r, "ETag", etag);
 	free(disposition);
 	free(name);
-	return reply_owned(r, 200, "application/gzip", PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2),
-			   release_result, res);
+	return reply_owned(r, 200, "application/gzip", PQgetvalue(res, 0, 2),
+	                   (size_t)PQgetlength(res, 0, 2), release_result, res);
 }

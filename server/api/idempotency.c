@@ -7,35 +7,36 @@
  * request fingerprint is SHA-256 of the endpoint, its parameter and the body.
  * Rows older than IDEM_TTL are not replayed and are deleted as new ones come.
  */
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
 
-#include "store/db.h"
+#include "api/idempotency.h"
+#include "api/rest.h"
 #include "core/digest.h"
 #include "edge/form.h"
-#include "api/rest.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "api/idempotency.h"
+#include "store/db.h"
 
 #define IDEM_TTL "24 hours"
 #define NONCE_LEN 12
 #define TAG_LEN 16
 
 static struct db_stmt find_stored = DB_STMT(
-	"SELECT scope, request_sha256, status, body, location FROM idempotency_keys "
-	"WHERE actor = $1 AND key_sha256 = $2 AND created_at > now() - interval '" IDEM_TTL "'");
+    "SELECT scope, request_sha256, status, body, location FROM idempotency_keys "
+    "WHERE actor = $1 AND key_sha256 = $2 AND created_at > now() - interval '" IDEM_TTL "'");
 
-static struct db_stmt store = DB_STMT(
-	"WITH old AS (DELETE FROM idempotency_keys WHERE actor = $1 AND key_sha256 = $2 "
-	"  AND created_at <= now() - interval '" IDEM_TTL "') "
-	"INSERT INTO idempotency_keys (actor, key_sha256, scope, request_sha256, status, body, location, applicant_id) "
-	"VALUES ($1, $2, $3, $4, $5::int, $6::bytea, $7, $8::uuid)");
+static struct db_stmt store =
+    DB_STMT("WITH old AS (DELETE FROM idempotency_keys WHERE actor = $1 AND key_sha256 = $2 "
+            "  AND created_at <= now() - interval '" IDEM_TTL "') "
+            "INSERT INTO idempotency_keys (actor, key_sha256, scope, request_sha256, status, body, "
+            "location, applicant_id) "
+            "VALUES ($1, $2, $3, $4, $5::int, $6::bytea, $7, $8::uuid)");
 
-static struct db_stmt expire = DB_STMT(
-	"DELETE FROM idempotency_keys WHERE created_at <= now() - interval '" IDEM_TTL "'");
+static struct db_stmt expire =
+    DB_STMT("DELETE FROM idempotency_keys WHERE created_at <= now() - interval '" IDEM_TTL "'");
 
 static const char *
 key_of(struct req *r)
@@ -57,8 +58,8 @@ actor_of(struct req *r)
 }
 
 static void
-hash_hex(const char *prefix, const char *a, const char *b, size_t blen, char hex[2 * SHA256_LEN + 1],
-	 unsigned char raw[SHA256_LEN])
+hash_hex(const char *prefix, const char *a, const char *b, size_t blen,
+         char hex[2 * SHA256_LEN + 1], unsigned char raw[SHA256_LEN])
 {
 	unsigned char h[SHA256_LEN];
 	size_t plen = strlen(prefix), alen = strlen(a);
@@ -140,8 +141,10 @@ open_sealed(struct req *r, const unsigned char *in, size_t len, size_t *out_len)
 	body_key(r, key);
 	out = xmalloc(len);
 	if (EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) != 1 ||
-	    EVP_DecryptUpdate(c, (unsigned char *)out, &n, in + NONCE_LEN, (int)(len - NONCE_LEN - TAG_LEN)) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, (void *)(in + len - TAG_LEN)) != 1 ||
+	    EVP_DecryptUpdate(c, (unsigned char *)out, &n, in + NONCE_LEN,
+	                      (int)(len - NONCE_LEN - TAG_LEN)) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, (void *)(in + len - TAG_LEN)) !=
+	        1 ||
 	    EVP_DecryptFinal_ex(c, (unsigned char *)out + n, &m) != 1) {
 		EVP_CIPHER_CTX_free(c);
 		free(out);
@@ -191,7 +194,8 @@ replay(struct req *r, const PGresult *res, const char *scope)
 	if (!PQgetisnull(res, 0, 4))
 		reply_header(r, "Location", PQgetvalue(res, 0, 4));
 	reply_header(r, "Idempotent-Replayed", "true");
-	reply_owned(r, (unsigned)atoi(PQgetvalue(res, 0, 2)), "application/json", body, len, release_free, body);
+	reply_owned(r, (unsigned)atoi(PQgetvalue(res, 0, 2)), "application/json", body, len,
+	            release_free, body);
 	return 1;
 }
 
@@ -206,7 +210,8 @@ idem_replay(struct req *r, struct db *db, const char *scope)
 	if (key == NULL)
 		return 0;
 	if (!valid_key(key))
-		return req_fail(r, 400, "Idempotency-Key must be 1 to 200 visible ASCII characters");
+		return req_fail(r, 400,
+		                "Idempotency-Key must be 1 to 200 visible ASCII characters");
 	hash_hex("key|", key, NULL, 0, key_hex, NULL);
 	const char *params[2] = {actor_of(r), key_hex};
 	if ((res = db_run(db, &find_stored, 2, params)) == NULL)
@@ -219,7 +224,7 @@ idem_replay(struct req *r, struct db *db, const char *scope)
 
 int
 idem_store(struct req *r, struct db *db, const char *scope, unsigned status, const char *body,
-	   const char *location, const char *applicant_id)
+           const char *location, const char *applicant_id)
 {
 	char hex[2 * SHA256_LEN + 1], key_hex[2 * SHA256_LEN + 1], st[8];
 	const char *params[8];
@@ -253,7 +258,7 @@ idem_store(struct req *r, struct db *db, const char *scope, unsigned status, con
 
 int
 idem_commit(struct req *r, struct db *db, const char *scope, unsigned status, const char *body,
-	    const char *location, const char *applicant_id)
+            const char *location, const char *applicant_id)
 {
 	if (idem_store(r, db, scope, status, body, location, applicant_id) != 0)
 		return -1;

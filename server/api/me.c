@@ -12,13 +12,13 @@
 
 #include "api/applicants.h"
 #include "api/applications.h"
-#include "store/db.h"
 #include "api/documents.h"
 #include "api/handlers.h"
 #include "api/rest.h"
+#include "core/validate.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "core/validate.h"
+#include "store/db.h"
 #include "store/documents.h"
 
 static const char *
@@ -27,9 +27,10 @@ self(const struct req *r)
 	return req_actor(r)->applicant_id;
 }
 
-static struct db_stmt my_applications = DB_STMT(
-	"SELECT p.id, p.opening_id, o.title, p.stage FROM applications p JOIN openings o ON o.id = p.opening_id "
-	"WHERE p.applicant_id = $1 ORDER BY p.created_at, p.id");
+static struct db_stmt my_applications =
+    DB_STMT("SELECT p.id, p.opening_id, o.title, p.stage FROM applications p JOIN openings o ON "
+            "o.id = p.opening_id "
+            "WHERE p.applicant_id = $1 ORDER BY p.created_at, p.id");
 
 static json_t *
 applications_of(struct req *r, struct db *db)
@@ -44,9 +45,10 @@ applications_of(struct req *r, struct db *db)
 	}
 	items = json_array();
 	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0), "opening_id",
-						       PQgetvalue(res, i, 1), "opening_title", PQgetvalue(res, i, 2),
-						       "stage", PQgetvalue(res, i, 3)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0),
+		                     "opening_id", PQgetvalue(res, i, 1), "opening_title",
+		                     PQgetvalue(res, i, 2), "stage", PQgetvalue(res, i, 3)));
 	PQclear(res);
 	return items;
 }
@@ -60,7 +62,8 @@ me_get(struct req *r)
 
 	if (db == NULL || (doc = applicants_view(r, db, self(r), &version)) == NULL)
 		return -1;
-	if ((apps = applications_of(r, db)) == NULL || (docs = documents_metadata(db, self(r), true)) == NULL) {
+	if ((apps = applications_of(r, db)) == NULL ||
+	    (docs = documents_metadata(db, self(r), true)) == NULL) {
 		if (apps != NULL)
 			rest_fail_db(r, db);
 		json_decref(apps);
@@ -76,8 +79,10 @@ me_get(struct req *r)
 int
 me_patch(struct req *r)
 {
-	static const char *const patchable[] = {"full_name", "email", "phone", "title", "job_title", "address",
-						"social_handles", "marketing_opt_in", "version", NULL};
+	static const char *const patchable[] = {
+	    "full_name", "email",   "phone",          "title",
+	    "job_title", "address", "social_handles", "marketing_opt_in",
+	    "version",   NULL};
 	return applicants_patch_id(r, self(r), patchable);
 }
 

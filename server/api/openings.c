@@ -9,19 +9,19 @@
 #include <string.h>
 
 #include "api/applicants.h"
-#include "store/db.h"
 #include "api/handlers.h"
-#include "api/rest.h"
-#include "edge/reply.h"
-#include "edge/request.h"
 #include "api/idempotency.h"
+#include "api/rest.h"
 #include "core/jsonx.h"
-#include "edge/paging.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "edge/paging.h"
+#include "edge/reply.h"
+#include "edge/request.h"
+#include "store/db.h"
 
-static const char *const editable[] = {"title", "department", "country", "region", "location", "description",
-				       "status", NULL};
+static const char *const editable[] = {"title",    "department",  "country", "region",
+                                       "location", "description", "status",  NULL};
 static const char *const readonly[] = {"id", "created_at", "updated_at", "version", NULL};
 static const char *const statuses[] = {"open", "closed", NULL};
 
@@ -31,7 +31,8 @@ static const char *const statuses[] = {"open", "closed", NULL};
 #define STAFF_JSON                                                                                 \
 	"json_build_object('id', o.id, 'title', o.title, 'department', o.department, 'country', "  \
 	"o.country, 'region', o.region, 'location', o.location, 'description', o.description, "    \
-	"'status', o.status, 'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at), " \
+	"'status', o.status, 'created_at', rfc3339(o.created_at), 'updated_at', "                  \
+	"rfc3339(o.updated_at), "                                                                  \
 	"'version', o.version)"
 
 static bool
@@ -45,12 +46,14 @@ validate(const json_t *doc, struct problem *p)
 	check_text(doc, "department", NULL, false, 200, p);
 	if (country != NULL && !json_is_null(country) &&
 	    (!json_is_string(country) || !is_country_code(json_string_value(country))))
-		problem_field(p, "country", "must be an ISO 3166-1 alpha-2 code in upper case, e.g. US");
+		problem_field(p, "country",
+		              "must be an ISO 3166-1 alpha-2 code in upper case, e.g. US");
 	check_text(doc, "region", NULL, false, 100, p);
 	check_text(doc, "location", NULL, false, 200, p);
 	check_enum(doc, "status", NULL, false, statuses, p);
 	json_t *d = json_object_get(doc, "description");
-	if (d != NULL && !json_is_null(d) && (!json_is_string(d) || utf8_chars(json_string_value(d)) > 20000))
+	if (d != NULL && !json_is_null(d) &&
+	    (!json_is_string(d) || utf8_chars(json_string_value(d)) > 20000))
 		problem_field(p, "description", "must be text of at most 20000 characters");
 	return !had && !problem_has_fields(p);
 }
@@ -81,10 +84,11 @@ reply_row(struct req *r, unsigned status, const PGresult *res, bool etag)
 	return reply_json(r, status, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
 }
 
-static struct db_stmt insert_opening = DB_STMT(
-	"WITH o AS (INSERT INTO openings (title, department, country, region, location, description, status) "
-	"  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *) "
-	"SELECT " STAFF_JSON "::text, o.version, o.id FROM o");
+static struct db_stmt insert_opening =
+    DB_STMT("WITH o AS (INSERT INTO openings (title, department, country, region, location, "
+            "description, status) "
+            "  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *) "
+            "SELECT " STAFF_JSON "::text, o.version, o.id FROM o");
 
 int
 openings_create(struct req *r)
@@ -109,7 +113,8 @@ openings_create(struct req *r)
 	if ((res = db_run(db, &insert_opening, 7, v)) == NULL)
 		return rest_fail_db(r, db);
 	char *location = xasprintf("/v1/openings/%s", PQgetvalue(res, 0, 2));
-	if (idem_wanted(r) && idem_commit(r, db, "openings.create", 201, PQgetvalue(res, 0, 0), location, NULL) != 0) {
+	if (idem_wanted(r) && idem_commit(r, db, "openings.create", 201, PQgetvalue(res, 0, 0),
+	                                  location, NULL) != 0) {
 		rc = idem_lost_race(r, db, "openings.create");
 	} else {
 		reply_header(r, "Location", location);
@@ -120,9 +125,10 @@ openings_create(struct req *r)
 	return rc;
 }
 
-static struct db_stmt get_staff = DB_STMT("SELECT " STAFF_JSON "::text, o.version FROM openings o WHERE o.id = $1");
-static struct db_stmt get_public = DB_STMT(
-	"SELECT " PUBLIC_JSON "::text FROM openings o WHERE o.id = $1 AND o.status = 'open'");
+static struct db_stmt get_staff =
+    DB_STMT("SELECT " STAFF_JSON "::text, o.version FROM openings o WHERE o.id = $1");
+static struct db_stmt get_public =
+    DB_STMT("SELECT " PUBLIC_JSON "::text FROM openings o WHERE o.id = $1 AND o.status = 'open'");
 
 int
 openings_get(struct req *r)
@@ -130,15 +136,18 @@ openings_get(struct req *r)
 	return rest_get_by_id(r, is_staff(r) ? &get_staff : &get_public, "opening");
 }
 
-static struct db_stmt current_opening = DB_STMT(
-	"SELECT json_build_object('title', title, 'department', department, 'country', country, 'region', region, "
-	"'location', location, 'description', description, 'status', status)::text, version FROM openings WHERE id = $1");
+static struct db_stmt current_opening =
+    DB_STMT("SELECT json_build_object('title', title, 'department', department, 'country', "
+            "country, 'region', region, "
+            "'location', location, 'description', description, 'status', status)::text, version "
+            "FROM openings WHERE id = $1");
 
-static struct db_stmt update_opening = DB_STMT(
-	"WITH o AS (UPDATE openings SET title = $3, department = $4, country = $5, region = $6, location = $7, "
-	"  description = $8, status = $9, version = version + 1, updated_at = now() "
-	"  WHERE id = $1 AND version = $2::int RETURNING *) "
-	"SELECT " STAFF_JSON "::text, o.version FROM o");
+static struct db_stmt update_opening =
+    DB_STMT("WITH o AS (UPDATE openings SET title = $3, department = $4, country = $5, region = "
+            "$6, location = $7, "
+            "  description = $8, status = $9, version = version + 1, updated_at = now() "
+            "  WHERE id = $1 AND version = $2::int RETURNING *) "
+            "SELECT " STAFF_JSON "::text, o.version FROM o");
 
 /* One attempt; 0 reply set, 1 lost a race (retry), -1 problem. */
 static int
@@ -156,10 +165,12 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		return req_fail(r, 404, "no opening with this id");
 	}
 	long have = atol(PQgetvalue(cur, 0, 1));
-	json_t *doc = jsonx_merge_patch(json_loads(PQgetvalue(cur, 0, 0), 0, NULL), (json_t *)patch);
+	json_t *doc =
+	    jsonx_merge_patch(json_loads(PQgetvalue(cur, 0, 0), 0, NULL), (json_t *)patch);
 	PQclear(cur);
 	if (expect != 0 && expect != have)
-		rc = req_fail(r, 412, "the opening changed since version %ld; it is at version %ld", expect, have);
+		rc = req_fail(r, 412, "the opening changed since version %ld; it is at version %ld",
+		              expect, have);
 	else if (!validate(doc, req_problem(r)))
 		rc = req_fail_fields(r);
 	else {
@@ -170,7 +181,8 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 			rc = rest_fail_db(r, db);
 		else
 			rc = PQntuples(res) == 1 ? reply_row(r, 200, res, true)
-						 : expect != 0 ? req_fail(r, 412, "the opening changed meanwhile") : 1;
+			     : expect != 0       ? req_fail(r, 412, "the opening changed meanwhile")
+			                         : 1;
 		PQclear(res);
 	}
 	json_decref(doc);
@@ -180,8 +192,9 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 int
 openings_patch(struct req *r)
 {
-	static const char *const patchable[] = {"title", "department", "country", "region", "location",
-						"description", "status", "version", NULL};
+	static const char *const patchable[] = {"title",  "department", "country",
+	                                        "region", "location",   "description",
+	                                        "status", "version",    NULL};
 	const char *id = req_param(r, 0);
 
 	if (!is_uuid(id))
@@ -192,12 +205,12 @@ openings_patch(struct req *r)
 #define LIST_WHERE " WHERE (o.created_at, o.id) < ($1::timestamptz, $2::uuid) "
 #define LIST_TAIL " ORDER BY o.created_at DESC, o.id DESC LIMIT $3::int"
 
-static struct db_stmt list_staff = DB_STMT(
-	"SELECT " STAFF_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
-	"AND ($4::text IS NULL OR o.status = $4)" LIST_TAIL);
-static struct db_stmt list_public = DB_STMT(
-	"SELECT " PUBLIC_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
-	"AND o.status = 'open'" LIST_TAIL);
+static struct db_stmt list_staff =
+    DB_STMT("SELECT " STAFF_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
+            "AND ($4::text IS NULL OR o.status = $4)" LIST_TAIL);
+static struct db_stmt list_public =
+    DB_STMT("SELECT " PUBLIC_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
+            "AND o.status = 'open'" LIST_TAIL);
 
 int
 openings_list(struct req *r)
@@ -209,7 +222,8 @@ openings_list(struct req *r)
 	struct db *db;
 	PGresult *res;
 
-	if (req_query_only(r, is_staff(r) ? staff_args : public_args) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0)
+	if (req_query_only(r, is_staff(r) ? staff_args : public_args) != 0 ||
+	    paging_start(r, PAGE_BY_TIME, &pg) != 0)
 		return -1;
 	if (status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0) {
 		problem_field(req_problem(r), "status", "must be open or closed");
@@ -218,7 +232,8 @@ openings_list(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	const char *params[4] = {pg.k1, pg.k2, pg.limit_param, status};
-	res = is_staff(r) ? db_run(db, &list_staff, 4, params) : db_run(db, &list_public, 3, params);
+	res =
+	    is_staff(r) ? db_run(db, &list_staff, 4, params) : db_run(db, &list_public, 3, params);
 	if (res == NULL)
 		return rest_fail_db(r, db);
 	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);

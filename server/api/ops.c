@@ -2,15 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/app.h"
-#include "edge/assets.h"
-#include "store/db.h"
 #include "api/handlers.h"
 #include "api/rest.h"
+#include "core/app.h"
+#include "edge/assets.h"
+#include "edge/metrics.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "edge/metrics.h"
-#include "api/routes.h"
+#include "store/db.h"
 
 int
 ops_healthz(struct req *r)
@@ -35,7 +34,7 @@ ops_readyz(struct req *r)
 int
 ops_metrics(struct req *r)
 {
-	char *text = metrics_render(routes, routes_count, req_app(r)->pool);
+	char *text = metrics_render(req_app(r)->pool);
 
 	reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
 	free(text);

@@ -7,22 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
 #include "api/handlers.h"
 #include "api/rest.h"
+#include "core/jsonx.h"
+#include "core/problem.h"
+#include "core/validate.h"
+#include "domain/retention.h"
+#include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "core/jsonx.h"
-#include "edge/paging.h"
-#include "core/problem.h"
 #include "jobs/purge.h"
-#include "domain/retention.h"
-#include "core/validate.h"
+#include "store/db.h"
 
-static struct db_stmt policies_ordered = DB_STMT(
-	"SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'country', country, "
-	"'region', nullif(region, ''), 'retain_days', retain_days) ORDER BY outcome, country, region), '[]')::text "
-	"FROM retention_policies");
+static struct db_stmt policies_ordered =
+    DB_STMT("SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'country', country, "
+            "'region', nullif(region, ''), 'retain_days', retain_days) ORDER BY outcome, country, "
+            "region), '[]')::text "
+            "FROM retention_policies");
 
 static int
 reply_policies(struct req *r, struct db *db)
@@ -45,13 +46,14 @@ retention_policies_get(struct req *r)
 }
 
 static struct db_stmt clear_policies = DB_STMT("DELETE FROM retention_policies");
-static struct db_stmt insert_policies = DB_STMT(
-	"INSERT INTO retention_policies (outcome, country, region, retain_days) "
-	"SELECT outcome, country, coalesce(region, ''), retain_days "
-	"FROM json_to_recordset($1::json) AS x(outcome text, country text, region text, retain_days int)");
-static struct db_stmt audit_policies = DB_STMT(
-	"INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"VALUES ($1, 'retention_policies.put', NULL, 'retention_policies:' || $2, $3)");
+static struct db_stmt insert_policies =
+    DB_STMT("INSERT INTO retention_policies (outcome, country, region, retain_days) "
+            "SELECT outcome, country, coalesce(region, ''), retain_days "
+            "FROM json_to_recordset($1::json) AS x(outcome text, country text, region text, "
+            "retain_days int)");
+static struct db_stmt audit_policies =
+    DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "VALUES ($1, 'retention_policies.put', NULL, 'retention_policies:' || $2, $3)");
 
 int
 retention_policies_put(struct req *r)
@@ -63,7 +65,9 @@ retention_policies_put(struct req *r)
 	if (body == NULL)
 		return -1;
 	/* DESIGN's form is a bare array; {"policies": [...]} is taken too. */
-	list = json_is_object(body) && json_object_size(body) == 1 ? json_object_get(body, "policies") : body;
+	list = json_is_object(body) && json_object_size(body) == 1
+	           ? json_object_get(body, "policies")
+	           : body;
 	if (!retention_policies_validate(list, req_problem(r)))
 		return req_fail_fields(r);
 	if ((db = req_db(r)) == NULL)
@@ -72,8 +76,8 @@ retention_policies_put(struct req *r)
 	snprintf(count, sizeof(count), "%zu", json_array_size(list));
 	const char *p1[1] = {text}, *p2[3] = {req_actor(r)->name, count, req_id(r)};
 	int ok = db_exec(db, "BEGIN") == 0 && db_do(db, &clear_policies, 0, NULL) == 0 &&
-		 db_do(db, &insert_policies, 1, p1) == 0 && db_do(db, &audit_policies, 3, p2) == 0 &&
-		 db_exec(db, "COMMIT") == 0;
+	         db_do(db, &insert_policies, 1, p1) == 0 &&
+	         db_do(db, &audit_policies, 3, p2) == 0 && db_exec(db, "COMMIT") == 0;
 	free(text);
 	return ok ? reply_policies(r, db) : rest_fail_db(r, db);
 }
@@ -88,12 +92,14 @@ run_purge(struct req *r)
 
 	if (db == NULL)
 		return;
-	report = purge_run(db, json_is_true(json_object_get(body, "dry_run")), req_actor(r)->name, req_id(r));
+	report = purge_run(db, json_is_true(json_object_get(body, "dry_run")), req_actor(r)->name,
+	                   req_id(r));
 	if (report == NULL) {
 		rest_fail_db(r, db);
 		return;
 	}
-	char *location = xasprintf("/v1/retention/purges/%s", json_string_value(json_object_get(report, "id")));
+	char *location =
+	    xasprintf("/v1/retention/purges/%s", json_string_value(json_object_get(report, "id")));
 	reply_header(r, "Location", location);
 	free(location);
 	reply_json(r, 201, report);
@@ -126,15 +132,18 @@ purges_get(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	if ((report = purge_report(db, id)) == NULL)
-		return db_failure(db) == DB_OK ? req_fail(r, 404, "no purge run with this id") : rest_fail_db(r, db);
+		return db_failure(db) == DB_OK ? req_fail(r, 404, "no purge run with this id")
+		                               : rest_fail_db(r, db);
 	return reply_json(r, 200, report);
 }
 
 static struct db_stmt list_runs = DB_STMT(
-	"SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', rfc3339(started_at), "
-	"'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
-	"'purged', purged, 'by_rule', by_rule)::text, rfc3339(started_at), id FROM purge_runs "
-	"WHERE (started_at, id) < ($1::timestamptz, $2::uuid) ORDER BY started_at DESC, id DESC LIMIT $3::int");
+    "SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', "
+    "rfc3339(started_at), "
+    "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
+    "'purged', purged, 'by_rule', by_rule)::text, rfc3339(started_at), id FROM purge_runs "
+    "WHERE (started_at, id) < ($1::timestamptz, $2::uuid) ORDER BY started_at DESC, id DESC LIMIT "
+    "$3::int");
 
 int
 purges_list(struct req *r)
@@ -144,7 +153,8 @@ purges_list(struct req *r)
 	struct db *db;
 	PGresult *res;
 
-	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 || (db = req_db(r)) == NULL)
+	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 ||
+	    (db = req_db(r)) == NULL)
 		return -1;
 	const char *params[3] = {pg.k1, pg.k2, pg.limit_param};
 	if ((res = db_run(db, &list_runs, 3, params)) == NULL)

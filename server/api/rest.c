@@ -43,8 +43,8 @@ rest_get_by_id(struct req *r, struct db_stmt *st, const char *what)
 }
 
 int
-rest_merge_patch(struct req *r, const char *id, const char *const *patchable, const char *const *readonly,
-		patch_fn once)
+rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
+                 const char *const *readonly, patch_fn once)
 {
 	json_t *patch;
 	struct db *db;
@@ -96,8 +96,9 @@ rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2
 	json_t *body = json_pack("{s:o, s:n}", "items", items, "next_cursor");
 
 	if (PQntuples(res) > limit) {
-		char *c = paging_cursor_encode(PQgetvalue(res, limit - 1, k1_col),
-					       k2_col >= 0 ? PQgetvalue(res, limit - 1, k2_col) : "");
+		char *c =
+		    paging_cursor_encode(PQgetvalue(res, limit - 1, k1_col),
+		                         k2_col >= 0 ? PQgetvalue(res, limit - 1, k2_col) : "");
 		json_object_set_new(body, "next_cursor", json_string(c));
 		free(c);
 	}
@@ -105,7 +106,8 @@ rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2
 }
 
 int
-rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant, struct actor *who)
+rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant,
+                  struct actor *who)
 {
 	int rc = applicant ? auth_applicant(db, token, who) : auth_staff(db, token, who);
 
@@ -126,13 +128,15 @@ rest_fail_absent(struct req *r, struct db *db, const char *id)
 	problem_extra(req_problem(r), "disposition", json_string(t.disposition));
 	if (*t.employee_id)
 		problem_extra(req_problem(r), "employee_id", json_string(t.employee_id));
-	problem_extra(req_problem(r), strcmp(t.disposition, "purged") == 0 ? "purged_at" : "at", json_string(t.at));
+	problem_extra(req_problem(r), strcmp(t.disposition, "purged") == 0 ? "purged_at" : "at",
+	              json_string(t.at));
 	if (*t.run_id)
 		problem_extra(req_problem(r), "run_id", json_string(t.run_id));
 	if (*t.rule)
 		problem_extra(req_problem(r), "rule", json_string(t.rule));
 	req_problem(r)->slug = "applicant-gone";
-	return req_fail(r, 410, "this applicant's record is no longer held here (%s)", t.disposition);
+	return req_fail(r, 410, "this applicant's record is no longer held here (%s)",
+	                t.disposition);
 }
 
 int
@@ -143,8 +147,9 @@ rest_stage_filters(struct req *r, const char **opening, const char **stage)
 	if (*opening && !is_uuid(*opening))
 		problem_field(req_problem(r), "opening_id", "must be a UUID");
 	if (*stage && stage_parse(*stage) < 0)
-		problem_field(req_problem(r), "stage", "must be a stage: applied, screening, interview, assessment, "
-						     "background_check, offer, hired, rejected or withdrawn");
+		problem_field(req_problem(r), "stage",
+		              "must be a stage: applied, screening, interview, assessment, "
+		              "background_check, offer, hired, rejected or withdrawn");
 	return problem_has_fields(req_problem(r)) ? req_fail(r, 400, "bad filter") : 0;
 }
 
@@ -160,7 +165,7 @@ rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2)
 	json_array_remove(items, (size_t)limit); /* the next page's first */
 	json_t *last = json_array_get(items, (size_t)limit - 1);
 	char *c = paging_cursor_encode(json_string_value(json_object_get(last, k1)),
-				       json_string_value(json_object_get(last, k2)));
+	                               json_string_value(json_object_get(last, k2)));
 	body = json_pack("{s:o, s:s}", "items", items, "next_cursor", c);
 	free(c);
 	return body;

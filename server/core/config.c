@@ -73,23 +73,26 @@ struct uint_setting {
 };
 
 #define U(name, min, max, def, field)                                                              \
-	{name, min, max, def, offsetof(struct config, field), sizeof(((struct config *)0)->field)}
+	{                                                                                          \
+		name, min, max, def, offsetof(struct config, field),                               \
+		    sizeof(((struct config *)0)->field)                                            \
+	}
 
 static int
 parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const struct uint_setting settings[] = {
-		U("RECRUITD_MAX_UPLOAD_BYTES", 1, 1ULL << 34, 10ULL << 20, max_upload_bytes),
-		U("RECRUITD_MAX_JSON_BYTES", 64, 64ULL << 20, 1ULL << 20, max_json_bytes),
-		/* Handlers wait on PostgreSQL; 4 per core keeps enough transactions in flight for
-		   group commit (make bench: 0.45 -> 0.8 of pgbench on commit-bound writes). */
-		U("RECRUITD_THREADS", 1, 256, 4 * (cores > 0 ? (unsigned long long)cores : 2), threads),
-		U("RECRUITD_DB_POOL_SIZE", 1, 512, 0, pool_size),
-		U("RECRUITD_MAX_CONNECTIONS", 4, 65536, 1024, max_connections),
-		U("RECRUITD_MAX_CONNECTIONS_PER_IP", 0, 65536, 256, max_connections_per_ip),
-		U("RECRUITD_IDLE_TIMEOUT", 1, 3600, 30, idle_timeout_s),
-		U("RECRUITD_DB_WAIT_MS", 1, 600000, 5000, db_wait_ms),
+	    U("RECRUITD_MAX_UPLOAD_BYTES", 1, 1ULL << 34, 10ULL << 20, max_upload_bytes),
+	    U("RECRUITD_MAX_JSON_BYTES", 64, 64ULL << 20, 1ULL << 20, max_json_bytes),
+	    /* Handlers wait on PostgreSQL; 4 per core keeps enough transactions in flight for
+	       group commit (make bench: 0.45 -> 0.8 of pgbench on commit-bound writes). */
+	    U("RECRUITD_THREADS", 1, 256, 4 * (cores > 0 ? (unsigned long long)cores : 2), threads),
+	    U("RECRUITD_DB_POOL_SIZE", 1, 512, 0, pool_size),
+	    U("RECRUITD_MAX_CONNECTIONS", 4, 65536, 1024, max_connections),
+	    U("RECRUITD_MAX_CONNECTIONS_PER_IP", 0, 65536, 256, max_connections_per_ip),
+	    U("RECRUITD_IDLE_TIMEOUT", 1, 3600, 30, idle_timeout_s),
+	    U("RECRUITD_DB_WAIT_MS", 1, 600000, 5000, db_wait_ms),
 	};
 
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
@@ -100,7 +103,8 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 
 		if (v != NULL && *v != '\0' && parse_uint(v, s->min, s->max, &n) != 0) {
 			char what[96];
-			snprintf(what, sizeof(what), "must be a whole number from %llu to %llu", s->min, s->max);
+			snprintf(what, sizeof(what), "must be a whole number from %llu to %llu",
+			         s->min, s->max);
 			return bad(err, errlen, s->name, what);
 		}
 		if (s->width == sizeof(unsigned))
@@ -137,7 +141,8 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 	v = get("RECRUITD_PRIVACY_NOTICE_VERSION");
 	cfg->notice_version = xstrdup(v && *v ? v : "2026-11-01");
 	if (strlen(cfg->notice_version) > 64) {
-		bad(err, errlen, "RECRUITD_PRIVACY_NOTICE_VERSION", "must be at most 64 characters");
+		bad(err, errlen, "RECRUITD_PRIVACY_NOTICE_VERSION",
+		    "must be at most 64 characters");
 		goto err0;
 	}
 
@@ -146,9 +151,11 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 	if (v != NULL && *v != '\0')
 		cfg->database_url = xstrdup(v);
 	else if (cfg->home != NULL)
-		cfg->database_url = xasprintf("host=%s/var/pg/run dbname=recruitd user=recruitd", cfg->home);
+		cfg->database_url =
+		    xasprintf("host=%s/var/pg/run dbname=recruitd user=recruitd", cfg->home);
 	else {
-		bad(err, errlen, "RECRUITD_DATABASE_URL", "not set, and no checkout found for the private cluster");
+		bad(err, errlen, "RECRUITD_DATABASE_URL",
+		    "not set, and no checkout found for the private cluster");
 		goto err0;
 	}
 	return 0;

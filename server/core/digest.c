@@ -1,11 +1,11 @@
 /* digest: hashes, encodings and randomness, on OpenSSL's libcrypto and getrandom(2). */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "core/digest.h"
 

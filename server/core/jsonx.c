@@ -50,7 +50,8 @@ jsonx_parse(const char *buf, size_t len, unsigned max_depth, char *err, size_t e
 	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
 	if (v == NULL) {
 		/* jansson's text names the problem and position, never echoes values. */
-		snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", e.line, e.column, e.text);
+		snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", e.line, e.column,
+		         e.text);
 		return NULL;
 	}
 	return v;
@@ -70,13 +71,15 @@ jsonx_merge_patch(json_t *target, json_t *patch)
 		json_decref(target);
 		target = json_object();
 	}
-	json_object_foreach(patch, key, value) {
+	json_object_foreach(patch, key, value)
+	{
 		if (json_is_null(value)) {
 			json_object_del(target, key);
 		} else {
 			/* The merge steals the reference taken here. */
 			json_t *old = json_incref(json_object_get(target, key));
-			json_object_set_new(target, key, jsonx_merge_patch(old ? old : json_null(), value));
+			json_object_set_new(target, key,
+			                    jsonx_merge_patch(old ? old : json_null(), value));
 		}
 	}
 	return target;

@@ -62,7 +62,8 @@ log_msg(enum log_level level, const char *msg, const char *fmt, ...)
 	if (level > threshold)
 		return;
 	now_rfc3339(t);
-	n = snprintf(line, sizeof(line), "time=%s level=%s msg=\"%s\" ", t, level_names[level], msg);
+	n = snprintf(line, sizeof(line), "time=%s level=%s msg=\"%s\" ", t, level_names[level],
+	             msg);
 	if (n > 0 && (size_t)n < sizeof(line)) {
 		va_start(ap, fmt);
 		int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
@@ -77,14 +78,15 @@ static const char *
 safe(const char *s)
 {
 	for (const char *p = s; *p; p++)
-		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p >= 0x7f)
 			return "-";
 	return s;
 }
 
 void
 log_request(const char *request_id, const char *method, const char *route, unsigned status,
-	    double duration_ms, const char *actor)
+            double duration_ms, const char *actor)
 {
 	char line[512], t[32];
 	int n;
@@ -93,8 +95,9 @@ log_request(const char *request_id, const char *method, const char *route, unsig
 		return;
 	now_rfc3339(t);
 	n = snprintf(line, sizeof(line),
-		     "{\"time\":\"%s\",\"request_id\":\"%s\",\"method\":\"%s\",\"route\":\"%s\","
-		     "\"status\":%u,\"duration_ms\":%.3f,\"actor\":\"%s\"}",
-		     t, safe(request_id), safe(method), safe(route), status, duration_ms, safe(actor));
+	             "{\"time\":\"%s\",\"request_id\":\"%s\",\"method\":\"%s\",\"route\":\"%s\","
+	             "\"status\":%u,\"duration_ms\":%.3f,\"actor\":\"%s\"}",
+	             t, safe(request_id), safe(method), safe(route), status, duration_ms,
+	             safe(actor));
 	emit(line, n, sizeof(line));
 }

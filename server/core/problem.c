@@ -13,22 +13,22 @@ static const struct {
 	const char *slug;
 	const char *title;
 } kinds[] = {
-	{400, "bad-request", "Bad Request"},
-	{401, "unauthorized", "Unauthorized"},
-	{403, "forbidden", "Forbidden"},
-	{404, "not-found", "Not Found"},
-	{405, "method-not-allowed", "Method Not Allowed"},
-	{409, "conflict", "Conflict"},
-	{410, "gone", "Gone"},
-	{411, "length-required", "Length Required"},
-	{412, "precondition-failed", "Precondition Failed"},
-	{413, "payload-too-large", "Payload Too Large"},
-	{415, "unsupported-media-type", "Unsupported Media Type"},
-	{422, "validation-error", "Validation Error"},
-	{428, "precondition-required", "Precondition Required"},
-	{429, "too-many-requests", "Too Many Requests"},
-	{500, "internal-error", "Internal Server Error"},
-	{503, "service-unavailable", "Service Unavailable"},
+    {400, "bad-request", "Bad Request"},
+    {401, "unauthorized", "Unauthorized"},
+    {403, "forbidden", "Forbidden"},
+    {404, "not-found", "Not Found"},
+    {405, "method-not-allowed", "Method Not Allowed"},
+    {409, "conflict", "Conflict"},
+    {410, "gone", "Gone"},
+    {411, "length-required", "Length Required"},
+    {412, "precondition-failed", "Precondition Failed"},
+    {413, "payload-too-large", "Payload Too Large"},
+    {415, "unsupported-media-type", "Unsupported Media Type"},
+    {422, "validation-error", "Validation Error"},
+    {428, "precondition-required", "Precondition Required"},
+    {429, "too-many-requests", "Too Many Requests"},
+    {500, "internal-error", "Internal Server Error"},
+    {503, "service-unavailable", "Service Unavailable"},
 };
 
 static int
@@ -116,7 +116,7 @@ problem_to_json(const struct problem *p)
 
 	snprintf(type, sizeof(type), "/problems/%s", p->slug ? p->slug : problem_slug(p->status));
 	doc = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", problem_title(p->status),
-			"status", (int)p->status, "detail", p->detail);
+	                "status", (int)p->status, "detail", p->detail);
 	json_object_set_new(doc, "errors", p->errors ? json_incref(p->errors) : json_array());
 	if (p->extra != NULL)
 		json_object_update(doc, p->extra);

@@ -12,7 +12,7 @@
 
 int
 token_new(const char *prefix, char *token, char key_id[TOKEN_KEY_ID_LEN + 1],
-	       unsigned char hash[SHA256_LEN])
+          unsigned char hash[SHA256_LEN])
 {
 	unsigned char id[TOKEN_KEY_ID_LEN / 2], secret[SECRET_LEN];
 	char secret_b64[SECRET_B64_LEN + 1];
@@ -28,7 +28,7 @@ token_new(const char *prefix, char *token, char key_id[TOKEN_KEY_ID_LEN + 1],
 
 int
 token_parse(const char *token, const char *prefix, char key_id[TOKEN_KEY_ID_LEN + 1],
-		 unsigned char hash[SHA256_LEN])
+            unsigned char hash[SHA256_LEN])
 {
 	size_t plen = strlen(prefix);
 	const char *id, *secret;
@@ -43,7 +43,8 @@ token_parse(const char *token, const char *prefix, char key_id[TOKEN_KEY_ID_LEN 
 	if (id[TOKEN_KEY_ID_LEN] != '_')
 		return -1;
 	secret = id + TOKEN_KEY_ID_LEN + 1;
-	if (strlen(secret) != SECRET_B64_LEN || b64url_decode(secret, raw, sizeof(raw)) != SECRET_LEN)
+	if (strlen(secret) != SECRET_B64_LEN ||
+	    b64url_decode(secret, raw, sizeof(raw)) != SECRET_LEN)
 		return -1;
 	memcpy(key_id, id, TOKEN_KEY_ID_LEN);
 	key_id[TOKEN_KEY_ID_LEN] = '\0';

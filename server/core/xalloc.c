@@ -2,12 +2,12 @@
  * xalloc: abort-on-failure allocation, installed into jansson too, so that
  * a NULL from a parser always means bad input.
  */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <jansson.h>
 
 #include "core/xalloc.h"
 

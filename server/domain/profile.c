@@ -18,14 +18,18 @@
 #define DETAIL_MAX_CHARS 500
 #define MAX_SOCIAL_HANDLES 20
 
-const char *const profile_editable[] = {"full_name", "email", "phone", "title", "job_title", "address",
-				       "social_handles", "source", "marketing_opt_in", NULL};
-const char *const profile_readonly[] = {"id", "legal_hold", "consent", "created_at", "updated_at", "version",
-				       "retention", "applications", "documents", NULL};
-const char *const profile_address_keys[] = {"line1", "line2", "city", "region", "postal_code", "country", NULL};
+const char *const profile_editable[] = {"full_name",        "email",   "phone",          "title",
+                                        "job_title",        "address", "social_handles", "source",
+                                        "marketing_opt_in", NULL};
+const char *const profile_readonly[] = {"id",         "legal_hold", "consent",   "created_at",
+                                        "updated_at", "version",    "retention", "applications",
+                                        "documents",  NULL};
+const char *const profile_address_keys[] = {"line1",       "line2",   "city", "region",
+                                            "postal_code", "country", NULL};
 static const char *const social_keys[] = {"network", "handle", NULL};
 static const char *const source_keys[] = {"type", "detail", NULL};
-static const char *const source_types[] = {"direct", "recruiter", "agency", "referral", "event", "import", NULL};
+static const char *const source_types[] = {"direct", "recruiter", "agency", "referral",
+                                           "event",  "import",    NULL};
 
 /* ------------------------------------------------------------------ */
 /* validation                                                           */
@@ -44,7 +48,8 @@ check_phone(const json_t *doc, struct problem *p)
 	json_t *v = json_object_get(doc, "phone");
 	int digits = 0;
 
-	if (!check_text(doc, "phone", NULL, false, PHONE_MAX_CHARS, p) || v == NULL || json_is_null(v))
+	if (!check_text(doc, "phone", NULL, false, PHONE_MAX_CHARS, p) || v == NULL ||
+	    json_is_null(v))
 		return;
 	for (const char *s = json_string_value(v); *s; s++)
 		digits += *s >= '0' && *s <= '9';
@@ -70,7 +75,8 @@ check_address(const json_t *doc, struct problem *p)
 	country = json_object_get(a, "country");
 	if (country != NULL && !json_is_null(country) &&
 	    !(json_is_string(country) && is_country_code(json_string_value(country))))
-		problem_field(p, "address.country", "must be an ISO 3166-1 alpha-2 code in upper case, e.g. US");
+		problem_field(p, "address.country",
+		              "must be an ISO 3166-1 alpha-2 code in upper case, e.g. US");
 }
 
 static void
@@ -88,8 +94,10 @@ check_social(const json_t *doc, struct problem *p)
 		return;
 	}
 	if (json_array_size(list) > MAX_SOCIAL_HANDLES)
-		problem_field(p, "social_handles", "must have at most %d entries", MAX_SOCIAL_HANDLES);
-	json_array_foreach(list, i, item) {
+		problem_field(p, "social_handles", "must have at most %d entries",
+		              MAX_SOCIAL_HANDLES);
+	json_array_foreach(list, i, item)
+	{
 		snprintf(path, sizeof(path), "social_handles[%zu]", i);
 		if (!json_is_object(item)) {
 			problem_field(p, path, "must be an object {network, handle}");
@@ -156,7 +164,8 @@ profile_normalize(json_t *doc)
 			if (json_object_get(a, profile_address_keys[i]) == NULL)
 				json_object_set_new(a, profile_address_keys[i], json_null());
 	if (!json_is_object(s))
-		json_object_set_new(doc, "source", json_pack("{s:s, s:n}", "type", "recruiter", "detail"));
+		json_object_set_new(doc, "source",
+		                    json_pack("{s:s, s:n}", "type", "recruiter", "detail"));
 	else if (json_object_get(s, "detail") == NULL)
 		json_object_set_new(s, "detail", json_null());
 }

@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "core/problem.h"
-#include "domain/retention.h"
 #include "core/validate.h"
 #include "core/xalloc.h"
+#include "domain/retention.h"
 
 static const char *const outcomes[] = {"rejected", "withdrawn", "no_application", NULL};
 
@@ -36,34 +36,42 @@ retention_policies_validate(const json_t *list, struct problem *p)
 	}
 	if (json_array_size(list) > 1000)
 		problem_field(p, "policies", "must have at most 1000 rules");
-	json_array_foreach(list, i, rule) {
+	json_array_foreach(list, i, rule)
+	{
 		snprintf(path, sizeof(path), "[%zu]", i);
 		if (!json_is_object(rule)) {
-			problem_field(p, path, "must be an object {outcome, country, region, retain_days}");
+			problem_field(p, path,
+			              "must be an object {outcome, country, region, retain_days}");
 			continue;
 		}
 		check_known_keys(rule, keys, NULL, path, p);
 		check_enum(rule, "outcome", path, true, outcomes, p);
 		const char *country = json_string_value(json_object_get(rule, "country"));
-		json_t *region = json_object_get(rule, "region"), *days = json_object_get(rule, "retain_days");
+		json_t *region = json_object_get(rule, "region"),
+		       *days = json_object_get(rule, "retain_days");
 		char field[64];
 		snprintf(field, sizeof(field), "%s.country", path);
 		if (country == NULL || (strcmp(country, "*") != 0 && !is_country_code(country)))
-			problem_field(p, field, "must be \"*\" or an ISO 3166-1 alpha-2 code in upper case");
-		if (check_text(rule, "region", path, false, 100, p) && region && !json_is_null(region) && country &&
-		    strcmp(country, "*") == 0) {
+			problem_field(p, field,
+			              "must be \"*\" or an ISO 3166-1 alpha-2 code in upper case");
+		if (check_text(rule, "region", path, false, 100, p) && region &&
+		    !json_is_null(region) && country && strcmp(country, "*") == 0) {
 			snprintf(field, sizeof(field), "%s.region", path);
 			problem_field(p, field, "needs a country, not \"*\"");
 		}
 		snprintf(field, sizeof(field), "%s.retain_days", path);
-		if (!json_is_integer(days) || json_integer_value(days) < 0 || json_integer_value(days) > 36500)
+		if (!json_is_integer(days) || json_integer_value(days) < 0 ||
+		    json_integer_value(days) > 36500)
 			problem_field(p, field, "must be a whole number of days from 0 to 36500");
 		for (size_t j = 0; j < i; j++) { /* each (outcome, country, region) once */
 			json_t *o = json_array_get(list, j);
-			if (json_equal(json_object_get(o, "outcome"), json_object_get(rule, "outcome")) &&
-			    json_equal(json_object_get(o, "country"), json_object_get(rule, "country")) &&
-			    json_equal(json_object_get(o, "region") ? json_object_get(o, "region") : json_null(),
-				       region ? region : json_null()))
+			if (json_equal(json_object_get(o, "outcome"),
+			               json_object_get(rule, "outcome")) &&
+			    json_equal(json_object_get(o, "country"),
+			               json_object_get(rule, "country")) &&
+			    json_equal(json_object_get(o, "region") ? json_object_get(o, "region")
+			                                            : json_null(),
+			               region ? region : json_null()))
 				problem_field(p, path, "repeats the rule at [%zu]", j);
 		}
 	}
@@ -78,7 +86,8 @@ retention_policies_parse(const json_t *list, struct policies *out)
 
 	out->n = json_array_size(list);
 	out->rules = xcalloc(out->n + 1, sizeof(*out->rules));
-	json_array_foreach(list, i, r) {
+	json_array_foreach(list, i, r)
+	{
 		struct policy *p = &out->rules[i];
 		int o = retention_outcome_parse(json_string_value(json_object_get(r, "outcome")));
 		const char *country = json_string_value(json_object_get(r, "country"));
@@ -155,7 +164,8 @@ retention_policies_cached(const char *text)
 }
 
 const struct policy *
-retention_match(const struct policies *p, enum outcome outcome, const char *country, const char *region)
+retention_match(const struct policies *p, enum outcome outcome, const char *country,
+                const char *region)
 {
 	const struct policy *best = NULL;
 	int best_rank = 0;
@@ -169,7 +179,8 @@ retention_match(const struct policies *p, enum outcome outcome, const char *coun
 			rank = 1;
 		else if (country && strcmp(r->country, country) == 0 && r->region[0] == '\0')
 			rank = 2;
-		else if (country && strcmp(r->country, country) == 0 && region && strcmp(r->region, region) == 0)
+		else if (country && strcmp(r->country, country) == 0 && region &&
+		         strcmp(r->region, region) == 0)
 			rank = 3;
 		if (rank > best_rank) {
 			best = r;
@@ -226,14 +237,15 @@ retention_rule_label(const struct policy *rule, char *out, size_t len)
 	if (rule == NULL)
 		snprintf(out, len, "none");
 	else if (rule->region[0])
-		snprintf(out, len, "%s/%s/%s", outcomes[rule->outcome], rule->country, rule->region);
+		snprintf(out, len, "%s/%s/%s", outcomes[rule->outcome], rule->country,
+		         rule->region);
 	else
 		snprintf(out, len, "%s/%s", outcomes[rule->outcome], rule->country);
 }
 
 int
-retention_judge_json(const struct policies *p, double created_at, const char *country, const char *region, bool held,
-		     const char *apps_json, struct verdict *v)
+retention_judge_json(const struct policies *p, double created_at, const char *country,
+                     const char *region, bool held, const char *apps_json, struct verdict *v)
 {
 	json_t *list = json_loads(apps_json, 0, NULL), *a;
 	size_t n = json_array_size(list), i;
@@ -244,11 +256,14 @@ retention_judge_json(const struct policies *p, double created_at, const char *co
 		free(apps);
 		return -1;
 	}
-	json_array_foreach(list, i, a) {
+	json_array_foreach(list, i, a)
+	{
 		const char *stage = json_string_value(json_array_get(a, 0));
-		apps[i].open = stage == NULL || (strcmp(stage, "rejected") != 0 && strcmp(stage, "withdrawn") != 0 &&
-						 strcmp(stage, "hired") != 0);
-		apps[i].outcome = stage && strcmp(stage, "withdrawn") == 0 ? OUTCOME_WITHDRAWN : OUTCOME_REJECTED;
+		apps[i].open = stage == NULL ||
+		               (strcmp(stage, "rejected") != 0 && strcmp(stage, "withdrawn") != 0 &&
+		                strcmp(stage, "hired") != 0);
+		apps[i].outcome =
+		    stage && strcmp(stage, "withdrawn") == 0 ? OUTCOME_WITHDRAWN : OUTCOME_REJECTED;
 		apps[i].country = json_string_value(json_array_get(a, 1));
 		apps[i].region = json_string_value(json_array_get(a, 2));
 		apps[i].closed_at = json_number_value(json_array_get(a, 3));
@@ -281,5 +296,6 @@ retention_json(const struct verdict *v)
 		expires = json_string(buf);
 	}
 	retention_rule_label(v->known ? v->rule : NULL, label, sizeof(label));
-	return json_pack("{s:o, s:o, s:s}", "expires_at", expires, "blocked_by", blocked, "rule", label);
+	return json_pack("{s:o, s:o, s:s}", "expires_at", expires, "blocked_by", blocked, "rule",
+	                 label);
 }

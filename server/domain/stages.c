@@ -8,8 +8,9 @@
 
 #include "domain/stages.h"
 
-const char *const stage_names[] = {"applied", "screening", "interview", "assessment", "background_check",
-				   "offer", "hired", "rejected", "withdrawn", NULL};
+const char *const stage_names[] = {"applied",          "screening", "interview", "assessment",
+                                   "background_check", "offer",     "hired",     "rejected",
+                                   "withdrawn",        NULL};
 
 #define N MOVE_NO
 #define Y MOVE_YES
@@ -19,16 +20,16 @@ const char *const stage_names[] = {"applied", "screening", "interview", "assessm
 
 /* moves[from][to] */
 static const enum move moves[ST_COUNT][ST_COUNT] = {
-	/*                   appl scr  int  ass  bgc  off  hire rej  wdr */
-	[ST_APPLIED] = {N, Y, Y, Y, G, Y, N, R, Y},
-	[ST_SCREENING] = {N, N, Y, Y, G, Y, N, R, Y},
-	[ST_INTERVIEW] = {N, N, N, Y, G, Y, N, R, Y},
-	[ST_ASSESSMENT] = {N, N, N, N, G, Y, N, R, Y},
-	[ST_BACKGROUND_CHECK] = {N, N, N, N, N, Y, N, R, Y},
-	[ST_OFFER] = {N, N, N, N, N, N, H, R, Y},
-	[ST_HIRED] = {N, N, N, N, N, N, N, N, N},
-	[ST_REJECTED] = {N, N, N, N, N, N, N, N, N},
-	[ST_WITHDRAWN] = {N, N, N, N, N, N, N, N, N},
+    /*                   appl scr  int  ass  bgc  off  hire rej  wdr */
+    [ST_APPLIED] = {N, Y, Y, Y, G, Y, N, R, Y},
+    [ST_SCREENING] = {N, N, Y, Y, G, Y, N, R, Y},
+    [ST_INTERVIEW] = {N, N, N, Y, G, Y, N, R, Y},
+    [ST_ASSESSMENT] = {N, N, N, N, G, Y, N, R, Y},
+    [ST_BACKGROUND_CHECK] = {N, N, N, N, N, Y, N, R, Y},
+    [ST_OFFER] = {N, N, N, N, N, N, H, R, Y},
+    [ST_HIRED] = {N, N, N, N, N, N, N, N, N},
+    [ST_REJECTED] = {N, N, N, N, N, N, N, N, N},
+    [ST_WITHDRAWN] = {N, N, N, N, N, N, N, N, N},
 };
 
 #undef N

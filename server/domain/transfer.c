@@ -4,15 +4,15 @@
  * the bytes as they are written, so the manifest, written first, lists what
  * follows it.
  */
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <archive.h>
-#include <archive_entry.h>
 #include <zlib.h>
-#include <jansson.h>
 
 #include "core/buf.h"
 #include "core/digest.h"
@@ -65,11 +65,13 @@ manifest_of(const struct transfer_input *in, const struct file *files, size_t n)
 		char hex[2 * SHA256_LEN + 1];
 		sha256(files[i].data, files[i].len, h);
 		hex_encode(h, SHA256_LEN, hex);
-		json_array_append_new(list, json_pack("{s:s, s:I, s:s}", "path", files[i].path, "size",
-						      (json_int_t)files[i].len, "sha256", hex));
+		json_array_append_new(list,
+		                      json_pack("{s:s, s:I, s:s}", "path", files[i].path, "size",
+		                                (json_int_t)files[i].len, "sha256", hex));
 	}
-	return json_pack("{s:i, s:s, s:s, s:s, s:o}", "format_version", TRANSFER_FORMAT_VERSION, "employee_id",
-			 in->employee_id, "applicant_id", in->applicant_id, "created_at", in->created_at, "files", list);
+	return json_pack("{s:i, s:s, s:s, s:s, s:o}", "format_version", TRANSFER_FORMAT_VERSION,
+	                 "employee_id", in->employee_id, "applicant_id", in->applicant_id,
+	                 "created_at", in->created_at, "files", list);
 }
 
 /* The files after the manifest, in a fixed order, with safe unique names. */
@@ -79,12 +81,14 @@ files_of(const struct transfer_input *in, size_t *n)
 	struct file *f = xcalloc(in->ndocs + 2, sizeof(*f));
 
 	f[0] = (struct file){xstrdup("applicant.json"), (const unsigned char *)in->applicant_json,
-			     strlen(in->applicant_json)};
-	f[1] = (struct file){xstrdup("applications.json"), (const unsigned char *)in->applications_json,
-			     strlen(in->applications_json)};
+	                     strlen(in->applicant_json)};
+	f[1] = (struct file){xstrdup("applications.json"),
+	                     (const unsigned char *)in->applications_json,
+	                     strlen(in->applications_json)};
 	for (size_t i = 0; i < in->ndocs; i++) {
 		char *safe = upload_safe_name(in->docs[i].filename);
-		f[i + 2] = (struct file){xasprintf("documents/%02zu-%s", i + 1, safe), in->docs[i].data, in->docs[i].len};
+		f[i + 2] = (struct file){xasprintf("documents/%02zu-%s", i + 1, safe),
+		                         in->docs[i].data, in->docs[i].len};
 		free(safe);
 	}
 	*n = in->ndocs + 2;
@@ -104,16 +108,18 @@ transfer_build(const struct transfer_input *in, size_t *len)
 	int ok;
 
 	buf_init(&out, ARCHIVE_CAP);
-	ok = archive_write_set_format_pax_restricted(a) == ARCHIVE_OK && archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
+	ok = archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+	     archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
 	     archive_write_set_filter_option(a, "gzip", "timestamp", NULL) == ARCHIVE_OK &&
 	     archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK &&
-	     archive_write_open2(a, &out, NULL, to_buf, NULL, NULL) == ARCHIVE_OK && add(a, &mfile, in->mtime) == 0;
+	     archive_write_open2(a, &out, NULL, to_buf, NULL, NULL) == ARCHIVE_OK &&
+	     add(a, &mfile, in->mtime) == 0;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = add(a, &files[i], in->mtime) == 0;
 	ok = ok && archive_write_close(a) == ARCHIVE_OK;
 	if (!ok)
 		log_msg(LOG_ERROR, "cannot build the transfer archive", "error=\"%s\"",
-			archive_error_string(a) ? archive_error_string(a) : "?");
+		        archive_error_string(a) ? archive_error_string(a) : "?");
 	archive_write_free(a);
 	for (size_t i = 0; i < n; i++)
 		free(files[i].path);
@@ -189,7 +195,8 @@ compare(json_t *manifest, const struct seen *seen, size_t n, char *err, size_t e
 
 	if (!json_is_array(files))
 		return fail(err, errlen, "%s has no list of files", "manifest.json");
-	json_array_foreach(files, i, f) {
+	json_array_foreach(files, i, f)
+	{
 		const char *path = json_string_value(json_object_get(f, "path"));
 		size_t k = 0;
 		if (path == NULL)
@@ -197,7 +204,9 @@ compare(json_t *manifest, const struct seen *seen, size_t n, char *err, size_t e
 		while (k < n && strcmp(seen[k].path, path) != 0)
 			k++;
 		if (k == n)
-			return fail(err, errlen, "%s: listed in the manifest but missing from the archive", path);
+			return fail(err, errlen,
+			            "%s: listed in the manifest but missing from the archive",
+			            path);
 		if ((json_int_t)seen[k].size != json_integer_value(json_object_get(f, "size")))
 			return fail(err, errlen, "%s: its size differs from the manifest", path);
 		const char *sha = json_string_value(json_object_get(f, "sha256"));
@@ -206,9 +215,11 @@ compare(json_t *manifest, const struct seen *seen, size_t n, char *err, size_t e
 	}
 	for (size_t k = 0; k < n; k++) {
 		bool listed = false;
-		json_array_foreach(files, i, f) listed |= strcmp(json_string_value(json_object_get(f, "path")), seen[k].path) == 0;
+		json_array_foreach(files, i, f) listed |=
+		    strcmp(json_string_value(json_object_get(f, "path")), seen[k].path) == 0;
 		if (!listed)
-			return fail(err, errlen, "%s: in the archive but not in the manifest", seen[k].path);
+			return fail(err, errlen, "%s: in the archive but not in the manifest",
+			            seen[k].path);
 	}
 	return 0;
 }
@@ -239,7 +250,8 @@ check_stream(const unsigned char *data, size_t len, char *err, size_t errlen)
 	inflateEnd(&z);
 	if (!whole)
 		return fail(err, errlen, "the archive is damaged: %s",
-			    r == Z_STREAM_END ? "data after the end of the gzip stream" : "its gzip checksum does not match");
+		            r == Z_STREAM_END ? "data after the end of the gzip stream"
+		                              : "its gzip checksum does not match");
 	return 0;
 }
 
@@ -257,11 +269,13 @@ transfer_verify(const unsigned char *data, size_t len, char *err, size_t errlen)
 	archive_read_support_filter_gzip(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-		fail(err, errlen, "not a tar.gz archive: %s", archive_error_string(a) ? archive_error_string(a) : "?");
+		fail(err, errlen, "not a tar.gz archive: %s",
+		     archive_error_string(a) ? archive_error_string(a) : "?");
 		goto done;
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *path = archive_entry_pathname_utf8(e) ? archive_entry_pathname_utf8(e) : archive_entry_pathname(e);
+		const char *path = archive_entry_pathname_utf8(e) ? archive_entry_pathname_utf8(e)
+		                                                  : archive_entry_pathname(e);
 		bool is_manifest = path && strcmp(path, "manifest.json") == 0;
 		if (!safe_path(path) || strlen(path) >= sizeof(seen->path)) {
 			fail(err, errlen, "%s: an unsafe path", path ? path : "(none)");
@@ -287,10 +301,12 @@ transfer_verify(const unsigned char *data, size_t len, char *err, size_t errlen)
 		}
 	}
 	if (r != ARCHIVE_EOF) {
-		fail(err, errlen, "the archive is damaged: %s", archive_error_string(a) ? archive_error_string(a) : "?");
+		fail(err, errlen, "the archive is damaged: %s",
+		     archive_error_string(a) ? archive_error_string(a) : "?");
 		goto done;
 	}
-	json_t *manifest = mtext.len ? json_loadb(mtext.data, mtext.len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	json_t *manifest =
+	    mtext.len ? json_loadb(mtext.data, mtext.len, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	if (manifest == NULL)
 		fail(err, errlen, "%s is missing or not JSON", "manifest.json");
 	else if ((rc = compare(manifest, seen, n, err, errlen)) == 0)

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/upload.h"
 #include "core/validate.h"
 #include "core/xalloc.h"
+#include "domain/upload.h"
 
 static uint16_t
 le16(const unsigned char *p)
@@ -67,7 +67,8 @@ odt_mimetype_at(const unsigned char *d, size_t len, uint32_t off)
 	if ((size_t)off + 30 > len || le32(d + off) != 0x04034b50 || le16(d + off + 8) != 0)
 		return false;
 	data = (size_t)off + 30 + le16(d + off + 26) + le16(d + off + 28);
-	return le32(d + off + 18) == sizeof(odt_mimetype) - 1 && data + sizeof(odt_mimetype) - 1 <= len &&
+	return le32(d + off + 18) == sizeof(odt_mimetype) - 1 &&
+	       data + sizeof(odt_mimetype) - 1 <= len &&
 	       memcmp(d + data, odt_mimetype, sizeof(odt_mimetype) - 1) == 0;
 }
 
@@ -95,7 +96,8 @@ zip_scan(const unsigned char *d, size_t len, struct zip_marks *m)
 	for (unsigned k = le16(d + eocd + 10); k > 0; k--) {
 		if (p + 46 > end || le32(d + p) != 0x02014b50)
 			return false;
-		size_t n = le16(d + p + 28), next = p + 46 + n + le16(d + p + 30) + le16(d + p + 32);
+		size_t n = le16(d + p + 28),
+		       next = p + 46 + n + le16(d + p + 30) + le16(d + p + 32);
 		const unsigned char *name = d + p + 46;
 		if (next > end)
 			return false;
@@ -142,7 +144,8 @@ is_rtf(const unsigned char *d, size_t len)
 
 	if (!has_prefix(d, len, "{\\rtf"))
 		return false;
-	while (n > 0 && (d[n - 1] == '\n' || d[n - 1] == '\r' || d[n - 1] == ' ' || d[n - 1] == '\0'))
+	while (n > 0 &&
+	       (d[n - 1] == '\n' || d[n - 1] == '\r' || d[n - 1] == ' ' || d[n - 1] == '\0'))
 		n--;
 	return n > 0 && d[n - 1] == '}';
 }
@@ -153,7 +156,8 @@ is_text(const unsigned char *d, size_t len)
 	if (!is_utf8((const char *)d, len))
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if ((d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' && d[i] != '\f') || d[i] == 0x7f)
+		if ((d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' && d[i] != '\f') ||
+		    d[i] == 0x7f)
 			return false;
 	return true;
 }
@@ -180,8 +184,8 @@ upload_sniff(const unsigned char *d, size_t len)
 		return DOC_RTF;
 	/* A file that starts like one of the formats above but is not a whole one is
 	   broken or disguised: never pass it off as plain text. */
-	if (has_prefix(d, len, "%PDF-") || has_prefix(d, len, "PK\x03\x04") || has_prefix(d, len, "{\\rtf") ||
-	    has_prefix(d, len, "\xD0\xCF\x11\xE0"))
+	if (has_prefix(d, len, "%PDF-") || has_prefix(d, len, "PK\x03\x04") ||
+	    has_prefix(d, len, "{\\rtf") || has_prefix(d, len, "\xD0\xCF\x11\xE0"))
 		return DOC_UNKNOWN;
 	if (is_text(d, len))
 		return DOC_TEXT;
@@ -189,13 +193,13 @@ upload_sniff(const unsigned char *d, size_t len)
 }
 
 static const char *const media_types[] = {
-	[DOC_UNKNOWN] = NULL,
-	[DOC_PDF] = "application/pdf",
-	[DOC_DOCX] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	[DOC_ODT] = "application/vnd.oasis.opendocument.text",
-	[DOC_DOC] = "application/msword",
-	[DOC_RTF] = "application/rtf",
-	[DOC_TEXT] = "text/plain; charset=utf-8",
+    [DOC_UNKNOWN] = NULL,
+    [DOC_PDF] = "application/pdf",
+    [DOC_DOCX] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    [DOC_ODT] = "application/vnd.oasis.opendocument.text",
+    [DOC_DOC] = "application/msword",
+    [DOC_RTF] = "application/rtf",
+    [DOC_TEXT] = "text/plain; charset=utf-8",
 };
 
 const char *
@@ -209,7 +213,11 @@ static size_t
 utf8_seq(const char *s)
 {
 	unsigned char c = (unsigned char)*s;
-	size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+	size_t n = c < 0x80             ? 1
+	           : (c & 0xE0) == 0xC0 ? 2
+	           : (c & 0xF0) == 0xE0 ? 3
+	           : (c & 0xF8) == 0xF0 ? 4
+	                                : 0;
 
 	for (size_t i = 1; i < n; i++)
 		if (s[i] == '\0')
@@ -217,7 +225,8 @@ utf8_seq(const char *s)
 	return n && is_utf8(s, n) ? n : 0;
 }
 
-/* Browsers send '"', CR and LF in multipart file names as %22, %0D and %0A (HTML's rule); undo just those. */
+/* Browsers send '"', CR and LF in multipart file names as %22, %0D and %0A (HTML's rule); undo just
+ * those. */
 static char *
 unescape_browser(const char *name)
 {
@@ -226,7 +235,8 @@ unescape_browser(const char *name)
 	for (const char *p = out; *p; p++) {
 		if (p[0] == '%' && p[1] == '2' && p[2] == '2')
 			*o++ = '"', p += 2;
-		else if (p[0] == '%' && p[1] == '0' && (p[2] == 'D' || p[2] == 'd' || p[2] == 'A' || p[2] == 'a'))
+		else if (p[0] == '%' && p[1] == '0' &&
+		         (p[2] == 'D' || p[2] == 'd' || p[2] == 'A' || p[2] == 'a'))
 			*o++ = (p[2] == 'D' || p[2] == 'd') ? '\r' : '\n', p += 2;
 		else
 			*o++ = *p;
@@ -252,7 +262,8 @@ upload_safe_name(const char *name)
 		if (n == 0) { /* a stray byte */
 			*o++ = '_';
 			p++;
-		} else if (n == 1 && ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("\"'`<>:*?|;$&%", *p))) {
+		} else if (n == 1 && ((unsigned char)*p < 0x20 || *p == 0x7f ||
+		                      strchr("\"'`<>:*?|;$&%", *p))) {
 			*o++ = (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : '_';
 			p++;
 		} else {
@@ -295,8 +306,8 @@ upload_disposition(const char *safe)
 		} else {
 			*a++ = *p == '\\' || *p == '"' ? '_' : (char)*p;
 		}
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    strchr("!#$&+-.^_`|~", *p)) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p)) {
 			*e++ = (char)*p;
 		} else {
 			*e++ = '%';

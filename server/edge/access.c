@@ -15,8 +15,10 @@ static int
 challenge(struct req *r, bool token_given)
 {
 	reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		     token_given ? "Bearer realm=\"recruitd\", error=\"invalid_token\"" : "Bearer realm=\"recruitd\"");
-	return req_fail(r, 401, token_given ? "the token is not valid" : "a bearer token is required");
+	             token_given ? "Bearer realm=\"recruitd\", error=\"invalid_token\""
+	                         : "Bearer realm=\"recruitd\"");
+	return req_fail(r, 401,
+	                token_given ? "the token is not valid" : "a bearer token is required");
 }
 
 /* The bearer token, or NULL when there is none. */
@@ -40,7 +42,8 @@ access_check(struct req *r, enum access access)
 	struct db *db;
 	int rc;
 
-	if (access == ACCESS_PUBLIC || (access == ACCESS_ANYONE && req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) == NULL))
+	if (access == ACCESS_PUBLIC ||
+	    (access == ACCESS_ANYONE && req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) == NULL))
 		return 0;
 	if (token == NULL)
 		return challenge(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
@@ -55,9 +58,9 @@ access_check(struct req *r, enum access access)
 	if (access == ACCESS_APPLICANT)
 		return applicant ? 0 : req_fail(r, 403, "this needs an applicant token");
 	if (applicant && access != ACCESS_ANYONE)
-		return req_fail(r, 404, "no such resource"); /* staff endpoints do not exist for applicants */
+		return req_fail(
+		    r, 404, "no such resource"); /* staff endpoints do not exist for applicants */
 	if (access == ACCESS_HR && r->actor.role != ROLE_HR)
 		return req_fail(r, 403, "this needs the hr role");
 	return 0;
 }
-

@@ -11,10 +11,10 @@ static struct asset {
 	char *data;
 	size_t len;
 } assets[] = {
-	{"openapi.yaml", "server/openapi.yaml", NULL, 0},
-	{"apply.html", "server/static/apply.html", NULL, 0},
-	{"apply.js", "server/static/apply.js", NULL, 0},
-	{"apply.css", "server/static/apply.css", NULL, 0},
+    {"openapi.yaml", "server/openapi.yaml", NULL, 0},
+    {"apply.html", "server/static/apply.html", NULL, 0},
+    {"apply.js", "server/static/apply.js", NULL, 0},
+    {"apply.css", "server/static/apply.css", NULL, 0},
 };
 
 #define NASSETS (sizeof(assets) / sizeof(assets[0]))
@@ -49,7 +49,9 @@ assets_load(const char *home)
 		char *path = xasprintf("%s/%s", home ? home : ".", assets[i].path);
 		assets[i].data = slurp(path, &assets[i].len);
 		if (assets[i].data == NULL) {
-			fprintf(stderr, "recruitd: cannot read %s (set RECRUITD_HOME to the checkout)\n", path);
+			fprintf(stderr,
+			        "recruitd: cannot read %s (set RECRUITD_HOME to the checkout)\n",
+			        path);
 			free(path);
 			assets_free();
 			return -1;

@@ -17,7 +17,9 @@
 #include "edge/request.h"
 #include "internal.h"
 
-#define MULTIPART_SLACK (1u << 20) /* room for part headers and text fields beyond the file limit */
+#define MULTIPART_SLACK                                                                            \
+	(1u << 20) /* room for part headers and text fields beyond the file limit                  \
+	            */
 
 struct framing {
 	int content_length;
@@ -60,8 +62,9 @@ body_cap(const struct req *r)
 }
 
 static enum MHD_Result
-on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename, const char *content_type,
-	const char *transfer_encoding, const char *data, uint64_t off, size_t size)
+on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+        const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
+        size_t size)
 {
 	struct req *r = cls;
 
@@ -101,10 +104,12 @@ body_check_head(struct req *r, const char *url)
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &f);
 	if (f.content_length > 1 || (f.content_length && f.transfer_encoding)) {
 		r->close = true;
-		req_fail(r, 400, "conflicting message framing headers (Content-Length, Transfer-Encoding)");
+		req_fail(r, 400,
+		         "conflicting message framing headers (Content-Length, Transfer-Encoding)");
 		return true;
 	}
-	unsigned m = router_match(r->srv->routes, r->srv->nroutes, r->method, url, &r->match, r->allow, sizeof(r->allow));
+	unsigned m = router_match(r->srv->routes, r->srv->nroutes, r->method, url, &r->match,
+	                          r->allow, sizeof(r->allow));
 	r->route = m == 200 ? r->match.index : -1;
 	if (m == 404)
 		req_fail(r, 404, "no such resource");
@@ -114,9 +119,9 @@ body_check_head(struct req *r, const char *url)
 	cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL && body_kind(r) != BODY_NONE && strtoull(cl, NULL, 10) > body_cap(r)) {
 		r->close = true;
-		req_fail(r, 413, "the body is larger than %zu bytes", body_kind(r) == BODY_MULTIPART
-									? r->srv->app->cfg->max_upload_bytes
-									: body_cap(r));
+		req_fail(r, 413, "the body is larger than %zu bytes",
+		         body_kind(r) == BODY_MULTIPART ? r->srv->app->cfg->max_upload_bytes
+		                                        : body_cap(r));
 		return true;
 	}
 	if (body_kind(r) == BODY_MULTIPART && r->problem.status == 0)
@@ -149,8 +154,9 @@ body_take(struct req *r, const char *data, size_t len)
 		return;
 	case BODY_MULTIPART:
 		if (MHD_post_process(r->pp, data, len) != MHD_YES) {
-			snprintf(detail, sizeof(detail), "a file is larger than %zu bytes, or the parts are too many",
-				 r->srv->app->cfg->max_upload_bytes);
+			snprintf(detail, sizeof(detail),
+			         "a file is larger than %zu bytes, or the parts are too many",
+			         r->srv->app->cfg->max_upload_bytes);
 			if (form_too_large(r->form))
 				refuse_body(r, 413, detail);
 			else
@@ -159,7 +165,8 @@ body_take(struct req *r, const char *data, size_t len)
 		return;
 	case BODY_JSON:
 		if (buf_append(&r->body, data, len) != 0) {
-			snprintf(detail, sizeof(detail), "the body is larger than %zu bytes", body_cap(r));
+			snprintf(detail, sizeof(detail), "the body is larger than %zu bytes",
+			         body_cap(r));
 			refuse_body(r, 413, detail);
 		}
 		return;
@@ -175,4 +182,3 @@ body_end(struct req *r)
 		req_fail(r, 400, "the multipart body is incomplete or malformed");
 	r->pp = NULL;
 }
-

@@ -55,4 +55,3 @@ deferred_start(struct req *r)
 	}
 	return ok;
 }
-

@@ -4,8 +4,8 @@
 
 #include "core/buf.h"
 #include "core/digest.h"
-#include "edge/form.h"
 #include "core/validate.h"
+#include "edge/form.h"
 
 struct part {
 	char *name;
@@ -44,7 +44,8 @@ form_free(struct form *f)
 }
 
 int
-form_add(struct form *f, const char *name, const char *filename, const char *data, uint64_t off, size_t size)
+form_add(struct form *f, const char *name, const char *filename, const char *data, uint64_t off,
+         size_t size)
 {
 	struct part *p;
 
@@ -107,7 +108,8 @@ form_text_json(const struct form *f)
 		const char *v = p->value.data ? p->value.data : "";
 		if (p->filename != NULL)
 			continue;
-		if (!is_utf8(p->name, strlen(p->name)) || (p->value.len > 0 && !is_utf8(v, p->value.len))) {
+		if (!is_utf8(p->name, strlen(p->name)) ||
+		    (p->value.len > 0 && !is_utf8(v, p->value.len))) {
 			json_decref(obj);
 			return NULL;
 		}
@@ -138,7 +140,8 @@ form_digest(const struct form *f, unsigned char out[32])
 		const struct part *p = &f->parts[i];
 		uint64_t len = p->value.len;
 		sha256_add(s, p->name, strlen(p->name) + 1);
-		sha256_add(s, p->filename ? p->filename : "", p->filename ? strlen(p->filename) + 1 : 1);
+		sha256_add(s, p->filename ? p->filename : "",
+		           p->filename ? strlen(p->filename) + 1 : 1);
 		sha256_add(s, &len, sizeof(len));
 		if (len)
 			sha256_add(s, p->value.data, p->value.len);

@@ -13,13 +13,13 @@
 #ifndef RECRUITD_EDGE_INTERNAL_H
 #define RECRUITD_EDGE_INTERNAL_H
 
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <pthread.h>
 #include <time.h>
-#include <jansson.h>
-#include <microhttpd.h>
 
 #include "core/buf.h"
 #include "core/problem.h"
@@ -60,8 +60,8 @@ struct req {
 	struct actor actor;
 	struct buf body;
 	bool body_refused; /* over the cap: drained, not kept */
-	size_t drained;	   /* bytes of a body this route does not take */
-	bool close;	   /* close the connection after replying */
+	size_t drained;    /* bytes of a body this route does not take */
+	bool close;        /* close the connection after replying */
 	json_t *json;
 	struct form *form;
 	struct MHD_PostProcessor *pp;
@@ -94,7 +94,8 @@ enum MHD_Result reply_send(struct req *r);
 /* reply.c: free the reply's bytes (or hand them back to their owner). */
 void reply_drop(struct req *r);
 
-/* deferred.c: suspend the connection and start r->deferred; false when it could not start (503 set). */
+/* deferred.c: suspend the connection and start r->deferred; false when it could not start (503
+ * set). */
 bool deferred_start(struct req *r);
 
 #endif

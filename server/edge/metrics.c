@@ -10,16 +10,16 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "store/pool.h"
 #include "edge/metrics.h"
 #include "edge/router.h"
+#include "store/pool.h"
 
-static const unsigned statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 410, 411,
-				    412, 413, 415, 422, 428, 429, 431, 500, 503};
+static const unsigned statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 410,
+                                    411, 412, 413, 415, 422, 428, 429, 431, 500, 503};
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]) + 1) /* + "other" */
 
 static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-				0.05,	0.1,   0.25,   0.5,   1,    2.5};
+                                0.05,   0.1,   0.25,   0.5,   1,    2.5};
 #define NBUCKET (sizeof(bounds) / sizeof(bounds[0]) + 1) /* + "+Inf" */
 
 struct row {
@@ -30,10 +30,12 @@ struct row {
 
 static struct row *rows;
 static size_t nrows;
+static const struct route *table; /* main's, for the labels */
 
 void
-metrics_init(size_t nroutes)
+metrics_init(const struct route *routes, size_t nroutes)
 {
+	table = routes;
 	nrows = nroutes + 1;
 	rows = xcalloc(nrows, sizeof(*rows));
 }
@@ -83,8 +85,9 @@ render_counts(struct buf *b, const struct route *routes)
 {
 	const char *m, *p;
 
-	(void)!buf_printf(b, "# HELP recruitd_http_requests_total HTTP requests by route and status.\n"
-			     "# TYPE recruitd_http_requests_total counter\n");
+	(void)!buf_printf(b,
+	                  "# HELP recruitd_http_requests_total HTTP requests by route and status.\n"
+	                  "# TYPE recruitd_http_requests_total counter\n");
 	for (size_t i = 0; i < nrows; i++) {
 		label(routes, i, &m, &p);
 		for (size_t s = 0; s < NSTATUS; s++) {
@@ -97,8 +100,9 @@ render_counts(struct buf *b, const struct route *routes)
 			else
 				strcpy(code, "other");
 			(void)!buf_printf(b,
-					  "recruitd_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n",
-					  m, p, code, v);
+			                  "recruitd_http_requests_total{method=\"%s\",route=\"%s\","
+			                  "status=\"%s\"} %llu\n",
+			                  m, p, code, v);
 		}
 	}
 }
@@ -108,8 +112,9 @@ render_latency(struct buf *b, const struct route *routes)
 {
 	const char *m, *p;
 
-	(void)!buf_printf(b, "# HELP recruitd_http_request_duration_seconds Time from request to response.\n"
-			     "# TYPE recruitd_http_request_duration_seconds histogram\n");
+	(void)!buf_printf(
+	    b, "# HELP recruitd_http_request_duration_seconds Time from request to response.\n"
+	       "# TYPE recruitd_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < nrows; i++) {
 		unsigned long long total = 0;
 		for (size_t k = 0; k < NBUCKET; k++)
@@ -122,39 +127,43 @@ render_latency(struct buf *b, const struct route *routes)
 			cum += load(&rows[i].buckets[k]);
 			if (k < NBUCKET - 1)
 				(void)!buf_printf(b,
-						  "recruitd_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
-						  m, p, bounds[k], cum);
+				                  "recruitd_http_request_duration_seconds_bucket{"
+				                  "method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
+				                  m, p, bounds[k], cum);
 			else
 				(void)!buf_printf(b,
-						  "recruitd_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
-						  m, p, cum);
+				                  "recruitd_http_request_duration_seconds_bucket{"
+				                  "method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
+				                  m, p, cum);
 		}
-		(void)!buf_printf(b,
-				  "recruitd_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n"
-				  "recruitd_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
-				  m, p, (double)load(&rows[i].sum_us) / 1e6, m, p, cum);
+		(void)!buf_printf(
+		    b,
+		    "recruitd_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n"
+		    "recruitd_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} "
+		    "%llu\n",
+		    m, p, (double)load(&rows[i].sum_us) / 1e6, m, p, cum);
 	}
 }
 
 char *
-metrics_render(const struct route *routes, size_t nroutes, struct pool *pool)
+metrics_render(struct pool *pool)
 {
 	struct buf b;
 	unsigned size = 0, in_use = 0, waiting = 0;
 
-	(void)nroutes;
 	buf_init(&b, 16u << 20);
-	render_counts(&b, routes);
-	render_latency(&b, routes);
+	render_counts(&b, table);
+	render_latency(&b, table);
 	if (pool != NULL)
 		pool_stats(pool, &size, &in_use, &waiting);
-	(void)!buf_printf(&b,
-			  "# HELP recruitd_db_pool_size Database connections in the pool.\n"
-			  "# TYPE recruitd_db_pool_size gauge\nrecruitd_db_pool_size %u\n"
-			  "# HELP recruitd_db_pool_in_use Database connections leased to requests.\n"
-			  "# TYPE recruitd_db_pool_in_use gauge\nrecruitd_db_pool_in_use %u\n"
-			  "# HELP recruitd_db_pool_waiting Requests waiting for a database connection.\n"
-			  "# TYPE recruitd_db_pool_waiting gauge\nrecruitd_db_pool_waiting %u\n",
-			  size, in_use, waiting);
+	(void)!buf_printf(
+	    &b,
+	    "# HELP recruitd_db_pool_size Database connections in the pool.\n"
+	    "# TYPE recruitd_db_pool_size gauge\nrecruitd_db_pool_size %u\n"
+	    "# HELP recruitd_db_pool_in_use Database connections leased to requests.\n"
+	    "# TYPE recruitd_db_pool_in_use gauge\nrecruitd_db_pool_in_use %u\n"
+	    "# HELP recruitd_db_pool_waiting Requests waiting for a database connection.\n"
+	    "# TYPE recruitd_db_pool_waiting gauge\nrecruitd_db_pool_waiting %u\n",
+	    size, in_use, waiting);
 	return buf_steal(&b);
 }

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "core/digest.h"
-#include "edge/request.h"
-#include "edge/paging.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "edge/paging.h"
+#include "edge/request.h"
 
 char *
 paging_cursor_encode(const char *k1, const char *k2)
@@ -59,7 +59,8 @@ paging_limit_parse(const char *s, int *limit)
 }
 
 int
-paging_read(struct req *r, int *limit, int *has_cursor, char k1[PAGING_KEY_MAX], char k2[PAGING_KEY_MAX])
+paging_read(struct req *r, int *limit, int *has_cursor, char k1[PAGING_KEY_MAX],
+            char k2[PAGING_KEY_MAX])
 {
 	const char *l = req_query(r, "limit");
 	const char *c = req_query(r, "cursor");
@@ -67,12 +68,14 @@ paging_read(struct req *r, int *limit, int *has_cursor, char k1[PAGING_KEY_MAX],
 	*limit = PAGING_DEFAULT_LIMIT;
 	*has_cursor = 0;
 	if (l != NULL && paging_limit_parse(l, limit) != 0) {
-		problem_field(req_problem(r), "limit", "must be a whole number from 1 to %d", PAGING_MAX_LIMIT);
+		problem_field(req_problem(r), "limit", "must be a whole number from 1 to %d",
+		              PAGING_MAX_LIMIT);
 		return req_fail(r, 400, "bad limit");
 	}
 	if (c != NULL && *c != '\0') {
 		if (paging_cursor_decode(c, k1, k2) != 0) {
-			problem_field(req_problem(r), "cursor", "is not a cursor this list gave out");
+			problem_field(req_problem(r), "cursor",
+			              "is not a cursor this list gave out");
 			return req_fail(r, 400, "bad cursor");
 		}
 		*has_cursor = 1;

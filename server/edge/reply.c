@@ -61,7 +61,7 @@ keep(void *arg)
 
 int
 reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
-	    void (*release)(void *arg), void *arg)
+            void (*release)(void *arg), void *arg)
 {
 	set_reply(r, status, content_type, (char *)data, len);
 	r->reply_release = release ? release : keep;
@@ -135,10 +135,11 @@ reply_send(struct req *r)
 		set_reply(r, r->problem.status, "application/problem+json", s, strlen(s));
 	}
 	if (r->reply_release != NULL)
-		resp = MHD_create_response_from_buffer_with_free_callback_cls(r->reply_len, r->reply,
-									      r->reply_release, r->reply_release_arg);
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		    r->reply_len, r->reply, r->reply_release, r->reply_release_arg);
 	else
-		resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
+		resp =
+		    MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		reply_drop(r);
 		return MHD_NO;
@@ -150,4 +151,3 @@ reply_send(struct req *r)
 	MHD_destroy_response(resp);
 	return ret;
 }
-

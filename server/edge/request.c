@@ -108,9 +108,12 @@ req_query_only(struct req *r, const char *const *allowed)
 	if (qc.bad_utf8)
 		return req_fail(r, 400, "the query string is not valid UTF-8");
 	if (qc.bad_name != NULL) {
-		problem_field(&r->problem, is_utf8(qc.bad_name, strlen(qc.bad_name)) && !has_control_chars(qc.bad_name)
-						   ? qc.bad_name : "?",
-			      "is not a known query parameter");
+		problem_field(&r->problem,
+		              is_utf8(qc.bad_name, strlen(qc.bad_name)) &&
+		                      !has_control_chars(qc.bad_name)
+		                  ? qc.bad_name
+		                  : "?",
+		              "is not a known query parameter");
 		return req_fail(r, 400, "the query has an unknown parameter");
 	}
 	return 0;
@@ -127,7 +130,8 @@ is_json_type(const char *ct)
 		ct++;
 	n = strcspn(ct, "; ");
 	if (!((n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
-	      (n > 17 && strncasecmp(ct, "application/", 12) == 0 && strncasecmp(ct + n - 5, "+json", 5) == 0)))
+	      (n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
+	       strncasecmp(ct + n - 5, "+json", 5) == 0)))
 		return false;
 	/* The only charset JSON has is UTF-8. */
 	const char *cs = strcasestr(ct + n, "charset=");
@@ -206,7 +210,8 @@ req_expected_version(struct req *r, json_t *body, long *expect)
 	if (v == NULL)
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		problem_field(&r->problem, "version", "must be the record's current version, a positive integer");
+		problem_field(&r->problem, "version",
+		              "must be the record's current version, a positive integer");
 		return req_fail_fields(r);
 	}
 	from_body = (long)json_integer_value(v);

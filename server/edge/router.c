@@ -59,7 +59,8 @@ allow_add(char *allow, size_t len, const char *method)
 	size_t mlen = strlen(method);
 
 	if (strstr(allow, method) != NULL)
-		return; /* methods are distinct words; no method is a suffix of another listed one */
+		return; /* methods are distinct words; no method is a suffix of another listed one
+		         */
 	if (used + mlen + 3 > len)
 		return;
 	if (used)
@@ -69,7 +70,7 @@ allow_add(char *allow, size_t len, const char *method)
 
 unsigned
 router_match(const struct route *table, size_t n, const char *method, const char *path,
-	     struct route_match *m, char *allow, size_t allowlen)
+             struct route_match *m, char *allow, size_t allowlen)
 {
 	bool head = strcmp(method, "HEAD") == 0;
 	bool path_known = false;
@@ -82,7 +83,8 @@ router_match(const struct route *table, size_t n, const char *method, const char
 		if (!fits(table[i].pattern, m->scratch, path, m->params))
 			continue;
 		path_known = true;
-		if (strcmp(table[i].method, method) == 0 || (head && strcmp(table[i].method, "GET") == 0)) {
+		if (strcmp(table[i].method, method) == 0 ||
+		    (head && strcmp(table[i].method, "GET") == 0)) {
 			m->index = (int)i;
 			return 200;
 		}

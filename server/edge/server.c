@@ -101,7 +101,7 @@ req_free(struct req *r)
 
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-	   const char *version, const char *upload, size_t *upload_size, void **ctx)
+           const char *version, const char *upload, size_t *upload_size, void **ctx)
 {
 	struct req *r = *ctx;
 
@@ -133,7 +133,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 }
 
 static void
-on_completed(void *cls, struct MHD_Connection *conn, void **ctx, enum MHD_RequestTerminationCode toe)
+on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
+             enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *ctx;
 	struct timespec end;
@@ -145,11 +146,13 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx, enum MHD_Reques
 	if (r == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	ms = (double)(end.tv_sec - r->start.tv_sec) * 1e3 + (double)(end.tv_nsec - r->start.tv_nsec) / 1e6;
+	ms = (double)(end.tv_sec - r->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - r->start.tv_nsec) / 1e6;
 	if (r->status != 0)
 		metrics_observe(r->route, r->status, (uint64_t)(ms * 1000));
-	log_request(r->request_id, r->method, r->route >= 0 ? r->srv->routes[r->route].pattern : "unmatched",
-		    r->status, ms, r->actor.role != ROLE_NONE ? r->actor.name : "-");
+	log_request(r->request_id, r->method,
+	            r->route >= 0 ? r->srv->routes[r->route].pattern : "unmatched", r->status, ms,
+	            r->actor.role != ROLE_NONE ? r->actor.name : "-");
 	req_free(r);
 	*ctx = NULL;
 }
@@ -168,7 +171,8 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 static int
 resolve(const char *host, unsigned port, struct sockaddr_storage *ss)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	struct addrinfo hints = {
+	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
 	struct addrinfo *ai;
 	char service[8];
 
@@ -185,12 +189,14 @@ static int
 listen_on(const struct sockaddr_storage *ss)
 {
 	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
-	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	socklen_t len =
+	    ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 
 	if (fd < 0)
 		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
-	    (ss->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
+	    (ss->ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
 	    bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1024) != 0) {
 		int saved = errno;
 		close(fd);
@@ -224,10 +230,14 @@ acceptor(void *arg)
 			return NULL;
 		}
 		if (fd >= 0) {
-			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&peer, len); /* closes it on failure */
-		} else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-			usleep(10000); /* out of descriptors or memory: let connections close first */
-		} else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN && errno != EPROTO) {
+			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&peer,
+			                         len); /* closes it on failure */
+		} else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		           errno == ENOMEM) {
+			usleep(
+			    10000); /* out of descriptors or memory: let connections close first */
+		} else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN &&
+		           errno != EPROTO) {
 			log_msg(LOG_ERROR, "accept failed", "errno=%d", errno);
 			usleep(10000);
 		}
@@ -240,35 +250,33 @@ http_start(const struct app *app, const struct http_routes *routes)
 	const struct config *cfg = app->cfg;
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	                 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 
 	srv->app = app;
 	srv->routes = routes->table;
 	srv->nroutes = routes->n;
 	srv->authenticate = routes->authenticate;
 	if (resolve(cfg->listen_host, cfg->listen_port, &ss) != 0) {
-		log_msg(LOG_ERROR, "cannot resolve the listen address", "listen=%s:%u", cfg->listen_host, cfg->listen_port);
+		log_msg(LOG_ERROR, "cannot resolve the listen address", "listen=%s:%u",
+		        cfg->listen_host, cfg->listen_port);
 		free(srv);
 		return NULL;
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if ((srv->listen_fd = listen_on(&ss)) < 0) {
-		log_msg(LOG_ERROR, "cannot listen", "listen=%s:%u errno=%d", cfg->listen_host, cfg->listen_port, errno);
+		log_msg(LOG_ERROR, "cannot listen", "listen=%s:%u errno=%d", cfg->listen_host,
+		        cfg->listen_port, errno);
 		free(srv);
 		return NULL;
 	}
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
 	if (srv->daemon == NULL || pthread_create(&srv->acceptor, NULL, acceptor, srv) != 0) {
 		log_msg(LOG_ERROR, "cannot start the HTTP workers", "threads=%u", cfg->threads);
 		if (srv->daemon)
@@ -291,8 +299,9 @@ http_stop(struct http_server *srv, unsigned timeout_ms)
 	close(srv->listen_fd);
 	/* Requests in flight get timeout_ms; deferred work (a purge) is always let finish,
 	   since a suspended connection must be resumed before the daemon stops. */
-	for (unsigned waited = 0;
-	     atomic_load(&srv->deferred) > 0 || (atomic_load(&srv->active) > 0 && waited < timeout_ms); waited += 10)
+	for (unsigned waited = 0; atomic_load(&srv->deferred) > 0 ||
+	                          (atomic_load(&srv->active) > 0 && waited < timeout_ms);
+	     waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(srv->daemon);
 	free(srv);

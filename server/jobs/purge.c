@@ -8,27 +8,32 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/digest.h"
+#include "core/log.h"
+#include "domain/retention.h"
+#include "jobs/purge.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/erasure.h"
-#include "core/digest.h"
-#include "core/log.h"
-#include "jobs/purge.h"
-#include "domain/retention.h"
 
-static struct db_stmt start_run = DB_STMT(
-	"INSERT INTO purge_runs (id, dry_run, actor) VALUES ($1, $2::boolean, $3)");
+static struct db_stmt start_run =
+    DB_STMT("INSERT INTO purge_runs (id, dry_run, actor) VALUES ($1, $2::boolean, $3)");
 
-static struct db_stmt load_policies = DB_STMT("SELECT " RETENTION_POLICIES_SQL ", extract(epoch FROM now())");
+static struct db_stmt load_policies =
+    DB_STMT("SELECT " RETENTION_POLICIES_SQL ", extract(epoch FROM now())");
 
-static struct db_stmt finish_run = DB_STMT(
-	"UPDATE purge_runs SET status = $2, finished_at = clock_timestamp(), examined = $3::int, expired = $4::int, "
-	"  held = $5::int, purged = $6::int, by_rule = $7::jsonb, applicant_ids = $8::jsonb WHERE id = $1");
+static struct db_stmt finish_run =
+    DB_STMT("UPDATE purge_runs SET status = $2, finished_at = clock_timestamp(), examined = "
+            "$3::int, expired = $4::int, "
+            "  held = $5::int, purged = $6::int, by_rule = $7::jsonb, applicant_ids = $8::jsonb "
+            "WHERE id = $1");
 
 static struct db_stmt get_run = DB_STMT(
-	"SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', rfc3339(started_at), "
-	"'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
-	"'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids)::text FROM purge_runs WHERE id = $1");
+    "SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', "
+    "rfc3339(started_at), "
+    "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
+    "'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids)::text FROM purge_runs "
+    "WHERE id = $1");
 
 struct run {
 	char id[37];
@@ -47,16 +52,17 @@ judge_row(struct run *run, const PGresult *res, int i, bool count, char *label, 
 	struct verdict v;
 
 	if (retention_judge_json(&run->policies, atof(PQgetvalue(res, i, 1)),
-				 PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
-				 PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)[0] == 't',
-				 PQgetvalue(res, i, 5), &v) != 0 ||
+	                         PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
+	                         PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
+	                         PQgetvalue(res, i, 4)[0] == 't', PQgetvalue(res, i, 5), &v) != 0 ||
 	    !retention_is_past(&v, run->now))
 		return false;
 	retention_rule_label(v.rule, label, len);
 	if (count) {
 		run->expired++;
-		json_object_set_new(run->by_rule, label,
-				    json_integer(json_integer_value(json_object_get(run->by_rule, label)) + 1));
+		json_object_set_new(
+		    run->by_rule, label,
+		    json_integer(json_integer_value(json_object_get(run->by_rule, label)) + 1));
 		if (v.held)
 			run->held++;
 	}
@@ -72,7 +78,8 @@ pg_array(json_t *values)
 	json_array_foreach(values, i, v) n += 2 * strlen(json_string_value(v)) + 3;
 	char *s = xmalloc(n), *o = s;
 	*o++ = '{';
-	json_array_foreach(values, i, v) {
+	json_array_foreach(values, i, v)
+	{
 		if (i)
 			*o++ = ',';
 		*o++ = '"';
@@ -100,7 +107,8 @@ erase(struct db *db, struct run *run, json_t *candidates)
 	if (db_exec(db, "BEGIN") != 0 || (res = applicants_lock_subjects(db, ids)) == NULL)
 		goto done;
 	for (int i = 0; i < PQntuples(res); i++)
-		if (judge_row(run, res, i, false, label, sizeof(label))) { /* judged again under the lock */
+		if (judge_row(run, res, i, false, label,
+		              sizeof(label))) { /* judged again under the lock */
 			json_array_append_new(due, json_string(PQgetvalue(res, i, 0)));
 			json_array_append_new(rules, json_string(label));
 		}
@@ -145,7 +153,8 @@ walk(struct db *db, struct run *run)
 		n = PQntuples(res);
 		for (int i = 0; i < n; i++)
 			if (judge_row(run, res, i, true, label, sizeof(label)))
-				json_array_append_new(candidates, json_string(PQgetvalue(res, i, 0)));
+				json_array_append_new(candidates,
+				                      json_string(PQgetvalue(res, i, 0)));
 		run->examined += n;
 		if (n > 0)
 			snprintf(after, sizeof(after), "%s", PQgetvalue(res, n - 1, 0));
@@ -167,12 +176,14 @@ static int
 finish(struct db *db, struct run *run, const char *status)
 {
 	char counts[4][24];
-	char *by_rule = json_dumps(run->by_rule, JSON_COMPACT), *ids = json_dumps(run->ids, JSON_COMPACT);
+	char *by_rule = json_dumps(run->by_rule, JSON_COMPACT),
+	     *ids = json_dumps(run->ids, JSON_COMPACT);
 	snprintf(counts[0], 24, "%ld", run->examined);
 	snprintf(counts[1], 24, "%ld", run->expired);
 	snprintf(counts[2], 24, "%ld", run->held);
 	snprintf(counts[3], 24, "%ld", run->purged);
-	const char *params[8] = {run->id, status, counts[0], counts[1], counts[2], counts[3], by_rule, ids};
+	const char *params[8] = {run->id,   status,    counts[0], counts[1],
+	                         counts[2], counts[3], by_rule,   ids};
 	int rc = db_do(db, &finish_run, 8, params);
 	free(by_rule);
 	free(ids);
@@ -188,8 +199,9 @@ finish(struct db *db, struct run *run, const char *status)
 static void
 reclaim(struct db *db)
 {
-	if (db_exec(db, "VACUUM (ANALYZE, TRUNCATE false) applicants, documents, applications, application_history, "
-			"evaluations, applicant_tokens, idempotency_keys") != 0)
+	if (db_exec(db, "VACUUM (ANALYZE, TRUNCATE false) applicants, documents, applications, "
+	                "application_history, "
+	                "evaluations, applicant_tokens, idempotency_keys") != 0)
 		log_msg(LOG_WARN, "vacuum after purge failed", "sqlstate=%s", db_sqlstate(db));
 }
 
@@ -202,14 +214,16 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	json_t *report = NULL;
 
 	uuid_v4(run.id);
-	if (db_do(db, &start_run, 3, start) != 0 || (pol = db_run(db, &load_policies, 0, NULL)) == NULL)
+	if (db_do(db, &start_run, 3, start) != 0 ||
+	    (pol = db_run(db, &load_policies, 0, NULL)) == NULL)
 		return NULL;
 	json_t *rules = json_loads(PQgetvalue(pol, 0, 0), 0, NULL);
 	run.now = atof(PQgetvalue(pol, 0, 1));
 	PQclear(pol);
 	run.by_rule = json_object();
 	run.ids = json_array();
-	if (retention_policies_parse(rules, &run.policies) == 0 && walk(db, &run) == 0 && finish(db, &run, "finished") == 0) {
+	if (retention_policies_parse(rules, &run.policies) == 0 && walk(db, &run) == 0 &&
+	    finish(db, &run, "finished") == 0) {
 		if (!dry_run && run.purged > 0)
 			reclaim(db);
 		report = purge_report(db, run.id);
@@ -228,7 +242,8 @@ purge_report(struct db *db, const char *id)
 {
 	const char *params[1] = {id};
 	PGresult *res = db_run(db, &get_run, 1, params);
-	json_t *report = res && PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	json_t *report =
+	    res && PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 
 	PQclear(res);
 	return report;

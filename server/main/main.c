@@ -3,22 +3,22 @@
  * database pool, serves until SIGINT or SIGTERM, then stops accepting,
  * lets the requests in flight finish and exits 0.
  */
+#include <locale.h>
 #include <pthread.h>
 #include <signal.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/app.h"
-#include "edge/assets.h"
-#include "core/config.h"
-#include "store/db.h"
 #include "api/rest.h"
-#include "edge/http.h"
-#include "core/log.h"
-#include "edge/metrics.h"
 #include "api/routes.h"
+#include "core/app.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "edge/assets.h"
+#include "edge/http.h"
+#include "edge/metrics.h"
+#include "store/db.h"
 
 #define DRAIN_TIMEOUT_MS 10000
 
@@ -50,7 +50,8 @@ main(void)
 	int sig;
 
 	xalloc_install_jansson();
-	/* File names travel as UTF-8 (libarchive converts through the locale); before any thread. */
+	/* File names travel as UTF-8 (libarchive converts through the locale); before any thread.
+	 */
 	setlocale(LC_CTYPE, "C.UTF-8");
 	if (config_parse(&cfg, env, err, sizeof(err)) != 0) {
 		fprintf(stderr, "recruitd: %s\n", err);
@@ -61,13 +62,14 @@ main(void)
 	if (assets_load(cfg.home) != 0)
 		return 2;
 	block_signals(&stop);
-	metrics_init(routes_count);
+	metrics_init(routes, routes_count);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
-	struct http_routes table = {.table = routes, .n = routes_count, .authenticate = rest_authenticate};
+	struct http_routes table = {
+	    .table = routes, .n = routes_count, .authenticate = rest_authenticate};
 	if ((srv = http_start(&app, &table)) == NULL)
 		return 1;
-	log_msg(LOG_INFO, "listening", "listen=%s:%u threads=%u pool=%u", cfg.listen_host, cfg.listen_port,
-		cfg.threads, cfg.pool_size);
+	log_msg(LOG_INFO, "listening", "listen=%s:%u threads=%u pool=%u", cfg.listen_host,
+	        cfg.listen_port, cfg.threads, cfg.pool_size);
 
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");

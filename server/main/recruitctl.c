@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/auth.h"
 #include "core/config.h"
+#include "core/validate.h"
+#include "domain/transfer.h"
+#include "jobs/purge.h"
+#include "store/auth.h"
 #include "store/db.h"
 #include "store/keys.h"
 #include "store/migrate.h"
-#include "jobs/purge.h"
-#include "domain/transfer.h"
-#include "core/validate.h"
 
 struct ctx {
 	struct config cfg;
@@ -52,7 +52,8 @@ static int
 cmd_migrate(struct ctx *c)
 {
 	const char *dir = getenv("RECRUITD_MIGRATIONS");
-	char *path = dir ? xstrdup(dir) : xasprintf("%s/db/migrations", c->cfg.home ? c->cfg.home : ".");
+	char *path =
+	    dir ? xstrdup(dir) : xasprintf("%s/db/migrations", c->cfg.home ? c->cfg.home : ".");
 	struct db *db = connect_or_die(c);
 	int rc = migrate_run(db, path, stderr);
 
@@ -202,15 +203,18 @@ cmd_purge(struct ctx *c)
 	db = connect_or_die(c);
 	report = purge_run(db, dry, "recruitctl", NULL);
 	if (report == NULL) {
-		fprintf(stderr, "purge failed: %s", db_message(db)[0] ? db_message(db) : "the database failed\n");
+		fprintf(stderr, "purge failed: %s",
+		        db_message(db)[0] ? db_message(db) : "the database failed\n");
 		db_close(db);
 		return 1;
 	}
 	char *text = json_dumps(report, JSON_INDENT(2));
 	printf("%s\n", text);
-	fprintf(stderr, "%s: examined %lld, expired %lld, held %lld, purged %lld\n", dry ? "dry run" : "purge",
-		json_integer_value(json_object_get(report, "examined")), json_integer_value(json_object_get(report, "expired")),
-		json_integer_value(json_object_get(report, "held")), json_integer_value(json_object_get(report, "purged")));
+	fprintf(stderr, "%s: examined %lld, expired %lld, held %lld, purged %lld\n",
+	        dry ? "dry run" : "purge", json_integer_value(json_object_get(report, "examined")),
+	        json_integer_value(json_object_get(report, "expired")),
+	        json_integer_value(json_object_get(report, "held")),
+	        json_integer_value(json_object_get(report, "purged")));
 	free(text);
 	json_decref(report);
 	db_close(db);
@@ -222,13 +226,13 @@ static const struct command {
 	int (*run)(struct ctx *c);
 	const char *usage;
 } commands[] = {
-	{{"migrate", NULL}, cmd_migrate, "migrate"},
-	{{"purge", NULL}, cmd_purge, "purge [--dry-run]"},
-	{{"key", "create"}, cmd_key_create, "key create --role recruiter|hr --name NAME"},
-	{{"key", "list"}, cmd_key_list, "key list"},
-	{{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},
-	{{"employee", "export"}, cmd_employee_export, "employee export ID FILE"},
-	{{"employee", "verify"}, cmd_employee_verify, "employee verify FILE"},
+    {{"migrate", NULL}, cmd_migrate, "migrate"},
+    {{"purge", NULL}, cmd_purge, "purge [--dry-run]"},
+    {{"key", "create"}, cmd_key_create, "key create --role recruiter|hr --name NAME"},
+    {{"key", "list"}, cmd_key_list, "key list"},
+    {{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},
+    {{"employee", "export"}, cmd_employee_export, "employee export ID FILE"},
+    {{"employee", "verify"}, cmd_employee_verify, "employee verify FILE"},
 };
 
 static int

@@ -25,14 +25,35 @@
 	"a.social_handles::text, a.source_type, a.source_detail, a.marketing_opt_in, "             \
 	"a.legal_hold_reason, rfc3339(a.legal_hold_set_at), rfc3339(a.created_at), "               \
 	"rfc3339(a.updated_at), a.version, a.privacy_notice_version, "                             \
-	"rfc3339(a.privacy_notice_accepted_at), rfc3339(a.age_16_or_over_at), "                      \
-	"extract(epoch FROM a.created_at), a.address->>'country', a.address->>'region', "            \
-	RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL
+	"rfc3339(a.privacy_notice_accepted_at), rfc3339(a.age_16_or_over_at), "                    \
+	"extract(epoch FROM a.created_at), a.address->>'country', "                                \
+	"a.address->>'region', " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL
 
 enum {
-	C_ID, C_NAME, C_EMAIL, C_PHONE, C_TITLE, C_JOB, C_ADDRESS, C_SOCIAL, C_SRC_TYPE, C_SRC_DETAIL,
-	C_MARKETING, C_HOLD_REASON, C_HOLD_AT, C_CREATED, C_UPDATED, C_VERSION, C_NOTICE_VERSION,
-	C_NOTICE_AT, C_AGE_AT, C_CREATED_EPOCH, C_ADDR_COUNTRY, C_ADDR_REGION, C_APPS, C_POLICIES
+	C_ID,
+	C_NAME,
+	C_EMAIL,
+	C_PHONE,
+	C_TITLE,
+	C_JOB,
+	C_ADDRESS,
+	C_SOCIAL,
+	C_SRC_TYPE,
+	C_SRC_DETAIL,
+	C_MARKETING,
+	C_HOLD_REASON,
+	C_HOLD_AT,
+	C_CREATED,
+	C_UPDATED,
+	C_VERSION,
+	C_NOTICE_VERSION,
+	C_NOTICE_AT,
+	C_AGE_AT,
+	C_CREATED_EPOCH,
+	C_ADDR_COUNTRY,
+	C_ADDR_REGION,
+	C_APPS,
+	C_POLICIES
 };
 
 static json_t *
@@ -75,9 +96,11 @@ editable_from_row(const PGresult *res, int row)
 	}
 	json_object_set_new(doc, "address", addr);
 	json_object_set_new(doc, "social_handles", col_json(res, row, C_SOCIAL));
-	json_object_set_new(doc, "source", json_pack("{s:o, s:o}", "type", col_text(res, row, C_SRC_TYPE),
-						     "detail", col_text(res, row, C_SRC_DETAIL)));
-	json_object_set_new(doc, "marketing_opt_in", json_boolean(PQgetvalue(res, row, C_MARKETING)[0] == 't'));
+	json_object_set_new(doc, "source",
+	                    json_pack("{s:o, s:o}", "type", col_text(res, row, C_SRC_TYPE),
+	                              "detail", col_text(res, row, C_SRC_DETAIL)));
+	json_object_set_new(doc, "marketing_opt_in",
+	                    json_boolean(PQgetvalue(res, row, C_MARKETING)[0] == 't'));
 	return doc;
 }
 
@@ -87,7 +110,7 @@ hold_from_row(const PGresult *res, int row)
 	if (PQgetisnull(res, row, C_HOLD_AT))
 		return json_null();
 	return json_pack("{s:o, s:o}", "reason", col_text(res, row, C_HOLD_REASON), "set_at",
-			 col_text(res, row, C_HOLD_AT));
+	                 col_text(res, row, C_HOLD_AT));
 }
 
 /* Where the record stands: when it expires and what keeps it. */
@@ -98,10 +121,11 @@ retention_from_row(const PGresult *res, int row)
 	struct verdict v;
 
 	if (p == NULL ||
-	    retention_judge_json(p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
-				 PQgetisnull(res, row, C_ADDR_COUNTRY) ? NULL : PQgetvalue(res, row, C_ADDR_COUNTRY),
-				 PQgetisnull(res, row, C_ADDR_REGION) ? NULL : PQgetvalue(res, row, C_ADDR_REGION),
-				 !PQgetisnull(res, row, C_HOLD_AT), PQgetvalue(res, row, C_APPS), &v) != 0)
+	    retention_judge_json(
+	        p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
+	        PQgetisnull(res, row, C_ADDR_COUNTRY) ? NULL : PQgetvalue(res, row, C_ADDR_COUNTRY),
+	        PQgetisnull(res, row, C_ADDR_REGION) ? NULL : PQgetvalue(res, row, C_ADDR_REGION),
+	        !PQgetisnull(res, row, C_HOLD_AT), PQgetvalue(res, row, C_APPS), &v) != 0)
 		return json_null();
 	return retention_json(&v);
 }
@@ -112,9 +136,10 @@ consent_from_row(const PGresult *res, int row)
 {
 	if (PQgetisnull(res, row, C_NOTICE_AT))
 		return json_null();
-	return json_pack("{s:o, s:o, s:b, s:o}", "privacy_notice_version", col_text(res, row, C_NOTICE_VERSION),
-			 "privacy_notice_accepted_at", col_text(res, row, C_NOTICE_AT), "age_16_or_over",
-			 !PQgetisnull(res, row, C_AGE_AT), "age_attested_at", col_text(res, row, C_AGE_AT));
+	return json_pack(
+	    "{s:o, s:o, s:b, s:o}", "privacy_notice_version", col_text(res, row, C_NOTICE_VERSION),
+	    "privacy_notice_accepted_at", col_text(res, row, C_NOTICE_AT), "age_16_or_over",
+	    !PQgetisnull(res, row, C_AGE_AT), "age_attested_at", col_text(res, row, C_AGE_AT));
 }
 
 static json_t *
@@ -171,31 +196,34 @@ row_params_fini(struct row_params *rp)
 /* reads and writes                                                     */
 
 static struct db_stmt insert_applicant = DB_STMT(
-	"WITH a AS (INSERT INTO applicants (full_name, email, phone, title, job_title, address, "
-	"  social_handles, source_type, source_detail, marketing_opt_in) "
-	"  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10::boolean) RETURNING *), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $11, 'applicant.create', id, 'applicant', $12 FROM a) "
-	"SELECT " COLUMNS " FROM a");
+    "WITH a AS (INSERT INTO applicants (full_name, email, phone, title, job_title, address, "
+    "  social_handles, source_type, source_detail, marketing_opt_in) "
+    "  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10::boolean) RETURNING *), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $11, 'applicant.create', id, 'applicant', $12 FROM a) "
+    "SELECT " COLUMNS " FROM a");
 
-static struct db_stmt read_applicant = DB_STMT(
-	"WITH a AS (SELECT * FROM applicants WHERE id = $1), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $2, 'applicant.read', id, 'applicant', $3 FROM a) "
-	"SELECT " COLUMNS " FROM a");
+static struct db_stmt read_applicant =
+    DB_STMT("WITH a AS (SELECT * FROM applicants WHERE id = $1), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $2, 'applicant.read', id, 'applicant', $3 FROM a) "
+            "SELECT " COLUMNS " FROM a");
 
-static struct db_stmt current_applicant = DB_STMT("SELECT " COLUMNS " FROM applicants a WHERE id = $1");
+static struct db_stmt current_applicant =
+    DB_STMT("SELECT " COLUMNS " FROM applicants a WHERE id = $1");
 
-static struct db_stmt update_applicant = DB_STMT(
-	"WITH a AS (UPDATE applicants SET full_name = $3, email = $4, phone = $5, title = $6, "
-	"  job_title = $7, address = $8::jsonb, social_handles = $9::jsonb, source_type = $10, "
-	"  source_detail = $11, marketing_opt_in = $12::boolean, version = version + 1, updated_at = now() "
-	"  WHERE id = $1 AND version = $2::int RETURNING *), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $13, 'applicant.update', id, $15, $14 FROM a) "
-	"SELECT " COLUMNS " FROM a");
+static struct db_stmt update_applicant =
+    DB_STMT("WITH a AS (UPDATE applicants SET full_name = $3, email = $4, phone = $5, title = $6, "
+            "  job_title = $7, address = $8::jsonb, social_handles = $9::jsonb, source_type = $10, "
+            "  source_detail = $11, marketing_opt_in = $12::boolean, version = version + 1, "
+            "updated_at = now() "
+            "  WHERE id = $1 AND version = $2::int RETURNING *), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $13, 'applicant.update', id, $15, $14 FROM a) "
+            "SELECT " COLUMNS " FROM a");
 
-static struct db_stmt find_by_email = DB_STMT("SELECT id FROM applicants WHERE lower(email) = lower($1)");
+static struct db_stmt find_by_email =
+    DB_STMT("SELECT id FROM applicants WHERE lower(email) = lower($1)");
 
 /* Row 0 of res as the record and its version; res cleared. 0, or 1 when there is no row. */
 static int
@@ -214,8 +242,8 @@ take_record(PGresult *res, json_t **record, long *version)
 }
 
 int
-applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id, json_t **record,
-		  long *version)
+applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id,
+                  json_t **record, long *version)
 {
 	struct row_params rp;
 	const char *params[12];
@@ -233,8 +261,8 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 }
 
 int
-applicants_read(struct db *db, const char *id, const char *actor, const char *request_id, json_t **record,
-		long *version)
+applicants_read(struct db *db, const char *id, const char *actor, const char *request_id,
+                json_t **record, long *version)
 {
 	const char *params[3] = {id, actor, request_id};
 	PGresult *res = db_run(db, &read_applicant, 3, params);
@@ -253,7 +281,7 @@ applicants_current(struct db *db, const char *id, json_t **record, long *version
 
 int
 applicants_update(struct db *db, const char *id, long have, const json_t *doc, const char *actor,
-		  const char *request_id, const char *target, json_t **record, long *version)
+                  const char *request_id, const char *target, json_t **record, long *version)
 {
 	const char *params[15];
 	struct row_params rp;
@@ -293,12 +321,13 @@ applicants_find_email(struct db *db, const char *email, char id[37])
 /* ------------------------------------------------------------------ */
 /* lists and searches                                                   */
 
-#define LIST_COLUMNS "id, full_name, email, job_title, rfc3339(created_at), rfc3339(updated_at), version"
+#define LIST_COLUMNS                                                                               \
+	"id, full_name, email, job_title, rfc3339(created_at), rfc3339(updated_at), version"
 #define LIST_ORDER " ORDER BY created_at DESC, id DESC LIMIT $3"
 
-static struct db_stmt list_all = DB_STMT(
-	"SELECT " LIST_COLUMNS " FROM applicants "
-	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid)" LIST_ORDER);
+static struct db_stmt list_all =
+    DB_STMT("SELECT " LIST_COLUMNS " FROM applicants "
+            "WHERE (created_at, id) < ($1::timestamptz, $2::uuid)" LIST_ORDER);
 
 /*
  * A search (?q=) first looks for a page among the newest records before the
@@ -316,22 +345,23 @@ static struct db_stmt list_all = DB_STMT(
 #define SEARCH_WINDOW 10
 
 static struct db_stmt search_recent = DB_STMT(
-	"SELECT " LIST_COLUMNS " FROM ("
-	"  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
-	"  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
-	"  ORDER BY created_at DESC, id DESC LIMIT $5) w "
-	"WHERE full_name ILIKE $4 OR email ILIKE $4" LIST_ORDER);
+    "SELECT " LIST_COLUMNS " FROM ("
+    "  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
+    "  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+    "  ORDER BY created_at DESC, id DESC LIMIT $5) w "
+    "WHERE full_name ILIKE $4 OR email ILIKE $4" LIST_ORDER);
 
 static struct db_stmt search_sparse = DB_STMT(
-	"WITH m AS MATERIALIZED ("
-	"  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
-	"  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND (full_name ILIKE $4 OR email ILIKE $4)) "
-	"SELECT " LIST_COLUMNS " FROM m" LIST_ORDER);
+    "WITH m AS MATERIALIZED ("
+    "  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
+    "  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND (full_name ILIKE $4 OR email ILIKE "
+    "$4)) "
+    "SELECT " LIST_COLUMNS " FROM m" LIST_ORDER);
 
-static struct db_stmt search_any = DB_STMT_PLANNED_EACH_TIME(
-	"SELECT " LIST_COLUMNS " FROM applicants "
-	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
-	"AND (full_name ILIKE $4 OR email ILIKE $4)" LIST_ORDER);
+static struct db_stmt search_any =
+    DB_STMT_PLANNED_EACH_TIME("SELECT " LIST_COLUMNS " FROM applicants "
+                              "WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+                              "AND (full_name ILIKE $4 OR email ILIKE $4)" LIST_ORDER);
 
 /* Whether pg_trgm finds a trigram in '%q%': q has three letters or digits in a row. */
 static bool
@@ -342,7 +372,8 @@ has_trigram(const char *q)
 	for (const unsigned char *c = (const unsigned char *)q; *c; c++) {
 		if ((*c & 0xC0) == 0x80)
 			continue; /* the rest of a UTF-8 character already counted */
-		bool alnum = (*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z') || *c >= 0xC0;
+		bool alnum = (*c >= '0' && *c <= '9') ||
+		             ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z') || *c >= 0xC0;
 		run = alnum ? run + 1 : 0;
 		if (run == 3)
 			return true;
@@ -352,11 +383,12 @@ has_trigram(const char *q)
 
 /* With opening_id and/or stage: applicants with an application that matches both. */
 static struct db_stmt list_filtered = DB_STMT_PLANNED_EACH_TIME(
-	"SELECT " LIST_COLUMNS " FROM applicants a "
-	"WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
-	"AND ($4::text IS NULL OR full_name ILIKE $4 OR email ILIKE $4) "
-	"AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
-	"  AND ($5::uuid IS NULL OR p.opening_id = $5::uuid) AND ($6::text IS NULL OR p.stage = $6))" LIST_ORDER);
+    "SELECT " LIST_COLUMNS " FROM applicants a "
+    "WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+    "AND ($4::text IS NULL OR full_name ILIKE $4 OR email ILIKE $4) "
+    "AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
+    "  AND ($5::uuid IS NULL OR p.opening_id = $5::uuid) AND ($6::text IS NULL OR p.stage = "
+    "$6))" LIST_ORDER);
 
 static json_t *
 summaries(const PGresult *res, int n)
@@ -364,12 +396,13 @@ summaries(const PGresult *res, int n)
 	json_t *items = json_array();
 
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items,
-				      json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "id", col_text(res, i, 0),
-						"full_name", col_text(res, i, 1), "email", col_text(res, i, 2),
-						"job_title", col_text(res, i, 3), "created_at", col_text(res, i, 4),
-						"updated_at", col_text(res, i, 5), "version",
-						(json_int_t)atol(PQgetvalue(res, i, 6))));
+		json_array_append_new(
+		    items,
+		    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "id", col_text(res, i, 0),
+		              "full_name", col_text(res, i, 1), "email", col_text(res, i, 2),
+		              "job_title", col_text(res, i, 3), "created_at", col_text(res, i, 4),
+		              "updated_at", col_text(res, i, 5), "version",
+		              (json_int_t)atol(PQgetvalue(res, i, 6))));
 	return items;
 }
 
@@ -404,9 +437,11 @@ applicants_page(struct db *db, const struct applicant_query *q)
 		snprintf(window, sizeof(window), "%d", SEARCH_WINDOW * (q->limit + 1));
 		const char *search[5] = {q->k1, q->k2, q->limit_param, pattern, window};
 		res = db_run(db, &search_recent, 5, search);
-		if (res && PQntuples(res) <= q->limit) { /* less than a page and the next one's first */
+		if (res &&
+		    PQntuples(res) <= q->limit) { /* less than a page and the next one's first */
 			PQclear(res);
-			res = db_run(db, has_trigram(q->q) ? &search_sparse : &search_any, 4, params);
+			res =
+			    db_run(db, has_trigram(q->q) ? &search_sparse : &search_any, 4, params);
 		}
 	} else {
 		res = db_run(db, &list_all, 3, params);
@@ -422,27 +457,31 @@ applicants_page(struct db *db, const struct applicant_query *q)
 /* ------------------------------------------------------------------ */
 /* legal holds and presence                                             */
 
-static struct db_stmt set_hold = DB_STMT(
-	"WITH a AS (UPDATE applicants SET legal_hold_reason = $2, "
-	"  legal_hold_set_at = coalesce(legal_hold_set_at, now()), version = version + 1, updated_at = now() "
-	"  WHERE id = $1 RETURNING id, legal_hold_reason, legal_hold_set_at, version), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $3, 'legal_hold.set', id, 'applicant:legal_hold', $4 FROM a) "
-	"SELECT json_build_object('reason', legal_hold_reason, 'set_at', rfc3339(legal_hold_set_at))::text, version "
-	"FROM a");
+static struct db_stmt set_hold =
+    DB_STMT("WITH a AS (UPDATE applicants SET legal_hold_reason = $2, "
+            "  legal_hold_set_at = coalesce(legal_hold_set_at, now()), version = version + 1, "
+            "updated_at = now() "
+            "  WHERE id = $1 RETURNING id, legal_hold_reason, legal_hold_set_at, version), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $3, 'legal_hold.set', id, 'applicant:legal_hold', $4 FROM a) "
+            "SELECT json_build_object('reason', legal_hold_reason, 'set_at', "
+            "rfc3339(legal_hold_set_at))::text, version "
+            "FROM a");
 
-static struct db_stmt lift_hold = DB_STMT(
-	"WITH a AS (UPDATE applicants SET legal_hold_reason = NULL, legal_hold_set_at = NULL, "
-	"  version = version + 1, updated_at = now() WHERE id = $1 AND legal_hold_set_at IS NOT NULL RETURNING id), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $2, 'legal_hold.lift', id, 'applicant:legal_hold', $3 FROM a) "
-	"SELECT count(*) FROM a");
+static struct db_stmt lift_hold =
+    DB_STMT("WITH a AS (UPDATE applicants SET legal_hold_reason = NULL, legal_hold_set_at = NULL, "
+            "  version = version + 1, updated_at = now() WHERE id = $1 AND legal_hold_set_at IS "
+            "NOT NULL RETURNING id), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $2, 'legal_hold.lift', id, 'applicant:legal_hold', $3 FROM a) "
+            "SELECT count(*) FROM a");
 
-static struct db_stmt hold_state = DB_STMT("SELECT legal_hold_set_at IS NOT NULL FROM applicants WHERE id = $1");
+static struct db_stmt hold_state =
+    DB_STMT("SELECT legal_hold_set_at IS NOT NULL FROM applicants WHERE id = $1");
 
 int
-applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor, const char *request_id,
-		      json_t **hold, long *version)
+applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor,
+                      const char *request_id, json_t **hold, long *version)
 {
 	const char *params[4] = {id, reason, actor, request_id};
 	PGresult *res = db_run(db, &set_hold, 4, params);
@@ -502,40 +541,55 @@ applicants_exists(struct db *db, const char *id)
 /* applying                                                             */
 
 static struct db_stmt insert_application = DB_STMT(
-	"WITH a AS (INSERT INTO applicants (full_name, email, phone, source_type, marketing_opt_in, "
-	"    privacy_notice_version, privacy_notice_accepted_at, age_16_or_over_at) "
-	"  SELECT $1, $2, $3, 'direct', $4::boolean, $5, now(), now() FROM openings "
-	"  WHERE id = $6::uuid AND status = 'open' RETURNING id), "
-	"p AS (INSERT INTO applications (applicant_id, opening_id, stage) SELECT id, $6::uuid, 'applied' FROM a "
-	"  RETURNING id, track), "
-	"h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
-	"  SELECT id, NULL, 'applied', 'applicant' FROM p), "
-	"e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, $6::uuid, 'applied' FROM p), "
-	"d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content) "
-	"  SELECT id, 'resume', $7, $8, $9::bigint, $10, $11::bytea FROM a RETURNING id), "
-	"t AS (INSERT INTO applicant_tokens (key_id, applicant_id, secret_sha256) SELECT $12, id, $13 FROM a), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT 'applicant', v.action, a.id, v.target, $14 FROM a, p, d, LATERAL (VALUES "
-	"    ('applicant.create', 'applicant'), ('application.create', 'application:' || p.id), "
-	"    ('document.upload', 'document:' || d.id)) v(action, target)) "
-	"SELECT a.id, p.id FROM a, p");
+    "WITH a AS (INSERT INTO applicants (full_name, email, phone, source_type, marketing_opt_in, "
+    "    privacy_notice_version, privacy_notice_accepted_at, age_16_or_over_at) "
+    "  SELECT $1, $2, $3, 'direct', $4::boolean, $5, now(), now() FROM openings "
+    "  WHERE id = $6::uuid AND status = 'open' RETURNING id), "
+    "p AS (INSERT INTO applications (applicant_id, opening_id, stage) SELECT id, $6::uuid, "
+    "'applied' FROM a "
+    "  RETURNING id, track), "
+    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
+    "  SELECT id, NULL, 'applied', 'applicant' FROM p), "
+    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, $6::uuid, 'applied' "
+    "FROM p), "
+    "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
+    "content) "
+    "  SELECT id, 'resume', $7, $8, $9::bigint, $10, $11::bytea FROM a RETURNING id), "
+    "t AS (INSERT INTO applicant_tokens (key_id, applicant_id, secret_sha256) SELECT $12, id, $13 "
+    "FROM a), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT 'applicant', v.action, a.id, v.target, $14 FROM a, p, d, LATERAL (VALUES "
+    "    ('applicant.create', 'applicant'), ('application.create', 'application:' || p.id), "
+    "    ('document.upload', 'document:' || d.id)) v(action, target)) "
+    "SELECT a.id, p.id FROM a, p");
 
 static struct db_stmt applied_before = DB_STMT(
-	"SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
-	"WHERE lower(a.email) = lower($1) AND p.opening_id = $2::uuid)");
+    "SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
+    "WHERE lower(a.email) = lower($1) AND p.opening_id = $2::uuid)");
 
 int
-applicants_apply(struct db *db, const struct application_new *a, const char *request_id, char applicant_id[37],
-		 char application_id[37])
+applicants_apply(struct db *db, const struct application_new *a, const char *request_id,
+                 char applicant_id[37], char application_id[37])
 {
 	char size[24];
 	PGresult *res;
 	int rc = 1;
 
 	snprintf(size, sizeof(size), "%zu", a->len);
-	const char *params[14] = {a->full_name, a->email, a->phone, a->marketing_opt_in ? "true" : "false",
-				  a->notice_version, a->opening_id, a->filename, a->content_type, size, a->sha256,
-				  (const char *)a->data, a->token_key_id, a->token_hash, request_id};
+	const char *params[14] = {a->full_name,
+	                          a->email,
+	                          a->phone,
+	                          a->marketing_opt_in ? "true" : "false",
+	                          a->notice_version,
+	                          a->opening_id,
+	                          a->filename,
+	                          a->content_type,
+	                          size,
+	                          a->sha256,
+	                          (const char *)a->data,
+	                          a->token_key_id,
+	                          a->token_hash,
+	                          request_id};
 	int lengths[14] = {[10] = (int)a->len}, formats[14] = {[10] = 1};
 	if ((res = db_run_binary(db, &insert_application, 14, params, lengths, formats, 0)) == NULL)
 		return -1;
@@ -566,15 +620,16 @@ applicants_applied_before(struct db *db, const char *email, const char *opening_
 /* retention subjects                                                   */
 
 #define SUBJECT_COLUMNS                                                                            \
-	"a.id, extract(epoch FROM a.created_at), a.address->>'country', a.address->>'region', "      \
+	"a.id, extract(epoch FROM a.created_at), a.address->>'country', a.address->>'region', "    \
 	"a.legal_hold_set_at IS NOT NULL, " RETENTION_APPS_SQL
 
-static struct db_stmt next_batch = DB_STMT(
-	"SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id > $1::uuid ORDER BY a.id LIMIT $2::int");
+static struct db_stmt next_batch =
+    DB_STMT("SELECT " SUBJECT_COLUMNS
+            " FROM applicants a WHERE a.id > $1::uuid ORDER BY a.id LIMIT $2::int");
 
 static struct db_stmt lock_batch = DB_STMT(
-	"SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id "
-	"FOR UPDATE SKIP LOCKED");
+    "SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id "
+    "FOR UPDATE SKIP LOCKED");
 
 PGresult *
 applicants_subjects(struct db *db, const char *after, const char *limit)

@@ -11,7 +11,7 @@
 #include "store/db.h"
 
 static struct db_stmt find_key = DB_STMT(
-	"SELECT name, role, secret_sha256 FROM staff_keys WHERE key_id = $1 AND revoked_at IS NULL");
+    "SELECT name, role, secret_sha256 FROM staff_keys WHERE key_id = $1 AND revoked_at IS NULL");
 
 int
 auth_staff(struct db *db, const char *token, struct actor *who)
@@ -41,8 +41,8 @@ auth_staff(struct db *db, const char *token, struct actor *who)
 	return rc;
 }
 
-static struct db_stmt find_applicant_token = DB_STMT(
-	"SELECT applicant_id, secret_sha256 FROM applicant_tokens WHERE key_id = $1");
+static struct db_stmt find_applicant_token =
+    DB_STMT("SELECT applicant_id, secret_sha256 FROM applicant_tokens WHERE key_id = $1");
 
 int
 auth_applicant(struct db *db, const char *token, struct actor *who)

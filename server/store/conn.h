@@ -4,9 +4,9 @@
 #ifndef RECRUITD_STORE_CONN_H
 #define RECRUITD_STORE_CONN_H
 
+#include <libpq-fe.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <libpq-fe.h>
 
 #include "store/db.h"
 

@@ -72,7 +72,7 @@ db_record_failure(struct db *db, const PGresult *res)
 		db->fail = DB_UNAVAILABLE;
 	if (db->fail == DB_BUG && !db->standalone)
 		log_msg(LOG_ERROR, "database error", "sqlstate=%s constraint=%s", db->sqlstate,
-			db->constraint[0] ? db->constraint : "-");
+		        db->constraint[0] ? db->constraint : "-");
 }
 
 static PGconn *
@@ -117,7 +117,7 @@ db_connect(const char *conninfo)
 	db->pg = open_conn(conninfo);
 	if (db->pg == NULL || PQstatus(db->pg) != CONNECTION_OK) {
 		fprintf(stderr, "cannot connect to the database: %s",
-			db->pg ? PQerrorMessage(db->pg) : "out of memory\n");
+		        db->pg ? PQerrorMessage(db->pg) : "out of memory\n");
 		db_close(db);
 		return NULL;
 	}
@@ -145,7 +145,8 @@ stmt_id(struct db_stmt *st)
 	want = atomic_fetch_add(&next_stmt_id, 1) + 1;
 	if (want >= DB_MAX_STMTS)
 		abort(); /* raise DB_MAX_STMTS */
-	if (__atomic_compare_exchange_n(&st->id, &id, want, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (__atomic_compare_exchange_n(&st->id, &id, want, false, __ATOMIC_ACQ_REL,
+	                                __ATOMIC_ACQUIRE))
 		return want;
 	return id; /* another thread named it first; `want` stays unused */
 }
@@ -158,8 +159,8 @@ succeeded(const PGresult *res)
 }
 
 PGresult *
-db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params, const int *lengths,
-	      const int *formats, int result_format)
+db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params,
+              const int *lengths, const int *formats, int result_format)
 {
 	PGresult *res;
 
@@ -168,7 +169,8 @@ db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *param
 		return NULL;
 	}
 	if (st->each_time) {
-		res = PQexecParams(db->pg, st->sql, n, NULL, params, lengths, formats, result_format);
+		res =
+		    PQexecParams(db->pg, st->sql, n, NULL, params, lengths, formats, result_format);
 	} else {
 		int id = stmt_id(st);
 		char name[16];

@@ -10,42 +10,45 @@
 #include "store/documents.h"
 
 static struct db_stmt insert_document = DB_STMT(
-	"WITH a AS (SELECT id FROM applicants WHERE id = $1), "
-	"d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content) "
-	"  SELECT a.id, $2, $3, $4, $5::bigint, $6, $7::bytea FROM a "
-	"  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
-	"SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) FROM d");
+    "WITH a AS (SELECT id FROM applicants WHERE id = $1), "
+    "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
+    "content) "
+    "  SELECT a.id, $2, $3, $4, $5::bigint, $6, $7::bytea FROM a "
+    "  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
+    "SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) FROM "
+    "d");
 
 static struct db_stmt read_document = DB_STMT(
-	"WITH d AS (SELECT id, applicant_id, filename, content_type, sha256, content FROM documents "
-	"  WHERE id = $1 AND ($2::uuid IS NULL OR applicant_id = $2::uuid)), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
-	"SELECT filename, content_type, sha256, content FROM d");
+    "WITH d AS (SELECT id, applicant_id, filename, content_type, sha256, content FROM documents "
+    "  WHERE id = $1 AND ($2::uuid IS NULL OR applicant_id = $2::uuid)), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
+    "SELECT filename, content_type, sha256, content FROM d");
 
 static struct db_stmt list_documents = DB_STMT(
-	"SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) "
-	"FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+    "SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) "
+    "FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
 
-static struct db_stmt delete_document = DB_STMT(
-	"WITH d AS (DELETE FROM documents WHERE id = $1 RETURNING id, applicant_id), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $2, 'document.delete', applicant_id, 'document:' || id, $3 FROM d) "
-	"SELECT count(*) FROM d");
+static struct db_stmt delete_document =
+    DB_STMT("WITH d AS (DELETE FROM documents WHERE id = $1 RETURNING id, applicant_id), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $2, 'document.delete', applicant_id, 'document:' || id, $3 FROM d) "
+            "SELECT count(*) FROM d");
 
 static struct db_stmt contents_of_applicant = DB_STMT(
-	"SELECT filename, content FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+    "SELECT filename, content FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
 
 static json_t *
 metadata(const PGresult *res, int row, bool self_view)
 {
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", PQgetvalue(res, row, 0),
-				"applicant_id", PQgetvalue(res, row, 1), "kind", PQgetvalue(res, row, 2), "filename",
-				PQgetvalue(res, row, 3), "content_type", PQgetvalue(res, row, 4), "size",
-				(json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256", PQgetvalue(res, row, 6),
-				"created_at", PQgetvalue(res, row, 7));
+	json_t *doc =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", PQgetvalue(res, row, 0),
+	              "applicant_id", PQgetvalue(res, row, 1), "kind", PQgetvalue(res, row, 2),
+	              "filename", PQgetvalue(res, row, 3), "content_type", PQgetvalue(res, row, 4),
+	              "size", (json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256",
+	              PQgetvalue(res, row, 6), "created_at", PQgetvalue(res, row, 7));
 	if (self_view) { /* DESIGN: {id, kind, filename, content_type, size, created_at} */
 		json_object_del(doc, "applicant_id");
 		json_object_del(doc, "sha256");
@@ -54,16 +57,17 @@ metadata(const PGresult *res, int row, bool self_view)
 }
 
 int
-documents_insert(struct db *db, const struct document_new *d, const char *actor, const char *request_id,
-		 json_t **meta)
+documents_insert(struct db *db, const struct document_new *d, const char *actor,
+                 const char *request_id, json_t **meta)
 {
 	char size[24];
 	PGresult *res;
 	int rc = 1;
 
 	snprintf(size, sizeof(size), "%zu", d->len);
-	const char *params[9] = {d->applicant_id, d->kind, d->filename, d->content_type, size, d->sha256,
-				 (const char *)d->data, actor, request_id};
+	const char *params[9] = {d->applicant_id,       d->kind, d->filename,
+	                         d->content_type,       size,    d->sha256,
+	                         (const char *)d->data, actor,   request_id};
 	int lengths[9] = {[6] = (int)d->len}, formats[9] = {[6] = 1};
 	if ((res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0)) == NULL)
 		return -1;
@@ -82,8 +86,8 @@ documents_bytes_release(void *res)
 }
 
 int
-documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor, const char *request_id,
-		struct document_bytes *out)
+documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor,
+                const char *request_id, struct document_bytes *out)
 {
 	const char *params[4] = {id, applicant_id, actor, request_id};
 	/* Binary results: the bytes as they are; the text columns come back as their bare text. */

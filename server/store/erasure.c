@@ -10,33 +10,35 @@
 #include "store/db.h"
 #include "store/erasure.h"
 
-static struct db_stmt find_tombstone = DB_STMT(
-	"SELECT disposition, rfc3339(at), employee_id, run_id, rule FROM applicant_tombstones WHERE applicant_id = $1");
+static struct db_stmt find_tombstone =
+    DB_STMT("SELECT disposition, rfc3339(at), employee_id, run_id, rule FROM applicant_tombstones "
+            "WHERE applicant_id = $1");
 
-static struct db_stmt erase_one = DB_STMT(
-	"WITH d AS (DELETE FROM applicants WHERE id = $1 AND legal_hold_set_at IS NULL "
-	"  AND ($2::int IS NULL OR version = $2::int) RETURNING id), "
-	"t AS (INSERT INTO applicant_tombstones (applicant_id, disposition) SELECT id, 'deleted' FROM d), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $3, 'applicant.delete', id, 'applicant', $4 FROM d) "
-	"SELECT count(*) FROM d");
+static struct db_stmt erase_one =
+    DB_STMT("WITH d AS (DELETE FROM applicants WHERE id = $1 AND legal_hold_set_at IS NULL "
+            "  AND ($2::int IS NULL OR version = $2::int) RETURNING id), "
+            "t AS (INSERT INTO applicant_tombstones (applicant_id, disposition) SELECT id, "
+            "'deleted' FROM d), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $3, 'applicant.delete', id, 'applicant', $4 FROM d) "
+            "SELECT count(*) FROM d");
 
-static struct db_stmt erase_batch = DB_STMT(
-	"WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS x(id, rule)), "
-	"t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, run_id, rule) "
-	"  SELECT id, 'purged', $3::uuid, rule FROM x), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  SELECT $4, 'applicant.purge', id, 'purge_run:' || $3, $5 FROM x), "
-	"d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id) "
-	"SELECT count(*) FROM d");
+static struct db_stmt erase_batch =
+    DB_STMT("WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS x(id, rule)), "
+            "t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, run_id, rule) "
+            "  SELECT id, 'purged', $3::uuid, rule FROM x), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $4, 'applicant.purge', id, 'purge_run:' || $3, $5 FROM x), "
+            "d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id) "
+            "SELECT count(*) FROM d");
 
-static struct db_stmt erase_transferred = DB_STMT(
-	"WITH t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
-	"  VALUES ($1, 'transferred', $2)), "
-	"d AS (DELETE FROM applicants WHERE id = $1 RETURNING id), "
-	"l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-	"  VALUES ($3, 'applicant.transfer', $1, 'employee:' || $2, $4)) "
-	"SELECT count(*) FROM d");
+static struct db_stmt erase_transferred =
+    DB_STMT("WITH t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
+            "  VALUES ($1, 'transferred', $2)), "
+            "d AS (DELETE FROM applicants WHERE id = $1 RETURNING id), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  VALUES ($3, 'applicant.transfer', $1, 'employee:' || $2, $4)) "
+            "SELECT count(*) FROM d");
 
 static void
 copy_col(char *dst, size_t len, const PGresult *res, int col)
@@ -79,8 +81,8 @@ count_deleted(struct db *db, struct db_stmt *st, int n, const char *const *param
 }
 
 int
-erasure_delete(struct db *db, const char *id, const char *version, const char *actor, const char *request_id,
-	       bool *erased)
+erasure_delete(struct db *db, const char *id, const char *version, const char *actor,
+               const char *request_id, bool *erased)
 {
 	const char *params[4] = {id, version, actor, request_id};
 	long n = 0;
@@ -92,8 +94,8 @@ erasure_delete(struct db *db, const char *id, const char *version, const char *a
 }
 
 int
-erasure_purge(struct db *db, const char *ids, const char *rules, const char *run_id, const char *actor,
-	      const char *request_id, long *purged)
+erasure_purge(struct db *db, const char *ids, const char *rules, const char *run_id,
+              const char *actor, const char *request_id, long *purged)
 {
 	const char *params[5] = {ids, rules, run_id, actor, request_id};
 
@@ -101,8 +103,8 @@ erasure_purge(struct db *db, const char *ids, const char *rules, const char *run
 }
 
 int
-erasure_transfer(struct db *db, const char *applicant_id, const char *employee_id, const char *actor,
-		 const char *request_id)
+erasure_transfer(struct db *db, const char *applicant_id, const char *employee_id,
+                 const char *actor, const char *request_id)
 {
 	const char *params[4] = {applicant_id, employee_id, actor, request_id};
 	long n = 0;

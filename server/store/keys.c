@@ -5,13 +5,13 @@
 #include "store/db.h"
 #include "store/keys.h"
 
-static struct db_stmt insert_key = DB_STMT(
-	"INSERT INTO staff_keys (key_id, name, role, secret_sha256) VALUES ($1, $2, $3, $4)");
-static struct db_stmt list_keys = DB_STMT(
-	"SELECT name, role, key_id, rfc3339(created_at), coalesce(rfc3339(revoked_at), '-') "
-	"FROM staff_keys ORDER BY created_at, name");
-static struct db_stmt revoke_key = DB_STMT(
-	"UPDATE staff_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL");
+static struct db_stmt insert_key =
+    DB_STMT("INSERT INTO staff_keys (key_id, name, role, secret_sha256) VALUES ($1, $2, $3, $4)");
+static struct db_stmt list_keys =
+    DB_STMT("SELECT name, role, key_id, rfc3339(created_at), coalesce(rfc3339(revoked_at), '-') "
+            "FROM staff_keys ORDER BY created_at, name");
+static struct db_stmt revoke_key =
+    DB_STMT("UPDATE staff_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL");
 
 bool
 keys_is_name(const char *name)
@@ -19,7 +19,8 @@ keys_is_name(const char *name)
 	size_t n = strlen(name);
 
 	return n >= 1 && n <= 64 &&
-	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	           n;
 }
 
 int
@@ -36,7 +37,8 @@ keys_create(struct db *db, enum role role, const char *name, char *token)
 	const char *params[4] = {key_id, name, role_name(role), hex};
 	if (db_do(db, &insert_key, 4, params) != 0) {
 		if (db_failure(db) == DB_UNIQUE)
-			fprintf(stderr, "a key named %s exists already (names are never reused)\n", name);
+			fprintf(stderr, "a key named %s exists already (names are never reused)\n",
+			        name);
 		else
 			fprintf(stderr, "cannot create the key: %s", db_message(db));
 		return -1;
@@ -56,7 +58,7 @@ keys_list(struct db *db, FILE *out)
 	fprintf(out, "NAME\tROLE\tKEY_ID\tCREATED\tREVOKED\n");
 	for (int i = 0; i < PQntuples(res); i++)
 		fprintf(out, "%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
+		        PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
 	PQclear(res);
 	return 0;
 }

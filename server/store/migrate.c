@@ -4,14 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
 #include "core/digest.h"
+#include "store/db.h"
 #include "store/migrate.h"
 
 #define MIGRATION_LOCK "727173"
 
-static struct db_stmt find_applied = DB_STMT("SELECT sha256 FROM schema_migrations WHERE name = $1");
-static struct db_stmt record_applied = DB_STMT("INSERT INTO schema_migrations (name, sha256) VALUES ($1, $2)");
+static struct db_stmt find_applied =
+    DB_STMT("SELECT sha256 FROM schema_migrations WHERE name = $1");
+static struct db_stmt record_applied =
+    DB_STMT("INSERT INTO schema_migrations (name, sha256) VALUES ($1, $2)");
 static struct db_stmt all_applied = DB_STMT("SELECT name FROM schema_migrations ORDER BY name");
 
 int
@@ -19,7 +21,8 @@ migrate_is_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n < 10 || strcmp(name + n - 4, ".sql") != 0 || strspn(name, "0123456789") != 4 || name[4] != '_')
+	if (n < 10 || strcmp(name + n - 4, ".sql") != 0 || strspn(name, "0123456789") != 4 ||
+	    name[4] != '_')
 		return 0;
 	return strspn(name + 5, "abcdefghijklmnopqrstuvwxyz0123456789_") == n - 9;
 }
@@ -115,7 +118,10 @@ check_applied(struct db *db, struct migration *m, int n)
 		for (int i = 0; i < n; i++)
 			found |= strcmp(m[i].name, name) == 0;
 		if (!found) {
-			fprintf(stderr, "migrate: %s was applied but is no longer in the migrations directory\n", name);
+			fprintf(stderr,
+			        "migrate: %s was applied but is no longer in the migrations "
+			        "directory\n",
+			        name);
 			bad = 1;
 		}
 	}
@@ -127,7 +133,10 @@ check_applied(struct db *db, struct migration *m, int n)
 		if (PQntuples(res) == 1) {
 			m[i].applied = 1;
 			if (strcmp(PQgetvalue(res, 0, 0), m[i].sha) != 0) {
-				fprintf(stderr, "migrate: %s has changed since it was applied; refusing to run\n", m[i].name);
+				fprintf(stderr,
+				        "migrate: %s has changed since it was applied; refusing to "
+				        "run\n",
+				        m[i].name);
 				bad = 1;
 			}
 		}
@@ -141,8 +150,8 @@ apply(struct db *db, struct migration *m, FILE *out)
 {
 	const char *params[2] = {m->name, m->sha};
 
-	if (db_exec(db, "BEGIN") != 0 || db_exec(db, m->sql) != 0 || db_do(db, &record_applied, 2, params) != 0 ||
-	    db_exec(db, "COMMIT") != 0) {
+	if (db_exec(db, "BEGIN") != 0 || db_exec(db, m->sql) != 0 ||
+	    db_do(db, &record_applied, 2, params) != 0 || db_exec(db, "COMMIT") != 0) {
 		fprintf(stderr, "migrate: %s failed: %s", m->name, db_message(db));
 		(void)!db_exec(db, "ROLLBACK");
 		return -1;
@@ -159,8 +168,9 @@ migrate_run(struct db *db, const char *dir, FILE *out)
 
 	if (db_exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")") != 0 ||
 	    db_exec(db, "SET client_min_messages = warning") != 0 ||
-	    db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, "
-			"sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())") != 0) {
+	    db_exec(db,
+	            "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, "
+	            "sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())") != 0) {
 		fprintf(stderr, "migrate: %s", db_message(db));
 		return -1;
 	}

@@ -73,7 +73,8 @@ pool_create(const char *conninfo, unsigned size)
 		if (db_reconnect(&pool->slots[i]) == 0)
 			up++;
 	}
-	log_msg(up == size ? LOG_INFO : LOG_WARN, "database pool", "size=%u connected=%u", size, up);
+	log_msg(up == size ? LOG_INFO : LOG_WARN, "database pool", "size=%u connected=%u", size,
+	        up);
 	return pool;
 }
 
@@ -156,7 +157,8 @@ pool_release(struct pool *pool, struct db *db)
 		PGTransactionStatusType ts = PQtransactionStatus(db->pg);
 		if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 			PQclear(PQexec(db->pg, "ROLLBACK"));
-		if (PQstatus(db->pg) != CONNECTION_OK || PQtransactionStatus(db->pg) != PQTRANS_IDLE) {
+		if (PQstatus(db->pg) != CONNECTION_OK ||
+		    PQtransactionStatus(db->pg) != PQTRANS_IDLE) {
 			PQfinish(db->pg);
 			db->pg = NULL;
 		}

@@ -1,5 +1,6 @@
 /* harness: start the server, speak HTTP, look into the database. */
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -12,12 +13,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
 
-#include "store/db.h"
-#include "harness.h"
-#include "store/keys.h"
 #include "core/xalloc.h"
+#include "harness.h"
+#include "store/db.h"
+#include "store/keys.h"
 
 static pid_t server;
 static char base[96];
@@ -42,7 +42,8 @@ free_port(void)
 	socklen_t len = sizeof(a);
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 || getsockname(s, (struct sockaddr *)&a, &len) != 0)
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(s, (struct sockaddr *)&a, &len) != 0)
 		abort();
 	close(s);
 	return ntohs(a.sin_port);
@@ -95,7 +96,8 @@ api_start(void **state)
 	(void)state;
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
 	snprintf(base, sizeof(base), "http://%s", listen);
-	snprintf(log_path, sizeof(log_path), "%s/recruitd-%d.log", logdir ? logdir : "/tmp", (int)getpid());
+	snprintf(log_path, sizeof(log_path), "%s/recruitd-%d.log", logdir ? logdir : "/tmp",
+	         (int)getpid());
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	curl = curl_easy_init();
 	server = fork();
@@ -158,7 +160,8 @@ api_stop(void **state)
 		kill(server, SIGTERM);
 	waitpid(server, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "harness: recruitd did not exit 0 on SIGTERM (status %d); see %s\n", status, log_path);
+		fprintf(stderr, "harness: recruitd did not exit 0 on SIGTERM (status %d); see %s\n",
+		        status, log_path);
 		exit(1);
 	}
 	check_log();
@@ -191,8 +194,8 @@ collect(char *p, size_t size, size_t n, void *arg)
 }
 
 static struct resp *
-perform(const char *method, const char *path, const char *token, const char *content_type, const char *body,
-	curl_mime *mime, const char *const *headers)
+perform(const char *method, const char *path, const char *token, const char *content_type,
+        const char *body, curl_mime *mime, const char *const *headers)
 {
 	struct resp *r = xcalloc(1, sizeof(*r));
 	struct sink b = {0}, h = {0};
@@ -242,15 +245,15 @@ perform(const char *method, const char *path, const char *token, const char *con
 }
 
 struct resp *
-http(const char *method, const char *path, const char *token, const char *content_type, const char *body,
-     const char *const *headers)
+http(const char *method, const char *path, const char *token, const char *content_type,
+     const char *body, const char *const *headers)
 {
 	return perform(method, path, token, content_type, body, NULL, headers);
 }
 
 struct resp *
 http_form(const char *method, const char *path, const char *token, const struct part *parts,
-	  const char *const *headers)
+          const char *const *headers)
 {
 	curl_mime *mime = curl_mime_init(curl);
 	struct resp *r;
@@ -377,9 +380,9 @@ assert_field_error(const struct resp *r, const char *field)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(json_object_get(r->json, "errors"), i, e)
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-			return;
+	json_array_foreach(json_object_get(r->json, "errors"), i,
+	                   e) if (strcmp(json_string_value(json_object_get(e, "field")), field) ==
+	                          0) return;
 	fail_msg("no error for field %s in %s", field, r->body);
 }
 
@@ -391,7 +394,8 @@ staff_token(const char *role, char *name_out)
 	struct db *db = db_connect(getenv("RECRUITD_DATABASE_URL"));
 
 	assert_non_null(db);
-	snprintf(name, sizeof(name), "t%d-%d-%s-%ld", (int)getpid(), ++seq, role, (long)time(NULL) % 100000);
+	snprintf(name, sizeof(name), "t%d-%d-%s-%ld", (int)getpid(), ++seq, role,
+	         (long)time(NULL) % 100000);
 	assert_int_equal(keys_create(db, role_parse(role), name, token), 0);
 	db_close(db);
 	if (name_out)

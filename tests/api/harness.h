@@ -8,10 +8,10 @@
 #ifndef RECRUITD_TEST_HARNESS_H
 #define RECRUITD_TEST_HARNESS_H
 
-#include <stdbool.h>
-#include <stddef.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "../unit/cm.h"
 
@@ -19,7 +19,7 @@ struct resp {
 	long status;
 	char *body;
 	size_t len;
-	json_t *json; /* parsed body when it is JSON, else NULL */
+	json_t *json;  /* parsed body when it is JSON, else NULL */
 	char *headers; /* raw header block */
 	long connects; /* new connections this request opened (0: reused) */
 };
@@ -42,7 +42,7 @@ void api_sigterm(void);
 
 /* A request. headers: NULL-terminated "Name: value" strings, or NULL. */
 struct resp *http(const char *method, const char *path, const char *token, const char *content_type,
-		  const char *body, const char *const *headers);
+                  const char *body, const char *const *headers);
 /* Shorthands: JSON body (or NULL) with application/json. */
 struct resp *http_json(const char *method, const char *path, const char *token, const char *body);
 void resp_free(struct resp *r);
@@ -57,8 +57,8 @@ struct part {
 };
 
 /* A multipart/form-data request with the parts (ended by a part with name NULL). */
-struct resp *http_form(const char *method, const char *path, const char *token, const struct part *parts,
-		       const char *const *headers);
+struct resp *http_form(const char *method, const char *path, const char *token,
+                       const struct part *parts, const char *const *headers);
 
 /* A response header's value (new string), or NULL. Case-insensitive name. */
 char *resp_header(const struct resp *r, const char *name);
@@ -106,7 +106,8 @@ void forbid_in_log(const char *s);
 /* The base URL, e.g. http://127.0.0.1:40123 */
 const char *api_base(void);
 
-/* Run a shell command from the environment variable (e.g. stopping PostgreSQL). Returns its status. */
+/* Run a shell command from the environment variable (e.g. stopping PostgreSQL). Returns its status.
+ */
 int run_env_command(const char *var);
 
 #endif

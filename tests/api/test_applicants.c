@@ -1,12 +1,11 @@
 /* API: applicants (create, list, get, patch, delete, legal hold) and the audit log. */
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "harness.h"
 #include "core/xalloc.h"
-
+#include "harness.h"
 
 /* Create an applicant; returns the parsed record (caller decrefs). */
 static json_t *
@@ -41,12 +40,16 @@ test_create_and_get(void **state)
 {
 	(void)state;
 	char *email = unique_email("create");
-	char *body = xasprintf(
-		"{\"full_name\":\"Ada Lovelace\",\"email\":\"%s\",\"phone\":\"+44 20 7946 0000\",\"title\":\"Ms\","
-		"\"job_title\":\"Analyst\",\"address\":{\"line1\":\"12 St James's Square\",\"city\":\"London\","
-		"\"postal_code\":\"SW1Y 4JH\",\"country\":\"GB\"},\"social_handles\":[{\"network\":\"github\","
-		"\"handle\":\"ada\"}],\"source\":{\"type\":\"agency\",\"detail\":\"Babbage & Co\"},\"marketing_opt_in\":true}",
-		email);
+	char *body =
+	    xasprintf("{\"full_name\":\"Ada Lovelace\",\"email\":\"%s\",\"phone\":\"+44 20 7946 "
+	              "0000\",\"title\":\"Ms\","
+	              "\"job_title\":\"Analyst\",\"address\":{\"line1\":\"12 St James's "
+	              "Square\",\"city\":\"London\","
+	              "\"postal_code\":\"SW1Y "
+	              "4JH\",\"country\":\"GB\"},\"social_handles\":[{\"network\":\"github\","
+	              "\"handle\":\"ada\"}],\"source\":{\"type\":\"agency\",\"detail\":\"Babbage & "
+	              "Co\"},\"marketing_opt_in\":true}",
+	              email);
 	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
 	assert_int_equal(r->status, 201);
 	char *loc = resp_header(r, "Location"), *etag = resp_header(r, "ETag");
@@ -102,8 +105,8 @@ test_exact_round_trip(void **state)
 {
 	(void)state;
 	static const char *const names[] = {
-		"Robert'); DROP TABLE applicants;--", "Zoë Ñandú-Østergård", "李小龙", "عبد الله",
-		"O\\'Brien \"quoted\" %_ $1 ::uuid", "😀 Emoji Person",
+	    "Robert'); DROP TABLE applicants;--", "Zoë Ñandú-Østergård", "李小龙", "عبد الله",
+	    "O\\'Brien \"quoted\" %_ $1 ::uuid",  "😀 Emoji Person",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *email = unique_email("exact");
@@ -113,7 +116,8 @@ test_exact_round_trip(void **state)
 		assert_int_equal(r->status, 200);
 		assert_string_equal(sget(r->json, "full_name"), names[i]);
 		/* and the database holds exactly the bytes */
-		char *stored = db_value("SELECT full_name FROM applicants WHERE id = $1", sget(rec, "id"));
+		char *stored =
+		    db_value("SELECT full_name FROM applicants WHERE id = $1", sget(rec, "id"));
 		assert_string_equal(stored, names[i]);
 		free(stored);
 		resp_free(r);
@@ -155,14 +159,18 @@ test_validation_collects_fields(void **state)
 {
 	(void)state;
 	char *email = unique_email("invalid");
-	char *body = xasprintf("{\"email\":\"not-an-email\",\"phone\":\"none\",\"address\":{\"country\":\"XX\"},"
-			       "\"source\":{\"type\":\"psychic\"},\"marketing_opt_in\":\"yes\",\"id\":\"x\","
-			       "\"favourite_colour\":\"blue\",\"note\":\"%s\"}",
-			       email);
+	char *body = xasprintf(
+	    "{\"email\":\"not-an-email\",\"phone\":\"none\",\"address\":{\"country\":\"XX\"},"
+	    "\"source\":{\"type\":\"psychic\"},\"marketing_opt_in\":\"yes\",\"id\":\"x\","
+	    "\"favourite_colour\":\"blue\",\"note\":\"%s\"}",
+	    email);
 	struct resp *r = http_json("POST", "/v1/applicants", staff.hr, body);
 	assert_problem(r, 422, "validation-error");
-	static const char *const fields[] = {"full_name", "email", "phone", "address.country", "source.type",
-					     "marketing_opt_in", "id", "favourite_colour", "note"};
+	static const char *const fields[] = {"full_name",   "email",
+	                                     "phone",       "address.country",
+	                                     "source.type", "marketing_opt_in",
+	                                     "id",          "favourite_colour",
+	                                     "note"};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		assert_field_error(r, fields[i]);
 	/* no value is echoed back */
@@ -171,7 +179,8 @@ test_validation_collects_fields(void **state)
 	free(body);
 
 	/* a valid email with an invalid other field stores nothing */
-	body = xasprintf("{\"full_name\":\"X\",\"email\":\"%s\",\"address\":{\"country\":\"us\"}}", email);
+	body = xasprintf("{\"full_name\":\"X\",\"email\":\"%s\",\"address\":{\"country\":\"us\"}}",
+	                 email);
 	r = http_json("POST", "/v1/applicants", staff.hr, body);
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "address.country");
@@ -204,7 +213,8 @@ test_idempotent_create(void **state)
 	assert_string_equal(n, "1");
 	free(n);
 	/* the same key with another body is refused */
-	struct resp *c = http("POST", "/v1/applicants", staff.hr, "application/json", "{\"full_name\":\"Other\",\"email\":\"o@example.com\"}", h);
+	struct resp *c = http("POST", "/v1/applicants", staff.hr, "application/json",
+	                      "{\"full_name\":\"Other\",\"email\":\"o@example.com\"}", h);
 	assert_problem(c, 422, NULL);
 	resp_free(a);
 	resp_free(b);
@@ -219,7 +229,8 @@ static void
 test_get_unknown(void **state)
 {
 	(void)state;
-	struct resp *r = http_json("GET", "/v1/applicants/00000000-0000-4000-8000-000000000000", staff.hr, NULL);
+	struct resp *r =
+	    http_json("GET", "/v1/applicants/00000000-0000-4000-8000-000000000000", staff.hr, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	r = http_json("GET", "/v1/applicants/not-a-uuid", staff.hr, NULL);
@@ -235,12 +246,16 @@ test_patch(void **state)
 {
 	(void)state;
 	char *email = unique_email("patch");
-	json_t *rec = create(staff.hr, "Pat Ch", email, "{\"address\":{\"city\":\"Lyon\",\"country\":\"FR\"},\"phone\":\"+33 1 23 45 67 89\"}");
+	json_t *rec = create(
+	    staff.hr, "Pat Ch", email,
+	    "{\"address\":{\"city\":\"Lyon\",\"country\":\"FR\"},\"phone\":\"+33 1 23 45 67 89\"}");
 	char *path = path_of(rec);
 
 	/* merge patch: nested merge, null removes, others untouched */
-	struct resp *r = http("PATCH", path, staff.recruiter, "application/merge-patch+json",
-			      "{\"address\":{\"postal_code\":\"69001\"},\"phone\":null,\"job_title\":\"Engineer\"}", NULL);
+	struct resp *r = http(
+	    "PATCH", path, staff.recruiter, "application/merge-patch+json",
+	    "{\"address\":{\"postal_code\":\"69001\"},\"phone\":null,\"job_title\":\"Engineer\"}",
+	    NULL);
 	assert_int_equal(r->status, 200);
 	assert_string_equal(sget(json_object_get(r->json, "address"), "city"), "Lyon");
 	assert_string_equal(sget(json_object_get(r->json, "address"), "postal_code"), "69001");
@@ -256,7 +271,8 @@ test_patch(void **state)
 
 	/* a stale If-Match changes nothing */
 	const char *stale[] = {"If-Match: \"1\"", NULL};
-	r = http("PATCH", path, staff.recruiter, "application/json", "{\"job_title\":\"Boss\"}", stale);
+	r = http("PATCH", path, staff.recruiter, "application/json", "{\"job_title\":\"Boss\"}",
+	         stale);
 	assert_problem(r, 412, "precondition-failed");
 	resp_free(r);
 	char *jt = db_value("SELECT job_title FROM applicants WHERE id = $1", sget(rec, "id"));
@@ -268,13 +284,16 @@ test_patch(void **state)
 	resp_free(r);
 	/* the current one works */
 	const char *fresh[] = {"If-Match: \"2\"", NULL};
-	r = http("PATCH", path, staff.recruiter, "application/json", "{\"job_title\":\"Boss\"}", fresh);
+	r = http("PATCH", path, staff.recruiter, "application/json", "{\"job_title\":\"Boss\"}",
+	         fresh);
 	assert_int_equal(r->status, 200);
 	assert_int_equal(json_integer_value(json_object_get(r->json, "version")), 3);
 	resp_free(r);
 
 	/* invalid patches: each field named, nothing changed */
-	r = http_json("PATCH", path, staff.recruiter, "{\"email\":\"bad\",\"full_name\":null,\"id\":\"x\",\"legal_hold\":{},\"wat\":1}");
+	r = http_json(
+	    "PATCH", path, staff.recruiter,
+	    "{\"email\":\"bad\",\"full_name\":null,\"id\":\"x\",\"legal_hold\":{},\"wat\":1}");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "id");
 	assert_field_error(r, "legal_hold");
@@ -298,7 +317,8 @@ test_patch(void **state)
 	assert_string_equal(sget(r->json, "existing_id"), sget(other, "id"));
 	resp_free(r);
 
-	r = http_json("PATCH", "/v1/applicants/00000000-0000-4000-8000-000000000000", staff.recruiter, "{\"job_title\":\"x\"}");
+	r = http_json("PATCH", "/v1/applicants/00000000-0000-4000-8000-000000000000",
+	              staff.recruiter, "{\"job_title\":\"x\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(body);
@@ -334,7 +354,9 @@ test_delete_and_gone(void **state)
 	char *n = db_value("SELECT count(*) FROM applicants WHERE id = $1", id);
 	assert_string_equal(n, "0");
 	free(n);
-	n = db_value("SELECT count(*) FROM applicant_tombstones t WHERE t::text LIKE '%' || $1 || '%'", email);
+	n = db_value(
+	    "SELECT count(*) FROM applicant_tombstones t WHERE t::text LIKE '%' || $1 || '%'",
+	    email);
 	assert_string_equal(n, "0");
 	free(n);
 
@@ -377,7 +399,8 @@ test_legal_hold(void **state)
 	resp_free(r);
 
 	r = http_json("GET", path, staff.hr, NULL);
-	assert_string_equal(sget(json_object_get(r->json, "legal_hold"), "reason"), "litigation 2026-117");
+	assert_string_equal(sget(json_object_get(r->json, "legal_hold"), "reason"),
+	                    "litigation 2026-117");
 	resp_free(r);
 
 	r = http_json("DELETE", path, staff.hr, NULL);
@@ -402,7 +425,8 @@ test_legal_hold(void **state)
 	r = http_json("PUT", hold, staff.hr, "{\"reason\":\"too late\"}");
 	assert_problem(r, 410, NULL);
 	resp_free(r);
-	r = http_json("PUT", "/v1/applicants/00000000-0000-4000-8000-000000000000/legal-hold", staff.hr, "{\"reason\":\"x\"}");
+	r = http_json("PUT", "/v1/applicants/00000000-0000-4000-8000-000000000000/legal-hold",
+	              staff.hr, "{\"reason\":\"x\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(hold);
@@ -420,15 +444,17 @@ collect_pages(const char *tag, int limit, int insert_between)
 	int pages = 0;
 
 	do {
-		char *path = cursor ? xasprintf("/v1/applicants?q=%s&limit=%d&cursor=%s", tag, limit, cursor)
-				    : xasprintf("/v1/applicants?q=%s&limit=%d", tag, limit);
+		char *path =
+		    cursor ? xasprintf("/v1/applicants?q=%s&limit=%d&cursor=%s", tag, limit, cursor)
+		           : xasprintf("/v1/applicants?q=%s&limit=%d", tag, limit);
 		struct resp *r = http_json("GET", path, staff.recruiter, NULL);
 		assert_int_equal(r->status, 200);
 		json_t *items = json_object_get(r->json, "items");
 		assert_true(json_array_size(items) <= (size_t)limit);
 		size_t i;
 		json_t *it;
-		json_array_foreach(items, i, it) {
+		json_array_foreach(items, i, it)
+		{
 			if (json_object_get(seen, sget(it, "id")) != NULL)
 				fail_msg("duplicate %s on page %d", sget(it, "id"), pages);
 			json_object_set_new(seen, sget(it, "id"), json_true());
@@ -472,7 +498,8 @@ test_list_pagination(void **state)
 
 	/* concurrent inserts between pages: still no duplicate and no gap among the first 23 */
 	seen = collect_pages(tag, 4, 1);
-	json_object_foreach(ids, k, v) if (json_object_get(seen, k) == NULL) fail_msg("gap: %s missing", k);
+	json_object_foreach(ids, k, v) if (json_object_get(seen, k) == NULL)
+	    fail_msg("gap: %s missing", k);
 	json_decref(seen);
 	json_decref(ids);
 
@@ -551,13 +578,15 @@ search_buried(const char *tag)
 	char *cursor = NULL;
 	int got = 0, pages = 0;
 	do {
-		char *path = cursor ? xasprintf("/v1/applicants?q=%s&limit=2&cursor=%s", tag, cursor)
-				    : xasprintf("/v1/applicants?q=%s&limit=2", tag);
+		char *path = cursor
+		                 ? xasprintf("/v1/applicants?q=%s&limit=2&cursor=%s", tag, cursor)
+		                 : xasprintf("/v1/applicants?q=%s&limit=2", tag);
 		struct resp *r = http_json("GET", path, staff.recruiter, NULL);
 		assert_int_equal(r->status, 200);
 		size_t i;
 		json_t *it;
-		json_array_foreach(json_object_get(r->json, "items"), i, it) {
+		json_array_foreach(json_object_get(r->json, "items"), i, it)
+		{
 			assert_true(got < 6);
 			assert_string_equal(sget(it, "id"), want[got]);
 			got++;
@@ -584,8 +613,9 @@ test_search_buried_matches(void **state)
 	snprintf(tag, sizeof(tag), "bur%d%ld", (int)getpid(), random() % 100000);
 	search_buried(tag);
 	/* no three letters or digits in a row: no index can help, the planner chooses */
-	snprintf(tag, sizeof(tag), "b-%d-%d-%d-%d-%d-%d", (int)(random() % 10), (int)(random() % 10), (int)(random() % 10),
-		 (int)(random() % 10), (int)(random() % 10), (int)getpid() % 10);
+	snprintf(tag, sizeof(tag), "b-%d-%d-%d-%d-%d-%d", (int)(random() % 10),
+	         (int)(random() % 10), (int)(random() % 10), (int)(random() % 10),
+	         (int)(random() % 10), (int)getpid() % 10);
 	search_buried(tag);
 }
 
@@ -621,8 +651,9 @@ test_audit_trail(void **state)
 	resp_free(http_json("DELETE", path, staff.hr, NULL));
 
 	json_t *items = audit_for(id);
-	static const char *const want[] = {"applicant.delete", "legal_hold.lift", "legal_hold.set", "applicant.update",
-					   "applicant.read", "applicant.create"};
+	static const char *const want[] = {"applicant.delete", "legal_hold.lift",
+	                                   "legal_hold.set",   "applicant.update",
+	                                   "applicant.read",   "applicant.create"};
 	assert_int_equal(json_array_size(items), 6);
 	for (size_t i = 0; i < 6; i++) {
 		json_t *e = json_array_get(items, i);
@@ -650,7 +681,8 @@ test_audit_trail(void **state)
 	assert_int_equal(r->status, 200);
 	size_t i;
 	json_t *e;
-	json_array_foreach(json_object_get(r->json, "items"), i, e) assert_string_equal(sget(e, "actor"), staff.recruiter_name);
+	json_array_foreach(json_object_get(r->json, "items"), i, e)
+	    assert_string_equal(sget(e, "actor"), staff.recruiter_name);
 	assert_true(json_array_size(json_object_get(r->json, "items")) >= 3);
 	resp_free(r);
 	free(p2);
@@ -685,8 +717,9 @@ test_audit_pagination(void **state)
 	json_t *seen = json_array();
 	char *cursor = NULL;
 	do {
-		char *p = cursor ? xasprintf("/v1/audit?applicant_id=%s&limit=3&cursor=%s", sget(rec, "id"), cursor)
-				 : xasprintf("/v1/audit?applicant_id=%s&limit=3", sget(rec, "id"));
+		char *p = cursor ? xasprintf("/v1/audit?applicant_id=%s&limit=3&cursor=%s",
+		                             sget(rec, "id"), cursor)
+		                 : xasprintf("/v1/audit?applicant_id=%s&limit=3", sget(rec, "id"));
 		struct resp *r = http_json("GET", p, staff.hr, NULL);
 		assert_int_equal(r->status, 200);
 		json_array_extend(seen, json_object_get(r->json, "items"));
@@ -708,10 +741,10 @@ test_audit_is_append_only(void **state)
 {
 	(void)state;
 	static const char *const attempts[] = {
-		"UPDATE audit_log SET actor = 'someone-else'",
-		"DELETE FROM audit_log",
-		"DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)",
-		"TRUNCATE audit_log",
+	    "UPDATE audit_log SET actor = 'someone-else'",
+	    "DELETE FROM audit_log",
+	    "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)",
+	    "TRUNCATE audit_log",
 	};
 	char *before = db_value("SELECT count(*) FROM audit_log", NULL);
 	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
@@ -736,8 +769,10 @@ test_concurrent_patches_lose_nothing(void **state)
 	json_t *rec = create(staff.hr, "Ra Ce", email, NULL);
 	char *path = path_of(rec);
 	const char *h[] = {"If-Match: \"1\"", NULL};
-	struct resp *a = http("PATCH", path, staff.hr, "application/json", "{\"job_title\":\"A\"}", h);
-	struct resp *b = http("PATCH", path, staff.hr, "application/json", "{\"job_title\":\"B\"}", h);
+	struct resp *a =
+	    http("PATCH", path, staff.hr, "application/json", "{\"job_title\":\"A\"}", h);
+	struct resp *b =
+	    http("PATCH", path, staff.hr, "application/json", "{\"job_title\":\"B\"}", h);
 	assert_int_equal(a->status, 200);
 	assert_problem(b, 412, "precondition-failed");
 	char *jt = db_value("SELECT job_title FROM applicants WHERE id = $1", sget(rec, "id"));
@@ -754,23 +789,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_create_and_get),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_exact_round_trip),
-		cmocka_unit_test(test_duplicate_email),
-		cmocka_unit_test(test_validation_collects_fields),
-		cmocka_unit_test(test_idempotent_create),
-		cmocka_unit_test(test_get_unknown),
-		cmocka_unit_test(test_patch),
-		cmocka_unit_test(test_concurrent_patches_lose_nothing),
-		cmocka_unit_test(test_delete_and_gone),
-		cmocka_unit_test(test_legal_hold),
-		cmocka_unit_test(test_list_pagination),
-		cmocka_unit_test(test_search),
-		cmocka_unit_test(test_search_buried_matches),
-		cmocka_unit_test(test_audit_trail),
-		cmocka_unit_test(test_audit_pagination),
-		cmocka_unit_test(test_audit_is_append_only),
+	    cmocka_unit_test(test_create_and_get),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_exact_round_trip),
+	    cmocka_unit_test(test_duplicate_email),
+	    cmocka_unit_test(test_validation_collects_fields),
+	    cmocka_unit_test(test_idempotent_create),
+	    cmocka_unit_test(test_get_unknown),
+	    cmocka_unit_test(test_patch),
+	    cmocka_unit_test(test_concurrent_patches_lose_nothing),
+	    cmocka_unit_test(test_delete_and_gone),
+	    cmocka_unit_test(test_legal_hold),
+	    cmocka_unit_test(test_list_pagination),
+	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_search_buried_matches),
+	    cmocka_unit_test(test_audit_trail),
+	    cmocka_unit_test(test_audit_pagination),
+	    cmocka_unit_test(test_audit_is_append_only),
 	};
 	return cmocka_run_group_tests_name("api applicants", tests, api_start, api_stop);
 }

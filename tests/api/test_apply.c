@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "../unit/fixtures.h"
-#include "harness.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static char *opening, *closed_opening, *other_opening;
 static struct blob pdf;
@@ -14,9 +14,10 @@ static struct blob pdf;
 static char *
 make_opening(const char *title, const char *status)
 {
-	char *body = xasprintf("{\"title\":\"%s\",\"department\":\"Engineering\",\"country\":\"US\",\"region\":\"CA\","
-			       "\"location\":\"San Francisco\",\"description\":\"Build things.\",\"status\":\"%s\"}",
-			       title, status);
+	char *body = xasprintf(
+	    "{\"title\":\"%s\",\"department\":\"Engineering\",\"country\":\"US\",\"region\":\"CA\","
+	    "\"location\":\"San Francisco\",\"description\":\"Build things.\",\"status\":\"%s\"}",
+	    title, status);
 	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
 	assert_int_equal(r->status, 201);
 	char *id = xstrdup(sget(r->json, "id"));
@@ -27,8 +28,8 @@ make_opening(const char *title, const char *status)
 
 /* Apply with these fields (NULL value: the part is left out). */
 static struct resp *
-apply_with(const char *name, const char *email, const char *opening_id, const char *notice, const char *age,
-	   const char *const *headers)
+apply_with(const char *name, const char *email, const char *opening_id, const char *notice,
+           const char *age, const char *const *headers)
 {
 	struct part parts[9];
 	int n = 0;
@@ -43,7 +44,8 @@ apply_with(const char *name, const char *email, const char *opening_id, const ch
 	if (age)
 		parts[n++] = (struct part){.name = "age_16_or_over", .value = age};
 	parts[n++] = (struct part){.name = "phone", .value = "+1 415 555 0100"};
-	parts[n++] = (struct part){.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "resume.pdf"};
+	parts[n++] = (struct part){
+	    .name = "resume", .data = pdf.data, .len = pdf.len, .filename = "resume.pdf"};
 	parts[n] = (struct part){.name = NULL};
 	if (name)
 		forbid_in_log(name);
@@ -68,11 +70,14 @@ apply_ok(const char *opening_id)
 static char *
 counts(void)
 {
-	return db_value("SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM applications) || '/' || "
-			"(SELECT count(*) FROM documents) || '/' || (SELECT count(*) FROM applicant_tokens) || '/' || "
-			"(SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM stage_events) || '/' || "
-			"(SELECT count(*) FROM idempotency_keys)",
-			NULL);
+	return db_value("SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM "
+	                "applications) || '/' || "
+	                "(SELECT count(*) FROM documents) || '/' || (SELECT count(*) FROM "
+	                "applicant_tokens) || '/' || "
+	                "(SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM "
+	                "stage_events) || '/' || "
+	                "(SELECT count(*) FROM idempotency_keys)",
+	                NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -81,7 +86,8 @@ static void
 test_openings(void **state)
 {
 	(void)state;
-	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, "{\"country\":\"XX\",\"status\":\"maybe\",\"pay\":1}");
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
+	                           "{\"country\":\"XX\",\"status\":\"maybe\",\"pay\":1}");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "title");
 	assert_field_error(r, "country");
@@ -128,7 +134,8 @@ test_openings(void **state)
 	size_t i;
 	json_t *it;
 	int seen_open = 0;
-	json_array_foreach(json_object_get(r->json, "items"), i, it) {
+	json_array_foreach(json_object_get(r->json, "items"), i, it)
+	{
 		assert_string_not_equal(sget(it, "id"), closed_opening);
 		assert_null(json_object_get(it, "status"));
 		seen_open |= strcmp(sget(it, "id"), opening) == 0;
@@ -136,12 +143,14 @@ test_openings(void **state)
 	assert_true(seen_open);
 	resp_free(r);
 	r = http_json("GET", "/v1/openings?status=closed&limit=200", staff.hr, NULL);
-	json_array_foreach(json_object_get(r->json, "items"), i, it) assert_string_equal(sget(it, "status"), "closed");
+	json_array_foreach(json_object_get(r->json, "items"), i, it)
+	    assert_string_equal(sget(it, "status"), "closed");
 	resp_free(r);
 	r = http_json("GET", "/v1/openings?status=closed", NULL, NULL);
 	assert_problem(r, 400, "bad-request"); /* the public cannot ask for closed ones */
 	resp_free(r);
-	r = http_json("GET", "/v1/openings", "rks_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
+	r = http_json("GET", "/v1/openings",
+	              "rks_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
 	assert_problem(r, 401, "unauthorized"); /* a bad token is not taken for no token */
 	resp_free(r);
 
@@ -149,11 +158,13 @@ test_openings(void **state)
 	char *mine = make_opening("Patchable", "open");
 	char *mpath = xasprintf("/v1/openings/%s", mine);
 	const char *stale[] = {"If-Match: \"9\"", NULL};
-	r = http("PATCH", mpath, staff.recruiter, "application/merge-patch+json", "{\"status\":\"closed\"}", stale);
+	r = http("PATCH", mpath, staff.recruiter, "application/merge-patch+json",
+	         "{\"status\":\"closed\"}", stale);
 	assert_problem(r, 412, "precondition-failed");
 	resp_free(r);
 	const char *fresh[] = {"If-Match: \"1\"", NULL};
-	r = http("PATCH", mpath, staff.recruiter, "application/merge-patch+json", "{\"status\":\"closed\",\"region\":null}", fresh);
+	r = http("PATCH", mpath, staff.recruiter, "application/merge-patch+json",
+	         "{\"status\":\"closed\",\"region\":null}", fresh);
 	assert_int_equal(r->status, 200);
 	assert_string_equal(sget(r->json, "status"), "closed");
 	assert_true(json_is_null(json_object_get(r->json, "region")));
@@ -167,7 +178,8 @@ test_openings(void **state)
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "title");
 	resp_free(r);
-	r = http_json("PATCH", "/v1/openings/00000000-0000-4000-8000-000000000000", staff.recruiter, "{\"title\":\"x\"}");
+	r = http_json("PATCH", "/v1/openings/00000000-0000-4000-8000-000000000000", staff.recruiter,
+	              "{\"title\":\"x\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(mpath);
@@ -184,36 +196,46 @@ test_apply_creates_everything(void **state)
 	assert_int_equal(strncmp(a.token, "rka_", 4), 0);
 	assert_int_equal(strlen(a.token), 4 + 16 + 1 + 43);
 
-	char *v = db_value("SELECT source_type || '/' || (privacy_notice_accepted_at IS NOT NULL) || '/' || "
-			   "privacy_notice_version || '/' || (age_16_or_over_at IS NOT NULL) FROM applicants WHERE id = $1",
-			   a.applicant);
+	char *v = db_value(
+	    "SELECT source_type || '/' || (privacy_notice_accepted_at IS NOT NULL) || '/' || "
+	    "privacy_notice_version || '/' || (age_16_or_over_at IS NOT NULL) FROM applicants "
+	    "WHERE id = $1",
+	    a.applicant);
 	assert_string_equal(v, "direct/true/2026-11-01/true");
 	free(v);
 	v = db_value("SELECT stage FROM applications WHERE id = $1", a.application);
 	assert_string_equal(v, "applied");
 	free(v);
-	v = db_value("SELECT count(*) FROM application_history WHERE application_id = $1 AND to_stage = 'applied'", a.application);
+	v = db_value("SELECT count(*) FROM application_history WHERE application_id = $1 AND "
+	             "to_stage = 'applied'",
+	             a.application);
 	assert_string_equal(v, "1");
 	free(v);
-	v = db_value("SELECT count(*) FROM documents WHERE applicant_id = $1 AND kind = 'resume'", a.applicant);
+	v = db_value("SELECT count(*) FROM documents WHERE applicant_id = $1 AND kind = 'resume'",
+	             a.applicant);
 	assert_string_equal(v, "1");
 	free(v);
 	/* the token is stored only as a hash */
-	v = db_value("SELECT count(*) FROM applicant_tokens t WHERE t::text LIKE '%' || $1 || '%'", a.token + 21);
+	v = db_value("SELECT count(*) FROM applicant_tokens t WHERE t::text LIKE '%' || $1 || '%'",
+	             a.token + 21);
 	assert_string_equal(v, "0");
 	free(v);
 	v = db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", a.applicant);
 	assert_string_equal(v, "1");
 	free(v);
-	v = db_value("SELECT string_agg(action, ',' ORDER BY action) FROM audit_log WHERE applicant_id = $1", a.applicant);
+	v = db_value(
+	    "SELECT string_agg(action, ',' ORDER BY action) FROM audit_log WHERE applicant_id = $1",
+	    a.applicant);
 	assert_string_equal(v, "applicant.create,application.create,document.upload");
 	free(v);
 	/* staff see where the applicant came from and what they agreed to */
 	char *path = xasprintf("/v1/applicants/%s", a.applicant);
 	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
 	assert_string_equal(sget(json_object_get(r->json, "source"), "type"), "direct");
-	assert_string_equal(sget(json_object_get(r->json, "consent"), "privacy_notice_version"), "2026-11-01");
-	assert_true(json_is_true(json_object_get(json_object_get(r->json, "consent"), "age_16_or_over")));
+	assert_string_equal(sget(json_object_get(r->json, "consent"), "privacy_notice_version"),
+	                    "2026-11-01");
+	assert_true(
+	    json_is_true(json_object_get(json_object_get(r->json, "consent"), "age_16_or_over")));
 	resp_free(r);
 	free(path);
 	applied_free(&a);
@@ -250,15 +272,20 @@ test_refusals_leave_no_trace(void **state)
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "opening_id");
 	resp_free(r);
-	r = apply_with("Nobody", email, "00000000-0000-4000-8000-000000000000", "true", "true", NULL);
+	r = apply_with("Nobody", email, "00000000-0000-4000-8000-000000000000", "true", "true",
+	               NULL);
 	assert_field_error(r, "opening_id");
 	resp_free(r);
 	/* an executable instead of a resume */
 	static const unsigned char elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-	struct part parts[] = {{.name = "full_name", .value = "Exe Cutable"}, {.name = "email", .value = email},
-			       {.name = "opening_id", .value = opening}, {.name = "privacy_notice_accepted", .value = "true"},
-			       {.name = "age_16_or_over", .value = "true"},
-			       {.name = "resume", .data = elf, .len = sizeof(elf), .filename = "cv.pdf"}, {.name = NULL}};
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Exe Cutable"},
+	    {.name = "email", .value = email},
+	    {.name = "opening_id", .value = opening},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = elf, .len = sizeof(elf), .filename = "cv.pdf"},
+	    {.name = NULL}};
 	r = http_form("POST", "/v1/apply", NULL, parts, NULL);
 	assert_problem(r, 415, NULL);
 	resp_free(r);
@@ -293,8 +320,10 @@ test_duplicates(void **state)
 	r = apply_with("Ada Elsewhere", a.email, other_opening, "true", "true", NULL);
 	assert_problem(r, 409, "email-on-record");
 	resp_free(r);
-	char *n = db_value("SELECT count(*) FROM applications p JOIN applicants x ON x.id = p.applicant_id "
-			   "WHERE lower(x.email) = lower($1)", a.email);
+	char *n = db_value(
+	    "SELECT count(*) FROM applications p JOIN applicants x ON x.id = p.applicant_id "
+	    "WHERE lower(x.email) = lower($1)",
+	    a.email);
 	assert_string_equal(n, "1");
 	free(n);
 	applied_free(&a);
@@ -322,7 +351,9 @@ test_idempotent_retry(void **state)
 	assert_string_equal(mid, after);
 	/* the stored response hides the token and the person */
 	const char *token = sget(a->json, "applicant_token");
-	char *v = db_value("SELECT count(*) FROM idempotency_keys WHERE position(convert_to($1, 'UTF8') in body) > 0", token);
+	char *v = db_value("SELECT count(*) FROM idempotency_keys WHERE position(convert_to($1, "
+	                   "'UTF8') in body) > 0",
+	                   token);
 	assert_string_equal(v, "0");
 	free(v);
 	v = db_value("SELECT count(*) FROM idempotency_keys WHERE key_sha256 = $1", key + 17);
@@ -371,20 +402,26 @@ test_me(void **state)
 	resp_free(r);
 
 	/* correct contact data */
-	r = http_json("PATCH", "/v1/me", a.token, "{\"phone\":\"+1 415 555 0199\",\"address\":{\"city\":\"Oakland\",\"country\":\"US\"}}");
+	r = http_json("PATCH", "/v1/me", a.token,
+	              "{\"phone\":\"+1 415 555 "
+	              "0199\",\"address\":{\"city\":\"Oakland\",\"country\":\"US\"}}");
 	assert_int_equal(r->status, 200);
 	assert_string_equal(sget(r->json, "phone"), "+1 415 555 0199");
 	assert_null(json_object_get(r->json, "legal_hold"));
 	resp_free(r);
-	r = http_json("PATCH", "/v1/me", a.token, "{\"source\":{\"type\":\"agency\"},\"legal_hold\":null}");
+	r = http_json("PATCH", "/v1/me", a.token,
+	              "{\"source\":{\"type\":\"agency\"},\"legal_hold\":null}");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "source");
 	assert_field_error(r, "legal_hold");
 	resp_free(r);
 
 	/* a newer resume, and downloads of their own documents */
-	struct part parts[] = {{.name = "file", .data = "Ada Applicant\nUpdated CV\n", .len = 25, .filename = "cv-2.txt"},
-			       {.name = NULL}};
+	struct part parts[] = {{.name = "file",
+	                        .data = "Ada Applicant\nUpdated CV\n",
+	                        .len = 25,
+	                        .filename = "cv-2.txt"},
+	                       {.name = NULL}};
 	r = http_form("POST", "/v1/me/documents", a.token, parts, NULL);
 	assert_int_equal(r->status, 201);
 	char *newdoc = xasprintf("/v1/me/documents/%s", sget(r->json, "id"));
@@ -399,8 +436,11 @@ test_me(void **state)
 	assert_int_equal(r->len, pdf.len);
 	assert_memory_equal(r->body, pdf.data, pdf.len);
 	resp_free(r);
-	char *v = db_value("SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM audit_log WHERE applicant_id = $1 AND actor = 'applicant'", a.applicant);
-	assert_string_equal(v, "applicant.create,applicant.read,applicant.update,application.create,document.read,document.upload");
+	char *v = db_value("SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM audit_log "
+	                   "WHERE applicant_id = $1 AND actor = 'applicant'",
+	                   a.applicant);
+	assert_string_equal(v, "applicant.create,applicant.read,applicant.update,application."
+	                       "create,document.read,document.upload");
 	free(v);
 
 	/* withdraw */
@@ -414,7 +454,9 @@ test_me(void **state)
 	assert_string_equal(sget(r->json, "from"), "withdrawn");
 	assert_string_equal(sget(r->json, "to"), "withdrawn");
 	resp_free(r);
-	v = db_value("SELECT from_stage || '>' || to_stage || '/' || actor FROM application_history WHERE application_id = $1 AND to_stage = 'withdrawn'", a.application);
+	v = db_value("SELECT from_stage || '>' || to_stage || '/' || actor FROM "
+	             "application_history WHERE application_id = $1 AND to_stage = 'withdrawn'",
+	             a.application);
 	assert_string_equal(v, "applied>withdrawn/applicant");
 	free(v);
 
@@ -445,13 +487,14 @@ test_nothing_of_anyone_else(void **state)
 
 	/* every way into b's data with a's token: 404 */
 	char *paths[] = {
-		xasprintf("/v1/me/documents/%s", b_doc),
-		xasprintf("/v1/applicants/%s", b.applicant),
-		xasprintf("/v1/applicants/%s", a.applicant), /* even their own, through a staff endpoint */
-		xasprintf("/v1/applicants"),
-		xasprintf("/v1/documents/%s", b_doc),
-		xasprintf("/v1/applicants/%s/documents", b.applicant),
-		xasprintf("/v1/audit"),
+	    xasprintf("/v1/me/documents/%s", b_doc),
+	    xasprintf("/v1/applicants/%s", b.applicant),
+	    xasprintf("/v1/applicants/%s",
+	              a.applicant), /* even their own, through a staff endpoint */
+	    xasprintf("/v1/applicants"),
+	    xasprintf("/v1/documents/%s", b_doc),
+	    xasprintf("/v1/applicants/%s/documents", b.applicant),
+	    xasprintf("/v1/audit"),
 	};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		r = http_json("GET", paths[i], a.token, NULL);
@@ -471,7 +514,8 @@ test_nothing_of_anyone_else(void **state)
 	r = http_json("PATCH", "/v1/applicants/x", a.token, "{\"full_name\":\"x\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
-	r = http_json("DELETE", "/v1/documents/00000000-0000-4000-8000-000000000000", a.token, NULL);
+	r = http_json("DELETE", "/v1/documents/00000000-0000-4000-8000-000000000000", a.token,
+	              NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	/* changing one's e-mail to someone else's says no without saying whose */
@@ -543,14 +587,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_openings),
-		cmocka_unit_test(test_apply_creates_everything),
-		cmocka_unit_test(test_refusals_leave_no_trace),
-		cmocka_unit_test(test_duplicates),
-		cmocka_unit_test(test_idempotent_retry),
-		cmocka_unit_test(test_me),
-		cmocka_unit_test(test_nothing_of_anyone_else),
-		cmocka_unit_test(test_careers_page),
+	    cmocka_unit_test(test_openings),
+	    cmocka_unit_test(test_apply_creates_everything),
+	    cmocka_unit_test(test_refusals_leave_no_trace),
+	    cmocka_unit_test(test_duplicates),
+	    cmocka_unit_test(test_idempotent_retry),
+	    cmocka_unit_test(test_me),
+	    cmocka_unit_test(test_nothing_of_anyone_else),
+	    cmocka_unit_test(test_careers_page),
 	};
 	return cmocka_run_group_tests_name("api apply", tests, setup, teardown);
 }

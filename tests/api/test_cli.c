@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static PGconn *conn;
 static char *scratch_db, *scratch_url, *dir;
@@ -78,10 +78,12 @@ static int
 is_token(const char *s)
 {
 	size_t n = strlen(s);
-	if (n != 4 + 16 + 1 + 43 + 1 || strncmp(s, "rks_", 4) != 0 || s[20] != '_' || s[n - 1] != '\n')
+	if (n != 4 + 16 + 1 + 43 + 1 || strncmp(s, "rks_", 4) != 0 || s[20] != '_' ||
+	    s[n - 1] != '\n')
 		return 0;
 	return strspn(s + 4, "0123456789abcdef") == 16 &&
-	       strspn(s + 21, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == 43;
+	       strspn(s + 21, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+	           43;
 }
 
 static void
@@ -96,7 +98,8 @@ test_key_create(void **state)
 		fail_msg("stdout is not just the token: %s", out);
 	/* only the hash is stored */
 	char *secret = xstrndup(out + 21, 43);
-	char *n = value("SELECT count(*) FROM staff_keys k WHERE k::text LIKE '%' || $1 || '%'", secret);
+	char *n =
+	    value("SELECT count(*) FROM staff_keys k WHERE k::text LIKE '%' || $1 || '%'", secret);
 	assert_string_equal(n, "0");
 	free(n);
 	char *role = value("SELECT role FROM staff_keys WHERE name = $1", name);
@@ -116,9 +119,15 @@ static void
 test_key_usage_errors(void **state)
 {
 	static const char *const bad[] = {
-		"key create --role admin --name x", "key create --role hr", "key create --name x",
-		"key create --role hr --name 'has space'", "key create --role hr --name x extra", "key revoke",
-		"key", "frobnicate", "",
+	    "key create --role admin --name x",
+	    "key create --role hr",
+	    "key create --name x",
+	    "key create --role hr --name 'has space'",
+	    "key create --role hr --name x extra",
+	    "key revoke",
+	    "key",
+	    "frobnicate",
+	    "",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -153,7 +162,8 @@ test_key_list_and_revoke(void **state)
 	assert_int_equal(ctl_run(args, NULL), 0);
 	assert_int_equal(ctl_run(args, NULL), 1); /* nothing active left by that name */
 	free(args);
-	char *revoked = value("SELECT revoked_at IS NOT NULL FROM staff_keys WHERE name = $1", name);
+	char *revoked =
+	    value("SELECT revoked_at IS NOT NULL FROM staff_keys WHERE name = $1", name);
 	assert_string_equal(revoked, "t");
 	free(revoked);
 	assert_int_equal(ctl_run("key revoke no-such-key-anywhere", NULL), 1);
@@ -173,8 +183,8 @@ write_file(const char *name, const char *text)
 static int
 migrate(char **out)
 {
-	char *cmd = xasprintf("RECRUITD_DATABASE_URL='%s' RECRUITD_MIGRATIONS='%s' %s migrate 2>&1", scratch_url, dir,
-			      getenv("RECRUITD_TEST_CTL"));
+	char *cmd = xasprintf("RECRUITD_DATABASE_URL='%s' RECRUITD_MIGRATIONS='%s' %s migrate 2>&1",
+	                      scratch_url, dir, getenv("RECRUITD_TEST_CTL"));
 	int rc = run(cmd, out);
 	free(cmd);
 	return rc;
@@ -185,7 +195,9 @@ scratch_value(const char *sql)
 {
 	PGconn *c = PQconnectdb(scratch_url);
 	PGresult *res = PQexec(c, sql);
-	char *v = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	char *v = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res)
+	              ? xstrdup(PQgetvalue(res, 0, 0))
+	              : NULL;
 	PQclear(res);
 	PQfinish(c);
 	return v;
@@ -234,7 +246,8 @@ test_migrations(void **state)
 	expect_scratch("SELECT count(*) FROM first", "2");
 
 	/* a failing migration leaves nothing of itself */
-	write_file("0004_broken.sql", "CREATE TABLE half (x int);\nINSERT INTO first VALUES ('not a number');\n");
+	write_file("0004_broken.sql",
+	           "CREATE TABLE half (x int);\nINSERT INTO first VALUES ('not a number');\n");
 	assert_int_equal(migrate(&out), 1);
 	free(out);
 	expect_scratch("SELECT count(*) FROM pg_tables WHERE tablename = 'half'", "0");
@@ -246,7 +259,8 @@ setup(void **state)
 {
 	(void)state;
 	if (getenv("RECRUITD_DATABASE_URL") == NULL || getenv("RECRUITD_TEST_CTL") == NULL) {
-		fprintf(stderr, "recruitctl tests: RECRUITD_DATABASE_URL and RECRUITD_TEST_CTL must be set (scripts/test.sh does)\n");
+		fprintf(stderr, "recruitctl tests: RECRUITD_DATABASE_URL and RECRUITD_TEST_CTL "
+		                "must be set (scripts/test.sh does)\n");
 		return -1;
 	}
 	conn = PQconnectdb(getenv("RECRUITD_DATABASE_URL"));
@@ -282,10 +296,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_key_create),
-		cmocka_unit_test(test_key_usage_errors),
-		cmocka_unit_test(test_key_list_and_revoke),
-		cmocka_unit_test(test_migrations),
+	    cmocka_unit_test(test_key_create),
+	    cmocka_unit_test(test_key_usage_errors),
+	    cmocka_unit_test(test_key_list_and_revoke),
+	    cmocka_unit_test(test_migrations),
 	};
 	return cmocka_run_group_tests_name("recruitctl", tests, setup, teardown);
 }

@@ -5,9 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "core/xalloc.h"
-
+#include "harness.h"
 
 static void
 test_healthz_and_request_id(void **state)
@@ -65,8 +64,11 @@ test_readyz_metrics_openapi(void **state)
 	char *ct = resp_header(r, "Content-Type");
 	assert_non_null(strstr(ct, "text/plain"));
 	free(ct);
-	assert_non_null(strstr(r->body, "recruitd_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
-	assert_non_null(strstr(r->body, "recruitd_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"}"));
+	assert_non_null(strstr(
+	    r->body,
+	    "recruitd_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
+	assert_non_null(strstr(r->body, "recruitd_http_request_duration_seconds_bucket{method="
+	                                "\"GET\",route=\"/healthz\",le=\"+Inf\"}"));
 	assert_non_null(strstr(r->body, "recruitd_db_pool_size"));
 	assert_non_null(strstr(r->body, "recruitd_db_pool_in_use"));
 	assert_non_null(strstr(r->body, "recruitd_db_pool_waiting"));
@@ -118,8 +120,9 @@ test_unauthorized(void **state)
 	free(www);
 	resp_free(r);
 
-	static const char *const bad[] = {"nonsense", "rks_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-					  "rka_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "' OR 1=1 --"};
+	static const char *const bad[] = {
+	    "nonsense", "rks_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	    "rka_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "' OR 1=1 --"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		r = http("GET", "/v1/applicants", bad[i], NULL, NULL, NULL);
 		assert_problem(r, 401, "unauthorized");
@@ -167,11 +170,12 @@ test_forbidden_for_recruiter(void **state)
 	struct resp *r = http("GET", "/v1/audit", staff.recruiter, NULL, NULL, NULL);
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
-	r = http("DELETE", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00", staff.recruiter, NULL, NULL, NULL);
+	r = http("DELETE", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00", staff.recruiter,
+	         NULL, NULL, NULL);
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
-	r = http_json("PUT", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00/legal-hold", staff.recruiter,
-		      "{\"reason\":\"x\"}");
+	r = http_json("PUT", "/v1/applicants/f6413b3a-d967-4162-955f-b26b50696e00/legal-hold",
+	              staff.recruiter, "{\"reason\":\"x\"}");
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
 }
@@ -180,12 +184,13 @@ static void
 test_malformed_bodies(void **state)
 {
 	static const char *const bodies[] = {
-		"{\"full_name\":",
-		"{\"full_name\":\"A\",\"full_name\":\"B\",\"email\":\"a@b.co\"}",
-		"{\"full_name\":\"\xff\xfe\",\"email\":\"a@b.co\"}",
-		"[1,2,3]",
-		"\"just a string\"",
-		"{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+	    "{\"full_name\":",
+	    "{\"full_name\":\"A\",\"full_name\":\"B\",\"email\":\"a@b.co\"}",
+	    "{\"full_name\":\"\xff\xfe\",\"email\":\"a@b.co\"}",
+	    "[1,2,3]",
+	    "\"just a string\"",
+	    "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]}",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
@@ -198,7 +203,8 @@ test_malformed_bodies(void **state)
 	struct resp *r = http("POST", "/v1/applicants", staff.hr, NULL, NULL, NULL);
 	assert_problem(r, 415, "unsupported-media-type");
 	resp_free(r);
-	r = http("POST", "/v1/applicants", staff.hr, "text/plain", "{\"full_name\":\"A\",\"email\":\"a@b.co\"}", NULL);
+	r = http("POST", "/v1/applicants", staff.hr, "text/plain",
+	         "{\"full_name\":\"A\",\"email\":\"a@b.co\"}", NULL);
 	assert_problem(r, 415, "unsupported-media-type");
 	resp_free(r);
 	r = http("POST", "/v1/applicants", staff.hr, "application/json", "", NULL);
@@ -211,21 +217,24 @@ test_framing_attacks(void **state)
 {
 	(void)state;
 	char *out;
-	static const char dup[] = "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-				  "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}";
+	static const char dup[] =
+	    "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}";
 	out = raw_request(dup, sizeof(dup) - 1);
 	assert_int_equal(strncmp(out, "HTTP/1.1 400", 12), 0);
 	assert_non_null(strstr(out, "application/problem+json"));
 	free(out);
 
-	static const char both[] = "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-				   "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+	static const char both[] =
+	    "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
 	out = raw_request(both, sizeof(both) - 1);
 	assert_int_equal(strncmp(out, "HTTP/1.1 400", 12), 0);
 	free(out);
 
-	static const char differ[] = "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-				     "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
+	static const char differ[] =
+	    "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
 	out = raw_request(differ, sizeof(differ) - 1);
 	assert_int_equal(strncmp(out, "HTTP/1.1 400", 12), 0);
 	free(out);
@@ -247,9 +256,11 @@ test_body_too_large(void **state)
 	resp_free(r);
 
 	/* chunked, no Content-Length: refused once past the cap */
-	char *req = xasprintf("POST /v1/applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-			      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%zx\r\n%s\r\n0\r\n\r\n",
-			      staff.hr, n, big);
+	char *req =
+	    xasprintf("POST /v1/applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+	              "Content-Type: application/json\r\nTransfer-Encoding: "
+	              "chunked\r\n\r\n%zx\r\n%s\r\n0\r\n\r\n",
+	              staff.hr, n, big);
 	char *out = raw_request(req, strlen(req));
 	assert_int_equal(strncmp(out, "HTTP/1.1 413", 12), 0);
 	free(out);
@@ -272,7 +283,8 @@ static void
 test_unwanted_body_is_not_drained_forever(void **state)
 {
 	(void)state;
-	static const char head[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n";
+	static const char head[] =
+	    "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n";
 	char chunk[16384];
 	size_t sent = 0;
 	int s = raw_connect();
@@ -325,18 +337,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_healthz_and_request_id),
-		cmocka_unit_test(test_keep_alive),
-		cmocka_unit_test(test_readyz_metrics_openapi),
-		cmocka_unit_test(test_not_found_and_method),
-		cmocka_unit_test(test_unauthorized),
-		cmocka_unit_test(test_revoked_key),
-		cmocka_unit_test(test_forbidden_for_recruiter),
-		cmocka_unit_test(test_malformed_bodies),
-		cmocka_unit_test(test_framing_attacks),
-		cmocka_unit_test(test_body_too_large),
-		cmocka_unit_test(test_unwanted_body_is_not_drained_forever),
-		cmocka_unit_test(test_query_strictness),
+	    cmocka_unit_test(test_healthz_and_request_id),
+	    cmocka_unit_test(test_keep_alive),
+	    cmocka_unit_test(test_readyz_metrics_openapi),
+	    cmocka_unit_test(test_not_found_and_method),
+	    cmocka_unit_test(test_unauthorized),
+	    cmocka_unit_test(test_revoked_key),
+	    cmocka_unit_test(test_forbidden_for_recruiter),
+	    cmocka_unit_test(test_malformed_bodies),
+	    cmocka_unit_test(test_framing_attacks),
+	    cmocka_unit_test(test_body_too_large),
+	    cmocka_unit_test(test_unwanted_body_is_not_drained_forever),
+	    cmocka_unit_test(test_query_strictness),
 	};
 	return cmocka_run_group_tests_name("api core", tests, api_start, api_stop);
 }

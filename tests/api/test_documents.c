@@ -1,13 +1,14 @@
-/* API: documents: upload by bytes not names, exact round trips, limits, downloads, deletion, audit. */
+/* API: documents: upload by bytes not names, exact round trips, limits, downloads, deletion, audit.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/digest.h"
 #include "../unit/fixtures.h"
-#include "harness.h"
+#include "core/digest.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static char *applicant; /* an applicant id */
 
@@ -30,8 +31,8 @@ upload(const char *who, const void *data, size_t len, const char *filename, cons
 {
 	char *path = xasprintf("/v1/applicants/%s/documents", who);
 	struct part parts[] = {{.name = "file", .data = data, .len = len, .filename = filename},
-			       {.name = kind ? "kind" : NULL, .value = kind},
-			       {.name = NULL}};
+	                       {.name = kind ? "kind" : NULL, .value = kind},
+	                       {.name = NULL}};
 	struct resp *r = http_form("POST", path, staff.recruiter, parts, NULL);
 	free(path);
 	return r;
@@ -59,7 +60,8 @@ round_trip(const struct blob *b, const char *filename, const char *want_type)
 	assert_string_equal(json_string_value(json_object_get(r->json, "content_type")), want_type);
 	assert_string_equal(json_string_value(json_object_get(r->json, "applicant_id")), applicant);
 	char *loc = resp_header(r, "Location");
-	char *want_loc = xasprintf("/v1/documents/%s", json_string_value(json_object_get(r->json, "id")));
+	char *want_loc =
+	    xasprintf("/v1/documents/%s", json_string_value(json_object_get(r->json, "id")));
 	assert_string_equal(loc, want_loc);
 	resp_free(r);
 
@@ -87,14 +89,16 @@ static void
 test_round_trips(void **state)
 {
 	(void)state;
-	struct blob small = fixture_pdf(2000), mib = fixture_pdf(1 << 20), ten = fixture_pdf(10u << 20);
+	struct blob small = fixture_pdf(2000), mib = fixture_pdf(1 << 20),
+	            ten = fixture_pdf(10u << 20);
 	struct blob docx = fixture_docx(), odt = fixture_odt(), doc = fixture_ole("WordDocument");
 	struct blob rtf = {(unsigned char *)"{\\rtf1\\ansi Jane Doe\\par }", 26};
 	struct blob txt = {(unsigned char *)"Jane Doe\nEngineer\n", 18};
 	round_trip(&small, "cv.pdf", "application/pdf");
 	round_trip(&mib, "one-mebibyte.pdf", "application/pdf");
 	round_trip(&ten, "ten-mebibytes.pdf", "application/pdf"); /* exactly the limit */
-	round_trip(&docx, "cv.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+	round_trip(&docx, "cv.docx",
+	           "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
 	round_trip(&odt, "cv.odt", "application/vnd.oasis.opendocument.text");
 	round_trip(&doc, "cv.doc", "application/msword");
 	round_trip(&rtf, "cv.rtf", "application/rtf");
@@ -115,15 +119,18 @@ test_safe_download_name(void **state)
 	(void)state;
 	struct blob pdf = fixture_pdf(500);
 	forbid_in_log("Lebenslauf");
-	struct resp *r = upload(applicant, pdf.data, pdf.len, "../../etc/Lebenslauf Zoë\".pdf", NULL);
+	struct resp *r =
+	    upload(applicant, pdf.data, pdf.len, "../../etc/Lebenslauf Zoë\".pdf", NULL);
 	assert_int_equal(r->status, 201);
-	assert_string_equal(json_string_value(json_object_get(r->json, "filename")), "Lebenslauf Zoë_.pdf");
+	assert_string_equal(json_string_value(json_object_get(r->json, "filename")),
+	                    "Lebenslauf Zoë_.pdf");
 	assert_string_equal(json_string_value(json_object_get(r->json, "kind")), "resume");
 	char *loc = resp_header(r, "Location");
 	resp_free(r);
 	r = http("GET", loc, staff.hr, NULL, NULL, NULL);
 	char *cd = resp_header(r, "Content-Disposition");
-	assert_string_equal(cd, "attachment; filename=\"Lebenslauf Zo__.pdf\"; filename*=UTF-8''Lebenslauf%20Zo%C3%AB_.pdf");
+	assert_string_equal(cd, "attachment; filename=\"Lebenslauf Zo__.pdf\"; "
+	                        "filename*=UTF-8''Lebenslauf%20Zo%C3%AB_.pdf");
 	free(cd);
 	resp_free(r);
 	free(loc);
@@ -135,12 +142,14 @@ test_refused_uploads(void **state)
 {
 	(void)state;
 	static const unsigned char elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
+	static const unsigned char png[] = {0x89, 'P',  'N', 'G', '\r', '\n',
+	                                    0x1a, '\n', 0,   0,   0,    13};
 	static const struct zip_entry plain[] = {{"a.txt", "a"}};
 	struct blob zip = fixture_zip(plain, 1);
 	char *before = db_value("SELECT count(*) FROM documents", NULL);
 
-	struct resp *r = upload(applicant, elf, sizeof(elf), "cv.pdf", NULL); /* an executable renamed */
+	struct resp *r =
+	    upload(applicant, elf, sizeof(elf), "cv.pdf", NULL); /* an executable renamed */
 	assert_problem(r, 415, NULL);
 	assert_field_error(r, "file");
 	resp_free(r);
@@ -165,7 +174,8 @@ test_refused_uploads(void **state)
 	assert_field_error(r, "file");
 	resp_free(r);
 	struct part extra[] = {{.name = "file", .data = "hi\n", .len = 3, .filename = "a.txt"},
-			       {.name = "comment", .value = "x"}, {.name = NULL}};
+	                       {.name = "comment", .value = "x"},
+	                       {.name = NULL}};
 	r = http_form("POST", path, staff.recruiter, extra, NULL);
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "comment");
@@ -198,11 +208,13 @@ test_too_large(void **state)
 	resp_free(r);
 
 	/* chunked, no Content-Length */
-	static const char head_fmt[] = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
-				       "Content-Type: application/pdf\r\n\r\n";
-	char *head = xasprintf("POST /v1/applicants/%s/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-			       "Content-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n",
-			       applicant, staff.recruiter);
+	static const char head_fmt[] =
+	    "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
+	    "Content-Type: application/pdf\r\n\r\n";
+	char *head = xasprintf(
+	    "POST /v1/applicants/%s/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+	    "Content-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n",
+	    applicant, staff.recruiter);
 	size_t body_len = strlen(head_fmt) + big.len + strlen("\r\n--XyZ--\r\n");
 	char *body = xmalloc(body_len), *req = xmalloc(strlen(head) + body_len + 64);
 	memcpy(body, head_fmt, strlen(head_fmt));
@@ -216,9 +228,10 @@ test_too_large(void **state)
 	free(out);
 
 	/* declared far past the cap: refused before the body is read */
-	char *declared = xasprintf("POST /v1/applicants/%s/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-				   "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 104857600\r\n\r\n",
-				   applicant, staff.recruiter);
+	char *declared = xasprintf(
+	    "POST /v1/applicants/%s/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+	    "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 104857600\r\n\r\n",
+	    applicant, staff.recruiter);
 	out = raw_request(declared, strlen(declared));
 	assert_int_equal(strncmp(out, "HTTP/1.1 413", 12), 0);
 	free(out);
@@ -246,7 +259,8 @@ test_list_delete_and_audit(void **state)
 	assert_int_equal(r->status, 200);
 	json_t *items = json_object_get(r->json, "items");
 	assert_int_equal(json_array_size(items), 2);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "kind")), "cover_letter");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "kind")),
+	                    "cover_letter");
 	assert_null(json_object_get(json_array_get(items, 0), "content"));
 	assert_true(json_is_null(json_object_get(r->json, "next_cursor")));
 	resp_free(r);
@@ -268,7 +282,9 @@ test_list_delete_and_audit(void **state)
 	free(n);
 
 	/* upload, read and delete each left an entry naming the document, never its name */
-	char *sql = xasprintf("SELECT string_agg(action, ',' ORDER BY seq) FROM audit_log WHERE target = 'document:%s'", id);
+	char *sql = xasprintf("SELECT string_agg(action, ',' ORDER BY seq) FROM audit_log WHERE "
+	                      "target = 'document:%s'",
+	                      id);
 	char *actions = db_value(sql, NULL);
 	assert_string_equal(actions, "document.upload,document.read,document.delete");
 	free(actions);
@@ -277,7 +293,8 @@ test_list_delete_and_audit(void **state)
 	assert_string_equal(leak, "0");
 	free(leak);
 
-	r = http_json("GET", "/v1/applicants/00000000-0000-4000-8000-000000000000/documents", staff.recruiter, NULL);
+	r = http_json("GET", "/v1/applicants/00000000-0000-4000-8000-000000000000/documents",
+	              staff.recruiter, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	r = http_json("GET", "/v1/documents/nope", staff.recruiter, NULL);
@@ -293,7 +310,8 @@ test_list_delete_and_audit(void **state)
 	n = db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", who);
 	assert_string_equal(n, "0");
 	free(n);
-	char *bdoc = xasprintf("/v1/documents/%s", json_string_value(json_object_get(b->json, "id")));
+	char *bdoc =
+	    xasprintf("/v1/documents/%s", json_string_value(json_object_get(b->json, "id")));
 	r = http("GET", bdoc, staff.recruiter, NULL, NULL, NULL);
 	assert_true(r->status == 404 || r->status == 410);
 	resp_free(r);
@@ -328,11 +346,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_safe_download_name),
-		cmocka_unit_test(test_refused_uploads),
-		cmocka_unit_test(test_too_large),
-		cmocka_unit_test(test_list_delete_and_audit),
+	    cmocka_unit_test(test_round_trips),           cmocka_unit_test(test_safe_download_name),
+	    cmocka_unit_test(test_refused_uploads),       cmocka_unit_test(test_too_large),
+	    cmocka_unit_test(test_list_delete_and_audit),
 	};
 	return cmocka_run_group_tests_name("api documents", tests, setup, teardown);
 }

@@ -12,8 +12,8 @@
 
 #include "../unit/fixtures.h"
 #include "core/digest.h"
-#include "harness.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static int seq;
 static struct blob resume;
@@ -21,7 +21,9 @@ static struct blob resume;
 static char *
 new_opening(void)
 {
-	char *body = xasprintf("{\"title\":\"Hire Role %d-%d\",\"country\":\"US\",\"region\":\"NY\"}", (int)getpid(), ++seq);
+	char *body =
+	    xasprintf("{\"title\":\"Hire Role %d-%d\",\"country\":\"US\",\"region\":\"NY\"}",
+	              (int)getpid(), ++seq);
 	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
 	assert_int_equal(r->status, 201);
 	char *id = xstrdup(sget(r->json, "id"));
@@ -36,11 +38,16 @@ candidate_at(const char *opening, const char *stage)
 {
 	struct applied c;
 	c.email = unique_email("hire");
-	struct part parts[] = {{.name = "full_name", .value = "Hanna Hired"}, {.name = "email", .value = c.email},
-			       {.name = "opening_id", .value = opening}, {.name = "privacy_notice_accepted", .value = "true"},
-			       {.name = "age_16_or_over", .value = "true"},
-			       {.name = "resume", .data = resume.data, .len = resume.len, .filename = "Hanna Lebenslauf.pdf"},
-			       {.name = NULL}};
+	struct part parts[] = {{.name = "full_name", .value = "Hanna Hired"},
+	                       {.name = "email", .value = c.email},
+	                       {.name = "opening_id", .value = opening},
+	                       {.name = "privacy_notice_accepted", .value = "true"},
+	                       {.name = "age_16_or_over", .value = "true"},
+	                       {.name = "resume",
+	                        .data = resume.data,
+	                        .len = resume.len,
+	                        .filename = "Hanna Lebenslauf.pdf"},
+	                       {.name = NULL}};
 	forbid_in_log("Hanna Hired");
 	struct resp *r = http_form("POST", "/v1/apply", NULL, parts, NULL);
 	assert_int_equal(r->status, 201);
@@ -74,32 +81,40 @@ test_refusals(void **state)
 {
 	(void)state;
 	char *o = new_opening();
-	struct applied at_offer = candidate_at(o, "offer"), at_interview = candidate_at(o, "interview");
-	struct resp *r = hire(at_offer.application, staff.recruiter, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-1\"}");
+	struct applied at_offer = candidate_at(o, "offer"),
+	               at_interview = candidate_at(o, "interview");
+	struct resp *r = hire(at_offer.application, staff.recruiter,
+	                      "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-1\"}");
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
-	static const char *const bad[] = {"{\"start_date\":\"2027-02-30\",\"employee_number\":\"E-1\"}",
-					  "{\"start_date\":\"04/01/2027\",\"employee_number\":\"E-1\"}",
-					  "{\"employee_number\":\"E-1\"}"};
+	static const char *const bad[] = {
+	    "{\"start_date\":\"2027-02-30\",\"employee_number\":\"E-1\"}",
+	    "{\"start_date\":\"04/01/2027\",\"employee_number\":\"E-1\"}",
+	    "{\"employee_number\":\"E-1\"}"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		r = hire(at_offer.application, staff.hr, bad[i]);
 		assert_problem(r, 422, "validation-error");
 		assert_field_error(r, "start_date");
 		resp_free(r);
 	}
-	r = hire(at_offer.application, staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"\"}");
+	r = hire(at_offer.application, staff.hr,
+	         "{\"start_date\":\"2027-01-04\",\"employee_number\":\"\"}");
 	assert_field_error(r, "employee_number");
 	resp_free(r);
-	r = hire(at_interview.application, staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-2\"}");
+	r = hire(at_interview.application, staff.hr,
+	         "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-2\"}");
 	assert_problem(r, 409, "invalid-transition");
 	assert_string_equal(sget(r->json, "from"), "interview");
 	resp_free(r);
-	r = hire("00000000-0000-4000-8000-000000000000", staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-3\"}");
+	r = hire("00000000-0000-4000-8000-000000000000", staff.hr,
+	         "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-3\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	/* nothing of theirs moved */
-	expect_db_value("SELECT stage FROM applications WHERE id = $1", at_offer.application, "offer");
-	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1", at_offer.applicant, "0");
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", at_offer.application,
+	                "offer");
+	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1",
+	                at_offer.applicant, "0");
 	applied_free(&at_offer);
 	applied_free(&at_interview);
 	free(o);
@@ -142,7 +157,8 @@ extract_and_check(const char *archive, const char *dir)
 	assert_non_null(manifest);
 	size_t i;
 	json_t *f;
-	json_array_foreach(json_object_get(manifest, "files"), i, f) {
+	json_array_foreach(json_object_get(manifest, "files"), i, f)
+	{
 		char *p = xasprintf("%s/%s", dir, sget(f, "path"));
 		size_t flen;
 		unsigned char *data = slurp(p, &flen), h[32];
@@ -175,9 +191,11 @@ test_hire_transfers_the_record(void **state)
 	free(body);
 	free(path);
 	path = xasprintf("/v1/applications/%s/evaluations", c.application);
-	resp_free(http_json("POST", path, staff.recruiter, "{\"score\":5,\"summary\":\"Excellent systems thinking.\"}"));
+	resp_free(http_json("POST", path, staff.recruiter,
+	                    "{\"score\":5,\"summary\":\"Excellent systems thinking.\"}"));
 	free(path);
-	char *events_before = db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+	char *events_before =
+	    db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
 
 	char number[48];
 	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
@@ -203,16 +221,26 @@ test_hire_transfers_the_record(void **state)
 
 	/* the recruitment record is gone from every table */
 	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "0");
-	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", c.email, "0");
-	expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", c.applicant, "0");
-	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, "0");
-	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", second, "0");
-	expect_db_value("SELECT count(*) FROM evaluations WHERE application_id = $1", c.application, "0");
+	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", c.email,
+	                "0");
+	expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", c.applicant,
+	                "0");
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1",
+	                c.application, "0");
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1",
+	                second, "0");
+	expect_db_value("SELECT count(*) FROM evaluations WHERE application_id = $1", c.application,
+	                "0");
 	expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "0");
-	expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "0");
-	expect_db_value("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", c.applicant, "0");
-	expect_db_value("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%' || $1 || '%'", c.email, "0");
-	char *tomb = db_value("SELECT disposition || '/' || employee_id FROM applicant_tombstones WHERE applicant_id = $1", c.applicant);
+	expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1",
+	                c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1",
+	                c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%' || $1 || '%'",
+	                c.email, "0");
+	char *tomb = db_value("SELECT disposition || '/' || employee_id FROM applicant_tombstones "
+	                      "WHERE applicant_id = $1",
+	                      c.applicant);
 	char *want_tomb = xasprintf("transferred/%s", employee);
 	assert_string_equal(tomb, want_tomb);
 	free(tomb);
@@ -246,7 +274,8 @@ test_hire_transfers_the_record(void **state)
 	r = http("GET", dl, staff.hr, NULL, NULL, NULL);
 	assert_int_equal(r->status, 200);
 	assert_int_equal((json_int_t)r->len, size);
-	char *ct = resp_header(r, "Content-Type"), *et = resp_header(r, "ETag"), *cd = resp_header(r, "Content-Disposition");
+	char *ct = resp_header(r, "Content-Type"), *et = resp_header(r, "ETag"),
+	     *cd = resp_header(r, "Content-Disposition");
 	char *want_et = xasprintf("\"%s\"", sha);
 	assert_string_equal(ct, "application/gzip");
 	assert_string_equal(et, want_et);
@@ -273,7 +302,8 @@ test_hire_transfers_the_record(void **state)
 	assert_memory_equal(bytes, resume.data, resume.len);
 	free(bytes);
 	/* the record, with its source, consent, applications, history and evaluations */
-	char *ap = xasprintf("%s/applicant.json", dir), *aps = xasprintf("%s/applications.json", dir);
+	char *ap = xasprintf("%s/applicant.json", dir),
+	     *aps = xasprintf("%s/applications.json", dir);
 	size_t alen;
 	unsigned char *atext = slurp(ap, &alen);
 	json_t *applicant = json_loadb((char *)atext, alen, 0, NULL);
@@ -286,13 +316,18 @@ test_hire_transfers_the_record(void **state)
 	size_t i;
 	json_t *a;
 	int hired = 0, withdrawn = 0;
-	json_array_foreach(apps, i, a) {
+	json_array_foreach(apps, i, a)
+	{
 		json_t *hist = json_object_get(a, "history");
-		const char *last_reason = sget(json_array_get(hist, json_array_size(hist) - 1), "reason");
+		const char *last_reason =
+		    sget(json_array_get(hist, json_array_size(hist) - 1), "reason");
 		if (strcmp(sget(a, "stage"), "hired") == 0) {
 			hired++;
 			assert_int_equal(json_array_size(json_object_get(a, "evaluations")), 1);
-			assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(a, "evaluations"), 0), "score")), 5);
+			assert_int_equal(
+			    json_integer_value(json_object_get(
+			        json_array_get(json_object_get(a, "evaluations"), 0), "score")),
+			    5);
 			assert_non_null(sget(json_object_get(a, "opening"), "title"));
 		} else if (strcmp(sget(a, "stage"), "withdrawn") == 0) {
 			withdrawn++;
@@ -304,22 +339,26 @@ test_hire_transfers_the_record(void **state)
 
 	/* recruitctl writes the identical bytes and verifies them */
 	char *exported = xasprintf("%s-export.tar.gz", dir);
-	char *cmd = xasprintf("%s employee export %s '%s' 2>/dev/null", getenv("RECRUITD_TEST_CTL"), employee, exported);
+	char *cmd = xasprintf("%s employee export %s '%s' 2>/dev/null", getenv("RECRUITD_TEST_CTL"),
+	                      employee, exported);
 	assert_int_equal(system(cmd), 0);
 	size_t elen;
 	unsigned char *ebytes = slurp(exported, &elen);
 	assert_int_equal(elen, r->len);
 	assert_memory_equal(ebytes, r->body, elen);
 	free(cmd);
-	cmd = xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
+	cmd =
+	    xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
 	free(cmd);
-	/* a damaged copy is caught: in the middle (a document's bytes) and at the end (gzip's checksum) */
+	/* a damaged copy is caught: in the middle (a document's bytes) and at the end (gzip's
+	 * checksum) */
 	ebytes[elen / 2] ^= 0x40;
 	f = fopen(exported, "wb");
 	fwrite(ebytes, 1, elen, f);
 	fclose(f);
-	cmd = xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
+	cmd =
+	    xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
 	free(cmd);
 	ebytes[elen / 2] ^= 0x40;
@@ -327,10 +366,13 @@ test_hire_transfers_the_record(void **state)
 	f = fopen(exported, "wb");
 	fwrite(ebytes, 1, elen, f);
 	fclose(f);
-	cmd = xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
+	cmd =
+	    xasprintf("%s employee verify '%s' >/dev/null", getenv("RECRUITD_TEST_CTL"), exported);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
 	free(cmd);
-	cmd = xasprintf("%s employee export 00000000-0000-4000-8000-000000000000 /dev/null 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	cmd = xasprintf(
+	    "%s employee export 00000000-0000-4000-8000-000000000000 /dev/null 2>/dev/null",
+	    getenv("RECRUITD_TEST_CTL"));
 	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
 	free(cmd);
 	char *rm = xasprintf("rm -rf '%s' '%s' '%s'", dir, file, exported);
@@ -381,15 +423,19 @@ test_funnel_unchanged_by_transfer(void **state)
 	struct resp *before = http_json("GET", fpath, staff.recruiter, NULL);
 	char number[48];
 	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
-	char *body = xasprintf("{\"start_date\":\"2027-02-01\",\"employee_number\":\"%s\"}", number);
+	char *body =
+	    xasprintf("{\"start_date\":\"2027-02-01\",\"employee_number\":\"%s\"}", number);
 	struct resp *r = hire(c[0].application, staff.hr, body);
 	assert_int_equal(r->status, 201);
 	resp_free(r);
 	struct resp *after = http_json("GET", fpath, staff.recruiter, NULL);
 	/* applied and offer still count the hired applicant: 5 each, as before */
-	json_t *sb = json_object_get(before->json, "stages"), *sa = json_object_get(after->json, "stages");
-	for (size_t i = 0; i < 6; i++) { /* the open stages; hired gained one event, suppressed either way */
-		if (!json_equal(json_object_get(json_array_get(sb, i), "reached"), json_object_get(json_array_get(sa, i), "reached")))
+	json_t *sb = json_object_get(before->json, "stages"),
+	       *sa = json_object_get(after->json, "stages");
+	for (size_t i = 0; i < 6;
+	     i++) { /* the open stages; hired gained one event, suppressed either way */
+		if (!json_equal(json_object_get(json_array_get(sb, i), "reached"),
+		                json_object_get(json_array_get(sa, i), "reached")))
 			fail_msg("stage %zu changed: %s -> %s", i, before->body, after->body);
 	}
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(sa, 0), "reached")), 5);
@@ -409,42 +455,56 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	(void)state;
 	char *o = new_opening();
 	struct applied c = candidate_at(o, "offer");
-	PGresult *res = PQexec(test_db(),
-			       "CREATE OR REPLACE FUNCTION test_fail_hire() RETURNS trigger LANGUAGE plpgsql AS $$ "
-			       "BEGIN IF NEW.employee_number = 'E-FAIL' AND length(NEW.archive) > 0 THEN "
-			       "RAISE EXCEPTION 'forced failure after the archive was built'; END IF; RETURN NEW; END $$; "
-			       "DROP TRIGGER IF EXISTS test_fail_hire ON employees; "
-			       "CREATE TRIGGER test_fail_hire BEFORE INSERT ON employees FOR EACH ROW EXECUTE FUNCTION test_fail_hire()");
+	PGresult *res = PQexec(
+	    test_db(),
+	    "CREATE OR REPLACE FUNCTION test_fail_hire() RETURNS trigger LANGUAGE plpgsql AS $$ "
+	    "BEGIN IF NEW.employee_number = 'E-FAIL' AND length(NEW.archive) > 0 THEN "
+	    "RAISE EXCEPTION 'forced failure after the archive was built'; END IF; RETURN NEW; END "
+	    "$$; "
+	    "DROP TRIGGER IF EXISTS test_fail_hire ON employees; "
+	    "CREATE TRIGGER test_fail_hire BEFORE INSERT ON employees FOR EACH ROW EXECUTE "
+	    "FUNCTION test_fail_hire()");
 	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
 	PQclear(res);
-	char *audit_before = db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant);
-	char *hist_before = db_value("SELECT count(*) FROM application_history WHERE application_id = $1", c.application);
-	char *events_before = db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
+	char *audit_before =
+	    db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant);
+	char *hist_before = db_value(
+	    "SELECT count(*) FROM application_history WHERE application_id = $1", c.application);
+	char *events_before =
+	    db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o);
 
-	struct resp *r = hire(c.application, staff.hr, "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-FAIL\"}");
+	struct resp *r = hire(c.application, staff.hr,
+	                      "{\"start_date\":\"2027-01-04\",\"employee_number\":\"E-FAIL\"}");
 	assert_true(r->status >= 400);
 	assert_true(r->status != 201);
 	resp_free(r);
-	res = PQexec(test_db(), "DROP TRIGGER test_fail_hire ON employees; DROP FUNCTION test_fail_hire()");
+	res = PQexec(test_db(),
+	             "DROP TRIGGER test_fail_hire ON employees; DROP FUNCTION test_fail_hire()");
 	PQclear(res);
 
 	/* everything as it was */
 	expect_db_value("SELECT stage FROM applications WHERE id = $1", c.application, "offer");
 	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "1");
 	expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", c.applicant, "1");
-	expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", c.applicant, "1");
+	expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1",
+	                c.applicant, "1");
 	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1", c.applicant, "0");
-	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1", c.applicant, "0");
-	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant, audit_before);
-	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", c.application, hist_before);
-	expect_db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o, events_before);
+	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1",
+	                c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1", c.applicant,
+	                audit_before);
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1",
+	                c.application, hist_before);
+	expect_db_value("SELECT count(*) FROM stage_events WHERE opening_id = $1", o,
+	                events_before);
 	r = http_json("GET", "/v1/me", c.token, NULL);
 	assert_int_equal(r->status, 200);
 	resp_free(r);
 	/* and the hire then goes through */
 	char number[48];
 	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
-	char *body = xasprintf("{\"start_date\":\"2027-01-04\",\"employee_number\":\"%s\"}", number);
+	char *body =
+	    xasprintf("{\"start_date\":\"2027-01-04\",\"employee_number\":\"%s\"}", number);
 	r = hire(c.application, staff.hr, body);
 	assert_int_equal(r->status, 201);
 	resp_free(r);
@@ -453,7 +513,8 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	char key[64], number2[48];
 	snprintf(key, sizeof(key), "Idempotency-Key: hire-%d-%d", (int)getpid(), ++seq);
 	snprintf(number2, sizeof(number2), "E-%d-%d", (int)getpid(), ++seq);
-	char *kbody = xasprintf("{\"start_date\":\"2027-03-01\",\"employee_number\":\"%s\"}", number2);
+	char *kbody =
+	    xasprintf("{\"start_date\":\"2027-03-01\",\"employee_number\":\"%s\"}", number2);
 	char *kpath = xasprintf("/v1/applications/%s/hire", k.application);
 	const char *kh[] = {key, NULL};
 	struct resp *first = http("POST", kpath, staff.hr, "application/json", kbody, kh);
@@ -499,10 +560,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_hire_transfers_the_record),
-		cmocka_unit_test(test_funnel_unchanged_by_transfer),
-		cmocka_unit_test(test_failure_after_the_archive_changes_nothing),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_hire_transfers_the_record),
+	    cmocka_unit_test(test_funnel_unchanged_by_transfer),
+	    cmocka_unit_test(test_failure_after_the_archive_changes_nothing),
 	};
 	return cmocka_run_group_tests_name("api hire", tests, setup, teardown);
 }

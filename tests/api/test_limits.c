@@ -5,8 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static const char ping[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
 
@@ -101,7 +101,8 @@ test_idle_timeout(void **state)
 static int
 setup(void **state)
 {
-	static const char *const settings[] = {"RECRUITD_MAX_CONNECTIONS_PER_IP=3", "RECRUITD_IDLE_TIMEOUT=1", NULL};
+	static const char *const settings[] = {"RECRUITD_MAX_CONNECTIONS_PER_IP=3",
+	                                       "RECRUITD_IDLE_TIMEOUT=1", NULL};
 	(void)state;
 	return api_start_with(settings);
 }
@@ -110,8 +111,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_per_ip_limit),
-		cmocka_unit_test(test_idle_timeout),
+	    cmocka_unit_test(test_per_ip_limit),
+	    cmocka_unit_test(test_idle_timeout),
 	};
 	return cmocka_run_group_tests_name("api limits", tests, setup, api_stop);
 }

@@ -10,9 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "core/xalloc.h"
-
+#include "harness.h"
 
 static void
 assert_unavailable(struct resp *r)
@@ -45,7 +44,8 @@ test_database_down_and_back(void **state)
 		assert_unavailable(r);
 		resp_free(r);
 	}
-	r = http_json("POST", "/v1/applicants", staff.hr, "{\"full_name\":\"N\",\"email\":\"n@example.com\"}");
+	r = http_json("POST", "/v1/applicants", staff.hr,
+	              "{\"full_name\":\"N\",\"email\":\"n@example.com\"}");
 	assert_unavailable(r);
 	resp_free(r);
 	r = http("GET", "/healthz", NULL, NULL, NULL, NULL);
@@ -88,7 +88,8 @@ send_patch(void *arg)
 	return NULL;
 }
 
-/* A PATCH blocked on a row lock is in flight when SIGTERM arrives: it completes, then the server exits 0. */
+/* A PATCH blocked on a row lock is in flight when SIGTERM arrives: it completes, then the server
+ * exits 0. */
 static void
 test_graceful_stop_finishes_in_flight(void **state)
 {
@@ -102,9 +103,10 @@ test_graceful_stop_finishes_in_flight(void **state)
 	char *sql = xasprintf("SELECT 1 FROM applicants WHERE id = '%s' FOR UPDATE", id);
 	struct inflight f;
 	static const char patch[] = "{\"job_title\":\"Drain\"}";
-	f.request = xasprintf("PATCH /v1/applicants/%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-			      "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			      id, staff.hr, sizeof(patch) - 1, patch);
+	f.request = xasprintf(
+	    "PATCH /v1/applicants/%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	    id, staff.hr, sizeof(patch) - 1, patch);
 	PGresult *res = PQexec(test_db(), "BEGIN");
 	PQclear(res);
 	res = PQexec(test_db(), sql);
@@ -136,8 +138,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_database_down_and_back),
-		cmocka_unit_test(test_graceful_stop_finishes_in_flight),
+	    cmocka_unit_test(test_database_down_and_back),
+	    cmocka_unit_test(test_graceful_stop_finishes_in_flight),
 	};
 	return cmocka_run_group_tests_name("api outage", tests, api_start, api_stop);
 }

@@ -1,12 +1,13 @@
-/* API: applications, the stage machine over HTTP, the race, history, evaluations, background-check rules, the funnel. */
+/* API: applications, the stage machine over HTTP, the race, history, evaluations, background-check
+ * rules, the funnel. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static int seq;
 
@@ -14,8 +15,11 @@ static int seq;
 static char *
 opening_in(const char *country, const char *region)
 {
-	char *body = region ? xasprintf("{\"title\":\"Role %d-%d\",\"country\":\"%s\",\"region\":\"%s\"}", (int)getpid(), ++seq, country, region)
-			    : xasprintf("{\"title\":\"Role %d-%d\",\"country\":\"%s\"}", (int)getpid(), ++seq, country);
+	char *body =
+	    region ? xasprintf("{\"title\":\"Role %d-%d\",\"country\":\"%s\",\"region\":\"%s\"}",
+	                       (int)getpid(), ++seq, country, region)
+	           : xasprintf("{\"title\":\"Role %d-%d\",\"country\":\"%s\"}", (int)getpid(),
+	                       ++seq, country);
 	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
 	assert_int_equal(r->status, 201);
 	char *id = xstrdup(sget(r->json, "id"));
@@ -67,7 +71,8 @@ static struct resp *
 move(const char *app, const char *to, const char *reason)
 {
 	char *path = xasprintf("/v1/applications/%s/transitions", app);
-	char *body = reason ? xasprintf("{\"to\":\"%s\",\"reason\":\"%s\"}", to, reason) : xasprintf("{\"to\":\"%s\"}", to);
+	char *body = reason ? xasprintf("{\"to\":\"%s\",\"reason\":\"%s\"}", to, reason)
+	                    : xasprintf("{\"to\":\"%s\"}", to);
 	struct resp *r = http_json("POST", path, staff.recruiter, body);
 	free(body);
 	free(path);
@@ -96,7 +101,8 @@ test_applications(void **state)
 	assert_string_equal(sget(r->json, "applicant_id"), who);
 	assert_string_equal(sget(r->json, "opening_id"), o);
 	assert_true(json_is_null(json_object_get(r->json, "closed_at")));
-	char *loc = resp_header(r, "Location"), *want = xasprintf("/v1/applications/%s", sget(r->json, "id"));
+	char *loc = resp_header(r, "Location"),
+	     *want = xasprintf("/v1/applications/%s", sget(r->json, "id"));
 	assert_string_equal(loc, want);
 	resp_free(r);
 	r = http_json("POST", path, staff.recruiter, body);
@@ -119,10 +125,12 @@ test_applications(void **state)
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "opening_id");
 	resp_free(r);
-	r = http_json("POST", "/v1/applicants/00000000-0000-4000-8000-000000000000/applications", staff.recruiter, body);
+	r = http_json("POST", "/v1/applicants/00000000-0000-4000-8000-000000000000/applications",
+	              staff.recruiter, body);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
-	r = http_json("GET", "/v1/applications/00000000-0000-4000-8000-000000000000", staff.recruiter, NULL);
+	r = http_json("GET", "/v1/applications/00000000-0000-4000-8000-000000000000",
+	              staff.recruiter, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 
@@ -204,7 +212,8 @@ test_stage_machine(void **state)
 	assert_false(json_is_null(json_object_get(r->json, "closed_at")));
 	resp_free(r);
 	/* nothing leaves a final stage */
-	static const char *const all[] = {"applied", "screening", "interview", "assessment", "offer", "rejected", "withdrawn"};
+	static const char *const all[] = {"applied", "screening", "interview", "assessment",
+	                                  "offer",   "rejected",  "withdrawn"};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		expect_move(app, all[i], "x", 409);
 
@@ -224,7 +233,8 @@ test_stage_machine(void **state)
 	assert_string_equal(sget(last, "reason"), "Not enough experience with distributed systems");
 	assert_non_null(sget(last, "at"));
 	resp_free(r);
-	r = http_json("GET", "/v1/applications/00000000-0000-4000-8000-000000000000/history", staff.hr, NULL);
+	r = http_json("GET", "/v1/applications/00000000-0000-4000-8000-000000000000/history",
+	              staff.hr, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(h);
@@ -254,9 +264,11 @@ test_race(void **state)
 	enum { RACERS = 16 };
 	char *o = opening_in("NL", NULL), *who = applicant(), *app = application(who, o);
 	static const char body[] = "{\"to\":\"screening\"}";
-	char *request = xasprintf("POST /v1/applications/%s/transitions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-				  "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
-				  app, staff.recruiter, sizeof(body) - 1, body);
+	char *request = xasprintf(
+	    "POST /v1/applications/%s/transitions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+	    "%s\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	    app, staff.recruiter, sizeof(body) - 1, body);
 	struct racer racers[RACERS];
 	pthread_t t[RACERS];
 	for (int i = 0; i < RACERS; i++) {
@@ -272,7 +284,9 @@ test_race(void **state)
 	}
 	assert_int_equal(ok, 1);
 	assert_int_equal(conflict, RACERS - 1);
-	char *n = db_value("SELECT count(*) FROM application_history WHERE application_id = $1 AND to_stage = 'screening'", app);
+	char *n = db_value("SELECT count(*) FROM application_history WHERE application_id = $1 AND "
+	                   "to_stage = 'screening'",
+	                   app);
 	assert_string_equal(n, "1");
 	free(n);
 	n = db_value("SELECT version FROM applications WHERE id = $1", app);
@@ -291,16 +305,23 @@ test_evaluations(void **state)
 	char *o = opening_in("SE", NULL);
 	/* apply publicly, so the applicant has a token to look with */
 	char *email = unique_email("eval");
-	struct part parts[] = {{.name = "full_name", .value = "Eva Luation"}, {.name = "email", .value = email},
-			       {.name = "opening_id", .value = o}, {.name = "privacy_notice_accepted", .value = "true"},
-			       {.name = "age_16_or_over", .value = "true"},
-			       {.name = "resume", .data = "Eva Luation\nCV\n", .len = 15, .filename = "cv.txt"}, {.name = NULL}};
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Eva Luation"},
+	    {.name = "email", .value = email},
+	    {.name = "opening_id", .value = o},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = "Eva Luation\nCV\n", .len = 15, .filename = "cv.txt"},
+	    {.name = NULL}};
 	forbid_in_log("Eva Luation");
 	struct resp *a = http_form("POST", "/v1/apply", NULL, parts, NULL);
 	assert_int_equal(a->status, 201);
-	const char *app = sget(a->json, "application_id"), *token = sget(a->json, "applicant_token");
+	const char *app = sget(a->json, "application_id"),
+	           *token = sget(a->json, "applicant_token");
 	char *path = xasprintf("/v1/applications/%s/evaluations", app);
-	struct resp *r = http_json("POST", path, staff.recruiter, "{\"score\":4,\"summary\":\"Sharp on SQL; quiet in the panel.\"}");
+	struct resp *r =
+	    http_json("POST", path, staff.recruiter,
+	              "{\"score\":4,\"summary\":\"Sharp on SQL; quiet in the panel.\"}");
 	assert_int_equal(r->status, 201);
 	assert_int_equal(json_integer_value(json_object_get(r->json, "score")), 4);
 	assert_string_equal(sget(r->json, "author"), staff.recruiter_name);
@@ -310,9 +331,10 @@ test_evaluations(void **state)
 	assert_int_equal(r->status, 200);
 	assert_string_equal(sget(r->json, "summary"), "Sharp on SQL; quiet in the panel.");
 	resp_free(r);
-	static const char *const bad[] = {"{\"score\":0,\"summary\":\"x\"}", "{\"score\":6,\"summary\":\"x\"}",
-					  "{\"score\":3.5,\"summary\":\"x\"}", "{\"score\":\"5\",\"summary\":\"x\"}",
-					  "{\"summary\":\"x\"}"};
+	static const char *const bad[] = {
+	    "{\"score\":0,\"summary\":\"x\"}", "{\"score\":6,\"summary\":\"x\"}",
+	    "{\"score\":3.5,\"summary\":\"x\"}", "{\"score\":\"5\",\"summary\":\"x\"}",
+	    "{\"summary\":\"x\"}"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		r = http_json("POST", path, staff.recruiter, bad[i]);
 		assert_problem(r, 422, "validation-error");
@@ -327,12 +349,13 @@ test_evaluations(void **state)
 	assert_int_equal(r->status, 201);
 	assert_true(json_is_null(json_object_get(r->json, "summary")));
 	resp_free(r);
-	resp_free(http_json("POST", path, staff.hr, "{\"score\":2,\"summary\":\"Second opinion.\"}"));
+	resp_free(
+	    http_json("POST", path, staff.hr, "{\"score\":2,\"summary\":\"Second opinion.\"}"));
 	r = http_json("GET", path, staff.recruiter, NULL);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 3);
 	resp_free(r);
-	r = http_json("POST", "/v1/applications/00000000-0000-4000-8000-000000000000/evaluations", staff.recruiter,
-		      "{\"score\":3,\"summary\":\"x\"}");
+	r = http_json("POST", "/v1/applications/00000000-0000-4000-8000-000000000000/evaluations",
+	              staff.recruiter, "{\"score\":3,\"summary\":\"x\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	/* never shown to the applicant */
@@ -374,7 +397,8 @@ test_background_checks(void **state)
 	resp_free(r);
 	/* the country allows */
 	put_rule("BR", "{\"allowed\":true,\"note\":\"criminal records, with consent\"}", 201);
-	put_rule("BR", "{\"allowed\":true,\"note\":\"criminal records, with written consent\"}", 200);
+	put_rule("BR", "{\"allowed\":true,\"note\":\"criminal records, with written consent\"}",
+	         200);
 	expect_move(app, "background_check", NULL, 200);
 	expect_move(app, "offer", NULL, 200);
 
@@ -396,7 +420,8 @@ test_background_checks(void **state)
 	char *gb = opening_in("GB", NULL), *gb_app = fresh_application(gb);
 	expect_move(gb_app, "background_check", NULL, 409);
 	/* an opening without a country: no rule can cover it */
-	r = http_json("POST", "/v1/openings", staff.recruiter, "{\"title\":\"Nowhere in particular\"}");
+	r = http_json("POST", "/v1/openings", staff.recruiter,
+	              "{\"title\":\"Nowhere in particular\"}");
 	char *nowhere = xstrdup(sget(r->json, "id"));
 	resp_free(r);
 	char *nowhere_app = fresh_application(nowhere);
@@ -411,17 +436,20 @@ test_background_checks(void **state)
 	size_t i;
 	json_t *it;
 	int found = 0;
-	json_array_foreach(json_object_get(r->json, "items"), i, it)
-		if (strcmp(sget(it, "country"), "US") == 0 && sget(it, "region") && strcmp(sget(it, "region"), "CA") == 0) {
-			found = 1;
-			assert_true(json_is_false(json_object_get(it, "allowed")));
-			assert_string_equal(sget(it, "note"), "Fair Chance Act");
-		}
+	json_array_foreach(json_object_get(r->json, "items"), i,
+	                   it) if (strcmp(sget(it, "country"), "US") == 0 && sget(it, "region") &&
+	                           strcmp(sget(it, "region"), "CA") == 0)
+	{
+		found = 1;
+		assert_true(json_is_false(json_object_get(it, "allowed")));
+		assert_string_equal(sget(it, "note"), "Fair Chance Act");
+	}
 	assert_true(found);
 	resp_free(r);
 
 	/* who and what */
-	r = http_json("PUT", "/v1/background-check-rules/US", staff.recruiter, "{\"allowed\":false}");
+	r = http_json("PUT", "/v1/background-check-rules/US", staff.recruiter,
+	              "{\"allowed\":false}");
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
 	put_rule("XX", "{\"allowed\":true}", 404);
@@ -444,7 +472,8 @@ test_background_checks(void **state)
 static json_t *
 funnel_of(const char *opening)
 {
-	char *path = opening ? xasprintf("/v1/analytics/funnel?opening_id=%s", opening) : xstrdup("/v1/analytics/funnel");
+	char *path = opening ? xasprintf("/v1/analytics/funnel?opening_id=%s", opening)
+	                     : xstrdup("/v1/analytics/funnel");
 	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
 	assert_int_equal(r->status, 200);
 	json_t *f = json_incref(r->json);
@@ -458,7 +487,8 @@ stage_of(const json_t *funnel, const char *stage)
 {
 	size_t i;
 	json_t *s;
-	json_array_foreach(json_object_get(funnel, "stages"), i, s) if (strcmp(sget(s, "stage"), stage) == 0) return s;
+	json_array_foreach(json_object_get(funnel, "stages"), i,
+	                   s) if (strcmp(sget(s, "stage"), stage) == 0) return s;
 	fail_msg("no stage %s", stage);
 	return NULL;
 }
@@ -481,17 +511,21 @@ test_funnel(void **state)
 
 	json_t *f = funnel_of(o);
 	assert_int_equal(json_array_size(json_object_get(f, "stages")), 9);
-	json_t *applied = stage_of(f, "applied"), *screening = stage_of(f, "screening"), *interview = stage_of(f, "interview");
+	json_t *applied = stage_of(f, "applied"), *screening = stage_of(f, "screening"),
+	       *interview = stage_of(f, "interview");
 	assert_int_equal(json_integer_value(json_object_get(applied, "reached")), 7);
 	assert_true(json_is_false(json_object_get(applied, "suppressed")));
-	assert_true(json_is_number(json_object_get(applied, "median_days"))); /* all 7 left applied */
+	assert_true(
+	    json_is_number(json_object_get(applied, "median_days"))); /* all 7 left applied */
 	assert_true(json_number_value(json_object_get(applied, "median_days")) >= 0);
 	assert_int_equal(json_integer_value(json_object_get(screening, "reached")), 6);
-	assert_true(json_is_null(json_object_get(screening, "median_days"))); /* only 3 left screening */
-	assert_true(json_is_null(json_object_get(interview, "reached")));	/* 3: suppressed */
+	assert_true(
+	    json_is_null(json_object_get(screening, "median_days"))); /* only 3 left screening */
+	assert_true(json_is_null(json_object_get(interview, "reached"))); /* 3: suppressed */
 	assert_true(json_is_true(json_object_get(interview, "suppressed")));
-	assert_true(json_is_null(json_object_get(stage_of(f, "withdrawn"), "reached"))); /* 1: suppressed */
-	assert_true(json_is_true(json_object_get(stage_of(f, "offer"), "suppressed")));  /* 0 */
+	assert_true(
+	    json_is_null(json_object_get(stage_of(f, "withdrawn"), "reached"))); /* 1: suppressed */
+	assert_true(json_is_true(json_object_get(stage_of(f, "offer"), "suppressed"))); /* 0 */
 	char *text = json_dumps(f, 0);
 	for (int i = 0; i < N; i++) {
 		assert_null(strstr(text, who[i]));
@@ -534,9 +568,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_applications), cmocka_unit_test(test_stage_machine),
-		cmocka_unit_test(test_race),	     cmocka_unit_test(test_evaluations),
-		cmocka_unit_test(test_background_checks), cmocka_unit_test(test_funnel),
+	    cmocka_unit_test(test_applications),
+	    cmocka_unit_test(test_stage_machine),
+	    cmocka_unit_test(test_race),
+	    cmocka_unit_test(test_evaluations),
+	    cmocka_unit_test(test_background_checks),
+	    cmocka_unit_test(test_funnel),
 	};
 	return cmocka_run_group_tests_name("api pipeline", tests, api_start, api_stop);
 }

@@ -14,16 +14,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static const char rules[] =
-	"[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":3650},"
-	"{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":3650},"
-	"{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":3650},"
-	"{\"outcome\":\"rejected\",\"country\":\"IS\",\"retain_days\":0},"
-	"{\"outcome\":\"withdrawn\",\"country\":\"IS\",\"retain_days\":0},"
-	"{\"outcome\":\"no_application\",\"country\":\"IS\",\"retain_days\":0}]";
+    "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":3650},"
+    "{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":3650},"
+    "{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":3650},"
+    "{\"outcome\":\"rejected\",\"country\":\"IS\",\"retain_days\":0},"
+    "{\"outcome\":\"withdrawn\",\"country\":\"IS\",\"retain_days\":0},"
+    "{\"outcome\":\"no_application\",\"country\":\"IS\",\"retain_days\":0}]";
 
 static char *iceland; /* an opening in IS */
 static int seq;
@@ -32,9 +32,10 @@ static char *
 person(const char *country, const char *name, char **email_out)
 {
 	char *email = unique_email("ret");
-	char *body = country ? xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\",\"phone\":\"+354 555 0101\",\"address\":{\"country\":\"%s\"}}",
-					 name, email, country)
-			     : xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\"}", name, email);
+	char *body = country ? xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\",\"phone\":\"+354 "
+	                                 "555 0101\",\"address\":{\"country\":\"%s\"}}",
+	                                 name, email, country)
+	                     : xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\"}", name, email);
 	forbid_in_log(name);
 	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
 	assert_int_equal(r->status, 201);
@@ -51,7 +52,8 @@ person(const char *country, const char *name, char **email_out)
 static char *
 apply_to(const char *who, const char *opening)
 {
-	char *path = xasprintf("/v1/applicants/%s/applications", who), *body = xasprintf("{\"opening_id\":\"%s\"}", opening);
+	char *path = xasprintf("/v1/applicants/%s/applications", who),
+	     *body = xasprintf("{\"opening_id\":\"%s\"}", opening);
 	struct resp *r = http_json("POST", path, staff.recruiter, body);
 	assert_int_equal(r->status, 201);
 	char *id = xstrdup(sget(r->json, "id"));
@@ -77,7 +79,9 @@ static void
 upload(const char *who)
 {
 	char *path = xasprintf("/v1/applicants/%s/documents", who);
-	struct part parts[] = {{.name = "file", .data = "Secret Resume Text\n", .len = 19, .filename = "cv.txt"}, {.name = NULL}};
+	struct part parts[] = {
+	    {.name = "file", .data = "Secret Resume Text\n", .len = 19, .filename = "cv.txt"},
+	    {.name = NULL}};
 	struct resp *r = http_form("POST", path, staff.recruiter, parts, NULL);
 	assert_int_equal(r->status, 201);
 	resp_free(r);
@@ -87,7 +91,8 @@ upload(const char *who)
 static json_t *
 purge(bool dry)
 {
-	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, dry ? "{\"dry_run\":true}" : "{\"dry_run\":false}");
+	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr,
+	                           dry ? "{\"dry_run\":true}" : "{\"dry_run\":false}");
 	if (r->status != 201)
 		fail_msg("purge: %ld %s", r->status, r->body);
 	char *loc = resp_header(r, "Location");
@@ -103,7 +108,8 @@ has_id(const json_t *report, const char *id)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(report, "applicant_ids"), i, v) if (strcmp(json_string_value(v), id) == 0) return true;
+	json_array_foreach(json_object_get(report, "applicant_ids"), i,
+	                   v) if (strcmp(json_string_value(v), id) == 0) return true;
 	return false;
 }
 
@@ -121,8 +127,8 @@ test_policies(void **state)
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
 	r = http_json("PUT", "/v1/retention/policies", staff.hr,
-		      "[{\"outcome\":\"ghosted\",\"country\":\"US\",\"retain_days\":1},"
-		      "{\"outcome\":\"rejected\",\"country\":\"USA\",\"retain_days\":-5}]");
+	              "[{\"outcome\":\"ghosted\",\"country\":\"US\",\"retain_days\":1},"
+	              "{\"outcome\":\"rejected\",\"country\":\"USA\",\"retain_days\":-5}]");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "[0].outcome");
 	assert_field_error(r, "[1].country");
@@ -138,7 +144,9 @@ test_policies(void **state)
 	r = http_json("GET", "/v1/retention/policies", staff.hr, NULL);
 	assert_int_equal(json_array_size(r->json), 6);
 	resp_free(r);
-	expect_db_value("SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL, "t");
+	expect_db_value(
+	    "SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL,
+	    "t");
 }
 
 static void
@@ -147,7 +155,8 @@ test_record_shows_retention(void **state)
 	(void)state;
 	char *never = person("IS", "Never Applied", NULL), *open = person("IS", "Still Open", NULL);
 	char *app = apply_to(open, iceland);
-	char *p1 = xasprintf("/v1/applicants/%s", never), *p2 = xasprintf("/v1/applicants/%s", open);
+	char *p1 = xasprintf("/v1/applicants/%s", never),
+	     *p2 = xasprintf("/v1/applicants/%s", open);
 	struct resp *r = http_json("GET", p1, staff.hr, NULL);
 	json_t *ret = json_object_get(r->json, "retention");
 	assert_non_null(sget(ret, "expires_at"));
@@ -157,13 +166,16 @@ test_record_shows_retention(void **state)
 	r = http_json("GET", p2, staff.hr, NULL);
 	ret = json_object_get(r->json, "retention");
 	assert_true(json_is_null(json_object_get(ret, "expires_at")));
-	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)), "open_application");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)),
+	    "open_application");
 	resp_free(r);
 	char *hold = xasprintf("%s/legal-hold", p1);
 	resp_free(http_json("PUT", hold, staff.hr, "{\"reason\":\"audit\"}"));
 	r = http_json("GET", p1, staff.hr, NULL);
 	ret = json_object_get(r->json, "retention");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)), "legal_hold");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)), "legal_hold");
 	resp_free(r);
 	/* leave nothing behind that later tests would count */
 	resp_free(http_json("DELETE", hold, staff.hr, NULL));
@@ -182,11 +194,14 @@ test_dry_then_real(void **state)
 {
 	(void)state;
 	char *ea, *ec;
-	char *a = person("IS", "Anna Expired", &ea);				       /* never applied: expired */
-	char *b = person("IS", "Bjorn Held", NULL);				       /* expired, but held */
-	char *c = person("US", "Cara Rejected", &ec), *capp = apply_to(c, iceland);    /* rejected in IS */
-	char *d = person("IS", "Dagur Open", NULL), *dapp = apply_to(d, iceland);      /* open application */
-	char *e = person(NULL, "Eva Withdrawn", NULL), *eapp = apply_to(e, iceland);   /* withdrawn in IS */
+	char *a = person("IS", "Anna Expired", &ea); /* never applied: expired */
+	char *b = person("IS", "Bjorn Held", NULL);  /* expired, but held */
+	char *c = person("US", "Cara Rejected", &ec),
+	     *capp = apply_to(c, iceland); /* rejected in IS */
+	char *d = person("IS", "Dagur Open", NULL),
+	     *dapp = apply_to(d, iceland); /* open application */
+	char *e = person(NULL, "Eva Withdrawn", NULL),
+	     *eapp = apply_to(e, iceland); /* withdrawn in IS */
 	move(capp, "rejected");
 	move(eapp, "withdrawn");
 	upload(a);
@@ -195,7 +210,9 @@ test_dry_then_real(void **state)
 	resp_free(http_json("PUT", hold, staff.hr, "{\"reason\":\"litigation\"}"));
 	char *funnel_path = xasprintf("/v1/analytics/funnel?opening_id=%s", iceland);
 	struct resp *f0 = http_json("GET", funnel_path, staff.recruiter, NULL);
-	char *rows_before = db_value("SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM documents)", NULL);
+	char *rows_before = db_value(
+	    "SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM documents)",
+	    NULL);
 
 	json_t *dry = purge(true);
 	assert_true(json_is_true(json_object_get(dry, "dry_run")));
@@ -209,7 +226,9 @@ test_dry_then_real(void **state)
 	assert_int_equal(json_integer_value(json_object_get(by_rule, "no_application/IS")), 2);
 	assert_int_equal(json_integer_value(json_object_get(by_rule, "rejected/IS")), 1);
 	assert_int_equal(json_integer_value(json_object_get(by_rule, "withdrawn/IS")), 1);
-	char *rows_after = db_value("SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM documents)", NULL);
+	char *rows_after = db_value(
+	    "SELECT (SELECT count(*) FROM applicants) || '/' || (SELECT count(*) FROM documents)",
+	    NULL);
 	assert_string_equal(rows_before, rows_after); /* a dry run deletes nothing */
 	assert_true(json_integer_value(json_object_get(dry, "examined")) >= 5);
 
@@ -217,7 +236,8 @@ test_dry_then_real(void **state)
 	assert_int_equal(json_integer_value(json_object_get(real, "purged")), 3);
 	assert_int_equal(json_integer_value(json_object_get(real, "held")), 1);
 	assert_string_equal(sget(real, "status"), "finished");
-	assert_true(json_equal(json_object_get(real, "applicant_ids"), json_object_get(dry, "applicant_ids")));
+	assert_true(json_equal(json_object_get(real, "applicant_ids"),
+	                       json_object_get(dry, "applicant_ids")));
 
 	/* the report is kept */
 	char *rp = xasprintf("/v1/retention/purges/%s", sget(real, "id"));
@@ -227,7 +247,8 @@ test_dry_then_real(void **state)
 	resp_free(r);
 	r = http_json("GET", "/v1/retention/purges?limit=5", staff.hr, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(sget(json_array_get(json_object_get(r->json, "items"), 0), "id"), sget(real, "id"));
+	assert_string_equal(sget(json_array_get(json_object_get(r->json, "items"), 0), "id"),
+	                    sget(real, "id"));
 	resp_free(r);
 
 	/* purged records answer 410 with what the tombstone holds; their documents are gone */
@@ -249,19 +270,32 @@ test_dry_then_real(void **state)
 		free(p);
 		/* and no table holds anything of them but the tombstone and the audit ids */
 		expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", purged[i], "0");
-		expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", purged[i], "0");
-		expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", purged[i], "0");
-		expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1", purged[i], "0");
-		expect_db_value("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1", purged[i], "0");
-		expect_db_value("SELECT rule FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'",
-		       purged[i], i == 0 ? "no_application/IS" : i == 1 ? "rejected/IS" : "withdrawn/IS");
+		expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", purged[i],
+		                "0");
+		expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1",
+		                purged[i], "0");
+		expect_db_value("SELECT count(*) FROM applicant_tokens WHERE applicant_id = $1",
+		                purged[i], "0");
+		expect_db_value("SELECT count(*) FROM idempotency_keys WHERE applicant_id = $1",
+		                purged[i], "0");
+		expect_db_value("SELECT rule FROM applicant_tombstones WHERE applicant_id = $1 AND "
+		                "disposition = 'purged'",
+		                purged[i],
+		                i == 0   ? "no_application/IS"
+		                : i == 1 ? "rejected/IS"
+		                         : "withdrawn/IS");
 	}
-	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) IN (lower($1))", ea, "0");
-	expect_db_value("SELECT count(*) FROM audit_log l WHERE l::text ILIKE '%anna expired%'", NULL, "0");
+	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) IN (lower($1))", ea,
+	                "0");
+	expect_db_value("SELECT count(*) FROM audit_log l WHERE l::text ILIKE '%anna expired%'",
+	                NULL, "0");
 	/* the resume's bytes are nowhere: not in documents, not anywhere a purged id is named */
-	expect_db_value("SELECT count(*) FROM documents WHERE position('Secret Resume Text'::bytea in content) > 0 "
-	       "AND applicant_id IN (SELECT applicant_id FROM applicant_tombstones)", NULL, "0");
-	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", capp, "0");
+	expect_db_value("SELECT count(*) FROM documents WHERE position('Secret Resume Text'::bytea "
+	                "in content) > 0 "
+	                "AND applicant_id IN (SELECT applicant_id FROM applicant_tombstones)",
+	                NULL, "0");
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1", capp,
+	                "0");
 	/* the held and the open stay */
 	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", b, "1");
 	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", d, "1");
@@ -306,11 +340,13 @@ make_expired(int n, const char *tag)
 	char count[16];
 	snprintf(count, sizeof(count), "%d", n);
 	const char *params[2] = {count, tag};
-	PGresult *res = PQexecParams(test_db(),
-				     "INSERT INTO applicants (full_name, email, address, source_type) "
-				     "SELECT 'Bulk ' || $2, $2 || '.' || g || '@example.com', '{\"country\":\"IS\"}', 'import' "
-				     "FROM generate_series(1, $1::int) g",
-				     2, NULL, params, NULL, NULL, 0);
+	PGresult *res =
+	    PQexecParams(test_db(),
+	                 "INSERT INTO applicants (full_name, email, address, source_type) "
+	                 "SELECT 'Bulk ' || $2, $2 || '.' || g || '@example.com', "
+	                 "'{\"country\":\"IS\"}', 'import' "
+	                 "FROM generate_series(1, $1::int) g",
+	                 2, NULL, params, NULL, NULL, 0);
 	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
 	PQclear(res);
 }
@@ -331,9 +367,10 @@ static char *
 purge_request(void)
 {
 	static const char body[] = "{\"dry_run\":false}";
-	return xasprintf("POST /v1/retention/purges HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-			 "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			 staff.hr, sizeof(body) - 1, body);
+	return xasprintf(
+	    "POST /v1/retention/purges HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	    staff.hr, sizeof(body) - 1, body);
 }
 
 static long
@@ -369,8 +406,10 @@ test_two_purges_at_once(void **state)
 	char *sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
 	expect_db_value(sql, NULL, "0");
 	free(sql);
-	expect_db_value("SELECT count(*) FROM (SELECT applicant_id FROM audit_log WHERE action = 'applicant.purge' "
-	       "GROUP BY applicant_id HAVING count(*) > 1) x", NULL, "0");
+	expect_db_value("SELECT count(*) FROM (SELECT applicant_id FROM audit_log WHERE action = "
+	                "'applicant.purge' "
+	                "GROUP BY applicant_id HAVING count(*) > 1) x",
+	                NULL, "0");
 	for (int i = 0; i < 2; i++) {
 		free(r[i].request);
 		free(r[i].response);
@@ -405,8 +444,10 @@ test_killed_midway_then_finished(void **state)
 	PGconn *gate = PQconnectdb(getenv("RECRUITD_DATABASE_URL"));
 	PQclear(PQexec(gate, "BEGIN"));
 	const char *gp[1] = {last};
-	PGresult *g = PQexecParams(gate, "INSERT INTO applicant_tombstones (applicant_id, disposition) VALUES ($1, 'deleted')",
-				   1, NULL, gp, NULL, NULL, 0);
+	PGresult *g = PQexecParams(
+	    gate,
+	    "INSERT INTO applicant_tombstones (applicant_id, disposition) VALUES ($1, 'deleted')",
+	    1, NULL, gp, NULL, NULL, 0);
 	assert_int_equal(PQresultStatus(g), PGRES_COMMAND_OK);
 	PQclear(g);
 
@@ -414,8 +455,10 @@ test_killed_midway_then_finished(void **state)
 	char *waiting = NULL;
 	for (int i = 0; i < 300; i++) { /* until the purge waits on our row */
 		free(waiting);
-		waiting = db_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-				   "AND query LIKE 'WITH x AS%'", NULL);
+		waiting =
+		    db_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+		             "AND query LIKE 'WITH x AS%'",
+		             NULL);
 		if (strcmp(waiting, "0") != 0)
 			break;
 		usleep(50000);
@@ -435,8 +478,10 @@ test_killed_midway_then_finished(void **state)
 	assert_true(atol(left) > 0 && atol(left) < 1500);
 	free(left);
 	free(sql);
-	sql = xasprintf("SELECT count(*) FROM applicants a JOIN applicant_tombstones t ON t.applicant_id = a.id "
-			"WHERE a.full_name = 'Bulk %s'", tag);
+	sql = xasprintf("SELECT count(*) FROM applicants a JOIN applicant_tombstones t ON "
+	                "t.applicant_id = a.id "
+	                "WHERE a.full_name = 'Bulk %s'",
+	                tag);
 	expect_db_value(sql, NULL, "0");
 	free(sql);
 	/* the next run finishes the work, with its report on stdout */
@@ -455,7 +500,9 @@ test_killed_midway_then_finished(void **state)
 	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
 	expect_db_value(sql, NULL, "0");
 	free(sql);
-	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1 AND disposition = 'purged'", last, "1");
+	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1 AND "
+	                "disposition = 'purged'",
+	                last, "1");
 	free(last);
 }
 
@@ -479,11 +526,14 @@ test_recruitctl_purge(void **state)
 	cmd = xasprintf("%s purge --now >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
 	assert_int_equal(WEXITSTATUS(system(cmd)), 2);
 	free(cmd);
-	cmd = xasprintf("RECRUITD_DATABASE_URL='host=/nonexistent dbname=x' %s purge >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
+	cmd =
+	    xasprintf("RECRUITD_DATABASE_URL='host=/nonexistent dbname=x' %s purge >/dev/null 2>&1",
+	              getenv("RECRUITD_TEST_CTL"));
 	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
 	free(cmd);
 	/* messages go to stderr, never stdout */
-	cmd = xasprintf("RECRUITD_DATABASE_URL='host=/nonexistent dbname=x' %s purge 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	cmd = xasprintf("RECRUITD_DATABASE_URL='host=/nonexistent dbname=x' %s purge 2>/dev/null",
+	                getenv("RECRUITD_TEST_CTL"));
 	p = popen(cmd, "r");
 	n = fread(out, 1, sizeof(out) - 1, p);
 	pclose(p);
@@ -514,7 +564,8 @@ test_api_answers_during_a_large_purge(void **state)
 	char tag[48];
 	snprintf(tag, sizeof(tag), "big%d-%d", (int)getpid(), ++seq);
 	make_expired(size, tag);
-	char *keep = person(NULL, "Kept Reader", NULL), *path = xasprintf("/v1/applicants/%s", keep);
+	char *keep = person(NULL, "Kept Reader", NULL),
+	     *path = xasprintf("/v1/applicants/%s", keep);
 
 	struct big b = {.request = purge_request()};
 	pthread_t t;
@@ -528,7 +579,8 @@ test_api_answers_during_a_large_purge(void **state)
 		assert_int_equal(r->status, 200);
 		resp_free(r);
 		answered += 2;
-		char *running = db_value("SELECT count(*) FROM purge_runs WHERE status = 'running'", NULL);
+		char *running =
+		    db_value("SELECT count(*) FROM purge_runs WHERE status = 'running'", NULL);
 		during += strcmp(running, "0") != 0;
 		free(running);
 	}
@@ -550,7 +602,8 @@ setup(void **state)
 	struct resp *r = http_json("PUT", "/v1/retention/policies", staff.hr, rules);
 	assert_int_equal(r->status, 200);
 	resp_free(r);
-	char *body = xasprintf("{\"title\":\"Reykjavik Role %d\",\"country\":\"IS\"}", (int)getpid());
+	char *body =
+	    xasprintf("{\"title\":\"Reykjavik Role %d\",\"country\":\"IS\"}", (int)getpid());
 	r = http_json("POST", "/v1/openings", staff.recruiter, body);
 	iceland = xstrdup(sget(r->json, "id"));
 	resp_free(r);
@@ -562,10 +615,13 @@ static int
 teardown(void **state)
 {
 	/* the shipped defaults again */
-	PGresult *res = PQexec(test_db(),
-			       "DELETE FROM retention_policies; INSERT INTO retention_policies (outcome, country, region, retain_days) "
-			       "SELECT o.outcome, r.country, r.region, r.days FROM (VALUES ('rejected'), ('withdrawn'), "
-			       "('no_application')) o(outcome), (VALUES ('*', '', 183), ('US', '', 365), ('US', 'CA', 1461)) r(country, region, days)");
+	PGresult *res =
+	    PQexec(test_db(), "DELETE FROM retention_policies; INSERT INTO retention_policies "
+	                      "(outcome, country, region, retain_days) "
+	                      "SELECT o.outcome, r.country, r.region, r.days FROM (VALUES "
+	                      "('rejected'), ('withdrawn'), "
+	                      "('no_application')) o(outcome), (VALUES ('*', '', 183), ('US', '', "
+	                      "365), ('US', 'CA', 1461)) r(country, region, days)");
 	PQclear(res);
 	free(iceland);
 	return api_stop(state);
@@ -575,13 +631,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_policies),
-		cmocka_unit_test(test_record_shows_retention),
-		cmocka_unit_test(test_dry_then_real),
-		cmocka_unit_test(test_two_purges_at_once),
-		cmocka_unit_test(test_killed_midway_then_finished),
-		cmocka_unit_test(test_recruitctl_purge),
-		cmocka_unit_test(test_api_answers_during_a_large_purge),
+	    cmocka_unit_test(test_policies),
+	    cmocka_unit_test(test_record_shows_retention),
+	    cmocka_unit_test(test_dry_then_real),
+	    cmocka_unit_test(test_two_purges_at_once),
+	    cmocka_unit_test(test_killed_midway_then_finished),
+	    cmocka_unit_test(test_recruitctl_purge),
+	    cmocka_unit_test(test_api_answers_during_a_large_purge),
 	};
 	return cmocka_run_group_tests_name("api retention", tests, setup, teardown);
 }

@@ -1,11 +1,11 @@
 /* fixtures: test documents built in memory. */
-#include <stdlib.h>
-#include <string.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "fixtures.h"
 #include "core/xalloc.h"
+#include "fixtures.h"
 
 struct blob
 fixture_zip(const struct zip_entry *entries, size_t n)
@@ -40,9 +40,12 @@ struct blob
 fixture_docx(void)
 {
 	static const struct zip_entry e[] = {
-		{"[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"},
-		{"_rels/.rels", "<?xml version=\"1.0\"?><Relationships/>"},
-		{"word/document.xml", "<?xml version=\"1.0\"?><w:document><w:body><w:p>Jane Doe</w:p></w:body></w:document>"},
+	    {"[Content_Types].xml",
+	     "<?xml version=\"1.0\"?><Types "
+	     "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"},
+	    {"_rels/.rels", "<?xml version=\"1.0\"?><Relationships/>"},
+	    {"word/document.xml", "<?xml version=\"1.0\"?><w:document><w:body><w:p>Jane "
+	                          "Doe</w:p></w:body></w:document>"},
 	};
 	return fixture_zip(e, 3);
 }
@@ -51,9 +54,9 @@ struct blob
 fixture_odt(void)
 {
 	static const struct zip_entry e[] = {
-		{"mimetype", "application/vnd.oasis.opendocument.text"},
-		{"content.xml", "<?xml version=\"1.0\"?><office:document-content/>"},
-		{"META-INF/manifest.xml", "<?xml version=\"1.0\"?><manifest:manifest/>"},
+	    {"mimetype", "application/vnd.oasis.opendocument.text"},
+	    {"content.xml", "<?xml version=\"1.0\"?><office:document-content/>"},
+	    {"META-INF/manifest.xml", "<?xml version=\"1.0\"?><manifest:manifest/>"},
 	};
 	return fixture_zip(e, 3);
 }
@@ -82,9 +85,9 @@ fixture_ole(const char *stream)
 	struct blob b = {xcalloc(1, 1536), 1536};
 
 	memcpy(b.data, magic, 8);
-	put16(b.data + 0x1A, 3);    /* major version */
+	put16(b.data + 0x1A, 3); /* major version */
 	put16(b.data + 0x1C, 0xFFFE);
-	put16(b.data + 0x1E, 9);    /* 512-byte sectors */
+	put16(b.data + 0x1E, 9); /* 512-byte sectors */
 	put16(b.data + 0x20, 6);
 	/* first directory sector: 0, i.e. right after the header */
 	dir_entry(b.data + 512, "Root Entry");
@@ -96,13 +99,15 @@ fixture_ole(const char *stream)
 struct blob
 fixture_pdf(size_t len)
 {
-	static const char head[] = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n";
+	static const char head[] =
+	    "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n";
 	static const char tail[] = "\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 	struct blob b = {xmalloc(len), len};
 
 	memcpy(b.data, head, sizeof(head) - 1);
 	for (size_t i = sizeof(head) - 1; i < len - (sizeof(tail) - 1); i++)
-		b.data[i] = (unsigned char)(i * 2654435761u >> 13); /* binary filler, like compressed streams */
+		b.data[i] = (unsigned char)(i * 2654435761u >>
+		                            13); /* binary filler, like compressed streams */
 	memcpy(b.data + len - (sizeof(tail) - 1), tail, sizeof(tail) - 1);
 	return b;
 }

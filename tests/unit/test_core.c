@@ -3,12 +3,12 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "store/auth.h"
 #include "core/buf.h"
 #include "core/config.h"
-#include "store/db.h"
 #include "core/digest.h"
 #include "edge/paging.h"
+#include "store/auth.h"
+#include "store/db.h"
 
 static const char *const *env_table;
 
@@ -49,9 +49,17 @@ test_config_defaults(void **state)
 static void
 test_config_values(void **state)
 {
-	static const char *const t[] = {"RECRUITD_DATABASE_URL", "dbname=x", "RECRUITD_LISTEN", "[::1]:9090",
-					"RECRUITD_MAX_UPLOAD_BYTES", "2048", "RECRUITD_THREADS", "8",
-					"RECRUITD_LOG_LEVEL", "debug", NULL};
+	static const char *const t[] = {"RECRUITD_DATABASE_URL",
+	                                "dbname=x",
+	                                "RECRUITD_LISTEN",
+	                                "[::1]:9090",
+	                                "RECRUITD_MAX_UPLOAD_BYTES",
+	                                "2048",
+	                                "RECRUITD_THREADS",
+	                                "8",
+	                                "RECRUITD_LOG_LEVEL",
+	                                "debug",
+	                                NULL};
 	struct config cfg;
 	char err[256];
 
@@ -69,12 +77,12 @@ static void
 test_config_refuses(void **state)
 {
 	static const char *const bad[][5] = {
-		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "8080", NULL},
-		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "host:99999", NULL},
-		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "ten", NULL},
-		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "-1", NULL},
-		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_THREADS", "0", NULL},
-		{"RECRUITD_DATABASE_URL", "x", "RECRUITD_LOG_LEVEL", "loud", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "8080", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "host:99999", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "ten", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "-1", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_THREADS", "0", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_LOG_LEVEL", "loud", NULL},
 	};
 	struct config cfg;
 	char err[256];
@@ -91,7 +99,8 @@ static void
 test_cursor(void **state)
 {
 	char k1[PAGING_KEY_MAX], k2[PAGING_KEY_MAX];
-	char *c = paging_cursor_encode("2026-11-24T21:03:00.123456Z", "f6413b3a-d967-4162-955f-b26b50696e00");
+	char *c = paging_cursor_encode("2026-11-24T21:03:00.123456Z",
+	                               "f6413b3a-d967-4162-955f-b26b50696e00");
 	int limit;
 
 	(void)state;
@@ -131,9 +140,12 @@ test_tokens(void **state)
 	if (token_parse(token, TOKEN_STAFF_PREFIX, id2, h2) == 0)
 		assert_false(digest_equal(h, h2, SHA256_LEN));
 	assert_int_equal(token_parse("rks_", TOKEN_STAFF_PREFIX, id2, h2), -1);
-	assert_int_equal(token_parse("rks_0123456789abcdef_short", TOKEN_STAFF_PREFIX, id2, h2), -1);
-	assert_int_equal(token_parse("rks_0123456789ABCDEF_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-					  TOKEN_STAFF_PREFIX, id2, h2), -1);
+	assert_int_equal(token_parse("rks_0123456789abcdef_short", TOKEN_STAFF_PREFIX, id2, h2),
+	                 -1);
+	assert_int_equal(
+	    token_parse("rks_0123456789ABCDEF_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	                TOKEN_STAFF_PREFIX, id2, h2),
+	    -1);
 	assert_int_equal(role_parse("hr"), ROLE_HR);
 	assert_int_equal(role_parse("recruiter"), ROLE_RECRUITER);
 	assert_int_equal(role_parse("admin"), ROLE_NONE);
@@ -234,11 +246,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_defaults), cmocka_unit_test(test_config_values),
-		cmocka_unit_test(test_config_refuses),	cmocka_unit_test(test_cursor),
-		cmocka_unit_test(test_tokens),		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_encodings),	cmocka_unit_test(test_buf_cap),
-		cmocka_unit_test(test_uuid_v4),
+	    cmocka_unit_test(test_config_defaults), cmocka_unit_test(test_config_values),
+	    cmocka_unit_test(test_config_refuses),  cmocka_unit_test(test_cursor),
+	    cmocka_unit_test(test_tokens),          cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_encodings),       cmocka_unit_test(test_buf_cap),
+	    cmocka_unit_test(test_uuid_v4),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -20,7 +20,8 @@ test_parse_accepts(void **state)
 	(void)state;
 	v = parse("{\"a\":1,\"b\":[true,null,\"\\u00e9\"],\"c\":{\"d\":\"Zoë\"}}");
 	assert_non_null(v);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "c"), "d")), "Zoë");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "c"), "d")),
+	                    "Zoë");
 	json_decref(v);
 }
 
@@ -28,15 +29,15 @@ static void
 test_parse_refuses(void **state)
 {
 	static const char *const bad[] = {
-		"{\"a\":1,\"a\":2}",   /* duplicate key */
-		"{\"a\":",	       /* truncated */
-		"{\"a\":\"\xff\"}",    /* invalid UTF-8 */
-		"{\"a\":\"\xc0\xaf\"}", /* overlong */
-		"{\"a\":\"\\u0000\"}", /* NUL */
-		"{'a':1}",	       /* not JSON */
-		"",
-		"{\"a\":1} x", /* trailing garbage */
-		"{\"n\":123456789012345678901234567890}",
+	    "{\"a\":1,\"a\":2}",    /* duplicate key */
+	    "{\"a\":",              /* truncated */
+	    "{\"a\":\"\xff\"}",     /* invalid UTF-8 */
+	    "{\"a\":\"\xc0\xaf\"}", /* overlong */
+	    "{\"a\":\"\\u0000\"}",  /* NUL */
+	    "{'a':1}",              /* not JSON */
+	    "",
+	    "{\"a\":1} x", /* trailing garbage */
+	    "{\"n\":123456789012345678901234567890}",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -94,7 +95,8 @@ test_merge_patch(void **state)
 	check_patch("{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}");
 	check_patch("{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}");
 	check_patch("{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}");
-	check_patch("{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}");
+	check_patch("{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}",
+	            "{\"a\":{\"b\":\"d\"}}");
 	check_patch("{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}");
 	check_patch("{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}");
 	check_patch("{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}");
@@ -113,12 +115,14 @@ test_problem(void **state)
 	problem_set(&p, 422, "the request has invalid fields");
 	problem_extra(&p, "existing_id", json_string("x"));
 	doc = problem_to_json(&p);
-	assert_string_equal(json_string_value(json_object_get(doc, "type")), "/problems/validation-error");
+	assert_string_equal(json_string_value(json_object_get(doc, "type")),
+	                    "/problems/validation-error");
 	assert_string_equal(json_string_value(json_object_get(doc, "title")), "Validation Error");
 	assert_int_equal(json_integer_value(json_object_get(doc, "status")), 422);
 	assert_int_equal(json_array_size(json_object_get(doc, "errors")), 2);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(doc, "errors"), 1), "field")),
-			    "address.country");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(doc, "errors"), 1), "field")),
+	                    "address.country");
 	assert_string_equal(json_string_value(json_object_get(doc, "existing_id")), "x");
 	json_decref(doc);
 	problem_fini(&p);
@@ -127,7 +131,8 @@ test_problem(void **state)
 	problem_set(&p, 404, "gone fishing");
 	p.slug = "applicant-gone";
 	doc = problem_to_json(&p);
-	assert_string_equal(json_string_value(json_object_get(doc, "type")), "/problems/applicant-gone");
+	assert_string_equal(json_string_value(json_object_get(doc, "type")),
+	                    "/problems/applicant-gone");
 	assert_int_equal(json_array_size(json_object_get(doc, "errors")), 0);
 	json_decref(doc);
 	problem_fini(&p);
@@ -139,9 +144,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_refuses),
-		cmocka_unit_test(test_parse_depth),   cmocka_unit_test(test_merge_patch),
-		cmocka_unit_test(test_problem),
+	    cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_refuses),
+	    cmocka_unit_test(test_parse_depth),   cmocka_unit_test(test_merge_patch),
+	    cmocka_unit_test(test_problem),
 	};
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }

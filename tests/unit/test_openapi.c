@@ -1,4 +1,5 @@
-/* server/openapi.yaml describes every route the server has, with its method, and nothing it lacks. */
+/* server/openapi.yaml describes every route the server has, with its method, and nothing it lacks.
+ */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,8 @@ path_item(const char *pattern)
 		return NULL;
 	start += 1;
 	for (end = start + 1; *end; end++)
-		if (end[-1] == '\n' && (strncmp(end, "  /", 3) == 0 || (end[0] != ' ' && end[0] != '\n')))
+		if (end[-1] == '\n' &&
+		    (strncmp(end, "  /", 3) == 0 || (end[0] != ' ' && end[0] != '\n')))
 			break;
 	return xstrndup(start, (size_t)(end - start));
 }
@@ -69,7 +71,8 @@ test_every_route_is_described(void **state)
 			method[k] = (char)tolower((unsigned char)routes[i].method[k]);
 		key = xasprintf("\n    %s:", method);
 		if (strstr(item, key) == NULL)
-			fail_msg("%s %s is not in openapi.yaml", routes[i].method, routes[i].pattern);
+			fail_msg("%s %s is not in openapi.yaml", routes[i].method,
+			         routes[i].pattern);
 		free(key);
 		free(item);
 	}
@@ -89,7 +92,8 @@ test_nothing_undescribed_is_claimed(void **state)
 		for (size_t i = 0; i < routes_count; i++)
 			found |= strcmp(routes[i].pattern, pattern) == 0;
 		if (!found)
-			fail_msg("openapi.yaml describes %s, which the server does not serve", pattern);
+			fail_msg("openapi.yaml describes %s, which the server does not serve",
+			         pattern);
 		free(pattern);
 	}
 }
@@ -98,8 +102,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_route_is_described),
-		cmocka_unit_test(test_nothing_undescribed_is_claimed),
+	    cmocka_unit_test(test_every_route_is_described),
+	    cmocka_unit_test(test_nothing_undescribed_is_claimed),
 	};
 	return cmocka_run_group_tests_name("openapi", tests, load, unload);
 }

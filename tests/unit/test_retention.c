@@ -13,16 +13,16 @@ static struct policies P;
 
 /* The shipped defaults, plus a rule for Norway's withdrawals only. */
 static const char defaults[] =
-	"[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":183},"
-	"{\"outcome\":\"rejected\",\"country\":\"US\",\"retain_days\":365},"
-	"{\"outcome\":\"rejected\",\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461},"
-	"{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":183},"
-	"{\"outcome\":\"withdrawn\",\"country\":\"US\",\"retain_days\":365},"
-	"{\"outcome\":\"withdrawn\",\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461},"
-	"{\"outcome\":\"withdrawn\",\"country\":\"NO\",\"retain_days\":30},"
-	"{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":183},"
-	"{\"outcome\":\"no_application\",\"country\":\"US\",\"retain_days\":365},"
-	"{\"outcome\":\"no_application\",\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461}]";
+    "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":183},"
+    "{\"outcome\":\"rejected\",\"country\":\"US\",\"retain_days\":365},"
+    "{\"outcome\":\"rejected\",\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461},"
+    "{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":183},"
+    "{\"outcome\":\"withdrawn\",\"country\":\"US\",\"retain_days\":365},"
+    "{\"outcome\":\"withdrawn\",\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461},"
+    "{\"outcome\":\"withdrawn\",\"country\":\"NO\",\"retain_days\":30},"
+    "{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":183},"
+    "{\"outcome\":\"no_application\",\"country\":\"US\",\"retain_days\":365},"
+    "{\"outcome\":\"no_application\",\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461}]";
 
 static int
 load(void **state)
@@ -55,18 +55,22 @@ test_specificity(void **state)
 {
 	(void)state;
 	for (int o = 0; o < 3; o++) {
-		assert_int_equal(days_of((enum outcome)o, "US", "CA"), 1461); /* country and region */
-		assert_int_equal(days_of((enum outcome)o, "US", "TX"), 365);  /* country */
+		assert_int_equal(days_of((enum outcome)o, "US", "CA"),
+		                 1461); /* country and region */
+		assert_int_equal(days_of((enum outcome)o, "US", "TX"), 365); /* country */
 		assert_int_equal(days_of((enum outcome)o, "US", NULL), 365);
-		assert_int_equal(days_of((enum outcome)o, "DE", "BE"), 183);  /* "*" */
+		assert_int_equal(days_of((enum outcome)o, "DE", "BE"), 183); /* "*" */
 		assert_int_equal(days_of((enum outcome)o, NULL, NULL), 183);
 	}
 	assert_int_equal(days_of(OUTCOME_WITHDRAWN, "NO", NULL), 30);
-	assert_int_equal(days_of(OUTCOME_REJECTED, "NO", NULL), 183); /* the NO rule is for withdrawals only */
+	assert_int_equal(days_of(OUTCOME_REJECTED, "NO", NULL),
+	                 183); /* the NO rule is for withdrawals only */
 	char label[64];
-	retention_rule_label(retention_match(&P, OUTCOME_REJECTED, "US", "CA"), label, sizeof(label));
+	retention_rule_label(retention_match(&P, OUTCOME_REJECTED, "US", "CA"), label,
+	                     sizeof(label));
 	assert_string_equal(label, "rejected/US/CA");
-	retention_rule_label(retention_match(&P, OUTCOME_NO_APPLICATION, "FR", NULL), label, sizeof(label));
+	retention_rule_label(retention_match(&P, OUTCOME_NO_APPLICATION, "FR", NULL), label,
+	                     sizeof(label));
 	assert_string_equal(label, "no_application/*");
 	struct policies none = {0};
 	assert_null(retention_match(&none, OUTCOME_REJECTED, "US", "CA"));
@@ -110,7 +114,7 @@ test_several_applications(void **state)
 	double t0 = 1.8e9;
 	/* a California rejection long ago, a short-lived withdrawal elsewhere later */
 	struct app_state apps[] = {{false, OUTCOME_REJECTED, "US", "CA", t0},
-				   {false, OUTCOME_WITHDRAWN, "DE", NULL, t0 + 100 * DAY}};
+	                           {false, OUTCOME_WITHDRAWN, "DE", NULL, t0 + 100 * DAY}};
 	struct subject s = {.created_at = t0 - DAY, .apps = apps, .napps = 2};
 	struct verdict v;
 
@@ -149,7 +153,8 @@ test_no_rule(void **state)
 {
 	(void)state;
 	struct policies only_us = {0};
-	static const char one[] = "[{\"outcome\":\"rejected\",\"country\":\"US\",\"retain_days\":0}]";
+	static const char one[] =
+	    "[{\"outcome\":\"rejected\",\"country\":\"US\",\"retain_days\":0}]";
 	char err[160];
 	json_t *list = jsonx_parse(one, strlen(one), 32, err, sizeof(err));
 	assert_int_equal(retention_policies_parse(list, &only_us), 0);
@@ -171,15 +176,16 @@ test_validation(void **state)
 {
 	(void)state;
 	static const char bad[] =
-		"[{\"outcome\":\"hired\",\"country\":\"US\",\"retain_days\":10},"
-		"{\"outcome\":\"rejected\",\"country\":\"USA\",\"retain_days\":10},"
-		"{\"outcome\":\"rejected\",\"country\":\"US\",\"retain_days\":-1},"
-		"{\"outcome\":\"rejected\",\"country\":\"*\",\"region\":\"CA\",\"retain_days\":1},"
-		"{\"outcome\":\"rejected\",\"country\":\"DE\",\"retain_days\":1,\"note\":\"x\"},"
-		"{\"outcome\":\"rejected\",\"country\":\"DE\",\"retain_days\":2},"
-		"{\"outcome\":\"rejected\",\"country\":\"FR\",\"retain_days\":1.5}]";
-	static const char *const fields[] = {"[0].outcome", "[1].country", "[2].retain_days", "[3].region",
-					     "[4].note", "[5]", "[6].retain_days"};
+	    "[{\"outcome\":\"hired\",\"country\":\"US\",\"retain_days\":10},"
+	    "{\"outcome\":\"rejected\",\"country\":\"USA\",\"retain_days\":10},"
+	    "{\"outcome\":\"rejected\",\"country\":\"US\",\"retain_days\":-1},"
+	    "{\"outcome\":\"rejected\",\"country\":\"*\",\"region\":\"CA\",\"retain_days\":1},"
+	    "{\"outcome\":\"rejected\",\"country\":\"DE\",\"retain_days\":1,\"note\":\"x\"},"
+	    "{\"outcome\":\"rejected\",\"country\":\"DE\",\"retain_days\":2},"
+	    "{\"outcome\":\"rejected\",\"country\":\"FR\",\"retain_days\":1.5}]";
+	static const char *const fields[] = {"[0].outcome",    "[1].country", "[2].retain_days",
+	                                     "[3].region",     "[4].note",    "[5]",
+	                                     "[6].retain_days"};
 	char err[160];
 	struct problem p;
 	json_t *list = jsonx_parse(bad, strlen(bad), 32, err, sizeof(err));
@@ -190,7 +196,8 @@ test_validation(void **state)
 		size_t k;
 		json_t *e;
 		int found = 0;
-		json_array_foreach(p.errors, k, e) found |= strcmp(json_string_value(json_object_get(e, "field")), fields[i]) == 0;
+		json_array_foreach(p.errors, k, e) found |=
+		    strcmp(json_string_value(json_object_get(e, "field")), fields[i]) == 0;
 		if (!found)
 			fail_msg("no error for %s", fields[i]);
 	}
@@ -217,7 +224,8 @@ test_validation(void **state)
 static void *
 cache_checks(void *arg)
 {
-	static const char other[] = "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":7}]";
+	static const char other[] =
+	    "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":7}]";
 	uintptr_t ok = 0;
 	char copy[sizeof(defaults)];
 	(void)arg;
@@ -227,11 +235,13 @@ cache_checks(void *arg)
 	const struct policies *b = retention_policies_cached(copy); /* equal text, another buffer */
 	ok |= (a != NULL && a->n == 10 && a->rules[6].retain_days == 30) << 0;
 	ok |= (b == a && b->n == 10) << 1;
-	const struct policies *c = retention_policies_cached(other); /* rules changed: parsed again */
+	const struct policies *c =
+	    retention_policies_cached(other); /* rules changed: parsed again */
 	ok |= (c != NULL && c->n == 1 && c->rules[0].retain_days == 7) << 2;
 	ok |= (retention_policies_cached("not json") == NULL) << 3;
 	ok |= (retention_policies_cached("{}") == NULL) << 4;
-	const struct policies *d = retention_policies_cached(defaults); /* good again after a bad text */
+	const struct policies *d =
+	    retention_policies_cached(defaults); /* good again after a bad text */
 	ok |= (d != NULL && d->n == 10 && d->rules[2].retain_days == 1461) << 5;
 	return (void *)ok;
 }
@@ -252,10 +262,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_specificity),	   cmocka_unit_test(test_every_outcome),
-		cmocka_unit_test(test_several_applications), cmocka_unit_test(test_legal_hold),
-		cmocka_unit_test(test_no_rule),		   cmocka_unit_test(test_validation),
-		cmocka_unit_test(test_rules_cache),
+	    cmocka_unit_test(test_specificity),
+	    cmocka_unit_test(test_every_outcome),
+	    cmocka_unit_test(test_several_applications),
+	    cmocka_unit_test(test_legal_hold),
+	    cmocka_unit_test(test_no_rule),
+	    cmocka_unit_test(test_validation),
+	    cmocka_unit_test(test_rules_cache),
 	};
 	return cmocka_run_group_tests_name("retention", tests, load, unload);
 }

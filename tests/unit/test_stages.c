@@ -23,8 +23,9 @@ expected(enum stage from, enum stage to)
 	if (to == ST_WITHDRAWN)
 		return MOVE_YES;
 	if (to_open && to > from)
-		return to == ST_BACKGROUND_CHECK ? MOVE_GATED : MOVE_YES; /* forward, skipping allowed */
-	return MOVE_NO; /* backwards or staying */
+		return to == ST_BACKGROUND_CHECK ? MOVE_GATED
+		                                 : MOVE_YES; /* forward, skipping allowed */
+	return MOVE_NO;                                      /* backwards or staying */
 }
 
 static void
@@ -35,9 +36,11 @@ test_every_pair(void **state)
 	(void)state;
 	for (int from = 0; from < ST_COUNT; from++)
 		for (int to = 0; to < ST_COUNT; to++) {
-			enum move got = stage_move((enum stage)from, (enum stage)to), want = expected((enum stage)from, (enum stage)to);
+			enum move got = stage_move((enum stage)from, (enum stage)to),
+			          want = expected((enum stage)from, (enum stage)to);
 			if (got != want)
-				fail_msg("%s -> %s: %d, want %d", stage_name((enum stage)from), stage_name((enum stage)to), got, want);
+				fail_msg("%s -> %s: %d, want %d", stage_name((enum stage)from),
+				         stage_name((enum stage)to), got, want);
 			checked++;
 		}
 	assert_int_equal(checked, 81);
@@ -47,8 +50,9 @@ static void
 test_names(void **state)
 {
 	(void)state;
-	static const char *const order[] = {"applied", "screening", "interview", "assessment", "background_check",
-					    "offer", "hired", "rejected", "withdrawn"};
+	static const char *const order[] = {"applied",    "screening",        "interview",
+	                                    "assessment", "background_check", "offer",
+	                                    "hired",      "rejected",         "withdrawn"};
 	for (int i = 0; i < ST_COUNT; i++) {
 		assert_string_equal(stage_name((enum stage)i), order[i]);
 		assert_int_equal(stage_parse(order[i]), i);
@@ -70,9 +74,9 @@ test_spot_checks(void **state)
 {
 	(void)state;
 	/* a few moves named in DESIGN, as a reader would check them */
-	assert_int_equal(stage_move(ST_APPLIED, ST_OFFER), MOVE_YES);	      /* skipping */
-	assert_int_equal(stage_move(ST_INTERVIEW, ST_SCREENING), MOVE_NO);    /* backwards */
-	assert_int_equal(stage_move(ST_SCREENING, ST_SCREENING), MOVE_NO);    /* staying */
+	assert_int_equal(stage_move(ST_APPLIED, ST_OFFER), MOVE_YES);      /* skipping */
+	assert_int_equal(stage_move(ST_INTERVIEW, ST_SCREENING), MOVE_NO); /* backwards */
+	assert_int_equal(stage_move(ST_SCREENING, ST_SCREENING), MOVE_NO); /* staying */
 	assert_int_equal(stage_move(ST_OFFER, ST_REJECTED), MOVE_REASON);
 	assert_int_equal(stage_move(ST_APPLIED, ST_WITHDRAWN), MOVE_YES);
 	assert_int_equal(stage_move(ST_REJECTED, ST_WITHDRAWN), MOVE_NO);
@@ -87,9 +91,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_pair),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_spot_checks),
+	    cmocka_unit_test(test_every_pair),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_spot_checks),
 	};
 	return cmocka_run_group_tests_name("stages", tests, NULL, NULL);
 }

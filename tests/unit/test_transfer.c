@@ -1,16 +1,16 @@
 /* The employee archive: names, manifest, reproducibility, large documents, verification. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <archive.h>
-#include <archive_entry.h>
-#include <jansson.h>
 
 #include "../unit/cm.h"
 #include "core/digest.h"
-#include "fixtures.h"
 #include "domain/transfer.h"
+#include "fixtures.h"
 
 struct entry {
 	char *path;
@@ -55,23 +55,23 @@ free_all(struct entry *e, size_t n)
 }
 
 static const struct transfer_doc docs[] = {
-	{"Lebenslauf Zoë.pdf", (const unsigned char *)"%PDF-1.4 zoe\n%%EOF\n", 19},
-	{"../../etc/passwd", (const unsigned char *)"not really\n", 11},
-	{"Lebenslauf Zoë.pdf", (const unsigned char *)"a second file, same name\n", 25},
+    {"Lebenslauf Zoë.pdf", (const unsigned char *)"%PDF-1.4 zoe\n%%EOF\n", 19},
+    {"../../etc/passwd", (const unsigned char *)"not really\n", 11},
+    {"Lebenslauf Zoë.pdf", (const unsigned char *)"a second file, same name\n", 25},
 };
 
 static struct transfer_input
 input(const struct transfer_doc *d, size_t n)
 {
 	return (struct transfer_input){
-		.employee_id = "11111111-2222-4333-8444-555555555555",
-		.applicant_id = "66666666-7777-4888-8999-000000000000",
-		.created_at = "2026-11-24T21:00:00.000000Z",
-		.mtime = 1795554000,
-		.applicant_json = "{\"full_name\":\"Zoë Ñandú\"}",
-		.applications_json = "[{\"stage\":\"hired\"}]",
-		.docs = d,
-		.ndocs = n,
+	    .employee_id = "11111111-2222-4333-8444-555555555555",
+	    .applicant_id = "66666666-7777-4888-8999-000000000000",
+	    .created_at = "2026-11-24T21:00:00.000000Z",
+	    .mtime = 1795554000,
+	    .applicant_json = "{\"full_name\":\"Zoë Ñandú\"}",
+	    .applications_json = "[{\"stage\":\"hired\"}]",
+	    .docs = d,
+	    .ndocs = n,
 	};
 }
 
@@ -190,7 +190,8 @@ test_verify_catches_a_changed_byte(void **state)
 	/* untouched copy still verifies */
 	bad = tamper(tgz, len, "nothing", &bad_len);
 	assert_int_equal(transfer_verify(bad, bad_len, err, sizeof(err)), 0);
-	/* damage past the last entry (the compressed end-of-archive padding) is caught by gzip's checksum */
+	/* damage past the last entry (the compressed end-of-archive padding) is caught by gzip's
+	 * checksum */
 	unsigned char *copy = malloc(len);
 	memcpy(copy, tgz, len);
 	copy[len - 12] ^= 0x40;
@@ -229,10 +230,10 @@ main(void)
 {
 	setlocale(LC_CTYPE, "C.UTF-8"); /* as recruitd and recruitctl do */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layout_and_manifest),
-		cmocka_unit_test(test_reproducible),
-		cmocka_unit_test(test_verify_catches_a_changed_byte),
-		cmocka_unit_test(test_ten_mebibytes),
+	    cmocka_unit_test(test_layout_and_manifest),
+	    cmocka_unit_test(test_reproducible),
+	    cmocka_unit_test(test_verify_catches_a_changed_byte),
+	    cmocka_unit_test(test_ten_mebibytes),
 	};
 	return cmocka_run_group_tests_name("transfer", tests, NULL, NULL);
 }

@@ -4,10 +4,10 @@
 
 #include "../unit/cm.h"
 #include "core/digest.h"
-#include "fixtures.h"
-#include "edge/form.h"
-#include "domain/upload.h"
 #include "core/validate.h"
+#include "domain/upload.h"
+#include "edge/form.h"
+#include "fixtures.h"
 
 static enum doc_type
 sniff_str(const char *s)
@@ -19,19 +19,23 @@ static void
 test_accepted_types(void **state)
 {
 	(void)state;
-	struct blob pdf = fixture_pdf(4096), docx = fixture_docx(), odt = fixture_odt(), doc = fixture_ole("WordDocument");
+	struct blob pdf = fixture_pdf(4096), docx = fixture_docx(), odt = fixture_odt(),
+	            doc = fixture_ole("WordDocument");
 	assert_int_equal(upload_sniff(pdf.data, pdf.len), DOC_PDF);
 	assert_int_equal(upload_sniff(docx.data, docx.len), DOC_DOCX);
 	assert_int_equal(upload_sniff(odt.data, odt.len), DOC_ODT);
 	assert_int_equal(upload_sniff(doc.data, doc.len), DOC_DOC);
 	assert_int_equal(sniff_str("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), DOC_PDF);
-	assert_int_equal(sniff_str("{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}} Jane Doe\\par }\n"), DOC_RTF);
+	assert_int_equal(
+	    sniff_str("{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}} Jane Doe\\par }\n"), DOC_RTF);
 	assert_int_equal(sniff_str("Jane Doe\nSoftware engineer\n\tRust, C, SQL\r\n"), DOC_TEXT);
 	assert_int_equal(sniff_str("Zoë Ñandú — 日本語の履歴書\n"), DOC_TEXT);
 	assert_string_equal(upload_content_type(DOC_PDF), "application/pdf");
-	assert_string_equal(upload_content_type(DOC_DOCX),
-			    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-	assert_string_equal(upload_content_type(DOC_ODT), "application/vnd.oasis.opendocument.text");
+	assert_string_equal(
+	    upload_content_type(DOC_DOCX),
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+	assert_string_equal(upload_content_type(DOC_ODT),
+	                    "application/vnd.oasis.opendocument.text");
 	assert_string_equal(upload_content_type(DOC_DOC), "application/msword");
 	assert_string_equal(upload_content_type(DOC_RTF), "application/rtf");
 	assert_string_equal(upload_content_type(DOC_TEXT), "text/plain; charset=utf-8");
@@ -45,12 +49,16 @@ test_accepted_types(void **state)
 static void
 test_refused_types(void **state)
 {
-	static const unsigned char elf[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0};
-	static const unsigned char pe[] = {'M', 'Z', 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0, 0, 0xb8, 0};
-	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+	static const unsigned char elf[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0,    0,
+	                                    0,    0,   0,   0,   0, 0, 2, 0, 0x3e, 0};
+	static const unsigned char pe[] = {'M', 'Z', 0x90, 0,    3,    0, 0, 0,    4,
+	                                   0,   0,   0,    0xff, 0xff, 0, 0, 0xb8, 0};
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+	                                    0,    0,   0,   13,  'I',  'H',  'D',  'R'};
 	static const unsigned char latin1[] = {'J', 'o', 's', 0xe9, '\n'};
 	static const struct zip_entry plain_zip[] = {{"hello.txt", "hi"}, {"data.bin", "x"}};
-	static const struct zip_entry fake_odt[] = {{"mimetype", "application/zip"}, {"content.xml", "<x/>"}};
+	static const struct zip_entry fake_odt[] = {{"mimetype", "application/zip"},
+	                                            {"content.xml", "<x/>"}};
 	(void)state;
 	assert_int_equal(upload_sniff(elf, sizeof(elf)), DOC_UNKNOWN);
 	assert_int_equal(upload_sniff(pe, sizeof(pe)), DOC_UNKNOWN);
@@ -59,7 +67,8 @@ test_refused_types(void **state)
 	assert_int_equal(upload_sniff((const unsigned char *)"a\0b", 3), DOC_UNKNOWN);
 	assert_int_equal(upload_sniff((const unsigned char *)"", 0), DOC_UNKNOWN);
 	assert_int_equal(sniff_str("text with a bell \a inside"), DOC_UNKNOWN);
-	struct blob z = fixture_zip(plain_zip, 2), f = fixture_zip(fake_odt, 2), xls = fixture_ole("Workbook");
+	struct blob z = fixture_zip(plain_zip, 2), f = fixture_zip(fake_odt, 2),
+	            xls = fixture_ole("Workbook");
 	assert_int_equal(upload_sniff(z.data, z.len), DOC_UNKNOWN);
 	assert_int_equal(upload_sniff(f.data, f.len), DOC_UNKNOWN);
 	assert_int_equal(upload_sniff(xls.data, xls.len), DOC_UNKNOWN);
@@ -72,12 +81,14 @@ static void
 test_truncated(void **state)
 {
 	(void)state;
-	struct blob pdf = fixture_pdf(4096), docx = fixture_docx(), odt = fixture_odt(), doc = fixture_ole("WordDocument");
-	assert_int_equal(upload_sniff(pdf.data, pdf.len - 40), DOC_UNKNOWN);	/* no %%EOF */
-	assert_int_equal(upload_sniff(docx.data, docx.len - 30), DOC_UNKNOWN); /* no end of central directory */
+	struct blob pdf = fixture_pdf(4096), docx = fixture_docx(), odt = fixture_odt(),
+	            doc = fixture_ole("WordDocument");
+	assert_int_equal(upload_sniff(pdf.data, pdf.len - 40), DOC_UNKNOWN); /* no %%EOF */
+	assert_int_equal(upload_sniff(docx.data, docx.len - 30),
+	                 DOC_UNKNOWN); /* no end of central directory */
 	assert_int_equal(upload_sniff(docx.data, docx.len / 2), DOC_UNKNOWN);
 	assert_int_equal(upload_sniff(odt.data, odt.len - 10), DOC_UNKNOWN);
-	assert_int_equal(upload_sniff(doc.data, 700), DOC_UNKNOWN);	/* directory sector cut */
+	assert_int_equal(upload_sniff(doc.data, 700), DOC_UNKNOWN); /* directory sector cut */
 	assert_int_equal(upload_sniff(doc.data, 100), DOC_UNKNOWN);
 	/* an ASCII-only PDF without its end is not passed off as text */
 	assert_int_equal(sniff_str("%PDF-1.4\n1 0 obj<<>>endobj\n"), DOC_UNKNOWN);
@@ -118,7 +129,8 @@ test_safe_names(void **state)
 	check_name("dir/", "document");
 	check_name("cv.pdf. . ", "cv.pdf");
 	check_name("\xff\xfe.pdf", "__.pdf");
-	check_name("Zo%22e%22%0D%0A.pdf", "Zo_e_  .pdf"); /* the browser's escapes, undone, then made safe */
+	check_name("Zo%22e%22%0D%0A.pdf",
+	           "Zo_e_  .pdf"); /* the browser's escapes, undone, then made safe */
 	check_name("100%25.pdf", "100_25.pdf");
 	char longname[600];
 	memset(longname, 0, sizeof(longname));
@@ -152,7 +164,8 @@ test_form_parts(void **state)
 
 	(void)state;
 	assert_int_equal(form_add(f, "full_name", NULL, "Zo", 0, 2), 0);
-	assert_int_equal(form_add(f, "full_name", NULL, "ë", 2, 2), 0); /* a second chunk of the same part */
+	assert_int_equal(form_add(f, "full_name", NULL, "ë", 2, 2),
+	                 0); /* a second chunk of the same part */
 	assert_int_equal(form_add(f, "file", "cv.pdf", "0123456789", 0, 10), 0);
 	assert_int_equal(form_count(f, "full_name"), 1);
 	const struct form_file *file = form_file(f, "file");
@@ -192,9 +205,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_accepted_types), cmocka_unit_test(test_refused_types),
-		cmocka_unit_test(test_truncated),      cmocka_unit_test(test_safe_names),
-		cmocka_unit_test(test_disposition),    cmocka_unit_test(test_form_parts),
+	    cmocka_unit_test(test_accepted_types), cmocka_unit_test(test_refused_types),
+	    cmocka_unit_test(test_truncated),      cmocka_unit_test(test_safe_names),
+	    cmocka_unit_test(test_disposition),    cmocka_unit_test(test_form_parts),
 	};
 	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
 }

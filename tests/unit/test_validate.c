@@ -2,19 +2,21 @@
 #include <string.h>
 
 #include "../unit/cm.h"
-#include "domain/profile.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "domain/profile.h"
 
 static void
 test_email(void **state)
 {
-	static const char *const good[] = {"a@b.co", "first.last+tag@example.com", "o'brien@example.ie",
-					   "zoë@exämple.de", "x@sub.domain-with-dash.org"};
-	static const char *const bad[] = {"", "plain", "@example.com", "a@", "a@b", "a@@b.com", "a b@c.com",
-					  "a@b..com", ".a@b.com", "a.@b.com", "a..b@c.com", "a@-b.com",
-					  "a@b-.com", "a@b.com\n", "<a@b.com>", "a@b,c.com"};
+	static const char *const good[] = {"a@b.co", "first.last+tag@example.com",
+	                                   "o'brien@example.ie", "zoë@exämple.de",
+	                                   "x@sub.domain-with-dash.org"};
+	static const char *const bad[] = {"",         "plain",     "@example.com", "a@",
+	                                  "a@b",      "a@@b.com",  "a b@c.com",    "a@b..com",
+	                                  ".a@b.com", "a.@b.com",  "a..b@c.com",   "a@-b.com",
+	                                  "a@b-.com", "a@b.com\n", "<a@b.com>",    "a@b,c.com"};
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		if (!is_email(good[i]))
@@ -70,10 +72,10 @@ test_utf8(void **state)
 	(void)state;
 	assert_true(is_utf8("Zoë Ñandú 日本 😀", strlen("Zoë Ñandú 日本 😀")));
 	assert_false(is_utf8("\xff", 1));
-	assert_false(is_utf8("\xc0\xaf", 2));	      /* overlong */
+	assert_false(is_utf8("\xc0\xaf", 2));         /* overlong */
 	assert_false(is_utf8("\xed\xa0\x80", 3));     /* surrogate */
-	assert_false(is_utf8("\xe6\x97", 2));	      /* truncated */
-	assert_false(is_utf8("a\0b", 3));	      /* NUL */
+	assert_false(is_utf8("\xe6\x97", 2));         /* truncated */
+	assert_false(is_utf8("a\0b", 3));             /* NUL */
 	assert_false(is_utf8("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
 	assert_int_equal(utf8_chars("Zoë"), 3);
 	assert_true(has_control_chars("a\tb"));
@@ -96,9 +98,9 @@ has_field(const struct problem *p, const char *field)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(p->errors, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-			return 1;
+	json_array_foreach(p->errors, i,
+	                   e) if (strcmp(json_string_value(json_object_get(e, "field")), field) ==
+	                          0) return 1;
 	return 0;
 }
 
@@ -106,17 +108,20 @@ static void
 test_applicant_valid(void **state)
 {
 	struct problem p;
-	json_t *d = doc("{\"full_name\":\"Zoë O'Brien\",\"email\":\"zoe@example.com\",\"phone\":\"+1 555 010 9999\","
-			"\"address\":{\"city\":\"Köln\",\"country\":\"DE\"},"
-			"\"social_handles\":[{\"network\":\"github\",\"handle\":\"zoe\"}],"
-			"\"source\":{\"type\":\"referral\",\"detail\":\"via Ann\"},\"marketing_opt_in\":true}");
+	json_t *d = doc(
+	    "{\"full_name\":\"Zoë O'Brien\",\"email\":\"zoe@example.com\",\"phone\":\"+1 555 010 "
+	    "9999\","
+	    "\"address\":{\"city\":\"Köln\",\"country\":\"DE\"},"
+	    "\"social_handles\":[{\"network\":\"github\",\"handle\":\"zoe\"}],"
+	    "\"source\":{\"type\":\"referral\",\"detail\":\"via Ann\"},\"marketing_opt_in\":true}");
 
 	(void)state;
 	problem_init(&p);
 	assert_true(profile_validate(d, true, &p));
 	profile_normalize(d);
 	assert_true(json_is_null(json_object_get(json_object_get(d, "address"), "line1")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(d, "address"), "country")), "DE");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(d, "address"), "country")), "DE");
 	assert_true(json_is_null(json_object_get(d, "title")));
 	json_decref(d);
 
@@ -124,7 +129,8 @@ test_applicant_valid(void **state)
 	d = doc("{\"full_name\":\"A\",\"email\":\"a@b.co\"}");
 	assert_true(profile_validate(d, true, &p));
 	profile_normalize(d);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(d, "source"), "type")), "recruiter");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(d, "source"), "type")), "recruiter");
 	assert_true(json_is_false(json_object_get(d, "marketing_opt_in")));
 	assert_int_equal(json_array_size(json_object_get(d, "social_handles")), 0);
 	json_decref(d);
@@ -135,12 +141,23 @@ static void
 test_applicant_collects_every_error(void **state)
 {
 	struct problem p;
-	json_t *d = doc("{\"email\":\"nope\",\"phone\":\"call me\",\"title\":5,\"address\":{\"country\":\"XX\",\"zip\":\"1\"},"
-			"\"social_handles\":[{\"network\":\"\"},3],\"source\":{\"type\":\"magic\"},"
-			"\"marketing_opt_in\":\"yes\",\"id\":\"x\",\"shoe_size\":44}");
-	static const char *const fields[] = {"full_name", "email", "phone", "title", "address.country", "address.zip",
-					     "social_handles[0].network", "social_handles[0].handle",
-					     "social_handles[1]", "source.type", "marketing_opt_in", "id", "shoe_size"};
+	json_t *d = doc("{\"email\":\"nope\",\"phone\":\"call "
+	                "me\",\"title\":5,\"address\":{\"country\":\"XX\",\"zip\":\"1\"},"
+	                "\"social_handles\":[{\"network\":\"\"},3],\"source\":{\"type\":\"magic\"},"
+	                "\"marketing_opt_in\":\"yes\",\"id\":\"x\",\"shoe_size\":44}");
+	static const char *const fields[] = {"full_name",
+	                                     "email",
+	                                     "phone",
+	                                     "title",
+	                                     "address.country",
+	                                     "address.zip",
+	                                     "social_handles[0].network",
+	                                     "social_handles[0].handle",
+	                                     "social_handles[1]",
+	                                     "source.type",
+	                                     "marketing_opt_in",
+	                                     "id",
+	                                     "shoe_size"};
 
 	(void)state;
 	problem_init(&p);
@@ -195,13 +212,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_email),
-		cmocka_unit_test(test_country),
-		cmocka_unit_test(test_uuid_and_time),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_applicant_valid),
-		cmocka_unit_test(test_applicant_collects_every_error),
-		cmocka_unit_test(test_applicant_limits),
+	    cmocka_unit_test(test_email),
+	    cmocka_unit_test(test_country),
+	    cmocka_unit_test(test_uuid_and_time),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_applicant_valid),
+	    cmocka_unit_test(test_applicant_collects_every_error),
+	    cmocka_unit_test(test_applicant_limits),
 	};
 	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
