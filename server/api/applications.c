@@ -22,14 +22,8 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/applicants.h"
+#include "store/applications.h"
 #include "store/db.h"
-
-#define APP_JSON                                                                                   \
-	"json_build_object('id', p.id, 'applicant_id', p.applicant_id, 'opening_id', "             \
-	"p.opening_id, "                                                                           \
-	"'stage', p.stage, 'created_at', rfc3339(p.created_at), 'updated_at', "                    \
-	"rfc3339(p.updated_at), "                                                                  \
-	"'closed_at', rfc3339(p.closed_at), 'version', p.version)::text"
 
 /* Reply with the application JSON in column 0 and its version in column 1 of row 0. */
 static int
@@ -47,19 +41,6 @@ fail_no_application(struct req *r)
 
 /* ------------------------------------------------------------------ */
 /* POST /v1/applicants/{id}/applications                                */
-
-static struct db_stmt insert_app = DB_STMT(
-    "WITH x AS (SELECT a.id AS applicant_id, o.id AS opening_id FROM applicants a, openings o "
-    "  WHERE a.id = $1 AND o.id = $2::uuid AND o.status = 'open'), "
-    "p AS (INSERT INTO applications (applicant_id, opening_id, stage) "
-    "  SELECT applicant_id, opening_id, 'applied' FROM x RETURNING *), "
-    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
-    "  SELECT id, NULL, 'applied', $3 FROM p), "
-    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, 'applied' "
-    "FROM p), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT $3, 'application.create', applicant_id, 'application:' || id, $4 FROM p) "
-    "SELECT " APP_JSON ", p.version, p.id FROM p");
 
 /* Nothing was inserted: the applicant is absent (404/410) or the opening is not open (422). */
 static int
@@ -101,7 +82,7 @@ applications_create(struct req *r)
 	if (idem_wanted(r) && db_exec(db, "BEGIN") != 0)
 		return rest_fail_db(r, db);
 	const char *params[4] = {applicant, opening, req_actor(r)->name, req_id(r)};
-	if ((res = db_run(db, &insert_app, 4, params)) == NULL) {
+	if ((res = db_run(db, &applications_insert_app, 4, params)) == NULL) {
 		if (db_failure(db) != DB_UNIQUE ||
 		    strcmp(db_constraint(db), "applications_applicant_id_opening_id_key") != 0)
 			return rest_fail_db(r, db);
@@ -129,20 +110,11 @@ applications_create(struct req *r)
 /* ------------------------------------------------------------------ */
 /* GET /v1/applications/{id} and the list                               */
 
-static struct db_stmt get_app =
-    DB_STMT("SELECT " APP_JSON ", p.version FROM applications p WHERE p.id = $1");
-
 int
 applications_get(struct req *r)
 {
-	return rest_get_by_id(r, &get_app, "application");
+	return rest_get_by_id(r, &applications_get_app, "application");
 }
-
-static struct db_stmt list_apps = DB_STMT(
-    "SELECT " APP_JSON ", rfc3339(p.created_at), p.id FROM applications p "
-    "WHERE (p.created_at, p.id) < ($1::timestamptz, $2::uuid) "
-    "AND ($4::uuid IS NULL OR p.opening_id = $4::uuid) AND ($5::text IS NULL OR p.stage = $5) "
-    "ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
 
 int
 applications_list(struct req *r)
@@ -157,7 +129,7 @@ applications_list(struct req *r)
 	    rest_stage_filters(r, &opening, &stage) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	const char *params[5] = {pg.k1, pg.k2, pg.limit_param, opening, stage};
-	if ((res = db_run(db, &list_apps, 5, params)) == NULL)
+	if ((res = db_run(db, &applications_list_apps, 5, params)) == NULL)
 		return rest_fail_db(r, db);
 	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);
 	PQclear(res);
@@ -166,30 +138,6 @@ applications_list(struct req *r)
 
 /* ------------------------------------------------------------------ */
 /* moves                                                                */
-
-static struct db_stmt lock_app =
-    DB_STMT("SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, '') FROM "
-            "applications p "
-            "JOIN openings o ON o.id = p.opening_id "
-            "WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid) FOR UPDATE OF p");
-
-/* The region's own rule first, else the country's. */
-static struct db_stmt find_rule =
-    DB_STMT("SELECT allowed FROM background_check_rules WHERE country = $1 AND region IN ($2, '') "
-            "ORDER BY region = '' LIMIT 1");
-
-static struct db_stmt write_move = DB_STMT(
-    "WITH p AS (UPDATE applications SET stage = $2, updated_at = now(), version = version + 1, "
-    "    closed_at = CASE WHEN $2 IN ('hired', 'rejected', 'withdrawn') THEN now() END "
-    "  WHERE id = $1 RETURNING *), "
-    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
-    "  SELECT id, $3, $2, $4, $5 FROM p), "
-    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, $2 FROM "
-    "p), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT $4, 'application.transition', applicant_id, 'application:' || id || ':' || $3 || '>' "
-    "|| $2, $6 FROM p) "
-    "SELECT " APP_JSON ", p.version FROM p");
 
 /* 409 for a move the rules forbid, naming both stages. */
 static int
@@ -207,7 +155,7 @@ check_jurisdiction(struct req *r, struct db *db, const PGresult *cur, const char
 {
 	const char *country = PQgetvalue(cur, 0, 2), *region = PQgetvalue(cur, 0, 3);
 	const char *params[2] = {country, region};
-	PGresult *res = db_run(db, &find_rule, 2, params);
+	PGresult *res = db_run(db, &applications_find_rule, 2, params);
 	char where[128];
 	int rc;
 
@@ -275,7 +223,7 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 	if (db_exec(db, "BEGIN") != 0)
 		return rest_fail_db(r, db);
 	const char *params[6] = {id, applicant_id};
-	if ((cur = db_run(db, &lock_app, 2, params)) == NULL)
+	if ((cur = db_run(db, &applications_lock_app, 2, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0)
 		rc = fail_no_application(r);
@@ -287,7 +235,8 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 		const char *move[6] = {
 		    id,     stage_name(to), PQgetvalue(cur, 0, 0), req_actor(r)->name,
 		    reason, req_id(r)};
-		if ((res = db_run(db, &write_move, 6, move)) == NULL || db_exec(db, "COMMIT") != 0)
+		if ((res = db_run(db, &applications_write_move, 6, move)) == NULL ||
+		    db_exec(db, "COMMIT") != 0)
 			rc = rest_fail_db(r, db);
 		else
 			rc = reply_app(r, 200, res);
@@ -323,15 +272,8 @@ applications_transition(struct req *r)
 /* ------------------------------------------------------------------ */
 /* GET /v1/applications/{id}/history                                    */
 
-static struct db_stmt history =
-    DB_STMT("SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, 'at', "
-            "rfc3339(h.at), "
-            "  'actor', h.actor, 'reason', h.reason) ORDER BY h.id)::text "
-            "FROM applications p LEFT JOIN application_history h ON h.application_id = p.id WHERE "
-            "p.id = $1 GROUP BY p.id");
-
 int
 applications_history(struct req *r)
 {
-	return rest_get_by_id(r, &history, "application");
+	return rest_get_by_id(r, &applications_history_json, "application");
 }

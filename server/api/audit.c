@@ -14,13 +14,8 @@
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "store/audit.h"
 #include "store/db.h"
-
-static struct db_stmt list_entries = DB_STMT(
-    "SELECT seq, rfc3339(at), actor, action, applicant_id, target, request_id FROM audit_log "
-    "WHERE seq < $1::bigint AND ($2::uuid IS NULL OR applicant_id = $2::uuid) "
-    "AND ($3::text IS NULL OR actor = $3) AND ($4::timestamptz IS NULL OR at >= $4::timestamptz) "
-    "ORDER BY seq DESC LIMIT $5::int");
 
 static json_t *
 entry(const PGresult *res, int i)
@@ -70,7 +65,7 @@ audit_list(struct req *r)
 	    filters(r, &applicant, &actor, &since) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	const char *params[5] = {pg.k1, applicant, actor, since, pg.limit_param};
-	if ((res = db_run(db, &list_entries, 5, params)) == NULL)
+	if ((res = db_run(db, &audit_list_entries, 5, params)) == NULL)
 		return rest_fail_db(r, db);
 	json_t *items = json_array();
 	for (int i = 0; i < PQntuples(res) && i < pg.limit; i++)

@@ -14,16 +14,8 @@
 #include "core/validate.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "store/bgcheck.h"
 #include "store/db.h"
-
-#define RULE_JSON                                                                                  \
-	"json_build_object('country', b.country, 'region', nullif(b.region, ''), 'allowed', "      \
-	"b.allowed, "                                                                              \
-	"'note', b.note, 'updated_at', rfc3339(b.updated_at), 'updated_by', b.updated_by)"
-
-static struct db_stmt list_rules =
-    DB_STMT("SELECT coalesce(json_agg(" RULE_JSON
-            " ORDER BY b.country, b.region), '[]')::text FROM background_check_rules b");
 
 int
 bgcheck_list(struct req *r)
@@ -34,24 +26,12 @@ bgcheck_list(struct req *r)
 
 	if (req_query_only(r, none) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	if ((res = db_run(db, &list_rules, 0, NULL)) == NULL)
+	if ((res = db_run(db, &bgcheck_list_rules, 0, NULL)) == NULL)
 		return rest_fail_db(r, db);
 	json_t *items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	return reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
-
-static struct db_stmt upsert_rule = DB_STMT(
-    "WITH b AS (INSERT INTO background_check_rules AS b (country, region, allowed, note, "
-    "updated_by) "
-    "  VALUES ($1, $2, $3::boolean, $4, $5) ON CONFLICT (country, region) DO UPDATE "
-    "  SET allowed = excluded.allowed, note = excluded.note, updated_by = excluded.updated_by, "
-    "updated_at = now() "
-    "  RETURNING *, (xmax = 0) AS created), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT $5, 'background_check_rule.put', NULL, 'background_check_rule:' || country || "
-    "    CASE WHEN region = '' THEN '' ELSE '-' || region END, $6 FROM b) "
-    "SELECT " RULE_JSON "::text, b.created FROM b");
 
 int
 bgcheck_put(struct req *r)
@@ -84,7 +64,7 @@ bgcheck_put(struct req *r)
 	                         json_string_value(json_object_get(body, "note")),
 	                         req_actor(r)->name,
 	                         req_id(r)};
-	if ((res = db_run(db, &upsert_rule, 6, params)) == NULL)
+	if ((res = db_run(db, &bgcheck_upsert_rule, 6, params)) == NULL)
 		return rest_fail_db(r, db);
 	bool created = PQgetvalue(res, 0, 1)[0] == 't';
 	if (created) {

@@ -15,18 +15,7 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/db.h"
-
-#define EVAL_JSON                                                                                  \
-	"json_build_object('id', v.id, 'application_id', v.application_id, 'score', v.score, "     \
-	"'summary', v.summary, 'author', v.author, 'created_at', rfc3339(v.created_at))::text"
-
-static struct db_stmt insert_eval = DB_STMT(
-    "WITH p AS (SELECT id, applicant_id FROM applications WHERE id = $1), "
-    "v AS (INSERT INTO evaluations (application_id, score, summary, author) "
-    "  SELECT id, $2::smallint, $3, $4 FROM p RETURNING *), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT $4, 'evaluation.create', p.applicant_id, 'evaluation:' || v.id, $5 FROM v, p) "
-    "SELECT " EVAL_JSON ", v.id FROM v");
+#include "store/evaluations.h"
 
 int
 evaluations_create(struct req *r)
@@ -54,7 +43,7 @@ evaluations_create(struct req *r)
 	snprintf(score_s, sizeof(score_s), "%d", (int)json_integer_value(score));
 	const char *params[5] = {id, score_s, json_string_value(json_object_get(body, "summary")),
 	                         req_actor(r)->name, req_id(r)};
-	if ((res = db_run(db, &insert_eval, 5, params)) == NULL)
+	if ((res = db_run(db, &evaluations_insert_eval, 5, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		rc = req_fail(r, 404, "no application with this id");
@@ -67,14 +56,6 @@ evaluations_create(struct req *r)
 	PQclear(res);
 	return rc;
 }
-
-static struct db_stmt list_evals = DB_STMT(
-    "SELECT coalesce(json_agg(json_build_object('id', v.id, 'application_id', v.application_id, "
-    "  'score', v.score, 'summary', v.summary, 'author', v.author, 'created_at', "
-    "rfc3339(v.created_at)) "
-    "  ORDER BY v.created_at, v.id) FILTER (WHERE v.id IS NOT NULL), '[]')::text "
-    "FROM applications p LEFT JOIN evaluations v ON v.application_id = p.id WHERE p.id = $1 GROUP "
-    "BY p.id");
 
 int
 evaluations_list(struct req *r)
@@ -89,7 +70,7 @@ evaluations_list(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	const char *params[1] = {id};
-	if ((res = db_run(db, &list_evals, 1, params)) == NULL)
+	if ((res = db_run(db, &evaluations_list_evals, 1, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0)
 		rc = req_fail(r, 404, "no application with this id");
@@ -102,10 +83,8 @@ evaluations_list(struct req *r)
 	return rc;
 }
 
-static struct db_stmt get_eval = DB_STMT("SELECT " EVAL_JSON " FROM evaluations v WHERE v.id = $1");
-
 int
 evaluations_get(struct req *r)
 {
-	return rest_get_by_id(r, &get_eval, "evaluation");
+	return rest_get_by_id(r, &evaluations_get_eval, "evaluation");
 }

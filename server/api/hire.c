@@ -32,59 +32,8 @@
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/employees.h"
 #include "store/erasure.h"
-
-static struct db_stmt lock_offer =
-    DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
-            "FROM applications p WHERE p.id = $1 FOR UPDATE");
-
-static struct db_stmt lock_applicant = DB_STMT("SELECT 1 FROM applicants WHERE id = $1 FOR UPDATE");
-
-static struct db_stmt hired_before = DB_STMT("SELECT id FROM employees WHERE application_id = $1");
-
-static struct db_stmt number_taken = DB_STMT("SELECT 1 FROM employees WHERE employee_number = $1");
-
-/* This application to hired, the applicant's other open ones to withdrawn. */
-static struct db_stmt close_applications = DB_STMT(
-    "WITH p AS (UPDATE applications a SET "
-    "    stage = CASE WHEN a.id = $1 THEN 'hired' ELSE 'withdrawn' END, "
-    "    closed_at = now(), updated_at = now(), version = a.version + 1 "
-    "  FROM applications old WHERE old.id = a.id AND a.applicant_id = $2 "
-    "    AND (a.id = $1 OR a.stage NOT IN ('hired', 'rejected', 'withdrawn')) "
-    "  RETURNING a.id, a.track, a.opening_id, a.stage, old.stage AS was, a.applicant_id), "
-    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
-    "  SELECT id, was, stage, $3, 'hired' FROM p), "
-    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, stage "
-    "FROM p), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT $3, 'application.transition', applicant_id, 'application:' || id || ':' || was || "
-    "'>' || stage, $4 FROM p) "
-    "SELECT count(*) FROM p");
-
-/* Every application with its opening, full history and evaluations. */
-static struct db_stmt applications_json = DB_STMT(
-    "SELECT coalesce(json_agg(json_build_object("
-    "  'id', p.id, 'stage', p.stage, 'created_at', rfc3339(p.created_at), 'closed_at', "
-    "rfc3339(p.closed_at), "
-    "  'opening', json_build_object('id', o.id, 'title', o.title, 'department', o.department, "
-    "    'country', o.country, 'region', o.region, 'location', o.location), "
-    "  'history', (SELECT coalesce(json_agg(json_build_object('from', h.from_stage, 'to', "
-    "h.to_stage, "
-    "    'at', rfc3339(h.at), 'actor', h.actor, 'reason', h.reason) ORDER BY h.id), '[]') "
-    "    FROM application_history h WHERE h.application_id = p.id), "
-    "  'evaluations', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'score', v.score, "
-    "    'summary', v.summary, 'author', v.author, 'created_at', rfc3339(v.created_at)) ORDER BY "
-    "v.created_at, v.id), '[]') "
-    "    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), "
-    "'[]')::text "
-    "FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1");
-
-/* The employee record with its sealed archive; erasure.c then removes the recruitment record. */
-static struct db_stmt insert_employee =
-    DB_STMT("INSERT INTO employees (id, employee_number, applicant_id, application_id, start_date, "
-            "hired_at, "
-            "    archive, archive_size, archive_sha256) "
-            "VALUES ($1, $2, $3, $4, $5::date, now(), $6::bytea, $7::bigint, $8)");
 
 struct hire {
 	const char *application_id, *applicant_id, *hired_at, *start_date, *employee_number;
@@ -116,7 +65,7 @@ static int
 fail_absent(struct req *r, struct db *db, const char *id)
 {
 	const char *params[1] = {id};
-	PGresult *res = db_run(db, &hired_before, 1, params);
+	PGresult *res = db_run(db, &employees_hired_before, 1, params);
 	int rc;
 
 	if (res == NULL)
@@ -141,7 +90,7 @@ build_archive(struct req *r, struct db *db, struct hire *h)
 	const char *params[1] = {h->applicant_id};
 	json_t *applicant = NULL;
 	PGresult *apps = applicants_current(db, h->applicant_id, &applicant, NULL) == 0
-	                     ? db_run(db, &applications_json, 1, params)
+	                     ? db_run(db, &employees_applications_json, 1, params)
 	                     : NULL;
 	PGresult *docs = apps ? documents_contents(db, h->applicant_id) : NULL;
 	int rc = -1;
@@ -201,8 +150,8 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	char size[24];
 	PGresult *res;
 
-	if (db_do(db, &lock_applicant, 1, lock) != 0 ||
-	    db_do(db, &close_applications, 4, move) != 0)
+	if (db_do(db, &employees_lock_applicant, 1, lock) != 0 ||
+	    db_do(db, &employees_close_applications, 4, move) != 0)
 		return rest_fail_db(r, db);
 	if (build_archive(r, db, h) != 0)
 		return -1;
@@ -218,7 +167,8 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	                         size,
 	                         h->sha};
 	int lengths[8] = {[5] = (int)h->archive_len}, formats[8] = {[5] = 1};
-	if ((res = db_run_binary(db, &insert_employee, 8, params, lengths, formats, 0)) == NULL ||
+	if ((res = db_run_binary(db, &employees_insert_employee, 8, params, lengths, formats, 0)) ==
+	        NULL ||
 	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) !=
 	        0) {
 		PQclear(res);
@@ -274,7 +224,8 @@ hire_create(struct req *r)
 	h.employee_number = json_string_value(json_object_get(body, "employee_number"));
 	uuid_v4(h.employee_id);
 	const char *params[1] = {h.application_id}, *number[1] = {h.employee_number};
-	if (db_exec(db, "BEGIN") != 0 || (cur = db_run(db, &lock_offer, 1, params)) == NULL)
+	if (db_exec(db, "BEGIN") != 0 ||
+	    (cur = db_run(db, &employees_lock_offer, 1, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
 		/* A twin with the same key may have hired it while we waited for the lock. */
@@ -285,7 +236,7 @@ hire_create(struct req *r)
 		}
 		rc = fail_absent(r, db, h.application_id);
 	} else if ((rc = check_offer(r, db, cur)) == 0) {
-		PGresult *taken = db_run(db, &number_taken, 1, number);
+		PGresult *taken = db_run(db, &employees_number_taken, 1, number);
 		if (taken == NULL) {
 			rc = rest_fail_db(r, db);
 		} else if (PQntuples(taken) > 0) {
@@ -318,28 +269,11 @@ hire_create(struct req *r)
 /* ------------------------------------------------------------------ */
 /* the employee archive                                                 */
 
-static struct db_stmt get_employee =
-    DB_STMT("SELECT json_build_object('id', id, 'employee_number', employee_number, "
-            "'applicant_id', applicant_id, "
-            "'application_id', application_id, 'start_date', start_date::text, 'hired_at', "
-            "rfc3339(hired_at), "
-            "'archive', json_build_object('format', 'tar.gz', 'size', archive_size, 'sha256', "
-            "archive_sha256))::text "
-            "FROM employees WHERE id = $1");
-
 int
 employees_get(struct req *r)
 {
-	return rest_get_by_id(r, &get_employee, "employee");
+	return rest_get_by_id(r, &employees_get_employee, "employee");
 }
-
-/* Binary results: the number and hash as bare text, the archive as its bytes. */
-static struct db_stmt read_archive =
-    DB_STMT("WITH e AS (SELECT id, applicant_id, employee_number, archive_sha256, archive FROM "
-            "employees WHERE id = $1), "
-            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-            "  SELECT $2, 'employee.archive.read', applicant_id, 'employee:' || id, $3 FROM e) "
-            "SELECT employee_number, archive_sha256, archive FROM e");
 
 static void
 release_result(void *res)
@@ -360,7 +294,7 @@ employees_archive(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	const char *params[3] = {id, req_actor(r)->name, req_id(r)};
-	if ((res = db_run_binary(db, &read_archive, 3, params, NULL, NULL, 1)) == NULL)
+	if ((res = db_run_binary(db, &employees_read_archive, 3, params, NULL, NULL, 1)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		PQclear(res);

@@ -5,7 +5,8 @@
  * client that made the request can have its response replayed, and the
  * table alone reveals neither personal data nor applicant tokens. The
  * request fingerprint is SHA-256 of the endpoint, its parameter and the body.
- * Rows older than IDEM_TTL are not replayed and are deleted as new ones come.
+ * Rows older than 24 hours (IDEM_TTL, store/idempotency.c) are not replayed and are deleted as new
+ * ones come.
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -19,24 +20,10 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/db.h"
+#include "store/idempotency.h"
 
-#define IDEM_TTL "24 hours"
 #define NONCE_LEN 12
 #define TAG_LEN 16
-
-static struct db_stmt find_stored = DB_STMT(
-    "SELECT scope, request_sha256, status, body, location FROM idempotency_keys "
-    "WHERE actor = $1 AND key_sha256 = $2 AND created_at > now() - interval '" IDEM_TTL "'");
-
-static struct db_stmt store =
-    DB_STMT("WITH old AS (DELETE FROM idempotency_keys WHERE actor = $1 AND key_sha256 = $2 "
-            "  AND created_at <= now() - interval '" IDEM_TTL "') "
-            "INSERT INTO idempotency_keys (actor, key_sha256, scope, request_sha256, status, body, "
-            "location, applicant_id) "
-            "VALUES ($1, $2, $3, $4, $5::int, $6::bytea, $7, $8::uuid)");
-
-static struct db_stmt expire =
-    DB_STMT("DELETE FROM idempotency_keys WHERE created_at <= now() - interval '" IDEM_TTL "'");
 
 static const char *
 key_of(struct req *r)
@@ -214,7 +201,7 @@ idem_replay(struct req *r, struct db *db, const char *scope)
 		                "Idempotency-Key must be 1 to 200 visible ASCII characters");
 	hash_hex("key|", key, NULL, 0, key_hex, NULL);
 	const char *params[2] = {actor_of(r), key_hex};
-	if ((res = db_run(db, &find_stored, 2, params)) == NULL)
+	if ((res = db_run(db, &idempotency_find_stored, 2, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(res) == 1)
 		rc = replay(r, res, scope);
@@ -248,11 +235,12 @@ idem_store(struct req *r, struct db *db, const char *scope, unsigned status, con
 	formats[5] = 1;
 	params[6] = location;
 	params[7] = applicant_id;
-	res = db_run_binary(db, &store, 8, params, lengths, formats, 0);
+	res = db_run_binary(db, &idempotency_store, 8, params, lengths, formats, 0);
 	free(sealed);
 	PQclear(res);
 	if (res != NULL)
-		PQclear(db_run(db, &expire, 0, NULL)); /* old rows go as new ones come */
+		PQclear(
+		    db_run(db, &idempotency_expire, 0, NULL)); /* old rows go as new ones come */
 	return res ? 0 : -1;
 }
 

@@ -18,6 +18,7 @@
 #include "core/validate.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "store/applications.h"
 #include "store/db.h"
 #include "store/documents.h"
 
@@ -27,16 +28,11 @@ self(const struct req *r)
 	return req_actor(r)->applicant_id;
 }
 
-static struct db_stmt my_applications =
-    DB_STMT("SELECT p.id, p.opening_id, o.title, p.stage FROM applications p JOIN openings o ON "
-            "o.id = p.opening_id "
-            "WHERE p.applicant_id = $1 ORDER BY p.created_at, p.id");
-
 static json_t *
 applications_of(struct req *r, struct db *db)
 {
 	const char *params[1] = {self(r)};
-	PGresult *res = db_run(db, &my_applications, 1, params);
+	PGresult *res = db_run(db, &applications_my_applications, 1, params);
 	json_t *items;
 
 	if (res == NULL) {

@@ -19,21 +19,12 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/db.h"
+#include "store/openings.h"
 
 static const char *const editable[] = {"title",    "department",  "country", "region",
                                        "location", "description", "status",  NULL};
 static const char *const readonly[] = {"id", "created_at", "updated_at", "version", NULL};
 static const char *const statuses[] = {"open", "closed", NULL};
-
-#define PUBLIC_JSON                                                                                \
-	"json_build_object('id', o.id, 'title', o.title, 'department', o.department, 'country', "  \
-	"o.country, 'region', o.region, 'location', o.location, 'description', o.description)"
-#define STAFF_JSON                                                                                 \
-	"json_build_object('id', o.id, 'title', o.title, 'department', o.department, 'country', "  \
-	"o.country, 'region', o.region, 'location', o.location, 'description', o.description, "    \
-	"'status', o.status, 'created_at', rfc3339(o.created_at), 'updated_at', "                  \
-	"rfc3339(o.updated_at), "                                                                  \
-	"'version', o.version)"
 
 static bool
 validate(const json_t *doc, struct problem *p)
@@ -84,12 +75,6 @@ reply_row(struct req *r, unsigned status, const PGresult *res, bool etag)
 	return reply_json(r, status, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
 }
 
-static struct db_stmt insert_opening =
-    DB_STMT("WITH o AS (INSERT INTO openings (title, department, country, region, location, "
-            "description, status) "
-            "  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *) "
-            "SELECT " STAFF_JSON "::text, o.version, o.id FROM o");
-
 int
 openings_create(struct req *r)
 {
@@ -110,7 +95,7 @@ openings_create(struct req *r)
 	params_of(doc, v);
 	if (idem_wanted(r) && db_exec(db, "BEGIN") != 0)
 		return rest_fail_db(r, db);
-	if ((res = db_run(db, &insert_opening, 7, v)) == NULL)
+	if ((res = db_run(db, &openings_insert_opening, 7, v)) == NULL)
 		return rest_fail_db(r, db);
 	char *location = xasprintf("/v1/openings/%s", PQgetvalue(res, 0, 2));
 	if (idem_wanted(r) && idem_commit(r, db, "openings.create", 201, PQgetvalue(res, 0, 0),
@@ -125,29 +110,12 @@ openings_create(struct req *r)
 	return rc;
 }
 
-static struct db_stmt get_staff =
-    DB_STMT("SELECT " STAFF_JSON "::text, o.version FROM openings o WHERE o.id = $1");
-static struct db_stmt get_public =
-    DB_STMT("SELECT " PUBLIC_JSON "::text FROM openings o WHERE o.id = $1 AND o.status = 'open'");
-
 int
 openings_get(struct req *r)
 {
-	return rest_get_by_id(r, is_staff(r) ? &get_staff : &get_public, "opening");
+	return rest_get_by_id(r, is_staff(r) ? &openings_get_staff : &openings_get_public,
+	                      "opening");
 }
-
-static struct db_stmt current_opening =
-    DB_STMT("SELECT json_build_object('title', title, 'department', department, 'country', "
-            "country, 'region', region, "
-            "'location', location, 'description', description, 'status', status)::text, version "
-            "FROM openings WHERE id = $1");
-
-static struct db_stmt update_opening =
-    DB_STMT("WITH o AS (UPDATE openings SET title = $3, department = $4, country = $5, region = "
-            "$6, location = $7, "
-            "  description = $8, status = $9, version = version + 1, updated_at = now() "
-            "  WHERE id = $1 AND version = $2::int RETURNING *) "
-            "SELECT " STAFF_JSON "::text, o.version FROM o");
 
 /* One attempt; 0 reply set, 1 lost a race (retry), -1 problem. */
 static int
@@ -158,7 +126,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 	PGresult *cur, *res;
 	int rc;
 
-	if ((cur = db_run(db, &current_opening, 1, params)) == NULL)
+	if ((cur = db_run(db, &openings_current_opening, 1, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
 		PQclear(cur);
@@ -177,7 +145,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		snprintf(version, sizeof(version), "%ld", have);
 		params[1] = version;
 		params_of(doc, params + 2);
-		if ((res = db_run(db, &update_opening, 9, params)) == NULL)
+		if ((res = db_run(db, &openings_update_opening, 9, params)) == NULL)
 			rc = rest_fail_db(r, db);
 		else
 			rc = PQntuples(res) == 1 ? reply_row(r, 200, res, true)
@@ -202,16 +170,6 @@ openings_patch(struct req *r)
 	return rest_merge_patch(r, id, patchable, readonly, patch_once);
 }
 
-#define LIST_WHERE " WHERE (o.created_at, o.id) < ($1::timestamptz, $2::uuid) "
-#define LIST_TAIL " ORDER BY o.created_at DESC, o.id DESC LIMIT $3::int"
-
-static struct db_stmt list_staff =
-    DB_STMT("SELECT " STAFF_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
-            "AND ($4::text IS NULL OR o.status = $4)" LIST_TAIL);
-static struct db_stmt list_public =
-    DB_STMT("SELECT " PUBLIC_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
-            "AND o.status = 'open'" LIST_TAIL);
-
 int
 openings_list(struct req *r)
 {
@@ -232,8 +190,8 @@ openings_list(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	const char *params[4] = {pg.k1, pg.k2, pg.limit_param, status};
-	res =
-	    is_staff(r) ? db_run(db, &list_staff, 4, params) : db_run(db, &list_public, 3, params);
+	res = is_staff(r) ? db_run(db, &openings_list_staff, 4, params)
+	                  : db_run(db, &openings_list_public, 3, params);
 	if (res == NULL)
 		return rest_fail_db(r, db);
 	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);

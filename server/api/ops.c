@@ -10,14 +10,13 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/db.h"
+#include "store/health.h"
 
 int
 ops_healthz(struct req *r)
 {
 	return reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 }
-
-static struct db_stmt ping = DB_STMT("SELECT 1");
 
 int
 ops_readyz(struct req *r)
@@ -26,7 +25,7 @@ ops_readyz(struct req *r)
 
 	if (db == NULL)
 		return -1;
-	if (db_do(db, &ping, 0, NULL) != 0)
+	if (db_do(db, &health_ping, 0, NULL) != 0)
 		return rest_fail_db(r, db);
 	return reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
 }

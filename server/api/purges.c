@@ -18,17 +18,12 @@
 #include "edge/request.h"
 #include "jobs/purge.h"
 #include "store/db.h"
-
-static struct db_stmt policies_ordered =
-    DB_STMT("SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'country', country, "
-            "'region', nullif(region, ''), 'retain_days', retain_days) ORDER BY outcome, country, "
-            "region), '[]')::text "
-            "FROM retention_policies");
+#include "store/retention.h"
 
 static int
 reply_policies(struct req *r, struct db *db)
 {
-	PGresult *res = db_run(db, &policies_ordered, 0, NULL);
+	PGresult *res = db_run(db, &retention_policies_ordered, 0, NULL);
 	int rc;
 
 	if (res == NULL)
@@ -44,16 +39,6 @@ retention_policies_get(struct req *r)
 	struct db *db = req_db(r);
 	return db ? reply_policies(r, db) : -1;
 }
-
-static struct db_stmt clear_policies = DB_STMT("DELETE FROM retention_policies");
-static struct db_stmt insert_policies =
-    DB_STMT("INSERT INTO retention_policies (outcome, country, region, retain_days) "
-            "SELECT outcome, country, coalesce(region, ''), retain_days "
-            "FROM json_to_recordset($1::json) AS x(outcome text, country text, region text, "
-            "retain_days int)");
-static struct db_stmt audit_policies =
-    DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-            "VALUES ($1, 'retention_policies.put', NULL, 'retention_policies:' || $2, $3)");
 
 int
 retention_policies_put(struct req *r)
@@ -75,9 +60,9 @@ retention_policies_put(struct req *r)
 	char *text = jsonx_dump(list);
 	snprintf(count, sizeof(count), "%zu", json_array_size(list));
 	const char *p1[1] = {text}, *p2[3] = {req_actor(r)->name, count, req_id(r)};
-	int ok = db_exec(db, "BEGIN") == 0 && db_do(db, &clear_policies, 0, NULL) == 0 &&
-	         db_do(db, &insert_policies, 1, p1) == 0 &&
-	         db_do(db, &audit_policies, 3, p2) == 0 && db_exec(db, "COMMIT") == 0;
+	int ok = db_exec(db, "BEGIN") == 0 && db_do(db, &retention_clear_policies, 0, NULL) == 0 &&
+	         db_do(db, &retention_insert_policies, 1, p1) == 0 &&
+	         db_do(db, &retention_audit_policies, 3, p2) == 0 && db_exec(db, "COMMIT") == 0;
 	free(text);
 	return ok ? reply_policies(r, db) : rest_fail_db(r, db);
 }
@@ -137,14 +122,6 @@ purges_get(struct req *r)
 	return reply_json(r, 200, report);
 }
 
-static struct db_stmt list_runs = DB_STMT(
-    "SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', "
-    "rfc3339(started_at), "
-    "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
-    "'purged', purged, 'by_rule', by_rule)::text, rfc3339(started_at), id FROM purge_runs "
-    "WHERE (started_at, id) < ($1::timestamptz, $2::uuid) ORDER BY started_at DESC, id DESC LIMIT "
-    "$3::int");
-
 int
 purges_list(struct req *r)
 {
@@ -157,7 +134,7 @@ purges_list(struct req *r)
 	    (db = req_db(r)) == NULL)
 		return -1;
 	const char *params[3] = {pg.k1, pg.k2, pg.limit_param};
-	if ((res = db_run(db, &list_runs, 3, params)) == NULL)
+	if ((res = db_run(db, &retention_list_runs, 3, params)) == NULL)
 		return rest_fail_db(r, db);
 	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);
 	PQclear(res);

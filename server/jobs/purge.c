@@ -15,25 +15,7 @@
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/erasure.h"
-
-static struct db_stmt start_run =
-    DB_STMT("INSERT INTO purge_runs (id, dry_run, actor) VALUES ($1, $2::boolean, $3)");
-
-static struct db_stmt load_policies =
-    DB_STMT("SELECT " RETENTION_POLICIES_SQL ", extract(epoch FROM now())");
-
-static struct db_stmt finish_run =
-    DB_STMT("UPDATE purge_runs SET status = $2, finished_at = clock_timestamp(), examined = "
-            "$3::int, expired = $4::int, "
-            "  held = $5::int, purged = $6::int, by_rule = $7::jsonb, applicant_ids = $8::jsonb "
-            "WHERE id = $1");
-
-static struct db_stmt get_run = DB_STMT(
-    "SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', "
-    "rfc3339(started_at), "
-    "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
-    "'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids)::text FROM purge_runs "
-    "WHERE id = $1");
+#include "store/purge_runs.h"
 
 struct run {
 	char id[37];
@@ -184,7 +166,7 @@ finish(struct db *db, struct run *run, const char *status)
 	snprintf(counts[3], 24, "%ld", run->purged);
 	const char *params[8] = {run->id,   status,    counts[0], counts[1],
 	                         counts[2], counts[3], by_rule,   ids};
-	int rc = db_do(db, &finish_run, 8, params);
+	int rc = db_do(db, &purge_runs_finish_run, 8, params);
 	free(by_rule);
 	free(ids);
 	return rc;
@@ -214,8 +196,8 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	json_t *report = NULL;
 
 	uuid_v4(run.id);
-	if (db_do(db, &start_run, 3, start) != 0 ||
-	    (pol = db_run(db, &load_policies, 0, NULL)) == NULL)
+	if (db_do(db, &purge_runs_start_run, 3, start) != 0 ||
+	    (pol = db_run(db, &purge_runs_load_policies, 0, NULL)) == NULL)
 		return NULL;
 	json_t *rules = json_loads(PQgetvalue(pol, 0, 0), 0, NULL);
 	run.now = atof(PQgetvalue(pol, 0, 1));
@@ -241,7 +223,7 @@ json_t *
 purge_report(struct db *db, const char *id)
 {
 	const char *params[1] = {id};
-	PGresult *res = db_run(db, &get_run, 1, params);
+	PGresult *res = db_run(db, &purge_runs_get_run, 1, params);
 	json_t *report =
 	    res && PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 

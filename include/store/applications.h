@@ -1,0 +1,20 @@
+/*
+ * applications: applications, their moves and their history.
+ * Each statement is documented where it is defined (server/store/applications.c):
+ * its parameters and the columns it answers.
+ */
+#ifndef RECRUITD_STORE_APPLICATIONS_H
+#define RECRUITD_STORE_APPLICATIONS_H
+
+#include "store/db.h"
+
+extern struct db_stmt applications_insert_app;
+extern struct db_stmt applications_get_app;
+extern struct db_stmt applications_list_apps;
+extern struct db_stmt applications_lock_app;
+extern struct db_stmt applications_find_rule;
+extern struct db_stmt applications_write_move;
+extern struct db_stmt applications_history_json;
+extern struct db_stmt applications_my_applications;
+
+#endif

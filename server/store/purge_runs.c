@@ -1,0 +1,29 @@
+/*
+ * purge_runs: a purge run's row, from its start to its report, and the policies it judges by.
+ *
+ * The statements of this aggregate. Their callers bind the
+ * parameters and read the rows; the SQL lives here, with the tables it
+ * knows.
+ */
+#include "store/purge_runs.h"
+#include "domain/retention.h"
+#include "store/db.h"
+
+struct db_stmt purge_runs_start_run =
+    DB_STMT("INSERT INTO purge_runs (id, dry_run, actor) VALUES ($1, $2::boolean, $3)");
+
+struct db_stmt purge_runs_load_policies =
+    DB_STMT("SELECT " RETENTION_POLICIES_SQL ", extract(epoch FROM now())");
+
+struct db_stmt purge_runs_finish_run =
+    DB_STMT("UPDATE purge_runs SET status = $2, finished_at = clock_timestamp(), examined = "
+            "$3::int, expired = $4::int, "
+            "  held = $5::int, purged = $6::int, by_rule = $7::jsonb, applicant_ids = $8::jsonb "
+            "WHERE id = $1");
+
+struct db_stmt purge_runs_get_run = DB_STMT(
+    "SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', "
+    "rfc3339(started_at), "
+    "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
+    "'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids)::text FROM purge_runs "
+    "WHERE id = $1");
