@@ -72,6 +72,13 @@ PGresult *db_run_binary(struct db *db, struct db_stmt *st, int n, const char *co
 /* db_run for statements whose rows are not needed: 0 or -1. */
 int db_do(struct db *db, struct db_stmt *st, int n, const char *const *params) WARN_UNUSED;
 
+/*
+ * db_run for a statement answering one number (a count) in row 0, column 0:
+ * 0 with *n set, or -1.
+ */
+int db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *params,
+             long *n) WARN_UNUSED;
+
 /* Plain SQL without parameters (transaction control, migrations): 0 or -1. */
 int db_exec(struct db *db, const char *sql) WARN_UNUSED;
 

@@ -502,14 +502,11 @@ int
 applicants_hold_clear(struct db *db, const char *id, const char *actor, const char *request_id)
 {
 	const char *params[3] = {id, actor, request_id};
-	PGresult *res = db_run(db, &lift_hold, 3, params);
-	int rc;
+	long lifted;
 
-	if (res == NULL)
+	if (db_count(db, &lift_hold, 3, params, &lifted) != 0)
 		return -1;
-	rc = atoi(PQgetvalue(res, 0, 0)) == 1 ? 0 : 1;
-	PQclear(res);
-	return rc;
+	return lifted == 1 ? 0 : 1;
 }
 
 int

@@ -213,6 +213,18 @@ db_do(struct db *db, struct db_stmt *st, int n, const char *const *params)
 }
 
 int
+db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *params, long *n)
+{
+	PGresult *res = db_run(db, st, nparams, params);
+
+	if (res == NULL)
+		return -1;
+	*n = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+int
 db_exec(struct db *db, const char *sql)
 {
 	PGresult *res;

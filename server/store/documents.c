@@ -128,14 +128,11 @@ int
 documents_remove(struct db *db, const char *id, const char *actor, const char *request_id)
 {
 	const char *params[3] = {id, actor, request_id};
-	PGresult *res = db_run(db, &delete_document, 3, params);
-	int rc;
+	long deleted;
 
-	if (res == NULL)
+	if (db_count(db, &delete_document, 3, params, &deleted) != 0)
 		return -1;
-	rc = atoi(PQgetvalue(res, 0, 0)) == 1 ? 0 : 1;
-	PQclear(res);
-	return rc;
+	return deleted == 1 ? 0 : 1;
 }
 
 PGresult *

@@ -67,19 +67,6 @@ erasure_tombstone(struct db *db, const char *id, struct tombstone *t)
 	return rc;
 }
 
-/* Run a statement answering count(*) of the rows deleted. */
-static int
-count_deleted(struct db *db, struct db_stmt *st, int n, const char *const *params, long *deleted)
-{
-	PGresult *res = db_run(db, st, n, params);
-
-	if (res == NULL)
-		return -1;
-	*deleted = atol(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
-}
-
 int
 erasure_delete(struct db *db, const char *id, const char *version, const char *actor,
                const char *request_id, bool *erased)
@@ -87,7 +74,7 @@ erasure_delete(struct db *db, const char *id, const char *version, const char *a
 	const char *params[4] = {id, version, actor, request_id};
 	long n = 0;
 
-	if (count_deleted(db, &erase_one, 4, params, &n) != 0)
+	if (db_count(db, &erase_one, 4, params, &n) != 0)
 		return -1;
 	*erased = n == 1;
 	return 0;
@@ -99,7 +86,7 @@ erasure_purge(struct db *db, const char *ids, const char *rules, const char *run
 {
 	const char *params[5] = {ids, rules, run_id, actor, request_id};
 
-	return count_deleted(db, &erase_batch, 5, params, purged);
+	return db_count(db, &erase_batch, 5, params, purged);
 }
 
 int
@@ -109,5 +96,5 @@ erasure_transfer(struct db *db, const char *applicant_id, const char *employee_i
 	const char *params[4] = {applicant_id, employee_id, actor, request_id};
 	long n = 0;
 
-	return count_deleted(db, &erase_transferred, 4, params, &n);
+	return db_count(db, &erase_transferred, 4, params, &n);
 }
