@@ -17,9 +17,12 @@ endif
 
 PKGS     = libmicrohttpd jansson libpq libcrypto libarchive zlib
 CC      ?= cc
-WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror
-CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
-LDFLAGS  = $(SANFLAGS)
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+           -Wcast-qual -Wwrite-strings -Wpointer-arith -Werror
+# Hardened: fortified libc calls, stack canaries, position-independent, read-only relocations.
+HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fno-common
+CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
+LDFLAGS  = $(SANFLAGS) -pie -Wl,-z,relro,-z,now
 LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
 TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl)
 

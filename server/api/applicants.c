@@ -281,7 +281,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		                expect, have);
 	}
 	json_t *before = editable_of(cur);
-	json_t *after = jsonx_merge_patch(json_deep_copy(before), (json_t *)patch);
+	json_t *after = jsonx_merge_patch(json_deep_copy(before), patch);
 	if (!profile_validate(after, false, req_problem(r)))
 		rc = req_fail_fields(r);
 	else if (json_equal(before, after)) /* nothing to change: no new version, no entry */

@@ -118,20 +118,20 @@ seal(struct req *r, const char *body, size_t len, size_t *out_len)
 static char *
 open_sealed(struct req *r, const unsigned char *in, size_t len, size_t *out_len)
 {
-	unsigned char key[SHA256_LEN];
+	unsigned char key[SHA256_LEN], tag[TAG_LEN];
 	EVP_CIPHER_CTX *c;
 	char *out;
 	int n = 0, m = 0;
 
 	if (len < NONCE_LEN + TAG_LEN || (c = EVP_CIPHER_CTX_new()) == NULL)
 		return NULL;
+	memcpy(tag, in + len - TAG_LEN, TAG_LEN); /* OpenSSL takes it as void *, not const */
 	body_key(r, key);
 	out = xmalloc(len);
 	if (EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) != 1 ||
 	    EVP_DecryptUpdate(c, (unsigned char *)out, &n, in + NONCE_LEN,
 	                      (int)(len - NONCE_LEN - TAG_LEN)) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, (void *)(in + len - TAG_LEN)) !=
-	        1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) != 1 ||
 	    EVP_DecryptFinal_ex(c, (unsigned char *)out + n, &m) != 1) {
 		EVP_CIPHER_CTX_free(c);
 		free(out);

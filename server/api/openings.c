@@ -133,8 +133,7 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		return req_fail(r, 404, "no opening with this id");
 	}
 	long have = atol(PQgetvalue(cur, 0, 1));
-	json_t *doc =
-	    jsonx_merge_patch(json_loads(PQgetvalue(cur, 0, 0), 0, NULL), (json_t *)patch);
+	json_t *doc = jsonx_merge_patch(json_loads(PQgetvalue(cur, 0, 0), 0, NULL), patch);
 	PQclear(cur);
 	if (expect != 0 && expect != have)
 		rc = req_fail(r, 412, "the opening changed since version %ld; it is at version %ld",

@@ -58,7 +58,7 @@ jsonx_parse(const char *buf, size_t len, unsigned max_depth, char *err, size_t e
 }
 
 json_t *
-jsonx_merge_patch(json_t *target, json_t *patch)
+jsonx_merge_patch(json_t *target, const json_t *patch)
 {
 	const char *key;
 	json_t *value;
@@ -71,7 +71,7 @@ jsonx_merge_patch(json_t *target, json_t *patch)
 		json_decref(target);
 		target = json_object();
 	}
-	json_object_foreach(patch, key, value)
+	json_object_foreach(jsonx_mut(patch), key, value)
 	{
 		if (json_is_null(value)) {
 			json_object_del(target, key);

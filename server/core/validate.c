@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonx.h"
 #include "core/problem.h"
 #include "core/validate.h"
 
@@ -49,7 +50,7 @@ check_known_keys(const json_t *obj, const char *const *allowed, const char *cons
 	bool ok = true;
 	char path[160];
 
-	json_object_foreach((json_t *)obj, key, value)
+	json_object_foreach(jsonx_mut(obj), key, value)
 	{
 		if (in_list(key, allowed))
 			continue;

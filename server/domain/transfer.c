@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define ZLIB_CONST /* inflate reads the archive through a const pointer */
 #include <zlib.h>
 
 #include "core/buf.h"
@@ -104,7 +105,7 @@ transfer_build(const struct transfer_input *in, size_t *len)
 	struct file *files = files_of(in, &n);
 	json_t *manifest = manifest_of(in, files, n);
 	char *mtext = json_dumps(manifest, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	struct file mfile = {"manifest.json", (const unsigned char *)mtext, strlen(mtext)};
+	struct file mfile = {xstrdup("manifest.json"), (const unsigned char *)mtext, strlen(mtext)};
 	int ok;
 
 	buf_init(&out, ARCHIVE_CAP);
@@ -124,6 +125,7 @@ transfer_build(const struct transfer_input *in, size_t *len)
 	for (size_t i = 0; i < n; i++)
 		free(files[i].path);
 	free(files);
+	free(mfile.path);
 	free(mtext);
 	json_decref(manifest);
 	if (!ok) {
@@ -239,7 +241,7 @@ check_stream(const unsigned char *data, size_t len, char *err, size_t errlen)
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
 		return fail(err, errlen, "%s", "cannot check the gzip stream");
-	z.next_in = (unsigned char *)data;
+	z.next_in = data;
 	z.avail_in = (uInt)len;
 	do {
 		z.next_out = block;

@@ -64,6 +64,10 @@ form_add(struct form *f, const char *name, const char *filename, const char *dat
 		f->too_large = true;
 		return -1;
 	}
+	/* What form_file hands out, kept current as the bytes arrive (they may move). */
+	p->file.data = (const unsigned char *)p->value.data;
+	p->file.len = p->value.len;
+	p->file.filename = p->filename;
 	return 0;
 }
 
@@ -87,12 +91,9 @@ const struct form_file *
 form_file(const struct form *f, const char *name)
 {
 	for (int i = 0; i < f->n; i++) {
-		struct part *p = (struct part *)&f->parts[i];
+		const struct part *p = &f->parts[i];
 		if (strcmp(p->name, name) != 0 || p->filename == NULL)
 			continue;
-		p->file.data = (const unsigned char *)p->value.data;
-		p->file.len = p->value.len;
-		p->file.filename = p->filename;
 		return &p->file;
 	}
 	return NULL;

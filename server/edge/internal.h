@@ -69,8 +69,9 @@ struct req {
 	atomic_bool deferred_done;
 	struct db *db;
 	struct problem problem;
-	unsigned status; /* of the reply, once queued */
-	char *reply;
+	unsigned status;   /* of the reply, once queued */
+	const char *reply; /* lent (reply_release set) or reply_mine */
+	char *reply_mine;  /* ours to free */
 	size_t reply_len;
 	const char *reply_type;
 	void (*reply_release)(void *arg); /* NULL: reply is ours, free() it */
@@ -78,6 +79,20 @@ struct req {
 	struct reply_header headers[MAX_REPLY_HEADERS];
 	int nheaders;
 };
+
+/*
+ * libmicrohttpd 0.9.75 takes a response's bytes as void * even when it only
+ * reads them; this is the one place their const is dropped, by name.
+ */
+static inline void *
+edge_lend(const void *bytes)
+{
+	union {
+		const void *c;
+		void *m;
+	} u = {.c = bytes};
+	return u.m;
+}
 
 /* body.c: checks made on the headers alone; true when the reply must go out now. */
 bool body_check_head(struct req *r, const char *url);

@@ -36,19 +36,19 @@ reply_drop(struct req *r)
 {
 	if (r->reply_release != NULL)
 		r->reply_release(r->reply_release_arg);
-	else
-		free(r->reply);
-	r->reply = NULL;
+	free(r->reply_mine);
+	r->reply = r->reply_mine = NULL;
 	r->reply_release = NULL;
 }
 
+/* The reply: body is ours (freed when sent) unless the caller lends it with reply_owned. */
 static void
 set_reply(struct req *r, unsigned status, const char *type, char *body, size_t len)
 {
 	reply_drop(r);
 	r->status = status;
 	r->reply_type = type;
-	r->reply = body;
+	r->reply = r->reply_mine = body;
 	r->reply_len = len;
 }
 
@@ -63,7 +63,8 @@ int
 reply_owned(struct req *r, unsigned status, const char *content_type, const void *data, size_t len,
             void (*release)(void *arg), void *arg)
 {
-	set_reply(r, status, content_type, (char *)data, len);
+	set_reply(r, status, content_type, NULL, len);
+	r->reply = data;
 	r->reply_release = release ? release : keep;
 	r->reply_release_arg = arg;
 	return 0;
@@ -136,15 +137,15 @@ reply_send(struct req *r)
 	}
 	if (r->reply_release != NULL)
 		resp = MHD_create_response_from_buffer_with_free_callback_cls(
-		    r->reply_len, r->reply, r->reply_release, r->reply_release_arg);
+		    r->reply_len, edge_lend(r->reply), r->reply_release, r->reply_release_arg);
 	else
-		resp =
-		    MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
+		resp = MHD_create_response_from_buffer(r->reply_len, r->reply_mine,
+		                                       MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		reply_drop(r);
 		return MHD_NO;
 	}
-	r->reply = NULL;
+	r->reply = r->reply_mine = NULL;
 	r->reply_release = NULL;
 	add_headers(r, resp);
 	ret = MHD_queue_response(r->conn, r->status, resp);

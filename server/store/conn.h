@@ -14,7 +14,8 @@
 
 struct db {
 	PGconn *pg;
-	const char *conninfo; /* the pool's, or owned when standalone */
+	const char *conninfo; /* the pool's, or own_conninfo when standalone */
+	char *own_conninfo;
 	atomic_bool busy;
 	bool standalone;
 	bool prepared[DB_MAX_STMTS];

@@ -113,7 +113,7 @@ db_connect(const char *conninfo)
 	struct db *db = xcalloc(1, sizeof(*db));
 
 	db->standalone = true;
-	db->conninfo = xstrdup(conninfo);
+	db->conninfo = db->own_conninfo = xstrdup(conninfo);
 	db->pg = open_conn(conninfo);
 	if (db->pg == NULL || PQstatus(db->pg) != CONNECTION_OK) {
 		fprintf(stderr, "cannot connect to the database: %s",
@@ -130,7 +130,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	PQfinish(db->pg);
-	free((char *)db->conninfo);
+	free(db->own_conninfo);
 	free(db);
 }
 

@@ -108,7 +108,7 @@ api_start(void **state)
 		setenv("RECRUITD_MAX_JSON_BYTES", "65536", 1);
 		setenv("RECRUITD_DB_WAIT_MS", "2000", 1);
 		for (const char *const *e = extra_settings; e && *e; e++)
-			putenv((char *)*e);
+			putenv(strdup(*e)); /* the child execs at once */
 		execl(bin, bin, (char *)NULL);
 		_exit(127);
 	}

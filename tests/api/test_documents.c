@@ -92,8 +92,10 @@ test_round_trips(void **state)
 	struct blob small = fixture_pdf(2000), mib = fixture_pdf(1 << 20),
 	            ten = fixture_pdf(10u << 20);
 	struct blob docx = fixture_docx(), odt = fixture_odt(), doc = fixture_ole("WordDocument");
-	struct blob rtf = {(unsigned char *)"{\\rtf1\\ansi Jane Doe\\par }", 26};
-	struct blob txt = {(unsigned char *)"Jane Doe\nEngineer\n", 18};
+	static unsigned char rtf_bytes[] = "{\\rtf1\\ansi Jane Doe\\par }";
+	static unsigned char txt_bytes[] = "Jane Doe\nEngineer\n";
+	struct blob rtf = {rtf_bytes, 26};
+	struct blob txt = {txt_bytes, 18};
 	round_trip(&small, "cv.pdf", "application/pdf");
 	round_trip(&mib, "one-mebibyte.pdf", "application/pdf");
 	round_trip(&ten, "ten-mebibytes.pdf", "application/pdf"); /* exactly the limit */
