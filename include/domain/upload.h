@@ -18,6 +18,19 @@ enum doc_type { DOC_UNKNOWN = 0, DOC_PDF, DOC_DOCX, DOC_ODT, DOC_DOC, DOC_RTF, D
  */
 enum doc_type upload_sniff(const unsigned char *data, size_t len);
 
+/* What a ZIP-based document (DOCX, ODT) may declare, judged by its central directory. */
+#define UPLOAD_ZIP_MAX_ENTRIES 1000
+#define UPLOAD_ZIP_MAX_DECLARED (100ull << 20)
+#define UPLOAD_ZIP_MAX_RATIO 100
+
+/*
+ * Whether len bytes are a ZIP container that would inflate past the limits
+ * above (an archive bomb), judged from its central directory alone, without
+ * inflating anything: a reason (a static string, no file content in it),
+ * or NULL when it is within them or not a ZIP container at all.
+ */
+const char *upload_bomb(const unsigned char *data, size_t len);
+
 /* The media type served for a type ("application/pdf", ...); NULL for DOC_UNKNOWN. */
 const char *upload_content_type(enum doc_type type);
 

@@ -27,6 +27,7 @@ enum doc_type
 documents_check(struct req *r, const struct form_file *file, const char *field)
 {
 	enum doc_type type;
+	const char *bomb;
 
 	if (file == NULL) {
 		problem_field(req_problem(r), field, "is required: attach a file");
@@ -43,6 +44,13 @@ documents_check(struct req *r, const struct form_file *file, const char *field)
 		problem_field(req_problem(r), field,
 		              "must be a PDF, DOCX, ODT, DOC, RTF or plain UTF-8 text file");
 		req_fail(r, 415, "the file's contents are not an accepted document type");
+	} else if ((type == DOC_DOCX || type == DOC_ODT) &&
+	           (bomb = upload_bomb(file->data, file->len))) {
+		req_problem(r)->slug = "unsafe-document";
+		problem_field(req_problem(r), field, "%s", bomb);
+		req_fail(r, 415, "the document would expand far beyond what a document needs (%s)",
+		         bomb);
+		type = DOC_UNKNOWN;
 	}
 	return type;
 }

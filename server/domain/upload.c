@@ -48,6 +48,9 @@ is_pdf(const unsigned char *d, size_t len)
 /* ZIP: the central directory's entry names, checked for a container's markers. */
 struct zip_marks {
 	bool content_types, word_document, mimetype_odt, content_xml;
+	unsigned entries;
+	uint64_t declared; /* the entries' uncompressed sizes, added up (never inflated) */
+	bool zip64;        /* a size left to a ZIP64 extra field: not taken */
 };
 
 static const char odt_mimetype[] = "application/vnd.oasis.opendocument.text";
@@ -101,6 +104,10 @@ zip_scan(const unsigned char *d, size_t len, struct zip_marks *m)
 		const unsigned char *name = d + p + 46;
 		if (next > end)
 			return false;
+		uint32_t size = le32(d + p + 24);
+		m->entries++;
+		m->zip64 |= size == 0xFFFFFFFFu || le32(d + p + 20) == 0xFFFFFFFFu;
+		m->declared += size;
 		m->content_types |= name_is(name, n, "[Content_Types].xml");
 		m->word_document |= name_is(name, n, "word/document.xml");
 		m->content_xml |= name_is(name, n, "content.xml");
@@ -118,12 +125,15 @@ is_doc(const unsigned char *d, size_t len)
 	static const unsigned char magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
 	static const char name[] = "WordDocument";
 	size_t sector, dir;
+	uint16_t shift;
 
 	if (len < 512 || memcmp(d, magic, 8) != 0)
 		return false;
-	sector = (size_t)1 << le16(d + 0x1E);
-	if (sector != 512 && sector != 4096)
+	/* The sector shift comes from the file: check it before shifting by it. */
+	shift = le16(d + 0x1E);
+	if (shift != 9 && shift != 12)
 		return false;
+	sector = (size_t)1 << shift;
 	dir = ((size_t)le32(d + 0x30) + 1) * sector;
 	if (dir + sector > len)
 		return false; /* truncated */
@@ -160,6 +170,22 @@ is_text(const unsigned char *d, size_t len)
 		    d[i] == 0x7f)
 			return false;
 	return true;
+}
+
+const char *
+upload_bomb(const unsigned char *d, size_t len)
+{
+	struct zip_marks m;
+
+	if (!zip_scan(d, len, &m))
+		return NULL;
+	if (m.entries > UPLOAD_ZIP_MAX_ENTRIES)
+		return "the ZIP container holds more than 1000 entries";
+	if (m.zip64 || m.declared > UPLOAD_ZIP_MAX_DECLARED)
+		return "the ZIP container declares more than 100 MiB of contents";
+	if (m.declared > (uint64_t)len * UPLOAD_ZIP_MAX_RATIO)
+		return "the ZIP container declares more than 100 times its own size";
+	return NULL;
 }
 
 enum doc_type

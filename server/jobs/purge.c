@@ -195,10 +195,17 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	PGresult *pol;
 	json_t *report = NULL;
 
+	const char *id[1] = {run.id};
 	uuid_v4(run.id);
 	if (db_do(db, &purge_runs_start_run, 3, start) != 0 ||
-	    (pol = db_run(db, &purge_runs_load_policies, 0, NULL)) == NULL)
+	    db_do(db, &purge_runs_claim, 1, id) != 0)
 		return NULL;
+	/* Runs whose process died midway hold no lock: they failed, and say so. */
+	if (db_do(db, &purge_runs_bury_dead, 1, id) != 0 ||
+	    (pol = db_run(db, &purge_runs_load_policies, 0, NULL)) == NULL) {
+		(void)!db_do(db, &purge_runs_release, 1, id);
+		return NULL;
+	}
 	json_t *rules = json_loads(PQgetvalue(pol, 0, 0), 0, NULL);
 	run.now = atof(PQgetvalue(pol, 0, 1));
 	PQclear(pol);
@@ -212,6 +219,7 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	} else if (db_failure(db) != DB_UNAVAILABLE) {
 		(void)!finish(db, &run, "failed");
 	}
+	(void)!db_do(db, &purge_runs_release, 1, id);
 	json_decref(rules);
 	json_decref(run.by_rule);
 	json_decref(run.ids);

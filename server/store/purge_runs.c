@@ -27,3 +27,18 @@ struct db_stmt purge_runs_get_run = DB_STMT(
     "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
     "'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids)::text FROM purge_runs "
     "WHERE id = $1");
+
+/*
+ * A run holds a session-level advisory lock on its id while it works, so a
+ * run whose process died (and whose connection with it) is known by its
+ * lock being free: the next run marks it failed. The transaction-level try
+ * in the WHERE clause takes nothing from a live run.
+ */
+struct db_stmt purge_runs_claim = DB_STMT("SELECT pg_advisory_lock(4242, hashtext($1))");
+
+struct db_stmt purge_runs_release = DB_STMT("SELECT pg_advisory_unlock(4242, hashtext($1))");
+
+struct db_stmt purge_runs_bury_dead =
+    DB_STMT("UPDATE purge_runs SET status = 'failed', finished_at = clock_timestamp() "
+            "WHERE status = 'running' AND id <> $1::uuid "
+            "AND pg_try_advisory_xact_lock(4242, hashtext(id::text))");

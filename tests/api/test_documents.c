@@ -161,6 +161,19 @@ test_refused_uploads(void **state)
 	r = upload(applicant, zip.data, zip.len, "cv.docx", NULL);
 	assert_problem(r, 415, NULL);
 	resp_free(r);
+	struct blob bomb =
+	    fixture_docx_many(1001); /* a DOCX by its markers, a bomb by its directory */
+	r = upload(applicant, bomb.data, bomb.len, "cv.docx", NULL);
+	assert_problem(r, 415, "unsafe-document");
+	assert_field_error(r, "file");
+	resp_free(r);
+	free(bomb.data);
+	struct blob ole = fixture_ole("WordDocument"); /* a sector shift of 65535, from the file */
+	ole.data[0x1E] = ole.data[0x1F] = 0xFF;
+	r = upload(applicant, ole.data, ole.len, "cv.doc", NULL);
+	assert_problem(r, 415, "unsupported-document-type");
+	resp_free(r);
+	free(ole.data);
 	r = upload(applicant, "", 0, "empty.pdf", NULL);
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "file");

@@ -473,6 +473,11 @@ test_killed_midway_then_finished(void **state)
 	usleep(300000); /* the killed client's backend sees it is gone and rolls back */
 
 	/* some batches done, the one in progress undone: nobody half-deleted */
+	char *killed =
+	    db_value("SELECT id FROM purge_runs WHERE status = 'running' AND dry_run = false "
+	             "ORDER BY started_at DESC LIMIT 1",
+	             NULL);
+	assert_non_null(killed);
 	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
 	char *left = db_value(sql, NULL);
 	assert_true(atol(left) > 0 && atol(left) < 1500);
@@ -504,6 +509,10 @@ test_killed_midway_then_finished(void **state)
 	                "disposition = 'purged'",
 	                last, "1");
 	free(last);
+	/* the killed run does not stay "running" for ever: the next run marked it failed */
+	expect_db_value("SELECT status || (finished_at IS NOT NULL) FROM purge_runs WHERE id = $1",
+	                killed, "failedtrue");
+	free(killed);
 }
 
 static void

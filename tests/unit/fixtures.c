@@ -1,6 +1,7 @@
 /* fixtures: test documents built in memory. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,4 +111,70 @@ fixture_pdf(size_t len)
 		                            13); /* binary filler, like compressed streams */
 	memcpy(b.data + len - (sizeof(tail) - 1), tail, sizeof(tail) - 1);
 	return b;
+}
+
+struct blob
+fixture_docx_with(const char *document, size_t len, bool deflate)
+{
+	size_t cap = len + (1 << 20), used = 0;
+	unsigned char *buf = xmalloc(cap);
+	struct archive *a = archive_write_new();
+	static const char types[] = "<?xml version=\"1.0\"?><Types/>";
+	struct {
+		const char *name;
+		const char *data;
+		size_t len;
+	} e[] = {{"[Content_Types].xml", types, sizeof(types) - 1},
+	         {"word/document.xml", document, len}};
+	struct blob b;
+
+	archive_write_set_format_zip(a);
+	archive_write_set_options(a, deflate ? "zip:compression=deflate" : "zip:compression=store");
+	archive_write_open_memory(a, buf, cap, &used);
+	for (size_t i = 0; i < 2; i++) {
+		struct archive_entry *ae = archive_entry_new();
+		archive_entry_set_pathname(ae, e[i].name);
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_size(ae, (la_int64_t)e[i].len);
+		archive_write_header(a, ae);
+		archive_write_data(a, e[i].data, e[i].len);
+		archive_entry_free(ae);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	b.data = buf;
+	b.len = used;
+	return b;
+}
+
+struct blob
+fixture_docx_many(size_t n)
+{
+	struct zip_entry *e = xcalloc(n, sizeof(*e));
+	char(*names)[48] = xcalloc(n, sizeof(*names));
+	struct blob b;
+
+	e[0] = (struct zip_entry){"[Content_Types].xml", "<Types/>"};
+	e[1] = (struct zip_entry){"word/document.xml", "<w:document/>"};
+	for (size_t i = 2; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "word/media/p%zu.xml", i);
+		e[i] = (struct zip_entry){names[i], "x"};
+	}
+	b = fixture_zip(e, n);
+	free(e);
+	free(names);
+	return b;
+}
+
+void
+fixture_zip_declare(struct blob *b, uint32_t size)
+{
+	for (size_t i = 0; i + 46 <= b->len; i++)
+		if (memcmp(b->data + i, "PK\x01\x02", 4) == 0) {
+			b->data[i + 24] = (unsigned char)size;
+			b->data[i + 25] = (unsigned char)(size >> 8);
+			b->data[i + 26] = (unsigned char)(size >> 16);
+			b->data[i + 27] = (unsigned char)(size >> 24);
+		}
 }

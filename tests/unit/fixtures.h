@@ -6,7 +6,9 @@
 #ifndef RECRUITD_TEST_FIXTURES_H
 #define RECRUITD_TEST_FIXTURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct blob {
 	unsigned char *data;
@@ -22,6 +24,12 @@ struct zip_entry {
 struct blob fixture_zip(const struct zip_entry *entries, size_t n);
 struct blob fixture_docx(void);
 struct blob fixture_odt(void);
+/* A DOCX whose word/document.xml is len bytes of document, stored or deflated. */
+struct blob fixture_docx_with(const char *document, size_t len, bool deflate);
+/* A DOCX of n entries (n >= 2), each tiny and stored. */
+struct blob fixture_docx_many(size_t n);
+/* Make every central-directory entry of a ZIP declare size uncompressed bytes. */
+void fixture_zip_declare(struct blob *b, uint32_t size);
 /* An OLE2 compound file whose directory names stream (e.g. "WordDocument"), 1536 bytes. */
 struct blob fixture_ole(const char *stream);
 /* A PDF of exactly len bytes (len >= 64): header, filler, end marker. */

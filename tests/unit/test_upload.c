@@ -5,6 +5,7 @@
 #include "../unit/cm.h"
 #include "core/digest.h"
 #include "core/validate.h"
+#include "core/xalloc.h"
 #include "domain/upload.h"
 #include "edge/form.h"
 #include "fixtures.h"
@@ -13,6 +14,64 @@ static enum doc_type
 sniff_str(const char *s)
 {
 	return upload_sniff((const unsigned char *)s, strlen(s));
+}
+
+/* A container that would inflate far past a document's size is refused by its directory alone. */
+static void
+test_zip_bombs(void **state)
+{
+	(void)state;
+	struct blob ok = fixture_docx(), odt = fixture_odt(), many = fixture_docx_many(1001),
+	            fine = fixture_docx_many(1000), declared = fixture_docx();
+	size_t zlen = 2u << 20;
+	char *zeros = xcalloc(1, zlen);
+	memset(zeros, ' ', zlen);
+	struct blob ratio = fixture_docx_with(zeros, zlen, true);
+	struct blob stored = fixture_docx_with(zeros, zlen, false);
+
+	assert_null(upload_bomb(ok.data, ok.len));
+	assert_null(upload_bomb(odt.data, odt.len));
+	assert_null(upload_bomb(fine.data, fine.len));
+	assert_null(upload_bomb(stored.data, stored.len)); /* 2 MiB stored: ratio 1 */
+	assert_int_equal(upload_sniff(many.data, many.len), DOC_DOCX);
+	assert_non_null(strstr(upload_bomb(many.data, many.len), "1000 entries"));
+	assert_int_equal(upload_sniff(ratio.data, ratio.len), DOC_DOCX);
+	assert_true(ratio.len * 100 < zlen); /* deflate made it a bomb */
+	assert_non_null(strstr(upload_bomb(ratio.data, ratio.len), "100 times"));
+	fixture_zip_declare(&declared, 200u << 20);
+	assert_non_null(strstr(upload_bomb(declared.data, declared.len), "100 MiB"));
+	fixture_zip_declare(&declared, 0xFFFFFFFFu); /* sizes left to ZIP64 */
+	assert_non_null(strstr(upload_bomb(declared.data, declared.len), "100 MiB"));
+	const char *plain = "Jane Doe\n";
+	assert_null(upload_bomb((const unsigned char *)plain, strlen(plain)));
+	free(zeros);
+	free(ok.data);
+	free(odt.data);
+	free(many.data);
+	free(fine.data);
+	free(declared.data);
+	free(ratio.data);
+	free(stored.data);
+}
+
+/* The OLE sector shift is the file's word: a shift of 65535, 64 or 31 is refused, not performed. */
+static void
+test_ole_hostile_shift(void **state)
+{
+	(void)state;
+	static const unsigned shifts[] = {0xFFFF, 64, 63, 31, 8, 13, 0};
+	for (size_t i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
+		struct blob doc = fixture_ole("WordDocument");
+		doc.data[0x1E] = (unsigned char)shifts[i];
+		doc.data[0x1F] = (unsigned char)(shifts[i] >> 8);
+		assert_int_equal(upload_sniff(doc.data, doc.len), DOC_UNKNOWN);
+		free(doc.data);
+	}
+	struct blob doc = fixture_ole("WordDocument");
+	doc.data[0x30] = doc.data[0x31] = doc.data[0x32] = doc.data[0x33] =
+	    0xFF; /* directory far away */
+	assert_int_equal(upload_sniff(doc.data, doc.len), DOC_UNKNOWN);
+	free(doc.data);
 }
 
 static void
@@ -205,9 +264,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_accepted_types), cmocka_unit_test(test_refused_types),
-	    cmocka_unit_test(test_truncated),      cmocka_unit_test(test_safe_names),
-	    cmocka_unit_test(test_disposition),    cmocka_unit_test(test_form_parts),
+	    cmocka_unit_test(test_accepted_types),    cmocka_unit_test(test_zip_bombs),
+	    cmocka_unit_test(test_ole_hostile_shift), cmocka_unit_test(test_refused_types),
+	    cmocka_unit_test(test_truncated),         cmocka_unit_test(test_safe_names),
+	    cmocka_unit_test(test_disposition),       cmocka_unit_test(test_form_parts),
 	};
 	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
 }
