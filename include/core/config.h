@@ -15,13 +15,22 @@ struct config {
 	unsigned listen_port;    /* RECRUITD_LISTEN port part, default 8080 */
 	char *database_url;      /* RECRUITD_DATABASE_URL, default: the private cluster */
 	char *home;              /* RECRUITD_HOME: the checkout holding db/ and server/ */
-	size_t max_upload_bytes; /* RECRUITD_MAX_UPLOAD_BYTES, default 10 MiB */
+	size_t max_upload_bytes; /* RECRUITD_MAX_UPLOAD_BYTES, default 10 MiB, at most 256 MiB */
 	size_t max_json_bytes;   /* RECRUITD_MAX_JSON_BYTES, default 1 MiB */
 	unsigned threads; /* RECRUITD_THREADS, default: 4 per core (handlers wait on PostgreSQL) */
 	unsigned pool_size;              /* RECRUITD_DB_POOL_SIZE, default: threads + 2 */
 	unsigned max_connections;        /* RECRUITD_MAX_CONNECTIONS, default 1024 */
-	unsigned max_connections_per_ip; /* RECRUITD_MAX_CONNECTIONS_PER_IP, default 256 */
+	unsigned max_connections_per_ip; /* RECRUITD_MAX_CONNECTIONS_PER_IP, default 64 */
 	unsigned idle_timeout_s;         /* RECRUITD_IDLE_TIMEOUT, default 30 seconds */
+	unsigned
+	    head_timeout_ms; /* RECRUITD_HEAD_TIMEOUT_MS: a request head's deadline, default 10 s */
+	unsigned body_timeout_s; /* RECRUITD_BODY_TIMEOUT: a body's deadline, default 300 s */
+	unsigned
+	    document_quota_count;    /* RECRUITD_DOCUMENT_QUOTA_COUNT: per applicant, default 20 */
+	size_t document_quota_bytes; /* RECRUITD_DOCUMENT_QUOTA_BYTES: per applicant, default 100
+	                                MiB */
+	size_t body_budget_bytes;    /* RECRUITD_BODY_BUDGET_BYTES: bodies held at once, default 512
+	                                MiB */
 	unsigned db_wait_ms;  /* RECRUITD_DB_WAIT_MS: longest wait for a pooled connection, default
 	                         5000 */
 	int log_level;        /* RECRUITD_LOG_LEVEL, default info */

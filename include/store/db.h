@@ -44,7 +44,8 @@ enum db_fail {
 	DB_RETRY,       /* 40001, 40P01: serialization failure or deadlock, retry the transaction */
 	DB_UNAVAILABLE, /* connection lost, server shutting down, too many connections: 503 */
 	DB_REFUSED, /* 42501 and P0001 raised by our own triggers: the database refused a change */
-	DB_BUG,     /* anything else: a defect in recruitd, 500 */
+	DB_TOO_LARGE, /* 54000, or a value too long for a parameter: 413 */
+	DB_BUG,       /* anything else: a defect in recruitd, 500 */
 };
 
 /* Classify a five-character SQLSTATE (NULL: the connection failed). */
@@ -78,6 +79,12 @@ int db_do(struct db *db, struct db_stmt *st, int n, const char *const *params) W
  */
 int db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *params,
              long *n) WARN_UNUSED;
+
+/*
+ * Whether len bytes fit one statement parameter (libpq takes an int):
+ * false, with the failure DB_TOO_LARGE kept, when they do not.
+ */
+bool db_fits(struct db *db, size_t len) WARN_UNUSED;
 
 /* Plain SQL without parameters (transaction control, migrations): 0 or -1. */
 int db_exec(struct db *db, const char *sql) WARN_UNUSED;

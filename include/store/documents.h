@@ -21,12 +21,17 @@ struct document_new {
 	const char *applicant_id, *kind, *filename, *content_type, *sha256;
 	const unsigned char *data;
 	size_t len;
+	long max_count;               /* the applicant's quota: documents */
+	unsigned long long max_bytes; /* and their bytes in all, this one included */
 };
 
 /*
  * Store a document of an applicant on record, audited as document.upload:
  * *meta {id, applicant_id, kind, filename, content_type, size, sha256,
- * created_at} (new). 1 when the applicant is not on record.
+ * created_at} (new). 1 when the applicant is not on record, 2 when the
+ * document would take the applicant past the quota (max_count, max_bytes).
+ * Runs its own transaction: the applicant's row is locked while the quota
+ * is judged, so concurrent uploads cannot both pass it.
  */
 int documents_insert(struct db *db, const struct document_new *d, const char *actor,
                      const char *request_id, json_t **meta) WARN_UNUSED;

@@ -12,6 +12,8 @@
 #include "api/documents.h"
 #include "api/handlers.h"
 #include "api/rest.h"
+#include "core/app.h"
+#include "core/config.h"
 #include "core/digest.h"
 #include "core/problem.h"
 #include "core/validate.h"
@@ -93,10 +95,17 @@ documents_upload(struct req *r, const char *applicant_id)
 	                         .content_type = upload_content_type(type),
 	                         .sha256 = hex,
 	                         .data = file->data,
-	                         .len = file->len};
+	                         .len = file->len,
+	                         .max_count = (long)req_app(r)->cfg->document_quota_count,
+	                         .max_bytes = req_app(r)->cfg->document_quota_bytes};
 	int rc = documents_insert(db, &d, req_actor(r)->name, req_id(r), &meta);
 	if (rc < 0) {
 		rc = rest_fail_db(r, db);
+	} else if (rc == 2) {
+		req_problem(r)->slug = "document-quota";
+		rc =
+		    req_fail(r, 409, "an applicant holds at most %ld documents and %llu MiB in all",
+		             d.max_count, d.max_bytes >> 20);
 	} else if (rc > 0) {
 		rc = rest_fail_absent(r, db, applicant_id);
 	} else {

@@ -148,7 +148,7 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	const char *lock[1] = {h->applicant_id};
 	unsigned char digest[SHA256_LEN];
 	char size[24];
-	PGresult *res;
+	PGresult *res = NULL;
 
 	if (db_do(db, &employees_lock_applicant, 1, lock) != 0 ||
 	    db_do(db, &employees_close_applications, 4, move) != 0)
@@ -167,7 +167,8 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	                         size,
 	                         h->sha};
 	int lengths[8] = {[5] = (int)h->archive_len}, formats[8] = {[5] = 1};
-	if ((res = db_run_binary(db, &employees_insert_employee, 8, params, lengths, formats, 0)) ==
+	if (!db_fits(db, h->archive_len) ||
+	    (res = db_run_binary(db, &employees_insert_employee, 8, params, lengths, formats, 0)) ==
 	        NULL ||
 	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) !=
 	        0) {

@@ -73,6 +73,8 @@ rest_fail_db(struct req *r, const struct db *db)
 		return req_fail(r, 409, "the request conflicts with a record on file");
 	case DB_INVALID:
 		return req_fail(r, 422, "the database refused a value in the request");
+	case DB_TOO_LARGE:
+		return req_fail(r, 413, "a value in the request is too large to store");
 	case DB_REFUSED:
 		return req_fail(r, 409, "the database refused the change");
 	default:

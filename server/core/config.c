@@ -83,15 +83,23 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const struct uint_setting settings[] = {
-	    U("RECRUITD_MAX_UPLOAD_BYTES", 1, 1ULL << 34, 10ULL << 20, max_upload_bytes),
+	    U("RECRUITD_MAX_UPLOAD_BYTES", 1, 256ULL << 20, 10ULL << 20, max_upload_bytes),
 	    U("RECRUITD_MAX_JSON_BYTES", 64, 64ULL << 20, 1ULL << 20, max_json_bytes),
 	    /* Handlers wait on PostgreSQL; 4 per core keeps enough transactions in flight for
 	       group commit (make bench: 0.45 -> 0.8 of pgbench on commit-bound writes). */
 	    U("RECRUITD_THREADS", 1, 256, 4 * (cores > 0 ? (unsigned long long)cores : 2), threads),
 	    U("RECRUITD_DB_POOL_SIZE", 1, 512, 0, pool_size),
 	    U("RECRUITD_MAX_CONNECTIONS", 4, 65536, 1024, max_connections),
-	    U("RECRUITD_MAX_CONNECTIONS_PER_IP", 0, 65536, 256, max_connections_per_ip),
+	    /* Well under the limit in all, so a few flooding addresses leave room for everyone
+	       else. */
+	    U("RECRUITD_MAX_CONNECTIONS_PER_IP", 0, 65536, 64, max_connections_per_ip),
 	    U("RECRUITD_IDLE_TIMEOUT", 1, 3600, 30, idle_timeout_s),
+	    U("RECRUITD_HEAD_TIMEOUT_MS", 100, 600000, 10000, head_timeout_ms),
+	    U("RECRUITD_DOCUMENT_QUOTA_COUNT", 1, 100000, 20, document_quota_count),
+	    U("RECRUITD_DOCUMENT_QUOTA_BYTES", 1, 1ULL << 40, 100ULL << 20, document_quota_bytes),
+	    U("RECRUITD_BODY_TIMEOUT", 1, 86400, 300, body_timeout_s),
+	    U("RECRUITD_BODY_BUDGET_BYTES", 1ULL << 20, 1ULL << 40, 512ULL << 20,
+	      body_budget_bytes),
 	    U("RECRUITD_DB_WAIT_MS", 1, 600000, 5000, db_wait_ms),
 	};
 

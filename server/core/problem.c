@@ -18,6 +18,7 @@ static const struct {
     {403, "forbidden", "Forbidden"},
     {404, "not-found", "Not Found"},
     {405, "method-not-allowed", "Method Not Allowed"},
+    {408, "request-timeout", "Request Timeout"},
     {409, "conflict", "Conflict"},
     {410, "gone", "Gone"},
     {411, "length-required", "Length Required"},
@@ -27,6 +28,7 @@ static const struct {
     {422, "validation-error", "Validation Error"},
     {428, "precondition-required", "Precondition Required"},
     {429, "too-many-requests", "Too Many Requests"},
+    {431, "request-header-fields-too-large", "Request Header Fields Too Large"},
     {500, "internal-error", "Internal Server Error"},
     {503, "service-unavailable", "Service Unavailable"},
 };

@@ -12,18 +12,30 @@
 #include <strings.h>
 
 #include "core/app.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "edge/form.h"
+#include "edge/head.h"
 #include "edge/request.h"
 #include "internal.h"
 
-#define MULTIPART_SLACK                                                                            \
-	(1u << 20) /* room for part headers and text fields beyond the file limit                  \
-	            */
+/* Room for part headers and text fields beyond the file limit. */
+#define MULTIPART_SLACK (1u << 20)
+/* How long a refused body is still read (and discarded) so its answer can be read. */
+#define REFUSED_DRAIN_MS 5000
+/* Bytes a route that takes no body will drain before closing. */
+#define NO_BODY_CAP 65536
 
+/*
+ * The first request of a connection was judged by its raw bytes at the gate
+ * (edge/head.c). A later one on a kept-alive connection reaches us parsed
+ * by libmicrohttpd (strict mode): what can still be judged from its parsed
+ * headers is judged again here, by the same rules.
+ */
 struct framing {
-	int content_length;
-	int transfer_encoding;
+	int content_length, transfer_encoding, host;
+	bool chunked, bad_name;
+	size_t bytes; /* the head's size, near enough */
 };
 
 static enum MHD_Result
@@ -32,12 +44,33 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
 	struct framing *f = cls;
 
 	(void)kind;
-	(void)value;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+	f->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	for (const char *k = key; *k; k++)
+		f->bad_name |= *k == ' ' || *k == '\t' || (unsigned char)*k < 0x21 || *k == 0x7f;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
 		f->content_length++;
-	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
 		f->transfer_encoding++;
+		f->chunked = value != NULL && strcasecmp(value, "chunked") == 0;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+		f->host++;
+	}
 	return MHD_YES;
+}
+
+/* Why the parsed head is refused, or NULL. */
+static const char *
+framing_fault(const struct framing *f, bool http11)
+{
+	if (f->bad_name)
+		return "a header name has a character it may not have";
+	if (f->transfer_encoding > 1 || (f->transfer_encoding == 1 && !f->chunked))
+		return "a Transfer-Encoding other than a lone chunked";
+	if (f->content_length > 1 || (f->content_length && f->transfer_encoding))
+		return "conflicting message framing headers (Content-Length, Transfer-Encoding)";
+	if (f->host > 1 || (http11 && f->host == 0))
+		return "an HTTP/1.1 request needs exactly one Host header";
+	return NULL;
 }
 
 static enum body_kind
@@ -96,16 +129,20 @@ start_multipart(struct req *r)
 }
 
 bool
-body_check_head(struct req *r, const char *url)
+body_check_head(struct req *r, const char *url, const char *version)
 {
-	struct framing f = {0, 0};
-	const char *cl;
+	struct framing f = {.bytes = strlen(url) + strlen(r->method) + 12};
+	const char *cl, *fault;
 
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &f);
-	if (f.content_length > 1 || (f.content_length && f.transfer_encoding)) {
+	if ((fault = framing_fault(&f, strcmp(version, MHD_HTTP_VERSION_1_1) == 0)) != NULL) {
 		r->close = true;
-		req_fail(r, 400,
-		         "conflicting message framing headers (Content-Length, Transfer-Encoding)");
+		req_fail(r, 400, "%s", fault);
+		return true;
+	}
+	if (f.bytes > HEAD_MAX_BYTES) {
+		r->close = true;
+		req_fail(r, 431, "the request head is larger than 16 KiB");
 		return true;
 	}
 	unsigned m = router_match(r->srv->routes, r->srv->nroutes, r->method, url, &r->match,
@@ -129,29 +166,82 @@ body_check_head(struct req *r, const char *url)
 	return false;
 }
 
+/*
+ * Refuse the body: what was kept is let go at once, and the rest is read
+ * and discarded until it ends, when the answer goes out and the connection
+ * closes. libmicrohttpd 0.9.75 sends nothing queued before a body ends (it
+ * closes), and a client still sending when the socket closes would lose the
+ * answer to the reset; so a refused client gets REFUSED_DRAIN_MS to finish.
+ */
 static void
 refuse_body(struct req *r, unsigned status, const char *detail)
 {
 	r->body_refused = true;
+	r->refused_ms = clock_ms();
 	r->close = true;
 	buf_fini(&r->body);
+	if (r->pp != NULL) {
+		MHD_destroy_post_processor(r->pp);
+		r->pp = NULL;
+	}
+	form_free(r->form);
+	r->form = NULL;
+	atomic_fetch_sub(&r->srv->bodies, r->held);
+	r->held = 0;
 	req_fail(r, status, "%s", detail);
 }
 
-void
+/* Count len more bytes held in memory against the process-wide budget: false past it. */
+static bool
+hold(struct req *r, size_t len)
+{
+	size_t before = atomic_fetch_add(&r->srv->bodies, len);
+
+	r->held += len;
+	return before + len <= r->srv->app->cfg->body_budget_bytes;
+}
+
+/* Checks on every chunk: the body's deadline, its cap, the budget. True when refused. */
+static bool
+over_limits(struct req *r, size_t len)
+{
+	const struct config *cfg = r->srv->app->cfg;
+	char detail[96];
+
+	r->received += len;
+	if (clock_ms() - r->start_ms > (long long)cfg->body_timeout_s * 1000) {
+		refuse_body(r, 408, "the body did not arrive in time");
+		r->late = true; /* a slow client gets no more time: closed at once */
+		return true;
+	}
+	if (r->received > body_cap(r)) { /* every byte counts, chunked or not */
+		snprintf(detail, sizeof(detail), "the body is larger than %zu bytes", body_cap(r));
+		refuse_body(r, 413, detail);
+		return true;
+	}
+	if (!hold(r, len)) {
+		refuse_body(r, 503, "the server holds too many request bodies; retry shortly");
+		return true;
+	}
+	return false;
+}
+
+bool
 body_take(struct req *r, const char *data, size_t len)
 {
 	char detail[96];
 
+	if (r->body_refused) /* drained for a while, so the answer can be read */
+		return clock_ms() - r->refused_ms < REFUSED_DRAIN_MS;
 	if (body_kind(r) == BODY_NONE || r->problem.status != 0) {
-		r->drained += len; /* a body nobody will read */
-		return;
+		r->drained += len; /* a body nobody will read: not worth much draining */
+		return r->drained <= NO_BODY_CAP;
 	}
-	if (r->body_refused)
-		return;
+	if (over_limits(r, len))
+		return !r->late;
 	switch (body_kind(r)) {
 	case BODY_NONE:
-		return;
+		return false;
 	case BODY_MULTIPART:
 		if (MHD_post_process(r->pp, data, len) != MHD_YES) {
 			snprintf(detail, sizeof(detail),
@@ -162,15 +252,16 @@ body_take(struct req *r, const char *data, size_t len)
 			else
 				refuse_body(r, 400, "the multipart body is malformed");
 		}
-		return;
+		return true;
 	case BODY_JSON:
 		if (buf_append(&r->body, data, len) != 0) {
 			snprintf(detail, sizeof(detail), "the body is larger than %zu bytes",
 			         body_cap(r));
 			refuse_body(r, 413, detail);
 		}
-		return;
+		return true;
 	}
+	return true;
 }
 
 void

@@ -3,7 +3,8 @@
  * server, the request that lives from libmicrohttpd's first call to its
  * completion, and the steps of the lifecycle that server.c drives.
  *
- *   server.c   the daemon, the acceptor, the lifecycle, dispatch
+ *   gate.c     accepting: connection limits, the first head's deadline and framing
+ *   server.c   the daemon, the lifecycle, dispatch
  *   body.c     checks on the head, body caps, multipart streaming
  *   access.c   who may call a route (the token check is main's hook)
  *   request.c  what handlers read (edge/request.h)
@@ -28,7 +29,6 @@
 #include "edge/router.h"
 
 #define MAX_REPLY_HEADERS 8
-#define NO_BODY_CAP 65536 /* bytes a body-less route will drain before closing */
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -37,9 +37,11 @@ struct http_server {
 	size_t nroutes;
 	http_auth_fn authenticate;
 	int listen_fd;
-	pthread_t acceptor;
+	struct gate *gate;
+	atomic_size_t bodies; /* body bytes held by requests in flight (the budget) */
 	atomic_int active;
-	atomic_int deferred; /* requests whose work runs on a thread of its own */
+	atomic_int deferred; /* requests suspended for deferred work, until resumed */
+	struct deferred_pool *deferred_pool;
 	atomic_bool stopping;
 };
 
@@ -61,11 +63,17 @@ struct req {
 	struct buf body;
 	bool body_refused; /* over the cap: drained, not kept */
 	size_t drained;    /* bytes of a body this route does not take */
-	bool close;        /* close the connection after replying */
+	size_t received;   /* bytes of the body so far */
+	size_t held;       /* of them, kept in memory (counted in srv->bodies) */
+	long long start_ms;
+	long long refused_ms; /* when the body was refused */
+	bool late;            /* the body missed its deadline */
+	bool close;           /* close the connection after replying */
 	json_t *json;
 	struct form *form;
 	struct MHD_PostProcessor *pp;
 	void (*deferred)(struct req *r); /* work to run on a thread of its own */
+	struct req *next_deferred;       /* in the deferred queue */
 	atomic_bool deferred_done;
 	struct db *db;
 	struct problem problem;
@@ -94,10 +102,25 @@ edge_lend(const void *bytes)
 	return u.m;
 }
 
+/* gate.c: accept on listen_fd and hand well-framed heads to the daemon. 0 or -1. */
+int gate_start(struct http_server *srv, int listen_fd);
+/* gate.c: stop accepting and close what waits for its head. */
+void gate_stop(struct http_server *srv);
+/* gate.c: free the counts (after the daemon stopped). */
+void gate_free(struct http_server *srv);
+/* gate.c: the daemon closed a connection from sa. */
+void gate_release(struct http_server *srv, const struct sockaddr *sa);
+
 /* body.c: checks made on the headers alone; true when the reply must go out now. */
-bool body_check_head(struct req *r, const char *url);
-/* body.c: take len bytes of the body under the route's cap. */
-void body_take(struct req *r, const char *data, size_t len);
+bool body_check_head(struct req *r, const char *url, const char *version);
+/*
+ * body.c: take len bytes of the body under the route's cap, its deadline and
+ * the process's budget. False when the connection should be closed now
+ * (a body nobody reads, or a refused one drained long enough); a refused
+ * body is answered when it ends.
+ */
+bool body_take(struct req *r, const char *data, size_t len);
+
 /* body.c: the last call: a multipart body must have ended properly. */
 void body_end(struct req *r);
 
@@ -109,6 +132,13 @@ enum MHD_Result reply_send(struct req *r);
 /* reply.c: free the reply's bytes (or hand them back to their owner). */
 void reply_drop(struct req *r);
 
+/* Deferred work: this many threads, and this many requests waiting for one at most. */
+#define DEFERRED_THREADS 2
+#define DEFERRED_MAX_QUEUED 8
+
+/* deferred.c: start and stop the threads. 0 or -1. */
+int deferred_init(struct http_server *srv);
+void deferred_fini(struct http_server *srv);
 /* deferred.c: suspend the connection and start r->deferred; false when it could not start (503
  * set). */
 bool deferred_start(struct req *r);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/app.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/validate.h"
@@ -65,6 +66,7 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *method
 	const char *rid;
 
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->start_ms = (long long)r->start.tv_sec * 1000 + r->start.tv_nsec / 1000000;
 	r->srv = srv;
 	r->conn = conn;
 	r->method = method;
@@ -83,6 +85,7 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *method
 static void
 req_free(struct req *r)
 {
+	atomic_fetch_sub(&r->srv->bodies, r->held);
 	pool_release(r->srv->app->pool, r->db);
 	buf_fini(&r->body);
 	json_decref(r->json);
@@ -105,24 +108,22 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 {
 	struct req *r = *ctx;
 
-	(void)version;
 	if (r == NULL) {
 		*ctx = r = req_new(cls, conn, method);
-		if (body_check_head(r, url))
+		if (body_check_head(r, url, version))
 			return reply_send(r);
 		return MHD_YES;
 	}
 	if (atomic_load(&r->deferred_done))
 		return reply_send(r);
-	if (r->status != 0) /* answered on the first call; MHD is discarding the rest */
-		return MHD_YES;
-	if (*upload_size != 0) {
-		body_take(r, upload, *upload_size);
+	if (r->status != 0) { /* answered already; MHD is discarding the rest */
 		*upload_size = 0;
-		/* A body-less route given a big body is not worth draining: close. */
-		if (r->drained > NO_BODY_CAP)
-			return MHD_NO;
 		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		size_t n = *upload_size;
+		*upload_size = 0;
+		return body_take(r, upload, n) ? MHD_YES : MHD_NO;
 	}
 	body_end(r);
 	if (r->problem.status == 0)
@@ -188,7 +189,7 @@ resolve(const char *host, unsigned port, struct sockaddr_storage *ss)
 static int
 listen_on(const struct sockaddr_storage *ss)
 {
-	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), on = 1;
 	socklen_t len =
 	    ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 
@@ -206,42 +207,23 @@ listen_on(const struct sockaddr_storage *ss)
 	return fd;
 }
 
-/*
- * Connections are accepted here, on a thread of their own, and handed to the
- * daemon, which gives each to a worker by its socket's number: consecutive
- * connections go to consecutive workers. Left to accept for themselves, the
- * workers race for the listening socket and the first awake takes up to ten
- * in a row: one worker was seen with four of eight connections, serving them
- * in turn while others idled.
- */
-static void *
-acceptor(void *arg)
+/* The daemon opened or closed a connection: closed ones leave the gate's counts. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+              enum MHD_ConnectionNotificationCode code)
 {
-	struct http_server *srv = arg;
+	struct http_server *srv = cls;
+	const union MHD_ConnectionInfo *ci;
 
-	for (;;) {
-		struct sockaddr_storage peer;
-		socklen_t len = sizeof(peer);
-		int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
-
-		if (atomic_load(&srv->stopping)) {
-			if (fd >= 0)
-				close(fd);
-			return NULL;
-		}
-		if (fd >= 0) {
-			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&peer,
-			                         len); /* closes it on failure */
-		} else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		           errno == ENOMEM) {
-			usleep(
-			    10000); /* out of descriptors or memory: let connections close first */
-		} else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN &&
-		           errno != EPROTO) {
-			log_msg(LOG_ERROR, "accept failed", "errno=%d", errno);
-			usleep(10000);
-		}
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_ctx = srv; /* counted: only a started connection is released */
+		return;
 	}
+	if (*socket_ctx == NULL ||
+	    (ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)) == NULL)
+		return;
+	gate_release(srv, ci->client_addr);
+	*socket_ctx = NULL;
 }
 
 struct http_server *
@@ -271,16 +253,28 @@ http_start(const struct app *app, const struct http_routes *routes)
 		free(srv);
 		return NULL;
 	}
+	/*
+	 * The gate enforces the connection limits where sockets are accepted; the
+	 * daemon's own limit sits above it, so a handed connection is never refused
+	 * by a worker that is full. The gate hands each connection to the daemon,
+	 * which gives it to a worker by its socket's number, so connections spread
+	 * evenly (left to accept for themselves, the workers raced for the listening
+	 * socket and the first awake took up to ten in a row).
+	 */
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
-	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
-	if (srv->daemon == NULL || pthread_create(&srv->acceptor, NULL, acceptor, srv) != 0) {
+	    cfg->max_connections + 64, MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, srv, MHD_OPTION_END);
+	if (srv->daemon == NULL || deferred_init(srv) != 0 ||
+	    gate_start(srv, srv->listen_fd) != 0) {
 		log_msg(LOG_ERROR, "cannot start the HTTP workers", "threads=%u", cfg->threads);
+		deferred_fini(srv);
 		if (srv->daemon)
 			MHD_stop_daemon(srv->daemon);
+		gate_free(srv);
 		close(srv->listen_fd);
 		free(srv);
 		return NULL;
@@ -294,8 +288,7 @@ http_stop(struct http_server *srv, unsigned timeout_ms)
 	if (srv == NULL)
 		return;
 	atomic_store(&srv->stopping, true);
-	shutdown(srv->listen_fd, SHUT_RDWR); /* wakes the acceptor; no new connections from here */
-	pthread_join(srv->acceptor, NULL);
+	gate_stop(srv); /* no new connections from here; heads still waiting are closed */
 	close(srv->listen_fd);
 	/* Requests in flight get timeout_ms; deferred work (a purge) is always let finish,
 	   since a suspended connection must be resumed before the daemon stops. */
@@ -304,5 +297,7 @@ http_stop(struct http_server *srv, unsigned timeout_ms)
 	     waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(srv->daemon);
+	deferred_fini(srv);
+	gate_free(srv);
 	free(srv);
 }

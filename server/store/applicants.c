@@ -588,7 +588,8 @@ applicants_apply(struct db *db, const struct application_new *a, const char *req
 	                          a->token_hash,
 	                          request_id};
 	int lengths[14] = {[10] = (int)a->len}, formats[14] = {[10] = 1};
-	if ((res = db_run_binary(db, &insert_application, 14, params, lengths, formats, 0)) == NULL)
+	if (!db_fits(db, a->len) ||
+	    (res = db_run_binary(db, &insert_application, 14, params, lengths, formats, 0)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
 		snprintf(applicant_id, 37, "%s", PQgetvalue(res, 0, 0));

@@ -52,6 +52,8 @@ db_classify(const char *s)
 		return DB_UNAVAILABLE;
 	if (strcmp(s, "42501") == 0 || strcmp(s, "P0001") == 0)
 		return DB_REFUSED;
+	if (strcmp(s, "54000") == 0)
+		return DB_TOO_LARGE;
 	if (strncmp(s, "22", 2) == 0 || strncmp(s, "23", 2) == 0)
 		return DB_INVALID;
 	return DB_BUG;
@@ -210,6 +212,17 @@ db_do(struct db *db, struct db_stmt *st, int n, const char *const *params)
 
 	PQclear(res);
 	return res ? 0 : -1;
+}
+
+bool
+db_fits(struct db *db, size_t len)
+{
+	if (len <= (size_t)INT_MAX)
+		return true;
+	db->fail = DB_TOO_LARGE;
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "54000");
+	db->constraint[0] = db->message[0] = '\0';
+	return false;
 }
 
 int

@@ -9,6 +9,13 @@
 #include "store/db.h"
 #include "store/documents.h"
 
+/* The applicant's row is locked first, so two uploads cannot both pass the quota. */
+static struct db_stmt lock_applicant =
+    DB_STMT("SELECT 1 FROM applicants WHERE id = $1 FOR NO KEY UPDATE");
+
+static struct db_stmt quota_used =
+    DB_STMT("SELECT count(*), coalesce(sum(size), 0) FROM documents WHERE applicant_id = $1");
+
 static struct db_stmt insert_document = DB_STMT(
     "WITH a AS (SELECT id FROM applicants WHERE id = $1), "
     "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
@@ -56,24 +63,55 @@ metadata(const PGresult *res, int row, bool self_view)
 	return doc;
 }
 
+/* Lock the applicant and judge the quota: 0 room, 1 no applicant, 2 full, -1 failure. */
+static int
+room_for(struct db *db, const struct document_new *d)
+{
+	const char *params[1] = {d->applicant_id};
+	PGresult *res;
+	int rc;
+
+	if ((res = db_run(db, &lock_applicant, 1, params)) == NULL)
+		return -1;
+	rc = PQntuples(res) == 1 ? 0 : 1;
+	PQclear(res);
+	if (rc != 0)
+		return rc;
+	if ((res = db_run(db, &quota_used, 1, params)) == NULL)
+		return -1;
+	long count = atol(PQgetvalue(res, 0, 0));
+	unsigned long long bytes = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
+	return count >= d->max_count || bytes + d->len > d->max_bytes ? 2 : 0;
+}
+
 int
 documents_insert(struct db *db, const struct document_new *d, const char *actor,
                  const char *request_id, json_t **meta)
 {
 	char size[24];
 	PGresult *res;
-	int rc = 1;
+	int rc;
 
+	if (!db_fits(db, d->len) || db_exec(db, "BEGIN") != 0)
+		return -1;
+	if ((rc = room_for(db, d)) != 0) {
+		(void)!db_exec(db, "ROLLBACK");
+		return rc;
+	}
+	rc = 1;
 	snprintf(size, sizeof(size), "%zu", d->len);
 	const char *params[9] = {d->applicant_id,       d->kind, d->filename,
 	                         d->content_type,       size,    d->sha256,
 	                         (const char *)d->data, actor,   request_id};
 	int lengths[9] = {[6] = (int)d->len}, formats[9] = {[6] = 1};
 	if ((res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0)) == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
+		return -1; /* the transaction is rolled back when the connection goes back */
+	if (PQntuples(res) == 1 && db_exec(db, "COMMIT") == 0) {
 		*meta = metadata(res, 0, false);
 		rc = 0;
+	} else if (PQntuples(res) == 1) {
+		rc = -1;
 	}
 	PQclear(res);
 	return rc;

@@ -158,7 +158,18 @@ api_stop(void **state)
 	(void)state;
 	if (!terminated)
 		kill(server, SIGTERM);
-	waitpid(server, &status, 0);
+	/* SIGTERM must stop the server within its drain timeout (10 s), whatever the clients did.
+	 */
+	pid_t done = 0;
+	for (int i = 0; i < 300 && (done = waitpid(server, &status, WNOHANG)) == 0; i++)
+		usleep(100000);
+	if (done == 0) {
+		fprintf(stderr, "harness: recruitd did not stop within 30 s of SIGTERM; see %s\n",
+		        log_path);
+		kill(server, SIGKILL);
+		waitpid(server, &status, 0);
+		exit(1);
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "harness: recruitd did not exit 0 on SIGTERM (status %d); see %s\n",
 		        status, log_path);

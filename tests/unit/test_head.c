@@ -1,0 +1,132 @@
+/* The request head judged by its raw bytes: every framing trick, table-driven. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/cm.h"
+#include "core/xalloc.h"
+#include "edge/head.h"
+
+struct head_case {
+	const char *bytes;
+	enum head_verdict want;
+};
+
+static const struct head_case cases[] = {
+    {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_OK},
+    {"GET / HTTP/1.0\r\n\r\n", HEAD_OK},
+    {"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_OK},
+    {"POST /v1/x HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\n{\"a\":", HEAD_OK},
+    {"POST /v1/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:  Chunked \r\n\r\n", HEAD_OK},
+    {"GET / HTTP/1.1\r\nHost: a\r\nX-A: caf\xc3\xa9\t\r\n\r\n", HEAD_OK},
+    {"GET / HTTP/1.1\r\nHost: a\r\n", HEAD_INCOMPLETE},
+    {"GET / HTTP/1.1\r\nHost: a\r\n\r", HEAD_INCOMPLETE},
+    {"GET / HT", HEAD_INCOMPLETE},
+    {"", HEAD_INCOMPLETE},
+    /* framing */
+    {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n", HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n", HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: "
+     "chunked\r\n\r\n",
+     HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\nContent-Length: 3\r\n\r\n",
+     HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+     HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n", HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -3\r\n\r\n", HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3 4\r\n\r\n", HEAD_BAD},
+    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", HEAD_BAD},
+    /* lines */
+    {"GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n\tc\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\nHost: a\n\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\r\nX-A: b\x01\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\r\nX A: b\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\r\n: b\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\r\nnocolon\r\n\r\n", HEAD_BAD},
+    /* Host */
+    {"GET / HTTP/1.1\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n", HEAD_BAD},
+    /* request line */
+    {"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_BAD},
+    {"GET / HTTP/2.0\r\nHost: a\r\n\r\n", HEAD_BAD},
+    {"GET /\r\n\r\n", HEAD_BAD},
+    {"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_BAD},
+    {"GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_BAD},
+    {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", HEAD_BAD},
+};
+
+static void
+test_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = "unset";
+		enum head_verdict v = head_check(cases[i].bytes, strlen(cases[i].bytes), &why);
+		if (v != cases[i].want)
+			fail_msg("case %zu: %d, want %d (%s)", i, v, cases[i].want,
+			         why ? why : "-");
+		if (v == HEAD_BAD)
+			assert_non_null(why);
+	}
+}
+
+/* A NUL anywhere in the head is refused, however it got there. */
+static void
+test_nul(void **state)
+{
+	(void)state;
+	const char head[] = "GET / HTTP/1.1\r\nHost: a\0b\r\n\r\n";
+	const char *why;
+	assert_int_equal(head_check(head, sizeof(head) - 1, &why), HEAD_BAD);
+	assert_non_null(strstr(why, "NUL"));
+}
+
+/* 16 KiB in all: one byte less is taken, past it 431, even before the end arrives. */
+static void
+test_size(void **state)
+{
+	(void)state;
+	const char *start = "GET / HTTP/1.1\r\nHost: a\r\nX-Pad: ", *why;
+	size_t fixed = strlen(start) + 4, total = HEAD_MAX_BYTES;
+	char *h = xmalloc(total + 64);
+	memset(h, 'a', total + 64);
+	memcpy(h, start, strlen(start));
+	memcpy(h + total - 4, "\r\n\r\n", 4);
+	assert_true(fixed < total);
+	assert_int_equal(head_check(h, total, &why), HEAD_OK);
+	memcpy(h + total - 4, "aaaa", 4);
+	memcpy(h + total - 3, "\r\n\r\n", 4); /* one byte more */
+	assert_int_equal(head_check(h, total + 1, &why), HEAD_TOO_LARGE);
+	memset(h + strlen(start), 'a', total + 64 - strlen(start)); /* no end at all */
+	assert_int_equal(head_check(h, total + 64, &why), HEAD_TOO_LARGE);
+	assert_int_equal(head_check(h, total - 1, &why), HEAD_INCOMPLETE);
+	free(h);
+}
+
+/* Any prefix of a good head is incomplete, never bad. */
+static void
+test_prefixes(void **state)
+{
+	(void)state;
+	const char *h = "POST /v1/apply HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", *why;
+	for (size_t n = 0; n + 1 < strlen(h); n++)
+		assert_int_equal(head_check(h, n, &why), HEAD_INCOMPLETE);
+	assert_int_equal(head_check(h, strlen(h), &why), HEAD_OK);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_size),
+	    cmocka_unit_test(test_prefixes),
+	};
+	return cmocka_run_group_tests_name("unit head", tests, NULL, NULL);
+}
