@@ -3,7 +3,14 @@
 # need a library before that step: pkg-config is asked only when compiling.
 
 VARIANT  ?= release
-ifeq ($(VARIANT),asan)
+ifeq ($(VARIANT),fuzz)
+  # make fuzz: clang's libFuzzer with ASan and UBSan over every module.
+  CC      := clang
+  B       := build/fuzz
+  BIN     := build/fuzz/bin
+  SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT     := -O1
+else ifeq ($(VARIANT),asan)
   B       := build/asan
   BIN     := build/asan/bin
   SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -34,11 +41,15 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 API_SRC  := $(wildcard tests/api/test_*.c)
 API_BIN  := $(API_SRC:tests/api/test_%.c=$(B)/tests/api_%)
+# Fuzz harnesses: replayed over their corpora by make test, fuzzed by make fuzz.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/fuzz_%)
+LIBFUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/libfuzzer_%)
 
-.PHONY: all build tests deps run test test-asan bench stop clean format format-check check-deps
+.PHONY: all build tests deps run test test-asan bench stop clean format format-check check-deps fuzz fuzzers
 all: build tests
 build: $(BIN)/recruitd $(BIN)/recruitctl
-tests: $(UNIT_BIN) $(API_BIN)
+tests: $(UNIT_BIN) $(API_BIN) $(FUZZ_BIN)
 
 $(BIN)/recruitd: $(B)/server/main/main.o $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -61,6 +72,14 @@ $(B)/tests/unit_%: $(B)/tests/unit/test_%.o $(B)/tests/unit/fixtures.o $(CORE_OB
 
 $(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
+
+$(B)/tests/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/libfuzzer_%: $(B)/tests/fuzz/fuzz_%.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzzers: $(LIBFUZZ_BIN)
 
 # The floor make bench measures recruitd against (bench/bare.c).
 $(B)/bench/bare: bench/bare.c
@@ -85,6 +104,10 @@ test-asan:
 
 bench:
 	@scripts/bench.sh
+
+# make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="json head ..."]: each harness for N seconds (default 60).
+fuzz:
+	@scripts/fuzz.sh
 
 stop:
 	@scripts/pg.sh stop

@@ -95,6 +95,11 @@ for v in "${variants[@]}"; do
 		echo "== $v: $(basename "$t")"
 		run "$v/$(basename "$t")" "$t"
 	done
+	# every fuzz corpus, each input once, no fuzzing (make fuzz does that)
+	for f in build/"$v"/tests/fuzz_*; do
+		name=${f##*/fuzz_}
+		check "$v: fuzz replay $name" "$f" "tests/fuzz/corpus/$name"
+	done
 	if [ "$v" = release ]; then
 		echo "== $v: the careers page in headless Chromium"
 		run "$v/e2e" scripts/e2e.sh

@@ -64,10 +64,17 @@ int documents_remove(struct db *db, const char *id, const char *actor,
                      const char *request_id) WARN_UNUSED;
 
 /*
- * Every document of an applicant, oldest first, for the transfer archive:
- * rows (filename, content) in binary (the name as its bare text). The
- * caller PQclears it; NULL when the database failed.
+ * The documents of an applicant, oldest first, for the transfer archive:
+ * rows (id, filename, size, sha256) without their bytes. The caller
+ * PQclears it; NULL when the database failed.
  */
-PGresult *documents_contents(struct db *db, const char *applicant_id) WARN_UNUSED;
+PGresult *documents_manifest(struct db *db, const char *applicant_id) WARN_UNUSED;
+
+/*
+ * len bytes of a document from offset (fewer at its end), row 0 column 0 in
+ * binary (PQclear it); NULL when absent or failed. A slice reads only the
+ * pages it needs, so a large document is read in pieces.
+ */
+PGresult *documents_slice(struct db *db, const char *id, size_t offset, size_t len) WARN_UNUSED;
 
 #endif

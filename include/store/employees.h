@@ -16,6 +16,7 @@ extern struct db_stmt employees_number_taken;
 extern struct db_stmt employees_close_applications;
 extern struct db_stmt employees_applications_json;
 extern struct db_stmt employees_insert_employee;
+extern struct db_stmt employees_insert_chunk;
 extern struct db_stmt employees_get_employee;
 extern struct db_stmt employees_read_archive;
 

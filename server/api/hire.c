@@ -5,8 +5,10 @@
  *   1. lock the application (it must be at offer) and the applicant;
  *   2. move it to hired and every other open application of the applicant
  *      to withdrawn (reason "hired"), with history, stage events and audit;
- *   3. read the whole record as it now stands and build the sealed archive;
- *   4. store the employee with the archive, leave a tombstone that says
+ *   3. read the record as it now stands and stream the sealed archive into
+ *      its chunks, each document read in slices (memory stays a few MiB,
+ *      whatever the documents' sizes);
+ *   4. store the employee with the archive's size and hash, leave a tombstone that says
  *      "transferred" and names the employee, delete the recruitment record
  *      (contact data, documents, applications, history, evaluations,
  *      tokens go with it), and audit the transfer;
@@ -39,7 +41,6 @@ struct hire {
 	const char *application_id, *applicant_id, *hired_at, *start_date, *employee_number;
 	char employee_id[37];
 	time_t mtime;
-	unsigned char *archive;
 	size_t archive_len;
 	char sha[2 * SHA256_LEN + 1];
 };
@@ -83,6 +84,125 @@ fail_absent(struct req *r, struct db *db, const char *id)
 	return rc;
 }
 
+/*
+ * The archive's bytes go to the database in chunks of CHUNK_BYTES as
+ * libarchive writes them, so a hire holds one document and one chunk at a
+ * time (make bench and the API test measure it).
+ */
+#define CHUNK_BYTES (1u << 20)
+
+struct chunker {
+	struct db *db;
+	const char *employee_id;
+	int seq;
+	unsigned char *buf;
+	size_t len;
+};
+
+static int
+flush_chunk(struct chunker *c)
+{
+	char seq[16];
+
+	if (c->len == 0)
+		return 0;
+	snprintf(seq, sizeof(seq), "%d", c->seq++);
+	const char *params[3] = {c->employee_id, seq, (const char *)c->buf};
+	int lengths[3] = {0, 0, (int)c->len}, formats[3] = {0, 0, 1};
+	PGresult *res =
+	    db_run_binary(c->db, &employees_insert_chunk, 3, params, lengths, formats, 0);
+	PQclear(res);
+	c->len = 0;
+	return res ? 0 : -1;
+}
+
+static int
+to_chunks(void *cls, const void *data, size_t len)
+{
+	struct chunker *c = cls;
+
+	while (len > 0) {
+		size_t n = CHUNK_BYTES - c->len < len ? CHUNK_BYTES - c->len : len;
+		memcpy(c->buf + c->len, data, n);
+		c->len += n;
+		data = (const unsigned char *)data + n;
+		len -= n;
+		if (c->len == CHUNK_BYTES && flush_chunk(c) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One document's bytes, read a slice of CHUNK_BYTES at a time. 0, or -1 (*db_failed when reading).
+ */
+static int
+add_document(struct db *db, struct transfer_writer *w, const char *id, size_t len, bool *db_failed)
+{
+	if (transfer_add_begin(w) != 0)
+		return -1;
+	for (size_t off = 0; off < len; off += CHUNK_BYTES) {
+		PGresult *one = documents_slice(db, id, off, CHUNK_BYTES);
+		int rc = one ? transfer_add_data(w, (const unsigned char *)PQgetvalue(one, 0, 0),
+		                                 (size_t)PQgetlength(one, 0, 0))
+		             : -1;
+		*db_failed = one == NULL;
+		PQclear(one);
+		if (rc != 0)
+			return -1;
+	}
+	return transfer_add_end(w);
+}
+
+static int
+add_documents(struct db *db, struct transfer_writer *w, const PGresult *docs, bool *db_failed)
+{
+	for (int i = 0; i < PQntuples(docs); i++)
+		if (add_document(db, w, PQgetvalue(docs, i, 0),
+		                 (size_t)strtoull(PQgetvalue(docs, i, 2), NULL, 10),
+		                 db_failed) != 0)
+			return -1;
+	return 0;
+}
+
+/* Stream the archive of the record as it now stands into its chunks. 0, or -1 with a problem. */
+static int
+stream_archive(struct req *r, struct db *db, struct hire *h, json_t *applicant,
+               const PGresult *apps, const PGresult *docs)
+{
+	size_t n = (size_t)PQntuples(docs);
+	struct transfer_doc_meta *meta = xcalloc(n + 1, sizeof(*meta));
+	struct chunker c = {db, h->employee_id, 0, xmalloc(CHUNK_BYTES), 0};
+	unsigned char digest[SHA256_LEN];
+	bool db_failed = false;
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		meta[i] = (struct transfer_doc_meta){
+		    PQgetvalue(docs, (int)i, 1),
+		    (size_t)strtoull(PQgetvalue(docs, (int)i, 2), NULL, 10),
+		    PQgetvalue(docs, (int)i, 3)};
+	char *applicant_text = json_dumps(applicant, JSON_INDENT(2));
+	struct transfer_head head = {h->employee_id, h->applicant_id,        h->hired_at, h->mtime,
+	                             applicant_text, PQgetvalue(apps, 0, 0), meta,        n};
+	struct transfer_writer *w = transfer_begin(&head, to_chunks, &c);
+	if (w != NULL && add_documents(db, w, docs, &db_failed) != 0) {
+		transfer_abort(w);
+		w = NULL;
+	}
+	if (w != NULL && transfer_finish(w, digest, &h->archive_len) == 0 && flush_chunk(&c) == 0) {
+		hex_encode(digest, SHA256_LEN, h->sha);
+		rc = 0;
+	} else if (db_failed || db_failure(db) != DB_OK) {
+		rc = rest_fail_db(r, db);
+	} else {
+		rc = req_fail(r, 500, "the archive could not be built (request %s)", req_id(r));
+	}
+	free(applicant_text);
+	free(meta);
+	free(c.buf);
+	return rc;
+}
+
 /* Step 3: read the record as it now stands and seal it. */
 static int
 build_archive(struct req *r, struct db *db, struct hire *h)
@@ -92,30 +212,9 @@ build_archive(struct req *r, struct db *db, struct hire *h)
 	PGresult *apps = applicants_current(db, h->applicant_id, &applicant, NULL) == 0
 	                     ? db_run(db, &employees_applications_json, 1, params)
 	                     : NULL;
-	PGresult *docs = apps ? documents_contents(db, h->applicant_id) : NULL;
-	int rc = -1;
+	PGresult *docs = apps ? documents_manifest(db, h->applicant_id) : NULL;
+	int rc = docs ? stream_archive(r, db, h, applicant, apps, docs) : rest_fail_db(r, db);
 
-	if (docs != NULL) {
-		size_t n = (size_t)PQntuples(docs);
-		struct transfer_doc *d = xcalloc(n + 1, sizeof(*d));
-		for (size_t i = 0; i < n; i++)
-			d[i] = (struct transfer_doc){
-			    PQgetvalue(docs, (int)i, 0),
-			    (const unsigned char *)PQgetvalue(docs, (int)i, 1),
-			    (size_t)PQgetlength(docs, (int)i, 1)};
-		char *applicant_text = json_dumps(applicant, JSON_INDENT(2));
-		struct transfer_input in = {
-		    h->employee_id, h->applicant_id,        h->hired_at, h->mtime,
-		    applicant_text, PQgetvalue(apps, 0, 0), d,           n};
-		h->archive = transfer_build(&in, &h->archive_len);
-		free(applicant_text);
-		free(d);
-		rc = h->archive ? 0
-		                : req_fail(r, 500, "the archive could not be built (request %s)",
-		                           req_id(r));
-	} else {
-		rc = rest_fail_db(r, db);
-	}
 	PQclear(docs);
 	PQclear(apps);
 	json_decref(applicant);
@@ -146,7 +245,6 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 {
 	const char *move[4] = {h->application_id, h->applicant_id, req_actor(r)->name, req_id(r)};
 	const char *lock[1] = {h->applicant_id};
-	unsigned char digest[SHA256_LEN];
 	char size[24];
 	PGresult *res = NULL;
 
@@ -155,21 +253,12 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 		return rest_fail_db(r, db);
 	if (build_archive(r, db, h) != 0)
 		return -1;
-	sha256(h->archive, h->archive_len, digest);
-	hex_encode(digest, SHA256_LEN, h->sha);
 	snprintf(size, sizeof(size), "%zu", h->archive_len);
-	const char *params[8] = {h->employee_id,
-	                         h->employee_number,
-	                         h->applicant_id,
-	                         h->application_id,
-	                         h->start_date,
-	                         (const char *)h->archive,
-	                         size,
+	const char *params[7] = {h->employee_id,  h->employee_number,
+	                         h->applicant_id, h->application_id,
+	                         h->start_date,   size,
 	                         h->sha};
-	int lengths[8] = {[5] = (int)h->archive_len}, formats[8] = {[5] = 1};
-	if (!db_fits(db, h->archive_len) ||
-	    (res = db_run_binary(db, &employees_insert_employee, 8, params, lengths, formats, 0)) ==
-	        NULL ||
+	if ((res = db_run(db, &employees_insert_employee, 7, params)) == NULL ||
 	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) !=
 	        0) {
 		PQclear(res);
@@ -261,7 +350,6 @@ hire_create(struct req *r)
 	} else if (rc == 1) {
 		rc = 0; /* a twin request with the same key won; its response was replayed */
 	}
-	free(h.archive);
 	PQclear(cur);
 	return rc; /* on failure the open transaction is rolled back when the connection goes back
 	            */

@@ -1,13 +1,16 @@
 /*
  * transfer: building and verifying the employee archive with libarchive.
- * The archive is assembled in one growable buffer; hashes are computed on
- * the bytes as they are written, so the manifest, written first, lists what
- * follows it.
+ * The archive is written as a stream to the caller's sink, one document at
+ * a time: the manifest, written first, lists every file with the size and
+ * hash the caller declared, and each document's bytes are checked against
+ * them as they are added. So a builder holds one document at a time, never
+ * the whole record or the whole archive.
  */
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,114 +28,291 @@
 #define ARCHIVE_CAP ((size_t)1 << 34)
 
 struct file {
-	char *path;
+	const char *path;
 	const unsigned char *data;
 	size_t len;
 };
 
-static la_ssize_t
-to_buf(struct archive *a, void *cls, const void *data, size_t n)
+/* An entry's header; its data follows with write_data. */
+static int
+add_header(struct archive *a, const char *path, size_t len, time_t mtime)
 {
-	(void)a;
-	return buf_append(cls, data, n) == 0 ? (la_ssize_t)n : -1;
+	struct archive_entry *e = archive_entry_new();
+	int ok;
+
+	archive_entry_set_pathname_utf8(e, path);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, mtime, 0);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	ok = archive_write_header(a, e) == ARCHIVE_OK;
+	archive_entry_free(e);
+	return ok ? 0 : -1;
 }
 
 static int
 add(struct archive *a, const struct file *f, time_t mtime)
 {
-	struct archive_entry *e = archive_entry_new();
-	int ok;
-
-	archive_entry_set_pathname_utf8(e, f->path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)f->len);
-	archive_entry_set_mtime(e, mtime, 0);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	ok = archive_write_header(a, e) == ARCHIVE_OK &&
-	     (f->len == 0 || archive_write_data(a, f->data, f->len) == (la_ssize_t)f->len);
-	archive_entry_free(e);
-	return ok ? 0 : -1;
+	if (add_header(a, f->path, f->len, mtime) != 0)
+		return -1;
+	return f->len == 0 || archive_write_data(a, f->data, f->len) == (la_ssize_t)f->len ? 0 : -1;
 }
 
-static json_t *
-manifest_of(const struct transfer_input *in, const struct file *files, size_t n)
+static void
+hex_of(const void *data, size_t len, char hex[2 * SHA256_LEN + 1])
+{
+	unsigned char h[SHA256_LEN];
+
+	sha256(data, len, h);
+	hex_encode(h, SHA256_LEN, hex);
+}
+
+struct transfer_writer {
+	struct archive *a;
+	transfer_sink_fn sink;
+	void *cls;
+	struct sha256_stream *hash; /* of the archive as written */
+	size_t total;
+	time_t mtime;
+	size_t ndocs, next; /* documents declared, and the next one expected */
+	char **paths;       /* documents' paths in the archive */
+	const struct transfer_doc_meta *docs;
+	struct sha256_stream *doc_hash; /* of the document being added */
+	size_t doc_len;
+	bool failed;
+};
+
+static la_ssize_t
+to_sink(struct archive *a, void *cls, const void *data, size_t n)
+{
+	struct transfer_writer *w = cls;
+
+	(void)a;
+	if (w->sink(w->cls, data, n) != 0)
+		return -1;
+	sha256_add(w->hash, data, n);
+	w->total += n;
+	return (la_ssize_t)n;
+}
+
+/* The manifest: every file with its size and sha256, the documents' as declared. */
+static char *
+manifest_text(const struct transfer_head *in, const struct file *json_files, char *const *paths)
 {
 	json_t *list = json_array();
+	char hex[2 * SHA256_LEN + 1];
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char h[SHA256_LEN];
-		char hex[2 * SHA256_LEN + 1];
-		sha256(files[i].data, files[i].len, h);
-		hex_encode(h, SHA256_LEN, hex);
-		json_array_append_new(list,
-		                      json_pack("{s:s, s:I, s:s}", "path", files[i].path, "size",
-		                                (json_int_t)files[i].len, "sha256", hex));
+	for (size_t i = 0; i < 2; i++) {
+		hex_of(json_files[i].data, json_files[i].len, hex);
+		json_array_append_new(list, json_pack("{s:s, s:I, s:s}", "path", json_files[i].path,
+		                                      "size", (json_int_t)json_files[i].len,
+		                                      "sha256", hex));
 	}
-	return json_pack("{s:i, s:s, s:s, s:s, s:o}", "format_version", TRANSFER_FORMAT_VERSION,
-	                 "employee_id", in->employee_id, "applicant_id", in->applicant_id,
-	                 "created_at", in->created_at, "files", list);
+	for (size_t i = 0; i < in->ndocs; i++)
+		json_array_append_new(list, json_pack("{s:s, s:I, s:s}", "path", paths[i], "size",
+		                                      (json_int_t)in->docs[i].len, "sha256",
+		                                      in->docs[i].sha256));
+	json_t *m =
+	    json_pack("{s:i, s:s, s:s, s:s, s:o}", "format_version", TRANSFER_FORMAT_VERSION,
+	              "employee_id", in->employee_id, "applicant_id", in->applicant_id,
+	              "created_at", in->created_at, "files", list);
+	char *text = json_dumps(m, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	json_decref(m);
+	return text;
 }
 
-/* The files after the manifest, in a fixed order, with safe unique names. */
-static struct file *
-files_of(const struct transfer_input *in, size_t *n)
+static void
+writer_free(struct transfer_writer *w)
 {
-	struct file *f = xcalloc(in->ndocs + 2, sizeof(*f));
+	if (w == NULL)
+		return;
+	archive_write_free(w->a);
+	for (size_t i = 0; i < w->ndocs; i++)
+		free(w->paths[i]);
+	free(w->paths);
+	unsigned char unused[SHA256_LEN];
+	if (w->hash != NULL)
+		sha256_end(w->hash, unused);
+	if (w->doc_hash != NULL)
+		sha256_end(w->doc_hash, unused);
+	free(w);
+}
 
-	f[0] = (struct file){xstrdup("applicant.json"), (const unsigned char *)in->applicant_json,
-	                     strlen(in->applicant_json)};
-	f[1] = (struct file){xstrdup("applications.json"),
-	                     (const unsigned char *)in->applications_json,
-	                     strlen(in->applications_json)};
+static void
+fail_log(struct transfer_writer *w)
+{
+	const char *e = archive_error_string(w->a);
+	/* libarchive's text can name a file (personal data): only whether it had one */
+	log_msg(LOG_ERROR, "cannot build the transfer archive", "errno=%d has_text=%s",
+	        archive_errno(w->a), e ? "yes" : "no");
+	w->failed = true;
+}
+
+struct transfer_writer *
+transfer_begin(const struct transfer_head *in, transfer_sink_fn sink, void *cls)
+{
+	struct transfer_writer *w = xcalloc(1, sizeof(*w));
+	struct file json_files[2] = {{"applicant.json", (const unsigned char *)in->applicant_json,
+	                              strlen(in->applicant_json)},
+	                             {"applications.json",
+	                              (const unsigned char *)in->applications_json,
+	                              strlen(in->applications_json)}};
+
+	w->a = archive_write_new();
+	w->sink = sink;
+	w->cls = cls;
+	w->hash = sha256_begin();
+	w->mtime = in->mtime;
+	w->ndocs = in->ndocs;
+	w->docs = in->docs;
+	w->paths = xcalloc(in->ndocs + 1, sizeof(*w->paths));
 	for (size_t i = 0; i < in->ndocs; i++) {
 		char *safe = upload_safe_name(in->docs[i].filename);
-		f[i + 2] = (struct file){xasprintf("documents/%02zu-%s", i + 1, safe),
-		                         in->docs[i].data, in->docs[i].len};
+		w->paths[i] = xasprintf("documents/%02zu-%s", i + 1, safe);
 		free(safe);
 	}
-	*n = in->ndocs + 2;
-	return f;
+	char *mtext = manifest_text(in, json_files, w->paths);
+	struct file mfile = {"manifest.json", (const unsigned char *)mtext, strlen(mtext)};
+	bool ok = archive_write_set_format_pax_restricted(w->a) == ARCHIVE_OK &&
+	          archive_write_add_filter_gzip(w->a) == ARCHIVE_OK &&
+	          archive_write_set_filter_option(w->a, "gzip", "timestamp", NULL) == ARCHIVE_OK &&
+	          archive_write_set_bytes_in_last_block(w->a, 1) == ARCHIVE_OK &&
+	          archive_write_open2(w->a, w, NULL, to_sink, NULL, NULL) == ARCHIVE_OK &&
+	          add(w->a, &mfile, w->mtime) == 0 && add(w->a, &json_files[0], w->mtime) == 0 &&
+	          add(w->a, &json_files[1], w->mtime) == 0;
+	free(mtext);
+	if (!ok) {
+		fail_log(w);
+		writer_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+transfer_add_begin(struct transfer_writer *w)
+{
+	size_t i = w->next;
+
+	if (w->failed || w->doc_hash != NULL || i >= w->ndocs)
+		return -1;
+	if (add_header(w->a, w->paths[i], w->docs[i].len, w->mtime) != 0) {
+		fail_log(w);
+		return -1;
+	}
+	w->doc_hash = sha256_begin();
+	w->doc_len = 0;
+	return 0;
+}
+
+int
+transfer_add_data(struct transfer_writer *w, const unsigned char *data, size_t len)
+{
+	if (w->failed || w->doc_hash == NULL || w->doc_len + len > w->docs[w->next].len)
+		return -1;
+	sha256_add(w->doc_hash, data, len);
+	w->doc_len += len;
+	if (len > 0 && archive_write_data(w->a, data, len) != (la_ssize_t)len) {
+		fail_log(w);
+		return -1;
+	}
+	return 0;
+}
+
+int
+transfer_add_end(struct transfer_writer *w)
+{
+	unsigned char h[SHA256_LEN];
+	char hex[2 * SHA256_LEN + 1];
+	size_t i = w->next;
+
+	if (w->failed || w->doc_hash == NULL)
+		return -1;
+	sha256_end(w->doc_hash, h);
+	w->doc_hash = NULL;
+	hex_encode(h, SHA256_LEN, hex);
+	/* the manifest, written first, promised these bytes */
+	if (w->doc_len != w->docs[i].len || strcmp(hex, w->docs[i].sha256) != 0) {
+		log_msg(LOG_ERROR, "a document's bytes differ from its recorded size or hash",
+		        "index=%zu", i);
+		w->failed = true;
+		return -1;
+	}
+	w->next++;
+	return 0;
+}
+
+int
+transfer_add(struct transfer_writer *w, const unsigned char *data, size_t len)
+{
+	if (transfer_add_begin(w) != 0 || transfer_add_data(w, data, len) != 0)
+		return -1;
+	return transfer_add_end(w);
+}
+
+int
+transfer_finish(struct transfer_writer *w, unsigned char sha[SHA256_LEN], size_t *len)
+{
+	int rc = -1;
+
+	if (!w->failed && w->next == w->ndocs) {
+		if (archive_write_close(w->a) == ARCHIVE_OK) {
+			sha256_end(w->hash, sha);
+			w->hash = NULL;
+			*len = w->total;
+			rc = 0;
+		} else {
+			fail_log(w);
+		}
+	}
+	writer_free(w);
+	return rc;
+}
+
+void
+transfer_abort(struct transfer_writer *w)
+{
+	writer_free(w);
+}
+
+static int
+to_buf(void *cls, const void *data, size_t n)
+{
+	return buf_append(cls, data, n);
 }
 
 unsigned char *
 transfer_build(const struct transfer_input *in, size_t *len)
 {
-	struct archive *a = archive_write_new();
+	struct transfer_doc_meta *meta = xcalloc(in->ndocs + 1, sizeof(*meta));
+	char(*hex)[2 * SHA256_LEN + 1] = xcalloc(in->ndocs + 1, sizeof(*hex));
+	unsigned char sha[SHA256_LEN];
 	struct buf out;
-	size_t n;
-	struct file *files = files_of(in, &n);
-	json_t *manifest = manifest_of(in, files, n);
-	char *mtext = json_dumps(manifest, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	struct file mfile = {xstrdup("manifest.json"), (const unsigned char *)mtext, strlen(mtext)};
 	int ok;
 
+	for (size_t i = 0; i < in->ndocs; i++) {
+		hex_of(in->docs[i].data, in->docs[i].len, hex[i]);
+		meta[i] = (struct transfer_doc_meta){in->docs[i].filename, in->docs[i].len, hex[i]};
+	}
+	struct transfer_head head = {
+	    in->employee_id,    in->applicant_id,      in->created_at, in->mtime,
+	    in->applicant_json, in->applications_json, meta,           in->ndocs};
 	buf_init(&out, ARCHIVE_CAP);
-	ok = archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
-	     archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
-	     archive_write_set_filter_option(a, "gzip", "timestamp", NULL) == ARCHIVE_OK &&
-	     archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK &&
-	     archive_write_open2(a, &out, NULL, to_buf, NULL, NULL) == ARCHIVE_OK &&
-	     add(a, &mfile, in->mtime) == 0;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = add(a, &files[i], in->mtime) == 0;
-	ok = ok && archive_write_close(a) == ARCHIVE_OK;
-	if (!ok)
-		log_msg(LOG_ERROR, "cannot build the transfer archive", "error=\"%s\"",
-		        archive_error_string(a) ? archive_error_string(a) : "?");
-	archive_write_free(a);
-	for (size_t i = 0; i < n; i++)
-		free(files[i].path);
-	free(files);
-	free(mfile.path);
-	free(mtext);
-	json_decref(manifest);
+	struct transfer_writer *w = transfer_begin(&head, to_buf, &out);
+	ok = w != NULL;
+	for (size_t i = 0; ok && i < in->ndocs; i++)
+		ok = transfer_add(w, in->docs[i].data, in->docs[i].len) == 0;
+	if (w != NULL && !ok)
+		transfer_abort(w);
+	ok = ok && transfer_finish(w, sha, len) == 0;
+	free(meta);
+	free(hex);
 	if (!ok) {
 		buf_fini(&out);
 		return NULL;
 	}
-	*len = out.len;
 	return (unsigned char *)buf_steal(&out);
 }
 

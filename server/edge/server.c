@@ -158,7 +158,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	*ctx = NULL;
 }
 
-static void
+/* libmicrohttpd's own messages, at debug level only. */
+__attribute__((format(printf, 2, 0))) static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[256];

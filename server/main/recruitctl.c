@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/digest.h"
 #include "core/validate.h"
 #include "domain/transfer.h"
 #include "jobs/purge.h"
 #include "store/auth.h"
 #include "store/db.h"
+#include "store/employees.h"
 #include "store/keys.h"
 #include "store/migrate.h"
 
@@ -116,8 +118,6 @@ cmd_key_revoke(struct ctx *c)
 	return rc == 0 ? 0 : 1;
 }
 
-static struct db_stmt export_archive = DB_STMT("SELECT archive FROM employees WHERE id = $1");
-
 static int
 cmd_employee_export(struct ctx *c)
 {
@@ -135,16 +135,20 @@ cmd_employee_export(struct ctx *c)
 		return 1;
 	}
 	db = connect_or_die(c);
-	const char *params[1] = {c->argv[0]};
-	if ((res = db_run_binary(db, &export_archive, 1, params, NULL, NULL, 1)) == NULL) {
+	/* the same audited read as the API's download: every read of an archive, through any door
+	 */
+	char request_id[37];
+	uuid_v4(request_id);
+	const char *params[3] = {c->argv[0], "recruitctl", request_id};
+	if ((res = db_run_binary(db, &employees_read_archive, 3, params, NULL, NULL, 1)) == NULL) {
 		fprintf(stderr, "cannot read the archive: %s", db_message(db));
 	} else if (PQntuples(res) == 0) {
 		fprintf(stderr, "no employee %s\n", c->argv[0]);
 	} else if ((f = fopen(c->argv[1], "wb")) == NULL) {
 		fprintf(stderr, "cannot write %s\n", c->argv[1]);
 	} else {
-		size_t len = (size_t)PQgetlength(res, 0, 0);
-		if (fwrite(PQgetvalue(res, 0, 0), 1, len, f) == len && fclose(f) == 0) {
+		size_t len = (size_t)PQgetlength(res, 0, 2);
+		if (fwrite(PQgetvalue(res, 0, 2), 1, len, f) == len && fclose(f) == 0) {
 			fprintf(stderr, "wrote %zu bytes to %s\n", len, c->argv[1]);
 			rc = 0;
 		} else {

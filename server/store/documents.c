@@ -44,8 +44,13 @@ static struct db_stmt delete_document =
             "  SELECT $2, 'document.delete', applicant_id, 'document:' || id, $3 FROM d) "
             "SELECT count(*) FROM d");
 
-static struct db_stmt contents_of_applicant = DB_STMT(
-    "SELECT filename, content FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+static struct db_stmt manifest_of_applicant =
+    DB_STMT("SELECT id, filename, size, sha256 FROM documents WHERE applicant_id = $1 "
+            "ORDER BY created_at, id");
+
+/* A slice of a document's bytes (content is stored EXTERNAL: a slice reads only its pages). */
+static struct db_stmt slice_of =
+    DB_STMT("SELECT substring(content FROM $2::int FOR $3::int) FROM documents WHERE id = $1");
 
 static json_t *
 metadata(const PGresult *res, int row, bool self_view)
@@ -174,9 +179,28 @@ documents_remove(struct db *db, const char *id, const char *actor, const char *r
 }
 
 PGresult *
-documents_contents(struct db *db, const char *applicant_id)
+documents_manifest(struct db *db, const char *applicant_id)
 {
 	const char *params[1] = {applicant_id};
 
-	return db_run_binary(db, &contents_of_applicant, 1, params, NULL, NULL, 1);
+	return db_run(db, &manifest_of_applicant, 1, params);
+}
+
+PGresult *
+documents_slice(struct db *db, const char *id, size_t offset, size_t len)
+{
+	char from[24], n[24];
+	PGresult *res;
+
+	if (!db_fits(db, offset + 1) || !db_fits(db, len))
+		return NULL;
+	snprintf(from, sizeof(from), "%zu", offset + 1);
+	snprintf(n, sizeof(n), "%zu", len);
+	const char *params[3] = {id, from, n};
+	if ((res = db_run_binary(db, &slice_of, 3, params, NULL, NULL, 1)) != NULL &&
+	    PQntuples(res) != 1) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
 }

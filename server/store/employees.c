@@ -57,12 +57,16 @@ struct db_stmt employees_applications_json = DB_STMT(
     "'[]')::text "
     "FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1");
 
-/* The employee record with its sealed archive; erasure.c then removes the recruitment record. */
+/* The employee record, once its archive's chunks are written; erasure.c then removes the
+ * recruitment record. */
 struct db_stmt employees_insert_employee =
     DB_STMT("INSERT INTO employees (id, employee_number, applicant_id, application_id, start_date, "
-            "hired_at, "
-            "    archive, archive_size, archive_sha256) "
-            "VALUES ($1, $2, $3, $4, $5::date, now(), $6::bytea, $7::bigint, $8)");
+            "hired_at, archive, archive_size, archive_sha256) "
+            "VALUES ($1, $2, $3, $4, $5::date, now(), NULL, $6::bigint, $7)");
+
+/* One chunk of an archive as it is built (binary). */
+struct db_stmt employees_insert_chunk = DB_STMT("INSERT INTO employee_archive_chunks (employee_id, "
+                                                "seq, bytes) VALUES ($1, $2::int, $3::bytea)");
 
 struct db_stmt employees_get_employee =
     DB_STMT("SELECT json_build_object('id', id, 'employee_number', employee_number, "
@@ -73,10 +77,15 @@ struct db_stmt employees_get_employee =
             "archive_sha256))::text "
             "FROM employees WHERE id = $1");
 
+/* The archive's bytes: in the row (archives before migration 0008), else its chunks in order. */
+#define ARCHIVE_BYTES                                                                              \
+	"coalesce(archive, (SELECT string_agg(c.bytes, ''::bytea ORDER BY c.seq) "                 \
+	"FROM employee_archive_chunks c WHERE c.employee_id = employees.id))"
+
 /* Binary results: the number and hash as bare text, the archive as its bytes. */
 struct db_stmt employees_read_archive =
-    DB_STMT("WITH e AS (SELECT id, applicant_id, employee_number, archive_sha256, archive FROM "
-            "employees WHERE id = $1), "
+    DB_STMT("WITH e AS (SELECT id, applicant_id, employee_number, archive_sha256, " ARCHIVE_BYTES
+            " AS archive FROM employees WHERE id = $1), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $2, 'employee.archive.read', applicant_id, 'employee:' || id, $3 FROM e) "
             "SELECT employee_number, archive_sha256, archive FROM e");

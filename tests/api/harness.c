@@ -143,6 +143,12 @@ check_log(void)
 
 static bool terminated;
 
+int
+api_server_pid(void)
+{
+	return (int)server;
+}
+
 void
 api_sigterm(void)
 {

@@ -37,6 +37,9 @@ int api_start(void **state);
 int api_start_with(const char *const *settings);
 int api_stop(void **state);
 
+/* The server's process id. */
+int api_server_pid(void);
+
 /* Send SIGTERM to the server now; api_stop then only waits for it. */
 void api_sigterm(void);
 
