@@ -64,6 +64,11 @@ running() {
 	[ "$state" != Z ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "postgres.*-D $real/data"
 }
 
+# PostgreSQL's own log never holds personal data: errors without DETAIL
+# (which quotes the values of a violated key), and no statement's parameters.
+# Given at every start, so clusters made before these settings get them too.
+log_settings="-c log_error_verbosity=terse -c log_parameter_max_length=0 -c log_parameter_max_length_on_error=0"
+
 start() {
 	prepare_base
 	if [ ! -f "$real/data/PG_VERSION" ]; then
@@ -85,7 +90,7 @@ start() {
 		as_owner rm -f "$real/data/postmaster.pid" "$real/run/.s.PGSQL.5432.lock"
 		local try
 		for try in 1 2 3 4 5; do
-			as_owner "$bindir/pg_ctl" -D "$real/data" -l "$real/log" -w -t 60 start >/dev/null 2>&1 && break
+			as_owner "$bindir/pg_ctl" -D "$real/data" -l "$real/log" -w -t 60 -o "$log_settings" start >/dev/null 2>&1 && break
 			[ "$try" = 5 ] && { tail -n 20 "$real/log" >&2; exit 1; }
 			sleep 1
 			running || as_owner rm -f "$real/data/postmaster.pid" "$real/run/.s.PGSQL.5432.lock"

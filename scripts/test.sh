@@ -19,10 +19,11 @@ logs=$top/var/test-logs
 mkdir -p "$logs"
 scripts/pg.sh stop "$base" >/dev/null 2>&1 || true
 trap 'scripts/pg.sh stop "$base" >/dev/null 2>&1 || true' EXIT
+rm -f "$base/log" # each run judges its own PostgreSQL log (the API suites scan it)
 PG_FAST=1 scripts/pg.sh start "$base"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
-export RECRUITD_HOME=$top RECRUITD_TEST_LOGDIR=$logs
+export RECRUITD_HOME=$top RECRUITD_TEST_LOGDIR=$logs RECRUITD_TEST_PG_LOG=$base/log
 export RECRUITD_TEST_PG_STOP="$top/scripts/pg.sh stop $base"
 export RECRUITD_TEST_PG_START="PG_FAST=1 $top/scripts/pg.sh start $base"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}

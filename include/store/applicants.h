@@ -27,7 +27,12 @@ struct db;
 /* The unique index on the lower-cased address: a failure naming it is a duplicate address. */
 #define APPLICANTS_EMAIL_KEY "applicants_email_key"
 
-/* Insert a normalised record (domain/profile.h); *record and *version of the new row. */
+/*
+ * Insert a normalised record (domain/profile.h); *record and *version of the
+ * new row. 2 when an applicant with the address (case-insensitive) is on
+ * record: nothing is inserted, and nothing fails (an error would put the
+ * address in PostgreSQL's log).
+ */
 int applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id,
                       json_t **record, long *version) WARN_UNUSED;
 
@@ -97,7 +102,8 @@ struct application_new {
 /*
  * A new applicant (source direct, consent recorded) with the application,
  * its history and stage event, the resume and the token, all audited with
- * the actor "applicant", in one statement. 1 when the opening is not open.
+ * the actor "applicant", in one statement. 1 when the opening is not open,
+ * 2 when the address is on record (nothing inserted either way).
  */
 int applicants_apply(struct db *db, const struct application_new *a, const char *request_id,
                      char applicant_id[37], char application_id[37]) WARN_UNUSED;

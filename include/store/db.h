@@ -86,6 +86,12 @@ int db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *
  */
 bool db_fits(struct db *db, size_t len) WARN_UNUSED;
 
+/*
+ * End the connection's transaction, if one is open (a failed autocommit
+ * statement leaves none: no stray ROLLBACK then).
+ */
+void db_rollback(struct db *db);
+
 /* Plain SQL without parameters (transaction control, migrations): 0 or -1. */
 int db_exec(struct db *db, const char *sql) WARN_UNUSED;
 

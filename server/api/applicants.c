@@ -86,7 +86,8 @@ path_id(struct req *r, const char **id)
 /* ------------------------------------------------------------------ */
 /* POST /v1/applicants                                                  */
 
-/* Insert, and with an Idempotency-Key store the response in the same transaction. */
+/* Insert, and with an Idempotency-Key store the response in the same transaction: 0, 2 the
+ * address is on record, -1 failure. */
 static int
 create_row(struct req *r, struct db *db, const json_t *doc)
 {
@@ -96,12 +97,12 @@ create_row(struct req *r, struct db *db, const json_t *doc)
 
 	if (keyed && db_exec(db, "BEGIN") != 0)
 		return -1;
-	if (applicants_insert(db, doc, req_actor(r)->name, req_id(r), &record, &version) != 0)
-		return -1;
+	int rc = applicants_insert(db, doc, req_actor(r)->name, req_id(r), &record, &version);
+	if (rc != 0)
+		return rc;
 	const char *id = json_string_value(json_object_get(record, "id"));
 	char *text = jsonx_dump(record);
 	char *location = xasprintf("/v1/applicants/%s", id);
-	int rc = 0;
 	if (keyed && idem_commit(r, db, "applicants.create", 201, text, location, id) != 0)
 		rc = -1;
 	if (rc == 0) {
@@ -135,8 +136,8 @@ applicants_create(struct req *r)
 	json_t *row = json_deep_copy(doc);
 	profile_normalize(row);
 	rc = create_row(r, db, row);
-	if (rc != 0 && is_duplicate_email(db)) {
-		(void)!db_exec(db, "ROLLBACK");
+	if (rc == 2 || (rc != 0 && is_duplicate_email(db))) {
+		db_rollback(db);
 		rc = fail_duplicate_email(r, db, json_string_value(json_object_get(row, "email")));
 	} else if (rc != 0) {
 		rc = idem_lost_race(r, db, "applicants.create");
@@ -243,11 +244,20 @@ static int
 write_patch(struct req *r, struct db *db, const char *id, long have, long expect,
             const json_t *before, json_t *after)
 {
-	char *target = changed_members(before, after);
+	char *target, other[37];
 	json_t *record = NULL;
 	long version;
 	int rc;
 
+	/* Another's address: found first, so no statement fails quoting it in the server's log. */
+	const char *email = json_string_value(json_object_get(after, "email"));
+	if (email != NULL && (rc = applicants_find_email(db, email, other)) <= 0) {
+		if (rc < 0)
+			return rest_fail_db(r, db);
+		if (strcmp(other, id) != 0)
+			return fail_duplicate_email(r, db, email);
+	}
+	target = changed_members(before, after);
 	profile_normalize(after);
 	rc = applicants_update(db, id, have, after, req_actor(r)->name, req_id(r), target, &record,
 	                       &version);

@@ -91,7 +91,7 @@ applications_create(struct req *r)
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		(void)!db_exec(db, "ROLLBACK");
+		db_rollback(db);
 		return fail_not_inserted(r, db, applicant);
 	}
 	char *location = xasprintf("/v1/applications/%s", PQgetvalue(res, 0, 2));

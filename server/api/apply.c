@@ -114,7 +114,7 @@ fail_on_record(struct req *r, struct db *db, const char *email, const char *open
 {
 	int again;
 
-	(void)!db_exec(db, "ROLLBACK");
+	db_rollback(db);
 	if ((again = applicants_applied_before(db, email, opening)) < 0)
 		return rest_fail_db(r, db);
 	problem_field(req_problem(r), "email",
@@ -169,6 +169,8 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening,
 			return fail_on_record(r, db, email, opening);
 		return rest_fail_db(r, db);
 	}
+	if (rc == 2)
+		return fail_on_record(r, db, email, opening);
 	if (rc > 0) {
 		problem_field(req_problem(r), "opening_id", "must be the id of an open opening");
 		return req_fail_fields(r);

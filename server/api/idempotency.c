@@ -258,6 +258,6 @@ idem_lost_race(struct req *r, struct db *db, const char *scope)
 {
 	if (db_failure(db) != DB_UNIQUE || strcmp(db_constraint(db), "idempotency_keys_pkey") != 0)
 		return rest_fail_db(r, db);
-	(void)!db_exec(db, "ROLLBACK");
+	db_rollback(db);
 	return idem_replay(r, db, scope) > 0 ? 0 : -1;
 }

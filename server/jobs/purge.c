@@ -108,7 +108,7 @@ erase(struct db *db, struct run *run, json_t *candidates)
 	rc = db_exec(db, "COMMIT");
 done:
 	if (rc != 0)
-		(void)!db_exec(db, "ROLLBACK");
+		db_rollback(db);
 	PQclear(res);
 	json_decref(due);
 	json_decref(rules);

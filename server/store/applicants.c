@@ -198,7 +198,8 @@ row_params_fini(struct row_params *rp)
 static struct db_stmt insert_applicant = DB_STMT(
     "WITH a AS (INSERT INTO applicants (full_name, email, phone, title, job_title, address, "
     "  social_handles, source_type, source_detail, marketing_opt_in) "
-    "  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10::boolean) RETURNING *), "
+    "  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10::boolean) "
+    "  ON CONFLICT ((lower(email))) DO NOTHING RETURNING *), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $11, 'applicant.create', id, 'applicant', $12 FROM a) "
     "SELECT " COLUMNS " FROM a");
@@ -254,8 +255,10 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 	memcpy(params, rp.v, sizeof(rp.v));
 	params[10] = actor;
 	params[11] = request_id;
+	/* An address on record inserts nothing (never an error: the server's log would quote it).
+	 */
 	if ((res = db_run(db, &insert_applicant, 12, params)) != NULL)
-		rc = take_record(res, record, version) == 0 ? 0 : -1;
+		rc = take_record(res, record, version) == 0 ? 0 : 2;
 	row_params_fini(&rp);
 	return rc;
 }
@@ -541,7 +544,8 @@ static struct db_stmt insert_application = DB_STMT(
     "WITH a AS (INSERT INTO applicants (full_name, email, phone, source_type, marketing_opt_in, "
     "    privacy_notice_version, privacy_notice_accepted_at, age_16_or_over_at) "
     "  SELECT $1, $2, $3, 'direct', $4::boolean, $5, now(), now() FROM openings "
-    "  WHERE id = $6::uuid AND status = 'open' RETURNING id), "
+    "  WHERE id = $6::uuid AND status = 'open' ON CONFLICT ((lower(email))) DO NOTHING RETURNING "
+    "id), "
     "p AS (INSERT INTO applications (applicant_id, opening_id, stage) SELECT id, $6::uuid, "
     "'applied' FROM a "
     "  RETURNING id, track), "
@@ -563,6 +567,9 @@ static struct db_stmt insert_application = DB_STMT(
 static struct db_stmt applied_before = DB_STMT(
     "SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
     "WHERE lower(a.email) = lower($1) AND p.opening_id = $2::uuid)");
+
+static struct db_stmt opening_open =
+    DB_STMT("SELECT 1 FROM openings WHERE id = $1::uuid AND status = 'open'");
 
 int
 applicants_apply(struct db *db, const struct application_new *a, const char *request_id,
@@ -596,6 +603,14 @@ applicants_apply(struct db *db, const struct application_new *a, const char *req
 		snprintf(application_id, 37, "%s", PQgetvalue(res, 0, 1));
 		rc = 0;
 	}
+	PQclear(res);
+	if (rc == 0)
+		return 0;
+	/* Nothing inserted: the opening is not open (1), or the address is on record (2). */
+	const char *open_params[1] = {a->opening_id};
+	if ((res = db_run(db, &opening_open, 1, open_params)) == NULL)
+		return -1;
+	rc = PQntuples(res) == 1 ? 2 : 1;
 	PQclear(res);
 	return rc;
 }

@@ -237,6 +237,18 @@ db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *para
 	return 0;
 }
 
+void
+db_rollback(struct db *db)
+{
+	PGTransactionStatusType ts;
+
+	if (db->pg == NULL)
+		return;
+	ts = PQtransactionStatus(db->pg);
+	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+		PQclear(PQexec(db->pg, "ROLLBACK"));
+}
+
 int
 db_exec(struct db *db, const char *sql)
 {

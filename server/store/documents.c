@@ -101,7 +101,7 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	if (!db_fits(db, d->len) || db_exec(db, "BEGIN") != 0)
 		return -1;
 	if ((rc = room_for(db, d)) != 0) {
-		(void)!db_exec(db, "ROLLBACK");
+		db_rollback(db);
 		return rc;
 	}
 	rc = 1;

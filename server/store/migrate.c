@@ -153,7 +153,7 @@ apply(struct db *db, struct migration *m, FILE *out)
 	if (db_exec(db, "BEGIN") != 0 || db_exec(db, m->sql) != 0 ||
 	    db_do(db, &record_applied, 2, params) != 0 || db_exec(db, "COMMIT") != 0) {
 		fprintf(stderr, "migrate: %s failed: %s", m->name, db_message(db));
-		(void)!db_exec(db, "ROLLBACK");
+		db_rollback(db);
 		return -1;
 	}
 	fprintf(out, "applied %s\n", m->name);

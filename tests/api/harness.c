@@ -123,6 +123,28 @@ api_start(void **state)
 	return 0;
 }
 
+/* PostgreSQL's own log (RECRUITD_TEST_PG_LOG) must not hold them either. */
+static void
+check_pg_log(void)
+{
+	const char *path = getenv("RECRUITD_TEST_PG_LOG");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char line[8192];
+	long n = 0;
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		for (size_t i = 0; i < nforbidden; i++)
+			if (strstr(line, forbidden[i]) != NULL)
+				fail_msg("PostgreSQL's log holds personal data: line %ld", n);
+		if (strstr(line, "there is no transaction in progress") != NULL)
+			fail_msg("a stray ROLLBACK in PostgreSQL's log: line %ld", n);
+	}
+	fclose(f);
+}
+
 static void
 check_log(void)
 {
@@ -182,6 +204,7 @@ api_stop(void **state)
 		exit(1);
 	}
 	check_log();
+	check_pg_log();
 	free(staff.hr);
 	free(staff.recruiter);
 	curl_easy_cleanup(curl);
