@@ -23,9 +23,11 @@ enum doc_type documents_check(struct req *r, const struct form_file *file, const
 
 /*
  * Store the request's multipart upload (parts "file" and optional "kind")
- * for applicant_id and reply 201 with its metadata. Returns 0 or -1.
+ * for applicant_id and reply 201 with its metadata and a Location the same
+ * caller can follow: where (e.g. "/v1/documents/") followed by the new id.
+ * Returns 0 or -1.
  */
-int documents_upload(struct req *r, const char *applicant_id);
+int documents_upload(struct req *r, const char *applicant_id, const char *where);
 
 /*
  * Send document doc_id's bytes (audited as document.read), when it belongs

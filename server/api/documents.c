@@ -58,7 +58,7 @@ documents_check(struct req *r, const struct form_file *file, const char *field)
 }
 
 int
-documents_upload(struct req *r, const char *applicant_id)
+documents_upload(struct req *r, const char *applicant_id, const char *where)
 {
 	static const char *const parts[] = {"file", "kind", NULL};
 	const struct form *form = req_form(r);
@@ -110,7 +110,7 @@ documents_upload(struct req *r, const char *applicant_id)
 		rc = rest_fail_absent(r, db, applicant_id);
 	} else {
 		char *location =
-		    xasprintf("/v1/documents/%s", json_string_value(json_object_get(meta, "id")));
+		    xasprintf("%s%s", where, json_string_value(json_object_get(meta, "id")));
 		reply_header(r, "Location", location);
 		free(location);
 		rc = reply_json(r, 201, meta);
@@ -155,7 +155,7 @@ documents_create(struct req *r)
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no applicant with this id");
-	return documents_upload(r, id);
+	return documents_upload(r, id, "/v1/documents/");
 }
 
 int

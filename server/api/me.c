@@ -85,7 +85,7 @@ me_patch(struct req *r)
 int
 me_upload(struct req *r)
 {
-	return documents_upload(r, self(r));
+	return documents_upload(r, self(r), "/v1/me/documents/");
 }
 
 int

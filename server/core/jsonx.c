@@ -37,6 +37,32 @@ max_nesting(const char *buf, size_t len)
 	return deepest;
 }
 
+static const char *
+error_kind(enum json_error_code code)
+{
+	switch (code) {
+	case json_error_invalid_utf8:
+		return "invalid UTF-8";
+	case json_error_premature_end_of_input:
+		return "the input ends too early";
+	case json_error_end_of_input_expected:
+		return "more after the end of the value";
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return "a NUL character";
+	case json_error_duplicate_key:
+		return "a duplicate object key";
+	case json_error_numeric_overflow:
+		return "a number out of range";
+	case json_error_stack_overflow:
+		return "nested too deep";
+	case json_error_out_of_memory:
+		return "too large";
+	default:
+		return "invalid syntax";
+	}
+}
+
 json_t *
 jsonx_parse(const char *buf, size_t len, unsigned max_depth, char *err, size_t errlen)
 {
@@ -49,9 +75,10 @@ jsonx_parse(const char *buf, size_t len, unsigned max_depth, char *err, size_t e
 	}
 	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
 	if (v == NULL) {
-		/* jansson's text names the problem and position, never echoes values. */
+		/* Where and what kind, never jansson's text: it quotes the input ("near 'john'").
+		 */
 		snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", e.line, e.column,
-		         e.text);
+		         error_kind(json_error_code(&e)));
 		return NULL;
 	}
 	return v;

@@ -425,6 +425,11 @@ test_me(void **state)
 	r = http_form("POST", "/v1/me/documents", a.token, parts, NULL);
 	assert_int_equal(r->status, 201);
 	char *newdoc = xasprintf("/v1/me/documents/%s", sget(r->json, "id"));
+	/* the Location is one the applicant can follow */
+	char *where = resp_header(r, "Location");
+	assert_non_null(where);
+	assert_string_equal(where, newdoc);
+	free(where);
 	resp_free(r);
 	r = http_json("GET", newdoc, a.token, NULL);
 	assert_int_equal(r->status, 200);

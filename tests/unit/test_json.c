@@ -140,13 +140,38 @@ test_problem(void **state)
 	assert_string_equal(problem_slug(418), "error");
 }
 
+/* A parse error says where and what kind, never the text sent (it may be personal data). */
+static void
+test_errors_do_not_echo(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *kind;
+	} cases[] = {
+	    {"{\"full_name\": john}", "invalid syntax"},
+	    {"{\"full_name\": \"Jane Secretname\xff\"}", "invalid UTF-8"},
+	    {"{\"full_name\": \"Jane Secretname\"", "ends too early"},
+	    {"{\"full_name\": \"Jane Secretname\", \"full_name\": \"x\"}", "duplicate"},
+	    {"{\"a\": 1} Secretname", "more after the end"},
+	};
+	char err[160];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_null(jsonx_parse(cases[i].in, strlen(cases[i].in), 32, err, sizeof(err)));
+		if (strstr(err, "john") || strstr(err, "Jane") || strstr(err, "Secretname") ||
+		    strstr(err, "full_name"))
+			fail_msg("case %zu echoes the input: %s", i, err);
+		if (strstr(err, cases[i].kind) == NULL || strstr(err, "line 1, column") == NULL)
+			fail_msg("case %zu: %s", i, err);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_refuses),
-	    cmocka_unit_test(test_parse_depth),   cmocka_unit_test(test_merge_patch),
-	    cmocka_unit_test(test_problem),
+	    cmocka_unit_test(test_errors_do_not_echo), cmocka_unit_test(test_parse_accepts),
+	    cmocka_unit_test(test_parse_refuses),      cmocka_unit_test(test_parse_depth),
+	    cmocka_unit_test(test_merge_patch),        cmocka_unit_test(test_problem),
 	};
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
