@@ -61,7 +61,9 @@ int evaluations_get(struct req *r);
 
 /* server/bgcheck.c */
 int bgcheck_list(struct req *r);
+int bgcheck_get(struct req *r);
 int bgcheck_put(struct req *r);
+int bgcheck_delete(struct req *r);
 
 /* server/analytics.c */
 int analytics_funnel(struct req *r);

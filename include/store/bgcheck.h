@@ -9,6 +9,8 @@
 #include "store/db.h"
 
 extern struct db_stmt bgcheck_list_rules;
+extern struct db_stmt bgcheck_get_rule;
+extern struct db_stmt bgcheck_delete_rule;
 extern struct db_stmt bgcheck_upsert_rule;
 
 #endif

@@ -19,6 +19,7 @@
 #include "jobs/purge.h"
 #include "store/db.h"
 #include "store/retention.h"
+#include "store/rule_sets.h"
 
 static int
 reply_policies(struct req *r, struct db *db)
@@ -28,6 +29,7 @@ reply_policies(struct req *r, struct db *db)
 
 	if (res == NULL)
 		return rest_fail_db(r, db);
+	reply_etag_version(r, atol(PQgetvalue(res, 0, 1))); /* the set's one version */
 	rc = reply_json(r, 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
 	PQclear(res);
 	return rc;
@@ -36,8 +38,12 @@ reply_policies(struct req *r, struct db *db)
 int
 retention_policies_get(struct req *r)
 {
-	struct db *db = req_db(r);
-	return db ? reply_policies(r, db) : -1;
+	static const char *const none[] = {NULL};
+	struct db *db;
+
+	if (req_query_only(r, none) != 0 || (db = req_db(r)) == NULL)
+		return -1;
+	return reply_policies(r, db);
 }
 
 int
@@ -46,8 +52,10 @@ retention_policies_put(struct req *r)
 	json_t *body = req_json_value(r), *list;
 	struct db *db;
 	char count[16];
+	long expect = 0, version;
+	int rc;
 
-	if (body == NULL)
+	if (body == NULL || req_if_match(r, &expect) < 0)
 		return -1;
 	/* DESIGN's form is a bare array; {"policies": [...]} is taken too. */
 	list = json_is_object(body) && json_object_size(body) == 1
@@ -60,7 +68,18 @@ retention_policies_put(struct req *r)
 	char *text = jsonx_dump(list);
 	snprintf(count, sizeof(count), "%zu", json_array_size(list));
 	const char *p1[1] = {text}, *p2[3] = {req_actor(r)->name, count, req_id(r)};
-	int ok = db_exec(db, "BEGIN") == 0 && db_do(db, &retention_clear_policies, 0, NULL) == 0 &&
+	/* The set's version first: a stale If-Match changes nothing. */
+	if (db_exec(db, "BEGIN") != 0 ||
+	    (rc = rule_set_bump(db, RULE_SET_RETENTION, expect, &version)) < 0) {
+		free(text);
+		return rest_fail_db(r, db);
+	}
+	if (rc > 0) {
+		free(text);
+		db_rollback(db);
+		return req_fail(r, 412, "the policies changed since the version If-Match names");
+	}
+	int ok = db_do(db, &retention_clear_policies, 0, NULL) == 0 &&
 	         db_do(db, &retention_insert_policies, 1, p1) == 0 &&
 	         db_do(db, &retention_audit_policies, 3, p2) == 0 && db_exec(db, "COMMIT") == 0;
 	free(text);

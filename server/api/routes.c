@@ -54,8 +54,13 @@ const struct route routes[] = {
     {"GET", "/v1/employees/{id}/archive", employees_archive, ACCESS_HR, BODY_NONE},
 
     {"GET", "/v1/background-check-rules", bgcheck_list, ACCESS_STAFF, BODY_NONE},
+    {"GET", "/v1/background-check-rules/{country}", bgcheck_get, ACCESS_STAFF, BODY_NONE},
     {"PUT", "/v1/background-check-rules/{country}", bgcheck_put, ACCESS_HR, BODY_JSON},
+    {"DELETE", "/v1/background-check-rules/{country}", bgcheck_delete, ACCESS_HR, BODY_NONE},
+    {"GET", "/v1/background-check-rules/{country}/{region}", bgcheck_get, ACCESS_STAFF, BODY_NONE},
     {"PUT", "/v1/background-check-rules/{country}/{region}", bgcheck_put, ACCESS_HR, BODY_JSON},
+    {"DELETE", "/v1/background-check-rules/{country}/{region}", bgcheck_delete, ACCESS_HR,
+     BODY_NONE},
 
     {"GET", "/v1/analytics/funnel", analytics_funnel, ACCESS_STAFF, BODY_NONE},
 

@@ -3,6 +3,8 @@
  * it gets is borrowed and lives until the request completes.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,8 +192,11 @@ req_if_match(struct req *r, long *version)
 		v++;
 	if (*v == '"')
 		v++;
+	errno = 0;
 	*version = strtol(v, &end, 10);
-	if (end == v || *version <= 0 || (*end != '"' && *end != '\0' && *end != ' ')) {
+	/* versions are PostgreSQL ints: a larger number names no version, it is stale (412) */
+	if (end == v || *version <= 0 || *version > INT_MAX || errno == ERANGE ||
+	    (*end != '"' && *end != '\0' && *end != ' ')) {
 		req_fail(r, 412, "If-Match does not name a version of this resource");
 		return -1;
 	}

@@ -13,9 +13,24 @@
 	"b.allowed, "                                                                              \
 	"'note', b.note, 'updated_at', rfc3339(b.updated_at), 'updated_by', b.updated_by)"
 
-struct db_stmt bgcheck_list_rules =
-    DB_STMT("SELECT coalesce(json_agg(" RULE_JSON
-            " ORDER BY b.country, b.region), '[]')::text FROM background_check_rules b");
+#define SET_VERSION "(SELECT version FROM rule_set_versions WHERE name = 'background_check_rules')"
+
+struct db_stmt bgcheck_list_rules = DB_STMT(
+    "SELECT coalesce(json_agg(" RULE_JSON
+    " ORDER BY b.country, b.region), '[]')::text, " SET_VERSION " FROM background_check_rules b");
+
+/* One rule and the set's version. */
+struct db_stmt bgcheck_get_rule =
+    DB_STMT("SELECT " RULE_JSON "::text, " SET_VERSION " FROM background_check_rules b "
+            "WHERE b.country = $1 AND b.region = $2");
+
+struct db_stmt bgcheck_delete_rule = DB_STMT(
+    "WITH b AS (DELETE FROM background_check_rules WHERE country = $1 AND region = $2 "
+    "  RETURNING country, region), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT $3, 'background_check_rule.delete', NULL, 'background_check_rule:' || country || "
+    "    CASE WHEN region = '' THEN '' ELSE '-' || region END, $4 FROM b) "
+    "SELECT count(*) FROM b");
 
 struct db_stmt bgcheck_upsert_rule = DB_STMT(
     "WITH b AS (INSERT INTO background_check_rules AS b (country, region, allowed, note, "

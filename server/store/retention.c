@@ -11,7 +11,8 @@
 struct db_stmt retention_policies_ordered =
     DB_STMT("SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'country', country, "
             "'region', nullif(region, ''), 'retain_days', retain_days) ORDER BY outcome, country, "
-            "region), '[]')::text "
+            "region), '[]')::text, "
+            "(SELECT version FROM rule_set_versions WHERE name = 'retention_policies') "
             "FROM retention_policies");
 
 struct db_stmt retention_clear_policies = DB_STMT("DELETE FROM retention_policies");

@@ -165,6 +165,27 @@ check_log(void)
 
 static bool terminated;
 
+void
+harness_string_equal(const char *a, const char *b, const char *file, int line)
+{
+	if (a == NULL || b == NULL) {
+		print_error("%s is missing (NULL), want \"%s\"\n", a ? "the second" : "the value",
+		            a ? a : (b ? b : "(null)"));
+		_fail(file, line);
+	}
+	_assert_string_equal(a, b, file, line);
+}
+
+void
+harness_string_not_equal(const char *a, const char *b, const char *file, int line)
+{
+	if (a == NULL || b == NULL) {
+		print_error("a value is missing (NULL)\n");
+		_fail(file, line);
+	}
+	_assert_string_not_equal(a, b, file, line);
+}
+
 int
 api_server_pid(void)
 {

@@ -15,6 +15,17 @@
 
 #include "../unit/cm.h"
 
+/*
+ * cmocka's string assertions strcmp whatever they get: a missing header
+ * (NULL) crashed the client instead of failing the test. These fail it.
+ */
+void harness_string_equal(const char *a, const char *b, const char *file, int line);
+void harness_string_not_equal(const char *a, const char *b, const char *file, int line);
+#undef assert_string_equal
+#define assert_string_equal(a, b) harness_string_equal((a), (b), __FILE__, __LINE__)
+#undef assert_string_not_equal
+#define assert_string_not_equal(a, b) harness_string_not_equal((a), (b), __FILE__, __LINE__)
+
 struct resp {
 	long status;
 	char *body;

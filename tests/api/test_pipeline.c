@@ -385,10 +385,25 @@ put_rule(const char *where, const char *body, long status)
 	free(path);
 }
 
+/* Remove a rule this suite owns, left by an earlier run of the suite (204 or 404). */
+static void
+forget_rule(const char *where)
+{
+	char *path = xasprintf("/v1/background-check-rules/%s", where);
+	struct resp *r = http_json("DELETE", path, staff.hr, NULL);
+	if (r->status != 204 && r->status != 404)
+		fail_msg("DELETE %s: %ld", where, r->status);
+	resp_free(r);
+	free(path);
+}
+
 static void
 test_background_checks(void **state)
 {
 	(void)state;
+	static const char *const mine[] = {"BR", "US", "US/CA", "GB", "GB/SCT"};
+	for (size_t k = 0; k < sizeof(mine) / sizeof(mine[0]); k++)
+		forget_rule(mine[k]);
 	/* a jurisdiction no rule covers */
 	char *o = opening_in("BR", NULL), *app = fresh_application(o);
 	struct resp *r = move(app, "background_check", NULL);
@@ -467,6 +482,75 @@ test_background_checks(void **state)
 	free(sct_app);
 	free(gb);
 	free(gb_app);
+}
+
+/* The rules are one set with one version: ETag on every read, If-Match on every write. */
+static void
+test_rule_set_versions(void **state)
+{
+	(void)state;
+	forget_rule("NZ");
+	struct resp *r =
+	    http_json("PUT", "/v1/background-check-rules/NZ", staff.hr, "{\"allowed\":true}");
+	assert_int_equal(r->status, 201);
+	char *loc = resp_header(r, "Location"), *etag = resp_header(r, "ETag");
+	assert_non_null(loc);
+	assert_non_null(etag);
+	resp_free(r);
+	/* the Location answers GET */
+	r = http_json("GET", loc, staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "country"), "NZ");
+	char *got = resp_header(r, "ETag");
+	assert_string_equal(got, etag);
+	free(got);
+	resp_free(r);
+	r = http_json("GET", "/v1/background-check-rules", staff.recruiter, NULL);
+	got = resp_header(r, "ETag");
+	assert_string_equal(got, etag);
+	free(got);
+	resp_free(r);
+	/* a stale If-Match changes nothing */
+	char stale[64], current[64];
+	snprintf(stale, sizeof(stale), "If-Match: \"%ld\"", atol(etag + 1) - 1);
+	snprintf(current, sizeof(current), "If-Match: %s", etag);
+	const char *stale_h[] = {stale, NULL}, *current_h[] = {current, NULL};
+	http_disconnect();
+	r = http("PUT", loc, staff.hr, "application/json", "{\"allowed\":false}", stale_h);
+	assert_problem(r, 412, NULL);
+	resp_free(r);
+	r = http_json("GET", loc, staff.recruiter, NULL);
+	assert_true(json_is_true(json_object_get(r->json, "allowed")));
+	resp_free(r);
+	r = http("DELETE", loc, staff.hr, NULL, NULL, stale_h);
+	assert_problem(r, 412, NULL);
+	resp_free(r);
+	/* the current one changes it, and moves the version on */
+	r = http("PUT", loc, staff.hr, "application/json", "{\"allowed\":false}", current_h);
+	assert_int_equal(r->status, 200);
+	got = resp_header(r, "ETag");
+	assert_int_equal(atol(got + 1), atol(etag + 1) + 1);
+	free(got);
+	resp_free(r);
+	/* an If-Match no version can have is stale too, not a database error */
+	const char *huge_h[] = {"If-Match: \"99999999999\"", NULL};
+	r = http("DELETE", loc, staff.hr, NULL, NULL, huge_h);
+	assert_problem(r, 412, NULL);
+	resp_free(r);
+	r = http_json("DELETE", loc, staff.recruiter, NULL);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	r = http_json("DELETE", loc, staff.hr, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	r = http_json("GET", loc, staff.recruiter, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("DELETE", loc, staff.hr, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	free(loc);
+	free(etag);
 }
 
 static json_t *
@@ -573,6 +657,7 @@ main(void)
 	    cmocka_unit_test(test_race),
 	    cmocka_unit_test(test_evaluations),
 	    cmocka_unit_test(test_background_checks),
+	    cmocka_unit_test(test_rule_set_versions),
 	    cmocka_unit_test(test_funnel),
 	};
 	return cmocka_run_group_tests_name("api pipeline", tests, api_start, api_stop);

@@ -143,7 +143,35 @@ test_policies(void **state)
 	resp_free(r);
 	r = http_json("GET", "/v1/retention/policies", staff.hr, NULL);
 	assert_int_equal(json_array_size(r->json), 6);
+	char *etag = resp_header(r, "ETag");
+	assert_non_null(etag);
 	resp_free(r);
+	http_disconnect();
+
+	/* one version for the set: a stale If-Match changes nothing, the current one moves it on */
+	long v = atol(etag + 1);
+	char stale[64], current[64];
+	snprintf(stale, sizeof(stale), "If-Match: \"%ld\"", v - 1);
+	snprintf(current, sizeof(current), "If-Match: %s", etag);
+	const char *stale_h[] = {stale, NULL}, *current_h[] = {current, NULL};
+	r = http("PUT", "/v1/retention/policies", staff.hr, "application/json",
+	         "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":1}]", stale_h);
+	assert_problem(r, 412, NULL);
+	resp_free(r);
+	r = http_json("GET", "/v1/retention/policies", staff.hr, NULL);
+	assert_int_equal(json_array_size(r->json), 6); /* unchanged */
+	resp_free(r);
+	r = http("PUT", "/v1/retention/policies", staff.hr, "application/json", rules, current_h);
+	assert_int_equal(r->status, 200);
+	char *next = resp_header(r, "ETag");
+	assert_non_null(next);
+	assert_int_equal(atol(next + 1), v + 1);
+	free(next);
+	resp_free(r);
+	r = http("PUT", "/v1/retention/policies", staff.hr, "application/json", rules, current_h);
+	assert_problem(r, 412, NULL); /* the version it named is gone now */
+	resp_free(r);
+	free(etag);
 	expect_db_value(
 	    "SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL,
 	    "t");
