@@ -86,6 +86,9 @@ int db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *
  */
 bool db_fits(struct db *db, size_t len) WARN_UNUSED;
 
+/* Open a transaction unless one is open already (the idempotency lock opens one). 0 or -1. */
+int db_begin(struct db *db) WARN_UNUSED;
+
 /*
  * End the connection's transaction, if one is open (a failed autocommit
  * statement leaves none: no stray ROLLBACK then).

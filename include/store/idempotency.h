@@ -10,6 +10,7 @@
 
 extern struct db_stmt idempotency_find_stored;
 extern struct db_stmt idempotency_store;
+extern struct db_stmt idempotency_lock;
 extern struct db_stmt idempotency_expire;
 
 #endif

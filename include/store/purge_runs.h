@@ -13,6 +13,7 @@ extern struct db_stmt purge_runs_load_policies;
 extern struct db_stmt purge_runs_finish_run;
 extern struct db_stmt purge_runs_get_run;
 
+extern struct db_stmt purge_runs_sweep_idempotency;
 extern struct db_stmt purge_runs_claim;
 extern struct db_stmt purge_runs_release;
 extern struct db_stmt purge_runs_bury_dead;

@@ -95,7 +95,7 @@ create_row(struct req *r, struct db *db, const json_t *doc)
 	json_t *record;
 	long version;
 
-	if (keyed && db_exec(db, "BEGIN") != 0)
+	if (keyed && db_begin(db) != 0)
 		return -1;
 	int rc = applicants_insert(db, doc, req_actor(r)->name, req_id(r), &record, &version);
 	if (rc != 0)

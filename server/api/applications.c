@@ -79,7 +79,7 @@ applications_create(struct req *r)
 		return -1;
 	if ((rc = idem_replay(r, db, "applications.create")) != 0)
 		return rc > 0 ? 0 : -1;
-	if (idem_wanted(r) && db_exec(db, "BEGIN") != 0)
+	if (idem_wanted(r) && db_begin(db) != 0)
 		return rest_fail_db(r, db);
 	const char *params[4] = {applicant, opening, req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &applications_insert_app, 4, params)) == NULL) {
@@ -220,7 +220,7 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 
 	if (db == NULL)
 		return -1;
-	if (db_exec(db, "BEGIN") != 0)
+	if (db_begin(db) != 0)
 		return rest_fail_db(r, db);
 	const char *params[6] = {id, applicant_id};
 	if ((cur = db_run(db, &applications_lock_app, 2, params)) == NULL)

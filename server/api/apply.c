@@ -161,7 +161,7 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening,
 	bool keyed = idem_wanted(r);
 	int rc;
 
-	if (keyed && db_exec(db, "BEGIN") != 0)
+	if (keyed && db_begin(db) != 0)
 		return rest_fail_db(r, db);
 	if ((rc = applicants_apply(db, &a, req_id(r), applicant_id, application_id)) < 0) {
 		if (db_failure(db) == DB_UNIQUE &&

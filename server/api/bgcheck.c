@@ -87,8 +87,7 @@ begin_change(struct req *r, struct db *db, long *version)
 
 	if (req_if_match(r, &expect) < 0)
 		return -1;
-	if (db_exec(db, "BEGIN") != 0 ||
-	    (rc = rule_set_bump(db, RULE_SET_BGCHECK, expect, version)) < 0)
+	if (db_begin(db) != 0 || (rc = rule_set_bump(db, RULE_SET_BGCHECK, expect, version)) < 0)
 		return rest_fail_db(r, db);
 	if (rc > 0) {
 		db_rollback(db);

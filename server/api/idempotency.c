@@ -5,8 +5,8 @@
  * client that made the request can have its response replayed, and the
  * table alone reveals neither personal data nor applicant tokens. The
  * request fingerprint is SHA-256 of the endpoint, its parameter and the body.
- * Rows older than 24 hours (IDEM_TTL, store/idempotency.c) are not replayed and are deleted as new
- * ones come.
+ * Rows older than 24 hours (IDEM_TTL, store/idempotency.c) are not replayed; the purge run
+ * deletes them. Twins with one key are serialised by an advisory lock on it.
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -181,6 +181,11 @@ replay(struct req *r, const PGresult *res, const char *scope)
 	if (!PQgetisnull(res, 0, 4))
 		reply_header(r, "Location", PQgetvalue(res, 0, 4));
 	reply_header(r, "Idempotent-Replayed", "true");
+	/* the first response's ETag was its version */
+	json_t *doc = json_loadb(body, len, 0, NULL);
+	if (json_is_integer(json_object_get(doc, "version")))
+		reply_etag_version(r, (long)json_integer_value(json_object_get(doc, "version")));
+	json_decref(doc);
 	reply_owned(r, (unsigned)atoi(PQgetvalue(res, 0, 2)), "application/json", body, len,
 	            release_free, body);
 	return 1;
@@ -201,10 +206,18 @@ idem_replay(struct req *r, struct db *db, const char *scope)
 		                "Idempotency-Key must be 1 to 200 visible ASCII characters");
 	hash_hex("key|", key, NULL, 0, key_hex, NULL);
 	const char *params[2] = {actor_of(r), key_hex};
-	if ((res = db_run(db, &idempotency_find_stored, 2, params)) == NULL)
+	/*
+	 * The key is taken first, in the transaction the request will write in:
+	 * a twin arriving while this one is in flight waits here, then replays
+	 * its response, instead of racing it to a unique index (and a 409).
+	 */
+	if (db_begin(db) != 0 || db_do(db, &idempotency_lock, 2, params) != 0 ||
+	    (res = db_run(db, &idempotency_find_stored, 2, params)) == NULL)
 		return rest_fail_db(r, db);
-	if (PQntuples(res) == 1)
+	if (PQntuples(res) == 1) {
 		rc = replay(r, res, scope);
+		db_rollback(db); /* nothing to write: the lock goes */
+	}
 	PQclear(res);
 	return rc;
 }
@@ -238,10 +251,7 @@ idem_store(struct req *r, struct db *db, const char *scope, unsigned status, con
 	res = db_run_binary(db, &idempotency_store, 8, params, lengths, formats, 0);
 	free(sealed);
 	PQclear(res);
-	if (res != NULL)
-		PQclear(
-		    db_run(db, &idempotency_expire, 0, NULL)); /* old rows go as new ones come */
-	return res ? 0 : -1;
+	return res ? 0 : -1; /* expired rows go in the purge run's sweeps, not here */
 }
 
 int

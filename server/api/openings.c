@@ -93,7 +93,7 @@ openings_create(struct req *r)
 	if ((rc = idem_replay(r, db, "openings.create")) != 0)
 		return rc > 0 ? 0 : -1;
 	params_of(doc, v);
-	if (idem_wanted(r) && db_exec(db, "BEGIN") != 0)
+	if (idem_wanted(r) && db_begin(db) != 0)
 		return rest_fail_db(r, db);
 	if ((res = db_run(db, &openings_insert_opening, 7, v)) == NULL)
 		return rest_fail_db(r, db);

@@ -69,7 +69,7 @@ retention_policies_put(struct req *r)
 	snprintf(count, sizeof(count), "%zu", json_array_size(list));
 	const char *p1[1] = {text}, *p2[3] = {req_actor(r)->name, count, req_id(r)};
 	/* The set's version first: a stale If-Match changes nothing. */
-	if (db_exec(db, "BEGIN") != 0 ||
+	if (db_begin(db) != 0 ||
 	    (rc = rule_set_bump(db, RULE_SET_RETENTION, expect, &version)) < 0) {
 		free(text);
 		return rest_fail_db(r, db);

@@ -24,7 +24,7 @@ struct run {
 	struct policies policies;
 	double now;
 	long examined, expired, held, purged;
-	json_t *by_rule, *ids;
+	json_t *by_rule, *ids, *swept;
 };
 
 /* Judge row i; true when it should be purged now (expired, not held). Fills the rule's label. */
@@ -86,7 +86,7 @@ erase(struct db *db, struct run *run, json_t *candidates)
 	json_t *due = json_array(), *rules = json_array();
 	int rc = -1;
 
-	if (db_exec(db, "BEGIN") != 0 || (res = applicants_lock_subjects(db, ids)) == NULL)
+	if (db_begin(db) != 0 || (res = applicants_lock_subjects(db, ids)) == NULL)
 		goto done;
 	for (int i = 0; i < PQntuples(res); i++)
 		if (judge_row(run, res, i, false, label,
@@ -164,12 +164,27 @@ finish(struct db *db, struct run *run, const char *status)
 	snprintf(counts[1], 24, "%ld", run->expired);
 	snprintf(counts[2], 24, "%ld", run->held);
 	snprintf(counts[3], 24, "%ld", run->purged);
-	const char *params[8] = {run->id,   status,    counts[0], counts[1],
-	                         counts[2], counts[3], by_rule,   ids};
-	int rc = db_do(db, &purge_runs_finish_run, 8, params);
+	char *swept = json_dumps(run->swept, JSON_COMPACT);
+	const char *params[9] = {run->id,   status,  counts[0], counts[1], counts[2],
+	                         counts[3], by_rule, ids,       swept};
+	int rc = db_do(db, &purge_runs_finish_run, 9, params);
 	free(by_rule);
 	free(ids);
+	free(swept);
 	return rc;
+}
+
+/* What else expires goes in the same run: idempotency keys older than 24 hours. 0 or -1. */
+static int
+sweep(struct db *db, struct run *run)
+{
+	const char *params[1] = {run->dry ? "true" : "false"};
+	long n;
+
+	if (db_count(db, &purge_runs_sweep_idempotency, 1, params, &n) != 0)
+		return -1;
+	json_object_set_new(run->swept, "idempotency_keys", json_integer(n));
+	return 0;
 }
 
 /*
@@ -211,8 +226,9 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	PQclear(pol);
 	run.by_rule = json_object();
 	run.ids = json_array();
+	run.swept = json_object();
 	if (retention_policies_parse(rules, &run.policies) == 0 && walk(db, &run) == 0 &&
-	    finish(db, &run, "finished") == 0) {
+	    sweep(db, &run) == 0 && finish(db, &run, "finished") == 0) {
 		if (!dry_run && run.purged > 0)
 			reclaim(db);
 		report = purge_report(db, run.id);
@@ -223,6 +239,7 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	json_decref(rules);
 	json_decref(run.by_rule);
 	json_decref(run.ids);
+	json_decref(run.swept);
 	retention_policies_free(&run.policies);
 	return report;
 }

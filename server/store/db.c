@@ -237,6 +237,14 @@ db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *para
 	return 0;
 }
 
+int
+db_begin(struct db *db)
+{
+	if (db->pg != NULL && PQtransactionStatus(db->pg) == PQTRANS_INTRANS)
+		return 0;
+	return db_exec(db, "BEGIN");
+}
+
 void
 db_rollback(struct db *db)
 {

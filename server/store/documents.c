@@ -98,7 +98,7 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	PGresult *res;
 	int rc;
 
-	if (!db_fits(db, d->len) || db_exec(db, "BEGIN") != 0)
+	if (!db_fits(db, d->len) || db_begin(db) != 0)
 		return -1;
 	if ((rc = room_for(db, d)) != 0) {
 		db_rollback(db);

@@ -21,5 +21,12 @@ struct db_stmt idempotency_store =
             "location, applicant_id) "
             "VALUES ($1, $2, $3, $4, $5::int, $6::bytea, $7, $8::uuid)");
 
+/*
+ * Twins with one key wait here for each other: the first holds the lock
+ * until its transaction ends, so the second sees its stored response.
+ */
+struct db_stmt idempotency_lock =
+    DB_STMT("SELECT pg_advisory_xact_lock(hashtextextended($1 || '|' || $2, 4243))");
+
 struct db_stmt idempotency_expire =
     DB_STMT("DELETE FROM idempotency_keys WHERE created_at <= now() - interval '" IDEM_TTL "'");

@@ -150,7 +150,7 @@ apply(struct db *db, struct migration *m, FILE *out)
 {
 	const char *params[2] = {m->name, m->sha};
 
-	if (db_exec(db, "BEGIN") != 0 || db_exec(db, m->sql) != 0 ||
+	if (db_begin(db) != 0 || db_exec(db, m->sql) != 0 ||
 	    db_do(db, &record_applied, 2, params) != 0 || db_exec(db, "COMMIT") != 0) {
 		fprintf(stderr, "migrate: %s failed: %s", m->name, db_message(db));
 		db_rollback(db);

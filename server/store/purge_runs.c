@@ -18,14 +18,22 @@ struct db_stmt purge_runs_load_policies =
 struct db_stmt purge_runs_finish_run =
     DB_STMT("UPDATE purge_runs SET status = $2, finished_at = clock_timestamp(), examined = "
             "$3::int, expired = $4::int, "
-            "  held = $5::int, purged = $6::int, by_rule = $7::jsonb, applicant_ids = $8::jsonb "
-            "WHERE id = $1");
+            "  held = $5::int, purged = $6::int, by_rule = $7::jsonb, applicant_ids = $8::jsonb, "
+            "  swept = $9::jsonb WHERE id = $1");
+
+/* The sweeps: what else has expired. Counted in a dry run, deleted in a real one. */
+struct db_stmt purge_runs_sweep_idempotency =
+    DB_STMT("WITH d AS (DELETE FROM idempotency_keys WHERE NOT $1::boolean "
+            "  AND created_at <= now() - interval '24 hours' RETURNING 1) "
+            "SELECT CASE WHEN $1::boolean THEN (SELECT count(*) FROM idempotency_keys "
+            "  WHERE created_at <= now() - interval '24 hours') ELSE (SELECT count(*) FROM d) END");
 
 struct db_stmt purge_runs_get_run = DB_STMT(
     "SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', "
     "rfc3339(started_at), "
     "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
-    "'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids)::text FROM purge_runs "
+    "'purged', purged, 'by_rule', by_rule, 'applicant_ids', applicant_ids, 'swept', swept)::text "
+    "FROM purge_runs "
     "WHERE id = $1");
 
 /*

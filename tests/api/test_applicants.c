@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
@@ -209,6 +210,10 @@ test_idempotent_create(void **state)
 	assert_string_equal(a->body, b->body);
 	char *la = resp_header(a, "Location"), *lb = resp_header(b, "Location");
 	assert_string_equal(la, lb);
+	char *ea = resp_header(a, "ETag"), *eb = resp_header(b, "ETag"); /* a replay keeps it */
+	assert_string_equal(ea, eb);
+	free(ea);
+	free(eb);
 	char *n = db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", email);
 	assert_string_equal(n, "1");
 	free(n);
@@ -221,6 +226,82 @@ test_idempotent_create(void **state)
 	resp_free(c);
 	free(la);
 	free(lb);
+	free(body);
+	free(email);
+}
+
+/* Send a keyed create on a connection of its own, not waiting for the answer. */
+static int
+send_keyed(const char *body, const char *key)
+{
+	char *req =
+	    xasprintf("POST /v1/applicants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+	              "Content-Type: application/json\r\nIdempotency-Key: %s\r\n"
+	              "Connection: close\r\nContent-Length: %zu\r\n\r\n%s",
+	              staff.hr, key, strlen(body), body);
+	int s = raw_connect();
+	assert_int_equal(send(s, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+	free(req);
+	return s;
+}
+
+static char *
+read_all(int s)
+{
+	size_t cap = 65536, len = 0;
+	char *out = xmalloc(cap);
+	ssize_t n;
+	while ((n = recv(s, out + len, cap - len - 1, 0)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(s);
+	return out;
+}
+
+/*
+ * Twins with one key in flight at once: the second waits for the first and
+ * gets its response, never a 409 from racing it to the address's index. The
+ * table is held locked, so both are surely in flight together.
+ */
+static void
+test_idempotent_twins(void **state)
+{
+	(void)state;
+	char *email = unique_email("twin");
+	char *body = xasprintf("{\"full_name\":\"Twin Request\",\"email\":\"%s\"}", email);
+	char key[96];
+	snprintf(key, sizeof(key), "twin-%s", email);
+	forbid_in_log("Twin Request");
+	PGconn *gate = PQconnectdb(getenv("RECRUITD_DATABASE_URL"));
+	PQclear(PQexec(gate, "BEGIN"));
+	PQclear(PQexec(gate, "LOCK TABLE applicants IN SHARE ROW EXCLUSIVE MODE"));
+	int a = send_keyed(body, key), b = send_keyed(body, key);
+	char *waiting = NULL;
+	for (int i = 0; i < 100; i++) { /* one waits on the table, the other on the key or table */
+		free(waiting);
+		waiting = db_value(
+		    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+		    "AND backend_type = 'client backend' AND application_name = 'recruitd'",
+		    NULL);
+		if (strcmp(waiting, "2") == 0)
+			break;
+		usleep(50000);
+	}
+	assert_string_equal(waiting, "2");
+	free(waiting);
+	PQclear(PQexec(gate, "COMMIT"));
+	PQfinish(gate);
+	char *ra = read_all(a), *rb = read_all(b);
+	if (strncmp(ra, "HTTP/1.1 201", 12) != 0 || strncmp(rb, "HTTP/1.1 201", 12) != 0)
+		fail_msg("twins: %.20s / %.20s", ra, rb);
+	assert_string_equal(strstr(ra, "\r\n\r\n"), strstr(rb, "\r\n\r\n")); /* the same body */
+	assert_true(strstr(ra, "Idempotent-Replayed") != NULL ||
+	            strstr(rb, "Idempotent-Replayed") != NULL);
+	char *n = db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", email);
+	assert_string_equal(n, "1");
+	free(n);
+	free(ra);
+	free(rb);
 	free(body);
 	free(email);
 }
@@ -795,6 +876,7 @@ main(void)
 	    cmocka_unit_test(test_duplicate_email),
 	    cmocka_unit_test(test_validation_collects_fields),
 	    cmocka_unit_test(test_idempotent_create),
+	    cmocka_unit_test(test_idempotent_twins),
 	    cmocka_unit_test(test_get_unknown),
 	    cmocka_unit_test(test_patch),
 	    cmocka_unit_test(test_concurrent_patches_lose_nothing),

@@ -543,6 +543,40 @@ test_killed_midway_then_finished(void **state)
 	free(killed);
 }
 
+/* The purge run sweeps idempotency keys older than 24 hours: counted in a dry run, deleted in a
+ * real one. */
+static void
+test_sweeps(void **state)
+{
+	(void)state;
+	char key[64];
+	snprintf(key, sizeof(key), "Idempotency-Key: sweep-%d-%d", (int)getpid(), ++seq);
+	const char *h[] = {key, NULL};
+	struct resp *r = http("POST", "/v1/openings", staff.hr, "application/json",
+	                      "{\"title\":\"Sweep\",\"status\":\"open\"}", h);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	PGresult *res =
+	    PQexecParams(test_db(),
+	                 "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' "
+	                 "WHERE actor = $1",
+	                 1, NULL, (const char *const[]){staff.hr_name}, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	json_t *dry = purge(true);
+	assert_true(json_integer_value(
+	                json_object_get(json_object_get(dry, "swept"), "idempotency_keys")) >= 1);
+	json_decref(dry);
+	expect_db_value("SELECT count(*) > 0 FROM idempotency_keys WHERE actor = $1", staff.hr_name,
+	                "t");
+	json_t *real = purge(false);
+	assert_true(json_integer_value(
+	                json_object_get(json_object_get(real, "swept"), "idempotency_keys")) >= 1);
+	json_decref(real);
+	expect_db_value("SELECT count(*) FROM idempotency_keys WHERE actor = $1", staff.hr_name,
+	                "0");
+}
+
 static void
 test_recruitctl_purge(void **state)
 {
@@ -673,6 +707,7 @@ main(void)
 	    cmocka_unit_test(test_dry_then_real),
 	    cmocka_unit_test(test_two_purges_at_once),
 	    cmocka_unit_test(test_killed_midway_then_finished),
+	    cmocka_unit_test(test_sweeps),
 	    cmocka_unit_test(test_recruitctl_purge),
 	    cmocka_unit_test(test_api_answers_during_a_large_purge),
 	};
