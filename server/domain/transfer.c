@@ -319,15 +319,36 @@ transfer_build(const struct transfer_input *in, size_t *len)
 /* ------------------------------------------------------------------ */
 /* verification                                                         */
 
+/*
+ * A path as the archive must spell it: relative, no "." or ".." segment, no
+ * empty segment (so no "./x", "x/", "a//b"). Two spellings of one file
+ * would let a tampered copy pass the manifest while tar -x wrote it.
+ */
 static bool
 safe_path(const char *p)
 {
 	if (p == NULL || *p == '\0' || *p == '/')
 		return false;
-	for (const char *s = p; *s; s = strchr(s, '/') ? strchr(s, '/') + 1 : s + strlen(s))
-		if (strncmp(s, "..", 2) == 0 && (s[2] == '/' || s[2] == '\0'))
+	for (const char *seg = p;;) {
+		const char *end = strchr(seg, '/');
+		size_t n = end ? (size_t)(end - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
 			return false;
-	return true;
+		if (end == NULL)
+			return true;
+		seg = end + 1;
+	}
+}
+
+/* How an error names an entry: the fixed names as they are, a document by its number only. */
+static const char *
+shown(const char *path, size_t index, char *out, size_t len)
+{
+	if (path != NULL && strncmp(path, "documents/", 10) != 0 && strlen(path) < 64)
+		return path;
+	snprintf(out, len, "entry %zu", index + 1);
+	return out;
 }
 
 struct seen {
@@ -385,23 +406,27 @@ compare(json_t *manifest, const struct seen *seen, size_t n, char *err, size_t e
 			return fail(err, errlen, "%s lists a file without a path", "manifest.json");
 		while (k < n && strcmp(seen[k].path, path) != 0)
 			k++;
+		char name[32];
 		if (k == n)
 			return fail(err, errlen,
-			            "%s: listed in the manifest but missing from the archive",
-			            path);
+			            "%s of the manifest: listed but missing from the archive",
+			            shown(path, i, name, sizeof(name)));
 		if ((json_int_t)seen[k].size != json_integer_value(json_object_get(f, "size")))
-			return fail(err, errlen, "%s: its size differs from the manifest", path);
+			return fail(err, errlen, "%s: its size differs from the manifest",
+			            shown(path, k, name, sizeof(name)));
 		const char *sha = json_string_value(json_object_get(f, "sha256"));
 		if (sha == NULL || strcmp(sha, seen[k].sha) != 0)
-			return fail(err, errlen, "%s: its sha256 differs from the manifest", path);
+			return fail(err, errlen, "%s: its sha256 differs from the manifest",
+			            shown(path, k, name, sizeof(name)));
 	}
 	for (size_t k = 0; k < n; k++) {
 		bool listed = false;
 		json_array_foreach(files, i, f) listed |=
 		    strcmp(json_string_value(json_object_get(f, "path")), seen[k].path) == 0;
+		char name[32];
 		if (!listed)
 			return fail(err, errlen, "%s: in the archive but not in the manifest",
-			            seen[k].path);
+			            shown(seen[k].path, k, name, sizeof(name)));
 	}
 	return 0;
 }
@@ -446,6 +471,7 @@ transfer_verify(const unsigned char *data, size_t len, char *err, size_t errlen)
 	struct seen *seen = NULL;
 	size_t n = 0;
 	int rc = -1, r;
+	bool manifest_seen = false;
 
 	buf_init(&mtext, 16u << 20);
 	archive_read_support_filter_gzip(a);
@@ -459,22 +485,29 @@ transfer_verify(const unsigned char *data, size_t len, char *err, size_t errlen)
 		const char *path = archive_entry_pathname_utf8(e) ? archive_entry_pathname_utf8(e)
 		                                                  : archive_entry_pathname(e);
 		bool is_manifest = path && strcmp(path, "manifest.json") == 0;
+		char name[32];
 		if (!safe_path(path) || strlen(path) >= sizeof(seen->path)) {
-			fail(err, errlen, "%s: an unsafe path", path ? path : "(none)");
+			fail(err, errlen, "%s: an unsafe path", shown(path, n, name, sizeof(name)));
 			goto done;
 		}
 		if (archive_entry_filetype(e) != AE_IFREG) {
-			fail(err, errlen, "%s: not a regular file", path);
+			fail(err, errlen, "%s: not a regular file",
+			     shown(path, n, name, sizeof(name)));
 			goto done;
 		}
-		if (is_manifest && mtext.len > 0) {
-			fail(err, errlen, "%s appears twice", path);
+		bool twice = is_manifest && manifest_seen;
+		for (size_t k = 0; k < n && !twice; k++)
+			twice = strcmp(seen[k].path, path) == 0;
+		if (twice) {
+			fail(err, errlen, "%s appears twice", shown(path, n, name, sizeof(name)));
 			goto done;
 		}
+		manifest_seen |= is_manifest;
 		struct seen s;
 		snprintf(s.path, sizeof(s.path), "%s", path);
 		if (hash_entry(a, &s, is_manifest ? &mtext : NULL) != 0) {
-			fail(err, errlen, "%s: cannot be read (truncated or damaged)", path);
+			fail(err, errlen, "%s: cannot be read (truncated or damaged)",
+			     shown(path, n, name, sizeof(name)));
 			goto done;
 		}
 		if (!is_manifest) {
