@@ -68,6 +68,15 @@ int rest_stage_filters(struct req *r, const char **opening, const char **stage);
  */
 json_t *rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2);
 
+/*
+ * A page of a short list held whole (items stolen, sorted ascending by the
+ * string members k1 then k2, e.g. created_at and id): ?limit= and ?cursor=
+ * as every list takes them, and no other query parameter. 0 with *page
+ * {items, next_cursor}, or -1 after a 400.
+ */
+int rest_page_ascending(struct req *r, json_t *items, const char *k1, const char *k2,
+                        json_t **page);
+
 /* The token check main hands the edge (edge/http.h's http_auth_fn). */
 int rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant,
                       struct actor *who);

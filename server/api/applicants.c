@@ -200,7 +200,9 @@ applicants_get(struct req *r)
 	json_t *doc;
 	long version;
 
-	if (path_id(r, &id) != 0 || (db = req_db(r)) == NULL)
+	static const char *const none[] = {NULL};
+
+	if (path_id(r, &id) != 0 || req_query_only(r, none) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	if ((doc = applicants_view(r, db, id, &version)) == NULL)
 		return -1;

@@ -176,12 +176,19 @@ documents_list(struct req *r)
 		return rest_fail_absent(r, db, id);
 	if ((items = documents_metadata(db, id, false)) == NULL)
 		return rest_fail_db(r, db);
-	return reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	json_t *page;
+	if (rest_page_ascending(r, items, "created_at", "id", &page) != 0)
+		return -1;
+	return reply_json(r, 200, page);
 }
 
 int
 documents_get(struct req *r)
 {
+	static const char *const none[] = {NULL};
+
+	if (req_query_only(r, none) != 0)
+		return -1;
 	return documents_send(r, req_param(r, 0), NULL);
 }
 

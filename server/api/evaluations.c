@@ -72,13 +72,12 @@ evaluations_list(struct req *r)
 	const char *params[1] = {id};
 	if ((res = db_run(db, &evaluations_list_evals, 1, params)) == NULL)
 		return rest_fail_db(r, db);
+	json_t *page = NULL;
 	if (PQntuples(res) == 0)
 		rc = req_fail(r, 404, "no application with this id");
-	else
-		rc = reply_json(r, 200,
-		                json_pack("{s:o, s:n}", "items",
-		                          json_loads(PQgetvalue(res, 0, 0), 0, NULL),
-		                          "next_cursor"));
+	else if ((rc = rest_page_ascending(r, json_loads(PQgetvalue(res, 0, 0), 0, NULL),
+	                                   "created_at", "id", &page)) == 0)
+		rc = reply_json(r, 200, page);
 	PQclear(res);
 	return rc;
 }

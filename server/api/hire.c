@@ -377,6 +377,10 @@ employees_archive(struct req *r)
 	PGresult *res;
 	char etag[2 * SHA256_LEN + 3];
 
+	static const char *const none[] = {NULL};
+
+	if (req_query_only(r, none) != 0)
+		return -1;
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no employee with this id");
 	if ((db = req_db(r)) == NULL)

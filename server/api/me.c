@@ -52,11 +52,13 @@ applications_of(struct req *r, struct db *db)
 int
 me_get(struct req *r)
 {
-	struct db *db = req_db(r);
+	static const char *const none[] = {NULL};
+	struct db *db;
 	json_t *doc, *apps, *docs;
 	long version;
 
-	if (db == NULL || (doc = applicants_view(r, db, self(r), &version)) == NULL)
+	if (req_query_only(r, none) != 0 || (db = req_db(r)) == NULL ||
+	    (doc = applicants_view(r, db, self(r), &version)) == NULL)
 		return -1;
 	if ((apps = applications_of(r, db)) == NULL ||
 	    (docs = documents_metadata(db, self(r), true)) == NULL) {
@@ -91,6 +93,10 @@ me_upload(struct req *r)
 int
 me_document(struct req *r)
 {
+	static const char *const none[] = {NULL};
+
+	if (req_query_only(r, none) != 0)
+		return -1;
 	return documents_send(r, req_param(r, 0), self(r));
 }
 

@@ -131,6 +131,10 @@ purges_get(struct req *r)
 	struct db *db;
 	json_t *report;
 
+	static const char *const none[] = {NULL};
+
+	if (req_query_only(r, none) != 0)
+		return -1;
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no purge run with this id");
 	if ((db = req_db(r)) == NULL)

@@ -19,11 +19,14 @@
 int
 rest_get_by_id(struct req *r, struct db_stmt *st, const char *what)
 {
+	static const char *const none[] = {NULL};
 	const char *id = req_param(r, 0);
 	struct db *db;
 	PGresult *res;
 	int rc;
 
+	if (req_query_only(r, none) != 0)
+		return -1;
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no %s with this id", what);
 	if ((db = req_db(r)) == NULL)
@@ -114,6 +117,49 @@ rest_authenticate(struct req *r, struct db *db, const char *token, bool applican
 	int rc = applicant ? auth_applicant(db, token, who) : auth_staff(db, token, who);
 
 	return rc < 0 ? rest_fail_db(r, db) : rc;
+}
+
+int
+rest_page_ascending(struct req *r, json_t *items, const char *k1, const char *k2, json_t **page)
+{
+	static const char *const allowed[] = {"limit", "cursor", NULL};
+	char c1[PAGING_KEY_MAX] = "", c2[PAGING_KEY_MAX] = "";
+	int limit, has_cursor;
+	size_t i, from = 0;
+	json_t *it;
+
+	*page = NULL;
+	if (req_query_only(r, allowed) != 0 || paging_read(r, &limit, &has_cursor, c1, c2) != 0) {
+		json_decref(items);
+		return -1;
+	}
+	if (has_cursor && (!is_rfc3339(c1) || !is_uuid(c2))) {
+		json_decref(items);
+		problem_field(req_problem(r), "cursor", "is not a cursor this list gave out");
+		return req_fail(r, 400, "bad cursor");
+	}
+	json_array_foreach(items, i, it)
+	{
+		int cmp = strcmp(json_string_value(json_object_get(it, k1)), c1);
+		if (has_cursor &&
+		    (cmp < 0 ||
+		     (cmp == 0 && strcmp(json_string_value(json_object_get(it, k2)), c2) <= 0)))
+			from = i + 1;
+	}
+	json_t *out = json_array();
+	for (i = from; i < json_array_size(items) && i < from + (size_t)limit; i++)
+		json_array_append(out, json_array_get(items, i));
+	json_t *body = json_pack("{s:o, s:n}", "items", out, "next_cursor");
+	if (from + (size_t)limit < json_array_size(items)) {
+		json_t *last = json_array_get(out, (size_t)limit - 1);
+		char *c = paging_cursor_encode(json_string_value(json_object_get(last, k1)),
+		                               json_string_value(json_object_get(last, k2)));
+		json_object_set_new(body, "next_cursor", json_string(c));
+		free(c);
+	}
+	json_decref(items);
+	*page = body;
+	return 0;
 }
 
 int

@@ -241,10 +241,13 @@ is_rfc3339(const char *s)
 	    !digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2) ||
 	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
 		return false;
-	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+	char date[11];
+	memcpy(date, s, 10);
+	date[10] = '\0';
 	int hour = (s[11] - '0') * 10 + (s[12] - '0'), min = (s[14] - '0') * 10 + (s[15] - '0');
 	int sec = (s[17] - '0') * 10 + (s[18] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+	/* a real calendar day (no 2024-02-31: PostgreSQL would refuse it, as a 422) */
+	if (!is_date(date) || hour > 23 || min > 59 || sec > 60)
 		return false;
 	s += 19;
 	if (*s == '.') {
@@ -257,7 +260,8 @@ is_rfc3339(const char *s)
 	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
 		return true;
 	return (*s == '+' || *s == '-') && digits(s + 1, 2) && s[3] == ':' && digits(s + 4, 2) &&
-	       s[6] == '\0';
+	       s[6] == '\0' && (s[1] - '0') * 10 + (s[2] - '0') <= 23 &&
+	       (s[4] - '0') * 10 + (s[5] - '0') <= 59;
 }
 
 size_t

@@ -79,8 +79,10 @@ req_problem(struct req *r)
 struct query_check {
 	const char *const *allowed;
 	const char *bad_name;
+	const char *twice; /* a name given more than once */
 	bool bad_utf8;
 	int count;
+	const char *seen[16];
 };
 
 static enum MHD_Result
@@ -97,6 +99,11 @@ check_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char 
 		qc->bad_name = key;
 	if (!is_utf8(key, strlen(key)) || (value && !is_utf8(value, strlen(value))))
 		qc->bad_utf8 = true;
+	for (int i = 0; i < qc->count && i < 16; i++)
+		if (strcmp(qc->seen[i], key) == 0 && qc->twice == NULL)
+			qc->twice = key;
+	if (qc->count < 16)
+		qc->seen[qc->count] = key;
 	qc->count++;
 	return MHD_YES;
 }
@@ -118,6 +125,12 @@ req_query_only(struct req *r, const char *const *allowed)
 		              "is not a known query parameter");
 		return req_fail(r, 400, "the query has an unknown parameter");
 	}
+	if (qc.twice != NULL) { /* which one would count? neither: refused */
+		problem_field(&r->problem, qc.twice, "is given more than once");
+		return req_fail(r, 400, "a query parameter is given more than once");
+	}
+	if (qc.count > 16)
+		return req_fail(r, 400, "the query has too many parameters");
 	return 0;
 }
 

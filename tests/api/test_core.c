@@ -331,6 +331,66 @@ test_query_strictness(void **state)
 	r = http_json("GET", "/v1/applicants?q=%FF%FE", staff.hr, NULL);
 	assert_problem(r, 400, "bad-request");
 	resp_free(r);
+
+	/* a parameter given twice: neither counts, 400 */
+	r = http_json("GET", "/v1/applicants?limit=5&limit=500", staff.hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	assert_field_error(r, "limit");
+	resp_free(r);
+
+	/* a date that no calendar has never reaches PostgreSQL (it was 422 from there) */
+	r = http_json("GET", "/v1/audit?since=2024-02-31T00:00:00Z", staff.hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+	r = http_json("GET", "/v1/audit?since=2024-02-29T00:00:00%2B25:00", staff.hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+	r = http_json("GET", "/v1/audit?since=2024-02-29T00:00:00Z", staff.hr,
+	              NULL); /* a leap day */
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	/* nor does a cursor with one: base64url of "2024-02-31T00:00:00.000000Z|<uuid>" */
+	r = http_json(
+	    "GET",
+	    "/v1/applicants?cursor=MjAyNC0wMi0zMVQwMDowMDowMC4wMDAwMDBafDAwMDAwMDAwLTAwMDAtNDAw"
+	    "MC04MDAwLTAwMDAwMDAwMDAwMA",
+	    staff.hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	assert_field_error(r, "cursor");
+	resp_free(r);
+
+	/* reads by id and their lists refuse what they do not take, too */
+	char *email = unique_email("strict");
+	char *body = xasprintf("{\"full_name\":\"Strict Query\",\"email\":\"%s\"}", email);
+	forbid_in_log("Strict Query");
+	r = http_json("POST", "/v1/applicants", staff.hr, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	const char *tails[] = {"?bogus=1", "/documents?bogus=1", "/documents?limit=0"};
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		char *path = xasprintf("/v1/applicants/%s%s", id, tails[i]);
+		r = http_json("GET", path, staff.hr, NULL);
+		assert_problem(r, 400, "bad-request");
+		resp_free(r);
+		free(path);
+	}
+	r = http_json("GET", "/v1/retention/policies?bogus=1", staff.hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+
+	/* an If-Match no version can have is stale (412), not a database error (422) */
+	char *path = xasprintf("/v1/applicants/%s", id);
+	const char *huge[] = {"If-Match: \"99999999999\"", NULL};
+	http_disconnect();
+	r = http("DELETE", path, staff.hr, NULL, NULL, huge);
+	assert_problem(r, 412, NULL);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", id, "1");
+	free(path);
+	free(id);
+	free(body);
+	free(email);
 }
 
 int

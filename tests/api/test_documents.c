@@ -357,13 +357,46 @@ teardown(void **state)
 	return api_stop(state);
 }
 
+/* The documents list pages like every list: oldest first, limit and cursor. */
+static void
+test_list_pages(void **state)
+{
+	(void)state;
+	char *who = new_applicant();
+	for (int i = 0; i < 3; i++) {
+		struct resp *r = upload(who, "page\n", 5, "p.txt", NULL);
+		assert_int_equal(r->status, 201);
+		resp_free(r);
+	}
+	char *path = xasprintf("/v1/applicants/%s/documents?limit=2", who);
+	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+	const char *cursor = sget(r->json, "next_cursor");
+	assert_non_null(cursor);
+	char *next = xasprintf("/v1/applicants/%s/documents?limit=2&cursor=%s", who, cursor);
+	struct resp *r2 = http_json("GET", next, staff.recruiter, NULL);
+	assert_int_equal(r2->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r2->json, "items")), 1);
+	assert_true(json_is_null(json_object_get(r2->json, "next_cursor")));
+	/* no document twice, none left out */
+	const char *a = sget(json_array_get(json_object_get(r->json, "items"), 1), "id");
+	const char *b = sget(json_array_get(json_object_get(r2->json, "items"), 0), "id");
+	assert_string_not_equal(a, b);
+	resp_free(r2);
+	resp_free(r);
+	free(next);
+	free(path);
+	free(who);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trips),           cmocka_unit_test(test_safe_download_name),
 	    cmocka_unit_test(test_refused_uploads),       cmocka_unit_test(test_too_large),
-	    cmocka_unit_test(test_list_delete_and_audit),
+	    cmocka_unit_test(test_list_delete_and_audit), cmocka_unit_test(test_list_pages),
 	};
 	return cmocka_run_group_tests_name("api documents", tests, setup, teardown);
 }
