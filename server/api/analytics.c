@@ -3,7 +3,11 @@
  * (stage_events holds an opening, a stage, a time and a random track id
  * that nothing else points to once the application is gone), so purges and
  * transfers never change past figures and no person can be picked out: any
- * count under FUNNEL_MIN is reported as null with "suppressed": true.
+ * count under FUNNEL_MIN is reported as null with "suppressed": true, and
+ * every other count is rounded down to a multiple of FUNNEL_MIN. Without the
+ * rounding, the funnel of all openings minus one opening's gave away a
+ * suppressed count by subtraction; with it, every sum or difference of
+ * reported counts is a multiple of FUNNEL_MIN, never 1 to 4.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +39,8 @@ stage_figures(const char *stage, const PGresult *res)
 		        ? json_real((double)(long)(atof(PQgetvalue(res, i, 3)) * 100 + 0.5) / 100)
 		        : json_null();
 		return json_pack("{s:s, s:I, s:o, s:b}", "stage", stage, "reached",
-		                 (json_int_t)reached, "median_days", median, "suppressed", 0);
+		                 (json_int_t)(reached - reached % FUNNEL_MIN), "median_days",
+		                 median, "suppressed", 0);
 	}
 	return json_pack("{s:s, s:n, s:n, s:b}", "stage", stage, "reached", "median_days",
 	                 "suppressed", 1);
@@ -65,7 +70,7 @@ analytics_funnel(struct req *r)
 		json_array_append_new(stages, stage_figures(stage_name((enum stage)s), res));
 	PQclear(res);
 	return reply_json(r, 200,
-	                  json_pack("{s:o, s:i, s:o}", "opening_id",
+	                  json_pack("{s:o, s:i, s:i, s:o}", "opening_id",
 	                            opening ? json_string(opening) : json_null(), "minimum_count",
-	                            FUNNEL_MIN, "stages", stages));
+	                            FUNNEL_MIN, "rounded_to", FUNNEL_MIN, "stages", stages));
 }
