@@ -82,6 +82,13 @@ struct problem *req_problem(struct req *r);
 int req_fail(struct req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * The request's transaction lost a deadlock or serialization race: the
+ * edge rolls it back and runs the handler again (a few times; then this
+ * 503 stands). Returns -1.
+ */
+int req_retry(struct req *r);
+
 /* 422 if field errors were collected (returns -1), else 0. */
 int req_fail_fields(struct req *r);
 

@@ -9,6 +9,7 @@
 
 #include "store/db.h"
 
+extern struct db_stmt employees_lock_applicant_of;
 extern struct db_stmt employees_lock_offer;
 extern struct db_stmt employees_lock_applicant;
 extern struct db_stmt employees_hired_before;

@@ -314,7 +314,8 @@ hire_create(struct req *r)
 	h.employee_number = json_string_value(json_object_get(body, "employee_number"));
 	uuid_v4(h.employee_id);
 	const char *params[1] = {h.application_id}, *number[1] = {h.employee_number};
-	if (db_begin(db) != 0 || (cur = db_run(db, &employees_lock_offer, 1, params)) == NULL)
+	if (db_begin(db) != 0 || db_do(db, &employees_lock_applicant_of, 1, params) != 0 ||
+	    (cur = db_run(db, &employees_lock_offer, 1, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
 		/* A twin with the same key may have hired it while we waited for the lock. */

@@ -69,8 +69,9 @@ int
 rest_fail_db(struct req *r, const struct db *db)
 {
 	switch (db_failure(db)) {
-	case DB_UNAVAILABLE:
 	case DB_RETRY:
+		return req_retry(r);
+	case DB_UNAVAILABLE:
 		return req_fail(r, 503, "the database is unavailable; retry shortly");
 	case DB_UNIQUE:
 		return req_fail(r, 409, "the request conflicts with a record on file");

@@ -69,6 +69,7 @@ struct req {
 	long long refused_ms; /* when the body was refused */
 	bool late;            /* the body missed its deadline */
 	bool close;           /* close the connection after replying */
+	bool retry;           /* the handler lost a race in the database: run it again */
 	json_t *json;
 	struct form *form;
 	struct MHD_PostProcessor *pp;
@@ -101,6 +102,9 @@ edge_lend(const void *bytes)
 	} u = {.c = bytes};
 	return u.m;
 }
+
+/* How many times a handler runs when its transaction loses a deadlock or serialization race. */
+#define RETRY_ATTEMPTS 3
 
 /* gate.c: accept on listen_fd and hand well-framed heads to the daemon. 0 or -1. */
 int gate_start(struct http_server *srv, int listen_fd);

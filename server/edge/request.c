@@ -265,6 +265,13 @@ req_fail(struct req *r, unsigned status, const char *fmt, ...)
 }
 
 int
+req_retry(struct req *r)
+{
+	r->retry = true;
+	return req_fail(r, 503, "the database is busy; retry shortly");
+}
+
+int
 req_fail_fields(struct req *r)
 {
 	if (!problem_has_fields(&r->problem))

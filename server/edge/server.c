@@ -45,17 +45,52 @@ safe_request_id(const char *s)
 			return false;
 	return n > 0 && n <= 64;
 }
+/* Forget what a handler did, so it can run again from the start: its problem, reply, headers. */
+static void
+reset_for_retry(struct req *r)
+{
+	problem_fini(&r->problem);
+	problem_init(&r->problem);
+	reply_drop(r);
+	r->status = 0;
+	r->reply_type = NULL;
+	for (int i = 0; i < r->nheaders; i++) {
+		free(r->headers[i].name);
+		free(r->headers[i].value);
+	}
+	r->nheaders = 0;
+	json_decref(r->json); /* handlers may have changed the parsed body: parse it again */
+	r->json = NULL;
+	r->retry = false;
+}
+
+/*
+ * Run the handler. A transaction that lost to a deadlock or a serialization
+ * failure (the handler marked it, req_retry) is rolled back and the handler
+ * run again from the start, RETRY_ATTEMPTS times in all: the one place such
+ * failures are retried.
+ */
 static void
 dispatch(struct req *r)
 {
 	const struct route *rt = &r->srv->routes[r->route];
 
-	if (access_check(r, rt->access) == 0) {
+	if (access_check(r, rt->access) != 0)
+		goto done;
+	for (int attempt = 1;; attempt++) {
 		int rc = rt->handler(r);
+		if (r->retry && attempt < RETRY_ATTEMPTS && r->deferred == NULL) {
+			pool_release(r->srv->app->pool, r->db); /* rolls the transaction back */
+			r->db = NULL;
+			reset_for_retry(r);
+			continue;
+		}
 		bool replied = r->status != 0 || r->problem.status != 0 || r->deferred != NULL;
 		if ((rc != 0 && r->problem.status == 0) || (rc == 0 && !replied))
 			req_fail(r, 500, "an internal error occurred (request %s)", r->request_id);
+		break;
 	}
+done:
 	pool_release(r->srv->app->pool, r->db);
 	r->db = NULL;
 }

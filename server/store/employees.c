@@ -9,6 +9,16 @@
 #include "store/employees.h"
 #include "store/db.h"
 
+/*
+ * Locks in one order everywhere: the applicant, then their applications (an
+ * erasure deletes the applicant's row and then, by cascade, the
+ * applications; a hire that took them the other way round could deadlock
+ * with it).
+ */
+struct db_stmt employees_lock_applicant_of =
+    DB_STMT("SELECT a.id FROM applicants a JOIN applications p ON p.applicant_id = a.id "
+            "WHERE p.id = $1 FOR UPDATE OF a");
+
 struct db_stmt employees_lock_offer =
     DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
             "FROM applications p WHERE p.id = $1 FOR UPDATE");

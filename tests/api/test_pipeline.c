@@ -676,6 +676,66 @@ test_funnel(void **state)
 	free(o);
 }
 
+/* SQL run as the test's own connection; fails the test unless it succeeds. */
+static void
+exec_ok(const char *sql)
+{
+	PGresult *res = PQexec(test_db(), sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+	PQclear(res);
+}
+
+/*
+ * A transaction that loses a deadlock is rolled back and run again, in one
+ * place for every handler: an evaluation whose first insert "deadlocks" (a
+ * test trigger raises SQLSTATE 40P01 once) is stored once and answered 201;
+ * one that always does gets 503 after three tries and stores nothing.
+ */
+static void
+test_deadlock_retried(void **state)
+{
+	(void)state;
+	char *o = opening_in("FI", NULL), *who = applicant(), *app = application(who, o);
+	exec_ok("CREATE SEQUENCE IF NOT EXISTS test_deadlock_seq; "
+	        "SELECT setval('test_deadlock_seq', 1, false); "
+	        "CREATE OR REPLACE FUNCTION test_deadlock() RETURNS trigger LANGUAGE plpgsql AS $$ "
+	        "BEGIN IF NEW.summary = 'deadlock once' AND nextval('test_deadlock_seq') % 2 = 1 "
+	        "  OR NEW.summary = 'deadlock always' AND nextval('test_deadlock_seq') > 0 THEN "
+	        "  RAISE EXCEPTION 'a test deadlock' USING ERRCODE = '40P01'; END IF; RETURN NEW; "
+	        "END $$; "
+	        "DROP TRIGGER IF EXISTS test_deadlock ON evaluations; "
+	        "CREATE TRIGGER test_deadlock BEFORE INSERT ON evaluations FOR EACH ROW "
+	        "EXECUTE FUNCTION test_deadlock()");
+	char *path = xasprintf("/v1/applications/%s/evaluations", app);
+	struct resp *r =
+	    http_json("POST", path, staff.recruiter, "{\"score\":3,\"summary\":\"deadlock once\"}");
+	int status = (int)r->status;
+	resp_free(r);
+	char *tries = db_value("SELECT last_value FROM test_deadlock_seq", NULL);
+	exec_ok("SELECT setval('test_deadlock_seq', 1, false)");
+	r = http_json("POST", path, staff.recruiter,
+	              "{\"score\":3,\"summary\":\"deadlock always\"}");
+	int always = (int)r->status;
+	char *ra = resp_header(r, "Retry-After");
+	resp_free(r);
+	char *always_tries = db_value("SELECT last_value FROM test_deadlock_seq", NULL);
+	exec_ok("DROP TRIGGER test_deadlock ON evaluations; DROP FUNCTION test_deadlock()");
+	assert_int_equal(status, 201);
+	assert_string_equal(tries, "2"); /* the first try deadlocked, the second stored it */
+	assert_int_equal(always, 503);
+	assert_non_null(ra);
+	assert_string_equal(always_tries, "3"); /* three tries, no more */
+	expect_db_value("SELECT count(*) FROM evaluations WHERE application_id = $1", app, "1");
+	free(ra);
+	free(tries);
+	free(always_tries);
+	free(path);
+	free(o);
+	free(who);
+	free(app);
+}
+
 int
 main(void)
 {
@@ -686,6 +746,7 @@ main(void)
 	    cmocka_unit_test(test_evaluations),
 	    cmocka_unit_test(test_background_checks),
 	    cmocka_unit_test(test_rule_set_versions),
+	    cmocka_unit_test(test_deadlock_retried),
 	    cmocka_unit_test(test_funnel),
 	};
 	return cmocka_run_group_tests_name("api pipeline", tests, api_start, api_stop);
