@@ -21,12 +21,11 @@ struct db;
  */
 struct db_stmt {
 	const char *sql;
-	int id;         /* assigned on first use; 0 before */
 	bool each_time; /* not prepared: planned for its parameters on every run */
 };
 #define DB_STMT(text)                                                                              \
 	{                                                                                          \
-		.sql = (text), .id = 0                                                             \
+		.sql = (text)                                                                      \
 	}
 /*
  * A statement whose best plan depends on its parameters' values (a search
@@ -34,7 +33,7 @@ struct db_stmt {
  */
 #define DB_STMT_PLANNED_EACH_TIME(text)                                                            \
 	{                                                                                          \
-		.sql = (text), .id = 0, .each_time = true                                          \
+		.sql = (text), .each_time = true                                                   \
 	}
 
 enum db_fail {

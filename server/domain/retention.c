@@ -135,7 +135,7 @@ static void
 cache_init(void)
 {
 	if (pthread_key_create(&cache_key, cache_free) != 0)
-		abort();
+		abort(); /* out of resources at start, like xalloc's out of memory */
 }
 
 const struct policies *
@@ -147,7 +147,7 @@ retention_policies_cached(const char *text)
 	if ((c = pthread_getspecific(cache_key)) == NULL) {
 		c = xcalloc(1, sizeof(*c));
 		if (pthread_setspecific(cache_key, c) != 0)
-			abort();
+			abort(); /* out of memory (the only way it fails), as xalloc */
 	}
 	if (c->text != NULL && strcmp(c->text, text) == 0)
 		return &c->p;

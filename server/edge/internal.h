@@ -28,8 +28,6 @@
 #include "edge/http.h"
 #include "edge/router.h"
 
-#define MAX_REPLY_HEADERS 8
-
 struct http_server {
 	struct MHD_Daemon *daemon;
 	const struct app *app;
@@ -85,7 +83,8 @@ struct req {
 	const char *reply_type;
 	void (*reply_release)(void *arg); /* NULL: reply is ours, free() it */
 	void *reply_release_arg;
-	struct reply_header headers[MAX_REPLY_HEADERS];
+	struct reply_header *headers; /* grows as handlers add them */
+	int capheaders;
 	int nheaders;
 };
 

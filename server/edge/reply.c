@@ -15,8 +15,10 @@
 void
 reply_header(struct req *r, const char *name, const char *value)
 {
-	if (r->nheaders == MAX_REPLY_HEADERS)
-		abort(); /* raise MAX_REPLY_HEADERS */
+	if (r->nheaders == r->capheaders) {
+		r->capheaders = r->capheaders ? 2 * r->capheaders : 4;
+		r->headers = xrealloc(r->headers, (size_t)r->capheaders * sizeof(*r->headers));
+	}
 	r->headers[r->nheaders].name = xstrdup(name);
 	r->headers[r->nheaders].value = xstrdup(value);
 	r->nheaders++;

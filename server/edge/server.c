@@ -133,6 +133,7 @@ req_free(struct req *r)
 		free(r->headers[i].name);
 		free(r->headers[i].value);
 	}
+	free(r->headers);
 	atomic_fetch_sub(&r->srv->active, 1);
 	free(r);
 }

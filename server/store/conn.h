@@ -10,15 +10,15 @@
 
 #include "store/db.h"
 
-#define DB_MAX_STMTS 512
-
 struct db {
 	PGconn *pg;
 	const char *conninfo; /* the pool's, or own_conninfo when standalone */
 	char *own_conninfo;
 	atomic_bool busy;
 	bool standalone;
-	bool prepared[DB_MAX_STMTS];
+	/* the statements prepared on this connection: an open-addressed set of their addresses */
+	const struct db_stmt **prepared;
+	size_t nprepared, capprepared;
 	long long next_connect_ms; /* after a failed connect, not before this */
 	enum db_fail fail;
 	char sqlstate[6];
@@ -28,6 +28,9 @@ struct db {
 
 /* Keep what went wrong (res NULL: the connection failed) for db_failure(). */
 void db_record_failure(struct db *db, const PGresult *res);
+
+/* Forget every prepared statement (the connection is new), and free the set. */
+void db_forget_prepared(struct db *db, bool free_set);
 
 /* (Re)open db's connection, at most once per backoff period. 0 or -1. */
 int db_reconnect(struct db *db);

@@ -1,9 +1,12 @@
 /*
- * db: connections and statements. Statement ids are process-wide; each
- * connection remembers which ids it has prepared, and forgets them all when
- * it reconnects. Failures are classified here, by SQLSTATE, and nowhere else.
+ * db: connections and statements. A statement is named on the server by its
+ * address in this process (no counter, no limit, nothing to assign); each
+ * connection keeps the set of statements it has prepared and forgets them
+ * all when it reconnects. Failures are classified here, by SQLSTATE, and
+ * nowhere else.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -18,8 +21,6 @@
 #include "store/db.h"
 
 #define RECONNECT_BACKOFF_MS 250
-
-static atomic_int next_stmt_id;
 
 static long long
 now_ms(void)
@@ -98,7 +99,7 @@ db_reconnect(struct db *db)
 	if (now < db->next_connect_ms)
 		return -1;
 	PQfinish(db->pg);
-	memset(db->prepared, 0, sizeof(db->prepared));
+	db_forget_prepared(db, false);
 	db->pg = open_conn(db->conninfo);
 	if (db->pg != NULL && PQstatus(db->pg) == CONNECTION_OK)
 		return 0;
@@ -132,25 +133,59 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	PQfinish(db->pg);
+	db_forget_prepared(db, true);
 	free(db->own_conninfo);
 	free(db);
 }
 
-static int
-stmt_id(struct db_stmt *st)
+void
+db_forget_prepared(struct db *db, bool free_set)
 {
-	int id = __atomic_load_n(&st->id, __ATOMIC_ACQUIRE);
-	int want;
+	if (db->prepared != NULL)
+		memset(db->prepared, 0, db->capprepared * sizeof(*db->prepared));
+	db->nprepared = 0;
+	if (free_set) {
+		free(db->prepared);
+		db->prepared = NULL;
+		db->capprepared = 0;
+	}
+}
 
-	if (id != 0)
-		return id;
-	want = atomic_fetch_add(&next_stmt_id, 1) + 1;
-	if (want >= DB_MAX_STMTS)
-		abort(); /* raise DB_MAX_STMTS */
-	if (__atomic_compare_exchange_n(&st->id, &id, want, false, __ATOMIC_ACQ_REL,
-	                                __ATOMIC_ACQUIRE))
-		return want;
-	return id; /* another thread named it first; `want` stays unused */
+static size_t
+slot_of(const struct db *db, const struct db_stmt *st)
+{
+	size_t i = ((uintptr_t)st >> 4) * 11400714819323198485u & (db->capprepared - 1);
+
+	while (db->prepared[i] != NULL && db->prepared[i] != st)
+		i = (i + 1) & (db->capprepared - 1);
+	return i;
+}
+
+static bool
+is_prepared(const struct db *db, const struct db_stmt *st)
+{
+	return db->capprepared > 0 && db->prepared[slot_of(db, st)] == st;
+}
+
+/* Remember st as prepared; the set grows at half full. */
+static void
+remember(struct db *db, const struct db_stmt *st)
+{
+	if (2 * (db->nprepared + 1) > db->capprepared) {
+		const struct db_stmt **old = db->prepared;
+		size_t oldcap = db->capprepared;
+		db->capprepared = oldcap ? 2 * oldcap : 128;
+		db->prepared = xcalloc(db->capprepared, sizeof(*db->prepared));
+		db->nprepared = 0;
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k] != NULL) {
+				db->prepared[slot_of(db, old[k])] = old[k];
+				db->nprepared++;
+			}
+		free(old);
+	}
+	db->prepared[slot_of(db, st)] = st;
+	db->nprepared++;
 }
 
 static bool
@@ -174,11 +209,10 @@ db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *param
 		res =
 		    PQexecParams(db->pg, st->sql, n, NULL, params, lengths, formats, result_format);
 	} else {
-		int id = stmt_id(st);
-		char name[16];
+		char name[32];
 
-		snprintf(name, sizeof(name), "s%d", id);
-		if (!db->prepared[id]) {
+		snprintf(name, sizeof(name), "s%" PRIxPTR, (uintptr_t)st);
+		if (!is_prepared(db, st)) {
 			res = PQprepare(db->pg, name, st->sql, 0, NULL);
 			if (!succeeded(res)) {
 				db_record_failure(db, res);
@@ -186,7 +220,7 @@ db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *param
 				return NULL;
 			}
 			PQclear(res);
-			db->prepared[id] = true;
+			remember(db, st);
 		}
 		res = PQexecPrepared(db->pg, name, n, params, lengths, formats, result_format);
 	}

@@ -83,8 +83,10 @@ pool_free(struct pool *pool)
 {
 	if (pool == NULL)
 		return;
-	for (unsigned i = 0; i < pool->n; i++)
+	for (unsigned i = 0; i < pool->n; i++) {
 		PQfinish(pool->slots[i].pg);
+		db_forget_prepared(&pool->slots[i], true);
+	}
 	pthread_mutex_destroy(&pool->mu);
 	pthread_cond_destroy(&pool->cv);
 	free(pool->slots);

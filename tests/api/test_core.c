@@ -7,6 +7,7 @@
 
 #include "core/xalloc.h"
 #include "harness.h"
+#include "store/db.h"
 
 static void
 test_healthz_and_request_id(void **state)
@@ -393,6 +394,39 @@ test_query_strictness(void **state)
 	free(email);
 }
 
+/*
+ * Statements are named by their address: a connection prepares as many as
+ * it is given (there was a limit of 512, past which the process aborted),
+ * and runs each prepared one again by its name.
+ */
+static void
+test_many_statements(void **state)
+{
+	(void)state;
+	enum { N = 700 };
+	struct db *db = db_connect(getenv("RECRUITD_DATABASE_URL"));
+	struct db_stmt *st = xcalloc(N, sizeof(*st));
+	char **sql = xcalloc(N, sizeof(*sql));
+	assert_non_null(db);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < N; i++) {
+			if (round == 0) {
+				sql[i] = xasprintf("SELECT $1::int + %d", i);
+				st[i] = (struct db_stmt)DB_STMT(sql[i]);
+			}
+			const char *params[1] = {"1"};
+			PGresult *res = db_run(db, &st[i], 1, params);
+			assert_non_null(res);
+			assert_int_equal(atoi(PQgetvalue(res, 0, 0)), i + 1);
+			PQclear(res);
+		}
+	db_close(db);
+	for (int i = 0; i < N; i++)
+		free(sql[i]);
+	free(sql);
+	free(st);
+}
+
 int
 main(void)
 {
@@ -409,6 +443,7 @@ main(void)
 	    cmocka_unit_test(test_body_too_large),
 	    cmocka_unit_test(test_unwanted_body_is_not_drained_forever),
 	    cmocka_unit_test(test_query_strictness),
+	    cmocka_unit_test(test_many_statements),
 	};
 	return cmocka_run_group_tests_name("api core", tests, api_start, api_stop);
 }
