@@ -254,6 +254,37 @@ collect(char *p, size_t size, size_t n, void *arg)
 	return add;
 }
 
+/*
+ * Keep every exchange for the contract test (tests/contract), which checks
+ * each against server/openapi.yaml: one JSON line per response in
+ * $RECRUITD_TEST_CONTRACT/<pid>.jsonl, when that is set.
+ */
+static void
+record_exchange(const char *method, const char *path, const char *token, const struct resp *r)
+{
+	const char *dir = getenv("RECRUITD_TEST_CONTRACT");
+	char file[512];
+
+	if (dir == NULL || r->status == 0)
+		return;
+	snprintf(file, sizeof(file), "%s/%d.jsonl", dir, (int)getpid());
+	FILE *f = fopen(file, "a");
+	if (f == NULL)
+		return;
+	const char *who = token == NULL                    ? "none"
+	                  : strncmp(token, "rka_", 4) == 0 ? "applicant"
+	                                                   : "staff";
+	json_t *line = json_pack("{s:s, s:s, s:s, s:I, s:s, s:I}", "method", method, "path", path,
+	                         "token", who, "status", (json_int_t)r->status, "headers",
+	                         r->headers, "length", (json_int_t)r->len);
+	json_object_set(line, "body", r->json ? r->json : json_null());
+	char *text = json_dumps(line, JSON_COMPACT);
+	fprintf(f, "%s\n", text);
+	free(text);
+	json_decref(line);
+	fclose(f);
+}
+
 static struct resp *
 perform(const char *method, const char *path, const char *token, const char *content_type,
         const char *body, curl_mime *mime, const char *const *headers)
@@ -302,6 +333,7 @@ perform(const char *method, const char *path, const char *token, const char *con
 	r->headers = h.data ? h.data : xcalloc(1, 1);
 	if (r->len > 0)
 		r->json = json_loadb(r->body, r->len, 0, NULL);
+	record_exchange(method, path, token, r);
 	return r;
 }
 
