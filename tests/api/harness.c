@@ -543,6 +543,20 @@ applied_free(struct applied *a)
 }
 
 char *
+new_staff_applicant(const char *tag, const char *full_name)
+{
+	char *email = unique_email(tag);
+	char *body = xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\"}", full_name, email);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	free(email);
+	return id;
+}
+
+char *
 unique_email(const char *tag)
 {
 	static int seq;

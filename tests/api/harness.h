@@ -111,6 +111,9 @@ struct applied {
 };
 void applied_free(struct applied *a);
 
+/* A new applicant made by the suite's recruiter, with a fresh address: its id (new string). */
+char *new_staff_applicant(const char *tag, const char *full_name);
+
 /* A fresh e-mail address no other test uses. */
 char *unique_email(const char *tag);
 

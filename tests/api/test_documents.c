@@ -15,15 +15,7 @@ static char *applicant; /* an applicant id */
 static char *
 new_applicant(void)
 {
-	char *email = unique_email("docs");
-	char *body = xasprintf("{\"full_name\":\"Doc Holder\",\"email\":\"%s\"}", email);
-	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
-	assert_int_equal(r->status, 201);
-	char *id = xstrdup(json_string_value(json_object_get(r->json, "id")));
-	resp_free(r);
-	free(body);
-	free(email);
-	return id;
+	return new_staff_applicant("docs", "Doc Holder");
 }
 
 static struct resp *

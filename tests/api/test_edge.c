@@ -459,15 +459,7 @@ test_body_deadline(void **state)
 static char *
 new_applicant(void)
 {
-	char *email = unique_email("quota");
-	char *body = xasprintf("{\"full_name\":\"Quota Test\",\"email\":\"%s\"}", email);
-	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
-	assert_int_equal(r->status, 201);
-	char *id = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	free(body);
-	free(email);
-	return id;
+	return new_staff_applicant("quota", "Quota Test");
 }
 
 static long

@@ -31,15 +31,7 @@ opening_in(const char *country, const char *region)
 static char *
 applicant(void)
 {
-	char *email = unique_email("pipe");
-	char *body = xasprintf("{\"full_name\":\"Pipe Line\",\"email\":\"%s\"}", email);
-	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
-	assert_int_equal(r->status, 201);
-	char *id = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	free(body);
-	free(email);
-	return id;
+	return new_staff_applicant("pipe", "Pipe Line");
 }
 
 /* Apply applicant to opening through staff; the application id. */
