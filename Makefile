@@ -22,7 +22,7 @@ else
   OPT     := -O2
 endif
 
-PKGS     = libmicrohttpd jansson libpq libcrypto libarchive zlib
+PKGS     = libmicrohttpd jansson libpq libcrypto libarchive zlib libcurl
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
            -Wcast-qual -Wwrite-strings -Wpointer-arith -Werror
@@ -31,7 +31,7 @@ HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fno-common
 CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  = $(SANFLAGS) -pie -Wl,-z,relro,-z,now
 LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
-TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka libcurl)
+TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Every module but the two programs' mains (server/main/), layer by layer.
 LAYERS   := core domain edge store jobs api

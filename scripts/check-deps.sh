@@ -35,12 +35,12 @@ declare -A allowed=(
 )
 # Library headers a layer may not include.
 declare -A banned=(
-	[core]="libpq-fe.h microhttpd.h archive.h archive_entry.h"
-	[domain]="libpq-fe.h microhttpd.h"
-	[edge]="libpq-fe.h archive.h archive_entry.h"
-	[store]="microhttpd.h"
+	[core]="libpq-fe.h microhttpd.h archive.h archive_entry.h curl/curl.h"
+	[domain]="libpq-fe.h microhttpd.h curl/curl.h"
+	[edge]="libpq-fe.h archive.h archive_entry.h curl/curl.h"
+	[store]="microhttpd.h curl/curl.h"
 	[jobs]="microhttpd.h"
-	[api]=""
+	[api]="curl/curl.h"
 	[main]=""
 )
 # What edge may take from store: leasing a pooled connection.

@@ -35,6 +35,17 @@ struct config {
 	                         5000 */
 	int log_level;        /* RECRUITD_LOG_LEVEL, default info */
 	char *notice_version; /* RECRUITD_PRIVACY_NOTICE_VERSION, recorded with each consent */
+	/* E-mail (jobs/mail.c) */
+	char *public_url; /* RECRUITD_PUBLIC_URL: the base of every link, default http://LISTEN */
+	char
+	    *smtp_url; /* RECRUITD_SMTP_URL: smtp://host:port (STARTTLS) or smtps://; NULL: files */
+	char *smtp_user;     /* RECRUITD_SMTP_USER */
+	char *smtp_password; /* read from RECRUITD_SMTP_PASSWORD_FILE */
+	char *mail_from;     /* RECRUITD_MAIL_FROM, default recruitd@localhost */
+	char *mail_dir;      /* RECRUITD_MAIL_DIR: where .eml files go without SMTP, default
+	                        HOME/var/mail */
+	unsigned
+	    mail_interval_ms; /* RECRUITD_MAIL_INTERVAL_MS: between delivery passes, default 1000 */
 };
 
 /* Looks a variable up; getenv in production, a table in tests. */

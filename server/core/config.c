@@ -101,6 +101,7 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 	    U("RECRUITD_BODY_BUDGET_BYTES", 1ULL << 20, 1ULL << 40, 512ULL << 20,
 	      body_budget_bytes),
 	    U("RECRUITD_DB_WAIT_MS", 1, 600000, 5000, db_wait_ms),
+	    U("RECRUITD_MAIL_INTERVAL_MS", 50, 3600000, 1000, mail_interval_ms),
 	};
 
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
@@ -122,6 +123,63 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 	}
 	if (cfg->pool_size == 0)
 		cfg->pool_size = cfg->threads + 2;
+	return 0;
+}
+
+/* The password's file: its first line. 0, or -1 when it cannot be read. */
+static int
+read_secret(const char *path, char **out)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (f == NULL)
+		return -1;
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	*out = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+static int
+parse_mail(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
+{
+	const char *v = get("RECRUITD_PUBLIC_URL");
+
+	if (v != NULL && *v != '\0') {
+		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+			return bad(err, errlen, "RECRUITD_PUBLIC_URL",
+			           "must start with http:// or https://");
+		cfg->public_url = xstrdup(v);
+		size_t n = strlen(cfg->public_url);
+		while (n > 8 && cfg->public_url[n - 1] == '/') /* links add their own slash */
+			cfg->public_url[--n] = '\0';
+	} else {
+		cfg->public_url = xasprintf("http://%s:%u", cfg->listen_host, cfg->listen_port);
+	}
+	v = get("RECRUITD_SMTP_URL");
+	if (v != NULL && *v != '\0') {
+		if (strncmp(v, "smtp://", 7) != 0 && strncmp(v, "smtps://", 8) != 0)
+			return bad(err, errlen, "RECRUITD_SMTP_URL",
+			           "must be smtp://HOST:PORT or smtps://HOST:PORT");
+		cfg->smtp_url = xstrdup(v);
+	}
+	v = get("RECRUITD_SMTP_USER");
+	if (v != NULL && *v != '\0')
+		cfg->smtp_user = xstrdup(v);
+	v = get("RECRUITD_SMTP_PASSWORD_FILE");
+	if (v != NULL && *v != '\0' && read_secret(v, &cfg->smtp_password) != 0)
+		return bad(err, errlen, "RECRUITD_SMTP_PASSWORD_FILE", "cannot be read");
+	v = get("RECRUITD_MAIL_FROM");
+	cfg->mail_from = xstrdup(v && *v ? v : "recruitd@localhost");
+	if (strchr(cfg->mail_from, '@') == NULL || strpbrk(cfg->mail_from, "\r\n<> ") != NULL)
+		return bad(err, errlen, "RECRUITD_MAIL_FROM", "must be an e-mail address");
+	v = get("RECRUITD_MAIL_DIR");
+	if (v != NULL && *v != '\0')
+		cfg->mail_dir = xstrdup(v);
 	return 0;
 }
 
@@ -154,6 +212,9 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 		goto err0;
 	}
 
+	if (parse_mail(cfg, get, err, errlen) != 0)
+		goto err0;
+
 	cfg->home = config_find_home(get);
 	v = get("RECRUITD_DATABASE_URL");
 	if (v != NULL && *v != '\0')
@@ -166,6 +227,9 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 		    "not set, and no checkout found for the private cluster");
 		goto err0;
 	}
+	if (cfg->mail_dir == NULL)
+		cfg->mail_dir =
+		    cfg->home ? xasprintf("%s/var/mail", cfg->home) : xstrdup("var/mail");
 	return 0;
 
 err0:
@@ -180,6 +244,14 @@ config_fini(struct config *cfg)
 	free(cfg->database_url);
 	free(cfg->home);
 	free(cfg->notice_version);
+	free(cfg->public_url);
+	free(cfg->smtp_url);
+	free(cfg->smtp_user);
+	if (cfg->smtp_password != NULL)
+		explicit_bzero(cfg->smtp_password, strlen(cfg->smtp_password));
+	free(cfg->smtp_password);
+	free(cfg->mail_from);
+	free(cfg->mail_dir);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

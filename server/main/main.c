@@ -3,6 +3,7 @@
  * database pool, serves until SIGINT or SIGTERM, then stops accepting,
  * lets the requests in flight finish and exits 0.
  */
+#include <curl/curl.h>
 #include <locale.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "edge/assets.h"
 #include "edge/http.h"
 #include "edge/metrics.h"
+#include "jobs/mail.h"
 #include "store/db.h"
 
 #define DRAIN_TIMEOUT_MS 10000
@@ -50,6 +52,8 @@ main(void)
 	int sig;
 
 	xalloc_install_jansson();
+	curl_global_init(
+	    CURL_GLOBAL_DEFAULT); /* before any thread: libcurl's setup is not thread-safe */
 	/* File names travel as UTF-8 (libarchive converts through the locale); before any thread.
 	 */
 	setlocale(LC_CTYPE, "C.UTF-8");
@@ -68,16 +72,19 @@ main(void)
 	    .table = routes, .n = routes_count, .authenticate = rest_authenticate};
 	if ((srv = http_start(&app, &table)) == NULL)
 		return 1;
+	struct mail_worker *mail = mail_worker_start(app.pool, &cfg);
 	log_msg(LOG_INFO, "listening", "listen=%s:%u threads=%u pool=%u", cfg.listen_host,
 	        cfg.listen_port, cfg.threads, cfg.pool_size);
 
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(srv, DRAIN_TIMEOUT_MS);
+	mail_worker_stop(mail);
 	pool_free(app.pool);
 	metrics_fini();
 	assets_free();
 	config_fini(&cfg);
+	curl_global_cleanup();
 	log_msg(LOG_INFO, "stopped", "status=0");
 	return 0;
 }

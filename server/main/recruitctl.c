@@ -3,6 +3,7 @@
  * table; output meant for scripts goes to stdout, messages to stderr, and
  * the exit status is 0 on success, 1 on failure, 2 on bad usage.
  */
+#include <curl/curl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "core/digest.h"
 #include "core/validate.h"
 #include "domain/transfer.h"
+#include "jobs/mail.h"
 #include "jobs/purge.h"
 #include "store/auth.h"
 #include "store/db.h"
@@ -225,6 +227,25 @@ cmd_purge(struct ctx *c)
 	return 0;
 }
 
+static int
+cmd_mail_deliver(struct ctx *c)
+{
+	struct mail_counts n = {0};
+	struct db *db;
+	int rc;
+
+	if (c->argc != 0) {
+		fprintf(stderr, "usage: recruitctl mail deliver\n");
+		return 2;
+	}
+	db = connect_or_die(c);
+	rc = mail_deliver(db, &c->cfg, &n);
+	fprintf(stderr, "mail: sent %ld, to try again %ld, given up %ld%s\n", n.sent, n.retried,
+	        n.given_up, rc == 0 ? "" : " (the database failed)");
+	db_close(db);
+	return rc == 0 ? 0 : 1;
+}
+
 static const struct command {
 	const char *words[2];
 	int (*run)(struct ctx *c);
@@ -237,6 +258,7 @@ static const struct command {
     {{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},
     {{"employee", "export"}, cmd_employee_export, "employee export ID FILE"},
     {{"employee", "verify"}, cmd_employee_verify, "employee verify FILE"},
+    {{"mail", "deliver"}, cmd_mail_deliver, "mail deliver"},
 };
 
 static int
@@ -255,6 +277,7 @@ main(int argc, char **argv)
 	char err[256];
 
 	setlocale(LC_CTYPE, "C.UTF-8"); /* libarchive converts file names through it */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		const struct command *cmd = &commands[i];
 		int words = cmd->words[1] ? 2 : 1;
