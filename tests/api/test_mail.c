@@ -90,7 +90,7 @@ queue(int n, const char *kind)
 {
 	for (int i = 0; i < n; i++) {
 		char *to = unique_email("mail");
-		char id[8];
+		char id[16];
 		snprintf(id, sizeof(id), "%d", i);
 		const char *params[3] = {kind, to, id};
 		PGresult *res = PQexecParams(
