@@ -66,7 +66,7 @@ capture() { # name, then the curl arguments: the SQL of the request's statements
 	before=$(wc -l <"$pglog")
 	curl -s -o /dev/null -H "Authorization: Bearer $token" "$@"
 	sleep 0.3
-	tail -n +"$((before + 1))" "$pglog" | sed -n 's/^.*LOG:  execute \(s[0-9]*\|<unnamed>\): //p' |
+	tail -n +"$((before + 1))" "$pglog" | sed -n 's/^.*LOG:  execute \(s[0-9a-f]*\|<unnamed>\): //p' |
 		grep -v '^SELECT name, role, secret_sha256 FROM staff_keys' >"$out/$name.sql"
 }
 id1=$(head -n 1 "$out/ids.txt")
@@ -130,11 +130,16 @@ ACTOR="'bench'" RID="'bench-request'"
 		10="'false'" 11="$ACTOR" 12="$RID"
 } >"$out/create.pgb"
 {
+	# one transaction, as the endpoint: the applicant locked, its quota judged, the insert
 	echo '\set n random(1, 100000)'
 	echo "$auth"
-	bind "$out/upload.sql" 1="$ID" 2="'resume'" 3="'cv.pdf'" 4="'application/pdf'" 5="1048576" \
+	echo 'BEGIN;'
+	bind <(sed -n 1p "$out/upload.sql") 1="$ID"
+	bind <(sed -n 2p "$out/upload.sql") 1="$ID"
+	bind <(sed -n 3p "$out/upload.sql") 1="$ID" 2="'resume'" 3="'cv.pdf'" 4="'application/pdf'" 5="1048576" \
 		6="'0000000000000000000000000000000000000000000000000000000000000000'" \
 		7="convert_to(repeat('0123456789abcdef',~65536),~'UTF8')" 8="$ACTOR" 9="$RID"
+	echo 'COMMIT;'
 } >"$out/upload.pgb"
 {
 	echo '\set n random(1, 100000)'
