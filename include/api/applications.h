@@ -7,6 +7,8 @@
 #ifndef RECRUITD_APPLICATIONS_H
 #define RECRUITD_APPLICATIONS_H
 
+#include <stdbool.h>
+
 #include "domain/stages.h"
 
 struct req;
@@ -21,5 +23,13 @@ struct req;
  */
 int applications_move(struct req *r, const char *id, const char *applicant_id, enum stage to,
                       const char *reason, long expect);
+
+/*
+ * Apply applicant to an opening ({opening_id} in the body) and reply 201 at
+ * applied. self: the applicant's own request (POST /v1/me/applications):
+ * Location /v1/me, and an application on file is 409 already-applied with
+ * its application_id (staff get duplicate-application). 0 or -1.
+ */
+int applications_create_for(struct req *r, const char *applicant, bool self);
 
 #endif

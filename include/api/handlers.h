@@ -45,6 +45,7 @@ int me_get(struct req *r);
 int me_patch(struct req *r);
 int me_upload(struct req *r);
 int me_document(struct req *r);
+int me_apply(struct req *r);
 int me_withdraw(struct req *r);
 
 /* server/applications.c */

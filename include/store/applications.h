@@ -9,6 +9,7 @@
 #include "store/db.h"
 
 extern struct db_stmt applications_insert_app;
+extern struct db_stmt applications_find_for;
 extern struct db_stmt applications_get_app;
 extern struct db_stmt applications_list_apps;
 extern struct db_stmt applications_lock_app;

@@ -56,18 +56,48 @@ fail_not_inserted(struct req *r, struct db *db, const char *applicant)
 	return req_fail_fields(r);
 }
 
+/* 409: the applicant has applied to the opening already (its application named for the applicant).
+ */
+static int
+fail_applied(struct req *r, const char *existing, bool self)
+{
+	if (self) {
+		req_problem(r)->slug = "already-applied";
+		problem_extra(req_problem(r), "application_id", json_string(existing));
+		return req_fail(r, 409, "you have applied to this opening already");
+	}
+	req_problem(r)->slug = "duplicate-application";
+	problem_extra(req_problem(r), "application_id", json_string(existing));
+	return req_fail(r, 409, "this applicant has applied to this opening already");
+}
+
+/* Nothing inserted: applied already (409), else the applicant or the opening is missing. */
+static int
+why_not_inserted(struct req *r, struct db *db, const char *applicant, const char *opening,
+                 bool self)
+{
+	const char *params[2] = {applicant, opening};
+	PGresult *res = db_run(db, &applications_find_for, 2, params);
+	int rc;
+
+	if (res == NULL)
+		return rest_fail_db(r, db);
+	rc = PQntuples(res) == 1 ? fail_applied(r, PQgetvalue(res, 0, 0), self)
+	                         : fail_not_inserted(r, db, applicant);
+	PQclear(res);
+	return rc;
+}
+
 int
-applications_create(struct req *r)
+applications_create_for(struct req *r, const char *applicant, bool self)
 {
 	static const char *const keys[] = {"opening_id", NULL};
-	const char *applicant = req_param(r, 0), *opening;
+	const char *scope = self ? "me.applications.create" : "applications.create", *opening;
 	json_t *body;
 	struct db *db;
 	PGresult *res;
 	int rc;
 
-	if (!is_uuid(applicant))
-		return req_fail(r, 404, "no applicant with this id");
 	if ((body = req_json(r)) == NULL)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
@@ -77,27 +107,24 @@ applications_create(struct req *r)
 		              "is required: the id of an open opening");
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	if ((rc = idem_replay(r, db, "applications.create")) != 0)
+	if ((rc = idem_replay(r, db, scope)) != 0)
 		return rc > 0 ? 0 : -1;
 	if (idem_wanted(r) && db_begin(db) != 0)
 		return rest_fail_db(r, db);
 	const char *params[4] = {applicant, opening, req_actor(r)->name, req_id(r)};
-	if ((res = db_run(db, &applications_insert_app, 4, params)) == NULL) {
-		if (db_failure(db) != DB_UNIQUE ||
-		    strcmp(db_constraint(db), "applications_applicant_id_opening_id_key") != 0)
-			return rest_fail_db(r, db);
-		req_problem(r)->slug = "duplicate-application";
-		return req_fail(r, 409, "this applicant has applied to this opening already");
-	}
+	if ((res = db_run(db, &applications_insert_app, 4, params)) == NULL)
+		return rest_fail_db(r, db);
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		db_rollback(db);
-		return fail_not_inserted(r, db, applicant);
+		return why_not_inserted(r, db, applicant, opening, self);
 	}
-	char *location = xasprintf("/v1/applications/%s", PQgetvalue(res, 0, 2));
-	if (idem_wanted(r) && idem_commit(r, db, "applications.create", 201, PQgetvalue(res, 0, 0),
-	                                  location, applicant) != 0) {
-		rc = idem_lost_race(r, db, "applications.create");
+	/* the applicant follows it to their own page, which lists it; staff to the application */
+	char *location =
+	    self ? xstrdup("/v1/me") : xasprintf("/v1/applications/%s", PQgetvalue(res, 0, 2));
+	if (idem_wanted(r) &&
+	    idem_commit(r, db, scope, 201, PQgetvalue(res, 0, 0), location, applicant) != 0) {
+		rc = idem_lost_race(r, db, scope);
 	} else {
 		reply_header(r, "Location", location);
 		rc = reply_app(r, 201, res);
@@ -105,6 +132,16 @@ applications_create(struct req *r)
 	free(location);
 	PQclear(res);
 	return rc;
+}
+
+int
+applications_create(struct req *r)
+{
+	const char *applicant = req_param(r, 0);
+
+	if (!is_uuid(applicant))
+		return req_fail(r, 404, "no applicant with this id");
+	return applications_create_for(r, applicant, false);
 }
 
 /* ------------------------------------------------------------------ */

@@ -91,6 +91,12 @@ me_upload(struct req *r)
 }
 
 int
+me_apply(struct req *r)
+{
+	return applications_create_for(r, self(r), true);
+}
+
+int
 me_document(struct req *r)
 {
 	static const char *const none[] = {NULL};

@@ -38,6 +38,7 @@ const struct route routes[] = {
     {"PATCH", "/v1/me", me_patch, ACCESS_APPLICANT, BODY_JSON},
     {"POST", "/v1/me/documents", me_upload, ACCESS_APPLICANT, BODY_MULTIPART},
     {"GET", "/v1/me/documents/{id}", me_document, ACCESS_APPLICANT, BODY_NONE},
+    {"POST", "/v1/me/applications", me_apply, ACCESS_APPLICANT, BODY_JSON},
     {"POST", "/v1/me/applications/{id}/withdraw", me_withdraw, ACCESS_APPLICANT, BODY_NONE},
 
     {"POST", "/v1/applicants/{id}/applications", applications_create, ACCESS_STAFF, BODY_JSON},

@@ -19,7 +19,8 @@ struct db_stmt applications_insert_app = DB_STMT(
     "WITH x AS (SELECT a.id AS applicant_id, o.id AS opening_id FROM applicants a, openings o "
     "  WHERE a.id = $1 AND o.id = $2::uuid AND o.status = 'open'), "
     "p AS (INSERT INTO applications (applicant_id, opening_id, stage) "
-    "  SELECT applicant_id, opening_id, 'applied' FROM x RETURNING *), "
+    "  SELECT applicant_id, opening_id, 'applied' FROM x "
+    "  ON CONFLICT (applicant_id, opening_id) DO NOTHING RETURNING *), "
     "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
     "  SELECT id, NULL, 'applied', $3 FROM p), "
     "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, 'applied' "
@@ -27,6 +28,10 @@ struct db_stmt applications_insert_app = DB_STMT(
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $3, 'application.create', applicant_id, 'application:' || id, $4 FROM p) "
     "SELECT " APP_JSON ", p.version, p.id FROM p");
+
+/* The applicant's application to an opening, if any. */
+struct db_stmt applications_find_for =
+    DB_STMT("SELECT id FROM applications WHERE applicant_id = $1 AND opening_id = $2::uuid");
 
 struct db_stmt applications_get_app =
     DB_STMT("SELECT " APP_JSON ", p.version FROM applications p WHERE p.id = $1");

@@ -543,6 +543,60 @@ test_nothing_of_anyone_else(void **state)
 	applied_free(&b);
 }
 
+/* The applicant on record applies to another opening with their token. */
+static void
+test_apply_to_another_opening(void **state)
+{
+	(void)state;
+	struct applied a = apply_ok(opening);
+	char *body = xasprintf("{\"opening_id\":\"%s\"}", other_opening);
+	struct resp *r = http_json("POST", "/v1/me/applications", a.token, body);
+	assert_int_equal(r->status, 201);
+	assert_string_equal(sget(r->json, "stage"), "applied");
+	assert_string_equal(sget(r->json, "opening_id"), other_opening);
+	assert_string_equal(sget(r->json, "applicant_id"), a.applicant);
+	char *loc = resp_header(r, "Location");
+	assert_string_equal(loc, "/v1/me");
+	char *second = xstrdup(sget(r->json, "id"));
+	free(loc);
+	resp_free(r);
+	/* the page it points to lists both */
+	r = http_json("GET", "/v1/me", a.token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "applications")), 2);
+	resp_free(r);
+	/* again: 409 already-applied, naming the application */
+	r = http_json("POST", "/v1/me/applications", a.token, body);
+	assert_problem(r, 409, "already-applied");
+	assert_string_equal(sget(r->json, "application_id"), second);
+	resp_free(r);
+	/* a closed opening, an unknown member, a staff token, no token */
+	char *closed = xasprintf("{\"opening_id\":\"%s\"}", closed_opening);
+	r = http_json("POST", "/v1/me/applications", a.token, closed);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "opening_id");
+	resp_free(r);
+	r = http_json("POST", "/v1/me/applications", a.token, "{\"opening_id\":null,\"x\":1}");
+	assert_problem(r, 422, "validation-error");
+	resp_free(r);
+	r = http_json("POST", "/v1/me/applications", staff.hr, body);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	r = http_json("POST", "/v1/me/applications", NULL, body);
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", a.applicant,
+	                "2");
+	expect_db_value(
+	    "SELECT count(*) FROM audit_log WHERE applicant_id = $1 AND actor = 'applicant' "
+	    "AND action = 'application.create'",
+	    a.applicant, "2");
+	free(closed);
+	free(second);
+	free(body);
+	applied_free(&a);
+}
+
 static void
 test_careers_page(void **state)
 {
@@ -599,6 +653,7 @@ main(void)
 	    cmocka_unit_test(test_idempotent_retry),
 	    cmocka_unit_test(test_me),
 	    cmocka_unit_test(test_nothing_of_anyone_else),
+	    cmocka_unit_test(test_apply_to_another_opening),
 	    cmocka_unit_test(test_careers_page),
 	};
 	return cmocka_run_group_tests_name("api apply", tests, setup, teardown);
