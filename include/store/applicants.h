@@ -90,6 +90,7 @@ int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
 struct application_new {
 	const char *full_name, *email, *phone;
 	bool marketing_opt_in;
+	bool sharing_opt_out; /* the browser said Sec-GPC: 1 */
 	const char *notice_version;
 	const char *opening_id;
 	const char *filename, *content_type,

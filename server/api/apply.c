@@ -137,6 +137,15 @@ struct made {
 	char *name;
 };
 
+/* Whether the browser sent Global Privacy Control (Sec-GPC: 1): a sharing opt-out, recorded. */
+static bool
+gpc(struct req *r)
+{
+	const char *v = req_header(r, "Sec-GPC");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
 /* Run the insert; 0 with the reply set, -1 with the problem set. */
 static int
 store(struct req *r, struct db *db, const json_t *doc, const char *opening,
@@ -148,6 +157,7 @@ store(struct req *r, struct db *db, const json_t *doc, const char *opening,
 	    .email = email,
 	    .phone = json_string_value(json_object_get(doc, "phone")),
 	    .marketing_opt_in = json_is_true(json_object_get(doc, "marketing_opt_in")),
+	    .sharing_opt_out = gpc(r),
 	    .notice_version = req_app(r)->cfg->notice_version,
 	    .opening_id = opening,
 	    .filename = m->name,

@@ -21,9 +21,9 @@
 const char *const profile_editable[] = {"full_name",        "email",   "phone",          "title",
                                         "job_title",        "address", "social_handles", "source",
                                         "marketing_opt_in", NULL};
-const char *const profile_readonly[] = {"id",         "legal_hold", "consent",   "created_at",
-                                        "updated_at", "version",    "retention", "applications",
-                                        "documents",  NULL};
+const char *const profile_readonly[] = {
+    "id",        "legal_hold",   "consent",   "created_at",      "updated_at", "version",
+    "retention", "applications", "documents", "sharing_opt_out", NULL};
 const char *const profile_address_keys[] = {"line1",       "line2",   "city", "region",
                                             "postal_code", "country", NULL};
 static const char *const social_keys[] = {"network", "handle", NULL};

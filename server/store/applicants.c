@@ -27,7 +27,8 @@
 	"rfc3339(a.updated_at), a.version, a.privacy_notice_version, "                             \
 	"rfc3339(a.privacy_notice_accepted_at), rfc3339(a.age_16_or_over_at), "                    \
 	"extract(epoch FROM a.created_at), a.address->>'country', "                                \
-	"a.address->>'region', " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL
+	"a.address->>'region', " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL                    \
+	", a.sharing_opt_out"
 
 enum {
 	C_ID,
@@ -53,7 +54,8 @@ enum {
 	C_ADDR_COUNTRY,
 	C_ADDR_REGION,
 	C_APPS,
-	C_POLICIES
+	C_POLICIES,
+	C_SHARING
 };
 
 static json_t *
@@ -150,6 +152,8 @@ applicant_from_row(const PGresult *res, int row)
 
 	json_object_update(doc, fields);
 	json_decref(fields);
+	json_object_set_new(doc, "sharing_opt_out",
+	                    json_boolean(PQgetvalue(res, row, C_SHARING)[0] == 't'));
 	json_object_set_new(doc, "consent", consent_from_row(res, row));
 	json_object_set_new(doc, "legal_hold", hold_from_row(res, row));
 	json_object_set_new(doc, "retention", retention_from_row(res, row));
@@ -542,8 +546,8 @@ applicants_exists(struct db *db, const char *id)
 
 static struct db_stmt insert_application = DB_STMT(
     "WITH a AS (INSERT INTO applicants (full_name, email, phone, source_type, marketing_opt_in, "
-    "    privacy_notice_version, privacy_notice_accepted_at, age_16_or_over_at) "
-    "  SELECT $1, $2, $3, 'direct', $4::boolean, $5, now(), now() FROM openings "
+    "    privacy_notice_version, privacy_notice_accepted_at, age_16_or_over_at, sharing_opt_out) "
+    "  SELECT $1, $2, $3, 'direct', $4::boolean, $5, now(), now(), $15::boolean FROM openings "
     "  WHERE id = $6::uuid AND status = 'open' ON CONFLICT ((lower(email))) DO NOTHING RETURNING "
     "id), "
     "p AS (INSERT INTO applications (applicant_id, opening_id, stage) SELECT id, $6::uuid, "
@@ -580,7 +584,7 @@ applicants_apply(struct db *db, const struct application_new *a, const char *req
 	int rc = 1;
 
 	snprintf(size, sizeof(size), "%zu", a->len);
-	const char *params[14] = {a->full_name,
+	const char *params[15] = {a->full_name,
 	                          a->email,
 	                          a->phone,
 	                          a->marketing_opt_in ? "true" : "false",
@@ -593,10 +597,11 @@ applicants_apply(struct db *db, const struct application_new *a, const char *req
 	                          (const char *)a->data,
 	                          a->token_key_id,
 	                          a->token_hash,
-	                          request_id};
-	int lengths[14] = {[10] = (int)a->len}, formats[14] = {[10] = 1};
+	                          request_id,
+	                          a->sharing_opt_out ? "true" : "false"};
+	int lengths[15] = {[10] = (int)a->len}, formats[15] = {[10] = 1};
 	if (!db_fits(db, a->len) ||
-	    (res = db_run_binary(db, &insert_application, 14, params, lengths, formats, 0)) == NULL)
+	    (res = db_run_binary(db, &insert_application, 15, params, lengths, formats, 0)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
 		snprintf(applicant_id, 37, "%s", PQgetvalue(res, 0, 0));

@@ -597,6 +597,42 @@ test_apply_to_another_opening(void **state)
 	applied_free(&a);
 }
 
+/* A browser's Global Privacy Control is the person's sharing opt-out: recorded, and staff cannot
+ * undo it. */
+static void
+test_sec_gpc_recorded(void **state)
+{
+	(void)state;
+	char *email = unique_email("gpc");
+	const char *gpc[] = {"Sec-GPC: 1", NULL};
+	struct resp *r = apply_with("Gigi Pecee", email, opening, "true", "true", gpc);
+	assert_int_equal(r->status, 201);
+	char *path = xasprintf("/v1/applicants/%s", sget(r->json, "applicant_id"));
+	char *token = xstrdup(sget(r->json, "applicant_token"));
+	resp_free(r);
+	r = http_json("GET", path, staff.hr, NULL);
+	assert_true(json_is_true(json_object_get(r->json, "sharing_opt_out")));
+	resp_free(r);
+	r = http_json("GET", "/v1/me", token, NULL);
+	assert_true(json_is_true(json_object_get(r->json, "sharing_opt_out")));
+	resp_free(r);
+	r = http_json("PATCH", path, staff.hr, "{\"sharing_opt_out\":false}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "sharing_opt_out");
+	resp_free(r);
+	/* without the header: no opt-out */
+	struct applied a = apply_ok(opening);
+	char *other = xasprintf("/v1/applicants/%s", a.applicant);
+	r = http_json("GET", other, staff.hr, NULL);
+	assert_true(json_is_false(json_object_get(r->json, "sharing_opt_out")));
+	resp_free(r);
+	free(other);
+	applied_free(&a);
+	free(token);
+	free(path);
+	free(email);
+}
+
 static void
 test_careers_page(void **state)
 {
@@ -654,6 +690,7 @@ main(void)
 	    cmocka_unit_test(test_me),
 	    cmocka_unit_test(test_nothing_of_anyone_else),
 	    cmocka_unit_test(test_apply_to_another_opening),
+	    cmocka_unit_test(test_sec_gpc_recorded),
 	    cmocka_unit_test(test_careers_page),
 	};
 	return cmocka_run_group_tests_name("api apply", tests, setup, teardown);
