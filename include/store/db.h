@@ -80,6 +80,13 @@ int db_count(struct db *db, struct db_stmt *st, int nparams, const char *const *
              long *n) WARN_UNUSED;
 
 /*
+ * db_run for a statement answering at most one row: 0 with *row (the caller
+ * PQclears it), 1 when there is no row, -1 when the database failed.
+ */
+int db_row(struct db *db, struct db_stmt *st, int n, const char *const *params,
+           PGresult **row) WARN_UNUSED;
+
+/*
  * Whether len bytes fit one statement parameter (libpq takes an int):
  * false, with the failure DB_TOO_LARGE kept, when they do not.
  */

@@ -11,7 +11,6 @@
 
 extern struct db_stmt employees_lock_applicant_of;
 extern struct db_stmt employees_lock_offer;
-extern struct db_stmt employees_lock_applicant;
 extern struct db_stmt employees_hired_before;
 extern struct db_stmt employees_number_taken;
 extern struct db_stmt employees_close_applications;

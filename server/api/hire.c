@@ -244,12 +244,11 @@ static int
 transfer_record(struct req *r, struct db *db, struct hire *h)
 {
 	const char *move[4] = {h->application_id, h->applicant_id, req_actor(r)->name, req_id(r)};
-	const char *lock[1] = {h->applicant_id};
 	char size[24];
 	PGresult *res = NULL;
 
-	if (db_do(db, &employees_lock_applicant, 1, lock) != 0 ||
-	    db_do(db, &employees_close_applications, 4, move) != 0)
+	/* the applicant's row is locked already (employees_lock_applicant_of, first of all) */
+	if (db_do(db, &employees_close_applications, 4, move) != 0)
 		return rest_fail_db(r, db);
 	if (build_archive(r, db, h) != 0)
 		return -1;

@@ -312,15 +312,11 @@ int
 applicants_find_email(struct db *db, const char *email, char id[37])
 {
 	const char *params[1] = {email};
-	PGresult *res = db_run(db, &find_by_email, 1, params);
-	int rc = 1;
+	PGresult *res;
+	int rc = db_row(db, &find_by_email, 1, params, &res);
 
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
+	if (rc == 0)
 		snprintf(id, 37, "%s", PQgetvalue(res, 0, 0));
-		rc = 0;
-	}
 	PQclear(res);
 	return rc;
 }
@@ -491,15 +487,12 @@ applicants_hold_write(struct db *db, const char *id, const char *reason, const c
                       const char *request_id, json_t **hold, long *version)
 {
 	const char *params[4] = {id, reason, actor, request_id};
-	PGresult *res = db_run(db, &set_hold, 4, params);
-	int rc = 1;
+	PGresult *res;
+	int rc = db_row(db, &set_hold, 4, params, &res);
 
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
+	if (rc == 0) {
 		*hold = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 		*version = atol(PQgetvalue(res, 0, 1));
-		rc = 0;
 	}
 	PQclear(res);
 	return rc;
@@ -520,15 +513,11 @@ int
 applicants_held(struct db *db, const char *id, bool *held)
 {
 	const char *params[1] = {id};
-	PGresult *res = db_run(db, &hold_state, 1, params);
-	int rc = 1;
+	PGresult *res;
+	int rc = db_row(db, &hold_state, 1, params, &res);
 
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
+	if (rc == 0)
 		*held = PQgetvalue(res, 0, 0)[0] == 't';
-		rc = 0;
-	}
 	PQclear(res);
 	return rc;
 }

@@ -248,6 +248,22 @@ db_do(struct db *db, struct db_stmt *st, int n, const char *const *params)
 	return res ? 0 : -1;
 }
 
+int
+db_row(struct db *db, struct db_stmt *st, int n, const char *const *params, PGresult **row)
+{
+	PGresult *res = db_run(db, st, n, params);
+
+	*row = NULL;
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 1;
+	}
+	*row = res;
+	return 0;
+}
+
 bool
 db_fits(struct db *db, size_t len)
 {

@@ -23,9 +23,6 @@ struct db_stmt employees_lock_offer =
     DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
             "FROM applications p WHERE p.id = $1 FOR UPDATE");
 
-struct db_stmt employees_lock_applicant =
-    DB_STMT("SELECT 1 FROM applicants WHERE id = $1 FOR UPDATE");
-
 struct db_stmt employees_hired_before =
     DB_STMT("SELECT id FROM employees WHERE application_id = $1");
 

@@ -50,18 +50,15 @@ int
 erasure_tombstone(struct db *db, const char *id, struct tombstone *t)
 {
 	const char *params[1] = {id};
-	PGresult *res = db_run(db, &find_tombstone, 1, params);
-	int rc = 1;
+	PGresult *res;
+	int rc = db_row(db, &find_tombstone, 1, params, &res);
 
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
+	if (rc == 0) {
 		copy_col(t->disposition, sizeof(t->disposition), res, 0);
 		copy_col(t->at, sizeof(t->at), res, 1);
 		copy_col(t->employee_id, sizeof(t->employee_id), res, 2);
 		copy_col(t->run_id, sizeof(t->run_id), res, 3);
 		copy_col(t->rule, sizeof(t->rule), res, 4);
-		rc = 0;
 	}
 	PQclear(res);
 	return rc;

@@ -11,17 +11,15 @@ static struct db_stmt bump =
 
 static struct db_stmt current = DB_STMT("SELECT version FROM rule_set_versions WHERE name = $1");
 
+/* The version in a one-row answer: 0, 1 when there is no row, -1 failure. */
 static int
-one_version(PGresult *res, long *version)
+one_version(struct db *db, struct db_stmt *st, int n, const char *const *params, long *version)
 {
-	int rc = 1;
+	PGresult *res;
+	int rc = db_row(db, st, n, params, &res);
 
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
+	if (rc == 0)
 		*version = atol(PQgetvalue(res, 0, 0));
-		rc = 0;
-	}
 	PQclear(res);
 	return rc;
 }
@@ -33,7 +31,7 @@ rule_set_bump(struct db *db, const char *name, long expect, long *version)
 
 	snprintf(v, sizeof(v), "%ld", expect);
 	const char *params[2] = {name, expect ? v : NULL};
-	return one_version(db_run(db, &bump, 2, params), version);
+	return one_version(db, &bump, 2, params, version);
 }
 
 int
@@ -41,5 +39,5 @@ rule_set_version(struct db *db, const char *name, long *version)
 {
 	const char *params[1] = {name};
 
-	return one_version(db_run(db, &current, 1, params), version);
+	return one_version(db, &current, 1, params, version);
 }
