@@ -36,9 +36,19 @@ int documents_delete(struct req *r);
 
 /* server/apply.c */
 int apply_submit(struct req *r);
-int apply_page(struct req *r);
-int apply_script(struct req *r);
-int apply_style(struct req *r);
+int apply_confirm(struct req *r);
+
+/* server/api/pages.c */
+int pages_apply(struct req *r);
+int pages_confirm(struct req *r);
+int pages_me(struct req *r);
+int pages_notice(struct req *r);
+int pages_asset(struct req *r);
+
+/* server/api/session.c */
+int me_sign_in(struct req *r);
+int me_sessions(struct req *r);
+int me_session_delete(struct req *r);
 
 /* server/me.c */
 int me_get(struct req *r);

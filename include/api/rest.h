@@ -10,6 +10,8 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "core/digest.h"
+
 struct actor;
 struct db;
 struct db_stmt;
@@ -80,5 +82,12 @@ int rest_page_ascending(struct req *r, json_t *items, const char *k1, const char
 /* The token check main hands the edge (edge/http.h's http_auth_fn). */
 int rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant,
                       struct actor *who);
+
+/*
+ * The body {"code": CODE} of an e-mailed link's exchange: 0 with the code's
+ * hash; 1 when the code cannot be one (answer as for an unknown code); -1
+ * with the problem set (not JSON, unknown fields, no code).
+ */
+int rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1]) WARN_UNUSED;
 
 #endif

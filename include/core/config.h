@@ -35,6 +35,13 @@ struct config {
 	                         5000 */
 	int log_level;        /* RECRUITD_LOG_LEVEL, default info */
 	char *notice_version; /* RECRUITD_PRIVACY_NOTICE_VERSION, recorded with each consent */
+	char *company_name; /* RECRUITD_COMPANY_NAME: signs every e-mail, default Example Company */
+	char *notice_url;   /* RECRUITD_PRIVACY_NOTICE_URL, default /privacy-notice */
+	char *notice_file;  /* RECRUITD_PRIVACY_NOTICE_FILE; NULL: the shipped example */
+	/* The applicant's side */
+	unsigned applicant_token_hours;   /* RECRUITD_APPLICANT_TOKEN_HOURS, default 168 (7 days) */
+	unsigned rate_per_address_minute; /* RECRUITD_RATE_PER_ADDRESS_MINUTE, default 30 */
+	unsigned rate_per_email_hour;     /* RECRUITD_RATE_PER_EMAIL_HOUR, default 5 */
 	/* E-mail (jobs/mail.c) */
 	char *public_url; /* RECRUITD_PUBLIC_URL: the base of every link, default http://LISTEN */
 	char

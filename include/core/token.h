@@ -23,8 +23,10 @@ enum role { ROLE_NONE = 0, ROLE_APPLICANT, ROLE_RECRUITER, ROLE_HR };
 /* Who made a request: a staff key (role, its name) or an applicant (their id). */
 struct actor {
 	enum role role;
-	char name[65];         /* staff key name; "applicant" for applicants */
-	char applicant_id[37]; /* applicant tokens only */
+	char name[65];                         /* staff key name; "applicant" for applicants */
+	char applicant_id[37];                 /* applicant tokens only */
+	char key_id[TOKEN_KEY_ID_LEN + 1];     /* applicant tokens: the token in use */
+	char signed_in_at[32], expires_at[32]; /* applicant tokens: RFC 3339 */
 };
 
 /*
@@ -41,6 +43,16 @@ int token_new(const char *prefix, char *token, char key_id[TOKEN_KEY_ID_LEN + 1]
  */
 int token_parse(const char *token, const char *prefix, char key_id[TOKEN_KEY_ID_LEN + 1],
                 unsigned char hash[SHA256_LEN]) WARN_UNUSED;
+
+/*
+ * One-time codes of e-mailed links (confirmation, sign-in): 32 random bytes
+ * in base64url, CODE_LEN characters; only SHA-256 of the code, in hex, is
+ * stored. code_new: 0, or -1 when no randomness. code_hash: 0, or -1 when
+ * code is not of that shape (then it can be no code).
+ */
+#define CODE_LEN 43
+int code_new(char code[CODE_LEN + 1], char hash_hex[2 * SHA256_LEN + 1]) WARN_UNUSED;
+int code_hash(const char *code, char hash_hex[2 * SHA256_LEN + 1]) WARN_UNUSED;
 
 /* "recruiter" / "hr" to a role; ROLE_NONE if neither. */
 enum role role_parse(const char *s);

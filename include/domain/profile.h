@@ -14,6 +14,10 @@ struct problem;
 extern const char *const profile_editable[];
 /* Members a client may send back but not change, NULL-terminated. */
 extern const char *const profile_readonly[];
+
+/* What any address that cannot be taken gets (an applicant's own patch to an address on
+ * record included: they learn nothing more). */
+#define PROFILE_EMAIL_INVALID "must be a valid e-mail address"
 /* The members of an address, NULL-terminated, in the documented order. */
 extern const char *const profile_address_keys[];
 

@@ -10,8 +10,12 @@
 
 #include "core/xalloc.h"
 
-/* Read every asset below home. 0, or -1 with the missing file named on stderr. */
-int assets_load(const char *home) WARN_UNUSED;
+/*
+ * Read every asset below home; the asset called name (may be NULL) from
+ * path_for_name instead (the company's privacy notice). 0, or -1 with the
+ * missing file named on stderr.
+ */
+int assets_load(const char *home, const char *name, const char *path_for_name) WARN_UNUSED;
 void assets_free(void);
 
 /* An asset by name ("openapi.yaml", "apply.html", ...): its bytes (borrowed) and length, or NULL.

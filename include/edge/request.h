@@ -41,6 +41,14 @@ const char *req_body(const struct req *r, size_t *len);
 /* A request header, or NULL. */
 const char *req_header(const struct req *r, const char *name);
 
+/* The client's address as text (the peer of the connection; no proxy header is believed). */
+#define REQ_CLIENT_LEN 46
+const char *req_client(const struct req *r, char out[REQ_CLIENT_LEN]);
+
+/* Whether the client navigates as a browser does (Accept starts with text/html): a page, not
+ * JSON. */
+bool req_wants_html(const struct req *r);
+
 /*
  * The body as a JSON object (borrowed). NULL after setting 400 (malformed,
  * duplicate keys, too deep, not an object) or 415 (not JSON).

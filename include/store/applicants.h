@@ -46,7 +46,8 @@ int applicants_current(struct db *db, const char *id, json_t **record, long *ver
 /*
  * Write a normalised record's editable members over version `have`,
  * audited as applicant.update with target (which members changed, never
- * their values). 1 when the row is not at `have`.
+ * their values). A boolean sharing_opt_out in doc is written too (the
+ * person's own choice; staff never pass it). 1 when the row is not at `have`.
  */
 int applicants_update(struct db *db, const char *id, long have, const json_t *doc,
                       const char *actor, const char *request_id, const char *target,
@@ -85,32 +86,16 @@ int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
 /* Whether the applicant is on record: 0 yes, 1 no, -1 failure. */
 int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
 
-/* What a person sends when applying: their contact data, consent, the opening, the resume, their
- * token. */
-struct application_new {
-	const char *full_name, *email, *phone;
-	bool marketing_opt_in;
-	bool sharing_opt_out; /* the browser said Sec-GPC: 1 */
-	const char *notice_version;
-	const char *opening_id;
-	const char *filename, *content_type,
-	    *sha256; /* the resume's: name made safe, hash in hex */
-	const unsigned char *data;
-	size_t len;
-	const char *token_key_id, *token_hash; /* the applicant token's key id and hashed secret */
-};
-
 /*
- * A new applicant (source direct, consent recorded) with the application,
- * its history and stage event, the resume and the token, all audited with
- * the actor "applicant", in one statement. 1 when the opening is not open,
- * 2 when the address is on record (nothing inserted either way).
+ * The applicant a pending submission (store/pending.h, locked by the
+ * caller) belongs to, locked for the caller's transaction: the one on
+ * record with its address, else a new one made from it (source direct,
+ * consent as given, audited; *created true). gpc (or the submission's own
+ * Sec-GPC) records the sharing opt-out on a record; nothing else of a record
+ * on file changes. 1 only if the address cannot be settled (retry).
  */
-int applicants_apply(struct db *db, const struct application_new *a, const char *request_id,
-                     char applicant_id[37], char application_id[37]) WARN_UNUSED;
-
-/* Whether the applicant with this address has applied to the opening: 1 yes, 0 no, -1 failure. */
-int applicants_applied_before(struct db *db, const char *email, const char *opening_id) WARN_UNUSED;
+int applicants_adopt(struct db *db, const char *pending_id, bool gpc, const char *request_id,
+                     char id[37], bool *created) WARN_UNUSED;
 
 /*
  * Retention subjects, in id order: rows (id, created_at epoch, address

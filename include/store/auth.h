@@ -27,4 +27,33 @@ int auth_staff(struct db *db, const char *token, struct actor *who) WARN_UNUSED;
  */
 int auth_applicant(struct db *db, const char *token, struct actor *who) WARN_UNUSED;
 
+/* How long a sign-in link's code is good for. */
+#define SIGN_IN_CODE_MINUTES 15
+
+/* An applicant's new session: the token (shown once), and its times (RFC 3339). */
+struct session {
+	char token[TOKEN_MAX_LEN];
+	char expires_at[32], signed_in_at[32];
+};
+
+/*
+ * Open a session for applicant_id, valid for hours, signed in now, audited
+ * as applicant.sign_in: 0 with *s filled, 1 when no randomness (or no such
+ * applicant), -1 when the database failed.
+ */
+int auth_session_open(struct db *db, const char *applicant_id, unsigned hours,
+                      const char *request_id, struct session *s) WARN_UNUSED;
+
+/* Revoke the token who is using (audited as applicant.sign_out): 0, 1 when it is gone already. */
+int auth_session_close(struct db *db, const struct actor *who, const char *request_id) WARN_UNUSED;
+
+/* Keep a sign-in code's hash for SIGN_IN_CODE_MINUTES. 0 or -1. */
+int auth_code_store(struct db *db, const char *applicant_id, const char *code_sha256) WARN_UNUSED;
+
+/* Use a code (single use: it is deleted): 0 with its applicant, 1 when unknown or expired. */
+int auth_code_use(struct db *db, const char *code_sha256, char applicant_id[37]) WARN_UNUSED;
+
+/* Delete expired codes and tokens (dry: count them only): 0 with how many, or -1. */
+int auth_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;
+
 #endif

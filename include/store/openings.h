@@ -15,5 +15,6 @@ extern struct db_stmt openings_current_opening;
 extern struct db_stmt openings_update_opening;
 extern struct db_stmt openings_list_staff;
 extern struct db_stmt openings_list_public;
+extern struct db_stmt openings_open_for_page;
 
 #endif

@@ -38,7 +38,12 @@ view_of(const struct req *r, json_t *record)
 {
 	if (req_actor(r)->role == ROLE_APPLICANT) {
 		json_object_del(record, "legal_hold");
-		json_object_del(record, "retention"); /* it would tell of a hold */
+		/* When the record is due to go; what blocks it would tell of a hold. */
+		json_t *expires =
+		    json_object_get(json_object_get(record, "retention"), "expires_at");
+		json_object_set_new(
+		    record, "retention",
+		    json_pack("{s:O}", "expires_at", expires ? expires : json_null()));
 		json_object_del(json_object_get(record, "source"), "detail");
 	}
 	return record;
@@ -58,8 +63,13 @@ fail_duplicate_email(struct req *r, struct db *db, const char *email)
 {
 	char id[37];
 
-	/* Staff may learn whose address it is; an applicant may not. */
-	if (applicants_find_email(db, email, id) == 0 && req_actor(r)->role != ROLE_APPLICANT)
+	/* Staff may learn whose address it is; an applicant may not even learn that it is on
+	 * record: the answer is the one any invalid address gets (domain/profile.c). */
+	if (req_actor(r)->role == ROLE_APPLICANT) {
+		problem_field(req_problem(r), "email", PROFILE_EMAIL_INVALID);
+		return req_fail_fields(r);
+	}
+	if (applicants_find_email(db, email, id) == 0)
 		problem_extra(req_problem(r), "existing_id", json_string(id));
 	req_problem(r)->slug = "duplicate-email";
 	problem_field(req_problem(r), "email",
@@ -260,6 +270,11 @@ write_patch(struct req *r, struct db *db, const char *id, long have, long expect
 			return fail_duplicate_email(r, db, email);
 	}
 	target = changed_members(before, after);
+	if (json_object_get(after, "sharing_opt_out") != NULL) {
+		char *t = xasprintf("%s%ssharing_opt_out", target, target[10] ? "," : "");
+		free(target);
+		target = t;
+	}
 	profile_normalize(after);
 	rc = applicants_update(db, id, have, after, req_actor(r)->name, req_id(r), target, &record,
 	                       &version);
@@ -292,9 +307,25 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		                "the record changed since version %ld; it is at version %ld",
 		                expect, have);
 	}
+	/* The sharing opt-out is the person's own (only me_patch lets it through): not a profile
+	 * member, written beside them. */
+	json_t *sharing = json_object_get(patch, "sharing_opt_out");
+	json_t *edits = json_copy(jsonx_mut(patch));
+	json_object_del(edits, "sharing_opt_out");
 	json_t *before = editable_of(cur);
-	json_t *after = jsonx_merge_patch(json_deep_copy(before), patch);
-	if (!profile_validate(after, false, req_problem(r)))
+	json_t *after = jsonx_merge_patch(json_deep_copy(before), edits);
+	json_decref(edits);
+	bool valid = profile_validate(after, false, req_problem(r));
+	if (sharing != NULL && !json_is_boolean(sharing)) {
+		problem_field(req_problem(r), "sharing_opt_out", "must be true or false");
+		valid = false;
+	}
+	bool sharing_changes =
+	    sharing != NULL &&
+	    json_is_true(sharing) != json_is_true(json_object_get(cur, "sharing_opt_out"));
+	if (sharing_changes)
+		json_object_set(after, "sharing_opt_out", sharing);
+	if (!valid)
 		rc = req_fail_fields(r);
 	else if (json_equal(before, after)) /* nothing to change: no new version, no entry */
 		rc = reply_applicant(r, 200, json_incref(cur), have);

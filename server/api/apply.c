@@ -1,15 +1,15 @@
 /*
- * apply: the public way in. The careers page (GET /apply) and POST
- * /v1/apply, which takes a person's contact data, their consent and their
- * resume, and creates in one statement the applicant, the application, its
- * first history entry and de-identified stage event, the resume, the
- * applicant's token (only its hash is kept) and the audit entries. When the
- * privacy notice is not accepted or the 16-or-over attestation is missing,
- * nothing at all is stored: every check comes before the database.
- *
- * An e-mail address already on record is refused (409): attaching the new
- * application to that record would hand whoever typed the address a token
- * to someone else's data.
+ * apply: the public way in. POST /v1/apply takes a person's contact data,
+ * their consent and their resume, and holds them as a pending submission
+ * (store/pending.h) with an e-mail carrying a confirmation link, in one
+ * transaction; it answers 202 the same way whether or not the address is on
+ * record, so the endpoint tells nobody who has applied. POST
+ * /v1/apply/confirmations turns the submission into an application: of a new
+ * applicant, or of the record on file with that address (whose other data
+ * does not change), and opens a session for it. When the privacy notice is
+ * not accepted or the 16-or-over attestation is missing, nothing at all is
+ * stored: every check comes before the database. A browser posting the form
+ * without JavaScript gets a page, not JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +18,26 @@
 #include "api/documents.h"
 #include "api/handlers.h"
 #include "api/idempotency.h"
+#include "api/pages.h"
 #include "api/rest.h"
+#include "api/throttle.h"
 #include "core/app.h"
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
+#include "core/token.h"
 #include "core/validate.h"
+#include "domain/letters.h"
 #include "domain/profile.h"
-#include "edge/assets.h"
 #include "edge/form.h"
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/applicants.h"
+#include "store/auth.h"
 #include "store/db.h"
+#include "store/outbox.h"
+#include "store/pending.h"
 
 static const char *const parts[] = {"full_name",
                                     "email",
@@ -108,35 +114,6 @@ check_form(struct req *r, const struct form *form, json_t *text)
 	return doc;
 }
 
-/* 409 for an address on record: the same opening again, or any other. */
-static int
-fail_on_record(struct req *r, struct db *db, const char *email, const char *opening)
-{
-	int again;
-
-	db_rollback(db);
-	if ((again = applicants_applied_before(db, email, opening)) < 0)
-		return rest_fail_db(r, db);
-	problem_field(req_problem(r), "email",
-	              "an application with this e-mail address is on record");
-	if (again) {
-		req_problem(r)->slug = "duplicate-application";
-		return req_fail(r, 409, "this e-mail address has applied to this opening already");
-	}
-	req_problem(r)->slug = "email-on-record";
-	return req_fail(r, 409,
-	                "this e-mail address is on record; to apply again, use the applicant token "
-	                "you were given");
-}
-
-struct made {
-	char token[TOKEN_MAX_LEN];
-	char key_id[TOKEN_KEY_ID_LEN + 1];
-	char hash[2 * SHA256_LEN + 1];
-	char file_hash[2 * SHA256_LEN + 1];
-	char *name;
-};
-
 /* Whether the browser sent Global Privacy Control (Sec-GPC: 1): a sharing opt-out, recorded. */
 static bool
 gpc(struct req *r)
@@ -146,129 +123,167 @@ gpc(struct req *r)
 	return v != NULL && strcmp(v, "1") == 0;
 }
 
-/* Run the insert; 0 with the reply set, -1 with the problem set. */
+/* Hold the submission and queue its confirmation e-mail, in one transaction; 202. */
 static int
-store(struct req *r, struct db *db, const json_t *doc, const char *opening,
-      const struct form_file *resume, enum doc_type type, struct made *m)
+hold(struct req *r, struct db *db, const json_t *doc, const char *opening,
+     const struct form_file *resume, enum doc_type type)
 {
-	const char *email = json_string_value(json_object_get(doc, "email"));
-	struct application_new a = {
-	    .full_name = json_string_value(json_object_get(doc, "full_name")),
-	    .email = email,
-	    .phone = json_string_value(json_object_get(doc, "phone")),
-	    .marketing_opt_in = json_is_true(json_object_get(doc, "marketing_opt_in")),
-	    .sharing_opt_out = gpc(r),
-	    .notice_version = req_app(r)->cfg->notice_version,
-	    .opening_id = opening,
-	    .filename = m->name,
-	    .content_type = upload_content_type(type),
-	    .sha256 = m->file_hash,
-	    .data = resume->data,
-	    .len = resume->len,
-	    .token_key_id = m->key_id,
-	    .token_hash = m->hash};
-	char applicant_id[37], application_id[37];
-	bool keyed = idem_wanted(r);
+	const struct config *cfg = req_app(r)->cfg;
+	char code[CODE_LEN + 1], code_sha[2 * SHA256_LEN + 1], file_sha[2 * SHA256_LEN + 1];
+	unsigned char hash[SHA256_LEN];
+	char *name, *link, *text;
+	struct letter letter;
 	int rc;
 
-	if (keyed && db_begin(db) != 0)
-		return rest_fail_db(r, db);
-	if ((rc = applicants_apply(db, &a, req_id(r), applicant_id, application_id)) < 0) {
-		if (db_failure(db) == DB_UNIQUE &&
-		    strcmp(db_constraint(db), APPLICANTS_EMAIL_KEY) == 0)
-			return fail_on_record(r, db, email, opening);
-		return rest_fail_db(r, db);
-	}
-	if (rc == 2)
-		return fail_on_record(r, db, email, opening);
-	if (rc > 0) {
+	if (code_new(code, code_sha) != 0)
+		return req_fail(r, 503, "no randomness available; retry");
+	sha256(resume->data, resume->len, hash);
+	hex_encode(hash, SHA256_LEN, file_sha);
+	name = upload_safe_name(resume->filename);
+	struct pending_new p = {.full_name = json_string_value(json_object_get(doc, "full_name")),
+	                        .email = json_string_value(json_object_get(doc, "email")),
+	                        .phone = json_string_value(json_object_get(doc, "phone")),
+	                        .marketing_opt_in =
+	                            json_is_true(json_object_get(doc, "marketing_opt_in")),
+	                        .sharing_opt_out = gpc(r),
+	                        .notice_version = cfg->notice_version,
+	                        .opening_id = opening,
+	                        .filename = name,
+	                        .content_type = upload_content_type(type),
+	                        .sha256 = file_sha,
+	                        .data = resume->data,
+	                        .len = resume->len,
+	                        .code_sha256 = code_sha};
+	link = xasprintf("%s/apply/confirm?code=%s", cfg->public_url, code);
+	letter_confirm_application(&letter, cfg->company_name, link);
+	struct outbox_mail m = {.kind = "application_confirmation",
+	                        .to = p.email,
+	                        .subject = letter.subject,
+	                        .body = letter.body};
+	json_t *body = json_pack("{s:s}", "status", "confirmation-sent");
+	text = jsonx_dump(body);
+	if (db_begin(db) != 0 || (rc = pending_insert(db, &p)) < 0 ||
+	    (rc == 0 && outbox_enqueue(db, &m, req_id(r)) != 0)) {
+		rc = rest_fail_db(r, db);
+	} else if (rc == 1) {
+		db_rollback(db);
 		problem_field(req_problem(r), "opening_id", "must be the id of an open opening");
-		return req_fail_fields(r);
-	}
-	json_t *body = json_pack("{s:s, s:s, s:s}", "applicant_id", applicant_id, "application_id",
-	                         application_id, "applicant_token", m->token);
-	char *text = jsonx_dump(body);
-	if (keyed && idem_commit(r, db, "apply", 201, text, "/v1/me", applicant_id) != 0) {
-		rc = idem_lost_race(r, db, "apply");
+		rc = req_fail_fields(r);
+	} else if (idem_wanted(r) ? idem_commit(r, db, "apply", 202, text, NULL, NULL) != 0
+	                          : db_exec(db, "COMMIT") != 0) {
+		rc = idem_wanted(r) ? idem_lost_race(r, db, "apply") : rest_fail_db(r, db);
 	} else {
-		reply_header(r, "Location", "/v1/me");
-		rc = reply_bytes(r, 201, "application/json", text, strlen(text));
+		rc = reply_bytes(r, 202, "application/json", text, strlen(text));
 	}
 	free(text);
 	json_decref(body);
+	letter_fini(&letter);
+	explicit_bzero(link, strlen(link));
+	free(link);
+	free(name);
+	return rc;
+}
+
+static int
+submit(struct req *r)
+{
+	const struct form *form = req_form(r);
+	json_t *text = form_text_json(form), *doc = NULL;
+	const struct form_file *resume = form_file(form, "resume");
+	enum doc_type type;
+	struct db *db;
+	int rc = -1;
+
+	if (text == NULL)
+		return req_fail(r, 400, "a form field is not valid UTF-8");
+	/* Every request from an address counts, valid or not; the e-mail address once it is one. */
+	if ((db = req_db(r)) != NULL && throttle_client(r, db, "apply") == 0 &&
+	    (doc = check_form(r, form, text)) != NULL &&
+	    (type = documents_check(r, resume, "resume")) != DOC_UNKNOWN &&
+	    throttle_email(r, db, "apply", json_string_value(json_object_get(doc, "email"))) == 0 &&
+	    (rc = idem_replay(r, db, "apply")) == 0)
+		rc = hold(r, db, doc, json_string_value(json_object_get(text, "opening_id")),
+		          resume, type);
+	else if (rc > 0)
+		rc = 0; /* replayed */
+	json_decref(text);
+	json_decref(doc);
 	return rc;
 }
 
 int
 apply_submit(struct req *r)
 {
-	const struct form *form = req_form(r);
-	json_t *text = form_text_json(form), *doc;
-	const struct form_file *resume = form_file(form, "resume");
-	unsigned char hash[SHA256_LEN];
-	struct made m = {0};
-	enum doc_type type;
-	struct db *db;
-	int rc;
+	int rc = submit(r);
 
-	if (text == NULL)
-		return req_fail(r, 400, "a form field is not valid UTF-8");
-	if ((doc = check_form(r, form, text)) == NULL ||
-	    (type = documents_check(r, resume, "resume")) == DOC_UNKNOWN ||
-	    (db = req_db(r)) == NULL || (rc = idem_replay(r, db, "apply")) != 0) {
-		json_decref(text);
-		json_decref(doc);
-		return req_problem(r)->status ? -1 : 0;
-	}
-	if (token_new(TOKEN_APPLICANT_PREFIX, m.token, m.key_id, hash) != 0) {
-		rc = req_fail(r, 503, "no randomness available; retry");
-	} else {
-		hex_encode(hash, SHA256_LEN, m.hash);
-		sha256(resume->data, resume->len, hash);
-		hex_encode(hash, SHA256_LEN, m.file_hash);
-		m.name = upload_safe_name(resume->filename);
-		rc = store(r, db, doc, json_string_value(json_object_get(text, "opening_id")),
-		           resume, type, &m);
-		free(m.name);
-	}
-	json_decref(text);
-	json_decref(doc);
-	return rc;
+	return req_wants_html(r) ? pages_answer(r, rc, 202) : rc;
 }
 
 /* ------------------------------------------------------------------ */
-/* the careers page                                                     */
+/* confirming                                                           */
 
-#define PAGE_POLICY                                                                                \
-	"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src "    \
-	"'self' data:; "                                                                           \
-	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+#define NO_SUCH_CODE                                                                               \
+	"no pending application has this code: it was used, or it expired after 24 hours"
 
+struct confirmed {
+	char applicant[37], application[37];
+	struct session session;
+};
+
+/* In the caller's transaction: the submission to an application, and a session. */
 static int
-asset(struct req *r, const char *name, const char *type)
+confirm(struct req *r, struct db *db, const char *code_sha, struct confirmed *c)
 {
-	size_t len;
-	const char *data = assets_get(name, &len);
+	char pending[37];
+	bool created;
+	int rc;
 
-	reply_header(r, "Content-Security-Policy", PAGE_POLICY);
-	reply_header(r, "Referrer-Policy", "no-referrer");
-	return reply_owned(r, 200, type, data, len, NULL, NULL);
+	if ((rc = pending_take(db, code_sha, pending)) != 0)
+		return rc < 0 ? rest_fail_db(r, db) : req_fail(r, 404, NO_SUCH_CODE);
+	if ((rc = applicants_adopt(db, pending, gpc(r), req_id(r), c->applicant, &created)) != 0)
+		return rc < 0 ? rest_fail_db(r, db) : req_retry(r);
+	if ((rc = pending_attach(db, pending, c->applicant, req_id(r), c->application)) < 0)
+		return rest_fail_db(r, db);
+	if (rc == 1)
+		return req_fail(r, 409, "the opening is no longer open");
+	if (rc == 2) {
+		req_problem(r)->slug = "already-applied";
+		problem_extra(req_problem(r), "application_id", json_string(c->application));
+		return req_fail(r, 409, "you have applied to this opening already");
+	}
+	if ((rc = auth_session_open(db, c->applicant, req_app(r)->cfg->applicant_token_hours,
+	                            req_id(r), &c->session)) != 0)
+		return rc < 0 ? rest_fail_db(r, db)
+		              : req_fail(r, 503, "no randomness available; retry");
+	return 0;
 }
 
 int
-apply_page(struct req *r)
+apply_confirm(struct req *r)
 {
-	return asset(r, "apply.html", "text/html; charset=utf-8");
-}
+	char code_sha[2 * SHA256_LEN + 1];
+	struct confirmed c = {0};
+	struct db *db;
+	int rc;
 
-int
-apply_script(struct req *r)
-{
-	return asset(r, "apply.js", "text/javascript; charset=utf-8");
-}
-
-int
-apply_style(struct req *r)
-{
-	return asset(r, "apply.css", "text/css; charset=utf-8");
+	if ((rc = rest_code_body(r, code_sha)) != 0)
+		return rc < 0 ? -1 : req_fail(r, 404, NO_SUCH_CODE);
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	if (db_begin(db) != 0)
+		return rest_fail_db(r, db);
+	if (confirm(r, db, code_sha, &c) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_exec(db, "COMMIT") != 0)
+		return rest_fail_db(r, db);
+	json_t *out =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "applicant_id", c.applicant, "application_id",
+	              c.application, "applicant_token", c.session.token, "token_expires_at",
+	              c.session.expires_at, "signed_in_at", c.session.signed_in_at);
+	reply_header(r, "Location", "/v1/me");
+	rc = reply_json(r, 201, out);
+	explicit_bzero(c.session.token, sizeof(c.session.token));
+	return rc;
 }

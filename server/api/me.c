@@ -70,6 +70,9 @@ me_get(struct req *r)
 	}
 	json_object_set_new(doc, "applications", apps);
 	json_object_set_new(doc, "documents", docs);
+	json_object_set_new(doc, "session",
+	                    json_pack("{s:s, s:s}", "signed_in_at", req_actor(r)->signed_in_at,
+	                              "expires_at", req_actor(r)->expires_at));
 	reply_etag_version(r, version);
 	return reply_json(r, 200, doc);
 }
@@ -77,10 +80,17 @@ me_get(struct req *r)
 int
 me_patch(struct req *r)
 {
-	static const char *const patchable[] = {
-	    "full_name", "email",   "phone",          "title",
-	    "job_title", "address", "social_handles", "marketing_opt_in",
-	    "version",   NULL};
+	static const char *const patchable[] = {"full_name",
+	                                        "email",
+	                                        "phone",
+	                                        "title",
+	                                        "job_title",
+	                                        "address",
+	                                        "social_handles",
+	                                        "marketing_opt_in",
+	                                        "sharing_opt_out",
+	                                        "version",
+	                                        NULL};
 	return applicants_patch_id(r, self(r), patchable);
 }
 

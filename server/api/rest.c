@@ -219,3 +219,21 @@ rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2)
 	free(c);
 	return body;
 }
+
+int
+rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1])
+{
+	static const char *const keys[] = {"code", NULL};
+	json_t *body = req_json(r);
+	const char *code;
+
+	if (body == NULL)
+		return -1;
+	check_known_keys(body, keys, NULL, NULL, req_problem(r));
+	if ((code = json_string_value(json_object_get(body, "code"))) == NULL)
+		problem_field(req_problem(r), "code",
+		              "is required: the code from the e-mailed link");
+	if (req_fail_fields(r) != 0)
+		return -1;
+	return code_hash(code, hash_hex) == 0 ? 0 : 1;
+}

@@ -29,10 +29,17 @@ const struct route routes[] = {
     {"GET", "/v1/openings/{id}", openings_get, ACCESS_ANYONE, BODY_NONE},
     {"PATCH", "/v1/openings/{id}", openings_patch, ACCESS_STAFF, BODY_JSON},
 
-    {"GET", "/apply", apply_page, ACCESS_PUBLIC, BODY_NONE},
-    {"GET", "/apply/app.js", apply_script, ACCESS_PUBLIC, BODY_NONE},
-    {"GET", "/apply/app.css", apply_style, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/apply", pages_apply, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/apply/confirm", pages_confirm, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/me", pages_me, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/privacy-notice", pages_notice, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/assets/{name}", pages_asset, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/v1/apply", apply_submit, ACCESS_PUBLIC, BODY_MULTIPART},
+    {"POST", "/v1/apply/confirmations", apply_confirm, ACCESS_PUBLIC, BODY_JSON},
+
+    {"POST", "/v1/me/sign-in", me_sign_in, ACCESS_PUBLIC, BODY_JSON},
+    {"POST", "/v1/me/sessions", me_sessions, ACCESS_PUBLIC, BODY_JSON},
+    {"DELETE", "/v1/me/session", me_session_delete, ACCESS_APPLICANT, BODY_NONE},
 
     {"GET", "/v1/me", me_get, ACCESS_APPLICANT, BODY_NONE},
     {"PATCH", "/v1/me", me_patch, ACCESS_APPLICANT, BODY_JSON},

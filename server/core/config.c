@@ -102,6 +102,9 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 	      body_budget_bytes),
 	    U("RECRUITD_DB_WAIT_MS", 1, 600000, 5000, db_wait_ms),
 	    U("RECRUITD_MAIL_INTERVAL_MS", 50, 3600000, 1000, mail_interval_ms),
+	    U("RECRUITD_APPLICANT_TOKEN_HOURS", 1, 24 * 365, 7 * 24, applicant_token_hours),
+	    U("RECRUITD_RATE_PER_ADDRESS_MINUTE", 1, 1000000, 30, rate_per_address_minute),
+	    U("RECRUITD_RATE_PER_EMAIL_HOUR", 1, 1000000, 5, rate_per_email_hour),
 	};
 
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
@@ -212,6 +215,25 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 		goto err0;
 	}
 
+	v = get("RECRUITD_COMPANY_NAME");
+	cfg->company_name = xstrdup(v && *v ? v : "Example Company");
+	if (strlen(cfg->company_name) > 200 || strpbrk(cfg->company_name, "\r\n") != NULL) {
+		bad(err, errlen, "RECRUITD_COMPANY_NAME", "must be one line of at most 200 bytes");
+		goto err0;
+	}
+	v = get("RECRUITD_PRIVACY_NOTICE_URL");
+	cfg->notice_url = xstrdup(v && *v ? v : "/privacy-notice");
+	if (strpbrk(cfg->notice_url, "\"<>'` \r\n\t") != NULL ||
+	    (cfg->notice_url[0] != '/' && strncmp(cfg->notice_url, "https://", 8) != 0 &&
+	     strncmp(cfg->notice_url, "http://", 7) != 0)) {
+		bad(err, errlen, "RECRUITD_PRIVACY_NOTICE_URL",
+		    "must be a path starting with / or an http(s):// URL");
+		goto err0;
+	}
+	v = get("RECRUITD_PRIVACY_NOTICE_FILE");
+	if (v != NULL && *v != '\0')
+		cfg->notice_file = xstrdup(v);
+
 	if (parse_mail(cfg, get, err, errlen) != 0)
 		goto err0;
 
@@ -244,6 +266,9 @@ config_fini(struct config *cfg)
 	free(cfg->database_url);
 	free(cfg->home);
 	free(cfg->notice_version);
+	free(cfg->notice_url);
+	free(cfg->company_name);
+	free(cfg->notice_file);
 	free(cfg->public_url);
 	free(cfg->smtp_url);
 	free(cfg->smtp_user);

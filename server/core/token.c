@@ -52,6 +52,33 @@ token_parse(const char *token, const char *prefix, char key_id[TOKEN_KEY_ID_LEN 
 	return 0;
 }
 
+int
+code_new(char code[CODE_LEN + 1], char hash_hex[2 * SHA256_LEN + 1])
+{
+	unsigned char raw[SECRET_LEN], hash[SHA256_LEN];
+
+	if (random_bytes(raw, sizeof(raw)) != 0)
+		return -1;
+	b64url_encode(raw, sizeof(raw), code);
+	code[CODE_LEN] = '\0';
+	sha256(code, CODE_LEN, hash);
+	hex_encode(hash, SHA256_LEN, hash_hex);
+	return 0;
+}
+
+int
+code_hash(const char *code, char hash_hex[2 * SHA256_LEN + 1])
+{
+	unsigned char raw[SECRET_LEN + 2], hash[SHA256_LEN];
+
+	if (code == NULL || strlen(code) != CODE_LEN ||
+	    b64url_decode(code, raw, sizeof(raw)) != SECRET_LEN)
+		return -1;
+	sha256(code, CODE_LEN, hash);
+	hex_encode(hash, SHA256_LEN, hash_hex);
+	return 0;
+}
+
 enum role
 role_parse(const char *s)
 {

@@ -39,7 +39,7 @@ check_email(const json_t *doc, struct problem *p)
 {
 	if (check_text(doc, "email", NULL, true, EMAIL_MAX_CHARS, p) &&
 	    !is_email(json_string_value(json_object_get(doc, "email"))))
-		problem_field(p, "email", "must be a valid e-mail address");
+		problem_field(p, "email", PROFILE_EMAIL_INVALID);
 }
 
 static void

@@ -13,8 +13,14 @@ static struct asset {
 } assets[] = {
     {"openapi.yaml", "server/openapi.yaml", NULL, 0},
     {"apply.html", "server/static/apply.html", NULL, 0},
+    {"message.html", "server/static/message.html", NULL, 0},
+    {"confirm.html", "server/static/confirm.html", NULL, 0},
+    {"me.html", "server/static/me.html", NULL, 0},
+    {"privacy-notice", "server/static/privacy-notice.html", NULL, 0},
+    {"site.css", "server/static/site.css", NULL, 0},
     {"apply.js", "server/static/apply.js", NULL, 0},
-    {"apply.css", "server/static/apply.css", NULL, 0},
+    {"confirm.js", "server/static/confirm.js", NULL, 0},
+    {"me.js", "server/static/me.js", NULL, 0},
 };
 
 #define NASSETS (sizeof(assets) / sizeof(assets[0]))
@@ -43,10 +49,12 @@ slurp(const char *path, size_t *len)
 }
 
 int
-assets_load(const char *home)
+assets_load(const char *home, const char *name, const char *path_for_name)
 {
 	for (size_t i = 0; i < NASSETS; i++) {
-		char *path = xasprintf("%s/%s", home ? home : ".", assets[i].path);
+		char *path = name != NULL && strcmp(assets[i].name, name) == 0
+		                 ? xstrdup(path_for_name)
+		                 : xasprintf("%s/%s", home ? home : ".", assets[i].path);
 		assets[i].data = slurp(path, &assets[i].len);
 		if (assets[i].data == NULL) {
 			fprintf(stderr,

@@ -2,9 +2,11 @@
  * request: what a handler reads from its request, and how it fails. What
  * it gets is borrowed and lives until the request completes.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +64,33 @@ const char *
 req_header(const struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+req_client(const struct req *r, char out[REQ_CLIENT_LEN])
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	strcpy(out, "unknown");
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          REQ_CLIENT_LEN);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          out, REQ_CLIENT_LEN);
+	return out;
+}
+
+bool
+req_wants_html(const struct req *r)
+{
+	const char *accept = req_header(r, "Accept");
+
+	/* A browser navigating (a form posted without JavaScript) puts text/html first; a
+	 * script asking for JSON does not name text/html at all. */
+	return accept != NULL && strncasecmp(accept, "text/html", 9) == 0;
 }
 
 const struct form *

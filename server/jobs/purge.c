@@ -13,9 +13,12 @@
 #include "domain/retention.h"
 #include "jobs/purge.h"
 #include "store/applicants.h"
+#include "store/auth.h"
 #include "store/db.h"
 #include "store/erasure.h"
+#include "store/pending.h"
 #include "store/purge_runs.h"
+#include "store/rate.h"
 
 struct run {
 	char id[37];
@@ -174,16 +177,25 @@ finish(struct db *db, struct run *run, const char *status)
 	return rc;
 }
 
-/* What else expires goes in the same run: idempotency keys older than 24 hours. 0 or -1. */
+/*
+ * What else expires goes in the same run: idempotency keys older than 24
+ * hours, submissions never confirmed (with their resume), sign-in codes and
+ * applicant tokens past their time, rate-limit windows a day old. 0 or -1.
+ */
 static int
 sweep(struct db *db, struct run *run)
 {
 	const char *params[1] = {run->dry ? "true" : "false"};
-	long n;
+	long keys, pending, sessions, rates;
 
-	if (db_count(db, &purge_runs_sweep_idempotency, 1, params, &n) != 0)
+	if (db_count(db, &purge_runs_sweep_idempotency, 1, params, &keys) != 0 ||
+	    pending_sweep(db, run->dry, &pending) != 0 ||
+	    auth_sweep(db, run->dry, &sessions) != 0 || rate_sweep(db, run->dry, &rates) != 0)
 		return -1;
-	json_object_set_new(run->swept, "idempotency_keys", json_integer(n));
+	json_object_set_new(run->swept, "idempotency_keys", json_integer(keys));
+	json_object_set_new(run->swept, "pending_submissions", json_integer(pending));
+	json_object_set_new(run->swept, "sign_in_codes_and_tokens", json_integer(sessions));
+	json_object_set_new(run->swept, "rate_windows", json_integer(rates));
 	return 0;
 }
 

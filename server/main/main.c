@@ -63,7 +63,7 @@ main(void)
 	}
 	log_set_level((enum log_level)cfg.log_level);
 	app.cfg = &cfg;
-	if (assets_load(cfg.home) != 0)
+	if (assets_load(cfg.home, cfg.notice_file ? "privacy-notice" : NULL, cfg.notice_file) != 0)
 		return 2;
 	block_signals(&stop);
 	metrics_init(routes, routes_count);

@@ -1,64 +1,35 @@
-// The careers page: lists open positions, sends the application as
-// multipart/form-data to /v1/apply, shows each error next to its field,
-// and shows the applicant token once.
+// The careers page. The server renders the openings and the form, which posts without
+// JavaScript too; with it, the form is sent by fetch, each error is shown beside its field
+// with focus on the first, and success says to check the inbox.
 "use strict";
 
 const form = document.getElementById("apply-form");
-const select = document.getElementById("opening_id");
-const list = document.getElementById("openings");
-const status = document.getElementById("openings-status");
 const formError = document.getElementById("form-error");
-// One key per page: sending again after a lost answer returns the first answer
-// instead of applying twice. Only a successful application is remembered, so
-// correcting a field and sending again is fine.
+// One key per page: sending again after a lost answer returns the first answer instead of
+// sending a second confirmation e-mail. Only a successful answer is remembered.
 const idempotencyKey = self.crypto && crypto.randomUUID ? crypto.randomUUID()
   : Date.now().toString(36) + Math.random().toString(36).slice(2);
-
-function text(tag, className, value) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  el.textContent = value;
-  return el;
-}
-
-async function loadOpenings() {
-  try {
-    const res = await fetch("/v1/openings?limit=200", { headers: { Accept: "application/json" } });
-    if (!res.ok) throw new Error("status " + res.status);
-    const { items } = await res.json();
-    list.replaceChildren();
-    for (const o of items) {
-      const where = [o.location, o.region, o.country].filter(Boolean).join(", ");
-      const li = document.createElement("li");
-      li.append(text("div", "title", o.title), text("div", "where", [o.department, where].filter(Boolean).join(" · ")));
-      list.append(li);
-      const opt = document.createElement("option");
-      opt.value = o.id;
-      opt.textContent = where ? o.title + " (" + where + ")" : o.title;
-      select.append(opt);
-    }
-    status.textContent = items.length ? "" : "There are no open positions right now.";
-    status.hidden = items.length > 0;
-  } catch (e) {
-    status.textContent = "The open positions could not be loaded. Please try again later.";
-  }
-}
 
 function clearErrors() {
   formError.hidden = true;
   formError.textContent = "";
+  for (const summary of form.querySelectorAll(".form-error:not(#form-error)")) summary.remove();
   for (const field of form.querySelectorAll(".field")) {
     field.classList.remove("invalid");
     const err = field.querySelector(".error");
     if (err) err.textContent = "";
     const input = field.querySelector("input, select");
-    if (input) input.removeAttribute("aria-invalid");
+    if (input) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
   }
 }
 
+// Shows message beside the field; returns its input (to focus), or null when there is none.
 function showError(name, message) {
   const field = form.querySelector('.field[data-field="' + CSS.escape(name) + '"]');
-  if (!field) return false;
+  if (!field) return null;
   field.classList.add("invalid");
   field.querySelector(".error").textContent = message;
   const input = field.querySelector("input, select");
@@ -66,27 +37,40 @@ function showError(name, message) {
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", name + "-error");
   }
-  return true;
+  return input;
 }
 
 // Checks the browser can make before sending; the server checks everything again.
 function checkLocally() {
   const missing = [];
-  if (!select.value) missing.push(["opening_id", "Choose a position."]);
+  if (!form.opening_id.value) missing.push(["opening_id", "Choose a position."]);
   if (!form.full_name.value.trim()) missing.push(["full_name", "Your name is required."]);
   if (!form.email.value.trim()) missing.push(["email", "Your e-mail address is required."]);
   else if (!form.email.checkValidity()) missing.push(["email", "This does not look like an e-mail address."]);
   if (!form.resume.files.length) missing.push(["resume", "Attach your resume."]);
   if (!form.privacy_notice_accepted.checked) missing.push(["privacy_notice_accepted", "Please accept the privacy notice to apply."]);
   if (!form.age_16_or_over.checked) missing.push(["age_16_or_over", "You must be 16 or over to apply."]);
-  for (const [name, message] of missing) showError(name, message);
-  return missing.length === 0;
+  return missing;
+}
+
+function focusFirst(errors) {
+  let first = null;
+  for (const [name, message] of errors) {
+    const input = showError(name, message);
+    if (!first && input) first = input;
+  }
+  if (first) first.focus();
+  return first;
 }
 
 async function submit(event) {
   event.preventDefault();
   clearErrors();
-  if (!checkLocally()) return;
+  const local = checkLocally();
+  if (local.length) {
+    focusFirst(local);
+    return;
+  }
   const button = document.getElementById("submit");
   button.disabled = true;
   button.textContent = "Sending…";
@@ -99,20 +83,21 @@ async function submit(event) {
       headers: { Accept: "application/json", "Idempotency-Key": idempotencyKey },
     });
     const body = await res.json().catch(() => ({}));
-    if (res.status === 201) {
+    if (res.status === 202) {
       form.hidden = true;
       document.getElementById("openings-section").hidden = true;
-      document.getElementById("token").textContent = body.applicant_token;
       const done = document.getElementById("done");
       done.hidden = false;
-      done.scrollIntoView();
+      done.focus();
       return;
     }
-    let placed = false;
-    for (const e of body.errors || []) placed = showError(e.field, e.message) || placed;
-    if (!placed || res.status === 409 || res.status === 413 || res.status === 415) {
-      formError.textContent = body.detail || "Your application could not be sent. Please try again.";
+    const placed = focusFirst((body.errors || []).map((e) => [e.field, e.message]));
+    if (!placed) {
+      formError.textContent = res.status === 429
+        ? "Too many attempts from here. Please wait a little and try again."
+        : body.detail || "Your application could not be sent. Please try again.";
       formError.hidden = false;
+      formError.focus();
     }
   } catch (e) {
     formError.textContent = "Your application could not be sent. Check your connection and try again.";
@@ -124,4 +109,4 @@ async function submit(event) {
 }
 
 form.addEventListener("submit", submit);
-loadOpenings();
+formError.tabIndex = -1;

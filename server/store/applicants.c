@@ -220,7 +220,8 @@ static struct db_stmt current_applicant =
 static struct db_stmt update_applicant =
     DB_STMT("WITH a AS (UPDATE applicants SET full_name = $3, email = $4, phone = $5, title = $6, "
             "  job_title = $7, address = $8::jsonb, social_handles = $9::jsonb, source_type = $10, "
-            "  source_detail = $11, marketing_opt_in = $12::boolean, version = version + 1, "
+            "  source_detail = $11, marketing_opt_in = $12::boolean, "
+            "  sharing_opt_out = coalesce($16::boolean, sharing_opt_out), version = version + 1, "
             "updated_at = now() "
             "  WHERE id = $1 AND version = $2::int RETURNING *), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
@@ -290,10 +291,11 @@ int
 applicants_update(struct db *db, const char *id, long have, const json_t *doc, const char *actor,
                   const char *request_id, const char *target, json_t **record, long *version)
 {
-	const char *params[15];
+	const char *params[16];
 	struct row_params rp;
 	char v[24];
 	PGresult *res;
+	json_t *sharing = json_object_get(doc, "sharing_opt_out");
 
 	row_params_init(&rp, doc);
 	snprintf(v, sizeof(v), "%ld", have);
@@ -303,7 +305,8 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
 	params[12] = actor;
 	params[13] = request_id;
 	params[14] = target;
-	res = db_run(db, &update_applicant, 15, params);
+	params[15] = sharing == NULL ? NULL : json_is_true(sharing) ? "true" : "false";
+	res = db_run(db, &update_applicant, 16, params);
 	row_params_fini(&rp);
 	return res == NULL ? -1 : take_record(res, record, version);
 }
@@ -531,96 +534,64 @@ applicants_exists(struct db *db, const char *id)
 }
 
 /* ------------------------------------------------------------------ */
-/* applying                                                             */
+/* confirming a pending submission                                      */
 
-static struct db_stmt insert_application = DB_STMT(
+static struct db_stmt lock_by_pending = DB_STMT(
+    "SELECT a.id FROM applicants a JOIN pending_submissions s ON lower(a.email) = lower(s.email) "
+    "WHERE s.id = $1 FOR NO KEY UPDATE OF a");
+
+static struct db_stmt insert_from_pending = DB_STMT(
     "WITH a AS (INSERT INTO applicants (full_name, email, phone, source_type, marketing_opt_in, "
     "    privacy_notice_version, privacy_notice_accepted_at, age_16_or_over_at, sharing_opt_out) "
-    "  SELECT $1, $2, $3, 'direct', $4::boolean, $5, now(), now(), $15::boolean FROM openings "
-    "  WHERE id = $6::uuid AND status = 'open' ON CONFLICT ((lower(email))) DO NOTHING RETURNING "
-    "id), "
-    "p AS (INSERT INTO applications (applicant_id, opening_id, stage) SELECT id, $6::uuid, "
-    "'applied' FROM a "
-    "  RETURNING id, track), "
-    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor) "
-    "  SELECT id, NULL, 'applied', 'applicant' FROM p), "
-    "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, $6::uuid, 'applied' "
-    "FROM p), "
-    "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
-    "content) "
-    "  SELECT id, 'resume', $7, $8, $9::bigint, $10, $11::bytea FROM a RETURNING id), "
-    "t AS (INSERT INTO applicant_tokens (key_id, applicant_id, secret_sha256) SELECT $12, id, $13 "
-    "FROM a), "
+    "  SELECT full_name, email, phone, 'direct', marketing_opt_in, privacy_notice_version, "
+    "    accepted_at, accepted_at, sharing_opt_out OR $2::boolean FROM pending_submissions "
+    "  WHERE id = $1 ON CONFLICT ((lower(email))) DO NOTHING RETURNING id), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT 'applicant', v.action, a.id, v.target, $14 FROM a, p, d, LATERAL (VALUES "
-    "    ('applicant.create', 'applicant'), ('application.create', 'application:' || p.id), "
-    "    ('document.upload', 'document:' || d.id)) v(action, target)) "
-    "SELECT a.id, p.id FROM a, p");
+    "  SELECT 'applicant', 'applicant.create', id, 'applicant', $3 FROM a) "
+    "SELECT id FROM a");
 
-static struct db_stmt applied_before = DB_STMT(
-    "SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
-    "WHERE lower(a.email) = lower($1) AND p.opening_id = $2::uuid)");
-
-static struct db_stmt opening_open =
-    DB_STMT("SELECT 1 FROM openings WHERE id = $1::uuid AND status = 'open'");
-
-int
-applicants_apply(struct db *db, const struct application_new *a, const char *request_id,
-                 char applicant_id[37], char application_id[37])
-{
-	char size[24];
-	PGresult *res;
-	int rc = 1;
-
-	snprintf(size, sizeof(size), "%zu", a->len);
-	const char *params[15] = {a->full_name,
-	                          a->email,
-	                          a->phone,
-	                          a->marketing_opt_in ? "true" : "false",
-	                          a->notice_version,
-	                          a->opening_id,
-	                          a->filename,
-	                          a->content_type,
-	                          size,
-	                          a->sha256,
-	                          (const char *)a->data,
-	                          a->token_key_id,
-	                          a->token_hash,
-	                          request_id,
-	                          a->sharing_opt_out ? "true" : "false"};
-	int lengths[15] = {[10] = (int)a->len}, formats[15] = {[10] = 1};
-	if (!db_fits(db, a->len) ||
-	    (res = db_run_binary(db, &insert_application, 15, params, lengths, formats, 0)) == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
-		snprintf(applicant_id, 37, "%s", PQgetvalue(res, 0, 0));
-		snprintf(application_id, 37, "%s", PQgetvalue(res, 0, 1));
-		rc = 0;
-	}
-	PQclear(res);
-	if (rc == 0)
-		return 0;
-	/* Nothing inserted: the opening is not open (1), or the address is on record (2). */
-	const char *open_params[1] = {a->opening_id};
-	if ((res = db_run(db, &opening_open, 1, open_params)) == NULL)
-		return -1;
-	rc = PQntuples(res) == 1 ? 2 : 1;
-	PQclear(res);
-	return rc;
-}
+/* Sec-GPC on either request records the sharing opt-out; nothing else of a record changes. */
+static struct db_stmt gpc_opt_out = DB_STMT(
+    "WITH a AS (UPDATE applicants SET sharing_opt_out = true, version = version + 1, "
+    "    updated_at = now() "
+    "  WHERE id = $1 AND NOT sharing_opt_out AND ($2::boolean OR (SELECT sharing_opt_out FROM "
+    "    pending_submissions WHERE id = $3)) RETURNING id), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT 'applicant', 'applicant.update', id, 'sharing_opt_out', $4 FROM a) "
+    "SELECT 1");
 
 int
-applicants_applied_before(struct db *db, const char *email, const char *opening_id)
+applicants_adopt(struct db *db, const char *pending_id, bool gpc, const char *request_id,
+                 char id[37], bool *created)
 {
-	const char *params[2] = {email, opening_id};
-	PGresult *res = db_run(db, &applied_before, 2, params);
+	const char *params[3] = {pending_id, gpc ? "true" : "false", request_id};
+	PGresult *row;
 	int rc;
 
-	if (res == NULL)
-		return -1;
-	rc = PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
-	return rc;
+	*created = false;
+	/* On record: lock it. Else create it; a concurrent confirmation may have won the
+	 * address meanwhile (the insert then does nothing), and the second look sees it. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((rc = db_row(db, &lock_by_pending, 1, params, &row)) < 0)
+			return -1;
+		if (rc == 0) {
+			snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+			PQclear(row);
+			const char *p2[4] = {id, params[1], pending_id, request_id};
+			return db_do(db, &gpc_opt_out, 4, p2);
+		}
+		if (attempt == 1)
+			break;
+		if ((rc = db_row(db, &insert_from_pending, 3, params, &row)) < 0)
+			return -1;
+		if (rc == 0) {
+			snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+			PQclear(row);
+			*created = true;
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* ------------------------------------------------------------------ */

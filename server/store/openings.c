@@ -55,3 +55,9 @@ struct db_stmt openings_list_staff =
 struct db_stmt openings_list_public =
     DB_STMT("SELECT " PUBLIC_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
             "AND o.status = 'open'" LIST_TAIL);
+
+/* The careers page's list: every open opening, newest first (a page shows at most 200). */
+struct db_stmt openings_open_for_page =
+    DB_STMT("SELECT o.id, o.title, coalesce(o.department, ''), concat_ws(', ', "
+            "nullif(o.location, ''), nullif(o.region, ''), nullif(o.country, '')) "
+            "FROM openings o WHERE o.status = 'open' ORDER BY o.created_at DESC, o.id LIMIT 200");

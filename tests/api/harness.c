@@ -1,6 +1,7 @@
 /* harness: start the server, speak HTTP, look into the database. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 static pid_t server;
 static char base[96];
 static char log_path[512];
+static char mail_dir[512];
 static CURL *curl;
 static PGconn *pg;
 static char **forbidden;
@@ -98,6 +101,8 @@ api_start(void **state)
 	snprintf(base, sizeof(base), "http://%s", listen);
 	snprintf(log_path, sizeof(log_path), "%s/recruitd-%d.log", logdir ? logdir : "/tmp",
 	         (int)getpid());
+	snprintf(mail_dir, sizeof(mail_dir), "%s/mail-%d", logdir ? logdir : "/tmp", (int)getpid());
+	mkdir(mail_dir, 0700);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	curl = curl_easy_init();
 	server = fork();
@@ -107,6 +112,12 @@ api_start(void **state)
 		setenv("RECRUITD_LISTEN", listen, 1);
 		setenv("RECRUITD_MAX_JSON_BYTES", "65536", 1);
 		setenv("RECRUITD_DB_WAIT_MS", "2000", 1);
+		setenv("RECRUITD_MAIL_DIR", mail_dir, 1);
+		setenv("RECRUITD_MAIL_INTERVAL_MS", "50", 1);
+		setenv("RECRUITD_PUBLIC_URL", TEST_PUBLIC_URL, 1);
+		/* Every suite applies from 127.0.0.1 many times a minute; test_limits tests the
+		 * limits themselves with their defaults. */
+		setenv("RECRUITD_RATE_PER_ADDRESS_MINUTE", "1000000", 1);
 		for (const char *const *e = extra_settings; e && *e; e++)
 			putenv(strdup(*e)); /* the child execs at once */
 		execl(bin, bin, (char *)NULL);
@@ -518,6 +529,25 @@ db_value(const char *sql, const char *param)
 }
 
 void
+db_exec_sql(const char *sql, const char *param)
+{
+	const char *params[1] = {param};
+	PGresult *res = PQexecParams(pg, sql, param ? 1 : 0, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("statement failed: %s", PQresultErrorMessage(res));
+	PQclear(res);
+}
+
+bool
+is_rfc3339_utc(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 20 && s[4] == '-' && s[10] == 'T' && s[n - 1] == 'Z';
+}
+
+void
 expect_db_value(const char *sql, const char *param, const char *want)
 {
 	char *v = db_value(sql, param);
@@ -581,4 +611,119 @@ int
 run_env_command(const char *var)
 {
 	return system(need_env(var));
+}
+
+const char *
+api_mail_dir(void)
+{
+	return mail_dir;
+}
+
+/* The file's bytes (new string), or NULL. */
+static char *
+slurp_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	data = xmalloc((size_t)n + 1);
+	data[fread(data, 1, (size_t)n, f)] = '\0';
+	fclose(f);
+	return data;
+}
+
+char *
+mail_code(const char *to, const char *path)
+{
+	char *want_to = xasprintf("\r\nTo: %s\r\n", to);
+	char *want_link = xasprintf("%s%s?code=", TEST_PUBLIC_URL, path);
+	char *code = NULL;
+
+	for (int tries = 0; code == NULL && tries < 200; tries++) {
+		DIR *d = opendir(mail_dir);
+		struct dirent *e;
+		char *newest = NULL;
+		while (d != NULL && (e = readdir(d)) != NULL) {
+			size_t n = strlen(e->d_name);
+			if (n < 5 || strcmp(e->d_name + n - 4, ".eml") != 0)
+				continue;
+			char *file = xasprintf("%s/%s", mail_dir, e->d_name);
+			char *text = slurp_file(file);
+			/* names start with the time: the greatest is the newest */
+			if (text != NULL && strstr(text, want_to) != NULL &&
+			    strstr(text, want_link) &&
+			    (newest == NULL || strcmp(file, newest) > 0)) {
+				free(newest);
+				newest = xstrdup(file);
+			}
+			free(text);
+			free(file);
+		}
+		if (d != NULL)
+			closedir(d);
+		if (newest != NULL) {
+			char *text = slurp_file(newest);
+			const char *at = strstr(text, want_link) + strlen(want_link);
+			code = xstrndup(at, strcspn(at, "\r\n \t"));
+			free(text);
+			unlink(newest);
+			free(newest);
+			break;
+		}
+		usleep(50000);
+	}
+	free(want_to);
+	free(want_link);
+	return code;
+}
+
+struct resp *
+post_code(const char *path, const char *code, const char *const *headers)
+{
+	char *body = xasprintf("{\"code\":\"%s\"}", code);
+	struct resp *r = http("POST", path, NULL, "application/json", body, headers);
+	free(body);
+	return r;
+}
+
+struct applied
+apply_confirmed(const char *opening, const char *full_name, const char *tag, const void *resume,
+                size_t resume_len, const char *filename, const char *const *extra_headers)
+{
+	struct applied a = {0};
+	a.email = unique_email(tag);
+	struct part parts[] = {{.name = "full_name", .value = full_name},
+	                       {.name = "email", .value = a.email},
+	                       {.name = "phone", .value = "+1 415 555 0100"},
+	                       {.name = "opening_id", .value = opening},
+	                       {.name = "privacy_notice_accepted", .value = "true"},
+	                       {.name = "age_16_or_over", .value = "true"},
+	                       {.name = "resume",
+	                        .data = resume,
+	                        .len = resume_len,
+	                        .filename = filename ? filename : "resume.pdf"},
+	                       {.name = NULL}};
+	forbid_in_log(full_name);
+	struct resp *r = http_form("POST", "/v1/apply", NULL, parts, extra_headers);
+	if (r->status != 202)
+		fail_msg("apply: %ld %s", r->status, r->body);
+	resp_free(r);
+	char *code = mail_code(a.email, "/apply/confirm");
+	if (code == NULL)
+		fail_msg("apply: no confirmation e-mail came");
+	r = post_code("/v1/apply/confirmations", code, extra_headers);
+	if (r->status != 201)
+		fail_msg("confirm: %ld %s", r->status, r->body);
+	a.applicant = xstrdup(sget(r->json, "applicant_id"));
+	a.application = xstrdup(sget(r->json, "application_id"));
+	a.token = xstrdup(sget(r->json, "applicant_token"));
+	resp_free(r);
+	free(code);
+	return a;
 }

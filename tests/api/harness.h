@@ -99,6 +99,12 @@ PGconn *test_db(void);
 /* Run SQL with one text parameter; the first value of the first row (new string) or NULL. */
 char *db_value(const char *sql, const char *param);
 
+/* Run a statement (an UPDATE, say) with one parameter (or none); fail if it fails. */
+void db_exec_sql(const char *sql, const char *param);
+
+/* Whether s is a time as the API writes them: YYYY-MM-DDTHH:MM:SSZ. */
+bool is_rfc3339_utc(const char *s);
+
 /* Fail unless that first value is `want` (e.g. a count of rows). */
 void expect_db_value(const char *sql, const char *param, const char *want);
 
@@ -110,6 +116,31 @@ struct applied {
 	char *applicant, *application, *token, *email;
 };
 void applied_free(struct applied *a);
+
+/*
+ * The code of the newest e-mailed link to address `to` whose URL is
+ * {PUBLIC_URL}{path}?code=CODE (path "/apply/confirm" or "/me"), read out of
+ * the .eml file recruitd delivered to the suite's mail directory (waiting up
+ * to 10 s); the file is removed. New string, or NULL when none came.
+ */
+char *mail_code(const char *to, const char *path);
+
+/* The suite's mail directory (RECRUITD_MAIL_DIR) and public URL (RECRUITD_PUBLIC_URL). */
+const char *api_mail_dir(void);
+#define TEST_PUBLIC_URL "https://careers.example.test"
+
+/*
+ * Apply publicly to opening (parts as in the careers form, resume: data/len,
+ * filename "resume.pdf"), read the confirmation e-mail and confirm: the
+ * result (201 asserted). filename NULL: "resume.pdf". extra_headers go with both requests (may be
+ * NULL).
+ */
+struct applied apply_confirmed(const char *opening, const char *full_name, const char *tag,
+                               const void *resume, size_t resume_len, const char *filename,
+                               const char *const *extra_headers);
+
+/* Exchange a code: POST path {"code": code}. */
+struct resp *post_code(const char *path, const char *code, const char *const *headers);
 
 /* A new applicant made by the suite's recruiter, with a fresh address: its id (new string). */
 char *new_staff_applicant(const char *tag, const char *full_name);

@@ -55,16 +55,7 @@ apply_with(const char *name, const char *email, const char *opening_id, const ch
 static struct applied
 apply_ok(const char *opening_id)
 {
-	struct applied a;
-	a.email = unique_email("apply");
-	struct resp *r = apply_with("Ada Applicant", a.email, opening_id, "true", "true", NULL);
-	if (r->status != 201)
-		fail_msg("apply: %ld %s", r->status, r->body);
-	a.applicant = xstrdup(sget(r->json, "applicant_id"));
-	a.application = xstrdup(sget(r->json, "application_id"));
-	a.token = xstrdup(sget(r->json, "applicant_token"));
-	resp_free(r);
-	return a;
+	return apply_confirmed(opening_id, "Ada Applicant", "apply", pdf.data, pdf.len, NULL, NULL);
 }
 
 static char *
@@ -76,7 +67,9 @@ counts(void)
 	                "applicant_tokens) || '/' || "
 	                "(SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM "
 	                "stage_events) || '/' || "
-	                "(SELECT count(*) FROM idempotency_keys)",
+	                "(SELECT count(*) FROM idempotency_keys) || '/' || "
+	                "(SELECT count(*) FROM pending_submissions) || '/' || "
+	                "(SELECT count(*) FROM mail_outbox)",
 	                NULL);
 }
 
@@ -226,8 +219,22 @@ test_apply_creates_everything(void **state)
 	v = db_value(
 	    "SELECT string_agg(action, ',' ORDER BY action) FROM audit_log WHERE applicant_id = $1",
 	    a.applicant);
-	assert_string_equal(v, "applicant.create,application.create,document.upload");
+	assert_string_equal(
+	    v, "applicant.create,applicant.sign_in,application.create,document.upload");
 	free(v);
+	/* the submission is gone once confirmed, resume and all */
+	expect_db_value("SELECT count(*) FROM pending_submissions WHERE lower(email) = lower($1)",
+	                a.email, "0");
+	/* the session: signed in when the code was used, for 7 days */
+	struct resp *me = http_json("GET", "/v1/me", a.token, NULL);
+	const json_t *session = json_object_get(me->json, "session");
+	assert_non_null(sget(session, "signed_in_at"));
+	v = db_value("SELECT round(extract(epoch FROM expires_at - signed_in_at) / 3600) FROM "
+	             "applicant_tokens WHERE applicant_id = $1",
+	             a.applicant);
+	assert_string_equal(v, "168");
+	free(v);
+	resp_free(me);
 	/* staff see where the applicant came from and what they agreed to */
 	char *path = xasprintf("/v1/applicants/%s", a.applicant);
 	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
@@ -308,25 +315,280 @@ test_refusals_leave_no_trace(void **state)
 	free(email);
 }
 
+/* Submit the form for email to opening: the 202 answer (status and body). */
+static struct resp *
+submit(const char *name, const char *email, const char *opening_id, const char *const *headers)
+{
+	struct resp *r = apply_with(name, email, opening_id, "true", "true", headers);
+	if (r->status != 202)
+		fail_msg("apply: %ld %s", r->status, r->body);
+	assert_string_equal(sget(r->json, "status"), "confirmation-sent");
+	return r;
+}
+
 static void
-test_duplicates(void **state)
+test_confirmations(void **state)
 {
 	(void)state;
-	struct applied a = apply_ok(opening);
-	struct resp *r = apply_with("Ada Again", a.email, opening, "true", "true", NULL);
-	assert_problem(r, 409, "duplicate-application");
-	assert_null(json_object_get(r->json, "existing_id")); /* the public learns no ids */
+	/* a link's code works once */
+	char *email = unique_email("confirm");
+	resp_free(submit("Con Firm", email, opening, NULL));
+	char *code = mail_code(email, "/apply/confirm");
+	assert_non_null(code);
+	expect_db_value("SELECT count(*) FROM pending_submissions WHERE lower(email) = lower($1)",
+	                email, "1");
+	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)", email,
+	                "0");
+	struct resp *r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_int_equal(r->status, 201);
+	char *loc = resp_header(r, "Location");
+	assert_string_equal(loc, "/v1/me");
+	free(loc);
+	assert_true(is_rfc3339_utc(sget(r->json, "token_expires_at")));
+	char *applicant = xstrdup(sget(r->json, "applicant_id"));
 	resp_free(r);
-	r = apply_with("Ada Elsewhere", a.email, other_opening, "true", "true", NULL);
-	assert_problem(r, 409, "email-on-record");
+	r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_problem(r, 404, "not-found");
 	resp_free(r);
-	char *n = db_value(
-	    "SELECT count(*) FROM applications p JOIN applicants x ON x.id = p.applicant_id "
-	    "WHERE lower(x.email) = lower($1)",
-	    a.email);
+	/* unknown, malformed, missing, expired */
+	r = post_code("/v1/apply/confirmations", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	              NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = post_code("/v1/apply/confirmations", "short", NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("POST", "/v1/apply/confirmations", NULL, "{\"code\":1,\"x\":true}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "code");
+	assert_field_error(r, "x");
+	resp_free(r);
+	r = http_json("POST", "/v1/apply/confirmations", NULL, "{");
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+	char *late = unique_email("late");
+	resp_free(submit("Late Confirm", late, opening, NULL));
+	char *late_code = mail_code(late, "/apply/confirm");
+	db_exec_sql("UPDATE pending_submissions SET expires_at = now() - interval '1 second' "
+	            "WHERE lower(email) = lower($1)",
+	            late);
+	r = post_code("/v1/apply/confirmations", late_code, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	/* purge deletes it, resume and all */
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	assert_int_equal(r->status, 201);
+	assert_true(json_integer_value(json_object_get(json_object_get(r->json, "swept"),
+	                                               "pending_submissions")) >= 1);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM pending_submissions WHERE lower(email) = lower($1)",
+	                late, "0");
+
+	/* the address on record: the same 202; confirming adds the application and the resume
+	 * to that record, and nothing else of it changes */
+	resp_free(submit("Someone Else Entirely", email, other_opening, NULL));
+	code = (free(code), mail_code(email, "/apply/confirm"));
+	r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_int_equal(r->status, 201);
+	assert_string_equal(sget(r->json, "applicant_id"), applicant);
+	resp_free(r);
+	expect_db_value("SELECT full_name || '/' || (SELECT count(*) FROM documents d WHERE "
+	                "d.applicant_id = a.id) || '/' || (SELECT count(*) FROM applications p "
+	                "WHERE p.applicant_id = a.id) FROM applicants a WHERE id = $1",
+	                applicant, "Con Firm/2/2");
+	/* the same opening again: 202 to the submission, 409 on confirming, nothing added */
+	resp_free(submit("Con Firm", email, opening, NULL));
+	code = (free(code), mail_code(email, "/apply/confirm"));
+	r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_problem(r, 409, "already-applied");
+	char *first =
+	    db_value("SELECT p.id FROM applications p JOIN openings o ON o.id = "
+	             "p.opening_id WHERE p.applicant_id = $1 AND o.title = 'Backend Engineer'",
+	             applicant);
+	assert_string_equal(sget(r->json, "application_id"), first);
+	free(first);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", applicant,
+	                "2");
+
+	/* a record staff entered: its owner applies and confirms into it */
+	char *staff_made = new_staff_applicant("sourced", "Sourced Person");
+	char *sourced_email = db_value("SELECT email FROM applicants WHERE id = $1", staff_made);
+	resp_free(submit("Sourced Person", sourced_email, opening, NULL));
+	code = (free(code), mail_code(sourced_email, "/apply/confirm"));
+	r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_int_equal(r->status, 201);
+	assert_string_equal(sget(r->json, "applicant_id"), staff_made);
+	resp_free(r);
+	free(sourced_email);
+	free(staff_made);
+	free(late_code);
+	free(late);
+	free(code);
+	free(applicant);
+	free(email);
+}
+
+/* The public endpoints that take an address say nothing of whether it is on record. */
+static void
+test_enumeration(void **state)
+{
+	(void)state;
+	struct applied known = apply_ok(opening);
+	char *unknown = unique_email("nobody");
+	/* apply: to an opening the known address applied to, and to another */
+	struct resp *a = submit("Ada Applicant", known.email, opening, NULL);
+	struct resp *b = submit("Ada Applicant", unknown, opening, NULL);
+	assert_int_equal(a->status, b->status);
+	assert_string_equal(a->body, b->body);
+	resp_free(a);
+	resp_free(b);
+	/* sign-in */
+	char *kb = xasprintf("{\"email\":\"%s\"}", known.email),
+	     *ub = xasprintf("{\"email\":\"%s\"}", unknown);
+	/* request ids of this run's own */
+	char *known_id = xasprintf("enum-known-%s", known.applicant),
+	     *unknown_id = xasprintf("enum-unknown-%s", known.applicant);
+	char *known_h = xasprintf("X-Request-Id: %s", known_id),
+	     *unknown_h = xasprintf("X-Request-Id: %s", unknown_id);
+	const char *rid_known[] = {known_h, NULL};
+	const char *rid_unknown[] = {unknown_h, NULL};
+	a = http("POST", "/v1/me/sign-in", NULL, "application/json", kb, rid_known);
+	b = http("POST", "/v1/me/sign-in", NULL, "application/json", ub, rid_unknown);
+	assert_int_equal(a->status, 202);
+	assert_int_equal(b->status, 202);
+	assert_string_equal(a->body, b->body);
+	assert_string_equal(sget(a->json, "status"), "link-sent");
+	resp_free(a);
+	resp_free(b);
+	/* only the known one got a link */
+	char *n = db_value("SELECT count(*) FROM mail_outbox WHERE request_id = $1", known_id);
 	assert_string_equal(n, "1");
 	free(n);
-	applied_free(&a);
+	n = db_value("SELECT count(*) FROM mail_outbox WHERE request_id = $1", unknown_id);
+	assert_string_equal(n, "0");
+	free(n);
+	/* PATCH /v1/me to an address on record answers as to an invalid one */
+	struct applied other = apply_ok(other_opening);
+	char *taken = xasprintf("{\"email\":\"%s\"}", other.email);
+	a = http_json("PATCH", "/v1/me", known.token, taken);
+	b = http_json("PATCH", "/v1/me", known.token, "{\"email\":\"not-an-address\"}");
+	assert_problem(a, 422, "validation-error");
+	assert_field_error(a, "email");
+	assert_int_equal(a->status, b->status);
+	assert_string_equal(a->body, b->body);
+	assert_null(strstr(a->body, other.applicant));
+	resp_free(a);
+	resp_free(b);
+	expect_db_value("SELECT count(*) FROM applicants WHERE lower(email) = lower($1)",
+	                other.email, "1");
+	free(taken);
+	free(known_id);
+	free(unknown_id);
+	free(known_h);
+	free(unknown_h);
+	free(kb);
+	free(ub);
+	free(unknown);
+	applied_free(&other);
+	applied_free(&known);
+}
+
+static void
+test_sign_in(void **state)
+{
+	(void)state;
+	/* a record staff entered: its owner signs in with an e-mailed link */
+	char *id = new_staff_applicant("signin", "Sig Nin");
+	char *email = db_value("SELECT email FROM applicants WHERE id = $1", id);
+	char *body = xasprintf("{\"email\":\"%s\"}", email);
+	const char *host[] = {"Host: evil.example", NULL};
+	struct resp *r = http("POST", "/v1/me/sign-in", NULL, "application/json", body, host);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	char *code = mail_code(email, "/me"); /* the link is built from PUBLIC_URL, not Host */
+	assert_non_null(code);
+	r = post_code("/v1/me/sessions", code, NULL);
+	assert_int_equal(r->status, 201);
+	char *token = xstrdup(sget(r->json, "applicant_token"));
+	assert_true(is_rfc3339_utc(sget(r->json, "expires_at")));
+	assert_true(is_rfc3339_utc(sget(r->json, "signed_in_at")));
+	char *loc = resp_header(r, "Location");
+	assert_string_equal(loc, "/v1/me");
+	free(loc);
+	resp_free(r);
+	r = post_code("/v1/me/sessions", code, NULL); /* once only */
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", "/v1/me", token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "id"), id);
+	assert_non_null(json_object_get(r->json, "retention"));
+	assert_non_null(sget(json_object_get(r->json, "session"), "signed_in_at"));
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1 AND action = "
+	                "'applicant.sign_in'",
+	                id, "1");
+	/* the person opts out of sharing; staff could not */
+	r = http_json("PATCH", "/v1/me", token, "{\"sharing_opt_out\":true}");
+	assert_int_equal(r->status, 200);
+	assert_true(json_is_true(json_object_get(r->json, "sharing_opt_out")));
+	resp_free(r);
+	r = http_json("PATCH", "/v1/me", token, "{\"sharing_opt_out\":\"yes\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "sharing_opt_out");
+	resp_free(r);
+	/* sign out: that token is gone */
+	r = http_json("DELETE", "/v1/me/session", token, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	r = http_json("GET", "/v1/me", token, NULL);
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+	/* an expired code, an expired token */
+	resp_free(http("POST", "/v1/me/sign-in", NULL, "application/json", body, NULL));
+	char *code2 = mail_code(email, "/me");
+	db_exec_sql("UPDATE sign_in_codes SET expires_at = now() - interval '1 second' WHERE "
+	            "applicant_id = $1",
+	            id);
+	r = post_code("/v1/me/sessions", code2, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	resp_free(http("POST", "/v1/me/sign-in", NULL, "application/json", body, NULL));
+	char *code3 = mail_code(email, "/me");
+	r = post_code("/v1/me/sessions", code3, NULL);
+	char *token3 = xstrdup(sget(r->json, "applicant_token"));
+	resp_free(r);
+	db_exec_sql("UPDATE applicant_tokens SET expires_at = now() - interval '1 second' WHERE "
+	            "applicant_id = $1",
+	            id);
+	r = http_json("GET", "/v1/me", token3, NULL);
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+	/* bad bodies */
+	r = http_json("POST", "/v1/me/sign-in", NULL, "{\"email\":\"nope\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "email");
+	resp_free(r);
+	r = http_json("POST", "/v1/me/sign-in", NULL, "{\"mail\":\"a@b.example\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "mail");
+	resp_free(r);
+	r = http_json("POST", "/v1/me/sessions", NULL, "{}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "code");
+	resp_free(r);
+	r = http_json("DELETE", "/v1/me/session", NULL, NULL);
+	assert_problem(r, 401, "unauthorized");
+	resp_free(r);
+	free(token3);
+	free(code3);
+	free(code2);
+	free(token);
+	free(code);
+	free(body);
+	free(email);
+	free(id);
 }
 
 static void
@@ -338,31 +600,22 @@ test_idempotent_retry(void **state)
 	snprintf(key, sizeof(key), "Idempotency-Key: apply-%s", email);
 	const char *h[] = {key, NULL};
 	struct resp *a = apply_with("Re Try", email, opening, "true", "true", h);
-	assert_int_equal(a->status, 201);
+	assert_int_equal(a->status, 202);
 	char *mid = counts();
 	struct resp *b = apply_with("Re Try", email, opening, "true", "true", h);
-	assert_int_equal(b->status, 201);
-	assert_string_equal(a->body, b->body); /* the same token, the same ids */
+	assert_int_equal(b->status, 202);
+	assert_string_equal(a->body, b->body);
 	char *replayed = resp_header(b, "Idempotent-Replayed");
 	assert_string_equal(replayed, "true");
 	free(replayed);
 	char *after = counts();
-	/* nothing new, apart from nothing: the counts are those after the first */
+	/* one submission, one e-mail: the counts are those after the first */
 	assert_string_equal(mid, after);
-	/* the stored response hides the token and the person */
-	const char *token = sget(a->json, "applicant_token");
-	char *v = db_value("SELECT count(*) FROM idempotency_keys WHERE position(convert_to($1, "
-	                   "'UTF8') in body) > 0",
-	                   token);
+	expect_db_value("SELECT count(*) FROM pending_submissions WHERE lower(email) = lower($1)",
+	                email, "1");
+	char *v = db_value("SELECT count(*) FROM idempotency_keys WHERE key_sha256 = $1", key + 17);
 	assert_string_equal(v, "0");
 	free(v);
-	v = db_value("SELECT count(*) FROM idempotency_keys WHERE key_sha256 = $1", key + 17);
-	assert_string_equal(v, "0");
-	free(v);
-	/* the token works */
-	struct resp *me = http_json("GET", "/v1/me", token, NULL);
-	assert_int_equal(me->status, 200);
-	resp_free(me);
 	/* the same key for another submission */
 	struct resp *c = apply_with("Someone Else", "else@example.com", opening, "true", "true", h);
 	assert_problem(c, 422, NULL);
@@ -444,8 +697,8 @@ test_me(void **state)
 	char *v = db_value("SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM audit_log "
 	                   "WHERE applicant_id = $1 AND actor = 'applicant'",
 	                   a.applicant);
-	assert_string_equal(v, "applicant.create,applicant.read,applicant.update,application."
-	                       "create,document.read,document.upload");
+	assert_string_equal(v, "applicant.create,applicant.read,applicant.sign_in,applicant.update,"
+	                       "application.create,document.read,document.upload");
 	free(v);
 
 	/* withdraw */
@@ -523,10 +776,10 @@ test_nothing_of_anyone_else(void **state)
 	              NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
-	/* changing one's e-mail to someone else's says no without saying whose */
+	/* changing one's e-mail to someone else's says no without saying whose, or that it is */
 	char *body = xasprintf("{\"email\":\"%s\"}", b.email);
 	r = http_json("PATCH", "/v1/me", a.token, body);
-	assert_problem(r, 409, "duplicate-email");
+	assert_problem(r, 422, "validation-error");
 	assert_null(json_object_get(r->json, "existing_id"));
 	resp_free(r);
 	free(body);
@@ -599,62 +852,146 @@ test_apply_to_another_opening(void **state)
 
 /* A browser's Global Privacy Control is the person's sharing opt-out: recorded, and staff cannot
  * undo it. */
+/* A browser's Global Privacy Control is the person's sharing opt-out: recorded from either
+ * request, and staff cannot undo it. */
 static void
 test_sec_gpc_recorded(void **state)
 {
 	(void)state;
-	char *email = unique_email("gpc");
 	const char *gpc[] = {"Sec-GPC: 1", NULL};
-	struct resp *r = apply_with("Gigi Pecee", email, opening, "true", "true", gpc);
-	assert_int_equal(r->status, 201);
-	char *path = xasprintf("/v1/applicants/%s", sget(r->json, "applicant_id"));
-	char *token = xstrdup(sget(r->json, "applicant_token"));
-	resp_free(r);
-	r = http_json("GET", path, staff.hr, NULL);
+	struct applied a =
+	    apply_confirmed(opening, "Gigi Pecee", "gpc", pdf.data, pdf.len, NULL, gpc);
+	char *path = xasprintf("/v1/applicants/%s", a.applicant);
+	struct resp *r = http_json("GET", path, staff.hr, NULL);
 	assert_true(json_is_true(json_object_get(r->json, "sharing_opt_out")));
 	resp_free(r);
-	r = http_json("GET", "/v1/me", token, NULL);
+	r = http_json("GET", "/v1/me", a.token, NULL);
 	assert_true(json_is_true(json_object_get(r->json, "sharing_opt_out")));
 	resp_free(r);
 	r = http_json("PATCH", path, staff.hr, "{\"sharing_opt_out\":false}");
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "sharing_opt_out");
 	resp_free(r);
+	/* on the confirmation alone */
+	char *email = unique_email("gpc2");
+	resp_free(apply_with("Gina Pecee", email, opening, "true", "true", NULL));
+	char *code = mail_code(email, "/apply/confirm");
+	r = post_code("/v1/apply/confirmations", code, gpc);
+	assert_int_equal(r->status, 201);
+	expect_db_value("SELECT sharing_opt_out::text FROM applicants WHERE id = $1",
+	                sget(r->json, "applicant_id"), "true");
+	resp_free(r);
 	/* without the header: no opt-out */
-	struct applied a = apply_ok(opening);
-	char *other = xasprintf("/v1/applicants/%s", a.applicant);
+	struct applied b = apply_ok(opening);
+	char *other = xasprintf("/v1/applicants/%s", b.applicant);
 	r = http_json("GET", other, staff.hr, NULL);
 	assert_true(json_is_false(json_object_get(r->json, "sharing_opt_out")));
 	resp_free(r);
 	free(other);
-	applied_free(&a);
-	free(token);
-	free(path);
+	free(code);
 	free(email);
+	applied_free(&b);
+	applied_free(&a);
+	free(path);
+}
+
+/* Each page answers with its type and the strict policy. */
+static void
+expect_page(const char *path, const char *type, const char *needle)
+{
+	struct resp *r = http("GET", path, NULL, NULL, NULL, NULL);
+	if (r->status != 200)
+		fail_msg("GET %s: %ld", path, r->status);
+	char *ct = resp_header(r, "Content-Type"), *csp = resp_header(r, "Content-Security-Policy"),
+	     *ref = resp_header(r, "Referrer-Policy");
+	assert_string_equal(ct, type);
+	assert_non_null(strstr(csp, "default-src 'none'"));
+	assert_non_null(strstr(csp, "script-src 'self'"));
+	assert_null(strstr(csp, "unsafe-inline"));
+	assert_string_equal(ref, "no-referrer");
+	if (needle != NULL && strstr(r->body, needle) == NULL)
+		fail_msg("GET %s: no %s", path, needle);
+	assert_null(strstr(r->body, "<script>")); /* no inline script */
+	free(ct);
+	free(csp);
+	free(ref);
+	resp_free(r);
 }
 
 static void
-test_careers_page(void **state)
+test_pages(void **state)
 {
 	(void)state;
+	static const char html[] = "text/html; charset=utf-8";
+	/* the careers page carries the openings and a form that posts without JavaScript */
+	expect_page("/apply", html,
+	            "<form id=\"apply-form\" method=\"post\" action=\"/v1/apply\" "
+	            "enctype=\"multipart/form-data\"");
+	expect_page("/apply", html, "Backend Engineer");
+	expect_page("/apply", html, "<a href=\"/privacy-notice\"");
+	char *option = xasprintf("<option value=\"%s\">", opening);
+	expect_page("/apply", html, option);
+	free(option);
 	struct resp *r = http("GET", "/apply", NULL, NULL, NULL, NULL);
-	assert_int_equal(r->status, 200);
-	char *ct = resp_header(r, "Content-Type"), *csp = resp_header(r, "Content-Security-Policy");
+	assert_null(strstr(r->body, "Filled Position")); /* closed openings are not listed */
+	assert_null(strstr(r->body, "{{"));
+	resp_free(r);
+	expect_page("/apply/confirm", html, "/assets/confirm.js");
+	expect_page("/me", html, "/assets/me.js");
+	expect_page("/privacy-notice", html, "Privacy notice");
+	expect_page("/assets/site.css", "text/css; charset=utf-8", NULL);
+	expect_page("/assets/apply.js", "text/javascript; charset=utf-8", NULL);
+	expect_page("/assets/confirm.js", "text/javascript; charset=utf-8", "sessionStorage");
+	expect_page("/assets/me.js", "text/javascript; charset=utf-8", "replaceState");
+	r = http("GET", "/assets/nope.js", NULL, NULL, NULL, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http("GET", "/apply?x=1", NULL, NULL, NULL, NULL);
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+}
+
+/* A browser without JavaScript posts the form and gets pages back, not JSON. */
+static void
+test_form_post_without_javascript(void **state)
+{
+	(void)state;
+	const char *browser[] = {"Accept: text/html,application/xhtml+xml,*/*;q=0.8", NULL};
+	char *email = unique_email("nojs");
+	struct resp *r = apply_with("No Script", email, opening, "true", "true", browser);
+	assert_int_equal(r->status, 202);
+	char *ct = resp_header(r, "Content-Type");
 	assert_string_equal(ct, "text/html; charset=utf-8");
-	assert_non_null(strstr(csp, "default-src 'none'"));
-	assert_non_null(strstr(r->body, "<form id=\"apply-form\""));
 	free(ct);
+	assert_non_null(strstr(r->body, "Check your inbox"));
+	assert_null(strstr(r->body, "No Script"));
+	resp_free(r);
+	char *code = mail_code(email, "/apply/confirm");
+	assert_non_null(code);
+	/* errors: the careers page again, each message beside its field, focus on the first */
+	char *before = counts();
+	r = apply_with(NULL, "not-an-address", opening, NULL, "true", browser);
+	assert_int_equal(r->status, 422);
+	ct = resp_header(r, "Content-Type");
+	assert_string_equal(ct, "text/html; charset=utf-8");
+	free(ct);
+	assert_non_null(strstr(r->body, "id=\"full_name\" name=\"full_name\" autocomplete=\"name\" "
+	                                "required maxlength=\"200\" aria-invalid=\"true\" "
+	                                "aria-describedby=\"full_name-error\" autofocus>"));
+	assert_non_null(strstr(r->body, "id=\"email-error\">must be a valid e-mail address</p>"));
+	assert_non_null(strstr(r->body, "id=\"privacy_notice_accepted-error\">must be true"));
+	assert_null(strstr(r->body, "not-an-address")); /* nothing submitted is echoed */
+	assert_null(strstr(r->body, "autofocus aria")); /* one autofocus only */
+	char *csp = resp_header(r, "Content-Security-Policy");
+	assert_non_null(csp);
 	free(csp);
 	resp_free(r);
-	r = http("GET", "/apply/app.js", NULL, NULL, NULL, NULL);
-	assert_int_equal(r->status, 200);
-	ct = resp_header(r, "Content-Type");
-	assert_string_equal(ct, "text/javascript; charset=utf-8");
-	free(ct);
-	resp_free(r);
-	r = http("GET", "/apply/app.css", NULL, NULL, NULL, NULL);
-	assert_int_equal(r->status, 200);
-	resp_free(r);
+	char *after = counts();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	free(code);
+	free(email);
 }
 
 static int
@@ -685,13 +1022,16 @@ main(void)
 	    cmocka_unit_test(test_openings),
 	    cmocka_unit_test(test_apply_creates_everything),
 	    cmocka_unit_test(test_refusals_leave_no_trace),
-	    cmocka_unit_test(test_duplicates),
+	    cmocka_unit_test(test_confirmations),
+	    cmocka_unit_test(test_enumeration),
+	    cmocka_unit_test(test_sign_in),
 	    cmocka_unit_test(test_idempotent_retry),
 	    cmocka_unit_test(test_me),
 	    cmocka_unit_test(test_nothing_of_anyone_else),
 	    cmocka_unit_test(test_apply_to_another_opening),
 	    cmocka_unit_test(test_sec_gpc_recorded),
-	    cmocka_unit_test(test_careers_page),
+	    cmocka_unit_test(test_pages),
+	    cmocka_unit_test(test_form_post_without_javascript),
 	};
 	return cmocka_run_group_tests_name("api apply", tests, setup, teardown);
 }

@@ -37,25 +37,9 @@ new_opening(void)
 static struct applied
 candidate_at(const char *opening, const char *stage)
 {
-	struct applied c;
-	c.email = unique_email("hire");
-	struct part parts[] = {{.name = "full_name", .value = "Hanna Hired"},
-	                       {.name = "email", .value = c.email},
-	                       {.name = "opening_id", .value = opening},
-	                       {.name = "privacy_notice_accepted", .value = "true"},
-	                       {.name = "age_16_or_over", .value = "true"},
-	                       {.name = "resume",
-	                        .data = resume.data,
-	                        .len = resume.len,
-	                        .filename = "Hanna Lebenslauf.pdf"},
-	                       {.name = NULL}};
-	forbid_in_log("Hanna Hired");
-	struct resp *r = http_form("POST", "/v1/apply", NULL, parts, NULL);
-	assert_int_equal(r->status, 201);
-	c.applicant = xstrdup(sget(r->json, "applicant_id"));
-	c.application = xstrdup(sget(r->json, "application_id"));
-	c.token = xstrdup(sget(r->json, "applicant_token"));
-	resp_free(r);
+	struct applied c = apply_confirmed(opening, "Hanna Hired", "hire", resume.data, resume.len,
+	                                   "Hanna Lebenslauf.pdf", NULL);
+	struct resp *r;
 	if (strcmp(stage, "applied") != 0) {
 		char *path = xasprintf("/v1/applications/%s/transitions", c.application);
 		char *body = xasprintf("{\"to\":\"%s\"}", stage);

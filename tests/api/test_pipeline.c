@@ -296,20 +296,9 @@ test_evaluations(void **state)
 	(void)state;
 	char *o = opening_in("SE", NULL);
 	/* apply publicly, so the applicant has a token to look with */
-	char *email = unique_email("eval");
-	struct part parts[] = {
-	    {.name = "full_name", .value = "Eva Luation"},
-	    {.name = "email", .value = email},
-	    {.name = "opening_id", .value = o},
-	    {.name = "privacy_notice_accepted", .value = "true"},
-	    {.name = "age_16_or_over", .value = "true"},
-	    {.name = "resume", .data = "Eva Luation\nCV\n", .len = 15, .filename = "cv.txt"},
-	    {.name = NULL}};
-	forbid_in_log("Eva Luation");
-	struct resp *a = http_form("POST", "/v1/apply", NULL, parts, NULL);
-	assert_int_equal(a->status, 201);
-	const char *app = sget(a->json, "application_id"),
-	           *token = sget(a->json, "applicant_token");
+	struct applied a =
+	    apply_confirmed(o, "Eva Luation", "eval", "Eva Luation\nCV\n", 15, "cv.txt", NULL);
+	const char *app = a.application, *token = a.token;
 	char *path = xasprintf("/v1/applications/%s/evaluations", app);
 	struct resp *r =
 	    http_json("POST", path, staff.recruiter,
@@ -361,8 +350,7 @@ test_evaluations(void **state)
 	resp_free(r);
 	free(loc);
 	free(path);
-	resp_free(a);
-	free(email);
+	applied_free(&a);
 	free(o);
 }
 

@@ -1,0 +1,52 @@
+/* throttle: rate limits of the public endpoints. See throttle.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "api/rest.h"
+#include "api/throttle.h"
+#include "core/app.h"
+#include "core/config.h"
+#include "core/xalloc.h"
+#include "edge/reply.h"
+#include "edge/request.h"
+#include "store/rate.h"
+
+static int
+hit(struct req *r, struct db *db, const char *endpoint, const char *key, unsigned window_s,
+    unsigned limit)
+{
+	unsigned retry_after = 0;
+	int rc = rate_hit(db, endpoint, key, window_s, limit, &retry_after);
+	char secs[16];
+
+	if (rc < 0)
+		return rest_fail_db(r, db);
+	if (rc == 0)
+		return 0;
+	snprintf(secs, sizeof(secs), "%u", retry_after);
+	reply_header(r, "Retry-After", secs);
+	return req_fail(r, 429, "too many requests; try again in %u seconds", retry_after);
+}
+
+int
+throttle_client(struct req *r, struct db *db, const char *endpoint)
+{
+	char addr[REQ_CLIENT_LEN], key[REQ_CLIENT_LEN + 8];
+
+	snprintf(key, sizeof(key), "addr:%s", req_client(r, addr));
+	return hit(r, db, endpoint, key, 60, req_app(r)->cfg->rate_per_address_minute);
+}
+
+int
+throttle_email(struct req *r, struct db *db, const char *endpoint, const char *email)
+{
+	char *key = xasprintf("email:%s", email);
+	int rc;
+
+	for (char *p = key; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	rc = hit(r, db, endpoint, key, 3600, req_app(r)->cfg->rate_per_email_hour);
+	free(key);
+	return rc;
+}
