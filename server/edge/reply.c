@@ -99,11 +99,13 @@ reply_empty(struct req *r, unsigned status)
 	return 0;
 }
 
-/* A handler's own headers (ETag, Location) do not belong on an error; the challenge does. */
+/* A handler's own headers (ETag, Location) do not belong on an error; the challenge and the
+ * wait (Retry-After) do. */
 static bool
 header_fits(const struct req *r, const char *name)
 {
-	return r->problem.status == 0 || strcasecmp(name, MHD_HTTP_HEADER_WWW_AUTHENTICATE) == 0;
+	return r->problem.status == 0 || strcasecmp(name, MHD_HTTP_HEADER_WWW_AUTHENTICATE) == 0 ||
+	       strcasecmp(name, MHD_HTTP_HEADER_RETRY_AFTER) == 0;
 }
 
 static void

@@ -101,7 +101,7 @@ api_start(void **state)
 	snprintf(base, sizeof(base), "http://%s", listen);
 	snprintf(log_path, sizeof(log_path), "%s/recruitd-%d.log", logdir ? logdir : "/tmp",
 	         (int)getpid());
-	snprintf(mail_dir, sizeof(mail_dir), "%s/mail-%d", logdir ? logdir : "/tmp", (int)getpid());
+	snprintf(mail_dir, sizeof(mail_dir), "%s/eml-%d", logdir ? logdir : "/tmp", (int)getpid());
 	mkdir(mail_dir, 0700);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	curl = curl_easy_init();

@@ -1,0 +1,171 @@
+/*
+ * API: the rate limits of the public endpoints that take an e-mail address,
+ * with their defaults: 30 a minute per client address, 5 an hour per e-mail
+ * address, each endpoint counted on its own, in PostgreSQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../unit/fixtures.h"
+#include "core/xalloc.h"
+#include "harness.h"
+
+static struct blob pdf;
+static char *opening;
+
+/* Start in a fresh minute window, with no hits counted from earlier runs. */
+static void
+fresh_window(void)
+{
+	char *s = db_value("SELECT floor(extract(second FROM clock_timestamp()))::int", NULL);
+	int second = atoi(s);
+	free(s);
+	if (second > 45)
+		sleep((unsigned)(61 - second));
+	db_exec_sql("DELETE FROM rate_hits", NULL);
+}
+
+static struct resp *
+sign_in(const char *email)
+{
+	char *body = xasprintf("{\"email\":\"%s\"}", email);
+	struct resp *r = http_json("POST", "/v1/me/sign-in", NULL, body);
+	free(body);
+	return r;
+}
+
+static void
+expect_429(struct resp *r, int max_wait)
+{
+	assert_problem(r, 429, "too-many-requests");
+	char *after = resp_header(r, "Retry-After");
+	assert_non_null(after);
+	int s = atoi(after);
+	if (s < 1 || s > max_wait)
+		fail_msg("Retry-After: %s", after);
+	free(after);
+}
+
+static void
+test_per_client_address(void **state)
+{
+	(void)state;
+	fresh_window();
+	char *known = new_staff_applicant("throttle", "Thro Ttle");
+	char *known_email = db_value("SELECT email FROM applicants WHERE id = $1", known);
+	for (int i = 0; i < 30; i++) {
+		char *email = unique_email("throttle");
+		struct resp *r = sign_in(email);
+		if (r->status != 202)
+			fail_msg("sign-in %d: %ld", i + 1, r->status);
+		resp_free(r);
+		free(email);
+	}
+	/* the 31st in the minute, known address or not: the same 429 */
+	char *unknown = unique_email("throttle");
+	struct resp *a = sign_in(unknown), *b = sign_in(known_email);
+	expect_429(a, 60);
+	expect_429(b, 60);
+	assert_string_equal(a->body, b->body);
+	resp_free(a);
+	resp_free(b);
+	/* refused before anything is done: no link for the known address */
+	expect_db_value("SELECT count(*) FROM sign_in_codes WHERE applicant_id = $1", known, "0");
+	/* apply is counted on its own */
+	struct applied c =
+	    apply_confirmed(opening, "Other Endpoint", "throttle", pdf.data, pdf.len, NULL, NULL);
+	applied_free(&c);
+	/* the table holds keyed hashes, no address */
+	expect_db_value("SELECT count(*) FROM rate_hits WHERE key_sha256 !~ '^[0-9a-f]{64}$' OR "
+	                "key_sha256 LIKE '%127.0.0.1%'",
+	                NULL, "0");
+	free(unknown);
+	free(known_email);
+	free(known);
+}
+
+static struct resp *
+apply_as(const char *email)
+{
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Rate Limited"},
+	    {.name = "email", .value = email},
+	    {.name = "opening_id", .value = opening},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "cv.pdf"},
+	    {.name = NULL}};
+	return http_form("POST", "/v1/apply", NULL, parts, NULL);
+}
+
+static void
+test_per_email_address(void **state)
+{
+	(void)state;
+	fresh_window();
+	forbid_in_log("Rate Limited");
+	char *email = unique_email("perhour");
+	for (int i = 0; i < 5; i++) {
+		struct resp *r = apply_as(email);
+		if (r->status != 202)
+			fail_msg("apply %d: %ld", i + 1, r->status);
+		resp_free(r);
+	}
+	/* the sixth in the hour for that address, however it is written */
+	char *upper = xstrdup(email);
+	for (char *p = upper; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	struct resp *r = apply_as(upper);
+	expect_429(r, 3600);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM pending_submissions WHERE lower(email) = lower($1)",
+	                email, "5");
+	/* another address from the same client is still welcome */
+	char *other = unique_email("perhour");
+	r = apply_as(other);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	/* sign-in for that address is counted on its own */
+	r = sign_in(email);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	free(other);
+	free(upper);
+	free(email);
+}
+
+static int
+setup(void **state)
+{
+	static const char *const defaults[] = {"RECRUITD_RATE_PER_ADDRESS_MINUTE=30",
+	                                       "RECRUITD_RATE_PER_EMAIL_HOUR=5", NULL};
+	(void)state;
+	api_start_with(defaults);
+	pdf = fixture_pdf(2000);
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
+	                           "{\"title\":\"Throttled Role\",\"country\":\"US\"}");
+	assert_int_equal(r->status, 201);
+	opening = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(opening);
+	free(pdf.data);
+	return api_stop(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_per_client_address),
+	    cmocka_unit_test(test_per_email_address),
+	};
+	return cmocka_run_group_tests_name("api throttle", tests, setup, teardown);
+}
