@@ -6,6 +6,8 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/digest.h"
+#include "core/token.h"
+#include "domain/letters.h"
 #include "edge/paging.h"
 #include "store/auth.h"
 #include "store/db.h"
@@ -43,6 +45,14 @@ test_config_defaults(void **state)
 	assert_true(cfg.threads >= 1);
 	assert_int_equal(cfg.pool_size, cfg.threads + 2);
 	assert_string_equal(cfg.database_url, "dbname=x");
+	/* the applicant's side */
+	assert_int_equal(cfg.applicant_token_hours, 168);
+	assert_int_equal(cfg.rate_per_address_minute, 30);
+	assert_int_equal(cfg.rate_per_email_hour, 5);
+	assert_string_equal(cfg.notice_url, "/privacy-notice");
+	assert_null(cfg.notice_file);
+	assert_string_equal(cfg.public_url, "http://127.0.0.1:8080");
+	assert_string_equal(cfg.company_name, "Example Company");
 	config_fini(&cfg);
 }
 
@@ -83,6 +93,13 @@ test_config_refuses(void **state)
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "-1", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_THREADS", "0", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_LOG_LEVEL", "loud", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_APPLICANT_TOKEN_HOURS", "0", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_RATE_PER_EMAIL_HOUR", "many", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_RATE_PER_ADDRESS_MINUTE", "0", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_PRIVACY_NOTICE_URL", "javascript:alert(1)",
+	     NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_PRIVACY_NOTICE_URL", "/a\" onclick=\"x", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_COMPANY_NAME", "Evil\r\nBcc: x@y", NULL},
 	};
 	struct config cfg;
 	char err[256];
@@ -93,6 +110,56 @@ test_config_refuses(void **state)
 			fail_msg("accepted case %zu", i);
 		assert_non_null(strstr(err, bad[i][2]));
 	}
+}
+
+/* One-time codes: 43 base64url characters, only their hash kept; anything else is no code. */
+static void
+test_codes(void **state)
+{
+	char a[CODE_LEN + 1], b[CODE_LEN + 1], ha[2 * SHA256_LEN + 1], hb[2 * SHA256_LEN + 1],
+	    again[2 * SHA256_LEN + 1];
+
+	(void)state;
+	assert_int_equal(code_new(a, ha), 0);
+	assert_int_equal(code_new(b, hb), 0);
+	assert_int_equal(strlen(a), CODE_LEN);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strlen(ha), 64);
+	assert_null(strstr(ha, a));
+	assert_int_equal(code_hash(a, again), 0);
+	assert_string_equal(again, ha);
+	static const char *const bad[] = {"",
+	                                  "short",
+	                                  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	                                  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	                                  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",
+	                                  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (code_hash(bad[i], again) == 0)
+			fail_msg("took %s for a code", bad[i]);
+	assert_int_equal(code_hash(NULL, again), -1);
+}
+
+/* The letters: plain text, signed with the company's name, the link alone on its line. */
+static void
+test_letters(void **state)
+{
+	struct letter l;
+
+	(void)state;
+	letter_confirm_application(&l, "Acme", "https://jobs.acme.test/apply/confirm?code=abc");
+	assert_string_equal(l.subject, "Confirm your application to Acme");
+	assert_non_null(strstr(l.body, "\nhttps://jobs.acme.test/apply/confirm?code=abc\n"));
+	assert_non_null(strstr(l.body, "24 hours"));
+	assert_non_null(strstr(l.body, "\n-- \nAcme\n"));
+	assert_null(strstr(l.body, "<")); /* no markup, no tracking pixel */
+	letter_fini(&l);
+	letter_sign_in(&l, "Acme", "https://jobs.acme.test/me?code=xyz");
+	assert_string_equal(l.subject, "Your sign-in link for Acme");
+	assert_non_null(strstr(l.body, "\nhttps://jobs.acme.test/me?code=xyz\n"));
+	assert_non_null(strstr(l.body, "15 minutes"));
+	letter_fini(&l);
+	assert_null(l.subject);
 }
 
 static void
@@ -250,7 +317,8 @@ main(void)
 	    cmocka_unit_test(test_config_refuses),  cmocka_unit_test(test_cursor),
 	    cmocka_unit_test(test_tokens),          cmocka_unit_test(test_classify),
 	    cmocka_unit_test(test_encodings),       cmocka_unit_test(test_buf_cap),
-	    cmocka_unit_test(test_uuid_v4),
+	    cmocka_unit_test(test_uuid_v4),         cmocka_unit_test(test_codes),
+	    cmocka_unit_test(test_letters),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

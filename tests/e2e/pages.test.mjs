@@ -1,0 +1,320 @@
+// The applicant's pages in a real browser: headless Chromium (Debian's), driven by
+// playwright-core, at a phone's size and a desktop's. Starts its own bin/recruitd against
+// the test database, writing e-mail as .eml files into a directory of its own, and goes
+// through what a person does: apply, read the confirmation e-mail, confirm, see the record,
+// apply to a second opening, upload, withdraw, sign out, sign in again by e-mailed link.
+// The form is also sent without JavaScript. Every page passes axe-core with no serious or
+// critical violation. Screenshots go to $RECRUITD_TEST_LOGDIR.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync, writeFileSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run through scripts/test.sh)`);
+  return v;
+};
+
+const logdir = process.env.RECRUITD_TEST_LOGDIR || tmpdir();
+const work = mkdtempSync(join(tmpdir(), "recruitd-e2e-"));
+const mailDir = join(work, "mail");
+const pdfPath = join(work, "Lebenslauf Zoë.pdf");
+const run = `${process.pid}-${Date.now()}`;
+let server, base, browser, staffToken;
+const openings = [];
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitReady() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(base + "/healthz");
+      if (r.ok) return;
+    } catch {}
+    await sleep(100);
+  }
+  throw new Error("recruitd did not come up");
+}
+
+async function makeOpening(title) {
+  const r = await fetch(base + "/v1/openings", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${staffToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ title, department: "Platform", country: "DE", region: "BE", location: "Berlin" }),
+  });
+  assert.equal(r.status, 201);
+  return (await r.json()).id;
+}
+
+before(async () => {
+  mkdirSync(mailDir, { recursive: true });
+  mkdirSync(logdir, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const log = openSync(join(logdir, "recruitd-e2e.log"), "w");
+  server = spawn(env("RECRUITD_TEST_BIN"), [], {
+    env: {
+      ...process.env, RECRUITD_LISTEN: `127.0.0.1:${port}`, RECRUITD_PUBLIC_URL: base,
+      RECRUITD_SMTP_URL: "", RECRUITD_MAIL_DIR: mailDir, RECRUITD_MAIL_INTERVAL_MS: "50",
+      RECRUITD_RATE_PER_ADDRESS_MINUTE: "100000",
+    },
+    stdio: ["ignore", "ignore", log],
+  });
+  await waitReady();
+  staffToken = execFileSync(env("RECRUITD_TEST_CTL"),
+    ["key", "create", "--role", "recruiter", "--name", `e2e-${run}`]).toString().trim();
+  openings.push(await makeOpening(`Site Reliability Engineer ${run}`));
+  openings.push(await makeOpening(`Database Engineer ${run}`));
+  writeFileSync(pdfPath, "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  browser = await chromium.launch({
+    executablePath: process.env.RECRUITD_CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    const exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
+    server.kill("SIGTERM");
+    assert.equal(await exited, 0, "recruitd exits 0 on SIGTERM");
+  }
+});
+
+// The link to {base}{path}?code=... in the newest message to `to`, read from the .eml files
+// recruitd delivered; the file is removed.
+async function mailedLink(to, path) {
+  const prefix = `${base}${path}?code=`;
+  for (let i = 0; i < 200; i++) {
+    const files = readdirSync(mailDir).filter((f) => f.endsWith(".eml")).sort().reverse();
+    for (const f of files) {
+      const text = readFileSync(join(mailDir, f), "utf8");
+      const at = text.indexOf(prefix);
+      if (text.includes(`\r\nTo: ${to}\r\n`) && at >= 0) {
+        unlinkSync(join(mailDir, f));
+        assert.match(text, /Content-Type: text\/plain; charset=utf-8/);
+        assert.doesNotMatch(text, /<img|<html/i); // plain text, no tracking
+        return text.slice(at).split(/\s/)[0];
+      }
+    }
+    await sleep(50);
+  }
+  throw new Error(`no e-mail to ${to} with a link to ${path}`);
+}
+
+// axe-core in the page: no serious or critical violation.
+async function accessible(page, what) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), [],
+    `${what}: accessibility`);
+}
+
+// The same check for a page shown with JavaScript off (where axe cannot run): its HTML, loaded
+// into a page of the same origin that can run it.
+async function accessibleWithoutScript(page, what) {
+  const html = await page.content();
+  const { context, page: checker } = await newPage(page.viewportSize());
+  await checker.goto(base + "/healthz");
+  await checker.setContent(html, { waitUntil: "load" });
+  await accessible(checker, what);
+  await context.close();
+}
+
+async function newPage(viewport, options = {}) {
+  const context = await browser.newContext({ viewport, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+  return { context, page, problems };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(logdir, `e2e-${name}.png`), fullPage: true });
+
+for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+  test(`${size}: apply, confirm by e-mail, see the record, act on it, sign out and in again`, async () => {
+    const { context, page, problems } = await newPage(viewport);
+    const email = `e2e.${size}.${run}@example.com`;
+
+    // the careers page: openings, the form, the notice beside the consent box
+    await page.goto(base + "/apply");
+    await page.getByText(`Site Reliability Engineer ${run}`).first().waitFor();
+    const notice = page.locator('.field[data-field="privacy_notice_accepted"] a');
+    assert.equal(await notice.getAttribute("href"), "/privacy-notice");
+    await accessible(page, `${size} /apply`);
+    await page.selectOption("#opening_id", openings[0]);
+    await page.fill("#full_name", "Zoë Ñandú");
+    await page.fill("#email", email);
+    await page.fill("#phone", "+49 30 1234567");
+    await page.setInputFiles("#resume", pdfPath);
+    await page.check("#privacy_notice_accepted");
+    await page.check("#age_16_or_over");
+    await shot(page, `${size}-apply-form`);
+    await page.click("#submit");
+    await page.locator("#done").waitFor({ state: "visible" });
+    assert.match(await page.textContent("#done"), /Check your inbox/);
+    await shot(page, `${size}-apply-sent`);
+
+    // the e-mail's link confirms and leads to the applicant's page
+    const link = await mailedLink(email, "/apply/confirm");
+    await page.goto(link);
+    await page.waitForURL(base + "/me", { timeout: 10000 });
+    await page.locator("#signed-in").waitFor({ state: "visible" });
+    assert.equal(new URL(page.url()).search, "", "the code left the address bar");
+    const held = await page.textContent("#held");
+    assert.match(held, /Zoë Ñandú/);
+    assert.match(held, new RegExp(email.replace(/[.]/g, "\\.")));
+    assert.match(held, /careers page/); // where it came from
+    assert.match(held, /Kept until/);
+    assert.match(await page.textContent("#applications"), new RegExp(`Site Reliability Engineer ${run}: applied`));
+    assert.match(await page.textContent("#documents"), /Lebenslauf Zoë\.pdf/);
+    assert.equal(await page.evaluate(() => location.href.includes("code")), false);
+    await accessible(page, `${size} /me`);
+    await shot(page, `${size}-me`);
+
+    // apply to a second opening
+    await page.selectOption("#opening_id", openings[1]);
+    await page.click("#apply-again button[type=submit]");
+    await page.getByText(`Database Engineer ${run}: applied`).waitFor();
+
+    // a newer resume
+    await page.setInputFiles("#file", { name: "cv-2026.txt", mimeType: "text/plain", buffer: Buffer.from("Zoë Ñandú\nNewer CV\n") });
+    await page.click("#upload button[type=submit]");
+    await page.getByText("cv-2026.txt").waitFor();
+
+    // withdraw the first
+    await page.getByRole("button", { name: `Withdraw the application to Site Reliability Engineer ${run}` }).click();
+    await page.getByText(`Site Reliability Engineer ${run}: withdrawn`).waitFor();
+
+    // opt out of sharing
+    await page.check("#sharing_opt_out");
+    await page.click("#choices button[type=submit]");
+    await page.getByText("Your choices are saved.").waitFor();
+    assert.match(await page.textContent("#held"), /opted out/);
+    await shot(page, `${size}-me-after`);
+
+    // sign out: the token is gone from the browser and from the server
+    const token = await page.evaluate(() => sessionStorage.getItem("recruitd.token"));
+    await page.click("#sign-out");
+    await page.locator("#sign-in").waitFor({ state: "visible" });
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("recruitd.token")), null);
+    const after = await fetch(base + "/v1/me", { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(after.status, 401);
+    await accessible(page, `${size} /me signed out`);
+
+    // sign in again by an e-mailed link
+    await page.fill("#sign-in-email", email);
+    await page.click("#sign-in button[type=submit]");
+    await page.getByText(/Check your inbox/).waitFor();
+    await shot(page, `${size}-sign-in-sent`);
+    await page.goto(await mailedLink(email, "/me"));
+    await page.locator("#signed-in").waitFor({ state: "visible" });
+    assert.equal(new URL(page.url()).search, "");
+    assert.match(await page.textContent("#applications"), /withdrawn/);
+
+    // the notice
+    await page.goto(base + "/privacy-notice");
+    await page.getByRole("heading", { name: "Privacy notice for applicants" }).waitFor();
+    await accessible(page, `${size} /privacy-notice`);
+    await shot(page, `${size}-notice`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test("without JavaScript the form posts and the answers are pages", async () => {
+  const { context, page } = await newPage(PHONE, { javaScriptEnabled: false });
+  await page.goto(base + "/apply");
+  const email = `e2e.nojs.${run}@example.com`;
+  // errors first: the careers page again, each beside its field, focus on the first
+  await page.selectOption("#opening_id", openings[0]);
+  await page.fill("#email", "nobody@localhost");
+  await page.setInputFiles("#resume", pdfPath);
+  const [answer] = await Promise.all([page.waitForNavigation(), page.click("#submit")]);
+  assert.equal(answer.status(), 422);
+  assert.equal(new URL(page.url()).pathname, "/v1/apply");
+  assert.match(await page.textContent("#full_name-error"), /required/);
+  assert.match(await page.textContent("#email-error"), /e-mail/);
+  assert.match(await page.textContent("#privacy_notice_accepted-error"), /must be true/);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), "full_name");
+  await accessibleWithoutScript(page, "the form's errors without JavaScript");
+  await shot(page, "nojs-errors");
+  // then right
+  await page.selectOption("#opening_id", openings[0]);
+  await page.fill("#full_name", "Noah Script");
+  await page.fill("#email", email);
+  await page.setInputFiles("#resume", pdfPath);
+  await page.check("#privacy_notice_accepted");
+  await page.check("#age_16_or_over");
+  const [sent] = await Promise.all([page.waitForNavigation(), page.click("#submit")]);
+  assert.equal(sent.status(), 202);
+  assert.match(await page.textContent("h1"), /Check your inbox/);
+  await accessibleWithoutScript(page, "the answer without JavaScript");
+  await shot(page, "nojs-sent");
+  assert.match(await mailedLink(email, "/apply/confirm"), /code=[A-Za-z0-9_-]{43}$/);
+  await context.close();
+});
+
+test("with JavaScript, errors appear beside their fields and focus moves to the first", async () => {
+  const { context, page } = await newPage(DESKTOP);
+  await page.goto(base + "/apply");
+  let posted = false;
+  page.on("request", (r) => { if (r.url().endsWith("/v1/apply")) posted = true; });
+  await page.selectOption("#opening_id", openings[0]);
+  await page.fill("#email", `nameless.${run}@example.com`);
+  await page.setInputFiles("#resume", pdfPath);
+  await page.check("#privacy_notice_accepted");
+  await page.check("#age_16_or_over");
+  await page.click("#submit");
+  await page.locator("#full_name-error").waitFor({ state: "visible" });
+  assert.match(await page.textContent("#full_name-error"), /name/i);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "full_name");
+  assert.equal(posted, false);
+  // what only the server can tell
+  await page.fill("#full_name", "Server Side");
+  await page.fill("#email", "someone@localhost");
+  const answered = page.waitForResponse((r) => r.url().endsWith("/v1/apply"));
+  await page.click("#submit");
+  assert.equal((await answered).status(), 422);
+  await page.locator("#email-error").waitFor({ state: "visible" });
+  assert.match(await page.textContent("#email-error"), /e-mail/i);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "email");
+  await accessible(page, "/apply with errors");
+  await shot(page, "apply-errors");
+  await context.close();
+});
+
+test("a used confirmation link says so", async () => {
+  const { context, page } = await newPage(PHONE);
+  await page.goto(base + "/apply/confirm?code=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  await page.getByText(/used already, or it expired/).waitFor();
+  assert.equal(new URL(page.url()).search, "");
+  await accessible(page, "/apply/confirm with a dead code");
+  await context.close();
+});
