@@ -1,8 +1,12 @@
-/* Request lines: the router over the real route table; the query's cursor and limit. */
+/*
+ * Request lines: the router over the real route table; the query's cursor and limit; and the
+ * same bytes as the code of an e-mailed link (POST /v1/apply/confirmations, /v1/me/sessions).
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/routes.h"
+#include "core/token.h"
 #include "edge/paging.h"
 #include "edge/router.h"
 #include "fuzz.h"
@@ -28,6 +32,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	(void)!paging_cursor_decode(path, k1, k2);
 	(void)!paging_limit_parse(path, &limit);
+	char hash[2 * SHA256_LEN + 1];
+	if (code_hash(path, hash) == 0 && (strlen(path) != CODE_LEN || strlen(hash) != 64))
+		__builtin_trap();
 	free(path);
 	return 0;
 }
