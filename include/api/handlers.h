@@ -45,6 +45,18 @@ int pages_me(struct req *r);
 int pages_notice(struct req *r);
 int pages_asset(struct req *r);
 
+/* server/api/privacy.c */
+int privacy_create(struct req *r);
+int privacy_verify(struct req *r);
+int privacy_list(struct req *r);
+int privacy_get_one(struct req *r);
+int privacy_extension(struct req *r);
+int privacy_completion(struct req *r);
+int privacy_metrics_get(struct req *r);
+int me_privacy_create(struct req *r);
+int me_privacy_list(struct req *r);
+int me_privacy_get(struct req *r);
+
 /* server/api/session.c */
 int me_sign_in(struct req *r);
 int me_sessions(struct req *r);

@@ -42,6 +42,8 @@ struct config {
 	unsigned applicant_token_hours;   /* RECRUITD_APPLICANT_TOKEN_HOURS, default 168 (7 days) */
 	unsigned rate_per_address_minute; /* RECRUITD_RATE_PER_ADDRESS_MINUTE, default 30 */
 	unsigned rate_per_email_hour;     /* RECRUITD_RATE_PER_EMAIL_HOUR, default 5 */
+	long *holidays; /* RECRUITD_HOLIDAYS: days since 1970-01-01, sorted; not business days */
+	size_t nholidays;
 	/* E-mail (jobs/mail.c) */
 	char *public_url; /* RECRUITD_PUBLIC_URL: the base of every link, default http://LISTEN */
 	char

@@ -21,6 +21,25 @@ void letter_confirm_application(struct letter *l, const char *company, const cha
 /* The sign-in link: link is {PUBLIC_URL}/me?code=CODE. */
 void letter_sign_in(struct letter *l, const char *company, const char *link);
 
+/*
+ * A privacy request's receipt: what was asked (type_label), when it is due
+ * (a date), and the verification link {PUBLIC_URL}/privacy?code=CODE when
+ * the request needs one (NULL: none).
+ */
+void letter_privacy_receipt(struct letter *l, const char *company, const char *type_label,
+                            const char *due, const char *link);
+
+/* The response is extended: why, and the new date. */
+void letter_privacy_extension(struct letter *l, const char *company, const char *type_label,
+                              const char *reason, const char *due);
+
+/* The outcome: outcome_text says what was done (or why not); NULL detail: none. */
+void letter_privacy_outcome(struct letter *l, const char *company, const char *type_label,
+                            const char *outcome_text, const char *detail);
+
+/* What a request type is called in a letter ("a copy of your data", ...). */
+const char *letter_privacy_type_label(const char *type);
+
 void letter_fini(struct letter *l);
 
 #endif

@@ -87,6 +87,13 @@ int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
 int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
 
 /*
+ * Opt the applicant with this address out of marketing and of sharing,
+ * audited: 0 with their id, 1 when no record has the address.
+ */
+int applicants_opt_out(struct db *db, const char *email, const char *actor, const char *request_id,
+                       char id[37]) WARN_UNUSED;
+
+/*
  * The applicant a pending submission (store/pending.h, locked by the
  * caller) belongs to, locked for the caller's transaction: the one on
  * record with its address, else a new one made from it (source direct,

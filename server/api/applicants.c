@@ -25,6 +25,7 @@
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/erasure.h"
+#include "store/privacy.h"
 
 #define HOLD_REASON_MAX_CHARS 500
 
@@ -81,6 +82,28 @@ static bool
 is_duplicate_email(const struct db *db)
 {
 	return db_failure(db) == DB_UNIQUE && strcmp(db_constraint(db), APPLICANTS_EMAIL_KEY) == 0;
+}
+
+/*
+ * Staff cannot set marketing on for an address that opted out (a privacy
+ * request's suppression list): 0 go on, -1 with a 422 (or the failure).
+ */
+static int
+refuse_opted_out(struct req *r, struct db *db, const json_t *doc)
+{
+	const char *email = json_string_value(json_object_get(doc, "email"));
+	int rc;
+
+	if (req_actor(r)->role == ROLE_APPLICANT || email == NULL ||
+	    !json_is_true(json_object_get(doc, "marketing_opt_in")))
+		return 0;
+	if ((rc = privacy_suppressed(db, email, "opt_out")) < 0)
+		return rest_fail_db(r, db);
+	if (rc == 0)
+		return 0;
+	problem_field(req_problem(r), "marketing_opt_in",
+	              "cannot be set: the person opted out of marketing");
+	return req_fail_fields(r);
 }
 
 /* The path's applicant id, or -1 with a 404 when it cannot be one. */
@@ -143,6 +166,8 @@ applicants_create(struct req *r)
 		return -1;
 	if ((rc = idem_replay(r, db, "applicants.create")) != 0)
 		return rc > 0 ? 0 : -1;
+	if (refuse_opted_out(r, db, doc) != 0)
+		return -1;
 	json_t *row = json_deep_copy(doc);
 	profile_normalize(row);
 	rc = create_row(r, db, row);
@@ -269,6 +294,9 @@ write_patch(struct req *r, struct db *db, const char *id, long have, long expect
 		if (strcmp(other, id) != 0)
 			return fail_duplicate_email(r, db, email);
 	}
+	if (!json_is_true(json_object_get(before, "marketing_opt_in")) &&
+	    refuse_opted_out(r, db, after) != 0)
+		return -1;
 	target = changed_members(before, after);
 	if (json_object_get(after, "sharing_opt_out") != NULL) {
 		char *t = xasprintf("%s%ssharing_opt_out", target, target[10] ? "," : "");

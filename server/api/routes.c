@@ -79,6 +79,17 @@ const struct route routes[] = {
     {"GET", "/v1/retention/purges/{id}", purges_get, ACCESS_HR, BODY_NONE},
 
     {"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
+
+    {"POST", "/v1/privacy-requests", privacy_create, ACCESS_ANYONE, BODY_JSON},
+    {"GET", "/v1/privacy-requests", privacy_list, ACCESS_HR, BODY_NONE},
+    {"POST", "/v1/privacy-requests/verifications", privacy_verify, ACCESS_PUBLIC, BODY_JSON},
+    {"GET", "/v1/privacy-requests/metrics", privacy_metrics_get, ACCESS_HR, BODY_NONE},
+    {"GET", "/v1/privacy-requests/{id}", privacy_get_one, ACCESS_HR, BODY_NONE},
+    {"POST", "/v1/privacy-requests/{id}/extension", privacy_extension, ACCESS_HR, BODY_JSON},
+    {"POST", "/v1/privacy-requests/{id}/completion", privacy_completion, ACCESS_HR, BODY_JSON},
+    {"POST", "/v1/me/privacy-requests", me_privacy_create, ACCESS_APPLICANT, BODY_JSON},
+    {"GET", "/v1/me/privacy-requests", me_privacy_list, ACCESS_APPLICANT, BODY_NONE},
+    {"GET", "/v1/me/privacy-requests/{id}", me_privacy_get, ACCESS_APPLICANT, BODY_NONE},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 
@@ -186,6 +187,41 @@ parse_mail(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+cmp_day(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+/* "2026-12-25,2027-01-01" into cfg->holidays, sorted. 0, or -1 on a bad date. */
+static int
+parse_holidays(struct config *cfg, const char *v)
+{
+	char *copy = xstrdup(v), *save = NULL;
+	size_t cap = 8;
+
+	cfg->holidays = xmalloc(cap * sizeof(long));
+	for (char *t = strtok_r(copy, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		size_t n = strlen(t);
+		while (n > 0 && t[n - 1] == ' ')
+			t[--n] = '\0';
+		long day = clock_day_of_date(t);
+		if (day < 0) {
+			free(copy);
+			return -1;
+		}
+		if (cfg->nholidays == cap)
+			cfg->holidays = xrealloc(cfg->holidays, (cap *= 2) * sizeof(long));
+		cfg->holidays[cfg->nholidays++] = day;
+	}
+	free(copy);
+	qsort(cfg->holidays, cfg->nholidays, sizeof(long), cmp_day);
+	return 0;
+}
+
 int
 config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 {
@@ -215,6 +251,12 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 		goto err0;
 	}
 
+	v = get("RECRUITD_HOLIDAYS");
+	if (v != NULL && *v != '\0' && parse_holidays(cfg, v) != 0) {
+		bad(err, errlen, "RECRUITD_HOLIDAYS",
+		    "must be dates YYYY-MM-DD, separated by commas");
+		goto err0;
+	}
 	v = get("RECRUITD_COMPANY_NAME");
 	cfg->company_name = xstrdup(v && *v ? v : "Example Company");
 	if (strlen(cfg->company_name) > 200 || strpbrk(cfg->company_name, "\r\n") != NULL) {
@@ -268,6 +310,7 @@ config_fini(struct config *cfg)
 	free(cfg->notice_version);
 	free(cfg->notice_url);
 	free(cfg->company_name);
+	free(cfg->holidays);
 	free(cfg->notice_file);
 	free(cfg->public_url);
 	free(cfg->smtp_url);

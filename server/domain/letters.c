@@ -1,5 +1,6 @@
 /* letters: the words of every e-mail. See letters.h. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain/letters.h"
 
@@ -41,6 +42,89 @@ letter_sign_in(struct letter *l, const char *company, const char *link)
 	                    "-- \n"
 	                    "%s\n",
 	                    company, link, company);
+}
+
+const char *
+letter_privacy_type_label(const char *type)
+{
+	static const char *const labels[][2] = {
+	    {"know_categories", "to know what categories of data we hold about you"},
+	    {"know_specific", "for a copy of your data"},
+	    {"delete", "to delete your data"},
+	    {"correct", "to correct your data"},
+	    {"opt_out", "to opt out of marketing and of sharing"},
+	};
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i][0], type) == 0)
+			return labels[i][1];
+	return "about your data";
+}
+
+void
+letter_privacy_receipt(struct letter *l, const char *company, const char *type_label,
+                       const char *due, const char *link)
+{
+	l->subject = xasprintf("We received your privacy request (%s)", company);
+	if (link != NULL)
+		l->body = xasprintf(
+		    "Hello,\n"
+		    "\n"
+		    "%s received a request %s, made with this e-mail address.\n"
+		    "We answer it by %s.\n"
+		    "\n"
+		    "First we need to know the request is yours: open this link within 72\n"
+		    "hours (it works once):\n"
+		    "\n"
+		    "%s\n"
+		    "\n"
+		    "If you did not make this request, ignore this message: nothing happens\n"
+		    "without the link.\n"
+		    "\n"
+		    "-- \n"
+		    "%s\n",
+		    company, type_label, due, link, company);
+	else
+		l->body = xasprintf("Hello,\n"
+		                    "\n"
+		                    "%s received a request %s, made with this e-mail\n"
+		                    "address. It needs nothing more from you; we answer it by %s.\n"
+		                    "\n"
+		                    "-- \n"
+		                    "%s\n",
+		                    company, type_label, due, company);
+}
+
+void
+letter_privacy_extension(struct letter *l, const char *company, const char *type_label,
+                         const char *reason, const char *due)
+{
+	l->subject = xasprintf("Your privacy request: more time needed (%s)", company);
+	l->body = xasprintf("Hello,\n"
+	                    "\n"
+	                    "we need more time to answer your request %s, and will\n"
+	                    "answer it by %s. The reason:\n"
+	                    "\n"
+	                    "%s\n"
+	                    "\n"
+	                    "-- \n"
+	                    "%s\n",
+	                    type_label, due, reason, company);
+}
+
+void
+letter_privacy_outcome(struct letter *l, const char *company, const char *type_label,
+                       const char *outcome_text, const char *detail)
+{
+	l->subject = xasprintf("Your privacy request is answered (%s)", company);
+	l->body = xasprintf("Hello,\n"
+	                    "\n"
+	                    "your request %s is answered: %s\n"
+	                    "%s%s%s"
+	                    "\n"
+	                    "-- \n"
+	                    "%s\n",
+	                    type_label, outcome_text, detail ? "\n" : "", detail ? detail : "",
+	                    detail ? "\n" : "", company);
 }
 
 void

@@ -17,6 +17,7 @@
 #include "store/db.h"
 #include "store/erasure.h"
 #include "store/pending.h"
+#include "store/privacy.h"
 #include "store/purge_runs.h"
 #include "store/rate.h"
 
@@ -180,22 +181,25 @@ finish(struct db *db, struct run *run, const char *status)
 /*
  * What else expires goes in the same run: idempotency keys older than 24
  * hours, submissions never confirmed (with their resume), sign-in codes and
- * applicant tokens past their time, rate-limit windows a day old. 0 or -1.
+ * applicant tokens past their time, rate-limit windows a day old, privacy
+ * requests ended over 24 months ago. 0 or -1.
  */
 static int
 sweep(struct db *db, struct run *run)
 {
 	const char *params[1] = {run->dry ? "true" : "false"};
-	long keys, pending, sessions, rates;
+	long keys, pending, sessions, rates, requests;
 
 	if (db_count(db, &purge_runs_sweep_idempotency, 1, params, &keys) != 0 ||
 	    pending_sweep(db, run->dry, &pending) != 0 ||
-	    auth_sweep(db, run->dry, &sessions) != 0 || rate_sweep(db, run->dry, &rates) != 0)
+	    auth_sweep(db, run->dry, &sessions) != 0 || rate_sweep(db, run->dry, &rates) != 0 ||
+	    privacy_sweep(db, run->dry, &requests) != 0)
 		return -1;
 	json_object_set_new(run->swept, "idempotency_keys", json_integer(keys));
 	json_object_set_new(run->swept, "pending_submissions", json_integer(pending));
 	json_object_set_new(run->swept, "sign_in_codes_and_tokens", json_integer(sessions));
 	json_object_set_new(run->swept, "rate_windows", json_integer(rates));
+	json_object_set_new(run->swept, "privacy_requests", json_integer(requests));
 	return 0;
 }
 

@@ -534,6 +534,32 @@ applicants_exists(struct db *db, const char *id)
 }
 
 /* ------------------------------------------------------------------ */
+/* a privacy request's opt-out                                          */
+
+static struct db_stmt opt_out =
+    DB_STMT("WITH a AS (UPDATE applicants SET marketing_opt_in = false, sharing_opt_out = true, "
+            "    version = version + 1, updated_at = now() "
+            "  WHERE lower(email) = lower($1) RETURNING id), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $2, 'applicant.update', id, 'marketing_opt_in,sharing_opt_out', $3 FROM a) "
+            "SELECT id FROM a");
+
+int
+applicants_opt_out(struct db *db, const char *email, const char *actor, const char *request_id,
+                   char id[37])
+{
+	const char *params[3] = {email, actor, request_id};
+	PGresult *row;
+	int rc = db_row(db, &opt_out, 3, params, &row);
+
+	if (rc == 0) {
+		snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+		PQclear(row);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* confirming a pending submission                                      */
 
 static struct db_stmt lock_by_pending = DB_STMT(

@@ -1,0 +1,113 @@
+/*
+ * privacy: the privacy-request log, its events, the e-mailed verification
+ * codes, the address a request waits on while open, and the suppression
+ * list. A request answers as JSON in DESIGN's shape. The log keeps no
+ * personal data beyond the masked address and the applicant id (the address
+ * itself goes when the request ends). Functions return 0 when done, 1 (or
+ * more) for the outcomes each names, -1 when the database failed.
+ * Thread-safe on distinct connections.
+ */
+#ifndef RECRUITD_STORE_PRIVACY_H
+#define RECRUITD_STORE_PRIVACY_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "core/xalloc.h"
+
+struct db;
+
+struct privacy_new {
+	const char *type, *channel, *status, *verification_level;
+	const char *applicant_id; /* NULL: not known yet */
+	const char *email;        /* kept while the request is open; NULL: none */
+	const char *email_masked;
+	const char *received_at;                   /* RFC 3339; NULL: now */
+	long long confirm_by;                      /* epoch seconds */
+	const char *details, *corrections, *agent; /* text, JSON, JSON; NULL: none */
+	const char *actor_role;
+};
+
+/* A new request (receipt confirmed now, event "received"): its id. 1 when received_at is in the
+ * future. */
+int privacy_insert(struct db *db, const struct privacy_new *p, char id[37]) WARN_UNUSED;
+
+/* Add an event to a request's log. */
+int privacy_event(struct db *db, const char *id, const char *event,
+                  const char *actor_role) WARN_UNUSED;
+
+/* Keep a verification code's hash for PRIVACY_VERIFY_HOURS (event verification_sent). */
+int privacy_code_store(struct db *db, const char *id, const char *code_sha256) WARN_UNUSED;
+
+/*
+ * The request an unexpired code belongs to, locked: 0 with its id, type,
+ * and the address it waits on (new string); 1 when there is none (or the
+ * request is no longer awaiting verification).
+ */
+int privacy_code_take(struct db *db, const char *code_sha256, char id[37], char type[32],
+                      char **email) WARN_UNUSED;
+
+/* The code is used up. */
+int privacy_code_drop(struct db *db, const char *id) WARN_UNUSED;
+
+/* A failed try at the data points: 0 with the tries so far. */
+int privacy_failed_try(struct db *db, const char *id, int *tries) WARN_UNUSED;
+
+/*
+ * Verified: status in_progress, the level, the applicant (may be NULL),
+ * data points matched, the declaration's signed name hashed (NULL: none).
+ */
+int privacy_verified(struct db *db, const char *id, const char *applicant_id, const char *level,
+                     int data_points, const char *declaration_sha256) WARN_UNUSED;
+
+/*
+ * End a request: status (completed or denied), outcome, detail, categories
+ * and items (JSON text or NULL); the address it waited on is deleted.
+ * actor_role names who ended it. 1 when it had ended already.
+ */
+int privacy_finish(struct db *db, const char *id, const char *status, const char *outcome,
+                   const char *detail, const char *categories, const char *items,
+                   const char *actor_role) WARN_UNUSED;
+
+/*
+ * Extend once, before due_at: extended_due_at = received + 90 days. 0 done;
+ * 1 no such request; 2 extended already; 3 past due or ended.
+ */
+int privacy_extend(struct db *db, const char *id, const char *reason,
+                   const char *actor_role) WARN_UNUSED;
+
+/* The request as JSON (new reference) into *out; applicant_id not NULL: only theirs. 1 when none.
+ */
+int privacy_get(struct db *db, const char *id, const char *applicant_id, json_t **out) WARN_UNUSED;
+
+/* The address an open request waits on (new string), or NULL. */
+int privacy_email_of(struct db *db, const char *id, char **email) WARN_UNUSED;
+
+/* A list page's filters: NULL for none. */
+struct privacy_query {
+	const char *status, *type, *overdue, *due_before, *applicant_id;
+	const char *k1, *k2; /* keyset: due, id */
+	int limit;
+};
+
+/* Requests soonest due first, up to limit + 1, as a JSON array (new reference), or NULL. */
+json_t *privacy_page(struct db *db, const struct privacy_query *q) WARN_UNUSED;
+
+/* Per type for a year: received, fulfilled (whole or part), denied, median and mean days. */
+json_t *privacy_metrics(struct db *db, int year) WARN_UNUSED;
+
+/* Record an opt-out: the keyed hash of the address. */
+int privacy_suppress(struct db *db, const char *email, const char *reason) WARN_UNUSED;
+
+/* Whether the address is on the suppression list for reason: 1 yes, 0 no, -1 failure. */
+int privacy_suppressed(struct db *db, const char *email, const char *reason) WARN_UNUSED;
+
+/* What is held about an applicant, for the categories: documents, applications, evaluations. */
+int privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool *applications,
+                     bool *evaluations) WARN_UNUSED;
+
+/* Delete requests that ended over 24 months ago (dry: count them): 0 with how many. */
+int privacy_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;
+
+#endif

@@ -1,0 +1,188 @@
+/* privacy: the rules of privacy requests that need no database. See privacy.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/privacy.h"
+
+const char *const privacy_types[] = {"know_categories", "know_specific", "delete",
+                                     "correct",         "opt_out",       NULL};
+const char *const privacy_channels[] = {"web",       "email", "phone", "mail",
+                                        "in_person", "agent", NULL};
+const char *const privacy_outcomes[] = {"fulfilled", "partially_fulfilled", "denied", "no_record",
+                                        NULL};
+
+static bool
+is_holiday(long day, const long *holidays, size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (holidays[mid] == day)
+			return true;
+		if (holidays[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+time_t
+privacy_add_business_days(time_t from, int n, const long *holidays, size_t nholidays)
+{
+	long day = (long)(from / 86400 - (from % 86400 < 0));
+	long added = 0;
+
+	while (n > 0) {
+		day++;
+		added++;
+		long weekday =
+		    ((day % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday (4); 0 Sunday */
+		if (weekday != 0 && weekday != 6 && !is_holiday(day, holidays, nholidays))
+			n--;
+	}
+	return from + (time_t)added * 86400;
+}
+
+void
+privacy_mask_email(const char *email, char *out, size_t outlen)
+{
+	const char *at = strrchr(email, '@');
+
+	if (at == NULL || at == email) {
+		snprintf(out, outlen, "***");
+		return;
+	}
+	snprintf(out, outlen, "%c***%s", email[0], at);
+}
+
+bool
+privacy_needs_link(const char *type)
+{
+	return strcmp(type, "opt_out") != 0;
+}
+
+bool
+privacy_needs_data_points(const char *type)
+{
+	return strcmp(type, "know_specific") == 0;
+}
+
+bool
+privacy_needs_fresh_sign_in(const char *type)
+{
+	return strcmp(type, "know_specific") == 0 || strcmp(type, "delete") == 0;
+}
+
+bool
+privacy_is_contact_field(const char *field)
+{
+	static const char *const contact[] = {"full_name", "email", "phone", "address", NULL};
+
+	for (const char *const *c = contact; *c; c++)
+		if (strcmp(*c, field) == 0)
+			return true;
+	return false;
+}
+
+static json_t *
+category(const char *name, const char *sources, const char *purposes, const char *recipients,
+         const char *retention)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "category", name, "sources", sources,
+	                 "purposes", purposes, "recipients", recipients, "retention", retention);
+}
+
+json_t *
+privacy_categories(bool documents, bool applications, bool evaluations)
+{
+	static const char kept[] = "while an application is open, then for the period the "
+	                           "retention rules set for the country and region";
+	json_t *all = json_array();
+
+	json_array_append_new(
+	    all, category("identifiers and contact details",
+	                  "you (the application form, your page) or a recruiter who entered them",
+	                  "considering your applications; reaching you about them",
+	                  "the company's recruiters and HR staff", kept));
+	json_array_append_new(
+	    all, category("consents and choices",
+	                  "you: the privacy notice accepted, the age attestation, marketing and "
+	                  "sharing choices",
+	                  "showing your consent; honouring your choices",
+	                  "the company's recruiters and HR staff", kept));
+	if (documents)
+		json_array_append_new(all, category("resumes and other documents",
+		                                    "you, or a recruiter on your behalf",
+		                                    "assessing your applications",
+		                                    "the company's recruiters and HR staff", kept));
+	if (applications)
+		json_array_append_new(all, category("applications and their stages",
+		                                    "the hiring process",
+		                                    "making and documenting hiring decisions",
+		                                    "the company's recruiters and HR staff", kept));
+	if (evaluations)
+		json_array_append_new(all, category("evaluations by the people who screened you",
+		                                    "the company's staff",
+		                                    "making and documenting hiring decisions",
+		                                    "the company's recruiters and HR staff", kept));
+	json_array_append_new(
+	    all, category("the record of who read or changed your data", "recruitd itself",
+	                  "accountability: every access is audited", "the company's HR staff",
+	                  "as long as the record it concerns"));
+	return all;
+}
+
+/* The digits of a phone number into out (at most n - 1 of them). */
+static size_t
+digits(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+
+	for (; s && *s && k + 1 < n; s++)
+		if (isdigit((unsigned char)*s))
+			out[k++] = *s;
+	out[k] = '\0';
+	return k;
+}
+
+bool
+privacy_same_phone(const char *a, const char *b)
+{
+	char da[64], db[64];
+
+	return digits(a, da, sizeof(da)) >= 6 && digits(b, db, sizeof(db)) >= 6 &&
+	       strcmp(da, db) == 0;
+}
+
+/* The name folded: lower case, single spaces, no spaces at the ends. */
+static void
+fold(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	bool space = false;
+
+	for (; s && *s && k + 1 < n; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = k > 0;
+			continue;
+		}
+		if (space && k + 2 < n)
+			out[k++] = ' ';
+		space = false;
+		out[k++] = (char)tolower((unsigned char)*s);
+	}
+	out[k] = '\0';
+}
+
+bool
+privacy_same_name(const char *a, const char *b)
+{
+	char fa[512], fb[512];
+
+	fold(a, fa, sizeof(fa));
+	fold(b, fb, sizeof(fb));
+	return fa[0] != '\0' && strcmp(fa, fb) == 0;
+}

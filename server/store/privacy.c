@@ -1,0 +1,388 @@
+/* privacy: the privacy-request log. See privacy.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/privacy.h"
+#include "store/db.h"
+#include "store/privacy.h"
+
+/* A request in DESIGN's shape; r is the privacy_requests row. */
+#define REQUEST_JSON                                                                               \
+	"json_build_object('id', r.id, 'type', r.type, 'status', r.status, 'channel', r.channel, " \
+	"'subject', json_build_object('applicant_id', r.applicant_id, 'email_masked', "            \
+	"r.email_masked), 'received_at', rfc3339(r.received_at), 'confirm_by', "                   \
+	"rfc3339(r.confirm_by), 'confirmed_at', rfc3339(r.confirmed_at), 'verification', "         \
+	"json_build_object('level', r.verification_level, 'verified_at', rfc3339(r.verified_at), " \
+	"'data_points_matched', r.data_points_matched, 'declaration_signed_at', "                  \
+	"rfc3339(r.declaration_signed_at)), 'due_at', rfc3339(r.due_at), 'extended_due_at', "      \
+	"rfc3339(r.extended_due_at), 'extension_reason', r.extension_reason, 'days_left', CASE "   \
+	"WHEN r.completed_at IS NULL THEN ceil(extract(epoch FROM coalesce(r.extended_due_at, "    \
+	"r.due_at) - now()) / 86400)::int END, 'overdue', r.completed_at IS NULL AND now() > "     \
+	"coalesce(r.extended_due_at, r.due_at), 'completed_at', rfc3339(r.completed_at), "         \
+	"'outcome', r.outcome, 'outcome_detail', r.outcome_detail, 'categories', r.categories, "   \
+	"'items', r.items, 'corrections', r.corrections, 'export', NULL, 'agent', r.agent, "       \
+	"'version', r.version)"
+
+static struct db_stmt insert_request = DB_STMT(
+    "WITH r AS (INSERT INTO privacy_requests (type, status, channel, applicant_id, email_masked, "
+    "    received_at, confirm_by, confirmed_at, verification_level, due_at, details, "
+    "    corrections, agent) "
+    "  SELECT $1, $2, $3, $4::uuid, $5, t.at, to_timestamp($7::bigint), now(), $8, "
+    "    t.at + interval '45 days', $9, $10::jsonb, $11::jsonb "
+    "  FROM (SELECT coalesce($6::timestamptz, now()) AS at) t WHERE t.at <= now() "
+    "  RETURNING id), "
+    "c AS (INSERT INTO privacy_request_contacts (request_id, email) SELECT id, $12 FROM r "
+    "  WHERE $12 IS NOT NULL), "
+    "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
+    "  SELECT id, 'received', $13 FROM r) "
+    "SELECT id FROM r");
+
+int
+privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
+{
+	char confirm[24];
+	PGresult *row;
+	int rc;
+
+	snprintf(confirm, sizeof(confirm), "%lld", p->confirm_by);
+	const char *params[13] = {
+	    p->type,         p->status,      p->channel, p->applicant_id,
+	    p->email_masked, p->received_at, confirm,    p->verification_level,
+	    p->details,      p->corrections, p->agent,   p->email,
+	    p->actor_role};
+	if ((rc = db_row(db, &insert_request, 13, params, &row)) != 0)
+		return rc;
+	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+	PQclear(row);
+	return 0;
+}
+
+static struct db_stmt add_event =
+    DB_STMT("INSERT INTO privacy_request_events (request_id, event, actor_role) "
+            "VALUES ($1, $2, $3)");
+
+int
+privacy_event(struct db *db, const char *id, const char *event, const char *actor_role)
+{
+	const char *params[3] = {id, event, actor_role};
+	return db_do(db, &add_event, 3, params);
+}
+
+static struct db_stmt store_code =
+    DB_STMT("WITH c AS (INSERT INTO privacy_verifications (code_sha256, request_id, expires_at) "
+            "  VALUES ($1, $2, now() + make_interval(hours => $3::int)) RETURNING request_id) "
+            "INSERT INTO privacy_request_events (request_id, event, actor_role) "
+            "SELECT request_id, 'verification_sent', 'system' FROM c");
+
+int
+privacy_code_store(struct db *db, const char *id, const char *code_sha256)
+{
+	char hours[8];
+
+	snprintf(hours, sizeof(hours), "%d", PRIVACY_VERIFY_HOURS);
+	const char *params[3] = {code_sha256, id, hours};
+	return db_do(db, &store_code, 3, params);
+}
+
+static struct db_stmt take_code = DB_STMT(
+    "SELECT r.id, r.type, c.email FROM privacy_verifications v "
+    "JOIN privacy_requests r ON r.id = v.request_id "
+    "JOIN privacy_request_contacts c ON c.request_id = r.id "
+    "WHERE v.code_sha256 = $1 AND v.expires_at > now() AND r.status = 'awaiting_verification' "
+    "FOR UPDATE OF r");
+
+int
+privacy_code_take(struct db *db, const char *code_sha256, char id[37], char type[32], char **email)
+{
+	const char *params[1] = {code_sha256};
+	PGresult *row;
+	int rc = db_row(db, &take_code, 1, params, &row);
+
+	if (rc != 0)
+		return rc;
+	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+	snprintf(type, 32, "%s", PQgetvalue(row, 0, 1));
+	*email = xstrdup(PQgetvalue(row, 0, 2));
+	PQclear(row);
+	return 0;
+}
+
+static struct db_stmt drop_codes =
+    DB_STMT("DELETE FROM privacy_verifications WHERE request_id = $1");
+
+int
+privacy_code_drop(struct db *db, const char *id)
+{
+	const char *params[1] = {id};
+	return db_do(db, &drop_codes, 1, params);
+}
+
+static struct db_stmt failed_try = DB_STMT(
+    "WITH r AS (UPDATE privacy_requests SET failed_tries = failed_tries + 1, version = version + 1 "
+    "  WHERE id = $1 RETURNING id, failed_tries), "
+    "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
+    "  SELECT id, 'verification_failed', 'requester' FROM r) "
+    "SELECT failed_tries FROM r");
+
+int
+privacy_failed_try(struct db *db, const char *id, int *tries)
+{
+	const char *params[1] = {id};
+	long n;
+
+	if (db_count(db, &failed_try, 1, params, &n) != 0)
+		return -1;
+	*tries = (int)n;
+	return 0;
+}
+
+static struct db_stmt verified =
+    DB_STMT("WITH r AS (UPDATE privacy_requests SET status = 'in_progress', verified_at = now(), "
+            "    applicant_id = coalesce($2::uuid, applicant_id), verification_level = $3, "
+            "    data_points_matched = $4::int, "
+            "    declaration_signed_at = CASE WHEN $5::text IS NOT NULL THEN now() END, "
+            "    declaration_signed_name_sha256 = $5, version = version + 1 "
+            "  WHERE id = $1 RETURNING id), "
+            "v AS (DELETE FROM privacy_verifications WHERE request_id IN (SELECT id FROM r)) "
+            "INSERT INTO privacy_request_events (request_id, event, actor_role) "
+            "SELECT id, 'verified', 'requester' FROM r");
+
+int
+privacy_verified(struct db *db, const char *id, const char *applicant_id, const char *level,
+                 int data_points, const char *declaration_sha256)
+{
+	char points[8];
+
+	snprintf(points, sizeof(points), "%d", data_points);
+	const char *params[5] = {id, applicant_id, level, points, declaration_sha256};
+	return db_do(db, &verified, 5, params);
+}
+
+static struct db_stmt finish = DB_STMT(
+    "WITH r AS (UPDATE privacy_requests SET status = $2, outcome = $3, outcome_detail = $4, "
+    "    categories = coalesce($5::jsonb, categories), items = coalesce($6::jsonb, items), "
+    "    completed_at = now(), version = version + 1 "
+    "  WHERE id = $1 AND completed_at IS NULL RETURNING id), "
+    "c AS (DELETE FROM privacy_request_contacts WHERE request_id IN (SELECT id FROM r)), "
+    "v AS (DELETE FROM privacy_verifications WHERE request_id IN (SELECT id FROM r)), "
+    "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
+    "  SELECT id, $2, $7 FROM r) "
+    "SELECT count(*) FROM r");
+
+int
+privacy_finish(struct db *db, const char *id, const char *status, const char *outcome,
+               const char *detail, const char *categories, const char *items,
+               const char *actor_role)
+{
+	const char *params[7] = {id, status, outcome, detail, categories, items, actor_role};
+	long n;
+
+	if (db_count(db, &finish, 7, params, &n) != 0)
+		return -1;
+	return n == 1 ? 0 : 1;
+}
+
+static struct db_stmt extend_state =
+    DB_STMT("SELECT extended_due_at IS NOT NULL, completed_at IS NOT NULL OR now() >= due_at "
+            "FROM privacy_requests WHERE id = $1 FOR UPDATE");
+
+static struct db_stmt extend = DB_STMT(
+    "WITH r AS (UPDATE privacy_requests SET extended_due_at = received_at + interval '90 days', "
+    "    extension_reason = $2, version = version + 1 WHERE id = $1 RETURNING id) "
+    "INSERT INTO privacy_request_events (request_id, event, actor_role) "
+    "SELECT id, 'extended', $3 FROM r");
+
+int
+privacy_extend(struct db *db, const char *id, const char *reason, const char *actor_role)
+{
+	const char *params[3] = {id, reason, actor_role};
+	PGresult *row;
+	int rc = db_row(db, &extend_state, 1, params, &row);
+
+	if (rc != 0)
+		return rc;
+	rc = PQgetvalue(row, 0, 0)[0] == 't' ? 2 : PQgetvalue(row, 0, 1)[0] == 't' ? 3 : 0;
+	PQclear(row);
+	if (rc != 0)
+		return rc;
+	return db_do(db, &extend, 3, params);
+}
+
+static struct db_stmt get_request =
+    DB_STMT("SELECT " REQUEST_JSON "::text FROM privacy_requests r WHERE r.id = $1 "
+            "AND ($2::uuid IS NULL OR r.applicant_id = $2::uuid)");
+
+int
+privacy_get(struct db *db, const char *id, const char *applicant_id, json_t **out)
+{
+	const char *params[2] = {id, applicant_id};
+	PGresult *row;
+	int rc = db_row(db, &get_request, 2, params, &row);
+
+	if (rc != 0)
+		return rc;
+	*out = json_loads(PQgetvalue(row, 0, 0), 0, NULL);
+	PQclear(row);
+	return *out ? 0 : -1;
+}
+
+static struct db_stmt email_of =
+    DB_STMT("SELECT email FROM privacy_request_contacts WHERE request_id = $1");
+
+int
+privacy_email_of(struct db *db, const char *id, char **email)
+{
+	const char *params[1] = {id};
+	PGresult *row;
+	int rc = db_row(db, &email_of, 1, params, &row);
+
+	*email = NULL;
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		*email = xstrdup(PQgetvalue(row, 0, 0));
+		PQclear(row);
+	}
+	return 0;
+}
+
+static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
+    "SELECT coalesce(json_agg(x.j ORDER BY x.due, x.id), '[]')::text FROM ("
+    "  SELECT " REQUEST_JSON " AS j, coalesce(r.extended_due_at, r.due_at) AS due, r.id "
+    "  FROM privacy_requests r "
+    "  WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.type = $2) "
+    "  AND ($3::boolean IS NULL OR (r.completed_at IS NULL AND now() > coalesce(r.extended_due_at, "
+    "    r.due_at)) = $3::boolean) "
+    "  AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
+    "  AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
+    "  AND ($6::timestamptz IS NULL OR (coalesce(r.extended_due_at, r.due_at), r.id) > "
+    "    ($6::timestamptz, $7::uuid)) "
+    "  ORDER BY coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int) x");
+
+json_t *
+privacy_page(struct db *db, const struct privacy_query *q)
+{
+	char limit[16];
+	PGresult *res;
+	json_t *items;
+
+	snprintf(limit, sizeof(limit), "%d", q->limit + 1);
+	const char *params[8] = {q->status,       q->type, q->overdue, q->due_before,
+	                         q->applicant_id, q->k1,   q->k2,      limit};
+	if ((res = db_run(db, &page, 8, params)) == NULL)
+		return NULL;
+	items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return items;
+}
+
+/* The year's requests as the CTE y the metrics read. */
+#define METRICS_YEAR                                                                               \
+	"WITH y AS (SELECT type, outcome, completed_at, extract(epoch FROM completed_at - "        \
+	"received_at) / 86400 AS days FROM privacy_requests WHERE extract(year FROM received_at "  \
+	"AT "                                                                                      \
+	"TIME ZONE 'UTC') = $1::int) "
+
+static struct db_stmt metrics_year = DB_STMT(
+    METRICS_YEAR
+    "SELECT coalesce(json_object_agg(t.type, json_build_object("
+    "  'received', (SELECT count(*) FROM y WHERE y.type = t.type), "
+    "  'fulfilled', (SELECT count(*) FROM y WHERE y.type = t.type AND y.outcome IN "
+    "    ('fulfilled', 'partially_fulfilled')), "
+    "  'denied', (SELECT count(*) FROM y WHERE y.type = t.type AND y.outcome = 'denied'), "
+    "  'no_record', (SELECT count(*) FROM y WHERE y.type = t.type AND y.outcome = 'no_record'), "
+    "  'open', (SELECT count(*) FROM y WHERE y.type = t.type AND y.completed_at IS NULL), "
+    "  'median_days', (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+    "y.days))::numeric, "
+    "    1) FROM y WHERE y.type = t.type AND y.days IS NOT NULL), "
+    "  'mean_days', (SELECT round(avg(y.days)::numeric, 1) FROM y WHERE y.type = t.type))), "
+    "  '{}')::text "
+    "FROM (SELECT unnest(ARRAY['know_categories', 'know_specific', 'delete', 'correct', "
+    "  'opt_out']) AS type) t");
+
+json_t *
+privacy_metrics(struct db *db, int year)
+{
+	char y[8];
+	PGresult *res;
+	json_t *out;
+
+	snprintf(y, sizeof(y), "%d", year);
+	const char *params[1] = {y};
+	if ((res = db_run(db, &metrics_year, 1, params)) == NULL)
+		return NULL;
+	out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return out;
+}
+
+/* SHA-256 over the suppression secret and the lower-cased address. */
+#define SUPPRESSION_KEY                                                                            \
+	"(SELECT encode(sha256(s.secret || convert_to(lower($1), 'UTF8')), 'hex') FROM "           \
+	"server_secrets s WHERE s.name = 'suppression')"
+
+static struct db_stmt suppress =
+    DB_STMT("INSERT INTO suppressions (key_sha256, reason) SELECT " SUPPRESSION_KEY ", $2 "
+            "ON CONFLICT DO NOTHING");
+
+int
+privacy_suppress(struct db *db, const char *email, const char *reason)
+{
+	const char *params[2] = {email, reason};
+	return db_do(db, &suppress, 2, params);
+}
+
+static struct db_stmt suppressed =
+    DB_STMT("SELECT EXISTS (SELECT 1 FROM suppressions WHERE key_sha256 = " SUPPRESSION_KEY
+            " AND reason = $2)");
+
+int
+privacy_suppressed(struct db *db, const char *email, const char *reason)
+{
+	const char *params[2] = {email, reason};
+	PGresult *res = db_run(db, &suppressed, 2, params);
+	int rc;
+
+	if (res == NULL)
+		return -1;
+	rc = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return rc;
+}
+
+static struct db_stmt sweep = DB_STMT(
+    "WITH r AS (DELETE FROM privacy_requests WHERE completed_at < now() - interval '24 months' "
+    "  AND NOT $1::boolean RETURNING 1) "
+    "SELECT CASE WHEN $1::boolean THEN (SELECT count(*) FROM privacy_requests WHERE "
+    "  completed_at < now() - interval '24 months') ELSE (SELECT count(*) FROM r) END");
+
+int
+privacy_sweep(struct db *db, bool dry, long *n)
+{
+	const char *params[1] = {dry ? "true" : "false"};
+	return db_count(db, &sweep, 1, params, n);
+}
+
+static struct db_stmt holdings =
+    DB_STMT("SELECT EXISTS (SELECT 1 FROM documents WHERE applicant_id = $1), "
+            "EXISTS (SELECT 1 FROM applications WHERE applicant_id = $1), "
+            "EXISTS (SELECT 1 FROM evaluations e JOIN applications p ON p.id = e.application_id "
+            "  WHERE p.applicant_id = $1)");
+
+int
+privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool *applications,
+                 bool *evaluations)
+{
+	const char *params[1] = {applicant_id};
+	PGresult *row;
+	int rc = db_row(db, &holdings, 1, params, &row);
+
+	if (rc != 0)
+		return rc;
+	*documents = PQgetvalue(row, 0, 0)[0] == 't';
+	*applications = PQgetvalue(row, 0, 1)[0] == 't';
+	*evaluations = PQgetvalue(row, 0, 2)[0] == 't';
+	PQclear(row);
+	return 0;
+}
