@@ -64,11 +64,12 @@ int privacy_verified(struct db *db, const char *id, const char *applicant_id, co
 /*
  * End a request: status (completed or denied), outcome, detail, categories
  * and items (JSON text or NULL); the address it waited on is deleted.
- * actor_role names who ended it. 1 when it had ended already.
+ * actor_role names who ended it; applicant_id (may be NULL) the record it
+ * turned out to concern. 1 when it had ended already.
  */
 int privacy_finish(struct db *db, const char *id, const char *status, const char *outcome,
                    const char *detail, const char *categories, const char *items,
-                   const char *actor_role) WARN_UNUSED;
+                   const char *actor_role, const char *applicant_id) WARN_UNUSED;
 
 /*
  * Extend once, before due_at: extended_due_at = received + 90 days. 0 done;

@@ -174,7 +174,8 @@ finish(struct req *r, struct db *db, const char *id, const char *type, const cha
 	int rc;
 
 	if (privacy_email_of(db, id, &email) != 0 ||
-	    (rc = privacy_finish(db, id, status, outcome, detail, categories, NULL, actor)) < 0) {
+	    (rc = privacy_finish(db, id, status, outcome, detail, categories, NULL, actor,
+	                         applicant)) < 0) {
 		free(email);
 		return rest_fail_db(r, db);
 	}

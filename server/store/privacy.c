@@ -30,10 +30,11 @@ static struct db_stmt insert_request = DB_STMT(
     "    corrections, agent) "
     "  SELECT $1, $2, $3, $4::uuid, $5, t.at, to_timestamp($7::bigint), now(), $8, "
     "    t.at + interval '45 days', $9, $10::jsonb, $11::jsonb "
-    "  FROM (SELECT coalesce($6::timestamptz, now()) AS at) t WHERE t.at <= now() "
+    "  FROM (SELECT coalesce(to_timestamp($6::bigint), now()) AS at) t "
+    "  WHERE t.at <= now() + interval '1 minute' "
     "  RETURNING id), "
-    "c AS (INSERT INTO privacy_request_contacts (request_id, email) SELECT id, $12 FROM r "
-    "  WHERE $12 IS NOT NULL), "
+    "c AS (INSERT INTO privacy_request_contacts (request_id, email) SELECT id, $12::text FROM r "
+    "  WHERE $12::text IS NOT NULL), "
     "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
     "  SELECT id, 'received', $13 FROM r) "
     "SELECT id FROM r");
@@ -162,7 +163,8 @@ privacy_verified(struct db *db, const char *id, const char *applicant_id, const 
 static struct db_stmt finish = DB_STMT(
     "WITH r AS (UPDATE privacy_requests SET status = $2, outcome = $3, outcome_detail = $4, "
     "    categories = coalesce($5::jsonb, categories), items = coalesce($6::jsonb, items), "
-    "    completed_at = now(), version = version + 1 "
+    "    completed_at = now(), applicant_id = coalesce($8::uuid, applicant_id), "
+    "    version = version + 1 "
     "  WHERE id = $1 AND completed_at IS NULL RETURNING id), "
     "c AS (DELETE FROM privacy_request_contacts WHERE request_id IN (SELECT id FROM r)), "
     "v AS (DELETE FROM privacy_verifications WHERE request_id IN (SELECT id FROM r)), "
@@ -173,12 +175,13 @@ static struct db_stmt finish = DB_STMT(
 int
 privacy_finish(struct db *db, const char *id, const char *status, const char *outcome,
                const char *detail, const char *categories, const char *items,
-               const char *actor_role)
+               const char *actor_role, const char *applicant_id)
 {
-	const char *params[7] = {id, status, outcome, detail, categories, items, actor_role};
+	const char *params[8] = {id,         status, outcome,    detail,
+	                         categories, items,  actor_role, applicant_id};
 	long n;
 
-	if (db_count(db, &finish, 7, params, &n) != 0)
+	if (db_count(db, &finish, 8, params, &n) != 0)
 		return -1;
 	return n == 1 ? 0 : 1;
 }

@@ -639,13 +639,12 @@ slurp_file(const char *path)
 }
 
 char *
-mail_code(const char *to, const char *path)
+mail_find(const char *to, const char *needle)
 {
 	char *want_to = xasprintf("\r\nTo: %s\r\n", to);
-	char *want_link = xasprintf("%s%s?code=", TEST_PUBLIC_URL, path);
-	char *code = NULL;
+	char *found = NULL;
 
-	for (int tries = 0; code == NULL && tries < 200; tries++) {
+	for (int tries = 0; found == NULL && tries < 200; tries++) {
 		DIR *d = opendir(mail_dir);
 		struct dirent *e;
 		char *newest = NULL;
@@ -656,8 +655,7 @@ mail_code(const char *to, const char *path)
 			char *file = xasprintf("%s/%s", mail_dir, e->d_name);
 			char *text = slurp_file(file);
 			/* names start with the time: the greatest is the newest */
-			if (text != NULL && strstr(text, want_to) != NULL &&
-			    strstr(text, want_link) &&
+			if (text != NULL && strstr(text, want_to) != NULL && strstr(text, needle) &&
 			    (newest == NULL || strcmp(file, newest) > 0)) {
 				free(newest);
 				newest = xstrdup(file);
@@ -668,10 +666,7 @@ mail_code(const char *to, const char *path)
 		if (d != NULL)
 			closedir(d);
 		if (newest != NULL) {
-			char *text = slurp_file(newest);
-			const char *at = strstr(text, want_link) + strlen(want_link);
-			code = xstrndup(at, strcspn(at, "\r\n \t"));
-			free(text);
+			found = slurp_file(newest);
 			unlink(newest);
 			free(newest);
 			break;
@@ -679,6 +674,20 @@ mail_code(const char *to, const char *path)
 		usleep(50000);
 	}
 	free(want_to);
+	return found;
+}
+
+char *
+mail_code(const char *to, const char *path)
+{
+	char *want_link = xasprintf("%s%s?code=", TEST_PUBLIC_URL, path);
+	char *text = mail_find(to, want_link), *code = NULL;
+
+	if (text != NULL) {
+		const char *at = strstr(text, want_link) + strlen(want_link);
+		code = xstrndup(at, strcspn(at, "\r\n \t"));
+		free(text);
+	}
 	free(want_link);
 	return code;
 }

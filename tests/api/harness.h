@@ -125,6 +125,10 @@ void applied_free(struct applied *a);
  */
 char *mail_code(const char *to, const char *path);
 
+/* The newest delivered message to `to` containing needle (new string; its file removed), or NULL
+ * after 10 s. */
+char *mail_find(const char *to, const char *needle);
+
 /* The suite's mail directory (RECRUITD_MAIL_DIR) and public URL (RECRUITD_PUBLIC_URL). */
 const char *api_mail_dir(void);
 #define TEST_PUBLIC_URL "https://careers.example.test"

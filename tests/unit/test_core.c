@@ -4,6 +4,7 @@
 
 #include "../unit/cm.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/token.h"
@@ -69,6 +70,8 @@ test_config_values(void **state)
 	                                "8",
 	                                "RECRUITD_LOG_LEVEL",
 	                                "debug",
+	                                "RECRUITD_HOLIDAYS",
+	                                "2027-01-01, 2026-12-25",
 	                                NULL};
 	struct config cfg;
 	char err[256];
@@ -80,6 +83,9 @@ test_config_values(void **state)
 	assert_int_equal(cfg.max_upload_bytes, 2048);
 	assert_int_equal(cfg.threads, 8);
 	assert_int_equal(cfg.pool_size, 10);
+	assert_int_equal(cfg.nholidays, 2); /* sorted */
+	assert_int_equal(cfg.holidays[0], clock_day_of_date("2026-12-25"));
+	assert_int_equal(cfg.holidays[1], clock_day_of_date("2027-01-01"));
 	config_fini(&cfg);
 }
 
@@ -100,6 +106,8 @@ test_config_refuses(void **state)
 	     NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_PRIVACY_NOTICE_URL", "/a\" onclick=\"x", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_COMPANY_NAME", "Evil\r\nBcc: x@y", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_HOLIDAYS", "2026-12-25,2026-02-30", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_HOLIDAYS", "christmas", NULL},
 	};
 	struct config cfg;
 	char err[256];

@@ -1,0 +1,545 @@
+/*
+ * API: privacy requests. Intake three ways, verification by the e-mailed
+ * link (read out of the delivered message), deadlines in business days with
+ * holidays, the extension, HR's queue and completion, what is done at once
+ * (know_categories, opt_out, correct), the log's privacy, the metrics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../unit/fixtures.h"
+#include "core/xalloc.h"
+#include "harness.h"
+
+static char *opening;
+static struct blob pdf;
+
+static struct resp *
+public_request(const char *type, const char *email, const char *extra)
+{
+	char *body = xasprintf("{\"type\":\"%s\",\"email\":\"%s\"%s%s}", type, email,
+	                       extra ? "," : "", extra ? extra : "");
+	struct resp *r = http_json("POST", "/v1/privacy-requests", NULL, body);
+	free(body);
+	return r;
+}
+
+/* Verify with the link e-mailed to email: the answer. */
+static struct resp *
+verify_with(const char *code, const char *extra)
+{
+	char *body = xasprintf("{\"code\":\"%s\"%s%s}", code, extra ? "," : "", extra ? extra : "");
+	struct resp *r = http_json("POST", "/v1/privacy-requests/verifications", NULL, body);
+	free(body);
+	return r;
+}
+
+static const char *
+status_of(const struct resp *r)
+{
+	return sget(r->json, "status");
+}
+
+/* Every member DESIGN names is in a request. */
+static void
+expect_shape(const json_t *q)
+{
+	static const char *const members[] = {"id",
+	                                      "type",
+	                                      "status",
+	                                      "channel",
+	                                      "subject",
+	                                      "received_at",
+	                                      "confirm_by",
+	                                      "confirmed_at",
+	                                      "verification",
+	                                      "due_at",
+	                                      "extended_due_at",
+	                                      "extension_reason",
+	                                      "days_left",
+	                                      "completed_at",
+	                                      "outcome",
+	                                      "categories",
+	                                      "items",
+	                                      "corrections",
+	                                      "export",
+	                                      "agent",
+	                                      "version",
+	                                      NULL};
+	for (const char *const *m = members; *m; m++)
+		if (json_object_get(q, *m) == NULL)
+			fail_msg("a request without %s", *m);
+	const json_t *v = json_object_get(q, "verification");
+	assert_non_null(json_object_get(v, "level"));
+	assert_non_null(json_object_get(v, "data_points_matched"));
+	assert_non_null(json_object_get(json_object_get(q, "subject"), "email_masked"));
+}
+
+static void
+test_public_intake_and_categories(void **state)
+{
+	(void)state;
+	struct applied a =
+	    apply_confirmed(opening, "Pri Vacy", "privacy", pdf.data, pdf.len, NULL, NULL);
+	char *unknown = unique_email("nobody");
+	/* the same answer for an address on record and one that is not */
+	struct resp *k = public_request("know_categories", a.email, "\"full_name\":\"Pri Vacy\"");
+	struct resp *u = public_request("know_categories", unknown, NULL);
+	assert_int_equal(k->status, 202);
+	assert_int_equal(u->status, 202);
+	assert_string_equal(k->body, u->body);
+	assert_string_equal(sget(k->json, "status"), "verification-sent");
+	resp_free(k);
+	resp_free(u);
+	/* the receipt carries the link; the code works once */
+	char *code = mail_code(a.email, "/privacy");
+	assert_non_null(code);
+	struct resp *r = verify_with(code, NULL);
+	assert_int_equal(r->status, 200);
+	expect_shape(r->json);
+	assert_string_equal(status_of(r), "completed");
+	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
+	assert_string_equal(sget(json_object_get(r->json, "subject"), "applicant_id"), a.applicant);
+	assert_string_equal(sget(json_object_get(r->json, "verification"), "level"), "link");
+	json_t *cats = json_object_get(r->json, "categories");
+	assert_true(json_array_size(cats) >= 4);
+	for (size_t i = 0; i < json_array_size(cats); i++) {
+		json_t *c = json_array_get(cats, i);
+		assert_non_null(sget(c, "category"));
+		assert_non_null(sget(c, "sources"));
+		assert_non_null(sget(c, "purposes"));
+		assert_non_null(sget(c, "recipients"));
+		assert_non_null(sget(c, "retention"));
+	}
+	assert_non_null(strstr(r->body, "resumes and other documents"));
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	r = verify_with(code, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	/* the outcome e-mail lists the categories */
+	char *text = mail_find(a.email, "Your privacy request is answered");
+	assert_non_null(text);
+	assert_non_null(strstr(text, "resumes and other documents"));
+	free(text);
+	/* the log keeps the masked address only, and no address once the request ended */
+	char *masked = db_value("SELECT email_masked FROM privacy_requests WHERE id = $1", id);
+	assert_int_equal(masked[1], '*');
+	assert_null(strstr(masked, a.email));
+	free(masked);
+	expect_db_value("SELECT count(*) FROM privacy_request_contacts WHERE request_id = $1", id,
+	                "0");
+	expect_db_value(
+	    "SELECT count(*) FROM privacy_requests r WHERE r::text LIKE '%' || $1 || '%'", a.email,
+	    "0");
+	expect_db_value("SELECT string_agg(event, ',' ORDER BY at) FROM privacy_request_events "
+	                "WHERE request_id = $1",
+	                id, "received,verification_sent,verified,completed");
+	/* no record: told only to whoever proved control of the address */
+	char *ucode = mail_code(unknown, "/privacy");
+	r = verify_with(ucode, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "outcome"), "no_record");
+	assert_true(
+	    json_is_null(json_object_get(json_object_get(r->json, "subject"), "applicant_id")));
+	resp_free(r);
+	/* bad intake */
+	r = http_json("POST", "/v1/privacy-requests", NULL,
+	              "{\"type\":\"everything\",\"email\":\"x\",\"favourite\":1}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "type");
+	assert_field_error(r, "email");
+	assert_field_error(r, "favourite");
+	resp_free(r);
+	r = public_request("delete", unknown,
+	                   "\"corrections\":[{\"field\":\"phone\",\"value\":\"1\"}]");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "corrections");
+	resp_free(r);
+	r = public_request("correct", unknown, NULL);
+	assert_field_error(r, "corrections");
+	resp_free(r);
+	r = http_json("POST", "/v1/privacy-requests", staff.recruiter,
+	              "{\"type\":\"delete\",\"channel\":\"phone\",\"email\":\"a@b.example\"}");
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	r = verify_with("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	free(ucode);
+	free(id);
+	free(code);
+	free(unknown);
+	applied_free(&a);
+}
+
+static void
+test_copy_needs_data_points_and_a_declaration(void **state)
+{
+	(void)state;
+	struct applied a =
+	    apply_confirmed(opening, "Know Specific", "specific", pdf.data, pdf.len, NULL, NULL);
+	struct resp *r = public_request("know_specific", a.email, NULL);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	char *code = mail_code(a.email, "/privacy");
+	/* no declaration: refused before any try counts */
+	r = verify_with(code,
+	                "\"full_name\":\"Know Specific\",\"phone\":\"+1 415 555 0100\","
+	                "\"declaration\":{\"signed_name\":\"Know Specific\",\"accepted\":false}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "declaration");
+	resp_free(r);
+	/* wrong details: tries, then denied as unverifiable */
+	const char *wrong = "\"full_name\":\"Someone Else\",\"phone\":\"+1 415 555 0100\","
+	                    "\"declaration\":{\"signed_name\":\"Someone Else\",\"accepted\":true}";
+	for (int i = 0; i < 2; i++) {
+		r = verify_with(code, wrong);
+		assert_int_equal(r->status, 200);
+		assert_string_equal(status_of(r), "awaiting_verification");
+		resp_free(r);
+	}
+	r = verify_with(code, wrong);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(status_of(r), "denied");
+	assert_string_equal(sget(r->json, "outcome"), "denied");
+	resp_free(r);
+	r = verify_with(code, wrong);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	free(code);
+	/* right details: verified, the declaration stored, in progress for the export */
+	r = public_request("know_specific", a.email, NULL);
+	resp_free(r);
+	code = mail_code(a.email, "/privacy");
+	r = verify_with(code,
+	                "\"full_name\":\"  know   SPECIFIC \",\"phone\":\"+1 (415) 555-0100\","
+	                "\"declaration\":{\"signed_name\":\"Know Specific\",\"accepted\":true}");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(status_of(r), "in_progress");
+	const json_t *v = json_object_get(r->json, "verification");
+	assert_string_equal(sget(v, "level"), "link_and_data_points");
+	assert_int_equal(json_integer_value(json_object_get(v, "data_points_matched")), 2);
+	assert_non_null(sget(v, "declaration_signed_at"));
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	/* HR completes it by hand (the export comes with the next issue) */
+	char *path = xasprintf("/v1/privacy-requests/%s/completion", id);
+	r = http_json("POST", path, staff.hr, "{\"outcome\":\"maybe\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "outcome");
+	resp_free(r);
+	r = http_json("POST", path, staff.recruiter, "{\"outcome\":\"fulfilled\"}");
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	r = http_json("POST", path, staff.hr,
+	              "{\"outcome\":\"fulfilled\",\"detail\":\"Sent by post.\"}");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(status_of(r), "completed");
+	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
+	resp_free(r);
+	r = http_json("POST", path, staff.hr, "{\"outcome\":\"fulfilled\"}");
+	assert_problem(r, 409, "not-in-progress");
+	resp_free(r);
+	char *text = mail_find(a.email, "Sent by post.");
+	assert_non_null(text);
+	free(text);
+	free(path);
+	free(id);
+	free(code);
+	applied_free(&a);
+}
+
+static void
+test_deadlines_and_extension(void **state)
+{
+	(void)state;
+	char *id_new = new_staff_applicant("deadline", "Dead Line");
+	/* Wednesday 24 December 2025: Christmas and New Year's Day are holidays (RECRUITD_HOLIDAYS)
+	 */
+	char *body = xasprintf("{\"type\":\"delete\",\"channel\":\"mail\",\"applicant_id\":\"%s\","
+	                       "\"received_at\":\"2025-12-24T10:00:00Z\"}",
+	                       id_new);
+	struct resp *r = http_json("POST", "/v1/privacy-requests", staff.hr, body);
+	assert_int_equal(r->status, 201);
+	expect_shape(r->json);
+	assert_string_equal(sget(r->json, "channel"), "mail");
+	assert_string_equal(status_of(r), "awaiting_verification");
+	assert_string_equal(sget(r->json, "received_at"), "2025-12-24T10:00:00.000000Z");
+	assert_string_equal(sget(r->json, "confirm_by"), "2026-01-09T10:00:00.000000Z");
+	assert_string_equal(sget(r->json, "due_at"), "2026-02-07T10:00:00.000000Z");
+	resp_free(r);
+	/* received now (it is due in 45 days): the subject is sent the link */
+	free(body);
+	body =
+	    xasprintf("{\"type\":\"delete\",\"channel\":\"mail\",\"applicant_id\":\"%s\"}", id_new);
+	r = http_json("POST", "/v1/privacy-requests", staff.hr, body);
+	assert_int_equal(r->status, 201);
+	assert_int_equal(json_integer_value(json_object_get(r->json, "days_left")), 45);
+	char *loc = resp_header(r, "Location");
+	char *id = xstrdup(sget(r->json, "id"));
+	char *want = xasprintf("/v1/privacy-requests/%s", id);
+	assert_string_equal(loc, want);
+	resp_free(r);
+	/* the subject is sent the link */
+	char *email = db_value("SELECT email FROM applicants WHERE id = $1", id_new);
+	char *code = mail_code(email, "/privacy");
+	assert_non_null(code);
+	/* one extension, with its reason e-mailed */
+	char *ext = xasprintf("/v1/privacy-requests/%s/extension", id);
+	r = http_json("POST", ext, staff.hr, "{}");
+	assert_field_error(r, "reason");
+	resp_free(r);
+	r = http_json("POST", ext, staff.hr, "{\"reason\":\"The records are archived off site.\"}");
+	assert_int_equal(r->status, 200);
+	expect_db_value(
+	    "SELECT (extract(epoch FROM extended_due_at - received_at) / 86400)::int FROM "
+	    "privacy_requests WHERE id = $1",
+	    id, "90");
+	assert_string_equal(sget(r->json, "extension_reason"),
+	                    "The records are archived off site.");
+	resp_free(r);
+	char *text = mail_find(email, "archived off site");
+	assert_non_null(text);
+	free(text);
+	r = http_json("POST", ext, staff.hr, "{\"reason\":\"Again.\"}");
+	assert_problem(r, 409, "already-extended");
+	resp_free(r);
+	r = http_json("POST", "/v1/privacy-requests/00000000-0000-4000-8000-000000000000/extension",
+	              staff.hr, "{\"reason\":\"x\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	/* past its due date: overdue, and no extension any more */
+	char *old =
+	    xasprintf("{\"type\":\"know_categories\",\"channel\":\"phone\",\"applicant_id\":"
+	              "\"%s\",\"received_at\":\"2020-01-06T09:00:00Z\"}",
+	              id_new);
+	r = http_json("POST", "/v1/privacy-requests", staff.hr, old);
+	assert_int_equal(r->status, 201);
+	assert_true(json_is_true(json_object_get(r->json, "overdue")));
+	assert_true(json_integer_value(json_object_get(r->json, "days_left")) < 0);
+	char *late = xasprintf("/v1/privacy-requests/%s/extension", sget(r->json, "id"));
+	resp_free(r);
+	r = http_json("POST", late, staff.hr, "{\"reason\":\"Too late.\"}");
+	assert_problem(r, 409, "not-extendable");
+	resp_free(r);
+	/* the future is refused, and so are an unknown channel and applicant */
+	r = http_json("POST", "/v1/privacy-requests", staff.hr,
+	              "{\"type\":\"delete\",\"channel\":\"pigeon\",\"email\":\"a@b.example\","
+	              "\"received_at\":\"2999-01-01T00:00:00Z\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "channel");
+	assert_field_error(r, "received_at");
+	resp_free(r);
+	r = http_json("POST", "/v1/privacy-requests", staff.hr,
+	              "{\"type\":\"delete\",\"channel\":\"agent\",\"applicant_id\":"
+	              "\"00000000-0000-4000-8000-000000000000\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "agent");
+	resp_free(r);
+	/* the queue: soonest due first, filtered, paged */
+	r = http_json("GET", "/v1/privacy-requests?overdue=true&limit=200", staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	json_t *items = json_object_get(r->json, "items");
+	assert_true(json_array_size(items) >= 1);
+	for (size_t i = 0; i < json_array_size(items); i++)
+		assert_true(json_is_true(json_object_get(json_array_get(items, i), "overdue")));
+	resp_free(r);
+	r = http_json("GET", "/v1/privacy-requests?limit=1", staff.hr, NULL);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+	const char *cursor = sget(r->json, "next_cursor");
+	assert_non_null(cursor);
+	char *next = xasprintf("/v1/privacy-requests?limit=1&cursor=%s", cursor);
+	char *first_due =
+	    xstrdup(sget(json_array_get(json_object_get(r->json, "items"), 0), "due_at"));
+	resp_free(r);
+	r = http_json("GET", next, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	const json_t *second = json_array_get(json_object_get(r->json, "items"), 0);
+	const char *second_due = json_is_null(json_object_get(second, "extended_due_at"))
+	                             ? sget(second, "due_at")
+	                             : sget(second, "extended_due_at");
+	assert_true(strcmp(first_due, second_due) <= 0);
+	resp_free(r);
+	r = http_json("GET", "/v1/privacy-requests?status=nope", staff.hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+	r = http_json("GET", "/v1/privacy-requests", staff.recruiter, NULL);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	r = http_json("GET", want, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	/* metrics for the year */
+	r = http_json("GET", "/v1/privacy-requests/metrics?year=2020", staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_true(json_integer_value(json_object_get(
+	                json_object_get(json_object_get(r->json, "types"), "know_categories"),
+	                "received")) >= 1);
+	resp_free(r);
+	r = http_json("GET", "/v1/privacy-requests/metrics", staff.hr, NULL);
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+	free(first_due);
+	free(next);
+	free(late);
+	free(old);
+	free(ext);
+	free(code);
+	free(email);
+	free(want);
+	free(id);
+	free(loc);
+	free(body);
+	free(id_new);
+}
+
+static void
+test_opt_out_and_suppression(void **state)
+{
+	(void)state;
+	struct applied a =
+	    apply_confirmed(opening, "Opt Out", "optout", pdf.data, pdf.len, NULL, NULL);
+	char *path = xasprintf("/v1/applicants/%s", a.applicant);
+	resp_free(http_json("PATCH", path, staff.recruiter, "{\"marketing_opt_in\":true}"));
+	/* no verification: done at intake */
+	struct resp *r = public_request("opt_out", a.email, NULL);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	r = http_json("GET", path, staff.hr, NULL);
+	assert_true(json_is_false(json_object_get(r->json, "marketing_opt_in")));
+	assert_true(json_is_true(json_object_get(r->json, "sharing_opt_out")));
+	resp_free(r);
+	char *text = mail_find(a.email, "We received your privacy request");
+	assert_non_null(text);
+	assert_null(strstr(text, "/privacy?code=")); /* no link needed */
+	free(text);
+	expect_db_value(
+	    "SELECT status || '/' || outcome FROM privacy_requests WHERE applicant_id = $1 "
+	    "AND type = 'opt_out'",
+	    a.applicant, "completed/fulfilled");
+	/* staff cannot set marketing back on */
+	r = http_json("PATCH", path, staff.recruiter, "{\"marketing_opt_in\":true}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "marketing_opt_in");
+	resp_free(r);
+	/* an address with no record yet is suppressed too */
+	char *fresh = unique_email("suppressed");
+	resp_free(public_request("opt_out", fresh, NULL));
+	char *body = xasprintf(
+	    "{\"full_name\":\"New Person\",\"email\":\"%s\",\"marketing_opt_in\":true}", fresh);
+	r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "marketing_opt_in");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM suppressions s WHERE s::text LIKE '%' || $1 || '%'",
+	                fresh, "0");
+	free(body);
+	free(fresh);
+	free(path);
+	applied_free(&a);
+}
+
+static void
+test_from_the_applicants_page(void **state)
+{
+	(void)state;
+	struct applied a =
+	    apply_confirmed(opening, "Me Myself", "mine", pdf.data, pdf.len, NULL, NULL);
+	struct resp *r =
+	    http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_categories\"}");
+	assert_int_equal(r->status, 201);
+	assert_string_equal(status_of(r), "completed");
+	assert_string_equal(sget(json_object_get(r->json, "verification"), "level"), "session");
+	char *loc = resp_header(r, "Location");
+	resp_free(r);
+	r = http_json("GET", loc, a.token, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	/* correct: contact fields at once, the rest to HR */
+	r = http_json(
+	    "POST", "/v1/me/privacy-requests", a.token,
+	    "{\"type\":\"correct\",\"corrections\":[{\"field\":\"phone\",\"value\":\"+1 212 555 "
+	    "0111\"}]}");
+	assert_int_equal(r->status, 201);
+	assert_string_equal(status_of(r), "completed");
+	resp_free(r);
+	expect_db_value("SELECT phone FROM applicants WHERE id = $1", a.applicant,
+	                "+1 212 555 0111");
+	r = http_json(
+	    "POST", "/v1/me/privacy-requests", a.token,
+	    "{\"type\":\"correct\",\"corrections\":[{\"field\":\"evaluation\",\"value\":\"It "
+	    "was unfair.\"}]}");
+	assert_int_equal(r->status, 201);
+	assert_string_equal(status_of(r), "in_progress");
+	resp_free(r);
+	/* a copy or a deletion needs a recent sign-in */
+	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"delete\"}");
+	assert_int_equal(r->status, 201);
+	assert_string_equal(status_of(r), "in_progress");
+	resp_free(r);
+	db_exec_sql("UPDATE applicant_tokens SET signed_in_at = now() - interval '1 hour' WHERE "
+	            "applicant_id = $1",
+	            a.applicant);
+	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_specific\"}");
+	assert_problem(r, 403, "reauthentication-required");
+	resp_free(r);
+	/* their own requests, and nobody else's */
+	r = http_json("GET", "/v1/me/privacy-requests", a.token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 4);
+	resp_free(r);
+	struct applied b =
+	    apply_confirmed(opening, "Some Body", "other", pdf.data, pdf.len, NULL, NULL);
+	r = http_json("GET", loc, b.token, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	/* the log outlives the record */
+	char *del = xasprintf("/v1/applicants/%s", a.applicant);
+	resp_free(http_json("DELETE", del, staff.hr, NULL));
+	expect_db_value("SELECT count(*) FROM privacy_requests WHERE applicant_id = $1",
+	                a.applicant, "4");
+	free(del);
+	free(loc);
+	applied_free(&b);
+	applied_free(&a);
+}
+
+static int
+setup(void **state)
+{
+	static const char *const settings[] = {"RECRUITD_HOLIDAYS=2025-12-25, 2026-01-01", NULL};
+	(void)state;
+	api_start_with(settings);
+	pdf = fixture_pdf(2000);
+	struct resp *r =
+	    http_json("POST", "/v1/openings", staff.recruiter,
+	              "{\"title\":\"Privacy Officer\",\"country\":\"US\",\"region\":\"CA\"}");
+	assert_int_equal(r->status, 201);
+	opening = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(opening);
+	free(pdf.data);
+	return api_stop(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_public_intake_and_categories),
+	    cmocka_unit_test(test_copy_needs_data_points_and_a_declaration),
+	    cmocka_unit_test(test_deadlines_and_extension),
+	    cmocka_unit_test(test_opt_out_and_suppression),
+	    cmocka_unit_test(test_from_the_applicants_page),
+	};
+	return cmocka_run_group_tests_name("api privacy", tests, setup, teardown);
+}
