@@ -43,6 +43,7 @@ int pages_apply(struct req *r);
 int pages_confirm(struct req *r);
 int pages_me(struct req *r);
 int pages_notice(struct req *r);
+int pages_privacy(struct req *r);
 int pages_asset(struct req *r);
 
 /* server/api/privacy.c */

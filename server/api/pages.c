@@ -342,6 +342,19 @@ pages_me(struct req *r)
 }
 
 int
+pages_privacy(struct req *r)
+{
+	static const char *const code[] = {"code", NULL};
+	size_t len;
+	const char *data = assets_get("privacy.html", &len);
+
+	if (req_query_only(r, code) != 0)
+		return -1;
+	page_headers(r);
+	return reply_owned(r, 200, "text/html; charset=utf-8", data, len, NULL, NULL);
+}
+
+int
 pages_notice(struct req *r)
 {
 	const char *path = req_app(r)->cfg->notice_file;
@@ -363,6 +376,7 @@ pages_asset(struct req *r)
 	    {"apply.js", "text/javascript; charset=utf-8"},
 	    {"confirm.js", "text/javascript; charset=utf-8"},
 	    {"me.js", "text/javascript; charset=utf-8"},
+	    {"privacy.js", "text/javascript; charset=utf-8"},
 	};
 	const char *name = req_param(r, 0);
 

@@ -33,6 +33,7 @@ const struct route routes[] = {
     {"GET", "/apply/confirm", pages_confirm, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/me", pages_me, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/privacy-notice", pages_notice, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/privacy", pages_privacy, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/assets/{name}", pages_asset, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/v1/apply", apply_submit, ACCESS_PUBLIC, BODY_MULTIPART},
     {"POST", "/v1/apply/confirmations", apply_confirm, ACCESS_PUBLIC, BODY_JSON},

@@ -939,6 +939,8 @@ test_pages(void **state)
 	expect_page("/apply/confirm", html, "/assets/confirm.js");
 	expect_page("/me", html, "/assets/me.js");
 	expect_page("/privacy-notice", html, "Privacy notice");
+	expect_page("/privacy", html, "/assets/privacy.js");
+	expect_page("/assets/privacy.js", "text/javascript; charset=utf-8", "replaceState");
 	expect_page("/assets/site.css", "text/css; charset=utf-8", NULL);
 	expect_page("/assets/apply.js", "text/javascript; charset=utf-8", NULL);
 	expect_page("/assets/confirm.js", "text/javascript; charset=utf-8", "sessionStorage");

@@ -238,6 +238,20 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     assert.equal(new URL(page.url()).search, "");
     assert.match(await page.textContent("#applications"), /withdrawn/);
 
+    // a privacy request, signed in: one step
+    await page.click("#privacy-link");
+    await page.waitForURL(base + "/privacy");
+    await page.getByText(/You are signed in/).waitFor();
+    assert.equal(await page.locator("#email-field").isHidden(), true);
+    await accessible(page, `${size} /privacy signed in`);
+    await page.check('input[name="type"][value="know_categories"]');
+    await page.click("#request button[type=submit]");
+    await page.locator("#result").waitFor({ state: "visible" });
+    assert.match(await page.textContent("#result-facts"), /answered/);
+    assert.match(await page.textContent("#result-categories"), /identifiers and contact details/);
+    await accessible(page, `${size} /privacy answered`);
+    await shot(page, `${size}-privacy-signed-in`);
+
     // the notice
     await page.goto(base + "/privacy-notice");
     await page.getByRole("heading", { name: "Privacy notice for applicants" }).waitFor();
@@ -307,6 +321,42 @@ test("with JavaScript, errors appear beside their fields and focus moves to the 
   assert.equal(await page.evaluate(() => document.activeElement.id), "email");
   await accessible(page, "/apply with errors");
   await shot(page, "apply-errors");
+  await context.close();
+});
+
+test("anyone makes a privacy request, confirms it by the e-mailed link, and sees the answer", async () => {
+  const email = `e2e.privacy.${run}@example.com`;
+  const made = await fetch(base + "/v1/applicants", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${staffToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ full_name: "Priya Vacy", email, phone: "+49 30 7654321" }),
+  });
+  assert.equal(made.status, 201);
+  const { context, page, problems } = await newPage(DESKTOP);
+  await page.goto(base + "/privacy");
+  await accessible(page, "/privacy");
+  await page.check('input[name="type"][value="know_specific"]');
+  await page.fill("#email", email);
+  await page.click("#request button[type=submit]");
+  await page.getByText(/Check your inbox/).waitFor();
+  await shot(page, "privacy-sent");
+  await page.goto(await mailedLink(email, "/privacy"));
+  assert.equal(new URL(page.url()).search, "", "the code left the address bar");
+  await page.locator("#verify").waitFor({ state: "visible" });
+  await accessible(page, "/privacy verification");
+  // wrong details first: said, not denied
+  await page.fill("#v-name", "Someone Else");
+  await page.fill("#v-phone", "+49 30 7654321");
+  await page.check("#v-declare");
+  await page.click("#verify button[type=submit]");
+  await page.getByText(/did not match/).waitFor();
+  await page.fill("#v-name", "Priya Vacy");
+  await page.click("#verify button[type=submit]");
+  await page.locator("#result").waitFor({ state: "visible" });
+  assert.match(await page.textContent("#result-facts"), /in progress/);
+  await accessible(page, "/privacy confirmed");
+  await shot(page, "privacy-confirmed");
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
