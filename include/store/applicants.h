@@ -93,6 +93,11 @@ int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
 int applicants_opt_out(struct db *db, const char *email, const char *actor, const char *request_id,
                        char id[37]) WARN_UNUSED;
 
+/* A browser's Sec-GPC: 1: the applicant with this address opts out of sharing (audited). 0 or -1.
+ */
+int applicants_share_opt_out(struct db *db, const char *email, const char *actor,
+                             const char *request_id) WARN_UNUSED;
+
 /*
  * The applicant a pending submission (store/pending.h, locked by the
  * caller) belongs to, locked for the caller's transaction: the one on

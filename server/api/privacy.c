@@ -391,12 +391,25 @@ out:
 	return rc;
 }
 
-/* Run take_in in a transaction and commit: 0 with id. */
+/* Whether the browser sent Global Privacy Control: the person's opt-out of sharing. */
+static bool
+gpc(struct req *r)
+{
+	const char *v = req_header(r, "Sec-GPC");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+/* Run take_in in a transaction and commit: 0 with id. Sec-GPC: 1 is honoured on the way. */
 static int
 intake_commit(struct req *r, struct db *db, const struct intake *in, char id[37])
 {
 	if (db_begin(db) != 0)
 		return rest_fail_db(r, db);
+	if (gpc(r) && applicants_share_opt_out(db, in->email, "applicant", req_id(r)) != 0) {
+		db_rollback(db);
+		return rest_fail_db(r, db);
+	}
 	if (take_in(r, db, in, id) != 0) {
 		db_rollback(db);
 		return -1;

@@ -559,6 +559,24 @@ applicants_opt_out(struct db *db, const char *email, const char *actor, const ch
 	return rc;
 }
 
+static struct db_stmt share_opt_out =
+    DB_STMT("WITH a AS (UPDATE applicants SET sharing_opt_out = true, version = version + 1, "
+            "    updated_at = now() "
+            "  WHERE lower(email) = lower($1) AND NOT sharing_opt_out RETURNING id), "
+            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "  SELECT $2, 'applicant.update', id, 'sharing_opt_out', $3 FROM a) "
+            "SELECT count(*) FROM a");
+
+int
+applicants_share_opt_out(struct db *db, const char *email, const char *actor,
+                         const char *request_id)
+{
+	const char *params[3] = {email, actor, request_id};
+	long n;
+
+	return db_count(db, &share_opt_out, 3, params, &n);
+}
+
 /* ------------------------------------------------------------------ */
 /* confirming a pending submission                                      */
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,6 +26,7 @@ static pid_t server;
 static char base[96];
 static char log_path[512];
 static char mail_dir[512];
+static char smtp_dir[512]; /* the SMTP server's maildir, when the suite runs one */
 static CURL *curl;
 static PGconn *pg;
 static char **forbidden;
@@ -79,6 +81,9 @@ wait_ready(void)
 }
 
 static const char *const *extra_settings;
+static pid_t smtpd;           /* the suite's SMTP server, when it runs one */
+static char smtp_setting[96]; /* RECRUITD_SMTP_URL=... for it */
+static const char *smtp_settings[16];
 
 int
 api_start_with(const char *const *settings)
@@ -107,6 +112,7 @@ api_start(void **state)
 	curl = curl_easy_init();
 	server = fork();
 	if (server == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* a test that dies takes its server along */
 		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(fd, STDERR_FILENO);
 		setenv("RECRUITD_LISTEN", listen, 1);
@@ -211,6 +217,42 @@ api_sigterm(void)
 }
 
 int
+api_start_with_smtp(const char *const *settings)
+{
+	const char *logdir = getenv("RECRUITD_TEST_LOGDIR");
+	int port = free_port(), n = 0;
+
+	/* a maildir the server makes (with its tmp/, new/, cur/); mail_find reads its new/ */
+	snprintf(smtp_dir, sizeof(smtp_dir), "%s/smtp-%d", logdir ? logdir : "/tmp", (int)getpid());
+	smtpd = fork();
+	if (smtpd == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		char listen[32];
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+		execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen, "-c",
+		      "aiosmtpd.handlers.Mailbox", smtp_dir, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100; i++) { /* until it answers */
+		struct sockaddr_in a = {.sin_family = AF_INET,
+		                        .sin_port = htons((uint16_t)port),
+		                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		int ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+		close(s);
+		if (ok)
+			break;
+		usleep(100000);
+	}
+	snprintf(smtp_setting, sizeof(smtp_setting), "RECRUITD_SMTP_URL=smtp://127.0.0.1:%d", port);
+	smtp_settings[n++] = smtp_setting;
+	for (const char *const *e = settings; e && *e && n < 15; e++)
+		smtp_settings[n++] = *e;
+	smtp_settings[n] = NULL;
+	return api_start_with(smtp_settings);
+}
+
+int
 api_stop(void **state)
 {
 	int status = 0;
@@ -234,6 +276,11 @@ api_stop(void **state)
 		fprintf(stderr, "harness: recruitd did not exit 0 on SIGTERM (status %d); see %s\n",
 		        status, log_path);
 		exit(1);
+	}
+	if (smtpd > 0) {
+		kill(smtpd, SIGTERM);
+		waitpid(smtpd, NULL, 0);
+		smtpd = 0;
 	}
 	check_log();
 	check_pg_log();
@@ -638,42 +685,71 @@ slurp_file(const char *path)
 	return data;
 }
 
+/* Whether text is a message to `to` (its To: header, whatever the line endings). */
+static bool
+addressed_to(const char *text, const char *to)
+{
+	size_t n = strlen(to);
+
+	for (const char *p = strstr(text, "To: "); p != NULL; p = strstr(p + 1, "To: "))
+		if ((p == text || p[-1] == '\n') && strncmp(p + 4, to, n) == 0 &&
+		    (p[4 + n] == '\r' || p[4 + n] == '\n'))
+			return true;
+	return false;
+}
+
+/* The newest file in dir (files ending .eml only, when eml) that is a message to `to` with
+ * needle: its path (new string), or NULL. Names start with the time, or are delivery-ordered. */
+static char *
+newest_in(const char *dir, bool eml, const char *to, const char *needle)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *newest = NULL;
+	time_t newest_at = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		struct stat st;
+		if (e->d_name[0] == '.' ||
+		    (eml && (n < 5 || strcmp(e->d_name + n - 4, ".eml") != 0)))
+			continue;
+		char *file = xasprintf("%s/%s", dir, e->d_name);
+		char *text = stat(file, &st) == 0 && S_ISREG(st.st_mode) ? slurp_file(file) : NULL;
+		if (text != NULL && addressed_to(text, to) && strstr(text, needle) != NULL &&
+		    (newest == NULL || st.st_mtime > newest_at ||
+		     (st.st_mtime == newest_at && strcmp(file, newest) > 0))) {
+			free(newest);
+			newest = xstrdup(file);
+			newest_at = st.st_mtime;
+		}
+		free(text);
+		free(file);
+	}
+	if (d != NULL)
+		closedir(d);
+	return newest;
+}
+
 char *
 mail_find(const char *to, const char *needle)
 {
-	char *want_to = xasprintf("\r\nTo: %s\r\n", to);
+	char *smtp_new = xasprintf("%s/new", smtp_dir);
 	char *found = NULL;
 
 	for (int tries = 0; found == NULL && tries < 200; tries++) {
-		DIR *d = opendir(mail_dir);
-		struct dirent *e;
-		char *newest = NULL;
-		while (d != NULL && (e = readdir(d)) != NULL) {
-			size_t n = strlen(e->d_name);
-			if (n < 5 || strcmp(e->d_name + n - 4, ".eml") != 0)
-				continue;
-			char *file = xasprintf("%s/%s", mail_dir, e->d_name);
-			char *text = slurp_file(file);
-			/* names start with the time: the greatest is the newest */
-			if (text != NULL && strstr(text, want_to) != NULL && strstr(text, needle) &&
-			    (newest == NULL || strcmp(file, newest) > 0)) {
-				free(newest);
-				newest = xstrdup(file);
-			}
-			free(text);
+		char *file = newest_in(mail_dir, true, to, needle);
+		if (file == NULL)
+			file = newest_in(smtp_new, false, to, needle);
+		if (file != NULL) {
+			found = slurp_file(file);
+			unlink(file);
 			free(file);
-		}
-		if (d != NULL)
-			closedir(d);
-		if (newest != NULL) {
-			found = slurp_file(newest);
-			unlink(newest);
-			free(newest);
 			break;
 		}
 		usleep(50000);
 	}
-	free(want_to);
+	free(smtp_new);
 	return found;
 }
 

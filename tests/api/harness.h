@@ -48,6 +48,13 @@ int api_start(void **state);
 int api_start_with(const char *const *settings);
 int api_stop(void **state);
 
+/*
+ * api_start_with, and a real SMTP server on loopback (Debian's
+ * python3-aiosmtpd) that recruitd delivers to; mail_find and mail_code read
+ * the messages it received. api_stop stops it.
+ */
+int api_start_with_smtp(const char *const *settings);
+
 /* The server's process id. */
 int api_server_pid(void);
 

@@ -1,7 +1,7 @@
 /*
  * API: privacy requests. Intake three ways, verification by the e-mailed
- * link (read out of the delivered message), deadlines in business days with
- * holidays, the extension, HR's queue and completion, what is done at once
+ * link (read out of the message a real SMTP server on loopback received), deadlines in business
+ * days with holidays, the extension, HR's queue and completion, what is done at once
  * (know_categories, opt_out, correct), the log's privacy, the metrics.
  */
 #include <stdio.h>
@@ -363,8 +363,23 @@ test_deadlines_and_extension(void **state)
 	                             : sget(second, "extended_due_at");
 	assert_true(strcmp(first_due, second_due) <= 0);
 	resp_free(r);
-	r = http_json("GET", "/v1/privacy-requests?status=nope", staff.hr, NULL);
-	assert_problem(r, 400, "bad-request");
+	static const char *const bad_queries[] = {
+	    "/v1/privacy-requests?status=nope",         "/v1/privacy-requests?type=everything",
+	    "/v1/privacy-requests?overdue=maybe",       "/v1/privacy-requests?due_before=tomorrow",
+	    "/v1/privacy-requests?cursor=not-a-cursor", "/v1/privacy-requests?colour=red",
+	    "/v1/privacy-requests/metrics?year=20x6"};
+	for (size_t i = 0; i < sizeof(bad_queries) / sizeof(bad_queries[0]); i++) {
+		r = http_json("GET", bad_queries[i], staff.hr, NULL);
+		if (r->status != 400)
+			fail_msg("%s: %ld", bad_queries[i], r->status);
+		resp_free(r);
+	}
+	r = http_json("GET", "/v1/privacy-requests/00000000-0000-4000-8000-000000000000", staff.hr,
+	              NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", "/v1/privacy-requests/not-a-uuid", staff.hr, NULL);
+	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	r = http_json("GET", "/v1/privacy-requests", staff.recruiter, NULL);
 	assert_problem(r, 403, "forbidden");
@@ -486,6 +501,14 @@ test_from_the_applicants_page(void **state)
 	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_specific\"}");
 	assert_problem(r, 403, "reauthentication-required");
 	resp_free(r);
+	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"all\",\"x\":1}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "type");
+	assert_field_error(r, "x");
+	resp_free(r);
+	r = http_json("GET", "/v1/privacy-requests", a.token, NULL); /* a staff endpoint */
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
 	/* their own requests, and nobody else's */
 	r = http_json("GET", "/v1/me/privacy-requests", a.token, NULL);
 	assert_int_equal(r->status, 200);
@@ -496,11 +519,31 @@ test_from_the_applicants_page(void **state)
 	r = http_json("GET", loc, b.token, NULL);
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
+	/* Sec-GPC: 1 on a request is the person's opt-out of sharing */
+	const char *gpc[] = {"Sec-GPC: 1", NULL};
+	r = http("POST", "/v1/me/privacy-requests", a.token, "application/json",
+	         "{\"type\":\"know_categories\"}", gpc);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	expect_db_value("SELECT sharing_opt_out::text FROM applicants WHERE id = $1", a.applicant,
+	                "true");
 	/* the log outlives the record */
 	char *del = xasprintf("/v1/applicants/%s", a.applicant);
 	resp_free(http_json("DELETE", del, staff.hr, NULL));
 	expect_db_value("SELECT count(*) FROM privacy_requests WHERE applicant_id = $1",
-	                a.applicant, "4");
+	                a.applicant, "5");
+	/* and is purged 24 months after the request ended */
+	db_exec_sql("UPDATE privacy_requests SET completed_at = now() - interval '25 months' WHERE "
+	            "applicant_id = $1 AND completed_at IS NOT NULL",
+	            a.applicant);
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	assert_int_equal(r->status, 201);
+	assert_true(json_integer_value(json_object_get(json_object_get(r->json, "swept"),
+	                                               "privacy_requests")) >= 3);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM privacy_requests WHERE applicant_id = $1 AND "
+	                "completed_at IS NOT NULL",
+	                a.applicant, "0");
 	free(del);
 	free(loc);
 	applied_free(&b);
@@ -512,7 +555,7 @@ setup(void **state)
 {
 	static const char *const settings[] = {"RECRUITD_HOLIDAYS=2025-12-25, 2026-01-01", NULL};
 	(void)state;
-	api_start_with(settings);
+	api_start_with_smtp(settings); /* the e-mails are read back from a real SMTP server */
 	pdf = fixture_pdf(2000);
 	struct resp *r =
 	    http_json("POST", "/v1/openings", staff.recruiter,

@@ -131,6 +131,18 @@ test_per_email_address(void **state)
 	r = sign_in(email);
 	assert_int_equal(r->status, 202);
 	resp_free(r);
+	/* and so are privacy requests: 5 an hour for one address */
+	char *body = xasprintf("{\"type\":\"know_categories\",\"email\":\"%s\"}", email);
+	for (int i = 0; i < 5; i++) {
+		r = http_json("POST", "/v1/privacy-requests", NULL, body);
+		if (r->status != 202)
+			fail_msg("privacy request %d: %ld", i + 1, r->status);
+		resp_free(r);
+	}
+	r = http_json("POST", "/v1/privacy-requests", NULL, body);
+	expect_429(r, 3600);
+	resp_free(r);
+	free(body);
 	free(other);
 	free(upper);
 	free(email);
