@@ -58,6 +58,10 @@ int me_privacy_create(struct req *r);
 int me_privacy_list(struct req *r);
 int me_privacy_get(struct req *r);
 
+/* server/api/exports.c */
+int exports_get_by_link(struct req *r);
+int me_export_get(struct req *r);
+
 /* server/api/session.c */
 int me_sign_in(struct req *r);
 int me_sessions(struct req *r);

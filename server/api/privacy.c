@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/exports.h"
 #include "api/handlers.h"
 #include "api/rest.h"
 #include "api/throttle.h"
@@ -166,9 +167,9 @@ outcome_text(const char *outcome)
 
 /* End the request and e-mail its outcome (to the address it waited on, if any). */
 static int
-finish(struct req *r, struct db *db, const char *id, const char *type, const char *applicant,
-       const char *status, const char *outcome, const char *detail, const char *categories,
-       const char *actor)
+finish_telling(struct req *r, struct db *db, const char *id, const char *type,
+               const char *applicant, const char *status, const char *outcome, const char *detail,
+               const char *categories, const char *actor, const char *letter_only)
 {
 	char *email = NULL;
 	int rc;
@@ -181,15 +182,54 @@ finish(struct req *r, struct db *db, const char *id, const char *type, const cha
 	}
 	if (rc == 0 && email != NULL) {
 		struct letter l;
+		char *said = letter_only == NULL ? NULL
+		             : detail == NULL    ? xstrdup(letter_only)
+		                                 : xasprintf("%s\n\n%s", detail, letter_only);
 		letter_privacy_outcome(&l, req_app(r)->cfg->company_name,
 		                       letter_privacy_type_label(type), outcome_text(outcome),
-		                       detail);
+		                       said ? said : detail);
+		if (said != NULL) {
+			explicit_bzero(said, strlen(said));
+			free(said);
+		}
 		rc = send_letter(r, db, "privacy_outcome", email, applicant, &l) != 0
 		         ? rest_fail_db(r, db)
 		         : 0;
 	}
 	free(email);
 	return rc < 0 ? -1 : 0;
+}
+
+/* finish, with nothing the letter says that the log does not keep. */
+static int
+finish(struct req *r, struct db *db, const char *id, const char *type, const char *applicant,
+       const char *status, const char *outcome, const char *detail, const char *categories,
+       const char *actor)
+{
+	return finish_telling(r, db, id, type, applicant, status, outcome, detail, categories,
+	                      actor, NULL);
+}
+
+/* know_specific: the package, and its link in the outcome e-mail only (never in the log). */
+static int
+do_export(struct req *r, struct db *db, const char *id, const char *applicant)
+{
+	char *link = NULL, *letter_only;
+	int rc;
+
+	if (exports_build(r, db, id, applicant, &link) != 0)
+		return -1;
+	letter_only =
+	    xasprintf("Download your data (a ZIP file) within 24 hours, at most 3 times:\n"
+	              "\n%s\n\nSigned in on your page, you can also download it for 7 days.",
+	              link);
+	rc = finish_telling(r, db, id, "know_specific", applicant, "completed", "fulfilled",
+	                    "Your copy is ready.", NULL, "system", letter_only);
+	explicit_bzero(letter_only, strlen(letter_only));
+	explicit_bzero(link, strlen(link));
+	free(letter_only);
+	free(link);
+	return rc;
 }
 
 static int
@@ -294,7 +334,9 @@ execute(struct req *r, struct db *db, const char *id, const char *type, const ch
 		return do_categories(r, db, id, applicant);
 	if (strcmp(type, "correct") == 0)
 		return do_correct(r, db, id, applicant, corrections);
-	return 0; /* know_specific, delete: in progress until the export and erasure do them */
+	if (strcmp(type, "know_specific") == 0)
+		return do_export(r, db, id, applicant);
+	return 0; /* delete: in progress until the erasure with legal floors does it */
 }
 
 /* opt_out at intake: the record (if any) and the suppression list, then done. */

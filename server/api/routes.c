@@ -91,6 +91,8 @@ const struct route routes[] = {
     {"POST", "/v1/me/privacy-requests", me_privacy_create, ACCESS_APPLICANT, BODY_JSON},
     {"GET", "/v1/me/privacy-requests", me_privacy_list, ACCESS_APPLICANT, BODY_NONE},
     {"GET", "/v1/me/privacy-requests/{id}", me_privacy_get, ACCESS_APPLICANT, BODY_NONE},
+    {"GET", "/v1/me/exports/{id}", me_export_get, ACCESS_APPLICANT, BODY_NONE},
+    {"GET", "/v1/exports/{token}", exports_get_by_link, ACCESS_PUBLIC, BODY_NONE},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -16,6 +16,7 @@
 #include "store/auth.h"
 #include "store/db.h"
 #include "store/erasure.h"
+#include "store/exports.h"
 #include "store/pending.h"
 #include "store/privacy.h"
 #include "store/purge_runs.h"
@@ -188,18 +189,20 @@ static int
 sweep(struct db *db, struct run *run)
 {
 	const char *params[1] = {run->dry ? "true" : "false"};
-	long keys, pending, sessions, rates, requests;
+	long keys, pending, sessions, rates, requests, exports;
 
 	if (db_count(db, &purge_runs_sweep_idempotency, 1, params, &keys) != 0 ||
 	    pending_sweep(db, run->dry, &pending) != 0 ||
 	    auth_sweep(db, run->dry, &sessions) != 0 || rate_sweep(db, run->dry, &rates) != 0 ||
-	    privacy_sweep(db, run->dry, &requests) != 0)
+	    privacy_sweep(db, run->dry, &requests) != 0 ||
+	    exports_sweep(db, run->dry, &exports) != 0)
 		return -1;
 	json_object_set_new(run->swept, "idempotency_keys", json_integer(keys));
 	json_object_set_new(run->swept, "pending_submissions", json_integer(pending));
 	json_object_set_new(run->swept, "sign_in_codes_and_tokens", json_integer(sessions));
 	json_object_set_new(run->swept, "rate_windows", json_integer(rates));
 	json_object_set_new(run->swept, "privacy_requests", json_integer(requests));
+	json_object_set_new(run->swept, "exports", json_integer(exports));
 	return 0;
 }
 

@@ -21,7 +21,9 @@
 	"r.due_at) - now()) / 86400)::int END, 'overdue', r.completed_at IS NULL AND now() > "     \
 	"coalesce(r.extended_due_at, r.due_at), 'completed_at', rfc3339(r.completed_at), "         \
 	"'outcome', r.outcome, 'outcome_detail', r.outcome_detail, 'categories', r.categories, "   \
-	"'items', r.items, 'corrections', r.corrections, 'export', NULL, 'agent', r.agent, "       \
+	"'items', r.items, 'corrections', r.corrections, 'export', (SELECT json_build_object("     \
+	"'id', x.id, 'size', x.size, 'sha256', x.sha256, 'expires_at', rfc3339(x.expires_at)) "    \
+	"FROM exports x WHERE x.request_id = r.id AND x.sha256 IS NOT NULL), 'agent', r.agent, "   \
 	"'version', r.version)"
 
 static struct db_stmt insert_request = DB_STMT(

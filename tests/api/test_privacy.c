@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../unit/fixtures.h"
 #include "core/xalloc.h"
@@ -210,7 +211,17 @@ test_copy_needs_data_points_and_a_declaration(void **state)
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(code);
-	/* right details: verified, the declaration stored, in progress for the export */
+	/* staff have read the record and evaluated the application: the copy names neither */
+	char *seen = xasprintf("/v1/applicants/%s", a.applicant);
+	resp_free(http_json("GET", seen, staff.recruiter, NULL));
+	char *evals = xasprintf("/v1/applications/%s/evaluations", a.application);
+	r = http_json("POST", evals, staff.recruiter,
+	              "{\"score\":4,\"summary\":\"Clear writer.\"}");
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	free(evals);
+	free(seen);
+	/* right details: verified, the declaration stored, and the copy built at once */
 	r = public_request("know_specific", a.email, NULL);
 	resp_free(r);
 	code = mail_code(a.email, "/privacy");
@@ -218,14 +229,112 @@ test_copy_needs_data_points_and_a_declaration(void **state)
 	                "\"full_name\":\"  know   SPECIFIC \",\"phone\":\"+1 (415) 555-0100\","
 	                "\"declaration\":{\"signed_name\":\"Know Specific\",\"accepted\":true}");
 	assert_int_equal(r->status, 200);
-	assert_string_equal(status_of(r), "in_progress");
+	assert_string_equal(status_of(r), "completed");
+	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
 	const json_t *v = json_object_get(r->json, "verification");
 	assert_string_equal(sget(v, "level"), "link_and_data_points");
 	assert_int_equal(json_integer_value(json_object_get(v, "data_points_matched")), 2);
 	assert_non_null(sget(v, "declaration_signed_at"));
+	const json_t *export = json_object_get(r->json, "export");
+	assert_true(json_is_object(export));
+	char *export_id = xstrdup(sget(export, "id"));
+	char *export_sha = xstrdup(sget(export, "sha256"));
+	assert_non_null(sget(export, "expires_at"));
+	resp_free(r);
+	/* the link is in the e-mail, never in the log */
+	char *link = mail_code(a.email, "/v1/exports/");
+	assert_null(link); /* the link has no ?code=: read it by hand */
+	char *text = mail_find(a.email, "/v1/exports/");
+	assert_non_null(text);
+	char *at = strstr(text, TEST_PUBLIC_URL "/v1/exports/") + strlen(TEST_PUBLIC_URL);
+	char *path = xstrndup(at, strcspn(at, "\r\n"));
+	free(text);
+	expect_db_value(
+	    "SELECT count(*) FROM privacy_requests r WHERE r::text LIKE '%' || $1 || '%'",
+	    path + 12, "0");
+	/* the package: a ZIP that common tools open, whose manifest's hashes match */
+	r = http_json("GET", path, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	char *ct = resp_header(r, "Content-Type");
+	assert_string_equal(ct, "application/zip");
+	free(ct);
+	char *zip = xasprintf("%s/export-%d.zip", getenv("RECRUITD_TEST_LOGDIR"), (int)getpid());
+	FILE *f = fopen(zip, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+	fclose(f);
+	resp_free(r);
+	char *cmd = xasprintf(
+	    "unzip -tq %s >/dev/null && bsdtar -tf %s | grep -q '^documents/01-' && "
+	    "/usr/bin/python3 %s/tests/api/check_export.py %s %s %s %s",
+	    zip, zip, getenv("RECRUITD_HOME"), zip, export_sha, a.email, staff.recruiter_name);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	/* three downloads through the link, then no more */
+	for (int i = 0; i < 2; i++) {
+		r = http_json("GET", path, NULL, NULL);
+		assert_int_equal(r->status, 200);
+		resp_free(r);
+	}
+	r = http_json("GET", path, NULL, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM audit_log WHERE action = 'export.download' AND "
+	                "applicant_id = $1",
+	                a.applicant, "3");
+	r = http_json("GET", "/v1/exports/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	/* signed in, recently: from the applicant's page; another applicant: 404 */
+	char *mine = xasprintf("/v1/me/exports/%s", export_id);
+	r = http_json("GET", mine, a.token, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	struct applied b =
+	    apply_confirmed(opening, "Not Know", "notme", pdf.data, pdf.len, NULL, NULL);
+	r = http_json("GET", mine, b.token, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	db_exec_sql("UPDATE applicant_tokens SET signed_in_at = now() - interval '1 hour' WHERE "
+	            "applicant_id = $1",
+	            a.applicant);
+	r = http_json("GET", mine, a.token, NULL);
+	assert_problem(r, 403, "reauthentication-required");
+	resp_free(r);
+	/* after 7 days the purge run deletes it */
+	db_exec_sql("UPDATE exports SET expires_at = now() - interval '1 second' WHERE id = $1",
+	            export_id);
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	assert_true(
+	    json_integer_value(json_object_get(json_object_get(r->json, "swept"), "exports")) >= 1);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM export_chunks WHERE export_id = $1", export_id, "0");
+	unlink(zip);
+	free(zip);
+	free(mine);
+	free(path);
+	free(export_id);
+	free(export_sha);
+	free(code);
+	applied_free(&b);
+	applied_free(&a);
+}
+
+/* A deletion waits for HR (the erasure with legal floors is the next issue's). */
+static void
+test_hr_completes_by_hand(void **state)
+{
+	(void)state;
+	struct applied a =
+	    apply_confirmed(opening, "Del Ete", "delete", pdf.data, pdf.len, NULL, NULL);
+	struct resp *r = public_request("delete", a.email, NULL);
+	resp_free(r);
+	char *code = mail_code(a.email, "/privacy");
+	r = verify_with(code, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(status_of(r), "in_progress");
 	char *id = xstrdup(sget(r->json, "id"));
 	resp_free(r);
-	/* HR completes it by hand (the export comes with the next issue) */
 	char *path = xasprintf("/v1/privacy-requests/%s/completion", id);
 	r = http_json("POST", path, staff.hr, "{\"outcome\":\"maybe\"}");
 	assert_problem(r, 422, "validation-error");
@@ -235,7 +344,7 @@ test_copy_needs_data_points_and_a_declaration(void **state)
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
 	r = http_json("POST", path, staff.hr,
-	              "{\"outcome\":\"fulfilled\",\"detail\":\"Sent by post.\"}");
+	              "{\"outcome\":\"fulfilled\",\"detail\":\"Erased by hand.\"}");
 	assert_int_equal(r->status, 200);
 	assert_string_equal(status_of(r), "completed");
 	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
@@ -243,7 +352,7 @@ test_copy_needs_data_points_and_a_declaration(void **state)
 	r = http_json("POST", path, staff.hr, "{\"outcome\":\"fulfilled\"}");
 	assert_problem(r, 409, "not-in-progress");
 	resp_free(r);
-	char *text = mail_find(a.email, "Sent by post.");
+	char *text = mail_find(a.email, "Erased by hand.");
 	assert_non_null(text);
 	free(text);
 	free(path);
@@ -580,6 +689,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_public_intake_and_categories),
 	    cmocka_unit_test(test_copy_needs_data_points_and_a_declaration),
+	    cmocka_unit_test(test_hr_completes_by_hand),
 	    cmocka_unit_test(test_deadlines_and_extension),
 	    cmocka_unit_test(test_opt_out_and_suppression),
 	    cmocka_unit_test(test_from_the_applicants_page),

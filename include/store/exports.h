@@ -1,0 +1,64 @@
+/*
+ * exports: the packages of know_specific requests, their chunks, the
+ * e-mailed download link (hashed) and the data they hold beyond the
+ * applicant's own row (which store/applicants.h reads). Every download is
+ * audited. Functions return 0, 1 for "no such (or no longer)", -1 when the
+ * database failed. Thread-safe on distinct connections.
+ */
+#ifndef RECRUITD_STORE_EXPORTS_H
+#define RECRUITD_STORE_EXPORTS_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/xalloc.h"
+
+struct db;
+
+#define EXPORT_KEEP_DAYS 7
+#define EXPORT_LINK_HOURS 24
+#define EXPORT_LINK_DOWNLOADS 3
+
+/* A new package's row (kept 7 days; the link's hash good for 24 hours): its id. */
+int exports_create(struct db *db, const char *request_id, const char *applicant_id,
+                   const char *token_sha256, char id[37]) WARN_UNUSED;
+
+/* The next chunk of the package's bytes. */
+int exports_chunk(struct db *db, const char *id, int seq, const void *data, size_t len) WARN_UNUSED;
+
+/* The package is whole: its size and sha256 (hex). */
+int exports_seal(struct db *db, const char *id, size_t size, const char *sha256) WARN_UNUSED;
+
+/*
+ * What is held about the applicant besides their row, as data.json has it
+ * (new reference): applications with their history, stages and
+ * evaluations (without who wrote them), documents' metadata, the audit
+ * entries about them (time, action, actor role), their privacy requests.
+ * NULL when the database failed.
+ */
+json_t *exports_subject_data(struct db *db, const char *applicant_id) WARN_UNUSED;
+
+/* The applicant's documents, oldest first: rows (id, filename, size). PQclear it; NULL on failure.
+ */
+PGresult *exports_documents(struct db *db, const char *applicant_id) WARN_UNUSED;
+
+/* One document's bytes (binary result, column 0). PQclear it; NULL on failure. */
+PGresult *exports_document_bytes(struct db *db, const char *document_id) WARN_UNUSED;
+
+/*
+ * Download through the e-mailed link (counted, at most 3, within 24 hours
+ * and the package's 7 days), or as the applicant (by id, theirs only):
+ * binary rows (sha256, bytes), audited as export.download. 1 when there is
+ * nothing (any more) to download. *res is PQcleared by the caller.
+ */
+int exports_download_link(struct db *db, const char *token_sha256, const char *request_id,
+                          PGresult **res) WARN_UNUSED;
+int exports_download_own(struct db *db, const char *id, const char *applicant_id,
+                         const char *request_id, PGresult **res) WARN_UNUSED;
+
+/* Delete packages past their 7 days (dry: count them): 0 with how many. */
+int exports_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;
+
+#endif

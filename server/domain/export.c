@@ -1,0 +1,229 @@
+/* export: the package of a person's data. See export.h. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "domain/export.h"
+#include "domain/upload.h"
+
+struct export_writer {
+	struct archive *a;
+	export_sink_fn sink;
+	void *cls;
+	struct sha256_stream *hash;
+	size_t total;
+	time_t mtime;
+	json_t *files; /* the manifest's list */
+	bool failed;
+};
+
+static la_ssize_t
+to_sink(struct archive *a, void *cls, const void *data, size_t n)
+{
+	struct export_writer *w = cls;
+
+	(void)a;
+	if (w->sink(w->cls, data, n) != 0)
+		return -1;
+	sha256_add(w->hash, data, n);
+	w->total += n;
+	return (la_ssize_t)n;
+}
+
+static void
+writer_free(struct export_writer *w)
+{
+	unsigned char discard[SHA256_LEN];
+
+	if (w->a != NULL)
+		archive_write_free(w->a);
+	if (w->hash != NULL)
+		sha256_end(w->hash, discard);
+	json_decref(w->files);
+	free(w);
+}
+
+struct export_writer *
+export_begin(time_t mtime, export_sink_fn sink, void *cls)
+{
+	struct export_writer *w = xcalloc(1, sizeof(*w));
+
+	w->a = archive_write_new();
+	w->sink = sink;
+	w->cls = cls;
+	w->mtime = mtime;
+	w->hash = sha256_begin();
+	w->files = json_array();
+	if (archive_write_set_format_zip(w->a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
+	    archive_write_open2(w->a, w, NULL, to_sink, NULL, NULL) != ARCHIVE_OK) {
+		log_msg(LOG_ERROR, "export failed", "step=open");
+		writer_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+export_add(struct export_writer *w, const char *path, const void *data, size_t len)
+{
+	unsigned char hash[SHA256_LEN];
+	char hex[2 * SHA256_LEN + 1];
+	struct archive_entry *e;
+	bool ok;
+
+	if (w->failed)
+		return -1;
+	e = archive_entry_new();
+	archive_entry_set_pathname_utf8(e, path);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, w->mtime, 0);
+	ok = archive_write_header(w->a, e) == ARCHIVE_OK &&
+	     (len == 0 || archive_write_data(w->a, data, len) == (la_ssize_t)len) &&
+	     archive_write_finish_entry(w->a) == ARCHIVE_OK;
+	archive_entry_free(e);
+	if (!ok) {
+		log_msg(LOG_ERROR, "export failed", "step=add");
+		w->failed = true;
+		return -1;
+	}
+	sha256(data, len, hash);
+	hex_encode(hash, SHA256_LEN, hex);
+	json_array_append_new(w->files, json_pack("{s:s, s:I, s:s}", "path", path, "size",
+	                                          (json_int_t)len, "sha256", hex));
+	return 0;
+}
+
+char *
+export_document_path(size_t index, const char *filename)
+{
+	char *safe = upload_safe_name(filename);
+	char *path = xasprintf("documents/%02zu-%s", index, safe);
+
+	free(safe);
+	return path;
+}
+
+int
+export_finish(struct export_writer *w, size_t *size, unsigned char out[SHA256_LEN])
+{
+	json_t *manifest = json_pack("{s:i, s:O}", "format_version", 1, "files", w->files);
+	char *text = json_dumps(manifest, JSON_INDENT(2) | JSON_SORT_KEYS);
+	int rc = -1;
+
+	json_decref(manifest);
+	if (!w->failed && text != NULL && export_add(w, "manifest.json", text, strlen(text)) == 0 &&
+	    archive_write_close(w->a) == ARCHIVE_OK) {
+		sha256_end(w->hash, out);
+		w->hash = NULL;
+		*size = w->total;
+		rc = 0;
+	} else {
+		log_msg(LOG_ERROR, "export failed", "step=finish");
+	}
+	free(text);
+	writer_free(w);
+	return rc;
+}
+
+void
+export_abort(struct export_writer *w)
+{
+	if (w != NULL)
+		writer_free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* index.html                                                           */
+
+static void
+esc(struct buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		const char *r = *s == '&'    ? "&amp;"
+		                : *s == '<'  ? "&lt;"
+		                : *s == '>'  ? "&gt;"
+		                : *s == '"'  ? "&quot;"
+		                : *s == '\'' ? "&#39;"
+		                             : NULL;
+		(void)!(r ? buf_append(b, r, strlen(r)) : buf_append(b, s, 1));
+	}
+}
+
+/* A JSON value as nested lists and text, every string escaped. */
+static void
+value_html(struct buf *b, const json_t *v)
+{
+	const char *key;
+	json_t *member;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		(void)!buf_printf(b, "<dl>");
+		json_object_foreach(jsonx_mut(v), key, member)
+		{
+			(void)!buf_printf(b, "<dt>");
+			esc(b, key);
+			(void)!buf_printf(b, "</dt><dd>");
+			value_html(b, member);
+			(void)!buf_printf(b, "</dd>");
+		}
+		(void)!buf_printf(b, "</dl>");
+		break;
+	case JSON_ARRAY:
+		if (json_array_size(v) == 0) {
+			(void)!buf_printf(b, "none");
+			break;
+		}
+		(void)!buf_printf(b, "<ol>");
+		json_array_foreach(v, i, member)
+		{
+			(void)!buf_printf(b, "<li>");
+			value_html(b, member);
+			(void)!buf_printf(b, "</li>");
+		}
+		(void)!buf_printf(b, "</ol>");
+		break;
+	case JSON_STRING:
+		esc(b, json_string_value(v));
+		break;
+	case JSON_NULL:
+		(void)!buf_printf(b, "—");
+		break;
+	default: {
+		char *t = json_dumps(v, JSON_ENCODE_ANY);
+		esc(b, t);
+		free(t);
+	}
+	}
+}
+
+char *
+export_index_html(const json_t *data, const json_t *categories, const char *company)
+{
+	struct buf b;
+
+	buf_init(&b, (size_t)1 << 30);
+	(void)!buf_printf(&b,
+	                  "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	                  "<title>Your data</title>\n</head>\n<body>\n<h1>Your data held by ");
+	esc(&b, company);
+	(void)!buf_printf(&b, "</h1>\n<p>This package holds everything we hold about you: the "
+	                      "same as data.json, and your documents in the folder documents/. "
+	                      "manifest.json lists every file with its SHA-256.</p>\n"
+	                      "<h2>Categories</h2>\n");
+	value_html(&b, categories);
+	(void)!buf_printf(&b, "\n<h2>The data</h2>\n");
+	value_html(&b, data);
+	(void)!buf_printf(&b, "\n</body>\n</html>\n");
+	return buf_steal(&b);
+}
