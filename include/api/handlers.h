@@ -104,6 +104,8 @@ int employees_archive(struct req *r);
 /* server/purges.c */
 int retention_policies_get(struct req *r);
 int retention_policies_put(struct req *r);
+int retention_floors_get(struct req *r);
+int retention_floors_put(struct req *r);
 int purges_create(struct req *r);
 int purges_list(struct req *r);
 int purges_get(struct req *r);

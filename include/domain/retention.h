@@ -29,9 +29,19 @@ struct policy {
 	int retain_days;
 };
 
+/* A legal floor: no application in this jurisdiction is deleted sooner after its decision. */
+struct floor {
+	char country[3];
+	char region[101]; /* "" for the whole country */
+	int retain_days;
+	char basis[201]; /* the law that sets it, e.g. "29 CFR 1602.14" */
+};
+
 struct policies {
 	struct policy *rules;
 	size_t n;
+	struct floor *floors; /* entries {"outcome": "floor", ...} of the same text */
+	size_t nfloors;
 };
 
 /* One application of the applicant, as retention sees it. */
@@ -56,6 +66,7 @@ struct verdict {
 	bool known; /* expires_at is meaningful (a rule matched, nothing open) */
 	double expires_at;
 	const struct policy *rule; /* the rule that set expires_at */
+	const struct floor *floor; /* a legal floor that moved expires_at later, or NULL */
 };
 
 /* Parse [{outcome, country, region, retain_days}] (validated elsewhere); 0 or -1. */
@@ -76,6 +87,13 @@ const struct policies *retention_policies_cached(const char *text);
 const struct policy *retention_match(const struct policies *p, enum outcome outcome,
                                      const char *country, const char *region);
 
+/*
+ * The longest floor for an application at country/region: the country's,
+ * or the region's when longer. NULL when none applies.
+ */
+const struct floor *retention_floor_for(const struct policies *p, const char *country,
+                                        const char *region);
+
 /* The verdict for one applicant. */
 void retention_judge(const struct policies *p, const struct subject *s, struct verdict *v);
 
@@ -93,9 +111,11 @@ void retention_rule_label(const struct policy *rule, char *out, size_t len);
 	"p.opening_id "                                                                            \
 	"WHERE p.applicant_id = a.id)::text"
 #define RETENTION_POLICIES_SQL                                                                     \
-	"(SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'country', country, "     \
+	"((SELECT coalesce(jsonb_agg(jsonb_build_object('outcome', outcome, 'country', country, "  \
 	"'region', nullif(region, ''), 'retain_days', retain_days)), '[]') FROM "                  \
-	"retention_policies)::text"
+	"retention_policies) || (SELECT coalesce(jsonb_agg(jsonb_build_object('outcome', "          \
+	"'floor', 'country', country, 'region', nullif(region, ''), 'retain_days', retain_days, "  \
+	"'basis', basis)), '[]') FROM retention_floors))::text"
 
 /*
  * The verdict from those pieces: the applications as [[stage, country,
@@ -104,8 +124,8 @@ void retention_rule_label(const struct policy *rule, char *out, size_t len);
 int retention_judge_json(const struct policies *p, double created_at, const char *country,
                          const char *region, bool held, const char *apps_json, struct verdict *v);
 
-/* {expires_at, blocked_by: ["open_application", "legal_hold", "no_retention_rule"], rule}; new
- * reference. */
+/* {expires_at, blocked_by: ["open_application", "legal_hold", "no_retention_rule",
+ * "legal_floor:US/CA"], rule}; new reference. */
 json_t *retention_json(const struct verdict *v);
 
 /* The outcome called name, or -1. */

@@ -14,4 +14,12 @@ extern struct db_stmt retention_insert_policies;
 extern struct db_stmt retention_audit_policies;
 extern struct db_stmt retention_list_runs;
 
+/* The legal floors: [{country, region, retain_days, basis}] as JSON text, and the set's version. */
+extern struct db_stmt retention_floors_ordered;
+/* Replace the floors: clear, then insert from a JSON array ($1). */
+extern struct db_stmt retention_clear_floors;
+extern struct db_stmt retention_insert_floors;
+/* The audit entry of a floors PUT: actor ($1), how many ($2), request id ($3). */
+extern struct db_stmt retention_audit_floors;
+
 #endif

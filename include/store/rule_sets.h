@@ -12,6 +12,7 @@ struct db;
 
 #define RULE_SET_RETENTION "retention_policies"
 #define RULE_SET_BGCHECK "background_check_rules"
+#define RULE_SET_FLOORS "retention_floors"
 
 /*
  * Bump the set's version inside the caller's transaction, when it is at

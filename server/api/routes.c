@@ -75,6 +75,8 @@ const struct route routes[] = {
 
     {"GET", "/v1/retention/policies", retention_policies_get, ACCESS_HR, BODY_NONE},
     {"PUT", "/v1/retention/policies", retention_policies_put, ACCESS_HR, BODY_JSON},
+    {"GET", "/v1/retention/floors", retention_floors_get, ACCESS_HR, BODY_NONE},
+    {"PUT", "/v1/retention/floors", retention_floors_put, ACCESS_HR, BODY_JSON},
     {"POST", "/v1/retention/purges", purges_create, ACCESS_HR, BODY_JSON},
     {"GET", "/v1/retention/purges", purges_list, ACCESS_HR, BODY_NONE},
     {"GET", "/v1/retention/purges/{id}", purges_get, ACCESS_HR, BODY_NONE},

@@ -84,14 +84,29 @@ retention_policies_parse(const json_t *list, struct policies *out)
 	size_t i;
 	json_t *r;
 
-	out->n = json_array_size(list);
-	out->rules = xcalloc(out->n + 1, sizeof(*out->rules));
+	out->n = 0;
+	out->nfloors = 0;
+	out->rules = xcalloc(json_array_size(list) + 1, sizeof(*out->rules));
+	out->floors = xcalloc(json_array_size(list) + 1, sizeof(*out->floors));
 	json_array_foreach(list, i, r)
 	{
-		struct policy *p = &out->rules[i];
-		int o = retention_outcome_parse(json_string_value(json_object_get(r, "outcome")));
+		const char *name = json_string_value(json_object_get(r, "outcome"));
 		const char *country = json_string_value(json_object_get(r, "country"));
 		const char *region = json_string_value(json_object_get(r, "region"));
+		if (name != NULL && strcmp(name, "floor") == 0 && country != NULL &&
+		    strlen(country) == 2) {
+			struct floor *f = &out->floors[out->nfloors++];
+			snprintf(f->country, sizeof(f->country), "%s", country);
+			snprintf(f->region, sizeof(f->region), "%s", region ? region : "");
+			snprintf(f->basis, sizeof(f->basis), "%s",
+			         json_string_value(json_object_get(r, "basis"))
+			             ? json_string_value(json_object_get(r, "basis"))
+			             : "");
+			f->retain_days = (int)json_integer_value(json_object_get(r, "retain_days"));
+			continue;
+		}
+		struct policy *p = &out->rules[out->n++];
+		int o = retention_outcome_parse(name);
 		if (o < 0 || country == NULL || strlen(country) > 2) {
 			retention_policies_free(out);
 			return -1;
@@ -108,8 +123,11 @@ void
 retention_policies_free(struct policies *p)
 {
 	free(p->rules);
+	free(p->floors);
 	p->rules = NULL;
+	p->floors = NULL;
 	p->n = 0;
+	p->nfloors = 0;
 }
 
 /* The last rules a thread parsed, with their text. */
@@ -190,6 +208,22 @@ retention_match(const struct policies *p, enum outcome outcome, const char *coun
 	return best;
 }
 
+const struct floor *
+retention_floor_for(const struct policies *p, const char *country, const char *region)
+{
+	const struct floor *best = NULL;
+
+	for (size_t i = 0; country != NULL && i < p->nfloors; i++) {
+		const struct floor *f = &p->floors[i];
+		if (strcmp(f->country, country) != 0 ||
+		    (f->region[0] != '\0' && (region == NULL || strcmp(f->region, region) != 0)))
+			continue;
+		if (best == NULL || f->retain_days > best->retain_days)
+			best = f;
+	}
+	return best;
+}
+
 void
 retention_judge(const struct policies *p, const struct subject *s, struct verdict *v)
 {
@@ -223,6 +257,15 @@ retention_judge(const struct policies *p, const struct subject *s, struct verdic
 		return; /* no rule matches: kept until HR makes one */
 	v->known = true;
 	v->expires_at = last_closed + (double)longest * 86400.0;
+	/* No policy deletes an application's record before its jurisdiction's legal floor. */
+	for (size_t i = 0; i < s->napps; i++) {
+		const struct app_state *a = &s->apps[i];
+		const struct floor *f = retention_floor_for(p, a->country, a->region);
+		if (f != NULL && a->closed_at + (double)f->retain_days * 86400.0 > v->expires_at) {
+			v->expires_at = a->closed_at + (double)f->retain_days * 86400.0;
+			v->floor = f;
+		}
+	}
 }
 
 bool
@@ -287,6 +330,15 @@ retention_json(const struct verdict *v)
 		json_array_append_new(blocked, json_string("legal_hold"));
 	if (!v->open && !v->known)
 		json_array_append_new(blocked, json_string("no_retention_rule"));
+	if (!v->open && v->floor != NULL) {
+		char name[120];
+		if (v->floor->region[0])
+			snprintf(name, sizeof(name), "legal_floor:%s/%s", v->floor->country,
+			         v->floor->region);
+		else
+			snprintf(name, sizeof(name), "legal_floor:%s", v->floor->country);
+		json_array_append_new(blocked, json_string(name));
+	}
 	if (v->known) {
 		time_t t = (time_t)v->expires_at;
 		struct tm tm;

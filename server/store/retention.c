@@ -34,3 +34,22 @@ struct db_stmt retention_list_runs = DB_STMT(
     "'purged', purged, 'by_rule', by_rule)::text, rfc3339(started_at), id FROM purge_runs "
     "WHERE (started_at, id) < ($1::timestamptz, $2::uuid) ORDER BY started_at DESC, id DESC LIMIT "
     "$3::int");
+
+struct db_stmt retention_floors_ordered =
+    DB_STMT("SELECT coalesce(json_agg(json_build_object('country', country, 'region', "
+            "nullif(region, ''), 'retain_days', retain_days, 'basis', basis) ORDER BY country, "
+            "region), '[]')::text, "
+            "(SELECT version FROM rule_set_versions WHERE name = 'retention_floors') "
+            "FROM retention_floors");
+
+struct db_stmt retention_clear_floors = DB_STMT("DELETE FROM retention_floors");
+
+struct db_stmt retention_insert_floors =
+    DB_STMT("INSERT INTO retention_floors (country, region, retain_days, basis) "
+            "SELECT country, coalesce(region, ''), retain_days, basis "
+            "FROM json_to_recordset($1::json) AS x(country text, region text, retain_days int, "
+            "basis text)");
+
+struct db_stmt retention_audit_floors =
+    DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "VALUES ($1, 'retention_floors.put', NULL, 'retention_floors:' || $2, $3)");

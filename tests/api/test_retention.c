@@ -177,6 +177,108 @@ test_policies(void **state)
 	    "t");
 }
 
+/* The legal floors: data HR can read and replace, a bound on policies, and on every purge. */
+static void
+test_legal_floors(void **state)
+{
+	(void)state;
+	static const char shipped[] =
+	    "[{\"country\":\"US\",\"region\":null,\"retain_days\":365,\"basis\":\"29 CFR "
+	    "1602.14\"},{\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461,\"basis\":"
+	    "\"Cal. Gov. Code §12946\"}]";
+	struct resp *r = http_json("GET", "/v1/retention/floors", staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(r->json), 2);
+	assert_string_equal(sget(json_array_get(r->json, 1), "basis"), "Cal. Gov. Code §12946");
+	char *etag = resp_header(r, "ETag");
+	resp_free(r);
+	r = http_json("GET", "/v1/retention/floors", staff.recruiter, NULL);
+	assert_problem(r, 403, "forbidden");
+	resp_free(r);
+	/* a policy below a named jurisdiction's floor is refused, naming the floor */
+	r = http_json("PUT", "/v1/retention/policies", staff.hr,
+	              "[{\"outcome\":\"rejected\",\"country\":\"US\",\"retain_days\":100},"
+	              "{\"outcome\":\"withdrawn\",\"country\":\"US\",\"region\":\"CA\","
+	              "\"retain_days\":400},"
+	              "{\"outcome\":\"no_application\",\"country\":\"US\",\"retain_days\":0}]");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "[0].retain_days");
+	assert_field_error(r, "[1].retain_days");
+	assert_non_null(strstr(r->body, "365 days for US (29 CFR 1602.14)"));
+	assert_non_null(strstr(r->body, "1461 days for US/CA"));
+	assert_null(strstr(r->body, "[2]")); /* no application record: no floor */
+	resp_free(r);
+	/* a "*" policy of 0 days cannot purge a rejected Californian before four years */
+	static const char short_rules[] =
+	    "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":0},"
+	    "{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":0},"
+	    "{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":3650}]";
+	r = http_json("PUT", "/v1/retention/policies", staff.hr, short_rules);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	char *body = xasprintf("{\"title\":\"Oakland Role %d\",\"country\":\"US\",\"region\":"
+	                       "\"CA\"}",
+	                       (int)getpid());
+	r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	char *oakland = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	char *cal = person("IS", "Cal Ifornian", NULL), *app = apply_to(cal, oakland);
+	move(app, "rejected");
+	char *path = xasprintf("/v1/applicants/%s", cal);
+	r = http_json("GET", path, staff.hr, NULL);
+	json_t *ret = json_object_get(r->json, "retention");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)),
+	                    "legal_floor:US/CA");
+	assert_true(strncmp(sget(ret, "expires_at"), "2030", 4) >= 0); /* four years on */
+	resp_free(r);
+	json_t *dry = purge(true);
+	assert_false(has_id(dry, cal));
+	json_decref(dry);
+	/* the floors are data: without California's, the US year binds */
+	r = http_json("PUT", "/v1/retention/floors", staff.hr,
+	              "[{\"country\":\"USA\",\"retain_days\":-1,\"x\":1},{\"country\":\"US\"}]");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "[0].country");
+	assert_field_error(r, "[0].retain_days");
+	assert_field_error(r, "[0].x");
+	assert_field_error(r, "[1].basis");
+	resp_free(r);
+	char stale[64], current[64];
+	snprintf(stale, sizeof(stale), "If-Match: \"%ld\"", atol(etag + 1) - 1);
+	snprintf(current, sizeof(current), "If-Match: %s", etag);
+	const char *stale_h[] = {stale, NULL}, *current_h[] = {current, NULL};
+	static const char us_only[] =
+	    "[{\"country\":\"US\",\"retain_days\":365,\"basis\":\"29 CFR 1602.14\"}]";
+	r = http("PUT", "/v1/retention/floors", staff.hr, "application/json", us_only, stale_h);
+	assert_problem(r, 412, NULL);
+	resp_free(r);
+	r = http("PUT", "/v1/retention/floors", staff.hr, "application/json", us_only, current_h);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(r->json), 1);
+	resp_free(r);
+	r = http_json("GET", path, staff.hr, NULL);
+	ret = json_object_get(r->json, "retention");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)),
+	                    "legal_floor:US");
+	resp_free(r);
+	/* the shipped floors and the suite's rules again */
+	r = http_json("PUT", "/v1/retention/floors", staff.hr, shipped);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	r = http_json("PUT", "/v1/retention/policies", staff.hr, rules);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	expect_db_value("SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_floors.put'",
+	                NULL, "t");
+	resp_free(http_json("DELETE", path, staff.hr, NULL));
+	free(path);
+	free(app);
+	free(cal);
+	free(oakland);
+	free(body);
+	free(etag);
+}
+
 static void
 test_record_shows_retention(void **state)
 {
@@ -703,6 +805,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_policies),
+	    cmocka_unit_test(test_legal_floors),
 	    cmocka_unit_test(test_record_shows_retention),
 	    cmocka_unit_test(test_dry_then_real),
 	    cmocka_unit_test(test_two_purges_at_once),

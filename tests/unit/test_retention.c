@@ -76,6 +76,64 @@ test_specificity(void **state)
 	assert_null(retention_match(&none, OUTCOME_REJECTED, "US", "CA"));
 }
 
+/* Floors ride in the same text as {"outcome": "floor", ...}: the longest of a jurisdiction binds,
+ * whatever a "*" rule says, and a verdict names it. */
+static void
+test_legal_floors(void **state)
+{
+	static const char text[] =
+	    "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":0},"
+	    "{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":10},"
+	    "{\"outcome\":\"floor\",\"country\":\"US\",\"retain_days\":365,\"basis\":\"29 CFR "
+	    "1602.14\"},"
+	    "{\"outcome\":\"floor\",\"country\":\"US\",\"region\":\"CA\",\"retain_days\":1461,"
+	    "\"basis\":\"Cal. Gov. Code §12946\"}]";
+	char err[160];
+	struct policies p = {0};
+	struct verdict v;
+	double t0 = 1.8e9;
+
+	(void)state;
+	json_t *list = jsonx_parse(text, strlen(text), 32, err, sizeof(err));
+	assert_int_equal(retention_policies_parse(list, &p), 0);
+	json_decref(list);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.nfloors, 2);
+	assert_int_equal(retention_floor_for(&p, "US", "CA")->retain_days, 1461);
+	assert_int_equal(retention_floor_for(&p, "US", "TX")->retain_days, 365);
+	assert_int_equal(retention_floor_for(&p, "US", NULL)->retain_days, 365);
+	assert_null(retention_floor_for(&p, "DE", NULL));
+	assert_null(retention_floor_for(&p, NULL, NULL));
+
+	struct app_state ca = {false, OUTCOME_REJECTED, "US", "CA", t0};
+	struct subject s = {.created_at = t0 - DAY, .apps = &ca, .napps = 1};
+	retention_judge(&p, &s, &v);
+	assert_true(v.known);
+	assert_true(v.expires_at == t0 + 1461 * DAY);
+	assert_non_null(v.floor);
+	assert_string_equal(v.floor->basis, "Cal. Gov. Code §12946");
+	json_t *j = retention_json(&v);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "blocked_by"), 0)),
+	                    "legal_floor:US/CA");
+	json_decref(j);
+	/* several jurisdictions: the longest floor of any, from its own decision */
+	struct app_state two[] = {{false, OUTCOME_REJECTED, "US", "TX", t0},
+	                          {false, OUTCOME_REJECTED, "DE", NULL, t0 + 30 * DAY}};
+	struct subject both = {.created_at = t0, .apps = two, .napps = 2};
+	retention_judge(&p, &both, &v);
+	assert_true(v.expires_at == t0 + 365 * DAY);
+	/* no floor: the rule alone; never applied: no floor either */
+	struct app_state de = {false, OUTCOME_REJECTED, "DE", NULL, t0};
+	s.apps = &de;
+	retention_judge(&p, &s, &v);
+	assert_true(v.expires_at == t0);
+	assert_null(v.floor);
+	struct subject never = {.created_at = t0, .country = "US", .region = "CA"};
+	retention_judge(&p, &never, &v);
+	assert_true(v.expires_at == t0 + 10 * DAY);
+	retention_policies_free(&p);
+}
+
 static void
 test_every_outcome(void **state)
 {
@@ -264,6 +322,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_specificity),
 	    cmocka_unit_test(test_every_outcome),
+	    cmocka_unit_test(test_legal_floors),
 	    cmocka_unit_test(test_several_applications),
 	    cmocka_unit_test(test_legal_hold),
 	    cmocka_unit_test(test_no_rule),
