@@ -68,6 +68,9 @@ function show(req) {
   row("Answer due by", day(req.extended_due_at || req.due_at));
   if (req.outcome) row("Outcome", OUTCOME[req.outcome] || req.outcome);
   if (req.outcome_detail) row("Detail", req.outcome_detail);
+  if (req.export) row("Your copy", "a ZIP file of " + Math.max(1, Math.round(req.export.size / 1024)) +
+    " KB; the download link is in the e-mail we sent (it works for 24 hours, 3 times)" +
+    (token ? ", and on your page until " + day(req.export.expires_at) : ""));
   const list = $("result-categories");
   list.replaceChildren();
   for (const c of req.categories || []) {

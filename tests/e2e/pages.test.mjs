@@ -353,7 +353,25 @@ test("anyone makes a privacy request, confirms it by the e-mailed link, and sees
   await page.fill("#v-name", "Priya Vacy");
   await page.click("#verify button[type=submit]");
   await page.locator("#result").waitFor({ state: "visible" });
-  assert.match(await page.textContent("#result-facts"), /in progress/);
+  const facts = await page.textContent("#result-facts");
+  assert.match(facts, /answered/);
+  assert.match(facts, /download link is in the e-mail/);
+  // the e-mailed link downloads the package
+  const text = await (async () => {
+    for (let i = 0; i < 200; i++) {
+      for (const f of readdirSync(mailDir).filter((f) => f.endsWith(".eml"))) {
+        const t = readFileSync(join(mailDir, f), "utf8");
+        if (t.includes(`\r\nTo: ${email}\r\n`) && t.includes("/v1/exports/")) return t;
+      }
+      await sleep(50);
+    }
+    throw new Error("no e-mail with the download link");
+  })();
+  const url = text.slice(text.indexOf(base + "/v1/exports/")).split(/\s/)[0];
+  const zip = await fetch(url);
+  assert.equal(zip.status, 200);
+  assert.equal(zip.headers.get("content-type"), "application/zip");
+  assert.equal(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString(), "PK");
   await accessible(page, "/privacy confirmed");
   await shot(page, "privacy-confirmed");
   assert.deepEqual(problems, []);
