@@ -113,7 +113,7 @@ void retention_rule_label(const struct policy *rule, char *out, size_t len);
 #define RETENTION_POLICIES_SQL                                                                     \
 	"((SELECT coalesce(jsonb_agg(jsonb_build_object('outcome', outcome, 'country', country, "  \
 	"'region', nullif(region, ''), 'retain_days', retain_days)), '[]') FROM "                  \
-	"retention_policies) || (SELECT coalesce(jsonb_agg(jsonb_build_object('outcome', "          \
+	"retention_policies) || (SELECT coalesce(jsonb_agg(jsonb_build_object('outcome', "         \
 	"'floor', 'country', country, 'region', nullif(region, ''), 'retain_days', retain_days, "  \
 	"'basis', basis)), '[]') FROM retention_floors))::text"
 
@@ -127,6 +127,15 @@ int retention_judge_json(const struct policies *p, double created_at, const char
 /* {expires_at, blocked_by: ["open_application", "legal_hold", "no_retention_rule",
  * "legal_floor:US/CA"], rule}; new reference. */
 json_t *retention_json(const struct verdict *v);
+
+/*
+ * The verdict for a restricted record (an erasure request a floor or a hold
+ * held back): the company's policies no longer count, only the floors; it
+ * expires when the longest floor of its applications has passed (at once
+ * when none applies). Same pieces as retention_judge_json.
+ */
+int retention_judge_restricted(const struct policies *p, double created_at, bool held,
+                               const char *apps_json, struct verdict *v);
 
 /* The outcome called name, or -1. */
 int retention_outcome_parse(const char *name);

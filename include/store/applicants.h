@@ -87,6 +87,15 @@ int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
 int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
 
 /*
+ * Restrict a record an erasure request could not delete whole: what no
+ * floor needs goes now (marketing consent, social handles, documents other
+ * than resumes; *documents counts those), the rest is hidden from
+ * recruiters, lists and searches until the purge. Audited. 1 when no record.
+ */
+int applicants_restrict(struct db *db, const char *id, const char *request_id,
+                        long *documents) WARN_UNUSED;
+
+/*
  * Opt the applicant with this address out of marketing and of sharing,
  * audited: 0 with their id, 1 when no record has the address.
  */

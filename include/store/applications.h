@@ -18,4 +18,7 @@ extern struct db_stmt applications_write_move;
 extern struct db_stmt applications_history_json;
 extern struct db_stmt applications_my_applications;
 
+/* Withdraw every open application of an applicant ($1), audited with request id $2: the count. */
+extern struct db_stmt applications_withdraw_open;
+
 #endif

@@ -101,12 +101,22 @@ json_t *privacy_metrics(struct db *db, int year) WARN_UNUSED;
 /* Record an opt-out: the keyed hash of the address. */
 int privacy_suppress(struct db *db, const char *email, const char *reason) WARN_UNUSED;
 
+/* Take the address off the list for reason (the person's own new application lifts an erasure's).
+ */
+int privacy_unsuppress(struct db *db, const char *email, const char *reason) WARN_UNUSED;
+
 /* Whether the address is on the suppression list for reason: 1 yes, 0 no, -1 failure. */
 int privacy_suppressed(struct db *db, const char *email, const char *reason) WARN_UNUSED;
 
 /* What is held about an applicant, for the categories: documents, applications, evaluations. */
 int privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool *applications,
                      bool *evaluations) WARN_UNUSED;
+
+/*
+ * What retention needs to judge an applicant: a row (applications JSON,
+ * policies-and-floors JSON, now, created_at, held), all epoch seconds. 1 when none.
+ */
+int privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row) WARN_UNUSED;
 
 /* Delete requests that ended over 24 months ago (dry: count them): 0 with how many. */
 int privacy_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;

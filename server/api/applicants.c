@@ -106,6 +106,34 @@ refuse_opted_out(struct req *r, struct db *db, const json_t *doc)
 	return req_fail_fields(r);
 }
 
+/*
+ * An address whose owner had their data erased on request is suppressed:
+ * staff cannot enter it again (409 suppressed); the person's own new
+ * application lifts it. 0 go on, -1 with the problem set.
+ */
+static int
+refuse_erased(struct req *r, struct db *db, const json_t *doc)
+{
+	const char *email = json_string_value(json_object_get(doc, "email"));
+	int rc;
+
+	if (email == NULL || (rc = privacy_suppressed(db, email, "erased")) == 0)
+		return 0;
+	if (rc < 0)
+		return rest_fail_db(r, db);
+	req_problem(r)->slug = "suppressed";
+	return req_fail(r, 409,
+	                "the person this address belongs to had their data erased, and "
+	                "only their own new application brings it back");
+}
+
+/* A restricted record (an erasure a floor or a hold held back) is HR's alone: 404 for others. */
+static bool
+hidden(const struct req *r, const json_t *record)
+{
+	return req_actor(r)->role != ROLE_HR && json_is_true(json_object_get(record, "restricted"));
+}
+
 /* The path's applicant id, or -1 with a 404 when it cannot be one. */
 static int
 path_id(struct req *r, const char **id)
@@ -166,7 +194,7 @@ applicants_create(struct req *r)
 		return -1;
 	if ((rc = idem_replay(r, db, "applicants.create")) != 0)
 		return rc > 0 ? 0 : -1;
-	if (refuse_opted_out(r, db, doc) != 0)
+	if (refuse_opted_out(r, db, doc) != 0 || refuse_erased(r, db, doc) != 0)
 		return -1;
 	json_t *row = json_deep_copy(doc);
 	profile_normalize(row);
@@ -224,6 +252,11 @@ applicants_view(struct req *r, struct db *db, const char *id, long *version)
 		rest_fail_db(r, db);
 	else if (rc > 0)
 		rest_fail_absent(r, db, id);
+	if (rc == 0 && hidden(r, record)) {
+		json_decref(record);
+		req_fail(r, 404, "no applicant with this id");
+		return NULL;
+	}
 	return rc == 0 ? view_of(r, record) : NULL;
 }
 
@@ -329,6 +362,10 @@ patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, lo
 		return rest_fail_db(r, db);
 	if (rc > 0)
 		return rest_fail_absent(r, db, id);
+	if (hidden(r, cur)) {
+		json_decref(cur);
+		return req_fail(r, 404, "no applicant with this id");
+	}
 	if (expect != 0 && expect != have) {
 		json_decref(cur);
 		return req_fail(r, 412,

@@ -38,6 +38,7 @@
 #include "store/db.h"
 #include "store/outbox.h"
 #include "store/pending.h"
+#include "store/privacy.h"
 
 static const char *const parts[] = {"full_name",
                                     "email",
@@ -230,6 +231,21 @@ struct confirmed {
 	struct session session;
 };
 
+/* The person's own new application lifts the suppression their erasure left. */
+static int
+lift_suppression(struct req *r, struct db *db, const char *applicant)
+{
+	json_t *record = NULL;
+	long version;
+	int rc = applicants_current(db, applicant, &record, &version);
+
+	if (rc == 0 && privacy_unsuppress(db, json_string_value(json_object_get(record, "email")),
+	                                  "erased") != 0)
+		rc = -1;
+	json_decref(record);
+	return rc < 0 ? rest_fail_db(r, db) : 0;
+}
+
 /* In the caller's transaction: the submission to an application, and a session. */
 static int
 confirm(struct req *r, struct db *db, const char *code_sha, struct confirmed *c)
@@ -242,6 +258,8 @@ confirm(struct req *r, struct db *db, const char *code_sha, struct confirmed *c)
 		return rc < 0 ? rest_fail_db(r, db) : req_fail(r, 404, NO_SUCH_CODE);
 	if ((rc = applicants_adopt(db, pending, gpc(r), req_id(r), c->applicant, &created)) != 0)
 		return rc < 0 ? rest_fail_db(r, db) : req_retry(r);
+	if (created && lift_suppression(r, db, c->applicant) != 0)
+		return -1;
 	if ((rc = pending_attach(db, pending, c->applicant, req_id(r), c->application)) < 0)
 		return rest_fail_db(r, db);
 	if (rc == 1)

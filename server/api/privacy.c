@@ -33,11 +33,14 @@
 #include "domain/letters.h"
 #include "domain/privacy.h"
 #include "domain/profile.h"
+#include "domain/retention.h"
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/applicants.h"
+#include "store/applications.h"
 #include "store/db.h"
+#include "store/erasure.h"
 #include "store/outbox.h"
 #include "store/privacy.h"
 
@@ -169,13 +172,14 @@ outcome_text(const char *outcome)
 static int
 finish_telling(struct req *r, struct db *db, const char *id, const char *type,
                const char *applicant, const char *status, const char *outcome, const char *detail,
-               const char *categories, const char *actor, const char *letter_only)
+               const char *categories, const char *actor, const char *letter_only,
+               const char *items)
 {
 	char *email = NULL;
 	int rc;
 
 	if (privacy_email_of(db, id, &email) != 0 ||
-	    (rc = privacy_finish(db, id, status, outcome, detail, categories, NULL, actor,
+	    (rc = privacy_finish(db, id, status, outcome, detail, categories, items, actor,
 	                         applicant)) < 0) {
 		free(email);
 		return rest_fail_db(r, db);
@@ -207,7 +211,105 @@ finish(struct req *r, struct db *db, const char *id, const char *type, const cha
        const char *actor)
 {
 	return finish_telling(r, db, id, type, applicant, status, outcome, detail, categories,
-	                      actor, NULL);
+	                      actor, NULL, NULL);
+}
+
+static json_t *
+item(const char *category, const char *action, const char *basis, const char *delete_at)
+{
+	return json_pack("{s:s, s:s, s:s, s:s?}", "category", category, "action", action, "basis",
+	                 basis, "delete_at", delete_at);
+}
+
+/*
+ * delete: open applications withdrawn, then the one erasure path; when a
+ * legal hold or a legal floor not yet passed keeps the record, what no floor
+ * needs goes now and the rest is restricted until the purge.
+ */
+static int
+do_delete(struct req *r, struct db *db, const char *id, const char *applicant)
+{
+	const char *params[2] = {applicant, req_id(r)};
+	json_t *record = NULL, *items = json_array();
+	struct verdict v;
+	PGresult *row = NULL;
+	long n, version;
+	bool erased = false;
+	int rc;
+
+	if (db_count(db, &applications_withdraw_open, 2, params, &n) != 0 ||
+	    privacy_retention_inputs(db, applicant, &row) != 0 ||
+	    applicants_current(db, applicant, &record, &version) != 0) {
+		PQclear(row);
+		json_decref(items);
+		return rest_fail_db(r, db);
+	}
+	const struct policies *p = retention_policies_cached(PQgetvalue(row, 0, 1));
+	double now = atof(PQgetvalue(row, 0, 2));
+	bool held = PQgetvalue(row, 0, 4)[0] == 't';
+	if (p == NULL || retention_judge_restricted(p, atof(PQgetvalue(row, 0, 3)), held,
+	                                            PQgetvalue(row, 0, 0), &v) != 0) {
+		PQclear(row);
+		json_decref(record);
+		json_decref(items);
+		return req_fail(r, 503, "the retention rules could not be read; retry");
+	}
+	PQclear(row);
+	char *email = xstrdup(json_string_value(json_object_get(record, "email")));
+	json_decref(record);
+	if (!held && v.expires_at <= now) {
+		json_array_append_new(
+		    items, item("everything held about you", "deleted", "your request", NULL));
+		char *text = jsonx_dump(items);
+		rc = erasure_delete(db, applicant, NULL, "applicant", req_id(r), &erased) != 0 ||
+		             !erased || privacy_suppress(db, email, "erased") != 0
+		         ? rest_fail_db(r, db)
+		         : finish_telling(r, db, id, "delete", NULL, "completed", "fulfilled",
+		                          "Everything we held about you is deleted.", NULL,
+		                          "system", NULL, text);
+		free(text);
+	} else {
+		char until[32] = "", basis[400];
+		if (held) {
+			snprintf(basis, sizeof(basis), "a legal hold");
+		} else {
+			time_t t = (time_t)v.expires_at;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			snprintf(basis, sizeof(basis), "legal floor %s%s%s (%s)",
+			         v.floor ? v.floor->country : "",
+			         v.floor && v.floor->region[0] ? "/" : "",
+			         v.floor ? v.floor->region : "", v.floor ? v.floor->basis : "");
+		}
+		json_array_append_new(items,
+		                      item("marketing consent", "deleted", "your request", NULL));
+		json_array_append_new(items,
+		                      item("social profiles", "deleted", "your request", NULL));
+		json_array_append_new(
+		    items, item("documents other than resumes", "deleted", "your request", NULL));
+		json_array_append_new(
+		    items, item("identifiers and contact details, resumes, applications and their "
+		                "history, evaluations",
+		                "restricted", basis, held ? NULL : until));
+		char *text = jsonx_dump(items);
+		char *said = xasprintf(
+		    "We deleted what no law makes us keep. The rest (your contact details, "
+		    "resumes, "
+		    "applications and evaluations) must be kept because of %s; until then only HR "
+		    "can see it, it is used for nothing else, and it is deleted %s.",
+		    basis, held ? "when the hold ends" : until);
+		long docs;
+		rc = applicants_restrict(db, applicant, req_id(r), &docs) != 0
+		         ? rest_fail_db(r, db)
+		         : finish_telling(r, db, id, "delete", applicant, "completed",
+		                          "partially_fulfilled", said, NULL, "system", NULL, text);
+		free(said);
+		free(text);
+	}
+	free(email);
+	json_decref(items);
+	return rc;
 }
 
 /* know_specific: the package, and its link in the outcome e-mail only (never in the log). */
@@ -224,7 +326,7 @@ do_export(struct req *r, struct db *db, const char *id, const char *applicant)
 	              "\n%s\n\nSigned in on your page, you can also download it for 7 days.",
 	              link);
 	rc = finish_telling(r, db, id, "know_specific", applicant, "completed", "fulfilled",
-	                    "Your copy is ready.", NULL, "system", letter_only);
+	                    "Your copy is ready.", NULL, "system", letter_only, NULL);
 	explicit_bzero(letter_only, strlen(letter_only));
 	explicit_bzero(link, strlen(link));
 	free(letter_only);
@@ -336,7 +438,9 @@ execute(struct req *r, struct db *db, const char *id, const char *type, const ch
 		return do_correct(r, db, id, applicant, corrections);
 	if (strcmp(type, "know_specific") == 0)
 		return do_export(r, db, id, applicant);
-	return 0; /* delete: in progress until the erasure with legal floors does it */
+	if (strcmp(type, "delete") == 0)
+		return do_delete(r, db, id, applicant);
+	return 0;
 }
 
 /* opt_out at intake: the record (if any) and the suppression list, then done. */
@@ -697,9 +801,12 @@ verify(struct req *r, struct db *db, const json_t *body, const char *code_sha, c
 		         : finish(r, db, id, type, NULL, "completed", "no_record", NULL, NULL,
 		                  "system");
 	} else if (!privacy_needs_data_points(type)) {
-		rc = privacy_verified(db, id, applicant, "link", 0, NULL) != 0
+		json_t *now = NULL;
+		rc = privacy_verified(db, id, applicant, "link", 0, NULL) != 0 ||
+		             privacy_get(db, id, NULL, &now) != 0
 		         ? rest_fail_db(r, db)
-		         : execute(r, db, id, type, applicant, NULL);
+		         : execute(r, db, id, type, applicant, json_object_get(now, "corrections"));
+		json_decref(now);
 	} else if ((rc = applicants_current(db, applicant, &record, &version)) != 0) {
 		rc = rc < 0 ? rest_fail_db(r, db) : req_retry(r);
 	} else {

@@ -124,7 +124,8 @@ floors_valid(const json_t *list, struct problem *p)
 	json_t *f;
 
 	if (!json_is_array(list)) {
-		problem_field(p, "floors", "must be a list of {country, region, retain_days, basis}");
+		problem_field(p, "floors",
+		              "must be a list of {country, region, retain_days, basis}");
 		return false;
 	}
 	json_array_foreach(list, i, f)
@@ -137,7 +138,8 @@ floors_valid(const json_t *list, struct problem *p)
 		}
 		check_known_keys(f, keys, NULL, path, p);
 		const char *country = json_string_value(json_object_get(f, "country"));
-		json_t *region = json_object_get(f, "region"), *days = json_object_get(f, "retain_days");
+		json_t *region = json_object_get(f, "region"),
+		       *days = json_object_get(f, "retain_days");
 		snprintf(field, sizeof(field), "%s.country", path);
 		if (country == NULL || !is_country_code(country))
 			problem_field(p, field, "must be an ISO 3166-1 alpha-2 code");
@@ -155,8 +157,10 @@ floors_valid(const json_t *list, struct problem *p)
 		for (size_t j = 0; j < i; j++) {
 			json_t *o = json_array_get(list, j);
 			json_t *oregion = json_object_get(o, "region");
-			if (json_equal(json_object_get(o, "country"), json_object_get(f, "country")) &&
-			    json_equal(oregion ? oregion : json_null(), region ? region : json_null()))
+			if (json_equal(json_object_get(o, "country"),
+			               json_object_get(f, "country")) &&
+			    json_equal(oregion ? oregion : json_null(),
+			               region ? region : json_null()))
 				problem_field(p, path, "repeats the floor at [%zu]", j);
 		}
 	}

@@ -318,6 +318,19 @@ retention_judge_json(const struct policies *p, double created_at, const char *co
 	return 0;
 }
 
+int
+retention_judge_restricted(const struct policies *p, double created_at, bool held,
+                           const char *apps_json, struct verdict *v)
+{
+	/* "*" rules of 0 days for every outcome, and the floors as they are */
+	static struct policy zero[] = {{OUTCOME_REJECTED, "*", "", 0},
+	                               {OUTCOME_WITHDRAWN, "*", "", 0},
+	                               {OUTCOME_NO_APPLICATION, "*", "", 0}};
+	struct policies only_floors = {zero, 3, p->floors, p->nfloors};
+
+	return retention_judge_json(&only_floors, created_at, NULL, NULL, held, apps_json, v);
+}
+
 json_t *
 retention_json(const struct verdict *v)
 {

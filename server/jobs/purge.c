@@ -38,10 +38,15 @@ judge_row(struct run *run, const PGresult *res, int i, bool count, char *label, 
 {
 	struct verdict v;
 
-	if (retention_judge_json(&run->policies, atof(PQgetvalue(res, i, 1)),
-	                         PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
-	                         PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
-	                         PQgetvalue(res, i, 4)[0] == 't', PQgetvalue(res, i, 5), &v) != 0 ||
+	if ((PQgetvalue(res, i, 6)[0] == 't'
+	         ? retention_judge_restricted(&run->policies, atof(PQgetvalue(res, i, 1)),
+	                                      PQgetvalue(res, i, 4)[0] == 't',
+	                                      PQgetvalue(res, i, 5), &v)
+	         : retention_judge_json(&run->policies, atof(PQgetvalue(res, i, 1)),
+	                                PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2),
+	                                PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
+	                                PQgetvalue(res, i, 4)[0] == 't', PQgetvalue(res, i, 5),
+	                                &v)) != 0 ||
 	    !retention_is_past(&v, run->now))
 		return false;
 	retention_rule_label(v.rule, label, len);

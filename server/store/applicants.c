@@ -28,7 +28,7 @@
 	"rfc3339(a.privacy_notice_accepted_at), rfc3339(a.age_16_or_over_at), "                    \
 	"extract(epoch FROM a.created_at), a.address->>'country', "                                \
 	"a.address->>'region', " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL                    \
-	", a.sharing_opt_out"
+	", a.sharing_opt_out, a.restricted_at IS NOT NULL"
 
 enum {
 	C_ID,
@@ -55,7 +55,8 @@ enum {
 	C_ADDR_REGION,
 	C_APPS,
 	C_POLICIES,
-	C_SHARING
+	C_SHARING,
+	C_RESTRICTED
 };
 
 static json_t *
@@ -122,12 +123,20 @@ retention_from_row(const PGresult *res, int row)
 	const struct policies *p = retention_policies_cached(PQgetvalue(res, row, C_POLICIES));
 	struct verdict v;
 
+	bool restricted = PQgetvalue(res, row, C_RESTRICTED)[0] == 't';
+
 	if (p == NULL ||
-	    retention_judge_json(
-	        p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
-	        PQgetisnull(res, row, C_ADDR_COUNTRY) ? NULL : PQgetvalue(res, row, C_ADDR_COUNTRY),
-	        PQgetisnull(res, row, C_ADDR_REGION) ? NULL : PQgetvalue(res, row, C_ADDR_REGION),
-	        !PQgetisnull(res, row, C_HOLD_AT), PQgetvalue(res, row, C_APPS), &v) != 0)
+	    (restricted
+	         ? retention_judge_restricted(p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
+	                                      !PQgetisnull(res, row, C_HOLD_AT),
+	                                      PQgetvalue(res, row, C_APPS), &v)
+	         : retention_judge_json(
+	               p, atof(PQgetvalue(res, row, C_CREATED_EPOCH)),
+	               PQgetisnull(res, row, C_ADDR_COUNTRY) ? NULL
+	                                                     : PQgetvalue(res, row, C_ADDR_COUNTRY),
+	               PQgetisnull(res, row, C_ADDR_REGION) ? NULL
+	                                                    : PQgetvalue(res, row, C_ADDR_REGION),
+	               !PQgetisnull(res, row, C_HOLD_AT), PQgetvalue(res, row, C_APPS), &v)) != 0)
 		return json_null();
 	return retention_json(&v);
 }
@@ -154,6 +163,8 @@ applicant_from_row(const PGresult *res, int row)
 	json_decref(fields);
 	json_object_set_new(doc, "sharing_opt_out",
 	                    json_boolean(PQgetvalue(res, row, C_SHARING)[0] == 't'));
+	json_object_set_new(doc, "restricted",
+	                    json_boolean(PQgetvalue(res, row, C_RESTRICTED)[0] == 't'));
 	json_object_set_new(doc, "consent", consent_from_row(res, row));
 	json_object_set_new(doc, "legal_hold", hold_from_row(res, row));
 	json_object_set_new(doc, "retention", retention_from_row(res, row));
@@ -331,9 +342,9 @@ applicants_find_email(struct db *db, const char *email, char id[37])
 	"id, full_name, email, job_title, rfc3339(created_at), rfc3339(updated_at), version"
 #define LIST_ORDER " ORDER BY created_at DESC, id DESC LIMIT $3"
 
-static struct db_stmt list_all =
-    DB_STMT("SELECT " LIST_COLUMNS " FROM applicants "
-            "WHERE (created_at, id) < ($1::timestamptz, $2::uuid)" LIST_ORDER);
+static struct db_stmt list_all = DB_STMT(
+    "SELECT " LIST_COLUMNS " FROM applicants "
+    "WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND restricted_at IS NULL" LIST_ORDER);
 
 /*
  * A search (?q=) first looks for a page among the newest records before the
@@ -353,20 +364,21 @@ static struct db_stmt list_all =
 static struct db_stmt search_recent = DB_STMT(
     "SELECT " LIST_COLUMNS " FROM ("
     "  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
-    "  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+    "  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND restricted_at IS NULL "
     "  ORDER BY created_at DESC, id DESC LIMIT $5) w "
     "WHERE full_name ILIKE $4 OR email ILIKE $4" LIST_ORDER);
 
 static struct db_stmt search_sparse = DB_STMT(
     "WITH m AS MATERIALIZED ("
     "  SELECT id, full_name, email, job_title, created_at, updated_at, version FROM applicants "
-    "  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND (full_name ILIKE $4 OR email ILIKE "
-    "$4)) "
+    "  WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND restricted_at IS NULL "
+    "  AND (full_name ILIKE $4 OR email ILIKE $4)) "
     "SELECT " LIST_COLUMNS " FROM m" LIST_ORDER);
 
 static struct db_stmt search_any =
     DB_STMT_PLANNED_EACH_TIME("SELECT " LIST_COLUMNS " FROM applicants "
                               "WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+                              "AND restricted_at IS NULL "
                               "AND (full_name ILIKE $4 OR email ILIKE $4)" LIST_ORDER);
 
 /* Whether pg_trgm finds a trigram in '%q%': q has three letters or digits in a row. */
@@ -390,7 +402,7 @@ has_trigram(const char *q)
 /* With opening_id and/or stage: applicants with an application that matches both. */
 static struct db_stmt list_filtered = DB_STMT_PLANNED_EACH_TIME(
     "SELECT " LIST_COLUMNS " FROM applicants a "
-    "WHERE (created_at, id) < ($1::timestamptz, $2::uuid) "
+    "WHERE (created_at, id) < ($1::timestamptz, $2::uuid) AND a.restricted_at IS NULL "
     "AND ($4::text IS NULL OR full_name ILIKE $4 OR email ILIKE $4) "
     "AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
     "  AND ($5::uuid IS NULL OR p.opening_id = $5::uuid) AND ($6::text IS NULL OR p.stage = "
@@ -534,6 +546,34 @@ applicants_exists(struct db *db, const char *id)
 }
 
 /* ------------------------------------------------------------------ */
+/* a privacy request's erasure, held back by a floor or a hold          */
+
+static struct db_stmt restrict_record = DB_STMT(
+    "WITH a AS (UPDATE applicants SET restricted_at = now(), marketing_opt_in = false, "
+    "    social_handles = '[]'::jsonb, version = version + 1, updated_at = now() "
+    "  WHERE id = $1 RETURNING id), "
+    "d AS (DELETE FROM documents WHERE applicant_id IN (SELECT id FROM a) AND kind <> 'resume' "
+    "  RETURNING id), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT 'applicant', 'applicant.restrict', id, "
+    "    'marketing_opt_in,social_handles,documents:' || (SELECT count(*) FROM d), $2 FROM a) "
+    "SELECT (SELECT count(*) FROM d) FROM a");
+
+int
+applicants_restrict(struct db *db, const char *id, const char *request_id, long *documents)
+{
+	const char *params[2] = {id, request_id};
+	PGresult *row;
+	int rc = db_row(db, &restrict_record, 2, params, &row);
+
+	if (rc == 0) {
+		*documents = strtol(PQgetvalue(row, 0, 0), NULL, 10);
+		PQclear(row);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* a privacy request's opt-out                                          */
 
 static struct db_stmt opt_out =
@@ -643,7 +683,7 @@ applicants_adopt(struct db *db, const char *pending_id, bool gpc, const char *re
 
 #define SUBJECT_COLUMNS                                                                            \
 	"a.id, extract(epoch FROM a.created_at), a.address->>'country', a.address->>'region', "    \
-	"a.legal_hold_set_at IS NOT NULL, " RETENTION_APPS_SQL
+	"a.legal_hold_set_at IS NOT NULL, " RETENTION_APPS_SQL ", a.restricted_at IS NOT NULL"
 
 static struct db_stmt next_batch =
     DB_STMT("SELECT " SUBJECT_COLUMNS

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/privacy.h"
+#include "domain/retention.h"
 #include "store/db.h"
 #include "store/privacy.h"
 
@@ -390,4 +391,26 @@ privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool 
 	*evaluations = PQgetvalue(row, 0, 2)[0] == 't';
 	PQclear(row);
 	return 0;
+}
+
+static struct db_stmt unsuppress =
+    DB_STMT("DELETE FROM suppressions WHERE key_sha256 = " SUPPRESSION_KEY " AND reason = $2");
+
+int
+privacy_unsuppress(struct db *db, const char *email, const char *reason)
+{
+	const char *params[2] = {email, reason};
+	return db_do(db, &unsuppress, 2, params);
+}
+
+static struct db_stmt retention_inputs =
+    DB_STMT("SELECT " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL ", extract(epoch FROM now()), "
+            "extract(epoch FROM a.created_at), a.legal_hold_set_at IS NOT NULL FROM applicants a "
+            "WHERE a.id = $1");
+
+int
+privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row)
+{
+	const char *params[1] = {applicant_id};
+	return db_row(db, &retention_inputs, 1, params, row);
 }

@@ -320,14 +320,16 @@ test_copy_needs_data_points_and_a_declaration(void **state)
 	applied_free(&a);
 }
 
-/* A deletion waits for HR (the erasure with legal floors is the next issue's). */
+/* A correction of something other than contact data waits for HR, who completes it by hand. */
 static void
 test_hr_completes_by_hand(void **state)
 {
 	(void)state;
 	struct applied a =
 	    apply_confirmed(opening, "Del Ete", "delete", pdf.data, pdf.len, NULL, NULL);
-	struct resp *r = public_request("delete", a.email, NULL);
+	struct resp *r =
+	    public_request("correct", a.email,
+	                   "\"corrections\":[{\"field\":\"interview notes\",\"value\":\"wrong\"}]");
 	resp_free(r);
 	char *code = mail_code(a.email, "/privacy");
 	r = verify_with(code, NULL);
@@ -344,7 +346,7 @@ test_hr_completes_by_hand(void **state)
 	assert_problem(r, 403, "forbidden");
 	resp_free(r);
 	r = http_json("POST", path, staff.hr,
-	              "{\"outcome\":\"fulfilled\",\"detail\":\"Erased by hand.\"}");
+	              "{\"outcome\":\"fulfilled\",\"detail\":\"Corrected by hand.\"}");
 	assert_int_equal(r->status, 200);
 	assert_string_equal(status_of(r), "completed");
 	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
@@ -352,13 +354,172 @@ test_hr_completes_by_hand(void **state)
 	r = http_json("POST", path, staff.hr, "{\"outcome\":\"fulfilled\"}");
 	assert_problem(r, 409, "not-in-progress");
 	resp_free(r);
-	char *text = mail_find(a.email, "Erased by hand.");
+	char *text = mail_find(a.email, "Corrected by hand.");
 	assert_non_null(text);
 	free(text);
 	free(path);
 	free(id);
 	free(code);
 	applied_free(&a);
+}
+
+/* Verify a public delete request for email: the answer. */
+static struct resp *
+delete_verified(const char *email)
+{
+	resp_free(public_request("delete", email, NULL));
+	char *code = mail_code(email, "/privacy");
+	assert_non_null(code);
+	struct resp *r = verify_with(code, NULL);
+	free(code);
+	assert_int_equal(r->status, 200);
+	return r;
+}
+
+static const json_t *
+item_of(const struct resp *r, const char *action)
+{
+	const json_t *items = json_object_get(r->json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (strcmp(sget(json_array_get(items, i), "action"), action) == 0)
+			return json_array_get(items, i);
+	return NULL;
+}
+
+static void
+test_delete(void **state)
+{
+	(void)state;
+	/* an opening in Iceland: no floor; with no hold, everything goes, and the address is
+	 * suppressed */
+	struct resp *o = http_json("POST", "/v1/openings", staff.recruiter,
+	                           "{\"title\":\"Reykjavik Privacy\",\"country\":\"IS\"}");
+	char *iceland = xstrdup(sget(o->json, "id"));
+	resp_free(o);
+	struct applied a =
+	    apply_confirmed(iceland, "Era Sed", "erase", pdf.data, pdf.len, NULL, NULL);
+	struct resp *r = delete_verified(a.email);
+	assert_string_equal(status_of(r), "completed");
+	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
+	assert_string_equal(sget(item_of(r, "deleted"), "category"), "everything held about you");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", a.applicant, "0");
+	char *path = xasprintf("/v1/applicants/%s", a.applicant);
+	r = http_json("GET", path, staff.hr, NULL);
+	assert_problem(r, 410, NULL);
+	resp_free(r);
+	char *body = xasprintf("{\"full_name\":\"Era Sed\",\"email\":\"%s\"}", a.email);
+	r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_problem(r, 409, "suppressed");
+	resp_free(r);
+	char *text = mail_find(a.email, "Everything we held about you is deleted.");
+	assert_non_null(text);
+	free(text);
+	/* the person's own new application lifts it */
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Era Sed"},
+	    {.name = "email", .value = a.email},
+	    {.name = "opening_id", .value = iceland},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "cv.pdf"},
+	    {.name = NULL}};
+	resp_free(http_form("POST", "/v1/apply", NULL, parts, NULL));
+	char *code = mail_code(a.email, "/apply/confirm");
+	r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_int_equal(r->status, 201);
+	char *again = xasprintf("/v1/applicants/%s", sget(r->json, "applicant_id"));
+	resp_free(r);
+	resp_free(http_json("DELETE", again, staff.hr, NULL)); /* HR's erasure suppresses nothing */
+	r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	free(again);
+	free(code);
+	free(body);
+	free(path);
+	applied_free(&a);
+
+	/* a Californian's application: four years' floor; what no floor needs goes, the rest is
+	 * restricted */
+	r = http_json("POST", "/v1/openings", staff.recruiter,
+	              "{\"title\":\"Oakland Privacy\",\"country\":\"US\",\"region\":\"CA\"}");
+	char *oakland = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	struct applied c =
+	    apply_confirmed(oakland, "Cali Fornia", "floor", pdf.data, pdf.len, NULL, NULL);
+	char *docs = xasprintf("/v1/applicants/%s/documents", c.applicant);
+	struct part letter[] = {
+	    {.name = "file", .data = "Dear team\n", .len = 10, .filename = "letter.txt"},
+	    {.name = "kind", .value = "cover_letter"},
+	    {.name = NULL}};
+	r = http_form("POST", docs, staff.recruiter, letter, NULL);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	r = delete_verified(c.email);
+	assert_string_equal(sget(r->json, "outcome"), "partially_fulfilled");
+	const json_t *kept = item_of(r, "restricted");
+	assert_non_null(kept);
+	assert_non_null(strstr(sget(kept, "basis"), "Cal. Gov. Code"));
+	assert_true(strncmp(sget(kept, "delete_at"), "2030", 4) >= 0);
+	assert_non_null(item_of(r, "deleted"));
+	resp_free(r);
+	char *cpath = xasprintf("/v1/applicants/%s", c.applicant);
+	r = http_json("GET", cpath, staff.recruiter, NULL);
+	assert_problem(r, 404, "not-found"); /* recruiters no longer see it */
+	resp_free(r);
+	r = http_json("PATCH", cpath, staff.recruiter, "{\"job_title\":\"x\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", cpath, staff.hr, NULL); /* HR does, audited */
+	assert_int_equal(r->status, 200);
+	assert_true(json_is_true(json_object_get(r->json, "restricted")));
+	assert_true(json_is_false(json_object_get(r->json, "marketing_opt_in")));
+	assert_non_null(strstr(r->body, "legal_floor:US/CA"));
+	resp_free(r);
+	expect_db_value("SELECT string_agg(kind, ',') FROM documents WHERE applicant_id = $1",
+	                c.applicant, "resume");
+	expect_db_value("SELECT stage FROM applications WHERE applicant_id = $1", c.applicant,
+	                "withdrawn");
+	r = http_json("GET", "/v1/applicants?q=Cali%20Fornia", staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_null(strstr(r->body, c.applicant)); /* out of lists and searches */
+	resp_free(r);
+	text = mail_find(c.email, "must be kept because of legal floor US/CA");
+	assert_non_null(text);
+	free(text);
+	/* the purge leaves it until the floor has passed, whatever the policy says */
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":true}");
+	json_t *ids = json_object_get(r->json, "applicant_ids");
+	for (size_t i = 0; i < json_array_size(ids); i++)
+		assert_string_not_equal(json_string_value(json_array_get(ids, i)), c.applicant);
+	resp_free(r);
+	db_exec_sql("UPDATE applications SET closed_at = now() - interval '1462 days' WHERE "
+	            "applicant_id = $1",
+	            c.applicant);
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "0");
+
+	/* a legal hold: restricted, with no date */
+	struct applied h = apply_confirmed(iceland, "Hel D", "hold", pdf.data, pdf.len, NULL, NULL);
+	char *hold = xasprintf("/v1/applicants/%s/legal-hold", h.applicant);
+	resp_free(http_json("PUT", hold, staff.hr, "{\"reason\":\"litigation\"}"));
+	r = delete_verified(h.email);
+	assert_string_equal(sget(r->json, "outcome"), "partially_fulfilled");
+	kept = item_of(r, "restricted");
+	assert_string_equal(sget(kept, "basis"), "a legal hold");
+	assert_null(sget(kept, "delete_at"));
+	resp_free(r);
+	resp_free(http_json("DELETE", hold, staff.hr, NULL));
+	free(hold);
+	free(cpath);
+	free(docs);
+	free(oakland);
+	free(iceland);
+	applied_free(&h);
+	applied_free(&c);
 }
 
 static void
@@ -600,14 +761,15 @@ test_from_the_applicants_page(void **state)
 	assert_string_equal(status_of(r), "in_progress");
 	resp_free(r);
 	/* a copy or a deletion needs a recent sign-in */
-	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"delete\"}");
+	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_specific\"}");
 	assert_int_equal(r->status, 201);
-	assert_string_equal(status_of(r), "in_progress");
+	assert_string_equal(status_of(r), "completed");
+	assert_true(json_is_object(json_object_get(r->json, "export")));
 	resp_free(r);
 	db_exec_sql("UPDATE applicant_tokens SET signed_in_at = now() - interval '1 hour' WHERE "
 	            "applicant_id = $1",
 	            a.applicant);
-	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_specific\"}");
+	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"delete\"}");
 	assert_problem(r, 403, "reauthentication-required");
 	resp_free(r);
 	r = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"all\",\"x\":1}");
@@ -690,6 +852,7 @@ main(void)
 	    cmocka_unit_test(test_public_intake_and_categories),
 	    cmocka_unit_test(test_copy_needs_data_points_and_a_declaration),
 	    cmocka_unit_test(test_hr_completes_by_hand),
+	    cmocka_unit_test(test_delete),
 	    cmocka_unit_test(test_deadlines_and_extension),
 	    cmocka_unit_test(test_opt_out_and_suppression),
 	    cmocka_unit_test(test_from_the_applicants_page),

@@ -227,8 +227,9 @@ test_legal_floors(void **state)
 	char *path = xasprintf("/v1/applicants/%s", cal);
 	r = http_json("GET", path, staff.hr, NULL);
 	json_t *ret = json_object_get(r->json, "retention");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)),
-	                    "legal_floor:US/CA");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)),
+	    "legal_floor:US/CA");
 	assert_true(strncmp(sget(ret, "expires_at"), "2030", 4) >= 0); /* four years on */
 	resp_free(r);
 	json_t *dry = purge(true);
@@ -258,8 +259,9 @@ test_legal_floors(void **state)
 	resp_free(r);
 	r = http_json("GET", path, staff.hr, NULL);
 	ret = json_object_get(r->json, "retention");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)),
-	                    "legal_floor:US");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(ret, "blocked_by"), 0)),
+	    "legal_floor:US");
 	resp_free(r);
 	/* the shipped floors and the suite's rules again */
 	r = http_json("PUT", "/v1/retention/floors", staff.hr, shipped);

@@ -320,14 +320,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_specificity),
-	    cmocka_unit_test(test_every_outcome),
-	    cmocka_unit_test(test_legal_floors),
-	    cmocka_unit_test(test_several_applications),
-	    cmocka_unit_test(test_legal_hold),
-	    cmocka_unit_test(test_no_rule),
-	    cmocka_unit_test(test_validation),
-	    cmocka_unit_test(test_rules_cache),
+	    cmocka_unit_test(test_specificity),  cmocka_unit_test(test_every_outcome),
+	    cmocka_unit_test(test_legal_floors), cmocka_unit_test(test_several_applications),
+	    cmocka_unit_test(test_legal_hold),   cmocka_unit_test(test_no_rule),
+	    cmocka_unit_test(test_validation),   cmocka_unit_test(test_rules_cache),
 	};
 	return cmocka_run_group_tests_name("retention", tests, load, unload);
 }
