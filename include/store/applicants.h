@@ -83,6 +83,9 @@ int applicants_hold_clear(struct db *db, const char *id, const char *actor,
 /* Whether the applicant is under a legal hold. */
 int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
 
+/* Whether the record is restricted (an erasure held back): 0 with *restricted, 1 when none. */
+int applicants_restricted(struct db *db, const char *id, bool *restricted) WARN_UNUSED;
+
 /* Whether the applicant is on record: 0 yes, 1 no, -1 failure. */
 int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
 

@@ -170,10 +170,13 @@ documents_list(struct req *r)
 		return req_fail(r, 404, "no applicant with this id");
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	if ((rc = applicants_exists(db, id)) < 0)
+	bool restricted = false;
+	if ((rc = applicants_restricted(db, id, &restricted)) < 0)
 		return rest_fail_db(r, db);
 	if (rc > 0)
 		return rest_fail_absent(r, db, id);
+	if (restricted && req_actor(r)->role != ROLE_HR) /* only HR sees a restricted record */
+		return req_fail(r, 404, "no applicant with this id");
 	if ((items = documents_metadata(db, id, false)) == NULL)
 		return rest_fail_db(r, db);
 	json_t *page;

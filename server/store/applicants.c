@@ -494,6 +494,23 @@ static struct db_stmt lift_hold =
             "  SELECT $2, 'legal_hold.lift', id, 'applicant:legal_hold', $3 FROM a) "
             "SELECT count(*) FROM a");
 
+static struct db_stmt restricted_state =
+    DB_STMT("SELECT restricted_at IS NOT NULL FROM applicants WHERE id = $1");
+
+int
+applicants_restricted(struct db *db, const char *id, bool *restricted)
+{
+	const char *params[1] = {id};
+	PGresult *row;
+	int rc = db_row(db, &restricted_state, 1, params, &row);
+
+	if (rc == 0) {
+		*restricted = PQgetvalue(row, 0, 0)[0] == 't';
+		PQclear(row);
+	}
+	return rc;
+}
+
 static struct db_stmt hold_state =
     DB_STMT("SELECT legal_hold_set_at IS NOT NULL FROM applicants WHERE id = $1");
 

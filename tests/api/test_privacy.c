@@ -479,6 +479,13 @@ test_delete(void **state)
 	resp_free(r);
 	expect_db_value("SELECT string_agg(kind, ',') FROM documents WHERE applicant_id = $1",
 	                c.applicant, "resume");
+	r = http_json("GET", docs, staff.recruiter, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", docs, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+	resp_free(r);
 	expect_db_value("SELECT stage FROM applications WHERE applicant_id = $1", c.applicant,
 	                "withdrawn");
 	r = http_json("GET", "/v1/applicants?q=Cali%20Fornia", staff.hr, NULL);
