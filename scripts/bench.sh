@@ -14,7 +14,8 @@
 # same statements without recruitd's checks: the floor DESIGN sets its
 # targets from. Prints a table and writes var/bench/latest.json.
 #   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32"),
-#   BENCH_SCENARIOS (default "get search create upload transition")
+#   BENCH_SCENARIOS (default "get search create upload transition export"; export is
+#   the privacy export package, timed apart: see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -168,6 +169,7 @@ printf '\n%-12s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s\n' scenario 
 run=0
 rss_first=$(rss)
 for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
+	[ "$scenario" = export ] && continue # timed apart, below
 	for c in $conns; do
 		run=$((run + 1))
 		if [ "$scenario" = transition ]; then # every run walks the stages from the start
@@ -212,6 +214,41 @@ for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
 		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"pgbench_p99_ms\":$pg_p99,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"bare_requests_per_second\":$bare_rps,\"bare_ratio\":$bare_ratio,\"rss_kib_after\":$(rss)}")
 	done
 done
+# The export package (DESIGN: a copy of one's data): an applicant with 5 documents of
+# 1 MiB and 200 rows of history and audit asks for a copy, signed in, 20 times; each
+# request builds the whole ZIP into the database before it answers. p50 and p90 of the
+# request's time (curl's), the package's size.
+if [[ " ${BENCH_SCENARIOS:-get search create upload transition export} " == *" export "* ]]; then
+	api() { curl -s -H "Authorization: Bearer $token" "$@"; }
+	who=$(api -H 'Content-Type: application/json' -X POST "http://127.0.0.1:$port/v1/applicants" \
+		-d "{\"full_name\":\"Bench Export\",\"email\":\"bench.export.$(date +%s%N)@example.com\"}" |
+		grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+	doc=$out/export-doc.txt
+	head -c 786432 /dev/urandom | base64 -w 76 >"$doc" # 1 MiB of text that does not compress
+	for i in 1 2 3 4 5; do
+		api -o /dev/null -F "file=@$doc;filename=cv-$i.txt" "http://127.0.0.1:$port/v1/applicants/$who/documents"
+	done
+	"${psql[@]}" -d "$db" -c "INSERT INTO audit_log (actor, action, applicant_id, target) SELECT 'bench', \
+		'applicant.read', '$who', 'applicant' FROM generate_series(1, 200)" >/dev/null
+	key=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	secret=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+	"${psql[@]}" -d "$db" -c "INSERT INTO applicant_tokens (key_id, applicant_id, secret_sha256, \
+		signed_in_at, expires_at) VALUES ('$key', '$who', '$(printf %s "$secret" | sha256sum | cut -d' ' -f1)', \
+		now(), now() + interval '1 hour')" >/dev/null
+	times=()
+	for i in $(seq 1 20); do
+		times+=("$(curl -s -o "$out/export.json" -w '%{time_total}' -X POST -H "Authorization: Bearer rka_${key}_$secret" \
+			-H 'Content-Type: application/json' -d '{"type":"know_specific"}' "http://127.0.0.1:$port/v1/me/privacy-requests")")
+	done
+	size=$(grep -o '"size":[0-9]*' "$out/export.json" | head -n 1 | cut -d: -f2)
+	read -r ep50 ep90 < <(printf '%s\n' "${times[@]}" | sort -n |
+		awk '{v[NR] = $1 * 1000} END { printf "%.1f %.1f\n", v[int((NR + 1) / 2)], v[int(NR * 0.9)] }')
+	printf '\nexport: 5 documents of 1 MiB, 200 audit rows: p50 %s ms, p90 %s ms over 20 builds (package %s bytes)\n' \
+		"$ep50" "$ep90" "${size:-?}"
+	rows+=("{\"scenario\":\"export\",\"builds\":20,\"p50_ms\":$ep50,\"p90_ms\":$ep90,\"package_bytes\":${size:-null}}")
+	"${psql[@]}" -d "$db" -c "DELETE FROM exports" >/dev/null
+	rm -f "$doc"
+fi
 rss_last=$(rss)
 # Steady state: serve the read scenario twice more; memory must not grow with requests served.
 for again in 1 2; do

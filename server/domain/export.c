@@ -70,6 +70,14 @@ export_begin(time_t mtime, export_sink_fn sink, void *cls)
 	return w;
 }
 
+/* Documents are mostly compressed already (PDF, DOCX, ODT): stored as they are, they cost no
+ * time; the JSON and HTML are deflated. */
+static bool
+is_document(const char *path)
+{
+	return strncmp(path, "documents/", 10) == 0;
+}
+
 int
 export_add(struct export_writer *w, const char *path, const void *data, size_t len)
 {
@@ -80,6 +88,12 @@ export_add(struct export_writer *w, const char *path, const void *data, size_t l
 
 	if (w->failed)
 		return -1;
+	if ((is_document(path) ? archive_write_zip_set_compression_store(w->a)
+	                       : archive_write_zip_set_compression_deflate(w->a)) != ARCHIVE_OK) {
+		log_msg(LOG_ERROR, "export failed", "step=compression");
+		w->failed = true;
+		return -1;
+	}
 	e = archive_entry_new();
 	archive_entry_set_pathname_utf8(e, path);
 	archive_entry_set_filetype(e, AE_IFREG);
