@@ -68,6 +68,10 @@ int documents_remove(struct db *db, const char *id, const char *actor,
  * rows (id, filename, size, sha256) without their bytes. The caller
  * PQclears it; NULL when the database failed.
  */
+/* Whether the document's applicant is restricted (false when there is no such document). 0 or -1.
+ */
+int documents_owner_restricted(struct db *db, const char *id, bool *restricted) WARN_UNUSED;
+
 PGresult *documents_manifest(struct db *db, const char *applicant_id) WARN_UNUSED;
 
 /*

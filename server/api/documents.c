@@ -185,12 +185,28 @@ documents_list(struct req *r)
 	return reply_json(r, 200, page);
 }
 
+/* A restricted record's documents are HR's alone: -1 with a 404 for anyone else, 0 go on. */
+static int
+hidden_document(struct req *r, const char *id)
+{
+	struct db *db;
+	bool restricted;
+
+	if (req_actor(r)->role == ROLE_HR || !is_uuid(id))
+		return 0;
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	if (documents_owner_restricted(db, id, &restricted) != 0)
+		return rest_fail_db(r, db);
+	return restricted ? req_fail(r, 404, "no document with this id") : 0;
+}
+
 int
 documents_get(struct req *r)
 {
 	static const char *const none[] = {NULL};
 
-	if (req_query_only(r, none) != 0)
+	if (req_query_only(r, none) != 0 || hidden_document(r, req_param(r, 0)) != 0)
 		return -1;
 	return documents_send(r, req_param(r, 0), NULL);
 }
@@ -204,7 +220,7 @@ documents_delete(struct req *r)
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no document with this id");
-	if ((db = req_db(r)) == NULL)
+	if ((db = req_db(r)) == NULL || hidden_document(r, id) != 0)
 		return -1;
 	if ((rc = documents_remove(db, id, req_actor(r)->name, req_id(r))) < 0)
 		return rest_fail_db(r, db);

@@ -204,3 +204,22 @@ documents_slice(struct db *db, const char *id, size_t offset, size_t len)
 	}
 	return res;
 }
+
+static struct db_stmt owner_restricted =
+    DB_STMT("SELECT a.restricted_at IS NOT NULL FROM documents d JOIN applicants a ON "
+            "a.id = d.applicant_id WHERE d.id = $1");
+
+int
+documents_owner_restricted(struct db *db, const char *id, bool *restricted)
+{
+	const char *params[1] = {id};
+	PGresult *row;
+	int rc = db_row(db, &owner_restricted, 1, params, &row);
+
+	*restricted = false;
+	if (rc == 0) {
+		*restricted = PQgetvalue(row, 0, 0)[0] == 't';
+		PQclear(row);
+	}
+	return rc < 0 ? -1 : 0;
+}

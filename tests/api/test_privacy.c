@@ -486,7 +486,19 @@ test_delete(void **state)
 	r = http_json("GET", docs, staff.hr, NULL);
 	assert_int_equal(r->status, 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+	char *one = xasprintf("/v1/documents/%s",
+	                      sget(json_array_get(json_object_get(r->json, "items"), 0), "id"));
 	resp_free(r);
+	r = http_json("GET", one, staff.recruiter, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("DELETE", one, staff.recruiter, NULL);
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	r = http_json("GET", one, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(one);
 	expect_db_value("SELECT stage FROM applications WHERE applicant_id = $1", c.applicant,
 	                "withdrawn");
 	r = http_json("GET", "/v1/applicants?q=Cali%20Fornia", staff.hr, NULL);
