@@ -90,4 +90,10 @@ int rest_authenticate(struct req *r, struct db *db, const char *token, bool appl
  */
 int rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1]) WARN_UNUSED;
 
+/*
+ * The applicant signed in within the last `seconds` (a copy of their data, a
+ * deletion): 0, or -1 with 403 reauthentication-required.
+ */
+int rest_fresh_sign_in(struct req *r, long seconds) WARN_UNUSED;
+
 #endif

@@ -19,7 +19,6 @@
 #include "api/handlers.h"
 #include "api/rest.h"
 #include "core/app.h"
-#include "core/clock.h"
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/jsonx.h"
@@ -230,19 +229,14 @@ me_export_get(struct req *r)
 	const char *id = req_param(r, 0);
 	PGresult *res = NULL;
 	struct db *db;
-	time_t signed_in;
 	int rc;
 
 	if (req_query_only(r, none) != 0)
 		return -1;
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no package with this id");
-	if (clock_parse_rfc3339(req_actor(r)->signed_in_at, &signed_in) != 0 ||
-	    time(NULL) - signed_in > PRIVACY_FRESH_SIGN_IN_S) {
-		req_problem(r)->slug = "reauthentication-required";
-		return req_fail(r, 403,
-		                "sign in again (within the last 15 minutes) to download this");
-	}
+	if (rest_fresh_sign_in(r, PRIVACY_FRESH_SIGN_IN_S) != 0)
+		return -1;
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	if ((rc = exports_download_own(db, id, req_actor(r)->applicant_id, req_id(r), &res)) != 0) {

@@ -578,6 +578,23 @@ reply_request(struct req *r, struct db *db, unsigned status, const char *id,
 	return reply_json(r, status, out);
 }
 
+/* Take in a request whose taker sees it (HR, the applicant): 201 with it, at location+id. */
+static int
+take_in_created(struct req *r, struct db *db, struct intake *in, const char *location,
+                const char *applicant_only)
+{
+	char id[37];
+
+	if (json_is_null(in->corrections))
+		in->corrections = NULL;
+	if (intake_commit(r, db, in, id) != 0)
+		return -1;
+	char *where = xasprintf("%s%s", location, id);
+	reply_header(r, "Location", where);
+	free(where);
+	return reply_request(r, db, 201, id, applicant_only);
+}
+
 /* POST /v1/privacy-requests without a token: 202, the same for every address. */
 static int
 create_public(struct req *r, struct db *db, json_t *body)
@@ -629,7 +646,6 @@ create_staff(struct req *r, struct db *db, json_t *body)
 	json_t *agent = json_object_get(body, "agent"), *record = NULL;
 	time_t when = 0;
 	long version;
-	char id[37];
 	int rc;
 
 	check_known_keys(body, keys, NULL, NULL, p);
@@ -680,16 +696,9 @@ create_staff(struct req *r, struct db *db, json_t *body)
 	                    .corrections = json_object_get(body, "corrections"),
 	                    .agent = json_is_object(agent) ? agent : NULL,
 	                    .actor = "hr"};
-	if (json_is_null(in.corrections))
-		in.corrections = NULL;
-	rc = intake_commit(r, db, &in, id);
+	rc = take_in_created(r, db, &in, "/v1/privacy-requests/", NULL);
 	json_decref(record);
-	if (rc != 0)
-		return -1;
-	char *where = xasprintf("/v1/privacy-requests/%s", id);
-	reply_header(r, "Location", where);
-	free(where);
-	return reply_request(r, db, 201, id, NULL);
+	return rc;
 }
 
 int
@@ -720,8 +729,6 @@ me_privacy_create(struct req *r)
 	json_t *body, *record = NULL;
 	struct db *db;
 	long version;
-	char id[37];
-	time_t signed_in;
 	int rc;
 
 	if ((body = req_json(r)) == NULL)
@@ -734,12 +741,8 @@ me_privacy_create(struct req *r)
 	if (req_fail_fields(r) != 0)
 		return -1;
 	if (privacy_needs_fresh_sign_in(type) &&
-	    (clock_parse_rfc3339(who->signed_in_at, &signed_in) != 0 ||
-	     time(NULL) - signed_in > PRIVACY_FRESH_SIGN_IN_S)) {
-		p->slug = "reauthentication-required";
-		return req_fail(r, 403,
-		                "sign in again (within the last 15 minutes) to ask for this");
-	}
+	    rest_fresh_sign_in(r, PRIVACY_FRESH_SIGN_IN_S) != 0)
+		return -1;
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	if ((rc = applicants_current(db, who->applicant_id, &record, &version)) != 0)
@@ -752,16 +755,9 @@ me_privacy_create(struct req *r)
 	                    .corrections = json_object_get(body, "corrections"),
 	                    .actor = "applicant",
 	                    .session = true};
-	if (json_is_null(in.corrections))
-		in.corrections = NULL;
-	rc = intake_commit(r, db, &in, id);
+	rc = take_in_created(r, db, &in, "/v1/me/privacy-requests/", who->applicant_id);
 	json_decref(record);
-	if (rc != 0)
-		return -1;
-	char *where = xasprintf("/v1/me/privacy-requests/%s", id);
-	reply_header(r, "Location", where);
-	free(where);
-	return reply_request(r, db, 201, id, who->applicant_id);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

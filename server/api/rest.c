@@ -4,8 +4,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/rest.h"
+#include "core/clock.h"
 #include "core/problem.h"
 #include "core/validate.h"
 #include "domain/stages.h"
@@ -236,4 +238,17 @@ rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1])
 	if (req_fail_fields(r) != 0)
 		return -1;
 	return code_hash(code, hash_hex) == 0 ? 0 : 1;
+}
+
+int
+rest_fresh_sign_in(struct req *r, long seconds)
+{
+	time_t signed_in;
+
+	if (clock_parse_rfc3339(req_actor(r)->signed_in_at, &signed_in) == 0 &&
+	    time(NULL) - signed_in <= seconds)
+		return 0;
+	req_problem(r)->slug = "reauthentication-required";
+	return req_fail(r, 403, "sign in again (within the last %ld minutes) for this",
+	                seconds / 60);
 }

@@ -812,3 +812,18 @@ apply_confirmed(const char *opening, const char *full_name, const char *tag, con
 	free(code);
 	return a;
 }
+
+long
+api_status_kb(const char *field)
+{
+	char path[64], line[256];
+	long kb = -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", api_server_pid());
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, field, strlen(field)) == 0 && line[strlen(field)] == ':')
+			kb = atol(line + strlen(field) + 1);
+	fclose(f);
+	return kb;
+}

@@ -58,6 +58,9 @@ int api_start_with_smtp(const char *const *settings);
 /* The server's process id. */
 int api_server_pid(void);
 
+/* A line of the server's /proc/PID/status, in kB ("VmRSS", "VmHWM"). */
+long api_status_kb(const char *field);
+
 /* Send SIGTERM to the server now; api_stop then only waits for it. */
 void api_sigterm(void);
 

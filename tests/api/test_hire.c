@@ -527,22 +527,6 @@ test_failure_after_the_archive_changes_nothing(void **state)
 	free(o);
 }
 
-/* A line of /proc/PID/status, in kB ("VmRSS", "VmHWM"). */
-static long
-status_kb(const char *field)
-{
-	char path[64], line[256];
-	long kb = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", api_server_pid());
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, field, strlen(field)) == 0 && line[strlen(field)] == ':')
-			kb = atol(line + strlen(field) + 1);
-	fclose(f);
-	return kb;
-}
-
 /*
  * A record of four 8 MiB documents: the hire streams them, a slice at a
  * time, so the server's peak memory during the hire grows by less than twice
@@ -579,14 +563,14 @@ test_hire_memory_stays_small(void **state)
 	assert_non_null(f);
 	fputs("5", f);
 	fclose(f);
-	long before = status_kb("VmRSS");
+	long before = api_status_kb("VmRSS");
 	char *body =
 	    xasprintf("{\"start_date\":\"2027-02-01\",\"employee_number\":\"E-BIG-%d-%d\"}",
 	              (int)getpid(), ++seq);
 	struct resp *r = hire(c.application, staff.hr, body);
 	free(body);
 	assert_int_equal(r->status, 201);
-	long peak = status_kb("VmHWM");
+	long peak = api_status_kb("VmHWM");
 	json_int_t size =
 	    json_integer_value(json_object_get(json_object_get(r->json, "archive"), "size"));
 	assert_true(size > (json_int_t)(DOCS * big)); /* incompressible: all four are in it */

@@ -841,22 +841,6 @@ test_from_the_applicants_page(void **state)
 	applied_free(&a);
 }
 
-/* A line of /proc/PID/status of the server, in kB ("VmRSS", "VmHWM"). */
-static long
-status_kb(const char *field)
-{
-	char path[64], line[256];
-	long kb = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", api_server_pid());
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, field, strlen(field)) == 0 && line[strlen(field)] == ':')
-			kb = atol(line + strlen(field) + 1);
-	fclose(f);
-	return kb;
-}
-
 /*
  * Four documents of 8 MiB: the package streams, one document in memory at a
  * time, so the server's peak grows by less than twice the largest document.
@@ -892,11 +876,11 @@ test_export_memory_stays_small(void **state)
 	assert_non_null(f);
 	fputs("5", f);
 	fclose(f);
-	long before = status_kb("VmRSS");
+	long before = api_status_kb("VmRSS");
 	struct resp *r =
 	    http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_specific\"}");
 	assert_int_equal(r->status, 201);
-	long peak = status_kb("VmHWM");
+	long peak = api_status_kb("VmHWM");
 	json_int_t size =
 	    json_integer_value(json_object_get(json_object_get(r->json, "export"), "size"));
 	assert_true(size > (json_int_t)(DOCS * big)); /* stored as they are: all four are in it */
