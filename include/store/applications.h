@@ -21,4 +21,8 @@ extern struct db_stmt applications_my_applications;
 /* Withdraw every open application of an applicant ($1), audited with request id $2: the count. */
 extern struct db_stmt applications_withdraw_open;
 
+/* Whether an application's ($1; or an evaluation's, $2 true) applicant is restricted: one boolean.
+ */
+extern struct db_stmt applications_owner_restricted;
+
 #endif

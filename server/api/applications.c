@@ -150,6 +150,8 @@ applications_create(struct req *r)
 int
 applications_get(struct req *r)
 {
+	if (rest_hidden_application(r, req_param(r, 0), false) != 0)
+		return -1;
 	return rest_get_by_id(r, &applications_get_app, "application");
 }
 
@@ -293,7 +295,8 @@ applications_transition(struct req *r)
 
 	if (!is_uuid(id))
 		return fail_no_application(r);
-	if ((body = req_json(r)) == NULL || req_if_match(r, &expect) < 0)
+	if (rest_hidden_application(r, id, false) != 0 || (body = req_json(r)) == NULL ||
+	    req_if_match(r, &expect) < 0)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	check_enum(body, "to", NULL, true, stage_names, req_problem(r));
@@ -312,5 +315,7 @@ applications_transition(struct req *r)
 int
 applications_history(struct req *r)
 {
+	if (rest_hidden_application(r, req_param(r, 0), false) != 0)
+		return -1;
 	return rest_get_by_id(r, &applications_history_json, "application");
 }

@@ -30,7 +30,7 @@ evaluations_create(struct req *r)
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no application with this id");
-	if ((body = req_json(r)) == NULL)
+	if (rest_hidden_application(r, id, false) != 0 || (body = req_json(r)) == NULL)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	score = json_object_get(body, "score");
@@ -67,7 +67,7 @@ evaluations_list(struct req *r)
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no application with this id");
-	if ((db = req_db(r)) == NULL)
+	if (rest_hidden_application(r, id, false) != 0 || (db = req_db(r)) == NULL)
 		return -1;
 	const char *params[1] = {id};
 	if ((res = db_run(db, &evaluations_list_evals, 1, params)) == NULL)
@@ -85,5 +85,7 @@ evaluations_list(struct req *r)
 int
 evaluations_get(struct req *r)
 {
+	if (rest_hidden_application(r, req_param(r, 0), true) != 0)
+		return -1;
 	return rest_get_by_id(r, &evaluations_get_eval, "evaluation");
 }

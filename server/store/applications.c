@@ -40,6 +40,8 @@ struct db_stmt applications_list_apps = DB_STMT(
     "SELECT " APP_JSON ", rfc3339(p.created_at), p.id FROM applications p "
     "WHERE (p.created_at, p.id) < ($1::timestamptz, $2::uuid) "
     "AND ($4::uuid IS NULL OR p.opening_id = $4::uuid) AND ($5::text IS NULL OR p.stage = $5) "
+    "AND NOT EXISTS (SELECT 1 FROM applicants a WHERE a.id = p.applicant_id "
+    "  AND a.restricted_at IS NOT NULL) "
     "ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
 
 struct db_stmt applications_lock_app =
@@ -97,3 +99,9 @@ struct db_stmt applications_withdraw_open = DB_STMT(
     "  SELECT 'applicant', 'application.transition', applicant_id, "
     "    'application:' || id || ':' || was || '>withdrawn', $2 FROM p) "
     "SELECT count(*) FROM p");
+
+/* Whether the applicant of application $1 (or, with $2 true, of evaluation $1) is restricted. */
+struct db_stmt applications_owner_restricted = DB_STMT(
+    "SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
+    "WHERE a.restricted_at IS NOT NULL AND p.id = CASE WHEN $2::boolean THEN "
+    "(SELECT e.application_id FROM evaluations e WHERE e.id = $1::uuid) ELSE $1::uuid END)");

@@ -501,6 +501,27 @@ test_delete(void **state)
 	free(one);
 	expect_db_value("SELECT stage FROM applications WHERE applicant_id = $1", c.applicant,
 	                "withdrawn");
+	/* its application and evaluations too: recruiters 404, out of the list; HR sees them */
+	char *app = xasprintf("/v1/applications/%s", c.application);
+	char *hist = xasprintf("/v1/applications/%s/history", c.application);
+	char *evs = xasprintf("/v1/applications/%s/evaluations", c.application);
+	const char *hidden[] = {app, hist, evs};
+	for (int i = 0; i < 3; i++) {
+		r = http_json("GET", hidden[i], staff.recruiter, NULL);
+		assert_problem(r, 404, "not-found");
+		resp_free(r);
+		r = http_json("GET", hidden[i], staff.hr, NULL);
+		assert_int_equal(r->status, 200);
+		resp_free(r);
+	}
+	char *listing = xasprintf("/v1/applications?opening_id=%s", oakland);
+	r = http_json("GET", listing, staff.hr, NULL);
+	assert_null(strstr(r->body, c.application));
+	resp_free(r);
+	free(listing);
+	free(evs);
+	free(hist);
+	free(app);
 	r = http_json("GET", "/v1/applicants?q=Cali%20Fornia", staff.hr, NULL);
 	assert_int_equal(r->status, 200);
 	assert_null(strstr(r->body, c.applicant)); /* out of lists and searches */
