@@ -8,7 +8,6 @@
  * Rows older than 24 hours (IDEM_TTL, store/idempotency.c) are not replayed; the purge run
  * deletes them. Twins with one key are serialised by an advisory lock on it.
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +15,12 @@
 #include "api/idempotency.h"
 #include "api/rest.h"
 #include "core/digest.h"
+#include "core/seal.h"
 #include "edge/form.h"
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "store/db.h"
 #include "store/idempotency.h"
-
-#define NONCE_LEN 12
-#define TAG_LEN 16
 
 static const char *
 key_of(struct req *r)
@@ -96,50 +93,23 @@ body_key(struct req *r, unsigned char key[SHA256_LEN])
 static unsigned char *
 seal(struct req *r, const char *body, size_t len, size_t *out_len)
 {
-	unsigned char key[SHA256_LEN], *out = xmalloc(len + NONCE_LEN + TAG_LEN);
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	int n = 0, m = 0;
+	unsigned char key[SHA256_LEN], *out;
 
 	body_key(r, key);
-	if (c == NULL || random_bytes(out, NONCE_LEN) != 0 ||
-	    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out) != 1 ||
-	    EVP_EncryptUpdate(c, out + NONCE_LEN, &n, (const unsigned char *)body, (int)len) != 1 ||
-	    EVP_EncryptFinal_ex(c, out + NONCE_LEN + n, &m) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, TAG_LEN, out + NONCE_LEN + n + m) != 1) {
-		EVP_CIPHER_CTX_free(c);
-		free(out);
-		return NULL;
-	}
-	EVP_CIPHER_CTX_free(c);
-	*out_len = NONCE_LEN + (size_t)n + (size_t)m + TAG_LEN;
+	out = seal_value(key, NULL, 0, body, len, out_len);
+	explicit_bzero(key, sizeof(key));
 	return out;
 }
 
 static char *
 open_sealed(struct req *r, const unsigned char *in, size_t len, size_t *out_len)
 {
-	unsigned char key[SHA256_LEN], tag[TAG_LEN];
-	EVP_CIPHER_CTX *c;
-	char *out;
-	int n = 0, m = 0;
+	unsigned char key[SHA256_LEN], *out;
 
-	if (len < NONCE_LEN + TAG_LEN || (c = EVP_CIPHER_CTX_new()) == NULL)
-		return NULL;
-	memcpy(tag, in + len - TAG_LEN, TAG_LEN); /* OpenSSL takes it as void *, not const */
 	body_key(r, key);
-	out = xmalloc(len);
-	if (EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) != 1 ||
-	    EVP_DecryptUpdate(c, (unsigned char *)out, &n, in + NONCE_LEN,
-	                      (int)(len - NONCE_LEN - TAG_LEN)) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) != 1 ||
-	    EVP_DecryptFinal_ex(c, (unsigned char *)out + n, &m) != 1) {
-		EVP_CIPHER_CTX_free(c);
-		free(out);
-		return NULL;
-	}
-	EVP_CIPHER_CTX_free(c);
-	*out_len = (size_t)n + (size_t)m;
-	return out;
+	out = seal_open(key, NULL, 0, in, len, out_len);
+	explicit_bzero(key, sizeof(key));
+	return (char *)out;
 }
 
 static int
