@@ -33,4 +33,8 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 /* Hand the bytes to the caller (free() them); the buffer is empty again. */
 char *buf_steal(struct buf *b);
 
+/* Append s (may be NULL: nothing) made safe for HTML, in element content and quoted attributes
+ * alike. 0, or -1 past the cap. */
+int buf_append_html(struct buf *b, const char *s) WARN_UNUSED;
+
 #endif

@@ -35,6 +35,9 @@ bool check_bool(const json_t *obj, const char *key, const char *prefix, struct p
 /* A plausible e-mail address: one @, sane local part and domain, at most 254 bytes. */
 bool is_email(const char *s);
 
+/* Whether s (may be NULL: no) is one of list (NULL-terminated). */
+bool is_one_of(const char *s, const char *const *list);
+
 /* An ISO 3166-1 alpha-2 code assigned to a country, in upper case. */
 bool is_country_code(const char *s);
 

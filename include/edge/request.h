@@ -49,6 +49,9 @@ const char *req_client(const struct req *r, char out[REQ_CLIENT_LEN]);
  * JSON. */
 bool req_wants_html(const struct req *r);
 
+/* Whether the browser sent Global Privacy Control (Sec-GPC: 1): the person's sharing opt-out. */
+bool req_gpc(const struct req *r);
+
 /*
  * The body as a JSON object (borrowed). NULL after setting 400 (malformed,
  * duplicate keys, too deep, not an object) or 415 (not JSON).

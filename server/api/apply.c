@@ -115,15 +115,6 @@ check_form(struct req *r, const struct form *form, json_t *text)
 	return doc;
 }
 
-/* Whether the browser sent Global Privacy Control (Sec-GPC: 1): a sharing opt-out, recorded. */
-static bool
-gpc(struct req *r)
-{
-	const char *v = req_header(r, "Sec-GPC");
-
-	return v != NULL && strcmp(v, "1") == 0;
-}
-
 /* Hold the submission and queue its confirmation e-mail, in one transaction; 202. */
 static int
 hold(struct req *r, struct db *db, const json_t *doc, const char *opening,
@@ -146,7 +137,7 @@ hold(struct req *r, struct db *db, const json_t *doc, const char *opening,
 	                        .phone = json_string_value(json_object_get(doc, "phone")),
 	                        .marketing_opt_in =
 	                            json_is_true(json_object_get(doc, "marketing_opt_in")),
-	                        .sharing_opt_out = gpc(r),
+	                        .sharing_opt_out = req_gpc(r),
 	                        .notice_version = cfg->notice_version,
 	                        .opening_id = opening,
 	                        .filename = name,
@@ -256,7 +247,8 @@ confirm(struct req *r, struct db *db, const char *code_sha, struct confirmed *c)
 
 	if ((rc = pending_take(db, code_sha, pending)) != 0)
 		return rc < 0 ? rest_fail_db(r, db) : req_fail(r, 404, NO_SUCH_CODE);
-	if ((rc = applicants_adopt(db, pending, gpc(r), req_id(r), c->applicant, &created)) != 0)
+	if ((rc = applicants_adopt(db, pending, req_gpc(r), req_id(r), c->applicant, &created)) !=
+	    0)
 		return rc < 0 ? rest_fail_db(r, db) : req_retry(r);
 	if (created && lift_suppression(r, db, c->applicant) != 0)
 		return -1;

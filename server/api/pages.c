@@ -38,31 +38,11 @@ put(struct buf *b, const char *s, size_t n)
 
 #define put_lit(b, s) put((b), (s), sizeof(s) - 1)
 
-/* Text made safe for HTML, in element content and in quoted attributes alike. */
+/* Text made safe for HTML (a page is far below its cap). */
 static void
 put_escaped(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			put_lit(b, "&amp;");
-			break;
-		case '<':
-			put_lit(b, "&lt;");
-			break;
-		case '>':
-			put_lit(b, "&gt;");
-			break;
-		case '"':
-			put_lit(b, "&quot;");
-			break;
-		case '\'':
-			put_lit(b, "&#39;");
-			break;
-		default:
-			put(b, s, 1);
-		}
-	}
+	(void)!buf_append_html(b, s);
 }
 
 /* Fill a template: every {{name}} is replaced by what fill writes for it. */
@@ -315,43 +295,36 @@ file(struct req *r, const char *name, const char *type)
 	return reply_owned(r, 200, type, data, len, NULL, NULL);
 }
 
-int
-pages_confirm(struct req *r)
+/* A page whose script reads ?code= (an e-mailed link's), and no other parameter. */
+static int
+page_with_code(struct req *r, const char *name)
 {
 	static const char *const code[] = {"code", NULL};
 	size_t len;
-	const char *data = assets_get("confirm.html", &len);
+	const char *data = assets_get(name, &len);
 
-	if (req_query_only(r, code) != 0) /* the code is read by the page's script */
+	if (req_query_only(r, code) != 0)
 		return -1;
 	page_headers(r);
 	return reply_owned(r, 200, "text/html; charset=utf-8", data, len, NULL, NULL);
+}
+
+int
+pages_confirm(struct req *r)
+{
+	return page_with_code(r, "confirm.html");
 }
 
 int
 pages_me(struct req *r)
 {
-	static const char *const code[] = {"code", NULL};
-	size_t len;
-	const char *data = assets_get("me.html", &len);
-
-	if (req_query_only(r, code) != 0)
-		return -1;
-	page_headers(r);
-	return reply_owned(r, 200, "text/html; charset=utf-8", data, len, NULL, NULL);
+	return page_with_code(r, "me.html");
 }
 
 int
 pages_privacy(struct req *r)
 {
-	static const char *const code[] = {"code", NULL};
-	size_t len;
-	const char *data = assets_get("privacy.html", &len);
-
-	if (req_query_only(r, code) != 0)
-		return -1;
-	page_headers(r);
-	return reply_owned(r, 200, "text/html; charset=utf-8", data, len, NULL, NULL);
+	return page_with_code(r, "privacy.html");
 }
 
 int
@@ -376,6 +349,7 @@ pages_asset(struct req *r)
 	    {"apply.js", "text/javascript; charset=utf-8"},
 	    {"confirm.js", "text/javascript; charset=utf-8"},
 	    {"me.js", "text/javascript; charset=utf-8"},
+	    {"forms.js", "text/javascript; charset=utf-8"},
 	    {"privacy.js", "text/javascript; charset=utf-8"},
 	};
 	const char *name = req_param(r, 0);

@@ -58,15 +58,6 @@ struct intake {
 	bool session;        /* the applicant's session is the verification */
 };
 
-static bool
-in_list(const char *s, const char *const *list)
-{
-	for (; s && *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
 /* A date for a letter: YYYY-MM-DD. */
 static void
 day_text(time_t t, char out[11])
@@ -137,7 +128,7 @@ check_type(const json_t *body, struct problem *p)
 {
 	const char *type = json_string_value(json_object_get(body, "type"));
 
-	if (type == NULL || !in_list(type, privacy_types))
+	if (type == NULL || !is_one_of(type, privacy_types))
 		problem_field(p, "type",
 		              "must be know_categories, know_specific, delete, correct or opt_out");
 }
@@ -537,22 +528,13 @@ out:
 	return rc;
 }
 
-/* Whether the browser sent Global Privacy Control: the person's opt-out of sharing. */
-static bool
-gpc(struct req *r)
-{
-	const char *v = req_header(r, "Sec-GPC");
-
-	return v != NULL && strcmp(v, "1") == 0;
-}
-
 /* Run take_in in a transaction and commit: 0 with id. Sec-GPC: 1 is honoured on the way. */
 static int
 intake_commit(struct req *r, struct db *db, const struct intake *in, char id[37])
 {
 	if (db_begin(db) != 0)
 		return rest_fail_db(r, db);
-	if (gpc(r) && applicants_share_opt_out(db, in->email, "applicant", req_id(r)) != 0) {
+	if (req_gpc(r) && applicants_share_opt_out(db, in->email, "applicant", req_id(r)) != 0) {
 		db_rollback(db);
 		return rest_fail_db(r, db);
 	}
@@ -650,7 +632,7 @@ create_staff(struct req *r, struct db *db, json_t *body)
 
 	check_known_keys(body, keys, NULL, NULL, p);
 	check_type(body, p);
-	if (channel == NULL || !in_list(channel, privacy_channels))
+	if (channel == NULL || !is_one_of(channel, privacy_channels))
 		problem_field(p, "channel", "must be web, email, phone, mail, in_person or agent");
 	if (applicant != NULL && !is_uuid(applicant))
 		problem_field(p, "applicant_id", "must be an applicant's id");
@@ -922,11 +904,11 @@ list(struct req *r, const char *applicant)
 	q.type = req_query(r, "type");
 	q.overdue = req_query(r, "overdue");
 	q.due_before = req_query(r, "due_before");
-	if (q.status != NULL && !in_list(q.status, statuses))
+	if (q.status != NULL && !is_one_of(q.status, statuses))
 		return req_fail(r, 400,
 		                "status must be awaiting_verification, in_progress, completed "
 		                "or denied");
-	if (q.type != NULL && !in_list(q.type, privacy_types))
+	if (q.type != NULL && !is_one_of(q.type, privacy_types))
 		return req_fail(r, 400, "type must be a privacy request type");
 	if (q.overdue != NULL && strcmp(q.overdue, "true") != 0 && strcmp(q.overdue, "false") != 0)
 		return req_fail(r, 400, "overdue must be true or false");
@@ -1052,7 +1034,7 @@ privacy_completion(struct req *r)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	const char *outcome = json_string_value(json_object_get(body, "outcome"));
-	if (outcome == NULL || !in_list(outcome, privacy_outcomes))
+	if (outcome == NULL || !is_one_of(outcome, privacy_outcomes))
 		problem_field(req_problem(r), "outcome",
 		              "must be fulfilled, partially_fulfilled, denied or no_record");
 	check_text(body, "detail", NULL, false, DETAILS_MAX_CHARS, req_problem(r));

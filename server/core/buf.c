@@ -82,3 +82,20 @@ buf_steal(struct buf *b)
 	b->len = b->alloc = 0;
 	return p;
 }
+
+int
+buf_append_html(struct buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; s != NULL && *s && rc == 0; s++) {
+		const char *r = *s == '&'    ? "&amp;"
+		                : *s == '<'  ? "&lt;"
+		                : *s == '>'  ? "&gt;"
+		                : *s == '"'  ? "&quot;"
+		                : *s == '\'' ? "&#39;"
+		                             : NULL;
+		rc = r ? buf_append(b, r, strlen(r)) : buf_append(b, s, 1);
+	}
+	return rc;
+}

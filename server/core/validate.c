@@ -32,10 +32,10 @@ path_of(char *out, size_t n, const char *prefix, const char *key)
 		snprintf(out, n, "%s", key);
 }
 
-static bool
-in_list(const char *s, const char *const *list)
+bool
+is_one_of(const char *s, const char *const *list)
 {
-	for (; list && *list; list++)
+	for (; s && list && *list; list++)
 		if (strcmp(s, *list) == 0)
 			return true;
 	return false;
@@ -52,10 +52,10 @@ check_known_keys(const json_t *obj, const char *const *allowed, const char *cons
 
 	json_object_foreach(jsonx_mut(obj), key, value)
 	{
-		if (in_list(key, allowed))
+		if (is_one_of(key, allowed))
 			continue;
 		path_of(path, sizeof(path), prefix, has_control_chars(key) ? "?" : key);
-		if (in_list(key, readonly))
+		if (is_one_of(key, readonly))
 			problem_field(p, path, "is read-only");
 		else
 			problem_field(p, path, "is not a known field");
@@ -111,7 +111,7 @@ check_enum(const json_t *obj, const char *key, const char *prefix, bool required
 			problem_field(p, path, "is required");
 		return !required;
 	}
-	if (json_is_string(v) && in_list(json_string_value(v), values))
+	if (json_is_string(v) && is_one_of(json_string_value(v), values))
 		return true;
 	for (const char *const *e = values; *e; e++) {
 		strncat(list, *e, sizeof(list) - strlen(list) - 1);

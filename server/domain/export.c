@@ -158,20 +158,6 @@ export_abort(struct export_writer *w)
 /* ------------------------------------------------------------------ */
 /* index.html                                                           */
 
-static void
-esc(struct buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		const char *r = *s == '&'    ? "&amp;"
-		                : *s == '<'  ? "&lt;"
-		                : *s == '>'  ? "&gt;"
-		                : *s == '"'  ? "&quot;"
-		                : *s == '\'' ? "&#39;"
-		                             : NULL;
-		(void)!(r ? buf_append(b, r, strlen(r)) : buf_append(b, s, 1));
-	}
-}
-
 /* A JSON value as nested lists and text, every string escaped. */
 static void
 value_html(struct buf *b, const json_t *v)
@@ -186,7 +172,7 @@ value_html(struct buf *b, const json_t *v)
 		json_object_foreach(jsonx_mut(v), key, member)
 		{
 			(void)!buf_printf(b, "<dt>");
-			esc(b, key);
+			(void)!buf_append_html(b, key);
 			(void)!buf_printf(b, "</dt><dd>");
 			value_html(b, member);
 			(void)!buf_printf(b, "</dd>");
@@ -208,14 +194,14 @@ value_html(struct buf *b, const json_t *v)
 		(void)!buf_printf(b, "</ol>");
 		break;
 	case JSON_STRING:
-		esc(b, json_string_value(v));
+		(void)!buf_append_html(b, json_string_value(v));
 		break;
 	case JSON_NULL:
 		(void)!buf_printf(b, "—");
 		break;
 	default: {
 		char *t = json_dumps(v, JSON_ENCODE_ANY);
-		esc(b, t);
+		(void)!buf_append_html(b, t);
 		free(t);
 	}
 	}
@@ -230,7 +216,7 @@ export_index_html(const json_t *data, const json_t *categories, const char *comp
 	(void)!buf_printf(&b,
 	                  "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	                  "<title>Your data</title>\n</head>\n<body>\n<h1>Your data held by ");
-	esc(&b, company);
+	(void)!buf_append_html(&b, company);
 	(void)!buf_printf(&b, "</h1>\n<p>This package holds everything we hold about you: the "
 	                      "same as data.json, and your documents in the folder documents/. "
 	                      "manifest.json lists every file with its SHA-256.</p>\n"

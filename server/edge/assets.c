@@ -21,6 +21,7 @@ static struct asset {
     {"apply.js", "server/static/apply.js", NULL, 0},
     {"confirm.js", "server/static/confirm.js", NULL, 0},
     {"me.js", "server/static/me.js", NULL, 0},
+    {"forms.js", "server/static/forms.js", NULL, 0},
     {"privacy.html", "server/static/privacy.html", NULL, 0},
     {"privacy.js", "server/static/privacy.js", NULL, 0},
 };

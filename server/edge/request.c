@@ -93,6 +93,14 @@ req_wants_html(const struct req *r)
 	return accept != NULL && strncasecmp(accept, "text/html", 9) == 0;
 }
 
+bool
+req_gpc(const struct req *r)
+{
+	const char *v = req_header(r, "Sec-GPC");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
 const struct form *
 req_form(const struct req *r)
 {

@@ -37,36 +37,6 @@ function showSignIn(message) {
   if (message) say(message);
 }
 
-function clearErrors(form) {
-  for (const f of form.querySelectorAll(".field")) {
-    f.classList.remove("invalid");
-    const e = f.querySelector(".error");
-    if (e) e.textContent = "";
-    const i = f.querySelector("input, select");
-    if (i) { i.removeAttribute("aria-invalid"); i.removeAttribute("aria-describedby"); }
-  }
-}
-
-// Puts each error beside its field and focuses the first; false when none had a field.
-function showErrors(form, errors) {
-  let first = null;
-  for (const e of errors || []) {
-    const f = form.querySelector('.field[data-field="' + CSS.escape(e.field) + '"]');
-    if (!f) continue;
-    f.classList.add("invalid");
-    const err = f.querySelector(".error");
-    err.textContent = e.message;
-    const i = f.querySelector("input, select");
-    if (i) {
-      i.setAttribute("aria-invalid", "true");
-      i.setAttribute("aria-describedby", err.id);
-      if (!first) first = i;
-    }
-  }
-  if (first) first.focus();
-  return first !== null;
-}
-
 function row(dl, label, value, note) {
   const dt = document.createElement("dt");
   dt.textContent = label;

@@ -14,38 +14,6 @@ function say(message) {
   pageStatus.focus();
 }
 
-function clearErrors(form) {
-  for (const f of form.querySelectorAll(".field")) {
-    f.classList.remove("invalid");
-    const e = f.querySelector(".error");
-    if (e) e.textContent = "";
-    for (const i of f.querySelectorAll("input, select, textarea")) {
-      i.removeAttribute("aria-invalid");
-      i.removeAttribute("aria-describedby");
-    }
-  }
-}
-
-function showErrors(form, errors) {
-  let first = null;
-  for (const e of errors || []) {
-    const name = e.field.replace(/\[.*$/, "").replace(/\..*$/, "");
-    const f = form.querySelector('.field[data-field="' + CSS.escape(name) + '"]');
-    if (!f) continue;
-    f.classList.add("invalid");
-    const err = f.querySelector(".error");
-    err.textContent = e.message;
-    const i = f.querySelector("input, select, textarea");
-    if (i) {
-      i.setAttribute("aria-invalid", "true");
-      i.setAttribute("aria-describedby", err.id);
-      if (!first) first = i;
-    }
-  }
-  if (first) first.focus();
-  return first !== null;
-}
-
 const LABELS = { know_categories: "What categories of data we hold", know_specific: "A copy of your data",
   delete: "Deleting your data", correct: "Correcting your data", opt_out: "Opting out of marketing and sharing" };
 const STATUS = { awaiting_verification: "waiting for you to confirm it", in_progress: "in progress",

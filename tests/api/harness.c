@@ -252,6 +252,18 @@ api_start_with_smtp(const char *const *settings)
 	return api_start_with(smtp_settings);
 }
 
+const char *
+api_smtp_dir(void)
+{
+	return smtp_dir;
+}
+
+const char *
+api_smtp_url(void)
+{
+	return smtp_setting + strlen("RECRUITD_SMTP_URL=");
+}
+
 int
 api_stop(void **state)
 {
@@ -811,6 +823,17 @@ apply_confirmed(const char *opening, const char *full_name, const char *tag, con
 	resp_free(r);
 	free(code);
 	return a;
+}
+
+void
+api_reset_peak(void)
+{
+	char clear[64];
+	snprintf(clear, sizeof(clear), "/proc/%d/clear_refs", api_server_pid());
+	FILE *f = fopen(clear, "w"); /* "5": the peak starts again from now */
+	assert_non_null(f);
+	fputs("5", f);
+	fclose(f);
 }
 
 long

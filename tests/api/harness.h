@@ -55,11 +55,18 @@ int api_stop(void **state);
  */
 int api_start_with_smtp(const char *const *settings);
 
+/* That SMTP server's maildir (messages land in its new/) and its smtp:// URL. */
+const char *api_smtp_dir(void);
+const char *api_smtp_url(void);
+
 /* The server's process id. */
 int api_server_pid(void);
 
 /* A line of the server's /proc/PID/status, in kB ("VmRSS", "VmHWM"). */
 long api_status_kb(const char *field);
+
+/* Start the server's peak memory (VmHWM) again from now. */
+void api_reset_peak(void);
 
 /* Send SIGTERM to the server now; api_stop then only waits for it. */
 void api_sigterm(void);

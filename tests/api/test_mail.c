@@ -21,9 +21,8 @@
 #include "core/xalloc.h"
 #include "harness.h"
 
-static char maildir[256], smtp_url[64];
+static char maildir[512], smtp_url[96];
 static char kind_once[48], kind_fail[48], kind_file[48]; /* this run's own */
-static pid_t smtpd;
 
 static int
 free_port(void)
@@ -42,7 +41,7 @@ free_port(void)
 static int
 delivered(void)
 {
-	char path[300];
+	char path[600];
 	snprintf(path, sizeof(path), "%s/new", maildir);
 	DIR *d = opendir(path);
 	struct dirent *e;
@@ -58,7 +57,7 @@ delivered(void)
 static char *
 all_messages(void)
 {
-	char path[300];
+	char path[600];
 	snprintf(path, sizeof(path), "%s/new", maildir);
 	DIR *d = opendir(path);
 	struct dirent *e;
@@ -67,7 +66,7 @@ all_messages(void)
 	while (d && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		char file[600];
+		char file[1200];
 		snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
 		FILE *f = fopen(file, "r");
 		size_t n;
@@ -203,7 +202,7 @@ static void
 test_files_without_smtp(void **state)
 {
 	(void)state;
-	char dir[300], *setting;
+	char dir[600], *setting;
 	snprintf(dir, sizeof(dir), "%s-eml", maildir);
 	queue(3, kind_file);
 	setting = xasprintf("RECRUITD_SMTP_URL= RECRUITD_MAIL_DIR=%s", dir);
@@ -215,7 +214,7 @@ test_files_without_smtp(void **state)
 	while (d && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		char path[600];
+		char path[1200];
 		struct stat st;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		assert_int_equal(stat(path, &st), 0);
@@ -317,45 +316,21 @@ test_links_through_smtp(void **state)
 static int
 setup(void **state)
 {
-	int port = free_port();
 	snprintf(kind_once, sizeof(kind_once), "test.once.%d", (int)getpid());
 	snprintf(kind_fail, sizeof(kind_fail), "test.fail.%d", (int)getpid());
 	snprintf(kind_file, sizeof(kind_file), "test.file.%d", (int)getpid());
-	snprintf(maildir, sizeof(maildir), "%s/mail-%d", getenv("RECRUITD_TEST_LOGDIR"),
-	         (int)getpid());
-	snprintf(smtp_url, sizeof(smtp_url), "smtp://127.0.0.1:%d", port);
-	smtpd = fork();
-	if (smtpd == 0) {
-		char listen[32];
-		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-		execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen, "-c",
-		      "aiosmtpd.handlers.Mailbox", maildir, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 100; i++) { /* until it answers */
-		struct sockaddr_in a = {.sin_family = AF_INET,
-		                        .sin_port = htons((uint16_t)port),
-		                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		int s = socket(AF_INET, SOCK_STREAM, 0);
-		int ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
-		close(s);
-		if (ok)
-			break;
-		usleep(100000);
-	}
 	/* this suite's own recruitd stays quiet: the deliverers and recruitctl do the work */
-	static char url_setting[96];
-	snprintf(url_setting, sizeof(url_setting), "RECRUITD_SMTP_URL=%s", smtp_url);
-	static const char *settings[] = {"RECRUITD_MAIL_INTERVAL_MS=3600000", url_setting, NULL};
+	static const char *settings[] = {"RECRUITD_MAIL_INTERVAL_MS=3600000", NULL};
 	(void)state;
-	return api_start_with(settings);
+	int rc = api_start_with_smtp(settings);
+	snprintf(maildir, sizeof(maildir), "%s", api_smtp_dir());
+	snprintf(smtp_url, sizeof(smtp_url), "%s", api_smtp_url());
+	return rc;
 }
 
 static int
 teardown(void **state)
 {
-	kill(smtpd, SIGTERM);
-	waitpid(smtpd, NULL, 0);
 	return api_stop(state);
 }
 

@@ -878,12 +878,7 @@ test_export_memory_stays_small(void **state)
 	char *path = xasprintf("/v1/applicants/%s/documents", a.applicant);
 	uint32_t x = 2463534242u;
 	for (int i = 0; i < DOCS; i++) {
-		for (size_t k = 64; k + 64 < doc.len; k++) { /* incompressible filler */
-			x ^= x << 13;
-			x ^= x >> 17;
-			x ^= x << 5;
-			doc.data[k] = (unsigned char)x;
-		}
+		fixture_noise(&doc, &x); /* incompressible */
 		struct part parts[] = {
 		    {.name = "file", .data = doc.data, .len = doc.len, .filename = "big.pdf"},
 		    {.name = NULL}};
@@ -891,12 +886,7 @@ test_export_memory_stays_small(void **state)
 		assert_int_equal(r->status, 201);
 		resp_free(r);
 	}
-	char clear[64];
-	snprintf(clear, sizeof(clear), "/proc/%d/clear_refs", api_server_pid());
-	FILE *f = fopen(clear, "w"); /* "5": the peak starts again from now */
-	assert_non_null(f);
-	fputs("5", f);
-	fclose(f);
+	api_reset_peak();
 	long before = api_status_kb("VmRSS");
 	struct resp *r =
 	    http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_specific\"}");

@@ -178,3 +178,14 @@ fixture_zip_declare(struct blob *b, uint32_t size)
 			b->data[i + 27] = (unsigned char)(size >> 24);
 		}
 }
+
+void
+fixture_noise(struct blob *b, uint32_t *x)
+{
+	for (size_t k = 64; k + 64 < b->len; k++) {
+		*x ^= *x << 13;
+		*x ^= *x >> 17;
+		*x ^= *x << 5;
+		b->data[k] = (unsigned char)*x;
+	}
+}

@@ -35,4 +35,8 @@ struct blob fixture_ole(const char *stream);
 /* A PDF of exactly len bytes (len >= 64): header, filler, end marker. */
 struct blob fixture_pdf(size_t len);
 
+/* Fill a fixture's body (all but its first and last 64 bytes) with incompressible bytes from the
+ * xorshift state *x. */
+void fixture_noise(struct blob *b, uint32_t *x);
+
 #endif
