@@ -98,9 +98,13 @@ start() {
 	fi
 	local h
 	h=$(socket_dir)
-	if ! "$bindir/psql" -h "$h" -U "$db" -d postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
-		"$bindir/createdb" -h "$h" -U "$db" "$db"
-	fi
+	# the main database, and the key database (per-applicant data keys) beside it
+	local d
+	for d in "$db" "${db}_keys"; do
+		if ! "$bindir/psql" -h "$h" -U "$db" -d postgres -tAc "select 1 from pg_database where datname = '$d'" | grep -q 1; then
+			"$bindir/createdb" -h "$h" -U "$db" "$d"
+		fi
+	done
 }
 
 stop() {

@@ -8,7 +8,9 @@ scripts/deps.sh
 make --no-print-directory -j"$(nproc)" build >/dev/null
 scripts/pg.sh start
 export RECRUITD_HOME=$PWD
-bin/recruitctl migrate
+bin/recruitctl keys init          # var/master.key (mode 0600) unless it exists
+bin/recruitctl migrate            # the main database and the key database
+bin/recruitctl keys seal-existing # rows from before the data keys, if any
 
 name="hr-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 token=$(bin/recruitctl key create --role hr --name "$name")

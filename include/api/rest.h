@@ -85,10 +85,11 @@ int rest_authenticate(struct req *r, struct db *db, const char *token, bool appl
 
 /*
  * The body {"code": CODE} of an e-mailed link's exchange: 0 with the code's
- * hash; 1 when the code cannot be one (answer as for an unknown code); -1
- * with the problem set (not JSON, unknown fields, no code).
+ * hash (and the code itself into *code when code is not NULL, valid for the
+ * request); 1 when the code cannot be one (answer as for an unknown code);
+ * -1 with the problem set (not JSON, unknown fields, no code).
  */
-int rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1]) WARN_UNUSED;
+int rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1], const char **code) WARN_UNUSED;
 
 /*
  * The applicant signed in within the last `seconds` (a copy of their data, a

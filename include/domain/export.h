@@ -27,6 +27,15 @@ struct export_writer *export_begin(time_t mtime, export_sink_fn sink, void *cls)
 /* Add a file at path (a safe relative path) with its bytes. 0, or -1 (the writer is spoilt). */
 int export_add(struct export_writer *w, const char *path, const void *data, size_t len) WARN_UNUSED;
 
+/*
+ * The same in pieces, for a large file: begin with its length, then its
+ * bytes in any number of calls, then end (checks that len bytes came).
+ * 0, or -1 (the writer is spoilt).
+ */
+int export_add_begin(struct export_writer *w, const char *path, size_t len) WARN_UNUSED;
+int export_add_data(struct export_writer *w, const void *data, size_t len) WARN_UNUSED;
+int export_add_end(struct export_writer *w) WARN_UNUSED;
+
 /* The path of the index-th document (1-based) named filename: documents/NN-safe-name (new). */
 char *export_document_path(size_t index, const char *filename);
 

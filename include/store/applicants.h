@@ -25,7 +25,7 @@
 struct db;
 
 /* The unique index on the lower-cased address: a failure naming it is a duplicate address. */
-#define APPLICANTS_EMAIL_KEY "applicants_email_key"
+#define APPLICANTS_EMAIL_KEY "applicants_email_hash"
 
 /*
  * Insert a normalised record (domain/profile.h); *record and *version of the
@@ -111,15 +111,22 @@ int applicants_share_opt_out(struct db *db, const char *email, const char *actor
                              const char *request_id) WARN_UNUSED;
 
 /*
- * The applicant a pending submission (store/pending.h, locked by the
- * caller) belongs to, locked for the caller's transaction: the one on
- * record with its address, else a new one made from it (source direct,
+ * The applicant a pending submission (store/pending.h, opened and locked
+ * by the caller; contact: its full name, address and phone) belongs to, locked for the caller's
+ * transaction: the one on record with its address, else a new one made from it (source direct,
  * consent as given, audited; *created true). gpc (or the submission's own
  * Sec-GPC) records the sharing opt-out on a record; nothing else of a record
  * on file changes. 1 only if the address cannot be settled (retry).
  */
-int applicants_adopt(struct db *db, const char *pending_id, bool gpc, const char *request_id,
-                     char id[37], bool *created) WARN_UNUSED;
+int applicants_adopt(struct db *db, const char *pending_id, const char *const contact[3], bool gpc,
+                     const char *request_id, char id[37], bool *created) WARN_UNUSED;
+
+/*
+ * The hash an address is found by (HMAC-SHA256 under the index key of its
+ * lower-cased form) as bytea text: 0 with a new string, or -1 (the key
+ * database cannot answer; db then fails as unavailable).
+ */
+int applicants_email_hash(struct db *db, const char *email, char **hash) WARN_UNUSED;
 
 /*
  * Retention subjects, in id order: rows (id, created_at epoch, address
@@ -131,5 +138,12 @@ PGresult *applicants_subjects(struct db *db, const char *after, const char *limi
 /* The same rows for ids (a uuid[] literal), locked FOR UPDATE SKIP LOCKED, inside the caller's
  * transaction. */
 PGresult *applicants_lock_subjects(struct db *db, const char *ids) WARN_UNUSED;
+
+/*
+ * Seal up to batch records from before the data keys (their plaintext
+ * columns cleared), in one transaction of their own, skipping rows locked by
+ * requests: 0 with how many (0: none left), or -1.
+ */
+int applicants_seal_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
 
 #endif

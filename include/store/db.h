@@ -101,8 +101,21 @@ int db_begin(struct db *db) WARN_UNUSED;
  */
 void db_rollback(struct db *db);
 
+/*
+ * Run fn once the connection's open transaction commits (through
+ * db_exec(db, "COMMIT")), or now when none is open; forgotten when it rolls
+ * back. One at a time.
+ */
+void db_after_commit(struct db *db, void (*fn)(struct db *db));
+
 /* Plain SQL without parameters (transaction control, migrations): 0 or -1. */
 int db_exec(struct db *db, const char *sql) WARN_UNUSED;
+
+/*
+ * Record a failure outside this connection (the key database did not
+ * answer): db_failure then says DB_UNAVAILABLE, a 503.
+ */
+void db_mark_unavailable(struct db *db);
 
 /* What went wrong with the last failed call. */
 enum db_fail db_failure(const struct db *db);

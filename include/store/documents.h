@@ -38,7 +38,7 @@ int documents_insert(struct db *db, const struct document_new *d, const char *ac
 
 /* A document's bytes as read: borrowed from res, which documents_bytes_release frees. */
 struct document_bytes {
-	PGresult *res;
+	void *owner; /* what documents_bytes_release frees */
 	const char *filename, *content_type, *sha256;
 	const char *data;
 	size_t len;
@@ -50,7 +50,7 @@ struct document_bytes {
  */
 int documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor,
                     const char *request_id, struct document_bytes *out) WARN_UNUSED;
-void documents_bytes_release(void *res);
+void documents_bytes_release(void *owner);
 
 /*
  * Every document's metadata of an applicant, oldest first (new reference),
@@ -75,10 +75,15 @@ int documents_owner_restricted(struct db *db, const char *id, bool *restricted) 
 PGresult *documents_manifest(struct db *db, const char *applicant_id) WARN_UNUSED;
 
 /*
- * len bytes of a document from offset (fewer at its end), row 0 column 0 in
- * binary (PQclear it); NULL when absent or failed. A slice reads only the
- * pages it needs, so a large document is read in pieces.
+ * len bytes of a document from offset (fewer at its end), opened: a new
+ * buffer with *out_len, or NULL when absent, unreadable (its key is gone)
+ * or failed. A slice reads only the pages (and opens only the segments) it
+ * needs, so a large document is read in pieces.
  */
-PGresult *documents_slice(struct db *db, const char *id, size_t offset, size_t len) WARN_UNUSED;
+unsigned char *documents_slice(struct db *db, const char *id, size_t offset, size_t len,
+                               size_t *out_len) WARN_UNUSED;
+
+/* Seal up to batch documents from before the data keys, as applicants_seal_batch. */
+int documents_seal_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
 
 #endif

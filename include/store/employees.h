@@ -14,7 +14,12 @@ extern struct db_stmt employees_lock_offer;
 extern struct db_stmt employees_hired_before;
 extern struct db_stmt employees_number_taken;
 extern struct db_stmt employees_close_applications;
-extern struct db_stmt employees_applications_json;
+/*
+ * Every application of applicant_id with its opening, full history and
+ * evaluations (summaries opened), as JSON text (free it); NULL when the
+ * database failed or a summary does not open.
+ */
+char *employees_applications(struct db *db, const char *applicant_id) WARN_UNUSED;
 extern struct db_stmt employees_insert_employee;
 extern struct db_stmt employees_insert_chunk;
 extern struct db_stmt employees_get_employee;

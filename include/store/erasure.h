@@ -48,4 +48,12 @@ int erasure_purge(struct db *db, const char *ids, const char *rules, const char 
 int erasure_transfer(struct db *db, const char *applicant_id, const char *employee_id,
                      const char *actor, const char *request_id) WARN_UNUSED;
 
+/*
+ * Destroy the data keys of erased applicants still queued (after a crash
+ * between an erasure's commit and its key's destruction): 0 with how many,
+ * or -1. Erasures do this themselves once they commit; purge runs and the
+ * server's start catch what is left.
+ */
+int erasure_shred(struct db *db, long *destroyed) WARN_UNUSED;
+
 #endif

@@ -1,15 +1,38 @@
 /*
- * evaluations: evaluations of an application.
- * Each statement is documented where it is defined (server/store/evaluations.c):
- * its parameters and the columns it answers.
+ * evaluations: a staff member's score (1 to 5) and summary of an
+ * application, the summary sealed under the applicant's data key. Functions
+ * return 0 when done, 1 when there is no such application or evaluation (or
+ * its summary does not open: the key is gone), -1 when the database failed
+ * (db_failure tells how). Thread-safe on distinct connections.
  */
 #ifndef RECRUITD_STORE_EVALUATIONS_H
 #define RECRUITD_STORE_EVALUATIONS_H
 
-#include "store/db.h"
+#include <jansson.h>
 
-extern struct db_stmt evaluations_insert_eval;
-extern struct db_stmt evaluations_list_evals;
-extern struct db_stmt evaluations_get_eval;
+#include "core/xalloc.h"
+
+struct db;
+
+/* Add one, audited as evaluation.create: 0 with the evaluation (new reference) and its id. */
+int evaluations_add(struct db *db, const char *application_id, int score, const char *summary,
+                    const char *author, const char *request_id, json_t **out,
+                    char id[37]) WARN_UNUSED;
+
+/* The application's evaluations, oldest first (new reference). */
+int evaluations_of(struct db *db, const char *application_id, json_t **list) WARN_UNUSED;
+
+/* One evaluation (new reference). */
+int evaluations_one(struct db *db, const char *id, json_t **evaluation) WARN_UNUSED;
+
+/*
+ * Open the summaries of evaluations another statement built (an object or
+ * an array of them, each with "summary_sealed" as bytea text, removed here)
+ * of applicant_id, in place: 0, 1 when one does not open, -1.
+ */
+int evaluations_open(struct db *db, json_t *evals, const char *applicant_id) WARN_UNUSED;
+
+/* Seal up to batch summaries from before the data keys, as applicants_seal_batch. */
+int evaluations_seal_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
 
 #endif

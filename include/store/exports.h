@@ -25,8 +25,9 @@ struct db;
 int exports_create(struct db *db, const char *request_id, const char *applicant_id,
                    const char *token_sha256, char id[37]) WARN_UNUSED;
 
-/* The next chunk of the package's bytes. */
-int exports_chunk(struct db *db, const char *id, int seq, const void *data, size_t len) WARN_UNUSED;
+/* The next chunk of the package's bytes, sealed under the applicant's data key. */
+int exports_chunk(struct db *db, const char *applicant_id, const char *id, int seq,
+                  const void *data, size_t len) WARN_UNUSED;
 
 /* The package is whole: its size and sha256 (hex). */
 int exports_seal(struct db *db, const char *id, size_t size, const char *sha256) WARN_UNUSED;
@@ -44,19 +45,25 @@ json_t *exports_subject_data(struct db *db, const char *applicant_id) WARN_UNUSE
  */
 PGresult *exports_documents(struct db *db, const char *applicant_id) WARN_UNUSED;
 
-/* One document's bytes (binary result, column 0). PQclear it; NULL on failure. */
-PGresult *exports_document_bytes(struct db *db, const char *document_id) WARN_UNUSED;
+/* A package opened for download. */
+struct export_package {
+	char sha256[2 * 32 + 1];
+	unsigned char *data;
+	size_t len;
+};
+/* Free a package (its data) given as a void *, for reply_owned. */
+void exports_package_free(void *package);
 
 /*
  * Download through the e-mailed link (counted, at most 3, within 24 hours
- * and the package's 7 days), or as the applicant (by id, theirs only):
- * binary rows (sha256, bytes), audited as export.download. 1 when there is
- * nothing (any more) to download. *res is PQcleared by the caller.
+ * and the package's 7 days), or as the applicant (by id, theirs only),
+ * audited as export.download: 0 with a new *package, 1 when there is
+ * nothing (any more) to download or it does not open (the key is gone).
  */
 int exports_download_link(struct db *db, const char *token_sha256, const char *request_id,
-                          PGresult **res) WARN_UNUSED;
+                          struct export_package **package) WARN_UNUSED;
 int exports_download_own(struct db *db, const char *id, const char *applicant_id,
-                         const char *request_id, PGresult **res) WARN_UNUSED;
+                         const char *request_id, struct export_package **package) WARN_UNUSED;
 
 /* Delete packages past their 7 days (dry: count them): 0 with how many. */
 int exports_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;

@@ -145,6 +145,7 @@ hold(struct req *r, struct db *db, const json_t *doc, const char *opening,
 	                        .sha256 = file_sha,
 	                        .data = resume->data,
 	                        .len = resume->len,
+	                        .code = code,
 	                        .code_sha256 = code_sha};
 	link = xasprintf("%s/apply/confirm?code=%s", cfg->public_url, code);
 	letter_confirm_application(&letter, cfg->company_name, link);
@@ -239,20 +240,26 @@ lift_suppression(struct req *r, struct db *db, const char *applicant)
 
 /* In the caller's transaction: the submission to an application, and a session. */
 static int
-confirm(struct req *r, struct db *db, const char *code_sha, struct confirmed *c)
+confirm(struct req *r, struct db *db, const char *code, const char *code_sha, struct confirmed *c)
 {
-	char pending[37];
+	struct pending_open pending;
 	bool created;
 	int rc;
 
-	if ((rc = pending_take(db, code_sha, pending)) != 0)
+	if ((rc = pending_take(db, code, code_sha, &pending)) != 0)
 		return rc < 0 ? rest_fail_db(r, db) : req_fail(r, 404, NO_SUCH_CODE);
-	if ((rc = applicants_adopt(db, pending, req_gpc(r), req_id(r), c->applicant, &created)) !=
-	    0)
-		return rc < 0 ? rest_fail_db(r, db) : req_retry(r);
-	if (created && lift_suppression(r, db, c->applicant) != 0)
+	const char *contact[3] = {pending.full_name, pending.email, pending.phone};
+	int adopted = applicants_adopt(db, pending.id, contact, req_gpc(r), req_id(r), c->applicant,
+	                               &created);
+	bool lifted = adopted != 0 || !created || lift_suppression(r, db, c->applicant) == 0;
+	if (adopted == 0 && lifted)
+		rc = pending_attach(db, &pending, c->applicant, req_id(r), c->application);
+	pending_open_free(&pending);
+	if (adopted != 0)
+		return adopted < 0 ? rest_fail_db(r, db) : req_retry(r);
+	if (!lifted)
 		return -1;
-	if ((rc = pending_attach(db, pending, c->applicant, req_id(r), c->application)) < 0)
+	if (rc < 0)
 		return rest_fail_db(r, db);
 	if (rc == 1)
 		return req_fail(r, 409, "the opening is no longer open");
@@ -273,16 +280,17 @@ apply_confirm(struct req *r)
 {
 	char code_sha[2 * SHA256_LEN + 1];
 	struct confirmed c = {0};
+	const char *code;
 	struct db *db;
 	int rc;
 
-	if ((rc = rest_code_body(r, code_sha)) != 0)
+	if ((rc = rest_code_body(r, code_sha, &code)) != 0)
 		return rc < 0 ? -1 : req_fail(r, 404, NO_SUCH_CODE);
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	if (db_begin(db) != 0)
 		return rest_fail_db(r, db);
-	if (confirm(r, db, code_sha, &c) != 0) {
+	if (confirm(r, db, code, code_sha, &c) != 0) {
 		db_rollback(db);
 		return -1;
 	}

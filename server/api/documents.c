@@ -142,7 +142,7 @@ documents_send(struct req *r, const char *doc_id, const char *applicant_id)
 	snprintf(etag, sizeof(etag), "\"%s\"", d.sha256);
 	reply_header(r, "ETag", etag);
 	/* sent from libpq's own buffer, released once the response is done */
-	return reply_owned(r, 200, d.content_type, d.data, d.len, documents_bytes_release, d.res);
+	return reply_owned(r, 200, d.content_type, d.data, d.len, documents_bytes_release, d.owner);
 }
 
 /* ------------------------------------------------------------------ */

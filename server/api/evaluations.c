@@ -22,10 +22,9 @@ evaluations_create(struct req *r)
 {
 	static const char *const keys[] = {"score", "summary", NULL};
 	const char *id = req_param(r, 0);
-	json_t *body, *score;
+	json_t *body, *score, *out;
+	char eval_id[37];
 	struct db *db;
-	PGresult *res;
-	char score_s[4];
 	int rc;
 
 	if (!is_uuid(id))
@@ -40,52 +39,58 @@ evaluations_create(struct req *r)
 	check_text(body, "summary", NULL, false, 5000, req_problem(r));
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	snprintf(score_s, sizeof(score_s), "%d", (int)json_integer_value(score));
-	const char *params[5] = {id, score_s, json_string_value(json_object_get(body, "summary")),
-	                         req_actor(r)->name, req_id(r)};
-	if ((res = db_run(db, &evaluations_insert_eval, 5, params)) == NULL)
+	rc = evaluations_add(db, id, (int)json_integer_value(score),
+	                     json_string_value(json_object_get(body, "summary")),
+	                     req_actor(r)->name, req_id(r), &out, eval_id);
+	if (rc < 0)
 		return rest_fail_db(r, db);
-	if (PQntuples(res) == 0) {
-		rc = req_fail(r, 404, "no application with this id");
-	} else {
-		char *location = xasprintf("/v1/evaluations/%s", PQgetvalue(res, 0, 1));
-		reply_header(r, "Location", location);
-		free(location);
-		rc = reply_json(r, 201, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
-	}
-	PQclear(res);
-	return rc;
+	if (rc == 1)
+		return req_fail(r, 404, "no application with this id");
+	char *location = xasprintf("/v1/evaluations/%s", eval_id);
+	reply_header(r, "Location", location);
+	free(location);
+	return reply_json(r, 201, out);
 }
 
 int
 evaluations_list(struct req *r)
 {
 	const char *id = req_param(r, 0);
+	json_t *list, *page = NULL;
 	struct db *db;
-	PGresult *res;
 	int rc;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no application with this id");
 	if (rest_hidden_application(r, id, false) != 0 || (db = req_db(r)) == NULL)
 		return -1;
-	const char *params[1] = {id};
-	if ((res = db_run(db, &evaluations_list_evals, 1, params)) == NULL)
+	if ((rc = evaluations_of(db, id, &list)) < 0)
 		return rest_fail_db(r, db);
-	json_t *page = NULL;
-	if (PQntuples(res) == 0)
-		rc = req_fail(r, 404, "no application with this id");
-	else if ((rc = rest_page_ascending(r, json_loads(PQgetvalue(res, 0, 0), 0, NULL),
-	                                   "created_at", "id", &page)) == 0)
+	if (rc == 1)
+		return req_fail(r, 404, "no application with this id");
+	if ((rc = rest_page_ascending(r, list, "created_at", "id", &page)) == 0)
 		rc = reply_json(r, 200, page);
-	PQclear(res);
 	return rc;
 }
 
 int
 evaluations_get(struct req *r)
 {
-	if (rest_hidden_application(r, req_param(r, 0), true) != 0)
+	static const char *const none[] = {NULL};
+	const char *id = req_param(r, 0);
+	json_t *out;
+	struct db *db;
+	int rc;
+
+	if (rest_hidden_application(r, id, true) != 0 || req_query_only(r, none) != 0)
 		return -1;
-	return rest_get_by_id(r, &evaluations_get_eval, "evaluation");
+	if (!is_uuid(id))
+		return req_fail(r, 404, "no evaluation with this id");
+	if ((db = req_db(r)) == NULL)
+		return -1;
+	if ((rc = evaluations_one(db, id, &out)) < 0)
+		return rest_fail_db(r, db);
+	if (rc == 1)
+		return req_fail(r, 404, "no evaluation with this id");
+	return reply_json(r, 200, out);
 }

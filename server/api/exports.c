@@ -32,15 +32,19 @@
 #include "edge/request.h"
 #include "store/applicants.h"
 #include "store/db.h"
+#include "store/documents.h"
 #include "store/exports.h"
 #include "store/privacy.h"
 
 #define CHUNK (256u << 10)
 
+/* A document goes into the package in slices of this many bytes (whole sealed segments). */
+#define SLICE_BYTES (1u << 20)
+
 /* Where the package streams: chunks of CHUNK bytes into export_chunks. */
 struct sink {
 	struct db *db;
-	const char *id;
+	const char *applicant, *id;
 	unsigned char *buf;
 	size_t len;
 	int seq;
@@ -51,7 +55,7 @@ flush(struct sink *s)
 {
 	if (s->len == 0)
 		return 0;
-	if (exports_chunk(s->db, s->id, s->seq++, s->buf, s->len) != 0)
+	if (exports_chunk(s->db, s->applicant, s->id, s->seq++, s->buf, s->len) != 0)
 		return -1;
 	s->len = 0;
 	return 0;
@@ -119,16 +123,22 @@ write_files(struct export_writer *w, struct db *db, const char *applicant, const
 	if (docs == NULL)
 		return -1;
 	for (int i = 0; rc == 0 && i < PQntuples(docs); i++) {
-		PGresult *bytes = exports_document_bytes(db, PQgetvalue(docs, i, 0));
-		if (bytes == NULL || PQntuples(bytes) != 1) {
-			PQclear(bytes);
-			rc = -1;
-			break;
-		}
+		/* in slices: the package holds one slice of a document at a time */
+		size_t size = strtoull(PQgetvalue(docs, i, 2), NULL, 10);
 		char *path = export_document_path((size_t)i + 1, PQgetvalue(docs, i, 1));
-		rc = export_add(w, path, PQgetvalue(bytes, 0, 0), (size_t)PQgetlength(bytes, 0, 0));
+		rc = export_add_begin(w, path, size);
 		free(path);
-		PQclear(bytes);
+		for (size_t off = 0; rc == 0 && off < size; off += SLICE_BYTES) {
+			size_t n;
+			unsigned char *bytes =
+			    documents_slice(db, PQgetvalue(docs, i, 0), off, SLICE_BYTES, &n);
+			rc = bytes ? export_add_data(w, bytes, n) : -1;
+			if (bytes)
+				explicit_bzero(bytes, n);
+			free(bytes);
+		}
+		if (rc == 0)
+			rc = export_add_end(w);
 	}
 	PQclear(docs);
 	return rc;
@@ -155,7 +165,7 @@ exports_build(struct req *r, struct db *db, const char *request_id, const char *
 	if (data == NULL)
 		return rest_fail_db(r, db);
 	json_t *categories = privacy_categories(docs, apps, evals);
-	struct sink s = {.db = db, .id = id, .buf = xmalloc(CHUNK)};
+	struct sink s = {.db = db, .applicant = applicant, .id = id, .buf = xmalloc(CHUNK)};
 	struct export_writer *w = export_begin(time(NULL), to_chunks, &s);
 	if (w == NULL || write_files(w, db, applicant, data, categories, cfg->company_name) != 0) {
 		export_abort(w);
@@ -178,23 +188,17 @@ exports_build(struct req *r, struct db *db, const char *request_id, const char *
 	return 0;
 }
 
-/* Send the package's bytes (row 0 of res: sha256, bytes); res is the reply's now. */
-static void
-release_result(void *res)
-{
-	PQclear(res);
-}
-
+/* Send the package's bytes; the package is the reply's now. */
 static int
-send_package(struct req *r, PGresult *res)
+send_package(struct req *r, struct export_package *p)
 {
 	char etag[2 * SHA256_LEN + 3];
 
-	snprintf(etag, sizeof(etag), "\"%.*s\"", PQgetlength(res, 0, 0), PQgetvalue(res, 0, 0));
+	snprintf(etag, sizeof(etag), "\"%s\"", p->sha256);
 	reply_header(r, "ETag", etag);
 	reply_header(r, "Content-Disposition", "attachment; filename=\"my-data.zip\"");
-	return reply_owned(r, 200, "application/zip", PQgetvalue(res, 0, 1),
-	                   (size_t)PQgetlength(res, 0, 1), release_result, res);
+	return reply_owned(r, 200, "application/zip", (const char *)p->data, p->len,
+	                   exports_package_free, p);
 }
 
 int
@@ -202,7 +206,7 @@ exports_get_by_link(struct req *r)
 {
 	static const char *const none[] = {NULL};
 	char token_sha[2 * SHA256_LEN + 1];
-	PGresult *res = NULL;
+	struct export_package *res = NULL;
 	struct db *db;
 	int rc;
 
@@ -213,7 +217,6 @@ exports_get_by_link(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	if ((rc = exports_download_link(db, token_sha, req_id(r), &res)) != 0) {
-		PQclear(res);
 		return rc < 0 ? rest_fail_db(r, db)
 		              : req_fail(r, 404,
 		                         "no package behind this link: it expired after 24 "
@@ -227,7 +230,7 @@ me_export_get(struct req *r)
 {
 	static const char *const none[] = {NULL};
 	const char *id = req_param(r, 0);
-	PGresult *res = NULL;
+	struct export_package *res = NULL;
 	struct db *db;
 	int rc;
 
@@ -240,7 +243,6 @@ me_export_get(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	if ((rc = exports_download_own(db, id, req_actor(r)->applicant_id, req_id(r), &res)) != 0) {
-		PQclear(res);
 		return rc < 0 ? rest_fail_db(r, db) : req_fail(r, 404, "no package with this id");
 	}
 	return send_package(r, res);

@@ -141,12 +141,13 @@ add_document(struct db *db, struct transfer_writer *w, const char *id, size_t le
 	if (transfer_add_begin(w) != 0)
 		return -1;
 	for (size_t off = 0; off < len; off += CHUNK_BYTES) {
-		PGresult *one = documents_slice(db, id, off, CHUNK_BYTES);
-		int rc = one ? transfer_add_data(w, (const unsigned char *)PQgetvalue(one, 0, 0),
-		                                 (size_t)PQgetlength(one, 0, 0))
-		             : -1;
+		size_t n;
+		unsigned char *one = documents_slice(db, id, off, CHUNK_BYTES, &n);
+		int rc = one ? transfer_add_data(w, one, n) : -1;
 		*db_failed = one == NULL;
-		PQclear(one);
+		if (one)
+			explicit_bzero(one, n);
+		free(one);
 		if (rc != 0)
 			return -1;
 	}
@@ -166,8 +167,8 @@ add_documents(struct db *db, struct transfer_writer *w, const PGresult *docs, bo
 
 /* Stream the archive of the record as it now stands into its chunks. 0, or -1 with a problem. */
 static int
-stream_archive(struct req *r, struct db *db, struct hire *h, json_t *applicant,
-               const PGresult *apps, const PGresult *docs)
+stream_archive(struct req *r, struct db *db, struct hire *h, json_t *applicant, const char *apps,
+               const PGresult *docs)
 {
 	size_t n = (size_t)PQntuples(docs);
 	struct transfer_doc_meta *meta = xcalloc(n + 1, sizeof(*meta));
@@ -182,8 +183,8 @@ stream_archive(struct req *r, struct db *db, struct hire *h, json_t *applicant,
 		    (size_t)strtoull(PQgetvalue(docs, (int)i, 2), NULL, 10),
 		    PQgetvalue(docs, (int)i, 3)};
 	char *applicant_text = json_dumps(applicant, JSON_INDENT(2));
-	struct transfer_head head = {h->employee_id, h->applicant_id,        h->hired_at, h->mtime,
-	                             applicant_text, PQgetvalue(apps, 0, 0), meta,        n};
+	struct transfer_head head = {
+	    h->employee_id, h->applicant_id, h->hired_at, h->mtime, applicant_text, apps, meta, n};
 	struct transfer_writer *w = transfer_begin(&head, to_chunks, &c);
 	if (w != NULL && add_documents(db, w, docs, &db_failed) != 0) {
 		transfer_abort(w);
@@ -207,16 +208,15 @@ stream_archive(struct req *r, struct db *db, struct hire *h, json_t *applicant,
 static int
 build_archive(struct req *r, struct db *db, struct hire *h)
 {
-	const char *params[1] = {h->applicant_id};
 	json_t *applicant = NULL;
-	PGresult *apps = applicants_current(db, h->applicant_id, &applicant, NULL) == 0
-	                     ? db_run(db, &employees_applications_json, 1, params)
-	                     : NULL;
+	char *apps = applicants_current(db, h->applicant_id, &applicant, NULL) == 0
+	                 ? employees_applications(db, h->applicant_id)
+	                 : NULL;
 	PGresult *docs = apps ? documents_manifest(db, h->applicant_id) : NULL;
 	int rc = docs ? stream_archive(r, db, h, applicant, apps, docs) : rest_fail_db(r, db);
 
 	PQclear(docs);
-	PQclear(apps);
+	free(apps);
 	json_decref(applicant);
 	return rc;
 }

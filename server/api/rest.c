@@ -224,7 +224,7 @@ rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2)
 }
 
 int
-rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1])
+rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1], const char **code_out)
 {
 	static const char *const keys[] = {"code", NULL};
 	json_t *body = req_json(r);
@@ -238,6 +238,8 @@ rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1])
 		              "is required: the code from the e-mailed link");
 	if (req_fail_fields(r) != 0)
 		return -1;
+	if (code_out != NULL)
+		*code_out = code;
 	return code_hash(code, hash_hex) == 0 ? 0 : 1;
 }
 

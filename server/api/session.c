@@ -93,7 +93,7 @@ me_sessions(struct req *r)
 	struct db *db;
 	int rc;
 
-	if ((rc = rest_code_body(r, code_sha)) < 0 || (db = req_db(r)) == NULL)
+	if ((rc = rest_code_body(r, code_sha, NULL)) < 0 || (db = req_db(r)) == NULL)
 		return -1;
 	if (rc == 0 && db_begin(db) != 0)
 		return rest_fail_db(r, db);

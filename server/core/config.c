@@ -291,6 +291,23 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 		    "not set, and no checkout found for the private cluster");
 		goto err0;
 	}
+	v = get("RECRUITD_KEYS_DATABASE_URL");
+	if (v != NULL && *v != '\0')
+		cfg->keys_database_url = xstrdup(v);
+	else if (cfg->home != NULL)
+		cfg->keys_database_url =
+		    xasprintf("host=%s/var/pg/run dbname=recruitd_keys user=recruitd", cfg->home);
+	else {
+		bad(err, errlen, "RECRUITD_KEYS_DATABASE_URL",
+		    "not set, and no checkout found for the private cluster");
+		goto err0;
+	}
+	v = get("RECRUITD_MASTER_KEY_FILE");
+	if (v != NULL && *v != '\0')
+		cfg->master_key_file = xstrdup(v);
+	else
+		cfg->master_key_file = cfg->home ? xasprintf("%s/var/master.key", cfg->home)
+		                                 : xstrdup("var/master.key");
 	if (cfg->mail_dir == NULL)
 		cfg->mail_dir =
 		    cfg->home ? xasprintf("%s/var/mail", cfg->home) : xstrdup("var/mail");
@@ -306,6 +323,8 @@ config_fini(struct config *cfg)
 {
 	free(cfg->listen_host);
 	free(cfg->database_url);
+	free(cfg->keys_database_url);
+	free(cfg->master_key_file);
 	free(cfg->home);
 	free(cfg->notice_version);
 	free(cfg->notice_url);

@@ -21,6 +21,10 @@ struct export_writer {
 	time_t mtime;
 	json_t *files; /* the manifest's list */
 	bool failed;
+	/* the file being added */
+	char *path;
+	size_t len, written;
+	struct sha256_stream *file_hash;
 };
 
 static la_ssize_t
@@ -45,7 +49,10 @@ writer_free(struct export_writer *w)
 		archive_write_free(w->a);
 	if (w->hash != NULL)
 		sha256_end(w->hash, discard);
+	if (w->file_hash != NULL)
+		sha256_end(w->file_hash, discard);
 	json_decref(w->files);
+	free(w->path);
 	free(w);
 }
 
@@ -79,14 +86,12 @@ is_document(const char *path)
 }
 
 int
-export_add(struct export_writer *w, const char *path, const void *data, size_t len)
+export_add_begin(struct export_writer *w, const char *path, size_t len)
 {
-	unsigned char hash[SHA256_LEN];
-	char hex[2 * SHA256_LEN + 1];
 	struct archive_entry *e;
 	bool ok;
 
-	if (w->failed)
+	if (w->failed || w->path != NULL)
 		return -1;
 	if ((is_document(path) ? archive_write_zip_set_compression_store(w->a)
 	                       : archive_write_zip_set_compression_deflate(w->a)) != ARCHIVE_OK) {
@@ -100,20 +105,64 @@ export_add(struct export_writer *w, const char *path, const void *data, size_t l
 	archive_entry_set_perm(e, 0644);
 	archive_entry_set_size(e, (la_int64_t)len);
 	archive_entry_set_mtime(e, w->mtime, 0);
-	ok = archive_write_header(w->a, e) == ARCHIVE_OK &&
-	     (len == 0 || archive_write_data(w->a, data, len) == (la_ssize_t)len) &&
-	     archive_write_finish_entry(w->a) == ARCHIVE_OK;
+	ok = archive_write_header(w->a, e) == ARCHIVE_OK;
 	archive_entry_free(e);
 	if (!ok) {
 		log_msg(LOG_ERROR, "export failed", "step=add");
 		w->failed = true;
 		return -1;
 	}
-	sha256(data, len, hash);
-	hex_encode(hash, SHA256_LEN, hex);
-	json_array_append_new(w->files, json_pack("{s:s, s:I, s:s}", "path", path, "size",
-	                                          (json_int_t)len, "sha256", hex));
+	w->path = xstrdup(path);
+	w->len = len;
+	w->written = 0;
+	w->file_hash = sha256_begin();
 	return 0;
+}
+
+int
+export_add_data(struct export_writer *w, const void *data, size_t len)
+{
+	if (w->failed || w->path == NULL || len > w->len - w->written)
+		return -1;
+	if (len > 0 && archive_write_data(w->a, data, len) != (la_ssize_t)len) {
+		log_msg(LOG_ERROR, "export failed", "step=add");
+		w->failed = true;
+		return -1;
+	}
+	sha256_add(w->file_hash, data, len);
+	w->written += len;
+	return 0;
+}
+
+int
+export_add_end(struct export_writer *w)
+{
+	unsigned char hash[SHA256_LEN];
+	char hex[2 * SHA256_LEN + 1];
+
+	if (w->failed || w->path == NULL)
+		return -1;
+	sha256_end(w->file_hash, hash);
+	w->file_hash = NULL;
+	if (w->written != w->len || archive_write_finish_entry(w->a) != ARCHIVE_OK) {
+		log_msg(LOG_ERROR, "export failed", "step=add");
+		w->failed = true;
+		return -1;
+	}
+	hex_encode(hash, SHA256_LEN, hex);
+	json_array_append_new(w->files, json_pack("{s:s, s:I, s:s}", "path", w->path, "size",
+	                                          (json_int_t)w->len, "sha256", hex));
+	free(w->path);
+	w->path = NULL;
+	return 0;
+}
+
+int
+export_add(struct export_writer *w, const char *path, const void *data, size_t len)
+{
+	if (export_add_begin(w, path, len) != 0 || export_add_data(w, data, len) != 0)
+		return -1;
+	return export_add_end(w);
 }
 
 char *

@@ -21,6 +21,9 @@
 #include "edge/metrics.h"
 #include "jobs/mail.h"
 #include "store/db.h"
+#include "store/erasure.h"
+#include "store/pool.h"
+#include "store/vault.h"
 
 #define DRAIN_TIMEOUT_MS 10000
 
@@ -39,6 +42,18 @@ block_signals(sigset_t *stop)
 	sigaddset(stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Keys of erased applicants a crash left queued: destroyed before serving. */
+static void
+shred_leftovers(struct pool *pool)
+{
+	struct db *db = pool_acquire(pool, 1000);
+	long n = 0;
+
+	if (db != NULL && erasure_shred(db, &n) == 0 && n > 0)
+		log_msg(LOG_INFO, "data keys", "destroyed=%ld (left queued by a crash)", n);
+	pool_release(pool, db);
 }
 
 int
@@ -65,9 +80,15 @@ main(void)
 	app.cfg = &cfg;
 	if (assets_load(cfg.home, cfg.notice_file ? "privacy-notice" : NULL, cfg.notice_file) != 0)
 		return 2;
+	if (vault_open(cfg.master_key_file, cfg.keys_database_url, cfg.pool_size / 2 + 2, err,
+	               sizeof(err)) != 0) {
+		fprintf(stderr, "recruitd: %s\n", err);
+		return 2;
+	}
 	block_signals(&stop);
 	metrics_init(routes, routes_count);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
+	shred_leftovers(app.pool);
 	struct http_routes table = {
 	    .table = routes, .n = routes_count, .authenticate = rest_authenticate};
 	if ((srv = http_start(&app, &table)) == NULL)
@@ -81,6 +102,7 @@ main(void)
 	http_stop(srv, DRAIN_TIMEOUT_MS);
 	mail_worker_stop(mail);
 	pool_free(app.pool);
+	vault_close();
 	metrics_fini();
 	assets_free();
 	config_fini(&cfg);

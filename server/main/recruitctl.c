@@ -15,11 +15,15 @@
 #include "domain/transfer.h"
 #include "jobs/mail.h"
 #include "jobs/purge.h"
+#include "store/applicants.h"
 #include "store/auth.h"
 #include "store/db.h"
+#include "store/documents.h"
 #include "store/employees.h"
+#include "store/evaluations.h"
 #include "store/keys.h"
 #include "store/migrate.h"
+#include "store/vault.h"
 
 struct ctx {
 	struct config cfg;
@@ -52,17 +56,118 @@ flag(struct ctx *c, const char *name)
 	return NULL;
 }
 
+/* Open the data keys (master key file, key database) or exit. */
+static void
+vault_or_die(struct ctx *c)
+{
+	char err[256];
+
+	if (vault_open(c->cfg.master_key_file, c->cfg.keys_database_url, 1, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "recruitctl: %s\n", err);
+		exit(1);
+	}
+}
+
+/* Both databases: the main one (db/migrations) and the key database (db/keys). */
 static int
 cmd_migrate(struct ctx *c)
 {
 	const char *dir = getenv("RECRUITD_MIGRATIONS");
-	char *path =
-	    dir ? xstrdup(dir) : xasprintf("%s/db/migrations", c->cfg.home ? c->cfg.home : ".");
+	const char *home = c->cfg.home ? c->cfg.home : ".";
+	char *path = dir ? xstrdup(dir) : xasprintf("%s/db/migrations", home);
+	char *keys = xasprintf("%s/db/keys", home);
 	struct db *db = connect_or_die(c);
 	int rc = migrate_run(db, path, stderr);
 
 	db_close(db);
+	if (rc == 0 && !dir)
+		rc = vault_migrate(c->cfg.keys_database_url, keys);
 	free(path);
+	free(keys);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_keys_init(struct ctx *c)
+{
+	char err[256];
+
+	if (c->argc != 0) {
+		fprintf(stderr, "usage: recruitctl keys init\n");
+		return 2;
+	}
+	if (vault_make_master(c->cfg.master_key_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "recruitctl: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* The value of --batch, or def. */
+static int
+batch_flag(struct ctx *c, int def)
+{
+	const char *b = flag(c, "--batch");
+	long n = b ? strtol(b, NULL, 10) : def;
+	return n >= 1 && n <= 100000 ? (int)n : -1;
+}
+
+static int
+cmd_keys_rotate(struct ctx *c)
+{
+	int batch = batch_flag(c, 1000);
+
+	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
+		fprintf(stderr, "usage: recruitctl keys rotate-master [--batch N]\n");
+		return 2;
+	}
+	vault_or_die(c);
+	int rc = vault_rotate_master((unsigned)batch, stderr);
+	vault_close();
+	return rc == 0 ? 0 : 1;
+}
+
+/*
+ * Seal what was stored before the data keys, batch by batch, each batch a
+ * transaction of its own that skips rows a request holds: safe with the API
+ * up, and killed midway, run again it goes on. --max-batches stops early
+ * (for tests of just that).
+ */
+static int
+cmd_keys_seal(struct ctx *c)
+{
+	static const struct {
+		const char *what;
+		int (*batch)(struct db *, int, long *);
+	} passes[] = {{"applicants", applicants_seal_batch},
+	              {"documents", documents_seal_batch},
+	              {"evaluations", evaluations_seal_batch}};
+	int batch = batch_flag(c, 200);
+	const char *m = flag(c, "--max-batches");
+	long max = m ? strtol(m, NULL, 10) : -1, batches = 0;
+	int rc = 0;
+
+	if (batch < 0 || (m && max < 1) || c->argc % 2 != 0 || c->argc > 4) {
+		fprintf(stderr,
+		        "usage: recruitctl keys seal-existing [--batch N] [--max-batches N]\n");
+		return 2;
+	}
+	vault_or_die(c);
+	struct db *db = connect_or_die(c);
+	for (size_t p = 0; rc == 0 && p < sizeof(passes) / sizeof(passes[0]); p++) {
+		long total = 0, n = 1;
+		while (rc == 0 && n > 0 && (max < 0 || batches < max)) {
+			if ((rc = passes[p].batch(db, batch, &n)) == 0 && n > 0) {
+				total += n;
+				batches++;
+			}
+		}
+		fprintf(stderr, "%s: %ld sealed%s\n", passes[p].what, total,
+		        rc != 0 ? " (then the database failed)" : "");
+	}
+	db_close(db);
+	vault_close();
 	return rc == 0 ? 0 : 1;
 }
 
@@ -206,6 +311,7 @@ cmd_purge(struct ctx *c)
 		fprintf(stderr, "usage: recruitctl purge [--dry-run]\n");
 		return 2;
 	}
+	vault_or_die(c);
 	db = connect_or_die(c);
 	report = purge_run(db, dry, "recruitctl", NULL);
 	if (report == NULL) {
@@ -253,6 +359,9 @@ static const struct command {
 } commands[] = {
     {{"migrate", NULL}, cmd_migrate, "migrate"},
     {{"purge", NULL}, cmd_purge, "purge [--dry-run]"},
+    {{"keys", "init"}, cmd_keys_init, "keys init"},
+    {{"keys", "rotate-master"}, cmd_keys_rotate, "keys rotate-master [--batch N]"},
+    {{"keys", "seal-existing"}, cmd_keys_seal, "keys seal-existing [--batch N] [--max-batches N]"},
     {{"key", "create"}, cmd_key_create, "key create --role recruiter|hr --name NAME"},
     {{"key", "list"}, cmd_key_list, "key list"},
     {{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},

@@ -19,7 +19,8 @@ struct db {
 	/* the statements prepared on this connection: an open-addressed set of their addresses */
 	const struct db_stmt **prepared;
 	size_t nprepared, capprepared;
-	long long next_connect_ms; /* after a failed connect, not before this */
+	long long next_connect_ms;           /* after a failed connect, not before this */
+	void (*after_commit)(struct db *db); /* db_after_commit's, until the transaction ends */
 	enum db_fail fail;
 	char sqlstate[6];
 	char constraint[64];

@@ -78,6 +78,13 @@ db_record_failure(struct db *db, const PGresult *res)
 		        db->constraint[0] ? db->constraint : "-");
 }
 
+void
+db_mark_unavailable(struct db *db)
+{
+	db->fail = DB_UNAVAILABLE;
+	db->sqlstate[0] = db->constraint[0] = db->message[0] = '\0';
+}
+
 static PGconn *
 open_conn(const char *conninfo)
 {
@@ -302,9 +309,19 @@ db_rollback(struct db *db)
 
 	if (db->pg == NULL)
 		return;
+	db->after_commit = NULL;
 	ts = PQtransactionStatus(db->pg);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		PQclear(PQexec(db->pg, "ROLLBACK"));
+}
+
+void
+db_after_commit(struct db *db, void (*fn)(struct db *db))
+{
+	if (db->pg != NULL && PQtransactionStatus(db->pg) == PQTRANS_INTRANS)
+		db->after_commit = fn;
+	else
+		fn(db);
 }
 
 int
@@ -316,12 +333,20 @@ db_exec(struct db *db, const char *sql)
 		db_record_failure(db, NULL);
 		return -1;
 	}
+	bool commit = strcmp(sql, "COMMIT") == 0;
 	res = PQexec(db->pg, sql);
 	if (succeeded(res)) {
 		PQclear(res);
 		db->fail = DB_OK;
+		if (commit && db->after_commit != NULL) {
+			void (*fn)(struct db *) = db->after_commit;
+			db->after_commit = NULL;
+			fn(db);
+		}
 		return 0;
 	}
+	if (commit)
+		db->after_commit = NULL;
 	db_record_failure(db, res);
 	PQclear(res);
 	return -1;

@@ -1,6 +1,10 @@
 /*
  * documents: an applicant's documents and their exact bytes. See
- * documents.h. The bytes travel in binary both ways, never as escaped text.
+ * documents.h. The bytes are sealed under the applicant's data key in
+ * segments (store/vault.h), so a slice is read and opened without the rest;
+ * a document stored before the keys (sealed false) is read as it is until
+ * `recruitctl keys seal-existing` seals it. The bytes travel in binary both
+ * ways, never as escaped text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +12,7 @@
 
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/vault.h"
 
 /* The applicant's row is locked first, so two uploads cannot both pass the quota. */
 static struct db_stmt lock_applicant =
@@ -19,8 +24,8 @@ static struct db_stmt quota_used =
 static struct db_stmt insert_document = DB_STMT(
     "WITH a AS (SELECT id FROM applicants WHERE id = $1), "
     "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
-    "content) "
-    "  SELECT a.id, $2, $3, $4, $5::bigint, $6, $7::bytea FROM a "
+    "content, sealed) "
+    "  SELECT a.id, $2, $3, $4, $5::bigint, $6, $7::bytea, true FROM a "
     "  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
@@ -28,11 +33,12 @@ static struct db_stmt insert_document = DB_STMT(
     "d");
 
 static struct db_stmt read_document = DB_STMT(
-    "WITH d AS (SELECT id, applicant_id, filename, content_type, sha256, content FROM documents "
-    "  WHERE id = $1 AND ($2::uuid IS NULL OR applicant_id = $2::uuid)), "
+    "WITH d AS (SELECT id, applicant_id, filename, content_type, sha256, content, size, sealed "
+    "  FROM documents WHERE id = $1 AND ($2::uuid IS NULL OR applicant_id = $2::uuid)), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
-    "SELECT filename, content_type, sha256, content FROM d");
+    "SELECT filename, content_type, sha256, content, applicant_id::text, size::text, "
+    "  sealed::text FROM d");
 
 static struct db_stmt list_documents = DB_STMT(
     "SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) "
@@ -48,9 +54,15 @@ static struct db_stmt manifest_of_applicant =
     DB_STMT("SELECT id, filename, size, sha256 FROM documents WHERE applicant_id = $1 "
             "ORDER BY created_at, id");
 
-/* A slice of a document's bytes (content is stored EXTERNAL: a slice reads only its pages). */
+/*
+ * A slice of a document's bytes (content is stored EXTERNAL: a slice reads
+ * only its pages): the whole segments holding it ($2, $3), or the plain
+ * bytes of one stored before the keys ($4, $5).
+ */
 static struct db_stmt slice_of =
-    DB_STMT("SELECT substring(content FROM $2::int FOR $3::int) FROM documents WHERE id = $1");
+    DB_STMT("SELECT CASE WHEN sealed THEN substring(content FROM $2::int FOR $3::int) "
+            "  ELSE substring(content FROM $4::int FOR $5::int) END, applicant_id::text, "
+            "  size::text, sealed::text FROM documents WHERE id = $1");
 
 static json_t *
 metadata(const PGresult *res, int row, bool self_view)
@@ -98,19 +110,33 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	PGresult *res;
 	int rc;
 
-	if (!db_fits(db, d->len) || db_begin(db) != 0)
+	unsigned char key[SEAL_KEY_LEN], *sealed;
+	size_t sealed_len;
+
+	if (!db_fits(db, vault_segments_len(d->len)) || db_begin(db) != 0)
 		return -1;
 	if ((rc = room_for(db, d)) != 0) {
 		db_rollback(db);
 		return rc;
 	}
+	if (vault_key_or_new(d->applicant_id, key) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	sealed =
+	    vault_seal_segments(key, d->applicant_id, "document", d->data, d->len, &sealed_len);
+	explicit_bzero(key, sizeof(key));
+	if (sealed == NULL)
+		return -1;
 	rc = 1;
 	snprintf(size, sizeof(size), "%zu", d->len);
-	const char *params[9] = {d->applicant_id,       d->kind, d->filename,
-	                         d->content_type,       size,    d->sha256,
-	                         (const char *)d->data, actor,   request_id};
-	int lengths[9] = {[6] = (int)d->len}, formats[9] = {[6] = 1};
-	if ((res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0)) == NULL)
+	const char *params[9] = {d->applicant_id,      d->kind, d->filename,
+	                         d->content_type,      size,    d->sha256,
+	                         (const char *)sealed, actor,   request_id};
+	int lengths[9] = {[6] = (int)sealed_len}, formats[9] = {[6] = 1};
+	res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0);
+	free(sealed);
+	if (res == NULL)
 		return -1; /* the transaction is rolled back when the connection goes back */
 	if (PQntuples(res) == 1 && db_exec(db, "COMMIT") == 0) {
 		*meta = metadata(res, 0, false);
@@ -122,10 +148,50 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	return rc;
 }
 
+struct held {
+	PGresult *res;
+	unsigned char *plain;
+	size_t len;
+};
+
 void
-documents_bytes_release(void *res)
+documents_bytes_release(void *owner)
 {
-	PQclear(res);
+	struct held *h = owner;
+
+	if (h == NULL)
+		return;
+	PQclear(h->res);
+	if (h->plain != NULL)
+		explicit_bzero(h->plain, h->len);
+	free(h->plain);
+	free(h);
+}
+
+/*
+ * Open sealed segments of document (of applicant, plain_len bytes in all),
+ * starting with segment first: a new buffer with *len, or NULL when they do
+ * not open (the key is gone) or the key database cannot answer (*down).
+ */
+static unsigned char *
+open_segments(const char *applicant, size_t plain_len, size_t first, const unsigned char *in,
+              size_t in_len, size_t *len, bool *down)
+{
+	unsigned char key[SEAL_KEY_LEN], *out;
+	int rc = vault_key(applicant, key);
+
+	*down = rc < 0;
+	if (rc != 0)
+		return NULL;
+	out = xmalloc(in_len + 1);
+	rc =
+	    vault_open_segments(key, applicant, "document", plain_len, first, in, in_len, out, len);
+	explicit_bzero(key, sizeof(key));
+	if (rc != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 int
@@ -142,12 +208,28 @@ documents_fetch(struct db *db, const char *id, const char *applicant_id, const c
 		PQclear(res);
 		return 1;
 	}
-	out->res = res;
+	struct held *h = xcalloc(1, sizeof(*h));
+	h->res = res;
+	out->owner = h;
 	out->filename = PQgetvalue(res, 0, 0);
 	out->content_type = PQgetvalue(res, 0, 1);
 	out->sha256 = PQgetvalue(res, 0, 2);
 	out->data = PQgetvalue(res, 0, 3);
 	out->len = (size_t)PQgetlength(res, 0, 3);
+	if (strcmp(PQgetvalue(res, 0, 6), "true") == 0) {
+		bool down;
+		h->plain =
+		    open_segments(PQgetvalue(res, 0, 4), strtoull(PQgetvalue(res, 0, 5), NULL, 10),
+		                  0, (const unsigned char *)out->data, out->len, &h->len, &down);
+		if (h->plain == NULL) {
+			documents_bytes_release(h);
+			if (down)
+				db_mark_unavailable(db);
+			return down ? -1 : 1;
+		}
+		out->data = (const char *)h->plain;
+		out->len = h->len;
+	}
 	return 0;
 }
 
@@ -186,23 +268,54 @@ documents_manifest(struct db *db, const char *applicant_id)
 	return db_run(db, &manifest_of_applicant, 1, params);
 }
 
-PGresult *
-documents_slice(struct db *db, const char *id, size_t offset, size_t len)
+unsigned char *
+documents_slice(struct db *db, const char *id, size_t offset, size_t len, size_t *out_len)
 {
-	char from[24], n[24];
+	size_t first = offset / VAULT_SEGMENT,
+	       last = (offset + (len ? len : 1) - 1) / VAULT_SEGMENT;
+	size_t seg = VAULT_SEGMENT + SEAL_OVERHEAD;
+	char from[24], n[24], pfrom[24], pn[24];
+	unsigned char *out = NULL;
 	PGresult *res;
 
-	if (!db_fits(db, offset + 1) || !db_fits(db, len))
+	snprintf(from, sizeof(from), "%zu", first * seg + 1);
+	snprintf(n, sizeof(n), "%zu", (last - first + 1) * seg);
+	snprintf(pfrom, sizeof(pfrom), "%zu", offset + 1);
+	snprintf(pn, sizeof(pn), "%zu", len);
+	const char *params[5] = {id, from, n, pfrom, pn};
+	if ((res = db_run_binary(db, &slice_of, 5, params, NULL, NULL, 1)) == NULL)
 		return NULL;
-	snprintf(from, sizeof(from), "%zu", offset + 1);
-	snprintf(n, sizeof(n), "%zu", len);
-	const char *params[3] = {id, from, n};
-	if ((res = db_run_binary(db, &slice_of, 3, params, NULL, NULL, 1)) != NULL &&
-	    PQntuples(res) != 1) {
+	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return NULL;
 	}
-	return res;
+	const unsigned char *bytes = (const unsigned char *)PQgetvalue(res, 0, 0);
+	size_t got = (size_t)PQgetlength(res, 0, 0);
+	if (strcmp(PQgetvalue(res, 0, 3), "true") != 0) {
+		out = xmalloc(got + 1);
+		memcpy(out, bytes, got);
+		*out_len = got;
+	} else {
+		bool down;
+		size_t plain;
+		unsigned char *segs =
+		    open_segments(PQgetvalue(res, 0, 1), strtoull(PQgetvalue(res, 0, 2), NULL, 10),
+		                  first, bytes, got, &plain, &down);
+		if (segs == NULL) {
+			if (down)
+				db_mark_unavailable(db);
+		} else {
+			size_t skip = offset - first * VAULT_SEGMENT;
+			size_t take = skip >= plain ? 0 : plain - skip < len ? plain - skip : len;
+			out = xmalloc(take + 1);
+			memcpy(out, segs + skip, take);
+			*out_len = take;
+			explicit_bzero(segs, plain);
+			free(segs);
+		}
+	}
+	PQclear(res);
+	return out;
 }
 
 static struct db_stmt owner_restricted =
@@ -222,4 +335,65 @@ documents_owner_restricted(struct db *db, const char *id, bool *restricted)
 		PQclear(row);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+static struct db_stmt unsealed_documents =
+    DB_STMT("SELECT id, applicant_id::text, content FROM documents WHERE NOT sealed "
+            "ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED");
+static struct db_stmt seal_document =
+    DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true WHERE id = $1::uuid "
+            "AND NOT sealed");
+
+int
+documents_seal_batch(struct db *db, int batch, long *sealed)
+{
+	char limit[16];
+	PGresult *res;
+	int rc = 0;
+
+	*sealed = 0;
+	snprintf(limit, sizeof(limit), "%d", batch);
+	const char *params[1] = {limit};
+	if (db_begin(db) != 0 ||
+	    (res = db_run_binary(db, &unsealed_documents, 1, params, NULL, NULL, 1)) == NULL)
+		return -1;
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		unsigned char key[SEAL_KEY_LEN], *out;
+		size_t n;
+		char id[37];
+		const unsigned char *u = (const unsigned char *)PQgetvalue(res, i, 0);
+		/* the id came back in binary: 16 bytes */
+		snprintf(id, sizeof(id),
+		         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		         u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+		         u[12], u[13], u[14], u[15]);
+		const char *applicant = PQgetvalue(res, i, 1);
+		if (vault_key_or_new(applicant, key) != 0) {
+			rc = -1;
+			break;
+		}
+		out = vault_seal_segments(key, applicant, "document", PQgetvalue(res, i, 2),
+		                          (size_t)PQgetlength(res, i, 2), &n);
+		explicit_bzero(key, sizeof(key));
+		if (out == NULL || !db_fits(db, n)) {
+			free(out);
+			rc = -1;
+			break;
+		}
+		const char *p2[2] = {id, (const char *)out};
+		int lengths[2] = {0, (int)n}, formats[2] = {0, 1};
+		PGresult *u2 = db_run_binary(db, &seal_document, 2, p2, lengths, formats, 0);
+		free(out);
+		if (u2 == NULL)
+			rc = -1;
+		PQclear(u2);
+	}
+	*sealed = PQntuples(res);
+	PQclear(res);
+	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
+		db_rollback(db);
+		*sealed = 0;
+		return -1;
+	}
+	return 0;
 }

@@ -2,13 +2,20 @@
  * erasure: the only code that deletes an applicant. See erasure.h. Each
  * statement writes the tombstone, the audit entry and the deletion together,
  * so no record is ever gone without its trace, nor traced without being gone.
+ * With them it queues the applicant's data key for destruction (key_shreds);
+ * once the transaction commits, the key goes from the key database and the
+ * queue row with it. A crash in between leaves the row, and the next erasure,
+ * purge run or start destroys the key.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/log.h"
 #include "store/db.h"
 #include "store/erasure.h"
+#include "store/vault.h"
 
 static struct db_stmt find_tombstone =
     DB_STMT("SELECT disposition, rfc3339(at), employee_id, run_id, rule FROM applicant_tombstones "
@@ -19,6 +26,7 @@ static struct db_stmt erase_one =
             "  AND ($2::int IS NULL OR version = $2::int) RETURNING id), "
             "t AS (INSERT INTO applicant_tombstones (applicant_id, disposition) SELECT id, "
             "'deleted' FROM d), "
+            "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $3, 'applicant.delete', id, 'applicant', $4 FROM d) "
             "SELECT count(*) FROM d");
@@ -29,16 +37,71 @@ static struct db_stmt erase_batch =
             "  SELECT id, 'purged', $3::uuid, rule FROM x), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $4, 'applicant.purge', id, 'purge_run:' || $3, $5 FROM x), "
-            "d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id) "
+            "d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id), "
+            "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING) "
             "SELECT count(*) FROM d");
 
 static struct db_stmt erase_transferred =
     DB_STMT("WITH t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
             "  VALUES ($1, 'transferred', $2)), "
             "d AS (DELETE FROM applicants WHERE id = $1 RETURNING id), "
+            "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  VALUES ($3, 'applicant.transfer', $1, 'employee:' || $2, $4)) "
             "SELECT count(*) FROM d");
+
+static struct db_stmt due_shreds =
+    DB_STMT("SELECT applicant_id::text FROM key_shreds ORDER BY at LIMIT 1000");
+static struct db_stmt done_shreds =
+    DB_STMT("DELETE FROM key_shreds WHERE applicant_id = ANY ($1::uuid[])");
+
+int
+erasure_shred(struct db *db, long *destroyed)
+{
+	*destroyed = 0;
+	for (;;) {
+		PGresult *res = db_run(db, &due_shreds, 0, NULL);
+		int n;
+		if (res == NULL)
+			return -1;
+		if ((n = PQntuples(res)) == 0) {
+			PQclear(res);
+			return 0;
+		}
+		const char **ids = xcalloc((size_t)n, sizeof(*ids));
+		struct buf arr;
+		buf_init(&arr, (size_t)n * 40 + 3);
+		int ok = buf_append(&arr, "{", 1) == 0;
+		for (int i = 0; i < n; i++) {
+			ids[i] = PQgetvalue(res, i, 0);
+			ok = ok && buf_printf(&arr, "%s%s", i ? "," : "", ids[i]) == 0;
+		}
+		ok = ok && buf_append(&arr, "}", 1) == 0;
+		int rc = ok && vault_destroy(ids, (size_t)n) == 0 ? 0 : -1;
+		const char *params[1] = {arr.data};
+		if (rc == 0)
+			rc = db_do(db, &done_shreds, 1, params);
+		buf_fini(&arr);
+		free(ids);
+		PQclear(res);
+		if (rc != 0)
+			return -1;
+		*destroyed += n;
+		if (n < 1000)
+			return 0;
+	}
+}
+
+/* After the rows' deletion commits: destroy the keys (a failure leaves them queued). */
+static void
+shred_now(struct db *db)
+{
+	long n;
+
+	if (erasure_shred(db, &n) != 0)
+		log_msg(LOG_WARN, "data key",
+		        "a data key could not be destroyed yet; it stays queued in key_shreds");
+}
 
 static void
 copy_col(char *dst, size_t len, const PGresult *res, int col)
@@ -74,6 +137,8 @@ erasure_delete(struct db *db, const char *id, const char *version, const char *a
 	if (db_count(db, &erase_one, 4, params, &n) != 0)
 		return -1;
 	*erased = n == 1;
+	if (*erased)
+		db_after_commit(db, shred_now);
 	return 0;
 }
 
@@ -83,7 +148,10 @@ erasure_purge(struct db *db, const char *ids, const char *rules, const char *run
 {
 	const char *params[5] = {ids, rules, run_id, actor, request_id};
 
-	return db_count(db, &erase_batch, 5, params, purged);
+	if (db_count(db, &erase_batch, 5, params, purged) != 0)
+		return -1;
+	db_after_commit(db, shred_now);
+	return 0;
 }
 
 int
@@ -93,5 +161,8 @@ erasure_transfer(struct db *db, const char *applicant_id, const char *employee_i
 	const char *params[4] = {applicant_id, employee_id, actor, request_id};
 	long n = 0;
 
-	return db_count(db, &erase_transferred, 4, params, &n);
+	if (db_count(db, &erase_transferred, 4, params, &n) != 0)
+		return -1;
+	db_after_commit(db, shred_now);
+	return 0;
 }

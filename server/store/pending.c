@@ -1,65 +1,181 @@
 /* pending: submissions waiting for their confirmation code. See pending.h. */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonx.h"
+#include "store/applicants.h"
 #include "store/db.h"
 #include "store/pending.h"
+#include "store/vault.h"
+
+/* The key a submission is sealed under: HMAC-SHA256 keyed by its code. */
+static void
+code_key(const char *code, unsigned char key[SEAL_KEY_LEN])
+{
+	static const char label[] = "recruitd pending submission";
+	unsigned int n = SEAL_KEY_LEN;
+
+	HMAC(EVP_sha256(), code, (int)strlen(code), (const unsigned char *)label, sizeof(label) - 1,
+	     key, &n);
+}
 
 static struct db_stmt insert_pending = DB_STMT(
-    "INSERT INTO pending_submissions (code_sha256, full_name, email, phone, opening_id, "
-    "  marketing_opt_in, sharing_opt_out, privacy_notice_version, filename, content_type, size, "
+    "INSERT INTO pending_submissions (code_sha256, sealed, email_hash, opening_id, "
+    "  marketing_opt_in, sharing_opt_out, privacy_notice_version, content_type, size, "
     "  sha256, content, expires_at) "
-    "SELECT $1, $2, $3, $4, o.id, $5::boolean, $6::boolean, $7, $8, $9, $10::bigint, $11, "
-    "  $12::bytea, now() + make_interval(hours => $13::int) "
-    "FROM openings o WHERE o.id = $14::uuid AND o.status = 'open' RETURNING id");
+    "SELECT $1, $2::bytea, $3::bytea, o.id, $4::boolean, $5::boolean, $6, $7, $8::bigint, $9, "
+    "  $10::bytea, now() + make_interval(hours => $11::int) "
+    "FROM openings o WHERE o.id = $12::uuid AND o.status = 'open' RETURNING id");
 
 int
 pending_insert(struct db *db, const struct pending_new *p)
 {
-	char size[24], hours[8];
+	unsigned char key[SEAL_KEY_LEN], *content;
+	char size[24], hours[8], *contact, *sealed, *hash = NULL;
+	size_t content_len;
+	bool failed = false;
 	PGresult *res;
 	int rc;
 
+	json_t *doc = json_pack("{s:s, s:s, s:s?, s:s}", "full_name", p->full_name, "email",
+	                        p->email, "phone", p->phone, "filename", p->filename);
+	contact = jsonx_dump(doc);
+	json_decref(doc);
+	code_key(p->code, key);
+	sealed = vault_seal_text(key, p->code_sha256, "contact", contact, &failed);
+	content = vault_seal_segments(key, p->code_sha256, "resume", p->data, p->len, &content_len);
+	explicit_bzero(key, sizeof(key));
+	explicit_bzero(contact, strlen(contact));
+	free(contact);
+	if (failed || content == NULL || applicants_email_hash(db, p->email, &hash) != 0) {
+		free(sealed);
+		free(content);
+		db_mark_unavailable(db);
+		return -1;
+	}
 	snprintf(size, sizeof(size), "%zu", p->len);
 	snprintf(hours, sizeof(hours), "%d", PENDING_HOURS);
-	const char *params[14] = {p->code_sha256,
-	                          p->full_name,
-	                          p->email,
-	                          p->phone,
+	const char *params[12] = {p->code_sha256,
+	                          sealed,
+	                          hash,
 	                          p->marketing_opt_in ? "true" : "false",
 	                          p->sharing_opt_out ? "true" : "false",
 	                          p->notice_version,
-	                          p->filename,
 	                          p->content_type,
 	                          size,
 	                          p->sha256,
-	                          (const char *)p->data,
+	                          (const char *)content,
 	                          hours,
 	                          p->opening_id};
-	int lengths[14] = {[11] = (int)p->len}, formats[14] = {[11] = 1};
-	if (!db_fits(db, p->len) ||
-	    (res = db_run_binary(db, &insert_pending, 14, params, lengths, formats, 0)) == NULL)
-		return -1;
-	rc = PQntuples(res) == 1 ? 0 : 1;
-	PQclear(res);
+	int lengths[12] = {[9] = (int)content_len}, formats[12] = {[9] = 1};
+	rc = -1;
+	if (db_fits(db, content_len) &&
+	    (res = db_run_binary(db, &insert_pending, 12, params, lengths, formats, 0)) != NULL) {
+		rc = PQntuples(res) == 1 ? 0 : 1;
+		PQclear(res);
+	}
+	free(sealed);
+	free(hash);
+	free(content);
 	return rc;
 }
 
 static struct db_stmt take_pending =
-    DB_STMT("SELECT id FROM pending_submissions WHERE code_sha256 = $1 AND expires_at > now() "
-            "FOR UPDATE");
+    DB_STMT("SELECT id::text, sealed, content, size::text, full_name, email, phone, filename "
+            "FROM pending_submissions "
+            "WHERE code_sha256 = $1 AND expires_at > now() FOR UPDATE");
+
+void
+pending_open_free(struct pending_open *p)
+{
+	char *s[4] = {p->full_name, p->email, p->phone, p->filename};
+
+	for (int i = 0; i < 4; i++) {
+		if (s[i])
+			explicit_bzero(s[i], strlen(s[i]));
+		free(s[i]);
+	}
+	if (p->data)
+		explicit_bzero(p->data, p->len);
+	free(p->data);
+	memset(p, 0, sizeof(*p));
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* Open row 0 of take_pending's binary result: 0, or 1 when it does not open. */
+static int
+open_row(const PGresult *row, const char *code, const char *code_sha256, struct pending_open *out)
+{
+	size_t size = strtoull(PQgetvalue(row, 0, 3), NULL, 10), len = 0;
+	const unsigned char *content = (const unsigned char *)PQgetvalue(row, 0, 2);
+	size_t content_len = (size_t)PQgetlength(row, 0, 2);
+
+	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(row, 0, 0));
+	if (PQgetisnull(row, 0, 1)) { /* from before the keys: as it was stored */
+		out->full_name = xstrdup(PQgetvalue(row, 0, 4));
+		out->email = xstrdup(PQgetvalue(row, 0, 5));
+		out->phone = PQgetisnull(row, 0, 6) ? NULL : xstrdup(PQgetvalue(row, 0, 6));
+		out->filename = xstrdup(PQgetvalue(row, 0, 7));
+		out->data = xmalloc(content_len + 1);
+		memcpy(out->data, content, content_len);
+		out->len = content_len;
+		return 0;
+	}
+	unsigned char key[SEAL_KEY_LEN];
+	code_key(code, key);
+	size_t clen;
+	char *contact = (char *)vault_unseal(key, code_sha256, "contact", PQgetvalue(row, 0, 1),
+	                                     (size_t)PQgetlength(row, 0, 1), &clen);
+	out->data = xmalloc(content_len + 1);
+	int rc = contact != NULL &&
+	                 vault_open_segments(key, code_sha256, "resume", size, 0, content,
+	                                     content_len, out->data, &len) == 0 &&
+	                 len == size
+	             ? 0
+	             : 1;
+	explicit_bzero(key, sizeof(key));
+	out->len = len;
+	json_t *doc = rc == 0 ? json_loads(contact, 0, NULL) : NULL;
+	if (contact) {
+		explicit_bzero(contact, clen);
+		free(contact);
+	}
+	if (doc == NULL) {
+		pending_open_free(out);
+		return 1;
+	}
+	out->full_name = dup_or_null(json_string_value(json_object_get(doc, "full_name")));
+	out->email = dup_or_null(json_string_value(json_object_get(doc, "email")));
+	out->phone = dup_or_null(json_string_value(json_object_get(doc, "phone")));
+	out->filename = dup_or_null(json_string_value(json_object_get(doc, "filename")));
+	json_decref(doc);
+	if (out->full_name == NULL || out->email == NULL || out->filename == NULL) {
+		pending_open_free(out);
+		return 1;
+	}
+	return 0;
+}
 
 int
-pending_take(struct db *db, const char *code_sha256, char id[37])
+pending_take(struct db *db, const char *code, const char *code_sha256, struct pending_open *out)
 {
 	const char *params[1] = {code_sha256};
-	PGresult *row;
-	int rc = db_row(db, &take_pending, 1, params, &row);
+	PGresult *row = db_run_binary(db, &take_pending, 1, params, NULL, NULL, 1);
+	int rc;
 
-	if (rc == 0) {
-		snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
-		PQclear(row);
-	}
+	memset(out, 0, sizeof(*out));
+	if (row == NULL)
+		return -1;
+	rc = PQntuples(row) == 1 ? open_row(row, code, code_sha256, out) : 1;
+	PQclear(row);
 	return rc;
 }
 
@@ -78,8 +194,8 @@ static struct db_stmt attach = DB_STMT(
     "e AS (INSERT INTO stage_events (track, opening_id, stage) "
     "  SELECT track, opening_id, 'applied' FROM p), "
     "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
-    "    content) "
-    "  SELECT $2::uuid, 'resume', filename, content_type, size, sha256, content FROM s "
+    "    content, sealed) "
+    "  SELECT $2::uuid, 'resume', $4, content_type, size, sha256, $5::bytea, true FROM s "
     "  RETURNING id), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT 'applicant', v.action, $2::uuid, v.target, $3 FROM p, d, LATERAL (VALUES "
@@ -88,10 +204,12 @@ static struct db_stmt attach = DB_STMT(
     "SELECT p.id FROM p");
 
 int
-pending_attach(struct db *db, const char *pending_id, const char *applicant_id,
+pending_attach(struct db *db, const struct pending_open *p, const char *applicant_id,
                const char *request_id, char application_id[37])
 {
-	const char *params[3] = {pending_id, applicant_id, request_id};
+	const char *params[3] = {p->id, applicant_id, request_id};
+	unsigned char key[SEAL_KEY_LEN], *content;
+	size_t content_len;
 	PGresult *row;
 	int rc;
 
@@ -106,8 +224,27 @@ pending_attach(struct db *db, const char *pending_id, const char *applicant_id,
 	PQclear(row);
 	if (rc != 0)
 		return rc;
-	if ((rc = db_row(db, &attach, 3, params, &row)) != 0)
-		return rc < 0 ? -1 : 1;
+	/* The resume, sealed under the applicant's key as any document. */
+	if (vault_key(applicant_id, key) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	content = vault_seal_segments(key, applicant_id, "document", p->data, p->len, &content_len);
+	explicit_bzero(key, sizeof(key));
+	if (content == NULL || !db_fits(db, content_len)) {
+		free(content);
+		return -1;
+	}
+	const char *p5[5] = {p->id, applicant_id, request_id, p->filename, (const char *)content};
+	int lengths[5] = {[4] = (int)content_len}, formats[5] = {[4] = 1};
+	row = db_run_binary(db, &attach, 5, p5, lengths, formats, 0);
+	free(content);
+	if (row == NULL)
+		return -1;
+	if (PQntuples(row) != 1) {
+		PQclear(row);
+		return 1;
+	}
 	snprintf(application_id, 37, "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
 	return 0;

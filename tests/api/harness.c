@@ -19,8 +19,10 @@
 
 #include "core/xalloc.h"
 #include "harness.h"
+#include "store/applicants.h"
 #include "store/db.h"
 #include "store/keys.h"
+#include "store/vault.h"
 
 static pid_t server;
 static char base[96];
@@ -570,6 +572,43 @@ PGconn *
 test_db(void)
 {
 	return pg;
+}
+
+const char *
+email_hash_of(const char *email)
+{
+	static struct db *db;
+	static char ring[16][2 * 32 + 3];
+	static unsigned next;
+	char err[256], *h;
+
+	if (db == NULL) {
+		if (vault_open(getenv("RECRUITD_MASTER_KEY_FILE"),
+		               getenv("RECRUITD_KEYS_DATABASE_URL"), 1, err, sizeof(err)) != 0)
+			fail_msg("the key database: %s", err);
+		if ((db = db_connect(getenv("RECRUITD_DATABASE_URL"))) == NULL)
+			fail_msg("cannot connect to the database");
+	}
+	if (applicants_email_hash(db, email, &h) != 0)
+		fail_msg("the index key cannot be read");
+	char *slot = ring[next++ % 16];
+	snprintf(slot, sizeof(ring[0]), "%s", h);
+	free(h);
+	return slot;
+}
+
+char *
+record_field(const char *id, const char *field)
+{
+	char *path = xasprintf("/v1/applicants/%s", id);
+	struct resp *r = http_json("GET", path, staff.hr, NULL);
+	const char *v =
+	    r->status == 200 ? json_string_value(json_object_get(r->json, field)) : NULL;
+	char *out = v ? xstrdup(v) : NULL;
+
+	resp_free(r);
+	free(path);
+	return out;
 }
 
 char *

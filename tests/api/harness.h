@@ -116,6 +116,16 @@ PGconn *test_db(void);
 /* Run SQL with one text parameter; the first value of the first row (new string) or NULL. */
 char *db_value(const char *sql, const char *param);
 
+/*
+ * The hash the store finds an address by (store/vault.h: HMAC-SHA256 under
+ * the index key of the lower-cased address), as bytea text for a
+ * "$1::bytea" parameter. The string lives until the suite ends.
+ */
+const char *email_hash_of(const char *email);
+
+/* A string member of applicant id's record as hr reads it (GET), or NULL: a new string. */
+char *record_field(const char *id, const char *field);
+
 /* Run a statement (an UPDATE, say) with one parameter (or none); fail if it fails. */
 void db_exec_sql(const char *sql, const char *param);
 

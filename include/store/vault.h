@@ -1,0 +1,131 @@
+/*
+ * vault: the per-applicant data keys (DESIGN "Per-applicant data keys").
+ *
+ * Each applicant has a random 256-bit data key. It is stored wrapped by the
+ * master key (RECRUITD_MASTER_KEY_FILE) in the key database
+ * (RECRUITD_KEYS_DATABASE_URL), apart from the data, so that destroying one
+ * row there makes every copy of the applicant's sealed values unreadable:
+ * in the main database, its WAL, its replicas and its backups. One more key
+ * of the same kind, the index key, keys the hashes that let the store find
+ * an address or a name without decrypting (vault_hash).
+ *
+ * Unwrapped keys are kept in a bounded cache (sharded, one mutex per shard,
+ * so the request path takes no global lock); vault_destroy drops them.
+ *
+ * vault_open is called once, before any thread; everything else is
+ * thread-safe.
+ */
+#ifndef RECRUITD_STORE_VAULT_H
+#define RECRUITD_STORE_VAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/seal.h"
+#include "core/xalloc.h"
+
+struct db;
+
+/*
+ * Read the master key from master_file (exactly 32 bytes; refused when
+ * others may read it), connect pool_size connections to the key database
+ * and load (creating on first use) the index key; a key database that is
+ * down only delays that. 0, or -1 with a message (no key material) in err.
+ */
+int vault_open(const char *master_file, const char *keys_url, unsigned pool_size, char *err,
+               size_t errlen) WARN_UNUSED;
+void vault_close(void);
+
+/*
+ * Create master_file with 32 random bytes, mode 0600, when it does not
+ * exist. 0 (made or already there), or -1 with a message in err.
+ */
+int vault_make_master(const char *path, char *err, size_t errlen) WARN_UNUSED;
+
+/* Apply the key database's migrations (dir) to keys_url. 0 or -1. */
+int vault_migrate(const char *keys_url, const char *dir) WARN_UNUSED;
+
+/*
+ * The data key of applicant id (a UUID's text): 0 with key, 1 when it has
+ * none (destroyed, or never made), -1 when the key database cannot answer.
+ */
+int vault_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
+
+/*
+ * The keys of n applicants at once (one round trip for those not cached):
+ * found[i] tells whether keys[i] holds id i's key. 0, or -1 when the key
+ * database cannot answer.
+ */
+int vault_keys(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN],
+               bool *found) WARN_UNUSED;
+
+/* A new data key for applicant id, stored before it is returned. 0 or -1. */
+int vault_new_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
+
+/* The key of id, made now when it has none (a record from before the keys). 0 or -1. */
+int vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
+
+/* Destroy the keys of n applicants (and forget them here). 0, or -1 (nothing certain). */
+int vault_destroy(const char *const *ids, size_t n) WARN_UNUSED;
+
+/* HMAC-SHA256 under the index key: 0, or -1 when the key database cannot give it yet. */
+int vault_hash(const void *msg, size_t len, unsigned char out[32]) WARN_UNUSED;
+
+/*
+ * A value sealed under key, bound to the applicant id and the field, as the
+ * text of a bytea parameter ("\x" and hex digits). NULL when plain is NULL.
+ * A new string, or NULL with *failed set when the cipher failed.
+ */
+char *vault_seal_text(const unsigned char key[SEAL_KEY_LEN], const char *id, const char *field,
+                      const char *plain, bool *failed);
+
+/*
+ * Open a sealed value given as bytea text ("\x..."): a new NUL-terminated
+ * string, or NULL when it does not open (another key, id or field, or
+ * changed).
+ */
+char *vault_open_text(const unsigned char key[SEAL_KEY_LEN], const char *id, const char *field,
+                      const char *hex);
+
+/* Seal / open raw bytes under key with the ad "id/field". See seal_value. */
+unsigned char *vault_seal(const unsigned char key[SEAL_KEY_LEN], const char *id, const char *field,
+                          const void *plain, size_t len, size_t *out_len) WARN_UNUSED;
+unsigned char *vault_unseal(const unsigned char key[SEAL_KEY_LEN], const char *id,
+                            const char *field, const void *in, size_t len,
+                            size_t *out_len) WARN_UNUSED;
+
+/*
+ * Large values (documents, export packages) are sealed in segments of
+ * VAULT_SEGMENT bytes, each bound to the id, the field and its place (the
+ * last one marked), so a slice can be read without the rest and none can be
+ * dropped, repeated or moved. vault_segments_len: the sealed length of len
+ * plain bytes.
+ */
+#define VAULT_SEGMENT 65536
+size_t vault_segments_len(size_t len);
+unsigned char *vault_seal_segments(const unsigned char key[SEAL_KEY_LEN], const char *id,
+                                   const char *field, const void *plain, size_t len,
+                                   size_t *out_len) WARN_UNUSED;
+/*
+ * Open the whole segments in (in_len bytes, starting with segment number
+ * first) of a value of plain_len bytes into out (room for
+ * in_len bytes): 0 with *out_len, or -1 when any does not open.
+ */
+int vault_open_segments(const unsigned char key[SEAL_KEY_LEN], const char *id, const char *field,
+                        size_t plain_len, size_t first, const unsigned char *in, size_t in_len,
+                        unsigned char *out, size_t *out_len) WARN_UNUSED;
+
+/*
+ * Rotate the master key: make the next one (the master file's path with
+ * ".next", 32 random bytes, mode 0600) unless it exists, re-wrap every data
+ * key under it in batches of batch, each committed on its own, then move it
+ * over the master file. Killed midway, running it again goes on where it
+ * stopped (the next key file is kept). Progress lines go to out. 0 or -1.
+ */
+int vault_rotate_master(unsigned batch, FILE *out) WARN_UNUSED;
+
+/* The fingerprint of the master key in use (16 hex digits), for recruitctl. */
+const char *vault_master_id(void);
+
+#endif
