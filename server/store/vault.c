@@ -735,7 +735,7 @@ vault_close(void)
 
 static struct db_stmt batch_to_rewrap =
     DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE master <> $1 ORDER BY owner "
-            "LIMIT $2::int FOR UPDATE SKIP LOCKED");
+            "LIMIT $2::int FOR UPDATE");
 static struct db_stmt rewrap = DB_STMT(
     "UPDATE data_keys SET wrapped = $2::bytea, master = $3 WHERE owner = $1 AND master = $4");
 

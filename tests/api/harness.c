@@ -300,11 +300,17 @@ api_stop(void **state)
 	check_pg_log();
 	free(staff.hr);
 	free(staff.recruiter);
+	staff.hr = staff.recruiter = NULL;
 	curl_easy_cleanup(curl);
+	curl = NULL;
 	PQfinish(pg);
+	pg = NULL;
 	for (size_t i = 0; i < nforbidden; i++)
 		free(forbidden[i]);
 	free(forbidden);
+	forbidden = NULL;
+	nforbidden = 0; /* a suite may start the server again */
+	terminated = false;
 	return 0;
 }
 
@@ -574,22 +580,41 @@ test_db(void)
 	return pg;
 }
 
-const char *
-email_hash_of(const char *email)
-{
-	static struct db *db;
-	static char ring[16][2 * 32 + 3];
-	static unsigned next;
-	char err[256], *h;
+static struct db *vault_db; /* a connection of the suite's own for store calls */
+static bool vault_ready;
 
-	if (db == NULL) {
+struct db *
+harness_store(void)
+{
+	char err[256];
+
+	if (!vault_ready) {
 		if (vault_open(getenv("RECRUITD_MASTER_KEY_FILE"),
 		               getenv("RECRUITD_KEYS_DATABASE_URL"), 1, err, sizeof(err)) != 0)
 			fail_msg("the key database: %s", err);
-		if ((db = db_connect(getenv("RECRUITD_DATABASE_URL"))) == NULL)
-			fail_msg("cannot connect to the database");
+		vault_ready = true;
 	}
-	if (applicants_email_hash(db, email, &h) != 0)
+	if (vault_db == NULL && (vault_db = db_connect(getenv("RECRUITD_DATABASE_URL"))) == NULL)
+		fail_msg("cannot connect to the database");
+	return vault_db;
+}
+
+void
+harness_store_forget(void)
+{
+	if (vault_ready)
+		vault_close();
+	vault_ready = false;
+}
+
+const char *
+email_hash_of(const char *email)
+{
+	static char ring[16][2 * 32 + 3];
+	static unsigned next;
+	char *h;
+
+	if (applicants_email_hash(harness_store(), email, &h) != 0)
 		fail_msg("the index key cannot be read");
 	char *slot = ring[next++ % 16];
 	snprintf(slot, sizeof(ring[0]), "%s", h);

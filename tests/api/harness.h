@@ -123,6 +123,15 @@ char *db_value(const char *sql, const char *param);
  */
 const char *email_hash_of(const char *email);
 
+/*
+ * The store as the server uses it, in the suite's own process: the data
+ * keys opened from the suite's environment (master key file, key database)
+ * and a connection to the main database. harness_store_forget closes the
+ * keys (and forgets every key cached), so the next use reads them afresh.
+ */
+struct db *harness_store(void);
+void harness_store_forget(void);
+
 /* A string member of applicant id's record as hr reads it (GET), or NULL: a new string. */
 char *record_field(const char *id, const char *field);
 
