@@ -16,7 +16,9 @@ struct config {
 	char *database_url;      /* RECRUITD_DATABASE_URL, default: the private cluster */
 	char *keys_database_url; /* RECRUITD_KEYS_DATABASE_URL, default: recruitd_keys there */
 	char *master_key_file;   /* RECRUITD_MASTER_KEY_FILE, default HOME/var/master.key */
-	char *home;              /* RECRUITD_HOME: the checkout holding db/ and server/ */
+	size_t
+	    key_cache; /* RECRUITD_KEY_CACHE: unwrapped data keys kept, default 262144 (14 MiB) */
+	char *home;    /* RECRUITD_HOME: the checkout holding db/ and server/ */
 	size_t max_upload_bytes; /* RECRUITD_MAX_UPLOAD_BYTES, default 10 MiB, at most 256 MiB */
 	size_t max_json_bytes;   /* RECRUITD_MAX_JSON_BYTES, default 1 MiB */
 	unsigned threads; /* RECRUITD_THREADS, default: 4 per core (handlers wait on PostgreSQL) */

@@ -10,7 +10,11 @@
  * an address or a name without decrypting (vault_hash).
  *
  * Unwrapped keys are kept in a bounded cache (sharded, one mutex per shard,
- * so the request path takes no global lock); vault_destroy drops them.
+ * so the request path takes no global lock; 4-way sets, so the keys of the
+ * records in use stay); vault_destroy drops them. Another process that has
+ * one cached keeps it in its memory until replaced or restarted: the rows
+ * it opened are gone, and the key opens nothing in the key database's
+ * stead, but the README says so.
  *
  * vault_open is called once, before any thread; everything else is
  * thread-safe.
@@ -29,12 +33,13 @@ struct db;
 
 /*
  * Read the master key from master_file (exactly 32 bytes; refused when
- * others may read it), connect pool_size connections to the key database
- * and load (creating on first use) the index key; a key database that is
- * down only delays that. 0, or -1 with a message (no key material) in err.
+ * others may read it), connect pool_size connections to the key database,
+ * make a cache for cache_keys unwrapped keys (56 bytes each) and load
+ * (creating on first use) the index key; a key database that is down only
+ * delays that. 0, or -1 with a message (no key material) in err.
  */
-int vault_open(const char *master_file, const char *keys_url, unsigned pool_size, char *err,
-               size_t errlen) WARN_UNUSED;
+int vault_open(const char *master_file, const char *keys_url, unsigned pool_size, size_t cache_keys,
+               char *err, size_t errlen) WARN_UNUSED;
 void vault_close(void);
 
 /*
@@ -65,6 +70,10 @@ int vault_new_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 
 /* The key of id, made now when it has none (a record from before the keys). 0 or -1. */
 int vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
+
+/* vault_key_or_new for n applicants at once (two round trips for all that have none). */
+int vault_keys_or_new(const char *const *ids, size_t n,
+                      unsigned char (*keys)[SEAL_KEY_LEN]) WARN_UNUSED;
 
 /* Destroy the keys of n applicants (and forget them here). 0, or -1 (nothing certain). */
 int vault_destroy(const char *const *ids, size_t n) WARN_UNUSED;
@@ -124,6 +133,9 @@ int vault_open_segments(const unsigned char key[SEAL_KEY_LEN], const char *id, c
  * stopped (the next key file is kept). Progress lines go to out. 0 or -1.
  */
 int vault_rotate_master(unsigned batch, FILE *out) WARN_UNUSED;
+
+/* Whether the key database answers and the index key is at hand: 0 or -1. */
+int vault_ping(void) WARN_UNUSED;
 
 /* The fingerprint of the master key in use (16 hex digits), for recruitctl. */
 const char *vault_master_id(void);

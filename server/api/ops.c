@@ -11,6 +11,7 @@
 #include "edge/request.h"
 #include "store/db.h"
 #include "store/health.h"
+#include "store/vault.h"
 
 int
 ops_healthz(struct req *r)
@@ -27,6 +28,8 @@ ops_readyz(struct req *r)
 		return -1;
 	if (db_do(db, &health_ping, 0, NULL) != 0)
 		return rest_fail_db(r, db);
+	if (vault_ping() != 0) /* nothing personal can be read or written without it */
+		return req_fail(r, 503, "the key database is unavailable; retry shortly");
 	return reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
 }
 

@@ -62,8 +62,8 @@ vault_or_die(struct ctx *c)
 {
 	char err[256];
 
-	if (vault_open(c->cfg.master_key_file, c->cfg.keys_database_url, 1, err, sizeof(err)) !=
-	    0) {
+	if (vault_open(c->cfg.master_key_file, c->cfg.keys_database_url, 1, 4096, err,
+	               sizeof(err)) != 0) {
 		fprintf(stderr, "recruitctl: %s\n", err);
 		exit(1);
 	}

@@ -1115,24 +1115,20 @@ static struct db_stmt seal_row =
             "  full_name = NULL, email = NULL, phone = NULL, address = NULL, social_handles = NULL "
             "WHERE id = $1 AND email_hash IS NULL");
 
-/* Seal one row of unsealed_batch: 0 or -1. */
+/* Seal one row of unsealed_batch under key: 0 or -1. */
 static int
-seal_one(struct db *db, const PGresult *res, int i)
+seal_one(struct db *db, const PGresult *res, int i, unsigned char key[SEAL_KEY_LEN])
 {
 	const char *id = PQgetvalue(res, i, 0);
 	const char *plain[P_COUNT];
 	char *sealed[P_COUNT] = {NULL}, *hash = NULL, *grams = NULL;
-	unsigned char key[SEAL_KEY_LEN];
 	bool failed = false;
 	int rc = -1;
 
 	for (int f = 0; f < P_COUNT; f++)
 		plain[f] = PQgetisnull(res, i, 1 + f) ? NULL : PQgetvalue(res, i, 1 + f);
-	if (vault_key_or_new(id, key) != 0)
-		return -1;
 	for (int f = 0; f < P_COUNT; f++)
 		sealed[f] = vault_seal_text(key, id, personal_field[f], plain[f], &failed);
-	explicit_bzero(key, sizeof(key));
 	if (!failed && (hash = email_hash(plain[P_EMAIL])) != NULL &&
 	    (grams = grams_of(plain, 2, NULL)) != NULL) {
 		const char *params[10] = {id,
@@ -1166,9 +1162,18 @@ applicants_seal_batch(struct db *db, int batch, long *sealed)
 	const char *params[1] = {limit};
 	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_batch, 1, params)) == NULL)
 		return -1;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
-		rc = seal_one(db, res, i);
-	*sealed = PQntuples(res);
+	int n = PQntuples(res);
+	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	unsigned char(*keys)[SEAL_KEY_LEN] = xcalloc((size_t)n + 1, SEAL_KEY_LEN);
+	for (int i = 0; i < n; i++)
+		ids[i] = PQgetvalue(res, i, 0);
+	rc = vault_keys_or_new(ids, (size_t)n, keys);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = seal_one(db, res, i, keys[i]);
+	explicit_bzero(keys, ((size_t)n + 1) * SEAL_KEY_LEN);
+	free(keys);
+	free(ids);
+	*sealed = n;
 	PQclear(res);
 	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
 		db_rollback(db);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/digest.h"
 #include "core/log.h"
 #include "store/db.h"
@@ -33,7 +34,7 @@
 #define MASTER_ID_LEN 16
 #define MAX_MASTERS 3
 #define SHARDS 64
-#define SLOTS 1024 /* per shard: 65,536 keys cached, about 4 MiB */
+#define WAYS 4 /* a key may sit in any of the 4 slots of its set */
 #define WAIT_MS 5000
 
 struct master {
@@ -49,7 +50,8 @@ struct slot {
 
 struct shard {
 	pthread_mutex_t mu;
-	struct slot slots[SLOTS];
+	struct slot *slots;   /* sets of WAYS slots */
+	unsigned nsets, next; /* next: the way the next miss replaces, round robin */
 };
 
 static struct {
@@ -65,6 +67,8 @@ static struct {
 	unsigned char index_key[SEAL_KEY_LEN];
 	struct shard *shards;
 } V = {.mu = PTHREAD_MUTEX_INITIALIZER, .index_mu = PTHREAD_MUTEX_INITIALIZER};
+
+static int index_key(void);
 
 /* ------------------------------------------------------------------ */
 /* master keys                                                          */
@@ -219,6 +223,21 @@ unwrap(const char *owner, const char *master_id, const unsigned char *wrapped, s
 	return rc;
 }
 
+static struct db_stmt ping = DB_STMT("SELECT 1");
+
+int
+vault_ping(void)
+{
+	struct db *db;
+	int rc;
+
+	if (index_key() != 0 || (db = pool_acquire(V.pool, WAIT_MS)) == NULL)
+		return -1;
+	rc = db_do(db, &ping, 0, NULL);
+	pool_release(V.pool, db);
+	return rc;
+}
+
 const char *
 vault_master_id(void)
 {
@@ -252,14 +271,17 @@ uuid_bytes(const char *id, unsigned char out[16])
 	return n == 32;
 }
 
+/* The set id belongs to (its shard locked by the caller), or NULL when id is no UUID. */
 static struct slot *
-slot_of(const unsigned char id[16], struct shard **shard)
+set_of(const char *id, unsigned char b[16], struct shard **shard)
 {
-	/* A UUID's bytes are random enough to index by. */
-	unsigned h = (unsigned)id[15] | (unsigned)id[14] << 8 | (unsigned)id[13] << 16;
-
+	if (V.shards == NULL || !uuid_bytes(id, b))
+		return NULL;
+	/* A random UUID's bytes are random enough to index by (a v4's byte 6 and 8 are not). */
+	unsigned h =
+	    (unsigned)b[15] | (unsigned)b[14] << 8 | (unsigned)b[13] << 16 | (unsigned)b[12] << 24;
 	*shard = &V.shards[h % SHARDS];
-	return &(*shard)->slots[(h / SHARDS) % SLOTS];
+	return &(*shard)->slots[(size_t)((h / SHARDS) % (*shard)->nsets) * WAYS];
 }
 
 static bool
@@ -267,17 +289,17 @@ cache_get(const char *id, unsigned char key[SEAL_KEY_LEN])
 {
 	unsigned char b[16];
 	struct shard *sh;
-	struct slot *s;
+	struct slot *set = set_of(id, b, &sh);
 	bool hit = false;
 
-	if (V.shards == NULL || !uuid_bytes(id, b))
+	if (set == NULL)
 		return false;
-	s = slot_of(b, &sh);
 	pthread_mutex_lock(&sh->mu);
-	if (s->used && memcmp(s->id, b, 16) == 0) {
-		memcpy(key, s->key, SEAL_KEY_LEN);
-		hit = true;
-	}
+	for (int w = 0; w < WAYS && !hit; w++)
+		if (set[w].used && memcmp(set[w].id, b, 16) == 0) {
+			memcpy(key, set[w].key, SEAL_KEY_LEN);
+			hit = true;
+		}
 	pthread_mutex_unlock(&sh->mu);
 	return hit;
 }
@@ -287,12 +309,19 @@ cache_put(const char *id, const unsigned char key[SEAL_KEY_LEN])
 {
 	unsigned char b[16];
 	struct shard *sh;
-	struct slot *s;
+	struct slot *set = set_of(id, b, &sh), *s = NULL;
 
-	if (V.shards == NULL || !uuid_bytes(id, b))
+	if (set == NULL)
 		return;
-	s = slot_of(b, &sh);
 	pthread_mutex_lock(&sh->mu);
+	for (int w = 0; w < WAYS && s == NULL; w++) /* its own slot, or a free one */
+		if (set[w].used && memcmp(set[w].id, b, 16) == 0)
+			s = &set[w];
+	for (int w = 0; w < WAYS && s == NULL; w++)
+		if (!set[w].used)
+			s = &set[w];
+	if (s == NULL)
+		s = &set[sh->next++ % WAYS];
 	memcpy(s->id, b, 16);
 	memcpy(s->key, key, SEAL_KEY_LEN);
 	s->used = true;
@@ -304,16 +333,16 @@ cache_drop(const char *id)
 {
 	unsigned char b[16];
 	struct shard *sh;
-	struct slot *s;
+	struct slot *set = set_of(id, b, &sh);
 
-	if (V.shards == NULL || !uuid_bytes(id, b))
+	if (set == NULL)
 		return;
-	s = slot_of(b, &sh);
 	pthread_mutex_lock(&sh->mu);
-	if (s->used && memcmp(s->id, b, 16) == 0) {
-		OPENSSL_cleanse(s->key, SEAL_KEY_LEN);
-		s->used = false;
-	}
+	for (int w = 0; w < WAYS; w++)
+		if (set[w].used && memcmp(set[w].id, b, 16) == 0) {
+			OPENSSL_cleanse(set[w].key, SEAL_KEY_LEN);
+			set[w].used = false;
+		}
 	pthread_mutex_unlock(&sh->mu);
 }
 
@@ -524,6 +553,64 @@ vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN])
 	return rc;
 }
 
+static struct db_stmt insert_keys = DB_STMT(
+    "INSERT INTO data_keys (owner, wrapped, master) "
+    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (owner) DO NOTHING");
+
+int
+vault_keys_or_new(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN])
+{
+	bool *found = xcalloc(n ? n : 1, sizeof(*found));
+	struct buf o, w, m;
+	size_t missing = 0;
+	int rc = vault_keys(ids, n, keys, found);
+
+	buf_init(&o, (size_t)1 << 30);
+	buf_init(&w, (size_t)1 << 30);
+	buf_init(&m, (size_t)1 << 30);
+	int ok = buf_append(&o, "{", 1) == 0 && buf_append(&w, "{", 1) == 0 &&
+	         buf_append(&m, "{", 1) == 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		unsigned char wrapped[SEAL_WRAPPED_LEN];
+		char master_id[MASTER_ID_LEN + 1], hex[2 * SEAL_WRAPPED_LEN + 1];
+		if (found[i])
+			continue;
+		if (seal_new_key(keys[i]) != 0 || wrap(ids[i], keys[i], wrapped, master_id) != 0) {
+			rc = -1;
+			break;
+		}
+		hex_encode(wrapped, sizeof(wrapped), hex);
+		const char *sep = missing++ ? "," : "";
+		ok = ok && buf_printf(&o, "%s%s", sep, ids[i]) == 0 &&
+		     buf_printf(&w, "%s\"\\\\x%s\"", sep, hex) == 0 &&
+		     buf_printf(&m, "%s%s", sep, master_id) == 0;
+	}
+	ok = ok && buf_append(&o, "}", 1) == 0 && buf_append(&w, "}", 1) == 0 &&
+	     buf_append(&m, "}", 1) == 0;
+	if (rc == 0 && missing > 0) {
+		struct db *db = ok ? pool_acquire(V.pool, WAIT_MS) : NULL;
+		const char *params[3] = {o.data, w.data, m.data};
+		rc = db == NULL ? -1 : db_do(db, &insert_keys, 3, params);
+		pool_release(V.pool, db);
+		/* what is stored now, a concurrent maker's key included, is what counts */
+		for (size_t i = 0; i < n; i++)
+			if (!found[i])
+				OPENSSL_cleanse(keys[i], SEAL_KEY_LEN);
+		bool *again = xcalloc(n, sizeof(*again));
+		if (rc == 0)
+			rc = vault_keys(ids, n, keys, again);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			if (!again[i])
+				rc = -1;
+		free(again);
+	}
+	buf_fini(&o);
+	buf_fini(&w);
+	buf_fini(&m);
+	free(found);
+	return rc;
+}
+
 int
 vault_destroy(const char *const *ids, size_t n)
 {
@@ -695,16 +782,19 @@ vault_migrate(const char *keys_url, const char *dir)
 }
 
 int
-vault_open(const char *master_file, const char *keys_url, unsigned pool_size, char *err,
-           size_t errlen)
+vault_open(const char *master_file, const char *keys_url, unsigned pool_size, size_t cache_keys,
+           char *err, size_t errlen)
 {
 	V.file = xstrdup(master_file);
 	V.next_file = xasprintf("%s.next", master_file);
 	if (refresh_masters(err, errlen) != 0)
 		return -1;
 	V.shards = xcalloc(SHARDS, sizeof(*V.shards));
-	for (int i = 0; i < SHARDS; i++)
+	for (int i = 0; i < SHARDS; i++) {
 		pthread_mutex_init(&V.shards[i].mu, NULL);
+		V.shards[i].nsets = (unsigned)(cache_keys / SHARDS / WAYS) + 1;
+		V.shards[i].slots = xcalloc((size_t)V.shards[i].nsets * WAYS, sizeof(struct slot));
+	}
 	V.pool = pool_create(keys_url, pool_size);
 	if (index_key() != 0)
 		log_msg(
@@ -720,7 +810,12 @@ vault_close(void)
 	pool_free(V.pool);
 	V.pool = NULL;
 	if (V.shards != NULL) {
-		OPENSSL_cleanse(V.shards, SHARDS * sizeof(*V.shards));
+		for (int i = 0; i < SHARDS; i++) {
+			OPENSSL_cleanse(V.shards[i].slots,
+			                (size_t)V.shards[i].nsets * WAYS * sizeof(struct slot));
+			free(V.shards[i].slots);
+			pthread_mutex_destroy(&V.shards[i].mu);
+		}
 		free(V.shards);
 		V.shards = NULL;
 	}

@@ -590,7 +590,8 @@ harness_store(void)
 
 	if (!vault_ready) {
 		if (vault_open(getenv("RECRUITD_MASTER_KEY_FILE"),
-		               getenv("RECRUITD_KEYS_DATABASE_URL"), 1, err, sizeof(err)) != 0)
+		               getenv("RECRUITD_KEYS_DATABASE_URL"), 1, 1024, err,
+		               sizeof(err)) != 0)
 			fail_msg("the key database: %s", err);
 		vault_ready = true;
 	}

@@ -572,6 +572,47 @@ test_seal_existing_with_the_api_up(void **state)
 	free(first);
 }
 
+static void
+test_key_database_away_is_503(void **state)
+{
+	(void)state;
+	char *id = new_staff_applicant("keysaway", "Keys Away");
+	static const char *const away[] = {"RECRUITD_KEYS_DATABASE_URL=host=/nonexistent dbname=x",
+	                                   NULL};
+	api_stop(NULL);
+	api_start_with(away);
+	struct resp *r = http_json("GET", "/readyz", NULL, NULL);
+	assert_problem(r, 503, NULL);
+	resp_free(r);
+	r = http_json("GET", "/healthz", NULL, NULL); /* the process itself is fine */
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	char *path = xasprintf("/v1/applicants/%s", id);
+	r = http_json("GET", path, staff.hr, NULL);
+	assert_problem(r, 503, NULL);
+	resp_free(r);
+	char *before = db_value("SELECT count(*) FROM applicants", NULL);
+	r = http_json("POST", "/v1/applicants", staff.hr,
+	              "{\"full_name\":\"No Keys\",\"email\":\"nokeys@example.com\"}");
+	assert_problem(r, 503, NULL);
+	resp_free(r);
+	r = http_json("GET", "/v1/applicants?q=away", staff.hr, NULL);
+	assert_problem(r, 503, NULL);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applicants", NULL, before); /* nothing written */
+	api_stop(NULL);
+	api_start_with(NULL); /* as the suite began: the key database back */
+	r = http_json("GET", "/readyz", NULL, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	r = http_json("GET", path, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(before);
+	free(path);
+	free(id);
+}
+
 static int
 setup(void **state)
 {
@@ -601,6 +642,7 @@ main(void)
 	    cmocka_unit_test(test_restore_after_erasure_cannot_be_read),
 	    cmocka_unit_test(test_rotate_master_resumes),
 	    cmocka_unit_test(test_seal_existing_with_the_api_up),
+	    cmocka_unit_test(test_key_database_away_is_503),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
