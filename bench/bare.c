@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -179,20 +180,39 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		       *src = json_object_get(doc, "source");
 		if (doc == NULL)
 			return fail(c, 400);
+		/* recruitd's statement (store/applicants.c), its values as they come, unsealed:
+		 * the floor is the HTTP and SQL work without the cipher's */
 		char *address = json_dumps(json_object_get(doc, "address"), JSON_COMPACT);
-		const char *p[12] = {field(doc, "full_name"),
+		unsigned char r[16];
+		char id[37], hash[70];
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return fail(c, 503);
+		snprintf(id, sizeof(id),
+		         "%02x%02x%02x%02x-%02x%02x-4%x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		         r[0], r[1], r[2], r[3], r[4], r[5], r[6] & 15, r[7], 0x80 | (r[8] & 63),
+		         r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+		snprintf(hash, sizeof(hash), "\\x%s", "");
+		for (int i = 0; i < 16; i++)
+			snprintf(hash + 2 + 2 * i, 3, "%02x", r[i]);
+		const char *p[18] = {field(doc, "full_name"),
 		                     field(doc, "email"),
 		                     field(doc, "phone"),
-		                     field(doc, "title"),
-		                     field(doc, "job_title"),
 		                     address,
 		                     "[]",
+		                     field(doc, "title"),
+		                     field(doc, "job_title"),
 		                     field(src, "type"),
 		                     field(src, "detail"),
 		                     "false",
+		                     hash,
+		                     "{}",
+		                     NULL,
+		                     NULL,
+		                     id,
 		                     "bench",
-		                     "bare"};
-		res = PQexecPrepared(db, "create", 12, p, NULL, NULL, 0);
+		                     "bare",
+		                     field(doc, "email")};
+		res = PQexecPrepared(db, "create", 18, p, NULL, NULL, 0);
 		free(address);
 		json_decref(doc);
 	} else {

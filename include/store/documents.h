@@ -86,4 +86,12 @@ unsigned char *documents_slice(struct db *db, const char *id, size_t offset, siz
 /* Seal up to batch documents from before the data keys, as applicants_seal_batch. */
 int documents_seal_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
 
+/*
+ * What a document's sealed segments are bound to besides the applicant
+ * (store/vault.h): "document:ID", so no segment opens as another
+ * document's. DOCUMENTS_FIELD_LEN holds it.
+ */
+#define DOCUMENTS_FIELD_LEN 48
+void documents_field(char out[DOCUMENTS_FIELD_LEN], const char *id);
+
 #endif

@@ -65,6 +65,13 @@ int vault_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 int vault_keys(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN],
                bool *found) WARN_UNUSED;
 
+/*
+ * A new applicant's id and data key, stored before they are returned
+ * (made ahead, a few at a time per thread: a create costs no round trip to
+ * the key database). 0 or -1.
+ */
+int vault_fresh(char id[37], unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
+
 /* A new data key for applicant id, stored before it is returned. 0 or -1. */
 int vault_new_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 

@@ -228,6 +228,7 @@ applicants_list(struct req *r)
 		problem_field(req_problem(r), "q", "must be at most 200 characters");
 		return req_fail(r, 400, "bad search");
 	}
+
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	q.k1 = pg.k1;

@@ -239,6 +239,10 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	if (db_do(db, &purge_runs_start_run, 3, start) != 0 ||
 	    db_do(db, &purge_runs_claim, 1, id) != 0)
 		return NULL;
+	/* Keys of erasures a crash left queued go first (store/erasure.h). */
+	long shredded;
+	if (!dry_run && erasure_shred(db, &shredded) != 0)
+		log_msg(LOG_WARN, "data keys", "queued keys could not be destroyed yet");
 	/* Runs whose process died midway hold no lock: they failed, and say so. */
 	if (db_do(db, &purge_runs_bury_dead, 1, id) != 0 ||
 	    (pol = db_run(db, &purge_runs_load_policies, 0, NULL)) == NULL) {

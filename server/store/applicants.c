@@ -491,8 +491,7 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 	PGresult *res;
 	int rc = -1;
 
-	uuid_v4(id);
-	if (vault_new_key(id, key) != 0) {
+	if (vault_fresh(id, key) != 0) {
 		db_mark_unavailable(db);
 		return -1;
 	}
@@ -723,9 +722,11 @@ static void
 walk(struct db *db, struct page *pg, struct db_stmt *st, const char *grams, const char *q,
      const struct applicant_query *aq)
 {
+	/* without a query every row is on the page: a page's worth is enough */
+	int size = q != NULL ? SEARCH_BATCH : pg->want;
 	char batch[16];
 
-	snprintf(batch, sizeof(batch), "%d", SEARCH_BATCH);
+	snprintf(batch, sizeof(batch), "%d", size);
 	while (!pg->failed && (int)json_array_size(pg->items) < pg->want) {
 		const char *params[6] = {pg->k1, pg->k2, batch, grams, aq->opening, aq->stage};
 		PGresult *res = db_run(db, st,
@@ -739,7 +740,7 @@ walk(struct db *db, struct page *pg, struct db_stmt *st, const char *grams, cons
 		}
 		int rows = PQntuples(res);
 		take_rows(db, pg, res, q);
-		if (rows < SEARCH_BATCH)
+		if (rows < size)
 			return;
 	}
 }
@@ -1005,8 +1006,7 @@ create_from_pending(struct db *db, const char *pending_id, const char *const con
 	PGresult *row;
 	int rc = -1;
 
-	uuid_v4(id);
-	if (vault_new_key(id, key) != 0) {
+	if (vault_fresh(id, key) != 0) {
 		db_mark_unavailable(db);
 		return -1;
 	}

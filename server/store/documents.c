@@ -10,11 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "store/db.h"
 #include "store/documents.h"
 #include "store/vault.h"
 
 /* The applicant's row is locked first, so two uploads cannot both pass the quota. */
+void
+documents_field(char out[DOCUMENTS_FIELD_LEN], const char *id)
+{
+	snprintf(out, DOCUMENTS_FIELD_LEN, "document:%s", id);
+}
+
 static struct db_stmt lock_applicant =
     DB_STMT("SELECT 1 FROM applicants WHERE id = $1 FOR NO KEY UPDATE");
 
@@ -23,9 +30,9 @@ static struct db_stmt quota_used =
 
 static struct db_stmt insert_document = DB_STMT(
     "WITH a AS (SELECT id FROM applicants WHERE id = $1), "
-    "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
+    "d AS (INSERT INTO documents (id, applicant_id, kind, filename, content_type, size, sha256, "
     "content, sealed) "
-    "  SELECT a.id, $2, $3, $4, $5::bigint, $6, $7::bytea, true FROM a "
+    "  SELECT $10::uuid, a.id, $2, $3, $4, $5::bigint, $6, $7::bytea, true FROM a "
     "  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
@@ -123,18 +130,27 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 		db_mark_unavailable(db);
 		return -1;
 	}
-	sealed =
-	    vault_seal_segments(key, d->applicant_id, "document", d->data, d->len, &sealed_len);
+	char id[37], field[DOCUMENTS_FIELD_LEN];
+	uuid_v4(id);
+	documents_field(field, id);
+	sealed = vault_seal_segments(key, d->applicant_id, field, d->data, d->len, &sealed_len);
 	explicit_bzero(key, sizeof(key));
 	if (sealed == NULL)
 		return -1;
 	rc = 1;
 	snprintf(size, sizeof(size), "%zu", d->len);
-	const char *params[9] = {d->applicant_id,      d->kind, d->filename,
-	                         d->content_type,      size,    d->sha256,
-	                         (const char *)sealed, actor,   request_id};
-	int lengths[9] = {[6] = (int)sealed_len}, formats[9] = {[6] = 1};
-	res = db_run_binary(db, &insert_document, 9, params, lengths, formats, 0);
+	const char *params[10] = {d->applicant_id,
+	                          d->kind,
+	                          d->filename,
+	                          d->content_type,
+	                          size,
+	                          d->sha256,
+	                          (const char *)sealed,
+	                          actor,
+	                          request_id,
+	                          id};
+	int lengths[10] = {[6] = (int)sealed_len}, formats[10] = {[6] = 1};
+	res = db_run_binary(db, &insert_document, 10, params, lengths, formats, 0);
 	free(sealed);
 	if (res == NULL)
 		return -1; /* the transaction is rolled back when the connection goes back */
@@ -174,18 +190,19 @@ documents_bytes_release(void *owner)
  * not open (the key is gone) or the key database cannot answer (*down).
  */
 static unsigned char *
-open_segments(const char *applicant, size_t plain_len, size_t first, const unsigned char *in,
-              size_t in_len, size_t *len, bool *down)
+open_segments(const char *applicant, const char *id, size_t plain_len, size_t first,
+              const unsigned char *in, size_t in_len, size_t *len, bool *down)
 {
 	unsigned char key[SEAL_KEY_LEN], *out;
+	char field[DOCUMENTS_FIELD_LEN];
 	int rc = vault_key(applicant, key);
 
 	*down = rc < 0;
 	if (rc != 0)
 		return NULL;
 	out = xmalloc(in_len + 1);
-	rc =
-	    vault_open_segments(key, applicant, "document", plain_len, first, in, in_len, out, len);
+	documents_field(field, id);
+	rc = vault_open_segments(key, applicant, field, plain_len, first, in, in_len, out, len);
 	explicit_bzero(key, sizeof(key));
 	if (rc != 0) {
 		free(out);
@@ -218,9 +235,9 @@ documents_fetch(struct db *db, const char *id, const char *applicant_id, const c
 	out->len = (size_t)PQgetlength(res, 0, 3);
 	if (strcmp(PQgetvalue(res, 0, 6), "true") == 0) {
 		bool down;
-		h->plain =
-		    open_segments(PQgetvalue(res, 0, 4), strtoull(PQgetvalue(res, 0, 5), NULL, 10),
-		                  0, (const unsigned char *)out->data, out->len, &h->len, &down);
+		h->plain = open_segments(
+		    PQgetvalue(res, 0, 4), id, strtoull(PQgetvalue(res, 0, 5), NULL, 10), 0,
+		    (const unsigned char *)out->data, out->len, &h->len, &down);
 		if (h->plain == NULL) {
 			documents_bytes_release(h);
 			if (down)
@@ -298,9 +315,9 @@ documents_slice(struct db *db, const char *id, size_t offset, size_t len, size_t
 	} else {
 		bool down;
 		size_t plain;
-		unsigned char *segs =
-		    open_segments(PQgetvalue(res, 0, 1), strtoull(PQgetvalue(res, 0, 2), NULL, 10),
-		                  first, bytes, got, &plain, &down);
+		unsigned char *segs = open_segments(PQgetvalue(res, 0, 1), id,
+		                                    strtoull(PQgetvalue(res, 0, 2), NULL, 10),
+		                                    first, bytes, got, &plain, &down);
 		if (segs == NULL) {
 			if (down)
 				db_mark_unavailable(db);
@@ -372,7 +389,9 @@ documents_seal_batch(struct db *db, int batch, long *sealed)
 			rc = -1;
 			break;
 		}
-		out = vault_seal_segments(key, applicant, "document", PQgetvalue(res, i, 2),
+		char field[DOCUMENTS_FIELD_LEN];
+		documents_field(field, id);
+		out = vault_seal_segments(key, applicant, field, PQgetvalue(res, i, 2),
 		                          (size_t)PQgetlength(res, i, 2), &n);
 		explicit_bzero(key, sizeof(key));
 		if (out == NULL || !db_fits(db, n)) {

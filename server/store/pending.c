@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/jsonx.h"
 #include "store/applicants.h"
 #include "store/db.h"
+#include "store/documents.h"
 #include "store/pending.h"
 #include "store/vault.h"
 
@@ -193,9 +195,10 @@ static struct db_stmt attach = DB_STMT(
     "  SELECT id, NULL, 'applied', 'applicant' FROM p), "
     "e AS (INSERT INTO stage_events (track, opening_id, stage) "
     "  SELECT track, opening_id, 'applied' FROM p), "
-    "d AS (INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, "
-    "    content, sealed) "
-    "  SELECT $2::uuid, 'resume', $4, content_type, size, sha256, $5::bytea, true FROM s "
+    "d AS (INSERT INTO documents (id, applicant_id, kind, filename, content_type, size, "
+    "    sha256, content, sealed) "
+    "  SELECT $6::uuid, $2::uuid, 'resume', $4, content_type, size, sha256, $5::bytea, true "
+    "  FROM s "
     "  RETURNING id), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT 'applicant', v.action, $2::uuid, v.target, $3 FROM p, d, LATERAL (VALUES "
@@ -229,15 +232,19 @@ pending_attach(struct db *db, const struct pending_open *p, const char *applican
 		db_mark_unavailable(db);
 		return -1;
 	}
-	content = vault_seal_segments(key, applicant_id, "document", p->data, p->len, &content_len);
+	char doc[37], field[DOCUMENTS_FIELD_LEN];
+	uuid_v4(doc);
+	documents_field(field, doc);
+	content = vault_seal_segments(key, applicant_id, field, p->data, p->len, &content_len);
 	explicit_bzero(key, sizeof(key));
 	if (content == NULL || !db_fits(db, content_len)) {
 		free(content);
 		return -1;
 	}
-	const char *p5[5] = {p->id, applicant_id, request_id, p->filename, (const char *)content};
-	int lengths[5] = {[4] = (int)content_len}, formats[5] = {[4] = 1};
-	row = db_run_binary(db, &attach, 5, p5, lengths, formats, 0);
+	const char *p6[6] = {p->id,       applicant_id,          request_id,
+	                     p->filename, (const char *)content, doc};
+	int lengths[6] = {[4] = (int)content_len}, formats[6] = {[4] = 1};
+	row = db_run_binary(db, &attach, 6, p6, lengths, formats, 0);
 	free(content);
 	if (row == NULL)
 		return -1;

@@ -536,6 +536,81 @@ vault_new_key(const char *id, unsigned char key[SEAL_KEY_LEN])
 	return rc;
 }
 
+static struct db_stmt insert_keys = DB_STMT(
+    "INSERT INTO data_keys (owner, wrapped, master) "
+    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (owner) DO NOTHING");
+
+/*
+ * Keys for new applicants, made ahead: each thread keeps a stash of STASH
+ * (id, key) pairs, stored in one statement, so a create costs no round
+ * trip to the key database but one in STASH, and takes no lock. A process
+ * that stops leaves its unused pairs behind: keys that seal nothing.
+ */
+#define STASH 16
+static _Thread_local struct {
+	char id[STASH][37];
+	unsigned char key[STASH][SEAL_KEY_LEN];
+	int n;
+} stash;
+
+static int
+refill(void)
+{
+	struct buf o, w, m;
+	int ok = 1, rc = -1;
+
+	buf_init(&o, 1 << 16);
+	buf_init(&w, 1 << 16);
+	buf_init(&m, 1 << 16);
+	for (int i = 0; ok && i < STASH; i++) {
+		unsigned char wrapped[SEAL_WRAPPED_LEN];
+		char master_id[MASTER_ID_LEN + 1], hex[2 * SEAL_WRAPPED_LEN + 1];
+		const char *sep = i ? "," : "{";
+		uuid_v4(stash.id[i]);
+		ok = seal_new_key(stash.key[i]) == 0 &&
+		     wrap(stash.id[i], stash.key[i], wrapped, master_id) == 0;
+		if (!ok)
+			break;
+		hex_encode(wrapped, sizeof(wrapped), hex);
+		ok = buf_printf(&o, "%s%s", sep, stash.id[i]) == 0 &&
+		     buf_printf(&w, "%s\"\\\\x%s\"", sep, hex) == 0 &&
+		     buf_printf(&m, "%s%s", sep, master_id) == 0;
+	}
+	ok = ok && buf_append(&o, "}", 1) == 0 && buf_append(&w, "}", 1) == 0 &&
+	     buf_append(&m, "}", 1) == 0;
+	struct db *db = ok ? pool_acquire(V.pool, WAIT_MS) : NULL;
+	if (db != NULL) {
+		const char *params[3] = {o.data, w.data, m.data};
+		PGresult *res = db_run(db, &insert_keys, 3, params);
+		/* fresh random ids: all of them are new, or something is wrong */
+		if (res != NULL && strtol(PQcmdTuples(res), NULL, 10) == STASH)
+			rc = 0;
+		PQclear(res);
+	}
+	pool_release(V.pool, db);
+	buf_fini(&o);
+	buf_fini(&w);
+	buf_fini(&m);
+	if (rc == 0)
+		stash.n = STASH;
+	else
+		OPENSSL_cleanse(stash.key, sizeof(stash.key));
+	return rc;
+}
+
+int
+vault_fresh(char id[37], unsigned char key[SEAL_KEY_LEN])
+{
+	if (stash.n == 0 && refill() != 0)
+		return -1;
+	stash.n--;
+	memcpy(id, stash.id[stash.n], 37);
+	memcpy(key, stash.key[stash.n], SEAL_KEY_LEN);
+	OPENSSL_cleanse(stash.key[stash.n], SEAL_KEY_LEN);
+	cache_put(id, key);
+	return 0;
+}
+
 int
 vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN])
 {
@@ -552,10 +627,6 @@ vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN])
 		cache_put(id, key);
 	return rc;
 }
-
-static struct db_stmt insert_keys = DB_STMT(
-    "INSERT INTO data_keys (owner, wrapped, master) "
-    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (owner) DO NOTHING");
 
 int
 vault_keys_or_new(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN])

@@ -613,6 +613,105 @@ test_key_database_away_is_503(void **state)
 	free(id);
 }
 
+static void
+test_search_without_plaintext(void **state)
+{
+	(void)state;
+	char tag[32];
+	new_tag(tag, sizeof(tag));
+	char *name = xasprintf("Zoë Ñandú %s", tag);
+	char *id = new_staff_applicant("search", name);
+	/* trigram candidates, confirmed after opening: any case, accents folded too */
+	char *path = xasprintf("/v1/applicants?q=%%C3%%B1AND%%C3%%9A%%20%s", tag);
+	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+	assert_string_equal(sget(json_array_get(json_object_get(r->json, "items"), 0), "full_name"),
+	                    name);
+	resp_free(r);
+	free(path);
+	/* the trigrams all present but not in a row: no match */
+	path = xasprintf("/v1/applicants?q=%s%%20Zo%%C3%%AB", tag);
+	r = http_json("GET", path, staff.recruiter, NULL);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+	resp_free(r);
+	free(path);
+	/* too short for a trigram: every row is a candidate, and this one is found */
+	r = http_json("GET", "/v1/applicants?q=%C3%B1a&limit=100", staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	bool found = false;
+	json_t *it;
+	size_t i;
+	json_array_foreach(json_object_get(r->json, "items"), i, it) found |=
+	    strcmp(sget(it, "id"), id) == 0;
+	assert_true(found || json_is_string(json_object_get(r->json, "next_cursor")));
+	resp_free(r);
+	/* not UTF-8: refused at the edge (so the trigrams only ever see UTF-8) */
+	r = http_json("GET", "/v1/applicants?q=%FF%FE", staff.recruiter, NULL);
+	assert_problem(r, 400, "bad-request");
+	resp_free(r);
+	free(id);
+	free(name);
+}
+
+/* How many keys the key database holds for owner. */
+static char *
+keys_of(const char *owner)
+{
+	PGconn *keys = PQconnectdb(getenv("RECRUITD_KEYS_DATABASE_URL"));
+	const char *p[1] = {owner};
+	PGresult *k = PQexecParams(keys, "SELECT count(*) FROM data_keys WHERE owner = $1", 1, NULL,
+	                           p, NULL, NULL, 0);
+	char *v = xstrdup(PQgetvalue(k, 0, 0));
+	PQclear(k);
+	PQfinish(keys);
+	return v;
+}
+
+static void
+test_key_queued_by_a_crash_is_destroyed(void **state)
+{
+	(void)state;
+	char *id = new_staff_applicant("crashed", "Crashed Midway");
+	char *n = keys_of(id);
+	assert_string_equal(n, "1");
+	free(n);
+	/* as if the process died after the erasure committed, before the key was destroyed */
+	db_exec_sql("WITH d AS (DELETE FROM applicants WHERE id = $1 RETURNING id) "
+	            "INSERT INTO key_shreds (applicant_id) SELECT id FROM d",
+	            id);
+	n = keys_of(id);
+	assert_string_equal(n, "1");
+	free(n);
+	/* the next purge run (here one with nothing else to do) destroys it first */
+	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	n = keys_of(id);
+	assert_string_equal(n, "0");
+	free(n);
+	expect_db_value("SELECT count(*) FROM key_shreds WHERE applicant_id = $1", id, "0");
+	/* and a dry run leaves the queue alone */
+	char *other = new_staff_applicant("crashed", "Crashed Again");
+	db_exec_sql("WITH d AS (DELETE FROM applicants WHERE id = $1 RETURNING id) "
+	            "INSERT INTO key_shreds (applicant_id) SELECT id FROM d",
+	            other);
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":true}");
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	n = keys_of(other);
+	assert_string_equal(n, "1");
+	free(n);
+	/* a start of recruitd destroys it too */
+	api_stop(NULL);
+	api_start_with(NULL);
+	n = keys_of(other);
+	assert_string_equal(n, "0");
+	free(n);
+	free(other);
+	free(id);
+}
+
 static int
 setup(void **state)
 {
@@ -643,6 +742,8 @@ main(void)
 	    cmocka_unit_test(test_rotate_master_resumes),
 	    cmocka_unit_test(test_seal_existing_with_the_api_up),
 	    cmocka_unit_test(test_key_database_away_is_503),
+	    cmocka_unit_test(test_search_without_plaintext),
+	    cmocka_unit_test(test_key_queued_by_a_crash_is_destroyed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
