@@ -141,6 +141,13 @@ int vault_open_segments(const unsigned char key[SEAL_KEY_LEN], const char *id, c
  */
 int vault_rotate_master(unsigned batch, FILE *out) WARN_UNUSED;
 
+/*
+ * Fill the cache with the keys of the limit newest applicants (one
+ * statement): how many, or -1. recruitd does it on a thread of its own at
+ * start, so reads do not each wait on the key database the first time.
+ */
+long vault_warm(size_t limit);
+
 /* Whether the key database answers and the index key is at hand: 0 or -1. */
 int vault_ping(void) WARN_UNUSED;
 

@@ -44,6 +44,18 @@ block_signals(sigset_t *stop)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The keys of the newest applicants, into the cache, while the server starts serving. */
+static void *
+warm(void *arg)
+{
+	const struct config *cfg = arg;
+	long n = vault_warm(cfg->key_cache / 2); /* half: the sets keep room for the rest */
+
+	if (n >= 0)
+		log_msg(LOG_INFO, "data keys", "cached=%ld", n);
+	return NULL;
+}
+
 /* Keys of erased applicants a crash left queued: destroyed before serving. */
 static void
 shred_leftovers(struct pool *pool)
@@ -89,6 +101,8 @@ main(void)
 	metrics_init(routes, routes_count);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
 	shred_leftovers(app.pool);
+	pthread_t warmer;
+	bool warming = pthread_create(&warmer, NULL, warm, &cfg) == 0;
 	struct http_routes table = {
 	    .table = routes, .n = routes_count, .authenticate = rest_authenticate};
 	if ((srv = http_start(&app, &table)) == NULL)
@@ -102,6 +116,8 @@ main(void)
 	http_stop(srv, DRAIN_TIMEOUT_MS);
 	mail_worker_stop(mail);
 	pool_free(app.pool);
+	if (warming)
+		pthread_join(warmer, NULL);
 	vault_close();
 	metrics_fini();
 	assets_free();

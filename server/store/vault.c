@@ -1074,3 +1074,37 @@ vault_open_segments(const unsigned char key[SEAL_KEY_LEN], const char *id, const
 	*out_len = got;
 	return 0;
 }
+
+static struct db_stmt newest_keys =
+    DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE owner <> 'index' "
+            "ORDER BY created_at DESC LIMIT $1::int");
+
+long
+vault_warm(size_t limit)
+{
+	struct db *db = pool_acquire(V.pool, WAIT_MS);
+	char n[24];
+	long warmed = 0;
+
+	if (db == NULL)
+		return -1;
+	snprintf(n, sizeof(n), "%zu", limit);
+	const char *params[1] = {n};
+	PGresult *res = db_run(db, &newest_keys, 1, params);
+	pool_release(V.pool, db);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		const char *owner = PQgetvalue(res, r, 0);
+		unsigned char w[SEAL_WRAPPED_LEN + 1], key[SEAL_KEY_LEN];
+		size_t wlen;
+		if (bytea_text(PQgetvalue(res, r, 1), w, sizeof(w), &wlen) == 0 &&
+		    unwrap(owner, PQgetvalue(res, r, 2), w, wlen, key) == 0) {
+			cache_put(owner, key);
+			warmed++;
+		}
+		OPENSSL_cleanse(key, sizeof(key));
+	}
+	PQclear(res);
+	return warmed;
+}
