@@ -72,9 +72,6 @@ int vault_keys(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_
  */
 int vault_fresh(char id[37], unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 
-/* A new data key for applicant id, stored before it is returned. 0 or -1. */
-int vault_new_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
-
 /* The key of id, made now when it has none (a record from before the keys). 0 or -1. */
 int vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 

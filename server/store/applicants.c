@@ -535,19 +535,6 @@ applicants_current(struct db *db, const char *id, json_t **record, long *version
 	return res == NULL ? -1 : take_record(db, res, NULL, record, version);
 }
 
-/* The data key of a record to write: its own, or a new one for a row not sealed yet. */
-static int
-key_to_write(struct db *db, const char *id, unsigned char key[SEAL_KEY_LEN])
-{
-	int rc = vault_key(id, key);
-
-	if (rc == 1)
-		rc = vault_new_key(id, key);
-	if (rc != 0)
-		db_mark_unavailable(db);
-	return rc;
-}
-
 int
 applicants_update(struct db *db, const char *id, long have, const json_t *doc, const char *actor,
                   const char *request_id, const char *target, json_t **record, long *version)
@@ -559,8 +546,11 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
 	PGresult *res;
 	json_t *sharing = json_object_get(doc, "sharing_opt_out");
 
-	if (key_to_write(db, id, key) != 0)
+	/* its own key, or a new one for a row not sealed yet */
+	if (vault_key_or_new(id, key) != 0) {
+		db_mark_unavailable(db);
 		return -1;
+	}
 	if (row_params_init(&rp, doc, id, key) != 0) {
 		explicit_bzero(key, sizeof(key));
 		db_mark_unavailable(db);

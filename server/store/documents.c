@@ -355,7 +355,7 @@ documents_owner_restricted(struct db *db, const char *id, bool *restricted)
 }
 
 static struct db_stmt unsealed_documents =
-    DB_STMT("SELECT id, applicant_id::text, content FROM documents WHERE NOT sealed "
+    DB_STMT("SELECT id::text, applicant_id::text, content FROM documents WHERE NOT sealed "
             "ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED");
 static struct db_stmt seal_document =
     DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true WHERE id = $1::uuid "
@@ -377,13 +377,7 @@ documents_seal_batch(struct db *db, int batch, long *sealed)
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
 		unsigned char key[SEAL_KEY_LEN], *out;
 		size_t n;
-		char id[37];
-		const unsigned char *u = (const unsigned char *)PQgetvalue(res, i, 0);
-		/* the id came back in binary: 16 bytes */
-		snprintf(id, sizeof(id),
-		         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		         u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
-		         u[12], u[13], u[14], u[15]);
+		const char *id = PQgetvalue(res, i, 0); /* text comes back as itself */
 		const char *applicant = PQgetvalue(res, i, 1);
 		if (vault_key_or_new(applicant, key) != 0) {
 			rc = -1;

@@ -351,9 +351,6 @@ cache_drop(const char *id)
 
 static struct db_stmt find_keys =
     DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE owner = ANY ($1::text[])");
-static struct db_stmt insert_key =
-    DB_STMT("INSERT INTO data_keys (owner, wrapped, master) VALUES ($1, $2::bytea, $3) "
-            "ON CONFLICT (owner) DO NOTHING");
 static struct db_stmt delete_keys = DB_STMT("DELETE FROM data_keys WHERE owner = ANY ($1::text[])");
 
 /* The bytes of a bytea in text form ("\x..."): 0, or -1 when it is not that. */
@@ -486,59 +483,77 @@ vault_key(const char *id, unsigned char key[SEAL_KEY_LEN])
 	return found ? 0 : 1;
 }
 
-/* Store a new key for owner (nothing when it has one: then that one is loaded). */
-static int
-store_key(struct db *db, const char *owner, unsigned char key[SEAL_KEY_LEN])
-{
-	unsigned char w[SEAL_WRAPPED_LEN];
-	char master_id[MASTER_ID_LEN + 1];
-	bool found = false;
-
-	if (seal_new_key(key) != 0 || wrap(owner, key, w, master_id) != 0)
-		return -1;
-	char *hex = hex_text(w, sizeof(w));
-	const char *params[3] = {owner, hex, master_id};
-	int rc = db_do(db, &insert_key, 3, params);
-	free(hex);
-	if (rc != 0 || fetch(db, &owner, 1, (unsigned char(*)[SEAL_KEY_LEN])key, &found) != 0)
-		return -1;
-	return found ? 0 : -1;
-}
-
-int
-vault_new_key(const char *id, unsigned char key[SEAL_KEY_LEN])
-{
-	struct db *db = pool_acquire(V.pool, WAIT_MS);
-	unsigned char w[SEAL_WRAPPED_LEN];
-	char master_id[MASTER_ID_LEN + 1];
-	int rc = -1;
-
-	if (db == NULL)
-		return -1;
-	/* One round trip: a new id has no key yet, so the insert is the whole story. */
-	if (seal_new_key(key) == 0 && wrap(id, key, w, master_id) == 0) {
-		char *hex = hex_text(w, sizeof(w));
-		const char *params[3] = {id, hex, master_id};
-		long n = 0;
-		PGresult *res = db_run(db, &insert_key, 3, params);
-		if (res != NULL) {
-			n = strtol(PQcmdTuples(res), NULL, 10);
-			PQclear(res);
-			rc = n == 1 ? 0 : -1;
-		}
-		free(hex);
-	}
-	pool_release(V.pool, db);
-	if (rc == 0)
-		cache_put(id, key);
-	else
-		OPENSSL_cleanse(key, SEAL_KEY_LEN);
-	return rc;
-}
-
 static struct db_stmt insert_keys = DB_STMT(
     "INSERT INTO data_keys (owner, wrapped, master) "
     "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (owner) DO NOTHING");
+
+/* New keys on their way to the key table: insert_keys's three arrays, built one key at a time. */
+struct new_keys {
+	struct buf owners, wrapped, masters;
+	size_t n;
+	int failed;
+};
+
+static void
+new_keys_init(struct new_keys *nk)
+{
+	memset(nk, 0, sizeof(*nk));
+	buf_init(&nk->owners, (size_t)1 << 30);
+	buf_init(&nk->wrapped, (size_t)1 << 30);
+	buf_init(&nk->masters, (size_t)1 << 30);
+}
+
+static void
+new_keys_fini(struct new_keys *nk)
+{
+	buf_fini(&nk->owners);
+	buf_fini(&nk->wrapped);
+	buf_fini(&nk->masters);
+}
+
+/* Make a new key for owner into key, and add it wrapped. */
+static void
+new_keys_add(struct new_keys *nk, const char *owner, unsigned char key[SEAL_KEY_LEN])
+{
+	unsigned char w[SEAL_WRAPPED_LEN];
+	char master_id[MASTER_ID_LEN + 1], hex[2 * SEAL_WRAPPED_LEN + 1];
+	const char *sep = nk->n++ ? "," : "";
+
+	if (seal_new_key(key) != 0 || wrap(owner, key, w, master_id) != 0) {
+		nk->failed = 1;
+		return;
+	}
+	hex_encode(w, sizeof(w), hex);
+	if (buf_printf(&nk->owners, "%s%s", sep, owner) != 0 ||
+	    buf_printf(&nk->wrapped, "%s\"\\\\x%s\"", sep, hex) != 0 ||
+	    buf_printf(&nk->masters, "%s%s", sep, master_id) != 0)
+		nk->failed = 1;
+}
+
+/* Insert them, owners that have a key already left as they are: how many were new, or -1. */
+static long
+new_keys_store(struct new_keys *nk)
+{
+	struct db *db;
+	long inserted = -1;
+
+	if (nk->failed || nk->n == 0)
+		return nk->failed ? -1 : 0;
+	char *o = xasprintf("{%s}", nk->owners.data), *w = xasprintf("{%s}", nk->wrapped.data),
+	     *m = xasprintf("{%s}", nk->masters.data);
+	const char *params[3] = {o, w, m};
+	if ((db = pool_acquire(V.pool, WAIT_MS)) != NULL) {
+		PGresult *res = db_run(db, &insert_keys, 3, params);
+		if (res != NULL)
+			inserted = strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
+	pool_release(V.pool, db);
+	free(o);
+	free(w);
+	free(m);
+	return inserted;
+}
 
 /*
  * Keys for new applicants, made ahead: each thread keeps a stash of STASH
@@ -556,41 +571,16 @@ static _Thread_local struct {
 static int
 refill(void)
 {
-	struct buf o, w, m;
-	int ok = 1, rc = -1;
+	struct new_keys nk;
 
-	buf_init(&o, 1 << 16);
-	buf_init(&w, 1 << 16);
-	buf_init(&m, 1 << 16);
-	for (int i = 0; ok && i < STASH; i++) {
-		unsigned char wrapped[SEAL_WRAPPED_LEN];
-		char master_id[MASTER_ID_LEN + 1], hex[2 * SEAL_WRAPPED_LEN + 1];
-		const char *sep = i ? "," : "{";
+	new_keys_init(&nk);
+	for (int i = 0; i < STASH; i++) {
 		uuid_v4(stash.id[i]);
-		ok = seal_new_key(stash.key[i]) == 0 &&
-		     wrap(stash.id[i], stash.key[i], wrapped, master_id) == 0;
-		if (!ok)
-			break;
-		hex_encode(wrapped, sizeof(wrapped), hex);
-		ok = buf_printf(&o, "%s%s", sep, stash.id[i]) == 0 &&
-		     buf_printf(&w, "%s\"\\\\x%s\"", sep, hex) == 0 &&
-		     buf_printf(&m, "%s%s", sep, master_id) == 0;
+		new_keys_add(&nk, stash.id[i], stash.key[i]);
 	}
-	ok = ok && buf_append(&o, "}", 1) == 0 && buf_append(&w, "}", 1) == 0 &&
-	     buf_append(&m, "}", 1) == 0;
-	struct db *db = ok ? pool_acquire(V.pool, WAIT_MS) : NULL;
-	if (db != NULL) {
-		const char *params[3] = {o.data, w.data, m.data};
-		PGresult *res = db_run(db, &insert_keys, 3, params);
-		/* fresh random ids: all of them are new, or something is wrong */
-		if (res != NULL && strtol(PQcmdTuples(res), NULL, 10) == STASH)
-			rc = 0;
-		PQclear(res);
-	}
-	pool_release(V.pool, db);
-	buf_fini(&o);
-	buf_fini(&w);
-	buf_fini(&m);
+	/* fresh random ids: all of them are new, or something is wrong */
+	int rc = new_keys_store(&nk) == STASH ? 0 : -1;
+	new_keys_fini(&nk);
 	if (rc == 0)
 		stash.n = STASH;
 	else
@@ -612,57 +602,18 @@ vault_fresh(char id[37], unsigned char key[SEAL_KEY_LEN])
 }
 
 int
-vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN])
-{
-	struct db *db;
-	int rc = vault_key(id, key);
-
-	if (rc != 1)
-		return rc;
-	if ((db = pool_acquire(V.pool, WAIT_MS)) == NULL)
-		return -1;
-	rc = store_key(db, id, key); /* a concurrent maker's key wins, and is the one loaded */
-	pool_release(V.pool, db);
-	if (rc == 0)
-		cache_put(id, key);
-	return rc;
-}
-
-int
 vault_keys_or_new(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN])
 {
 	bool *found = xcalloc(n ? n : 1, sizeof(*found));
-	struct buf o, w, m;
-	size_t missing = 0;
+	struct new_keys nk;
 	int rc = vault_keys(ids, n, keys, found);
 
-	buf_init(&o, (size_t)1 << 30);
-	buf_init(&w, (size_t)1 << 30);
-	buf_init(&m, (size_t)1 << 30);
-	int ok = buf_append(&o, "{", 1) == 0 && buf_append(&w, "{", 1) == 0 &&
-	         buf_append(&m, "{", 1) == 0;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		unsigned char wrapped[SEAL_WRAPPED_LEN];
-		char master_id[MASTER_ID_LEN + 1], hex[2 * SEAL_WRAPPED_LEN + 1];
-		if (found[i])
-			continue;
-		if (seal_new_key(keys[i]) != 0 || wrap(ids[i], keys[i], wrapped, master_id) != 0) {
-			rc = -1;
-			break;
-		}
-		hex_encode(wrapped, sizeof(wrapped), hex);
-		const char *sep = missing++ ? "," : "";
-		ok = ok && buf_printf(&o, "%s%s", sep, ids[i]) == 0 &&
-		     buf_printf(&w, "%s\"\\\\x%s\"", sep, hex) == 0 &&
-		     buf_printf(&m, "%s%s", sep, master_id) == 0;
-	}
-	ok = ok && buf_append(&o, "}", 1) == 0 && buf_append(&w, "}", 1) == 0 &&
-	     buf_append(&m, "}", 1) == 0;
-	if (rc == 0 && missing > 0) {
-		struct db *db = ok ? pool_acquire(V.pool, WAIT_MS) : NULL;
-		const char *params[3] = {o.data, w.data, m.data};
-		rc = db == NULL ? -1 : db_do(db, &insert_keys, 3, params);
-		pool_release(V.pool, db);
+	new_keys_init(&nk);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!found[i])
+			new_keys_add(&nk, ids[i], keys[i]);
+	if (rc == 0 && nk.n > 0) {
+		rc = new_keys_store(&nk) < 0 ? -1 : 0;
 		/* what is stored now, a concurrent maker's key included, is what counts */
 		for (size_t i = 0; i < n; i++)
 			if (!found[i])
@@ -675,11 +626,15 @@ vault_keys_or_new(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_K
 				rc = -1;
 		free(again);
 	}
-	buf_fini(&o);
-	buf_fini(&w);
-	buf_fini(&m);
+	new_keys_fini(&nk);
 	free(found);
 	return rc;
+}
+
+int
+vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN])
+{
+	return vault_keys_or_new(&id, 1, (unsigned char(*)[SEAL_KEY_LEN])key);
 }
 
 int
@@ -709,8 +664,7 @@ vault_destroy(const char *const *ids, size_t n)
 static int
 index_key(void)
 {
-	struct db *db;
-	int rc = -1;
+	int rc;
 
 	if (atomic_load(&V.index_ready))
 		return 0;
@@ -719,13 +673,8 @@ index_key(void)
 		pthread_mutex_unlock(&V.index_mu);
 		return 0;
 	}
-	if ((db = pool_acquire(V.pool, WAIT_MS)) != NULL) {
-		const char *owner = "index";
-		bool found = false;
-		if (fetch(db, &owner, 1, &V.index_key, &found) == 0)
-			rc = found ? 0 : store_key(db, owner, V.index_key);
-		pool_release(V.pool, db);
-	}
+	const char *owner = "index"; /* not a UUID: never cached, so always what the table holds */
+	rc = vault_keys_or_new(&owner, 1, &V.index_key);
 	if (rc == 0)
 		atomic_store(&V.index_ready, true);
 	pthread_mutex_unlock(&V.index_mu);
