@@ -20,6 +20,18 @@ struct sha256_stream *sha256_begin(void);
 void sha256_add(struct sha256_stream *s, const void *data, size_t len);
 void sha256_end(struct sha256_stream *s, unsigned char out[SHA256_LEN]);
 
+/*
+ * HMAC-SHA256 under a key prepared once (its inner and outer pads hashed
+ * ahead), so each use is two hash copies and no lookup in OpenSSL's
+ * provider tables (HMAC() does one per call, under a lock all threads
+ * share). hmac_prepare: a new key (hmac_free), or NULL without memory.
+ */
+struct hmac_key;
+struct hmac_key *hmac_prepare(const void *key, size_t len);
+void hmac_free(struct hmac_key *k);
+void hmac_sha256(const struct hmac_key *k, const void *msg, size_t len,
+                 unsigned char out[SHA256_LEN]);
+
 /* Write 2*len hex digits and a NUL to out. */
 void hex_encode(const unsigned char *in, size_t len, char *out);
 

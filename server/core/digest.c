@@ -62,6 +62,64 @@ sha256_end(struct sha256_stream *s, unsigned char out[SHA256_LEN])
 	EVP_MD_CTX_free((EVP_MD_CTX *)s);
 }
 
+struct hmac_key {
+	EVP_MD_CTX *inner, *outer; /* SHA-256 with (key ^ ipad) and (key ^ opad) absorbed */
+};
+
+struct hmac_key *
+hmac_prepare(const void *key, size_t len)
+{
+	unsigned char k[64] = {0}, pad[64];
+	struct hmac_key *h = xcalloc(1, sizeof(*h));
+
+	if (len > sizeof(k))
+		sha256(key, len, k);
+	else
+		memcpy(k, key, len);
+	h->inner = EVP_MD_CTX_new();
+	h->outer = EVP_MD_CTX_new();
+	for (int i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	int ok = h->inner && h->outer && EVP_DigestInit_ex(h->inner, md_sha256(), NULL) == 1 &&
+	         EVP_DigestUpdate(h->inner, pad, sizeof(pad)) == 1;
+	for (int i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	ok = ok && EVP_DigestInit_ex(h->outer, md_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(h->outer, pad, sizeof(pad)) == 1;
+	OPENSSL_cleanse(k, sizeof(k));
+	OPENSSL_cleanse(pad, sizeof(pad));
+	if (!ok) {
+		hmac_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+hmac_free(struct hmac_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_MD_CTX_free(k->inner);
+	EVP_MD_CTX_free(k->outer);
+	free(k);
+}
+
+void
+hmac_sha256(const struct hmac_key *k, const void *msg, size_t len, unsigned char out[SHA256_LEN])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned char in[SHA256_LEN];
+	unsigned int n = SHA256_LEN;
+
+	if (c == NULL || EVP_MD_CTX_copy_ex(c, k->inner) != 1 ||
+	    EVP_DigestUpdate(c, msg, len) != 1 || EVP_DigestFinal_ex(c, in, &n) != 1 ||
+	    EVP_MD_CTX_copy_ex(c, k->outer) != 1 || EVP_DigestUpdate(c, in, sizeof(in)) != 1 ||
+	    EVP_DigestFinal_ex(c, out, &n) != 1)
+		abort(); /* out of memory: nothing else makes these fail */
+	EVP_MD_CTX_free(c);
+}
+
 void
 hex_encode(const unsigned char *in, size_t len, char *out)
 {

@@ -1,6 +1,4 @@
 /* pending: submissions waiting for their confirmation code. See pending.h. */
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +16,12 @@ static void
 code_key(const char *code, unsigned char key[SEAL_KEY_LEN])
 {
 	static const char label[] = "recruitd pending submission";
-	unsigned int n = SEAL_KEY_LEN;
+	struct hmac_key *h = hmac_prepare(code, strlen(code));
 
-	HMAC(EVP_sha256(), code, (int)strlen(code), (const unsigned char *)label, sizeof(label) - 1,
-	     key, &n);
+	if (h == NULL)
+		abort(); /* out of memory */
+	hmac_sha256(h, label, sizeof(label) - 1, key);
+	hmac_free(h);
 }
 
 static struct db_stmt insert_pending = DB_STMT(

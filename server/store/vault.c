@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -65,6 +64,7 @@ static struct {
 	pthread_mutex_t index_mu;
 	atomic_bool index_ready;
 	unsigned char index_key[SEAL_KEY_LEN];
+	struct hmac_key *index_hmac; /* the index key, prepared for hashing */
 	struct shard *shards;
 } V = {.mu = PTHREAD_MUTEX_INITIALIZER, .index_mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -675,6 +675,8 @@ index_key(void)
 	}
 	const char *owner = "index"; /* not a UUID: never cached, so always what the table holds */
 	rc = vault_keys_or_new(&owner, 1, &V.index_key);
+	if (rc == 0 && (V.index_hmac = hmac_prepare(V.index_key, SEAL_KEY_LEN)) == NULL)
+		rc = -1;
 	if (rc == 0)
 		atomic_store(&V.index_ready, true);
 	pthread_mutex_unlock(&V.index_mu);
@@ -684,11 +686,9 @@ index_key(void)
 int
 vault_hash(const void *msg, size_t len, unsigned char out[32])
 {
-	unsigned int n = 32;
-
 	if (index_key() != 0)
 		return -1;
-	HMAC(EVP_sha256(), V.index_key, SEAL_KEY_LEN, msg, len, out, &n);
+	hmac_sha256(V.index_hmac, msg, len, out);
 	return 0;
 }
 
@@ -841,6 +841,8 @@ vault_close(void)
 	}
 	OPENSSL_cleanse(V.masters, sizeof(V.masters));
 	OPENSSL_cleanse(V.index_key, sizeof(V.index_key));
+	hmac_free(V.index_hmac);
+	V.index_hmac = NULL;
 	free(V.file);
 	free(V.next_file);
 	V.file = V.next_file = NULL;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../unit/cm.h"
+#include "core/digest.h"
 #include "core/seal.h"
 
 static const unsigned char key[SEAL_KEY_LEN] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
@@ -78,13 +79,69 @@ test_wrapping(void **state)
 	assert_int_equal(seal_unwrap(master, "applicant-1", wrapped, back), -1);
 }
 
+/* A thread keeps the last key's schedule: values under keys that alternate still open right. */
+static void
+test_keys_in_turn(void **state)
+{
+	unsigned char k1[SEAL_KEY_LEN], k2[SEAL_KEY_LEN];
+	unsigned char *s[6], *o;
+	size_t n[6], m;
+
+	(void)state;
+	assert_int_equal(seal_new_key(k1), 0);
+	assert_int_equal(seal_new_key(k2), 0);
+	for (int i = 0; i < 6; i++) /* k1, k2, k1, k2, ... */
+		assert_non_null(s[i] = seal_value(i % 2 ? k2 : k1, "ad", 2, "value", 5, &n[i]));
+	for (int i = 5; i >= 0; i--) {
+		o = seal_open(i % 2 ? k2 : k1, "ad", 2, s[i], n[i], &m);
+		assert_non_null(o);
+		assert_memory_equal(o, "value", 5);
+		free(o);
+		/* and not under the other key, right after the right one */
+		assert_null(seal_open(i % 2 ? k1 : k2, "ad", 2, s[i], n[i], &m));
+		assert_null(
+		    seal_open(i % 2 ? k2 : k1, "ad", 2, s[(i + 1) % 6], n[(i + 1) % 6], &m));
+	}
+	for (int i = 0; i < 6; i++)
+		free(s[i]);
+}
+
+/* HMAC-SHA256 with a prepared key: RFC 4231's test cases 2 and 6 (a key longer than a block). */
+static void
+test_hmac(void **state)
+{
+	unsigned char out[SHA256_LEN], big[131];
+	char hex[2 * SHA256_LEN + 1];
+
+	(void)state;
+	struct hmac_key *k = hmac_prepare("Jefe", 4);
+	const char *msg = "what do ya want for nothing?";
+	hmac_sha256(k, msg, strlen(msg), out);
+	hex_encode(out, sizeof(out), hex);
+	assert_string_equal(hex,
+	                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	hmac_sha256(k, msg, strlen(msg), out); /* again: the prepared key is not used up */
+	hex_encode(out, sizeof(out), hex);
+	assert_string_equal(hex,
+	                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	hmac_free(k);
+	memset(big, 0xaa, sizeof(big));
+	k = hmac_prepare(big, sizeof(big));
+	msg = "Test Using Larger Than Block-Size Key - Hash Key First";
+	hmac_sha256(k, msg, strlen(msg), out);
+	hex_encode(out, sizeof(out), hex);
+	assert_string_equal(hex,
+	                    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	hmac_free(k);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_tampering_is_refused),
-	    cmocka_unit_test(test_wrapping),
+	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_tampering_is_refused),
+	    cmocka_unit_test(test_wrapping),   cmocka_unit_test(test_keys_in_turn),
+	    cmocka_unit_test(test_hmac),
 	};
 	return cmocka_run_group_tests_name("unit seal", tests, NULL, NULL);
 }
