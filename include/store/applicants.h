@@ -36,7 +36,10 @@ struct db;
 int applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id,
                       json_t **record, long *version) WARN_UNUSED;
 
-/* Read a full record, audited as applicant.read. */
+/*
+ * Read a full record, audited as applicant.read: 0 once the entry is
+ * committed (store/audit.h), 1 when there is none, -1 (no record then).
+ */
 int applicants_read(struct db *db, const char *id, const char *actor, const char *request_id,
                     json_t **record, long *version) WARN_UNUSED;
 

@@ -15,7 +15,16 @@
 struct db;
 
 /*
- * Authenticate a staff token against the database. Returns 0 with *who
+ * Keep the staff keys checked (for at most a second) while a connection of
+ * its own, to conninfo, listens for revocations (a thread). Returns 0, or
+ * -1 when no thread could start (nothing is kept then). Once per process;
+ * auth_watch_stop before exit.
+ */
+int auth_watch_start(const char *conninfo);
+void auth_watch_stop(void);
+
+/*
+ * Authenticate a staff token against the database (or the key kept). Returns 0 with *who
  * filled, 1 when the token is unknown, revoked or malformed, -1 when the
  * database failed (see db_failure).
  */

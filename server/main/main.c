@@ -20,6 +20,7 @@
 #include "edge/http.h"
 #include "edge/metrics.h"
 #include "jobs/mail.h"
+#include "store/auth.h"
 #include "store/db.h"
 #include "store/erasure.h"
 #include "store/pool.h"
@@ -101,6 +102,8 @@ main(void)
 	metrics_init(routes, routes_count);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
 	shred_leftovers(app.pool);
+	(void)auth_watch_start(
+	    cfg.database_url); /* logs when it cannot: keys are then read each time */
 	pthread_t warmer;
 	bool warming = pthread_create(&warmer, NULL, warm, &cfg) == 0;
 	struct http_routes table = {
@@ -115,6 +118,7 @@ main(void)
 	log_msg(LOG_INFO, "stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(srv, DRAIN_TIMEOUT_MS);
 	mail_worker_stop(mail);
+	auth_watch_stop();
 	pool_free(app.pool);
 	if (warming)
 		pthread_join(warmer, NULL);

@@ -6,10 +6,12 @@
  * a name's trigrams to find them. Nothing here knows a request: callers pass who acts (the
  * actor and request id for the audit entry) and get JSON back.
  *
- * Every statement that reads a full record or changes one writes its audit
- * entry in the same statement (a data-modifying CTE), so a record is never
- * read or changed without its entry, and the pair costs one round trip.
- * Deleting is erasure.c's.
+ * Every statement that changes a record writes its audit entry in the same
+ * statement (a data-modifying CTE), so a record is never changed without
+ * its entry, and the pair costs one round trip. A read is a plain SELECT
+ * (no read-write transaction), and is answered only once its entry is
+ * committed, with those of the reads going on at the same time
+ * (store/audit.h). Deleting is erasure.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include "domain/retention.h"
 #include "domain/search.h"
 #include "store/applicants.h"
+#include "store/audit.h"
 #include "store/db.h"
 #include "store/vault.h"
 
@@ -401,12 +404,6 @@ static struct db_stmt insert_applicant = DB_STMT(
     "  SELECT $16, 'applicant.create', id, 'applicant', $17 FROM a) "
     "SELECT " COLUMNS " FROM a");
 
-static struct db_stmt read_applicant =
-    DB_STMT("WITH a AS (SELECT * FROM applicants WHERE id = $1), "
-            "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-            "  SELECT $2, 'applicant.read', id, 'applicant', $3 FROM a) "
-            "SELECT " COLUMNS " FROM a");
-
 static struct db_stmt current_applicant =
     DB_STMT("SELECT " COLUMNS " FROM applicants a WHERE id = $1");
 
@@ -520,10 +517,20 @@ int
 applicants_read(struct db *db, const char *id, const char *actor, const char *request_id,
                 json_t **record, long *version)
 {
-	const char *params[3] = {id, actor, request_id};
-	PGresult *res = db_run(db, &read_applicant, 3, params);
+	const char *params[1] = {id};
+	PGresult *res = db_run(db, &current_applicant, 1, params);
+	int rc = res == NULL ? -1 : take_record(db, res, NULL, record, version);
 
-	return res == NULL ? -1 : take_record(db, res, NULL, record, version);
+	if (rc == 0) {
+		/* answered only once its entry is committed, with those of other reads */
+		struct audit_entry e = {actor, "applicant.read", id, "applicant", request_id};
+		if (audit_commit_read(db, &e) != 0) {
+			json_decref(*record);
+			*record = NULL;
+			rc = -1;
+		}
+	}
+	return rc;
 }
 
 int

@@ -1,10 +1,22 @@
 /*
- * audit: reading the append-only audit log.
+ * audit: reading the append-only audit log, and committing the entries of
+ * reads together.
  *
- * The statements of this aggregate. Their callers bind the
- * parameters and read the rows; the SQL lives here, with the tables it
- * knows.
+ * A read's entry must be committed before the read is answered, but a
+ * commit per read is the most a read costs. So reads going on at the same
+ * time share one: each thread queues its entry; the first that finds no
+ * commit under way takes the queue and writes it with one statement on its
+ * own connection (autocommit), then wakes the threads whose entries it
+ * wrote; whatever queued meanwhile is taken by the next of them. The lock
+ * is held only to link and unlink queue entries, never across a statement.
  */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "core/buf.h"
 #include "store/audit.h"
 #include "store/db.h"
 
@@ -13,3 +25,116 @@ struct db_stmt audit_list_entries = DB_STMT(
     "WHERE seq < $1::bigint AND ($2::uuid IS NULL OR applicant_id = $2::uuid) "
     "AND ($3::text IS NULL OR actor = $3) AND ($4::timestamptz IS NULL OR at >= $4::timestamptz) "
     "ORDER BY seq DESC LIMIT $5::int");
+
+/* $1..$5: the columns as array literals, one element per entry, in the same order. */
+static struct db_stmt insert_many =
+    DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[])");
+
+static struct db_stmt insert_one =
+    DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "VALUES ($1, $2, $3::uuid, $4, $5)");
+
+struct waiter {
+	const struct audit_entry *e;
+	struct waiter *next;
+	bool done;
+	int rc;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t written;
+	struct waiter *head, **tail;
+	bool writing;
+} q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &q.head, false};
+
+/* Append s (NULL: SQL NULL) to an array literal as a quoted element. */
+static int
+add_element(struct buf *b, const char *s, bool first)
+{
+	int rc = buf_append(b, first ? "{" : ",", 1);
+
+	if (s == NULL)
+		return rc | buf_append(b, "NULL", 4);
+	rc |= buf_append(b, "\"", 1);
+	for (const char *c = s; *c && rc == 0; c++) {
+		if (*c == '"' || *c == '\\')
+			rc |= buf_append(b, "\\", 1);
+		rc |= buf_append(b, c, 1);
+	}
+	return rc | buf_append(b, "\"", 1);
+}
+
+/* Write the entries of the list at w in one statement: 0 or -1. */
+static int
+write_all(struct db *db, struct waiter *w)
+{
+	struct buf cols[5];
+	const char *params[5];
+	int rc = 0;
+
+	for (int i = 0; i < 5; i++)
+		buf_init(&cols[i], (size_t)1 << 20);
+	for (struct waiter *x = w; x != NULL; x = x->next) {
+		const char *v[5] = {x->e->actor, x->e->action, x->e->applicant_id, x->e->target,
+		                    x->e->request_id};
+		for (int i = 0; i < 5; i++)
+			rc |= add_element(&cols[i], v[i], x == w);
+	}
+	for (int i = 0; i < 5; i++) {
+		rc |= buf_append(&cols[i], "}", 1);
+		rc |= buf_append(&cols[i], "", 1); /* the NUL */
+		params[i] = cols[i].data;
+	}
+	if (rc == 0)
+		rc = db_do(db, &insert_many, 5, params);
+	else
+		db_mark_unavailable(db);
+	for (int i = 0; i < 5; i++)
+		buf_fini(&cols[i]);
+	return rc;
+}
+
+int
+audit_commit_read(struct db *db, const struct audit_entry *e)
+{
+	struct waiter me = {.e = e};
+	bool led = false;
+
+	if (db->pg != NULL && PQtransactionStatus(db->pg) != PQTRANS_IDLE) {
+		const char *params[5] = {e->actor, e->action, e->applicant_id, e->target,
+		                         e->request_id};
+		return db_do(db, &insert_one, 5, params);
+	}
+	pthread_mutex_lock(&q.mu);
+	*q.tail = &me;
+	q.tail = &me.next;
+	while (!me.done) {
+		if (q.writing) {
+			pthread_cond_wait(&q.written, &q.mu);
+			continue;
+		}
+		struct waiter *batch = q.head;
+		q.head = NULL;
+		q.tail = &q.head;
+		q.writing = true;
+		led = true;
+		pthread_mutex_unlock(&q.mu);
+
+		int rc = write_all(db, batch);
+
+		pthread_mutex_lock(&q.mu);
+		for (struct waiter *x = batch, *next; x != NULL; x = next) {
+			next = x->next; /* x may return (and its frame go) once done is seen */
+			x->rc = rc;
+			x->done = true;
+		}
+		q.writing = false;
+		pthread_cond_broadcast(&q.written);
+	}
+	pthread_mutex_unlock(&q.mu);
+	if (me.rc != 0 && !led)
+		db_mark_unavailable(db); /* the statement failed on another thread's connection */
+	return me.rc;
+}

@@ -2,13 +2,172 @@
  * auth: bearer tokens checked against the database. The key id finds the
  * row by primary key; the secret is never stored, only its SHA-256,
  * compared in constant time.
+ *
+ * A staff key's row is kept for up to KEPT_MS after it was read, in a
+ * table of slots each with its own lock (no lock shared by every request),
+ * while a listener thread holds LISTEN recruitd_staff_keys on a connection
+ * of its own: a key revoked or deleted anywhere (migration 0019's trigger)
+ * bumps the generation, and every entry of an older generation is stale.
+ * Without a listening connection nothing is kept. So a revoked key stops
+ * working on every process as soon as the notice arrives, and within
+ * KEPT_MS even if it is lost.
  */
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
+#include "core/clock.h"
 #include "core/digest.h"
+#include "core/log.h"
 #include "store/auth.h"
 #include "store/db.h"
+
+#define KEPT_MS 1000
+#define SLOTS 256 /* a power of two */
+
+struct kept_key {
+	pthread_mutex_t mu;
+	unsigned long gen;
+	long long at_ms;
+	char key_id[TOKEN_KEY_ID_LEN + 1];
+	char secret_sha256[2 * SHA256_LEN + 1];
+	char name[sizeof(((struct actor *)0)->name)];
+	enum role role;
+};
+
+static struct kept_key kept[SLOTS];
+static atomic_ulong generation = 1; /* 0 in an entry: empty */
+static atomic_bool listening;       /* entries are kept only while the listener is connected */
+
+static struct kept_key *
+slot_of(const char *key_id)
+{
+	unsigned h = 2166136261u; /* FNV-1a */
+
+	for (const char *c = key_id; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return &kept[h & (SLOTS - 1)];
+}
+
+/* The kept row of key_id into the out-parameters: true when it is there and fresh. */
+static bool
+kept_find(const char *key_id, char sha[2 * SHA256_LEN + 1], struct actor *who)
+{
+	unsigned long gen = atomic_load(&generation);
+	struct kept_key *k = slot_of(key_id);
+	bool hit;
+
+	if (!atomic_load(&listening))
+		return false;
+	pthread_mutex_lock(&k->mu);
+	hit = k->gen == gen && clock_ms() - k->at_ms < KEPT_MS && strcmp(k->key_id, key_id) == 0;
+	if (hit) {
+		memcpy(sha, k->secret_sha256, sizeof(k->secret_sha256));
+		memset(who, 0, sizeof(*who));
+		who->role = k->role;
+		memcpy(who->name, k->name, sizeof(who->name));
+	}
+	pthread_mutex_unlock(&k->mu);
+	return hit;
+}
+
+/* Keep a row read under generation gen (a notice since then makes it stale at once). */
+static void
+kept_put(unsigned long gen, const char *key_id, const char *sha, const struct actor *who)
+{
+	struct kept_key *k = slot_of(key_id);
+
+	if (!atomic_load(&listening) || strlen(sha) != 2 * SHA256_LEN)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->gen = gen;
+	k->at_ms = clock_ms();
+	snprintf(k->key_id, sizeof(k->key_id), "%s", key_id);
+	memcpy(k->secret_sha256, sha, sizeof(k->secret_sha256));
+	memcpy(k->name, who->name, sizeof(k->name));
+	k->role = who->role;
+	pthread_mutex_unlock(&k->mu);
+}
+
+static struct {
+	pthread_t thread;
+	bool started;
+	atomic_bool stop;
+	char *conninfo;
+} watcher;
+
+/* Listen on conn until it fails or we stop; every notice (and the start) bumps the generation. */
+static void
+listen_on(PGconn *conn)
+{
+	PGresult *res = PQexec(conn, "LISTEN recruitd_staff_keys");
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	PQclear(res);
+	if (!ok)
+		return;
+	atomic_fetch_add(&generation, 1); /* notices may have been missed before this */
+	atomic_store(&listening, true);
+	while (!atomic_load(&watcher.stop)) {
+		struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
+		if (poll(&p, 1, 200) < 0 || PQconsumeInput(conn) == 0 ||
+		    PQstatus(conn) != CONNECTION_OK)
+			break;
+		PGnotify *n;
+		while ((n = PQnotifies(conn)) != NULL) {
+			atomic_fetch_add(&generation, 1);
+			PQfreemem(n);
+		}
+	}
+	atomic_store(&listening, false);
+	atomic_fetch_add(&generation, 1);
+}
+
+static void *
+watch(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&watcher.stop)) {
+		PGconn *conn = PQconnectdb(watcher.conninfo);
+		if (PQstatus(conn) == CONNECTION_OK)
+			listen_on(conn);
+		PQfinish(conn);
+		for (int i = 0; i < 5 && !atomic_load(&watcher.stop); i++)
+			poll(NULL, 0, 100);
+	}
+	return NULL;
+}
+
+int
+auth_watch_start(const char *conninfo)
+{
+	for (size_t i = 0; i < SLOTS; i++)
+		pthread_mutex_init(&kept[i].mu, NULL);
+	watcher.conninfo = xstrdup(conninfo);
+	atomic_store(&watcher.stop, false);
+	watcher.started = pthread_create(&watcher.thread, NULL, watch, NULL) == 0;
+	if (!watcher.started)
+		log_msg(LOG_WARN, "staff keys", "not kept: no listener thread");
+	return watcher.started ? 0 : -1;
+}
+
+void
+auth_watch_stop(void)
+{
+	if (watcher.started) {
+		atomic_store(&watcher.stop, true);
+		pthread_join(watcher.thread, NULL);
+		watcher.started = false;
+	}
+	atomic_store(&listening, false);
+	free(watcher.conninfo);
+	watcher.conninfo = NULL;
+}
 
 static struct db_stmt find_key = DB_STMT(
     "SELECT name, role, secret_sha256 FROM staff_keys WHERE key_id = $1 AND revoked_at IS NULL");
@@ -22,22 +181,32 @@ auth_staff(struct db *db, const char *token, struct actor *who)
 	PGresult *res;
 	int rc = 1;
 
+	char want[2 * SHA256_LEN + 1], stored[2 * SHA256_LEN + 1];
+	struct actor row;
+	unsigned long gen = atomic_load(&generation);
+
 	if (token_parse(token, TOKEN_STAFF_PREFIX, key_id, hash) != 0)
 		return 1;
-	if ((res = db_run(db, &find_key, 1, params)) == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
-		char want[2 * SHA256_LEN + 1];
-		hex_encode(hash, SHA256_LEN, want);
-		const char *stored = PQgetvalue(res, 0, 2);
-		if (strlen(stored) == strlen(want) && digest_equal(stored, want, strlen(want))) {
-			memset(who, 0, sizeof(*who));
-			who->role = role_parse(PQgetvalue(res, 0, 1));
-			snprintf(who->name, sizeof(who->name), "%s", PQgetvalue(res, 0, 0));
-			rc = who->role == ROLE_NONE ? 1 : 0;
+	hex_encode(hash, SHA256_LEN, want);
+	if (!kept_find(key_id, stored, &row)) {
+		if ((res = db_run(db, &find_key, 1, params)) == NULL)
+			return -1;
+		bool found = PQntuples(res) == 1 && strlen(PQgetvalue(res, 0, 2)) == 2 * SHA256_LEN;
+		if (found) {
+			memcpy(stored, PQgetvalue(res, 0, 2), sizeof(stored));
+			memset(&row, 0, sizeof(row));
+			row.role = role_parse(PQgetvalue(res, 0, 1));
+			snprintf(row.name, sizeof(row.name), "%s", PQgetvalue(res, 0, 0));
 		}
+		PQclear(res);
+		if (!found || row.role == ROLE_NONE)
+			return 1;
+		kept_put(gen, key_id, stored, &row);
 	}
-	PQclear(res);
+	if (digest_equal(stored, want, 2 * SHA256_LEN)) {
+		*who = row;
+		rc = 0;
+	}
 	return rc;
 }
 

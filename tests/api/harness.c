@@ -25,8 +25,11 @@
 #include "store/vault.h"
 
 static pid_t server;
+static pid_t second; /* a second instance on the same databases, when the suite starts one */
 static char base[96];
+static char bases[2][96]; /* the instances' */
 static char log_path[512];
+static char second_log[600];
 static char mail_dir[512];
 static char smtp_dir[512]; /* the SMTP server's maildir, when the suite runs one */
 static CURL *curl;
@@ -83,6 +86,7 @@ wait_ready(void)
 }
 
 static const char *const *extra_settings;
+static pid_t spawn(const char *bin, const char *listen, const char *log);
 static pid_t smtpd;           /* the suite's SMTP server, when it runs one */
 static char smtp_setting[96]; /* RECRUITD_SMTP_URL=... for it */
 static const char *smtp_settings[16];
@@ -112,10 +116,68 @@ api_start(void **state)
 	mkdir(mail_dir, 0700);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	curl = curl_easy_init();
-	server = fork();
-	if (server == 0) {
+	snprintf(bases[0], sizeof(bases[0]), "%s", base);
+	server = spawn(bin, listen, log_path);
+	pg = PQconnectdb(url);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "harness: cannot connect: %s", PQerrorMessage(pg));
+		exit(1);
+	}
+	wait_ready();
+	staff.hr = staff_token("hr", staff.hr_name);
+	staff.recruiter = staff_token("recruiter", staff.recruiter_name);
+	return 0;
+}
+
+int
+api_start_second(void)
+{
+	char listen[64];
+
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", free_port());
+	snprintf(bases[1], sizeof(bases[1]), "http://%s", listen);
+	snprintf(second_log, sizeof(second_log), "%s.second", log_path);
+	second = spawn(need_env("RECRUITD_TEST_BIN"), listen, second_log);
+	api_use(1);
+	wait_ready();
+	api_use(0);
+	return 0;
+}
+
+int
+api_second_pid(void)
+{
+	return (int)second;
+}
+
+void
+api_second_reaped(void)
+{
+	waitpid(second, NULL, 0);
+	second = 0;
+}
+
+void
+api_use(int instance)
+{
+	snprintf(base, sizeof(base), "%s", bases[instance]);
+}
+
+const char *
+api_base_of(int instance)
+{
+	return bases[instance];
+}
+
+/* Start bin listening on listen, its log to log: the child's pid. */
+static pid_t
+spawn(const char *bin, const char *listen, const char *log)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM); /* a test that dies takes its server along */
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(fd, STDERR_FILENO);
 		setenv("RECRUITD_LISTEN", listen, 1);
 		setenv("RECRUITD_MAX_JSON_BYTES", "65536", 1);
@@ -131,15 +193,7 @@ api_start(void **state)
 		execl(bin, bin, (char *)NULL);
 		_exit(127);
 	}
-	pg = PQconnectdb(url);
-	if (PQstatus(pg) != CONNECTION_OK) {
-		fprintf(stderr, "harness: cannot connect: %s", PQerrorMessage(pg));
-		exit(1);
-	}
-	wait_ready();
-	staff.hr = staff_token("hr", staff.hr_name);
-	staff.recruiter = staff_token("recruiter", staff.recruiter_name);
-	return 0;
+	return pid;
 }
 
 /* PostgreSQL's own log (RECRUITD_TEST_PG_LOG) must not hold them either. */
@@ -165,9 +219,9 @@ check_pg_log(void)
 }
 
 static void
-check_log(void)
+check_log(const char *path)
 {
-	FILE *f = fopen(log_path, "r");
+	FILE *f = fopen(path, "r");
 	char line[4096];
 	int n = 0;
 
@@ -266,37 +320,49 @@ api_smtp_url(void)
 	return smtp_setting + strlen("RECRUITD_SMTP_URL=");
 }
 
-int
-api_stop(void **state)
+/* SIGTERM must stop a server within its drain timeout (10 s), whatever the clients did. */
+static void
+stopped(pid_t pid, const char *log)
 {
 	int status = 0;
-
-	(void)state;
-	if (!terminated)
-		kill(server, SIGTERM);
-	/* SIGTERM must stop the server within its drain timeout (10 s), whatever the clients did.
-	 */
 	pid_t done = 0;
-	for (int i = 0; i < 300 && (done = waitpid(server, &status, WNOHANG)) == 0; i++)
+
+	for (int i = 0; i < 300 && (done = waitpid(pid, &status, WNOHANG)) == 0; i++)
 		usleep(100000);
 	if (done == 0) {
 		fprintf(stderr, "harness: recruitd did not stop within 30 s of SIGTERM; see %s\n",
-		        log_path);
-		kill(server, SIGKILL);
-		waitpid(server, &status, 0);
+		        log);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
 		exit(1);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "harness: recruitd did not exit 0 on SIGTERM (status %d); see %s\n",
-		        status, log_path);
+		        status, log);
 		exit(1);
 	}
+}
+
+int
+api_stop(void **state)
+{
+	(void)state;
+	if (!terminated)
+		kill(server, SIGTERM);
+	stopped(server, log_path);
+	if (second > 0) {
+		kill(second, SIGTERM);
+		stopped(second, second_log);
+		second = 0;
+		check_log(second_log);
+	}
+	api_use(0);
 	if (smtpd > 0) {
 		kill(smtpd, SIGTERM);
 		waitpid(smtpd, NULL, 0);
 		smtpd = 0;
 	}
-	check_log();
+	check_log(log_path);
 	check_pg_log();
 	free(staff.hr);
 	free(staff.recruiter);

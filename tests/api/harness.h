@@ -49,6 +49,18 @@ int api_start_with(const char *const *settings);
 int api_stop(void **state);
 
 /*
+ * A second instance of recruitd on the same databases and settings (after
+ * api_start*), stopped by api_stop. api_use(i) sends what follows to
+ * instance i (0: the first); api_base_of(i) is its base URL.
+ */
+int api_start_second(void);
+void api_use(int instance);
+const char *api_base_of(int instance);
+/* The second instance's pid; api_second_reaped waits for it once killed. */
+int api_second_pid(void);
+void api_second_reaped(void);
+
+/*
  * api_start_with, and a real SMTP server on loopback (Debian's
  * python3-aiosmtpd) that recruitd delivers to; mail_find and mail_code read
  * the messages it received. api_stop stops it.

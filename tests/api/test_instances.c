@@ -1,0 +1,564 @@
+/*
+ * API: two recruitd processes on one PostgreSQL, as behind a load balancer
+ * (README, "Several instances"). Whatever one instance does, the other sees:
+ * idempotent twins landing on different instances, transitions racing
+ * across them, purges run on both at once, each e-mail sent once though both
+ * deliver, the rate limits counted together, a key revoked anywhere refused
+ * everywhere. And a read answered is a read audited, even when its instance
+ * is killed (SIGKILL) under load the next moment.
+ */
+#include <dirent.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../unit/fixtures.h"
+#include "core/xalloc.h"
+#include "harness.h"
+
+static struct blob pdf;
+static char *opening;
+static int seq;
+
+/* One request to instance i on a connection of its own: the whole response, or "" when the
+ * instance could not be reached or went away. */
+static char *
+request_to(int instance, const char *bytes)
+{
+	const char *base = api_base_of(instance);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timeval tv = {60, 0};
+	char buf[16384];
+	size_t len = 0, cap = 1;
+	char *out = xcalloc(1, 1);
+	ssize_t n;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_port = htons((uint16_t)atoi(strrchr(base, ':') + 1));
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    send(s, bytes, strlen(bytes), MSG_NOSIGNAL) != (ssize_t)strlen(bytes)) {
+		close(s);
+		return out;
+	}
+	while ((n = recv(s, buf, sizeof(buf), 0)) > 0) {
+		if (len + (size_t)n + 1 > cap) {
+			cap = 2 * (len + (size_t)n + 1);
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+		out[len] = '\0';
+	}
+	close(s);
+	return out;
+}
+
+static bool
+status_is(const char *response, const char *status)
+{
+	return strncmp(response, "HTTP/1.1 ", 9) == 0 && strncmp(response + 9, status, 3) == 0;
+}
+
+struct racer {
+	int instance;
+	char *request, *response;
+};
+
+static void *
+race(void *arg)
+{
+	struct racer *r = arg;
+	r->response = request_to(r->instance, r->request);
+	return NULL;
+}
+
+/* Run the requests of n racers at once, racer i on instance i % 2. */
+static void
+race_all(struct racer *r, int n)
+{
+	pthread_t t[64];
+
+	for (int i = 0; i < n; i++) {
+		r[i].instance = i % 2;
+		pthread_create(&t[i], NULL, race, &r[i]);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+}
+
+static char *
+post_json(const char *path, const char *token, const char *extra_headers, const char *body)
+{
+	return xasprintf("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n%s"
+	                 "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+	                 "Connection: close\r\n\r\n%s",
+	                 path, token, extra_headers, strlen(body), body);
+}
+
+/*
+ * Twins with one Idempotency-Key, one on each instance, both in flight at
+ * once (the table is held locked until both wait): one applicant, and the
+ * same response twice, one of them replayed.
+ */
+static void
+test_idempotent_twins(void **state)
+{
+	(void)state;
+	char *email = unique_email("twin2");
+	char *body = xasprintf("{\"full_name\":\"Twin Across\",\"email\":\"%s\"}", email);
+	char *key = xasprintf("Idempotency-Key: twin2-%s\r\n", email);
+	forbid_in_log("Twin Across");
+	PGconn *gate = PQconnectdb(getenv("RECRUITD_DATABASE_URL"));
+	PQclear(PQexec(gate, "BEGIN"));
+	PQclear(PQexec(gate, "LOCK TABLE applicants IN SHARE ROW EXCLUSIVE MODE"));
+	struct racer r[2];
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++) {
+		r[i].instance = i;
+		r[i].request = post_json("/v1/applicants", staff.hr, key, body);
+		pthread_create(&t[i], NULL, race, &r[i]);
+	}
+	char *waiting = NULL;
+	for (int i = 0; i < 200; i++) { /* one waits on the table, the other on the key or table */
+		free(waiting);
+		waiting = db_value(
+		    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+		    "AND backend_type = 'client backend' AND application_name = 'recruitd'",
+		    NULL);
+		if (strcmp(waiting, "2") == 0)
+			break;
+		usleep(50000);
+	}
+	assert_string_equal(waiting, "2");
+	free(waiting);
+	PQclear(PQexec(gate, "COMMIT"));
+	PQfinish(gate);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	if (!status_is(r[0].response, "201") || !status_is(r[1].response, "201"))
+		fail_msg("twins: %.20s / %.20s", r[0].response, r[1].response);
+	assert_string_equal(strstr(r[0].response, "\r\n\r\n"), strstr(r[1].response, "\r\n\r\n"));
+	assert_true((strstr(r[0].response, "Idempotent-Replayed") != NULL) !=
+	            (strstr(r[1].response, "Idempotent-Replayed") != NULL));
+	expect_db_value("SELECT count(*) FROM applicants WHERE email_hash = $1::bytea",
+	                email_hash_of(email), "1");
+	for (int i = 0; i < 2; i++) {
+		free(r[i].request);
+		free(r[i].response);
+	}
+	free(key);
+	free(body);
+	free(email);
+}
+
+/* An applicant of staff's with one application to the suite's opening: its id. */
+static char *
+application_of(const char *who)
+{
+	char *path = xasprintf("/v1/applicants/%s/applications", who);
+	char *body = xasprintf("{\"opening_id\":\"%s\"}", opening);
+	struct resp *r = http_json("POST", path, staff.recruiter, body);
+	free(path);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	return id;
+}
+
+/* 16 transitions of one application, half on each instance: one wins, the rest are 409. */
+static void
+test_transitions_race(void **state)
+{
+	(void)state;
+	enum { RACERS = 16 };
+	char *who = new_staff_applicant("race2", "Race Across");
+	char *app = application_of(who);
+	char *path = xasprintf("/v1/applications/%s/transitions", app);
+	struct racer r[RACERS];
+	for (int i = 0; i < RACERS; i++)
+		r[i].request = post_json(path, staff.recruiter, "", "{\"to\":\"screening\"}");
+	race_all(r, RACERS);
+	int ok = 0, conflict = 0;
+	for (int i = 0; i < RACERS; i++) {
+		ok += status_is(r[i].response, "200");
+		conflict += status_is(r[i].response, "409");
+		free(r[i].request);
+		free(r[i].response);
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(conflict, RACERS - 1);
+	expect_db_value("SELECT count(*) FROM application_history WHERE application_id = $1 "
+	                "AND to_stage = 'screening'",
+	                app, "1");
+	free(path);
+	free(app);
+	free(who);
+}
+
+/* A purge on each instance at once: every due applicant purged exactly once. */
+static void
+test_purges_on_both(void **state)
+{
+	(void)state;
+	enum { DUE = 800 };
+	char tag[48], count[16];
+	snprintf(tag, sizeof(tag), "both%d-%d", (int)getpid(), ++seq);
+	snprintf(count, sizeof(count), "%d", DUE);
+	const char *params[2] = {count, tag};
+	PGresult *res = PQexecParams(
+	    test_db(),
+	    "INSERT INTO applicants (full_name, email, address, country, source_type) "
+	    "SELECT 'Bulk ' || $2, $2 || '.' || g || '@example.com', '{\"country\":\"IS\"}', 'IS', "
+	    "'import' FROM generate_series(1, $1::int) g",
+	    2, NULL, params, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	/* due at once: kept 0 days in Iceland (everywhere else ten years) */
+	struct resp *p =
+	    http_json("PUT", "/v1/retention/policies", staff.hr,
+	              "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":3650},"
+	              "{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":3650},"
+	              "{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":3650},"
+	              "{\"outcome\":\"no_application\",\"country\":\"IS\",\"retain_days\":0}]");
+	assert_int_equal(p->status, 200);
+	resp_free(p);
+	struct racer r[2];
+	for (int i = 0; i < 2; i++)
+		r[i].request =
+		    post_json("/v1/retention/purges", staff.hr, "", "{\"dry_run\":false}");
+	race_all(r, 2);
+	long purged = 0;
+	for (int i = 0; i < 2; i++) {
+		if (!status_is(r[i].response, "201"))
+			fail_msg("a purge answered: %.200s", r[i].response);
+		json_t *j = json_loads(strstr(r[i].response, "\r\n\r\n") + 4, 0, NULL);
+		purged += (long)json_integer_value(json_object_get(j, "purged"));
+		json_decref(j);
+	}
+	expect_db_value("SELECT count(*) FROM applicants WHERE full_name = 'Bulk ' || $1", tag,
+	                "0");
+	expect_db_value("SELECT count(*) FROM (SELECT applicant_id FROM audit_log WHERE action = "
+	                "'applicant.purge' GROUP BY applicant_id HAVING count(*) > 1) x",
+	                NULL, "0");
+	assert_true(purged >= DUE); /* what else was due (earlier suites' records) goes too */
+	/* the shipped defaults again */
+	PQclear(PQexec(test_db(), "DELETE FROM retention_policies; INSERT INTO retention_policies "
+	                          "(outcome, country, region, retain_days) "
+	                          "SELECT o.outcome, r.country, r.region, r.days FROM (VALUES "
+	                          "('rejected'), ('withdrawn'), ('no_application')) o(outcome), "
+	                          "(VALUES ('*', '', 183), ('US', '', 365), ('US', 'CA', 1461)) "
+	                          "r(country, region, days)"));
+	for (int i = 0; i < 2; i++) {
+		free(r[i].request);
+		free(r[i].response);
+	}
+}
+
+/* How many delivered messages in the SMTP server's maildir hold needle. */
+static int
+delivered_with(const char *needle)
+{
+	char *dir = xasprintf("%s/new", api_smtp_dir());
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "r");
+		char line[4096];
+		bool has = false;
+		while (f != NULL && !has && fgets(line, sizeof(line), f))
+			has = strstr(line, needle) != NULL;
+		if (f != NULL)
+			fclose(f);
+		n += has;
+		free(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+/*
+ * Applications to both instances, each confirmation queued once; both
+ * instances' mail workers deliver. Once the outbox holds nothing pending,
+ * every send has finished (a message is marked sent after its send): each
+ * address got exactly one message.
+ */
+static void
+test_each_email_once(void **state)
+{
+	(void)state;
+	enum { N = 12 };
+	char *emails[N];
+	db_exec_sql(
+	    "UPDATE mail_outbox SET status = 'failed', to_address = NULL, subject = NULL, "
+	    "body = NULL, outcome = 'test: left by an earlier suite' WHERE status = 'pending'",
+	    NULL);
+	for (int i = 0; i < N; i++) {
+		emails[i] = unique_email("once2");
+		struct part parts[] = {
+		    {.name = "full_name", .value = "Mail Once"},
+		    {.name = "email", .value = emails[i]},
+		    {.name = "opening_id", .value = opening},
+		    {.name = "privacy_notice_accepted", .value = "true"},
+		    {.name = "age_16_or_over", .value = "true"},
+		    {.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "cv.pdf"},
+		    {.name = NULL}};
+		api_use(i % 2);
+		struct resp *r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+		assert_int_equal(r->status, 202);
+		resp_free(r);
+	}
+	api_use(0);
+	char *pending = NULL;
+	for (int i = 0; i < 600; i++) { /* a bound for a broken worker, not a latency check */
+		free(pending);
+		pending =
+		    db_value("SELECT count(*) FROM mail_outbox WHERE status = 'pending'", NULL);
+		if (strcmp(pending, "0") == 0)
+			break;
+		usleep(50000);
+	}
+	assert_string_equal(pending, "0");
+	free(pending);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(delivered_with(emails[i]), 1);
+		free(emails[i]);
+	}
+}
+
+/* The limit of 5 applications an hour for one address, counted across both instances. */
+static void
+test_rate_limit_shared(void **state)
+{
+	(void)state;
+	char *email = unique_email("rate2");
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Rate Across"},
+	    {.name = "email", .value = email},
+	    {.name = "opening_id", .value = opening},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "cv.pdf"},
+	    {.name = NULL}};
+	for (int i = 0; i < 5; i++) {
+		api_use(i % 2);
+		struct resp *r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+		if (r->status != 202)
+			fail_msg("apply %d on instance %d: %ld", i + 1, i % 2, r->status);
+		resp_free(r);
+	}
+	for (int i = 0; i < 2; i++) { /* the sixth is refused on either */
+		api_use(i);
+		struct resp *r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+		assert_problem(r, 429, "too-many-requests");
+		resp_free(r);
+	}
+	api_use(0);
+	expect_db_value("SELECT count(*) FROM pending_submissions WHERE email_hash = $1::bytea",
+	                email_hash_of(email), "5");
+	free(email);
+}
+
+static long
+status_on(int instance, const char *path, const char *token)
+{
+	api_use(instance);
+	struct resp *r = http_json("GET", path, token, NULL);
+	long st = r->status;
+	resp_free(r);
+	api_use(0);
+	return st;
+}
+
+/*
+ * A staff key used on both instances (so each keeps it), revoked with
+ * recruitctl: refused on both within a second (on notice, in practice at
+ * once). An applicant's session closed on one is refused on the other.
+ */
+static void
+test_revoked_everywhere(void **state)
+{
+	(void)state;
+	char name[65];
+	char *token = staff_token("recruiter", name);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(status_on(i, "/v1/openings", token), 200);
+	char *cmd = xasprintf("%s key revoke %s 2>/dev/null", getenv("RECRUITD_TEST_CTL"), name);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bool refused[2] = {false, false};
+	double took = 0;
+	while (!(refused[0] && refused[1]) && took < 1.0) {
+		for (int i = 0; i < 2; i++)
+			refused[i] = refused[i] || status_on(i, "/v1/openings", token) == 401;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		took = (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+	}
+	if (!refused[0] || !refused[1])
+		fail_msg("a revoked key still works after %.2f s (refused: %d %d)", took,
+		         refused[0], refused[1]);
+	for (int i = 0; i < 2; i++) /* and stays refused */
+		assert_int_equal(status_on(i, "/v1/openings", token), 401);
+	free(token);
+
+	struct applied a =
+	    apply_confirmed(opening, "Session Across", "sess2", pdf.data, pdf.len, "cv.pdf", NULL);
+	forbid_in_log("Session Across");
+	assert_int_equal(status_on(1, "/v1/me", a.token), 200);
+	api_use(0);
+	struct resp *r = http_json("DELETE", "/v1/me/session", a.token, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	assert_int_equal(status_on(1, "/v1/me", a.token), 401);
+	applied_free(&a);
+}
+
+/* -------------------------------------------------------------------- */
+/* a read answered is a read audited, though its instance is killed     */
+
+struct reader {
+	int n;
+	const char *id;
+	char **acked; /* the request ids answered 200 */
+	int nacked, cap;
+};
+
+static atomic_bool killed;
+
+static void *
+read_until_gone(void *arg)
+{
+	struct reader *rd = arg;
+
+	for (int i = 0; i < 100000 && !atomic_load(&killed); i++) {
+		char rid[64];
+		snprintf(rid, sizeof(rid), "k9-%d-%d-%d-%d", (int)getpid(), seq, rd->n, i);
+		char *req = xasprintf("GET /v1/applicants/%s HTTP/1.1\r\nHost: x\r\nAuthorization: "
+		                      "Bearer %s\r\nX-Request-Id: %s\r\nConnection: close\r\n\r\n",
+		                      rd->id, staff.hr, rid);
+		char *resp = request_to(1, req);
+		free(req);
+		if (status_is(resp, "200")) {
+			if (rd->nacked == rd->cap) {
+				rd->cap = rd->cap ? 2 * rd->cap : 256;
+				rd->acked = xrealloc(rd->acked, (size_t)rd->cap * sizeof(char *));
+			}
+			rd->acked[rd->nacked++] = xstrdup(rid);
+		} else if (resp[0] != '\0') {
+			fail_msg("a read answered: %.100s", resp);
+		}
+		free(resp);
+	}
+	return NULL;
+}
+
+static void
+test_killed_under_load_loses_no_audit(void **state)
+{
+	(void)state;
+	enum { READERS = 6, ENOUGH = 300 };
+	char *who = new_staff_applicant("k9", "Kill Nine");
+	struct reader rd[READERS];
+	pthread_t t[READERS];
+	seq++;
+	atomic_store(&killed, false);
+	for (int i = 0; i < READERS; i++) {
+		rd[i] = (struct reader){.n = i, .id = who};
+		pthread_create(&t[i], NULL, read_until_gone, &rd[i]);
+	}
+	char *sql =
+	    xasprintf("SELECT count(*) >= %d FROM audit_log WHERE request_id LIKE $1", ENOUGH);
+	char *like = xasprintf("k9-%d-%d-%%", (int)getpid(), seq);
+	char *enough = NULL;
+	for (int i = 0; i < 1200; i++) { /* until the load is well under way */
+		free(enough);
+		enough = db_value(sql, like);
+		if (strcmp(enough, "t") == 0)
+			break;
+		usleep(25000);
+	}
+	assert_string_equal(enough, "t");
+	free(enough);
+	free(sql);
+	kill(api_second_pid(), SIGKILL);
+	atomic_store(&killed, true);
+	int acked = 0;
+	for (int i = 0; i < READERS; i++)
+		pthread_join(t[i], NULL);
+	/* every request id answered 200 has its committed entry */
+	for (int i = 0; i < READERS; i++) {
+		for (int j = 0; j < rd[i].nacked; j++) {
+			expect_db_value("SELECT count(*) FROM audit_log WHERE request_id = $1 AND "
+			                "action = 'applicant.read'",
+			                rd[i].acked[j], "1");
+			free(rd[i].acked[j]);
+			acked++;
+		}
+		free(rd[i].acked);
+	}
+	assert_true(acked >= ENOUGH);
+	api_second_reaped();
+	api_start_second(); /* for what follows */
+	free(like);
+	free(who);
+}
+
+static int
+setup(void **state)
+{
+	pdf = fixture_pdf(2000);
+	api_start_with_smtp(NULL);
+	api_start_second();
+	forbid_in_log("Mail Once");
+	forbid_in_log("Rate Across");
+	forbid_in_log("Race Across");
+	forbid_in_log("Kill Nine");
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
+	                           "{\"title\":\"Two Instances\",\"country\":\"IS\"}");
+	assert_int_equal(r->status, 201);
+	opening = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	(void)state;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(opening);
+	free(pdf.data);
+	return api_stop(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_idempotent_twins),
+	    cmocka_unit_test(test_transitions_race),
+	    cmocka_unit_test(test_each_email_once),
+	    cmocka_unit_test(test_rate_limit_shared),
+	    cmocka_unit_test(test_revoked_everywhere),
+	    cmocka_unit_test(test_killed_under_load_loses_no_audit),
+	    cmocka_unit_test(test_purges_on_both),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
