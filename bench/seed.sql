@@ -1,5 +1,5 @@
--- The bench data set: 100,000 applicants with a resume each, an application each
--- (to one of 50 openings) with its history and stage event. Deterministic: every id
+-- The bench data set: :n applicants (psql -v n=N; make bench's BENCH_APPLICANTS) with a
+-- resume each, an application each (to one of 50 openings) with its history and stage event. Deterministic: every id
 -- is md5 of a name and a number, so wrk and pgbench can address rows by number.
 \set ON_ERROR_STOP on
 BEGIN;
@@ -16,26 +16,26 @@ SELECT md5('bench-applicant-' || g)::uuid,
        'bench' || g || '@example.com', '+1 555 ' || lpad((g % 10000)::text, 4, '0'),
        jsonb_build_object('line1', g || ' Main Street', 'city', 'Springfield', 'country', 'US'),
        'import', timestamptz '2026-01-01' + g * interval '1 minute', timestamptz '2026-01-01' + g * interval '1 minute'
-FROM generate_series(1, 100000) g;
+FROM generate_series(1, :n) g;
 
 INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content)
 SELECT md5('bench-applicant-' || g)::uuid, 'resume', 'cv-' || g || '.txt', 'text/plain; charset=utf-8',
        octet_length(b), encode(sha256(b), 'hex'), b
-FROM generate_series(1, 100000) g,
+FROM generate_series(1, :n) g,
      LATERAL (SELECT convert_to('Resume of applicant ' || g || E'\n' || repeat('Built and ran services. ', 40), 'UTF8') AS b) x;
 
 INSERT INTO applications (id, applicant_id, opening_id, stage, track, created_at, updated_at)
 SELECT md5('bench-app-' || g)::uuid, md5('bench-applicant-' || g)::uuid, md5('bench-opening-' || (1 + g % 50))::uuid,
        'applied', md5('bench-track-' || g)::uuid, timestamptz '2026-01-01' + g * interval '1 minute', now()
-FROM generate_series(1, 100000) g;
+FROM generate_series(1, :n) g;
 
 INSERT INTO application_history (application_id, from_stage, to_stage, actor, at)
 SELECT md5('bench-app-' || g)::uuid, NULL, 'applied', 'bench', timestamptz '2026-01-01' + g * interval '1 minute'
-FROM generate_series(1, 100000) g;
+FROM generate_series(1, :n) g;
 
 INSERT INTO stage_events (track, opening_id, stage, at)
 SELECT md5('bench-track-' || g)::uuid, md5('bench-opening-' || (1 + g % 50))::uuid, 'applied',
        timestamptz '2026-01-01' + g * interval '1 minute'
-FROM generate_series(1, 100000) g;
+FROM generate_series(1, :n) g;
 COMMIT;
 VACUUM ANALYZE;

@@ -14,18 +14,24 @@
 # same statements without recruitd's checks: the floor DESIGN sets its
 # targets from. Prints a table and writes var/bench/latest.json.
 #   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32"),
-#   BENCH_SCENARIOS (default "get search create upload transition export"; export is
-#   the privacy export package, timed apart: see below)
+#   BENCH_APPLICANTS (default 100000): the size of the data set,
+#   BENCH_INSTANCES (default 1): that many recruitd processes behind HAProxy (Debian's
+#   package, bench/haproxy.cfg), which wrk then talks to,
+#   BENCH_SCENARIOS (default "get list search_rare search_common funnel search create upload
+#   transition export hire purge"; export, hire and purge are timed apart: see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 seconds=${BENCH_SECONDS:-10}
 conns=${BENCH_CONNECTIONS:-"8 32"}
 port=${BENCH_PORT:-18999}
+applicants=${BENCH_APPLICANTS:-100000}
+instances=${BENCH_INSTANCES:-1}
+scenarios=${BENCH_SCENARIOS:-get list search_rare search_common funnel search create upload transition export hire purge}
 out=$top/var/bench
 mkdir -p "$out"
 
-scripts/deps.sh wrk
+if [ "$instances" -gt 1 ]; then scripts/deps.sh wrk haproxy; else scripts/deps.sh wrk; fi
 make --no-print-directory -j"$(nproc)" build build/release/bench/bare >/dev/null
 scripts/pg.sh start
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -37,7 +43,7 @@ export RECRUITD_KEYS_DATABASE_URL="host=$host dbname=${db}_keys user=recruitd"
 export RECRUITD_MASTER_KEY_FILE=$out/master.key
 psql=("$pgbin/psql" -X -q -h "$host" -U recruitd)
 
-echo "bench: seeding $db (100,000 applicants with resumes, applications, history)" >&2
+echo "bench: seeding $db ($applicants applicants with resumes, applications, history)" >&2
 for d in "$db" "${db}_keys"; do
 	"$pgbin/dropdb" -h "$host" -U recruitd --if-exists "$d"
 	"$pgbin/createdb" -h "$host" -U recruitd "$d"
@@ -45,25 +51,55 @@ done
 rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next"
 bin/recruitctl keys init
 bin/recruitctl migrate 2>/dev/null
-"${psql[@]}" -d "$db" -f bench/seed.sql >/dev/null
+t0=$(date +%s)
+"${psql[@]}" -d "$db" -v n="$applicants" -f bench/seed.sql >/dev/null
+echo "bench: seeded in $(($(date +%s) - t0)) s (set-based SQL, bench/seed.sql)" >&2
 # The seed is written in plaintext, as rows from before the keys; seal it as an upgrade would.
 t0=$(date +%s)
 bin/recruitctl keys seal-existing --batch 1000 2>/dev/null
 echo "bench: sealed the seed in $(($(date +%s) - t0)) s (recruitctl keys seal-existing)" >&2
 token=$(bin/recruitctl key create --role hr --name "bench-$(date +%s)")
 key_id=${token:4:16}
-"${psql[@]}" -d "$db" -Atc "SELECT md5('bench-applicant-' || g)::uuid FROM generate_series(1, 100000) g" >"$out/ids.txt"
-"${psql[@]}" -d "$db" -Atc "SELECT md5('bench-app-' || g)::uuid FROM generate_series(1, 100000) g" >"$out/apps.txt"
+"${psql[@]}" -d "$db" -Atc "SELECT md5('bench-applicant-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/ids.txt"
+"${psql[@]}" -d "$db" -Atc "SELECT md5('bench-app-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/apps.txt"
+"${psql[@]}" -d "$db" -Atc "SELECT md5('bench-opening-' || g)::uuid FROM generate_series(1, 50) g" >"$out/openings.txt"
 
-server=
-start_server() {
-	RECRUITD_LISTEN=127.0.0.1:$port bin/recruitd 2>>"$out/recruitd.log" &
-	server=$!
-	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.05; done
-	echo "bench: recruitd did not start" >&2
+server= servers=() proxy=
+up() { # port: until it answers
+	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.05; done
+	echo "bench: nothing answers on port $1" >&2
 	exit 1
 }
-stop_server() { [ -n "$server" ] && kill "$server" && wait "$server" || true; server=; }
+# One recruitd on $port; or BENCH_INSTANCES of them on the ports after it, behind HAProxy on
+# $port (bench/haproxy.cfg, the README's deployment example). $server is the first's pid.
+start_server() {
+	if [ "$instances" -le 1 ]; then
+		RECRUITD_LISTEN=127.0.0.1:$port bin/recruitd 2>>"$out/recruitd.log" &
+		server=$! servers=("$server")
+		up "$port"
+		return
+	fi
+	local backends="" i
+	for i in $(seq 1 "$instances"); do
+		RECRUITD_LISTEN=127.0.0.1:$((port + 10 + i)) bin/recruitd 2>>"$out/recruitd.log" &
+		servers+=($!)
+		up $((port + 10 + i))
+		backends+="    server recruitd$i 127.0.0.1:$((port + 10 + i)) check inter 2s"$'\n'
+	done
+	server=${servers[0]}
+	awk -v listen="127.0.0.1:$port" -v backends="$backends" \
+		'/^    server / { if (!done) printf "%s", backends; done = 1; next } { sub(/127\.0\.0\.1:8080/, listen); print }' \
+		bench/haproxy.cfg >"$out/haproxy.cfg"
+	haproxy -q -f "$out/haproxy.cfg" &
+	proxy=$!
+	up "$port"
+}
+stop_server() {
+	[ -n "$proxy" ] && kill "$proxy" && wait "$proxy" 2>/dev/null || true
+	local pid
+	for pid in "${servers[@]}"; do kill "$pid" && wait "$pid" || true; done
+	server= servers=() proxy=
+}
 bare=
 stop_bare() { [ -n "$bare" ] && kill "$bare" && wait "$bare" 2>/dev/null || true; bare=; }
 trap 'stop_server; stop_bare' EXIT
@@ -79,7 +115,8 @@ capture() { # name, then the curl arguments: the SQL of the request's statements
 	curl -s -o /dev/null -H "Authorization: Bearer $token" "$@"
 	sleep 0.3
 	tail -n +"$((before + 1))" "$pglog" | sed -n 's/^.*LOG:  execute \(s[0-9a-f]*\|<unnamed>\): //p' |
-		grep -v '^SELECT name, role, secret_sha256 FROM staff_keys' | grep -v 'FROM mail_outbox' >"$out/$name.sql"
+		grep -v '^SELECT name, role, secret_sha256 FROM staff_keys' | grep -v 'FROM mail_outbox' |
+		grep -v 'FROM unnest($1::text\[\], $2::text\[\], $3::uuid\[\]' >"$out/$name.sql"
 }
 id1=$(head -n 1 "$out/ids.txt")
 app1=$(head -n 1 "$out/apps.txt")
@@ -116,10 +153,15 @@ bind() { # sql-file, then "N=expression" pairs ('~' stands for a space): replace
 ID="md5('bench-applicant-'~||~:n)::uuid"
 APP="md5('bench-app-'~||~:n)::uuid"
 ACTOR="'bench'" RID="'bench-request'"
+# GET: recruitd reads with a plain SELECT and commits the read's audit entry with those of
+# the reads beside it (store/audit.c). pgbench runs what each GET ran until then
+# (bench/get_per_request.sql, kept as it was): the record and its entry in one statement (a
+# data-modifying CTE), one commit per read. bench/bare.c runs that statement too.
+grep -v '^--' bench/get_per_request.sql >"$out/get_per_request.sql"
 {
-	echo '\set n random(1, 100000)'
+	echo "\\set n random(1, $applicants)"
 	echo "$auth"
-	bind "$out/get.sql" 1="$ID" 2="$ACTOR" 3="$RID"
+	bind "$out/get_per_request.sql" 1="$ID" 2="$ACTOR" 3="$RID"
 } >"$out/get.pgb"
 {
 	echo '\set n random(1, 2)'
@@ -133,7 +175,7 @@ ACTOR="'bench'" RID="'bench-request'"
 	# here (the key is the server's). A query such as "Knuth 4711" has about ten trigrams, most
 	# of them rare: the ten rarest of one applicant's stand in.
 	grams=$("${psql[@]}" -d "$db" -Atc "SELECT array_agg(g) FROM (SELECT g FROM unnest((SELECT search_grams \
-		FROM applicants WHERE id = md5('bench-applicant-4711')::uuid)) g ORDER BY (SELECT count(*) FROM applicants \
+		FROM applicants WHERE id = md5('bench-applicant-' || least(4711, $applicants))::uuid)) g ORDER BY (SELECT count(*) FROM applicants \
 		WHERE search_grams @> ARRAY[g]) LIMIT 10) x")
 	for line in 1 2; do
 		bind <(sed -n ${line}p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="21" \
@@ -157,7 +199,7 @@ ACTOR="'bench'" RID="'bench-request'"
 } >"$out/create.pgb"
 {
 	# one transaction, as the endpoint: the applicant locked, its quota judged, the insert
-	echo '\set n random(1, 100000)'
+	echo "\\set n random(1, $applicants)"
 	echo "$auth"
 	echo 'BEGIN;'
 	bind <(sed -n 1p "$out/upload.sql") 1="$ID"
@@ -168,7 +210,7 @@ ACTOR="'bench'" RID="'bench-request'"
 	echo 'COMMIT;'
 } >"$out/upload.pgb"
 {
-	echo '\set n random(1, 100000)'
+	echo "\\set n random(1, $applicants)"
 	echo "$auth"
 	echo 'BEGIN;'
 	bind <(sed -n 1p "$out/transition.sql") 1="$APP" 2="NULL"
@@ -182,19 +224,20 @@ start_server
 # reads and creates (bench/bare.c), idle but for its own runs.
 bare_port=$((port + 1))
 build/release/bench/bare "$bare_port" "${RECRUITD_THREADS:-$((4 * $(nproc)))}" "$RECRUITD_DATABASE_URL" \
-	"$out/get.sql" <(sed -n 2p "$out/create.sql") &
+	"$out/get_per_request.sql" <(sed -n 2p "$out/create.sql") &
 bare=$!
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$server/status"; }
-export BENCH_DIR=$top/bench BENCH_TOKEN=$token BENCH_IDS=$out/ids.txt BENCH_APPS=$out/apps.txt BENCH_THREADS=2
+export BENCH_DIR=$top/bench BENCH_TOKEN=$token BENCH_IDS=$out/ids.txt BENCH_APPS=$out/apps.txt BENCH_THREADS=2 \
+	BENCH_OPENINGS=$out/openings.txt BENCH_APPLICANTS=$applicants
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 rows=()
-printf '\n%-12s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" \
+printf '\n%-14s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" \
 	"pgbench/s" "pg p99" ratio "half req/s" "half p99 ms" "bare/s" "bare"
 run=0
 rss_first=$(rss)
-for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
-	[ "$scenario" = export ] && continue # timed apart, below
+for scenario in $scenarios; do
+	case $scenario in export | hire | purge) continue ;; esac # timed apart, below
 	for c in $conns; do
 		run=$((run + 1))
 		if [ "$scenario" = transition ]; then # every run walks the stages from the start
@@ -220,11 +263,14 @@ for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
 		[ -n "$errors" ] || errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print "sock"}' <<<"$h" | head -n 1)
 		errors=${errors:-0}
 		rm -f "$out"/pgbench.log*
-		pg=$("$pgbin/pgbench" -n -M prepared -c "$c" -j 2 -T "$seconds" -h "$host" -U recruitd -f "$out/$scenario.pgb" \
-			--log --sampling-rate=0.1 --log-prefix="$out/pgbench.log" "$db" 2>&1 | awk '/^tps/ {print $3}')
-		# pgbench's own p99, from its log of one transaction in ten (microseconds in the third column)
-		pg_p99=$(cat "$out"/pgbench.log* | awk '{print $3}' | sort -n |
-			awk '{v[NR] = $1} END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f", v[i] / 1000 }')
+		pg=0 pg_p99=null # list, the two searches and the funnel: recruitd's own figures only
+		if [ -f "$out/$scenario.pgb" ]; then
+			pg=$("$pgbin/pgbench" -n -M prepared -c "$c" -j 2 -T "$seconds" -h "$host" -U recruitd -f "$out/$scenario.pgb" \
+				--log --sampling-rate=0.1 --log-prefix="$out/pgbench.log" "$db" 2>&1 | awk '/^tps/ {print $3}')
+			# pgbench's own p99, from its log of one transaction in ten (microseconds in the third column)
+			pg_p99=$(cat "$out"/pgbench.log* | awk '{print $3}' | sort -n |
+				awk '{v[NR] = $1} END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f", v[i] / 1000 }')
+		fi
 		rm -f "$out"/pgbench.log*
 		ratio=$(awk -v a="$rps" -v b="$pg" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 		bare_rps=null bare_ratio=null
@@ -234,8 +280,9 @@ for scenario in ${BENCH_SCENARIOS:-get search create upload transition}; do
 				"http://127.0.0.1:$bare_port" 2>&1 | awk '/^Requests\/sec/ {print $2}')
 			bare_ratio=$(awk -v a="$bare_rps" -v b="$pg" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 		fi
-		printf '%-12s %5s %10.0f %9s %9s %8s %10.0f %9s %7s %11.0f %11s %8s %7s\n' "$scenario" "$c" "$rps" "$p50" "$p99" \
-			"$errors" "$pg" "$pg_p99" "$ratio" "$half_rps" "$half_p99" "$(sed 's/\..*//; s/null/-/' <<<"$bare_rps")" "${bare_ratio/null/-}"
+		printf '%-14s %5s %10.0f %9s %9s %8s %10s %9s %7s %11.0f %11s %8s %7s\n' "$scenario" "$c" "$rps" "$p50" "$p99" \
+			"$errors" "$(sed 's/\..*//; s/^0$/-/' <<<"$pg")" "${pg_p99/null/-}" "$(sed 's/^0.00$/-/' <<<"$ratio")" "$half_rps" \
+			"$half_p99" "$(sed 's/\..*//; s/null/-/' <<<"$bare_rps")" "${bare_ratio/null/-}"
 		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"pgbench_p99_ms\":$pg_p99,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"bare_requests_per_second\":$bare_rps,\"bare_ratio\":$bare_ratio,\"rss_kib_after\":$(rss)}")
 	done
 done
@@ -243,7 +290,7 @@ done
 # 1 MiB and 200 rows of history and audit asks for a copy, signed in, 20 times; each
 # request builds the whole ZIP into the database before it answers. p50 and p90 of the
 # request's time (curl's), the package's size.
-if [[ " ${BENCH_SCENARIOS:-get search create upload transition export} " == *" export "* ]]; then
+if [[ " $scenarios " == *" export "* ]]; then
 	api() { curl -s -H "Authorization: Bearer $token" "$@"; }
 	who=$(api -H 'Content-Type: application/json' -X POST "http://127.0.0.1:$port/v1/applicants" \
 		-d "{\"full_name\":\"Bench Export\",\"email\":\"bench.export.$(date +%s%N)@example.com\"}" |
@@ -274,6 +321,38 @@ if [[ " ${BENCH_SCENARIOS:-get search create upload transition export} " == *" e
 	"${psql[@]}" -d "$db" -c "DELETE FROM exports" >/dev/null
 	rm -f "$doc"
 fi
+# A hire (DESIGN "Hire"): an applicant with five documents of 1 MiB, at offer, hired: one
+# transaction builds and verifies the tar.gz archive and removes the recruitment record.
+# Five hires, each of its own applicant; p50 and the slowest of the request's time.
+if [[ " $scenarios " == *" hire "* ]]; then
+	api() { curl -s -H "Authorization: Bearer $token" "$@"; }
+	doc=$out/hire-doc.txt
+	head -c 786432 /dev/urandom | base64 -w 76 >"$doc"
+	opening=$(head -n 1 "$out/openings.txt")
+	times=()
+	for h in 1 2 3 4 5; do
+		who=$(api -H 'Content-Type: application/json' -X POST "http://127.0.0.1:$port/v1/applicants" \
+			-d "{\"full_name\":\"Bench Hire\",\"email\":\"bench.hire.$(date +%s%N)@example.com\"}" |
+			grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+		for i in 1 2 3 4 5; do
+			api -o /dev/null -F "file=@$doc;filename=cv-$i.txt" "http://127.0.0.1:$port/v1/applicants/$who/documents"
+		done
+		app=$(api -H 'Content-Type: application/json' -X POST -d "{\"opening_id\":\"$opening\"}" \
+			"http://127.0.0.1:$port/v1/applicants/$who/applications" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+		"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'offer' WHERE id = '$app'" >/dev/null
+		times+=("$(api -o "$out/hire.json" -w '%{time_total}' -H 'Content-Type: application/json' -X POST \
+			-d "{\"start_date\":\"2027-01-04\",\"employee_number\":\"B-$(date +%s%N)\"}" \
+			"http://127.0.0.1:$port/v1/applications/$app/hire")")
+		grep -q '"employee_id"' "$out/hire.json" || { echo "bench: a hire failed: $(cat "$out/hire.json")" >&2; exit 1; }
+	done
+	read -r hp50 hmax < <(printf '%s\n' "${times[@]}" | sort -n |
+		awk '{v[NR] = $1 * 1000} END { printf "%.1f %.1f\n", v[int((NR + 1) / 2)], v[NR] }')
+	asize=$(grep -o '"size":[0-9]*' "$out/hire.json" | head -n 1 | cut -d: -f2)
+	printf '\nhire: 5 documents of 1 MiB: p50 %s ms, slowest %s ms over 5 hires (archive %s bytes)\n' \
+		"$hp50" "$hmax" "${asize:-?}"
+	rows+=("{\"scenario\":\"hire\",\"hires\":5,\"p50_ms\":$hp50,\"max_ms\":$hmax,\"archive_bytes\":${asize:-null}}")
+	rm -f "$doc"
+fi
 rss_last=$(rss)
 # Steady state: serve the read scenario twice more; memory must not grow with requests served.
 for again in 1 2; do
@@ -281,6 +360,51 @@ for again in 1 2; do
 	eval "rss_again$again=\$(rss)"
 done
 peak=$(hwm)
+# The purge (DESIGN "Retention and purge"): BENCH_PURGE (default 100,000) applicants due
+# at once (never applied, an address in Iceland, kept 0 days there), each with a
+# resume, sealed as the rest, beside the data set; `recruitctl purge` deletes them while
+# 8 connections read random applicants at a steady pace. Applicants purged a second,
+# and the reads' p99 before and during the purge.
+if [[ " $scenarios " == *" purge "* ]]; then
+	due=${BENCH_PURGE:-100000}
+	"${psql[@]}" -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<SQL
+BEGIN;
+INSERT INTO applicants (id, full_name, email, address, country, source_type, created_at, updated_at)
+SELECT md5('bench-due-' || g)::uuid, 'Due ' || g, 'due' || g || '@example.com',
+       jsonb_build_object('city', 'Reykjavik', 'country', 'IS'), 'IS', 'import',
+       timestamptz '2025-01-01', timestamptz '2025-01-01'
+FROM generate_series(1, $due) g;
+INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content)
+SELECT md5('bench-due-' || g)::uuid, 'resume', 'cv.txt', 'text/plain; charset=utf-8', octet_length(b),
+       encode(sha256(b), 'hex'), b
+FROM generate_series(1, $due) g, LATERAL (SELECT convert_to('Resume ' || g, 'UTF8') AS b) x;
+INSERT INTO retention_policies (outcome, country, region, retain_days) VALUES ('no_application', 'IS', '', 0)
+ON CONFLICT DO NOTHING;
+COMMIT;
+SQL
+	bin/recruitctl keys seal-existing --batch 1000 2>/dev/null
+	"${psql[@]}" -d "$db" -c "VACUUM ANALYZE" >/dev/null
+	read_load() { # seconds: the reads' p99 in ms, at about 400 a second
+		BENCH_DELAY_MS=20 wrk -t2 -c8 -d"$1s" --latency -s bench/get_applicant.lua "http://127.0.0.1:$port" 2>&1 |
+			awk '$1 == "99%" {print $2}' | to_ms
+	}
+	quiet_p99=$(read_load "$seconds")
+	read_load 600 >"$out/purge-reads.txt" &
+	loader=$!
+	sleep 1
+	t0=$(date +%s.%N)
+	purged=$(bin/recruitctl purge 2>/dev/null | grep -o '"purged": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
+	t1=$(date +%s.%N)
+	sleep 1
+	pkill -INT -P "$loader" wrk 2>/dev/null || kill -INT "$loader"
+	wait "$loader" || true
+	purge_p99=$(cat "$out/purge-reads.txt")
+	rate=$(awk -v n="${purged:-0}" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	printf '\npurge: %s due applicants purged in %s s (%s a second); reads p99 %s ms meanwhile, %s ms before\n' \
+		"${purged:-0}" "$secs" "$rate" "${purge_p99:-?}" "$quiet_p99"
+	rows+=("{\"scenario\":\"purge\",\"purged\":${purged:-0},\"seconds\":$secs,\"per_second\":$rate,\"read_p99_ms_during\":${purge_p99:-null},\"read_p99_ms_before\":$quiet_p99}")
+fi
 printf '\nrecruitd memory: peak %s KiB; resident %s KiB at the start, %s KiB after all scenarios,\n' "$peak" "$rss_first" "$rss_last"
 printf '  then %s KiB and %s KiB after two more read runs of %ss each (it does not grow with requests served)\n' \
 	"$rss_again1" "$rss_again2" "$seconds"

@@ -110,12 +110,8 @@ void retention_rule_label(const struct policy *rule, char *out, size_t len);
 	"extract(epoch FROM p.closed_at))), '[]') FROM applications p JOIN openings o ON o.id = "  \
 	"p.opening_id "                                                                            \
 	"WHERE p.applicant_id = a.id)::text"
-#define RETENTION_POLICIES_SQL                                                                     \
-	"((SELECT coalesce(jsonb_agg(jsonb_build_object('outcome', outcome, 'country', country, "  \
-	"'region', nullif(region, ''), 'retain_days', retain_days)), '[]') FROM "                  \
-	"retention_policies) || (SELECT coalesce(jsonb_agg(jsonb_build_object('outcome', "         \
-	"'floor', 'country', country, 'region', nullif(region, ''), 'retain_days', retain_days, "  \
-	"'basis', basis)), '[]') FROM retention_floors))::text"
+/* The policies and floors as one JSON array, kept by triggers (migration 0020). */
+#define RETENTION_POLICIES_SQL "(SELECT doc FROM retention_rules_doc)"
 
 /*
  * The verdict from those pieces: the applications as [[stage, country,
