@@ -1,6 +1,7 @@
--- The bench data set: :n applicants (psql -v n=N; make bench's BENCH_APPLICANTS) with a
--- resume each, an application each (to one of 50 openings) with its history and stage event. Deterministic: every id
--- is md5 of a name and a number, so wrk and pgbench can address rows by number.
+-- The bench data set: :n applicants (psql -v n=N; make bench's BENCH_APPLICANTS), each
+-- with a resume and an application (to one of 50 openings) with its history and stage
+-- event. Deterministic: every id is md5 of a name and a number, so wrk and pgbench can
+-- address rows by number.
 \set ON_ERROR_STOP on
 BEGIN;
 INSERT INTO openings (id, title, department, country, region, status)
