@@ -23,6 +23,8 @@
 #include "../unit/fixtures.h"
 #include "core/xalloc.h"
 #include "harness.h"
+#include "store/db.h"
+#include "store/keys.h"
 
 static struct blob pdf;
 static char *opening;
@@ -521,6 +523,48 @@ test_killed_under_load_loses_no_audit(void **state)
 	free(who);
 }
 
+/*
+ * Entries committed together are passed as array literals: a key name with
+ * quotes, backslashes, braces, commas and spaces comes back exactly, and so
+ * does the request id of each of a group of concurrent reads.
+ */
+static void
+test_grouped_entries_exact(void **state)
+{
+	(void)state;
+	enum { READS = 12 };
+	char name[65], token[TOKEN_MAX_LEN];
+	snprintf(name, sizeof(name), "q\"uo\\te {a,b} NULL %d-%d", (int)getpid(), ++seq);
+	struct db *db = db_connect(getenv("RECRUITD_DATABASE_URL"));
+	assert_non_null(db);
+	assert_int_equal(keys_create(db, ROLE_HR, name, token), 0);
+	db_close(db);
+	char *who = new_staff_applicant("exact", "Exact Entry");
+	struct racer r[READS];
+	for (int i = 0; i < READS; i++)
+		r[i].request = xasprintf("GET /v1/applicants/%s HTTP/1.1\r\nHost: x\r\nAuthorization: "
+		                         "Bearer %s\r\nX-Request-Id: exact-%d-%d-%d\r\n"
+		                         "Connection: close\r\n\r\n",
+		                         who, token, (int)getpid(), seq, i);
+	race_all(r, READS);
+	for (int i = 0; i < READS; i++) {
+		if (!status_is(r[i].response, "200"))
+			fail_msg("read %d: %.60s", i, r[i].response);
+		char rid[64];
+		snprintf(rid, sizeof(rid), "exact-%d-%d-%d", (int)getpid(), seq, i);
+		char *actor = db_value("SELECT actor || '|' || action || '|' || applicant_id || '|' || "
+		                       "target FROM audit_log WHERE request_id = $1",
+		                       rid);
+		char *want = xasprintf("%s|applicant.read|%s|applicant", name, who);
+		assert_string_equal(actor, want);
+		free(want);
+		free(actor);
+		free(r[i].request);
+		free(r[i].response);
+	}
+	free(who);
+}
+
 static int
 setup(void **state)
 {
@@ -557,6 +601,7 @@ main(void)
 	    cmocka_unit_test(test_each_email_once),
 	    cmocka_unit_test(test_rate_limit_shared),
 	    cmocka_unit_test(test_revoked_everywhere),
+	    cmocka_unit_test(test_grouped_entries_exact),
 	    cmocka_unit_test(test_killed_under_load_loses_no_audit),
 	    cmocka_unit_test(test_purges_on_both),
 	};
