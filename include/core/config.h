@@ -46,6 +46,10 @@ struct config {
 	unsigned applicant_token_hours;   /* RECRUITD_APPLICANT_TOKEN_HOURS, default 168 (7 days) */
 	unsigned rate_per_address_minute; /* RECRUITD_RATE_PER_ADDRESS_MINUTE, default 30 */
 	unsigned rate_per_email_hour;     /* RECRUITD_RATE_PER_EMAIL_HOUR, default 5 */
+	/* RECRUITD_TRUSTED_PROXIES: addresses (comma-separated) whose X-Forwarded-For names the
+	   client; each as inet_ntop writes it. None by default. */
+	char **trusted_proxies;
+	size_t ntrusted_proxies;
 	long *holidays; /* RECRUITD_HOLIDAYS: days since 1970-01-01, sorted; not business days */
 	size_t nholidays;
 	/* E-mail (jobs/mail.c) */
@@ -73,6 +77,9 @@ int config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t err
 
 /* Release what config_parse allocated. Safe on a zeroed struct. */
 void config_fini(struct config *cfg);
+
+/* An IPv4 or IPv6 address as inet_ntop writes it, into out: 0, or -1 when s is none. */
+int config_canonical_address(const char *s, char out[46]);
 
 /*
  * The checkout recruitd runs from: RECRUITD_HOME if set, else the nearest

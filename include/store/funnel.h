@@ -8,6 +8,7 @@
 
 #include "store/db.h"
 
-extern struct db_stmt funnel;
+/* The funnel of every opening (no parameters), and of one ($1: its id). */
+extern struct db_stmt funnel_all, funnel_of;
 
 #endif

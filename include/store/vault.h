@@ -151,4 +151,13 @@ int vault_ping(void) WARN_UNUSED;
 /* The fingerprint of the master key in use (16 hex digits), for recruitctl. */
 const char *vault_master_id(void);
 
+/*
+ * Hear of keys other processes destroy (NOTIFY recruitd_data_keys from the
+ * key database, db/keys/0002) and drop them from this process's cache at
+ * once; after a lost connection, the whole cache. recruitd calls it after
+ * vault_open; vault_watch_stop before vault_close.
+ */
+void vault_watch_start(const char *keys_url);
+void vault_watch_stop(void);
+
 #endif

@@ -63,7 +63,8 @@ analytics_funnel(struct req *r)
 	if ((db = req_db(r)) == NULL)
 		return -1;
 	const char *params[1] = {opening};
-	if ((res = db_run(db, &funnel, 1, params)) == NULL)
+	if ((res = opening ? db_run(db, &funnel_of, 1, params)
+	                   : db_run(db, &funnel_all, 0, NULL)) == NULL)
 		return rest_fail_db(r, db);
 	json_t *stages = json_array();
 	for (int s = 0; s < ST_COUNT; s++)

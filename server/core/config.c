@@ -2,6 +2,7 @@
  * config: environment to struct config, validated in full before the
  * process starts serving; read-only afterwards.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -78,6 +79,39 @@ struct uint_setting {
 		name, min, max, def, offsetof(struct config, field),                               \
 		    sizeof(((struct config *)0)->field)                                            \
 	}
+
+/* RECRUITD_TRUSTED_PROXIES: IPv4 or IPv6 addresses, comma-separated, kept canonical. */
+static int
+parse_proxies(struct config *cfg, const char *v, char *err, size_t errlen)
+{
+	char *list = xstrdup(v != NULL ? v : ""), *save = NULL;
+
+	for (char *t = strtok_r(list, ", ", &save); t != NULL; t = strtok_r(NULL, ", ", &save)) {
+		char out[INET6_ADDRSTRLEN];
+		if (config_canonical_address(t, out) != 0) {
+			free(list);
+			return bad(err, errlen, "RECRUITD_TRUSTED_PROXIES",
+			           "must be IP addresses separated by commas");
+		}
+		cfg->trusted_proxies =
+		    xrealloc(cfg->trusted_proxies, (cfg->ntrusted_proxies + 1) * sizeof(char *));
+		cfg->trusted_proxies[cfg->ntrusted_proxies++] = xstrdup(out);
+	}
+	free(list);
+	return 0;
+}
+
+int
+config_canonical_address(const char *s, char out[INET6_ADDRSTRLEN])
+{
+	unsigned char a[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, s, a) == 1)
+		return inet_ntop(AF_INET, a, out, INET6_ADDRSTRLEN) != NULL ? 0 : -1;
+	if (inet_pton(AF_INET6, s, a) == 1)
+		return inet_ntop(AF_INET6, a, out, INET6_ADDRSTRLEN) != NULL ? 0 : -1;
+	return -1;
+}
 
 static int
 parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
@@ -279,6 +313,8 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 
 	if (parse_mail(cfg, get, err, errlen) != 0)
 		goto err0;
+	if (parse_proxies(cfg, get("RECRUITD_TRUSTED_PROXIES"), err, errlen) != 0)
+		goto err0;
 
 	cfg->home = config_find_home(get);
 	v = get("RECRUITD_DATABASE_URL");
@@ -322,6 +358,9 @@ err0:
 void
 config_fini(struct config *cfg)
 {
+	for (size_t i = 0; i < cfg->ntrusted_proxies; i++)
+		free(cfg->trusted_proxies[i]);
+	free(cfg->trusted_proxies);
 	free(cfg->listen_host);
 	free(cfg->database_url);
 	free(cfg->keys_database_url);

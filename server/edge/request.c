@@ -66,6 +66,8 @@ req_header(const struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+static const char *forwarded_for(const struct req *r, char out[REQ_CLIENT_LEN]);
+
 const char *
 req_client(const struct req *r, char out[REQ_CLIENT_LEN])
 {
@@ -80,6 +82,37 @@ req_client(const struct req *r, char out[REQ_CLIENT_LEN])
 	else if (sa != NULL && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 		          out, REQ_CLIENT_LEN);
+	return forwarded_for(r, out);
+}
+
+/*
+ * Behind a proxy of RECRUITD_TRUSTED_PROXIES, the client is the last address
+ * of X-Forwarded-For: the one that proxy added (those before it are the
+ * client's own say). When the peer is not trusted, or the header holds no
+ * address there, the peer stays the client.
+ */
+static const char *
+forwarded_for(const struct req *r, char out[REQ_CLIENT_LEN])
+{
+	const struct config *cfg = r->srv->app->cfg;
+	const char *xff, *last;
+	char one[64], canonical[INET6_ADDRSTRLEN];
+	size_t i, len;
+
+	for (i = 0; i < cfg->ntrusted_proxies && strcmp(cfg->trusted_proxies[i], out) != 0; i++)
+		;
+	if (i == cfg->ntrusted_proxies || (xff = req_header(r, "X-Forwarded-For")) == NULL)
+		return out;
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	last += strspn(last, " \t");
+	len = strcspn(last, " \t");
+	if (len == 0 || len >= sizeof(one) || last[len + strspn(last + len, " \t")] != '\0')
+		return out;
+	memcpy(one, last, len);
+	one[len] = '\0';
+	if (config_canonical_address(one, canonical) == 0)
+		snprintf(out, REQ_CLIENT_LEN, "%s", canonical);
 	return out;
 }
 

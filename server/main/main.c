@@ -119,6 +119,7 @@ main(void)
 	http_stop(srv, DRAIN_TIMEOUT_MS);
 	mail_worker_stop(mail);
 	auth_watch_stop();
+	vault_watch_stop();
 	pool_free(app.pool);
 	if (warming)
 		pthread_join(warmer, NULL);

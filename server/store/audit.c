@@ -4,11 +4,14 @@
  *
  * A read's entry must be committed before the read is answered, but a
  * commit per read is the most a read costs. So reads going on at the same
- * time share one: each thread queues its entry; the first that finds no
- * commit under way takes the queue and writes it with one statement on its
- * own connection (autocommit), then wakes the threads whose entries it
- * wrote; whatever queued meanwhile is taken by the next of them. The lock
- * is held only to link and unlink queue entries, never across a statement.
+ * time share one: each thread queues its entry; the first that finds fewer
+ * than FLUSHES commits under way takes the queue and writes it with one
+ * statement on its own connection (autocommit), then wakes the threads
+ * whose entries it wrote; whatever queued meanwhile is taken by the next of
+ * them. Two commits may be under way at once, so an entry that arrives
+ * during one need not wait for it to end before its own begins (PostgreSQL
+ * flushes the two together). The lock is held only to link and unlink
+ * queue entries, never across a statement.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -35,19 +38,21 @@ static struct db_stmt insert_one =
     DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "VALUES ($1, $2, $3::uuid, $4, $5)");
 
+#define FLUSHES 2
+
 struct waiter {
 	const struct audit_entry *e;
 	struct waiter *next;
+	pthread_cond_t wake; /* its entry is written, or it may write the queue */
 	bool done;
 	int rc;
 };
 
 static struct {
 	pthread_mutex_t mu;
-	pthread_cond_t written;
 	struct waiter *head, **tail;
-	bool writing;
-} q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &q.head, false};
+	int writing; /* commits under way */
+} q = {PTHREAD_MUTEX_INITIALIZER, NULL, &q.head, 0};
 
 /* Append s (NULL: SQL NULL) to an array literal as a quoted element. */
 static int
@@ -99,8 +104,8 @@ write_all(struct db *db, struct waiter *w)
 int
 audit_commit_read(struct db *db, const struct audit_entry *e)
 {
-	struct waiter me = {.e = e};
-	bool led = false;
+	struct waiter me = {.e = e, .wake = PTHREAD_COND_INITIALIZER};
+	bool wrote_mine = false; /* our entry went in a statement on our own connection */
 
 	if (db->pg != NULL && PQtransactionStatus(db->pg) != PQTRANS_IDLE) {
 		const char *params[5] = {e->actor, e->action, e->applicant_id, e->target,
@@ -111,15 +116,14 @@ audit_commit_read(struct db *db, const struct audit_entry *e)
 	*q.tail = &me;
 	q.tail = &me.next;
 	while (!me.done) {
-		if (q.writing) {
-			pthread_cond_wait(&q.written, &q.mu);
+		if (q.writing == FLUSHES || q.head == NULL) { /* none free, or ours is taken */
+			pthread_cond_wait(&me.wake, &q.mu);
 			continue;
 		}
 		struct waiter *batch = q.head;
 		q.head = NULL;
 		q.tail = &q.head;
-		q.writing = true;
-		led = true;
+		q.writing++;
 		pthread_mutex_unlock(&q.mu);
 
 		int rc = write_all(db, batch);
@@ -127,14 +131,19 @@ audit_commit_read(struct db *db, const struct audit_entry *e)
 		pthread_mutex_lock(&q.mu);
 		for (struct waiter *x = batch, *next; x != NULL; x = next) {
 			next = x->next; /* x may return (and its frame go) once done is seen */
+			wrote_mine = wrote_mine || x == &me;
 			x->rc = rc;
 			x->done = true;
+			if (x != &me)
+				pthread_cond_signal(&x->wake);
 		}
-		q.writing = false;
-		pthread_cond_broadcast(&q.written);
+		q.writing--;
+		if (q.head != NULL) /* the first queued writes the rest */
+			pthread_cond_signal(&q.head->wake);
 	}
 	pthread_mutex_unlock(&q.mu);
-	if (me.rc != 0 && !led)
+	pthread_cond_destroy(&me.wake);
+	if (me.rc != 0 && !wrote_mine)
 		db_mark_unavailable(db); /* the statement failed on another thread's connection */
 	return me.rc;
 }

@@ -12,20 +12,17 @@
  * working on every process as soon as the notice arrives, and within
  * KEPT_MS even if it is lost.
  */
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include <libpq-fe.h>
 
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/log.h"
 #include "store/auth.h"
 #include "store/db.h"
+#include "store/listen.h"
 
 #define KEPT_MS 1000
 #define SLOTS 256 /* a power of two */
@@ -94,53 +91,24 @@ kept_put(unsigned long gen, const char *key_id, const char *sha, const struct ac
 	pthread_mutex_unlock(&k->mu);
 }
 
-static struct {
-	pthread_t thread;
-	bool started;
-	atomic_bool stop;
-	char *conninfo;
-} watcher;
+static struct listener *watcher;
 
-/* Listen on conn until it fails or we stop; every notice (and the start) bumps the generation. */
+/* A key revoked or deleted somewhere: whatever is kept is stale. */
 static void
-listen_on(PGconn *conn)
+heard(const char *payload, void *arg)
 {
-	PGresult *res = PQexec(conn, "LISTEN recruitd_staff_keys");
-	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-
-	PQclear(res);
-	if (!ok)
-		return;
-	atomic_fetch_add(&generation, 1); /* notices may have been missed before this */
-	atomic_store(&listening, true);
-	while (!atomic_load(&watcher.stop)) {
-		struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
-		if (poll(&p, 1, 200) < 0 || PQconsumeInput(conn) == 0 ||
-		    PQstatus(conn) != CONNECTION_OK)
-			break;
-		PGnotify *n;
-		while ((n = PQnotifies(conn)) != NULL) {
-			atomic_fetch_add(&generation, 1);
-			PQfreemem(n);
-		}
-	}
-	atomic_store(&listening, false);
+	(void)payload;
+	(void)arg;
 	atomic_fetch_add(&generation, 1);
 }
 
-static void *
-watch(void *arg)
+/* Keep keys only while listening; notices may have been missed before it started. */
+static void
+state(bool now_listening, void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&watcher.stop)) {
-		PGconn *conn = PQconnectdb(watcher.conninfo);
-		if (PQstatus(conn) == CONNECTION_OK)
-			listen_on(conn);
-		PQfinish(conn);
-		for (int i = 0; i < 5 && !atomic_load(&watcher.stop); i++)
-			poll(NULL, 0, 100);
-	}
-	return NULL;
+	atomic_fetch_add(&generation, 1);
+	atomic_store(&listening, now_listening);
 }
 
 int
@@ -148,25 +116,18 @@ auth_watch_start(const char *conninfo)
 {
 	for (size_t i = 0; i < SLOTS; i++)
 		pthread_mutex_init(&kept[i].mu, NULL);
-	watcher.conninfo = xstrdup(conninfo);
-	atomic_store(&watcher.stop, false);
-	watcher.started = pthread_create(&watcher.thread, NULL, watch, NULL) == 0;
-	if (!watcher.started)
+	watcher = listener_start(conninfo, "recruitd_staff_keys", heard, state, NULL);
+	if (watcher == NULL)
 		log_msg(LOG_WARN, "staff keys", "not kept: no listener thread");
-	return watcher.started ? 0 : -1;
+	return watcher != NULL ? 0 : -1;
 }
 
 void
 auth_watch_stop(void)
 {
-	if (watcher.started) {
-		atomic_store(&watcher.stop, true);
-		pthread_join(watcher.thread, NULL);
-		watcher.started = false;
-	}
+	listener_stop(watcher);
+	watcher = NULL;
 	atomic_store(&listening, false);
-	free(watcher.conninfo);
-	watcher.conninfo = NULL;
 }
 
 static struct db_stmt find_key = DB_STMT(

@@ -26,6 +26,7 @@
 #include "core/digest.h"
 #include "core/log.h"
 #include "store/db.h"
+#include "store/listen.h"
 #include "store/migrate.h"
 #include "store/pool.h"
 #include "store/vault.h"
@@ -66,6 +67,8 @@ static struct {
 	unsigned char index_key[SEAL_KEY_LEN];
 	struct hmac_key *index_hmac; /* the index key, prepared for hashing */
 	struct shard *shards;
+	struct listener *watcher; /* hears of keys destroyed by other processes */
+	atomic_bool heard_before; /* listening has started once: a restart may have missed some */
 } V = {.mu = PTHREAD_MUTEX_INITIALIZER, .index_mu = PTHREAD_MUTEX_INITIALIZER};
 
 static int index_key(void);
@@ -344,6 +347,63 @@ cache_drop(const char *id)
 			set[w].used = false;
 		}
 	pthread_mutex_unlock(&sh->mu);
+}
+
+/* Every key out of the cache. */
+static void
+cache_clear(void)
+{
+	for (int i = 0; V.shards != NULL && i < SHARDS; i++) {
+		pthread_mutex_lock(&V.shards[i].mu);
+		OPENSSL_cleanse(V.shards[i].slots,
+		                (size_t)V.shards[i].nsets * WAYS * sizeof(struct slot));
+		pthread_mutex_unlock(&V.shards[i].mu);
+	}
+}
+
+/* Keys destroyed by another process (ids, comma-separated): out of this one's cache too. */
+static void
+destroyed_elsewhere(const char *payload, void *arg)
+{
+	char id[37];
+
+	(void)arg;
+	for (const char *p = payload; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len < sizeof(id)) {
+			memcpy(id, p, len);
+			id[len] = '\0';
+			cache_drop(id);
+		}
+		p += len + (p[len] == ',');
+	}
+}
+
+/* Listening again after a lost connection: what was destroyed meanwhile is unknown. */
+static void
+watching(bool listening, void *arg)
+{
+	(void)arg;
+	if (listening && atomic_exchange(&V.heard_before, true))
+		cache_clear();
+}
+
+void
+vault_watch_start(const char *keys_url)
+{
+	V.watcher =
+	    listener_start(keys_url, "recruitd_data_keys", destroyed_elsewhere, watching, NULL);
+	if (V.watcher == NULL)
+		log_msg(LOG_WARN, "data keys",
+		        "no listener thread: keys other processes destroy stay "
+		        "cached here until evicted");
+}
+
+void
+vault_watch_stop(void)
+{
+	listener_stop(V.watcher);
+	V.watcher = NULL;
 }
 
 /* ------------------------------------------------------------------ */

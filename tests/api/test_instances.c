@@ -542,19 +542,21 @@ test_grouped_entries_exact(void **state)
 	char *who = new_staff_applicant("exact", "Exact Entry");
 	struct racer r[READS];
 	for (int i = 0; i < READS; i++)
-		r[i].request = xasprintf("GET /v1/applicants/%s HTTP/1.1\r\nHost: x\r\nAuthorization: "
-		                         "Bearer %s\r\nX-Request-Id: exact-%d-%d-%d\r\n"
-		                         "Connection: close\r\n\r\n",
-		                         who, token, (int)getpid(), seq, i);
+		r[i].request =
+		    xasprintf("GET /v1/applicants/%s HTTP/1.1\r\nHost: x\r\nAuthorization: "
+		              "Bearer %s\r\nX-Request-Id: exact-%d-%d-%d\r\n"
+		              "Connection: close\r\n\r\n",
+		              who, token, (int)getpid(), seq, i);
 	race_all(r, READS);
 	for (int i = 0; i < READS; i++) {
 		if (!status_is(r[i].response, "200"))
 			fail_msg("read %d: %.60s", i, r[i].response);
 		char rid[64];
 		snprintf(rid, sizeof(rid), "exact-%d-%d-%d", (int)getpid(), seq, i);
-		char *actor = db_value("SELECT actor || '|' || action || '|' || applicant_id || '|' || "
-		                       "target FROM audit_log WHERE request_id = $1",
-		                       rid);
+		char *actor =
+		    db_value("SELECT actor || '|' || action || '|' || applicant_id || '|' || "
+		             "target FROM audit_log WHERE request_id = $1",
+		             rid);
 		char *want = xasprintf("%s|applicant.read|%s|applicant", name, who);
 		assert_string_equal(actor, want);
 		free(want);

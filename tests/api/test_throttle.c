@@ -100,6 +100,66 @@ apply_as(const char *email)
 	return http_form("POST", "/v1/apply", NULL, parts, NULL);
 }
 
+static struct resp *
+sign_in_from(const char *email, const char *forwarded_for)
+{
+	char *body = xasprintf("{\"email\":\"%s\"}", email);
+	char *h = xasprintf("X-Forwarded-For: %s", forwarded_for);
+	const char *headers[] = {h, NULL};
+	struct resp *r = http("POST", "/v1/me/sign-in", NULL, "application/json", body, headers);
+	free(h);
+	free(body);
+	return r;
+}
+
+/*
+ * Behind a trusted proxy (RECRUITD_TRUSTED_PROXIES, here 127.0.0.1, where
+ * the tests connect from), the client is the last address of
+ * X-Forwarded-For: each client has its own 30 a minute, and what a client
+ * puts before the proxy's address changes nothing.
+ */
+static void
+test_behind_a_proxy(void **state)
+{
+	(void)state;
+	fresh_window();
+	for (int i = 0; i < 30; i++) {
+		char *email = unique_email("proxied");
+		/* the client's own claims first, then the address the proxy saw */
+		char *xff = xasprintf("10.%d.0.1, 203.0.113.7", i);
+		struct resp *r = sign_in_from(email, xff);
+		if (r->status != 202)
+			fail_msg("sign-in %d behind the proxy: %ld", i + 1, r->status);
+		resp_free(r);
+		free(xff);
+		free(email);
+	}
+	/* a fresh address each time: only the limit per client is judged here */
+	char *e[5];
+	for (int i = 0; i < 5; i++)
+		e[i] = unique_email("proxied");
+	struct resp *r = sign_in_from(e[0], "203.0.113.7");
+	expect_429(r, 60);
+	resp_free(r);
+	r = sign_in_from(e[1], "2001:DB8::7"); /* another client, written any way */
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	r = sign_in_from(e[2], "2001:db8:0::7"); /* the same one */
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	/* the connection's own address (no header, or no address in it) has its own count */
+	r = sign_in(e[3]);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	r = sign_in_from(e[4], "not an address");
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM rate_hits WHERE key_sha256 LIKE '%203.0.113%'", NULL,
+	                "0");
+	for (int i = 0; i < 5; i++)
+		free(e[i]);
+}
+
 static void
 test_per_email_address(void **state)
 {
@@ -152,7 +212,8 @@ static int
 setup(void **state)
 {
 	static const char *const defaults[] = {"RECRUITD_RATE_PER_ADDRESS_MINUTE=30",
-	                                       "RECRUITD_RATE_PER_EMAIL_HOUR=5", NULL};
+	                                       "RECRUITD_RATE_PER_EMAIL_HOUR=5",
+	                                       "RECRUITD_TRUSTED_PROXIES=127.0.0.1, ::1", NULL};
 	(void)state;
 	api_start_with(defaults);
 	pdf = fixture_pdf(2000);
@@ -178,6 +239,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_per_client_address),
 	    cmocka_unit_test(test_per_email_address),
+	    cmocka_unit_test(test_behind_a_proxy),
 	};
 	return cmocka_run_group_tests_name("api throttle", tests, setup, teardown);
 }

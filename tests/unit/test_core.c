@@ -54,6 +54,7 @@ test_config_defaults(void **state)
 	assert_null(cfg.notice_file);
 	assert_string_equal(cfg.public_url, "http://127.0.0.1:8080");
 	assert_string_equal(cfg.company_name, "Example Company");
+	assert_int_equal(cfg.ntrusted_proxies, 0);
 	config_fini(&cfg);
 }
 
@@ -72,6 +73,8 @@ test_config_values(void **state)
 	                                "debug",
 	                                "RECRUITD_HOLIDAYS",
 	                                "2027-01-01, 2026-12-25",
+	                                "RECRUITD_TRUSTED_PROXIES",
+	                                "10.0.0.5, 2001:DB8:0::1,192.0.2.1",
 	                                NULL};
 	struct config cfg;
 	char err[256];
@@ -86,6 +89,10 @@ test_config_values(void **state)
 	assert_int_equal(cfg.nholidays, 2); /* sorted */
 	assert_int_equal(cfg.holidays[0], clock_day_of_date("2026-12-25"));
 	assert_int_equal(cfg.holidays[1], clock_day_of_date("2027-01-01"));
+	assert_int_equal(cfg.ntrusted_proxies, 3); /* as inet_ntop writes them */
+	assert_string_equal(cfg.trusted_proxies[0], "10.0.0.5");
+	assert_string_equal(cfg.trusted_proxies[1], "2001:db8::1");
+	assert_string_equal(cfg.trusted_proxies[2], "192.0.2.1");
 	config_fini(&cfg);
 }
 
@@ -108,6 +115,9 @@ test_config_refuses(void **state)
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_COMPANY_NAME", "Evil\r\nBcc: x@y", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_HOLIDAYS", "2026-12-25,2026-02-30", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_HOLIDAYS", "christmas", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TRUSTED_PROXIES", "10.0.0.1, proxy.local",
+	     NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TRUSTED_PROXIES", "10.0.0.256", NULL},
 	};
 	struct config cfg;
 	char err[256];
