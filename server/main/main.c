@@ -102,8 +102,9 @@ main(void)
 	metrics_init(routes, routes_count);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
 	shred_leftovers(app.pool);
-	(void)auth_watch_start(
-	    cfg.database_url); /* logs when it cannot: keys are then read each time */
+	/* each logs when it cannot: keys are then read each time, or stay until evicted */
+	(void)auth_watch_start(cfg.database_url);
+	vault_watch_start(cfg.keys_database_url);
 	pthread_t warmer;
 	bool warming = pthread_create(&warmer, NULL, warm, &cfg) == 0;
 	struct http_routes table = {

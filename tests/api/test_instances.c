@@ -433,6 +433,57 @@ test_revoked_everywhere(void **state)
 	applied_free(&a);
 }
 
+/*
+ * An applicant read on instance 1 (its key cached there), deleted on
+ * instance 0, its row then put back as a restored backup would: instance 1
+ * has dropped the key too (the key database's notice), so the row does
+ * not open there either.
+ */
+static void
+test_destroyed_key_dropped_everywhere(void **state)
+{
+	(void)state;
+	char *who = new_staff_applicant("shred2", "Shred Across");
+	char *path = xasprintf("/v1/applicants/%s", who);
+	api_use(1);
+	struct resp *r = http_json("GET", path, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_non_null(strstr(r->body, "Shred Across"));
+	resp_free(r);
+	char *keep = xasprintf("kept_%d_%d", (int)getpid(), ++seq);
+	char *sql = xasprintf("CREATE TABLE %s AS SELECT * FROM applicants WHERE id = $1", keep);
+	db_exec_sql(sql, who);
+	free(sql);
+	api_use(0);
+	r = http_json("DELETE", path, staff.hr, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	sql = xasprintf("INSERT INTO applicants SELECT * FROM %s", keep); /* "restored" */
+	db_exec_sql(sql, NULL);
+	free(sql);
+	api_use(1);
+	long status = 200;
+	for (int i = 0; i < 40 && status == 200; i++) { /* a notice's way, not a latency check */
+		r = http_json("GET", path, staff.hr, NULL);
+		status = r->status;
+		if (status == 200)
+			usleep(50000);
+		else
+			assert_null(strstr(r->body, "Shred Across"));
+		resp_free(r);
+	}
+	api_use(0);
+	if (status == 200)
+		fail_msg("instance 1 still opens a record whose key instance 0 destroyed");
+	db_exec_sql("DELETE FROM applicants WHERE id = $1", who);
+	sql = xasprintf("DROP TABLE %s", keep);
+	db_exec_sql(sql, NULL);
+	free(sql);
+	free(keep);
+	free(path);
+	free(who);
+}
+
 /* -------------------------------------------------------------------- */
 /* a read answered is a read audited, though its instance is killed     */
 
@@ -577,6 +628,7 @@ setup(void **state)
 	forbid_in_log("Rate Across");
 	forbid_in_log("Race Across");
 	forbid_in_log("Kill Nine");
+	forbid_in_log("Shred Across");
 	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
 	                           "{\"title\":\"Two Instances\",\"country\":\"IS\"}");
 	assert_int_equal(r->status, 201);
@@ -603,6 +655,7 @@ main(void)
 	    cmocka_unit_test(test_each_email_once),
 	    cmocka_unit_test(test_rate_limit_shared),
 	    cmocka_unit_test(test_revoked_everywhere),
+	    cmocka_unit_test(test_destroyed_key_dropped_everywhere),
 	    cmocka_unit_test(test_grouped_entries_exact),
 	    cmocka_unit_test(test_killed_under_load_loses_no_audit),
 	    cmocka_unit_test(test_purges_on_both),
