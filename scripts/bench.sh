@@ -15,6 +15,7 @@
 # targets from. Prints a table and writes var/bench/latest.json.
 #   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default "8 32"),
 #   BENCH_APPLICANTS (default 100000): the size of the data set,
+#   BENCH_REUSE=1: keep the database the last run seeded, when of the same size,
 #   BENCH_INSTANCES (default 1): that many recruitd processes behind HAProxy (Debian's
 #   package, bench/haproxy.cfg), which wrk then talks to,
 #   BENCH_SCENARIOS (default "get list search_rare search_common funnel search create upload
@@ -43,21 +44,28 @@ export RECRUITD_KEYS_DATABASE_URL="host=$host dbname=${db}_keys user=recruitd"
 export RECRUITD_MASTER_KEY_FILE=$out/master.key
 psql=("$pgbin/psql" -X -q -h "$host" -U recruitd)
 
-echo "bench: seeding $db ($applicants applicants with resumes, applications, history)" >&2
-for d in "$db" "${db}_keys"; do
-	"$pgbin/dropdb" -h "$host" -U recruitd --if-exists "$d"
-	"$pgbin/createdb" -h "$host" -U recruitd "$d"
-done
-rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next"
-bin/recruitctl keys init
-bin/recruitctl migrate 2>/dev/null
-t0=$(date +%s)
-"${psql[@]}" -d "$db" -v n="$applicants" -f bench/seed.sql >/dev/null
-echo "bench: seeded in $(($(date +%s) - t0)) s (set-based SQL, bench/seed.sql)" >&2
-# The seed is written in plaintext, as rows from before the keys; seal it as an upgrade would.
-t0=$(date +%s)
-bin/recruitctl keys seal-existing --batch 1000 2>/dev/null
-echo "bench: sealed the seed in $(($(date +%s) - t0)) s (recruitctl keys seal-existing)" >&2
+if [ "${BENCH_REUSE:-0}" = 1 ] && [ "$(cat "$out/seeded" 2>/dev/null)" = "$applicants" ]; then
+	echo "bench: reusing $db as the last run left it ($applicants applicants, BENCH_REUSE=1)" >&2
+	bin/recruitctl migrate >/dev/null 2>&1
+else
+	echo "bench: seeding $db ($applicants applicants with resumes, applications, history)" >&2
+	rm -f "$out/seeded"
+	for d in "$db" "${db}_keys"; do
+		"$pgbin/dropdb" -h "$host" -U recruitd --if-exists "$d"
+		"$pgbin/createdb" -h "$host" -U recruitd "$d"
+	done
+	rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next"
+	bin/recruitctl keys init
+	bin/recruitctl migrate 2>/dev/null
+	t0=$(date +%s)
+	"${psql[@]}" -d "$db" -v n="$applicants" -f bench/seed.sql >/dev/null
+	echo "bench: seeded in $(($(date +%s) - t0)) s (set-based SQL, bench/seed.sql)" >&2
+	# The seed is written in plaintext, as rows from before the keys; seal it as an upgrade would.
+	t0=$(date +%s)
+	bin/recruitctl keys seal-existing --batch 1000 2>/dev/null
+	echo "bench: sealed the seed in $(($(date +%s) - t0)) s (recruitctl keys seal-existing)" >&2
+	echo "$applicants" >"$out/seeded"
+fi
 token=$(bin/recruitctl key create --role hr --name "bench-$(date +%s)")
 key_id=${token:4:16}
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-applicant-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/ids.txt"

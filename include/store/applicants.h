@@ -132,11 +132,16 @@ int applicants_adopt(struct db *db, const char *pending_id, const char *const co
 int applicants_email_hash(struct db *db, const char *email, char **hash) WARN_UNUSED;
 
 /*
- * Retention subjects, in id order: rows (id, created_at epoch, address
- * country, address region, legal hold set, RETENTION_APPS_SQL), up to limit
- * after id `after`. The caller PQclears; NULL when the database failed.
+ * Retention subjects that may be due, in id order: rows (id, created_at
+ * epoch, address country, address region, legal hold set,
+ * RETENTION_APPS_SQL), up to limit after id `after`. Applicants with an open
+ * application are left out (never due). The caller PQclears; NULL when the
+ * database failed.
  */
 PGresult *applicants_subjects(struct db *db, const char *after, const char *limit) WARN_UNUSED;
+
+/* How many applicants there are: 0, or -1. */
+int applicants_count(struct db *db, long *n) WARN_UNUSED;
 
 /* The same rows for ids (a uuid[] literal), locked FOR UPDATE SKIP LOCKED, inside the caller's
  * transaction. */

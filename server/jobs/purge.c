@@ -133,6 +133,9 @@ walk(struct db *db, struct run *run)
 	char after[37] = "00000000-0000-0000-0000-000000000000", limit[16], label[160];
 
 	snprintf(limit, sizeof(limit), "%d", PURGE_BATCH);
+	/* every applicant is examined: those with an open application by the walk's statement */
+	if (applicants_count(db, &run->examined) != 0)
+		return -1;
 	for (;;) {
 		PGresult *res = applicants_subjects(db, after, limit);
 		json_t *candidates = json_array();
@@ -147,7 +150,6 @@ walk(struct db *db, struct run *run)
 			if (judge_row(run, res, i, true, label, sizeof(label)))
 				json_array_append_new(candidates,
 				                      json_string(PQgetvalue(res, i, 0)));
-		run->examined += n;
 		if (n > 0)
 			snprintf(after, sizeof(after), "%s", PQgetvalue(res, n - 1, 0));
 		PQclear(res);

@@ -1080,9 +1080,26 @@ applicants_adopt(struct db *db, const char *pending_id, const char *const contac
 	"a.id, extract(epoch FROM a.created_at), a.country, a.region, "                            \
 	"a.legal_hold_set_at IS NOT NULL, " RETENTION_APPS_SQL ", a.restricted_at IS NOT NULL"
 
+/*
+ * An applicant with an open application is never due (domain/retention.c),
+ * so the walk skips them here, through applications_applicant_idx, instead
+ * of building and judging each one's applications: a million applicants of
+ * whom a hundred thousand are due took 80 s to walk, not 20 (make bench). A
+ * restricted record is judged whatever it holds.
+ */
 static struct db_stmt next_batch =
-    DB_STMT("SELECT " SUBJECT_COLUMNS
-            " FROM applicants a WHERE a.id > $1::uuid ORDER BY a.id LIMIT $2::int");
+    DB_STMT("SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id > $1::uuid "
+            "AND (a.restricted_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM applications p "
+            "  WHERE p.applicant_id = a.id AND p.stage NOT IN ('rejected', 'withdrawn', 'hired'))) "
+            "ORDER BY a.id LIMIT $2::int");
+
+static struct db_stmt count_all = DB_STMT("SELECT count(*) FROM applicants");
+
+int
+applicants_count(struct db *db, long *n)
+{
+	return db_count(db, &count_all, 0, NULL, n);
+}
 
 static struct db_stmt lock_batch = DB_STMT(
     "SELECT " SUBJECT_COLUMNS " FROM applicants a WHERE a.id = ANY ($1::uuid[]) ORDER BY a.id "
