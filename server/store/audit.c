@@ -89,8 +89,7 @@ write_all(struct db *db, struct waiter *w)
 	}
 	for (int i = 0; i < 5; i++) {
 		rc |= buf_append(&cols[i], "}", 1);
-		rc |= buf_append(&cols[i], "", 1); /* the NUL */
-		params[i] = cols[i].data;
+		params[i] = cols[i].data; /* NUL-terminated */
 	}
 	if (rc == 0)
 		rc = db_do(db, &insert_many, 5, params);
