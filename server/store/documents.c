@@ -356,7 +356,7 @@ documents_owner_restricted(struct db *db, const char *id, bool *restricted)
 
 static struct db_stmt unsealed_documents =
     DB_STMT("SELECT id::text, applicant_id::text, content FROM documents WHERE NOT sealed "
-            "ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED");
+            "ORDER BY documents.id LIMIT $1::int FOR UPDATE SKIP LOCKED"); /* not id::text's */
 static struct db_stmt seal_document =
     DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true WHERE id = $1::uuid "
             "AND NOT sealed");
