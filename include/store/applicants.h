@@ -132,13 +132,24 @@ int applicants_adopt(struct db *db, const char *pending_id, const char *const co
 int applicants_email_hash(struct db *db, const char *email, char **hash) WARN_UNUSED;
 
 /*
- * Retention subjects that may be due, in id order: rows (id, created_at
- * epoch, address country, address region, legal hold set,
- * RETENTION_APPS_SQL), up to limit after id `after`. Applicants with an open
- * application are left out (never due). The caller PQclears; NULL when the
+ * The retention walk, on one connection: applicants_walk_begin opens a
+ * cursor over the ids of applicants that may be due (those with an open
+ * application never are), in id order, kept across the caller's commits;
+ * applicants_walk_next answers up to limit more ids (none at the end; NULL
+ * when the database failed; the caller PQclears); applicants_walk_end
+ * closes it. 0 or -1 for begin.
+ */
+int applicants_walk_begin(struct db *db) WARN_UNUSED;
+PGresult *applicants_walk_next(struct db *db, int limit) WARN_UNUSED;
+void applicants_walk_end(struct db *db);
+
+/*
+ * The retention subjects of ids (a uuid[] literal), in id order: rows (id,
+ * created_at epoch, address country, address region, legal hold set,
+ * RETENTION_APPS_SQL, restricted). The caller PQclears; NULL when the
  * database failed.
  */
-PGresult *applicants_subjects(struct db *db, const char *after, const char *limit) WARN_UNUSED;
+PGresult *applicants_subjects(struct db *db, const char *ids) WARN_UNUSED;
 
 /* How many applicants there are: 0, or -1. */
 int applicants_count(struct db *db, long *n) WARN_UNUSED;

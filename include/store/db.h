@@ -112,6 +112,13 @@ void db_after_commit(struct db *db, void (*fn)(struct db *db));
 int db_exec(struct db *db, const char *sql) WARN_UNUSED;
 
 /*
+ * Run SQL of our own that cannot be prepared (FETCH from a cursor) and
+ * answers rows: the result (the caller PQclears), or NULL as db_run.
+ * Never with a value from outside: it takes no parameters.
+ */
+PGresult *db_query(struct db *db, const char *sql) WARN_UNUSED;
+
+/*
  * Record a failure outside this connection (the key database did not
  * answer): db_failure then says DB_UNAVAILABLE, a 503.
  */

@@ -126,44 +126,65 @@ done:
 	return rc;
 }
 
-/* Walk every applicant once. 0 or -1. */
+/* The ids of res (one column) as a uuid[] literal. */
+static char *
+id_array(const PGresult *res)
+{
+	int n = PQntuples(res);
+	char *s = xmalloc((size_t)n * 37 + 3), *o = s;
+
+	*o++ = '{';
+	for (int i = 0; i < n; i++)
+		o += sprintf(o, "%s%s", i ? "," : "", PQgetvalue(res, i, 0));
+	strcpy(o, "}");
+	return s;
+}
+
+/* Walk every applicant that may be due once, a batch at a time. 0 or -1. */
 static int
 walk(struct db *db, struct run *run)
 {
-	char after[37] = "00000000-0000-0000-0000-000000000000", limit[16], label[160];
+	char label[160];
+	int rc = 0;
 
-	snprintf(limit, sizeof(limit), "%d", PURGE_BATCH);
 	/* every applicant is examined: those with an open application by the walk's statement */
-	if (applicants_count(db, &run->examined) != 0)
+	if (applicants_count(db, &run->examined) != 0 || applicants_walk_begin(db) != 0)
 		return -1;
-	for (;;) {
-		PGresult *res = applicants_subjects(db, after, limit);
-		json_t *candidates = json_array();
-		int n;
-
-		if (res == NULL) {
-			json_decref(candidates);
-			return -1;
+	while (rc == 0) {
+		PGresult *batch = applicants_walk_next(db, PURGE_BATCH), *res = NULL;
+		int n = batch ? PQntuples(batch) : 0;
+		if (batch == NULL) {
+			rc = -1;
+			break;
 		}
-		n = PQntuples(res);
-		for (int i = 0; i < n; i++)
+		if (n > 0) {
+			char *ids = id_array(batch);
+			res = applicants_subjects(db, ids);
+			free(ids);
+		}
+		PQclear(batch);
+		if (n == 0)
+			break;
+		if (res == NULL) {
+			rc = -1;
+			break;
+		}
+		json_t *candidates = json_array();
+		for (int i = 0; i < PQntuples(res); i++)
 			if (judge_row(run, res, i, true, label, sizeof(label)))
 				json_array_append_new(candidates,
 				                      json_string(PQgetvalue(res, i, 0)));
-		if (n > 0)
-			snprintf(after, sizeof(after), "%s", PQgetvalue(res, n - 1, 0));
 		PQclear(res);
-		int rc = 0;
 		if (run->dry)
 			json_array_extend(run->ids, candidates);
 		else if (json_array_size(candidates) > 0)
 			rc = erase(db, run, candidates);
 		json_decref(candidates);
-		if (rc != 0)
-			return -1;
 		if (n < PURGE_BATCH)
-			return 0;
+			break;
 	}
+	applicants_walk_end(db);
+	return rc;
 }
 
 static int

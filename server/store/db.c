@@ -324,6 +324,25 @@ db_after_commit(struct db *db, void (*fn)(struct db *db))
 		fn(db);
 }
 
+PGresult *
+db_query(struct db *db, const char *sql)
+{
+	PGresult *res;
+
+	if (db->pg == NULL) {
+		db_record_failure(db, NULL);
+		return NULL;
+	}
+	res = PQexec(db->pg, sql);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		db->fail = DB_OK;
+		return res;
+	}
+	db_record_failure(db, res);
+	PQclear(res);
+	return NULL;
+}
+
 int
 db_exec(struct db *db, const char *sql)
 {
