@@ -375,15 +375,16 @@ peak=$(hwm)
 # and the reads' p99 before and during the purge.
 if [[ " $scenarios " == *" purge "* ]]; then
 	due=${BENCH_PURGE:-100000}
+	stamp=$(date +%s) # ids of their own each run: an erased id keeps its tombstone
 	"${psql[@]}" -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<SQL
 BEGIN;
 INSERT INTO applicants (id, full_name, email, address, country, source_type, created_at, updated_at)
-SELECT md5('bench-due-' || g)::uuid, 'Due ' || g, 'due' || g || '@example.com',
+SELECT md5('bench-due-$stamp-' || g)::uuid, 'Due ' || g, 'due$stamp.' || g || '@example.com',
        jsonb_build_object('city', 'Reykjavik', 'country', 'IS'), 'IS', 'import',
        timestamptz '2025-01-01', timestamptz '2025-01-01'
 FROM generate_series(1, $due) g;
 INSERT INTO documents (applicant_id, kind, filename, content_type, size, sha256, content)
-SELECT md5('bench-due-' || g)::uuid, 'resume', 'cv.txt', 'text/plain; charset=utf-8', octet_length(b),
+SELECT md5('bench-due-$stamp-' || g)::uuid, 'resume', 'cv.txt', 'text/plain; charset=utf-8', octet_length(b),
        encode(sha256(b), 'hex'), b
 FROM generate_series(1, $due) g, LATERAL (SELECT convert_to('Resume ' || g, 'UTF8') AS b) x;
 INSERT INTO retention_policies (outcome, country, region, retain_days) VALUES ('no_application', 'IS', '', 0)
