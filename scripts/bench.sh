@@ -329,6 +329,19 @@ if [[ " $scenarios " == *" export "* ]]; then
 	"${psql[@]}" -d "$db" -c "DELETE FROM exports" >/dev/null
 	rm -f "$doc"
 fi
+# The funnel of all openings (GET /v1/analytics/funnel without opening_id): an aggregate over
+# every stage event, one request at a time, ten times; p50 and the slowest.
+if [[ " $scenarios " == *" funnel "* ]]; then
+	times=()
+	for i in $(seq 1 10); do
+		times+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
+			"http://127.0.0.1:$port/v1/analytics/funnel")")
+	done
+	read -r fp50 fmax < <(printf '%s\n' "${times[@]}" | sort -n |
+		awk '{v[NR] = $1 * 1000} END { printf "%.1f %.1f\n", v[int((NR + 1) / 2)], v[NR] }')
+	printf '\nfunnel of all openings: p50 %s ms, slowest %s ms over 10 requests, one at a time\n' "$fp50" "$fmax"
+	rows+=("{\"scenario\":\"funnel_all\",\"requests\":10,\"p50_ms\":$fp50,\"max_ms\":$fmax}")
+fi
 # A hire (DESIGN "Hire"): an applicant with five documents of 1 MiB, at offer, hired: one
 # transaction builds and verifies the tar.gz archive and removes the recruitment record.
 # Five hires, each of its own applicant; p50 and the slowest of the request's time.
