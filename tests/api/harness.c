@@ -144,6 +144,26 @@ api_start_second(void)
 	return 0;
 }
 
+void
+await_lock_waits(int n)
+{
+	char want[16], *waiting = NULL;
+
+	snprintf(want, sizeof(want), "%d", n);
+	for (int i = 0; i < 200; i++) {
+		free(waiting);
+		waiting = db_value(
+		    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+		    "AND backend_type = 'client backend' AND application_name = 'recruitd'",
+		    NULL);
+		if (strcmp(waiting, want) == 0)
+			break;
+		usleep(50000);
+	}
+	assert_string_equal(waiting, want);
+	free(waiting);
+}
+
 int
 api_second_pid(void)
 {

@@ -56,6 +56,12 @@ int api_stop(void **state);
 int api_start_second(void);
 void api_use(int instance);
 const char *api_base_of(int instance);
+/*
+ * Wait (up to 10 s, a bound for a broken server, not a latency check) until
+ * n of recruitd's connections wait on a lock; fails the test otherwise.
+ */
+void await_lock_waits(int n);
+
 /* The second instance's pid; api_second_reaped waits for it once killed. */
 int api_second_pid(void);
 void api_second_reaped(void);

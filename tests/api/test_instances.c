@@ -129,19 +129,7 @@ test_idempotent_twins(void **state)
 		r[i].request = post_json("/v1/applicants", staff.hr, key, body);
 		pthread_create(&t[i], NULL, race, &r[i]);
 	}
-	char *waiting = NULL;
-	for (int i = 0; i < 200; i++) { /* one waits on the table, the other on the key or table */
-		free(waiting);
-		waiting = db_value(
-		    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-		    "AND backend_type = 'client backend' AND application_name = 'recruitd'",
-		    NULL);
-		if (strcmp(waiting, "2") == 0)
-			break;
-		usleep(50000);
-	}
-	assert_string_equal(waiting, "2");
-	free(waiting);
+	await_lock_waits(2); /* one on the table, the other on the key or the table */
 	PQclear(PQexec(gate, "COMMIT"));
 	PQfinish(gate);
 	for (int i = 0; i < 2; i++)
