@@ -22,6 +22,15 @@ struct listener *listener_start(const char *conninfo, const char *channel,
                                 void (*heard)(const char *payload, void *arg),
                                 void (*state)(bool listening, void *arg), void *arg);
 
+/*
+ * Whether a notice may have arrived that heard() has not been given yet: the
+ * socket holds unread bytes, the thread is handling what it read, or it is
+ * not listening. A poll of the socket, no wait; thread-safe. Whoever keeps a
+ * copy checks it before trusting the copy, so a notice that reached this
+ * process is heeded even before the listener thread runs.
+ */
+bool listener_behind(struct listener *l);
+
 /* Stop listening (state(false) is called) and free l. NULL is a no-op. */
 void listener_stop(struct listener *l);
 

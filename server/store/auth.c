@@ -38,6 +38,7 @@ struct kept_key {
 };
 
 static struct kept_key kept[SLOTS];
+static struct listener *watcher;
 static atomic_ulong generation = 1; /* 0 in an entry: empty */
 static atomic_bool listening;       /* entries are kept only while the listener is connected */
 
@@ -59,7 +60,7 @@ kept_find(const char *key_id, char sha[2 * SHA256_LEN + 1], struct actor *who)
 	struct kept_key *k = slot_of(key_id);
 	bool hit;
 
-	if (!atomic_load(&listening))
+	if (!atomic_load(&listening) || listener_behind(watcher))
 		return false;
 	pthread_mutex_lock(&k->mu);
 	hit = k->gen == gen && clock_ms() - k->at_ms < KEPT_MS && strcmp(k->key_id, key_id) == 0;
@@ -90,8 +91,6 @@ kept_put(unsigned long gen, const char *key_id, const char *sha, const struct ac
 	k->role = who->role;
 	pthread_mutex_unlock(&k->mu);
 }
-
-static struct listener *watcher;
 
 /* A key revoked or deleted somewhere: whatever is kept is stale. */
 static void

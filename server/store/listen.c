@@ -17,6 +17,8 @@
 struct listener {
 	pthread_t thread;
 	atomic_bool stop;
+	atomic_int fd;         /* the connection's socket while listening, else -1 */
+	atomic_bool consuming; /* read from the socket, notices not all handled yet */
 	char *conninfo, *channel;
 	void (*heard)(const char *payload, void *arg);
 	void (*state)(bool listening, void *arg);
@@ -36,18 +38,24 @@ listen_on(struct listener *l, PGconn *conn)
 	if (!ok)
 		return;
 	l->state(true, l->arg);
+	atomic_store(&l->fd, PQsocket(conn));
 	while (!atomic_load(&l->stop)) {
 		struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
-		if (poll(&p, 1, 200) < 0 || PQconsumeInput(conn) == 0 ||
-		    PQstatus(conn) != CONNECTION_OK)
+		if (poll(&p, 1, 200) < 0)
+			break;
+		atomic_store(&l->consuming, true);
+		if (PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK)
 			break;
 		PGnotify *n;
 		while ((n = PQnotifies(conn)) != NULL) {
 			l->heard(n->extra, l->arg);
 			PQfreemem(n);
 		}
+		atomic_store(&l->consuming, false);
 	}
+	atomic_store(&l->fd, -1);
 	l->state(false, l->arg);
+	atomic_store(&l->consuming, false);
 }
 
 static void *
@@ -73,6 +81,7 @@ listener_start(const char *conninfo, const char *channel,
 {
 	struct listener *l = xcalloc(1, sizeof(*l));
 
+	atomic_store(&l->fd, -1);
 	l->conninfo = xstrdup(conninfo);
 	l->channel = xstrdup(channel);
 	l->heard = heard;
@@ -85,6 +94,15 @@ listener_start(const char *conninfo, const char *channel,
 		return NULL;
 	}
 	return l;
+}
+
+bool
+listener_behind(struct listener *l)
+{
+	int fd = l != NULL ? atomic_load(&l->fd) : -1;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return fd < 0 || atomic_load(&l->consuming) || poll(&p, 1, 0) != 0;
 }
 
 void
