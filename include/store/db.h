@@ -119,6 +119,12 @@ int db_exec(struct db *db, const char *sql) WARN_UNUSED;
 PGresult *db_query(struct db *db, const char *sql) WARN_UNUSED;
 
 /*
+ * An array literal of n values for a text[] or uuid[] parameter: each
+ * quoted and escaped, NULL as SQL NULL. A new string (free it).
+ */
+char *db_array(const char *const *values, size_t n);
+
+/*
  * Record a failure outside this connection (the key database did not
  * answer): db_failure then says DB_UNAVAILABLE, a 503.
  */

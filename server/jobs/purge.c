@@ -131,12 +131,12 @@ static char *
 id_array(const PGresult *res)
 {
 	int n = PQntuples(res);
-	char *s = xmalloc((size_t)n * 37 + 3), *o = s;
+	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
 
-	*o++ = '{';
 	for (int i = 0; i < n; i++)
-		o += sprintf(o, "%s%s", i ? "," : "", PQgetvalue(res, i, 0));
-	strcpy(o, "}");
+		ids[i] = PQgetvalue(res, i, 0);
+	char *s = db_array(ids, (size_t)n);
+	free(ids);
 	return s;
 }
 

@@ -16,10 +16,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "conn.h"
-#include "core/buf.h"
 #include "store/audit.h"
 #include "store/db.h"
 
@@ -54,49 +52,30 @@ static struct {
 	int writing; /* commits under way */
 } q = {PTHREAD_MUTEX_INITIALIZER, NULL, &q.head, 0};
 
-/* Append s (NULL: SQL NULL) to an array literal as a quoted element. */
-static int
-add_element(struct buf *b, const char *s, bool first)
-{
-	int rc = buf_append(b, first ? "{" : ",", 1);
-
-	if (s == NULL)
-		return rc | buf_append(b, "NULL", 4);
-	rc |= buf_append(b, "\"", 1);
-	for (const char *c = s; *c && rc == 0; c++) {
-		if (*c == '"' || *c == '\\')
-			rc |= buf_append(b, "\\", 1);
-		rc |= buf_append(b, c, 1);
-	}
-	return rc | buf_append(b, "\"", 1);
-}
-
 /* Write the entries of the list at w in one statement: 0 or -1. */
 static int
 write_all(struct db *db, struct waiter *w)
 {
-	struct buf cols[5];
-	const char *params[5];
-	int rc = 0;
+	size_t n = 0, i = 0;
+	char *cols[5];
+	int rc;
 
-	for (int i = 0; i < 5; i++)
-		buf_init(&cols[i], (size_t)1 << 20);
-	for (struct waiter *x = w; x != NULL; x = x->next) {
-		const char *v[5] = {x->e->actor, x->e->action, x->e->applicant_id, x->e->target,
-		                    x->e->request_id};
-		for (int i = 0; i < 5; i++)
-			rc |= add_element(&cols[i], v[i], x == w);
+	for (struct waiter *x = w; x != NULL; x = x->next)
+		n++;
+	const char **v = xcalloc(5 * n, sizeof(*v)); /* column c of entry i at v[c * n + i] */
+	for (struct waiter *x = w; x != NULL; x = x->next, i++) {
+		v[i] = x->e->actor;
+		v[n + i] = x->e->action;
+		v[2 * n + i] = x->e->applicant_id;
+		v[3 * n + i] = x->e->target;
+		v[4 * n + i] = x->e->request_id;
 	}
-	for (int i = 0; i < 5; i++) {
-		rc |= buf_append(&cols[i], "}", 1);
-		params[i] = cols[i].data; /* NUL-terminated */
-	}
-	if (rc == 0)
-		rc = db_do(db, &insert_many, 5, params);
-	else
-		db_mark_unavailable(db);
-	for (int i = 0; i < 5; i++)
-		buf_fini(&cols[i]);
+	for (int c = 0; c < 5; c++)
+		cols[c] = db_array(v + c * n, n);
+	rc = db_do(db, &insert_many, 5, (const char *const *)cols);
+	for (int c = 0; c < 5; c++)
+		free(cols[c]);
+	free(v);
 	return rc;
 }
 

@@ -324,6 +324,36 @@ db_after_commit(struct db *db, void (*fn)(struct db *db))
 		fn(db);
 }
 
+char *
+db_array(const char *const *values, size_t n)
+{
+	size_t len = 3;
+
+	for (size_t i = 0; i < n; i++)
+		len += values[i] ? 2 * strlen(values[i]) + 3 : 5;
+	char *out = xmalloc(len), *o = out;
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		if (values[i] == NULL) {
+			memcpy(o, "NULL", 4);
+			o += 4;
+			continue;
+		}
+		*o++ = '"';
+		for (const char *c = values[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
+}
+
 PGresult *
 db_query(struct db *db, const char *sql)
 {

@@ -450,28 +450,12 @@ hex_text(const unsigned char *in, size_t len)
 	return out;
 }
 
-/* '{a,b,...}' of the ids (UUIDs and plain words need no quoting). */
-static char *
-text_array(const char *const *ids, size_t n)
-{
-	size_t len = 3;
-	for (size_t i = 0; i < n; i++)
-		len += strlen(ids[i]) + 1;
-	char *out = xmalloc(len), *o = out;
-	*o++ = '{';
-	for (size_t i = 0; i < n; i++)
-		o += sprintf(o, "%s%s", i ? "," : "", ids[i]);
-	*o++ = '}';
-	*o = '\0';
-	return out;
-}
-
 /* Fetch rows for the owners: found[i] set with keys[i]. 0 or -1. */
 static int
 fetch(struct db *db, const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN],
       bool *found)
 {
-	char *arr = text_array(ids, n);
+	char *arr = db_array(ids, n);
 	const char *params[1] = {arr};
 	PGresult *res = db_run(db, &find_keys, 1, params);
 
@@ -709,7 +693,7 @@ vault_destroy(const char *const *ids, size_t n)
 		return 0;
 	if ((db = pool_acquire(V.pool, WAIT_MS)) == NULL)
 		return -1;
-	char *arr = text_array(ids, n);
+	char *arr = db_array(ids, n);
 	const char *params[1] = {arr};
 	rc = db_do(db, &delete_keys, 1, params);
 	free(arr);
