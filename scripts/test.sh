@@ -3,6 +3,9 @@
 # throwaway PostgreSQL cluster (var/test-pg), once with the release build
 # and once under AddressSanitizer and UndefinedBehaviorSanitizer.
 #   scripts/test.sh [VARIANT...]   (default: release asan)
+# TESTS="api_privacy unit_*" runs only the suites whose names match one of
+# the patterns (api_*, unit_*, e2e, again, contract, fuzz, checks), for work
+# on one part; make test runs them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -28,6 +31,17 @@ export RECRUITD_TEST_PG_STOP="$top/scripts/pg.sh stop $base"
 export RECRUITD_TEST_PG_START="PG_FAST=1 $top/scripts/pg.sh start $base"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# Whether a suite is wanted: TESTS unset, or one of its patterns matches.
+wanted() {
+	[ -z "${TESTS:-}" ] && return 0
+	local pat
+	for pat in $TESTS; do
+		# shellcheck disable=SC2053
+		[[ $1 == $pat ]] && return 0
+	done
+	return 1
+}
 
 passed=0
 failed=0
@@ -79,9 +93,11 @@ check_deps_refuses() {
 	rm -rf "$t"
 	return $rc
 }
-check "format-check" make --no-print-directory format-check
-check "check-deps" scripts/check-deps.sh "build/${variants[0]}"
-check "check-deps refuses a crossed layer" check_deps_refuses
+if wanted checks; then
+	check "format-check" make --no-print-directory format-check
+	check "check-deps" scripts/check-deps.sh "build/${variants[0]}"
+	check "check-deps refuses a crossed layer" check_deps_refuses
+fi
 
 for v in "${variants[@]}"; do
 	if [ "$v" = asan ]; then bindir=build/asan/bin; else bindir=bin; fi
@@ -105,25 +121,30 @@ for v in "${variants[@]}"; do
 		export RECRUITD_TEST_CONTRACT=$logs/contract
 	fi
 	for t in build/"$v"/tests/unit_* build/"$v"/tests/api_*; do
+		wanted "$(basename "$t")" || continue
 		echo "== $v: $(basename "$t")"
 		run "$v/$(basename "$t")" "$t"
 	done
 	unset RECRUITD_TEST_CONTRACT
-	if [ "$v" = release ]; then
+	if [ "$v" = release ] && wanted contract; then
 		check "$v: every response agrees with server/openapi.yaml" scripts/contract.sh validate "$logs/contract"
 		check "$v: server/openapi.yaml passes Redocly's lint" scripts/contract.sh lint
 	fi
 	# every fuzz corpus, each input once, no fuzzing (make fuzz does that)
 	for f in build/"$v"/tests/fuzz_*; do
 		name=${f##*/fuzz_}
+		wanted fuzz || continue
 		check "$v: fuzz replay $name" "$f" "tests/fuzz/corpus/$name"
 	done
-	if [ "$v" = release ]; then
+	if [ "$v" = release ] && wanted again; then
 		# every API suite passes again on the database the first pass used
 		for t in build/"$v"/tests/api_*; do
+			[ -z "${TESTS:-}" ] || wanted "$(basename "$t")" || continue
 			echo "== $v: $(basename "$t") again, on a used database"
 			run "$v/$(basename "$t") (again)" "$t"
 		done
+	fi
+	if [ "$v" = release ] && wanted e2e; then
 		echo "== $v: the careers page in headless Chromium"
 		run "$v/e2e" scripts/e2e.sh
 	fi
