@@ -331,6 +331,11 @@ write_patch(struct req *r, struct db *db, const char *id, long have, long expect
 	if (!json_is_true(json_object_get(before, "marketing_opt_in")) &&
 	    refuse_opted_out(r, db, after) != 0)
 		return -1;
+	/* staff cannot bring back an erased address by a patch any more than by a create */
+	if (req_actor(r)->role != ROLE_APPLICANT &&
+	    !json_equal(json_object_get(before, "email"), json_object_get(after, "email")) &&
+	    refuse_erased(r, db, after) != 0)
+		return -1;
 	target = changed_members(before, after);
 	if (json_object_get(after, "sharing_opt_out") != NULL) {
 		char *t = xasprintf("%s%ssharing_opt_out", target, target[10] ? "," : "");

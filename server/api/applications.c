@@ -221,6 +221,21 @@ check_jurisdiction(struct req *r, struct db *db, const PGresult *cur, const char
 }
 
 /* Judge the move against the table (and the jurisdiction); 0 allowed, -1 problem set. */
+/* Why a move the table refuses is refused, in the words of the rule that refuses it. */
+static const char *
+why_not(const char *from, enum stage to)
+{
+	enum stage f = (enum stage)stage_parse(from);
+
+	if (stage_is_final(f))
+		return "the application's stage is final";
+	if (to == ST_HIRED)
+		return "hired is reached only through POST /v1/applications/{id}/hire, from offer";
+	if (f == to)
+		return "the application is at that stage already";
+	return "moves go forward only";
+}
+
 static int
 judge(struct req *r, struct db *db, const PGresult *cur, enum stage to, const char *reason)
 {
@@ -242,10 +257,7 @@ judge(struct req *r, struct db *db, const PGresult *cur, enum stage to, const ch
 		                 "hired is reached only through POST /v1/applications/{id}/hire");
 	case MOVE_NO:
 	default:
-		return fail_move(r, from, stage_name(to), "invalid-transition",
-		                 stage_is_final((enum stage)stage_parse(from))
-		                     ? "the application's stage is final"
-		                     : "moves go forward only");
+		return fail_move(r, from, stage_name(to), "invalid-transition", why_not(from, to));
 	}
 }
 

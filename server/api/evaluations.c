@@ -33,9 +33,11 @@ evaluations_create(struct req *r)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	score = json_object_get(body, "score");
-	if (!json_is_integer(score) || json_integer_value(score) < 1 ||
-	    json_integer_value(score) > 5)
+	if (score == NULL || json_is_null(score))
 		problem_field(req_problem(r), "score", "is required: a whole number from 1 to 5");
+	else if (!json_is_integer(score) || json_integer_value(score) < 1 ||
+	         json_integer_value(score) > 5)
+		problem_field(req_problem(r), "score", "must be a whole number from 1 to 5");
 	check_text(body, "summary", NULL, false, 5000, req_problem(r));
 	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
 		return -1;

@@ -198,13 +198,14 @@ careers(struct req *r, unsigned status, const struct problem *problem)
 	return rc;
 }
 
+/*
+ * Pages ignore query parameters they do not use (utm_*, fbclid, gclid: a
+ * link shared on social media carries them): never a JSON 400 on a page.
+ * The API stays strict.
+ */
 int
 pages_apply(struct req *r)
 {
-	static const char *const none[] = {NULL};
-
-	if (req_query_only(r, none) != 0)
-		return -1;
 	return careers(r, 200, NULL);
 }
 
@@ -283,28 +284,22 @@ pages_answer(struct req *r, int rc, unsigned ok_status)
 static int
 file(struct req *r, const char *name, const char *type)
 {
-	static const char *const none[] = {NULL};
 	size_t len;
 	const char *data = assets_get(name, &len);
 
-	if (req_query_only(r, none) != 0)
-		return -1;
 	if (data == NULL)
 		return req_fail(r, 404, "no such page");
 	page_headers(r);
 	return reply_owned(r, 200, type, data, len, NULL, NULL);
 }
 
-/* A page whose script reads ?code= (an e-mailed link's), and no other parameter. */
+/* A page whose script reads ?code= (an e-mailed link's); other parameters are ignored. */
 static int
 page_with_code(struct req *r, const char *name)
 {
-	static const char *const code[] = {"code", NULL};
 	size_t len;
 	const char *data = assets_get(name, &len);
 
-	if (req_query_only(r, code) != 0)
-		return -1;
 	page_headers(r);
 	return reply_owned(r, 200, "text/html; charset=utf-8", data, len, NULL, NULL);
 }

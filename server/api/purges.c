@@ -76,6 +76,12 @@ below_floors(struct req *r, struct db *db, const json_t *list)
 		const char *region = json_string_value(json_object_get(rule, "region"));
 		long days = (long)json_integer_value(json_object_get(rule, "retain_days"));
 		const struct floor *f;
+		/* a rule with errors of its own is judged once they are fixed: skip it here */
+		if (outcome == NULL || country == NULL ||
+		    !json_is_integer(json_object_get(rule, "retain_days")) ||
+		    (region == NULL && json_object_get(rule, "region") != NULL &&
+		     !json_is_null(json_object_get(rule, "region"))))
+			continue;
 		if (strcmp(outcome, "no_application") == 0 || strcmp(country, "*") == 0 ||
 		    (f = retention_floor_for(&floors, country, region)) == NULL ||
 		    days >= f->retain_days)
@@ -216,10 +222,12 @@ retention_policies_put(struct req *r)
 	list = json_is_object(body) && json_object_size(body) == 1
 	           ? json_object_get(body, "policies")
 	           : body;
-	if (!retention_policies_validate(list, req_problem(r)))
+	/* every field error at once: the shapes, then the floors of the rules that have one */
+	bool valid = retention_policies_validate(list, req_problem(r));
+	if (!json_is_array(list))
 		return req_fail_fields(r);
-	if ((db = req_db(r)) == NULL || below_floors(r, db, list) != 0)
-		return -1;
+	if ((db = req_db(r)) == NULL || below_floors(r, db, list) != 0 || !valid)
+		return req_problem(r)->status != 0 ? -1 : req_fail_fields(r);
 	char *text = jsonx_dump(list);
 	snprintf(count, sizeof(count), "%zu", json_array_size(list));
 	const char *p1[1] = {text}, *p2[3] = {req_actor(r)->name, count, req_id(r)};

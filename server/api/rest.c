@@ -84,6 +84,16 @@ rest_fail_db(struct req *r, const struct db *db)
 		return req_fail(r, 413, "a value in the request is too large to store");
 	case DB_REFUSED:
 		return req_fail(r, 409, "the database refused the change");
+	case DB_RESTRICTED:
+		/* a recruiter may not learn that a restricted record exists */
+		if (req_actor(r)->role == ROLE_RECRUITER)
+			return req_fail(r, 404, "no applicant with this id");
+		req_problem(r)->slug = "restricted";
+		return req_fail(
+		    r, 409,
+		    "the record is restricted after an erasure request: it is kept only "
+		    "for what the law requires, and takes no new application, document "
+		    "or evaluation");
 	default:
 		return req_fail(r, 500, "an internal error occurred (request %s)", req_id(r));
 	}

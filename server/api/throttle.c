@@ -26,7 +26,15 @@ hit(struct req *r, struct db *db, const char *endpoint, const char *key, unsigne
 		return 0;
 	snprintf(secs, sizeof(secs), "%u", retry_after);
 	reply_header(r, "Retry-After", secs);
-	return req_fail(r, 429, "too many requests; try again in %u seconds", retry_after);
+	/* in words a person reads: the page shows this detail as it is */
+	if (retry_after < 90)
+		return req_fail(r, 429, "Too many attempts. Please try again in %u seconds.",
+		                retry_after < 1 ? 1 : retry_after);
+	if (retry_after < 90 * 60)
+		return req_fail(r, 429, "Too many attempts. Please try again in about %u minutes.",
+		                (retry_after + 59) / 60);
+	return req_fail(r, 429, "Too many attempts. Please try again in about %u hours.",
+	                (retry_after + 3599) / 3600);
 }
 
 int

@@ -94,7 +94,7 @@ async function submit(event) {
     const placed = focusFirst((body.errors || []).map((e) => [e.field, e.message]));
     if (!placed) {
       formError.textContent = res.status === 429
-        ? "Too many attempts from here. Please wait a little and try again."
+        ? waitMessage(res)
         : body.detail || "Your application could not be sent. Please try again.";
       formError.hidden = false;
       formError.focus();

@@ -35,3 +35,12 @@ function showErrors(form, errors) {
   if (first) first.focus();
   return first !== null;
 }
+
+// How long a rate-limited person waits, in words, from the answer's Retry-After (seconds).
+function waitMessage(res) {
+  const s = parseInt(res.headers.get("Retry-After") || "", 10);
+  if (!(s > 0)) return "Too many attempts. Please try again later.";
+  if (s < 90) return "Too many attempts. Please try again in " + s + " seconds.";
+  if (s < 90 * 60) return "Too many attempts. Please try again in about " + Math.ceil(s / 60) + " minutes.";
+  return "Too many attempts. Please try again in about " + Math.ceil(s / 3600) + " hours.";
+}

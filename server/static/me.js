@@ -182,7 +182,7 @@ $("sign-in").addEventListener("submit", async (event) => {
   });
   const body = await res.json().catch(() => ({}));
   if (res.status === 202) say("Check your inbox: if the address is on record, a sign-in link is on its way. It works once, for 15 minutes.");
-  else if (res.status === 429) say("Too many attempts. Please wait a little and try again.");
+  else if (res.status === 429) say(waitMessage(res));
   else if (!showErrors(form, body.errors)) say(body.detail || "The link could not be sent.");
 });
 

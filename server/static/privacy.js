@@ -102,7 +102,7 @@ $("request").addEventListener("submit", async (event) => {
     sessionStorage.removeItem("recruitd.token");
     say("Your session has ended. Reload the page to ask without signing in, or sign in again on your page.");
   } else if (res.status === 429) {
-    say("Too many attempts. Please wait a little and try again.");
+    say(waitMessage(res));
   } else if (!showErrors(form, answer.errors)) {
     say(answer.detail || "The request could not be sent.");
   }

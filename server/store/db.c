@@ -53,6 +53,8 @@ db_classify(const char *s)
 		return DB_UNAVAILABLE;
 	if (strcmp(s, "42501") == 0 || strcmp(s, "P0001") == 0)
 		return DB_REFUSED;
+	if (strcmp(s, "RD001") == 0)
+		return DB_RESTRICTED;
 	if (strcmp(s, "54000") == 0)
 		return DB_TOO_LARGE;
 	if (strncmp(s, "22", 2) == 0 || strncmp(s, "23", 2) == 0)

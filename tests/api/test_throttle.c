@@ -36,6 +36,17 @@ sign_in(const char *email)
 	return r;
 }
 
+/* The wait in the words a person reads, from Retry-After's seconds (a page shows the detail). */
+static char *
+wait_words(int s)
+{
+	if (s < 90)
+		return xasprintf("try again in %d seconds", s);
+	if (s < 90 * 60)
+		return xasprintf("try again in about %d minutes", (s + 59) / 60);
+	return xasprintf("try again in about %d hours", (s + 3599) / 3600);
+}
+
 static void
 expect_429(struct resp *r, int max_wait)
 {
@@ -45,6 +56,11 @@ expect_429(struct resp *r, int max_wait)
 	int s = atoi(after);
 	if (s < 1 || s > max_wait)
 		fail_msg("Retry-After: %s", after);
+	/* says how long to wait, never "a little" */
+	char *words = wait_words(s);
+	if (strstr(sget(r->json, "detail"), words) == NULL)
+		fail_msg("a 429 with Retry-After %d says: %s", s, sget(r->json, "detail"));
+	free(words);
 	free(after);
 }
 
@@ -179,6 +195,24 @@ test_per_email_address(void **state)
 		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
 	struct resp *r = apply_as(upper);
 	expect_429(r, 3600);
+	resp_free(r);
+	/* a browser without JavaScript gets a page that says how long to wait */
+	const char *browser[] = {"Accept: text/html", NULL};
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Rate Limited"},
+	    {.name = "email", .value = email},
+	    {.name = "opening_id", .value = opening},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "cv.pdf"},
+	    {0}};
+	r = http_form("POST", "/v1/apply", NULL, parts, browser);
+	assert_int_equal(r->status, 429);
+	char *after = resp_header(r, "Retry-After"), *words = wait_words(atoi(after));
+	if (strstr(r->body, words) == NULL)
+		fail_msg("the page does not say \"%s\"", words);
+	free(words);
+	free(after);
 	resp_free(r);
 	expect_db_value("SELECT count(*) FROM pending_submissions WHERE email_hash = $1::bytea",
 	                email_hash_of(email), "5");
