@@ -89,9 +89,9 @@ $(B)/bench/bare: bench/bare.c
 deps:
 	@scripts/deps.sh
 
-# The layers of server/ depend only downward (README: Where the code lives).
+# The layers of server/ depend only downward (docs/architecture.md), read from the compiler.
 check-deps: build
-	@scripts/check-deps.sh $(B)
+	@scripts/check-deps.py $(B)
 
 run:
 	@scripts/run.sh
