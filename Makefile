@@ -10,6 +10,12 @@ ifeq ($(VARIANT),fuzz)
   BIN     := build/fuzz/bin
   SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   OPT     := -O1
+else ifeq ($(VARIANT),tsan)
+  # make test-tsan: ThreadSanitizer over the unit tests and the concurrency suite.
+  B       := build/tsan
+  BIN     := build/tsan/bin
+  SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+  OPT     := -O1
 else ifeq ($(VARIANT),asan)
   B       := build/asan
   BIN     := build/asan/bin
@@ -46,7 +52,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/fuzz_%)
 LIBFUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/libfuzzer_%)
 
-.PHONY: all build tests deps run test test-asan bench stop clean format format-check check-deps fuzz fuzzers
+.PHONY: all build tests deps run test test-asan test-tsan bench stop clean format format-check check-deps fuzz fuzzers
 all: build tests
 build: $(BIN)/recruitd $(BIN)/recruitctl
 tests: $(UNIT_BIN) $(API_BIN) $(FUZZ_BIN)
@@ -101,6 +107,9 @@ test:
 
 test-asan:
 	@scripts/test.sh asan
+
+test-tsan:
+	@scripts/test.sh tsan
 
 bench:
 	@scripts/bench.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make test: install what is missing, build, and run every suite against a
-# throwaway PostgreSQL cluster (var/test-pg), once with the release build
-# and once under AddressSanitizer and UndefinedBehaviorSanitizer.
-#   scripts/test.sh [VARIANT...]   (default: release asan)
+# throwaway PostgreSQL cluster (var/test-pg), once with the release build,
+# once under AddressSanitizer and UndefinedBehaviorSanitizer, and the unit
+# tests and the suite of two racing instances under ThreadSanitizer.
+#   scripts/test.sh [VARIANT...]   (default: release asan tsan)
 # TESTS="api_privacy unit_*" runs only the suites whose names match one of
 # the patterns (api_*, unit_*, e2e, again, contract, fuzz, checks), for work
 # on one part; make test runs them all.
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(release asan)
+[ ${#variants[@]} -gt 0 ] || variants=(release asan tsan)
 
 scripts/deps.sh
 for v in "${variants[@]}"; do
@@ -30,6 +31,7 @@ export RECRUITD_HOME=$top RECRUITD_TEST_LOGDIR=$logs RECRUITD_TEST_PG_LOG=$base/
 export RECRUITD_TEST_PG_STOP="$top/scripts/pg.sh stop $base"
 export RECRUITD_TEST_PG_START="PG_FAST=1 $top/scripts/pg.sh start $base"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$top/tests/tsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # Whether a suite is wanted: TESTS unset, or one of its patterns matches.
@@ -86,7 +88,7 @@ if wanted checks; then
 fi
 
 for v in "${variants[@]}"; do
-	if [ "$v" = asan ]; then bindir=build/asan/bin; else bindir=bin; fi
+	case $v in asan | tsan) bindir=build/$v/bin ;; *) bindir=bin ;; esac
 	db=recruitd_test_$v
 	"$pgbin/dropdb" -h "$base/run" -U recruitd --if-exists "$db"
 	"$pgbin/createdb" -h "$base/run" -U recruitd "$db"
@@ -108,6 +110,8 @@ for v in "${variants[@]}"; do
 	fi
 	for t in build/"$v"/tests/unit_* build/"$v"/tests/api_*; do
 		wanted "$(basename "$t")" || continue
+		# ThreadSanitizer: the unit tests and the suite that races the shared caches
+		[ "$v" != tsan ] || [[ $t == */unit_* || $t == */api_instances ]] || continue
 		echo "== $v: $(basename "$t")"
 		run "$v/$(basename "$t")" "$t"
 	done
@@ -119,7 +123,7 @@ for v in "${variants[@]}"; do
 	# every fuzz corpus, each input once, no fuzzing (make fuzz does that)
 	for f in build/"$v"/tests/fuzz_*; do
 		name=${f##*/fuzz_}
-		wanted fuzz || continue
+		wanted fuzz && [ "$v" != tsan ] || continue
 		check "$v: fuzz replay $name" "$f" "tests/fuzz/corpus/$name"
 	done
 	if [ "$v" = release ] && wanted again; then
