@@ -66,7 +66,7 @@ else
 	echo "bench: sealed the seed in $(($(date +%s) - t0)) s (recruitctl keys seal-existing)" >&2
 	echo "$applicants" >"$out/seeded"
 fi
-token=$(bin/recruitctl key create --role hr --name "bench-$(date +%s)")
+token=$(bin/recruitctl staff-key create --role hr --name "bench-$(date +%s)")
 key_id=${token:4:16}
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-applicant-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/ids.txt"
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-app-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/apps.txt"

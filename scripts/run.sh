@@ -13,7 +13,7 @@ bin/recruitctl migrate            # the main database and the key database
 bin/recruitctl keys seal-existing # rows from before the data keys, if any
 
 name="hr-$(date -u +%Y%m%dT%H%M%SZ)-$$"
-token=$(bin/recruitctl key create --role hr --name "$name")
+token=$(bin/recruitctl staff-key create --role hr --name "$name")
 listen=${RECRUITD_LISTEN:-127.0.0.1:8080}
 cat <<MSG
 

@@ -362,9 +362,13 @@ static const struct command {
     {{"keys", "init"}, cmd_keys_init, "keys init"},
     {{"keys", "rotate-master"}, cmd_keys_rotate, "keys rotate-master [--batch N]"},
     {{"keys", "seal-existing"}, cmd_keys_seal, "keys seal-existing [--batch N] [--max-batches N]"},
-    {{"key", "create"}, cmd_key_create, "key create --role recruiter|hr --name NAME"},
-    {{"key", "list"}, cmd_key_list, "key list"},
-    {{"key", "revoke"}, cmd_key_revoke, "key revoke NAME"},
+    {{"staff-key", "create"}, cmd_key_create, "staff-key create --role recruiter|hr --name NAME"},
+    {{"staff-key", "list"}, cmd_key_list, "staff-key list"},
+    {{"staff-key", "revoke"}, cmd_key_revoke, "staff-key revoke NAME"},
+    /* the names before staff-key, one letter from keys: kept for one release */
+    {{"key", "create"}, cmd_key_create, NULL},
+    {{"key", "list"}, cmd_key_list, NULL},
+    {{"key", "revoke"}, cmd_key_revoke, NULL},
     {{"employee", "export"}, cmd_employee_export, "employee export ID FILE"},
     {{"employee", "verify"}, cmd_employee_verify, "employee verify FILE"},
     {{"mail", "deliver"}, cmd_mail_deliver, "mail deliver"},
@@ -375,7 +379,9 @@ usage(void)
 {
 	fprintf(stderr, "usage: recruitctl COMMAND\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(stderr, "  recruitctl %s\n", commands[i].usage);
+		if (commands[i].usage != NULL)
+			fprintf(stderr, "  recruitctl %s\n", commands[i].usage);
+	fprintf(stderr, "See recruitctl(1): man -l man/recruitctl.1\n");
 	return 2;
 }
 
@@ -397,6 +403,10 @@ main(int argc, char **argv)
 			fprintf(stderr, "recruitctl: %s\n", err);
 			return 2;
 		}
+		if (cmd->usage == NULL)
+			fprintf(stderr, "recruitctl: \"%s %s\" is now \"staff-key %s\"; the old name "
+			                "goes in the next release\n",
+			        argv[1], argv[2], argv[2]);
 		c.argc = argc - 1 - words;
 		c.argv = argv + 1 + words;
 		int rc = cmd->run(&c);

@@ -92,7 +92,7 @@ test_key_create(void **state)
 	char name[64], *out, *args;
 	(void)state;
 	snprintf(name, sizeof(name), "cli-%d", (int)getpid());
-	args = xasprintf("key create --role recruiter --name %s", name);
+	args = xasprintf("staff-key create --role recruiter --name %s", name);
 	assert_int_equal(ctl_run(args, &out), 0);
 	if (!is_token(out))
 		fail_msg("stdout is not just the token: %s", out);
@@ -119,13 +119,14 @@ static void
 test_key_usage_errors(void **state)
 {
 	static const char *const bad[] = {
-	    "key create --role admin --name x",
-	    "key create --role hr",
-	    "key create --name x",
-	    "key create --role hr --name 'has space'",
-	    "key create --role hr --name x extra",
-	    "key revoke",
+	    "staff-key create --role admin --name x",
+	    "staff-key create --role hr",
+	    "staff-key create --name x",
+	    "staff-key create --role hr --name 'has space'",
+	    "staff-key create --role hr --name x extra",
+	    "staff-key revoke",
 	    "key",
+	    "staff-key",
 	    "frobnicate",
 	    "",
 	};
@@ -146,11 +147,11 @@ test_key_list_and_revoke(void **state)
 	char name[64], *out, *args, *token;
 	(void)state;
 	snprintf(name, sizeof(name), "cli-rev-%d", (int)getpid());
-	args = xasprintf("key create --role hr --name %s", name);
+	args = xasprintf("staff-key create --role hr --name %s", name);
 	assert_int_equal(ctl_run(args, &token), 0);
 	free(args);
 
-	assert_int_equal(ctl_run("key list", &out), 0);
+	assert_int_equal(ctl_run("staff-key list", &out), 0);
 	assert_int_equal(strncmp(out, "NAME\tROLE\tKEY_ID\tCREATED\tREVOKED\n", 33), 0);
 	char *line = xasprintf("\n%s\thr\t%.16s\t", name, token + 4);
 	assert_non_null(strstr(out, line));
@@ -158,6 +159,7 @@ test_key_list_and_revoke(void **state)
 	free(line);
 	free(out);
 
+	/* the name before staff-key still works, for one release */
 	args = xasprintf("key revoke %s", name);
 	assert_int_equal(ctl_run(args, NULL), 0);
 	assert_int_equal(ctl_run(args, NULL), 1); /* nothing active left by that name */
@@ -166,7 +168,7 @@ test_key_list_and_revoke(void **state)
 	    value("SELECT revoked_at IS NOT NULL FROM staff_keys WHERE name = $1", name);
 	assert_string_equal(revoked, "t");
 	free(revoked);
-	assert_int_equal(ctl_run("key revoke no-such-key-anywhere", NULL), 1);
+	assert_int_equal(ctl_run("staff-key revoke no-such-key-anywhere", NULL), 1);
 	free(token);
 }
 
