@@ -40,7 +40,7 @@ LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
 TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Every module but the two programs' mains (server/main/), layer by layer.
-LAYERS   := core domain edge store jobs api
+LAYERS   := core domain edge store flows jobs api
 CORE_SRC := $(foreach l,$(LAYERS),$(wildcard server/$(l)/*.c))
 CORE_OBJ := $(CORE_SRC:server/%.c=$(B)/server/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

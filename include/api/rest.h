@@ -39,8 +39,16 @@ typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json
 int rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
                      const char *const *readonly, patch_fn once);
 
-/* Turn the database failure on db into a problem (503, 422, 409, 500). Returns -1. */
-int rest_fail_db(struct req *r, const struct db *db);
+/* Turn the database failure on db into a problem (flows/flow.h's flow_fail_db). Returns -1. */
+int rest_fail_db(struct req *r, struct db *db);
+
+/*
+ * The flow a handler runs for its request (flows/flow.h): the request's
+ * leased connection, the configuration, the actor, the request id and the
+ * request's problem. 0, or -1 after a 503 when no connection is to be had.
+ */
+struct flow;
+int rest_flow(struct req *r, struct flow *f) WARN_UNUSED;
 
 /* The items from a column of JSON text, the first `limit` rows of res (new reference). */
 json_t *rest_page_items(const PGresult *res, int limit, int col);

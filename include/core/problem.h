@@ -16,6 +16,7 @@ struct problem {
 	char detail[320];
 	json_t *errors; /* [{field, message}] or NULL */
 	json_t *extra;  /* extension members (existing_id, disposition, ...) or NULL */
+	bool retry;     /* a transaction lost a race in the database: run the request again */
 };
 
 void problem_init(struct problem *p);

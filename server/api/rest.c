@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "api/rest.h"
+#include "core/app.h"
 #include "core/clock.h"
 #include "core/problem.h"
 #include "core/validate.h"
@@ -14,10 +15,10 @@
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/flow.h"
 #include "store/applications.h"
 #include "store/auth.h"
 #include "store/db.h"
-#include "store/erasure.h"
 
 int
 rest_get_by_id(struct req *r, struct db_stmt *st, const char *what)
@@ -69,34 +70,29 @@ rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
 }
 
 int
-rest_fail_db(struct req *r, const struct db *db)
+rest_fail_db(struct req *r, struct db *db)
 {
-	switch (db_failure(db)) {
-	case DB_RETRY:
-		return req_retry(r);
-	case DB_UNAVAILABLE:
-		return req_fail(r, 503, "the database is unavailable; retry shortly");
-	case DB_UNIQUE:
-		return req_fail(r, 409, "the request conflicts with a record on file");
-	case DB_INVALID:
-		return req_fail(r, 422, "the database refused a value in the request");
-	case DB_TOO_LARGE:
-		return req_fail(r, 413, "a value in the request is too large to store");
-	case DB_REFUSED:
-		return req_fail(r, 409, "the database refused the change");
-	case DB_RESTRICTED:
-		/* a recruiter may not learn that a restricted record exists */
-		if (req_actor(r)->role == ROLE_RECRUITER)
-			return req_fail(r, 404, "no applicant with this id");
-		req_problem(r)->slug = "restricted";
-		return req_fail(
-		    r, 409,
-		    "the record is restricted after an erasure request: it is kept only "
-		    "for what the law requires, and takes no new application, document "
-		    "or evaluation");
-	default:
-		return req_fail(r, 500, "an internal error occurred (request %s)", req_id(r));
-	}
+	struct flow f = {.db = db,
+	                 .cfg = req_app(r)->cfg,
+	                 .who = req_actor(r),
+	                 .request_id = req_id(r),
+	                 .problem = req_problem(r)};
+	return flow_fail_db(&f);
+}
+
+int
+rest_flow(struct req *r, struct flow *f)
+{
+	struct db *db = req_db(r);
+
+	if (db == NULL)
+		return -1;
+	*f = (struct flow){.db = db,
+	                   .cfg = req_app(r)->cfg,
+	                   .who = req_actor(r),
+	                   .request_id = req_id(r),
+	                   .problem = req_problem(r)};
+	return 0;
 }
 
 json_t *
@@ -179,26 +175,12 @@ rest_page_ascending(struct req *r, json_t *items, const char *k1, const char *k2
 int
 rest_fail_absent(struct req *r, struct db *db, const char *id)
 {
-	struct tombstone t;
-	int rc = erasure_tombstone(db, id, &t);
-
-	if (rc < 0)
-		return rest_fail_db(r, db);
-	if (rc > 0)
-		return req_fail(r, 404, "no applicant with this id");
-	/* What the tombstone holds: why and when, never who. */
-	problem_extra(req_problem(r), "disposition", json_string(t.disposition));
-	if (*t.employee_id)
-		problem_extra(req_problem(r), "employee_id", json_string(t.employee_id));
-	problem_extra(req_problem(r), strcmp(t.disposition, "purged") == 0 ? "purged_at" : "at",
-	              json_string(t.at));
-	if (*t.run_id)
-		problem_extra(req_problem(r), "run_id", json_string(t.run_id));
-	if (*t.rule)
-		problem_extra(req_problem(r), "rule", json_string(t.rule));
-	req_problem(r)->slug = "applicant-gone";
-	return req_fail(r, 410, "this applicant's record is no longer held here (%s)",
-	                t.disposition);
+	struct flow f = {.db = db,
+	                 .cfg = req_app(r)->cfg,
+	                 .who = req_actor(r),
+	                 .request_id = req_id(r),
+	                 .problem = req_problem(r)};
+	return flow_fail_absent(&f, id);
 }
 
 int

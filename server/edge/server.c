@@ -79,7 +79,8 @@ dispatch(struct req *r)
 		goto done;
 	for (int attempt = 1;; attempt++) {
 		int rc = rt->handler(r);
-		if (r->retry && attempt < RETRY_ATTEMPTS && r->deferred == NULL) {
+		if ((r->retry || r->problem.retry) && attempt < RETRY_ATTEMPTS &&
+		    r->deferred == NULL) {
 			pool_release(r->srv->app->pool, r->db); /* rolls the transaction back */
 			r->db = NULL;
 			reset_for_retry(r);

@@ -404,8 +404,9 @@ main(int argc, char **argv)
 			return 2;
 		}
 		if (cmd->usage == NULL)
-			fprintf(stderr, "recruitctl: \"%s %s\" is now \"staff-key %s\"; the old name "
-			                "goes in the next release\n",
+			fprintf(stderr,
+			        "recruitctl: \"%s %s\" is now \"staff-key %s\"; the old name "
+			        "goes in the next release\n",
 			        argv[1], argv[2], argv[2]);
 		c.argc = argc - 1 - words;
 		c.argv = argv + 1 + words;
