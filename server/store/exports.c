@@ -153,8 +153,10 @@ exports_documents(struct db *db, const char *applicant_id)
 	return db_run(db, &documents, 1, params);
 }
 
-static struct db_stmt chunks = DB_STMT(
-    "SELECT seq::text, sealed::text, bytes FROM export_chunks WHERE export_id = $1 ORDER BY seq");
+/* In the order of seq the number: "ORDER BY seq" alone named the text column (10 before 2). */
+static struct db_stmt chunks =
+    DB_STMT("SELECT c.seq::text, c.sealed::text, c.bytes FROM export_chunks c "
+            "WHERE c.export_id = $1 ORDER BY c.seq");
 
 static struct db_stmt download_link =
     DB_STMT("WITH x AS (UPDATE exports SET downloads = downloads + 1 WHERE token_sha256 = $1 "
