@@ -12,7 +12,8 @@
 # Checked by the #include lines of every source and header (ours and the
 # libraries'), and by the symbols each object file takes from the others
 # (nm), so a call through a hand-written prototype is caught too. Modules
-# may not call each other in a cycle, and personal data has one owner.
+# may not call each other in a cycle, personal data has one owner, and a
+# length cast to int for libpq is checked by db_fits first.
 #   scripts/check-deps.sh [BUILD_DIR [SOURCE_ROOT]]
 # BUILD_DIR defaults to build/release (built first); SOURCE_ROOT, whose
 # server/ and include/ are read for #include lines, to the checkout (the
@@ -170,6 +171,37 @@ for f in server/*/*.c; do
 			complain "$f: only store/erasure.c deletes an applicant"
 		fi ;;
 	esac
+done
+
+# 5. A length given to libpq (its int lengths[]) is checked by db_fits first: a
+# (int) cast of a larger size_t would be a negative or wrapped length. In
+# server/store and server/api, every "(int)X" on a line that fills lengths
+# must follow a db_fits(..., X) earlier in the same function.
+for f in server/store/*.c server/api/*.c; do
+	while IFS= read -r hit; do
+		complain "$hit: a length cast for libpq without db_fits before it"
+	done < <(awk -v file="$f" '
+		/^\{/ { fits = "" }
+		{
+			line = $0
+			while (match(line, /db_fits\([^,]*, *[^)]*\)/)) {
+				call = substr(line, RSTART, RLENGTH)
+				sub(/^db_fits\([^,]*, */, "", call)
+				sub(/\)$/, "", call)
+				fits = fits "|" call "|"
+				line = substr(line, RSTART + RLENGTH)
+			}
+		}
+		/lengths/ && /\(int\)/ {
+			line = $0
+			while (match(line, /\(int\) *[A-Za-z_][A-Za-z0-9_.>-]*/)) {
+				x = substr(line, RSTART, RLENGTH)
+				sub(/^\(int\) */, "", x)
+				if (index(fits, "|" x "|") == 0)
+					print file ":" FNR ": (int)" x
+				line = substr(line, RSTART + RLENGTH)
+			}
+		}' "$f")
 done
 
 if [ "$bad" -gt 0 ]; then

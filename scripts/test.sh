@@ -79,17 +79,19 @@ check() {
 		failures+=("$name")
 	fi
 }
-# check-deps must also fail when a layer is crossed: plant two violations in a copy.
+# check-deps must also fail when a layer is crossed: plant violations in a copy.
 check_deps_refuses() {
 	local t rc=0
 	t=$(mktemp -d)
 	cp -r server include "$t"/
 	sed -i 's|^#include "edge/router.h"|#include "edge/router.h"\n#include "api/routes.h"|' "$t"/server/edge/router.c
 	echo 'static const char *const planted = "DELETE FROM applicants WHERE id = $1";' >>"$t"/server/api/openings.c
+	printf 'static void\nplanted_cast(size_t n)\n{\n\tint lengths[1] = {(int)n};\n}\n' >>"$t"/server/api/openings.c
 	scripts/check-deps.sh "build/${variants[0]}" "$t" >"$t/out" 2>&1 && rc=1
 	grep -q 'edge may not include "api/routes.h"' "$t/out" || rc=1
 	grep -q 'only store/erasure.c deletes an applicant' "$t/out" || rc=1
-	[ $rc -eq 0 ] && echo "check-deps refused both planted violations"
+	grep -q 'a length cast for libpq without db_fits' "$t/out" || rc=1
+	[ $rc -eq 0 ] && echo "check-deps refused the three planted violations"
 	rm -rf "$t"
 	return $rc
 }
