@@ -33,6 +33,13 @@ plant server/store/audit.c 'const char *planted_delete = "DELETE " "FROM applica
 plant server/edge/paging.c 'int db_exec(void *db, const char *sql);
 int planted_call(void);
 int planted_call(void) { return db_exec((void *)0, "SELECT 1"); }'
+# 13: a length cast to int for libpq without db_fits before it
+plant server/store/openings.c 'void planted_cast(unsigned long n);
+void planted_cast(unsigned long n)
+{
+	int lengths[1] = {(int)n};
+	(void)lengths;
+}'
 
 out=$t/out
 if scripts/check-deps.py "$build" "$t" >"$out" 2>&1; then
@@ -58,8 +65,9 @@ expect 'server/store/openings.c: SQL names the personal column phone_sealed'
 expect 'server/store/bgcheck.c: SQL names the personal column address_sealed'
 expect 'server/store/audit.c: only store/erasure.c deletes an applicant'
 expect 'edge/paging.o calls db_exec of store/db.o: edge may not use store'
+expect '(int)n: a length cast for libpq without db_fits before it'
 if [ "$missing" -gt 0 ]; then
 	cat "$out" >&2
 	exit 1
 fi
-echo "check-deps refused all 12 planted violations"
+echo "check-deps refused all 13 planted violations"

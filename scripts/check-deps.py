@@ -15,7 +15,8 @@ others, so a call through a hand-written prototype is caught too.
   3. no cycles between modules, inside a layer too;
   4. personal data has one owner: SQL that names an applicant's personal columns
      (plain or sealed, however spelt or split) only in the modules listed below, and
-     only store/erasure.c deletes an applicant.
+     only store/erasure.c deletes an applicant;
+  5. a length cast to int for libpq is checked by db_fits first.
 
   scripts/check-deps.py [BUILD_DIR [SOURCE_ROOT]]
 BUILD_DIR defaults to build/release; SOURCE_ROOT (default: the checkout) is where
@@ -244,6 +245,33 @@ def same_file(a, b):
         return False
 
 
+def check_lengths(root):
+    """5. A length given to libpq (its int lengths[]) is checked by db_fits first: an (int)
+    cast of a larger size_t would be a negative or wrapped length. In store/, flows/ and
+    api/, every "(int)X" on a line that fills lengths must follow a db_fits(..., X) earlier
+    in the same function."""
+    for layer in ("store", "flows", "api"):
+        d = os.path.join(root, "server", layer)
+        if not os.path.isdir(d):
+            continue
+        for name in sorted(os.listdir(d)):
+            if not name.endswith(".c"):
+                continue
+            rel = f"server/{layer}/{name}"
+            fits = set()
+            with open(os.path.join(d, name), errors="replace") as src:
+                for n, line in enumerate(src, 1):
+                    if line.startswith("{"):
+                        fits = set()
+                    for m in re.finditer(r"db_fits\([^,]*,\s*([^)]*)\)", line):
+                        fits.add(m.group(1).strip())
+                    if "lengths" in line:
+                        for m in re.finditer(r"\(int\)\s*([A-Za-z_][A-Za-z0-9_.>-]*)", line):
+                            if m.group(1) not in fits:
+                                complain(f"{rel}:{n}: (int){m.group(1)}: a length cast for "
+                                         "libpq without db_fits before it")
+
+
 def check_symbols(objdir, root, flags, scratch):
     """nm over the build's objects; a source of root that differs from the checkout's (the
     self-test's plants) is compiled into scratch and judged instead."""
@@ -329,6 +357,7 @@ def main():
         check_includes(root, rel, edges)
         if rel.endswith(".c"):
             check_sql(rel, only_own_text(text, root, rel))
+    check_lengths(root)
     with tempfile.TemporaryDirectory() as scratch:
         check_symbols(objdir, root, flags, scratch)
     seen = set()

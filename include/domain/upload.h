@@ -25,9 +25,12 @@ enum doc_type upload_sniff(const unsigned char *data, size_t len);
 
 /*
  * Whether len bytes are a ZIP container that would inflate past the limits
- * above (an archive bomb), judged from its central directory alone, without
- * inflating anything: a reason (a static string, no file content in it),
- * or NULL when it is within them or not a ZIP container at all.
+ * above (an archive bomb): judged first by what its central directory
+ * declares, then by holding each entry to it (domain/zip.h: its local
+ * header and data descriptor must agree, and it must inflate to exactly
+ * its declared size, inflating being cut off just past it). A reason (a
+ * static string, no file content in it), or NULL when it is within them or
+ * not a ZIP container at all.
  */
 const char *upload_bomb(const unsigned char *data, size_t len);
 

@@ -27,6 +27,18 @@ int reply_bytes(struct req *r, unsigned status, const char *content_type, const 
 int reply_owned(struct req *r, unsigned status, const char *content_type, const void *data,
                 size_t len, void (*release)(void *arg), void *arg);
 
+/*
+ * Send a body of len bytes that read(arg, pos, buf, max) produces as the
+ * client takes them, in order (pos: how many it produced before): it
+ * returns how many it put in buf (1 to max), or -1 to cut the connection,
+ * so that the client, short of the Content-Length, knows the body is
+ * incomplete. release(arg) is called once the response is done (or at once
+ * if it cannot be sent). Returns 0.
+ */
+int reply_stream(struct req *r, unsigned status, const char *content_type, size_t len,
+                 long (*read)(void *arg, size_t pos, void *buf, size_t max),
+                 void (*release)(void *arg), void *arg);
+
 /* Send no body (204 and the like). Returns 0. */
 int reply_empty(struct req *r, unsigned status);
 

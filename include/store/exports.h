@@ -1,6 +1,6 @@
 /*
- * exports: the packages of know_specific requests, their chunks, the
- * e-mailed download link (hashed) and the data they hold beyond the
+ * exports: the packages of know_specific requests (their chunks:
+ * store/export_chunks.h), the e-mailed download link (hashed) and the data they hold beyond the
  * applicant's own row (which store/applicants.h reads). Every download is
  * audited. Functions return 0, 1 for "no such (or no longer)", -1 when the
  * database failed. Thread-safe on distinct connections.
@@ -16,6 +16,8 @@
 #include "core/xalloc.h"
 
 struct db;
+struct export_stream;
+struct pool;
 
 #define EXPORT_KEEP_DAYS 7
 #define EXPORT_LINK_HOURS 24
@@ -24,10 +26,6 @@ struct db;
 /* A new package's row (kept 7 days; the link's hash good for 24 hours): its id. */
 int exports_create(struct db *db, const char *request_id, const char *applicant_id,
                    const char *token_sha256, char id[37]) WARN_UNUSED;
-
-/* The next chunk of the package's bytes, sealed under the applicant's data key. */
-int exports_chunk(struct db *db, const char *applicant_id, const char *id, int seq,
-                  const void *data, size_t len) WARN_UNUSED;
 
 /* The package is whole: its size and sha256 (hex). */
 int exports_seal(struct db *db, const char *id, size_t size, const char *sha256) WARN_UNUSED;
@@ -45,25 +43,22 @@ json_t *exports_subject_data(struct db *db, const char *applicant_id) WARN_UNUSE
  */
 PGresult *exports_documents(struct db *db, const char *applicant_id) WARN_UNUSED;
 
-/* A package opened for download. */
-struct export_package {
-	char sha256[2 * 32 + 1];
-	unsigned char *data;
-	size_t len;
-};
-/* Free a package (its data) given as a void *, for reply_owned. */
-void exports_package_free(void *package);
-
 /*
- * Download through the e-mailed link (counted, at most 3, within 24 hours
- * and the package's 7 days), or as the applicant (by id, theirs only),
- * audited as export.download: 0 with a new *package, 1 when there is
- * nothing (any more) to download or it does not open (the key is gone).
+ * Download through the e-mailed link (at most 3, within 24 hours and the
+ * package's 7 days), or as the applicant (by id, theirs only): the package
+ * is opened (its first chunk read, store/export_chunks.h) and only then is
+ * the download counted (the link's) and audited as export.download. 0 with
+ * a new *stream (its later chunks read on connections leased from pool,
+ * waiting at most wait_ms); 1 when there is nothing (any more) to download
+ * or it does not open (the key is gone); -1 when the database or the key
+ * database failed, nothing counted.
  */
-int exports_download_link(struct db *db, const char *token_sha256, const char *request_id,
-                          struct export_package **package) WARN_UNUSED;
-int exports_download_own(struct db *db, const char *id, const char *applicant_id,
-                         const char *request_id, struct export_package **package) WARN_UNUSED;
+int exports_download_link(struct db *db, struct pool *pool, unsigned wait_ms,
+                          const char *token_sha256, const char *request_id,
+                          struct export_stream **stream) WARN_UNUSED;
+int exports_download_own(struct db *db, struct pool *pool, unsigned wait_ms, const char *id,
+                         const char *applicant_id, const char *request_id,
+                         struct export_stream **stream) WARN_UNUSED;
 
 /* Delete packages past their 7 days (dry: count them): 0 with how many. */
 int exports_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;

@@ -7,8 +7,10 @@
  * bytes, and the manifest; written to the database in chunks as it streams,
  * one document in memory at a time. The person downloads it signed in
  * (GET /v1/me/exports/{id}, a sign-in within 15 minutes) or through the
- * e-mailed link (GET /v1/exports/{token}, 24 hours, 3 downloads). Every
- * download is audited; the purge run deletes packages after 7 days.
+ * e-mailed link (GET /v1/exports/{token}, 24 hours, 3 downloads): the
+ * package streams out chunk by chunk as the client takes it, counted and
+ * audited once its first chunk has opened (store/exports.h). The purge run
+ * deletes packages after 7 days.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/export_chunks.h"
 #include "store/exports.h"
 #include "store/privacy.h"
 
@@ -41,7 +44,11 @@
 /* A document goes into the package in slices of this many bytes (whole sealed segments). */
 #define SLICE_BYTES (1u << 20)
 
-/* Where the package streams: chunks of CHUNK bytes into export_chunks. */
+/*
+ * Where the package streams: chunks of CHUNK bytes into export_chunks. A
+ * full chunk is written when more bytes come, so the last one written is
+ * known to be the last and marked so (store/export_chunks.h).
+ */
 struct sink {
 	struct db *db;
 	const char *applicant, *id;
@@ -51,11 +58,10 @@ struct sink {
 };
 
 static int
-flush(struct sink *s)
+flush(struct sink *s, bool last)
 {
-	if (s->len == 0)
-		return 0;
-	if (exports_chunk(s->db, s->applicant, s->id, s->seq++, s->buf, s->len) != 0)
+	if (s->len == 0 ||
+	    exports_chunk(s->db, s->applicant, s->id, s->seq++, last, s->buf, s->len) != 0)
 		return -1;
 	s->len = 0;
 	return 0;
@@ -68,13 +74,13 @@ to_chunks(void *cls, const void *data, size_t len)
 	const unsigned char *p = data;
 
 	while (len > 0) {
+		if (s->len == CHUNK && flush(s, false) != 0)
+			return -1;
 		size_t n = CHUNK - s->len < len ? CHUNK - s->len : len;
 		memcpy(s->buf + s->len, p, n);
 		s->len += n;
 		p += n;
 		len -= n;
-		if (s->len == CHUNK && flush(s) != 0)
-			return -1;
 	}
 	return 0;
 }
@@ -171,7 +177,7 @@ exports_build(struct req *r, struct db *db, const char *request_id, const char *
 		export_abort(w);
 		rc = -1;
 	} else {
-		rc = export_finish(w, &size, hash) == 0 && flush(&s) == 0 ? 0 : -1;
+		rc = export_finish(w, &size, hash) == 0 && flush(&s, true) == 0 ? 0 : -1;
 	}
 	json_decref(data);
 	json_decref(categories);
@@ -188,25 +194,26 @@ exports_build(struct req *r, struct db *db, const char *request_id, const char *
 	return 0;
 }
 
-/* Send the package's bytes; the package is the reply's now. */
+/* Send the package as it is read, chunk by chunk; the stream is the reply's now. */
 static int
-send_package(struct req *r, struct export_package *p)
+send_package(struct req *r, struct export_stream *s)
 {
 	char etag[2 * SHA256_LEN + 3];
 
-	snprintf(etag, sizeof(etag), "\"%s\"", p->sha256);
+	snprintf(etag, sizeof(etag), "\"%s\"", exports_stream_sha256(s));
 	reply_header(r, "ETag", etag);
 	reply_header(r, "Content-Disposition", "attachment; filename=\"my-data.zip\"");
-	return reply_owned(r, 200, "application/zip", (const char *)p->data, p->len,
-	                   exports_package_free, p);
+	return reply_stream(r, 200, "application/zip", exports_stream_size(s), exports_stream_read,
+	                    exports_stream_free, s);
 }
 
 int
 exports_get_by_link(struct req *r)
 {
 	static const char *const none[] = {NULL};
+	const struct app *app = req_app(r);
 	char token_sha[2 * SHA256_LEN + 1];
-	struct export_package *res = NULL;
+	struct export_stream *s = NULL;
 	struct db *db;
 	int rc;
 
@@ -216,21 +223,23 @@ exports_get_by_link(struct req *r)
 		return req_fail(r, 404, "no package behind this link");
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	if ((rc = exports_download_link(db, token_sha, req_id(r), &res)) != 0) {
+	rc = exports_download_link(db, app->pool, app->cfg->db_wait_ms, token_sha, req_id(r), &s);
+	if (rc != 0) {
 		return rc < 0 ? rest_fail_db(r, db)
 		              : req_fail(r, 404,
 		                         "no package behind this link: it expired after 24 "
 		                         "hours, or was downloaded 3 times");
 	}
-	return send_package(r, res);
+	return send_package(r, s);
 }
 
 int
 me_export_get(struct req *r)
 {
 	static const char *const none[] = {NULL};
+	const struct app *app = req_app(r);
 	const char *id = req_param(r, 0);
-	struct export_package *res = NULL;
+	struct export_stream *s = NULL;
 	struct db *db;
 	int rc;
 
@@ -242,8 +251,9 @@ me_export_get(struct req *r)
 		return -1;
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	if ((rc = exports_download_own(db, id, req_actor(r)->applicant_id, req_id(r), &res)) != 0) {
+	rc = exports_download_own(db, app->pool, app->cfg->db_wait_ms, id,
+	                          req_actor(r)->applicant_id, req_id(r), &s);
+	if (rc != 0)
 		return rc < 0 ? rest_fail_db(r, db) : req_fail(r, 404, "no package with this id");
-	}
-	return send_package(r, res);
+	return send_package(r, s);
 }

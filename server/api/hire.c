@@ -106,6 +106,8 @@ flush_chunk(struct chunker *c)
 
 	if (c->len == 0)
 		return 0;
+	if (!db_fits(c->db, c->len))
+		return -1;
 	snprintf(seq, sizeof(seq), "%d", c->seq++);
 	const char *params[3] = {c->employee_id, seq, (const char *)c->buf};
 	int lengths[3] = {0, 0, (int)c->len}, formats[3] = {0, 0, 1};

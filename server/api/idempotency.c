@@ -205,6 +205,10 @@ idem_store(struct req *r, struct db *db, const char *scope, unsigned status, con
 
 	if (sealed == NULL)
 		return -1;
+	if (!db_fits(db, sealed_len)) {
+		free(sealed);
+		return -1;
+	}
 	fingerprint(r, scope, hex);
 	hash_hex("key|", key_of(r), NULL, 0, key_hex, NULL);
 	snprintf(st, sizeof(st), "%u", status);

@@ -12,6 +12,7 @@
 #include "core/validate.h"
 #include "core/xalloc.h"
 #include "domain/upload.h"
+#include "domain/zip.h"
 
 static uint16_t
 le16(const unsigned char *p)
@@ -78,44 +79,24 @@ odt_mimetype_at(const unsigned char *d, size_t len, uint32_t off)
 static bool
 zip_scan(const unsigned char *d, size_t len, struct zip_marks *m)
 {
-	size_t eocd = 0, p, end;
-	bool found = false;
+	struct zip_walk z;
+	struct zip_member e;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if (len < 22 || !has_prefix(d, len, "PK\x03\x04"))
+	if (!zip_open(&z, d, len))
 		return false;
-	for (size_t i = len - 22 + 1; i-- > 0 && len - i <= 22 + 65535;)
-		if (le32(d + i) == 0x06054b50) {
-			eocd = i;
-			found = true;
-			break;
-		}
-	if (!found)
-		return false; /* truncated: no end of central directory */
-	p = le32(d + eocd + 16);
-	end = p + le32(d + eocd + 12);
-	if (end > eocd || p > end)
-		return false;
-	for (unsigned k = le16(d + eocd + 10); k > 0; k--) {
-		if (p + 46 > end || le32(d + p) != 0x02014b50)
-			return false;
-		size_t n = le16(d + p + 28),
-		       next = p + 46 + n + le16(d + p + 30) + le16(d + p + 32);
-		const unsigned char *name = d + p + 46;
-		if (next > end)
-			return false;
-		uint32_t size = le32(d + p + 24);
+	while ((rc = zip_next(&z, &e)) == 1) {
 		m->entries++;
-		m->zip64 |= size == 0xFFFFFFFFu || le32(d + p + 20) == 0xFFFFFFFFu;
-		m->declared += size;
-		m->content_types |= name_is(name, n, "[Content_Types].xml");
-		m->word_document |= name_is(name, n, "word/document.xml");
-		m->content_xml |= name_is(name, n, "content.xml");
-		if (name_is(name, n, "mimetype"))
-			m->mimetype_odt = odt_mimetype_at(d, len, le32(d + p + 42));
-		p = next;
+		m->zip64 |= e.size == 0xFFFFFFFFu || e.compressed == 0xFFFFFFFFu;
+		m->declared += e.size;
+		m->content_types |= name_is(e.name, e.name_len, "[Content_Types].xml");
+		m->word_document |= name_is(e.name, e.name_len, "word/document.xml");
+		m->content_xml |= name_is(e.name, e.name_len, "content.xml");
+		if (name_is(e.name, e.name_len, "mimetype"))
+			m->mimetype_odt = odt_mimetype_at(d, len, e.local);
 	}
-	return true;
+	return rc == 0;
 }
 
 /* OLE2 compound file with a "WordDocument" entry in its first directory sector. */
@@ -172,6 +153,26 @@ is_text(const unsigned char *d, size_t len)
 	return true;
 }
 
+/*
+ * What the directory declares is only what it says: each entry is held to
+ * its local header and data descriptor and inflated, capped at its declared
+ * size (the declared sizes, added up, were bounded above), so an entry that
+ * would inflate past what the directory says is found without inflating it.
+ */
+static const char *
+entries_unsafe(const unsigned char *d, size_t len)
+{
+	struct zip_walk z;
+	struct zip_member e;
+	const char *why = NULL;
+
+	if (!zip_open(&z, d, len))
+		return NULL;
+	while (why == NULL && zip_next(&z, &e) == 1)
+		why = zip_check(&z, &e);
+	return why;
+}
+
 const char *
 upload_bomb(const unsigned char *d, size_t len)
 {
@@ -185,7 +186,7 @@ upload_bomb(const unsigned char *d, size_t len)
 		return "the ZIP container declares more than 100 MiB of contents";
 	if (m.declared > (uint64_t)len * UPLOAD_ZIP_MAX_RATIO)
 		return "the ZIP container declares more than 100 times its own size";
-	return NULL;
+	return entries_unsafe(d, len);
 }
 
 enum doc_type

@@ -82,6 +82,7 @@ struct req {
 	size_t reply_len;
 	const char *reply_type;
 	void (*reply_release)(void *arg); /* NULL: reply is ours, free() it */
+	long (*reply_read)(void *arg, size_t pos, void *buf, size_t max); /* a streamed body */
 	void *reply_release_arg;
 	struct reply_header *headers; /* grows as handlers add them */
 	int capheaders;

@@ -41,6 +41,7 @@ reply_drop(struct req *r)
 	free(r->reply_mine);
 	r->reply = r->reply_mine = NULL;
 	r->reply_release = NULL;
+	r->reply_read = NULL;
 }
 
 /* The reply: body is ours (freed when sent) unless the caller lends it with reply_owned. */
@@ -67,6 +68,18 @@ reply_owned(struct req *r, unsigned status, const char *content_type, const void
 {
 	set_reply(r, status, content_type, NULL, len);
 	r->reply = data;
+	r->reply_release = release ? release : keep;
+	r->reply_release_arg = arg;
+	return 0;
+}
+
+int
+reply_stream(struct req *r, unsigned status, const char *content_type, size_t len,
+             long (*read)(void *arg, size_t pos, void *buf, size_t max), void (*release)(void *arg),
+             void *arg)
+{
+	set_reply(r, status, content_type, NULL, len);
+	r->reply_read = read;
 	r->reply_release = release ? release : keep;
 	r->reply_release_arg = arg;
 	return 0;
@@ -127,6 +140,55 @@ add_headers(struct req *r, struct MHD_Response *resp)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
+/* A streamed body, as libmicrohttpd calls it (which outlives the request). */
+struct streamed {
+	long (*read)(void *arg, size_t pos, void *buf, size_t max);
+	void (*release)(void *arg);
+	void *arg;
+};
+
+/* How much a streamed body hands libmicrohttpd at a time. */
+#define STREAM_BLOCK (64u << 10)
+
+static ssize_t
+streamed_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	const struct streamed *st = cls;
+	long n = st->read(st->arg, (size_t)pos, buf, max);
+
+	return n > 0 ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void
+streamed_free(void *cls)
+{
+	struct streamed *st = cls;
+
+	st->release(st->arg);
+	free(st);
+}
+
+/* The response for the reply set; NULL when libmicrohttpd has none (the reply still ours). */
+static struct MHD_Response *
+response_of(struct req *r)
+{
+	struct MHD_Response *resp;
+
+	if (r->reply_read != NULL) {
+		struct streamed *st = xmalloc(sizeof(*st));
+		*st = (struct streamed){r->reply_read, r->reply_release, r->reply_release_arg};
+		resp = MHD_create_response_from_callback(r->reply_len, STREAM_BLOCK, streamed_read,
+		                                         st, streamed_free);
+		if (resp == NULL)
+			free(st);
+		return resp;
+	}
+	if (r->reply_release != NULL)
+		return MHD_create_response_from_buffer_with_free_callback_cls(
+		    r->reply_len, edge_lend(r->reply), r->reply_release, r->reply_release_arg);
+	return MHD_create_response_from_buffer(r->reply_len, r->reply_mine, MHD_RESPMEM_MUST_FREE);
+}
+
 enum MHD_Result
 reply_send(struct req *r)
 {
@@ -139,18 +201,13 @@ reply_send(struct req *r)
 		json_decref(doc);
 		set_reply(r, r->problem.status, "application/problem+json", s, strlen(s));
 	}
-	if (r->reply_release != NULL)
-		resp = MHD_create_response_from_buffer_with_free_callback_cls(
-		    r->reply_len, edge_lend(r->reply), r->reply_release, r->reply_release_arg);
-	else
-		resp = MHD_create_response_from_buffer(r->reply_len, r->reply_mine,
-		                                       MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
+	if ((resp = response_of(r)) == NULL) {
 		reply_drop(r);
 		return MHD_NO;
 	}
 	r->reply = r->reply_mine = NULL;
 	r->reply_release = NULL;
+	r->reply_read = NULL;
 	add_headers(r, resp);
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);

@@ -135,8 +135,10 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	documents_field(field, id);
 	sealed = vault_seal_segments(key, d->applicant_id, field, d->data, d->len, &sealed_len);
 	explicit_bzero(key, sizeof(key));
-	if (sealed == NULL)
+	if (sealed == NULL || !db_fits(db, sealed_len)) {
+		free(sealed);
 		return -1;
+	}
 	rc = 1;
 	snprintf(size, sizeof(size), "%zu", d->len);
 	const char *params[10] = {d->applicant_id,

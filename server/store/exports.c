@@ -1,17 +1,17 @@
 /*
- * exports: the packages of know_specific requests. See exports.h. Each
- * chunk of a package is sealed under the applicant's data key, bound to the
- * package and its place.
+ * exports: the packages of know_specific requests. See exports.h. Their
+ * chunks are store/export_chunks.c's; a download opens the package's first
+ * chunk before the download is counted or audited, so one that cannot open
+ * it (the key database away) uses none of the link's three.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "store/db.h"
 #include "store/evaluations.h"
+#include "store/export_chunks.h"
 #include "store/exports.h"
-#include "store/vault.h"
 
 static struct db_stmt create = DB_STMT(
     "INSERT INTO exports (request_id, applicant_id, token_sha256, token_expires_at, expires_at) "
@@ -33,46 +33,6 @@ exports_create(struct db *db, const char *request_id, const char *applicant_id,
 		return rc;
 	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
-	return 0;
-}
-
-static struct db_stmt chunk = DB_STMT(
-    "INSERT INTO export_chunks (export_id, seq, bytes, sealed) VALUES ($1, $2::int, $3::bytea, "
-    "true)");
-
-/* "export:ID#SEQ", what a chunk is bound to. */
-static void
-chunk_field(char *out, size_t cap, const char *id, const char *seq)
-{
-	snprintf(out, cap, "export:%s#%s", id, seq);
-}
-
-int
-exports_chunk(struct db *db, const char *applicant_id, const char *id, int seq, const void *data,
-              size_t len)
-{
-	unsigned char key[SEAL_KEY_LEN], *sealed;
-	char s[16], field[80];
-	size_t n;
-	PGresult *res;
-
-	snprintf(s, sizeof(s), "%d", seq);
-	chunk_field(field, sizeof(field), id, s);
-	if (vault_key(applicant_id, key) != 0) {
-		db_mark_unavailable(db);
-		return -1;
-	}
-	sealed = vault_seal(key, applicant_id, field, data, len, &n);
-	explicit_bzero(key, sizeof(key));
-	if (sealed == NULL)
-		return -1;
-	const char *params[3] = {id, s, (const char *)sealed};
-	int lengths[3] = {0, 0, (int)n}, formats[3] = {0, 0, 1};
-	res = db_fits(db, n) ? db_run_binary(db, &chunk, 3, params, lengths, formats, 0) : NULL;
-	free(sealed);
-	if (res == NULL)
-		return -1;
-	PQclear(res);
 	return 0;
 }
 
@@ -153,128 +113,90 @@ exports_documents(struct db *db, const char *applicant_id)
 	return db_run(db, &documents, 1, params);
 }
 
-static struct db_stmt chunks = DB_STMT(
-    "SELECT seq::text, sealed::text, bytes FROM export_chunks WHERE export_id = $1 ORDER BY seq");
+static struct db_stmt find_link =
+    DB_STMT("SELECT id, applicant_id, size, sha256 FROM exports WHERE token_sha256 = $1 "
+            "  AND token_expires_at > now() AND expires_at > now() AND downloads < $2::int "
+            "  AND sha256 IS NOT NULL");
 
-static struct db_stmt download_link =
-    DB_STMT("WITH x AS (UPDATE exports SET downloads = downloads + 1 WHERE token_sha256 = $1 "
-            "    AND token_expires_at > now() AND expires_at > now() AND downloads < $3::int "
-            "    AND sha256 IS NOT NULL RETURNING id, applicant_id, sha256), "
+static struct db_stmt find_own =
+    DB_STMT("SELECT id, applicant_id, size, sha256 FROM exports WHERE id = $1 "
+            "  AND applicant_id = $2 AND expires_at > now() AND sha256 IS NOT NULL");
+
+/* One of the link's downloads used, if any is left: the package's id when it was. */
+static struct db_stmt count_link =
+    DB_STMT("WITH x AS (UPDATE exports SET downloads = downloads + 1 WHERE id = $1 "
+            "    AND token_sha256 = $2 AND token_expires_at > now() AND expires_at > now() "
+            "    AND downloads < $4::int RETURNING id, applicant_id), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-            "  SELECT 'applicant', 'export.download', applicant_id, 'export:' || id, $2 FROM x) "
-            "SELECT x.sha256, x.id, x.applicant_id FROM x");
+            "  SELECT 'applicant', 'export.download', applicant_id, 'export:' || id, $3 FROM x) "
+            "SELECT count(*) FROM x");
 
-static struct db_stmt download_own = DB_STMT(
-    "WITH x AS (SELECT id, applicant_id, sha256 FROM exports WHERE id = $1 AND applicant_id = $2 "
-    "    AND expires_at > now() AND sha256 IS NOT NULL), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT 'applicant', 'export.download', applicant_id, 'export:' || id, $3 FROM x) "
-    "SELECT x.sha256, x.id, x.applicant_id FROM x");
+static struct db_stmt audit_own =
+    DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "SELECT 'applicant', 'export.download', applicant_id, 'export:' || id, $2 "
+            "FROM exports WHERE id = $1");
 
-void
-exports_package_free(void *package)
-{
-	struct export_package *p = package;
-
-	if (p == NULL)
-		return;
-	if (p->data != NULL)
-		explicit_bzero(p->data, p->len);
-	free(p->data);
-	free(p);
-}
-
-/* Open the package of row 0 (sha256, id, applicant_id) of res, res cleared: 0, 1, or -1. */
+/* Open the package of row 0 (id, applicant_id, size, sha256) of res, res cleared: 0, 1 or -1. */
 static int
-open_package(struct db *db, PGresult *res, struct export_package **out)
+open_found(struct db *db, struct pool *pool, unsigned wait_ms, PGresult *res,
+           struct export_stream **out)
 {
-	unsigned char key[SEAL_KEY_LEN];
-	struct export_package *p;
-	struct buf b;
 	int rc;
 
-	buf_init(&b, (size_t)1 << 31);
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return 1;
 	}
-	char id[37], applicant[37];
-	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 1));
-	snprintf(applicant, sizeof(applicant), "%s", PQgetvalue(res, 0, 2));
-	p = xcalloc(1, sizeof(*p));
-	snprintf(p->sha256, sizeof(p->sha256), "%s", PQgetvalue(res, 0, 0));
+	size_t size = (size_t)strtoull(PQgetvalue(res, 0, 2), NULL, 10);
+	rc = exports_stream_open(db, pool, wait_ms, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+	                         size, PQgetvalue(res, 0, 3), out);
 	PQclear(res);
-	if ((rc = vault_key(applicant, key)) != 0) {
-		if (rc < 0)
-			db_mark_unavailable(db);
-		exports_package_free(p);
-		return rc;
-	}
-	const char *params[1] = {id};
-	if ((res = db_run_binary(db, &chunks, 1, params, NULL, NULL, 1)) == NULL) {
-		explicit_bzero(key, sizeof(key));
-		exports_package_free(p);
-		return -1;
-	}
-	rc = 0;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		char field[80];
-		size_t n;
-		const char *bytes = PQgetvalue(res, i, 2);
-		size_t len = (size_t)PQgetlength(res, i, 2);
-		if (strcmp(PQgetvalue(res, i, 1), "true") != 0) { /* from before the keys */
-			if (buf_append(&b, bytes, len) != 0)
-				rc = -1;
-			continue;
-		}
-		chunk_field(field, sizeof(field), id, PQgetvalue(res, i, 0));
-		unsigned char *plain = vault_unseal(key, applicant, field, bytes, len, &n);
-		if (plain == NULL) {
-			rc = 1;
-			break;
-		}
-		if (buf_append(&b, plain, n) != 0)
-			rc = -1;
-		explicit_bzero(plain, n);
-		free(plain);
-	}
-	explicit_bzero(key, sizeof(key));
-	PQclear(res);
-	if (rc != 0) {
-		buf_fini(&b);
-		exports_package_free(p);
-		return rc;
-	}
-	p->len = b.len;
-	p->data = (unsigned char *)buf_steal(&b);
-	*out = p;
-	return 0;
+	return rc;
 }
 
 int
-exports_download_link(struct db *db, const char *token_sha256, const char *request_id,
-                      struct export_package **package)
+exports_download_link(struct db *db, struct pool *pool, unsigned wait_ms, const char *token_sha256,
+                      const char *request_id, struct export_stream **stream)
 {
 	char max[8];
 	PGresult *res;
+	long counted;
+	int rc;
 
 	snprintf(max, sizeof(max), "%d", EXPORT_LINK_DOWNLOADS);
-	const char *params[3] = {token_sha256, request_id, max};
-	if ((res = db_run(db, &download_link, 3, params)) == NULL)
+	const char *find[2] = {token_sha256, max};
+	if ((res = db_run(db, &find_link, 2, find)) == NULL)
 		return -1;
-	return open_package(db, res, package);
+	if ((rc = open_found(db, pool, wait_ms, res, stream)) != 0)
+		return rc;
+	/* the package opened: only now does the download count */
+	const char *count[4] = {exports_stream_id(*stream), token_sha256, request_id, max};
+	if ((rc = db_count(db, &count_link, 4, count, &counted)) == 0 && counted == 1)
+		return 0;
+	exports_stream_free(*stream);
+	*stream = NULL;
+	return rc != 0 ? -1 : 1; /* the last download went to someone else meanwhile */
 }
 
 int
-exports_download_own(struct db *db, const char *id, const char *applicant_id,
-                     const char *request_id, struct export_package **package)
+exports_download_own(struct db *db, struct pool *pool, unsigned wait_ms, const char *id,
+                     const char *applicant_id, const char *request_id,
+                     struct export_stream **stream)
 {
-	const char *params[3] = {id, applicant_id, request_id};
+	const char *find[2] = {id, applicant_id};
+	const char *audit[2] = {id, request_id};
 	PGresult *res;
+	int rc;
 
-	if ((res = db_run(db, &download_own, 3, params)) == NULL)
+	if ((res = db_run(db, &find_own, 2, find)) == NULL)
 		return -1;
-	return open_package(db, res, package);
+	if ((rc = open_found(db, pool, wait_ms, res, stream)) != 0)
+		return rc;
+	if (db_do(db, &audit_own, 2, audit) == 0)
+		return 0;
+	exports_stream_free(*stream);
+	*stream = NULL;
+	return -1;
 }
 
 static struct db_stmt sweep = DB_STMT(

@@ -58,6 +58,12 @@ pending_insert(struct db *db, const struct pending_new *p)
 		db_mark_unavailable(db);
 		return -1;
 	}
+	if (!db_fits(db, content_len)) {
+		free(sealed);
+		free(hash);
+		free(content);
+		return -1;
+	}
 	snprintf(size, sizeof(size), "%zu", p->len);
 	snprintf(hours, sizeof(hours), "%d", PENDING_HOURS);
 	const char *params[12] = {p->code_sha256,
@@ -74,8 +80,7 @@ pending_insert(struct db *db, const struct pending_new *p)
 	                          p->opening_id};
 	int lengths[12] = {[9] = (int)content_len}, formats[12] = {[9] = 1};
 	rc = -1;
-	if (db_fits(db, content_len) &&
-	    (res = db_run_binary(db, &insert_pending, 12, params, lengths, formats, 0)) != NULL) {
+	if ((res = db_run_binary(db, &insert_pending, 12, params, lengths, formats, 0)) != NULL) {
 		rc = PQntuples(res) == 1 ? 0 : 1;
 		PQclear(res);
 	}

@@ -1007,11 +1007,18 @@ vault_segments_len(size_t len)
 	return len + n * SEAL_OVERHEAD;
 }
 
-/* "id/field#i", with "$" after the last segment's number: none can be dropped or moved. */
-static int
+/*
+ * "id/field#i", with "$" after the last segment's number: none can be
+ * dropped or moved. Its length, or 0 when it does not fit in cap bytes (a
+ * cut one would bind the segment to less than its place; and snprintf's
+ * length is then past the buffer).
+ */
+static size_t
 segment_ad(char *ad, size_t cap, const char *id, const char *field, size_t i, bool last)
 {
-	return snprintf(ad, cap, "%s/%s#%zu%s", id, field, i, last ? "$" : "");
+	int n = snprintf(ad, cap, "%s/%s#%zu%s", id, field, i, last ? "$" : "");
+
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
 unsigned char *
@@ -1024,10 +1031,12 @@ vault_seal_segments(const unsigned char key[SEAL_KEY_LEN], const char *id, const
 
 	for (size_t i = 0; i < nseg; i++) {
 		size_t n = i + 1 < nseg ? VAULT_SEGMENT : len - i * VAULT_SEGMENT, sn;
-		int adlen = segment_ad(ad, sizeof(ad), id, field, i, i + 1 == nseg);
+		size_t adlen = segment_ad(ad, sizeof(ad), id, field, i, i + 1 == nseg);
 		unsigned char *s =
-		    seal_value(key, ad, (size_t)adlen,
-		               (const unsigned char *)plain + i * VAULT_SEGMENT, n, &sn);
+		    adlen == 0
+		        ? NULL
+		        : seal_value(key, ad, adlen,
+		                     (const unsigned char *)plain + i * VAULT_SEGMENT, n, &sn);
 		if (s == NULL) {
 			free(out);
 			return NULL;
@@ -1056,8 +1065,8 @@ vault_open_segments(const unsigned char key[SEAL_KEY_LEN], const char *id, const
 		       pn;
 		if (at + n > in_len)
 			return -1;
-		int adlen = segment_ad(ad, sizeof(ad), id, field, i, i + 1 == nseg);
-		unsigned char *p = seal_open(key, ad, (size_t)adlen, in + at, n, &pn);
+		size_t adlen = segment_ad(ad, sizeof(ad), id, field, i, i + 1 == nseg);
+		unsigned char *p = adlen == 0 ? NULL : seal_open(key, ad, adlen, in + at, n, &pn);
 		if (p == NULL)
 			return -1;
 		memcpy(out + got, p, pn);

@@ -160,6 +160,25 @@ test_refused_uploads(void **state)
 	assert_field_error(r, "file");
 	resp_free(r);
 	free(bomb.data);
+	/*
+	 * A DOCX and an ODT whose directory (and local header and data descriptor)
+	 * understate a 1,000-fold entry: the directory alone passes, inflating does not.
+	 */
+	size_t zlen = 1u << 20;
+	char *spaces = xmalloc(zlen);
+	memset(spaces, ' ', zlen);
+	struct blob lies[2] = {fixture_docx_with(spaces, zlen, true),
+	                       fixture_odt_with(spaces, zlen)};
+	fixture_zip_understate(&lies[0], "word/document.xml", 1000, true);
+	fixture_zip_understate(&lies[1], "content.xml", 1000, true);
+	for (int i = 0; i < 2; i++) {
+		r = upload(applicant, lies[i].data, lies[i].len, i ? "cv.odt" : "cv.docx", NULL);
+		assert_problem(r, 415, "unsafe-document");
+		assert_field_error(r, "file");
+		resp_free(r);
+		free(lies[i].data);
+	}
+	free(spaces);
 	struct blob ole = fixture_ole("WordDocument"); /* a sector shift of 65535, from the file */
 	ole.data[0x1E] = ole.data[0x1F] = 0xFF;
 	r = upload(applicant, ole.data, ole.len, "cv.doc", NULL);

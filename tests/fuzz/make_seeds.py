@@ -34,6 +34,38 @@ put("sniff", "odt", zip_bytes([("mimetype", "application/vnd.oasis.opendocument.
 put("sniff", "bomb-ratio", zip_bytes([("[Content_Types].xml", "<Types/>"), ("word/document.xml", " " * (2 << 20))], True))
 put("sniff", "bomb-entries", zip_bytes(docx + [("p%d" % i, "x") for i in range(1001)]))
 put("sniff", "zip-truncated", zip_bytes(docx)[:-30])
+def understate(z, name, size, everywhere):
+    """A ZIP whose entry `name` declares `size` bytes in its central directory (and, everywhere,
+    in its local header too): a bomb that passes a check of the directory alone."""
+    b = bytearray(z)
+    c = b.find(b"PK\x01\x02")
+    while c >= 0:
+        n, = struct.unpack_from("<H", b, c + 28)
+        if bytes(b[c + 46:c + 46 + n]) == name.encode():
+            struct.pack_into("<I", b, c + 24, size)
+            if everywhere:
+                local, = struct.unpack_from("<I", b, c + 42)
+                struct.pack_into("<I", b, local + 22, size)
+        c = b.find(b"PK\x01\x02", c + 4)
+    return bytes(b)
+spaces = " " * (1 << 20)  # deflates about 1,000-fold
+put("sniff", "bomb-understated", understate(zip_bytes([docx[0], ("word/document.xml", spaces)], True), "word/document.xml", 1000, False))
+put("sniff", "bomb-understated-everywhere", understate(zip_bytes([docx[0], ("word/document.xml", spaces)], True), "word/document.xml", 1000, True))
+def odt_with(content):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        z.writestr(zipfile.ZipInfo("content.xml"), content, zipfile.ZIP_DEFLATED)
+    return b.getvalue()
+put("sniff", "odt-bomb-understated", understate(odt_with(spaces), "content.xml", 1000, True))
+def zip64_local(entries):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, c in entries:
+            with z.open(n, "w", force_zip64=True) as f:
+                f.write(c.encode())
+    return b.getvalue()
+put("sniff", "docx-zip64-local", zip64_local(docx))
 put("sniff", "pdf", b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
 put("sniff", "rtf", b"{\\rtf1\\ansi Jane Doe\\par }\n")
 put("sniff", "text", "Jane Doe\nEngineer\n")

@@ -116,6 +116,13 @@ fixture_pdf(size_t len)
 struct blob
 fixture_docx_with(const char *document, size_t len, bool deflate)
 {
+	return fixture_docx_options(document, len,
+	                            deflate ? "zip:compression=deflate" : "zip:compression=store");
+}
+
+struct blob
+fixture_docx_options(const char *document, size_t len, const char *options)
+{
 	size_t cap = len + (1 << 20), used = 0;
 	unsigned char *buf = xmalloc(cap);
 	struct archive *a = archive_write_new();
@@ -129,7 +136,7 @@ fixture_docx_with(const char *document, size_t len, bool deflate)
 	struct blob b;
 
 	archive_write_set_format_zip(a);
-	archive_write_set_options(a, deflate ? "zip:compression=deflate" : "zip:compression=store");
+	archive_write_set_options(a, options);
 	archive_write_open_memory(a, buf, cap, &used);
 	for (size_t i = 0; i < 2; i++) {
 		struct archive_entry *ae = archive_entry_new();
@@ -146,6 +153,85 @@ fixture_docx_with(const char *document, size_t len, bool deflate)
 	b.data = buf;
 	b.len = used;
 	return b;
+}
+
+struct blob
+fixture_odt_with(const char *content, size_t len)
+{
+	size_t cap = len + (1 << 20), used = 0;
+	unsigned char *buf = xmalloc(cap);
+	struct archive *a = archive_write_new();
+	static const char mimetype[] = "application/vnd.oasis.opendocument.text";
+	struct {
+		const char *name;
+		const char *data;
+		size_t len;
+	} e[] = {{"mimetype", mimetype, sizeof(mimetype) - 1}, {"content.xml", content, len}};
+	struct blob b;
+
+	archive_write_set_format_zip(a);
+	archive_write_open_memory(a, buf, cap, &used);
+	for (size_t i = 0; i < 2; i++) {
+		struct archive_entry *ae = archive_entry_new();
+		/* the mimetype stored, as ODT requires; the content deflated */
+		if (i == 0)
+			archive_write_zip_set_compression_store(a);
+		else
+			archive_write_zip_set_compression_deflate(a);
+		archive_entry_set_pathname(ae, e[i].name);
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_size(ae, (la_int64_t)e[i].len);
+		archive_write_header(a, ae);
+		archive_write_data(a, e[i].data, e[i].len);
+		archive_entry_free(ae);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	b.data = buf;
+	b.len = used;
+	return b;
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+void
+fixture_zip_understate(struct blob *b, const char *name, uint32_t size, bool everywhere)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i + 46 <= b->len; i++) {
+		if (memcmp(b->data + i, "PK\x01\x02", 4) != 0 ||
+		    get32(b->data + i + 28) % 65536 != n || memcmp(b->data + i + 46, name, n) != 0)
+			continue;
+		put32(b->data + i + 24, size);
+		if (!everywhere)
+			return;
+		unsigned char *local = b->data + get32(b->data + i + 42);
+		if (get32(local + 22) != 0)
+			put32(local + 22, size);
+		if (local[6] & 0x08) { /* the data descriptor after the data */
+			unsigned char *dd = local + 30 + (local[26] | local[27] << 8) +
+			                    (local[28] | local[29] << 8) + get32(b->data + i + 20);
+			if (memcmp(dd, "PK\x07\x08", 4) == 0)
+				dd += 4;
+			put32(dd + 8, size);
+		}
+		return;
+	}
 }
 
 struct blob

@@ -26,6 +26,16 @@ struct blob fixture_docx(void);
 struct blob fixture_odt(void);
 /* A DOCX whose word/document.xml is len bytes of document, stored or deflated. */
 struct blob fixture_docx_with(const char *document, size_t len, bool deflate);
+/* The same with libarchive's ZIP options ("zip:compression=deflate,zip:zip64"). */
+struct blob fixture_docx_options(const char *document, size_t len, const char *options);
+/* An ODT whose content.xml is len bytes of content, deflated (its mimetype stored). */
+struct blob fixture_odt_with(const char *content, size_t len);
+/*
+ * Make the entry called name of a ZIP declare size uncompressed bytes: in
+ * the central directory only, or everywhere (its local header and data
+ * descriptor too), as a bomb that lies consistently would.
+ */
+void fixture_zip_understate(struct blob *b, const char *name, uint32_t size, bool everywhere);
 /* A DOCX of n entries (n >= 2), each tiny and stored. */
 struct blob fixture_docx_many(size_t n);
 /* Make every central-directory entry of a ZIP declare size uncompressed bytes. */

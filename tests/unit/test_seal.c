@@ -5,6 +5,8 @@
 #include "../unit/cm.h"
 #include "core/digest.h"
 #include "core/seal.h"
+#include "core/xalloc.h"
+#include "store/vault.h"
 
 static const unsigned char key[SEAL_KEY_LEN] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
 
@@ -135,13 +137,47 @@ test_hmac(void **state)
 	hmac_free(k);
 }
 
+/*
+ * Segments are bound to "id/field#i" (and "$" on the last); a binding that
+ * does not fit its buffer is refused, never cut short or read past its end
+ * (snprintf's would-be length was trusted).
+ */
+static void
+test_segments_binding_fits(void **state)
+{
+	static const char id[] = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f";
+	size_t len = 3 * VAULT_SEGMENT + 5, n, got;
+	unsigned char *plain = xmalloc(len), *out = xmalloc(len);
+
+	(void)state;
+	for (size_t i = 0; i < len; i++)
+		plain[i] = (unsigned char)(i * 7);
+	unsigned char *sealed = vault_seal_segments(key, id, "document:x", plain, len, &n);
+	assert_non_null(sealed);
+	assert_int_equal(n, vault_segments_len(len));
+	assert_int_equal(vault_open_segments(key, id, "document:x", len, 0, sealed, n, out, &got),
+	                 0);
+	assert_int_equal(got, len);
+	assert_memory_equal(out, plain, len);
+	/* a field too long for the binding's buffer: refused both ways */
+	char field[201];
+	memset(field, 'f', sizeof(field) - 1);
+	field[sizeof(field) - 1] = '\0';
+	size_t m = 0;
+	assert_null(vault_seal_segments(key, id, field, plain, len, &m));
+	assert_int_equal(vault_open_segments(key, id, field, len, 0, sealed, n, out, &got), -1);
+	free(sealed);
+	free(out);
+	free(plain);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_tampering_is_refused),
 	    cmocka_unit_test(test_wrapping),   cmocka_unit_test(test_keys_in_turn),
-	    cmocka_unit_test(test_hmac),
+	    cmocka_unit_test(test_hmac),       cmocka_unit_test(test_segments_binding_fits),
 	};
 	return cmocka_run_group_tests_name("unit seal", tests, NULL, NULL);
 }

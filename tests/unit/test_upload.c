@@ -16,6 +16,12 @@ sniff_str(const char *s)
 	return upload_sniff((const unsigned char *)s, strlen(s));
 }
 
+static struct blob
+fixture_docx_deflated(const char *document, size_t len)
+{
+	return fixture_docx_with(document, len, true);
+}
+
 /* A container that would inflate far past a document's size is refused by its directory alone. */
 static void
 test_zip_bombs(void **state)
@@ -52,6 +58,63 @@ test_zip_bombs(void **state)
 	free(declared.data);
 	free(ratio.data);
 	free(stored.data);
+}
+
+/*
+ * A directory that understates an entry is not believed: 1 MiB of spaces
+ * deflates to about 1 KiB, and declared as 1,000 bytes it passed the
+ * directory's checks. Its local header and data descriptor give it away;
+ * when they lie as well, inflating it does, capped at the declared size.
+ * The same for an ODT's content.xml.
+ */
+static void
+test_zip_bomb_understated(void **state)
+{
+	(void)state;
+	size_t zlen = 1u << 20;
+	char *spaces = xmalloc(zlen);
+	memset(spaces, ' ', zlen);
+	struct {
+		struct blob (*make)(const char *, size_t);
+		const char *entry;
+		enum doc_type type;
+	} kinds[] = {{fixture_docx_deflated, "word/document.xml", DOC_DOCX},
+	             {fixture_odt_with, "content.xml", DOC_ODT}};
+
+	for (size_t k = 0; k < 2; k++) {
+		struct blob honest = kinds[k].make(spaces, zlen);
+		assert_true(honest.len * 500 < zlen); /* a 1,000-fold entry */
+		/* declared honestly, the directory's own ratio check refuses it */
+		assert_non_null(strstr(upload_bomb(honest.data, honest.len), "100 times"));
+		for (int everywhere = 0; everywhere < 2; everywhere++) {
+			struct blob b = kinds[k].make(spaces, zlen);
+			fixture_zip_understate(&b, kinds[k].entry, 1000, everywhere);
+			assert_int_equal(upload_sniff(b.data, b.len), kinds[k].type);
+			const char *why = upload_bomb(b.data, b.len);
+			assert_non_null(why);
+			assert_non_null(strstr(why, everywhere ? "inflates past" : "disagrees"));
+			free(b.data);
+		}
+		free(honest.data);
+	}
+	/* an entry that inflates short of what it declares, or is cut off, is refused too */
+	struct blob b = fixture_docx_deflated(spaces, 2000);
+	assert_null(upload_bomb(b.data, b.len));
+	fixture_zip_understate(&b, "word/document.xml", 2001, true);
+	assert_non_null(strstr(upload_bomb(b.data, b.len), "does not match"));
+	free(b.data);
+	/* local headers that give their sizes in ZIP64 extra fields, and 64-bit descriptors */
+	b = fixture_docx_options(spaces, 2000, "zip:compression=deflate,zip:zip64");
+	assert_int_equal(upload_sniff(b.data, b.len), DOC_DOCX);
+	assert_null(upload_bomb(b.data, b.len));
+	fixture_zip_understate(&b, "word/document.xml", 1000, false);
+	assert_non_null(strstr(upload_bomb(b.data, b.len), "disagrees"));
+	free(b.data);
+	b = fixture_docx();
+	fixture_zip_understate(&b, "word/document.xml", 3, true); /* stored: sizes disagree */
+	assert_non_null(strstr(upload_bomb(b.data, b.len), "does not match"));
+	free(b.data);
+	free(spaces);
 }
 
 /* The OLE sector shift is the file's word: a shift of 65535, 64 or 31 is refused, not performed. */
@@ -264,10 +327,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_accepted_types),    cmocka_unit_test(test_zip_bombs),
-	    cmocka_unit_test(test_ole_hostile_shift), cmocka_unit_test(test_refused_types),
-	    cmocka_unit_test(test_truncated),         cmocka_unit_test(test_safe_names),
-	    cmocka_unit_test(test_disposition),       cmocka_unit_test(test_form_parts),
+	    cmocka_unit_test(test_accepted_types),       cmocka_unit_test(test_zip_bombs),
+	    cmocka_unit_test(test_zip_bomb_understated), cmocka_unit_test(test_ole_hostile_shift),
+	    cmocka_unit_test(test_refused_types),        cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_safe_names),           cmocka_unit_test(test_disposition),
+	    cmocka_unit_test(test_form_parts),
 	};
 	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
 }
