@@ -427,6 +427,51 @@ test_many_statements(void **state)
 	free(st);
 }
 
+static int hooks_run;
+
+static void
+count_hook(struct db *db)
+{
+	(void)db;
+	hooks_run++;
+}
+
+/*
+ * A statement that fails inside a transaction, unnoticed by its caller,
+ * aborts it: PostgreSQL then answers COMMIT with the tag ROLLBACK. That
+ * COMMIT fails, as the statement did, and the after-commit hook (an
+ * erasure's key destruction) does not run.
+ */
+static void
+test_commit_of_an_aborted_transaction(void **state)
+{
+	(void)state;
+	static struct db_stmt divide = DB_STMT("SELECT 1 / $1::int");
+	const char *zero[1] = {"0"}, *one[1] = {"1"};
+	struct db *db = db_connect(getenv("RECRUITD_DATABASE_URL"));
+	assert_non_null(db);
+
+	hooks_run = 0;
+	assert_int_equal(db_begin(db), 0);
+	db_after_commit(db, count_hook);
+	PQclear(db_run(db, &divide, 1, zero)); /* fails: division by zero, and nobody looks */
+	assert_int_equal(db_exec(db, "COMMIT"), -1);
+	assert_int_equal(hooks_run, 0);
+	assert_int_equal(db_failure(db), DB_INVALID); /* as the division failed: 22012 */
+	assert_string_equal(db_sqlstate(db), "22012");
+
+	/* the next transaction of the connection commits, and its hook runs once */
+	assert_int_equal(db_begin(db), 0);
+	db_after_commit(db, count_hook);
+	PGresult *res = db_run(db, &divide, 1, one);
+	assert_non_null(res);
+	PQclear(res);
+	assert_int_equal(db_exec(db, "COMMIT"), 0);
+	assert_int_equal(db_failure(db), DB_OK);
+	assert_int_equal(hooks_run, 1);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -444,6 +489,7 @@ main(void)
 	    cmocka_unit_test(test_unwanted_body_is_not_drained_forever),
 	    cmocka_unit_test(test_query_strictness),
 	    cmocka_unit_test(test_many_statements),
+	    cmocka_unit_test(test_commit_of_an_aborted_transaction),
 	};
 	return cmocka_run_group_tests_name("api core", tests, api_start, api_stop);
 }
