@@ -311,7 +311,8 @@ hire_create(struct req *r)
 		return rc > 0 ? 0 : -1;
 	h.start_date = json_string_value(json_object_get(body, "start_date"));
 	h.employee_number = json_string_value(json_object_get(body, "employee_number"));
-	uuid_v4(h.employee_id);
+	if (uuid_v4(h.employee_id) != 0)
+		return req_fail(r, 503, "no randomness available; retry");
 	const char *params[1] = {h.application_id}, *number[1] = {h.employee_number};
 	if (db_begin(db) != 0 || db_do(db, &employees_lock_applicant_of, 1, params) != 0 ||
 	    (cur = db_run(db, &employees_lock_offer, 1, params)) == NULL)

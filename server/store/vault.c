@@ -619,8 +619,10 @@ refill(void)
 
 	new_keys_init(&nk);
 	for (int i = 0; i < STASH; i++) {
-		uuid_v4(stash.id[i]);
-		new_keys_add(&nk, stash.id[i], stash.key[i]);
+		if (uuid_v4(stash.id[i]) != 0)
+			nk.failed = 1; /* no randomness: nothing is stored */
+		else
+			new_keys_add(&nk, stash.id[i], stash.key[i]);
 	}
 	/* fresh random ids: all of them are new, or something is wrong */
 	int rc = new_keys_store(&nk) == STASH ? 0 : -1;

@@ -1,6 +1,8 @@
 /* Config, paging cursors, tokens, SQLSTATE classes, encodings, capped buffers. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "../unit/cm.h"
 #include "core/buf.h"
@@ -311,7 +313,7 @@ test_uuid_v4(void **state)
 
 	for (int i = 0; i < N; i++) {
 		char *u = ids[i];
-		uuid_v4(u);
+		assert_int_equal(uuid_v4(u), 0);
 		assert_int_equal(strlen(u), 36);
 		for (int j = 0; j < 36; j++) {
 			if (j == 8 || j == 13 || j == 18 || j == 23)
@@ -327,6 +329,66 @@ test_uuid_v4(void **state)
 		assert_string_not_equal(ids[i - 1], ids[i]);
 }
 
+/* Sources of random bytes for digest_test_random_source. */
+static int interruptions, calls;
+
+/* getrandom, interrupted by a signal every other call (before any byte). */
+static ssize_t
+interrupted(void *buf, size_t len, unsigned flags)
+{
+	calls++;
+	if (interruptions++ % 2 == 0) {
+		errno = EINTR;
+		return -1;
+	}
+	return getrandom(buf, len < 100 ? len : 100, flags); /* a short read too */
+}
+
+static ssize_t
+broken(void *buf, size_t len, unsigned flags)
+{
+	(void)buf;
+	(void)len;
+	(void)flags;
+	calls++;
+	errno = EIO;
+	return -1;
+}
+
+/*
+ * A signal that interrupts getrandom is no failure: it is asked again. A
+ * source that fails gives no id at all (-1, callers answer 503), never a
+ * zero id, and no bytes.
+ */
+static void
+test_randomness_failures(void **state)
+{
+	unsigned char b[300];
+	char id[37];
+	(void)state;
+
+	interruptions = calls = 0;
+	digest_test_random_source(interrupted);
+	assert_int_equal(random_bytes(b, sizeof(b)), 0);
+	assert_true(calls >= 6); /* three short reads, each after an interruption */
+
+	calls = 0;
+	digest_test_random_source(broken);
+	assert_int_equal(random_bytes(b, sizeof(b)), -1);
+	assert_int_equal(calls, 1);
+	/* ids come from a pool of 256 per thread: within 257 the source is asked, and fails */
+	int rc = 0;
+	for (int i = 0; i < 257 && rc == 0; i++) {
+		rc = uuid_v4(id);
+		assert_true(rc != 0 || strcmp(id, "00000000-0000-4000-8000-000000000000") != 0);
+	}
+	assert_int_equal(rc, -1);
+	assert_string_equal(id, "");
+	digest_test_random_source(NULL);
+	assert_int_equal(uuid_v4(id), 0);
+	assert_int_equal(strlen(id), 36);
+}
+
 int
 main(void)
 {
@@ -336,7 +398,7 @@ main(void)
 	    cmocka_unit_test(test_tokens),          cmocka_unit_test(test_classify),
 	    cmocka_unit_test(test_encodings),       cmocka_unit_test(test_buf_cap),
 	    cmocka_unit_test(test_uuid_v4),         cmocka_unit_test(test_codes),
-	    cmocka_unit_test(test_letters),
+	    cmocka_unit_test(test_letters),         cmocka_unit_test(test_randomness_failures),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
