@@ -246,6 +246,7 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	const char *move[4] = {h->application_id, h->applicant_id, req_actor(r)->name, req_id(r)};
 	char size[24];
 	PGresult *res = NULL;
+	bool transferred = false;
 
 	/* the applicant's row is locked already (employees_lock_applicant_of, first of all) */
 	if (db_do(db, &employees_close_applications, 4, move) != 0)
@@ -258,12 +259,15 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	                         h->start_date,   size,
 	                         h->sha};
 	if ((res = db_run(db, &employees_insert_employee, 7, params)) == NULL ||
-	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) !=
-	        0) {
+	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r),
+	                     &transferred) != 0) {
 		PQclear(res);
 		return rest_fail_db(r, db);
 	}
 	PQclear(res);
+	if (!transferred) /* the record was not there to remove: nothing of the hire stays */
+		return req_fail(r, 409,
+		                "the applicant's record could not be removed; nothing changed");
 	if (!idem_wanted(r))
 		return db_exec(db, "COMMIT") == 0 ? 0 : rest_fail_db(r, db);
 	/* With an Idempotency-Key the first response is kept, in the same transaction. */
