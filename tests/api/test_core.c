@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
@@ -427,6 +428,47 @@ test_many_statements(void **state)
 	free(st);
 }
 
+/*
+ * A read is answered only once its audit entry is committed (store/audit.c
+ * commits the entries of concurrent reads together). A CHECK this test adds
+ * to the audit log refuses the entry of one request id: that read is not
+ * answered 200 but 503, and leaves no entry; once the check is gone, the
+ * same read is answered, with its entry.
+ */
+static void
+test_read_not_answered_without_its_audit_entry(void **state)
+{
+	(void)state;
+	char *id = new_staff_applicant("auditfail", "Aude Unrecorded");
+	char rid[64], header[96];
+	snprintf(rid, sizeof(rid), "audit-refused-%d-%ld", (int)getpid(), (long)time(NULL));
+	snprintf(header, sizeof(header), "X-Request-Id: %s", rid);
+	const char *headers[] = {header, NULL};
+	char *path = xasprintf("/v1/applicants/%s", id);
+	char *add = xasprintf("ALTER TABLE audit_log ADD CONSTRAINT test_refuse_read "
+	                      "CHECK (request_id IS DISTINCT FROM '%s') NOT VALID",
+	                      rid);
+	db_exec_sql("ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS test_refuse_read", NULL);
+	db_exec_sql(add, NULL);
+
+	struct resp *r = http("GET", path, staff.hr, NULL, NULL, headers);
+	db_exec_sql("ALTER TABLE audit_log DROP CONSTRAINT test_refuse_read", NULL);
+	assert_problem(r, 503, NULL);
+	assert_null(r->json ? json_object_get(r->json, "email") : NULL);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM audit_log WHERE request_id = $1", rid, "0");
+
+	r = http("GET", path, staff.hr, NULL, NULL, headers);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM audit_log WHERE request_id = $1 AND action = "
+	                "'applicant.read'",
+	                rid, "1");
+	free(add);
+	free(path);
+	free(id);
+}
+
 static int hooks_run;
 
 static void
@@ -490,6 +532,7 @@ main(void)
 	    cmocka_unit_test(test_query_strictness),
 	    cmocka_unit_test(test_many_statements),
 	    cmocka_unit_test(test_commit_of_an_aborted_transaction),
+	    cmocka_unit_test(test_read_not_answered_without_its_audit_entry),
 	};
 	return cmocka_run_group_tests_name("api core", tests, api_start, api_stop);
 }
