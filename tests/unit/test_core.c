@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/token.h"
+#include "core/zone.h"
 #include "domain/letters.h"
 #include "edge/paging.h"
 #include "store/auth.h"
@@ -57,6 +58,7 @@ test_config_defaults(void **state)
 	assert_string_equal(cfg.public_url, "http://127.0.0.1:8080");
 	assert_string_equal(cfg.company_name, "Example Company");
 	assert_int_equal(cfg.ntrusted_proxies, 0);
+	assert_string_equal(zone_name(cfg.zone), "UTC");
 	config_fini(&cfg);
 }
 
@@ -77,6 +79,8 @@ test_config_values(void **state)
 	                                "2027-01-01, 2026-12-25",
 	                                "RECRUITD_TRUSTED_PROXIES",
 	                                "10.0.0.5, 2001:DB8:0::1,192.0.2.1",
+	                                "RECRUITD_TIMEZONE",
+	                                "America/Los_Angeles",
 	                                NULL};
 	struct config cfg;
 	char err[256];
@@ -95,6 +99,8 @@ test_config_values(void **state)
 	assert_string_equal(cfg.trusted_proxies[0], "10.0.0.5");
 	assert_string_equal(cfg.trusted_proxies[1], "2001:db8::1");
 	assert_string_equal(cfg.trusted_proxies[2], "192.0.2.1");
+	assert_string_equal(zone_name(cfg.zone), "America/Los_Angeles");
+	assert_int_equal(zone_offset(cfg.zone, 1784116800), -7 * 3600); /* 2026-07-15: PDT */
 	config_fini(&cfg);
 }
 
@@ -120,6 +126,9 @@ test_config_refuses(void **state)
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TRUSTED_PROXIES", "10.0.0.1, proxy.local",
 	     NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TRUSTED_PROXIES", "10.0.0.256", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "Mars/Olympus_Mons", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "PST8PDT; rm -rf", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "../../../etc/passwd", NULL},
 	};
 	struct config cfg;
 	char err[256];
