@@ -8,7 +8,7 @@ packages=(
 	libmicrohttpd-dev libjansson-dev libpq-dev libarchive-dev libssl-dev zlib1g-dev
 	postgresql postgresql-client
 	libcmocka-dev libcurl4-openssl-dev clang-format python3-aiosmtpd unzip libarchive-tools
-	curl util-linux procps
+	curl util-linux procps tzdata
 	chromium
 )
 # The browser test runs on Node: Debian's when the machine has none.

@@ -10,6 +10,8 @@
 
 #include "core/xalloc.h"
 
+struct zone;
+
 struct config {
 	char *listen_host;       /* RECRUITD_LISTEN host part, default 127.0.0.1 */
 	unsigned listen_port;    /* RECRUITD_LISTEN port part, default 8080 */
@@ -52,6 +54,9 @@ struct config {
 	size_t ntrusted_proxies;
 	long *holidays; /* RECRUITD_HOLIDAYS: days since 1970-01-01, sorted; not business days */
 	size_t nholidays;
+	/* RECRUITD_TIMEZONE: the company's zone (business days, holidays, deadlines), default
+	   UTC; loaded at start (core/zone.h), read-only after */
+	struct zone *zone;
 	/* E-mail (jobs/mail.c) */
 	char *public_url; /* RECRUITD_PUBLIC_URL: the base of every link, default http://LISTEN */
 	char
@@ -72,6 +77,8 @@ typedef const char *(*config_getenv_fn)(const char *name);
  * Fill cfg from the variables get() returns. Every value is validated; on a
  * bad one, returns -1 with a message naming the variable in err (errlen
  * bytes). Returns 0 on success; cfg then owns strings released by config_fini.
+ * Not thread-safe (it loads the zone, see zone_load): call it before any
+ * thread starts.
  */
 int config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen) WARN_UNUSED;
 

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/xalloc.h"
 
@@ -42,11 +43,24 @@ size_t b64url_encode(const unsigned char *in, size_t len, char *out);
 /* Decode base64url without padding; returns the number of bytes, or -1 on bad input or overflow. */
 long b64url_decode(const char *in, unsigned char *out, size_t outlen);
 
-/* Fill buf with len bytes from the kernel's CSPRNG. Returns 0 or -1. */
+/*
+ * Fill buf with len bytes from the kernel's CSPRNG (getrandom, asked again
+ * when a signal interrupts it). Returns 0 or -1 (no randomness: callers
+ * answer 503).
+ */
 int random_bytes(void *buf, size_t len) WARN_UNUSED;
 
-/* A random (version 4) UUID as 36 characters and a NUL. */
-void uuid_v4(char out[37]);
+/*
+ * A random (version 4) UUID as 36 characters and a NUL: 0, or -1 (out
+ * then "") when no randomness is available; never an id that is not random.
+ */
+int uuid_v4(char out[37]) WARN_UNUSED;
+
+/*
+ * Tests only: take random bytes from source (getrandom's signature) instead
+ * of getrandom; NULL puts getrandom back. Not thread-safe.
+ */
+void digest_test_random_source(ssize_t (*source)(void *buf, size_t len, unsigned flags));
 
 /* Constant-time equality of two equal-length byte strings. */
 bool digest_equal(const void *a, const void *b, size_t len);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core/xalloc.h"
+#include "core/zone.h"
 
 extern const char *const privacy_types[];    /* know_categories, know_specific, ... */
 extern const char *const privacy_channels[]; /* web, email, phone, mail, in_person, agent */
@@ -29,11 +30,21 @@ extern const char *const privacy_outcomes[]; /* fulfilled, partially_fulfilled, 
 #define PRIVACY_FRESH_SIGN_IN_S (15 * 60)
 
 /*
- * `from` plus n business days: days that are neither Saturday, Sunday nor
- * one of holidays (sorted day numbers, see clock_day_of_date), counted
- * from the day after `from` in UTC, at the same time of day.
+ * The end (the last second) of the nth business day after `from`, in the
+ * company's zone (NULL: UTC): days that are neither Saturday, Sunday nor
+ * one of holidays (sorted local dates as day numbers, see
+ * clock_day_of_date), counted from the local day after the one `from`
+ * falls on. confirm_by is this for PRIVACY_CONFIRM_BUSINESS_DAYS.
  */
-time_t privacy_add_business_days(time_t from, int n, const long *holidays, size_t nholidays);
+time_t privacy_add_business_days(time_t from, int n, const struct zone *zone, const long *holidays,
+                                 size_t nholidays);
+
+/*
+ * `from` plus `days` calendar days in the company's zone (NULL: UTC), at
+ * the same local time of day, whatever summer time does in between: due_at
+ * (PRIVACY_DUE_DAYS) and extended_due_at (PRIVACY_EXTENDED_DAYS).
+ */
+time_t privacy_add_days(time_t from, int days, const struct zone *zone);
 
 /* "a***@example.com": the first character and the domain (out holds at least strlen+4). */
 void privacy_mask_email(const char *email, char *out, size_t outlen);

@@ -20,8 +20,9 @@ struct audit_entry {
  * Commit the entry of a read, together with those of the reads other
  * threads are committing at the same time: one statement and one commit for
  * all of them (group commit). Returns 0 once this entry is committed (so
- * the read may be answered), or -1 when it could not be (see db_failure);
- * the entry is then not in the log. Inside a transaction of db's own, the
+ * the read may be answered), or -1 when it could not be (db_failure then
+ * says DB_UNAVAILABLE, a 503, whatever refused it); the entry is then not
+ * in the log. Inside a transaction of db's own, the
  * entry joins that transaction instead. Thread-safe; blocks for at most one
  * commit more than its own.
  */

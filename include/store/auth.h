@@ -24,6 +24,12 @@ int auth_watch_start(const char *conninfo);
 void auth_watch_stop(void);
 
 /*
+ * How many notices of a staff key revoked or deleted this process has
+ * heard (and heeded: what it kept before is not used again), for /metrics.
+ */
+unsigned long auth_notices_heard(void);
+
+/*
  * Authenticate a staff token against the database (or the key kept). Returns 0 with *who
  * filled, 1 when the token is unknown, revoked or malformed, -1 when the
  * database failed (see db_failure).

@@ -109,7 +109,13 @@ void db_rollback(struct db *db);
  */
 void db_after_commit(struct db *db, void (*fn)(struct db *db));
 
-/* Plain SQL without parameters (transaction control, migrations): 0 or -1. */
+/*
+ * Plain SQL without parameters (transaction control, migrations): 0 or -1.
+ * A COMMIT of a transaction that a failed statement aborted (PostgreSQL
+ * answers it with the tag ROLLBACK) is a failure: db_failure() then tells
+ * that statement's failure (DB_BUG, SQLSTATE 25P02, when it did not run
+ * through this module), and db_after_commit's fn does not run.
+ */
 int db_exec(struct db *db, const char *sql) WARN_UNUSED;
 
 /*

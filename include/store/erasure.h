@@ -44,9 +44,13 @@ int erasure_delete(struct db *db, const char *id, const char *version, const cha
 int erasure_purge(struct db *db, const char *ids, const char *rules, const char *run_id,
                   const char *actor, const char *request_id, long *purged) WARN_UNUSED;
 
-/* Remove a hired applicant's record once employee employee_id holds its archive. */
+/*
+ * Remove a hired applicant's record once employee employee_id holds its
+ * archive. *transferred tells whether it was there to remove; when it was
+ * not, no tombstone or audit entry is written either.
+ */
 int erasure_transfer(struct db *db, const char *applicant_id, const char *employee_id,
-                     const char *actor, const char *request_id) WARN_UNUSED;
+                     const char *actor, const char *request_id, bool *transferred) WARN_UNUSED;
 
 /*
  * Destroy the data keys of erased applicants still queued (after a crash

@@ -16,6 +16,8 @@
 
 #include "core/xalloc.h"
 
+struct zone;
+
 struct db;
 
 struct privacy_new {
@@ -23,8 +25,8 @@ struct privacy_new {
 	const char *applicant_id; /* NULL: not known yet */
 	const char *email;        /* kept while the request is open; NULL: none */
 	const char *email_masked;
-	const char *received_at;                   /* RFC 3339; NULL: now */
-	long long confirm_by;                      /* epoch seconds */
+	const char *received_at;                   /* epoch seconds; NULL: now */
+	long long confirm_by, due_at;              /* epoch seconds (domain/privacy.h) */
 	const char *details, *corrections, *agent; /* text, JSON, JSON; NULL: none */
 	const char *actor_role;
 };
@@ -72,10 +74,11 @@ int privacy_finish(struct db *db, const char *id, const char *status, const char
                    const char *actor_role, const char *applicant_id) WARN_UNUSED;
 
 /*
- * Extend once, before due_at: extended_due_at = received + 90 days. 0 done;
- * 1 no such request; 2 extended already; 3 past due or ended.
+ * Extend once, before due_at: extended_due_at = received + 90 days in the
+ * company's zone (privacy_add_days). 0 done; 1 no such request; 2 extended
+ * already; 3 past due or ended.
  */
-int privacy_extend(struct db *db, const char *id, const char *reason,
+int privacy_extend(struct db *db, const struct zone *zone, const char *id, const char *reason,
                    const char *actor_role) WARN_UNUSED;
 
 /* The request as JSON (new reference) into *out; applicant_id not NULL: only theirs. 1 when none.

@@ -9,9 +9,11 @@
  * of the same kind, the index key, keys the hashes that let the store find
  * an address or a name without decrypting (vault_hash).
  *
- * Unwrapped keys are kept in a bounded cache (sharded, one mutex per shard,
- * so the request path takes no global lock; 4-way sets, so the keys of the
- * records in use stay); vault_destroy drops them. Another process that has
+ * Unwrapped keys are kept in a bounded cache (store/keycache.c: sharded,
+ * one mutex per shard, so the request path takes no global lock; 4-way
+ * sets, so the keys of the records in use stay); vault_destroy drops them,
+ * and a lookup already under way when a key is destroyed does not put it
+ * back (each shard counts its drops). Another process that has
  * one cached keeps it in its memory until replaced or restarted: the rows
  * it opened are gone, and the key opens nothing in the key database's
  * stead, but the README says so.
@@ -144,6 +146,13 @@ int vault_rotate_master(unsigned batch, FILE *out) WARN_UNUSED;
  * start, so reads do not each wait on the key database the first time.
  */
 long vault_warm(size_t limit);
+
+/*
+ * Tests only (NULL otherwise): called by vault_keys between reading keys
+ * from the key database and keeping them in the cache, with the ids it
+ * read, so a test can destroy one there.
+ */
+extern void (*vault_test_between_fetch_and_cache)(const char *const *ids, size_t n);
 
 /* Whether the key database answers and the index key is at hand: 0 or -1. */
 int vault_ping(void) WARN_UNUSED;

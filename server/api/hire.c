@@ -248,6 +248,7 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	const char *move[4] = {h->application_id, h->applicant_id, req_actor(r)->name, req_id(r)};
 	char size[24];
 	PGresult *res = NULL;
+	bool transferred = false;
 
 	/* the applicant's row is locked already (employees_lock_applicant_of, first of all) */
 	if (db_do(db, &employees_close_applications, 4, move) != 0)
@@ -260,12 +261,15 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	                         h->start_date,   size,
 	                         h->sha};
 	if ((res = db_run(db, &employees_insert_employee, 7, params)) == NULL ||
-	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r)) !=
-	        0) {
+	    erasure_transfer(db, h->applicant_id, h->employee_id, req_actor(r)->name, req_id(r),
+	                     &transferred) != 0) {
 		PQclear(res);
 		return rest_fail_db(r, db);
 	}
 	PQclear(res);
+	if (!transferred) /* the record was not there to remove: nothing of the hire stays */
+		return req_fail(r, 409,
+		                "the applicant's record could not be removed; nothing changed");
 	if (!idem_wanted(r))
 		return db_exec(db, "COMMIT") == 0 ? 0 : rest_fail_db(r, db);
 	/* With an Idempotency-Key the first response is kept, in the same transaction. */
@@ -313,7 +317,8 @@ hire_create(struct req *r)
 		return rc > 0 ? 0 : -1;
 	h.start_date = json_string_value(json_object_get(body, "start_date"));
 	h.employee_number = json_string_value(json_object_get(body, "employee_number"));
-	uuid_v4(h.employee_id);
+	if (uuid_v4(h.employee_id) != 0)
+		return req_fail(r, 503, "no randomness available; retry");
 	const char *params[1] = {h.application_id}, *number[1] = {h.employee_number};
 	if (db_begin(db) != 0 || db_do(db, &employees_lock_applicant_of, 1, params) != 0 ||
 	    (cur = db_run(db, &employees_lock_offer, 1, params)) == NULL)

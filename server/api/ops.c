@@ -5,10 +5,12 @@
 #include "api/handlers.h"
 #include "api/rest.h"
 #include "core/app.h"
+#include "core/xalloc.h"
 #include "edge/assets.h"
 #include "edge/metrics.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "store/auth.h"
 #include "store/db.h"
 #include "store/health.h"
 #include "store/vault.h"
@@ -36,9 +38,16 @@ ops_readyz(struct req *r)
 int
 ops_metrics(struct req *r)
 {
-	char *text = metrics_render(req_app(r)->pool);
+	char *edge = metrics_render(req_app(r)->pool);
+	char *text = xasprintf(
+	    "%s# HELP recruitd_staff_key_notices_total Staff keys revoked or deleted anywhere, as "
+	    "announced to this process (what it kept of them is no longer used).\n"
+	    "# TYPE recruitd_staff_key_notices_total counter\n"
+	    "recruitd_staff_key_notices_total %lu\n",
+	    edge, auth_notices_heard());
 
 	reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
+	free(edge);
 	free(text);
 	return 0;
 }

@@ -30,6 +30,7 @@
 #include "core/problem.h"
 #include "core/token.h"
 #include "core/validate.h"
+#include "core/zone.h"
 #include "domain/letters.h"
 #include "domain/privacy.h"
 #include "domain/profile.h"
@@ -58,14 +59,11 @@ struct intake {
 	bool session;        /* the applicant's session is the verification */
 };
 
-/* A date for a letter: YYYY-MM-DD. */
+/* A date for a letter: YYYY-MM-DD, in the company's zone. */
 static void
-day_text(time_t t, char out[11])
+day_text(const struct zone *zone, time_t t, char out[11])
 {
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	zone_date(zone, t, out);
 }
 
 /* Queue a letter to `to` about the request. */
@@ -480,7 +478,8 @@ take_in(struct req *r, struct db *db, const struct intake *in, char id[37])
 	    .email_masked = masked,
 	    .received_at = NULL,
 	    .confirm_by = (long long)privacy_add_business_days(
-	        received, PRIVACY_CONFIRM_BUSINESS_DAYS, cfg->holidays, cfg->nholidays),
+	        received, PRIVACY_CONFIRM_BUSINESS_DAYS, cfg->zone, cfg->holidays, cfg->nholidays),
+	    .due_at = (long long)privacy_add_days(received, PRIVACY_DUE_DAYS, cfg->zone),
 	    .details = in->details,
 	    .corrections = corrections,
 	    .agent = agent,
@@ -488,7 +487,7 @@ take_in(struct req *r, struct db *db, const struct intake *in, char id[37])
 	char received_text[32];
 	snprintf(received_text, sizeof(received_text), "%lld", (long long)received);
 	p.received_at = received_text;
-	day_text(received + PRIVACY_DUE_DAYS * 86400, due);
+	day_text(cfg->zone, (time_t)p.due_at, due);
 	if ((rc = privacy_insert(db, &p, id)) != 0) {
 		rc =
 		    rc < 0 ? rest_fail_db(r, db) : req_fail(r, 422, "received_at is in the future");
@@ -983,7 +982,7 @@ privacy_extension(struct req *r)
 	const char *reason = json_string_value(json_object_get(body, "reason"));
 	if (db_begin(db) != 0)
 		return rest_fail_db(r, db);
-	if ((rc = privacy_extend(db, id, reason, "hr")) != 0) {
+	if ((rc = privacy_extend(db, req_app(r)->cfg->zone, id, reason, "hr")) != 0) {
 		db_rollback(db);
 		if (rc < 0)
 			return rest_fail_db(r, db);
@@ -1004,7 +1003,7 @@ privacy_extension(struct req *r)
 		time_t t;
 		(void)!clock_parse_rfc3339(
 		    json_string_value(json_object_get(req_now, "extended_due_at")), &t);
-		day_text(t, due);
+		day_text(req_app(r)->cfg->zone, t, due);
 		letter_privacy_extension(
 		    &l, req_app(r)->cfg->company_name,
 		    letter_privacy_type_label(json_string_value(json_object_get(req_now, "type"))),

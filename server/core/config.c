@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/zone.h"
 
 /* A decimal integer in [min, max], whole string. */
 static int
@@ -261,6 +262,7 @@ int
 config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 {
 	const char *v;
+	char zone_err[200];
 
 	memset(cfg, 0, sizeof(*cfg));
 	v = get("RECRUITD_LISTEN");
@@ -290,6 +292,11 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 	if (v != NULL && *v != '\0' && parse_holidays(cfg, v) != 0) {
 		bad(err, errlen, "RECRUITD_HOLIDAYS",
 		    "must be dates YYYY-MM-DD, separated by commas");
+		goto err0;
+	}
+	v = get("RECRUITD_TIMEZONE");
+	if ((cfg->zone = zone_load(v && *v ? v : "UTC", zone_err, sizeof(zone_err))) == NULL) {
+		bad(err, errlen, "RECRUITD_TIMEZONE", zone_err);
 		goto err0;
 	}
 	v = get("RECRUITD_COMPANY_NAME");
@@ -370,6 +377,7 @@ config_fini(struct config *cfg)
 	free(cfg->notice_url);
 	free(cfg->company_name);
 	free(cfg->holidays);
+	zone_free(cfg->zone);
 	free(cfg->notice_file);
 	free(cfg->public_url);
 	free(cfg->smtp_url);

@@ -1,4 +1,5 @@
 /* digest: hashes, encodings and randomness, on OpenSSL's libcrypto and getrandom(2). */
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -182,14 +183,24 @@ b64url_decode(const char *in, unsigned char *out, size_t outlen)
 	return (long)o;
 }
 
+static ssize_t (*random_source)(void *buf, size_t len, unsigned flags) = getrandom;
+
+void
+digest_test_random_source(ssize_t (*source)(void *buf, size_t len, unsigned flags))
+{
+	random_source = source != NULL ? source : getrandom;
+}
+
 int
 random_bytes(void *buf, size_t len)
 {
 	unsigned char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = getrandom(p, len, 0);
-		if (n < 0)
+		ssize_t n = random_source(p, len, 0);
+		if (n < 0 && errno == EINTR) /* a signal came before any byte did: ask again */
+			continue;
+		if (n <= 0)
 			return -1;
 		p += n;
 		len -= (size_t)n;
@@ -217,15 +228,17 @@ id_bytes(unsigned char out[16])
 	return 0;
 }
 
-void
+int
 uuid_v4(char out[37])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];
 	char *o = out;
 
-	if (id_bytes(b) != 0)
-		memset(b, 0, sizeof(b));
+	if (id_bytes(b) != 0) { /* never an id that is not random (all zero, as once) */
+		out[0] = '\0';
+		return -1;
+	}
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
 	for (int i = 0; i < 16; i++) {
@@ -235,6 +248,7 @@ uuid_v4(char out[37])
 		*o++ = hex[b[i] & 15];
 	}
 	*o = '\0';
+	return 0;
 }
 
 bool

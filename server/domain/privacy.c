@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/zone.h"
 #include "domain/privacy.h"
 
 const char *const privacy_types[] = {"know_categories", "know_specific", "delete",
@@ -30,20 +31,28 @@ is_holiday(long day, const long *holidays, size_t n)
 }
 
 time_t
-privacy_add_business_days(time_t from, int n, const long *holidays, size_t nholidays)
+privacy_add_business_days(time_t from, int n, const struct zone *zone, const long *holidays,
+                          size_t nholidays)
 {
-	long day = (long)(from / 86400 - (from % 86400 < 0));
-	long added = 0;
+	long day = zone_day(zone, from);
 
 	while (n > 0) {
 		day++;
-		added++;
 		long weekday =
 		    ((day % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday (4); 0 Sunday */
 		if (weekday != 0 && weekday != 6 && !is_holiday(day, holidays, nholidays))
 			n--;
 	}
-	return from + (time_t)added * 86400;
+	return zone_instant(zone, day + 1, 0) - 1; /* the day's last second, whatever its length */
+}
+
+time_t
+privacy_add_days(time_t from, int days, const struct zone *zone)
+{
+	long long local = (long long)from + zone_offset(zone, from);
+	long day = zone_day(zone, from);
+
+	return zone_instant(zone, day + days, (long)(local - (long long)day * 86400));
 }
 
 void

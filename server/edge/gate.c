@@ -179,7 +179,8 @@ refuse(struct pending *p, unsigned status, const char *why, size_t peeked)
 	struct problem pr;
 	char rid[37], *head, drain[4096];
 
-	uuid_v4(rid);
+	if (uuid_v4(rid) != 0) /* no randomness: the refusal goes out all the same */
+		snprintf(rid, sizeof(rid), "-");
 	problem_init(&pr);
 	problem_set(&pr, status, "%s", why);
 	json_t *doc = problem_to_json(&pr);

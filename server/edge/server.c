@@ -110,10 +110,15 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *method
 	problem_init(&r->problem);
 	buf_init(&r->body, srv->app->cfg->max_json_bytes);
 	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
-	if (rid != NULL && safe_request_id(rid))
+	if (rid != NULL && safe_request_id(rid)) {
 		snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
-	else
-		uuid_v4(r->request_id);
+	} else if (uuid_v4(r->request_id) != 0) {
+		/* no randomness: the request is answered 503, under an id for the log only */
+		static atomic_uint made;
+		snprintf(r->request_id, sizeof(r->request_id), "no-random-%lld-%u", r->start_ms,
+		         atomic_fetch_add(&made, 1));
+		problem_set(&r->problem, 503, "no randomness available; retry");
+	}
 	atomic_fetch_add(&srv->active, 1);
 	return r;
 }
@@ -147,7 +152,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
 	if (r == NULL) {
 		*ctx = r = req_new(cls, conn, method);
-		if (body_check_head(r, url, version))
+		if (r->problem.status != 0 || body_check_head(r, url, version))
 			return reply_send(r);
 		return MHD_YES;
 	}

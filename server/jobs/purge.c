@@ -258,7 +258,10 @@ purge_run(struct db *db, bool dry_run, const char *actor, const char *request_id
 	json_t *report = NULL;
 
 	const char *id[1] = {run.id};
-	uuid_v4(run.id);
+	if (uuid_v4(run.id) != 0) {
+		db_mark_unavailable(db); /* no randomness: 503 */
+		return NULL;
+	}
 	if (db_do(db, &purge_runs_start_run, 3, start) != 0 ||
 	    db_do(db, &purge_runs_claim, 1, id) != 0)
 		return NULL;

@@ -245,7 +245,11 @@ cmd_employee_export(struct ctx *c)
 	/* the same audited read as the API's download: every read of an archive, through any door
 	 */
 	char request_id[37];
-	uuid_v4(request_id);
+	if (uuid_v4(request_id) != 0) {
+		fprintf(stderr, "no randomness available for a request id\n");
+		db_close(db);
+		return 1;
+	}
 	const char *params[3] = {c->argv[0], "recruitctl", request_id};
 	if ((res = db_run_binary(db, &employees_read_archive, 3, params, NULL, NULL, 1)) == NULL) {
 		fprintf(stderr, "cannot read the archive: %s", db_message(db));

@@ -83,7 +83,6 @@ int
 audit_commit_read(struct db *db, const struct audit_entry *e)
 {
 	struct waiter me = {.e = e, .wake = PTHREAD_COND_INITIALIZER};
-	bool wrote_mine = false; /* our entry went in a statement on our own connection */
 
 	if (db->pg != NULL && PQtransactionStatus(db->pg) != PQTRANS_IDLE) {
 		const char *params[5] = {e->actor, e->action, e->applicant_id, e->target,
@@ -109,7 +108,6 @@ audit_commit_read(struct db *db, const struct audit_entry *e)
 		pthread_mutex_lock(&q.mu);
 		for (struct waiter *x = batch, *next; x != NULL; x = next) {
 			next = x->next; /* x may return (and its frame go) once done is seen */
-			wrote_mine = wrote_mine || x == &me;
 			x->rc = rc;
 			x->done = true;
 			if (x != &me)
@@ -121,7 +119,11 @@ audit_commit_read(struct db *db, const struct audit_entry *e)
 	}
 	pthread_mutex_unlock(&q.mu);
 	pthread_cond_destroy(&me.wake);
-	if (me.rc != 0 && !wrote_mine)
-		db_mark_unavailable(db); /* the statement failed on another thread's connection */
+	/*
+	 * Not recorded, so not answered: 503, whatever refused the entry (on this
+	 * connection or another thread's), never a 4xx about a request that was fine.
+	 */
+	if (me.rc != 0)
+		db_mark_unavailable(db);
 	return me.rc;
 }

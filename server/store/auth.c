@@ -41,6 +41,7 @@ static struct kept_key kept[SLOTS];
 static struct listener *watcher;
 static atomic_ulong generation = 1; /* 0 in an entry: empty */
 static atomic_bool listening;       /* entries are kept only while the listener is connected */
+static atomic_ulong notices;        /* heard, each after the generation it made stale */
 
 static struct kept_key *
 slot_of(const char *key_id)
@@ -99,6 +100,13 @@ heard(const char *payload, void *arg)
 	(void)payload;
 	(void)arg;
 	atomic_fetch_add(&generation, 1);
+	atomic_fetch_add(&notices, 1); /* after: once counted, nothing kept before is used */
+}
+
+unsigned long
+auth_notices_heard(void)
+{
+	return atomic_load(&notices);
 }
 
 /* Keep keys only while listening; notices may have been missed before it started. */

@@ -25,6 +25,16 @@ struct db {
 	char sqlstate[6];
 	char constraint[64];
 	char message[256];
+	/*
+	 * The first failure inside the open transaction, kept until it ends: a
+	 * COMMIT that PostgreSQL answers with ROLLBACK (the transaction was
+	 * aborted by a failure the caller did not notice) fails with it.
+	 */
+	bool tx_failed;
+	enum db_fail tx_fail;
+	char tx_sqlstate[6];
+	char tx_constraint[64];
+	char tx_message[256];
 };
 
 /* Keep what went wrong (res NULL: the connection failed) for db_failure(). */

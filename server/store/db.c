@@ -78,6 +78,38 @@ db_record_failure(struct db *db, const PGresult *res)
 	if (db->fail == DB_BUG && !db->standalone)
 		log_msg(LOG_ERROR, "database error", "sqlstate=%s constraint=%s", db->sqlstate,
 		        db->constraint[0] ? db->constraint : "-");
+	/* the failure that aborted the transaction, for its COMMIT (see tx_failed) */
+	if (!db->tx_failed && db->pg != NULL && PQtransactionStatus(db->pg) == PQTRANS_INERROR) {
+		db->tx_failed = true;
+		db->tx_fail = db->fail;
+		memcpy(db->tx_sqlstate, db->sqlstate, sizeof(db->tx_sqlstate));
+		memcpy(db->tx_constraint, db->constraint, sizeof(db->tx_constraint));
+		memcpy(db->tx_message, db->message, sizeof(db->tx_message));
+	}
+}
+
+/*
+ * A COMMIT that PostgreSQL answered with the tag ROLLBACK: a statement
+ * failed inside the transaction and nothing was committed. It fails as
+ * that statement did (when it ran here), so the caller answers as it would
+ * have then.
+ */
+static void
+record_rolled_back(struct db *db)
+{
+	if (db->tx_failed) {
+		db->fail = db->tx_fail;
+		memcpy(db->sqlstate, db->tx_sqlstate, sizeof(db->sqlstate));
+		memcpy(db->constraint, db->tx_constraint, sizeof(db->constraint));
+		memcpy(db->message, db->tx_message, sizeof(db->message));
+		return;
+	}
+	db->fail = DB_BUG;
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "25P02"); /* in_failed_sql_transaction */
+	db->constraint[0] = '\0';
+	snprintf(db->message, sizeof(db->message), "COMMIT of an aborted transaction");
+	if (!db->standalone)
+		log_msg(LOG_ERROR, "database error", "sqlstate=25P02 a COMMIT was rolled back");
 }
 
 void
@@ -109,6 +141,7 @@ db_reconnect(struct db *db)
 		return -1;
 	PQfinish(db->pg);
 	db_forget_prepared(db, false);
+	db->tx_failed = false;
 	db->pg = open_conn(db->conninfo);
 	if (db->pg != NULL && PQstatus(db->pg) == CONNECTION_OK)
 		return 0;
@@ -312,6 +345,7 @@ db_rollback(struct db *db)
 	if (db->pg == NULL)
 		return;
 	db->after_commit = NULL;
+	db->tx_failed = false;
 	ts = PQtransactionStatus(db->pg);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		PQclear(PQexec(db->pg, "ROLLBACK"));
@@ -320,9 +354,11 @@ db_rollback(struct db *db)
 void
 db_after_commit(struct db *db, void (*fn)(struct db *db))
 {
-	if (db->pg != NULL && PQtransactionStatus(db->pg) == PQTRANS_INTRANS)
+	PGTransactionStatusType ts = db->pg != NULL ? PQtransactionStatus(db->pg) : PQTRANS_IDLE;
+
+	if (ts == PQTRANS_INTRANS)
 		db->after_commit = fn;
-	else
+	else if (ts != PQTRANS_INERROR) /* an aborted transaction commits nothing */
 		fn(db);
 }
 
@@ -385,10 +421,22 @@ db_exec(struct db *db, const char *sql)
 		return -1;
 	}
 	bool commit = strcmp(sql, "COMMIT") == 0;
+	if (strcmp(sql, "BEGIN") == 0)
+		db->tx_failed = false;
 	res = PQexec(db->pg, sql);
+	/* an aborted transaction's COMMIT succeeds as a statement, with the tag ROLLBACK */
+	if (succeeded(res) && commit && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+		PQclear(res);
+		db->after_commit = NULL;
+		record_rolled_back(db);
+		db->tx_failed = false;
+		return -1;
+	}
 	if (succeeded(res)) {
 		PQclear(res);
 		db->fail = DB_OK;
+		if (PQtransactionStatus(db->pg) == PQTRANS_IDLE)
+			db->tx_failed = false;
 		if (commit && db->after_commit != NULL) {
 			void (*fn)(struct db *) = db->after_commit;
 			db->after_commit = NULL;
@@ -399,6 +447,8 @@ db_exec(struct db *db, const char *sql)
 	if (commit)
 		db->after_commit = NULL;
 	db_record_failure(db, res);
+	if (PQtransactionStatus(db->pg) == PQTRANS_IDLE)
+		db->tx_failed = false;
 	PQclear(res);
 	return -1;
 }

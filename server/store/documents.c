@@ -131,7 +131,11 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 		return -1;
 	}
 	char id[37], field[DOCUMENTS_FIELD_LEN];
-	uuid_v4(id);
+	if (uuid_v4(id) != 0) {
+		explicit_bzero(key, sizeof(key));
+		db_mark_unavailable(db); /* no randomness: 503 */
+		return -1;
+	}
 	documents_field(field, id);
 	sealed = vault_seal_segments(key, d->applicant_id, field, d->data, d->len, &sealed_len);
 	explicit_bzero(key, sizeof(key));

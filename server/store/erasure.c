@@ -41,13 +41,14 @@ static struct db_stmt erase_batch =
             "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING) "
             "SELECT count(*) FROM d");
 
+/* The tombstone and the audit entry only for a row deleted (none: nothing is written). */
 static struct db_stmt erase_transferred =
-    DB_STMT("WITH t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
-            "  VALUES ($1, 'transferred', $2)), "
-            "d AS (DELETE FROM applicants WHERE id = $1 RETURNING id), "
+    DB_STMT("WITH d AS (DELETE FROM applicants WHERE id = $1 RETURNING id), "
+            "t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
+            "  SELECT id, 'transferred', $2 FROM d), "
             "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-            "  VALUES ($3, 'applicant.transfer', $1, 'employee:' || $2, $4)) "
+            "  SELECT $3, 'applicant.transfer', id, 'employee:' || $2, $4 FROM d) "
             "SELECT count(*) FROM d");
 
 static struct db_stmt due_shreds =
@@ -156,13 +157,15 @@ erasure_purge(struct db *db, const char *ids, const char *rules, const char *run
 
 int
 erasure_transfer(struct db *db, const char *applicant_id, const char *employee_id,
-                 const char *actor, const char *request_id)
+                 const char *actor, const char *request_id, bool *transferred)
 {
 	const char *params[4] = {applicant_id, employee_id, actor, request_id};
 	long n = 0;
 
 	if (db_count(db, &erase_transferred, 4, params, &n) != 0)
 		return -1;
-	db_after_commit(db, shred_now);
+	*transferred = n == 1;
+	if (*transferred)
+		db_after_commit(db, shred_now);
 	return 0;
 }

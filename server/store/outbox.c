@@ -36,7 +36,10 @@ outbox_enqueue(struct db *db, const struct outbox_mail *m, const char *request_i
 {
 	char id[37];
 
-	uuid_v4(id);
+	if (uuid_v4(id) != 0) {
+		db_mark_unavailable(db); /* no randomness: 503 */
+		return -1;
+	}
 	const char *params[7] = {id,         m->kind, m->applicant_id, m->to,
 	                         m->subject, m->body, request_id};
 	return db_do(db, &enqueue, 7, params);

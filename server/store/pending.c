@@ -238,7 +238,11 @@ pending_attach(struct db *db, const struct pending_open *p, const char *applican
 		return -1;
 	}
 	char doc[37], field[DOCUMENTS_FIELD_LEN];
-	uuid_v4(doc);
+	if (uuid_v4(doc) != 0) {
+		explicit_bzero(key, sizeof(key));
+		db_mark_unavailable(db); /* no randomness: 503 */
+		return -1;
+	}
 	documents_field(field, doc);
 	content = vault_seal_segments(key, applicant_id, field, p->data, p->len, &content_len);
 	explicit_bzero(key, sizeof(key));

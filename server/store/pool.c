@@ -156,6 +156,7 @@ pool_release(struct pool *pool, struct db *db)
 	if (db == NULL)
 		return;
 	db->after_commit = NULL;
+	db->tx_failed = false;
 	if (db->pg != NULL) {
 		PGTransactionStatusType ts = PQtransactionStatus(db->pg);
 		if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)

@@ -32,7 +32,7 @@ static struct db_stmt insert_request = DB_STMT(
     "    received_at, confirm_by, confirmed_at, verification_level, due_at, details, "
     "    corrections, agent) "
     "  SELECT $1, $2, $3, $4::uuid, $5, t.at, to_timestamp($7::bigint), now(), $8, "
-    "    t.at + interval '45 days', $9, $10::jsonb, $11::jsonb "
+    "    to_timestamp($14::bigint), $9, $10::jsonb, $11::jsonb "
     "  FROM (SELECT coalesce(to_timestamp($6::bigint), now()) AS at) t "
     "  WHERE t.at <= now() + interval '1 minute' "
     "  RETURNING id), "
@@ -45,17 +45,20 @@ static struct db_stmt insert_request = DB_STMT(
 int
 privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
 {
-	char confirm[24];
+	char confirm[24], due[24];
 	PGresult *row;
 	int rc;
 
 	snprintf(confirm, sizeof(confirm), "%lld", p->confirm_by);
-	const char *params[13] = {
-	    p->type,         p->status,      p->channel, p->applicant_id,
-	    p->email_masked, p->received_at, confirm,    p->verification_level,
-	    p->details,      p->corrections, p->agent,   p->email,
-	    p->actor_role};
-	if ((rc = db_row(db, &insert_request, 13, params, &row)) != 0)
+	snprintf(due, sizeof(due), "%lld", p->due_at);
+	const char *params[14] = {p->type,         p->status,
+	                          p->channel,      p->applicant_id,
+	                          p->email_masked, p->received_at,
+	                          confirm,         p->verification_level,
+	                          p->details,      p->corrections,
+	                          p->agent,        p->email,
+	                          p->actor_role,   due};
+	if ((rc = db_row(db, &insert_request, 14, params, &row)) != 0)
 		return rc;
 	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
@@ -190,29 +193,36 @@ privacy_finish(struct db *db, const char *id, const char *status, const char *ou
 }
 
 static struct db_stmt extend_state =
-    DB_STMT("SELECT extended_due_at IS NOT NULL, completed_at IS NOT NULL OR now() >= due_at "
+    DB_STMT("SELECT extended_due_at IS NOT NULL, completed_at IS NOT NULL OR now() >= due_at, "
+            "floor(extract(epoch FROM received_at))::bigint "
             "FROM privacy_requests WHERE id = $1 FOR UPDATE");
 
-static struct db_stmt extend = DB_STMT(
-    "WITH r AS (UPDATE privacy_requests SET extended_due_at = received_at + interval '90 days', "
-    "    extension_reason = $2, version = version + 1 WHERE id = $1 RETURNING id) "
-    "INSERT INTO privacy_request_events (request_id, event, actor_role) "
-    "SELECT id, 'extended', $3 FROM r");
+/* $4: the extended due date, counted in the company's zone (not the session's TimeZone). */
+static struct db_stmt extend =
+    DB_STMT("WITH r AS (UPDATE privacy_requests SET extended_due_at = to_timestamp($4::bigint), "
+            "    extension_reason = $2, version = version + 1 WHERE id = $1 RETURNING id) "
+            "INSERT INTO privacy_request_events (request_id, event, actor_role) "
+            "SELECT id, 'extended', $3 FROM r");
 
 int
-privacy_extend(struct db *db, const char *id, const char *reason, const char *actor_role)
+privacy_extend(struct db *db, const struct zone *zone, const char *id, const char *reason,
+               const char *actor_role)
 {
-	const char *params[3] = {id, reason, actor_role};
+	char due[24];
+	const char *params[4] = {id, reason, actor_role, due};
 	PGresult *row;
 	int rc = db_row(db, &extend_state, 1, params, &row);
 
 	if (rc != 0)
 		return rc;
 	rc = PQgetvalue(row, 0, 0)[0] == 't' ? 2 : PQgetvalue(row, 0, 1)[0] == 't' ? 3 : 0;
+	time_t received = (time_t)strtoll(PQgetvalue(row, 0, 2), NULL, 10);
 	PQclear(row);
 	if (rc != 0)
 		return rc;
-	return db_do(db, &extend, 3, params);
+	snprintf(due, sizeof(due), "%lld",
+	         (long long)privacy_add_days(received, PRIVACY_EXTENDED_DAYS, zone));
+	return db_do(db, &extend, 4, params);
 }
 
 static struct db_stmt get_request =

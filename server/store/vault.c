@@ -31,27 +31,15 @@
 #include "store/pool.h"
 #include "store/vault.h"
 
+#include "keycache.h"
+
 #define MASTER_ID_LEN 16
 #define MAX_MASTERS 3
-#define SHARDS 64
-#define WAYS 4 /* a key may sit in any of the 4 slots of its set */
 #define WAIT_MS 5000
 
 struct master {
 	unsigned char key[SEAL_KEY_LEN];
 	char id[MASTER_ID_LEN + 1];
-};
-
-struct slot {
-	unsigned char id[16];
-	unsigned char key[SEAL_KEY_LEN];
-	bool used;
-};
-
-struct shard {
-	pthread_mutex_t mu;
-	struct slot *slots;   /* sets of WAYS slots */
-	unsigned nsets, next; /* next: the way the next miss replaces, round robin */
 };
 
 static struct {
@@ -66,12 +54,13 @@ static struct {
 	atomic_bool index_ready;
 	unsigned char index_key[SEAL_KEY_LEN];
 	struct hmac_key *index_hmac; /* the index key, prepared for hashing */
-	struct shard *shards;
-	struct listener *watcher; /* hears of keys destroyed by other processes */
+	struct listener *watcher;    /* hears of keys destroyed by other processes */
 	atomic_bool heard_before; /* listening has started once: a restart may have missed some */
 } V = {.mu = PTHREAD_MUTEX_INITIALIZER, .index_mu = PTHREAD_MUTEX_INITIALIZER};
 
 static int index_key(void);
+
+void (*vault_test_between_fetch_and_cache)(const char *const *ids, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* master keys                                                          */
@@ -248,118 +237,7 @@ vault_master_id(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* the cache                                                            */
-
-static bool
-uuid_bytes(const char *id, unsigned char out[16])
-{
-	int n = 0;
-
-	for (const char *c = id; *c && n < 32; c++) {
-		int v;
-		if (*c == '-')
-			continue;
-		if (*c >= '0' && *c <= '9')
-			v = *c - '0';
-		else if ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'f')
-			v = (*c | 0x20) - 'a' + 10;
-		else
-			return false;
-		if (n % 2 == 0)
-			out[n / 2] = (unsigned char)(v << 4);
-		else
-			out[n / 2] |= (unsigned char)v;
-		n++;
-	}
-	return n == 32;
-}
-
-/* The set id belongs to (its shard locked by the caller), or NULL when id is no UUID. */
-static struct slot *
-set_of(const char *id, unsigned char b[16], struct shard **shard)
-{
-	if (V.shards == NULL || !uuid_bytes(id, b))
-		return NULL;
-	/* A random UUID's bytes are random enough to index by (a v4's byte 6 and 8 are not). */
-	unsigned h =
-	    (unsigned)b[15] | (unsigned)b[14] << 8 | (unsigned)b[13] << 16 | (unsigned)b[12] << 24;
-	*shard = &V.shards[h % SHARDS];
-	return &(*shard)->slots[(size_t)((h / SHARDS) % (*shard)->nsets) * WAYS];
-}
-
-static bool
-cache_get(const char *id, unsigned char key[SEAL_KEY_LEN])
-{
-	unsigned char b[16];
-	struct shard *sh;
-	struct slot *set = set_of(id, b, &sh);
-	bool hit = false;
-
-	if (set == NULL)
-		return false;
-	pthread_mutex_lock(&sh->mu);
-	for (int w = 0; w < WAYS && !hit; w++)
-		if (set[w].used && memcmp(set[w].id, b, 16) == 0) {
-			memcpy(key, set[w].key, SEAL_KEY_LEN);
-			hit = true;
-		}
-	pthread_mutex_unlock(&sh->mu);
-	return hit;
-}
-
-static void
-cache_put(const char *id, const unsigned char key[SEAL_KEY_LEN])
-{
-	unsigned char b[16];
-	struct shard *sh;
-	struct slot *set = set_of(id, b, &sh), *s = NULL;
-
-	if (set == NULL)
-		return;
-	pthread_mutex_lock(&sh->mu);
-	for (int w = 0; w < WAYS && s == NULL; w++) /* its own slot, or a free one */
-		if (set[w].used && memcmp(set[w].id, b, 16) == 0)
-			s = &set[w];
-	for (int w = 0; w < WAYS && s == NULL; w++)
-		if (!set[w].used)
-			s = &set[w];
-	if (s == NULL)
-		s = &set[sh->next++ % WAYS];
-	memcpy(s->id, b, 16);
-	memcpy(s->key, key, SEAL_KEY_LEN);
-	s->used = true;
-	pthread_mutex_unlock(&sh->mu);
-}
-
-static void
-cache_drop(const char *id)
-{
-	unsigned char b[16];
-	struct shard *sh;
-	struct slot *set = set_of(id, b, &sh);
-
-	if (set == NULL)
-		return;
-	pthread_mutex_lock(&sh->mu);
-	for (int w = 0; w < WAYS; w++)
-		if (set[w].used && memcmp(set[w].id, b, 16) == 0) {
-			OPENSSL_cleanse(set[w].key, SEAL_KEY_LEN);
-			set[w].used = false;
-		}
-	pthread_mutex_unlock(&sh->mu);
-}
-
-/* Every key out of the cache. */
-static void
-cache_clear(void)
-{
-	for (int i = 0; V.shards != NULL && i < SHARDS; i++) {
-		pthread_mutex_lock(&V.shards[i].mu);
-		OPENSSL_cleanse(V.shards[i].slots,
-		                (size_t)V.shards[i].nsets * WAYS * sizeof(struct slot));
-		pthread_mutex_unlock(&V.shards[i].mu);
-	}
-}
+/* what other processes destroy                                         */
 
 /* Keys destroyed by another process (ids, comma-separated): out of this one's cache too. */
 static void
@@ -373,7 +251,7 @@ destroyed_elsewhere(const char *payload, void *arg)
 		if (len < sizeof(id)) {
 			memcpy(id, p, len);
 			id[len] = '\0';
-			cache_drop(id);
+			keycache_drop(id);
 		}
 		p += len + (p[len] == ',');
 	}
@@ -385,7 +263,7 @@ watching(bool listening, void *arg)
 {
 	(void)arg;
 	if (listening && atomic_exchange(&V.heard_before, true))
-		cache_clear();
+		keycache_clear();
 }
 
 void
@@ -489,8 +367,11 @@ vault_keys(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN]
 	size_t *where = xcalloc(n ? n : 1, sizeof(*where)), m = 0;
 	int rc = 0;
 
+	struct keycache_mark mark;
+
+	keycache_mark(&mark); /* before the key database is read: see keycache.h */
 	for (size_t i = 0; i < n; i++) {
-		found[i] = cache_get(ids[i], keys[i]);
+		found[i] = keycache_get(ids[i], keys[i]);
 		if (!found[i]) {
 			where[m] = i;
 			missing[m++] = ids[i];
@@ -502,11 +383,13 @@ vault_keys(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_LEN]
 		struct db *db = pool_acquire(V.pool, WAIT_MS);
 		rc = db == NULL ? -1 : fetch(db, missing, m, got, ok);
 		pool_release(V.pool, db);
+		if (rc == 0 && vault_test_between_fetch_and_cache != NULL)
+			vault_test_between_fetch_and_cache(missing, m);
 		for (size_t j = 0; rc == 0 && j < m; j++)
 			if (ok[j]) {
 				memcpy(keys[where[j]], got[j], SEAL_KEY_LEN);
 				found[where[j]] = true;
-				cache_put(missing[j], got[j]);
+				keycache_put(missing[j], got[j], &mark);
 			}
 		OPENSSL_cleanse(got, m * SEAL_KEY_LEN);
 		free(got);
@@ -619,8 +502,10 @@ refill(void)
 
 	new_keys_init(&nk);
 	for (int i = 0; i < STASH; i++) {
-		uuid_v4(stash.id[i]);
-		new_keys_add(&nk, stash.id[i], stash.key[i]);
+		if (uuid_v4(stash.id[i]) != 0)
+			nk.failed = 1; /* no randomness: nothing is stored */
+		else
+			new_keys_add(&nk, stash.id[i], stash.key[i]);
 	}
 	/* fresh random ids: all of them are new, or something is wrong */
 	int rc = new_keys_store(&nk) == STASH ? 0 : -1;
@@ -641,7 +526,9 @@ vault_fresh(char id[37], unsigned char key[SEAL_KEY_LEN])
 	memcpy(id, stash.id[stash.n], 37);
 	memcpy(key, stash.key[stash.n], SEAL_KEY_LEN);
 	OPENSSL_cleanse(stash.key[stash.n], SEAL_KEY_LEN);
-	cache_put(id, key);
+	struct keycache_mark mark; /* a new id: nobody has destroyed its key */
+	keycache_mark(&mark);
+	keycache_put(id, key, &mark);
 	return 0;
 }
 
@@ -687,8 +574,8 @@ vault_destroy(const char *const *ids, size_t n)
 	struct db *db;
 	int rc = 0;
 
-	for (size_t i = 0; i < n; i++)
-		cache_drop(ids[i]);
+	for (size_t i = 0; i < n; i++) /* no read from the cache from now on */
+		keycache_drop(ids[i]);
 	if (n == 0)
 		return 0;
 	if ((db = pool_acquire(V.pool, WAIT_MS)) == NULL)
@@ -698,6 +585,9 @@ vault_destroy(const char *const *ids, size_t n)
 	rc = db_do(db, &delete_keys, 1, params);
 	free(arr);
 	pool_release(V.pool, db);
+	/* and no lookup that read them before the deletion keeps them (keycache.h) */
+	for (size_t i = 0; i < n; i++)
+		keycache_drop(ids[i]);
 	return rc;
 }
 
@@ -853,12 +743,7 @@ vault_open(const char *master_file, const char *keys_url, unsigned pool_size, si
 	V.next_file = xasprintf("%s.next", master_file);
 	if (refresh_masters(err, errlen) != 0)
 		return -1;
-	V.shards = xcalloc(SHARDS, sizeof(*V.shards));
-	for (int i = 0; i < SHARDS; i++) {
-		pthread_mutex_init(&V.shards[i].mu, NULL);
-		V.shards[i].nsets = (unsigned)(cache_keys / SHARDS / WAYS) + 1;
-		V.shards[i].slots = xcalloc((size_t)V.shards[i].nsets * WAYS, sizeof(struct slot));
-	}
+	keycache_open(cache_keys);
 	V.pool = pool_create(keys_url, pool_size);
 	if (index_key() != 0)
 		log_msg(
@@ -873,16 +758,7 @@ vault_close(void)
 {
 	pool_free(V.pool);
 	V.pool = NULL;
-	if (V.shards != NULL) {
-		for (int i = 0; i < SHARDS; i++) {
-			OPENSSL_cleanse(V.shards[i].slots,
-			                (size_t)V.shards[i].nsets * WAYS * sizeof(struct slot));
-			free(V.shards[i].slots);
-			pthread_mutex_destroy(&V.shards[i].mu);
-		}
-		free(V.shards);
-		V.shards = NULL;
-	}
+	keycache_close();
 	OPENSSL_cleanse(V.masters, sizeof(V.masters));
 	OPENSSL_cleanse(V.index_key, sizeof(V.index_key));
 	hmac_free(V.index_hmac);
@@ -1087,11 +963,13 @@ long
 vault_warm(size_t limit)
 {
 	struct db *db = pool_acquire(V.pool, WAIT_MS);
+	struct keycache_mark mark;
 	char n[24];
 	long warmed = 0;
 
 	if (db == NULL)
 		return -1;
+	keycache_mark(&mark); /* before the keys are read: see keycache.h */
 	snprintf(n, sizeof(n), "%zu", limit);
 	const char *params[1] = {n};
 	PGresult *res = db_run(db, &newest_keys, 1, params);
@@ -1104,7 +982,7 @@ vault_warm(size_t limit)
 		size_t wlen;
 		if (bytea_text(PQgetvalue(res, r, 1), w, sizeof(w), &wlen) == 0 &&
 		    unwrap(owner, PQgetvalue(res, r, 2), w, wlen, key) == 0) {
-			cache_put(owner, key);
+			keycache_put(owner, key, &mark);
 			warmed++;
 		}
 		OPENSSL_cleanse(key, sizeof(key));

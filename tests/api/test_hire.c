@@ -528,6 +528,60 @@ test_failure_after_the_archive_changes_nothing(void **state)
 }
 
 /*
+ * A transfer whose record is not there to delete (a trigger this test
+ * installs keeps the row) leaves no tombstone and no transfer entry: the
+ * hire is refused (409) and nothing of it stays.
+ */
+static void
+test_record_not_removed_no_tombstone(void **state)
+{
+	(void)state;
+	char *o = new_opening();
+	struct applied c = candidate_at(o, "offer");
+	char *sql = xasprintf(
+	    "CREATE OR REPLACE FUNCTION test_keep_applicant() RETURNS trigger LANGUAGE plpgsql AS "
+	    "$$ BEGIN IF OLD.id = '%s' THEN RETURN NULL; END IF; RETURN OLD; END $$; "
+	    "DROP TRIGGER IF EXISTS test_keep_applicant ON applicants; "
+	    "CREATE TRIGGER test_keep_applicant BEFORE DELETE ON applicants FOR EACH ROW EXECUTE "
+	    "FUNCTION test_keep_applicant()",
+	    c.applicant);
+	PGresult *res = PQexec(test_db(), sql);
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	free(sql);
+	char number[48];
+	snprintf(number, sizeof(number), "E-%d-%d", (int)getpid(), ++seq);
+	char *body =
+	    xasprintf("{\"start_date\":\"2027-01-04\",\"employee_number\":\"%s\"}", number);
+
+	struct resp *r = hire(c.application, staff.hr, body);
+	res = PQexec(test_db(), "DROP TRIGGER test_keep_applicant ON applicants; "
+	                        "DROP FUNCTION test_keep_applicant()");
+	PQclear(res);
+	assert_problem(r, 409, "conflict");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1",
+	                c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1 AND action = "
+	                "'applicant.transfer'",
+	                c.applicant, "0");
+	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1", c.applicant, "0");
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", c.application, "offer");
+	r = http_json("GET", "/v1/me", c.token, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	/* the row can go: the hire goes through, with its tombstone */
+	r = hire(c.application, staff.hr, body);
+	assert_int_equal(r->status, 201);
+	resp_free(r);
+	expect_db_value("SELECT disposition FROM applicant_tombstones WHERE applicant_id = $1",
+	                c.applicant, "transferred");
+	free(body);
+	applied_free(&c);
+	free(o);
+}
+
+/*
  * A record of four 8 MiB documents: the hire streams them, a slice at a
  * time, so the server's peak memory during the hire grows by less than twice
  * the largest document (it held all of them, and the archive, before).
@@ -603,6 +657,7 @@ main(void)
 	    cmocka_unit_test(test_hire_transfers_the_record),
 	    cmocka_unit_test(test_funnel_unchanged_by_transfer),
 	    cmocka_unit_test(test_failure_after_the_archive_changes_nothing),
+	    cmocka_unit_test(test_record_not_removed_no_tombstone),
 	    cmocka_unit_test(test_hire_memory_stays_small),
 	};
 	return cmocka_run_group_tests_name("api hire", tests, setup, teardown);

@@ -24,6 +24,7 @@
 #include "harness.h"
 #include "store/applicants.h"
 #include "store/db.h"
+#include "store/vault.h"
 #include "unit/fixtures.h"
 
 static char *opening;
@@ -712,6 +713,38 @@ test_key_queued_by_a_crash_is_destroyed(void **state)
 	free(id);
 }
 
+/* The test's hook between a lookup's read of the key table and its cache: destroy the keys. */
+static void
+destroy_meanwhile(const char *const *ids, size_t n)
+{
+	vault_test_between_fetch_and_cache = NULL; /* once */
+	assert_int_equal(vault_destroy(ids, n), 0);
+}
+
+/*
+ * A key destroyed while a lookup of it is under way (read from the key
+ * database, not yet in the cache) is not put back in the cache: the next
+ * lookup finds no key, not the destroyed one.
+ */
+static void
+test_destroyed_key_is_not_cached_again(void **state)
+{
+	(void)state;
+	unsigned char key[SEAL_KEY_LEN];
+	char id[37];
+
+	assert_int_equal(uuid_v4(id), 0);
+	(void)harness_store();
+	assert_int_equal(vault_key_or_new(id, key), 0); /* stored, and cached */
+	harness_store_forget();                         /* a process that has not cached it */
+	(void)harness_store();
+	vault_test_between_fetch_and_cache = destroy_meanwhile;
+	assert_int_equal(vault_key(id, key), 0); /* read before its destruction: it had one */
+	assert_null(vault_test_between_fetch_and_cache);
+	assert_int_equal(vault_key(id, key), 1); /* gone, from the key database and the cache */
+	harness_store_forget();
+}
+
 static int
 setup(void **state)
 {
@@ -744,6 +777,7 @@ main(void)
 	    cmocka_unit_test(test_key_database_away_is_503),
 	    cmocka_unit_test(test_search_without_plaintext),
 	    cmocka_unit_test(test_key_queued_by_a_crash_is_destroyed),
+	    cmocka_unit_test(test_destroyed_key_is_not_cached_again),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

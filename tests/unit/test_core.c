@@ -1,6 +1,8 @@
 /* Config, paging cursors, tokens, SQLSTATE classes, encodings, capped buffers. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "../unit/cm.h"
 #include "core/buf.h"
@@ -8,6 +10,7 @@
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/token.h"
+#include "core/zone.h"
 #include "domain/letters.h"
 #include "edge/paging.h"
 #include "store/auth.h"
@@ -55,6 +58,7 @@ test_config_defaults(void **state)
 	assert_string_equal(cfg.public_url, "http://127.0.0.1:8080");
 	assert_string_equal(cfg.company_name, "Example Company");
 	assert_int_equal(cfg.ntrusted_proxies, 0);
+	assert_string_equal(zone_name(cfg.zone), "UTC");
 	config_fini(&cfg);
 }
 
@@ -75,6 +79,8 @@ test_config_values(void **state)
 	                                "2027-01-01, 2026-12-25",
 	                                "RECRUITD_TRUSTED_PROXIES",
 	                                "10.0.0.5, 2001:DB8:0::1,192.0.2.1",
+	                                "RECRUITD_TIMEZONE",
+	                                "America/Los_Angeles",
 	                                NULL};
 	struct config cfg;
 	char err[256];
@@ -93,6 +99,8 @@ test_config_values(void **state)
 	assert_string_equal(cfg.trusted_proxies[0], "10.0.0.5");
 	assert_string_equal(cfg.trusted_proxies[1], "2001:db8::1");
 	assert_string_equal(cfg.trusted_proxies[2], "192.0.2.1");
+	assert_string_equal(zone_name(cfg.zone), "America/Los_Angeles");
+	assert_int_equal(zone_offset(cfg.zone, 1784116800), -7 * 3600); /* 2026-07-15: PDT */
 	config_fini(&cfg);
 }
 
@@ -118,6 +126,9 @@ test_config_refuses(void **state)
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TRUSTED_PROXIES", "10.0.0.1, proxy.local",
 	     NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TRUSTED_PROXIES", "10.0.0.256", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "Mars/Olympus_Mons", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "PST8PDT; rm -rf", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "../../../etc/passwd", NULL},
 	};
 	struct config cfg;
 	char err[256];
@@ -311,7 +322,7 @@ test_uuid_v4(void **state)
 
 	for (int i = 0; i < N; i++) {
 		char *u = ids[i];
-		uuid_v4(u);
+		assert_int_equal(uuid_v4(u), 0);
 		assert_int_equal(strlen(u), 36);
 		for (int j = 0; j < 36; j++) {
 			if (j == 8 || j == 13 || j == 18 || j == 23)
@@ -327,6 +338,66 @@ test_uuid_v4(void **state)
 		assert_string_not_equal(ids[i - 1], ids[i]);
 }
 
+/* Sources of random bytes for digest_test_random_source. */
+static int interruptions, calls;
+
+/* getrandom, interrupted by a signal every other call (before any byte). */
+static ssize_t
+interrupted(void *buf, size_t len, unsigned flags)
+{
+	calls++;
+	if (interruptions++ % 2 == 0) {
+		errno = EINTR;
+		return -1;
+	}
+	return getrandom(buf, len < 100 ? len : 100, flags); /* a short read too */
+}
+
+static ssize_t
+broken(void *buf, size_t len, unsigned flags)
+{
+	(void)buf;
+	(void)len;
+	(void)flags;
+	calls++;
+	errno = EIO;
+	return -1;
+}
+
+/*
+ * A signal that interrupts getrandom is no failure: it is asked again. A
+ * source that fails gives no id at all (-1, callers answer 503), never a
+ * zero id, and no bytes.
+ */
+static void
+test_randomness_failures(void **state)
+{
+	unsigned char b[300];
+	char id[37];
+	(void)state;
+
+	interruptions = calls = 0;
+	digest_test_random_source(interrupted);
+	assert_int_equal(random_bytes(b, sizeof(b)), 0);
+	assert_true(calls >= 6); /* three short reads, each after an interruption */
+
+	calls = 0;
+	digest_test_random_source(broken);
+	assert_int_equal(random_bytes(b, sizeof(b)), -1);
+	assert_int_equal(calls, 1);
+	/* ids come from a pool of 256 per thread: within 257 the source is asked, and fails */
+	int rc = 0;
+	for (int i = 0; i < 257 && rc == 0; i++) {
+		rc = uuid_v4(id);
+		assert_true(rc != 0 || strcmp(id, "00000000-0000-4000-8000-000000000000") != 0);
+	}
+	assert_int_equal(rc, -1);
+	assert_string_equal(id, "");
+	digest_test_random_source(NULL);
+	assert_int_equal(uuid_v4(id), 0);
+	assert_int_equal(strlen(id), 36);
+}
+
 int
 main(void)
 {
@@ -336,7 +407,7 @@ main(void)
 	    cmocka_unit_test(test_tokens),          cmocka_unit_test(test_classify),
 	    cmocka_unit_test(test_encodings),       cmocka_unit_test(test_buf_cap),
 	    cmocka_unit_test(test_uuid_v4),         cmocka_unit_test(test_codes),
-	    cmocka_unit_test(test_letters),
+	    cmocka_unit_test(test_letters),         cmocka_unit_test(test_randomness_failures),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

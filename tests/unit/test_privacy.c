@@ -5,6 +5,7 @@
 
 #include "../unit/cm.h"
 #include "core/clock.h"
+#include "core/zone.h"
 #include "domain/privacy.h"
 
 static time_t
@@ -47,29 +48,139 @@ static void
 test_business_days(void **state)
 {
 	(void)state;
-	/* Monday + 10 business days: two weeks on */
-	assert_int_equal(privacy_add_business_days(at("2026-11-30T09:00:00Z"), 10, NULL, 0),
-	                 at("2026-12-14T09:00:00Z"));
+	/* Monday + 10 business days: the end of the Monday two weeks on (in UTC: no zone) */
+	assert_int_equal(privacy_add_business_days(at("2026-11-30T09:00:00Z"), 10, NULL, NULL, 0),
+	                 at("2026-12-14T23:59:59Z"));
 	/* Friday + 1: Monday; Saturday + 1: Monday; Sunday + 1: Monday */
-	assert_int_equal(privacy_add_business_days(at("2026-12-04T17:00:00Z"), 1, NULL, 0),
-	                 at("2026-12-07T17:00:00Z"));
-	assert_int_equal(privacy_add_business_days(at("2026-12-05T08:00:00Z"), 1, NULL, 0),
-	                 at("2026-12-07T08:00:00Z"));
-	assert_int_equal(privacy_add_business_days(at("2026-12-06T08:00:00Z"), 1, NULL, 0),
-	                 at("2026-12-07T08:00:00Z"));
+	assert_int_equal(privacy_add_business_days(at("2026-12-04T17:00:00Z"), 1, NULL, NULL, 0),
+	                 at("2026-12-07T23:59:59Z"));
+	assert_int_equal(privacy_add_business_days(at("2026-12-05T08:00:00Z"), 1, NULL, NULL, 0),
+	                 at("2026-12-07T23:59:59Z"));
+	assert_int_equal(privacy_add_business_days(at("2026-12-06T23:59:59Z"), 1, NULL, NULL, 0),
+	                 at("2026-12-07T23:59:59Z"));
 	/* across the year's end, with Christmas and New Year's Day as holidays */
 	long holidays[] = {clock_day_of_date("2026-12-25"), clock_day_of_date("2027-01-01")};
-	assert_int_equal(privacy_add_business_days(at("2026-12-24T10:00:00Z"), 10, holidays, 2),
-	                 at("2027-01-11T10:00:00Z"));
-	assert_int_equal(privacy_add_business_days(at("2026-12-24T10:00:00Z"), 10, NULL, 0),
-	                 at("2027-01-07T10:00:00Z"));
+	assert_int_equal(
+	    privacy_add_business_days(at("2026-12-24T10:00:00Z"), 10, NULL, holidays, 2),
+	    at("2027-01-11T23:59:59Z"));
+	assert_int_equal(privacy_add_business_days(at("2026-12-24T10:00:00Z"), 10, NULL, NULL, 0),
+	                 at("2027-01-07T23:59:59Z"));
 	/* a holiday on a weekend changes nothing */
 	long weekend[] = {clock_day_of_date("2026-12-26")};
-	assert_int_equal(privacy_add_business_days(at("2026-12-24T10:00:00Z"), 1, weekend, 1),
-	                 at("2026-12-25T10:00:00Z"));
+	assert_int_equal(privacy_add_business_days(at("2026-12-24T10:00:00Z"), 1, NULL, weekend, 1),
+	                 at("2026-12-25T23:59:59Z"));
 	/* a leap year's February */
-	assert_int_equal(privacy_add_business_days(at("2028-02-25T12:00:00Z"), 2, NULL, 0),
-	                 at("2028-02-29T12:00:00Z"));
+	assert_int_equal(privacy_add_business_days(at("2028-02-25T12:00:00Z"), 2, NULL, NULL, 0),
+	                 at("2028-02-29T23:59:59Z"));
+}
+
+static struct zone *
+zone(const char *name)
+{
+	char err[200];
+	struct zone *z = zone_load(name, err, sizeof(err));
+	if (z == NULL)
+		fail_msg("zone %s: %s", name, err);
+	return z;
+}
+
+/* The zone's offsets, and local times that summer time skips or shows twice. */
+static void
+test_zones(void **state)
+{
+	(void)state;
+	struct zone *la = zone("America/Los_Angeles"), *berlin = zone("Europe/Berlin"),
+	            *utc = zone("UTC");
+	char date[11];
+
+	assert_int_equal(zone_offset(la, at("2026-01-15T12:00:00Z")), -8 * 3600);
+	assert_int_equal(zone_offset(la, at("2026-07-15T12:00:00Z")), -7 * 3600);
+	/* 2026-03-08: 02:00 PST becomes 03:00 PDT, at 10:00 UTC; 2026-11-01: 02:00 PDT, 09:00 UTC
+	 */
+	assert_int_equal(zone_offset(la, at("2026-03-08T09:59:59Z")), -8 * 3600);
+	assert_int_equal(zone_offset(la, at("2026-03-08T10:00:00Z")), -7 * 3600);
+	assert_int_equal(zone_offset(la, at("2026-11-01T08:59:59Z")), -7 * 3600);
+	assert_int_equal(zone_offset(la, at("2026-11-01T09:00:00Z")), -8 * 3600);
+	assert_int_equal(zone_offset(berlin, at("2026-03-29T00:59:59Z")), 3600);
+	assert_int_equal(zone_offset(berlin, at("2026-03-29T01:00:00Z")), 7200);
+	assert_int_equal(zone_offset(utc, at("2026-07-15T12:00:00Z")), 0);
+	/* the local date: Sunday 20:00 in California is Monday in UTC */
+	assert_int_equal(zone_day(la, at("2026-03-02T04:00:00Z")), clock_day_of_date("2026-03-01"));
+	zone_date(la, at("2026-03-02T04:00:00Z"), date);
+	assert_string_equal(date, "2026-03-01");
+	zone_date(berlin, at("2026-12-31T23:30:00Z"), date);
+	assert_string_equal(date, "2027-01-01");
+	/* local times to instants: plain, skipped (02:30 does not exist), shown twice (the earlier)
+	 */
+	long spring = clock_day_of_date("2026-03-08"), fall = clock_day_of_date("2026-11-01");
+	assert_int_equal(zone_instant(la, spring, 3600), at("2026-03-08T09:00:00Z"));
+	assert_int_equal(zone_instant(la, spring, 9000), at("2026-03-08T10:30:00Z"));
+	assert_int_equal(zone_instant(la, spring, 3 * 3600), at("2026-03-08T10:00:00Z"));
+	assert_int_equal(zone_instant(la, fall, 5400), at("2026-11-01T08:30:00Z"));
+	assert_int_equal(zone_instant(la, fall, 3 * 3600), at("2026-11-01T11:00:00Z"));
+	assert_int_equal(zone_instant(NULL, fall, 5400), at("2026-11-01T01:30:00Z"));
+	/* names that are not zones here, or not names at all */
+	char err[200];
+	static const char *const bad[] = {"Mars/Olympus_Mons",   "",
+	                                  "../../etc/passwd",    "/usr/share/zoneinfo/UTC",
+	                                  "America/../UTC",      "America/Los Angeles",
+	                                  "America//Los_Angeles"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (zone_load(bad[i], err, sizeof(err)) != NULL)
+			fail_msg("took \"%s\" for a zone", bad[i]);
+	assert_null(getenv("TZ")); /* as it was: the process's own zone is left alone */
+	zone_free(la);
+	zone_free(berlin);
+	zone_free(utc);
+}
+
+/*
+ * Deadlines in the company's zone across summer time: confirm_by is the end
+ * of the 10th business day there, due_at received + 45 calendar days there at
+ * the same local time.
+ */
+static void
+test_deadlines_across_summer_time(void **state)
+{
+	(void)state;
+	struct zone *la = zone("America/Los_Angeles"), *berlin = zone("Europe/Berlin");
+
+	/* Sunday 1 March 2026, 20:00 PST (Monday 04:00 UTC). Business days from Monday 2 March;
+	 * the 10th is Friday 13 March, after the change to PDT on the 8th: ends 23:59:59 PDT. */
+	time_t sunday = at("2026-03-02T04:00:00Z");
+	assert_int_equal(privacy_add_business_days(sunday, 10, la, NULL, 0),
+	                 at("2026-03-14T06:59:59Z"));
+	/* in UTC the same instant is a Monday: the 10th business day is Monday 16 March */
+	assert_int_equal(privacy_add_business_days(sunday, 10, NULL, NULL, 0),
+	                 at("2026-03-16T23:59:59Z"));
+	/* 45 days on: 15 April 20:00 PDT; 90 days: 30 May 20:00 PDT */
+	assert_int_equal(privacy_add_days(sunday, 45, la), at("2026-04-16T03:00:00Z"));
+	assert_int_equal(privacy_add_days(sunday, 90, la), at("2026-05-31T03:00:00Z"));
+	/* a holiday in the zone's calendar: Friday 13 March off, so Monday 16 March */
+	long holiday[] = {clock_day_of_date("2026-03-13")};
+	assert_int_equal(privacy_add_business_days(sunday, 10, la, holiday, 1),
+	                 at("2026-03-17T06:59:59Z"));
+
+	/* Sunday 25 October 2026, 20:00 PDT (Monday 03:00 UTC); PST from 1 November. The 10th
+	 * business day is Friday 6 November: ends 23:59:59 PST. */
+	time_t october = at("2026-10-26T03:00:00Z");
+	assert_int_equal(privacy_add_business_days(october, 10, la, NULL, 0),
+	                 at("2026-11-07T07:59:59Z"));
+	assert_int_equal(privacy_add_days(october, 45, la), at("2026-12-10T04:00:00Z"));
+
+	/* Berlin: Friday 20 March 2026, 23:30 CET (22:30 UTC); CEST from 29 March. The 10th
+	 * business day is Friday 3 April: ends 23:59:59 CEST. */
+	time_t friday = at("2026-03-20T22:30:00Z");
+	assert_int_equal(privacy_add_business_days(friday, 10, berlin, NULL, 0),
+	                 at("2026-04-03T21:59:59Z"));
+	assert_int_equal(privacy_add_days(friday, 45, berlin), at("2026-05-04T21:30:00Z"));
+	/* in October: Friday 23 October, 10:00 CEST; CET from the 25th */
+	time_t autumn = at("2026-10-23T08:00:00Z");
+	assert_int_equal(privacy_add_business_days(autumn, 10, berlin, NULL, 0),
+	                 at("2026-11-06T22:59:59Z"));
+	assert_int_equal(privacy_add_days(autumn, 45, berlin), at("2026-12-07T09:00:00Z"));
+	zone_free(la);
+	zone_free(berlin);
 }
 
 static void
@@ -120,6 +231,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_business_days),
+	    cmocka_unit_test(test_zones),
+	    cmocka_unit_test(test_deadlines_across_summer_time),
 	    cmocka_unit_test(test_masking_and_matching),
 	    cmocka_unit_test(test_what_each_type_needs),
 	};
