@@ -20,6 +20,7 @@
 
 #include "core/buf.h"
 #include "core/digest.h"
+#include "core/fold.h"
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "domain/profile.h"
@@ -254,20 +255,53 @@ applicant_from_row(const PGresult *res, int row, char *v[P_COUNT])
 /* ------------------------------------------------------------------ */
 /* sealing a record's values                                            */
 
-/* The hash an address is found by: HMAC of its lower-cased form, as bytea text. */
+/* HMAC of folded under the index key, as bytea text ("\x..."), or NULL. */
 static char *
-email_hash(const char *email)
+folded_hash(const char *folded)
 {
 	unsigned char h[32];
-	char *folded = search_fold(email), *out = NULL;
-	int rc = vault_hash(folded, strlen(folded), h);
+	char *out = NULL;
 
-	free(folded);
-	if (rc == 0) {
+	if (vault_hash(folded, strlen(folded), h) == 0) {
 		out = xmalloc(2 * sizeof(h) + 3);
 		memcpy(out, "\\x", 2);
 		hex_encode(h, sizeof(h), out + 2);
 	}
+	return out;
+}
+
+/* The hash an address is stored and found by: HMAC of its folded form (core/fold.h). */
+static char *
+email_hash(const char *email)
+{
+	char *folded = fold_email(email), *out = folded_hash(folded);
+
+	free(folded);
+	return out;
+}
+
+/*
+ * The hashes an address may be on record under, as a bytea[] literal: the
+ * current fold's, and, for an address that folds otherwise under the fold
+ * used before core/fold.h (the C.UTF-8 locale's towlower, search_fold: "ß"
+ * kept, decomposed accents kept), that one too. ASCII folds alike under both,
+ * so only non-ASCII addresses written before have the second; each row moves
+ * to the current hash when the record is next written.
+ */
+static char *
+email_hashes(const char *email)
+{
+	char *now = fold_email(email), *before = search_fold(email);
+	char *h1 = folded_hash(now), *h2 = strcmp(now, before) != 0 ? folded_hash(before) : NULL;
+	char *out = NULL;
+
+	if (h1 != NULL && (h2 != NULL || strcmp(now, before) == 0))
+		out = h2 != NULL ? xasprintf("{\"\\%s\",\"\\%s\"}", h1, h2)
+		                 : xasprintf("{\"\\%s\"}", h1);
+	free(now);
+	free(before);
+	free(h1);
+	free(h2);
 	return out;
 }
 
@@ -423,7 +457,8 @@ static struct db_stmt update_applicant = DB_STMT(
 
 /* By the address's hash, or in plaintext on a row not sealed yet. */
 #define BY_EMAIL(h, e)                                                                             \
-	"(email_hash = " h "::bytea OR (email_hash IS NULL AND lower(email) = lower(" e ")))"
+	"(email_hash = ANY (" h "::bytea[]) OR (email_hash IS NULL AND lower(email) = lower(" e    \
+	")))"
 
 static struct db_stmt find_by_email =
     DB_STMT("SELECT id FROM applicants WHERE " BY_EMAIL("$1", "$2"));
@@ -588,6 +623,17 @@ applicants_email_hash(struct db *db, const char *email, char **hash)
 	return 0;
 }
 
+/* email_hashes, or -1 with the database marked unavailable (no index key). */
+static int
+lookup_hashes(struct db *db, const char *email, char **hashes)
+{
+	if ((*hashes = email_hashes(email)) == NULL) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	return 0;
+}
+
 int
 applicants_find_email(struct db *db, const char *email, char id[37])
 {
@@ -595,7 +641,7 @@ applicants_find_email(struct db *db, const char *email, char id[37])
 	PGresult *res;
 	int rc;
 
-	if (applicants_email_hash(db, email, &h) != 0)
+	if (lookup_hashes(db, email, &h) != 0)
 		return -1;
 	const char *params[2] = {h, email};
 	rc = db_row(db, &find_by_email, 2, params, &res);
@@ -934,7 +980,7 @@ applicants_opt_out(struct db *db, const char *email, const char *actor, const ch
 	char *h;
 	int rc;
 
-	if (applicants_email_hash(db, email, &h) != 0)
+	if (lookup_hashes(db, email, &h) != 0)
 		return -1;
 	const char *params[4] = {h, actor, request_id, email};
 	if ((rc = db_row(db, &opt_out, 4, params, &row)) == 0) {
@@ -962,7 +1008,7 @@ applicants_share_opt_out(struct db *db, const char *email, const char *actor,
 	long n;
 	int rc;
 
-	if (applicants_email_hash(db, email, &h) != 0)
+	if (lookup_hashes(db, email, &h) != 0)
 		return -1;
 	const char *params[4] = {h, actor, request_id, email};
 	rc = db_count(db, &share_opt_out, 4, params, &n);
@@ -1040,16 +1086,21 @@ applicants_adopt(struct db *db, const char *pending_id, const char *const contac
 {
 	const char *g = gpc ? "true" : "false";
 	PGresult *row;
-	char *hash;
+	char *hash, *hashes;
 	int rc = 1;
 
 	*created = false;
 	if (applicants_email_hash(db, contact[1], &hash) != 0)
 		return -1;
+	if (lookup_hashes(db, contact[1], &hashes) != 0) {
+		free(hashes);
+		free(hash);
+		return -1;
+	}
 	/* On record: lock it. Else create it; a concurrent confirmation may have won the
 	 * address meanwhile (the insert then does nothing), and the second look sees it. */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		const char *p1[2] = {hash, contact[1]};
+		const char *p1[2] = {hashes, contact[1]};
 		if ((rc = db_row(db, &lock_by_email, 2, p1, &row)) < 0)
 			break;
 		if (rc == 0) {
