@@ -305,6 +305,22 @@ email_hashes(const char *email)
 	return out;
 }
 
+/* email_hashes, or -1 with the database marked unavailable (no index key). */
+static int
+lookup_hashes(struct db *db, const char *email, char **hashes)
+{
+	if ((*hashes = email_hashes(email)) == NULL) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* By the address's hash, or in plaintext on a row not sealed yet. */
+#define BY_EMAIL(h, e)                                                                             \
+	"(email_hash = ANY (" h "::bytea[]) OR (email_hash IS NULL AND lower(email) = lower(" e    \
+	")))"
+
 struct grams {
 	struct buf b;
 	size_t n;
@@ -432,11 +448,13 @@ static struct db_stmt insert_applicant = DB_STMT(
     "  marketing_opt_in, email_hash, search_grams, country, region) "
     "  SELECT $15::uuid, $1::bytea, $2::bytea, $3::bytea, $4::bytea, $5::bytea, $6, $7, $8, $9, "
     "  $10::boolean, $11::bytea, $12::int[], $13, $14 "
-    "  WHERE NOT EXISTS (SELECT 1 FROM applicants WHERE lower(email) = lower($18)) "
-    "  ON CONFLICT (email_hash) DO NOTHING RETURNING *), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT $16, 'applicant.create', id, 'applicant', $17 FROM a) "
-    "SELECT " COLUMNS " FROM a");
+    "  WHERE NOT EXISTS (SELECT 1 FROM applicants WHERE " BY_EMAIL(
+        "$19",
+        "$18") ") "
+               "  ON CONFLICT (email_hash) DO NOTHING RETURNING *), "
+               "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+               "  SELECT $16, 'applicant.create', id, 'applicant', $17 FROM a) "
+               "SELECT " COLUMNS " FROM a");
 
 static struct db_stmt current_applicant =
     DB_STMT("SELECT " COLUMNS " FROM applicants a WHERE id = $1");
@@ -454,11 +472,6 @@ static struct db_stmt update_applicant = DB_STMT(
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $17, 'applicant.update', id, $19, $18 FROM a) "
     "SELECT " COLUMNS " FROM a");
-
-/* By the address's hash, or in plaintext on a row not sealed yet. */
-#define BY_EMAIL(h, e)                                                                             \
-	"(email_hash = ANY (" h "::bytea[]) OR (email_hash IS NULL AND lower(email) = lower(" e    \
-	")))"
 
 static struct db_stmt find_by_email =
     DB_STMT("SELECT id FROM applicants WHERE " BY_EMAIL("$1", "$2"));
@@ -518,16 +531,21 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 {
 	unsigned char key[SEAL_KEY_LEN];
 	struct row_params rp;
-	const char *params[18];
-	char id[37];
+	const char *params[19];
+	char id[37], *hashes;
 	PGresult *res;
 	int rc = -1;
 
+	/* the address may be on record under the fold used before (email_hashes) */
+	if (lookup_hashes(db, json_string_value(json_object_get(doc, "email")), &hashes) != 0)
+		return -1;
 	if (vault_fresh(id, key) != 0) {
+		free(hashes);
 		db_mark_unavailable(db);
 		return -1;
 	}
 	if (row_params_init(&rp, doc, id, key) != 0) {
+		free(hashes);
 		db_mark_unavailable(db);
 		explicit_bzero(key, sizeof(key));
 		return -1;
@@ -537,11 +555,13 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 	params[15] = actor;
 	params[16] = request_id;
 	params[17] = json_string_value(json_object_get(doc, "email"));
+	params[18] = hashes;
 	/* An address on record inserts nothing (never an error: the server's log would quote it).
 	 */
-	if ((res = db_run(db, &insert_applicant, 18, params)) != NULL)
+	if ((res = db_run(db, &insert_applicant, 19, params)) != NULL)
 		rc = take_record(db, res, key, record, version) == 0 ? 0 : 2;
 	row_params_fini(&rp);
+	free(hashes);
 	explicit_bzero(key, sizeof(key));
 	if (rc != 0 && vault_destroy((const char *const[]){id}, 1) != 0)
 		log_msg(LOG_WARN, "data key", "a key made for a record not stored stays unused");
@@ -617,17 +637,6 @@ int
 applicants_email_hash(struct db *db, const char *email, char **hash)
 {
 	if ((*hash = email_hash(email)) == NULL) {
-		db_mark_unavailable(db);
-		return -1;
-	}
-	return 0;
-}
-
-/* email_hashes, or -1 with the database marked unavailable (no index key). */
-static int
-lookup_hashes(struct db *db, const char *email, char **hashes)
-{
-	if ((*hashes = email_hashes(email)) == NULL) {
 		db_mark_unavailable(db);
 		return -1;
 	}
