@@ -295,11 +295,14 @@ file(struct req *r, const char *name, const char *type)
 	return reply_owned(r, 200, type, data, len, NULL, NULL);
 }
 
-/* A page whose script reads ?code= (an e-mailed link's), and no other parameter. */
+/*
+ * A page whose script reads ?code= (an e-mailed link's), and on /me
+ * ?email_code= (the link sent to a new address), and no other parameter.
+ */
 static int
 page_with_code(struct req *r, const char *name)
 {
-	static const char *const code[] = {"code", NULL};
+	static const char *const code[] = {"code", "email_code", NULL};
 	size_t len;
 	const char *data = assets_get(name, &len);
 
