@@ -59,7 +59,7 @@ int me_privacy_create(struct req *r);
 int me_privacy_list(struct req *r);
 int me_privacy_get(struct req *r);
 
-/* server/api/email_change.c */
+/* server/api/email_confirm.c */
 int me_email_confirm(struct req *r);
 
 /* server/api/exports.c */

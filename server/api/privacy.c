@@ -356,6 +356,22 @@ privacy_create(struct req *r)
 	                                     : create_public(r, db, body);
 }
 
+/* Whether corrections (may be NULL) name the e-mail address. */
+static bool
+names_email(const json_t *corrections)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(corrections, i, item)
+	{
+		const char *field = json_string_value(json_object_get(item, "field"));
+		if (field != NULL && strcmp(field, "email") == 0)
+			return true;
+	}
+	return false;
+}
+
 /* POST /v1/me/privacy-requests: the session is the verification. */
 int
 me_privacy_create(struct req *r)
@@ -381,6 +397,11 @@ me_privacy_create(struct req *r)
 	    rest_fresh_sign_in(r, PRIVACY_FRESH_SIGN_IN_S) != 0)
 		return -1;
 	if ((db = req_db(r)) == NULL)
+		return -1;
+	/* a new address is sent a link: counted like PATCH /v1/me's, so no session mails or
+	 * probes addresses without end */
+	if (names_email(json_object_get(body, "corrections")) &&
+	    throttle_applicant(r, db, "email-change") != 0)
 		return -1;
 	if ((rc = applicants_current(db, who->applicant_id, &record, &version)) != 0)
 		return rc < 0 ? rest_fail_db(r, db) : req_fail(r, 401, "the record is gone");

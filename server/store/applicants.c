@@ -1102,7 +1102,6 @@ applicants_adopt(struct db *db, const char *pending_id, const char *const contac
 	if (applicants_email_hash(db, contact[1], &hash) != 0)
 		return -1;
 	if (lookup_hashes(db, contact[1], &hashes) != 0) {
-		free(hashes);
 		free(hash);
 		return -1;
 	}
@@ -1129,6 +1128,7 @@ applicants_adopt(struct db *db, const char *pending_id, const char *const contac
 			break;
 		}
 	}
+	free(hashes);
 	free(hash);
 	return rc;
 }

@@ -297,6 +297,49 @@ test_patch_me_cannot_test_addresses_in_bulk(void **state)
 		free(guess);
 	}
 	assert_int_equal(last, 429);
+	/* a correction of the address from the page is counted alike */
+	struct resp *r =
+	    http_json("POST", "/v1/me/privacy-requests", a.token,
+	              "{\"type\":\"correct\",\"corrections\":[{\"field\":\"email\",\"value\":"
+	              "\"probe@example.com\"}]}");
+	assert_problem(r, 429, "too-many-requests");
+	resp_free(r);
+	applied_free(&a);
+}
+
+/* A signed-in correction of the address answers alike whether another record has it or not. */
+static void
+test_session_correction_tells_nothing(void **state)
+{
+	(void)state;
+	struct applied a =
+	    apply_confirmed(opening, "Ask Er", "asker", pdf.data, pdf.len, NULL, NULL);
+	struct applied b =
+	    apply_confirmed(opening, "Ta Ken", "taken", pdf.data, pdf.len, NULL, NULL);
+	char *fresh = unique_email("free");
+	const char *addresses[] = {b.email, fresh};
+	char *events[2];
+	for (int i = 0; i < 2; i++) {
+		char *body = xasprintf("{\"type\":\"correct\",\"corrections\":[{\"field\":"
+		                       "\"email\",\"value\":\"%s\"}]}",
+		                       addresses[i]);
+		struct resp *r = http_json("POST", "/v1/me/privacy-requests", a.token, body);
+		assert_int_equal(r->status, 201);
+		assert_string_equal(sget(r->json, "status"), "in_progress");
+		events[i] = db_value("SELECT string_agg(event, ',' ORDER BY at) FROM "
+		                     "privacy_request_events WHERE request_id = $1",
+		                     sget(r->json, "id"));
+		resp_free(r);
+		free(body);
+	}
+	assert_string_equal(events[0], events[1]);
+	char *now = record_field(a.applicant, "email");
+	assert_string_equal(now, a.email);
+	free(now);
+	free(events[0]);
+	free(events[1]);
+	free(fresh);
+	applied_free(&b);
 	applied_free(&a);
 }
 
@@ -425,6 +468,7 @@ main(void)
 	    cmocka_unit_test(test_correction_of_the_address_by_its_link),
 	    cmocka_unit_test(test_patch_me_email_by_its_link),
 	    cmocka_unit_test(test_patch_me_cannot_test_addresses_in_bulk),
+	    cmocka_unit_test(test_session_correction_tells_nothing),
 	    cmocka_unit_test(test_copy_without_declaration),
 	    cmocka_unit_test(test_deletion_racing_a_hold),
 	};
