@@ -220,6 +220,13 @@ async function preview() {
   $("v-correct").hidden = kind !== "correct";
   if (kind === "correct") {
     for (const f of Object.keys(FIELDS)) $("c-" + f).value = (current && current[f]) || "";
+    // corrections HR took down are shown as changes too, never applied unseen
+    const other = [];
+    for (const c of answer.corrections || []) {
+      if (FIELDS[c.field] && typeof c.value === "string") $("c-" + c.field).value = c.value;
+      else other.push(c.field + ": " + (typeof c.value === "string" ? c.value : JSON.stringify(c.value)));
+    }
+    $("c-other").value = other.join("\n");
   }
   $("verify").hidden = false;
 }
