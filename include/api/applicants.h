@@ -20,4 +20,10 @@ json_t *applicants_view(struct req *r, struct db *db, const char *id, long *vers
 /* PATCH of applicant id with the members in patchable (NULL-terminated). 0 or -1. */
 int applicants_patch_id(struct req *r, const char *id, const char *const *patchable);
 
+/*
+ * PATCH /v1/me: as applicants_patch_id, but a new e-mail address takes
+ * effect only once the link sent to it is followed (api/email_change.h).
+ */
+int applicants_patch_self(struct req *r, const char *id, const char *const *patchable);
+
 #endif

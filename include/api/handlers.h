@@ -49,6 +49,7 @@ int pages_asset(struct req *r);
 /* server/api/privacy.c */
 int privacy_create(struct req *r);
 int privacy_verify(struct req *r);
+int privacy_verify_preview(struct req *r);
 int privacy_list(struct req *r);
 int privacy_get_one(struct req *r);
 int privacy_extension(struct req *r);
@@ -57,6 +58,9 @@ int privacy_metrics_get(struct req *r);
 int me_privacy_create(struct req *r);
 int me_privacy_list(struct req *r);
 int me_privacy_get(struct req *r);
+
+/* server/api/email_confirm.c */
+int me_email_confirm(struct req *r);
 
 /* server/api/exports.c */
 int exports_get_by_link(struct req *r);

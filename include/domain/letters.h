@@ -22,6 +22,16 @@ void letter_confirm_application(struct letter *l, const char *company, const cha
 void letter_sign_in(struct letter *l, const char *company, const char *link);
 
 /*
+ * To a new address someone asked to put on their record: link is
+ * {PUBLIC_URL}/me?email_code=CODE; the record keeps its old address until
+ * the link is followed.
+ */
+void letter_email_confirm(struct letter *l, const char *company, const char *link);
+
+/* To the old address, once the record's address has changed. */
+void letter_email_changed(struct letter *l, const char *company);
+
+/*
  * A privacy request's receipt: what was asked (type_label), when it is due
  * (a date), and the verification link {PUBLIC_URL}/privacy?code=CODE when
  * the request needs one (NULL: none).

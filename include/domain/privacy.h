@@ -46,7 +46,10 @@ time_t privacy_add_business_days(time_t from, int n, const struct zone *zone, co
  */
 time_t privacy_add_days(time_t from, int days, const struct zone *zone);
 
-/* "a***@example.com": the first character and the domain (out holds at least strlen+4). */
+/*
+ * "a***@example.com": the first character (a whole UTF-8 character:
+ * "é***@example.com") and the domain (out holds at least strlen+4).
+ */
 void privacy_mask_email(const char *email, char *out, size_t outlen);
 
 /* Whether a request of this type needs the e-mailed link (opt_out does not). */
@@ -68,10 +71,17 @@ bool privacy_is_contact_field(const char *field);
  */
 json_t *privacy_categories(bool documents, bool applications, bool evaluations);
 
-/* Whether two phone numbers are the same, comparing their digits only (at least 6 of them). */
-bool privacy_same_phone(const char *a, const char *b);
+/*
+ * Whether two phone numbers are the same number: their national significant
+ * digits (domain/phone.h), a number without an international prefix read in
+ * country (ISO alpha-2, or NULL when unknown).
+ */
+bool privacy_same_phone(const char *a, const char *b, const char *country);
 
-/* Whether two names are the same, ignoring case, spaces at the ends and runs of spaces. */
+/*
+ * Whether two names are the same, ignoring case (Unicode: "Zoë" is "ZOË"),
+ * spaces at the ends and runs of spaces (core/fold.h).
+ */
 bool privacy_same_name(const char *a, const char *b);
 
 #endif

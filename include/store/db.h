@@ -44,7 +44,7 @@ enum db_fail {
 	DB_UNAVAILABLE, /* connection lost, server shutting down, too many connections: 503 */
 	DB_REFUSED, /* 42501 and P0001 raised by our own triggers: the database refused a change */
 	DB_TOO_LARGE,  /* 54000, or a value too long for a parameter: 413 */
-	DB_RESTRICTED, /* RD001: a restricted record takes nothing new (migration 0024) */
+	DB_RESTRICTED, /* RD001: a restricted record takes nothing new (migration 0025) */
 	DB_BUG,        /* anything else: a defect in recruitd, 500 */
 };
 

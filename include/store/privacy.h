@@ -121,6 +121,31 @@ int privacy_holdings(struct db *db, const char *applicant_id, bool *documents, b
  */
 int privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row) WARN_UNUSED;
 
+/* The corrections (JSON text) a correct request's owner gave once verified. */
+int privacy_set_corrections(struct db *db, const char *id, const char *corrections) WARN_UNUSED;
+
+/*
+ * The country a subject's phone number is read in: the record's address
+ * country, else its last opening's (ISO alpha-2 into country, "" when none).
+ * 1 when there is no such applicant.
+ */
+int privacy_subject_country(struct db *db, const char *applicant_id, char country[3]) WARN_UNUSED;
+
+/*
+ * Deny as unverifiable the requests still awaiting verification whose link
+ * has expired (id not NULL: only that one), deleting the address they
+ * waited on; events verification_expired and denied. dry: count them. 0
+ * with how many.
+ */
+int privacy_deny_unverified(struct db *db, bool dry, const char *id, long *n) WARN_UNUSED;
+
+/*
+ * Lock the applicant's row until the transaction ends, first of all (the
+ * applicant, then their applications): a legal hold set meanwhile waits,
+ * and one set before is seen. 1 when there is no such applicant.
+ */
+int privacy_lock_subject(struct db *db, const char *applicant_id) WARN_UNUSED;
+
 /* Delete requests that ended over 24 months ago (dry: count them): 0 with how many. */
 int privacy_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;
 

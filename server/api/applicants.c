@@ -12,9 +12,12 @@
 #include <string.h>
 
 #include "api/applicants.h"
+#include "api/email_change.h"
 #include "api/handlers.h"
 #include "api/idempotency.h"
 #include "api/rest.h"
+#include "api/throttle.h"
+#include "core/fold.h"
 #include "core/jsonx.h"
 #include "core/problem.h"
 #include "core/validate.h"
@@ -412,6 +415,63 @@ int
 applicants_patch_id(struct req *r, const char *id, const char *const *patchable)
 {
 	return rest_merge_patch(r, id, patchable, profile_readonly, patch_once);
+}
+
+/*
+ * The applicant's own patch. A new e-mail address waits for the link sent to
+ * it (api/email_change.h) and the record keeps the old one; the rest applies
+ * at once, in the same transaction. An address on record gets the answer any
+ * invalid one gets, and attempts to change the address are rate-limited per
+ * applicant, so the page is no way to test addresses in bulk.
+ */
+static int
+patch_self_once(struct req *r, struct db *db, const char *id, const json_t *patch, long expect)
+{
+	const char *email = json_string_value(json_object_get(patch, "email"));
+	json_t *cur = NULL;
+	char other[37];
+	long have;
+	int rc;
+
+	if (email == NULL || !is_email(email))
+		return patch_once(r, db, id, patch, expect); /* absent, or refused there */
+	if ((rc = applicants_current(db, id, &cur, &have)) != 0)
+		return rc < 0 ? rest_fail_db(r, db) : rest_fail_absent(r, db, id);
+	char *a = fold_email(email),
+	     *b = fold_email(json_string_value(json_object_get(cur, "email")));
+	bool same = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	json_decref(cur);
+	if (same) /* the same address, spelt otherwise: nothing to confirm */
+		return patch_once(r, db, id, patch, expect);
+	if (throttle_applicant(r, db, "email-change") != 0)
+		return -1;
+	if ((rc = applicants_find_email(db, email, other)) < 0)
+		return rest_fail_db(r, db);
+	if (rc == 0 && strcmp(other, id) != 0)
+		return fail_duplicate_email(r, db, email);
+	json_t *rest = json_copy(jsonx_mut(patch));
+	json_object_del(rest, "email");
+	if (db_begin(db) != 0) {
+		json_decref(rest);
+		return rest_fail_db(r, db);
+	}
+	rc = patch_once(r, db, id, rest, expect);
+	json_decref(rest);
+	if (rc == 0 && email_change_start(r, db, id, email, NULL, false) != 0)
+		rc = -1;
+	if (rc != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_exec(db, "COMMIT") == 0 ? 0 : rest_fail_db(r, db);
+}
+
+int
+applicants_patch_self(struct req *r, const char *id, const char *const *patchable)
+{
+	return rest_merge_patch(r, id, patchable, profile_readonly, patch_self_once);
 }
 
 int

@@ -21,6 +21,7 @@
 #include "store/applications.h"
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/email_changes.h"
 
 static const char *
 self(const struct req *r)
@@ -68,8 +69,17 @@ me_get(struct req *r)
 		json_decref(doc);
 		return -1;
 	}
+	json_t *pending = NULL;
+	if (email_changes_pending(db, self(r), &pending) != 0) {
+		json_decref(apps);
+		json_decref(docs);
+		json_decref(doc);
+		return rest_fail_db(r, db);
+	}
 	json_object_set_new(doc, "applications", apps);
 	json_object_set_new(doc, "documents", docs);
+	/* a new address waiting for its link: the record keeps the old one until then */
+	json_object_set_new(doc, "pending_email", pending);
 	json_object_set_new(doc, "session",
 	                    json_pack("{s:s, s:s}", "signed_in_at", req_actor(r)->signed_in_at,
 	                              "expires_at", req_actor(r)->expires_at));
@@ -91,7 +101,7 @@ me_patch(struct req *r)
 	                                        "sharing_opt_out",
 	                                        "version",
 	                                        NULL};
-	return applicants_patch_id(r, self(r), patchable);
+	return applicants_patch_self(r, self(r), patchable);
 }
 
 int

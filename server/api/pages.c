@@ -293,7 +293,10 @@ file(struct req *r, const char *name, const char *type)
 	return reply_owned(r, 200, type, data, len, NULL, NULL);
 }
 
-/* A page whose script reads ?code= (an e-mailed link's); other parameters are ignored. */
+/*
+ * A page whose script reads ?code= (an e-mailed link's), and on /me
+ * ?email_code= (the link sent to a new address); other parameters are ignored.
+ */
 static int
 page_with_code(struct req *r, const char *name)
 {

@@ -44,6 +44,7 @@ const struct route routes[] = {
 
     {"GET", "/v1/me", me_get, ACCESS_APPLICANT, BODY_NONE},
     {"PATCH", "/v1/me", me_patch, ACCESS_APPLICANT, BODY_JSON},
+    {"POST", "/v1/me/email-confirmations", me_email_confirm, ACCESS_PUBLIC, BODY_JSON},
     {"POST", "/v1/me/documents", me_upload, ACCESS_APPLICANT, BODY_MULTIPART},
     {"GET", "/v1/me/documents/{id}", me_document, ACCESS_APPLICANT, BODY_NONE},
     {"POST", "/v1/me/applications", me_apply, ACCESS_APPLICANT, BODY_JSON},
@@ -86,6 +87,8 @@ const struct route routes[] = {
     {"POST", "/v1/privacy-requests", privacy_create, ACCESS_ANYONE, BODY_JSON},
     {"GET", "/v1/privacy-requests", privacy_list, ACCESS_HR, BODY_NONE},
     {"POST", "/v1/privacy-requests/verifications", privacy_verify, ACCESS_PUBLIC, BODY_JSON},
+    {"POST", "/v1/privacy-requests/verifications/preview", privacy_verify_preview, ACCESS_PUBLIC,
+     BODY_JSON},
     {"GET", "/v1/privacy-requests/metrics", privacy_metrics_get, ACCESS_HR, BODY_NONE},
     {"GET", "/v1/privacy-requests/{id}", privacy_get_one, ACCESS_HR, BODY_NONE},
     {"POST", "/v1/privacy-requests/{id}/extension", privacy_extension, ACCESS_HR, BODY_JSON},

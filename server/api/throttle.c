@@ -1,12 +1,13 @@
 /* throttle: rate limits of the public endpoints. See throttle.h. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/rest.h"
 #include "api/throttle.h"
 #include "core/app.h"
 #include "core/config.h"
+#include "core/fold.h"
 #include "core/xalloc.h"
 #include "edge/reply.h"
 #include "edge/request.h"
@@ -46,15 +47,33 @@ throttle_client(struct req *r, struct db *db, const char *endpoint)
 	return hit(r, db, endpoint, key, 60, req_app(r)->cfg->rate_per_address_minute);
 }
 
+/*
+ * Counted per address AND requester (the client address): strangers asking
+ * for links to someone's address use up their own count, never the owner's,
+ * so nobody can lock a person out of signing in, applying or making a
+ * request. The address is folded as every lookup folds it (core/fold.h).
+ */
 int
 throttle_email(struct req *r, struct db *db, const char *endpoint, const char *email)
 {
-	char *key = xasprintf("email:%s", email);
+	char addr[REQ_CLIENT_LEN];
+	char *folded = fold_email(email);
+	char *key = xasprintf("email:%s addr:%s", folded, req_client(r, addr));
 	int rc;
 
-	for (char *p = key; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
 	rc = hit(r, db, endpoint, key, 3600, req_app(r)->cfg->rate_per_email_hour);
+	explicit_bzero(folded, strlen(folded));
+	explicit_bzero(key, strlen(key));
+	free(folded);
 	free(key);
 	return rc;
+}
+
+int
+throttle_applicant(struct req *r, struct db *db, const char *endpoint)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "applicant:%s", req_actor(r)->applicant_id);
+	return hit(r, db, endpoint, key, 3600, req_app(r)->cfg->rate_per_email_hour);
 }

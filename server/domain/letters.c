@@ -44,6 +44,42 @@ letter_sign_in(struct letter *l, const char *company, const char *link)
 	                    company, link, company);
 }
 
+void
+letter_email_confirm(struct letter *l, const char *company, const char *link)
+{
+	l->subject = xasprintf("Confirm your new e-mail address for %s", company);
+	l->body =
+	    xasprintf("Hello,\n"
+	              "\n"
+	              "someone asked %s to use this e-mail address on their applicant\n"
+	              "record. If it was you, open this link within 24 hours (it works once):\n"
+	              "\n"
+	              "%s\n"
+	              "\n"
+	              "Until then the record keeps its old address. If you did not ask for\n"
+	              "this, ignore this message: nothing changes without the link.\n"
+	              "\n"
+	              "-- \n"
+	              "%s\n",
+	              company, link, company);
+}
+
+void
+letter_email_changed(struct letter *l, const char *company)
+{
+	l->subject = xasprintf("Your e-mail address at %s has changed", company);
+	l->body = xasprintf("Hello,\n"
+	                    "\n"
+	                    "the e-mail address on your applicant record at %s has been\n"
+	                    "changed to another address, confirmed by a link sent to it. From now\n"
+	                    "on we write to the new address only. If you did not ask for this,\n"
+	                    "tell us at once.\n"
+	                    "\n"
+	                    "-- \n"
+	                    "%s\n",
+	                    company, company);
+}
+
 const char *
 letter_privacy_type_label(const char *type)
 {

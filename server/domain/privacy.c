@@ -1,9 +1,10 @@
 /* privacy: the rules of privacy requests that need no database. See privacy.h. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/fold.h"
 #include "core/zone.h"
+#include "domain/phone.h"
 #include "domain/privacy.h"
 
 const char *const privacy_types[] = {"know_categories", "know_specific", "delete",
@@ -55,6 +56,22 @@ privacy_add_days(time_t from, int days, const struct zone *zone)
 	return zone_instant(zone, day + days, (long)(local - (long long)day * 86400));
 }
 
+/* The byte length of the UTF-8 character at s (1 for a byte that starts none). */
+static size_t
+char_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80             ? 1
+	           : (s[0] & 0xE0) == 0xC0 ? 2
+	           : (s[0] & 0xF0) == 0xE0 ? 3
+	           : (s[0] & 0xF8) == 0xF0 ? 4
+	                                   : 1;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 1;
+	return n;
+}
+
 void
 privacy_mask_email(const char *email, char *out, size_t outlen)
 {
@@ -64,7 +81,11 @@ privacy_mask_email(const char *email, char *out, size_t outlen)
 		snprintf(out, outlen, "***");
 		return;
 	}
-	snprintf(out, outlen, "%c***%s", email[0], at);
+	/* the first character whole, never half of one (PostgreSQL refuses broken UTF-8) */
+	size_t first = char_len((const unsigned char *)email);
+	if (email + first > at)
+		first = 1;
+	snprintf(out, outlen, "%.*s***%s", (int)first, email, at);
 }
 
 bool
@@ -144,54 +165,14 @@ privacy_categories(bool documents, bool applications, bool evaluations)
 	return all;
 }
 
-/* The digits of a phone number into out (at most n - 1 of them). */
-static size_t
-digits(const char *s, char *out, size_t n)
-{
-	size_t k = 0;
-
-	for (; s && *s && k + 1 < n; s++)
-		if (isdigit((unsigned char)*s))
-			out[k++] = *s;
-	out[k] = '\0';
-	return k;
-}
-
 bool
-privacy_same_phone(const char *a, const char *b)
+privacy_same_phone(const char *a, const char *b, const char *country)
 {
-	char da[64], db[64];
-
-	return digits(a, da, sizeof(da)) >= 6 && digits(b, db, sizeof(db)) >= 6 &&
-	       strcmp(da, db) == 0;
-}
-
-/* The name folded: lower case, single spaces, no spaces at the ends. */
-static void
-fold(const char *s, char *out, size_t n)
-{
-	size_t k = 0;
-	bool space = false;
-
-	for (; s && *s && k + 1 < n; s++) {
-		if (isspace((unsigned char)*s)) {
-			space = k > 0;
-			continue;
-		}
-		if (space && k + 2 < n)
-			out[k++] = ' ';
-		space = false;
-		out[k++] = (char)tolower((unsigned char)*s);
-	}
-	out[k] = '\0';
+	return phone_same(a, b, country);
 }
 
 bool
 privacy_same_name(const char *a, const char *b)
 {
-	char fa[512], fb[512];
-
-	fold(a, fa, sizeof(fa));
-	fold(b, fb, sizeof(fb));
-	return fa[0] != '\0' && strcmp(fa, fb) == 0;
+	return fold_text_equal(a, b);
 }

@@ -15,6 +15,7 @@
 #include "store/applicants.h"
 #include "store/auth.h"
 #include "store/db.h"
+#include "store/email_changes.h"
 #include "store/erasure.h"
 #include "store/exports.h"
 #include "store/pending.h"
@@ -211,19 +212,23 @@ finish(struct db *db, struct run *run, const char *status)
  * What else expires goes in the same run: idempotency keys older than 24
  * hours, submissions never confirmed (with their resume), sign-in codes and
  * applicant tokens past their time, rate-limit windows a day old, privacy
- * requests ended over 24 months ago. 0 or -1.
+ * requests ended over 24 months ago, privacy requests whose verification
+ * link expired unused (denied as unverifiable, their address deleted), and
+ * changes of address whose link expired. 0 or -1.
  */
 static int
 sweep(struct db *db, struct run *run)
 {
 	const char *params[1] = {run->dry ? "true" : "false"};
-	long keys, pending, sessions, rates, requests, exports;
+	long keys, pending, sessions, rates, requests, exports, unverified, changes;
 
 	if (db_count(db, &purge_runs_sweep_idempotency, 1, params, &keys) != 0 ||
 	    pending_sweep(db, run->dry, &pending) != 0 ||
 	    auth_sweep(db, run->dry, &sessions) != 0 || rate_sweep(db, run->dry, &rates) != 0 ||
 	    privacy_sweep(db, run->dry, &requests) != 0 ||
-	    exports_sweep(db, run->dry, &exports) != 0)
+	    exports_sweep(db, run->dry, &exports) != 0 ||
+	    privacy_deny_unverified(db, run->dry, NULL, &unverified) != 0 ||
+	    email_changes_sweep(db, run->dry, &changes) != 0)
 		return -1;
 	json_object_set_new(run->swept, "idempotency_keys", json_integer(keys));
 	json_object_set_new(run->swept, "pending_submissions", json_integer(pending));
@@ -231,6 +236,8 @@ sweep(struct db *db, struct run *run)
 	json_object_set_new(run->swept, "rate_windows", json_integer(rates));
 	json_object_set_new(run->swept, "privacy_requests", json_integer(requests));
 	json_object_set_new(run->swept, "exports", json_integer(exports));
+	json_object_set_new(run->swept, "privacy_requests_unverified", json_integer(unverified));
+	json_object_set_new(run->swept, "email_changes", json_integer(changes));
 	return 0;
 }
 

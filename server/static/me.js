@@ -63,7 +63,10 @@ function render(me) {
   held.replaceChildren();
   const source = me.source && me.source.type ? (SOURCES[me.source.type] || me.source.type) : "";
   row(held, "Name", me.full_name, "(from " + source + ")");
-  row(held, "E-mail", me.email);
+  row(held, "E-mail", me.email, me.pending_email
+    ? "(a link was sent to " + me.pending_email.email_masked + "; the new address is used once you follow it, before " +
+      when(me.pending_email.expires_at) + ")"
+    : undefined);
   row(held, "Phone", me.phone);
   if (me.address) row(held, "Address", [me.address.line1, me.address.line2, me.address.city, me.address.region, me.address.postal_code, me.address.country].filter(Boolean).join(", "));
   if (me.job_title) row(held, "Job title", me.job_title);
@@ -190,8 +193,13 @@ $("contact").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
   clearErrors(form);
-  const fields = { full_name: form.full_name.value.trim(), email: form.email.value.trim(), phone: form.phone.value.trim() || null };
-  if (await patch(fields, form)) say("Your contact details are saved.");
+  const email = form.email.value.trim();
+  const moving = record && email !== record.email;
+  const fields = { full_name: form.full_name.value.trim(), email, phone: form.phone.value.trim() || null };
+  if (await patch(fields, form))
+    say(moving && record.pending_email
+      ? "Your contact details are saved. To change your e-mail address, follow the link we sent to the new address: until then we keep using the old one."
+      : "Your contact details are saved.");
 });
 
 $("choices").addEventListener("submit", async (event) => {
@@ -232,7 +240,28 @@ $("sign-out").addEventListener("click", async () => {
   showSignIn("You are signed out.");
 });
 
+// The link sent to a new address: it becomes the record's (no sign-in needed: the link proves it).
+async function confirmEmail(emailCode) {
+  history.replaceState(null, "", location.pathname);
+  const res = await fetch("/v1/me/email-confirmations", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ code: emailCode }),
+  });
+  if (res.status === 200) return "Your new e-mail address is confirmed: we use it from now on.";
+  if (res.status === 409) return "That address is already on another record, so your address was not changed.";
+  return "That link was used already or has expired. Change your address again to get a new one.";
+}
+
 async function start() {
+  const emailCode = new URLSearchParams(location.search).get("email_code");
+  if (emailCode) {
+    const said = await confirmEmail(emailCode);
+    if (!token()) { showSignIn(said); return; }
+    try { await load(); } catch (e) { /* signed out: the form is shown */ }
+    say(said);
+    return;
+  }
   const code = new URLSearchParams(location.search).get("code");
   if (code) {
     history.replaceState(null, "", location.pathname);

@@ -1,13 +1,18 @@
 // The privacy request page. Without a sign-in: choose a right, give an address, follow the
 // e-mailed link back here (the code is taken out of the address bar), confirm, and see the
-// request's status and outcome. Signed in on /me (the token in sessionStorage), the same
-// requests take one step.
+// request's status and outcome. A correction is given only here, after the link: the page
+// shows what we hold and every change before it is made (a new e-mail address takes effect
+// by the link sent to it). Signed in on /me (the token in sessionStorage), the same requests
+// take one step.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const token = sessionStorage.getItem("recruitd.token");
 const pageStatus = $("page-status");
 let code = null;
+let kind = null; // the type of the request the link is for
+let current = null; // a correction's record as it stands
+let reviewed = false;
 
 function say(message) {
   pageStatus.textContent = message;
@@ -54,14 +59,57 @@ function show(req) {
   result.focus();
 }
 
+// Signed in, a correction goes in with the request; without a sign-in, only after the link.
 function corrections() {
-  if (document.querySelector('input[name="type"]:checked').value !== "correct") return undefined;
-  return [{ field: $("correct-field").value, value: $("correct-value").value.trim() }];
+  if (!token || document.querySelector('input[name="type"]:checked').value !== "correct") return undefined;
+  const value = $("correct-value").value.trim();
+  return value ? [{ field: $("correct-field").value, value }] : undefined;
 }
 
 $("request").addEventListener("change", () => {
   $("correction").hidden = document.querySelector('input[name="type"]:checked').value !== "correct";
 });
+
+const FIELDS = { full_name: "Full name", email: "E-mail address", phone: "Phone number" };
+
+// The corrections the form now asks for: each contact field that differs from the record.
+function changes() {
+  const out = [];
+  for (const f of Object.keys(FIELDS)) {
+    const v = $("c-" + f).value.trim();
+    if (v !== ((current && current[f]) || "")) out.push({ field: f, value: v || null });
+  }
+  const other = $("c-other").value.trim();
+  if (other) out.push({ field: "other", value: other });
+  return out;
+}
+
+function review(list) {
+  const dl = $("c-changes");
+  dl.replaceChildren();
+  for (const c of list) {
+    const was = c.field === "other" ? "" : ((current && current[c.field]) || "nothing");
+    const now = c.value === null ? "removed" : c.value;
+    dl.append(Object.assign(document.createElement("dt"), { textContent: FIELDS[c.field] || "Something else" }),
+      Object.assign(document.createElement("dd"), {
+        textContent: c.field === "other" ? now : was + " \u2192 " + now +
+          (c.field === "email" ? " (once you follow the link we send to the new address)" : ""),
+      }));
+  }
+  $("c-review").hidden = false;
+  $("v-submit").textContent = "Make these changes";
+  reviewed = true;
+  $("c-review").focus();
+}
+
+function unreview() {
+  reviewed = false;
+  $("c-review").hidden = true;
+  $("v-submit").textContent = "Confirm";
+}
+
+$("v-correct").addEventListener("input", unreview);
+$("c-edit").addEventListener("click", () => { unreview(); $("c-full_name").focus(); });
 
 $("request").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -113,10 +161,21 @@ $("verify").addEventListener("submit", async (event) => {
   const form = event.target;
   clearErrors(form);
   const body = { code };
-  const name = $("v-name").value.trim(), phone = $("v-phone").value.trim();
-  if (name) body.full_name = name;
-  if (phone) body.phone = phone;
-  if ($("v-declare").checked) body.declaration = { signed_name: name || "-", accepted: true };
+  if (kind === "know_specific") {
+    const name = $("v-name").value.trim(), phone = $("v-phone").value.trim();
+    if (name) body.full_name = name;
+    if (phone) body.phone = phone;
+    if (!$("v-declare").checked) {
+      showErrors(form, [{ field: "declaration", message: "A copy of your data needs this declaration." }]);
+      return;
+    }
+    body.declaration = { signed_name: name || "-", accepted: true };
+  }
+  if (kind === "correct") {
+    const list = changes();
+    if (list.length > 0 && !reviewed) { review(list); return; } // shown before it is made
+    if (list.length > 0) body.corrections = list;
+  }
   const res = await fetch("/v1/privacy-requests/verifications", {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -126,8 +185,10 @@ $("verify").addEventListener("submit", async (event) => {
   if (res.status === 200 && answer.status === "awaiting_verification") {
     say("The details did not match our record. Check them and try again; after three tries the request is denied.");
   } else if (res.status === 200) {
-    say(answer.status === "in_progress" ? "Thank you: the request is confirmed, and we are working on it."
-      : "Thank you: the request is confirmed.");
+    const moving = (body.corrections || []).some((c) => c.field === "email");
+    say(moving ? "Thank you: the request is confirmed. To change your e-mail address, follow the link we sent to the new address."
+      : answer.status === "in_progress" ? "Thank you: the request is confirmed, and we are working on it."
+        : "Thank you: the request is confirmed.");
     show(answer);
   } else if (res.status === 404) {
     form.hidden = true;
@@ -138,15 +199,49 @@ $("verify").addEventListener("submit", async (event) => {
   }
 });
 
-function start() {
+// What the link is for, before anything is done: the type, and a correction's record as it stands.
+async function preview() {
+  const res = await fetch("/v1/privacy-requests/verifications/preview", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ code }),
+  });
+  if (res.status === 404) {
+    say("This link was used already, or it expired after 72 hours. Please make the request again.");
+    $("request").hidden = false;
+    return;
+  }
+  const answer = await res.json().catch(() => ({}));
+  kind = answer.type;
+  current = answer.current || null;
+  $("v-intro").textContent = "Following the link showed that the address is yours: confirm your request (" +
+    (LABELS[kind] || kind).toLowerCase() + ").";
+  $("v-copy").hidden = kind !== "know_specific";
+  $("v-correct").hidden = kind !== "correct";
+  if (kind === "correct") {
+    for (const f of Object.keys(FIELDS)) $("c-" + f).value = (current && current[f]) || "";
+    // corrections HR took down are shown as changes too, never applied unseen
+    const other = [];
+    for (const c of answer.corrections || []) {
+      if (FIELDS[c.field] && typeof c.value === "string") $("c-" + c.field).value = c.value;
+      else other.push(c.field + ": " + (typeof c.value === "string" ? c.value : JSON.stringify(c.value)));
+    }
+    $("c-other").value = other.join("\n");
+  }
+  $("verify").hidden = false;
+}
+
+async function start() {
   code = new URLSearchParams(location.search).get("code");
   if (code) {
     history.replaceState(null, "", location.pathname);
-    $("verify").hidden = false;
+    await preview();
     return;
   }
   if (token) {
     $("email-field").hidden = true;
+    $("correction-anonymous").hidden = true;
+    $("correction-signed-in").hidden = false;
     say("You are signed in: your request goes straight in, no e-mailed link needed.");
   }
   $("request").hidden = false;

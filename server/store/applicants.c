@@ -20,6 +20,7 @@
 
 #include "core/buf.h"
 #include "core/digest.h"
+#include "core/fold.h"
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "domain/profile.h"
@@ -254,22 +255,71 @@ applicant_from_row(const PGresult *res, int row, char *v[P_COUNT])
 /* ------------------------------------------------------------------ */
 /* sealing a record's values                                            */
 
-/* The hash an address is found by: HMAC of its lower-cased form, as bytea text. */
+/* HMAC of folded under the index key, as bytea text ("\x..."), or NULL. */
 static char *
-email_hash(const char *email)
+folded_hash(const char *folded)
 {
 	unsigned char h[32];
-	char *folded = search_fold(email), *out = NULL;
-	int rc = vault_hash(folded, strlen(folded), h);
+	char *out = NULL;
 
-	free(folded);
-	if (rc == 0) {
+	if (vault_hash(folded, strlen(folded), h) == 0) {
 		out = xmalloc(2 * sizeof(h) + 3);
 		memcpy(out, "\\x", 2);
 		hex_encode(h, sizeof(h), out + 2);
 	}
 	return out;
 }
+
+/* The hash an address is stored and found by: HMAC of its folded form (core/fold.h). */
+static char *
+email_hash(const char *email)
+{
+	char *folded = fold_email(email), *out = folded_hash(folded);
+
+	free(folded);
+	return out;
+}
+
+/*
+ * The hashes an address may be on record under, as a bytea[] literal: the
+ * current fold's, and, for an address that folds otherwise under the fold
+ * used before core/fold.h (the C.UTF-8 locale's towlower, search_fold: "ß"
+ * kept, decomposed accents kept), that one too. ASCII folds alike under both,
+ * so only non-ASCII addresses written before have the second; each row moves
+ * to the current hash when the record is next written.
+ */
+static char *
+email_hashes(const char *email)
+{
+	char *now = fold_email(email), *before = search_fold(email);
+	char *h1 = folded_hash(now), *h2 = strcmp(now, before) != 0 ? folded_hash(before) : NULL;
+	char *out = NULL;
+
+	if (h1 != NULL && (h2 != NULL || strcmp(now, before) == 0))
+		out = h2 != NULL ? xasprintf("{\"\\%s\",\"\\%s\"}", h1, h2)
+		                 : xasprintf("{\"\\%s\"}", h1);
+	free(now);
+	free(before);
+	free(h1);
+	free(h2);
+	return out;
+}
+
+/* email_hashes, or -1 with the database marked unavailable (no index key). */
+static int
+lookup_hashes(struct db *db, const char *email, char **hashes)
+{
+	if ((*hashes = email_hashes(email)) == NULL) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* By the address's hash, or in plaintext on a row not sealed yet. */
+#define BY_EMAIL(h, e)                                                                             \
+	"(email_hash = ANY (" h "::bytea[]) OR (email_hash IS NULL AND lower(email) = lower(" e    \
+	")))"
 
 struct grams {
 	struct buf b;
@@ -398,11 +448,13 @@ static struct db_stmt insert_applicant = DB_STMT(
     "  marketing_opt_in, email_hash, search_grams, country, region) "
     "  SELECT $15::uuid, $1::bytea, $2::bytea, $3::bytea, $4::bytea, $5::bytea, $6, $7, $8, $9, "
     "  $10::boolean, $11::bytea, $12::int[], $13, $14 "
-    "  WHERE NOT EXISTS (SELECT 1 FROM applicants WHERE lower(email) = lower($18)) "
-    "  ON CONFLICT (email_hash) DO NOTHING RETURNING *), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT $16, 'applicant.create', id, 'applicant', $17 FROM a) "
-    "SELECT " COLUMNS " FROM a");
+    "  WHERE NOT EXISTS (SELECT 1 FROM applicants WHERE " BY_EMAIL(
+        "$19",
+        "$18") ") "
+               "  ON CONFLICT (email_hash) DO NOTHING RETURNING *), "
+               "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+               "  SELECT $16, 'applicant.create', id, 'applicant', $17 FROM a) "
+               "SELECT " COLUMNS " FROM a");
 
 static struct db_stmt current_applicant =
     DB_STMT("SELECT " COLUMNS " FROM applicants a WHERE id = $1");
@@ -420,10 +472,6 @@ static struct db_stmt update_applicant = DB_STMT(
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $17, 'applicant.update', id, $19, $18 FROM a) "
     "SELECT " COLUMNS " FROM a");
-
-/* By the address's hash, or in plaintext on a row not sealed yet. */
-#define BY_EMAIL(h, e)                                                                             \
-	"(email_hash = " h "::bytea OR (email_hash IS NULL AND lower(email) = lower(" e ")))"
 
 static struct db_stmt find_by_email =
     DB_STMT("SELECT id FROM applicants WHERE " BY_EMAIL("$1", "$2"));
@@ -483,16 +531,21 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 {
 	unsigned char key[SEAL_KEY_LEN];
 	struct row_params rp;
-	const char *params[18];
-	char id[37];
+	const char *params[19];
+	char id[37], *hashes;
 	PGresult *res;
 	int rc = -1;
 
+	/* the address may be on record under the fold used before (email_hashes) */
+	if (lookup_hashes(db, json_string_value(json_object_get(doc, "email")), &hashes) != 0)
+		return -1;
 	if (vault_fresh(id, key) != 0) {
+		free(hashes);
 		db_mark_unavailable(db);
 		return -1;
 	}
 	if (row_params_init(&rp, doc, id, key) != 0) {
+		free(hashes);
 		db_mark_unavailable(db);
 		explicit_bzero(key, sizeof(key));
 		return -1;
@@ -502,11 +555,13 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 	params[15] = actor;
 	params[16] = request_id;
 	params[17] = json_string_value(json_object_get(doc, "email"));
+	params[18] = hashes;
 	/* An address on record inserts nothing (never an error: the server's log would quote it).
 	 */
-	if ((res = db_run(db, &insert_applicant, 18, params)) != NULL)
+	if ((res = db_run(db, &insert_applicant, 19, params)) != NULL)
 		rc = take_record(db, res, key, record, version) == 0 ? 0 : 2;
 	row_params_fini(&rp);
+	free(hashes);
 	explicit_bzero(key, sizeof(key));
 	if (rc != 0 && vault_destroy((const char *const[]){id}, 1) != 0)
 		log_msg(LOG_WARN, "data key", "a key made for a record not stored stays unused");
@@ -595,7 +650,7 @@ applicants_find_email(struct db *db, const char *email, char id[37])
 	PGresult *res;
 	int rc;
 
-	if (applicants_email_hash(db, email, &h) != 0)
+	if (lookup_hashes(db, email, &h) != 0)
 		return -1;
 	const char *params[2] = {h, email};
 	rc = db_row(db, &find_by_email, 2, params, &res);
@@ -934,7 +989,7 @@ applicants_opt_out(struct db *db, const char *email, const char *actor, const ch
 	char *h;
 	int rc;
 
-	if (applicants_email_hash(db, email, &h) != 0)
+	if (lookup_hashes(db, email, &h) != 0)
 		return -1;
 	const char *params[4] = {h, actor, request_id, email};
 	if ((rc = db_row(db, &opt_out, 4, params, &row)) == 0) {
@@ -962,7 +1017,7 @@ applicants_share_opt_out(struct db *db, const char *email, const char *actor,
 	long n;
 	int rc;
 
-	if (applicants_email_hash(db, email, &h) != 0)
+	if (lookup_hashes(db, email, &h) != 0)
 		return -1;
 	const char *params[4] = {h, actor, request_id, email};
 	rc = db_count(db, &share_opt_out, 4, params, &n);
@@ -1040,16 +1095,20 @@ applicants_adopt(struct db *db, const char *pending_id, const char *const contac
 {
 	const char *g = gpc ? "true" : "false";
 	PGresult *row;
-	char *hash;
+	char *hash, *hashes;
 	int rc = 1;
 
 	*created = false;
 	if (applicants_email_hash(db, contact[1], &hash) != 0)
 		return -1;
+	if (lookup_hashes(db, contact[1], &hashes) != 0) {
+		free(hash);
+		return -1;
+	}
 	/* On record: lock it. Else create it; a concurrent confirmation may have won the
 	 * address meanwhile (the insert then does nothing), and the second look sees it. */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		const char *p1[2] = {hash, contact[1]};
+		const char *p1[2] = {hashes, contact[1]};
 		if ((rc = db_row(db, &lock_by_email, 2, p1, &row)) < 0)
 			break;
 		if (rc == 0) {
@@ -1069,6 +1128,7 @@ applicants_adopt(struct db *db, const char *pending_id, const char *const contac
 			break;
 		}
 	}
+	free(hashes);
 	free(hash);
 	return rc;
 }

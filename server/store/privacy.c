@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fold.h"
 #include "domain/privacy.h"
 #include "domain/retention.h"
 #include "store/db.h"
@@ -333,33 +334,47 @@ privacy_metrics(struct db *db, int year)
 	return out;
 }
 
-/* SHA-256 over the suppression secret and the lower-cased address. */
-#define SUPPRESSION_KEY                                                                            \
-	"(SELECT encode(sha256(s.secret || convert_to(lower($1), 'UTF8')), 'hex') FROM "           \
+/*
+ * SHA-256 over the suppression secret and an address: the folded one
+ * (core/fold.h, passed in) is the key now; entries made before the fold
+ * existed keyed PostgreSQL's lower() of the address as given, which equals
+ * the fold for ASCII, and are still found by it (never rewritten: the list
+ * holds no address to rehash).
+ */
+#define SUPPRESSION_KEY(v)                                                                         \
+	"(SELECT encode(sha256(s.secret || convert_to(" v ", 'UTF8')), 'hex') FROM "               \
 	"server_secrets s WHERE s.name = 'suppression')"
+#define SUPPRESSION_KEYS "(" SUPPRESSION_KEY("$1") ", " SUPPRESSION_KEY("lower($3)") ")"
 
 static struct db_stmt suppress =
-    DB_STMT("INSERT INTO suppressions (key_sha256, reason) SELECT " SUPPRESSION_KEY ", $2 "
-            "ON CONFLICT DO NOTHING");
+    DB_STMT("INSERT INTO suppressions (key_sha256, reason) SELECT " SUPPRESSION_KEY(
+        "$1") ", $2 "
+              "ON CONFLICT DO NOTHING");
 
 int
 privacy_suppress(struct db *db, const char *email, const char *reason)
 {
-	const char *params[2] = {email, reason};
-	return db_do(db, &suppress, 2, params);
+	char *folded = fold_email(email);
+	const char *params[2] = {folded, reason};
+	int rc = db_do(db, &suppress, 2, params);
+
+	free(folded);
+	return rc;
 }
 
 static struct db_stmt suppressed =
-    DB_STMT("SELECT EXISTS (SELECT 1 FROM suppressions WHERE key_sha256 = " SUPPRESSION_KEY
+    DB_STMT("SELECT EXISTS (SELECT 1 FROM suppressions WHERE key_sha256 IN " SUPPRESSION_KEYS
             " AND reason = $2)");
 
 int
 privacy_suppressed(struct db *db, const char *email, const char *reason)
 {
-	const char *params[2] = {email, reason};
-	PGresult *res = db_run(db, &suppressed, 2, params);
+	char *folded = fold_email(email);
+	const char *params[3] = {folded, reason, email};
+	PGresult *res = db_run(db, &suppressed, 3, params);
 	int rc;
 
+	free(folded);
 	if (res == NULL)
 		return -1;
 	rc = PQgetvalue(res, 0, 0)[0] == 't';
@@ -404,13 +419,17 @@ privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool 
 }
 
 static struct db_stmt unsuppress =
-    DB_STMT("DELETE FROM suppressions WHERE key_sha256 = " SUPPRESSION_KEY " AND reason = $2");
+    DB_STMT("DELETE FROM suppressions WHERE key_sha256 IN " SUPPRESSION_KEYS " AND reason = $2");
 
 int
 privacy_unsuppress(struct db *db, const char *email, const char *reason)
 {
-	const char *params[2] = {email, reason};
-	return db_do(db, &unsuppress, 2, params);
+	char *folded = fold_email(email);
+	const char *params[3] = {folded, reason, email};
+	int rc = db_do(db, &unsuppress, 3, params);
+
+	free(folded);
+	return rc;
 }
 
 static struct db_stmt retention_inputs =
@@ -423,4 +442,82 @@ privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row
 {
 	const char *params[1] = {applicant_id};
 	return db_row(db, &retention_inputs, 1, params, row);
+}
+
+static struct db_stmt set_corrections =
+    DB_STMT("UPDATE privacy_requests SET corrections = $2::jsonb, version = version + 1 "
+            "WHERE id = $1");
+
+int
+privacy_set_corrections(struct db *db, const char *id, const char *corrections)
+{
+	const char *params[2] = {id, corrections};
+	return db_do(db, &set_corrections, 2, params);
+}
+
+/* The record's country, else the country of the opening it applied to last. */
+static struct db_stmt subject_country =
+    DB_STMT("SELECT coalesce(a.country, (SELECT o.country FROM applications p JOIN openings o ON "
+            "  o.id = p.opening_id WHERE p.applicant_id = a.id AND o.country IS NOT NULL "
+            "  ORDER BY p.created_at DESC LIMIT 1), '') FROM applicants a WHERE a.id = $1");
+
+int
+privacy_subject_country(struct db *db, const char *applicant_id, char country[3])
+{
+	const char *params[1] = {applicant_id};
+	PGresult *row;
+	int rc = db_row(db, &subject_country, 1, params, &row);
+
+	country[0] = '\0';
+	if (rc != 0)
+		return rc;
+	snprintf(country, 3, "%s", PQgetvalue(row, 0, 0));
+	PQclear(row);
+	return 0;
+}
+
+/*
+ * Requests whose link expired unused are denied as unverifiable, and the
+ * address they waited on goes (DESIGN: "A request never verified is denied
+ * as unverifiable once its link expires, and its contact data destroyed").
+ */
+#define UNVERIFIED                                                                                 \
+	"r.status = 'awaiting_verification' AND ($2::uuid IS NULL OR r.id = $2::uuid) "            \
+	"AND NOT EXISTS (SELECT 1 FROM privacy_verifications v WHERE v.request_id = r.id "         \
+	"  AND v.expires_at > now())"
+
+static struct db_stmt deny_unverified = DB_STMT_PLANNED_EACH_TIME(
+    "WITH r AS (UPDATE privacy_requests r SET status = 'denied', outcome = 'denied', "
+    "    outcome_detail = 'The request could not be verified: the link sent to the address "
+    "was not followed within 72 hours.', completed_at = now(), version = version + 1 "
+    "  WHERE NOT $1::boolean AND " UNVERIFIED " RETURNING id), "
+    "c AS (DELETE FROM privacy_request_contacts WHERE request_id IN (SELECT id FROM r)), "
+    "v AS (DELETE FROM privacy_verifications WHERE request_id IN (SELECT id FROM r)), "
+    "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
+    "  SELECT id, x.event, 'system' FROM r, unnest(ARRAY['verification_expired', 'denied']) "
+    "  WITH ORDINALITY x(event, n) ORDER BY n) "
+    "SELECT CASE WHEN $1::boolean THEN (SELECT count(*) FROM privacy_requests r WHERE " UNVERIFIED
+    ") ELSE (SELECT count(*) FROM r) END");
+
+int
+privacy_deny_unverified(struct db *db, bool dry, const char *id, long *n)
+{
+	const char *params[2] = {dry ? "true" : "false", id};
+	return db_count(db, &deny_unverified, 2, params, n);
+}
+
+/* The applicant's row, locked against a concurrent legal hold (or any write) until commit. */
+static struct db_stmt lock_subject =
+    DB_STMT("SELECT 1 FROM applicants WHERE id = $1::uuid FOR NO KEY UPDATE");
+
+int
+privacy_lock_subject(struct db *db, const char *applicant_id)
+{
+	const char *params[1] = {applicant_id};
+	PGresult *row;
+	int rc = db_row(db, &lock_subject, 1, params, &row);
+
+	if (rc == 0)
+		PQclear(row);
+	return rc;
 }

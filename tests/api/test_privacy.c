@@ -160,7 +160,11 @@ test_public_intake_and_categories(void **state)
 	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "corrections");
 	resp_free(r);
-	r = public_request("correct", unknown, NULL);
+	/* what is to change is never taken from whoever knows an address: only on the page the
+	 * link opens (tests/api/test_privacy_attacks.c) */
+	r = public_request("correct", unknown,
+	                   "\"corrections\":[{\"field\":\"phone\",\"value\":\"+1 212 555 0199\"}]");
+	assert_problem(r, 422, "validation-error");
 	assert_field_error(r, "corrections");
 	resp_free(r);
 	r = http_json("POST", "/v1/privacy-requests", staff.recruiter,
@@ -328,14 +332,16 @@ test_hr_completes_by_hand(void **state)
 	(void)state;
 	struct applied a =
 	    apply_confirmed(opening, "Del Ete", "delete", pdf.data, pdf.len, NULL, NULL);
-	struct resp *r =
-	    public_request("correct", a.email,
-	                   "\"corrections\":[{\"field\":\"interview notes\",\"value\":\"wrong\"}]");
+	struct resp *r = public_request("correct", a.email, "\"details\":\"My notes are wrong.\"");
+	assert_int_equal(r->status, 202);
 	resp_free(r);
 	char *code = mail_code(a.email, "/privacy");
-	r = verify_with(code, NULL);
+	/* the corrections come with the verification, once the link has proved the address */
+	r = verify_with(code,
+	                "\"corrections\":[{\"field\":\"interview notes\",\"value\":\"wrong\"}]");
 	assert_int_equal(r->status, 200);
 	assert_string_equal(status_of(r), "in_progress");
+	assert_non_null(strstr(r->body, "interview notes")); /* HR sees what was asked */
 	char *id = xstrdup(sget(r->json, "id"));
 	resp_free(r);
 	char *path = xasprintf("/v1/privacy-requests/%s/completion", id);

@@ -1,7 +1,8 @@
 /*
  * API: the rate limits of the public endpoints that take an e-mail address,
- * with their defaults: 30 a minute per client address, 5 an hour per e-mail
- * address, each endpoint counted on its own, in PostgreSQL.
+ * with their defaults: 30 a minute per client address (whatever token is
+ * sent), 5 an hour per e-mail address and client address (so strangers
+ * never lock the owner out), each endpoint counted on its own, in PostgreSQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +243,78 @@ test_per_email_address(void **state)
 	free(email);
 }
 
+/*
+ * Strangers asking for links to someone's address use up their own count,
+ * never the owner's: nobody can lock a person out of signing in. The
+ * answer is the same 429 for every address.
+ */
+static void
+test_strangers_cannot_lock_out_the_owner(void **state)
+{
+	(void)state;
+	fresh_window();
+	char *owner = new_staff_applicant("lockout", "Lock Out");
+	char *email = record_field(owner, "email");
+	for (int i = 0; i < 5; i++) {
+		struct resp *r = sign_in_from(email, "203.0.113.66");
+		assert_int_equal(r->status, 202);
+		resp_free(r);
+	}
+	struct resp *r = sign_in_from(email, "203.0.113.66");
+	expect_429(r, 3600); /* the stranger is stopped */
+	resp_free(r);
+	db_exec_sql("DELETE FROM sign_in_codes WHERE applicant_id = $1", owner);
+	r = sign_in_from(email, "198.51.100.20"); /* the owner, from their own address */
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM sign_in_codes WHERE applicant_id = $1", owner, "1");
+	/* the same for a privacy request and an application */
+	char *body = xasprintf("{\"type\":\"know_categories\",\"email\":\"%s\"}", email);
+	char *xff = xasprintf("X-Forwarded-For: %s", "203.0.113.67");
+	const char *stranger[] = {xff, NULL};
+	for (int i = 0; i < 6; i++) {
+		r = http("POST", "/v1/privacy-requests", NULL, "application/json", body, stranger);
+		if (r->status != (i < 5 ? 202 : 429))
+			fail_msg("privacy request %d from a stranger: %ld", i + 1, r->status);
+		resp_free(r);
+	}
+	const char *own[] = {"X-Forwarded-For: 198.51.100.21", NULL};
+	r = http("POST", "/v1/privacy-requests", NULL, "application/json", body, own);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	free(xff);
+	free(body);
+	free(email);
+	free(owner);
+}
+
+/* An applicant's token is no pass: public intake counts the client whatever token comes. */
+static void
+test_a_token_is_no_pass(void **state)
+{
+	(void)state;
+	fresh_window();
+	struct applied a =
+	    apply_confirmed(opening, "Tok En", "tokenpass", pdf.data, pdf.len, NULL, NULL);
+	const char *from[] = {"X-Forwarded-For: 203.0.113.80", NULL};
+	int accepted = 0;
+	for (int i = 0; i < 31; i++) {
+		char *email = unique_email("probe");
+		char *body = xasprintf("{\"type\":\"know_categories\",\"email\":\"%s\"}", email);
+		struct resp *r =
+		    http("POST", "/v1/privacy-requests", a.token, "application/json", body, from);
+		if (r->status == 202)
+			accepted++;
+		else
+			assert_problem(r, 429, "too-many-requests");
+		resp_free(r);
+		free(body);
+		free(email);
+	}
+	assert_int_equal(accepted, 30);
+	applied_free(&a);
+}
+
 static int
 setup(void **state)
 {
@@ -273,6 +346,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_per_client_address),
 	    cmocka_unit_test(test_per_email_address),
+	    cmocka_unit_test(test_strangers_cannot_lock_out_the_owner),
+	    cmocka_unit_test(test_a_token_is_no_pass),
 	    cmocka_unit_test(test_behind_a_proxy),
 	};
 	return cmocka_run_group_tests_name("api throttle", tests, setup, teardown);

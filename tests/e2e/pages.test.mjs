@@ -378,6 +378,64 @@ test("anyone makes a privacy request, confirms it by the e-mailed link, and sees
   await context.close();
 });
 
+test("a correction is given after the link, shown before it is made, and a new address waits for its own link", async () => {
+  const email = `e2e.correct.${run}@example.com`;
+  const moved = `e2e.moved.${run}@example.com`;
+  const made = await fetch(base + "/v1/applicants", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${staffToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ full_name: "Cora Rect", email, phone: "+49 30 1234567" }),
+  });
+  assert.equal(made.status, 201);
+  const id = (await made.json()).id;
+  const { context, page, problems } = await newPage(PHONE);
+  await page.goto(base + "/privacy");
+  await page.check('input[name="type"][value="correct"]');
+  assert.equal(await page.locator("#correct-value").isVisible(), false, "no corrections before the link");
+  await page.fill("#email", email);
+  await page.fill("#details", "My phone number and address changed.");
+  await page.click("#request button[type=submit]");
+  await page.getByText(/Check your inbox/).waitFor();
+  await page.goto(await mailedLink(email, "/privacy"));
+  await page.locator("#v-correct").waitFor({ state: "visible" });
+  assert.equal(await page.inputValue("#c-phone"), "+49 30 1234567", "what we hold is shown");
+  assert.equal(await page.inputValue("#c-email"), email);
+  await page.fill("#c-phone", "+49 30 7654321");
+  await page.fill("#c-email", moved);
+  await page.click("#verify button[type=submit]");
+  await page.locator("#c-review").waitFor({ state: "visible" });
+  const changes = await page.textContent("#c-changes");
+  assert.match(changes, /\+49 30 1234567 \u2192 \+49 30 7654321/);
+  assert.match(changes, /follow the link/);
+  await accessible(page, "/privacy correction review");
+  await shot(page, "privacy-correction-review");
+  await page.click("#verify button[type=submit]");
+  await page.locator("#result").waitFor({ state: "visible" });
+  await page.getByText(/follow the link we sent to the new address/).waitFor();
+  const record = await (await fetch(base + "/v1/applicants/" + id, { headers: { Authorization: `Bearer ${staffToken}` } })).json();
+  assert.equal(record.phone, "+49 30 7654321");
+  assert.equal(record.email, email, "the old address until the new one's link is followed");
+  // the new address's link, on /me
+  const text = await (async () => {
+    for (let i = 0; i < 200; i++) {
+      for (const f of readdirSync(mailDir).filter((f) => f.endsWith(".eml"))) {
+        const t = readFileSync(join(mailDir, f), "utf8");
+        if (t.includes(`\r\nTo: ${moved}\r\n`) && t.includes("/me?email_code=")) return t;
+      }
+      await sleep(50);
+    }
+    throw new Error("no e-mail to the new address");
+  })();
+  const link = text.slice(text.indexOf(base + "/me?email_code=")).split(/\s/)[0];
+  await page.goto(link);
+  await page.getByText(/new e-mail address is confirmed/).waitFor();
+  assert.equal(new URL(page.url()).search, "", "the code left the address bar");
+  const after = await (await fetch(base + "/v1/applicants/" + id, { headers: { Authorization: `Bearer ${staffToken}` } })).json();
+  assert.equal(after.email, moved);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a used confirmation link says so", async () => {
   const { context, page } = await newPage(PHONE);
   await page.goto(base + "/apply/confirm?code=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");

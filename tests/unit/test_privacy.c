@@ -1,11 +1,14 @@
-/* Privacy requests' pure rules: dates, business days over year ends and holidays, masking,
- * matching the data points, what each type needs, the categories. */
+/* Privacy requests' pure rules: dates, business days over year ends and holidays, masking by
+ * code point, matching the data points (Unicode names, phone numbers by their national digits),
+ * the one e-mail fold, what each type needs, the categories. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../unit/cm.h"
 #include "core/clock.h"
+#include "core/fold.h"
 #include "core/zone.h"
+#include "domain/phone.h"
 #include "domain/privacy.h"
 
 static time_t
@@ -193,15 +196,108 @@ test_masking_and_matching(void **state)
 	assert_string_equal(out, "a***@example.com");
 	privacy_mask_email("no-at-sign", out, sizeof(out));
 	assert_string_equal(out, "***");
-	assert_true(
-	    privacy_same_name("  Zoë   Ñandú ", "zoë Ñandú")); /* ASCII folds; the rest as is */
+	/* by code point: a whole character, never half of one */
+	privacy_mask_email("\xc3\xa9lodie@example.com", out, sizeof(out)); /* élodie */
+	assert_string_equal(out, "\xc3\xa9***@example.com");
+	privacy_mask_email("\xe7\x8e\x8b@example.cn", out, sizeof(out)); /* 王, 3 bytes */
+	assert_string_equal(out, "\xe7\x8e\x8b***@example.cn");
+	privacy_mask_email("\xf0\x9f\x98\x80x@example.com", out, sizeof(out)); /* 4 bytes */
+	assert_string_equal(out, "\xf0\x9f\x98\x80***@example.com");
+	assert_true(privacy_same_name("  Zo\xc3\xab   \xc3\x91"
+	                              "and\xc3\xba ",
+	                              "zo\xc3\xab \xc3\x91"
+	                              "and\xc3\xba"));
+	/* Unicode case: Zoë = ZOË, composed or not */
+	assert_true(privacy_same_name("Zo\xc3\xab", "ZO\xc3\x8b"));
+	assert_true(privacy_same_name("Zoe\xcc\x88", "ZO\xc3\x8b"));
+	assert_true(privacy_same_name("STRA\xc3\x9f"
+	                              "E",
+	                              "strasse"));                             /* ß folds to ss */
+	assert_true(privacy_same_name("Ada\xc2\xa0Lovelace", "ada lovelace")); /* no-break space */
 	assert_true(privacy_same_name("Ada  LOVELACE", " ada lovelace"));
 	assert_false(privacy_same_name("Ada", "Ada L"));
 	assert_false(privacy_same_name("", ""));
-	assert_true(privacy_same_phone("+1 (415) 555-0100", "+1 415 555 0100"));
-	assert_false(privacy_same_phone("+1 415 555 0100", "415 555 0100"));
-	assert_false(privacy_same_phone("12345", "12345")); /* too few digits to prove anything */
-	assert_false(privacy_same_phone(NULL, "+1 415 555 0100"));
+	assert_false(privacy_same_name(NULL, "Ada"));
+	assert_true(privacy_same_phone("+1 (415) 555-0100", "+1 415 555 0100", NULL));
+	assert_false(
+	    privacy_same_phone("12345", "12345", NULL)); /* too few digits to prove anything */
+	assert_false(privacy_same_phone(NULL, "+1 415 555 0100", NULL));
+	assert_false(privacy_same_phone("+1 415 555 0100", "+1 415 555 0101", "US"));
+}
+
+/* Phone numbers by their national significant digits, not their spelling. */
+static void
+test_phone_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b, *country;
+		bool same;
+	} cases[] = {
+	    {"07700 900123", "+44 7700 900123", "GB", true},
+	    {"07700 900123", "+44 (0)7700 900123", "GB", true},
+	    {"07700 900123", "0044 7700 900123", "GB", true},
+	    {"+44 7700 900123", "+44 (0) 7700-900-123", NULL, true},
+	    {"07700 900123", "+44 7700 900123", NULL,
+	     true}, /* a leading 0: the usual trunk prefix */
+	    {"07700 900123", "+33 7700 900123", "GB", false}, /* another country */
+	    {"07700 900123", "+44 7700 900124", "GB", false},
+	    {"(415) 555-0100", "+1 415 555 0100", "US", true},
+	    {"1 415 555 0100", "+1-415-555-0100", "US", true},
+	    {"011 44 7700 900123", "07700 900123", "US",
+	     false}, /* read in the US: not a US number */
+	    {"011 44 7700 900123", "+44 7700 900123", "US", true},
+	    {"06 12 34 56 78", "+33 6 12 34 56 78", "FR", true},
+	    {"0612345678", "+33612345678", "FR", true},
+	    {"06 1234 5678", "+36 1 234 5678", "HU", true},   /* Hungary's trunk prefix is 06 */
+	    {"02 1234 5678", "+39 02 1234 5678", "IT", true}, /* Italy keeps its 0 */
+	    {"+39 02 1234 5678", "+39 2 1234 5678", NULL, false},
+	    {"8 912 345 67 89", "+7 912 345 67 89", "RU", true},
+	    {"+44 7700 900123", "+44 7700 900123", "ZZ", true},
+	    {"+999 1234 5678", "+999 1234 5678", NULL,
+	     true}, /* a code not in the table: all digits */
+	    {"123456789012345678901234567890123456789012", "1", NULL, false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (phone_same(cases[i].a, cases[i].b, cases[i].country) != cases[i].same ||
+		    phone_same(cases[i].b, cases[i].a, cases[i].country) != cases[i].same)
+			fail_msg("case %zu: %s / %s in %s should %s", i, cases[i].a, cases[i].b,
+			         cases[i].country ? cases[i].country : "?",
+			         cases[i].same ? "match" : "differ");
+}
+
+/* One fold for addresses: ASCII as plain lower case (old keys stay), Unicode by libunistring. */
+static void
+test_folding(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"Ada.Lovelace+Jobs@Example.COM", "ada.lovelace+jobs@example.com"},
+	    {"\xc3\x89lodie@Example.com", "\xc3\xa9lodie@example.com"},  /* Élodie */
+	    {"E\xcc\x81lodie@example.com", "\xc3\xa9lodie@example.com"}, /* É decomposed: NFC */
+	    {"ZO\xc3\x8b@x.example", "zo\xc3\xab@x.example"},
+	    {"\xce\x9f\xce\xa3@x.example", "\xce\xbf\xcf\x83@x.example"}, /* ΟΣ -> οσ */
+	    {"STRA\xc3\x9f"
+	     "E@x.example",
+	     "strasse@x.example"},
+	    {"\xd0\x90\xd0\x91@x.example", "\xd0\xb0\xd0\xb1@x.example"}, /* АБ -> аб */
+	    {"not-utf8-\xff-ABC", "not-utf8-\xff-abc"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *f = fold_email(cases[i].in);
+		if (strcmp(f, cases[i].want) != 0)
+			fail_msg("case %zu folded wrong", i);
+		free(f);
+	}
+	char *t = fold_text("  Zo\xc3\xab \t  SMITH  ");
+	assert_string_equal(t, "zo\xc3\xab smith");
+	free(t);
+	assert_true(fold_text_equal("\xef\xbc\xa1"
+	                            "da",
+	                            "ada")); /* fullwidth Ａ: NFKC */
+	assert_false(fold_text_equal(NULL, NULL));
 }
 
 static void
@@ -234,6 +330,8 @@ main(void)
 	    cmocka_unit_test(test_zones),
 	    cmocka_unit_test(test_deadlines_across_summer_time),
 	    cmocka_unit_test(test_masking_and_matching),
+	    cmocka_unit_test(test_phone_numbers),
+	    cmocka_unit_test(test_folding),
 	    cmocka_unit_test(test_what_each_type_needs),
 	};
 	return cmocka_run_group_tests_name("unit privacy", tests, NULL, NULL);
