@@ -39,6 +39,22 @@ typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json
 int rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
                      const char *const *readonly, patch_fn once);
 
+/*
+ * A JSON merge patch's body: its members checked (only `patchable`; the
+ * `readonly` ones get their own message: 422), its "version" and If-Match
+ * reconciled into *expect (0: none). 0 with *patch (borrowed from the
+ * request), or -1 with the problem set.
+ */
+int rest_patch_body(struct req *r, const char *const *patchable, const char *const *readonly,
+                    const json_t **patch, long *expect) WARN_UNUSED;
+
+/*
+ * {items, next_cursor} of a page the store read (its items stolen; the
+ * cursor from its last key when more follow). New reference.
+ */
+struct page_of;
+json_t *rest_page_reply(struct page_of *p);
+
 /* Turn the database failure on db into a problem (flows/flow.h's flow_fail_db). Returns -1. */
 int rest_fail_db(struct req *r, struct db *db);
 

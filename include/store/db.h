@@ -110,6 +110,16 @@ void db_rollback(struct db *db);
 void db_after_commit(struct db *db, void (*fn)(struct db *db));
 
 /*
+ * A page from the rows of a list statement that asked for limit + 1 rows:
+ * the JSON text of column json_col of the first `limit` rows as items, and
+ * when there are more, the sort key (columns k1_col, k2_col; k2_col < 0:
+ * none) of the last one. The caller PQclears res and page_fini()s out.
+ */
+struct page_of;
+void db_page(const PGresult *res, int limit, int json_col, int k1_col, int k2_col,
+             struct page_of *out);
+
+/*
  * Plain SQL without parameters (transaction control, migrations): 0 or -1.
  * A COMMIT of a transaction that a failed statement aborted (PostgreSQL
  * answers it with the tag ROLLBACK) is a failure: db_failure() then tells

@@ -1,20 +1,47 @@
 /*
- * openings: openings, public and staff views.
- * Each statement is documented where it is defined (server/store/openings.c):
- * its parameters and the columns it answers.
+ * openings: the jobs applicants apply to. Openings hold no personal data,
+ * so nothing here is audited; their JSON is built by PostgreSQL itself.
+ * Staff see every member ({id, title, department, country, region,
+ * location, description, status, created_at, updated_at, version}); the
+ * public sees open openings only, without status and times. Functions
+ * return 0 when done, 1 when there is no such row (or, for a write, the
+ * version did not match), -1 when the database failed. Thread-safe on
+ * distinct connections.
  */
 #ifndef RECRUITD_STORE_OPENINGS_H
 #define RECRUITD_STORE_OPENINGS_H
 
-#include "store/db.h"
+#include <jansson.h>
+#include <stdbool.h>
 
-extern struct db_stmt openings_insert_opening;
-extern struct db_stmt openings_get_staff;
-extern struct db_stmt openings_get_public;
-extern struct db_stmt openings_current_opening;
-extern struct db_stmt openings_update_opening;
-extern struct db_stmt openings_list_staff;
-extern struct db_stmt openings_list_public;
-extern struct db_stmt openings_open_for_page;
+#include "core/xalloc.h"
+#include "domain/opening.h"
+
+struct db;
+struct page_of;
+struct page_want;
+
+/* Insert: 0 with *opening (new, the staff view). */
+int openings_insert(struct db *db, const struct opening_fields *o, json_t **opening) WARN_UNUSED;
+
+/* One opening as staff see it (staff) or the public (open ones only): 0 with *opening (new). */
+int openings_find(struct db *db, const char *id, bool staff, json_t **opening) WARN_UNUSED;
+
+/* The editable members as they stand (a new object) and the version. */
+int openings_current(struct db *db, const char *id, json_t **fields, long *version) WARN_UNUSED;
+
+/* Write over version `have`: 0 with *opening (new, the staff view); 1 not at `have`. */
+int openings_update(struct db *db, const char *id, long have, const struct opening_fields *o,
+                    json_t **opening) WARN_UNUSED;
+
+/* A page, newest first, as staff (status: NULL or open/closed) or the public see it. 0 or -1. */
+int openings_page(struct db *db, bool staff, const char *status, const struct page_want *want,
+                  struct page_of *out) WARN_UNUSED;
+
+/*
+ * Every open opening for the careers page, newest first (at most 200):
+ * 0 with *list (new) [{id, title, department, where}], or -1.
+ */
+int openings_open_list(struct db *db, json_t **list) WARN_UNUSED;
 
 #endif

@@ -25,6 +25,8 @@
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/flow.h"
+#include "flows/idempotency.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/erasure.h"
@@ -150,64 +152,76 @@ path_id(struct req *r, const char **id)
 /* ------------------------------------------------------------------ */
 /* POST /v1/applicants                                                  */
 
-/* Insert, and with an Idempotency-Key store the response in the same transaction: 0, 2 the
- * address is on record, -1 failure. */
+/* Insert in the keyed create's transaction and commit: 0 (reply set), 2 the address is on
+ * record, -1 failure (problem set). */
 static int
-create_row(struct req *r, struct db *db, const json_t *doc)
+create_row(struct req *r, const struct flow *f, const struct idem *k, const json_t *doc)
 {
-	bool keyed = idem_wanted(r);
 	json_t *record;
 	long version;
+	int rc = applicants_insert(f->db, doc, req_actor(r)->name, req_id(r), &record, &version);
 
-	if (keyed && db_begin(db) != 0)
-		return -1;
-	int rc = applicants_insert(db, doc, req_actor(r)->name, req_id(r), &record, &version);
-	if (rc != 0)
+	if (rc != 0) {
+		if (rc < 0 && !is_duplicate_email(f->db))
+			rest_fail_db(r, f->db);
+		db_rollback(f->db);
 		return rc;
+	}
 	const char *id = json_string_value(json_object_get(record, "id"));
-	char *text = jsonx_dump(record);
 	char *location = xasprintf("/v1/applicants/%s", id);
-	if (keyed && idem_commit(r, db, "applicants.create", 201, text, location, id) != 0)
-		rc = -1;
-	if (rc == 0) {
+	if (idem_commit(f, k, 201, id, location) == 0) {
 		reply_header(r, "Location", location);
-		reply_etag_version(r, version);
-		reply_owned(r, 201, "application/json", text, strlen(text), free,
-		            text); /* no second copy */
-		text = NULL;
+		rc = reply_applicant(r, 201, json_incref(record), version);
+	} else {
+		rc = -1;
 	}
 	free(location);
-	free(text);
 	json_decref(record);
 	return rc;
+}
+
+/* A retried keyed create: the record it made, read again (audited) as it now stands. */
+static int
+replay_create(struct req *r, struct db *db, const struct idem_answer *first)
+{
+	long version;
+	json_t *doc = applicants_view(r, db, first->resource_id, &version);
+
+	if (doc == NULL)
+		return -1;
+	idem_replayed(r);
+	reply_header(r, "Location", first->location);
+	reply_etag_version(r, version);
+	return reply_json(r, first->status, doc);
 }
 
 int
 applicants_create(struct req *r)
 {
 	json_t *doc = req_json(r);
-	struct db *db;
-	int rc;
+	struct idem k;
+	struct idem_answer first;
+	struct flow f;
+	int rc, keyed;
 
 	if (doc == NULL)
 		return -1;
 	if (!profile_validate(doc, true, req_problem(r)))
 		return req_fail_fields(r);
-	if ((db = req_db(r)) == NULL)
+	if ((keyed = idem_of(r, "applicants.create", &k)) < 0 || rest_flow(r, &f) != 0)
 		return -1;
-	if ((rc = idem_replay(r, db, "applicants.create")) != 0)
-		return rc > 0 ? 0 : -1;
-	if (refuse_opted_out(r, db, doc) != 0 || refuse_erased(r, db, doc) != 0)
+	if ((rc = idem_begin(&f, IDEM_OR_NULL(keyed, &k), &first)) != 0)
+		return rc < 0 ? -1 : replay_create(r, f.db, &first);
+	if (refuse_opted_out(r, f.db, doc) != 0 || refuse_erased(r, f.db, doc) != 0) {
+		db_rollback(f.db);
 		return -1;
+	}
 	json_t *row = json_deep_copy(doc);
 	profile_normalize(row);
-	rc = create_row(r, db, row);
-	if (rc == 2 || (rc != 0 && is_duplicate_email(db))) {
-		db_rollback(db);
-		rc = fail_duplicate_email(r, db, json_string_value(json_object_get(row, "email")));
-	} else if (rc != 0) {
-		rc = idem_lost_race(r, db, "applicants.create");
-	}
+	rc = create_row(r, &f, IDEM_OR_NULL(keyed, &k), row);
+	if (rc == 2 || (rc < 0 && is_duplicate_email(f.db)))
+		rc =
+		    fail_duplicate_email(r, f.db, json_string_value(json_object_get(row, "email")));
 	json_decref(row);
 	return rc;
 }

@@ -21,6 +21,8 @@
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/flow.h"
+#include "flows/idempotency.h"
 #include "store/applicants.h"
 #include "store/applications.h"
 #include "store/db.h"
@@ -88,15 +90,39 @@ why_not_inserted(struct req *r, struct db *db, const char *applicant, const char
 	return rc;
 }
 
+/* A retried keyed create: the application it made, read again as it now stands. */
+static int
+replay_app(struct req *r, struct db *db, const struct idem_answer *first)
+{
+	const char *params[1] = {first->resource_id};
+	PGresult *res = db_run(db, &applications_get_app, 1, params);
+	int rc;
+
+	if (res == NULL)
+		return rest_fail_db(r, db);
+	if (PQntuples(res) == 0)
+		rc = fail_no_application(r);
+	else {
+		idem_replayed(r);
+		reply_header(r, "Location", first->location);
+		rc = reply_app(r, first->status, res);
+	}
+	PQclear(res);
+	return rc;
+}
+
 int
 applications_create_for(struct req *r, const char *applicant, bool self)
 {
 	static const char *const keys[] = {"opening_id", NULL};
 	const char *scope = self ? "me.applications.create" : "applications.create", *opening;
 	json_t *body;
+	struct idem key;
+	struct idem_answer first;
+	struct flow f;
 	struct db *db;
 	PGresult *res;
-	int rc;
+	int rc, keyed;
 
 	if ((body = req_json(r)) == NULL)
 		return -1;
@@ -105,12 +131,12 @@ applications_create_for(struct req *r, const char *applicant, bool self)
 	if (opening == NULL || !is_uuid(opening))
 		problem_field(req_problem(r), "opening_id",
 		              "is required: the id of an open opening");
-	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
+	if (req_fail_fields(r) != 0 || (keyed = idem_of(r, scope, &key)) < 0 ||
+	    rest_flow(r, &f) != 0)
 		return -1;
-	if ((rc = idem_replay(r, db, scope)) != 0)
-		return rc > 0 ? 0 : -1;
-	if (idem_wanted(r) && db_begin(db) != 0)
-		return rest_fail_db(r, db);
+	db = f.db;
+	if ((rc = idem_begin(&f, IDEM_OR_NULL(keyed, &key), &first)) != 0)
+		return rc < 0 ? -1 : replay_app(r, db, &first);
 	const char *params[4] = {applicant, opening, req_actor(r)->name, req_id(r)};
 	if ((res = db_run(db, &applications_insert_app, 4, params)) == NULL)
 		return rest_fail_db(r, db);
@@ -122,9 +148,8 @@ applications_create_for(struct req *r, const char *applicant, bool self)
 	/* the applicant follows it to their own page, which lists it; staff to the application */
 	char *location =
 	    self ? xstrdup("/v1/me") : xasprintf("/v1/applications/%s", PQgetvalue(res, 0, 2));
-	if (idem_wanted(r) &&
-	    idem_commit(r, db, scope, 201, PQgetvalue(res, 0, 0), location, applicant) != 0) {
-		rc = idem_lost_race(r, db, scope);
+	if (idem_commit(&f, IDEM_OR_NULL(keyed, &key), 201, PQgetvalue(res, 0, 2), location) != 0) {
+		rc = -1;
 	} else {
 		reply_header(r, "Location", location);
 		rc = reply_app(r, 201, res);

@@ -33,6 +33,8 @@
 #include "edge/form.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/flow.h"
+#include "flows/idempotency.h"
 #include "store/applicants.h"
 #include "store/auth.h"
 #include "store/db.h"
@@ -115,11 +117,12 @@ check_form(struct req *r, const struct form *form, json_t *text)
 	return doc;
 }
 
-/* Hold the submission and queue its confirmation e-mail, in one transaction; 202. */
+/* Hold the submission and queue its confirmation e-mail, in the keyed transaction f opened; 202. */
 static int
-hold(struct req *r, struct db *db, const json_t *doc, const char *opening,
-     const struct form_file *resume, enum doc_type type)
+hold(struct req *r, const struct flow *f, const struct idem *k, const json_t *doc,
+     const char *opening, const struct form_file *resume, enum doc_type type)
 {
+	struct db *db = f->db;
 	const struct config *cfg = req_app(r)->cfg;
 	char code[CODE_LEN + 1], code_sha[2 * SHA256_LEN + 1], file_sha[2 * SHA256_LEN + 1];
 	unsigned char hash[SHA256_LEN];
@@ -155,16 +158,15 @@ hold(struct req *r, struct db *db, const json_t *doc, const char *opening,
 	                        .body = letter.body};
 	json_t *body = json_pack("{s:s}", "status", "confirmation-sent");
 	text = jsonx_dump(body);
-	if (db_begin(db) != 0 || (rc = pending_insert(db, &p)) < 0 ||
+	if ((rc = pending_insert(db, &p)) < 0 ||
 	    (rc == 0 && outbox_enqueue(db, &m, req_id(r)) != 0)) {
 		rc = rest_fail_db(r, db);
 	} else if (rc == 1) {
 		db_rollback(db);
 		problem_field(req_problem(r), "opening_id", "must be the id of an open opening");
 		rc = req_fail_fields(r);
-	} else if (idem_wanted(r) ? idem_commit(r, db, "apply", 202, text, NULL, NULL) != 0
-	                          : db_exec(db, "COMMIT") != 0) {
-		rc = idem_wanted(r) ? idem_lost_race(r, db, "apply") : rest_fail_db(r, db);
+	} else if (idem_commit(f, k, 202, NULL, NULL) != 0) {
+		rc = -1;
 	} else {
 		rc = reply_bytes(r, 202, "application/json", text, strlen(text));
 	}
@@ -184,8 +186,11 @@ submit(struct req *r)
 	json_t *text = form_text_json(form), *doc = NULL;
 	const struct form_file *resume = form_file(form, "resume");
 	enum doc_type type;
+	struct idem key;
+	struct idem_answer first;
+	struct flow f;
 	struct db *db;
-	int rc = -1;
+	int rc = -1, keyed = 0;
 
 	if (text == NULL)
 		return req_fail(r, 400, "a form field is not valid UTF-8");
@@ -194,11 +199,14 @@ submit(struct req *r)
 	    (doc = check_form(r, form, text)) != NULL &&
 	    (type = documents_check(r, resume, "resume")) != DOC_UNKNOWN &&
 	    throttle_email(r, db, "apply", json_string_value(json_object_get(doc, "email"))) == 0 &&
-	    (rc = idem_replay(r, db, "apply")) == 0)
-		rc = hold(r, db, doc, json_string_value(json_object_get(text, "opening_id")),
-		          resume, type);
-	else if (rc > 0)
-		rc = 0; /* replayed */
+	    (keyed = idem_of(r, "apply", &key)) >= 0 && rest_flow(r, &f) == 0 &&
+	    (rc = idem_begin(&f, IDEM_OR_NULL(keyed, &key), &first)) == 0) {
+		rc = hold(r, &f, IDEM_OR_NULL(keyed, &key), doc,
+		          json_string_value(json_object_get(text, "opening_id")), resume, type);
+	} else if (rc > 0) { /* a retry: the first answer again, and no second e-mail */
+		idem_replayed(r);
+		rc = reply_json(r, first.status, json_pack("{s:s}", "status", "confirmation-sent"));
+	}
 	json_decref(text);
 	json_decref(doc);
 	return rc;

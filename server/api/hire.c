@@ -31,6 +31,8 @@
 #include "domain/upload.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/flow.h"
+#include "flows/idempotency.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/documents.h"
@@ -231,20 +233,36 @@ reply_doc(const struct hire *h)
 	                 "format", "tar.gz", "size", (json_int_t)h->archive_len, "sha256", h->sha);
 }
 
-static char *
-reply_text(const struct hire *h)
+/* A retried keyed hire: what the first one answered, read again from the employee it made. */
+static int
+replay_hire(struct req *r, struct db *db, const struct idem_answer *first)
 {
-	json_t *doc = reply_doc(h);
-	char *s = jsonx_dump(doc);
-	json_decref(doc);
-	return s;
+	const char *params[1] = {first->resource_id};
+	PGresult *res = db_run(db, &employees_get_employee, 1, params);
+
+	if (res == NULL)
+		return rest_fail_db(r, db);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return req_fail(r, 404, "no employee with this id");
+	}
+	json_t *e = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	json_t *doc =
+	    json_pack("{s:O, s:O, s:O, s:O}", "employee_id", json_object_get(e, "id"),
+	              "applicant_id", json_object_get(e, "applicant_id"), "hired_at",
+	              json_object_get(e, "hired_at"), "archive", json_object_get(e, "archive"));
+	json_decref(e);
+	idem_replayed(r);
+	reply_header(r, "Location", first->location);
+	return reply_json(r, first->status, doc);
 }
 
-/* Steps 2 to 5 once the application is locked at offer: 0 done, 1 replayed a twin's response, -1
- * problem. */
+/* Steps 2 to 5 once the application is locked at offer, then the commit: 0 done, -1 problem. */
 static int
-transfer_record(struct req *r, struct db *db, struct hire *h)
+transfer_record(struct req *r, const struct flow *f, const struct idem *k, struct hire *h)
 {
+	struct db *db = f->db;
 	const char *move[4] = {h->application_id, h->applicant_id, req_actor(r)->name, req_id(r)};
 	char size[24];
 	PGresult *res = NULL;
@@ -270,14 +288,10 @@ transfer_record(struct req *r, struct db *db, struct hire *h)
 	if (!transferred) /* the record was not there to remove: nothing of the hire stays */
 		return req_fail(r, 409,
 		                "the applicant's record could not be removed; nothing changed");
-	if (!idem_wanted(r))
-		return db_exec(db, "COMMIT") == 0 ? 0 : rest_fail_db(r, db);
-	/* With an Idempotency-Key the first response is kept, in the same transaction. */
-	char *body = reply_text(h), *location = xasprintf("/v1/employees/%s", h->employee_id);
-	int rc = idem_commit(r, db, "hire", 201, body, location, NULL) == 0 ? 0
-	         : idem_lost_race(r, db, "hire") == 0                       ? 1
-	                                                                    : -1;
-	free(body);
+	/* With an Idempotency-Key the answer is kept (the employee's id), in the same transaction.
+	 */
+	char *location = xasprintf("/v1/employees/%s", h->employee_id);
+	int rc = idem_commit(f, k, 201, h->employee_id, location);
 	free(location);
 	return rc;
 }
@@ -304,6 +318,9 @@ int
 hire_create(struct req *r)
 {
 	struct hire h = {.application_id = req_param(r, 0)};
+	struct idem_answer first;
+	struct idem key, *k;
+	struct flow f;
 	json_t *body;
 	struct db *db;
 	PGresult *cur = NULL;
@@ -311,25 +328,23 @@ hire_create(struct req *r)
 
 	if (!is_uuid(h.application_id))
 		return req_fail(r, 404, "no application with this id");
-	if ((body = req_json(r)) == NULL || check_body(r, body) != 0 || (db = req_db(r)) == NULL)
+	if ((body = req_json(r)) == NULL || check_body(r, body) != 0 ||
+	    (rc = idem_of(r, "hire", &key)) < 0 || rest_flow(r, &f) != 0)
 		return -1;
-	if ((rc = idem_replay(r, db, "hire")) != 0)
-		return rc > 0 ? 0 : -1;
+	k = IDEM_OR_NULL(rc, &key);
+	db = f.db;
+	/* the key first: a twin in flight waits, then finds the answer */
+	if ((rc = idem_begin(&f, k, &first)) != 0)
+		return rc < 0 ? -1 : replay_hire(r, db, &first);
 	h.start_date = json_string_value(json_object_get(body, "start_date"));
 	h.employee_number = json_string_value(json_object_get(body, "employee_number"));
 	if (uuid_v4(h.employee_id) != 0)
 		return req_fail(r, 503, "no randomness available; retry");
 	const char *params[1] = {h.application_id}, *number[1] = {h.employee_number};
-	if (db_begin(db) != 0 || db_do(db, &employees_lock_applicant_of, 1, params) != 0 ||
+	if (db_do(db, &employees_lock_applicant_of, 1, params) != 0 ||
 	    (cur = db_run(db, &employees_lock_offer, 1, params)) == NULL)
 		return rest_fail_db(r, db);
 	if (PQntuples(cur) == 0) {
-		/* A twin with the same key may have hired it while we waited for the lock. */
-		if (idem_wanted(r) && db_exec(db, "ROLLBACK") == 0 &&
-		    (rc = idem_replay(r, db, "hire")) != 0) {
-			PQclear(cur);
-			return rc > 0 ? 0 : -1;
-		}
 		rc = fail_absent(r, db, h.application_id);
 	} else if ((rc = check_offer(r, db, cur)) == 0) {
 		PGresult *taken = db_run(db, &employees_number_taken, 1, number);
@@ -344,7 +359,7 @@ hire_create(struct req *r)
 			h.applicant_id = PQgetvalue(cur, 0, 1);
 			h.hired_at = PQgetvalue(cur, 0, 2);
 			h.mtime = (time_t)atoll(PQgetvalue(cur, 0, 3));
-			rc = transfer_record(r, db, &h);
+			rc = transfer_record(r, &f, k, &h);
 		}
 		PQclear(taken);
 	}
@@ -353,8 +368,6 @@ hire_create(struct req *r)
 		reply_header(r, "Location", location);
 		free(location);
 		rc = reply_json(r, 201, reply_doc(&h));
-	} else if (rc == 1) {
-		rc = 0; /* a twin request with the same key won; its response was replayed */
 	}
 	PQclear(cur);
 	return rc; /* on failure the open transaction is rolled back when the connection goes back

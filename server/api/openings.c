@@ -1,63 +1,25 @@
 /*
- * openings: the jobs applicants apply to. Openings hold no personal data,
- * so they are not audited, and their JSON is built by PostgreSQL itself.
- * Without a staff token only open openings are visible, and only their
- * public fields; the careers page lists them that way.
+ * openings: the handlers of the jobs applicants apply to. Each reads
+ * straight down: parameters, validation (domain/opening.c), one call into
+ * flows/posting.c, JSON out. Without a staff token only open openings are
+ * visible, and only their public fields (the flow decides by the actor).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/applicants.h"
 #include "api/handlers.h"
 #include "api/idempotency.h"
 #include "api/rest.h"
-#include "core/jsonx.h"
+#include "core/page.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "domain/opening.h"
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "store/db.h"
-#include "store/openings.h"
-
-static const char *const editable[] = {"title",    "department",  "country", "region",
-                                       "location", "description", "status",  NULL};
-static const char *const readonly[] = {"id", "created_at", "updated_at", "version", NULL};
-static const char *const statuses[] = {"open", "closed", NULL};
-
-static bool
-validate(const json_t *doc, struct problem *p)
-{
-	json_t *country = json_object_get(doc, "country");
-	bool had = problem_has_fields(p);
-
-	check_known_keys(doc, editable, readonly, NULL, p);
-	check_text(doc, "title", NULL, true, 200, p);
-	check_text(doc, "department", NULL, false, 200, p);
-	if (country != NULL && !json_is_null(country) &&
-	    (!json_is_string(country) || !is_country_code(json_string_value(country))))
-		problem_field(p, "country",
-		              "must be an ISO 3166-1 alpha-2 code in upper case, e.g. US");
-	check_text(doc, "region", NULL, false, 100, p);
-	check_text(doc, "location", NULL, false, 200, p);
-	check_enum(doc, "status", NULL, false, statuses, p);
-	json_t *d = json_object_get(doc, "description");
-	if (d != NULL && !json_is_null(d) &&
-	    (!json_is_string(d) || utf8_chars(json_string_value(d)) > 20000))
-		problem_field(p, "description", "must be text of at most 20000 characters");
-	return !had && !problem_has_fields(p);
-}
-
-/* The nine columns' parameters, from a valid document. */
-static void
-params_of(const json_t *doc, const char **v)
-{
-	for (int i = 0; editable[i]; i++)
-		v[i] = json_string_value(json_object_get(doc, editable[i]));
-	if (v[6] == NULL)
-		v[6] = "open";
-}
+#include "flows/flow.h"
+#include "flows/posting.h"
 
 static bool
 is_staff(const struct req *r)
@@ -66,94 +28,57 @@ is_staff(const struct req *r)
 	return role == ROLE_RECRUITER || role == ROLE_HR;
 }
 
-/* Reply with the JSON text in row 0, column 0, and the ETag from column 1 when given. */
+/* Reply with an opening (stolen); its version, when it shows one, as the ETag. */
 static int
-reply_row(struct req *r, unsigned status, const PGresult *res, bool etag)
+reply_opening(struct req *r, unsigned status, json_t *opening)
 {
-	if (etag)
-		reply_etag_version(r, atol(PQgetvalue(res, 0, 1)));
-	return reply_json(r, status, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
+	json_t *v = json_object_get(opening, "version");
+
+	if (json_is_integer(v))
+		reply_etag_version(r, (long)json_integer_value(v));
+	return reply_json(r, status, opening);
 }
 
 int
 openings_create(struct req *r)
 {
-	json_t *doc = req_json(r);
-	const char *v[7];
-	struct db *db;
-	PGresult *res;
-	int rc;
+	json_t *doc = req_json(r), *opening;
+	struct flow f;
+	struct idem k;
+	bool replayed;
+	int keyed;
 
 	if (doc == NULL)
 		return -1;
-	if (!validate(doc, req_problem(r)))
+	if (!opening_validate(doc, req_problem(r)))
 		return req_fail_fields(r);
-	if ((db = req_db(r)) == NULL)
+	if ((keyed = idem_of(r, "openings.create", &k)) < 0 || rest_flow(r, &f) != 0 ||
+	    posting_create(&f, doc, IDEM_OR_NULL(keyed, &k), &opening, &replayed) != 0)
 		return -1;
-	if ((rc = idem_replay(r, db, "openings.create")) != 0)
-		return rc > 0 ? 0 : -1;
-	params_of(doc, v);
-	if (idem_wanted(r) && db_begin(db) != 0)
-		return rest_fail_db(r, db);
-	if ((res = db_run(db, &openings_insert_opening, 7, v)) == NULL)
-		return rest_fail_db(r, db);
-	char *location = xasprintf("/v1/openings/%s", PQgetvalue(res, 0, 2));
-	if (idem_wanted(r) && idem_commit(r, db, "openings.create", 201, PQgetvalue(res, 0, 0),
-	                                  location, NULL) != 0) {
-		rc = idem_lost_race(r, db, "openings.create");
-	} else {
-		reply_header(r, "Location", location);
-		rc = reply_row(r, 201, res, true);
-	}
+	if (replayed)
+		idem_replayed(r);
+	char *location =
+	    xasprintf("/v1/openings/%s", json_string_value(json_object_get(opening, "id")));
+	reply_header(r, "Location", location);
 	free(location);
-	PQclear(res);
-	return rc;
+	return reply_opening(r, 201, opening);
 }
 
 int
 openings_get(struct req *r)
 {
-	return rest_get_by_id(r, is_staff(r) ? &openings_get_staff : &openings_get_public,
-	                      "opening");
-}
+	static const char *const none[] = {NULL};
+	const char *id = req_param(r, 0);
+	json_t *opening;
+	struct flow f;
 
-/* One attempt; 0 reply set, 1 lost a race (retry), -1 problem. */
-static int
-patch_once(struct req *r, struct db *db, const char *id, const json_t *patch, long expect)
-{
-	const char *params[9] = {id};
-	char version[24];
-	PGresult *cur, *res;
-	int rc;
-
-	if ((cur = db_run(db, &openings_current_opening, 1, params)) == NULL)
-		return rest_fail_db(r, db);
-	if (PQntuples(cur) == 0) {
-		PQclear(cur);
+	if (req_query_only(r, none) != 0)
+		return -1;
+	if (!is_uuid(id))
 		return req_fail(r, 404, "no opening with this id");
-	}
-	long have = atol(PQgetvalue(cur, 0, 1));
-	json_t *doc = jsonx_merge_patch(json_loads(PQgetvalue(cur, 0, 0), 0, NULL), patch);
-	PQclear(cur);
-	if (expect != 0 && expect != have)
-		rc = req_fail(r, 412, "the opening changed since version %ld; it is at version %ld",
-		              expect, have);
-	else if (!validate(doc, req_problem(r)))
-		rc = req_fail_fields(r);
-	else {
-		snprintf(version, sizeof(version), "%ld", have);
-		params[1] = version;
-		params_of(doc, params + 2);
-		if ((res = db_run(db, &openings_update_opening, 9, params)) == NULL)
-			rc = rest_fail_db(r, db);
-		else
-			rc = PQntuples(res) == 1 ? reply_row(r, 200, res, true)
-			     : expect != 0       ? req_fail(r, 412, "the opening changed meanwhile")
-			                         : 1;
-		PQclear(res);
-	}
-	json_decref(doc);
-	return rc;
+	if (rest_flow(r, &f) != 0 || posting_get(&f, id, &opening) != 0)
+		return -1;
+	return reply_opening(r, 200, opening);
 }
 
 int
@@ -163,10 +88,17 @@ openings_patch(struct req *r)
 	                                        "region", "location",   "description",
 	                                        "status", "version",    NULL};
 	const char *id = req_param(r, 0);
+	const json_t *patch;
+	json_t *opening;
+	struct flow f;
+	long expect;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no opening with this id");
-	return rest_merge_patch(r, id, patchable, readonly, patch_once);
+	if (rest_patch_body(r, patchable, opening_readonly, &patch, &expect) != 0 ||
+	    rest_flow(r, &f) != 0 || posting_change(&f, id, patch, expect, &opening) != 0)
+		return -1;
+	return reply_opening(r, 200, opening);
 }
 
 int
@@ -175,9 +107,9 @@ openings_list(struct req *r)
 	static const char *const staff_args[] = {"status", "limit", "cursor", NULL};
 	static const char *const public_args[] = {"limit", "cursor", NULL};
 	const char *status = req_query(r, "status");
+	struct page_of page = {0};
 	struct page pg;
-	struct db *db;
-	PGresult *res;
+	struct flow f;
 
 	if (req_query_only(r, is_staff(r) ? staff_args : public_args) != 0 ||
 	    paging_start(r, PAGE_BY_TIME, &pg) != 0)
@@ -186,14 +118,8 @@ openings_list(struct req *r)
 		problem_field(req_problem(r), "status", "must be open or closed");
 		return req_fail(r, 400, "bad query");
 	}
-	if ((db = req_db(r)) == NULL)
+	struct page_want want = {.k1 = pg.k1, .k2 = pg.k2, .limit = pg.limit};
+	if (rest_flow(r, &f) != 0 || posting_list(&f, status, &want, &page) != 0)
 		return -1;
-	const char *params[4] = {pg.k1, pg.k2, pg.limit_param, status};
-	res = is_staff(r) ? db_run(db, &openings_list_staff, 4, params)
-	                  : db_run(db, &openings_list_public, 3, params);
-	if (res == NULL)
-		return rest_fail_db(r, db);
-	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);
-	PQclear(res);
-	return reply_json(r, 200, body);
+	return reply_json(r, 200, rest_page_reply(&page));
 }

@@ -13,8 +13,8 @@
 #include "edge/assets.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "store/db.h"
-#include "store/openings.h"
+#include "flows/flow.h"
+#include "flows/posting.h"
 
 #define PAGE_POLICY                                                                                \
 	"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src "    \
@@ -83,7 +83,7 @@ send_page(struct req *r, unsigned status, struct buf *b)
 
 struct careers {
 	const struct config *cfg;
-	PGresult *openings;
+	json_t *openings;              /* [{id, title, department, where}] */
 	const struct problem *problem; /* a form post's field errors, or NULL */
 	const char *first_invalid;     /* the field to focus */
 };
@@ -110,7 +110,7 @@ static void
 fill_careers(struct buf *out, const char *name, size_t len, const void *ctx)
 {
 	const struct careers *c = ctx;
-	int n = c->openings ? PQntuples(c->openings) : 0;
+	size_t n = json_array_size(c->openings);
 
 	if (is(name, len, "notice_url")) {
 		put_escaped(out, c->cfg->notice_url);
@@ -120,11 +120,12 @@ fill_careers(struct buf *out, const char *name, size_t len, const void *ctx)
 			return;
 		}
 		put_lit(out, "<ul id=\"openings\" class=\"openings\">");
-		for (int i = 0; i < n; i++) {
-			const char *dept = PQgetvalue(c->openings, i, 2),
-			           *where = PQgetvalue(c->openings, i, 3);
+		for (size_t i = 0; i < n; i++) {
+			const json_t *o = json_array_get(c->openings, i);
+			const char *dept = json_string_value(json_object_get(o, "department")),
+			           *where = json_string_value(json_object_get(o, "where"));
 			put_lit(out, "<li><div class=\"title\">");
-			put_escaped(out, PQgetvalue(c->openings, i, 1));
+			put_escaped(out, json_string_value(json_object_get(o, "title")));
 			put_lit(out, "</div><div class=\"where\">");
 			put_escaped(out, dept);
 			if (*dept && *where)
@@ -134,12 +135,13 @@ fill_careers(struct buf *out, const char *name, size_t len, const void *ctx)
 		}
 		put_lit(out, "</ul>");
 	} else if (is(name, len, "options")) {
-		for (int i = 0; i < n; i++) {
-			const char *where = PQgetvalue(c->openings, i, 3);
+		for (size_t i = 0; i < n; i++) {
+			const json_t *o = json_array_get(c->openings, i);
+			const char *where = json_string_value(json_object_get(o, "where"));
 			put_lit(out, "<option value=\"");
-			put_escaped(out, PQgetvalue(c->openings, i, 0));
+			put_escaped(out, json_string_value(json_object_get(o, "id")));
 			put_lit(out, "\">");
-			put_escaped(out, PQgetvalue(c->openings, i, 1));
+			put_escaped(out, json_string_value(json_object_get(o, "title")));
 			if (*where) {
 				put_lit(out, " (");
 				put_escaped(out, where);
@@ -180,19 +182,17 @@ careers(struct req *r, unsigned status, const struct problem *problem)
 	struct buf out;
 	size_t len;
 	const char *tpl = assets_get("apply.html", &len);
-	struct db *db;
+	struct flow f;
 	int rc;
 
-	if ((db = req_db(r)) == NULL)
+	if (rest_flow(r, &f) != 0 || posting_open_list(&f, &c.openings) != 0)
 		return -1;
-	if ((c.openings = db_run(db, &openings_open_for_page, 0, NULL)) == NULL)
-		return rest_fail_db(r, db);
 	if (problem != NULL && problem->errors != NULL && json_array_size(problem->errors) > 0)
 		c.first_invalid =
 		    json_string_value(json_object_get(json_array_get(problem->errors, 0), "field"));
 	buf_init(&out, PAGE_MAX);
 	render(&out, tpl, fill_careers, &c);
-	PQclear(c.openings);
+	json_decref(c.openings);
 	rc = send_page(r, status, &out);
 	buf_fini(&out);
 	return rc;

@@ -9,6 +9,7 @@
 #include "api/rest.h"
 #include "core/app.h"
 #include "core/clock.h"
+#include "core/page.h"
 #include "core/problem.h"
 #include "core/validate.h"
 #include "domain/stages.h"
@@ -67,6 +68,36 @@ rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
 	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
 		rc = once(r, db, id, patch, expect);
 	return rc == 1 ? req_fail(r, 503, "the record is changing too fast; retry") : rc;
+}
+
+int
+rest_patch_body(struct req *r, const char *const *patchable, const char *const *readonly,
+                const json_t **patch, long *expect)
+{
+	json_t *body = req_json(r);
+
+	if (body == NULL)
+		return -1;
+	if (!check_known_keys(body, patchable, readonly, NULL, req_problem(r)))
+		return req_fail_fields(r);
+	if (req_expected_version(r, body, expect) != 0)
+		return -1;
+	*patch = body;
+	return 0;
+}
+
+json_t *
+rest_page_reply(struct page_of *p)
+{
+	json_t *body = json_pack("{s:o, s:n}", "items", p->items, "next_cursor");
+
+	p->items = NULL;
+	if (p->more) {
+		char *c = paging_cursor_encode(p->k1, p->k2);
+		json_object_set_new(body, "next_cursor", json_string(c));
+		free(c);
+	}
+	return body;
 }
 
 int

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/jsonx.h"
+#include "core/page.h"
 #include "core/xalloc.h"
 
 /* Deepest nesting of [ and { outside strings. */
@@ -117,4 +118,11 @@ jsonx_dump(const json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	return s ? s : xstrdup("null");
+}
+
+void
+page_fini(struct page_of *p)
+{
+	json_decref(p->items);
+	p->items = NULL;
 }

@@ -18,6 +18,7 @@
 
 #include "conn.h"
 #include "core/log.h"
+#include "core/page.h"
 #include "store/db.h"
 
 #define RECONNECT_BACKOFF_MS 250
@@ -475,4 +476,23 @@ const char *
 db_message(const struct db *db)
 {
 	return db->message;
+}
+
+void
+db_page(const PGresult *res, int limit, int json_col, int k1_col, int k2_col, struct page_of *out)
+{
+	int n = PQntuples(res);
+
+	out->items = json_array();
+	for (int i = 0; i < n && i < limit; i++)
+		json_array_append_new(out->items,
+		                      json_loads(PQgetvalue(res, i, json_col), 0, NULL));
+	out->more = n > limit;
+	out->k1[0] = out->k2[0] = '\0';
+	if (out->more) {
+		snprintf(out->k1, sizeof(out->k1), "%s", PQgetvalue(res, limit - 1, k1_col));
+		if (k2_col >= 0)
+			snprintf(out->k2, sizeof(out->k2), "%s",
+			         PQgetvalue(res, limit - 1, k2_col));
+	}
 }

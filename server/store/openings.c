@@ -1,12 +1,12 @@
 /*
- * openings: openings, public and staff views.
- *
- * The statements of this aggregate. Their callers bind the
- * parameters and read the rows; the SQL lives here, with the tables it
- * knows.
+ * openings: openings, public and staff views. See openings.h.
  */
-#include "store/openings.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/page.h"
 #include "store/db.h"
+#include "store/openings.h"
 
 #define PUBLIC_JSON                                                                                \
 	"json_build_object('id', o.id, 'title', o.title, 'department', o.department, 'country', "  \
@@ -19,45 +19,140 @@
 	"rfc3339(o.updated_at), "                                                                  \
 	"'version', o.version)"
 
-struct db_stmt openings_insert_opening =
+static struct db_stmt insert_opening =
     DB_STMT("WITH o AS (INSERT INTO openings (title, department, country, region, location, "
             "description, status) "
             "  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *) "
-            "SELECT " STAFF_JSON "::text, o.version, o.id FROM o");
+            "SELECT " STAFF_JSON "::text FROM o");
 
-struct db_stmt openings_get_staff =
-    DB_STMT("SELECT " STAFF_JSON "::text, o.version FROM openings o WHERE o.id = $1");
+static struct db_stmt get_staff =
+    DB_STMT("SELECT " STAFF_JSON "::text FROM openings o WHERE o.id = $1::uuid");
 
-struct db_stmt openings_get_public =
-    DB_STMT("SELECT " PUBLIC_JSON "::text FROM openings o WHERE o.id = $1 AND o.status = 'open'");
+static struct db_stmt get_public = DB_STMT(
+    "SELECT " PUBLIC_JSON "::text FROM openings o WHERE o.id = $1::uuid AND o.status = 'open'");
 
-struct db_stmt openings_current_opening =
+static struct db_stmt current_opening =
     DB_STMT("SELECT json_build_object('title', title, 'department', department, 'country', "
             "country, 'region', region, "
             "'location', location, 'description', description, 'status', status)::text, version "
-            "FROM openings WHERE id = $1");
+            "FROM openings WHERE id = $1::uuid");
 
-struct db_stmt openings_update_opening =
+static struct db_stmt update_opening =
     DB_STMT("WITH o AS (UPDATE openings SET title = $3, department = $4, country = $5, region = "
             "$6, location = $7, "
             "  description = $8, status = $9, version = version + 1, updated_at = now() "
-            "  WHERE id = $1 AND version = $2::int RETURNING *) "
-            "SELECT " STAFF_JSON "::text, o.version FROM o");
+            "  WHERE id = $1::uuid AND version = $2::int RETURNING *) "
+            "SELECT " STAFF_JSON "::text FROM o");
 
 #define LIST_WHERE " WHERE (o.created_at, o.id) < ($1::timestamptz, $2::uuid) "
 
 #define LIST_TAIL " ORDER BY o.created_at DESC, o.id DESC LIMIT $3::int"
 
-struct db_stmt openings_list_staff =
+static struct db_stmt list_staff =
     DB_STMT("SELECT " STAFF_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
             "AND ($4::text IS NULL OR o.status = $4)" LIST_TAIL);
 
-struct db_stmt openings_list_public =
+static struct db_stmt list_public =
     DB_STMT("SELECT " PUBLIC_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
             "AND o.status = 'open'" LIST_TAIL);
 
 /* The careers page's list: every open opening, newest first (a page shows at most 200). */
-struct db_stmt openings_open_for_page =
-    DB_STMT("SELECT o.id, o.title, coalesce(o.department, ''), concat_ws(', ', "
-            "nullif(o.location, ''), nullif(o.region, ''), nullif(o.country, '')) "
-            "FROM openings o WHERE o.status = 'open' ORDER BY o.created_at DESC, o.id LIMIT 200");
+static struct db_stmt open_for_page =
+    DB_STMT("SELECT coalesce(json_agg(json_build_object('id', o.id, 'title', o.title, "
+            "'department', coalesce(o.department, ''), 'where', concat_ws(', ', "
+            "nullif(o.location, ''), nullif(o.region, ''), nullif(o.country, ''))) "
+            "ORDER BY o.created_at DESC, o.id), '[]')::text FROM (SELECT * FROM openings "
+            "WHERE status = 'open' ORDER BY created_at DESC, id LIMIT 200) o");
+
+/* Row 0's JSON text, column 0, as *out: 0, 1 when no row, -1 when res is NULL. */
+static int
+json_row(PGresult *res, json_t **out)
+{
+	if (res == NULL)
+		return -1;
+	int rc = PQntuples(res) == 1 ? 0 : 1;
+	if (rc == 0)
+		*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return rc;
+}
+
+static void
+params_of(const struct opening_fields *o, const char **v)
+{
+	v[0] = o->title;
+	v[1] = o->department;
+	v[2] = o->country;
+	v[3] = o->region;
+	v[4] = o->location;
+	v[5] = o->description;
+	v[6] = o->status ? o->status : "open";
+}
+
+int
+openings_insert(struct db *db, const struct opening_fields *o, json_t **opening)
+{
+	const char *v[7];
+
+	params_of(o, v);
+	return json_row(db_run(db, &insert_opening, 7, v), opening) == 0 ? 0 : -1;
+}
+
+int
+openings_find(struct db *db, const char *id, bool staff, json_t **opening)
+{
+	const char *params[1] = {id};
+
+	return json_row(db_run(db, staff ? &get_staff : &get_public, 1, params), opening);
+}
+
+int
+openings_current(struct db *db, const char *id, json_t **fields, long *version)
+{
+	const char *params[1] = {id};
+	PGresult *res;
+	int rc = db_row(db, &current_opening, 1, params, &res);
+
+	if (rc != 0)
+		return rc;
+	*fields = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	*version = atol(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return 0;
+}
+
+int
+openings_update(struct db *db, const char *id, long have, const struct opening_fields *o,
+                json_t **opening)
+{
+	const char *v[9] = {id};
+	char version[24];
+
+	snprintf(version, sizeof(version), "%ld", have);
+	v[1] = version;
+	params_of(o, v + 2);
+	return json_row(db_run(db, &update_opening, 9, v), opening);
+}
+
+int
+openings_page(struct db *db, bool staff, const char *status, const struct page_want *want,
+              struct page_of *out)
+{
+	char limit[16];
+
+	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
+	const char *params[4] = {want->k1, want->k2, limit, status};
+	PGresult *res = db_run(db, staff ? &list_staff : &list_public, staff ? 4 : 3, params);
+
+	if (res == NULL)
+		return -1;
+	db_page(res, want->limit, 0, 1, 2, out);
+	PQclear(res);
+	return 0;
+}
+
+int
+openings_open_list(struct db *db, json_t **list)
+{
+	return json_row(db_run(db, &open_for_page, 0, NULL), list) == 0 ? 0 : -1;
+}
