@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { layoutCheck } from "./layout.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -126,8 +127,10 @@ async function mailedLink(to, path) {
   throw new Error(`no e-mail to ${to} with a link to ${path}`);
 }
 
-// axe-core in the page: no serious or critical violation.
+// axe-core in the page: no serious or critical violation; and the layout check (layout.mjs):
+// every label beside its control, no two controls overlapping.
 async function accessible(page, what) {
+  await layoutCheck(page, what);
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -332,6 +335,14 @@ test("anyone makes a privacy request, confirms it by the e-mailed link, and sees
     body: JSON.stringify({ full_name: "Priya Vacy", email, phone: "+49 30 7654321" }),
   });
   assert.equal(made.status, 201);
+  // the request form at a phone's width and a desktop's
+  for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+    const { context: c, page: p } = await newPage(viewport);
+    await p.goto(base + "/privacy?utm_source=newsletter");
+    await accessible(p, `${size} /privacy`);
+    await shot(p, `${size}-privacy-form`);
+    await c.close();
+  }
   const { context, page, problems } = await newPage(DESKTOP);
   await page.goto(base + "/privacy");
   await accessible(page, "/privacy");
