@@ -28,7 +28,7 @@ else
   OPT     := -O2
 endif
 
-PKGS     = libmicrohttpd jansson libpq libcrypto libarchive zlib libcurl
+PKGS     = libmicrohttpd jansson libpq libcrypto libarchive zlib libcurl cjose
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
            -Wcast-qual -Wwrite-strings -Wpointer-arith -Werror

@@ -116,7 +116,7 @@ def ours(path, root):
 
 
 def cflags():
-    pkgs = "libmicrohttpd jansson libpq libcrypto libarchive zlib libcurl"
+    pkgs = "libmicrohttpd jansson libpq libcrypto libarchive zlib libcurl cjose"
     out = subprocess.run(["pkg-config", "--cflags"] + pkgs.split(), capture_output=True,
                          text=True, check=True).stdout
     return ["-std=c17", "-D_GNU_SOURCE"] + shlex.split(out)

@@ -7,7 +7,7 @@ packages=(
 	build-essential pkg-config
 	libmicrohttpd-dev libjansson-dev libpq-dev libarchive-dev libssl-dev zlib1g-dev libunistring-dev
 	postgresql postgresql-client
-	libcmocka-dev libcurl4-openssl-dev clang-format python3-aiosmtpd unzip libarchive-tools
+	libcmocka-dev libcurl4-openssl-dev libcjose-dev clang-format python3-aiosmtpd unzip libarchive-tools
 	curl util-linux procps tzdata
 	chromium
 )

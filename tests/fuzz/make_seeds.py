@@ -118,3 +118,44 @@ for i, h in enumerate([b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
                        b"GET / HTTP/1.1\nHost: a\n\n",
                        b"\r\n\r\nGET / HTTP/1.0\r\n\r\n"]):
     put("head", "h%d" % i, h)
+
+# idtoken: "JWKS\ntoken", tokens signed by openssl here (RS256 and ES256), and broken ones
+def _idtoken_seeds():
+    import base64, subprocess, tempfile
+    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    claims = {"iss": "https://idp.example.test", "aud": "recruitd-console", "sub": "user-1",
+              "iat": 1799999990, "exp": 1800000300, "nonce": "n-123", "email": "hr@example.test"}
+    with tempfile.TemporaryDirectory() as t:
+        def run(*a, data=None):
+            return subprocess.run(a, input=data, capture_output=True, check=True, cwd=t).stdout
+        run("openssl", "genrsa", "-out", "rsa.pem", "2048")
+        mod = run("openssl", "rsa", "-in", "rsa.pem", "-noout", "-modulus").decode().split("=")[1].strip()
+        n = bytes.fromhex(mod)
+        rsa_jwk = {"kty": "RSA", "kid": "rsa-1", "use": "sig", "alg": "RS256", "n": b64(n), "e": "AQAB"}
+        run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ec.pem")
+        pub = run("openssl", "ec", "-in", "ec.pem", "-pubout", "-outform", "DER")
+        point = pub[-65:]  # uncompressed: 04 || X || Y
+        ec_jwk = {"kty": "EC", "kid": "ec-1", "use": "sig", "alg": "ES256", "crv": "P-256",
+                  "x": b64(point[1:33]), "y": b64(point[33:])}
+        jwks = json.dumps({"keys": [rsa_jwk, ec_jwk]})
+        def token(alg, kid, key, body=claims):
+            signing = b64(json.dumps({"alg": alg, "kid": kid}).encode()) + "." + b64(json.dumps(body).encode())
+            sig = run("openssl", "dgst", "-sha256", "-sign", key, data=signing.encode())
+            if alg == "ES256":  # DER (r, s) to the raw 64 bytes JWS wants
+                i = 2 if sig[1] < 0x80 else 3
+                rl = sig[i + 1]; r = sig[i + 2:i + 2 + rl]; j = i + 2 + rl
+                sl = sig[j + 1]; s = sig[j + 2:j + 2 + sl]
+                sig = r[-32:].rjust(32, b"\0") + s[-32:].rjust(32, b"\0")
+            return signing + "." + b64(sig)
+        put("idtoken", "rs256", jwks + "\n" + token("RS256", "rsa-1", "rsa.pem"))
+        put("idtoken", "es256", jwks + "\n" + token("ES256", "ec-1", "ec.pem"))
+        put("idtoken", "unknown-kid", jwks + "\n" + token("RS256", "rsa-9", "rsa.pem"))
+        put("idtoken", "wrong-kind", jwks + "\n" + token("ES256", "rsa-1", "ec.pem"))
+        other = dict(claims, aud="someone-else")
+        put("idtoken", "wrong-aud", jwks + "\n" + token("RS256", "rsa-1", "rsa.pem", other))
+        none = b64(b'{"alg":"none","kid":"rsa-1"}') + "." + b64(json.dumps(claims).encode()) + "."
+        put("idtoken", "alg-none", jwks + "\n" + none)
+        put("idtoken", "garbage", jwks + "\nnot.a.token")
+        put("idtoken", "no-jwks", "\n" + token("RS256", "rsa-1", "rsa.pem"))
+
+_idtoken_seeds()
