@@ -19,6 +19,48 @@ text_of(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* A base64url value libcjose can decode: its alphabet, and a length an encoding can have. */
+static int
+is_b64url(const char *v, size_t max)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	return n > 0 && n <= max && n % 4 != 1 &&
+	       strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
+/*
+ * The public key k (an RSA or EC member of the JWKS) imported by libcjose,
+ * from only the members a public key has, each checked first (libcjose's
+ * decoder asserts on a length no encoding has: found by fuzzing). NULL when
+ * it is not one.
+ */
+static cjose_jwk_t *
+import_public(const json_t *k, const char *kty)
+{
+	json_t *pub;
+
+	if (strcmp(kty, "RSA") == 0) {
+		const char *n = json_string_value(json_object_get(k, "n"));
+		const char *e = json_string_value(json_object_get(k, "e"));
+		if (!is_b64url(n, 2048) || !is_b64url(e, 16))
+			return NULL;
+		pub = json_pack("{s:s, s:s, s:s}", "kty", "RSA", "n", n, "e", e);
+	} else {
+		const char *x = json_string_value(json_object_get(k, "x"));
+		const char *y = json_string_value(json_object_get(k, "y"));
+		if (!is_b64url(x, 64) || !is_b64url(y, 64))
+			return NULL;
+		pub =
+		    json_pack("{s:s, s:s, s:s, s:s}", "kty", "EC", "crv", "P-256", "x", x, "y", y);
+	}
+	char *text = json_dumps(pub, JSON_COMPACT);
+	cjose_jwk_t *jwk = cjose_jwk_import(text, strlen(text), NULL);
+	free(text);
+	json_decref(pub);
+	return jwk;
+}
+
 /* The key the token names, of the kind its algorithm needs: imported (free it), or NULL. */
 static cjose_jwk_t *
 key_for(const json_t *jwks, const char *kid, const char *alg, int *seen_kid)
@@ -42,13 +84,37 @@ key_for(const json_t *jwks, const char *kid, const char *alg, int *seen_kid)
 			continue;
 		if (strcmp(kty, "EC") == 0 && strcmp(text_of(k, "crv"), "P-256") != 0)
 			continue;
-		char *text = json_dumps(k, JSON_COMPACT);
-		cjose_jwk_t *jwk = text ? cjose_jwk_import(text, strlen(text), NULL) : NULL;
-		free(text);
+		cjose_jwk_t *jwk = import_public(k, kty);
 		if (jwk != NULL)
 			return jwk;
 	}
 	return NULL;
+}
+
+/*
+ * A compact JWS before libcjose sees it: three base64url segments, none of a
+ * length no encoding has (libcjose's decoder asserts on one: an abort, found
+ * by fuzzing). 1 well formed, 0 not.
+ */
+static int
+well_formed(const char *token, size_t len)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t start = 0, dots = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && token[i] != '.') {
+			if (strchr(alphabet, token[i]) == NULL || token[i] == '\0')
+				return 0;
+			continue;
+		}
+		if ((i - start) % 4 == 1 || (dots < 2 && i == start))
+			return 0; /* an impossible length, or an empty header or payload */
+		dots += i < len;
+		start = i + 1;
+	}
+	return dots == 2;
 }
 
 /* aud names us (and, when it names several, azp is us). */
@@ -104,7 +170,9 @@ idtoken_verify(const char *token, const json_t *jwks, const struct idtoken_expec
                json_t **claims, const char **why)
 {
 	size_t len = token ? strnlen(token, TOKEN_MAX + 1) : 0;
-	cjose_jws_t *jws = len > 0 && len <= TOKEN_MAX ? cjose_jws_import(token, len, NULL) : NULL;
+	cjose_jws_t *jws = len > 0 && len <= TOKEN_MAX && well_formed(token, len)
+	                       ? cjose_jws_import(token, len, NULL)
+	                       : NULL;
 	enum idtoken_verdict v = IDTOKEN_REFUSED;
 	cjose_jwk_t *jwk = NULL;
 	uint8_t *payload;
