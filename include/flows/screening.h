@@ -56,4 +56,19 @@ int screening_move(const struct flow *f, const char *id, const char *applicant_i
 /* The application's history, oldest first: [{from, to, at, actor, reason}]. */
 int screening_history(const struct flow *f, const char *id, json_t **history) WARN_UNUSED;
 
+/*
+ * A staff member's evaluation of application id: score 1..5 and summary
+ * (may be NULL), audited. *evaluation {id, application_id, score, summary,
+ * author, created_at}. 404 for an application the actor may not see; 409
+ * restricted for hr on a restricted record (it takes nothing new).
+ */
+int screening_evaluate(const struct flow *f, const char *id, int score, const char *summary,
+                       json_t **evaluation) WARN_UNUSED;
+
+/* The application's evaluations, oldest first (a whole array: never more than a few). */
+int screening_evaluations(const struct flow *f, const char *id, json_t **list) WARN_UNUSED;
+
+/* One evaluation by its own id; 404 when there is none the actor may see. */
+int screening_evaluation(const struct flow *f, const char *id, json_t **evaluation) WARN_UNUSED;
+
 #endif

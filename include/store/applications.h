@@ -74,15 +74,12 @@ int applications_find_history(struct db *db, const char *id, bool sees_restricte
 
 /*
  * Statements other groups' handlers still bind themselves (api/me.c,
- * api/privacy_execute.c, api/rest.c); they go once those call functions.
+ * api/privacy_execute.c); they go once those call functions.
  */
 struct db_stmt;
 /* The applicant's applications ($1): rows (id, opening_id, opening title, stage). */
 extern struct db_stmt applications_my_applications;
 /* Withdraw every open application of an applicant ($1), audited with request id $2: the count. */
 extern struct db_stmt applications_withdraw_open;
-/* Whether an application's ($1; or an evaluation's, $2 true) applicant is restricted: one boolean.
- */
-extern struct db_stmt applications_owner_restricted;
 
 #endif

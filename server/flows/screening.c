@@ -17,6 +17,7 @@
 #include "store/applicants.h"
 #include "store/applications.h"
 #include "store/bgcheck.h"
+#include "store/evaluations.h"
 
 #define NO_APPLICATION "no application with this id"
 
@@ -230,4 +231,39 @@ screening_move(const struct flow *f, const char *id, const char *applicant_id, e
 		return -1;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* evaluations                                                          */
+
+int
+screening_evaluate(const struct flow *f, const char *id, int score, const char *summary,
+                   json_t **evaluation)
+{
+	int rc = evaluations_add(f->db, id, sees_restricted(f), score, summary, f->who->name,
+	                         f->request_id, evaluation);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, NO_APPLICATION) : 0;
+}
+
+int
+screening_evaluations(const struct flow *f, const char *id, json_t **list)
+{
+	int rc = evaluations_of(f->db, id, sees_restricted(f), list);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, NO_APPLICATION) : 0;
+}
+
+int
+screening_evaluation(const struct flow *f, const char *id, json_t **evaluation)
+{
+	int rc = evaluations_one(f->db, id, sees_restricted(f), evaluation);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, "no evaluation with this id") : 0;
 }

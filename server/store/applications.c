@@ -106,12 +106,6 @@ struct db_stmt applications_withdraw_open = DB_STMT(
     "    'application:' || id || ':' || was || '>withdrawn', $2 FROM p) "
     "SELECT count(*) FROM p");
 
-/* Whether the applicant of application $1 (or, with $2 true, of evaluation $1) is restricted. */
-struct db_stmt applications_owner_restricted = DB_STMT(
-    "SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
-    "WHERE a.restricted_at IS NOT NULL AND p.id = CASE WHEN $2::boolean THEN "
-    "(SELECT e.application_id FROM evaluations e WHERE e.id = $1::uuid) ELSE $1::uuid END)");
-
 int
 applications_insert(struct db *db, const char *applicant_id, const char *opening_id,
                     const char *actor, const char *request_id, json_t **app)
