@@ -30,8 +30,4 @@ int retention_policies_replace(struct db *db, const json_t *list, const char *ac
 int retention_floors_replace(struct db *db, const json_t *list, const char *actor,
                              const char *request_id) WARN_UNUSED;
 
-/* The purge runs' list (api/purges.c binds it until the runs move to flows/purging.c). */
-struct db_stmt;
-extern struct db_stmt retention_list_runs;
-
 #endif

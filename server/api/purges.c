@@ -1,5 +1,6 @@
 /*
- * purges: retention over HTTP (hr): the rules, and purge runs. A run is
+ * purges: retention over HTTP (hr): the rules (flows/purging_rules.c), and
+ * purge runs (flows/purging.c, the engine recruitctl runs too). A run is
  * done on a thread of its own (req_defer), so a purge of many records never
  * holds up the worker threads; the report comes back when it is done.
  */
@@ -10,6 +11,7 @@
 #include "api/handlers.h"
 #include "api/rest.h"
 #include "core/jsonx.h"
+#include "core/page.h"
 #include "core/problem.h"
 #include "core/validate.h"
 #include "domain/retention.h"
@@ -17,10 +19,8 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
+#include "flows/purging.h"
 #include "flows/purging_rules.h"
-#include "jobs/purge.h"
-#include "store/db.h"
-#include "store/retention.h"
 
 /* Reply with a rule set (stolen) and its one version as the ETag. */
 static int
@@ -150,22 +150,16 @@ retention_policies_put(struct req *r)
 	return reply_set(r, out, version);
 }
 
-/* The run itself, on its own thread. */
+/* The run itself, on its own thread; a failure's problem is the flow's. */
 static void
 run_purge(struct req *r)
 {
-	json_t *body = req_json(r);
-	struct db *db = req_db(r);
 	json_t *report;
+	struct flow f;
 
-	if (db == NULL)
+	if (rest_flow(r, &f) != 0 ||
+	    purging_run(&f, json_is_true(json_object_get(req_json(r), "dry_run")), &report) != 0)
 		return;
-	report = purge_run(db, json_is_true(json_object_get(body, "dry_run")), req_actor(r)->name,
-	                   req_id(r));
-	if (report == NULL) {
-		rest_fail_db(r, db);
-		return;
-	}
 	char *location =
 	    xasprintf("/v1/retention/purges/%s", json_string_value(json_object_get(report, "id")));
 	reply_header(r, "Location", location);
@@ -191,21 +185,17 @@ purges_create(struct req *r)
 int
 purges_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	struct db *db;
-	json_t *report;
-
 	static const char *const none[] = {NULL};
+	const char *id = req_param(r, 0);
+	json_t *report;
+	struct flow f;
 
 	if (req_query_only(r, none) != 0)
 		return -1;
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no purge run with this id");
-	if ((db = req_db(r)) == NULL)
+	if (rest_flow(r, &f) != 0 || purging_report(&f, id, &report) != 0)
 		return -1;
-	if ((report = purge_report(db, id)) == NULL)
-		return db_failure(db) == DB_OK ? req_fail(r, 404, "no purge run with this id")
-		                               : rest_fail_db(r, db);
 	return reply_json(r, 200, report);
 }
 
@@ -213,17 +203,14 @@ int
 purges_list(struct req *r)
 {
 	static const char *const allowed[] = {"limit", "cursor", NULL};
+	struct page_of page = {0};
 	struct page pg;
-	struct db *db;
-	PGresult *res;
+	struct flow f;
 
-	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 ||
-	    (db = req_db(r)) == NULL)
+	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0)
 		return -1;
-	const char *params[3] = {pg.k1, pg.k2, pg.limit_param};
-	if ((res = db_run(db, &retention_list_runs, 3, params)) == NULL)
-		return rest_fail_db(r, db);
-	json_t *body = rest_page_body(rest_page_items(res, pg.limit, 0), res, pg.limit, 1, 2);
-	PQclear(res);
-	return reply_json(r, 200, body);
+	struct page_want want = {.k1 = pg.k1, .k2 = pg.k2, .limit = pg.limit};
+	if (rest_flow(r, &f) != 0 || purging_list(&f, &want, &page) != 0)
+		return -1;
+	return reply_json(r, 200, rest_page_reply(&page));
 }

@@ -17,8 +17,8 @@
 #include "domain/transfer.h"
 #include "flows/flow.h"
 #include "flows/hiring.h"
+#include "flows/purging.h"
 #include "jobs/mail.h"
-#include "jobs/purge.h"
 #include "store/applicants.h"
 #include "store/auth.h"
 #include "store/db.h"
@@ -330,6 +330,8 @@ static int
 cmd_purge(struct ctx *c)
 {
 	bool dry = c->argc == 1 && strcmp(c->argv[0], "--dry-run") == 0;
+	struct problem p;
+	struct actor who;
 	struct db *db;
 	json_t *report;
 
@@ -339,10 +341,12 @@ cmd_purge(struct ctx *c)
 	}
 	vault_or_die(c);
 	db = connect_or_die(c);
-	report = purge_run(db, dry, "recruitctl", NULL);
-	if (report == NULL) {
+	/* the same engine as POST /v1/retention/purges (and the scheduler) */
+	struct flow fl = operator_flow(c, db, &who, NULL, &p);
+	if (purging_run(&fl, dry, &report) != 0) {
 		fprintf(stderr, "purge failed: %s",
 		        db_message(db)[0] ? db_message(db) : "the database failed\n");
+		problem_fini(&p);
 		db_close(db);
 		return 1;
 	}
@@ -355,6 +359,7 @@ cmd_purge(struct ctx *c)
 	        json_integer_value(json_object_get(report, "purged")));
 	free(text);
 	json_decref(report);
+	problem_fini(&p);
 	db_close(db);
 	return 0;
 }

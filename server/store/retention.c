@@ -29,14 +29,6 @@ static struct db_stmt audit_policies =
     DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "VALUES ($1, 'retention_policies.put', NULL, 'retention_policies:' || $2, $3)");
 
-struct db_stmt retention_list_runs = DB_STMT(
-    "SELECT json_build_object('id', id, 'dry_run', dry_run, 'status', status, 'started_at', "
-    "rfc3339(started_at), "
-    "'finished_at', rfc3339(finished_at), 'examined', examined, 'expired', expired, 'held', held, "
-    "'purged', purged, 'by_rule', by_rule)::text, rfc3339(started_at), id FROM purge_runs "
-    "WHERE (started_at, id) < ($1::timestamptz, $2::uuid) ORDER BY started_at DESC, id DESC LIMIT "
-    "$3::int");
-
 static struct db_stmt floors_ordered =
     DB_STMT("SELECT coalesce(json_agg(json_build_object('country', country, 'region', "
             "nullif(region, ''), 'retain_days', retain_days, 'basis', basis) ORDER BY country, "
