@@ -1,8 +1,9 @@
 /*
  * applications: an applicant's application to an opening and its moves
  * through the stages. Handlers are in handlers.h; applications_move is the
- * one way any move is made (staff transitions, the applicant's withdrawal),
- * judged by the table in stages.c.
+ * one way a handler makes a move (staff transitions, the applicant's
+ * withdrawal), through flows/screening.h's screening_move, judged by the
+ * table in stages.c.
  */
 #ifndef RECRUITD_APPLICATIONS_H
 #define RECRUITD_APPLICATIONS_H

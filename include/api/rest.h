@@ -121,11 +121,4 @@ int rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1], const char 
  */
 int rest_fresh_sign_in(struct req *r, long seconds) WARN_UNUSED;
 
-/*
- * A restricted record's applications (and their evaluations: evaluation
- * true, id an evaluation's) are HR's alone: -1 with a 404 for anyone else,
- * 0 go on.
- */
-int rest_hidden_application(struct req *r, const char *id, bool evaluation) WARN_UNUSED;
-
 #endif

@@ -1,28 +1,85 @@
 /*
- * applications: applications, their moves and their history.
- * Each statement is documented where it is defined (server/store/applications.c):
- * its parameters and the columns it answers.
+ * applications: an applicant's applications to openings, their moves
+ * through the stages and their history. The JSON is built by PostgreSQL:
+ * {id, applicant_id, opening_id, stage, created_at, updated_at, closed_at,
+ * version}. Reads of one application take sees_restricted (hr's, or the
+ * applicant's own): without it a restricted record's applications are not
+ * there. Functions return 0 when done, 1 when there is no such row, -1 when
+ * the database failed (db_failure tells how). Thread-safe on distinct
+ * connections.
  */
 #ifndef RECRUITD_STORE_APPLICATIONS_H
 #define RECRUITD_STORE_APPLICATIONS_H
 
-#include "store/db.h"
+#include <jansson.h>
+#include <stdbool.h>
 
-extern struct db_stmt applications_insert_app;
-extern struct db_stmt applications_find_for;
-extern struct db_stmt applications_get_app;
-extern struct db_stmt applications_list_apps;
-extern struct db_stmt applications_lock_app;
-extern struct db_stmt applications_find_rule;
-extern struct db_stmt applications_write_move;
-extern struct db_stmt applications_history_json;
+#include "core/xalloc.h"
+
+struct db;
+struct page_of;
+struct page_want;
+
+/*
+ * Apply applicant_id to an open opening at stage applied, with its history
+ * entry, stage event and audit entry (application.create): 0 with *app
+ * (new). 1 when nothing was inserted: applied already, no such applicant,
+ * or the opening is not open.
+ */
+int applications_insert(struct db *db, const char *applicant_id, const char *opening_id,
+                        const char *actor, const char *request_id, json_t **app) WARN_UNUSED;
+
+/* The applicant's application to an opening: 0 with its id, 1 when none. */
+int applications_existing(struct db *db, const char *applicant_id, const char *opening_id,
+                          char id[37]) WARN_UNUSED;
+
+/* One application (new reference). */
+int applications_find(struct db *db, const char *id, bool sees_restricted,
+                      json_t **app) WARN_UNUSED;
+
+/*
+ * A page of applications, newest first, filtered by opening and stage (each
+ * NULL for any); restricted records are left out for everyone. 0 or -1.
+ */
+int applications_page(struct db *db, const char *opening_id, const char *stage,
+                      const struct page_want *want, struct page_of *out) WARN_UNUSED;
+
+/* An application locked for a move, and what the move is judged by. */
+struct application_lock {
+	char stage[24];
+	long version;
+	char country[3];  /* the opening's; "" when none */
+	char region[401]; /* the opening's (up to 100 characters); "" when none */
+};
+
+/*
+ * Lock application id (FOR UPDATE, inside the caller's transaction), when
+ * it is applicant_id's (NULL: anyone's): 0 with *out.
+ */
+int applications_lock(struct db *db, const char *id, const char *applicant_id, bool sees_restricted,
+                      struct application_lock *out) WARN_UNUSED;
+
+/*
+ * Move a locked application from `from` to `to` (reason may be NULL), with
+ * its history entry, stage event and audit entry (application.transition):
+ * 0 with *app (new), or -1.
+ */
+int applications_write_move(struct db *db, const char *id, const char *from, const char *to,
+                            const char *reason, const char *actor, const char *request_id,
+                            json_t **app) WARN_UNUSED;
+
+/* The application's history, oldest first: [{from, to, at, actor, reason}] (new). */
+int applications_find_history(struct db *db, const char *id, bool sees_restricted,
+                              json_t **history) WARN_UNUSED;
+
+/*
+ * Statements other groups' handlers still bind themselves (api/me.c,
+ * api/privacy_execute.c); they go once those call functions.
+ */
+struct db_stmt;
+/* The applicant's applications ($1): rows (id, opening_id, opening title, stage). */
 extern struct db_stmt applications_my_applications;
-
 /* Withdraw every open application of an applicant ($1), audited with request id $2: the count. */
 extern struct db_stmt applications_withdraw_open;
-
-/* Whether an application's ($1; or an evaluation's, $2 true) applicant is restricted: one boolean.
- */
-extern struct db_stmt applications_owner_restricted;
 
 #endif

@@ -1,15 +1,30 @@
 /*
  * audit: the append-only audit log: reading it, and the entries of reads.
- * Each statement is documented where it is defined (server/store/audit.c):
- * its parameters and the columns it answers.
+ * An entry is {at, actor, action, applicant_id, target, request_id}, with
+ * no personal data. Thread-safe on distinct connections.
  */
 #ifndef RECRUITD_STORE_AUDIT_H
 #define RECRUITD_STORE_AUDIT_H
 
 #include "core/xalloc.h"
-#include "store/db.h"
 
-extern struct db_stmt audit_list_entries;
+struct db;
+struct page_of;
+struct page_want;
+
+/* What a list of entries is filtered by: each NULL for any. */
+struct audit_filter {
+	const char *applicant_id; /* a UUID */
+	const char *actor;        /* a key name or role */
+	const char *since;        /* RFC 3339: entries at or after it */
+};
+
+/*
+ * A page of entries, newest first (want's k1 is the sequence the page
+ * starts below): 0 with *out, or -1 when the database failed.
+ */
+int audit_page(struct db *db, const struct audit_filter *by, const struct page_want *want,
+               struct page_of *out) WARN_UNUSED;
 
 /* One entry of the log (applicant_id may be NULL; the strings are the caller's). */
 struct audit_entry {

@@ -1,16 +1,54 @@
 /*
- * bgcheck: the background-check rules by jurisdiction.
- * Each statement is documented where it is defined (server/store/bgcheck.c):
- * its parameters and the columns it answers.
+ * bgcheck: where background checks are lawful, as HR decides: a rule per
+ * country ({country, region: null}) and per region where a region's law
+ * differs. A rule's JSON is {country, region, allowed, note, updated_at,
+ * updated_by}; the rules are one set with one version (rule_sets.h), which
+ * the reads answer beside them. Writes are audited in the same statement.
+ * Functions return 0 when done, 1 when there is no such rule, -1 when the
+ * database failed (db_failure tells how). Thread-safe on distinct
+ * connections.
  */
 #ifndef RECRUITD_STORE_BGCHECK_H
 #define RECRUITD_STORE_BGCHECK_H
 
-#include "store/db.h"
+#include <jansson.h>
+#include <stdbool.h>
 
-extern struct db_stmt bgcheck_list_rules;
-extern struct db_stmt bgcheck_get_rule;
-extern struct db_stmt bgcheck_delete_rule;
-extern struct db_stmt bgcheck_upsert_rule;
+#include "core/xalloc.h"
+
+struct db;
+
+/* Every rule, by country then region: 0 with *items (new) and the set's version, or -1. */
+int bgcheck_rules(struct db *db, json_t **items, long *version) WARN_UNUSED;
+
+/* The rule of a country (region "") or of one of its regions, and the set's version. */
+int bgcheck_rule(struct db *db, const char *country, const char *region, json_t **rule,
+                 long *version) WARN_UNUSED;
+
+/* A rule as HR writes it (region "" for the whole country; note may be NULL). */
+struct bgcheck_rule_fields {
+	const char *country, *region;
+	bool allowed;
+	const char *note;
+};
+
+/*
+ * Make or replace a rule, audited as background_check_rule.put: 0 with
+ * *rule (new) and whether it was made (not replaced), or -1.
+ */
+int bgcheck_rule_put(struct db *db, const struct bgcheck_rule_fields *b, const char *actor,
+                     const char *request_id, json_t **rule, bool *created) WARN_UNUSED;
+
+/* Delete a rule, audited as background_check_rule.delete. */
+int bgcheck_rule_delete(struct db *db, const char *country, const char *region, const char *actor,
+                        const char *request_id) WARN_UNUSED;
+
+/*
+ * Whether checks are allowed at an opening's country and region ("" for
+ * none): the region's rule, else the country's. 0 with *allowed, 1 when no
+ * rule covers it (no rule: no check).
+ */
+int bgcheck_verdict(struct db *db, const char *country, const char *region,
+                    bool *allowed) WARN_UNUSED;
 
 #endif

@@ -154,4 +154,14 @@ const char *db_constraint(const struct db *db); /* "" when none */
 /* The server's message, for operator tools only (recruitctl); never sent to clients or logs. */
 const char *db_message(const struct db *db);
 
+/*
+ * db_run for a statement answering at most one row whose column 0 is JSON
+ * text (built by PostgreSQL): 0 with *out (a new reference), 1 when there is
+ * no row, -1 when the database failed. version, when not NULL, gets column 1
+ * (a version number the statement answers beside the JSON).
+ */
+struct json_t;
+int db_json(struct db *db, struct db_stmt *st, int n, const char *const *params,
+            struct json_t **out, long *version) WARN_UNUSED;
+
 #endif

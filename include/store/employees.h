@@ -1,28 +1,111 @@
 /*
- * employees: the hire transaction's rows (locks, closing the applications, the employee
- * record with its archive) and the employee archive.
- * Each statement is documented where it is defined (server/store/employees.c):
- * its parameters and the columns it answers.
+ * employees: the hire transaction's rows (the locks, closing the
+ * applications, the employee record and its archive's chunks) and the
+ * employee archive. An employee's JSON is {id, employee_number,
+ * applicant_id, application_id, start_date, hired_at, archive: {format,
+ * size, sha256}}. Functions return 0 when done, 1 when there is no such
+ * row, -1 when the database failed (db_failure tells how). Thread-safe on
+ * distinct connections.
  */
 #ifndef RECRUITD_STORE_EMPLOYEES_H
 #define RECRUITD_STORE_EMPLOYEES_H
 
-#include "store/db.h"
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
-extern struct db_stmt employees_lock_applicant_of;
-extern struct db_stmt employees_lock_offer;
-extern struct db_stmt employees_hired_before;
-extern struct db_stmt employees_number_taken;
-extern struct db_stmt employees_close_applications;
+#include "core/xalloc.h"
+
+struct db;
+struct transfer_doc_meta;
+
+/* An application locked for its hire, and the hire's time. */
+struct hire_lock {
+	char stage[24];
+	char applicant_id[37];
+	char hired_at[40]; /* now, RFC 3339: the transaction's time */
+	long long mtime;   /* the same, in seconds since the epoch */
+};
+
+/*
+ * Lock application_id's applicant, then the application (the one order of
+ * locks everywhere: an erasure takes the applicant's row first too),
+ * inside the caller's transaction: 0 with *out.
+ */
+int employees_lock_offer(struct db *db, const char *application_id,
+                         struct hire_lock *out) WARN_UNUSED;
+
+/* The employee a hire of application_id made: 0 with its id, 1 when none. */
+int employees_hired_as(struct db *db, const char *application_id, char employee_id[37]) WARN_UNUSED;
+
+/* Whether an employee holds employee_number: 0 with *taken, or -1. */
+int employees_number_taken(struct db *db, const char *employee_number, bool *taken) WARN_UNUSED;
+
+/*
+ * Move application_id to hired and its applicant's other open applications
+ * to withdrawn (reason "hired"), with history, stage events and audit
+ * entries: 0 or -1.
+ */
+int employees_close_applications(struct db *db, const char *application_id,
+                                 const char *applicant_id, const char *actor,
+                                 const char *request_id) WARN_UNUSED;
+
 /*
  * Every application of applicant_id with its opening, full history and
  * evaluations (summaries opened), as JSON text (free it); NULL when the
  * database failed or a summary does not open.
  */
 char *employees_applications(struct db *db, const char *applicant_id) WARN_UNUSED;
-extern struct db_stmt employees_insert_employee;
-extern struct db_stmt employees_insert_chunk;
-extern struct db_stmt employees_get_employee;
-extern struct db_stmt employees_read_archive;
+
+/* The applicant's documents as the archive declares them, oldest first (owned by the struct). */
+struct employee_docs {
+	size_t n;
+	char **ids;                     /* each document's id, to read its bytes by */
+	struct transfer_doc_meta *meta; /* name, size, sha256 (pointing into names and shas) */
+	char **names, **shas;
+};
+
+/* The documents of applicant_id: 0 with *out (employees_docs_fini it), or -1. */
+int employees_docs(struct db *db, const char *applicant_id, struct employee_docs *out) WARN_UNUSED;
+void employees_docs_fini(struct employee_docs *docs);
+
+/* Write chunk seq of an archive as it is built: 0, or -1 (too large: DB_TOO_LARGE). */
+int employees_archive_chunk(struct db *db, const char *employee_id, int seq,
+                            const unsigned char *bytes, size_t len) WARN_UNUSED;
+
+/* An employee record, written once its archive's chunks are. */
+struct employee_row {
+	const char *id, *employee_number, *applicant_id, *application_id;
+	const char *start_date; /* YYYY-MM-DD */
+	size_t archive_size;
+	const char *archive_sha256; /* hex */
+};
+
+/* Insert it (hired now): 0 or -1. */
+int employees_insert(struct db *db, const struct employee_row *e) WARN_UNUSED;
+
+/* One employee (new reference). */
+int employees_find(struct db *db, const char *id, json_t **employee) WARN_UNUSED;
+
+/*
+ * An employee's archive as read, every byte where libpq put it (one copy
+ * in memory): valid until release(owner), which the reader calls once,
+ * whatever it does with them.
+ */
+struct employee_archive {
+	const char *employee_number;
+	const char *sha256; /* hex */
+	const char *bytes;
+	size_t len;
+	void (*release)(void *owner);
+	void *owner;
+};
+
+/*
+ * Read employee id's archive, audited as employee.archive.read in the same
+ * statement (every read, through any door): 0 with *out.
+ */
+int employees_archive_read(struct db *db, const char *id, const char *actor, const char *request_id,
+                           struct employee_archive *out) WARN_UNUSED;
 
 #endif

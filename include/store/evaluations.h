@@ -1,29 +1,38 @@
 /*
  * evaluations: a staff member's score (1 to 5) and summary of an
- * application, the summary sealed under the applicant's data key. Functions
- * return 0 when done, 1 when there is no such application or evaluation (or
- * its summary does not open: the key is gone), -1 when the database failed
- * (db_failure tells how). Thread-safe on distinct connections.
+ * application, the summary sealed under the applicant's data key:
+ * {id, application_id, score, summary, author, created_at}. The reads and
+ * the write take sees_restricted (hr's): without it a restricted record's
+ * applications and evaluations are not there. Functions return 0 when
+ * done, 1 when there is no such application or evaluation (or its summary
+ * does not open: the key is gone), -1 when the database failed (db_failure
+ * tells how). Thread-safe on distinct connections.
  */
 #ifndef RECRUITD_STORE_EVALUATIONS_H
 #define RECRUITD_STORE_EVALUATIONS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "core/xalloc.h"
 
 struct db;
 
-/* Add one, audited as evaluation.create: 0 with the evaluation (new reference) and its id. */
-int evaluations_add(struct db *db, const char *application_id, int score, const char *summary,
-                    const char *author, const char *request_id, json_t **out,
-                    char id[37]) WARN_UNUSED;
+/*
+ * Add one (summary may be NULL), audited as evaluation.create: 0 with the
+ * evaluation (new reference).
+ */
+int evaluations_add(struct db *db, const char *application_id, bool sees_restricted, int score,
+                    const char *summary, const char *author, const char *request_id,
+                    json_t **out) WARN_UNUSED;
 
 /* The application's evaluations, oldest first (new reference). */
-int evaluations_of(struct db *db, const char *application_id, json_t **list) WARN_UNUSED;
+int evaluations_of(struct db *db, const char *application_id, bool sees_restricted,
+                   json_t **list) WARN_UNUSED;
 
 /* One evaluation (new reference). */
-int evaluations_one(struct db *db, const char *id, json_t **evaluation) WARN_UNUSED;
+int evaluations_one(struct db *db, const char *id, bool sees_restricted,
+                    json_t **evaluation) WARN_UNUSED;
 
 /*
  * Open the summaries of evaluations another statement built (an object or

@@ -1,14 +1,35 @@
 /*
- * funnel: the de-identified stage events the funnel is counted from.
- * Each statement is documented where it is defined (server/store/funnel.c):
- * its parameters and the columns it answers.
+ * funnel: the de-identified stage events the funnel is counted from
+ * (stage_events: an opening, a stage, a time and a random track id that
+ * nothing points to once the application is gone). Raw figures only: what
+ * may be shown of them is the flow's to decide (flows/screening_funnel.c).
+ * Thread-safe on distinct connections.
  */
 #ifndef RECRUITD_STORE_FUNNEL_H
 #define RECRUITD_STORE_FUNNEL_H
 
-#include "store/db.h"
+#include <stdbool.h>
+#include <stddef.h>
 
-/* The funnel of every opening (no parameters), and of one ($1: its id). */
-extern struct db_stmt funnel_all, funnel_of;
+#include "core/xalloc.h"
+
+struct db;
+
+/* One stage's raw figures. */
+struct funnel_row {
+	char stage[24];
+	long reached;       /* tracks that reached the stage */
+	long left;          /* of them, those that have left it */
+	bool has_median;    /* median_days is known (someone left) */
+	double median_days; /* from entering the stage to the next move */
+};
+
+/*
+ * The figures of every stage some track reached, of one opening (NULL:
+ * every opening), at most max rows: 0 with *n, or -1 when the database
+ * failed.
+ */
+int funnel_read(struct db *db, const char *opening_id, struct funnel_row *rows, size_t max,
+                size_t *n) WARN_UNUSED;
 
 #endif

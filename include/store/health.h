@@ -1,13 +1,15 @@
 /*
- * health: whether the database answers.
- * Each statement is documented where it is defined (server/store/health.c):
- * its parameters and the columns it answers.
+ * health: whether the database answers. Thread-safe on distinct
+ * connections.
  */
 #ifndef RECRUITD_STORE_HEALTH_H
 #define RECRUITD_STORE_HEALTH_H
 
-#include "store/db.h"
+#include "core/xalloc.h"
 
-extern struct db_stmt health_ping;
+struct db;
+
+/* One round trip on db: 0 when the database answered, -1 (db_failure tells how). */
+int health_check(struct db *db) WARN_UNUSED;
 
 #endif

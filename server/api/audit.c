@@ -1,7 +1,8 @@
 /*
- * audit: reading the append-only audit log (hr). Entries are written by
- * the statements that read or change records, in the same statement; this
- * file only lists them, newest first, keyset-paginated on their sequence.
+ * audit: reading the append-only audit log (hr), through flows/auditing.c.
+ * Entries are written by the statements that read or change records, in
+ * the same statement; this file only lists them, newest first,
+ * keyset-paginated on their sequence.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,28 +10,14 @@
 
 #include "api/handlers.h"
 #include "api/rest.h"
+#include "core/page.h"
 #include "core/problem.h"
 #include "core/validate.h"
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "store/audit.h"
-#include "store/db.h"
-
-static json_t *
-entry(const PGresult *res, int i)
-{
-	json_t *e = json_object();
-	static const char *const names[] = {"at",           "actor",  "action",
-	                                    "applicant_id", "target", "request_id"};
-
-	for (int c = 0; c < 6; c++)
-		json_object_set_new(e, names[c],
-		                    PQgetisnull(res, i, c + 1)
-		                        ? json_null()
-		                        : json_string(PQgetvalue(res, i, c + 1)));
-	return e;
-}
+#include "flows/auditing.h"
+#include "flows/flow.h"
 
 /* The filters: each NULL when absent; 0, or -1 after a 400. */
 static int
@@ -57,20 +44,15 @@ audit_list(struct req *r)
 	static const char *const allowed[] = {"applicant_id", "actor",  "since",
 	                                      "limit",        "cursor", NULL};
 	const char *applicant, *actor, *since;
+	struct page_of page = {0};
 	struct page pg;
-	struct db *db;
-	PGresult *res;
+	struct flow f;
 
 	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_SEQ, &pg) != 0 ||
-	    filters(r, &applicant, &actor, &since) != 0 || (db = req_db(r)) == NULL)
+	    filters(r, &applicant, &actor, &since) != 0)
 		return -1;
-	const char *params[5] = {pg.k1, applicant, actor, since, pg.limit_param};
-	if ((res = db_run(db, &audit_list_entries, 5, params)) == NULL)
-		return rest_fail_db(r, db);
-	json_t *items = json_array();
-	for (int i = 0; i < PQntuples(res) && i < pg.limit; i++)
-		json_array_append_new(items, entry(res, i));
-	json_t *body = rest_page_body(items, res, pg.limit, 0, -1);
-	PQclear(res);
-	return reply_json(r, 200, body);
+	struct page_want want = {.k1 = pg.k1, .k2 = pg.k2, .limit = pg.limit};
+	if (rest_flow(r, &f) != 0 || auditing_list(&f, applicant, actor, since, &want, &page) != 0)
+		return -1;
+	return reply_json(r, 200, rest_page_reply(&page));
 }

@@ -2,7 +2,7 @@
  * evaluations: a staff member's score (1 to 5) and summary of an
  * application. Part of the applicant's recruitment record: never shown to
  * the applicant, removed with the record, written to the employee archive
- * on hire. Each one written is audited.
+ * on hire. Each one written is audited (flows/screening.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,8 @@
 #include "core/validate.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "store/db.h"
-#include "store/evaluations.h"
+#include "flows/flow.h"
+#include "flows/screening.h"
 
 int
 evaluations_create(struct req *r)
@@ -23,13 +23,11 @@ evaluations_create(struct req *r)
 	static const char *const keys[] = {"score", "summary", NULL};
 	const char *id = req_param(r, 0);
 	json_t *body, *score, *out;
-	char eval_id[37];
-	struct db *db;
-	int rc;
+	struct flow f;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no application with this id");
-	if (rest_hidden_application(r, id, false) != 0 || (body = req_json(r)) == NULL)
+	if ((body = req_json(r)) == NULL)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	score = json_object_get(body, "score");
@@ -39,16 +37,12 @@ evaluations_create(struct req *r)
 	         json_integer_value(score) > 5)
 		problem_field(req_problem(r), "score", "must be a whole number from 1 to 5");
 	check_text(body, "summary", NULL, false, 5000, req_problem(r));
-	if (req_fail_fields(r) != 0 || (db = req_db(r)) == NULL)
+	if (req_fail_fields(r) != 0 || rest_flow(r, &f) != 0 ||
+	    screening_evaluate(&f, id, (int)json_integer_value(score),
+	                       json_string_value(json_object_get(body, "summary")), &out) != 0)
 		return -1;
-	rc = evaluations_add(db, id, (int)json_integer_value(score),
-	                     json_string_value(json_object_get(body, "summary")),
-	                     req_actor(r)->name, req_id(r), &out, eval_id);
-	if (rc < 0)
-		return rest_fail_db(r, db);
-	if (rc == 1)
-		return req_fail(r, 404, "no application with this id");
-	char *location = xasprintf("/v1/evaluations/%s", eval_id);
+	char *location =
+	    xasprintf("/v1/evaluations/%s", json_string_value(json_object_get(out, "id")));
 	reply_header(r, "Location", location);
 	free(location);
 	return reply_json(r, 201, out);
@@ -59,20 +53,14 @@ evaluations_list(struct req *r)
 {
 	const char *id = req_param(r, 0);
 	json_t *list, *page = NULL;
-	struct db *db;
-	int rc;
+	struct flow f;
 
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no application with this id");
-	if (rest_hidden_application(r, id, false) != 0 || (db = req_db(r)) == NULL)
+	if (rest_flow(r, &f) != 0 || screening_evaluations(&f, id, &list) != 0 ||
+	    rest_page_ascending(r, list, "created_at", "id", &page) != 0)
 		return -1;
-	if ((rc = evaluations_of(db, id, &list)) < 0)
-		return rest_fail_db(r, db);
-	if (rc == 1)
-		return req_fail(r, 404, "no application with this id");
-	if ((rc = rest_page_ascending(r, list, "created_at", "id", &page)) == 0)
-		rc = reply_json(r, 200, page);
-	return rc;
+	return reply_json(r, 200, page);
 }
 
 int
@@ -81,18 +69,13 @@ evaluations_get(struct req *r)
 	static const char *const none[] = {NULL};
 	const char *id = req_param(r, 0);
 	json_t *out;
-	struct db *db;
-	int rc;
+	struct flow f;
 
-	if (rest_hidden_application(r, id, true) != 0 || req_query_only(r, none) != 0)
+	if (req_query_only(r, none) != 0)
 		return -1;
 	if (!is_uuid(id))
 		return req_fail(r, 404, "no evaluation with this id");
-	if ((db = req_db(r)) == NULL)
+	if (rest_flow(r, &f) != 0 || screening_evaluation(&f, id, &out) != 0)
 		return -1;
-	if ((rc = evaluations_one(db, id, &out)) < 0)
-		return rest_fail_db(r, db);
-	if (rc == 1)
-		return req_fail(r, 404, "no evaluation with this id");
 	return reply_json(r, 200, out);
 }

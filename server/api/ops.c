@@ -10,10 +10,8 @@
 #include "edge/metrics.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "store/auth.h"
-#include "store/db.h"
-#include "store/health.h"
-#include "store/vault.h"
+#include "flows/flow.h"
+#include "flows/monitoring.h"
 
 int
 ops_healthz(struct req *r)
@@ -24,27 +22,26 @@ ops_healthz(struct req *r)
 int
 ops_readyz(struct req *r)
 {
-	struct db *db = req_db(r);
+	struct flow f;
 
-	if (db == NULL)
+	if (rest_flow(r, &f) != 0 || monitoring_ready(&f) != 0)
 		return -1;
-	if (db_do(db, &health_ping, 0, NULL) != 0)
-		return rest_fail_db(r, db);
-	if (vault_ping() != 0) /* nothing personal can be read or written without it */
-		return req_fail(r, 503, "the key database is unavailable; retry shortly");
 	return reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
 }
 
 int
 ops_metrics(struct req *r)
 {
+	struct monitoring_figures figures;
+
+	monitoring_figures(&figures);
 	char *edge = metrics_render(req_app(r)->pool);
 	char *text = xasprintf(
 	    "%s# HELP recruitd_staff_key_notices_total Staff keys revoked or deleted anywhere, as "
 	    "announced to this process (what it kept of them is no longer used).\n"
 	    "# TYPE recruitd_staff_key_notices_total counter\n"
 	    "recruitd_staff_key_notices_total %lu\n",
-	    edge, auth_notices_heard());
+	    edge, figures.staff_key_notices);
 
 	reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
 	free(edge);

@@ -17,7 +17,6 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
-#include "store/applications.h"
 #include "store/auth.h"
 #include "store/db.h"
 
@@ -277,24 +276,4 @@ rest_fresh_sign_in(struct req *r, long seconds)
 	req_problem(r)->slug = "reauthentication-required";
 	return req_fail(r, 403, "sign in again (within the last %ld minutes) for this",
 	                seconds / 60);
-}
-
-int
-rest_hidden_application(struct req *r, const char *id, bool evaluation)
-{
-	struct db *db;
-	PGresult *res;
-
-	if (req_actor(r)->role == ROLE_HR || !is_uuid(id))
-		return 0;
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	const char *params[2] = {id, evaluation ? "true" : "false"};
-	if ((res = db_run(db, &applications_owner_restricted, 2, params)) == NULL)
-		return rest_fail_db(r, db);
-	bool hidden = PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
-	return hidden ? req_fail(r, 404, "no %s with this id",
-	                         evaluation ? "evaluation" : "application")
-	              : 0;
 }

@@ -11,15 +11,18 @@
 
 #include "core/config.h"
 #include "core/digest.h"
+#include "core/problem.h"
+#include "core/token.h"
 #include "core/validate.h"
 #include "domain/transfer.h"
+#include "flows/flow.h"
+#include "flows/hiring.h"
+#include "flows/purging.h"
 #include "jobs/mail.h"
-#include "jobs/purge.h"
 #include "store/applicants.h"
 #include "store/auth.h"
 #include "store/db.h"
 #include "store/documents.h"
-#include "store/employees.h"
 #include "store/evaluations.h"
 #include "store/keys.h"
 #include "store/migrate.h"
@@ -225,11 +228,27 @@ cmd_key_revoke(struct ctx *c)
 	return rc == 0 ? 0 : 1;
 }
 
+/*
+ * A flow for one of recruitctl's commands on db: the operator acts with
+ * hr's reach, named "recruitctl" in every audit entry.
+ */
+static struct flow
+operator_flow(struct ctx *c, struct db *db, struct actor *who, const char *request_id,
+              struct problem *p)
+{
+	*who = (struct actor){.role = ROLE_HR, .name = "recruitctl"};
+	problem_init(p);
+	return (struct flow){
+	    .db = db, .cfg = &c->cfg, .who = who, .request_id = request_id, .problem = p};
+}
+
 static int
 cmd_employee_export(struct ctx *c)
 {
+	struct hiring_archive a;
+	struct problem p;
+	struct actor who;
 	struct db *db;
-	PGresult *res;
 	FILE *f;
 	int rc = 1;
 
@@ -250,23 +269,26 @@ cmd_employee_export(struct ctx *c)
 		db_close(db);
 		return 1;
 	}
-	const char *params[3] = {c->argv[0], "recruitctl", request_id};
-	if ((res = db_run_binary(db, &employees_read_archive, 3, params, NULL, NULL, 1)) == NULL) {
-		fprintf(stderr, "cannot read the archive: %s", db_message(db));
-	} else if (PQntuples(res) == 0) {
-		fprintf(stderr, "no employee %s\n", c->argv[0]);
-	} else if ((f = fopen(c->argv[1], "wb")) == NULL) {
-		fprintf(stderr, "cannot write %s\n", c->argv[1]);
-	} else {
-		size_t len = (size_t)PQgetlength(res, 0, 2);
-		if (fwrite(PQgetvalue(res, 0, 2), 1, len, f) == len && fclose(f) == 0) {
-			fprintf(stderr, "wrote %zu bytes to %s\n", len, c->argv[1]);
-			rc = 0;
-		} else {
-			fprintf(stderr, "cannot write %s\n", c->argv[1]);
-		}
+	struct flow fl = operator_flow(c, db, &who, request_id, &p);
+	if (hiring_download(&fl, c->argv[0], &a) != 0) {
+		if (p.status == 404)
+			fprintf(stderr, "no employee %s\n", c->argv[0]);
+		else
+			fprintf(stderr, "cannot read the archive: %s", db_message(db));
+		problem_fini(&p);
+		db_close(db);
+		return 1;
 	}
-	PQclear(res);
+	if ((f = fopen(c->argv[1], "wb")) != NULL) {
+		bool written = fwrite(a.bytes, 1, a.len, f) == a.len;
+		rc = fclose(f) == 0 && written ? 0 : 1;
+	}
+	if (rc == 0)
+		fprintf(stderr, "wrote %zu bytes to %s\n", a.len, c->argv[1]);
+	else
+		fprintf(stderr, "cannot write %s\n", c->argv[1]);
+	a.release(a.owner);
+	problem_fini(&p);
 	db_close(db);
 	return rc;
 }
@@ -308,6 +330,8 @@ static int
 cmd_purge(struct ctx *c)
 {
 	bool dry = c->argc == 1 && strcmp(c->argv[0], "--dry-run") == 0;
+	struct problem p;
+	struct actor who;
 	struct db *db;
 	json_t *report;
 
@@ -317,10 +341,12 @@ cmd_purge(struct ctx *c)
 	}
 	vault_or_die(c);
 	db = connect_or_die(c);
-	report = purge_run(db, dry, "recruitctl", NULL);
-	if (report == NULL) {
+	/* the same engine as POST /v1/retention/purges (and the scheduler) */
+	struct flow fl = operator_flow(c, db, &who, NULL, &p);
+	if (purging_run(&fl, dry, &report) != 0) {
 		fprintf(stderr, "purge failed: %s",
 		        db_message(db)[0] ? db_message(db) : "the database failed\n");
+		problem_fini(&p);
 		db_close(db);
 		return 1;
 	}
@@ -333,6 +359,7 @@ cmd_purge(struct ctx *c)
 	        json_integer_value(json_object_get(report, "purged")));
 	free(text);
 	json_decref(report);
+	problem_fini(&p);
 	db_close(db);
 	return 0;
 }

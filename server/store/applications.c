@@ -1,10 +1,15 @@
 /*
- * applications: applications, their moves and their history.
- *
- * The statements of this aggregate. Their callers bind the
- * parameters and read the rows; the SQL lives here, with the tables it
- * knows.
+ * applications: applications, their moves and their history. See
+ * applications.h. Every statement that writes a stage also writes its
+ * history entry, its de-identified stage event and its audit entry, in the
+ * same statement, so none happens without the others. Reads of one
+ * application leave out a restricted record unless the caller may see it
+ * (the flow says so from the actor's role).
  */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/page.h"
 #include "store/applications.h"
 #include "store/db.h"
 
@@ -15,7 +20,12 @@
 	"rfc3339(p.updated_at), "                                                                  \
 	"'closed_at', rfc3339(p.closed_at), 'version', p.version)::text"
 
-struct db_stmt applications_insert_app = DB_STMT(
+/* The application p's applicant, visible to the caller ($VISIBLE: whether restricted ones are). */
+#define VISIBLE(n)                                                                                 \
+	" AND EXISTS (SELECT 1 FROM applicants a WHERE a.id = p.applicant_id "                     \
+	"AND (a.restricted_at IS NULL OR $" #n "::boolean)) "
+
+static struct db_stmt insert_app = DB_STMT(
     "WITH x AS (SELECT a.id AS applicant_id, o.id AS opening_id FROM applicants a, openings o "
     "  WHERE a.id = $1 AND o.id = $2::uuid AND o.status = 'open'), "
     "p AS (INSERT INTO applications (applicant_id, opening_id, stage) "
@@ -27,16 +37,16 @@ struct db_stmt applications_insert_app = DB_STMT(
     "FROM p), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $3, 'application.create', applicant_id, 'application:' || id, $4 FROM p) "
-    "SELECT " APP_JSON ", p.version, p.id FROM p");
+    "SELECT " APP_JSON " FROM p");
 
-/* The applicant's application to an opening, if any. */
-struct db_stmt applications_find_for =
+static struct db_stmt find_for =
     DB_STMT("SELECT id FROM applications WHERE applicant_id = $1 AND opening_id = $2::uuid");
 
-struct db_stmt applications_get_app =
-    DB_STMT("SELECT " APP_JSON ", p.version FROM applications p WHERE p.id = $1");
+static struct db_stmt get_app =
+    DB_STMT("SELECT " APP_JSON " FROM applications p WHERE p.id = $1" VISIBLE(2));
 
-struct db_stmt applications_list_apps = DB_STMT(
+/* Lists leave restricted records out for everyone, hr too (DESIGN: "left out of lists"). */
+static struct db_stmt list_apps = DB_STMT(
     "SELECT " APP_JSON ", rfc3339(p.created_at), p.id FROM applications p "
     "WHERE (p.created_at, p.id) < ($1::timestamptz, $2::uuid) "
     "AND ($4::uuid IS NULL OR p.opening_id = $4::uuid) AND ($5::text IS NULL OR p.stage = $5) "
@@ -44,18 +54,14 @@ struct db_stmt applications_list_apps = DB_STMT(
     "  AND a.restricted_at IS NOT NULL) "
     "ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
 
-struct db_stmt applications_lock_app =
+static struct db_stmt lock_app =
     DB_STMT("SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, '') FROM "
             "applications p "
             "JOIN openings o ON o.id = p.opening_id "
-            "WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid) FOR UPDATE OF p");
+            "WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid)" VISIBLE(
+                3) "FOR UPDATE OF p");
 
-/* The region's own rule first, else the country's. */
-struct db_stmt applications_find_rule =
-    DB_STMT("SELECT allowed FROM background_check_rules WHERE country = $1 AND region IN ($2, '') "
-            "ORDER BY region = '' LIMIT 1");
-
-struct db_stmt applications_write_move = DB_STMT(
+static struct db_stmt write_move = DB_STMT(
     "WITH p AS (UPDATE applications SET stage = $2, updated_at = now(), version = version + 1, "
     "    closed_at = CASE WHEN $2 IN ('hired', 'rejected', 'withdrawn') THEN now() END "
     "  WHERE id = $1 RETURNING *), "
@@ -66,14 +72,14 @@ struct db_stmt applications_write_move = DB_STMT(
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $4, 'application.transition', applicant_id, 'application:' || id || ':' || $3 || '>' "
     "|| $2, $6 FROM p) "
-    "SELECT " APP_JSON ", p.version FROM p");
+    "SELECT " APP_JSON " FROM p");
 
-struct db_stmt applications_history_json =
+static struct db_stmt history_json =
     DB_STMT("SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, 'at', "
             "rfc3339(h.at), "
             "  'actor', h.actor, 'reason', h.reason) ORDER BY h.id)::text "
             "FROM applications p LEFT JOIN application_history h ON h.application_id = p.id WHERE "
-            "p.id = $1 GROUP BY p.id");
+            "p.id = $1" VISIBLE(2) "GROUP BY p.id");
 
 struct db_stmt applications_my_applications =
     DB_STMT("SELECT p.id, p.opening_id, o.title, p.stage FROM applications p JOIN openings o ON "
@@ -100,8 +106,86 @@ struct db_stmt applications_withdraw_open = DB_STMT(
     "    'application:' || id || ':' || was || '>withdrawn', $2 FROM p) "
     "SELECT count(*) FROM p");
 
-/* Whether the applicant of application $1 (or, with $2 true, of evaluation $1) is restricted. */
-struct db_stmt applications_owner_restricted = DB_STMT(
-    "SELECT EXISTS (SELECT 1 FROM applications p JOIN applicants a ON a.id = p.applicant_id "
-    "WHERE a.restricted_at IS NOT NULL AND p.id = CASE WHEN $2::boolean THEN "
-    "(SELECT e.application_id FROM evaluations e WHERE e.id = $1::uuid) ELSE $1::uuid END)");
+int
+applications_insert(struct db *db, const char *applicant_id, const char *opening_id,
+                    const char *actor, const char *request_id, json_t **app)
+{
+	const char *params[4] = {applicant_id, opening_id, actor, request_id};
+
+	return db_json(db, &insert_app, 4, params, app, NULL);
+}
+
+int
+applications_existing(struct db *db, const char *applicant_id, const char *opening_id, char id[37])
+{
+	const char *params[2] = {applicant_id, opening_id};
+	PGresult *row;
+	int rc = db_row(db, &find_for, 2, params, &row);
+
+	if (rc == 0) {
+		snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+		PQclear(row);
+	}
+	return rc;
+}
+
+int
+applications_find(struct db *db, const char *id, bool sees_restricted, json_t **app)
+{
+	const char *params[2] = {id, sees_restricted ? "true" : "false"};
+
+	return db_json(db, &get_app, 2, params, app, NULL);
+}
+
+int
+applications_page(struct db *db, const char *opening_id, const char *stage,
+                  const struct page_want *want, struct page_of *out)
+{
+	char limit[16];
+
+	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
+	const char *params[5] = {want->k1, want->k2, limit, opening_id, stage};
+	PGresult *res = db_run(db, &list_apps, 5, params);
+
+	if (res == NULL)
+		return -1;
+	db_page(res, want->limit, 0, 1, 2, out);
+	PQclear(res);
+	return 0;
+}
+
+int
+applications_lock(struct db *db, const char *id, const char *applicant_id, bool sees_restricted,
+                  struct application_lock *out)
+{
+	const char *params[3] = {id, applicant_id, sees_restricted ? "true" : "false"};
+	PGresult *row;
+	int rc = db_row(db, &lock_app, 3, params, &row);
+
+	if (rc != 0)
+		return rc;
+	snprintf(out->stage, sizeof(out->stage), "%s", PQgetvalue(row, 0, 0));
+	out->version = atol(PQgetvalue(row, 0, 1));
+	snprintf(out->country, sizeof(out->country), "%s", PQgetvalue(row, 0, 2));
+	snprintf(out->region, sizeof(out->region), "%s", PQgetvalue(row, 0, 3));
+	PQclear(row);
+	return 0;
+}
+
+int
+applications_write_move(struct db *db, const char *id, const char *from, const char *to,
+                        const char *reason, const char *actor, const char *request_id, json_t **app)
+{
+	const char *params[6] = {id, to, from, actor, reason, request_id};
+	int rc = db_json(db, &write_move, 6, params, app, NULL);
+
+	return rc == 0 ? 0 : -1; /* the row is locked: it is there */
+}
+
+int
+applications_find_history(struct db *db, const char *id, bool sees_restricted, json_t **history)
+{
+	const char *params[2] = {id, sees_restricted ? "true" : "false"};
+
+	return db_json(db, &history_json, 2, params, history, NULL);
+}

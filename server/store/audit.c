@@ -15,14 +15,19 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "conn.h"
+#include "core/page.h"
 #include "store/audit.h"
 #include "store/db.h"
 
-struct db_stmt audit_list_entries = DB_STMT(
-    "SELECT seq, rfc3339(at), actor, action, applicant_id, target, request_id FROM audit_log "
+/* Newest first by sequence, each entry as JSON; $1 the sequence bound, $5 the limit. */
+static struct db_stmt list_entries = DB_STMT(
+    "SELECT json_build_object('at', rfc3339(at), 'actor', actor, 'action', action, "
+    "'applicant_id', applicant_id, 'target', target, 'request_id', request_id)::text, seq "
+    "FROM audit_log "
     "WHERE seq < $1::bigint AND ($2::uuid IS NULL OR applicant_id = $2::uuid) "
     "AND ($3::text IS NULL OR actor = $3) AND ($4::timestamptz IS NULL OR at >= $4::timestamptz) "
     "ORDER BY seq DESC LIMIT $5::int");
@@ -126,4 +131,21 @@ audit_commit_read(struct db *db, const struct audit_entry *e)
 	if (me.rc != 0)
 		db_mark_unavailable(db);
 	return me.rc;
+}
+
+int
+audit_page(struct db *db, const struct audit_filter *by, const struct page_want *want,
+           struct page_of *out)
+{
+	char limit[16];
+
+	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
+	const char *params[5] = {want->k1, by->applicant_id, by->actor, by->since, limit};
+	PGresult *res = db_run(db, &list_entries, 5, params);
+
+	if (res == NULL)
+		return -1;
+	db_page(res, want->limit, 0, 1, -1, out);
+	PQclear(res);
+	return 0;
 }

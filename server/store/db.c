@@ -496,3 +496,20 @@ db_page(const PGresult *res, int limit, int json_col, int k1_col, int k2_col, st
 			         PQgetvalue(res, limit - 1, k2_col));
 	}
 }
+
+int
+db_json(struct db *db, struct db_stmt *st, int n, const char *const *params, json_t **out,
+        long *version)
+{
+	PGresult *res;
+	int rc = db_row(db, st, n, params, &res);
+
+	*out = NULL;
+	if (rc != 0)
+		return rc;
+	*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	if (version != NULL)
+		*version = atol(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return *out != NULL ? 0 : -1;
+}

@@ -2,7 +2,9 @@
  * evaluations: a staff member's score and summary of an application. The
  * summary is sealed under the applicant's data key (store/vault.h); every
  * statement here answers it sealed ("summary_sealed", bytea text) and
- * evaluations_open replaces it with the text.
+ * evaluations_open replaces it with the text. The reads and the write find
+ * the application only when the caller may see its applicant (a
+ * restricted record: hr's alone).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,13 @@
 	"'summary', v.summary, 'summary_sealed', v.summary_sealed::text, 'author', v.author, "     \
 	"'created_at', rfc3339(v.created_at))"
 
-static struct db_stmt applicant_of = DB_STMT("SELECT applicant_id FROM applications WHERE id = $1");
+/* The application p's applicant is visible to the caller ($n: whether restricted ones are). */
+#define VISIBLE(n)                                                                                 \
+	" AND EXISTS (SELECT 1 FROM applicants a WHERE a.id = p.applicant_id "                     \
+	"AND (a.restricted_at IS NULL OR $" #n "::boolean)) "
+
+static struct db_stmt applicant_of =
+    DB_STMT("SELECT p.applicant_id FROM applications p WHERE p.id = $1" VISIBLE(2));
 
 static struct db_stmt insert_eval = DB_STMT(
     "WITH p AS (SELECT id, applicant_id FROM applications WHERE id = $1), "
@@ -27,17 +35,17 @@ static struct db_stmt insert_eval = DB_STMT(
     "  SELECT id, $2::smallint, $3::bytea, $4 FROM p RETURNING *), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $4, 'evaluation.create', p.applicant_id, 'evaluation:' || v.id, $5 FROM v, p) "
-    "SELECT " EVAL_JSON "::text, v.id FROM v");
+    "SELECT " EVAL_JSON "::text FROM v");
 
-static struct db_stmt list_evals = DB_STMT(
-    "SELECT coalesce(json_agg(" EVAL_JSON " ORDER BY v.created_at, v.id) "
-    "  FILTER (WHERE v.id IS NOT NULL), '[]')::text, p.applicant_id "
-    "FROM applications p LEFT JOIN evaluations v ON v.application_id = p.id WHERE p.id = $1 "
-    "GROUP BY p.id");
+static struct db_stmt list_evals =
+    DB_STMT("SELECT coalesce(json_agg(" EVAL_JSON " ORDER BY v.created_at, v.id) "
+            "  FILTER (WHERE v.id IS NOT NULL), '[]')::text, p.applicant_id "
+            "FROM applications p LEFT JOIN evaluations v ON v.application_id = p.id WHERE p.id = "
+            "$1" VISIBLE(2) "GROUP BY p.id");
 
 static struct db_stmt get_eval =
     DB_STMT("SELECT " EVAL_JSON "::text, p.applicant_id FROM evaluations v "
-            "JOIN applications p ON p.id = v.application_id WHERE v.id = $1");
+            "JOIN applications p ON p.id = v.application_id WHERE v.id = $1" VISIBLE(2));
 
 /* Open one evaluation object's summary in place: 0, or 1 when it does not open. */
 static int
@@ -81,18 +89,17 @@ evaluations_open(struct db *db, json_t *evals, const char *applicant_id)
 }
 
 int
-evaluations_add(struct db *db, const char *application_id, int score, const char *summary,
-                const char *author, const char *request_id, json_t **out, char id[37])
+evaluations_add(struct db *db, const char *application_id, bool sees_restricted, int score,
+                const char *summary, const char *author, const char *request_id, json_t **out)
 {
 	unsigned char key[SEAL_KEY_LEN];
-	const char *params[5];
+	const char *params[5] = {application_id, sees_restricted ? "true" : "false"};
 	char applicant[37], score_s[8], *sealed;
 	bool failed = false;
 	PGresult *row;
 	int rc;
 
-	params[0] = application_id;
-	if ((rc = db_row(db, &applicant_of, 1, params, &row)) != 0)
+	if ((rc = db_row(db, &applicant_of, 2, params, &row)) != 0)
 		return rc;
 	snprintf(applicant, sizeof(applicant), "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
@@ -109,15 +116,10 @@ evaluations_add(struct db *db, const char *application_id, int score, const char
 	params[2] = sealed;
 	params[3] = author;
 	params[4] = request_id;
-	rc = db_row(db, &insert_eval, 5, params, &row);
+	rc = db_json(db, &insert_eval, 5, params, out, NULL);
 	free(sealed);
 	if (rc != 0)
 		return rc;
-	*out = json_loads(PQgetvalue(row, 0, 0), 0, NULL);
-	snprintf(id, 37, "%s", PQgetvalue(row, 0, 1));
-	PQclear(row);
-	if (*out == NULL)
-		return -1;
 	json_object_set_new(*out, "summary", summary ? json_string(summary) : json_null());
 	json_object_del(*out, "summary_sealed");
 	return 0;
@@ -125,11 +127,11 @@ evaluations_add(struct db *db, const char *application_id, int score, const char
 
 /* Row 0 of st's answer (JSON text, applicant id) opened. */
 static int
-opened(struct db *db, struct db_stmt *st, const char *id, json_t **out)
+opened(struct db *db, struct db_stmt *st, const char *id, bool sees_restricted, json_t **out)
 {
-	const char *params[1] = {id};
+	const char *params[2] = {id, sees_restricted ? "true" : "false"};
 	PGresult *row;
-	int rc = db_row(db, st, 1, params, &row);
+	int rc = db_row(db, st, 2, params, &row);
 
 	if (rc != 0)
 		return rc;
@@ -144,15 +146,15 @@ opened(struct db *db, struct db_stmt *st, const char *id, json_t **out)
 }
 
 int
-evaluations_of(struct db *db, const char *application_id, json_t **list)
+evaluations_of(struct db *db, const char *application_id, bool sees_restricted, json_t **list)
 {
-	return opened(db, &list_evals, application_id, list);
+	return opened(db, &list_evals, application_id, sees_restricted, list);
 }
 
 int
-evaluations_one(struct db *db, const char *id, json_t **evaluation)
+evaluations_one(struct db *db, const char *id, bool sees_restricted, json_t **evaluation)
 {
-	return opened(db, &get_eval, id, evaluation);
+	return opened(db, &get_eval, id, sees_restricted, evaluation);
 }
 
 static struct db_stmt unsealed_evals =

@@ -1,12 +1,12 @@
 /*
- * funnel: the de-identified stage events the funnel is counted from.
- *
- * The statements of this aggregate. Their callers bind the
- * parameters and read the rows; the SQL lives here, with the tables it
- * knows.
+ * funnel: the de-identified stage events the funnel is counted from. See
+ * funnel.h.
  */
-#include "store/funnel.h"
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "store/db.h"
+#include "store/funnel.h"
 
 /*
  * Per stage: how many tracks reached it, how many left it, and the median
@@ -22,5 +22,27 @@
 	"86400.0) FILTER (WHERE left_at IS NOT NULL) "                                             \
 	"FROM stage_events " where " GROUP BY stage"
 
-struct db_stmt funnel_all = DB_STMT(FUNNEL(""));
-struct db_stmt funnel_of = DB_STMT(FUNNEL("WHERE opening_id = $1::uuid"));
+static struct db_stmt funnel_all = DB_STMT(FUNNEL(""));
+static struct db_stmt funnel_of = DB_STMT(FUNNEL("WHERE opening_id = $1::uuid"));
+
+int
+funnel_read(struct db *db, const char *opening_id, struct funnel_row *rows, size_t max, size_t *n)
+{
+	const char *params[1] = {opening_id};
+	PGresult *res =
+	    opening_id ? db_run(db, &funnel_of, 1, params) : db_run(db, &funnel_all, 0, NULL);
+
+	if (res == NULL)
+		return -1;
+	for (*n = 0; *n < max && (int)*n < PQntuples(res); (*n)++) {
+		struct funnel_row *row = &rows[*n];
+		int i = (int)*n;
+		snprintf(row->stage, sizeof(row->stage), "%s", PQgetvalue(res, i, 0));
+		row->reached = atol(PQgetvalue(res, i, 1));
+		row->left = atol(PQgetvalue(res, i, 2));
+		row->has_median = !PQgetisnull(res, i, 3);
+		row->median_days = row->has_median ? atof(PQgetvalue(res, i, 3)) : 0;
+	}
+	PQclear(res);
+	return 0;
+}

@@ -1,11 +1,11 @@
-/*
- * health: whether the database answers.
- *
- * The statements of this aggregate. Their callers bind the
- * parameters and read the rows; the SQL lives here, with the tables it
- * knows.
- */
+/* health: whether the database answers. See health.h. */
 #include "store/health.h"
 #include "store/db.h"
 
-struct db_stmt health_ping = DB_STMT("SELECT 1");
+static struct db_stmt ping = DB_STMT("SELECT 1");
+
+int
+health_check(struct db *db)
+{
+	return db_do(db, &ping, 0, NULL);
+}

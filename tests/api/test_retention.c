@@ -665,6 +665,46 @@ test_killed_midway_then_finished(void **state)
 
 /* The purge run sweeps idempotency keys older than 24 hours: counted in a dry run, deleted in a
  * real one. */
+/*
+ * A purge whose batch loses a race in the database (a serialization
+ * failure, forced here on its tombstones) answers 503 with Retry-After, as
+ * every lost race does, never a 500: the batch is rolled back, the run is
+ * recorded as failed, and the next run purges what it could not.
+ */
+static void
+test_lost_race_is_a_retry(void **state)
+{
+	(void)state;
+	char tag[48], *sql;
+	snprintf(tag, sizeof(tag), "race%d-%d", (int)getpid(), ++seq);
+	make_expired(3, tag);
+	PGresult *res = PQexec(
+	    test_db(),
+	    "CREATE OR REPLACE FUNCTION test_purge_race() RETURNS trigger LANGUAGE plpgsql AS $$ "
+	    "BEGIN IF NEW.disposition = 'purged' THEN RAISE EXCEPTION 'forced race' USING "
+	    "ERRCODE = '40001'; END IF; RETURN NEW; END $$; "
+	    "DROP TRIGGER IF EXISTS test_purge_race ON applicant_tombstones; "
+	    "CREATE TRIGGER test_purge_race BEFORE INSERT ON applicant_tombstones FOR EACH ROW "
+	    "EXECUTE FUNCTION test_purge_race()");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":false}");
+	PQclear(PQexec(test_db(), "DROP TRIGGER test_purge_race ON applicant_tombstones; "
+	                          "DROP FUNCTION test_purge_race()"));
+	assert_problem(r, 503, "service-unavailable");
+	char *wait = resp_header(r, "Retry-After");
+	assert_non_null(wait);
+	free(wait);
+	resp_free(r);
+	expect_db_value("SELECT status FROM purge_runs ORDER BY started_at DESC LIMIT 1", NULL,
+	                "failed");
+	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
+	expect_db_value(sql, NULL, "3"); /* nobody half-deleted */
+	json_decref(purge(false));
+	expect_db_value(sql, NULL, "0");
+	free(sql);
+}
+
 static void
 test_sweeps(void **state)
 {
@@ -828,6 +868,7 @@ main(void)
 	    cmocka_unit_test(test_dry_then_real),
 	    cmocka_unit_test(test_two_purges_at_once),
 	    cmocka_unit_test(test_killed_midway_then_finished),
+	    cmocka_unit_test(test_lost_race_is_a_retry),
 	    cmocka_unit_test(test_sweeps),
 	    cmocka_unit_test(test_recruitctl_purge),
 	    cmocka_unit_test(test_api_answers_during_a_large_purge),

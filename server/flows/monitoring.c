@@ -1,0 +1,22 @@
+/* monitoring: readiness and the store's figures. See monitoring.h. */
+#include "flows/monitoring.h"
+#include "flows/flow.h"
+#include "store/auth.h"
+#include "store/health.h"
+#include "store/vault.h"
+
+int
+monitoring_ready(const struct flow *f)
+{
+	if (health_check(f->db) != 0)
+		return flow_fail_db(f);
+	if (vault_ping() != 0)
+		return flow_fail(f, 503, NULL, "the key database is unavailable; retry shortly");
+	return 0;
+}
+
+void
+monitoring_figures(struct monitoring_figures *out)
+{
+	out->staff_key_notices = auth_notices_heard();
+}

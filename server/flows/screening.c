@@ -1,0 +1,269 @@
+/*
+ * screening: applications and their moves. See screening.h. Two racing
+ * moves are serialised by the application's row lock: the second is judged
+ * against the stage the first left, so exactly one of two moves from a
+ * stage wins and writes one history entry.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/page.h"
+#include "core/problem.h"
+#include "core/token.h"
+#include "domain/stages.h"
+#include "flows/flow.h"
+#include "flows/idempotency.h"
+#include "flows/screening.h"
+#include "store/applicants.h"
+#include "store/applications.h"
+#include "store/bgcheck.h"
+#include "store/evaluations.h"
+
+#define NO_APPLICATION "no application with this id"
+
+/*
+ * Whether the actor sees a restricted record's applications: hr, and the
+ * applicant, who reaches only their own record (every applicant-side call
+ * is confined to it) and is not hidden from themselves.
+ */
+static bool
+sees_restricted(const struct flow *f)
+{
+	return flow_is_hr(f) || f->who->role == ROLE_APPLICANT;
+}
+
+/* 409: the applicant has applied to the opening already (its application named). */
+static int
+fail_applied(const struct flow *f, const char *existing, bool self)
+{
+	problem_extra(f->problem, "application_id", json_string(existing));
+	if (self)
+		return flow_fail(f, 409, "already-applied",
+		                 "you have applied to this opening already");
+	return flow_fail(f, 409, "duplicate-application",
+	                 "this applicant has applied to this opening already");
+}
+
+/* Nothing was inserted: applied already (409), the applicant absent (404/410), or the opening. */
+static int
+why_not_inserted(const struct flow *f, const char *applicant_id, const char *opening_id, bool self)
+{
+	char existing[37];
+	int rc = applications_existing(f->db, applicant_id, opening_id, existing);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	if (rc == 0)
+		return fail_applied(f, existing, self);
+	if ((rc = applicants_exists(f->db, applicant_id)) < 0)
+		return flow_fail_db(f);
+	if (rc > 0)
+		return flow_fail_absent(f, applicant_id);
+	problem_field(f->problem, "opening_id", "must be the id of an open opening");
+	return flow_fail_fields(f);
+}
+
+int
+screening_apply(const struct flow *f, const char *applicant_id, const char *opening_id, bool self,
+                const struct idem *k, json_t **app, bool *replayed)
+{
+	struct idem_answer first;
+	char location[80];
+	int rc;
+
+	*replayed = false;
+	if ((rc = idem_begin(f, k, &first)) != 0) {
+		if (rc < 0)
+			return -1;
+		*replayed = true;
+		return screening_get(f, first.resource_id, app);
+	}
+	rc = applications_insert(f->db, applicant_id, opening_id, f->who->name, f->request_id, app);
+	if (rc != 0) {
+		if (rc < 0)
+			flow_fail_db(f);
+		flow_rollback(f);
+		return rc < 0 ? -1 : why_not_inserted(f, applicant_id, opening_id, self);
+	}
+	/* the applicant follows it to their own page, which lists it; staff to the application */
+	const char *id = json_string_value(json_object_get(*app, "id"));
+	if (self)
+		snprintf(location, sizeof(location), "/v1/me");
+	else
+		snprintf(location, sizeof(location), "/v1/applications/%s", id);
+	if (idem_commit(f, k, 201, id, location) != 0) {
+		json_decref(*app);
+		*app = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+screening_get(const struct flow *f, const char *id, json_t **app)
+{
+	int rc = applications_find(f->db, id, sees_restricted(f), app);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, NO_APPLICATION) : 0;
+}
+
+int
+screening_list(const struct flow *f, const char *opening_id, const char *stage,
+               const struct page_want *want, struct page_of *out)
+{
+	return applications_page(f->db, opening_id, stage, want, out) == 0 ? 0 : flow_fail_db(f);
+}
+
+int
+screening_history(const struct flow *f, const char *id, json_t **history)
+{
+	int rc = applications_find_history(f->db, id, sees_restricted(f), history);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, NO_APPLICATION) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* moves                                                                */
+
+/* 409 for a move the rules forbid, naming both stages. */
+static int
+fail_move(const struct flow *f, const char *from, const char *to, const char *slug, const char *why)
+{
+	problem_extra(f->problem, "from", json_string(from));
+	problem_extra(f->problem, "to", json_string(to));
+	return flow_fail(f, 409, slug, "cannot move from %s to %s: %s", from, to, why);
+}
+
+/* Whether the opening's jurisdiction allows background checks: 0 yes, -1 problem set. */
+static int
+check_jurisdiction(const struct flow *f, const struct application_lock *cur)
+{
+	char where[440], why[560];
+	bool allowed = false;
+	int rc = bgcheck_verdict(f->db, cur->country, cur->region, &allowed);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	if (rc == 0 && allowed)
+		return 0;
+	snprintf(where, sizeof(where), "%s%s%s",
+	         *cur->country ? cur->country : "an opening without a country",
+	         *cur->region ? "-" : "", cur->region);
+	if (rc > 0)
+		snprintf(why, sizeof(why),
+		         "no background-check rule covers %s, so checks are not allowed there",
+		         where);
+	else
+		snprintf(why, sizeof(why), "the background-check rule for %s does not allow checks",
+		         where);
+	return fail_move(f, cur->stage, "background_check", "background-check-not-allowed", why);
+}
+
+/* Why a move the table refuses is refused, in the words of the rule that refuses it. */
+static const char *
+why_not(const char *from, enum stage to)
+{
+	enum stage s = (enum stage)stage_parse(from);
+
+	if (stage_is_final(s))
+		return "the application's stage is final";
+	if (to == ST_HIRED)
+		return "hired is reached only through POST /v1/applications/{id}/hire, from offer";
+	if (s == to)
+		return "the application is at that stage already";
+	return "moves go forward only";
+}
+
+/* Judge the move against the table (and the jurisdiction); 0 allowed, -1 problem set. */
+static int
+judge(const struct flow *f, const struct application_lock *cur, enum stage to, const char *reason)
+{
+	switch (stage_move((enum stage)stage_parse(cur->stage), to)) {
+	case MOVE_YES:
+		return 0;
+	case MOVE_REASON:
+		if (reason != NULL)
+			return 0;
+		problem_field(f->problem, "reason", "is required to reject an application");
+		return flow_fail_fields(f);
+	case MOVE_GATED:
+		return check_jurisdiction(f, cur);
+	case MOVE_HIRE:
+		return fail_move(f, cur->stage, stage_name(to), "invalid-transition",
+		                 "hired is reached only through POST /v1/applications/{id}/hire");
+	case MOVE_NO:
+	default:
+		return fail_move(f, cur->stage, stage_name(to), "invalid-transition",
+		                 why_not(cur->stage, to));
+	}
+}
+
+int
+screening_move(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
+               const char *reason, long expect, json_t **app)
+{
+	struct application_lock cur;
+	int rc;
+
+	if (flow_begin(f) != 0)
+		return -1;
+	rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
+	if (rc < 0)
+		rc = flow_fail_db(f);
+	else if (rc > 0)
+		rc = flow_fail(f, 404, NULL, NO_APPLICATION);
+	else if (expect != 0 && expect != cur.version)
+		rc = flow_fail(f, 412, NULL, "the application changed since version %ld", expect);
+	else
+		rc = judge(f, &cur, to, reason);
+	if (rc == 0 && applications_write_move(f->db, id, cur.stage, stage_name(to), reason,
+	                                       f->who->name, f->request_id, app) != 0)
+		rc = flow_fail_db(f);
+	if (rc != 0)
+		return flow_rollback(f);
+	if (flow_commit(f) != 0) {
+		json_decref(*app);
+		*app = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* evaluations                                                          */
+
+int
+screening_evaluate(const struct flow *f, const char *id, int score, const char *summary,
+                   json_t **evaluation)
+{
+	int rc = evaluations_add(f->db, id, sees_restricted(f), score, summary, f->who->name,
+	                         f->request_id, evaluation);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, NO_APPLICATION) : 0;
+}
+
+int
+screening_evaluations(const struct flow *f, const char *id, json_t **list)
+{
+	int rc = evaluations_of(f->db, id, sees_restricted(f), list);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, NO_APPLICATION) : 0;
+}
+
+int
+screening_evaluation(const struct flow *f, const char *id, json_t **evaluation)
+{
+	int rc = evaluations_one(f->db, id, sees_restricted(f), evaluation);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, "no evaluation with this id") : 0;
+}
