@@ -9,7 +9,6 @@
 #define RECRUITD_STORE_EXPORTS_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,9 +38,11 @@ int exports_seal(struct db *db, const char *id, size_t size, const char *sha256)
  */
 json_t *exports_subject_data(struct db *db, const char *applicant_id) WARN_UNUSED;
 
-/* The applicant's documents, oldest first: rows (id, filename, size). PQclear it; NULL on failure.
+/*
+ * The applicant's documents, oldest first, as the package holds them:
+ * 0 with *docs (new reference) [{id, filename, size}], or -1.
  */
-PGresult *exports_documents(struct db *db, const char *applicant_id) WARN_UNUSED;
+int exports_documents(struct db *db, const char *applicant_id, json_t **docs) WARN_UNUSED;
 
 /*
  * Download through the e-mailed link (at most 3, within 24 hours and the
