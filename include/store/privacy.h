@@ -91,12 +91,17 @@ int privacy_email_of(struct db *db, const char *id, char **email) WARN_UNUSED;
 /* A list page's filters: NULL for none. */
 struct privacy_query {
 	const char *status, *type, *overdue, *due_before, *applicant_id;
-	const char *k1, *k2; /* keyset: due, id */
-	int limit;
 };
 
-/* Requests soonest due first, up to limit + 1, as a JSON array (new reference), or NULL. */
-json_t *privacy_page(struct db *db, const struct privacy_query *q) WARN_UNUSED;
+/*
+ * A page of requests, soonest due first (the due date that counts, then the
+ * id: want's k1 and k2, NULL for the first page), as DESIGN shows them: 0
+ * with *out (its last key for the next cursor), or -1.
+ */
+struct page_of;
+struct page_want;
+int privacy_page(struct db *db, const struct privacy_query *q, const struct page_want *want,
+                 struct page_of *out) WARN_UNUSED;
 
 /* Per type for a year: received, fulfilled (whole or part), denied, median and mean days. */
 json_t *privacy_metrics(struct db *db, int year) WARN_UNUSED;

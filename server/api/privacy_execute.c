@@ -45,22 +45,6 @@ privacy_day_text(const struct zone *zone, time_t t, char out[11])
 	zone_date(zone, t, out);
 }
 
-/* Queue a letter to `to` about the request. */
-int
-privacy_letter(struct req *r, struct db *db, const char *kind, const char *to,
-               const char *applicant_id, struct letter *l)
-{
-	struct outbox_mail m = {.kind = kind,
-	                        .applicant_id = applicant_id,
-	                        .to = to,
-	                        .subject = l->subject,
-	                        .body = l->body};
-	int rc = outbox_enqueue(db, &m, req_id(r));
-
-	letter_fini(l);
-	return rc;
-}
-
 /* ------------------------------------------------------------------ */
 /* execution: what is done as soon as the request is verified           */
 
@@ -109,16 +93,6 @@ end_telling(struct req *r, struct db *db, const char *id, const char *type, cons
 	}
 	free(email);
 	return rc < 0 ? -1 : 0;
-}
-
-/* finish, with nothing the letter says that the log does not keep. */
-int
-privacy_end(struct req *r, struct db *db, const char *id, const char *type, const char *applicant,
-            const char *status, const char *outcome, const char *detail, const char *categories,
-            const char *actor)
-{
-	return end_telling(r, db, id, type, applicant, status, outcome, detail, categories, actor,
-	                   NULL, NULL);
 }
 
 static json_t *

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/fold.h"
+#include "core/page.h"
 #include "domain/privacy.h"
 #include "domain/retention.h"
 #include "store/db.h"
@@ -264,34 +265,34 @@ privacy_email_of(struct db *db, const char *id, char **email)
 	return 0;
 }
 
+/* Soonest due first: the keyset is (the due date that counts, id), ascending. */
 static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
-    "SELECT coalesce(json_agg(x.j ORDER BY x.due, x.id), '[]')::text FROM ("
-    "  SELECT " REQUEST_JSON " AS j, coalesce(r.extended_due_at, r.due_at) AS due, r.id "
-    "  FROM privacy_requests r "
-    "  WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.type = $2) "
-    "  AND ($3::boolean IS NULL OR (r.completed_at IS NULL AND now() > coalesce(r.extended_due_at, "
-    "    r.due_at)) = $3::boolean) "
-    "  AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
-    "  AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
-    "  AND ($6::timestamptz IS NULL OR (coalesce(r.extended_due_at, r.due_at), r.id) > "
-    "    ($6::timestamptz, $7::uuid)) "
-    "  ORDER BY coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int) x");
+    "SELECT " REQUEST_JSON "::text, rfc3339(coalesce(r.extended_due_at, r.due_at)), r.id "
+    "FROM privacy_requests r "
+    "WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.type = $2) "
+    "AND ($3::boolean IS NULL OR (r.completed_at IS NULL AND now() > coalesce(r.extended_due_at, "
+    "  r.due_at)) = $3::boolean) "
+    "AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
+    "AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
+    "AND ($6::timestamptz IS NULL OR (coalesce(r.extended_due_at, r.due_at), r.id) > "
+    "  ($6::timestamptz, $7::uuid)) "
+    "ORDER BY coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
 
-json_t *
-privacy_page(struct db *db, const struct privacy_query *q)
+int
+privacy_page(struct db *db, const struct privacy_query *q, const struct page_want *want,
+             struct page_of *out)
 {
 	char limit[16];
 	PGresult *res;
-	json_t *items;
 
-	snprintf(limit, sizeof(limit), "%d", q->limit + 1);
-	const char *params[8] = {q->status,       q->type, q->overdue, q->due_before,
-	                         q->applicant_id, q->k1,   q->k2,      limit};
+	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
+	const char *params[8] = {q->status,       q->type,  q->overdue, q->due_before,
+	                         q->applicant_id, want->k1, want->k2,   limit};
 	if ((res = db_run(db, &page, 8, params)) == NULL)
-		return NULL;
-	items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+		return -1;
+	db_page(res, want->limit, 0, 1, 2, out);
 	PQclear(res);
-	return items;
+	return 0;
 }
 
 /* The year's requests as the CTE y the metrics read. */
