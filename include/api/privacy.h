@@ -29,10 +29,6 @@ struct problem;
  */
 void privacy_check_corrections(const json_t *body, const char *type, struct problem *p);
 
-/* A date for a letter: YYYY-MM-DD (UTC) into out. */
-struct zone;
-void privacy_day_text(const struct zone *zone, time_t t, char out[11]);
-
 /* Queue letter l (finished here) to `to` about a request: 0, or -1 with the reply set. */
 int privacy_letter(struct req *r, struct db *db, const char *kind, const char *to,
                    const char *applicant_id, struct letter *l) WARN_UNUSED;
@@ -52,10 +48,6 @@ int privacy_end(struct req *r, struct db *db, const char *id, const char *type,
  */
 int privacy_execute(struct req *r, struct db *db, const char *id, const char *type,
                     const char *applicant, json_t *corrections) WARN_UNUSED;
-
-/* opt_out at intake: the record (if any) and the suppression list, then done. */
-int privacy_opt_out_now(struct req *r, struct db *db, const char *id,
-                        const char *email) WARN_UNUSED;
 
 /* Reply with request id as it stands (status), seen by applicant_only when not NULL. */
 int privacy_reply(struct req *r, struct db *db, unsigned status, const char *id,

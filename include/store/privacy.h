@@ -11,7 +11,6 @@
 #define RECRUITD_STORE_PRIVACY_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "core/xalloc.h"
@@ -120,11 +119,26 @@ int privacy_suppressed(struct db *db, const char *email, const char *reason) WAR
 int privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool *applications,
                      bool *evaluations) WARN_UNUSED;
 
+/* What retention needs to judge an applicant (domain/retention.h's pieces). */
+struct privacy_retention {
+	char *applications;     /* RETENTION_APPS_SQL's JSON text */
+	char *policies;         /* RETENTION_POLICIES_SQL's JSON text */
+	double now, created_at; /* epoch seconds */
+	bool held;              /* a legal hold is set */
+};
+
+/* The pieces for applicant_id: 0 with *out (privacy_retention_fini frees it), 1 when none. */
+int privacy_retention_of(struct db *db, const char *applicant_id,
+                         struct privacy_retention *out) WARN_UNUSED;
+void privacy_retention_fini(struct privacy_retention *r);
+
 /*
- * What retention needs to judge an applicant: a row (applications JSON,
- * policies-and-floors JSON, now, created_at, held), all epoch seconds. 1 when none.
+ * An erasure request's first step, in the caller's transaction: the
+ * applicant's open applications withdrawn (with their history, stage
+ * events and audit entries): 0 with how many.
  */
-int privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row) WARN_UNUSED;
+int privacy_withdraw_open(struct db *db, const char *applicant_id, const char *request_id,
+                          long *n) WARN_UNUSED;
 
 /* The corrections (JSON text) a correct request's owner gave once verified. */
 int privacy_set_corrections(struct db *db, const char *id, const char *corrections) WARN_UNUSED;

@@ -8,7 +8,6 @@
  */
 #include <stdio.h>
 
-#include "api/exports.h"
 #include "api/handlers.h"
 #include "api/rest.h"
 #include "core/app.h"
@@ -21,19 +20,6 @@
 #include "edge/request.h"
 #include "flows/exporting.h"
 #include "flows/flow.h"
-
-int
-exports_build(struct req *r, struct db *db, const char *request_id, const char *applicant,
-              char **link)
-{
-	struct flow f = {.db = db,
-	                 .cfg = req_app(r)->cfg,
-	                 .who = req_actor(r),
-	                 .request_id = req_id(r),
-	                 .problem = req_problem(r)};
-
-	return exporting_build(&f, request_id, applicant, link);
-}
 
 /* Send the package as it is read, chunk by chunk; the stream is the reply's now. */
 static int

@@ -21,6 +21,7 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
+#include "flows/intake.h"
 #include "flows/requests.h"
 #include "store/privacy.h"
 
@@ -62,6 +63,15 @@ privacy_end(struct req *r, struct db *db, const char *id, const char *type, cons
 	                            .actor = actor};
 
 	return requests_end(&f, &e);
+}
+
+int
+privacy_execute(struct req *r, struct db *db, const char *id, const char *type,
+                const char *applicant, json_t *corrections)
+{
+	struct flow f = flow_on(r, db);
+
+	return intake_carry_out(&f, id, type, applicant, corrections);
 }
 
 int

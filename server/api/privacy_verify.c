@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/exports.h"
 #include "api/handlers.h"
 #include "api/privacy.h"
 #include "api/rest.h"

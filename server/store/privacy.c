@@ -439,10 +439,52 @@ static struct db_stmt retention_inputs =
             "WHERE a.id = $1");
 
 int
-privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row)
+privacy_retention_of(struct db *db, const char *applicant_id, struct privacy_retention *out)
 {
 	const char *params[1] = {applicant_id};
-	return db_row(db, &retention_inputs, 1, params, row);
+	PGresult *row;
+	int rc = db_row(db, &retention_inputs, 1, params, &row);
+
+	if (rc != 0)
+		return rc;
+	out->applications = xstrdup(PQgetvalue(row, 0, 0));
+	out->policies = xstrdup(PQgetvalue(row, 0, 1));
+	out->now = atof(PQgetvalue(row, 0, 2));
+	out->created_at = atof(PQgetvalue(row, 0, 3));
+	out->held = PQgetvalue(row, 0, 4)[0] == 't';
+	PQclear(row);
+	return 0;
+}
+
+void
+privacy_retention_fini(struct privacy_retention *r)
+{
+	free(r->applications);
+	free(r->policies);
+	r->applications = r->policies = NULL;
+}
+
+/* The applicant's open applications withdrawn as an erasure request's first step, each audited. */
+static struct db_stmt withdraw_open = DB_STMT(
+    "WITH o AS (SELECT id, stage FROM applications WHERE applicant_id = $1 "
+    "    AND stage NOT IN ('hired', 'rejected', 'withdrawn') FOR UPDATE), "
+    "p AS (UPDATE applications a SET stage = 'withdrawn', updated_at = now(), "
+    "    version = a.version + 1, closed_at = now() FROM o WHERE a.id = o.id "
+    "  RETURNING a.id, a.track, a.opening_id, a.applicant_id, o.stage AS was), "
+    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
+    "  SELECT id, was, 'withdrawn', 'applicant', 'an erasure request' FROM p), "
+    "e AS (INSERT INTO stage_events (track, opening_id, stage) "
+    "  SELECT track, opening_id, 'withdrawn' FROM p), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT 'applicant', 'application.transition', applicant_id, "
+    "    'application:' || id || ':' || was || '>withdrawn', $2 FROM p) "
+    "SELECT count(*) FROM p");
+
+int
+privacy_withdraw_open(struct db *db, const char *applicant_id, const char *request_id, long *n)
+{
+	const char *params[2] = {applicant_id, request_id};
+	return db_count(db, &withdraw_open, 2, params, n);
 }
 
 static struct db_stmt set_corrections =
