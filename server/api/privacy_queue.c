@@ -21,9 +21,7 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
-#include "flows/intake.h"
 #include "flows/requests.h"
-#include "store/privacy.h"
 
 #define REASON_MAX_CHARS 1000
 
@@ -63,30 +61,6 @@ privacy_end(struct req *r, struct db *db, const char *id, const char *type, cons
 	                            .actor = actor};
 
 	return requests_end(&f, &e);
-}
-
-int
-privacy_execute(struct req *r, struct db *db, const char *id, const char *type,
-                const char *applicant, json_t *corrections)
-{
-	struct flow f = flow_on(r, db);
-
-	return intake_carry_out(&f, id, type, applicant, corrections);
-}
-
-int
-privacy_reply(struct req *r, struct db *db, unsigned status, const char *id,
-              const char *applicant_only)
-{
-	json_t *out = NULL;
-	int rc = privacy_get(db, id, applicant_only, &out);
-
-	if (rc < 0)
-		return rest_fail_db(r, db);
-	if (rc > 0)
-		return req_fail(r, 404, "no privacy request with this id");
-	reply_etag_version(r, json_integer_value(json_object_get(out, "version")));
-	return reply_json(r, status, out);
 }
 
 /* Reply with a request (stolen), its version as the ETag. */
