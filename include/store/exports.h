@@ -1,9 +1,11 @@
 /*
  * exports: the packages of know_specific requests (their chunks:
- * store/export_chunks.h), the e-mailed download link (hashed) and the data they hold beyond the
- * applicant's own row (which store/applicants.h reads). Every download is
- * audited. Functions return 0, 1 for "no such (or no longer)", -1 when the
- * database failed. Thread-safe on distinct connections.
+ * store/export_chunks.h), the e-mailed download link (hashed) and the
+ * data they hold beyond the applicant's own row (which store/applicants.h
+ * reads). A copy is the person's own: a restricted record is in it whole.
+ * Every download is audited. Functions return 0, 1 for "no such (or no
+ * longer)", -1 when the database failed. Thread-safe on distinct
+ * connections.
  */
 #ifndef RECRUITD_STORE_EXPORTS_H
 #define RECRUITD_STORE_EXPORTS_H

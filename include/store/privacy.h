@@ -3,9 +3,14 @@
  * codes, the address a request waits on while open, and the suppression
  * list. A request answers as JSON in DESIGN's shape. The log keeps no
  * personal data beyond the masked address and the applicant id (the address
- * itself goes when the request ends). Functions return 0 when done, 1 (or
- * more) for the outcomes each names, -1 when the database failed.
- * Thread-safe on distinct connections.
+ * itself goes when the request ends). Besides the log, what a request
+ * needs of the record it concerns: holdings, retention's pieces, the
+ * subject's row lock, the withdrawal of open applications. Who reads them
+ * is HR, the subject, or the request's own work: none is a recruiter's, so
+ * none leaves out a restricted record (flows/requests.c scopes a subject
+ * to their own requests). Functions return 0 when done, 1 (or more) for
+ * the outcomes each names, -1 when the database failed. Thread-safe on
+ * distinct connections.
  */
 #ifndef RECRUITD_STORE_PRIVACY_H
 #define RECRUITD_STORE_PRIVACY_H
