@@ -125,6 +125,7 @@ form_of(struct req *r, const json_t *doc, const json_t *text, const struct form_
 	    .len = resume->len};
 }
 
+/* POST /v1/apply as JSON: 202, or the problem (apply_submit may turn either into a page). */
 static int
 submit(struct req *r)
 {

@@ -71,6 +71,7 @@ reply_request(struct req *r, json_t *request)
 	return reply_json(r, 200, request);
 }
 
+/* The path's request id: 0, or -1 after a 404 (no request has an id that is not a UUID). */
 static int
 path_request(struct req *r, const char **id)
 {

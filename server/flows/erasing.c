@@ -25,6 +25,7 @@ on_request_retry(const struct flow *f)
 	return flow_fail(f, 503, NULL, "the database is busy; retry shortly");
 }
 
+/* One line of what was done: a category, deleted or restricted, on what basis, until when. */
 static json_t *
 on_request_item(const char *category, const char *action, const char *basis, const char *delete_at)
 {

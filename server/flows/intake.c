@@ -53,6 +53,7 @@ end(const struct flow *f, const char *id, const char *type, struct requests_endi
 /* ------------------------------------------------------------------ */
 /* what is done at once                                                 */
 
+/* know_categories: what is held, by category, in the log and in the letter. */
 static int
 do_categories(const struct flow *f, const char *id, const char *applicant)
 {
@@ -202,6 +203,7 @@ struct sorted {
 	bool contact, others;  /* contact fields corrected; anything else asked (HR's) */
 };
 
+/* Sort corrections against the record cur: an address is new only if it folds differently. */
 static void
 sort_corrections(const json_t *cur, const json_t *corrections, struct sorted *s)
 {

@@ -110,6 +110,7 @@ requests_letter(const struct flow *f, const char *kind, const char *to, const ch
 	return rc == 0 ? 0 : flow_fail_db(f);
 }
 
+/* The outcome in the letter's words (the log keeps the outcome's name). */
 static const char *
 outcome_text(const char *outcome)
 {

@@ -35,6 +35,7 @@ struct pending_request {
 	char *email;
 };
 
+/* The unexpired code's request, locked for the transaction: 0, or 404 (the same for any code). */
 static int
 take_code(const struct flow *f, const char *code_sha256, struct pending_request *q)
 {
