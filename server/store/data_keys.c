@@ -146,9 +146,14 @@ fetch(struct db *db, const char *const *ids, size_t n, unsigned char (*keys)[SEA
 		return -1;
 	for (int r = 0; r < PQntuples(res); r++) {
 		const char *owner = PQgetvalue(res, r, 0);
+		unsigned char w[SEAL_WRAPPED_LEN + 1];
+		size_t wlen;
+		if (sealing_bytea_parse(PQgetvalue(res, r, 1), w, sizeof(w), &wlen) != 0)
+			continue; /* not a wrapped key at all: as if the row were not there */
 		for (size_t i = 0; i < n; i++)
 			if (!found[i] && strcmp(ids[i], owner) == 0) {
-				if (unwrap_row(res, r, keys[i]) == 0)
+				if (keyring_unwrap(owner, PQgetvalue(res, r, 2), w, wlen,
+				                   keys[i]) == 0)
 					found[i] = true;
 				else
 					log_msg(LOG_ERROR, "data key",
