@@ -1,16 +1,16 @@
 /*
- * privacy (api): what the files of privacy requests share. privacy.c takes
- * requests in, privacy_verify.c verifies them by the e-mailed link,
- * privacy_execute.c carries out what is done at once and ends requests with
- * their outcome e-mail, privacy_queue.c is HR's queue and the applicant's
- * list. Every function here works in the caller's transaction and, on a
- * failure, sets the reply (0 done, -1 reply set).
+ * privacy (api): what the handlers of privacy requests share. privacy.c
+ * takes requests in, privacy_verify.c verifies them by the e-mailed link,
+ * privacy_queue.c is HR's queue and the applicant's list; the work is
+ * flows/intake.h's, flows/verifying.h's and flows/requests.h's.
+ * privacy_letter and privacy_end are flows/requests.h's requests_letter
+ * and requests_end for a handler that holds a connection of its own in a
+ * transaction (api/email_confirm.c): 0, or -1 with the problem set.
  */
 #ifndef RECRUITD_API_PRIVACY_H
 #define RECRUITD_API_PRIVACY_H
 
 #include <jansson.h>
-#include <time.h>
 
 #include "core/xalloc.h"
 
@@ -29,10 +29,6 @@ struct problem;
  */
 void privacy_check_corrections(const json_t *body, const char *type, struct problem *p);
 
-/* A date for a letter: YYYY-MM-DD (UTC) into out. */
-struct zone;
-void privacy_day_text(const struct zone *zone, time_t t, char out[11]);
-
 /* Queue letter l (finished here) to `to` about a request: 0, or -1 with the reply set. */
 int privacy_letter(struct req *r, struct db *db, const char *kind, const char *to,
                    const char *applicant_id, struct letter *l) WARN_UNUSED;
@@ -45,20 +41,5 @@ int privacy_letter(struct req *r, struct db *db, const char *kind, const char *t
 int privacy_end(struct req *r, struct db *db, const char *id, const char *type,
                 const char *applicant, const char *status, const char *outcome, const char *detail,
                 const char *categories, const char *actor) WARN_UNUSED;
-
-/*
- * A verified request of type for applicant (NULL: no record): do what is
- * done at once. corrections (borrowed, may be NULL) for a correct request.
- */
-int privacy_execute(struct req *r, struct db *db, const char *id, const char *type,
-                    const char *applicant, json_t *corrections) WARN_UNUSED;
-
-/* opt_out at intake: the record (if any) and the suppression list, then done. */
-int privacy_opt_out_now(struct req *r, struct db *db, const char *id,
-                        const char *email) WARN_UNUSED;
-
-/* Reply with request id as it stands (status), seen by applicant_only when not NULL. */
-int privacy_reply(struct req *r, struct db *db, unsigned status, const char *id,
-                  const char *applicant_only) WARN_UNUSED;
 
 #endif

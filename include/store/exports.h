@@ -1,15 +1,16 @@
 /*
  * exports: the packages of know_specific requests (their chunks:
- * store/export_chunks.h), the e-mailed download link (hashed) and the data they hold beyond the
- * applicant's own row (which store/applicants.h reads). Every download is
- * audited. Functions return 0, 1 for "no such (or no longer)", -1 when the
- * database failed. Thread-safe on distinct connections.
+ * store/export_chunks.h), the e-mailed download link (hashed) and the
+ * data they hold beyond the applicant's own row (which store/applicants.h
+ * reads). A copy is the person's own: a restricted record is in it whole.
+ * Every download is audited. Functions return 0, 1 for "no such (or no
+ * longer)", -1 when the database failed. Thread-safe on distinct
+ * connections.
  */
 #ifndef RECRUITD_STORE_EXPORTS_H
 #define RECRUITD_STORE_EXPORTS_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,9 +40,11 @@ int exports_seal(struct db *db, const char *id, size_t size, const char *sha256)
  */
 json_t *exports_subject_data(struct db *db, const char *applicant_id) WARN_UNUSED;
 
-/* The applicant's documents, oldest first: rows (id, filename, size). PQclear it; NULL on failure.
+/*
+ * The applicant's documents, oldest first, as the package holds them:
+ * 0 with *docs (new reference) [{id, filename, size}], or -1.
  */
-PGresult *exports_documents(struct db *db, const char *applicant_id) WARN_UNUSED;
+int exports_documents(struct db *db, const char *applicant_id, json_t **docs) WARN_UNUSED;
 
 /*
  * Download through the e-mailed link (at most 3, within 24 hours and the

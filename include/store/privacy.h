@@ -3,15 +3,19 @@
  * codes, the address a request waits on while open, and the suppression
  * list. A request answers as JSON in DESIGN's shape. The log keeps no
  * personal data beyond the masked address and the applicant id (the address
- * itself goes when the request ends). Functions return 0 when done, 1 (or
- * more) for the outcomes each names, -1 when the database failed.
- * Thread-safe on distinct connections.
+ * itself goes when the request ends). Besides the log, what a request
+ * needs of the record it concerns: holdings, retention's pieces, the
+ * subject's row lock, the withdrawal of open applications. Who reads them
+ * is HR, the subject, or the request's own work: none is a recruiter's, so
+ * none leaves out a restricted record (flows/requests.c scopes a subject
+ * to their own requests). Functions return 0 when done, 1 (or more) for
+ * the outcomes each names, -1 when the database failed. Thread-safe on
+ * distinct connections.
  */
 #ifndef RECRUITD_STORE_PRIVACY_H
 #define RECRUITD_STORE_PRIVACY_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "core/xalloc.h"
@@ -91,12 +95,17 @@ int privacy_email_of(struct db *db, const char *id, char **email) WARN_UNUSED;
 /* A list page's filters: NULL for none. */
 struct privacy_query {
 	const char *status, *type, *overdue, *due_before, *applicant_id;
-	const char *k1, *k2; /* keyset: due, id */
-	int limit;
 };
 
-/* Requests soonest due first, up to limit + 1, as a JSON array (new reference), or NULL. */
-json_t *privacy_page(struct db *db, const struct privacy_query *q) WARN_UNUSED;
+/*
+ * A page of requests, soonest due first (the due date that counts, then the
+ * id: want's k1 and k2, NULL for the first page), as DESIGN shows them: 0
+ * with *out (its last key for the next cursor), or -1.
+ */
+struct page_of;
+struct page_want;
+int privacy_page(struct db *db, const struct privacy_query *q, const struct page_want *want,
+                 struct page_of *out) WARN_UNUSED;
 
 /* Per type for a year: received, fulfilled (whole or part), denied, median and mean days. */
 json_t *privacy_metrics(struct db *db, int year) WARN_UNUSED;
@@ -115,11 +124,26 @@ int privacy_suppressed(struct db *db, const char *email, const char *reason) WAR
 int privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool *applications,
                      bool *evaluations) WARN_UNUSED;
 
+/* What retention needs to judge an applicant (domain/retention.h's pieces). */
+struct privacy_retention {
+	char *applications;     /* RETENTION_APPS_SQL's JSON text */
+	char *policies;         /* RETENTION_POLICIES_SQL's JSON text */
+	double now, created_at; /* epoch seconds */
+	bool held;              /* a legal hold is set */
+};
+
+/* The pieces for applicant_id: 0 with *out (privacy_retention_fini frees it), 1 when none. */
+int privacy_retention_of(struct db *db, const char *applicant_id,
+                         struct privacy_retention *out) WARN_UNUSED;
+void privacy_retention_fini(struct privacy_retention *r);
+
 /*
- * What retention needs to judge an applicant: a row (applications JSON,
- * policies-and-floors JSON, now, created_at, held), all epoch seconds. 1 when none.
+ * An erasure request's first step, in the caller's transaction: the
+ * applicant's open applications withdrawn (with their history, stage
+ * events and audit entries): 0 with how many.
  */
-int privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row) WARN_UNUSED;
+int privacy_withdraw_open(struct db *db, const char *applicant_id, const char *request_id,
+                          long *n) WARN_UNUSED;
 
 /* The corrections (JSON text) a correct request's owner gave once verified. */
 int privacy_set_corrections(struct db *db, const char *id, const char *corrections) WARN_UNUSED;

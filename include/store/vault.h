@@ -18,6 +18,11 @@
  * it opened are gone, and the key opens nothing in the key database's
  * stead, but the README says so.
  *
+ * This header is the API of the vault's files, each one concern (vault.c
+ * lists them): the master keys (keyring.c), the key database's table of
+ * data keys and their cache (data_keys.c), the index key's hashes
+ * (blind.c), sealed values (sealing.c).
+ *
  * vault_open is called once, before any thread; everything else is
  * thread-safe.
  */

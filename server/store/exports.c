@@ -104,13 +104,21 @@ exports_subject_data(struct db *db, const char *applicant_id)
 }
 
 static struct db_stmt documents = DB_STMT(
-    "SELECT id, filename, size FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+    "SELECT coalesce(json_agg(json_build_object('id', d.id, 'filename', d.filename, 'size', "
+    "  d.size) ORDER BY d.created_at, d.id), '[]')::text FROM documents d "
+    "WHERE d.applicant_id = $1");
 
-PGresult *
-exports_documents(struct db *db, const char *applicant_id)
+int
+exports_documents(struct db *db, const char *applicant_id, json_t **docs)
 {
 	const char *params[1] = {applicant_id};
-	return db_run(db, &documents, 1, params);
+	PGresult *res = db_run(db, &documents, 1, params);
+
+	if (res == NULL)
+		return -1;
+	*docs = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return *docs ? 0 : -1;
 }
 
 static struct db_stmt find_link =

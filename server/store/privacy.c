@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/fold.h"
+#include "core/page.h"
 #include "domain/privacy.h"
 #include "domain/retention.h"
 #include "store/db.h"
@@ -264,34 +265,34 @@ privacy_email_of(struct db *db, const char *id, char **email)
 	return 0;
 }
 
+/* Soonest due first: the keyset is (the due date that counts, id), ascending. */
 static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
-    "SELECT coalesce(json_agg(x.j ORDER BY x.due, x.id), '[]')::text FROM ("
-    "  SELECT " REQUEST_JSON " AS j, coalesce(r.extended_due_at, r.due_at) AS due, r.id "
-    "  FROM privacy_requests r "
-    "  WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.type = $2) "
-    "  AND ($3::boolean IS NULL OR (r.completed_at IS NULL AND now() > coalesce(r.extended_due_at, "
-    "    r.due_at)) = $3::boolean) "
-    "  AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
-    "  AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
-    "  AND ($6::timestamptz IS NULL OR (coalesce(r.extended_due_at, r.due_at), r.id) > "
-    "    ($6::timestamptz, $7::uuid)) "
-    "  ORDER BY coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int) x");
+    "SELECT " REQUEST_JSON "::text, rfc3339(coalesce(r.extended_due_at, r.due_at)), r.id "
+    "FROM privacy_requests r "
+    "WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.type = $2) "
+    "AND ($3::boolean IS NULL OR (r.completed_at IS NULL AND now() > coalesce(r.extended_due_at, "
+    "  r.due_at)) = $3::boolean) "
+    "AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
+    "AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
+    "AND ($6::timestamptz IS NULL OR (coalesce(r.extended_due_at, r.due_at), r.id) > "
+    "  ($6::timestamptz, $7::uuid)) "
+    "ORDER BY coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
 
-json_t *
-privacy_page(struct db *db, const struct privacy_query *q)
+int
+privacy_page(struct db *db, const struct privacy_query *q, const struct page_want *want,
+             struct page_of *out)
 {
 	char limit[16];
 	PGresult *res;
-	json_t *items;
 
-	snprintf(limit, sizeof(limit), "%d", q->limit + 1);
-	const char *params[8] = {q->status,       q->type, q->overdue, q->due_before,
-	                         q->applicant_id, q->k1,   q->k2,      limit};
+	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
+	const char *params[8] = {q->status,       q->type,  q->overdue, q->due_before,
+	                         q->applicant_id, want->k1, want->k2,   limit};
 	if ((res = db_run(db, &page, 8, params)) == NULL)
-		return NULL;
-	items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+		return -1;
+	db_page(res, want->limit, 0, 1, 2, out);
 	PQclear(res);
-	return items;
+	return 0;
 }
 
 /* The year's requests as the CTE y the metrics read. */
@@ -438,10 +439,52 @@ static struct db_stmt retention_inputs =
             "WHERE a.id = $1");
 
 int
-privacy_retention_inputs(struct db *db, const char *applicant_id, PGresult **row)
+privacy_retention_of(struct db *db, const char *applicant_id, struct privacy_retention *out)
 {
 	const char *params[1] = {applicant_id};
-	return db_row(db, &retention_inputs, 1, params, row);
+	PGresult *row;
+	int rc = db_row(db, &retention_inputs, 1, params, &row);
+
+	if (rc != 0)
+		return rc;
+	out->applications = xstrdup(PQgetvalue(row, 0, 0));
+	out->policies = xstrdup(PQgetvalue(row, 0, 1));
+	out->now = atof(PQgetvalue(row, 0, 2));
+	out->created_at = atof(PQgetvalue(row, 0, 3));
+	out->held = PQgetvalue(row, 0, 4)[0] == 't';
+	PQclear(row);
+	return 0;
+}
+
+void
+privacy_retention_fini(struct privacy_retention *r)
+{
+	free(r->applications);
+	free(r->policies);
+	r->applications = r->policies = NULL;
+}
+
+/* The applicant's open applications withdrawn as an erasure request's first step, each audited. */
+static struct db_stmt withdraw_open = DB_STMT(
+    "WITH o AS (SELECT id, stage FROM applications WHERE applicant_id = $1 "
+    "    AND stage NOT IN ('hired', 'rejected', 'withdrawn') FOR UPDATE), "
+    "p AS (UPDATE applications a SET stage = 'withdrawn', updated_at = now(), "
+    "    version = a.version + 1, closed_at = now() FROM o WHERE a.id = o.id "
+    "  RETURNING a.id, a.track, a.opening_id, a.applicant_id, o.stage AS was), "
+    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
+    "  SELECT id, was, 'withdrawn', 'applicant', 'an erasure request' FROM p), "
+    "e AS (INSERT INTO stage_events (track, opening_id, stage) "
+    "  SELECT track, opening_id, 'withdrawn' FROM p), "
+    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+    "  SELECT 'applicant', 'application.transition', applicant_id, "
+    "    'application:' || id || ':' || was || '>withdrawn', $2 FROM p) "
+    "SELECT count(*) FROM p");
+
+int
+privacy_withdraw_open(struct db *db, const char *applicant_id, const char *request_id, long *n)
+{
+	const char *params[2] = {applicant_id, request_id};
+	return db_count(db, &withdraw_open, 2, params, n);
 }
 
 static struct db_stmt set_corrections =
