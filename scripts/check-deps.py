@@ -74,6 +74,8 @@ PERSONAL = r"(full_name|email|phone|address|social_handles|job_title)(_sealed|_h
 # tables keep such a column of their own (a pending submission, a request's contact).
 PERSONAL_OWNERS = {
     "server/store/applicants.c",
+    "server/store/applicant_adopt.c",
+    "server/store/applicant_privacy.c",
     "server/store/applicant_rows.c",
     "server/store/applicant_search.c",
     "server/store/pending.c",

@@ -1,8 +1,12 @@
 /*
- * applicants: the applicant's row. The only module that reads or writes an
- * applicant's personal columns (full_name, email, phone, address,
- * social_handles); when data keys come, the only one that encrypts and
- * decrypts them. Deleting an applicant is store/erasure.h's alone.
+ * applicants: the applicant's row, the aggregate whose modules alone read
+ * or write an applicant's personal columns (full_name, email, phone,
+ * address, social_handles), sealed under the applicant's data key:
+ * applicants.c (the record, its writes, holds), applicant_rows.c (sealing,
+ * hashes, recruitctl's seal-existing), applicant_search.c (the list and
+ * ?q=), applicant_adopt.c (a confirmed application's record),
+ * applicant_privacy.c (restriction, opt-outs), applicant_retention.c (the
+ * retention walk's reads). Deleting an applicant is store/erasure.h's alone.
  *
  * A record comes back as JSON as staff see it (new reference): id, the
  * editable members, consent, legal_hold, retention, created_at, updated_at,
@@ -23,6 +27,8 @@
 #include "core/xalloc.h"
 
 struct db;
+struct page_of;
+struct page_want;
 
 /* The unique index on the lower-cased address: a failure naming it is a duplicate address. */
 #define APPLICANTS_EMAIL_KEY "applicants_email_hash"
@@ -59,21 +65,20 @@ int applicants_update(struct db *db, const char *id, long have, const json_t *do
 /* The id of the applicant with this address (case-insensitive) into id. */
 int applicants_find_email(struct db *db, const char *email, char id[37]) WARN_UNUSED;
 
-/* A page of the list: keyset bounds, the LIMIT (limit + 1), and the filters (NULL: none). */
+/* The list's filters (NULL: none) and who may see what. */
 struct applicant_query {
-	const char *k1, *k2;
-	const char *limit_param;
-	int limit;
 	const char *q; /* matches name or address */
 	const char *opening, *stage;
+	bool with_restricted; /* restricted records too (DESIGN leaves them out of every list) */
 };
 
 /*
- * Summaries {id, full_name, email, job_title, created_at, updated_at,
- * version}, newest first, up to limit + 1 of them (the last tells that more
- * follow). New reference, or NULL when the database failed.
+ * A page of summaries {id, full_name, email, job_title, created_at,
+ * updated_at, version}, newest first, from want's keyset: 0 with *out (its
+ * cursor keys the last item's created_at and id), or -1.
  */
-json_t *applicants_page(struct db *db, const struct applicant_query *q) WARN_UNUSED;
+int applicants_page(struct db *db, const struct applicant_query *q, const struct page_want *want,
+                    struct page_of *out) WARN_UNUSED;
 
 /* Set (or replace the reason of) a legal hold: *hold {reason, set_at}, *version. */
 int applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor,

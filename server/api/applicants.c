@@ -19,6 +19,7 @@
 #include "api/throttle.h"
 #include "core/fold.h"
 #include "core/jsonx.h"
+#include "core/page.h"
 #include "core/problem.h"
 #include "core/validate.h"
 #include "domain/profile.h"
@@ -234,9 +235,9 @@ applicants_list(struct req *r)
 {
 	static const char *const allowed[] = {"q", "opening_id", "stage", "limit", "cursor", NULL};
 	struct applicant_query q = {.q = req_query(r, "q")};
+	struct page_of page = {0};
 	struct page pg;
 	struct db *db;
-	json_t *items;
 
 	if (req_query_only(r, allowed) != 0 || paging_start(r, PAGE_BY_TIME, &pg) != 0 ||
 	    rest_stage_filters(r, &q.opening, &q.stage) != 0)
@@ -248,13 +249,10 @@ applicants_list(struct req *r)
 
 	if ((db = req_db(r)) == NULL)
 		return -1;
-	q.k1 = pg.k1;
-	q.k2 = pg.k2;
-	q.limit_param = pg.limit_param;
-	q.limit = pg.limit;
-	if ((items = applicants_page(db, &q)) == NULL)
+	struct page_want want = {.k1 = pg.k1, .k2 = pg.k2, .limit = pg.limit};
+	if (applicants_page(db, &q, &want, &page) != 0)
 		return rest_fail_db(r, db);
-	return reply_json(r, 200, rest_page_of_items(items, pg.limit, "created_at", "id"));
+	return reply_json(r, 200, rest_page_reply(&page));
 }
 
 /* ------------------------------------------------------------------ */
