@@ -128,4 +128,11 @@ int rest_fresh_sign_in(struct req *r, long seconds) WARN_UNUSED;
  */
 int rest_hidden_application(struct req *r, const char *id, bool evaluation) WARN_UNUSED;
 
+/*
+ * The flow of request r on connection db, a lease the caller already holds
+ * (the token check's, or one handed down by a caller that has one): as
+ * rest_flow, without leasing.
+ */
+void rest_flow_on(struct req *r, struct db *db, struct flow *f);
+
 #endif

@@ -17,8 +17,8 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
+#include "flows/identity.h"
 #include "store/applications.h"
-#include "store/auth.h"
 #include "store/db.h"
 
 int
@@ -155,9 +155,10 @@ int
 rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant,
                   struct actor *who)
 {
-	int rc = applicant ? auth_applicant(db, token, who) : auth_staff(db, token, who);
+	struct flow f;
 
-	return rc < 0 ? rest_fail_db(r, db) : rc;
+	rest_flow_on(r, db, &f);
+	return identity_check(&f, token, applicant, who);
 }
 
 int
@@ -297,4 +298,14 @@ rest_hidden_application(struct req *r, const char *id, bool evaluation)
 	return hidden ? req_fail(r, 404, "no %s with this id",
 	                         evaluation ? "evaluation" : "application")
 	              : 0;
+}
+
+void
+rest_flow_on(struct req *r, struct db *db, struct flow *f)
+{
+	*f = (struct flow){.db = db,
+	                   .cfg = req_app(r)->cfg,
+	                   .who = req_actor(r),
+	                   .request_id = req_id(r),
+	                   .problem = req_problem(r)};
 }
