@@ -18,9 +18,10 @@
 #include "core/validate.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/filing.h"
+#include "flows/flow.h"
 #include "store/applications.h"
 #include "store/db.h"
-#include "store/documents.h"
 #include "store/email_changes.h"
 
 static const char *
@@ -61,10 +62,9 @@ me_get(struct req *r)
 	if (req_query_only(r, none) != 0 || (db = req_db(r)) == NULL ||
 	    (doc = applicants_view(r, db, self(r), &version)) == NULL)
 		return -1;
-	if ((apps = applications_of(r, db)) == NULL ||
-	    (docs = documents_metadata(db, self(r), true)) == NULL) {
-		if (apps != NULL)
-			rest_fail_db(r, db);
+	struct flow f;
+	rest_flow_on(r, db, &f);
+	if ((apps = applications_of(r, db)) == NULL || filing_list(&f, self(r), true, &docs) != 0) {
 		json_decref(apps);
 		json_decref(doc);
 		return -1;
