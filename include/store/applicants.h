@@ -156,6 +156,22 @@ void applicants_walk_end(struct db *db);
  */
 PGresult *applicants_subjects(struct db *db, const char *ids) WARN_UNUSED;
 
+/* What a record is judged by when its erasure is asked for (domain/retention.h's inputs). */
+struct applicant_retention {
+	char *apps;             /* RETENTION_APPS_SQL's JSON text (new) */
+	char *policies;         /* RETENTION_POLICIES_SQL's JSON text (new) */
+	double now, created_at; /* epoch seconds, the database's clock */
+	bool held;              /* a legal hold is set */
+};
+
+/*
+ * The retention inputs of applicant id, in the caller's transaction: 0 with
+ * *out (applicants_retention_fini frees it), 1 when there is no such record.
+ */
+int applicants_retention_of(struct db *db, const char *id,
+                            struct applicant_retention *out) WARN_UNUSED;
+void applicants_retention_fini(struct applicant_retention *r);
+
 /* How many applicants there are: 0, or -1. */
 int applicants_count(struct db *db, long *n) WARN_UNUSED;
 

@@ -26,11 +26,11 @@
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/erasing.h"
 #include "flows/flow.h"
 #include "flows/idempotency.h"
 #include "store/applicants.h"
 #include "store/db.h"
-#include "store/erasure.h"
 #include "store/privacy.h"
 
 #define HOLD_REASON_MAX_CHARS 500
@@ -507,29 +507,13 @@ int
 applicants_delete(struct req *r)
 {
 	const char *id;
-	struct db *db;
 	long expect = 0;
-	char version[24];
-	bool erased, held;
-	int rc;
+	struct flow f;
 
-	if (path_id(r, &id) != 0 || req_if_match(r, &expect) < 0 || (db = req_db(r)) == NULL)
+	if (path_id(r, &id) != 0 || req_if_match(r, &expect) < 0 || rest_flow(r, &f) != 0 ||
+	    erasing_delete(&f, id, expect) != 0)
 		return -1;
-	snprintf(version, sizeof(version), "%ld", expect);
-	if (erasure_delete(db, id, expect ? version : NULL, req_actor(r)->name, req_id(r),
-	                   &erased) != 0)
-		return rest_fail_db(r, db);
-	if (erased)
-		return reply_empty(r, 204);
-	if ((rc = applicants_held(db, id, &held)) < 0)
-		return rest_fail_db(r, db);
-	if (rc > 0)
-		return rest_fail_absent(r, db, id);
-	if (held) {
-		req_problem(r)->slug = "legal-hold";
-		return req_fail(r, 409, "the record is under legal hold; lift the hold first");
-	}
-	return req_fail(r, 412, "the record changed since version %ld", expect);
+	return reply_empty(r, 204);
 }
 
 /* ------------------------------------------------------------------ */

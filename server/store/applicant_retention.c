@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/xalloc.h"
 #include "domain/retention.h"
 #include "store/applicants.h"
 #include "store/db.h"
@@ -91,4 +92,36 @@ applicants_lock_subjects(struct db *db, const char *ids)
 	const char *params[1] = {ids};
 
 	return db_run(db, &lock_batch, 1, params);
+}
+
+/* A record's retention inputs, read in the caller's transaction (the record locked by then). */
+static struct db_stmt retention_of =
+    DB_STMT("SELECT " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL
+            ", extract(epoch FROM now()), extract(epoch FROM a.created_at), "
+            "a.legal_hold_set_at IS NOT NULL FROM applicants a WHERE a.id = $1");
+
+int
+applicants_retention_of(struct db *db, const char *id, struct applicant_retention *out)
+{
+	const char *params[1] = {id};
+	PGresult *row;
+	int rc = db_row(db, &retention_of, 1, params, &row);
+
+	if (rc != 0)
+		return rc;
+	out->apps = xstrdup(PQgetvalue(row, 0, 0));
+	out->policies = xstrdup(PQgetvalue(row, 0, 1));
+	out->now = atof(PQgetvalue(row, 0, 2));
+	out->created_at = atof(PQgetvalue(row, 0, 3));
+	out->held = PQgetvalue(row, 0, 4)[0] == 't';
+	PQclear(row);
+	return 0;
+}
+
+void
+applicants_retention_fini(struct applicant_retention *r)
+{
+	free(r->apps);
+	free(r->policies);
+	r->apps = r->policies = NULL;
 }
