@@ -1,7 +1,8 @@
 /*
  * rest: what the handlers of every resource share beyond the edge: a GET by
- * id, the merge-patch driver, database failures as problems, list pages
- * from rows, and the check of a bearer token that main hands the edge.
+ * id, a merge patch's body, database failures as problems, list pages
+ * from rows, a request's flow, and the check of a bearer token that main
+ * hands the edge (through flows/identity.c).
  */
 #ifndef RECRUITD_API_REST_H
 #define RECRUITD_API_REST_H
@@ -24,20 +25,6 @@ struct req;
  * Returns 0 or -1.
  */
 int rest_get_by_id(struct req *r, struct db_stmt *st, const char *what);
-
-/* One attempt at a merge patch: 0 reply set, 1 lost a race without If-Match (try again), -1
- * problem. */
-typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json_t *patch,
-                        long expect);
-
-/*
- * Drive a JSON merge patch of resource id: the body's members must be in
- * patchable (readonly ones get their own message), its "version" and
- * If-Match are reconciled, and once() is retried while it loses races.
- * Returns 0 or -1.
- */
-int rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
-                     const char *const *readonly, patch_fn once);
 
 /*
  * A JSON merge patch's body: its members checked (only `patchable`; the
@@ -86,13 +73,6 @@ int rest_fail_absent(struct req *r, struct db *db, const char *id);
 /* The opening_id and stage query filters, validated: 0 (each NULL when absent), or -1 after a 400.
  */
 int rest_stage_filters(struct req *r, const char **opening, const char **stage);
-
-/*
- * {items, next_cursor} from up to limit + 1 items (stolen): when there are
- * more than limit, the cursor is the last item's members k1 and k2. New
- * reference.
- */
-json_t *rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2);
 
 /*
  * A page of a short list held whole (items stolen, sorted ascending by the

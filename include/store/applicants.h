@@ -44,13 +44,18 @@ int applicants_insert(struct db *db, const json_t *doc, const char *actor, const
 
 /*
  * Read a full record, audited as applicant.read: 0 once the entry is
- * committed (store/audit.h), 1 when there is none, -1 (no record then).
+ * committed (store/audit.h), 1 when there is none (a restricted record is
+ * none unless sees_restricted: only HR reads it), -1 (no record then).
  */
-int applicants_read(struct db *db, const char *id, const char *actor, const char *request_id,
-                    json_t **record, long *version) WARN_UNUSED;
+int applicants_read(struct db *db, const char *id, bool sees_restricted, const char *actor,
+                    const char *request_id, json_t **record, long *version) WARN_UNUSED;
 
 /* The record as it stands, not audited (the caller audits what it does with it). */
 int applicants_current(struct db *db, const char *id, json_t **record, long *version) WARN_UNUSED;
+
+/* applicants_current as a caller may see it: a restricted record is none unless sees_restricted. */
+int applicants_current_for(struct db *db, const char *id, bool sees_restricted, json_t **record,
+                           long *version) WARN_UNUSED;
 
 /*
  * Write a normalised record's editable members over version `have`,

@@ -51,26 +51,6 @@ rest_get_by_id(struct req *r, struct db_stmt *st, const char *what)
 }
 
 int
-rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
-                 const char *const *readonly, patch_fn once)
-{
-	json_t *patch;
-	struct db *db;
-	long expect;
-	int rc = 1;
-
-	if ((patch = req_json(r)) == NULL)
-		return -1;
-	if (!check_known_keys(patch, patchable, readonly, NULL, req_problem(r)))
-		return req_fail_fields(r);
-	if (req_expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
-		return -1;
-	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
-		rc = once(r, db, id, patch, expect);
-	return rc == 1 ? req_fail(r, 503, "the record is changing too fast; retry") : rc;
-}
-
-int
 rest_patch_body(struct req *r, const char *const *patchable, const char *const *readonly,
                 const json_t **patch, long *expect)
 {
@@ -227,24 +207,6 @@ rest_stage_filters(struct req *r, const char **opening, const char **stage)
 		              "must be a stage: applied, screening, interview, assessment, "
 		              "background_check, offer, hired, rejected or withdrawn");
 	return problem_has_fields(req_problem(r)) ? req_fail(r, 400, "bad filter") : 0;
-}
-
-json_t *
-rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2)
-{
-	json_t *body;
-
-	if (json_array_size(items) <= (size_t)limit)
-		return json_pack("{s:o, s:n}", "items", items, "next_cursor");
-	while (json_array_size(items) > (size_t)limit + 1)
-		json_array_remove(items, json_array_size(items) - 1);
-	json_array_remove(items, (size_t)limit); /* the next page's first */
-	json_t *last = json_array_get(items, (size_t)limit - 1);
-	char *c = paging_cursor_encode(json_string_value(json_object_get(last, k1)),
-	                               json_string_value(json_object_get(last, k2)));
-	body = json_pack("{s:o, s:s}", "items", items, "next_cursor", c);
-	free(c);
-	return body;
 }
 
 int

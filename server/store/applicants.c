@@ -218,6 +218,11 @@ static struct db_stmt insert_applicant = DB_STMT(
 static struct db_stmt current_applicant =
     DB_STMT("SELECT " COLUMNS " FROM applicants a WHERE id = $1");
 
+/* The record as a caller may see it: a restricted one only when $2 (HR). */
+static struct db_stmt visible_applicant =
+    DB_STMT("SELECT " COLUMNS
+            " FROM applicants a WHERE id = $1 AND (a.restricted_at IS NULL OR $2::boolean)");
+
 static struct db_stmt update_applicant = DB_STMT(
     "WITH a AS (UPDATE applicants SET full_name_sealed = $3::bytea, email_sealed = $4::bytea, "
     "  phone_sealed = $5::bytea, address_sealed = $6::bytea, social_sealed = $7::bytea, "
@@ -311,12 +316,10 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 }
 
 int
-applicants_read(struct db *db, const char *id, const char *actor, const char *request_id,
-                json_t **record, long *version)
+applicants_read(struct db *db, const char *id, bool sees_restricted, const char *actor,
+                const char *request_id, json_t **record, long *version)
 {
-	const char *params[1] = {id};
-	PGresult *res = db_run(db, &current_applicant, 1, params);
-	int rc = res == NULL ? -1 : take_record(db, res, NULL, record, version);
+	int rc = applicants_current_for(db, id, sees_restricted, record, version);
 
 	if (rc == 0) {
 		/* answered only once its entry is committed, with those of other reads */
@@ -335,6 +338,16 @@ applicants_current(struct db *db, const char *id, json_t **record, long *version
 {
 	const char *params[1] = {id};
 	PGresult *res = db_run(db, &current_applicant, 1, params);
+
+	return res == NULL ? -1 : take_record(db, res, NULL, record, version);
+}
+
+int
+applicants_current_for(struct db *db, const char *id, bool sees_restricted, json_t **record,
+                       long *version)
+{
+	const char *params[2] = {id, sees_restricted ? "true" : "false"};
+	PGresult *res = db_run(db, &visible_applicant, 2, params);
 
 	return res == NULL ? -1 : take_record(db, res, NULL, record, version);
 }
