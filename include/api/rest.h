@@ -8,7 +8,6 @@
 #define RECRUITD_API_REST_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "core/digest.h"
@@ -16,6 +15,7 @@
 struct actor;
 struct db;
 struct db_stmt;
+struct pg_result; /* libpq's PGresult, for the handlers that still read rows (issue 25) */
 struct req;
 
 /*
@@ -54,14 +54,15 @@ struct flow;
 int rest_flow(struct req *r, struct flow *f) WARN_UNUSED;
 
 /* The items from a column of JSON text, the first `limit` rows of res (new reference). */
-json_t *rest_page_items(const PGresult *res, int limit, int col);
+json_t *rest_page_items(const struct pg_result *res, int limit, int col);
 
 /*
  * {items, next_cursor}: items (stolen) are the page's; when res has more
  * than `limit` rows, the cursor is the key (columns k1_col and k2_col; k2_col
  * < 0 for none) of the page's last row. New reference.
  */
-json_t *rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col);
+json_t *rest_page_body(json_t *items, const struct pg_result *res, int limit, int k1_col,
+                       int k2_col);
 
 /*
  * The problem for an applicant id with no record: 410 with what its
