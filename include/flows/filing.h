@@ -17,6 +17,7 @@
 #define RECRUITD_FLOWS_FILING_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/xalloc.h"
