@@ -86,7 +86,8 @@ int erasing_restrict(const struct flow *f, const char *applicant_id, long *docum
 /*
  * In the caller's transaction: purge a locked batch (ids and rules are
  * PostgreSQL array literals of the same length, uuid[] and text[]) for
- * purge run run_id: *purged counts the records erased.
+ * purge run run_id, audited with the flow's actor (the run's: a staff key's
+ * name, or the scheduler's): *purged counts the records erased.
  */
 int erasing_purge(const struct flow *f, const char *ids, const char *rules, const char *run_id,
                   long *purged) WARN_UNUSED;
