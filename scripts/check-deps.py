@@ -46,13 +46,6 @@ ALLOWED = {
     "domain": {"domain", "core"},
     "core": {"core"},
 }
-# Until the flows layer stands (issue 25), api still reaches the store and jobs itself;
-# each pair here is a debt, removed as the flows take it over.
-# CHECK_DEPS_STRICT=1 shows what is left of the debt.
-TRANSITION = {("api", "store"), ("api", "jobs")}
-TRANSITION_LIBS = {("api", "libpq-fe.h")}
-if os.environ.get("CHECK_DEPS_STRICT"):
-    TRANSITION, TRANSITION_LIBS = set(), set()
 # The edge leases connections from the pool, and nothing else of the store.
 EXCEPTIONS = {("edge", "store/pool.h"), ("edge", "store/pool.o")}
 # Library headers a layer may not include (directly or through a header of its own).
@@ -74,6 +67,8 @@ PERSONAL = r"(full_name|email|phone|address|social_handles|job_title)(_sealed|_h
 # tables keep such a column of their own (a pending submission, a request's contact).
 PERSONAL_OWNERS = {
     "server/store/applicants.c",
+    "server/store/applicant_adopt.c",
+    "server/store/applicant_privacy.c",
     "server/store/applicant_rows.c",
     "server/store/applicant_search.c",
     "server/store/pending.c",
@@ -160,12 +155,12 @@ def check_includes(root, rel, edges):
             name = dst.split("/", 1)[1] if dst.startswith("include/") else dst
             if to is None or (frm, name) in EXCEPTIONS:
                 continue
-            if to not in ALLOWED[frm] and (frm, to) not in TRANSITION:
+            if to not in ALLOWED[frm]:
                 complain(f"{src}: {frm} may not include \"{name}\" (through {rel})"
                          if src != rel else f"{src}: {frm} may not include \"{name}\"")
             continue
         for lib in BANNED.get(frm, []):
-            if included.endswith("/" + lib) and (frm, lib) not in TRANSITION_LIBS:
+            if included.endswith("/" + lib):
                 complain(f"{src}: {frm} may not include <{lib}>")
 
 
@@ -317,8 +312,7 @@ def check_symbols(objdir, root, flags, scratch):
         if d is None:
             continue  # a library's
         frm, to = rel.split("/")[0], d.split("/")[0]
-        if ((frm, d) not in EXCEPTIONS and to not in ALLOWED.get(frm, set()) and
-                (frm, to) not in TRANSITION):
+        if ((frm, d) not in EXCEPTIONS and to not in ALLOWED.get(frm, set())):
             complain(f"{rel} calls {sym} of {d}: {frm} may not use {to}")
         if d != rel:
             graph.setdefault(rel[:-2], set()).add(d[:-2])

@@ -1,43 +1,20 @@
 /*
  * rest: what the handlers of every resource share beyond the edge: a GET by
- * id, the merge-patch driver, database failures as problems, list pages
- * from rows, and the check of a bearer token that main hands the edge.
+ * id, a merge patch's body, database failures as problems, list pages
+ * from rows, a request's flow, and the check of a bearer token that main
+ * hands the edge (through flows/identity.c).
  */
 #ifndef RECRUITD_API_REST_H
 #define RECRUITD_API_REST_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "core/digest.h"
 
 struct actor;
 struct db;
-struct db_stmt;
 struct req;
-
-/*
- * GET by id: run st with the path's first parameter (a UUID) and reply with
- * row 0's JSON text (column 0), with an ETag when the statement returns the
- * version as column 1; 404 "no <what> with this id" when there is no row.
- * Returns 0 or -1.
- */
-int rest_get_by_id(struct req *r, struct db_stmt *st, const char *what);
-
-/* One attempt at a merge patch: 0 reply set, 1 lost a race without If-Match (try again), -1
- * problem. */
-typedef int (*patch_fn)(struct req *r, struct db *db, const char *id, const json_t *patch,
-                        long expect);
-
-/*
- * Drive a JSON merge patch of resource id: the body's members must be in
- * patchable (readonly ones get their own message), its "version" and
- * If-Match are reconciled, and once() is retried while it loses races.
- * Returns 0 or -1.
- */
-int rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
-                     const char *const *readonly, patch_fn once);
 
 /*
  * A JSON merge patch's body: its members checked (only `patchable`; the
@@ -55,9 +32,6 @@ int rest_patch_body(struct req *r, const char *const *patchable, const char *con
 struct page_of;
 json_t *rest_page_reply(struct page_of *p);
 
-/* Turn the database failure on db into a problem (flows/flow.h's flow_fail_db). Returns -1. */
-int rest_fail_db(struct req *r, struct db *db);
-
 /*
  * The flow a handler runs for its request (flows/flow.h): the request's
  * leased connection, the configuration, the actor, the request id and the
@@ -66,33 +40,9 @@ int rest_fail_db(struct req *r, struct db *db);
 struct flow;
 int rest_flow(struct req *r, struct flow *f) WARN_UNUSED;
 
-/* The items from a column of JSON text, the first `limit` rows of res (new reference). */
-json_t *rest_page_items(const PGresult *res, int limit, int col);
-
-/*
- * {items, next_cursor}: items (stolen) are the page's; when res has more
- * than `limit` rows, the cursor is the key (columns k1_col and k2_col; k2_col
- * < 0 for none) of the page's last row. New reference.
- */
-json_t *rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col);
-
-/*
- * The problem for an applicant id with no record: 410 with what its
- * tombstone says (disposition, when, and the run, rule or employee), else
- * 404. Returns -1.
- */
-int rest_fail_absent(struct req *r, struct db *db, const char *id);
-
 /* The opening_id and stage query filters, validated: 0 (each NULL when absent), or -1 after a 400.
  */
 int rest_stage_filters(struct req *r, const char **opening, const char **stage);
-
-/*
- * {items, next_cursor} from up to limit + 1 items (stolen): when there are
- * more than limit, the cursor is the last item's members k1 and k2. New
- * reference.
- */
-json_t *rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2);
 
 /*
  * A page of a short list held whole (items stolen, sorted ascending by the
@@ -120,5 +70,12 @@ int rest_code_body(struct req *r, char hash_hex[2 * SHA256_LEN + 1], const char 
  * deletion): 0, or -1 with 403 reauthentication-required.
  */
 int rest_fresh_sign_in(struct req *r, long seconds) WARN_UNUSED;
+
+/*
+ * The flow of request r on connection db, a lease the caller already holds
+ * (the token check's, or one handed down by a caller that has one): as
+ * rest_flow, without leasing.
+ */
+void rest_flow_on(struct req *r, struct db *db, struct flow *f);
 
 #endif

@@ -4,7 +4,7 @@
  * own: RECRUITD_RATE_PER_ADDRESS_MINUTE per client address and
  * RECRUITD_RATE_PER_EMAIL_HOUR per e-mail address and client address (a
  * stranger's requests never lock the owner out), counted in PostgreSQL
- * (store/rate.h) so that every instance shares them. Over a limit: 429
+ * (flows/limits.h) so that every instance shares them. Over a limit: 429
  * with Retry-After, the same for every address.
  */
 #ifndef RECRUITD_API_THROTTLE_H
@@ -31,5 +31,11 @@ int throttle_email(struct req *r, struct db *db, const char *endpoint,
  * a session could otherwise repeat without end (changing the address): as throttle_client.
  */
 int throttle_applicant(struct req *r, struct db *db, const char *endpoint) WARN_UNUSED;
+
+/*
+ * A flow's limit reached (flows/limits.h: a 429 with retry_after seconds to
+ * wait): add Retry-After to the answer. Nothing when retry_after is 0.
+ */
+void throttle_answer(struct req *r, unsigned retry_after);
 
 #endif

@@ -44,6 +44,13 @@ int flow_fail(const struct flow *f, unsigned status, const char *slug, const cha
  */
 int flow_fail_db(const struct flow *f);
 
+/*
+ * The transaction lost a race (a row changed under a lock, a record gone
+ * meanwhile): 503 with problem.retry set, so the edge runs the whole
+ * request again. Returns -1.
+ */
+int flow_retry(const struct flow *f);
+
 /* 422 when field errors were collected (returns -1), else 0. */
 int flow_fail_fields(const struct flow *f);
 

@@ -1,8 +1,12 @@
 /*
- * applicants: the applicant's row. The only module that reads or writes an
- * applicant's personal columns (full_name, email, phone, address,
- * social_handles); when data keys come, the only one that encrypts and
- * decrypts them. Deleting an applicant is store/erasure.h's alone.
+ * applicants: the applicant's row, the aggregate whose modules alone read
+ * or write an applicant's personal columns (full_name, email, phone,
+ * address, social_handles), sealed under the applicant's data key:
+ * applicants.c (the record, its writes, holds), applicant_rows.c (sealing,
+ * hashes, recruitctl's seal-existing), applicant_search.c (the list and
+ * ?q=), applicant_adopt.c (a confirmed application's record),
+ * applicant_privacy.c (restriction, opt-outs), applicant_retention.c (the
+ * retention walk's reads). Deleting an applicant is store/erasure.h's alone.
  *
  * A record comes back as JSON as staff see it (new reference): id, the
  * editable members, consent, legal_hold, retention, created_at, updated_at,
@@ -16,13 +20,14 @@
 #define RECRUITD_STORE_APPLICANTS_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "core/xalloc.h"
 
 struct db;
+struct page_of;
+struct page_want;
 
 /* The unique index on the lower-cased address: a failure naming it is a duplicate address. */
 #define APPLICANTS_EMAIL_KEY "applicants_email_hash"
@@ -38,13 +43,18 @@ int applicants_insert(struct db *db, const json_t *doc, const char *actor, const
 
 /*
  * Read a full record, audited as applicant.read: 0 once the entry is
- * committed (store/audit.h), 1 when there is none, -1 (no record then).
+ * committed (store/audit.h), 1 when there is none (a restricted record is
+ * none unless sees_restricted: only HR reads it), -1 (no record then).
  */
-int applicants_read(struct db *db, const char *id, const char *actor, const char *request_id,
-                    json_t **record, long *version) WARN_UNUSED;
+int applicants_read(struct db *db, const char *id, bool sees_restricted, const char *actor,
+                    const char *request_id, json_t **record, long *version) WARN_UNUSED;
 
 /* The record as it stands, not audited (the caller audits what it does with it). */
 int applicants_current(struct db *db, const char *id, json_t **record, long *version) WARN_UNUSED;
+
+/* applicants_current as a caller may see it: a restricted record is none unless sees_restricted. */
+int applicants_current_for(struct db *db, const char *id, bool sees_restricted, json_t **record,
+                           long *version) WARN_UNUSED;
 
 /*
  * Write a normalised record's editable members over version `have`,
@@ -59,21 +69,20 @@ int applicants_update(struct db *db, const char *id, long have, const json_t *do
 /* The id of the applicant with this address (case-insensitive) into id. */
 int applicants_find_email(struct db *db, const char *email, char id[37]) WARN_UNUSED;
 
-/* A page of the list: keyset bounds, the LIMIT (limit + 1), and the filters (NULL: none). */
+/* The list's filters (NULL: none) and who may see what. */
 struct applicant_query {
-	const char *k1, *k2;
-	const char *limit_param;
-	int limit;
 	const char *q; /* matches name or address */
 	const char *opening, *stage;
+	bool with_restricted; /* restricted records too (DESIGN leaves them out of every list) */
 };
 
 /*
- * Summaries {id, full_name, email, job_title, created_at, updated_at,
- * version}, newest first, up to limit + 1 of them (the last tells that more
- * follow). New reference, or NULL when the database failed.
+ * A page of summaries {id, full_name, email, job_title, created_at,
+ * updated_at, version}, newest first, from want's keyset: 0 with *out (its
+ * cursor keys the last item's created_at and id), or -1.
  */
-json_t *applicants_page(struct db *db, const struct applicant_query *q) WARN_UNUSED;
+int applicants_page(struct db *db, const struct applicant_query *q, const struct page_want *want,
+                    struct page_of *out) WARN_UNUSED;
 
 /* Set (or replace the reason of) a legal hold: *hold {reason, set_at}, *version. */
 int applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor,
@@ -131,32 +140,24 @@ int applicants_adopt(struct db *db, const char *pending_id, const char *const co
  */
 int applicants_email_hash(struct db *db, const char *email, char **hash) WARN_UNUSED;
 
-/*
- * The retention walk, on one connection: applicants_walk_begin opens a
- * cursor over the ids of applicants that may be due (those with an open
- * application never are), in id order, kept across the caller's commits;
- * applicants_walk_next answers up to limit more ids (none at the end; NULL
- * when the database failed; the caller PQclears); applicants_walk_end
- * closes it. 0 or -1 for begin.
- */
-int applicants_walk_begin(struct db *db) WARN_UNUSED;
-PGresult *applicants_walk_next(struct db *db, int limit) WARN_UNUSED;
-void applicants_walk_end(struct db *db);
+/* What a record is judged by when its erasure is asked for (domain/retention.h's inputs). */
+struct applicant_retention {
+	char *apps;             /* RETENTION_APPS_SQL's JSON text (new) */
+	char *policies;         /* RETENTION_POLICIES_SQL's JSON text (new) */
+	double now, created_at; /* epoch seconds, the database's clock */
+	bool held;              /* a legal hold is set */
+};
 
 /*
- * The retention subjects of ids (a uuid[] literal), in id order: rows (id,
- * created_at epoch, address country, address region, legal hold set,
- * RETENTION_APPS_SQL, restricted). The caller PQclears; NULL when the
- * database failed.
+ * The retention inputs of applicant id, in the caller's transaction: 0 with
+ * *out (applicants_retention_fini frees it), 1 when there is no such record.
  */
-PGresult *applicants_subjects(struct db *db, const char *ids) WARN_UNUSED;
+int applicants_retention_of(struct db *db, const char *id,
+                            struct applicant_retention *out) WARN_UNUSED;
+void applicants_retention_fini(struct applicant_retention *r);
 
 /* How many applicants there are: 0, or -1. */
 int applicants_count(struct db *db, long *n) WARN_UNUSED;
-
-/* The same rows for ids (a uuid[] literal), locked FOR UPDATE SKIP LOCKED, inside the caller's
- * transaction. */
-PGresult *applicants_lock_subjects(struct db *db, const char *ids) WARN_UNUSED;
 
 /*
  * Seal up to batch records from before the data keys (their plaintext
@@ -164,5 +165,15 @@ PGresult *applicants_lock_subjects(struct db *db, const char *ids) WARN_UNUSED;
  * requests: 0 with how many (0: none left), or -1.
  */
 int applicants_seal_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
+
+/*
+ * The retention walk, on one connection: applicants_walk_begin opens a
+ * cursor over the ids of applicants that may be due (those with an open
+ * application never are), in id order, kept across the caller's commits;
+ * store/purge_subjects.h reads it a batch at a time; applicants_walk_end
+ * closes it. 0 or -1 for begin.
+ */
+int applicants_walk_begin(struct db *db) WARN_UNUSED;
+void applicants_walk_end(struct db *db);
 
 #endif

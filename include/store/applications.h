@@ -72,14 +72,4 @@ int applications_write_move(struct db *db, const char *id, const char *from, con
 int applications_find_history(struct db *db, const char *id, bool sees_restricted,
                               json_t **history) WARN_UNUSED;
 
-/*
- * Statements other groups' handlers still bind themselves (api/me.c,
- * api/privacy_execute.c); they go once those call functions.
- */
-struct db_stmt;
-/* The applicant's applications ($1): rows (id, opening_id, opening title, stage). */
-extern struct db_stmt applications_my_applications;
-/* Withdraw every open application of an applicant ($1), audited with request id $2: the count. */
-extern struct db_stmt applications_withdraw_open;
-
 #endif

@@ -8,7 +8,6 @@
 #define RECRUITD_STORE_DOCUMENTS_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,13 +22,15 @@ struct document_new {
 	size_t len;
 	long max_count;               /* the applicant's quota: documents */
 	unsigned long long max_bytes; /* and their bytes in all, this one included */
+	bool sees_restricted;         /* the caller may see a restricted record */
 };
 
 /*
  * Store a document of an applicant on record, audited as document.upload:
  * *meta {id, applicant_id, kind, filename, content_type, size, sha256,
- * created_at} (new). 1 when the applicant is not on record, 2 when the
- * document would take the applicant past the quota (max_count, max_bytes).
+ * created_at} (new). 1 when the applicant is not on record (or is
+ * restricted, and the caller may not see it), 2 when the document would
+ * take the applicant past the quota (max_count, max_bytes).
  * Runs its own transaction: the applicant's row is locked while the quota
  * is judged, so concurrent uploads cannot both pass it.
  */
@@ -45,34 +46,30 @@ struct document_bytes {
 };
 
 /*
- * Read document id (only applicant_id's, when not NULL), audited as
- * document.read. 1 when there is no such document.
+ * Read document id (only applicant_id's, when not NULL; a restricted
+ * record's only when sees_restricted), audited as document.read. 1 when
+ * there is no such document.
  */
-int documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor,
-                    const char *request_id, struct document_bytes *out) WARN_UNUSED;
+int documents_fetch(struct db *db, const char *id, const char *applicant_id, bool sees_restricted,
+                    const char *actor, const char *request_id,
+                    struct document_bytes *out) WARN_UNUSED;
 void documents_bytes_release(void *owner);
 
 /*
- * Every document's metadata of an applicant, oldest first (new reference),
- * or NULL when the database failed. self_view: as the applicant sees it
- * {id, kind, filename, content_type, size, created_at}.
+ * Every document's metadata of an applicant, oldest first: 0 with *items
+ * (new); 1 when the applicant is not on record (or is restricted, and not
+ * sees_restricted). self_view: as the applicant sees it {id, kind,
+ * filename, content_type, size, created_at}.
  */
-json_t *documents_metadata(struct db *db, const char *applicant_id, bool self_view) WARN_UNUSED;
-
-/* Delete document id, audited as document.delete. 1 when there is no such document. */
-int documents_remove(struct db *db, const char *id, const char *actor,
-                     const char *request_id) WARN_UNUSED;
+int documents_of(struct db *db, const char *applicant_id, bool sees_restricted, bool self_view,
+                 json_t **items) WARN_UNUSED;
 
 /*
- * The documents of an applicant, oldest first, for the transfer archive:
- * rows (id, filename, size, sha256) without their bytes. The caller
- * PQclears it; NULL when the database failed.
+ * Delete document id (a restricted record's only when sees_restricted),
+ * audited as document.delete. 1 when there is no such document.
  */
-/* Whether the document's applicant is restricted (false when there is no such document). 0 or -1.
- */
-int documents_owner_restricted(struct db *db, const char *id, bool *restricted) WARN_UNUSED;
-
-PGresult *documents_manifest(struct db *db, const char *applicant_id) WARN_UNUSED;
+int documents_remove(struct db *db, const char *id, bool sees_restricted, const char *actor,
+                     const char *request_id) WARN_UNUSED;
 
 /*
  * len bytes of a document from offset (fewer at its end), opened: a new

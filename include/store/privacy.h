@@ -124,19 +124,6 @@ int privacy_suppressed(struct db *db, const char *email, const char *reason) WAR
 int privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool *applications,
                      bool *evaluations) WARN_UNUSED;
 
-/* What retention needs to judge an applicant (domain/retention.h's pieces). */
-struct privacy_retention {
-	char *applications;     /* RETENTION_APPS_SQL's JSON text */
-	char *policies;         /* RETENTION_POLICIES_SQL's JSON text */
-	double now, created_at; /* epoch seconds */
-	bool held;              /* a legal hold is set */
-};
-
-/* The pieces for applicant_id: 0 with *out (privacy_retention_fini frees it), 1 when none. */
-int privacy_retention_of(struct db *db, const char *applicant_id,
-                         struct privacy_retention *out) WARN_UNUSED;
-void privacy_retention_fini(struct privacy_retention *r);
-
 /*
  * An erasure request's first step, in the caller's transaction: the
  * applicant's open applications withdrawn (with their history, stage

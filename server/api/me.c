@@ -1,27 +1,22 @@
 /*
  * me: the applicant's own access, with the token they were given once.
- * Everything here is scoped to the token's applicant in the SQL itself;
- * anything else answers 404, never 403. Applicants see their record
+ * Everything here is scoped to the token's applicant in the flows' SQL
+ * itself; anything else answers 404, never 403. Applicants see their record
  * without HR's notes (legal hold, source detail) and never evaluations.
  * Every read and change is audited with the actor "applicant"; withdrawing
  * goes through the same stage machine as staff moves (applications.c).
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "api/applicants.h"
 #include "api/applications.h"
 #include "api/documents.h"
 #include "api/handlers.h"
 #include "api/rest.h"
+#include "api/throttle.h"
 #include "core/validate.h"
+#include "domain/profile.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "store/applications.h"
-#include "store/db.h"
-#include "store/documents.h"
-#include "store/email_changes.h"
+#include "flows/flow.h"
+#include "flows/recording.h"
 
 static const char *
 self(const struct req *r)
@@ -29,60 +24,17 @@ self(const struct req *r)
 	return req_actor(r)->applicant_id;
 }
 
-static json_t *
-applications_of(struct req *r, struct db *db)
-{
-	const char *params[1] = {self(r)};
-	PGresult *res = db_run(db, &applications_my_applications, 1, params);
-	json_t *items;
-
-	if (res == NULL) {
-		rest_fail_db(r, db);
-		return NULL;
-	}
-	items = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0),
-		                     "opening_id", PQgetvalue(res, i, 1), "opening_title",
-		                     PQgetvalue(res, i, 2), "stage", PQgetvalue(res, i, 3)));
-	PQclear(res);
-	return items;
-}
-
 int
 me_get(struct req *r)
 {
 	static const char *const none[] = {NULL};
-	struct db *db;
-	json_t *doc, *apps, *docs;
+	struct flow f;
+	json_t *doc;
 	long version;
 
-	if (req_query_only(r, none) != 0 || (db = req_db(r)) == NULL ||
-	    (doc = applicants_view(r, db, self(r), &version)) == NULL)
+	if (req_query_only(r, none) != 0 || rest_flow(r, &f) != 0 ||
+	    recording_self_read(&f, &doc, &version) != 0)
 		return -1;
-	if ((apps = applications_of(r, db)) == NULL ||
-	    (docs = documents_metadata(db, self(r), true)) == NULL) {
-		if (apps != NULL)
-			rest_fail_db(r, db);
-		json_decref(apps);
-		json_decref(doc);
-		return -1;
-	}
-	json_t *pending = NULL;
-	if (email_changes_pending(db, self(r), &pending) != 0) {
-		json_decref(apps);
-		json_decref(docs);
-		json_decref(doc);
-		return rest_fail_db(r, db);
-	}
-	json_object_set_new(doc, "applications", apps);
-	json_object_set_new(doc, "documents", docs);
-	/* a new address waiting for its link: the record keeps the old one until then */
-	json_object_set_new(doc, "pending_email", pending);
-	json_object_set_new(doc, "session",
-	                    json_pack("{s:s, s:s}", "signed_in_at", req_actor(r)->signed_in_at,
-	                              "expires_at", req_actor(r)->expires_at));
 	reply_etag_version(r, version);
 	return reply_json(r, 200, doc);
 }
@@ -101,7 +53,21 @@ me_patch(struct req *r)
 	                                        "sharing_opt_out",
 	                                        "version",
 	                                        NULL};
-	return applicants_patch_self(r, self(r), patchable);
+	const json_t *patch;
+	unsigned retry_after = 0;
+	json_t *record;
+	struct flow f;
+	long expect, version;
+
+	if (rest_patch_body(r, patchable, profile_readonly, &patch, &expect) != 0 ||
+	    rest_flow(r, &f) != 0)
+		return -1;
+	if (recording_self_change(&f, patch, expect, &record, &version, &retry_after) != 0) {
+		throttle_answer(r, retry_after); /* a change of address too often */
+		return -1;
+	}
+	reply_etag_version(r, version);
+	return reply_json(r, 200, record);
 }
 
 int

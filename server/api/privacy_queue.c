@@ -25,44 +25,6 @@
 
 #define REASON_MAX_CHARS 1000
 
-/* The flow of a request on connection db (one its caller already holds). */
-static struct flow
-flow_on(struct req *r, struct db *db)
-{
-	return (struct flow){.db = db,
-	                     .cfg = req_app(r)->cfg,
-	                     .who = req_actor(r),
-	                     .request_id = req_id(r),
-	                     .problem = req_problem(r)};
-}
-
-int
-privacy_letter(struct req *r, struct db *db, const char *kind, const char *to,
-               const char *applicant_id, struct letter *l)
-{
-	struct flow f = flow_on(r, db);
-
-	return requests_letter(&f, kind, to, applicant_id, l);
-}
-
-int
-privacy_end(struct req *r, struct db *db, const char *id, const char *type, const char *applicant,
-            const char *status, const char *outcome, const char *detail, const char *categories,
-            const char *actor)
-{
-	struct flow f = flow_on(r, db);
-	struct requests_ending e = {.id = id,
-	                            .type = type,
-	                            .applicant = applicant,
-	                            .status = status,
-	                            .outcome = outcome,
-	                            .detail = detail,
-	                            .categories = categories,
-	                            .actor = actor};
-
-	return requests_end(&f, &e);
-}
-
 /* Reply with a request (stolen), its version as the ETag. */
 static int
 reply_request(struct req *r, json_t *request)

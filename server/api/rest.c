@@ -17,57 +17,7 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
-#include "store/auth.h"
-#include "store/db.h"
-
-int
-rest_get_by_id(struct req *r, struct db_stmt *st, const char *what)
-{
-	static const char *const none[] = {NULL};
-	const char *id = req_param(r, 0);
-	struct db *db;
-	PGresult *res;
-	int rc;
-
-	if (req_query_only(r, none) != 0)
-		return -1;
-	if (!is_uuid(id))
-		return req_fail(r, 404, "no %s with this id", what);
-	if ((db = req_db(r)) == NULL)
-		return -1;
-	const char *params[1] = {id};
-	if ((res = db_run(db, st, 1, params)) == NULL)
-		return rest_fail_db(r, db);
-	if (PQntuples(res) != 1) {
-		rc = req_fail(r, 404, "no %s with this id", what);
-	} else {
-		if (PQnfields(res) > 1)
-			reply_etag_version(r, atol(PQgetvalue(res, 0, 1)));
-		rc = reply_json(r, 200, json_loads(PQgetvalue(res, 0, 0), 0, NULL));
-	}
-	PQclear(res);
-	return rc;
-}
-
-int
-rest_merge_patch(struct req *r, const char *id, const char *const *patchable,
-                 const char *const *readonly, patch_fn once)
-{
-	json_t *patch;
-	struct db *db;
-	long expect;
-	int rc = 1;
-
-	if ((patch = req_json(r)) == NULL)
-		return -1;
-	if (!check_known_keys(patch, patchable, readonly, NULL, req_problem(r)))
-		return req_fail_fields(r);
-	if (req_expected_version(r, patch, &expect) != 0 || (db = req_db(r)) == NULL)
-		return -1;
-	for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
-		rc = once(r, db, id, patch, expect);
-	return rc == 1 ? req_fail(r, 503, "the record is changing too fast; retry") : rc;
-}
+#include "flows/identity.h"
 
 int
 rest_patch_body(struct req *r, const char *const *patchable, const char *const *readonly,
@@ -100,17 +50,6 @@ rest_page_reply(struct page_of *p)
 }
 
 int
-rest_fail_db(struct req *r, struct db *db)
-{
-	struct flow f = {.db = db,
-	                 .cfg = req_app(r)->cfg,
-	                 .who = req_actor(r),
-	                 .request_id = req_id(r),
-	                 .problem = req_problem(r)};
-	return flow_fail_db(&f);
-}
-
-int
 rest_flow(struct req *r, struct flow *f)
 {
 	struct db *db = req_db(r);
@@ -125,38 +64,14 @@ rest_flow(struct req *r, struct flow *f)
 	return 0;
 }
 
-json_t *
-rest_page_items(const PGresult *res, int limit, int col)
-{
-	json_t *items = json_array();
-
-	for (int i = 0; i < PQntuples(res) && i < limit; i++)
-		json_array_append_new(items, json_loads(PQgetvalue(res, i, col), 0, NULL));
-	return items;
-}
-
-json_t *
-rest_page_body(json_t *items, const PGresult *res, int limit, int k1_col, int k2_col)
-{
-	json_t *body = json_pack("{s:o, s:n}", "items", items, "next_cursor");
-
-	if (PQntuples(res) > limit) {
-		char *c =
-		    paging_cursor_encode(PQgetvalue(res, limit - 1, k1_col),
-		                         k2_col >= 0 ? PQgetvalue(res, limit - 1, k2_col) : "");
-		json_object_set_new(body, "next_cursor", json_string(c));
-		free(c);
-	}
-	return body;
-}
-
 int
 rest_authenticate(struct req *r, struct db *db, const char *token, bool applicant,
                   struct actor *who)
 {
-	int rc = applicant ? auth_applicant(db, token, who) : auth_staff(db, token, who);
+	struct flow f;
 
-	return rc < 0 ? rest_fail_db(r, db) : rc;
+	rest_flow_on(r, db, &f);
+	return identity_check(&f, token, applicant, who);
 }
 
 int
@@ -203,17 +118,6 @@ rest_page_ascending(struct req *r, json_t *items, const char *k1, const char *k2
 }
 
 int
-rest_fail_absent(struct req *r, struct db *db, const char *id)
-{
-	struct flow f = {.db = db,
-	                 .cfg = req_app(r)->cfg,
-	                 .who = req_actor(r),
-	                 .request_id = req_id(r),
-	                 .problem = req_problem(r)};
-	return flow_fail_absent(&f, id);
-}
-
-int
 rest_stage_filters(struct req *r, const char **opening, const char **stage)
 {
 	*opening = req_query(r, "opening_id");
@@ -225,24 +129,6 @@ rest_stage_filters(struct req *r, const char **opening, const char **stage)
 		              "must be a stage: applied, screening, interview, assessment, "
 		              "background_check, offer, hired, rejected or withdrawn");
 	return problem_has_fields(req_problem(r)) ? req_fail(r, 400, "bad filter") : 0;
-}
-
-json_t *
-rest_page_of_items(json_t *items, int limit, const char *k1, const char *k2)
-{
-	json_t *body;
-
-	if (json_array_size(items) <= (size_t)limit)
-		return json_pack("{s:o, s:n}", "items", items, "next_cursor");
-	while (json_array_size(items) > (size_t)limit + 1)
-		json_array_remove(items, json_array_size(items) - 1);
-	json_array_remove(items, (size_t)limit); /* the next page's first */
-	json_t *last = json_array_get(items, (size_t)limit - 1);
-	char *c = paging_cursor_encode(json_string_value(json_object_get(last, k1)),
-	                               json_string_value(json_object_get(last, k2)));
-	body = json_pack("{s:o, s:s}", "items", items, "next_cursor", c);
-	free(c);
-	return body;
 }
 
 int
@@ -276,4 +162,14 @@ rest_fresh_sign_in(struct req *r, long seconds)
 	req_problem(r)->slug = "reauthentication-required";
 	return req_fail(r, 403, "sign in again (within the last %ld minutes) for this",
 	                seconds / 60);
+}
+
+void
+rest_flow_on(struct req *r, struct db *db, struct flow *f)
+{
+	*f = (struct flow){.db = db,
+	                   .cfg = req_app(r)->cfg,
+	                   .who = req_actor(r),
+	                   .request_id = req_id(r),
+	                   .problem = req_problem(r)};
 }

@@ -5,69 +5,30 @@
  * entered records included); POST /v1/me/sessions exchanges the link's code,
  * once and within 15 minutes, for an applicant token that expires
  * (RECRUITD_APPLICANT_TOKEN_HOURS); DELETE /v1/me/session revokes the token
- * in use.
+ * in use. The work is flows/sessions.c's.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/rest.h"
 #include "api/throttle.h"
-#include "core/app.h"
-#include "core/config.h"
 #include "core/problem.h"
-#include "core/token.h"
 #include "core/validate.h"
-#include "core/xalloc.h"
-#include "domain/letters.h"
 #include "edge/reply.h"
 #include "edge/request.h"
-#include "store/applicants.h"
-#include "store/auth.h"
-#include "store/db.h"
-#include "store/outbox.h"
-
-/* The link for the applicant with this address, in one transaction with its e-mail. */
-static int
-send_link(struct req *r, struct db *db, const char *applicant, const char *email)
-{
-	const struct config *cfg = req_app(r)->cfg;
-	char code[CODE_LEN + 1], code_sha[2 * SHA256_LEN + 1];
-	struct letter letter;
-	char *link;
-	int rc;
-
-	if (code_new(code, code_sha) != 0)
-		return req_fail(r, 503, "no randomness available; retry");
-	link = xasprintf("%s/me?code=%s", cfg->public_url, code);
-	letter_sign_in(&letter, cfg->company_name, link);
-	struct outbox_mail m = {.kind = "sign_in",
-	                        .applicant_id = applicant,
-	                        .to = email,
-	                        .subject = letter.subject,
-	                        .body = letter.body};
-	rc = db_begin(db) != 0 || auth_code_store(db, applicant, code_sha) != 0 ||
-	             outbox_enqueue(db, &m, req_id(r)) != 0 || db_exec(db, "COMMIT") != 0
-	         ? rest_fail_db(r, db)
-	         : 0;
-	letter_fini(&letter);
-	explicit_bzero(link, strlen(link));
-	free(link);
-	return rc;
-}
+#include "flows/flow.h"
+#include "flows/sessions.h"
 
 int
 me_sign_in(struct req *r)
 {
 	static const char *const keys[] = {"email", NULL};
-	char applicant[37];
 	const char *email;
-	struct db *db;
+	struct flow f;
 	json_t *body;
-	int rc;
 
-	if ((db = req_db(r)) == NULL || throttle_client(r, db, "sign-in") != 0 ||
+	/* counted before the body is read: a client address's every attempt counts */
+	if (rest_flow(r, &f) != 0 || throttle_client(r, f.db, "sign-in") != 0 ||
 	    (body = req_json(r)) == NULL)
 		return -1;
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
@@ -76,11 +37,8 @@ me_sign_in(struct req *r)
 		problem_field(req_problem(r), "email", "is required");
 	else if (!is_email(email))
 		problem_field(req_problem(r), "email", "must be an e-mail address");
-	if (req_fail_fields(r) != 0 || throttle_email(r, db, "sign-in", email) != 0)
-		return -1;
-	if ((rc = applicants_find_email(db, email, applicant)) < 0)
-		return rest_fail_db(r, db);
-	if (rc == 0 && send_link(r, db, applicant, email) != 0)
+	if (req_fail_fields(r) != 0 || throttle_email(r, f.db, "sign-in", email) != 0 ||
+	    sessions_link(&f, email) != 0)
 		return -1;
 	return reply_json(r, 202, json_pack("{s:s}", "status", "link-sent"));
 }
@@ -88,31 +46,14 @@ me_sign_in(struct req *r)
 int
 me_sessions(struct req *r)
 {
-	char code_sha[2 * SHA256_LEN + 1], applicant[37];
-	struct session s;
-	struct db *db;
+	char code_sha[2 * SHA256_LEN + 1];
+	struct sessions_opened s;
+	struct flow f;
 	int rc;
 
-	if ((rc = rest_code_body(r, code_sha, NULL)) < 0 || (db = req_db(r)) == NULL)
+	if ((rc = rest_code_body(r, code_sha, NULL)) < 0 || rest_flow(r, &f) != 0 ||
+	    sessions_exchange(&f, rc == 0 ? code_sha : NULL, &s) != 0)
 		return -1;
-	if (rc == 0 && db_begin(db) != 0)
-		return rest_fail_db(r, db);
-	if (rc == 0 && (rc = auth_code_use(db, code_sha, applicant)) < 0)
-		return rest_fail_db(r, db);
-	if (rc > 0) {
-		db_rollback(db);
-		return req_fail(r, 404,
-		                "no sign-in link has this code: it was used, or it expired "
-		                "after 15 minutes; ask for a new one");
-	}
-	if ((rc = auth_session_open(db, applicant, req_app(r)->cfg->applicant_token_hours,
-	                            req_id(r), &s)) != 0) {
-		db_rollback(db);
-		return rc < 0 ? rest_fail_db(r, db)
-		              : req_fail(r, 503, "no randomness available; retry");
-	}
-	if (db_exec(db, "COMMIT") != 0)
-		return rest_fail_db(r, db);
 	reply_header(r, "Location", "/v1/me");
 	rc = reply_json(r, 201,
 	                json_pack("{s:s, s:s, s:s}", "applicant_token", s.token, "expires_at",
@@ -124,12 +65,9 @@ me_sessions(struct req *r)
 int
 me_session_delete(struct req *r)
 {
-	struct db *db;
-	int rc;
+	struct flow f;
 
-	if ((db = req_db(r)) == NULL)
+	if (rest_flow(r, &f) != 0 || sessions_close(&f) != 0)
 		return -1;
-	if ((rc = auth_session_close(db, req_actor(r), req_id(r))) < 0)
-		return rest_fail_db(r, db);
 	return reply_empty(r, 204);
 }

@@ -25,14 +25,6 @@
 #define NO_SUCH_CODE                                                                               \
 	"no pending application has this code: it was used, or it expired after 24 hours"
 
-/* A transaction that lost a race: the whole request again. Returns -1. */
-static int
-retry_request(const struct flow *f)
-{
-	f->problem->retry = true;
-	return flow_fail(f, 503, NULL, "the database is busy; retry shortly");
-}
-
 /* Queue the confirmation link to the submission's address, in the open transaction. 0 or -1. */
 static int
 queue_link(const struct flow *f, const char *to, const char *code)
@@ -181,7 +173,7 @@ confirm(const struct flow *f, const char *code, const char *code_sha, bool gpc,
 		                    out->application_id);
 	pending_open_free(&pending);
 	if (adopted != 0)
-		return adopted < 0 ? flow_fail_db(f) : retry_request(f);
+		return adopted < 0 ? flow_fail_db(f) : flow_retry(f);
 	if (!lifted || attached(f, rc, out->application_id) != 0)
 		return -1;
 	return open_session(f, out);

@@ -1,8 +1,7 @@
 /*
- * erasing: erase or restrict. See erasing.h. The privacy deletion's half:
- * the verdict is domain/retention.h's for a restricted record (only the
- * legal floors count once the person has asked for deletion, never the
- * company's own policies), taken under the applicant's row lock.
+ * erasing: erase or keep. See erasing.h. The deleting itself is
+ * store/erasure.c's alone; this module decides, and turns what the store
+ * says into problems.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 
 #include "core/problem.h"
+#include "core/token.h"
 #include "domain/retention.h"
 #include "flows/erasing.h"
 #include "flows/flow.h"
@@ -17,54 +17,146 @@
 #include "store/erasure.h"
 #include "store/privacy.h"
 
-/* A transaction that lost a race: the whole request again. Returns -1. */
+/* Why HR's erasure did not happen: the hold, the record gone, or the version. Returns -1. */
 static int
-on_request_retry(const struct flow *f)
+not_erased(const struct flow *f, const char *id, long expect)
 {
-	f->problem->retry = true;
-	return flow_fail(f, 503, NULL, "the database is busy; retry shortly");
+	bool held;
+	int rc = applicants_held(f->db, id, &held);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	if (rc > 0)
+		return flow_fail_absent(f, id);
+	if (held)
+		return flow_fail(f, 409, "legal-hold",
+		                 "the record is under legal hold; lift the hold first");
+	return flow_fail(f, 412, NULL, "the record changed since version %ld", expect);
 }
+
+int
+erasing_delete(const struct flow *f, const char *id, long expect)
+{
+	char version[24];
+	bool erased;
+
+	snprintf(version, sizeof(version), "%ld", expect);
+	/* the hold and the version are judged in the statement that erases: no race between */
+	if (erasure_delete(f->db, id, expect ? version : NULL, f->who->name, f->request_id,
+	                   &erased) != 0)
+		return flow_fail_db(f);
+	return erased ? 0 : not_erased(f, id, expect);
+}
+
+int
+erasing_lock(const struct flow *f, const char *applicant_id)
+{
+	int rc = privacy_lock_subject(f->db, applicant_id);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_retry(f) : 0;
+}
+
+/* What keeps a record, in words, from the verdict. */
+static void
+basis_of(const struct verdict *v, bool held, struct erasing_verdict *out)
+{
+	if (held) {
+		snprintf(out->basis, sizeof(out->basis), "a legal hold");
+		return;
+	}
+	time_t t = (time_t)v->expires_at;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out->until_text, sizeof(out->until_text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out->basis, sizeof(out->basis), "legal floor %s%s%s (%s)",
+	         v->floor ? v->floor->country : "", v->floor && v->floor->region[0] ? "/" : "",
+	         v->floor ? v->floor->region : "", v->floor ? v->floor->basis : "");
+}
+
+int
+erasing_judge(const struct flow *f, const char *applicant_id, struct erasing_verdict *out)
+{
+	struct applicant_retention in;
+	struct verdict v;
+	int rc = applicants_retention_of(f->db, applicant_id, &in);
+
+	if (rc != 0)
+		return rc < 0 ? flow_fail_db(f) : flow_retry(f);
+	const struct policies *p = retention_policies_cached(in.policies);
+	rc = p == NULL || retention_judge_restricted(p, in.created_at, in.held, in.apps, &v) != 0;
+	memset(out, 0, sizeof(*out));
+	if (rc == 0) {
+		out->held = in.held;
+		out->erase = !in.held && v.expires_at <= in.now;
+		out->until = v.expires_at;
+		if (!out->erase)
+			basis_of(&v, in.held, out);
+	}
+	applicants_retention_fini(&in);
+	return rc == 0 ? 0
+	               : flow_fail(f, 503, NULL, "the retention rules could not be read; retry");
+}
+
+int
+erasing_erase(const struct flow *f, const char *applicant_id, const char *actor)
+{
+	bool erased = false;
+
+	if (erasure_delete(f->db, applicant_id, NULL, actor, f->request_id, &erased) != 0)
+		return flow_fail_db(f);
+	return erased ? 0 : flow_retry(f);
+}
+
+int
+erasing_restrict(const struct flow *f, const char *applicant_id, long *documents)
+{
+	int rc = applicants_restrict(f->db, applicant_id, f->request_id, documents);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_retry(f) : 0;
+}
+
+int
+erasing_purge(const struct flow *f, const char *ids, const char *rules, const char *run_id,
+              long *purged)
+{
+	return erasure_purge(f->db, ids, rules, run_id, f->who->name, f->request_id, purged) == 0
+	           ? 0
+	           : flow_fail_db(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* a privacy deletion                                                   */
 
 /* One line of what was done: a category, deleted or restricted, on what basis, until when. */
 static json_t *
-on_request_item(const char *category, const char *action, const char *basis, const char *delete_at)
+item(const char *category, const char *action, const char *basis, const char *delete_at)
 {
 	return json_pack("{s:s, s:s, s:s, s:s?}", "category", category, "action", action, "basis",
 	                 basis, "delete_at", delete_at);
 }
 
-/* The record's address, for the suppression list once it is erased: a new string, or NULL. */
-static char *
-on_request_email(const struct flow *f, const char *applicant)
+/* Nothing keeps the record: erased, and its address kept off mailing lists. */
+static int
+erase_asked(const struct flow *f, const char *applicant, struct erasing_outcome *out)
 {
 	json_t *record = NULL;
 	long version;
 	char *email = NULL;
-
-	if (applicants_current(f->db, applicant, &record, &version) == 0)
-		email = xstrdup(json_string_value(json_object_get(record, "email")));
-	json_decref(record);
-	return email;
-}
-
-/* Nothing keeps the record: erased, and its address kept off mailing lists. */
-static int
-on_request_erase(const struct flow *f, const char *applicant, struct erasing_outcome *out)
-{
-	char *email = on_request_email(f, applicant);
-	bool erased = false;
 	int rc;
 
-	if (email == NULL)
-		return flow_fail_db(f);
-	json_array_append_new(out->items, on_request_item("everything held about you", "deleted",
-	                                                  "your request", NULL));
-	if (erasure_delete(f->db, applicant, NULL, "applicant", f->request_id, &erased) != 0)
+	if ((rc = applicants_current(f->db, applicant, &record, &version)) != 0)
+		return rc < 0 ? flow_fail_db(f) : flow_retry(f);
+	email = xstrdup(json_string_value(json_object_get(record, "email")));
+	json_decref(record);
+	json_array_append_new(out->items,
+	                      item("everything held about you", "deleted", "your request", NULL));
+	rc = erasing_erase(f, applicant, "applicant");
+	if (rc == 0 && privacy_suppress(f->db, email, "erased") != 0)
 		rc = flow_fail_db(f);
-	else if (!erased) /* it changed under the lock: never a 500, the request again */
-		rc = on_request_retry(f);
-	else
-		rc = privacy_suppress(f->db, email, "erased") != 0 ? flow_fail_db(f) : 0;
 	out->erased = rc == 0;
 	explicit_bzero(email, strlen(email));
 	free(email);
@@ -73,78 +165,41 @@ on_request_erase(const struct flow *f, const char *applicant, struct erasing_out
 
 /* A hold or a floor keeps the record: what no floor needs goes, the rest is restricted. */
 static int
-on_request_restrict(const struct flow *f, const char *applicant, const struct verdict *v,
-                    struct erasing_outcome *out)
+restrict_asked(const struct flow *f, const char *applicant, const struct erasing_verdict *v,
+               struct erasing_outcome *out)
 {
-	long docs;
-
-	if (out->held) {
-		snprintf(out->basis, sizeof(out->basis), "a legal hold");
-	} else {
-		time_t t = (time_t)v->expires_at;
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(out->until, sizeof(out->until), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		snprintf(out->basis, sizeof(out->basis), "legal floor %s%s%s (%s)",
-		         v->floor ? v->floor->country : "",
-		         v->floor && v->floor->region[0] ? "/" : "",
-		         v->floor ? v->floor->region : "", v->floor ? v->floor->basis : "");
-	}
 	static const char *const gone[] = {"marketing consent", "social profiles",
 	                                   "documents other than resumes"};
+	long docs;
+
+	snprintf(out->basis, sizeof(out->basis), "%s", v->basis);
+	snprintf(out->until, sizeof(out->until), "%s", v->until_text);
 	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
-		json_array_append_new(out->items,
-		                      on_request_item(gone[i], "deleted", "your request", NULL));
+		json_array_append_new(out->items, item(gone[i], "deleted", "your request", NULL));
 	json_array_append_new(
-	    out->items, on_request_item("identifiers and contact details, resumes, applications "
-	                                "and their history, evaluations",
-	                                "restricted", out->basis, out->held ? NULL : out->until));
-	return applicants_restrict(f->db, applicant, f->request_id, &docs) != 0 ? flow_fail_db(f)
-	                                                                        : 0;
-}
-
-/* The verdict for a record whose owner asked for its deletion: 0, or -1 with the problem set. */
-static int
-on_request_verdict(const struct flow *f, const char *applicant, struct verdict *v, bool *held,
-                   double *now)
-{
-	struct privacy_retention in = {0};
-	long withdrawn;
-	int rc;
-
-	if (privacy_withdraw_open(f->db, applicant, f->request_id, &withdrawn) != 0 ||
-	    (rc = privacy_retention_of(f->db, applicant, &in)) < 0)
-		return flow_fail_db(f);
-	if (rc > 0)
-		return on_request_retry(f);
-	const struct policies *p = retention_policies_cached(in.policies);
-	rc = p == NULL ||
-	             retention_judge_restricted(p, in.created_at, in.held, in.applications, v) != 0
-	         ? flow_fail(f, 503, NULL, "the retention rules could not be read; retry")
-	         : 0;
-	*held = in.held;
-	*now = in.now;
-	privacy_retention_fini(&in);
-	return rc;
+	    out->items, item("identifiers and contact details, resumes, applications and their "
+	                     "history, evaluations",
+	                     "restricted", out->basis, out->held ? NULL : out->until));
+	return erasing_restrict(f, applicant, &docs);
 }
 
 int
 erasing_on_request(const struct flow *f, const char *applicant, struct erasing_outcome *out)
 {
-	struct verdict v;
-	double now = 0;
-	int rc;
+	struct erasing_verdict v;
+	long withdrawn;
 
 	*out = (struct erasing_outcome){.items = json_array()};
 	/* the record first, locked: a legal hold set meanwhile waits for this transaction, one
 	 * set before is seen here, so the hold and the erasure never race to a failure */
-	if ((rc = privacy_lock_subject(f->db, applicant)) != 0)
-		return rc < 0 ? flow_fail_db(f) : on_request_retry(f);
-	if (on_request_verdict(f, applicant, &v, &out->held, &now) != 0)
+	if (erasing_lock(f, applicant) != 0)
 		return -1;
-	if (!out->held && v.expires_at <= now)
-		return on_request_erase(f, applicant, out);
-	return on_request_restrict(f, applicant, &v, out);
+	if (privacy_withdraw_open(f->db, applicant, f->request_id, &withdrawn) != 0)
+		return flow_fail_db(f);
+	if (erasing_judge(f, applicant, &v) != 0)
+		return -1;
+	out->held = v.held;
+	return v.erase ? erase_asked(f, applicant, out) : restrict_asked(f, applicant, &v, out);
 }
 
 void

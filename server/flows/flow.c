@@ -57,6 +57,13 @@ flow_fail_db(const struct flow *f)
 }
 
 int
+flow_retry(const struct flow *f)
+{
+	f->problem->retry = true;
+	return flow_fail(f, 503, NULL, "the database is busy; retry shortly");
+}
+
+int
 flow_fail_fields(const struct flow *f)
 {
 	if (!problem_has_fields(f->problem))

@@ -25,19 +25,12 @@
 #include "flows/exporting.h"
 #include "flows/flow.h"
 #include "flows/intake.h"
+#include "flows/recording.h"
 #include "flows/requests.h"
 #include "store/applicants.h"
 #include "store/email_changes.h"
 #include "store/outbox.h"
 #include "store/privacy.h"
-
-/* A transaction that lost a race: the whole request again. Returns -1. */
-static int
-retry_request(const struct flow *f)
-{
-	f->problem->retry = true;
-	return flow_fail(f, 503, NULL, "the database is busy; retry shortly");
-}
 
 /* End request id of type as e says (id and type filled in here). */
 static int
@@ -143,41 +136,6 @@ do_delete(const struct flow *f, const char *id, const char *applicant)
 	return rc;
 }
 
-/*
- * A change of applicant's address to email, confirmed by a link sent to
- * it; request_id is the correction it belongs to, ended by the link when
- * finishes. Until then the record keeps its old address.
- */
-static int
-start_email_change(const struct flow *f, const char *applicant, const char *email,
-                   const char *request_id, bool finishes)
-{
-	char code[CODE_LEN + 1], code_sha[2 * SHA256_LEN + 1], masked[320];
-	struct letter l;
-	int rc;
-
-	if (code_new(code, code_sha) != 0)
-		return flow_fail(f, 503, NULL, "no randomness available; retry");
-	privacy_mask_email(email, masked, sizeof(masked));
-	rc = email_changes_insert(f->db, applicant, code, code_sha, email, masked, request_id,
-	                          finishes);
-	char *link = xasprintf("%s/me?email_code=%s", f->cfg->public_url, code);
-	explicit_bzero(code, sizeof(code));
-	if (rc == 0) {
-		letter_email_confirm(&l, f->cfg->company_name, link);
-		struct outbox_mail m = {.kind = "email_confirmation",
-		                        .applicant_id = applicant,
-		                        .to = email,
-		                        .subject = l.subject,
-		                        .body = l.body};
-		rc = outbox_enqueue(f->db, &m, f->request_id);
-		letter_fini(&l);
-	}
-	explicit_bzero(link, strlen(link));
-	free(link);
-	return rc == 0 ? 0 : flow_fail_db(f);
-}
-
 /* Whether value is an e-mail address other than the record's (folded alike: the same one). */
 static bool
 is_new_email(const json_t *value, const json_t *record)
@@ -241,7 +199,7 @@ write_contact(const struct flow *f, const char *applicant, long have, json_t *do
 	json_decref(record);
 	if (rc < 0)
 		return flow_fail_db(f);
-	return rc > 0 ? retry_request(f) : 0; /* changed meanwhile: the whole request again */
+	return rc > 0 ? flow_retry(f) : 0; /* changed meanwhile: the whole request again */
 }
 
 /* The rest of a correction once the contact fields are written: a link, HR, or the end. */
@@ -252,7 +210,7 @@ finish_correct(const struct flow *f, const char *id, const char *applicant, cons
 	bool for_hr = s->others || !valid;
 
 	if (s->new_email != NULL) { /* its link ends the request, unless HR has more */
-		if (start_email_change(f, applicant, s->new_email, id, !for_hr) != 0)
+		if (recording_email_start(f, applicant, s->new_email, id, !for_hr) != 0)
 			return -1;
 		if (privacy_event(f->db, id, "email_confirmation_sent", "system") != 0)
 			return flow_fail_db(f);

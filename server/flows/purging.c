@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/token.h"
 #include "domain/retention.h"
+#include "flows/erasing.h"
 #include "flows/flow.h"
 #include "flows/purging.h"
 #include "store/applicants.h"
@@ -83,14 +84,9 @@ delete_due(struct run *run, const struct purge_subjects *locked)
 	if (n > 0) {
 		char *a = db_array(due, n), *b = db_array(rules, n);
 		long purged = 0;
-		/*
-		 * Through store/erasure.c, as every deletion of an applicant: an
-		 * expired record, and a restricted one whose floor has ended. Once
-		 * flows/erasing.c exists, this is where the purge calls erasing_*
-		 * (the one erase-or-restrict decision) for each.
-		 */
-		rc = erasure_purge(run->f->db, a, b, run->id, run->f->who->name, run->f->request_id,
-		                   &purged);
+		/* through the one erasure path (flows/erasing.c): an expired record, and a
+		 * restricted one whose floor has ended */
+		rc = erasing_purge(run->f, a, b, run->id, &purged);
 		run->c.purged += purged;
 		free(a);
 		free(b);

@@ -21,14 +21,6 @@
 
 #define NO_SUCH_CODE "no request awaits this code: it was used, or it expired after 72 hours"
 
-/* A transaction that lost a race: the whole request again. Returns -1. */
-static int
-retry_request(const struct flow *f)
-{
-	f->problem->retry = true;
-	return flow_fail(f, 503, NULL, "the database is busy; retry shortly");
-}
-
 /* The request a code belongs to, locked: its id, type and address (new string). */
 struct pending_request {
 	char id[37], type[32];
@@ -97,7 +89,7 @@ data_points(const struct flow *f, const struct verifying_answer *a, const char *
 	if ((rc = applicants_current(f->db, applicant, &record, &version)) != 0 ||
 	    (rc = privacy_subject_country(f->db, applicant, country)) < 0) {
 		json_decref(record);
-		return rc < 0 ? flow_fail_db(f) : retry_request(f);
+		return rc < 0 ? flow_fail_db(f) : flow_retry(f);
 	}
 	int n = privacy_same_name(a->full_name,
 	                          json_string_value(json_object_get(record, "full_name"))) +

@@ -81,31 +81,6 @@ static struct db_stmt history_json =
             "FROM applications p LEFT JOIN application_history h ON h.application_id = p.id WHERE "
             "p.id = $1" VISIBLE(2) "GROUP BY p.id");
 
-struct db_stmt applications_my_applications =
-    DB_STMT("SELECT p.id, p.opening_id, o.title, p.stage FROM applications p JOIN openings o ON "
-            "o.id = p.opening_id "
-            "WHERE p.applicant_id = $1 ORDER BY p.created_at, p.id");
-
-/*
- * Withdraw every open application of applicant $1 (an erasure request comes
- * first through the stage machine's end): history, stage events and audit
- * as a move would write them. The count.
- */
-struct db_stmt applications_withdraw_open = DB_STMT(
-    "WITH o AS (SELECT id, stage FROM applications WHERE applicant_id = $1 "
-    "    AND stage NOT IN ('hired', 'rejected', 'withdrawn') FOR UPDATE), "
-    "p AS (UPDATE applications a SET stage = 'withdrawn', updated_at = now(), "
-    "    version = a.version + 1, closed_at = now() FROM o WHERE a.id = o.id "
-    "  RETURNING a.id, a.track, a.opening_id, a.applicant_id, o.stage AS was), "
-    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
-    "  SELECT id, was, 'withdrawn', 'applicant', 'an erasure request' FROM p), "
-    "e AS (INSERT INTO stage_events (track, opening_id, stage) "
-    "  SELECT track, opening_id, 'withdrawn' FROM p), "
-    "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
-    "  SELECT 'applicant', 'application.transition', applicant_id, "
-    "    'application:' || id || ':' || was || '>withdrawn', $2 FROM p) "
-    "SELECT count(*) FROM p");
-
 int
 applications_insert(struct db *db, const char *applicant_id, const char *opening_id,
                     const char *actor, const char *request_id, json_t **app)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/digest.h"
+#include "documents_rows.h"
 #include "store/db.h"
 #include "store/documents.h"
 #include "store/vault.h"
@@ -22,8 +23,10 @@ documents_field(char out[DOCUMENTS_FIELD_LEN], const char *id)
 	snprintf(out, DOCUMENTS_FIELD_LEN, "document:%s", id);
 }
 
+/* A restricted record is left out unless the caller may see it ($2). */
 static struct db_stmt lock_applicant =
-    DB_STMT("SELECT 1 FROM applicants WHERE id = $1 FOR NO KEY UPDATE");
+    DB_STMT("SELECT 1 FROM applicants WHERE id = $1 AND (restricted_at IS NULL OR $2::boolean) "
+            "FOR NO KEY UPDATE");
 
 static struct db_stmt quota_used =
     DB_STMT("SELECT count(*), coalesce(sum(size), 0) FROM documents WHERE applicant_id = $1");
@@ -40,19 +43,25 @@ static struct db_stmt insert_document = DB_STMT(
     "d");
 
 static struct db_stmt read_document = DB_STMT(
-    "WITH d AS (SELECT id, applicant_id, filename, content_type, sha256, content, size, sealed "
-    "  FROM documents WHERE id = $1 AND ($2::uuid IS NULL OR applicant_id = $2::uuid)), "
+    "WITH d AS (SELECT d.id, d.applicant_id, d.filename, d.content_type, d.sha256, d.content, "
+    "  d.size, d.sealed FROM documents d JOIN applicants a ON a.id = d.applicant_id "
+    "  WHERE d.id = $1 AND ($2::uuid IS NULL OR d.applicant_id = $2::uuid) "
+    "  AND (a.restricted_at IS NULL OR $5::boolean)), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
     "SELECT filename, content_type, sha256, content, applicant_id::text, size::text, "
     "  sealed::text FROM d");
 
+/* The applicant's row (none: not on record, or not to be seen), then one row per document. */
 static struct db_stmt list_documents = DB_STMT(
-    "SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) "
-    "FROM documents WHERE applicant_id = $1 ORDER BY created_at, id");
+    "SELECT d.id, d.applicant_id, d.kind, d.filename, d.content_type, d.size, d.sha256, "
+    "  rfc3339(d.created_at) FROM applicants a LEFT JOIN documents d ON d.applicant_id = a.id "
+    "WHERE a.id = $1 AND (a.restricted_at IS NULL OR $2::boolean) ORDER BY d.created_at, d.id");
 
 static struct db_stmt delete_document =
-    DB_STMT("WITH d AS (DELETE FROM documents WHERE id = $1 RETURNING id, applicant_id), "
+    DB_STMT("WITH d AS (DELETE FROM documents d USING applicants a WHERE d.id = $1 "
+            "  AND a.id = d.applicant_id AND (a.restricted_at IS NULL OR $4::boolean) "
+            "  RETURNING d.id, d.applicant_id), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $2, 'document.delete', applicant_id, 'document:' || id, $3 FROM d) "
             "SELECT count(*) FROM d");
@@ -91,11 +100,11 @@ metadata(const PGresult *res, int row, bool self_view)
 static int
 room_for(struct db *db, const struct document_new *d)
 {
-	const char *params[1] = {d->applicant_id};
+	const char *params[2] = {d->applicant_id, d->sees_restricted ? "true" : "false"};
 	PGresult *res;
 	int rc;
 
-	if ((res = db_run(db, &lock_applicant, 1, params)) == NULL)
+	if ((res = db_run(db, &lock_applicant, 2, params)) == NULL)
 		return -1;
 	rc = PQntuples(res) == 1 ? 0 : 1;
 	PQclear(res);
@@ -218,12 +227,13 @@ open_segments(const char *applicant, const char *id, size_t plain_len, size_t fi
 }
 
 int
-documents_fetch(struct db *db, const char *id, const char *applicant_id, const char *actor,
-                const char *request_id, struct document_bytes *out)
+documents_fetch(struct db *db, const char *id, const char *applicant_id, bool sees_restricted,
+                const char *actor, const char *request_id, struct document_bytes *out)
 {
-	const char *params[4] = {id, applicant_id, actor, request_id};
+	const char *params[5] = {id, applicant_id, actor, request_id,
+	                         sees_restricted ? "true" : "false"};
 	/* Binary results: the bytes as they are; the text columns come back as their bare text. */
-	PGresult *res = db_run_binary(db, &read_document, 4, params, NULL, NULL, 1);
+	PGresult *res = db_run_binary(db, &read_document, 5, params, NULL, NULL, 1);
 
 	if (res == NULL)
 		return -1;
@@ -256,29 +266,34 @@ documents_fetch(struct db *db, const char *id, const char *applicant_id, const c
 	return 0;
 }
 
-json_t *
-documents_metadata(struct db *db, const char *applicant_id, bool self_view)
+int
+documents_of(struct db *db, const char *applicant_id, bool sees_restricted, bool self_view,
+             json_t **items)
 {
-	const char *params[1] = {applicant_id};
-	PGresult *res = db_run(db, &list_documents, 1, params);
-	json_t *items;
+	const char *params[2] = {applicant_id, sees_restricted ? "true" : "false"};
+	PGresult *res = db_run(db, &list_documents, 2, params);
 
 	if (res == NULL)
-		return NULL;
-	items = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(items, metadata(res, i, self_view));
+		return -1;
+	int rc = PQntuples(res) == 0 ? 1 : 0;
+	if (rc == 0) {
+		*items = json_array();
+		for (int i = 0; i < PQntuples(res); i++)
+			if (!PQgetisnull(res, i, 0)) /* the applicant's row without a document */
+				json_array_append_new(*items, metadata(res, i, self_view));
+	}
 	PQclear(res);
-	return items;
+	return rc;
 }
 
 int
-documents_remove(struct db *db, const char *id, const char *actor, const char *request_id)
+documents_remove(struct db *db, const char *id, bool sees_restricted, const char *actor,
+                 const char *request_id)
 {
-	const char *params[3] = {id, actor, request_id};
+	const char *params[4] = {id, actor, request_id, sees_restricted ? "true" : "false"};
 	long deleted;
 
-	if (db_count(db, &delete_document, 3, params, &deleted) != 0)
+	if (db_count(db, &delete_document, 4, params, &deleted) != 0)
 		return -1;
 	return deleted == 1 ? 0 : 1;
 }
@@ -339,25 +354,6 @@ documents_slice(struct db *db, const char *id, size_t offset, size_t len, size_t
 	}
 	PQclear(res);
 	return out;
-}
-
-static struct db_stmt owner_restricted =
-    DB_STMT("SELECT a.restricted_at IS NOT NULL FROM documents d JOIN applicants a ON "
-            "a.id = d.applicant_id WHERE d.id = $1");
-
-int
-documents_owner_restricted(struct db *db, const char *id, bool *restricted)
-{
-	const char *params[1] = {id};
-	PGresult *row;
-	int rc = db_row(db, &owner_restricted, 1, params, &row);
-
-	*restricted = false;
-	if (rc == 0) {
-		*restricted = PQgetvalue(row, 0, 0)[0] == 't';
-		PQclear(row);
-	}
-	return rc < 0 ? -1 : 0;
 }
 
 static struct db_stmt unsealed_documents =

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "documents_rows.h"
 #include "domain/transfer.h"
 #include "store/db.h"
 #include "store/documents.h"

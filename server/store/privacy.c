@@ -433,37 +433,6 @@ privacy_unsuppress(struct db *db, const char *email, const char *reason)
 	return rc;
 }
 
-static struct db_stmt retention_inputs =
-    DB_STMT("SELECT " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL ", extract(epoch FROM now()), "
-            "extract(epoch FROM a.created_at), a.legal_hold_set_at IS NOT NULL FROM applicants a "
-            "WHERE a.id = $1");
-
-int
-privacy_retention_of(struct db *db, const char *applicant_id, struct privacy_retention *out)
-{
-	const char *params[1] = {applicant_id};
-	PGresult *row;
-	int rc = db_row(db, &retention_inputs, 1, params, &row);
-
-	if (rc != 0)
-		return rc;
-	out->applications = xstrdup(PQgetvalue(row, 0, 0));
-	out->policies = xstrdup(PQgetvalue(row, 0, 1));
-	out->now = atof(PQgetvalue(row, 0, 2));
-	out->created_at = atof(PQgetvalue(row, 0, 3));
-	out->held = PQgetvalue(row, 0, 4)[0] == 't';
-	PQclear(row);
-	return 0;
-}
-
-void
-privacy_retention_fini(struct privacy_retention *r)
-{
-	free(r->applications);
-	free(r->policies);
-	r->applications = r->policies = NULL;
-}
-
 /* The applicant's open applications withdrawn as an erasure request's first step, each audited. */
 static struct db_stmt withdraw_open = DB_STMT(
     "WITH o AS (SELECT id, stage FROM applications WHERE applicant_id = $1 "

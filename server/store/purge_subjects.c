@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applicant_retention.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/purge_subjects.h"

@@ -1,0 +1,114 @@
+/*
+ * applicant_rows: an applicant's personal values as the applicant's store
+ * modules read and write them, private to store/. The values (full name,
+ * address, phone, postal address, social handles) are sealed under the
+ * applicant's data key (store/vault.h) and found by keyed hashes: of the
+ * folded address (core/fold.h), and of the trigrams of the name and address
+ * for ?q= (domain/search.h). Only the modules that scripts/check-deps.py
+ * names as the owners of the personal columns include this. Thread-safe.
+ */
+#ifndef RECRUITD_STORE_APPLICANT_ROWS_H
+#define RECRUITD_STORE_APPLICANT_ROWS_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/seal.h"
+#include "core/xalloc.h"
+
+struct db;
+
+/*
+ * The personal values of row alias a, as SQL columns: whether the row is
+ * sealed, then each value as text (the sealed ones as bytea's "\x..."
+ * form; a row from before the keys that `recruitctl keys seal-existing` has
+ * not reached yet gives its plaintext columns).
+ */
+#define PERSONAL_COLUMNS(a)                                                                        \
+	a ".email_hash IS NOT NULL, coalesce(" a ".full_name_sealed::text, " a ".full_name), "     \
+	  "coalesce(" a ".email_sealed::text, " a ".email), coalesce(" a ".phone_sealed::text, " a \
+	  ".phone), coalesce(" a ".address_sealed::text, " a ".address::text), coalesce(" a        \
+	  ".social_sealed::text, " a ".social_handles::text)"
+
+/* By the address's hashes (parameter h, a bytea[]), or in plaintext (e) on a row not sealed yet. */
+#define BY_EMAIL(h, e)                                                                             \
+	"(email_hash = ANY (" h "::bytea[]) OR (email_hash IS NULL AND lower(email) = lower(" e    \
+	")))"
+
+/* The personal values, in PERSONAL_COLUMNS' order. */
+enum { P_NAME, P_EMAIL, P_PHONE, P_ADDRESS, P_SOCIAL, P_COUNT };
+
+/* What each value is sealed as (its field name, bound into the seal). */
+extern const char *const applicant_rows_field[P_COUNT];
+
+/*
+ * Open the first n personal values of row (columns from col: the sealed
+ * flag, then the values in P_ order) into v (new strings, or NULL for SQL
+ * NULL): 0, or 1 when a sealed one does not open (the key is gone: the
+ * record is as good as erased). key may be NULL when the row is not sealed.
+ */
+int applicant_rows_open(const PGresult *res, int row, int col, const char *id,
+                        const unsigned char *key, char *v[], int n);
+
+/* Wipe and free n values of v (NULL ones skipped), leaving NULLs. */
+void applicant_rows_free(char *v[], int n);
+
+/*
+ * The data key of the row's applicant (its id in column 0) into key when
+ * the row is sealed (column sealed_col): 0 (*have tells whether a key was
+ * read), 1 when its key is gone, -1 with db marked unavailable.
+ */
+int applicant_rows_key(struct db *db, const PGresult *res, int row, int sealed_col,
+                       unsigned char key[SEAL_KEY_LEN], bool *have);
+
+/* The hash an address is stored and found by, as bytea text ("\x..."): new, or NULL. */
+char *applicant_rows_email_hash(const char *email);
+
+/*
+ * The hashes an address may be on record under, as a bytea[] literal (new):
+ * 0, or -1 with db marked unavailable (no index key).
+ */
+int applicant_rows_lookup(struct db *db, const char *email, char **hashes) WARN_UNUSED;
+
+/*
+ * The keyed hashes of the trigrams of texts (NULL ones skipped) as an int[]
+ * literal (new), with how many into *count (may be NULL); NULL on failure.
+ */
+char *applicant_rows_grams(const char *const *texts, int n, size_t *count);
+
+/* The editable members as statement parameters, the personal ones sealed. */
+enum {
+	R_NAME,
+	R_EMAIL,
+	R_PHONE,
+	R_ADDRESS,
+	R_SOCIAL,
+	R_TITLE,
+	R_JOB,
+	R_SRC_TYPE,
+	R_SRC_DETAIL,
+	R_MARKETING,
+	R_EMAIL_HASH,
+	R_GRAMS,
+	R_COUNTRY,
+	R_REGION,
+	R_COUNT
+};
+
+struct applicant_row_params {
+	const char *v[R_COUNT]; /* the parameters, borrowed from doc or owned */
+	char *owned[R_COUNT];
+};
+
+/*
+ * From a normalised document (domain/profile.h) of applicant id, sealed
+ * under key: 0, or -1 when a value cannot be sealed or hashed (nothing to
+ * fini then).
+ */
+int applicant_rows_params_init(struct applicant_row_params *rp, const json_t *doc, const char *id,
+                               const unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
+void applicant_rows_params_fini(struct applicant_row_params *rp);
+
+#endif

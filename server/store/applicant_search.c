@@ -1,0 +1,258 @@
+/*
+ * applicant_search: the staff list of applicants and its ?q= search. See
+ * applicants_page in applicants.h. The personal values are sealed, so a
+ * search cannot be answered by SQL alone: candidates come from the keyed
+ * trigram hashes, each is opened and confirmed here. A list is never
+ * audited entry by entry (summaries, not records).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applicant_rows.h"
+#include "core/page.h"
+#include "domain/search.h"
+#include "store/applicants.h"
+#include "store/db.h"
+#include "store/vault.h"
+
+/*
+ * A page of summaries, newest first. With ?q=, candidates come from the
+ * keyed trigram hashes (search_grams @> the query's), or from every row for
+ * a query too short to have a trigram, batch by batch in the list's order;
+ * each is decrypted and confirmed (search_contains) until a page and the
+ * next one's first are found. Rows not sealed yet are always candidates.
+ * Visibility is a parameter of every statement (VISIBLE): a restricted
+ * record is left out unless the caller asked for it.
+ */
+#define LIST_COLUMNS                                                                               \
+	"id, " PERSONAL_COLUMNS("a") ", job_title, rfc3339(created_at), rfc3339(updated_at), "     \
+	                             "version, created_at"
+enum { L_ID, L_SEALED, L_NAME, L_EMAIL, L_JOB = 7, L_CREATED, L_UPDATED, L_VERSION, L_KEY1 };
+#define LIST_ORDER " ORDER BY created_at DESC, id DESC LIMIT $3"
+#define AFTER " (created_at, id) < ($1::timestamptz, $2::uuid) "
+#define VISIBLE(n) " AND (restricted_at IS NULL OR " n "::boolean) "
+
+/* $1, $2 the keyset, $3 the LIMIT, $4 visibility. */
+static struct db_stmt list_all =
+    DB_STMT("SELECT " LIST_COLUMNS " FROM applicants a WHERE" AFTER VISIBLE("$4") LIST_ORDER);
+
+/*
+ * A search looks first among the newest records before the cursor, ten
+ * pages' worth, then a hundred (a common pattern finds its page there,
+ * walking the list's index), then, for what is left, gathers the candidates
+ * through the trigram index and sorts them: a rare pattern never walks the
+ * whole table in order, whatever the planner guesses about how matches are
+ * spread in time, and a common one never gathers all of its thousands of
+ * candidates (one in ten of a million records match "Knuth" in make bench).
+ */
+#define SEARCH_WINDOW 10
+#define CANDIDATES "(search_grams @> $4::int[] OR email_hash IS NULL)"
+
+/* $4 the query's trigrams, $5 the window, $6 visibility. */
+static struct db_stmt search_recent =
+    DB_STMT("SELECT " LIST_COLUMNS " FROM ("
+            "  SELECT * FROM applicants WHERE" AFTER VISIBLE(
+                "$6") "  ORDER BY created_at DESC, id DESC LIMIT $5) a "
+                      "WHERE " CANDIDATES LIST_ORDER);
+
+/* $4 the query's trigrams, $5 visibility. */
+static struct db_stmt search_sparse =
+    DB_STMT("WITH m AS MATERIALIZED ("
+            "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$5") "AND " CANDIDATES ") "
+                                                                   "SELECT " LIST_COLUMNS
+                                                                   " FROM m a" LIST_ORDER);
+
+/*
+ * With opening_id and/or stage: applicants with an application that matches
+ * both. $4 the trigrams (NULL: none), $5 the opening, $6 the stage, $7 visibility.
+ */
+static struct db_stmt list_filtered =
+    DB_STMT_PLANNED_EACH_TIME("SELECT " LIST_COLUMNS " FROM applicants a WHERE" AFTER VISIBLE(
+        "$7") "AND ($4::int[] IS NULL OR search_grams @> $4::int[] OR email_hash IS NULL) "
+              "AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
+              "  AND ($5::uuid IS NULL OR p.opening_id = $5::uuid) AND ($6::text IS NULL OR "
+              "p.stage = "
+              "$6))" LIST_ORDER);
+
+/* A page being gathered. */
+struct gather {
+	json_t *items;
+	int want;            /* a page and the next one's first */
+	char k1[64], k2[37]; /* the keyset after the last row looked at */
+	const char *visible; /* "true" when restricted records are wanted too */
+	int failed;
+};
+
+static json_t *
+text_or_null(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
+
+static json_t *
+summary(const PGresult *res, int i, char *v[2])
+{
+	return json_pack("{s:s, s:o, s:o, s:s?, s:s, s:s, s:I}", "id", PQgetvalue(res, i, L_ID),
+	                 "full_name", text_or_null(v[0]), "email", text_or_null(v[1]), "job_title",
+	                 PQgetisnull(res, i, L_JOB) ? NULL : PQgetvalue(res, i, L_JOB),
+	                 "created_at", PQgetvalue(res, i, L_CREATED), "updated_at",
+	                 PQgetvalue(res, i, L_UPDATED), "version",
+	                 (json_int_t)atol(PQgetvalue(res, i, L_VERSION)));
+}
+
+/*
+ * Add the rows of res that match q (all of them when q is NULL) to the
+ * page, until it is full; res cleared. The keyset moves past each row looked at.
+ */
+static void
+take_rows(struct db *db, struct gather *g, PGresult *res, const char *q)
+{
+	int n = PQntuples(res);
+	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	unsigned char(*keys)[SEAL_KEY_LEN] = xcalloc((size_t)n + 1, SEAL_KEY_LEN);
+	bool *found = xcalloc((size_t)n + 1, sizeof(*found));
+	for (int i = 0; i < n; i++)
+		ids[i] = PQgetvalue(res, i, L_ID);
+	if (vault_keys(ids, (size_t)n, keys, found) != 0) {
+		db_mark_unavailable(db);
+		g->failed = 1;
+		n = 0;
+	}
+	for (int i = 0; i < n && (int)json_array_size(g->items) < g->want; i++) {
+		char *v[2];
+		snprintf(g->k1, sizeof(g->k1), "%s", PQgetvalue(res, i, L_KEY1));
+		snprintf(g->k2, sizeof(g->k2), "%s", ids[i]);
+		if (applicant_rows_open(res, i, L_SEALED, ids[i], found[i] ? keys[i] : NULL, v,
+		                        2) != 0)
+			continue; /* its key is gone: erased, whatever rows remain */
+		if (q == NULL || (v[0] && search_contains(v[0], q)) ||
+		    (v[1] && search_contains(v[1], q)))
+			json_array_append_new(g->items, summary(res, i, v));
+		applicant_rows_free(v, 2);
+	}
+	explicit_bzero(keys, ((size_t)n + 1) * SEAL_KEY_LEN);
+	free(keys);
+	free(found);
+	free(ids);
+	PQclear(res);
+}
+
+/* Run one of the list's statements from the keyset, with each one's own parameters. */
+static PGresult *
+run(struct db *db, struct gather *g, struct db_stmt *st, const char *limit, const char *grams,
+    const char *window, const struct applicant_query *aq)
+{
+	if (st == &list_all)
+		return db_run(db, st, 4, (const char *[]){g->k1, g->k2, limit, g->visible});
+	if (st == &search_recent)
+		return db_run(db, st, 6,
+		              (const char *[]){g->k1, g->k2, limit, grams, window, g->visible});
+	if (st == &search_sparse)
+		return db_run(db, st, 5, (const char *[]){g->k1, g->k2, limit, grams, g->visible});
+	return db_run(
+	    db, st, 7,
+	    (const char *[]){g->k1, g->k2, limit, grams, aq->opening, aq->stage, g->visible});
+}
+
+#define SEARCH_BATCH 500
+
+/* Walk st in batches from the cursor until the page is full or the rows end. */
+static void
+walk(struct db *db, struct gather *g, struct db_stmt *st, const char *grams, const char *q,
+     const struct applicant_query *aq)
+{
+	/* without a query every row is on the page: a page's worth is enough */
+	int size = q != NULL ? SEARCH_BATCH : g->want;
+	char batch[16];
+
+	snprintf(batch, sizeof(batch), "%d", size);
+	while (!g->failed && (int)json_array_size(g->items) < g->want) {
+		PGresult *res = run(db, g, st, batch, grams, NULL, aq);
+		if (res == NULL) {
+			g->failed = 1;
+			return;
+		}
+		int rows = PQntuples(res);
+		take_rows(db, g, res, q);
+		if (rows < size)
+			return;
+	}
+}
+
+/*
+ * A search with trigrams: ten pages' worth of the newest records, then a
+ * hundred, from the last candidate looked at (every one before it was
+ * looked at); with less than a page among the windows' candidates, the
+ * rest through the index.
+ */
+static void
+search(struct db *db, struct gather *g, const char *grams, const char *q,
+       const struct applicant_query *aq)
+{
+	char limit[16], window[16];
+
+	snprintf(limit, sizeof(limit), "%d", g->want);
+	for (int w = SEARCH_WINDOW;
+	     w <= 10 * SEARCH_WINDOW && !g->failed && (int)json_array_size(g->items) < g->want;
+	     w *= 10) {
+		snprintf(window, sizeof(window), "%d", w * g->want);
+		PGresult *res = run(db, g, &search_recent, limit, grams, window, aq);
+		if (res == NULL)
+			g->failed = 1;
+		else
+			take_rows(db, g, res, q);
+	}
+	if (!g->failed && (int)json_array_size(g->items) < g->want)
+		walk(db, g, &search_sparse, grams, q, aq);
+}
+
+/* The page from up to limit + 1 summaries gathered (stolen): the last one tells more follow. */
+static void
+page_from(json_t *items, int limit, struct page_of *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->more = json_array_size(items) > (size_t)limit;
+	while (json_array_size(items) > (size_t)limit)
+		json_array_remove(items, json_array_size(items) - 1);
+	if (out->more) {
+		json_t *last = json_array_get(items, (size_t)limit - 1);
+		snprintf(out->k1, sizeof(out->k1), "%s",
+		         json_string_value(json_object_get(last, "created_at")));
+		snprintf(out->k2, sizeof(out->k2), "%s",
+		         json_string_value(json_object_get(last, "id")));
+	}
+	out->items = items;
+}
+
+int
+applicants_page(struct db *db, const struct applicant_query *aq, const struct page_want *want,
+                struct page_of *out)
+{
+	const char *q = aq->q && *aq->q ? aq->q : NULL;
+	struct gather g = {.items = json_array(),
+	                   .want = want->limit + 1,
+	                   .visible = aq->with_restricted ? "true" : "false"};
+	size_t ngrams = 0;
+	char *grams = q ? applicant_rows_grams(&q, 1, &ngrams) : NULL;
+
+	snprintf(g.k1, sizeof(g.k1), "%s", want->k1);
+	snprintf(g.k2, sizeof(g.k2), "%s", want->k2);
+	if (q != NULL && grams == NULL) {
+		db_mark_unavailable(db);
+		g.failed = 1;
+	} else if (aq->opening || aq->stage) {
+		walk(db, &g, &list_filtered, ngrams ? grams : NULL, q, aq);
+	} else if (q != NULL && ngrams > 0) {
+		search(db, &g, grams, q, aq);
+	} else {
+		walk(db, &g, &list_all, NULL, q, aq); /* without q, one batch of a page's worth */
+	}
+	free(grams);
+	if (g.failed) {
+		json_decref(g.items);
+		return -1;
+	}
+	page_from(g.items, want->limit, out);
+	return 0;
+}
