@@ -72,4 +72,14 @@ int applications_write_move(struct db *db, const char *id, const char *from, con
 int applications_find_history(struct db *db, const char *id, bool sees_restricted,
                               json_t **history) WARN_UNUSED;
 
+/*
+ * Every application of applicant_id, oldest first, as the one record
+ * builder (flows/record.c) takes them: [{id, opening_id, stage, created_at,
+ * closed_at, opening: {id, title, department, country, region, location}}],
+ * and with full, each one's history [{from, to, at, actor, reason}] and
+ * evaluations [{id, score, summary (opened), author, created_at}]. 0 with
+ * *apps (new), or -1 (a sealed summary that does not open fails too).
+ */
+int applications_of(struct db *db, const char *applicant_id, bool full, json_t **apps) WARN_UNUSED;
+
 #endif

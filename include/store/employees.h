@@ -50,13 +50,6 @@ int employees_close_applications(struct db *db, const char *application_id,
                                  const char *applicant_id, const char *actor,
                                  const char *request_id) WARN_UNUSED;
 
-/*
- * Every application of applicant_id with its opening, full history and
- * evaluations (summaries opened), as JSON text (free it); NULL when the
- * database failed or a summary does not open.
- */
-char *employees_applications(struct db *db, const char *applicant_id) WARN_UNUSED;
-
 /* The applicant's documents as the archive declares them, oldest first (owned by the struct). */
 struct employee_docs {
 	size_t n;

@@ -32,10 +32,9 @@ int exports_create(struct db *db, const char *request_id, const char *applicant_
 int exports_seal(struct db *db, const char *id, size_t size, const char *sha256) WARN_UNUSED;
 
 /*
- * What is held about the applicant besides their row, as data.json has it
- * (new reference): applications with their history, stages and
- * evaluations (without who wrote them), documents' metadata, the audit
- * entries about them (time, action, actor role), their privacy requests.
+ * What data.json holds about the applicant beside their record (which
+ * flows/record.c builds): {audit: the entries about them (time, action,
+ * actor role, never a name), privacy_requests: theirs}. New reference, or
  * NULL when the database failed.
  */
 json_t *exports_subject_data(struct db *db, const char *applicant_id) WARN_UNUSED;

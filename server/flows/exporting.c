@@ -12,11 +12,13 @@
 
 #include "core/config.h"
 #include "core/digest.h"
+#include "core/problem.h"
 #include "core/token.h"
 #include "domain/export.h"
 #include "domain/privacy.h"
 #include "flows/exporting.h"
 #include "flows/flow.h"
+#include "flows/record.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/documents.h"
@@ -71,29 +73,37 @@ to_chunks(void *cls, const void *data, size_t len)
 }
 
 /*
- * data.json's members: the record (without HR's notes) and the rest. The
- * person's own data for their own copy: a restricted record is theirs to
- * see too. New reference, or NULL when the database failed.
+ * data.json's members: the record's export view (flows/record.c: without
+ * HR's notes or staff names) and what else is about the person (the audit
+ * entries by actor role, their privacy requests). The person's own data for
+ * their own copy: a restricted record is theirs to see too. New reference,
+ * or NULL with the problem set.
  */
 static json_t *
-subject_data(struct db *db, const char *applicant)
+subject_data(const struct flow *f, const char *applicant)
 {
-	json_t *record = NULL, *rest;
+	json_t *record = NULL, *rest, *data;
+	struct record rec;
 	long version;
 
-	if (applicants_current(db, applicant, &record, &version) != 0)
-		return NULL;
-	if ((rest = exports_subject_data(db, applicant)) == NULL) {
-		json_decref(record);
+	if (applicants_current(f->db, applicant, &record, &version) != 0) {
+		flow_fail_db(f);
 		return NULL;
 	}
-	json_object_del(record, "legal_hold");
-	json_object_del(json_object_get(record, "source"), "detail");
-	json_t *expires = json_object_get(json_object_get(record, "retention"), "expires_at");
-	json_object_set_new(record, "retention",
-	                    json_pack("{s:O}", "expires_at", expires ? expires : json_null()));
-	json_object_set_new(rest, "applicant", record);
-	return rest;
+	if (record_gather(f, applicant, record, true, &rec) != 0) {
+		record_fini(&rec);
+		return NULL;
+	}
+	if ((rest = exports_subject_data(f->db, applicant)) == NULL) {
+		record_fini(&rec);
+		flow_fail_db(f);
+		return NULL;
+	}
+	data = record_for_export(&rec);
+	record_fini(&rec);
+	json_object_update(data, rest);
+	json_decref(rest);
+	return data;
 }
 
 /* One document's exact bytes (i: its place in the package, from 1), slice by slice. */
@@ -153,7 +163,7 @@ stream_package(const struct flow *f, const char *id, const char *applicant, size
 
 	if (privacy_holdings(f->db, applicant, &docs, &apps, &evals) != 0)
 		return -1;
-	json_t *data = subject_data(f->db, applicant);
+	json_t *data = subject_data(f, applicant);
 	if (data == NULL)
 		return -1;
 	json_t *categories = privacy_categories(docs, apps, evals);
@@ -185,7 +195,8 @@ exporting_build(const struct flow *f, const char *request_id, const char *applic
 	if (exports_create(f->db, request_id, applicant, token_sha, id) != 0)
 		return flow_fail_db(f);
 	if (stream_package(f, id, applicant, &size, hash) != 0)
-		return db_failure(f->db) != DB_OK
+		return f->problem->status != 0 ? -1
+		       : db_failure(f->db) != DB_OK
 		           ? flow_fail_db(f)
 		           : flow_fail(f, 503, NULL, "the package could not be built; retry");
 	hex_encode(hash, SHA256_LEN, hex);

@@ -10,6 +10,7 @@
 #include "domain/transfer.h"
 #include "flows/flow.h"
 #include "flows/hiring_archive.h"
+#include "flows/record.h"
 #include "store/applicants.h"
 #include "store/documents.h"
 #include "store/employees.h"
@@ -128,21 +129,24 @@ hiring_archive_build(const struct flow *f, const struct hiring_archive_in *in, s
                      char sha[2 * SHA256_LEN + 1])
 {
 	struct employee_docs docs = {0};
+	struct record rec = {0};
 	json_t *applicant = NULL;
 	char *apps = NULL, *applicant_text = NULL;
 	int rc = -1;
 
+	/* the one record builder's archive view: the record, every application in full */
 	if (applicants_current(f->db, in->applicant_id, &applicant, NULL) != 0 ||
-	    (apps = employees_applications(f->db, in->applicant_id)) == NULL ||
 	    employees_docs(f->db, in->applicant_id, &docs) != 0) {
+		json_decref(applicant);
 		flow_fail_db(f);
-	} else {
-		applicant_text = json_dumps(applicant, JSON_INDENT(2));
+	} else if (record_gather(f, in->applicant_id, applicant, true, &rec) == 0) {
+		applicant_text = record_archive_applicant(&rec);
+		apps = record_archive_applications(&rec);
 		rc = build(f, in, applicant_text, apps, &docs, len, sha);
 	}
+	record_fini(&rec);
 	employees_docs_fini(&docs);
 	free(applicant_text);
 	free(apps);
-	json_decref(applicant);
 	return rc;
 }

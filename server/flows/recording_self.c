@@ -14,11 +14,10 @@
 #include "domain/letters.h"
 #include "domain/privacy.h"
 #include "domain/profile.h"
-#include "flows/filing.h"
 #include "flows/flow.h"
+#include "flows/record.h"
 #include "flows/recording.h"
 #include "flows/requests.h"
-#include "store/applicant_applications.h"
 #include "store/applicants.h"
 #include "store/email_changes.h"
 #include "store/outbox.h"
@@ -31,21 +30,20 @@ static int
 add_own(const struct flow *f, json_t *doc)
 {
 	const char *self = f->who->applicant_id;
-	json_t *apps = NULL, *docs = NULL, *pending = NULL;
+	json_t *pending = NULL;
+	struct record rec;
 
-	if (applicant_applications_list(f->db, self, &apps) != 0)
-		return flow_fail_db(f);
-	if (filing_list(f, self, true, &docs) != 0) {
-		json_decref(apps);
+	if (record_gather(f, self, NULL, false, &rec) != 0) {
+		record_fini(&rec);
 		return -1;
 	}
 	if (email_changes_pending(f->db, self, &pending) != 0) {
-		json_decref(apps);
-		json_decref(docs);
+		record_fini(&rec);
 		return flow_fail_db(f);
 	}
-	json_object_set_new(doc, "applications", apps);
-	json_object_set_new(doc, "documents", docs);
+	json_object_set_new(doc, "applications", record_own_applications(&rec));
+	json_object_set_new(doc, "documents", record_own_documents(&rec));
+	record_fini(&rec);
 	/* a new address waiting for its link: the record keeps the old one until then */
 	json_object_set_new(doc, "pending_email", pending);
 	return 0;

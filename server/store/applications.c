@@ -12,6 +12,7 @@
 #include "core/page.h"
 #include "store/applications.h"
 #include "store/db.h"
+#include "store/evaluations.h"
 
 #define APP_JSON                                                                                   \
 	"json_build_object('id', p.id, 'applicant_id', p.applicant_id, 'opening_id', "             \
@@ -163,4 +164,53 @@ applications_find_history(struct db *db, const char *id, bool sees_restricted, j
 	const char *params[2] = {id, sees_restricted ? "true" : "false"};
 
 	return db_json(db, &history_json, 2, params, history, NULL);
+}
+
+#define APP_MEMBERS                                                                                \
+	"'id', p.id, 'opening_id', p.opening_id, 'stage', p.stage, 'created_at', "                 \
+	"rfc3339(p.created_at), 'closed_at', rfc3339(p.closed_at), 'opening', "                    \
+	"json_build_object('id', o.id, 'title', o.title, 'department', o.department, 'country', "  \
+	"o.country, 'region', o.region, 'location', o.location)"
+
+static struct db_stmt of_applicant = DB_STMT(
+    "SELECT coalesce(json_agg(json_build_object(" APP_MEMBERS ") ORDER BY p.created_at, p.id), "
+    "'[]')::text FROM applications p JOIN openings o ON o.id = p.opening_id "
+    "WHERE p.applicant_id = $1");
+
+static struct db_stmt of_applicant_full = DB_STMT(
+    "SELECT coalesce(json_agg(json_build_object(" APP_MEMBERS ", "
+    "  'history', (SELECT coalesce(json_agg(json_build_object('from', h.from_stage, 'to', "
+    "    h.to_stage, 'at', rfc3339(h.at), 'actor', h.actor, 'reason', h.reason) ORDER BY h.id), "
+    "    '[]') FROM application_history h WHERE h.application_id = p.id), "
+    "  'evaluations', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'score', v.score, "
+    "    'summary', v.summary, 'summary_sealed', v.summary_sealed::text, 'author', v.author, "
+    "    'created_at', rfc3339(v.created_at)) ORDER BY v.created_at, v.id), '[]') "
+    "    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), "
+    "'[]')::text FROM applications p JOIN openings o ON o.id = p.opening_id "
+    "WHERE p.applicant_id = $1");
+
+int
+applications_of(struct db *db, const char *applicant_id, bool full, json_t **apps)
+{
+	const char *params[1] = {applicant_id};
+	PGresult *res = db_run(db, full ? &of_applicant_full : &of_applicant, 1, params);
+	json_t *app;
+	size_t i;
+	int rc = 0;
+
+	*apps = NULL;
+	if (res == NULL)
+		return -1;
+	*apps = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	if (*apps == NULL)
+		return -1;
+	json_array_foreach(*apps, i, app) if (full && rc == 0) rc =
+	    evaluations_open(db, json_object_get(app, "evaluations"), applicant_id);
+	if (rc != 0) {
+		json_decref(*apps);
+		*apps = NULL;
+		return -1;
+	}
+	return 0;
 }

@@ -12,7 +12,6 @@
 #include "store/db.h"
 #include "store/documents.h"
 #include "store/employees.h"
-#include "store/evaluations.h"
 
 /*
  * Locks in one order everywhere: the applicant, then their applications (an
@@ -49,25 +48,6 @@ static struct db_stmt close_applications = DB_STMT(
     "'>' || stage, $4 FROM p) "
     "SELECT count(*) FROM p");
 
-/* Every application with its opening, full history and evaluations (summaries sealed). */
-static struct db_stmt applications_json = DB_STMT(
-    "SELECT coalesce(json_agg(json_build_object("
-    "  'id', p.id, 'stage', p.stage, 'created_at', rfc3339(p.created_at), 'closed_at', "
-    "rfc3339(p.closed_at), "
-    "  'opening', json_build_object('id', o.id, 'title', o.title, 'department', o.department, "
-    "    'country', o.country, 'region', o.region, 'location', o.location), "
-    "  'history', (SELECT coalesce(json_agg(json_build_object('from', h.from_stage, 'to', "
-    "h.to_stage, "
-    "    'at', rfc3339(h.at), 'actor', h.actor, 'reason', h.reason) ORDER BY h.id), '[]') "
-    "    FROM application_history h WHERE h.application_id = p.id), "
-    "  'evaluations', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'score', v.score, "
-    "    'summary', v.summary, 'summary_sealed', v.summary_sealed::text, 'author', v.author, "
-    "    'created_at', rfc3339(v.created_at)) ORDER BY "
-    "v.created_at, v.id), '[]') "
-    "    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), "
-    "'[]')::text "
-    "FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1");
-
 /* The employee record, once its archive's chunks are written; erasure.c then removes the
  * recruitment record. */
 static struct db_stmt insert_employee =
@@ -100,28 +80,6 @@ static struct db_stmt read_archive =
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $2, 'employee.archive.read', applicant_id, 'employee:' || id, $3 FROM e) "
             "SELECT employee_number, archive_sha256, archive FROM e");
-
-char *
-employees_applications(struct db *db, const char *applicant_id)
-{
-	const char *params[1] = {applicant_id};
-	PGresult *res = db_run(db, &applications_json, 1, params);
-	json_t *apps, *app;
-	char *out = NULL;
-	size_t i;
-	int rc = 0;
-
-	if (res == NULL)
-		return NULL;
-	apps = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	PQclear(res);
-	json_array_foreach(apps, i, app) if (rc == 0) rc =
-	    evaluations_open(db, json_object_get(app, "evaluations"), applicant_id);
-	if (apps != NULL && rc == 0)
-		out = json_dumps(apps, JSON_COMPACT);
-	json_decref(apps);
-	return out;
-}
 
 int
 employees_lock_offer(struct db *db, const char *application_id, struct hire_lock *out)

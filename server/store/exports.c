@@ -52,23 +52,10 @@ exports_seal(struct db *db, const char *id, size_t size, const char *sha256)
 /* Who did something, as the person is told: themselves, the system, or staff (never a name). */
 #define ACTOR_ROLE(col) "CASE WHEN " col " IN ('applicant', 'system') THEN " col " ELSE 'staff' END"
 
+/* What else is about the person, beside their record (flows/record.c): who looked and changed
+ * what, by role, and their privacy requests. */
 static struct db_stmt subject = DB_STMT(
     "SELECT json_build_object("
-    "'applications', coalesce((SELECT json_agg(json_build_object('id', p.id, 'opening', "
-    "  o.title, 'stage', p.stage, 'created_at', rfc3339(p.created_at), 'history', "
-    "  coalesce((SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, "
-    "    'at', rfc3339(h.at)) ORDER BY h.at) FROM application_history h "
-    "    WHERE h.application_id = p.id), '[]'), "
-    "  'evaluations', coalesce((SELECT json_agg(json_build_object('score', e.score, "
-    "    'summary', e.summary, 'summary_sealed', e.summary_sealed::text, "
-    "    'at', rfc3339(e.created_at)) ORDER BY e.created_at) "
-    "    FROM evaluations e WHERE e.application_id = p.id), '[]')) ORDER BY p.created_at) "
-    "  FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.applicant_id = $1), "
-    "  '[]'), "
-    "'documents', coalesce((SELECT json_agg(json_build_object('id', d.id, 'kind', d.kind, "
-    "  'filename', d.filename, 'content_type', d.content_type, 'size', d.size, 'sha256', "
-    "  d.sha256, 'created_at', rfc3339(d.created_at)) ORDER BY d.created_at, d.id) "
-    "  FROM documents d WHERE d.applicant_id = $1), '[]'), "
     "'audit', coalesce((SELECT json_agg(json_build_object('at', rfc3339(a.at), 'action', "
     "  a.action, 'actor_role', " ACTOR_ROLE(
         "a.actor") ") ORDER BY a.at) "
@@ -91,15 +78,6 @@ exports_subject_data(struct db *db, const char *applicant_id)
 		return NULL;
 	out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
-	json_t *app;
-	size_t i;
-	int rc = out ? 0 : -1;
-	json_array_foreach(json_object_get(out, "applications"), i, app) if (rc == 0) rc =
-	    evaluations_open(db, json_object_get(app, "evaluations"), applicant_id);
-	if (rc != 0) {
-		json_decref(out);
-		out = NULL;
-	}
 	return out;
 }
 
