@@ -8,7 +8,7 @@ packages=(
 	libmicrohttpd-dev libjansson-dev libpq-dev libarchive-dev libssl-dev zlib1g-dev libunistring-dev
 	postgresql postgresql-client
 	libcmocka-dev libcurl4-openssl-dev libcjose-dev clang-format python3-aiosmtpd unzip libarchive-tools
-	curl util-linux procps tzdata
+	curl util-linux procps man-db bsdextrautils tzdata
 	chromium
 )
 # The browser test runs on Node: Debian's when the machine has none.

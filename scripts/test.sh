@@ -85,6 +85,8 @@ if wanted checks; then
 	check "format-check" make --no-print-directory format-check
 	check "check-deps" scripts/check-deps.py "build/${variants[0]}"
 	check "check-deps refuses every planted violation" scripts/check-deps-selftest.sh "build/${variants[0]}"
+	check "docs/api.md lists the endpoints of openapi.yaml" scripts/api-index.py --check
+	check "man/recruitctl.1 names every recruitctl command" scripts/man-check.sh
 fi
 
 for v in "${variants[@]}"; do

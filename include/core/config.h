@@ -1,7 +1,7 @@
 /*
  * config: the process configuration, read from the environment once at
  * start and read-only afterwards (so shared by all threads without locks).
- * Both binaries read the same variables; see README "Configuration".
+ * Both binaries read the same variables; see docs/operating.md, "Configuration".
  */
 #ifndef RECRUITD_CONFIG_H
 #define RECRUITD_CONFIG_H

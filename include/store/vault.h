@@ -13,10 +13,10 @@
  * one mutex per shard, so the request path takes no global lock; 4-way
  * sets, so the keys of the records in use stay); vault_destroy drops them,
  * and a lookup already under way when a key is destroyed does not put it
- * back (each shard counts its drops). Another process that has
- * one cached keeps it in its memory until replaced or restarted: the rows
- * it opened are gone, and the key opens nothing in the key database's
- * stead, but the README says so.
+ * back (each shard counts its drops). Other processes hear of a destruction
+ * through the key database's NOTIFY (vault_watch_start) and drop the key at
+ * once; one whose listening connection was lost forgets its whole cache when
+ * it reconnects.
  *
  * This header is the API of the vault's files, each one concern (vault.c
  * lists them): the master keys (keyring.c), the key database's table of
