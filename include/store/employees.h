@@ -25,6 +25,8 @@ struct hire_lock {
 	char applicant_id[37];
 	char hired_at[40]; /* now, RFC 3339: the transaction's time */
 	long long mtime;   /* the same, in seconds since the epoch */
+	char country[3];   /* the opening's jurisdiction ("" when none): its rule's order */
+	char region[401];
 };
 
 /*

@@ -9,10 +9,12 @@
 #include "core/digest.h"
 #include "core/problem.h"
 #include "core/token.h"
+#include "domain/stages.h"
 #include "flows/flow.h"
 #include "flows/hiring.h"
 #include "flows/hiring_archive.h"
 #include "flows/idempotency.h"
+#include "store/bgcheck.h"
 #include "store/employees.h"
 #include "store/erasure.h"
 
@@ -68,19 +70,46 @@ fail_absent(const struct flow *f, const char *application_id)
 	    "this application was hired already; the record is in the employee archive");
 }
 
-/* Step 1's judgement: at offer, and the employee number free. 0, or -1 with the problem set. */
+/*
+ * Whether the stage tables let a hire start from the locked stage, under
+ * the order of the opening's background-check rule (after_offer: from
+ * background_check too). 1 yes, 0 no, -1 with the problem set.
+ */
+static int
+may_hire_from(const struct flow *f, const struct hire *h, enum stage_order *order)
+{
+	enum stage from = (enum stage)stage_parse(h->at.stage);
+	struct bgcheck_verdict v = {.order = ORDER_BEFORE_OFFER};
+
+	if (stage_needs_rule(from, ST_HIRED) &&
+	    bgcheck_verdict(f->db, h->at.country, h->at.region, &v) < 0)
+		return flow_fail_db(f);
+	*order = v.order;
+	return stage_move(v.order, from, ST_HIRED) == MOVE_HIRE;
+}
+
+/*
+ * Step 1's judgement: at offer (or, where checks come after the offer, at
+ * background_check), and the employee number free. 0, or -1 with the
+ * problem set.
+ */
 static int
 check_hire(const struct flow *f, const struct hire *h)
 {
+	enum stage_order order = ORDER_BEFORE_OFFER;
 	bool taken;
+	int may = may_hire_from(f, h, &order);
 
-	if (strcmp(h->at.stage, "offer") != 0) {
+	if (may < 0)
+		return -1;
+	if (may == 0) {
 		problem_extra(f->problem, "from", json_string(h->at.stage));
 		problem_extra(f->problem, "to", json_string("hired"));
 		return flow_fail(
 		    f, 409,
 		    strcmp(h->at.stage, "hired") == 0 ? "already-hired" : "invalid-transition",
-		    "cannot move from %s to hired: a hire needs the offer stage", h->at.stage);
+		    "cannot move from %s to hired: a hire needs the offer stage%s", h->at.stage,
+		    order == ORDER_AFTER_OFFER ? " or the background check after it" : "");
 	}
 	if (employees_number_taken(f->db, h->employee_number, &taken) != 0)
 		return flow_fail_db(f);

@@ -24,8 +24,10 @@ static struct db_stmt lock_applicant_of =
             "WHERE p.id = $1 FOR UPDATE OF a");
 
 static struct db_stmt lock_offer =
-    DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
-            "FROM applications p WHERE p.id = $1 FOR UPDATE");
+    DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint, "
+            "coalesce(o.country, ''), coalesce(o.region, '') "
+            "FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.id = $1 "
+            "FOR UPDATE OF p");
 
 static struct db_stmt hired_before = DB_STMT("SELECT id FROM employees WHERE application_id = $1");
 
@@ -97,6 +99,8 @@ employees_lock_offer(struct db *db, const char *application_id, struct hire_lock
 	snprintf(out->applicant_id, sizeof(out->applicant_id), "%s", PQgetvalue(row, 0, 1));
 	snprintf(out->hired_at, sizeof(out->hired_at), "%s", PQgetvalue(row, 0, 2));
 	out->mtime = atoll(PQgetvalue(row, 0, 3));
+	snprintf(out->country, sizeof(out->country), "%s", PQgetvalue(row, 0, 4));
+	snprintf(out->region, sizeof(out->region), "%s", PQgetvalue(row, 0, 5));
 	PQclear(row);
 	return 0;
 }
