@@ -36,10 +36,16 @@ int documents_delete(struct req *r);
 
 /* server/apply.c */
 int apply_submit(struct req *r);
+int apply_submit_job(struct req *r);
 int apply_confirm(struct req *r);
 
-/* server/api/pages.c */
+/* server/api/pages_jobs.c */
 int pages_apply(struct req *r);
+int pages_jobs(struct req *r);
+int pages_job(struct req *r);
+int pages_jobs_feed(struct req *r);
+
+/* server/api/pages.c */
 int pages_confirm(struct req *r);
 int pages_me(struct req *r);
 int pages_notice(struct req *r);

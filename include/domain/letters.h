@@ -15,8 +15,12 @@ struct letter {
 	char *body;
 };
 
-/* The application confirmation: link is {PUBLIC_URL}/apply/confirm?code=CODE. */
-void letter_confirm_application(struct letter *l, const char *company, const char *link);
+/*
+ * The application confirmation, naming the position applied to (the
+ * opening's title): link is {PUBLIC_URL}/apply/confirm?code=CODE.
+ */
+void letter_confirm_application(struct letter *l, const char *company, const char *position,
+                                const char *link);
 
 /* The sign-in link: link is {PUBLIC_URL}/me?code=CODE. */
 void letter_sign_in(struct letter *l, const char *company, const char *link);

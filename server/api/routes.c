@@ -30,6 +30,10 @@ const struct route routes[] = {
     {"PATCH", "/v1/openings/{id}", openings_patch, ACCESS_STAFF, BODY_JSON},
 
     {"GET", "/apply", pages_apply, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/jobs", pages_jobs, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/jobs.xml", pages_jobs_feed, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/jobs/{id}", pages_job, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/jobs/{id}", apply_submit_job, ACCESS_PUBLIC, BODY_MULTIPART},
     {"GET", "/apply/confirm", pages_confirm, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/me", pages_me, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/privacy-notice", pages_notice, ACCESS_PUBLIC, BODY_NONE},

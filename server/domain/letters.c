@@ -5,14 +5,16 @@
 #include "domain/letters.h"
 
 void
-letter_confirm_application(struct letter *l, const char *company, const char *link)
+letter_confirm_application(struct letter *l, const char *company, const char *position,
+                           const char *link)
 {
-	l->subject = xasprintf("Confirm your application to %s", company);
+	l->subject = xasprintf("Confirm your application to %s: %s", company, position);
 	l->body =
 	    xasprintf("Hello,\n"
 	              "\n"
-	              "an application to %s was sent with this e-mail address. To confirm it,\n"
-	              "open this link within 24 hours (it works once):\n"
+	              "an application for the position \"%s\" at %s was sent with this\n"
+	              "e-mail address. To confirm it, open this link within 24 hours (it works\n"
+	              "once):\n"
 	              "\n"
 	              "%s\n"
 	              "\n"
@@ -22,7 +24,7 @@ letter_confirm_application(struct letter *l, const char *company, const char *li
 	              "\n"
 	              "-- \n"
 	              "%s\n",
-	              company, link, company);
+	              position, company, link, company);
 }
 
 void
