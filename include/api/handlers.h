@@ -82,6 +82,7 @@ int me_get(struct req *r);
 int me_patch(struct req *r);
 int me_upload(struct req *r);
 int me_document(struct req *r);
+int me_document_delete(struct req *r);
 int me_apply(struct req *r);
 int me_withdraw(struct req *r);
 

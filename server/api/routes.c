@@ -51,6 +51,7 @@ const struct route routes[] = {
     {"POST", "/v1/me/email-confirmations", me_email_confirm, ACCESS_PUBLIC, BODY_JSON},
     {"POST", "/v1/me/documents", me_upload, ACCESS_APPLICANT, BODY_MULTIPART},
     {"GET", "/v1/me/documents/{id}", me_document, ACCESS_APPLICANT, BODY_NONE},
+    {"DELETE", "/v1/me/documents/{id}", me_document_delete, ACCESS_APPLICANT, BODY_NONE},
     {"POST", "/v1/me/applications", me_apply, ACCESS_APPLICANT, BODY_JSON},
     {"POST", "/v1/me/applications/{id}/withdraw", me_withdraw, ACCESS_APPLICANT, BODY_NONE},
 
