@@ -14,6 +14,7 @@
 #include "flows/hiring.h"
 #include "flows/hiring_archive.h"
 #include "flows/idempotency.h"
+#include "store/applicants.h"
 #include "store/bgcheck.h"
 #include "store/employees.h"
 #include "store/erasure.h"
@@ -119,6 +120,25 @@ check_hire(const struct flow *f, const struct hire *h)
 	return flow_fail(f, 409, "employee-number-taken", "this employee number is in use");
 }
 
+/*
+ * The keyed hash of the hired person's address on the employee row, before
+ * the record goes: a privacy request from that address is then answered
+ * from the archive, never with "we hold no record". 0 or -1.
+ */
+static int
+remember_contact(const struct flow *f, const struct hire *h)
+{
+	json_t *record = NULL;
+	long version;
+	int rc = applicants_current(f->db, h->at.applicant_id, &record, &version);
+	const char *email = rc == 0 ? json_string_value(json_object_get(record, "email")) : NULL;
+
+	if (rc == 0 && email != NULL)
+		rc = employees_set_contact(f->db, h->employee_id, email);
+	json_decref(record);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Steps 2 to 4, once the application is locked at offer: 0, or -1 with the problem set. */
 static int
 transfer(const struct flow *f, struct hire *h)
@@ -144,7 +164,7 @@ transfer(const struct flow *f, struct hire *h)
 	 * The record leaves recruitment through store/erasure.c, the one module
 	 * that deletes an applicant: its tombstone names the employee.
 	 */
-	if (employees_insert(f->db, &e) != 0 ||
+	if (employees_insert(f->db, &e) != 0 || remember_contact(f, h) != 0 ||
 	    erasure_transfer(f->db, h->at.applicant_id, h->employee_id, f->who->name, f->request_id,
 	                     &transferred) != 0)
 		return flow_fail_db(f);
