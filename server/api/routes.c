@@ -84,6 +84,11 @@ const struct route routes[] = {
 
     {"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
 
+    {"GET", "/v1/staff", staff_list, ACCESS_HR, BODY_NONE},
+    {"POST", "/v1/staff", staff_create, ACCESS_HR, BODY_JSON},
+    {"GET", "/v1/staff/{id}", staff_get, ACCESS_HR, BODY_NONE},
+    {"PATCH", "/v1/staff/{id}", staff_patch, ACCESS_HR, BODY_JSON},
+
     {"POST", "/v1/privacy-requests", privacy_create, ACCESS_ANYONE, BODY_JSON},
     {"GET", "/v1/privacy-requests", privacy_list, ACCESS_HR, BODY_NONE},
     {"POST", "/v1/privacy-requests/verifications", privacy_verify, ACCESS_PUBLIC, BODY_JSON},
