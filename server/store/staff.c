@@ -39,8 +39,11 @@ static struct db_stmt update_member = DB_STMT(
     "  SELECT $9, 'staff.update', 'staff:' || m.id || ':' || $8, $10 FROM m) "
     "SELECT " MEMBER_COLS " FROM m");
 
-static struct db_stmt revoke_keys = DB_STMT("UPDATE staff_keys SET revoked_at = now() "
-                                            "WHERE member_id = $1::uuid AND revoked_at IS NULL");
+static struct db_stmt revoke_keys =
+    DB_STMT("WITH k AS (UPDATE staff_keys SET revoked_at = now() "
+            "  WHERE member_id = $1::uuid AND revoked_at IS NULL RETURNING 1), "
+            "s AS (DELETE FROM staff_sessions WHERE member_id = $1::uuid RETURNING 1) "
+            "SELECT (SELECT count(*) FROM k) + (SELECT count(*) FROM s)");
 
 static struct db_stmt list_members =
     DB_STMT("SELECT " MEMBER_COLS ", rfc3339(m.created_at), m.id FROM staff_members m "
@@ -160,8 +163,9 @@ int
 staff_end_access(struct db *db, const char *id)
 {
 	const char *v[1] = {id};
+	long n;
 
-	return db_do(db, &revoke_keys, 1, v);
+	return db_count(db, &revoke_keys, 1, v, &n);
 }
 
 int
