@@ -47,4 +47,11 @@ int staffing_list(const struct flow *f, const struct page_want *want,
 int staffing_change(const struct flow *f, const char *id, const json_t *patch, long expect,
                     json_t **member) WARN_UNUSED;
 
+/*
+ * The member opens the console's first page: when they were here before
+ * ("" for a first visit) and their name. 404 when no such member.
+ */
+int staffing_visit(const struct flow *f, const char *member_id, char before[32],
+                   char name[201]) WARN_UNUSED;
+
 #endif

@@ -60,6 +60,15 @@ const char *console_field(const struct console *c, const char *name);
 /* The i-th value of a form field given several times, or NULL. */
 const char *console_field_at(const struct console *c, const char *name, int i);
 
+/*
+ * A create's Idempotency-Key, from the hidden field idempotency_key a form
+ * carries (console_idem_field): a form sent twice (a double click, a
+ * reload) creates once. 1 with *k, 0 when the form has none.
+ */
+struct idem;
+int console_idem(const struct console *c, const char *scope, struct idem *k);
+void console_idem_field(struct html *h);
+
 /* Whether the origin of a post is the public URL's (pages/console.c). */
 bool console_same_origin(struct req *r);
 
@@ -71,5 +80,18 @@ int console_sign_out(struct req *r);
 
 /* console_home.c */
 int console_home(struct req *r);
+
+/* console_openings.c */
+int console_openings(struct req *r);
+int console_opening_create(struct req *r);
+int console_opening(struct req *r);
+int console_opening_change(struct req *r);
+int console_move(struct req *r);
+
+/* console_applicants.c */
+int console_applicants(struct req *r);
+int console_applicant(struct req *r);
+int console_evaluate(struct req *r);
+int console_document(struct req *r);
 
 #endif

@@ -69,6 +69,13 @@ int staff_update(struct db *db, const char *id, long have, const struct staff_ro
  */
 int staff_end_access(struct db *db, const char *id) WARN_UNUSED;
 
+/*
+ * A member opens the console's first page: the time of their visit before
+ * ("" when none) into before, and their name; this visit is the next one's
+ * "before". 0, 1 when no such member.
+ */
+int staff_visit(struct db *db, const char *id, char before[32], char name[201]) WARN_UNUSED;
+
 /* A page of members, newest first. */
 int staff_page(struct db *db, const struct page_want *want, struct page_of *out) WARN_UNUSED;
 

@@ -178,3 +178,13 @@ staffing_change(const struct flow *f, const char *id, const json_t *patch, long 
 		rc = change_once(f, id, patch, expect, member);
 	return rc == 1 ? flow_fail(f, 503, NULL, "the member is changing too fast; retry") : rc;
 }
+
+int
+staffing_visit(const struct flow *f, const char *member_id, char before[32], char name[201])
+{
+	int rc = staff_visit(f->db, member_id, before, name);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, "no staff member with this id") : 0;
+}

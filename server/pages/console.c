@@ -13,6 +13,7 @@
 #include "core/problem.h"
 #include "edge/form.h"
 #include "edge/request.h"
+#include "flows/idempotency.h"
 #include "flows/signing.h"
 #include "pages/console.h"
 #include "pages/cookie.h"
@@ -190,4 +191,33 @@ console_fail(struct console *c, const char *back, const char *back_label)
 	unsigned status = kept.status;
 	problem_fini(&kept);
 	return html_send(c->r, status, &fr, &h);
+}
+
+int
+console_idem(const struct console *c, const char *scope, struct idem *k)
+{
+	const char *key = console_field(c, "idempotency_key");
+	unsigned char d[SHA256_LEN];
+
+	if (key == NULL || strlen(key) > 64)
+		return 0;
+	memset(k, 0, sizeof(*k));
+	k->scope = scope;
+	snprintf(k->actor, sizeof(k->actor), "%s", c->who.name);
+	char *all = xasprintf("console|%s|%s|%s", scope, c->who.name, key);
+	sha256(all, strlen(all), d);
+	free(all);
+	hex_encode(d, SHA256_LEN, k->key_sha256);
+	form_digest(req_form(c->r), d);
+	hex_encode(d, SHA256_LEN, k->request_sha256);
+	return 1;
+}
+
+void
+console_idem_field(struct html *h)
+{
+	char key[37];
+
+	if (uuid_v4(key) == 0)
+		html_hidden(h, "idempotency_key", key);
 }

@@ -45,6 +45,10 @@ static struct db_stmt revoke_keys =
             "s AS (DELETE FROM staff_sessions WHERE member_id = $1::uuid RETURNING 1) "
             "SELECT (SELECT count(*) FROM k) + (SELECT count(*) FROM s)");
 
+static struct db_stmt visit =
+    DB_STMT("UPDATE staff_members SET seen_before = seen_at, seen_at = now() WHERE id = $1::uuid "
+            "RETURNING coalesce(rfc3339(seen_before), ''), name");
+
 static struct db_stmt list_members =
     DB_STMT("SELECT " MEMBER_COLS ", rfc3339(m.created_at), m.id FROM staff_members m "
             "WHERE (m.created_at, m.id) < ($1::timestamptz, $2::uuid) "
@@ -189,5 +193,20 @@ staff_page(struct db *db, const struct page_want *want, struct page_of *out)
 		snprintf(out->k2, sizeof(out->k2), "%s", PQgetvalue(res, want->limit - 1, 9));
 	}
 	PQclear(res);
+	return 0;
+}
+
+int
+staff_visit(struct db *db, const char *id, char before[32], char name[201])
+{
+	const char *v[1] = {id};
+	PGresult *row;
+	int rc = db_row(db, &visit, 1, v, &row);
+
+	if (rc != 0)
+		return rc;
+	snprintf(before, 32, "%s", PQgetvalue(row, 0, 0));
+	snprintf(name, 201, "%s", PQgetvalue(row, 0, 1));
+	PQclear(row);
 	return 0;
 }
