@@ -88,6 +88,9 @@ int console_opening(struct req *r);
 int console_opening_change(struct req *r);
 int console_move(struct req *r);
 
+/* console_reject.c */
+int console_rejections(struct req *r);
+
 /* console_applicants.c */
 int console_applicants(struct req *r);
 int console_applicant(struct req *r);

@@ -203,27 +203,33 @@ judge(const struct flow *f, const struct application_lock *cur, enum stage to, c
 }
 
 int
+screening_move_in(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
+                  const char *reason, long expect, json_t **app)
+{
+	struct application_lock cur;
+	int rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	if (rc > 0)
+		return flow_fail(f, 404, NULL, NO_APPLICATION);
+	if (expect != 0 && expect != cur.version)
+		return flow_fail(f, 412, NULL, "the application changed since version %ld", expect);
+	if (judge(f, &cur, to, reason) != 0)
+		return -1;
+	if (applications_write_move(f->db, id, cur.stage, stage_name(to), reason, f->who->name,
+	                            f->request_id, app) != 0)
+		return flow_fail_db(f);
+	return 0;
+}
+
+int
 screening_move(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
                const char *reason, long expect, json_t **app)
 {
-	struct application_lock cur;
-	int rc;
-
 	if (flow_begin(f) != 0)
 		return -1;
-	rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
-	if (rc < 0)
-		rc = flow_fail_db(f);
-	else if (rc > 0)
-		rc = flow_fail(f, 404, NULL, NO_APPLICATION);
-	else if (expect != 0 && expect != cur.version)
-		rc = flow_fail(f, 412, NULL, "the application changed since version %ld", expect);
-	else
-		rc = judge(f, &cur, to, reason);
-	if (rc == 0 && applications_write_move(f->db, id, cur.stage, stage_name(to), reason,
-	                                       f->who->name, f->request_id, app) != 0)
-		rc = flow_fail_db(f);
-	if (rc != 0)
+	if (screening_move_in(f, id, applicant_id, to, reason, expect, app) != 0)
 		return flow_rollback(f);
 	if (flow_commit(f) != 0) {
 		json_decref(*app);

@@ -15,6 +15,7 @@ const struct route console_routes[] = {
     {"POST", "/staff/openings", console_opening_create, ACCESS_PUBLIC, BODY_FORM},
     {"GET", "/staff/openings/{id}", console_opening, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/staff/openings/{id}", console_opening_change, ACCESS_PUBLIC, BODY_FORM},
+    {"POST", "/staff/openings/{id}/rejections", console_rejections, ACCESS_PUBLIC, BODY_FORM},
     {"POST", "/staff/applications/{id}/move", console_move, ACCESS_PUBLIC, BODY_FORM},
     {"POST", "/staff/applications/{id}/evaluations", console_evaluate, ACCESS_PUBLIC, BODY_FORM},
     {"GET", "/staff/applicants", console_applicants, ACCESS_PUBLIC, BODY_NONE},
