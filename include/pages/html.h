@@ -6,7 +6,8 @@
  * as text. The frame (server/static/staff.html) puts the body in the
  * console's layout with its navigation and sign-out form. Every page
  * carries the same strict Content-Security-Policy as the applicant's pages
- * (no inline script or style), Referrer-Policy: no-referrer, and
+ * (no inline script or style), Referrer-Policy: same-origin (no-referrer would
+ * make the browser post forms with "Origin: null"), and
  * Cache-Control: no-store (a record's page is not kept by the browser).
  * Not thread-safe (one per request).
  */

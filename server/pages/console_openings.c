@@ -85,8 +85,8 @@ console_openings(struct req *r)
 		html_lit(&h, "</span></li>");
 	}
 	page_fini(&page);
-	html_lit(&h, "</ul></section><section class=\"panel\" aria-labelledby=\"new-title\">"
-	             "<h2 id=\"new-title\">Create an opening</h2>"
+	html_lit(&h, "</ul></section><section class=\"panel\" aria-labelledby=\"create-heading\">"
+	             "<h2 id=\"create-heading\">Create an opening</h2>"
 	             "<form method=\"post\" action=\"/staff/openings\">");
 	opening_form(&h, &c, NULL, "new");
 	console_idem_field(&h);
@@ -212,7 +212,8 @@ board(struct html *h, const struct console *c, const char *opening_id, const jso
 	size_t i, k;
 	json_t *col, *a;
 
-	html_lit(h, "<div class=\"board\">");
+	/* it scrolls sideways on a wide screen: a region the keyboard can reach and scroll */
+	html_lit(h, "<div class=\"board\" role=\"region\" aria-label=\"Board\" tabindex=\"0\">");
 	json_array_foreach(columns, i, col)
 	{
 		const char *stage = view_str(col, "stage");
@@ -258,13 +259,14 @@ edit_forms(struct html *h, const struct console *c, const json_t *o)
 
 	snprintf(version, sizeof(version), "%lld",
 	         (long long)json_integer_value(json_object_get(o, "version")));
-	html_lit(h, "<details class=\"panel\"><summary>Edit the opening</summary>"
-	            "<form method=\"post\" action=\"/staff/openings/");
+	html_lit(h, "<section class=\"panel\" aria-labelledby=\"edit-heading\"><h2 "
+	            "id=\"edit-heading\">Edit the opening</h2><form method=\"post\" "
+	            "action=\"/staff/openings/");
 	html_text(h, id);
 	html_lit(h, "\">");
 	opening_form(h, c, o, "edit");
 	html_hidden(h, "version", version);
-	html_lit(h, "<button type=\"submit\">Save the changes</button></form></details>");
+	html_lit(h, "<button type=\"submit\">Save the changes</button></form>");
 	html_lit(h, "<form method=\"post\" class=\"inline\" action=\"/staff/openings/");
 	html_text(h, id);
 	html_lit(h, "\">");
@@ -274,7 +276,7 @@ edit_forms(struct html *h, const struct console *c, const json_t *o)
 	html_hidden(h, "status", open ? "closed" : "open");
 	html_lit(h, open ? "<button type=\"submit\" class=\"secondary\">Close the opening</button>"
 	                 : "<button type=\"submit\" class=\"secondary\">Open it again</button>");
-	html_lit(h, "</form>");
+	html_lit(h, "</form></section>");
 }
 
 int

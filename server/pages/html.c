@@ -108,7 +108,10 @@ html_send(struct req *r, unsigned status, const struct html_frame *fr, struct ht
 	html_lit(&out, p);
 	html_fini(body);
 	reply_header(r, "Content-Security-Policy", PAGE_POLICY);
-	reply_header(r, "Referrer-Policy", "no-referrer");
+	/* same-origin, not no-referrer: under no-referrer a browser posts a form with
+	   "Origin: null", and the Origin check would refuse every post; no referrer still
+	   leaves for another site */
+	reply_header(r, "Referrer-Policy", "same-origin");
 	reply_header(r, "X-Content-Type-Options", "nosniff");
 	reply_header(r, "Cache-Control", "no-store");
 	size_t len = out.b.len;
