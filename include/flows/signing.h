@@ -2,7 +2,7 @@
  * signing: staff members signing in to the console. By an e-mailed link
  * (signing_link, then signing_exchange: the same rules as the applicant's
  * links, 15 minutes, once, the same answer for every address) or by the
- * company's identity provider (flows/oidc.h opens the session with
+ * company's identity provider (flows/sso.h opens the session with
  * signing_open). A session is named by a cookie token shown once; only its
  * hash is kept. It is good while the member is active, for 8 hours after
  * its last use and 24 hours in all; a role change or a deactivation ends it

@@ -77,6 +77,8 @@ int console_sign_in_page(struct req *r);
 int console_sign_in_post(struct req *r);
 int console_sessions_post(struct req *r);
 int console_sign_out(struct req *r);
+int console_sso_start(struct req *r);
+int console_sso_callback(struct req *r);
 
 /* console_home.c */
 int console_home(struct req *r);

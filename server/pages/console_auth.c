@@ -19,8 +19,8 @@
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/limits.h"
-#include "flows/oidc.h"
 #include "flows/signing.h"
+#include "flows/sso.h"
 #include "pages/console.h"
 #include "pages/cookie.h"
 
@@ -31,11 +31,12 @@ email_form(struct html *h, const char *error, bool sso)
 {
 	html_lit(h, "<section class=\"panel\" aria-labelledby=\"sign-in-title\">"
 	            "<h1 id=\"sign-in-title\">Sign in to the staff console</h1>");
+	/* a link, not a form: the pages' CSP (form-action 'self') would stop a form's redirect
+	   to the provider */
 	if (sso)
-		html_lit(h,
-		         "<form method=\"post\" action=\"/staff/sign-in/sso\" class=\"sso\">"
-		         "<button type=\"submit\">Sign in with your company account</button></form>"
-		         "<p class=\"note\">Or get a sign-in link by e-mail:</p>");
+		html_lit(h, "<p><a class=\"button\" href=\"/staff/sign-in/sso\">Sign in with your "
+		            "company account</a></p><p class=\"note\">Or get a sign-in link by "
+		            "e-mail:</p>");
 	html_lit(h, "<form method=\"post\" action=\"/staff/sign-in\" novalidate>"
 	            "<div class=\"field");
 	if (error)
@@ -55,7 +56,7 @@ int
 console_sign_in_page(struct req *r)
 {
 	const char *code = req_query(r, "code");
-	bool sso = oidc_is_configured(req_app(r)->cfg);
+	bool sso = sso_is_configured(req_app(r)->cfg);
 	struct html h;
 
 	html_init(&h);
@@ -141,7 +142,7 @@ console_sign_in_post(struct req *r)
 		struct html h;
 		html_init(&h);
 		email_form(&h, "Enter your work e-mail address, like name@example.com.",
-		           oidc_is_configured(f.cfg));
+		           sso_is_configured(f.cfg));
 		return html_send(r, 422, &signed_out, &h);
 	}
 	char *folded = fold_email(email);
@@ -199,4 +200,56 @@ console_sign_out(struct req *r)
 	explicit_bzero(token, sizeof(token));
 	cookie_clear(r);
 	return html_redirect(r, "/staff/sign-in");
+}
+
+int
+console_sso_start(struct req *r)
+{
+	char state[CODE_LEN + 1];
+	struct actor nobody;
+	char *location;
+	struct flow f;
+
+	if (!sso_is_configured(req_app(r)->cfg))
+		return html_message(r, 404, &signed_out, "Single sign-on is not set up",
+		                    "Sign in with a link sent by e-mail instead.", "/staff/sign-in",
+		                    "Back to sign-in");
+	if (flow_of(r, &f, &nobody) != 0 || sso_start(&f, &location, state) != 0)
+		return -1;
+	cookie_sso_set(r, state);
+	int rc = html_redirect(r, location);
+	free(location);
+	return rc;
+}
+
+int
+console_sso_callback(struct req *r)
+{
+	char state[CODE_LEN + 1], token[TOKEN_MAX_LEN];
+	struct actor nobody;
+	struct flow f;
+	bool has = cookie_sso_state(r, state);
+
+	cookie_sso_clear(r);
+	if (!sso_is_configured(req_app(r)->cfg) || req_query(r, "error") != NULL) {
+		return html_message(
+		    r, 403, &signed_out, "Sign-in refused",
+		    "The sign-in did not finish. Sign in again, or ask HR for access.",
+		    "/staff/sign-in", "Back to sign-in");
+	}
+	if (flow_of(r, &f, &nobody) != 0)
+		return -1;
+	if (sso_finish(&f, req_query(r, "state"), req_query(r, "code"), has ? state : NULL,
+	               token) != 0) {
+		if (req_problem(r)->status != 403)
+			return -1;
+		problem_fini(req_problem(r));
+		problem_init(req_problem(r));
+		return html_message(r, 403, &signed_out, "Sign-in refused",
+		                    "The sign-in was refused. Sign in again, or ask HR for access.",
+		                    "/staff/sign-in", "Back to sign-in");
+	}
+	cookie_set(r, token);
+	explicit_bzero(token, sizeof(token));
+	return html_redirect(r, "/staff");
 }

@@ -21,10 +21,17 @@ name_of(struct req *r)
 	return secure(r) ? "__Host-recruitd" : "recruitd";
 }
 
-bool
-cookie_token(struct req *r, char token[TOKEN_MAX_LEN])
+static const char *
+sso_name_of(struct req *r)
 {
-	const char *h = req_header(r, "Cookie"), *name = name_of(r);
+	return secure(r) ? "__Host-recruitd-sso" : "recruitd-sso";
+}
+
+/* The value of cookie name into out (max bytes): true when there is one that fits. */
+static bool
+find(struct req *r, const char *name, char *out, size_t max)
+{
+	const char *h = req_header(r, "Cookie");
 	size_t n = strlen(name);
 
 	for (const char *p = h; p != NULL && *p;) {
@@ -35,15 +42,47 @@ cookie_token(struct req *r, char token[TOKEN_MAX_LEN])
 			size_t v = len - n - 1;
 			while (v > 0 && p[n + 1 + v - 1] == ' ')
 				v--;
-			if (v == 0 || v >= TOKEN_MAX_LEN)
+			if (v == 0 || v >= max)
 				return false;
-			memcpy(token, p + n + 1, v);
-			token[v] = '\0';
+			memcpy(out, p + n + 1, v);
+			out[v] = '\0';
 			return true;
 		}
 		p += len;
 	}
 	return false;
+}
+
+bool
+cookie_token(struct req *r, char token[TOKEN_MAX_LEN])
+{
+	return find(r, name_of(r), token, TOKEN_MAX_LEN);
+}
+
+bool
+cookie_sso_state(struct req *r, char state[CODE_LEN + 1])
+{
+	return find(r, sso_name_of(r), state, CODE_LEN + 1);
+}
+
+void
+cookie_sso_set(struct req *r, const char *state)
+{
+	char *v = xasprintf("%s=%s; Path=/; Max-Age=600; HttpOnly; SameSite=Lax%s", sso_name_of(r),
+	                    state, secure(r) ? "; Secure" : "");
+
+	reply_header(r, "Set-Cookie", v);
+	free(v);
+}
+
+void
+cookie_sso_clear(struct req *r)
+{
+	char *v = xasprintf("%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", sso_name_of(r),
+	                    secure(r) ? "; Secure" : "");
+
+	reply_header(r, "Set-Cookie", v);
+	free(v);
 }
 
 void

@@ -9,6 +9,8 @@ const struct route console_routes[] = {
     {"GET", "/staff/sign-in", console_sign_in_page, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/staff/sign-in", console_sign_in_post, ACCESS_PUBLIC, BODY_FORM},
     {"POST", "/staff/sessions", console_sessions_post, ACCESS_PUBLIC, BODY_FORM},
+    {"GET", "/staff/sign-in/sso", console_sso_start, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/staff/sign-in/callback", console_sso_callback, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/staff/sign-out", console_sign_out, ACCESS_PUBLIC, BODY_FORM},
     {"GET", "/staff", console_home, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/staff/openings", console_openings, ACCESS_PUBLIC, BODY_NONE},

@@ -31,7 +31,7 @@ const work = mkdtempSync(join(tmpdir(), "recruitd-console-"));
 const mailDir = join(work, "mail");
 const pdfPath = join(work, "resume.pdf");
 const run = `${process.pid}-${Date.now()}`;
-let server, base, browser;
+let server, base, browser, provider, issuer;
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -67,12 +67,26 @@ before(async () => {
   mkdirSync(logdir, { recursive: true });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  // the identity provider (tests/oidc/provider.mjs, installed by scripts/oidc.sh)
+  const providerPort = await freePort();
+  issuer = `http://127.0.0.1:${providerPort}`;
+  provider = spawn(process.execPath, [join(env("RECRUITD_HOME"), "tests/oidc/provider.mjs"), String(providerPort),
+    `${base}/staff/sign-in/callback`], { stdio: ["ignore", "pipe", "ignore"] });
+  await new Promise((resolve, reject) => {
+    provider.stdout.on("data", (d) => { if (String(d).includes("ready ")) resolve(); });
+    provider.on("exit", () => reject(new Error("the identity provider did not start")));
+  });
+  const secretFile = join(work, "oidc-secret");
+  writeFileSync(secretFile, "recruitd-test-secret\n");
   const log = openSync(join(logdir, "recruitd-e2e-console.log"), "w");
   server = spawn(env("RECRUITD_TEST_BIN"), [], {
     env: {
       ...process.env, RECRUITD_LISTEN: `127.0.0.1:${port}`, RECRUITD_PUBLIC_URL: base,
       RECRUITD_SMTP_URL: "", RECRUITD_MAIL_DIR: mailDir, RECRUITD_MAIL_INTERVAL_MS: "50",
       RECRUITD_RATE_PER_ADDRESS_MINUTE: "100000", RECRUITD_COMPANY_NAME: "Example Co",
+      RECRUITD_OIDC_ISSUER: issuer, RECRUITD_OIDC_CLIENT_ID: "recruitd",
+      RECRUITD_OIDC_CLIENT_SECRET_FILE: secretFile, RECRUITD_OIDC_HR_VALUES: "staff-hr",
+      RECRUITD_OIDC_RECRUITER_VALUES: "staff-recruiter",
     },
     stdio: ["ignore", "ignore", log],
   });
@@ -87,6 +101,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  provider?.kill("SIGTERM");
   if (server) {
     const exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
     server.kill("SIGTERM");
@@ -264,3 +279,24 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     await context.close();
   });
 }
+
+test("desktop: single sign-on through the company's identity provider", async () => {
+  const { context, page, problems } = await newPage(DESKTOP);
+  const login = `hr.sso.${run}@example.com`;
+  await page.goto(base + "/staff/sign-in");
+  await accessible(page, "desktop /staff/sign-in with single sign-on");
+  await shot(page, "desktop-sign-in-sso");
+  await page.getByRole("link", { name: "Sign in with your company account" }).click();
+  await page.waitForURL(new RegExp(`^${issuer}/interaction/`));
+  await page.fill("#login", login);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL(base + "/staff");
+  await page.getByRole("heading", { name: /^Hello, / }).waitFor();
+  const cookies = await context.cookies(base);
+  const session = cookies.find((c) => c.name === "recruitd");
+  assert.ok(session && session.httpOnly && session.sameSite === "Lax", "the session cookie");
+  assert.ok(!cookies.some((c) => c.name === "recruitd-sso" && c.value), "the sign-in's state cookie is gone");
+  await shot(page, "desktop-home-sso");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
