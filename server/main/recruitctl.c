@@ -322,20 +322,15 @@ cmd_staff_add(struct ctx *c)
 	json_t *doc = json_pack("{s:s, s:s, s:s}", "email", email, "name", name, "role", role);
 	problem_init(&p);
 	if (!member_validate(doc, &p)) {
-		size_t i;
-		json_t *e;
-		json_array_foreach(p.errors, i, e)
-		    fprintf(stderr, "%s %s\n", json_string_value(json_object_get(e, "field")),
-		            json_string_value(json_object_get(e, "message")));
+		fprintf(stderr,
+		        "recruitctl: an e-mail address, a name and recruiter or hr, please\n");
 		problem_fini(&p);
 		json_decref(doc);
 		return 2;
 	}
 	problem_fini(&p);
-	if (uuid_v4(request_id) != 0) {
-		json_decref(doc);
-		return 1;
-	}
+	if (uuid_v4(request_id) != 0) /* no randomness: the audit entry goes without an id */
+		request_id[0] = '\0';
 	struct db *db = connect_or_die(c);
 	struct flow fl = operator_flow(c, db, &who, request_id, &p);
 	if (staffing_create(&fl, doc, NULL, &member, &replayed) == 0) {
@@ -384,11 +379,8 @@ cmd_staff_list(struct ctx *c)
 		           json_is_true(json_object_get(m, "active")) ? "yes" : "no");
 		want.k1 = page.k1;
 		want.k2 = page.k2;
-		bool more = page.more;
-		page_fini(&page);
-		if (!more)
-			break;
-	} while (1);
+		page_fini(&page); /* keeps k1, k2 and more */
+	} while (page.more);
 	db_close(db);
 	return rc;
 }
