@@ -41,7 +41,7 @@ LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lunistring -lpthread
 TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Every module but the two programs' mains (server/main/), layer by layer.
-LAYERS   := core domain edge store flows jobs api
+LAYERS   := core domain edge store flows jobs api pages
 CORE_SRC := $(foreach l,$(LAYERS),$(wildcard server/$(l)/*.c))
 CORE_OBJ := $(CORE_SRC:server/%.c=$(B)/server/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -22,6 +22,16 @@ int applicants_delete(struct req *r);
 int applicants_hold_set(struct req *r);
 int applicants_hold_lift(struct req *r);
 
+/* server/staff.c */
+int staff_create(struct req *r);
+int staff_list(struct req *r);
+int staff_get(struct req *r);
+int staff_patch(struct req *r);
+
+/* server/templates.c */
+int templates_get(struct req *r);
+int templates_put(struct req *r);
+
 /* server/openings.c */
 int openings_create(struct req *r);
 int openings_list(struct req *r);

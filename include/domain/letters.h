@@ -25,6 +25,9 @@ void letter_confirm_application(struct letter *l, const char *company, const cha
 /* The sign-in link: link is {PUBLIC_URL}/me?code=CODE. */
 void letter_sign_in(struct letter *l, const char *company, const char *link);
 
+/* A staff member's sign-in link: link is {PUBLIC_URL}/staff/sign-in?code=CODE. */
+void letter_staff_sign_in(struct letter *l, const char *company, const char *link);
+
 /*
  * To a new address someone asked to put on their record: link is
  * {PUBLIC_URL}/me?email_code=CODE; the record keeps its old address until

@@ -89,6 +89,13 @@ const struct route routes[] = {
 
     {"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
 
+    {"GET", "/v1/staff", staff_list, ACCESS_HR, BODY_NONE},
+    {"POST", "/v1/staff", staff_create, ACCESS_HR, BODY_JSON},
+    {"GET", "/v1/staff/{id}", staff_get, ACCESS_HR, BODY_NONE},
+    {"PATCH", "/v1/staff/{id}", staff_patch, ACCESS_HR, BODY_JSON},
+    {"GET", "/v1/templates", templates_get, ACCESS_HR, BODY_NONE},
+    {"PUT", "/v1/templates", templates_put, ACCESS_HR, BODY_JSON},
+
     {"POST", "/v1/privacy-requests", privacy_create, ACCESS_ANYONE, BODY_JSON},
     {"GET", "/v1/privacy-requests", privacy_list, ACCESS_HR, BODY_NONE},
     {"POST", "/v1/privacy-requests/verifications", privacy_verify, ACCESS_PUBLIC, BODY_JSON},

@@ -47,6 +47,25 @@ letter_sign_in(struct letter *l, const char *company, const char *link)
 }
 
 void
+letter_staff_sign_in(struct letter *l, const char *company, const char *link)
+{
+	l->subject = xasprintf("Your sign-in link to the %s staff console", company);
+	l->body = xasprintf("Hello,\n"
+	                    "\n"
+	                    "to sign in to the staff console, open this link within 15 minutes\n"
+	                    "and press the button (the link works once):\n"
+	                    "\n"
+	                    "%s\n"
+	                    "\n"
+	                    "If you did not ask to sign in, ignore this message: nobody can sign\n"
+	                    "in without the link.\n"
+	                    "\n"
+	                    "-- \n"
+	                    "%s\n",
+	                    link, company);
+}
+
+void
 letter_email_confirm(struct letter *l, const char *company, const char *link)
 {
 	l->subject = xasprintf("Confirm your new e-mail address for %s", company);

@@ -26,6 +26,8 @@ static struct asset {
     {"forms.js", "server/static/forms.js", NULL, 0},
     {"privacy.html", "server/static/privacy.html", NULL, 0},
     {"privacy.js", "server/static/privacy.js", NULL, 0},
+    /* the staff console's frame (pages/html.c) */
+    {"staff.html", "server/static/staff.html", NULL, 0},
 };
 
 #define NASSETS (sizeof(assets) / sizeof(assets[0]))

@@ -277,27 +277,44 @@ write_move(const struct flow *f, const char *id, const struct application_lock *
 	return rc == 0 ? 0 : flow_fail_db(f);
 }
 
+/* The move in the caller's open transaction: locked, judged, written. 0, or -1 with the problem. */
+static int
+move_in(const struct flow *f, const char *id, const char *applicant_id, const struct ask *a,
+        long expect, json_t **app)
+{
+	struct application_lock cur;
+	int rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	if (rc > 0)
+		return flow_fail(f, 404, NULL, NO_APPLICATION);
+	if (expect != 0 && expect != cur.version)
+		return flow_fail(f, 412, NULL, "the application changed since version %ld", expect);
+	if (judge(f, &cur, a) != 0)
+		return -1;
+	return write_move(f, id, &cur, a, app);
+}
+
+int
+screening_move_in(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
+                  const char *reason, long expect, json_t **app)
+{
+	struct ask a = {to, reason, NULL};
+
+	return move_in(f, id, applicant_id, &a, expect, app);
+}
+
 int
 screening_move_overriding(const struct flow *f, const char *id, const char *applicant_id,
                           enum stage to, const char *reason, const char *override_reason,
                           long expect, json_t **app)
 {
 	struct ask a = {to, reason, override_reason};
-	struct application_lock cur;
-	int rc;
 
 	if (flow_begin(f) != 0)
 		return -1;
-	rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
-	if (rc < 0)
-		rc = flow_fail_db(f);
-	else if (rc > 0)
-		rc = flow_fail(f, 404, NULL, NO_APPLICATION);
-	else if (expect != 0 && expect != cur.version)
-		rc = flow_fail(f, 412, NULL, "the application changed since version %ld", expect);
-	else if ((rc = judge(f, &cur, &a)) == 0)
-		rc = write_move(f, id, &cur, &a, app);
-	if (rc != 0)
+	if (move_in(f, id, applicant_id, &a, expect, app) != 0)
 		return flow_rollback(f);
 	if (flow_commit(f) != 0) {
 		json_decref(*app);
