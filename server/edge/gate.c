@@ -252,7 +252,7 @@ on_data(struct gate *g, struct pending *p, uint32_t events)
 	}
 	if (n < 0)
 		return;
-	switch (head_check(buf, (size_t)n, &why)) {
+	switch (head_check(buf, (size_t)n, &why, NULL)) {
 	case HEAD_OK:
 		hand_over(g, p);
 		return;
