@@ -126,9 +126,14 @@ flush_out(struct conn *c)
 	}
 }
 
-/* libmicrohttpd's bytes to the client, until it has no more or the client takes no more. */
+/*
+ * libmicrohttpd's bytes to the client, until it has no more or the client
+ * takes no more. A read shorter than asked for was all there was, and a
+ * new arrival raises a new event, unless the end has come with it (to_end:
+ * the event said so, or the caller cannot tell): then read to the end.
+ */
 static void
-from_inner(struct conn *c)
+from_inner(struct conn *c, bool to_end)
 {
 	char *answer = c->lane->answer;
 
@@ -144,8 +149,8 @@ from_inner(struct conn *c)
 		}
 		c->since_ms = clock_ms();
 		to_client(c, answer, (size_t)n);
-		if ((size_t)n < sizeof(c->lane->answer))
-			break; /* all there was: a new arrival raises a new event */
+		if ((size_t)n < sizeof(c->lane->answer) && !to_end)
+			break;
 	}
 }
 
@@ -154,7 +159,7 @@ relay_drain(struct conn *c)
 {
 	if (c->out_len > 0)
 		flush_out(c);
-	from_inner(c);
+	from_inner(c, true);
 }
 
 /* Hand the judged bytes to libmicrohttpd, as many as it takes now. */
@@ -367,9 +372,12 @@ judge(struct conn *c)
 	}
 }
 
-/* Read the client while libmicrohttpd takes what was judged, and a refusal waits for nothing. */
+/*
+ * Read the client while libmicrohttpd takes what was judged, and a refusal
+ * waits for nothing. to_end as for from_inner.
+ */
 static void
-from_client(struct conn *c)
+from_client(struct conn *c, bool to_end)
 {
 	while (!c->done && !c->client_eof && c->refusal == 0 && c->ready == 0) {
 		if (c->in == NULL)
@@ -389,8 +397,8 @@ from_client(struct conn *c)
 		c->in_len += (size_t)n;
 		judge(c);
 		to_inner(c);
-		if ((size_t)n < room)
-			break; /* all there was: a new arrival raises a new event */
+		if ((size_t)n < room && !to_end)
+			break;
 	}
 	in_settle(c);
 }
@@ -402,7 +410,7 @@ settle(struct conn *c)
 	if (c->done || c->state == CONN_LINGER)
 		return;
 	if (c->refusal != 0 && c->ready == 0 && !in_flight(c)) {
-		from_inner(c); /* the answer before it goes first */
+		from_inner(c, true); /* the answer before it goes first */
 		if (c->out_len == 0 && !c->done)
 			send_refusal(c);
 		return;
@@ -416,16 +424,18 @@ settle(struct conn *c)
 void
 relay_client(struct conn *c, uint32_t events)
 {
+	bool end = events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+
 	if (c->state == CONN_LINGER) {
 		linger(c);
 	} else {
 		if ((events & EPOLLOUT) && c->out_len > 0) {
 			flush_out(c);
 			if (c->out_len == 0)
-				from_inner(c);
+				from_inner(c, true); /* it may have stopped short */
 		}
 		if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			from_client(c);
+			from_client(c, end);
 	}
 	settle(c);
 }
@@ -433,14 +443,16 @@ relay_client(struct conn *c, uint32_t events)
 void
 relay_inner(struct conn *c, uint32_t events)
 {
+	bool end = events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+
 	if ((events & EPOLLOUT) && c->ready > 0) {
 		to_inner(c);
 		in_settle(c);
 		if (c->ready == 0)
-			from_client(c);
+			from_client(c, true); /* it may have stopped short */
 	}
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		from_inner(c);
+		from_inner(c, end);
 	settle(c);
 }
 

@@ -159,6 +159,31 @@ test_later_requests_served(void **state)
 	close(s);
 }
 
+/*
+ * A request that asks for the close, first on its connection or later:
+ * answered, then closed at once (its answer and the end of the connection
+ * come together, and the end must not be missed).
+ */
+static void
+test_close_after_answer(void **state)
+{
+	(void)state;
+	static const char closing[] =
+	    "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	for (int i = 0; i < 20; i++) {
+		bool closed;
+		int s = i % 2 ? kept_alive(1) : connect_from(1);
+		long long start = now_ms();
+		send_all(s, closing, sizeof(closing) - 1);
+		char *out = read_until_close(s, 3000, &closed);
+		if (!closed || answers(out) != 1 || strstr(out, "HTTP/1.1 200") == NULL)
+			fail_msg("request %d: %.12s, %s after %lld ms", i, out,
+			         closed ? "closed" : "still open", now_ms() - start);
+		free(out);
+		close(s);
+	}
+}
+
 /* A later head that does not arrive whole within the deadline gets 408 and a close. */
 static void
 test_later_head_deadline(void **state)
@@ -335,6 +360,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_framing_on_later_requests),
 	    cmocka_unit_test(test_later_requests_served),
+	    cmocka_unit_test(test_close_after_answer),
 	    cmocka_unit_test(test_later_head_deadline),
 	    cmocka_unit_test(test_keepalive_trickle_flood),
 	};
