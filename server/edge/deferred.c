@@ -49,7 +49,7 @@ run_one(struct req *r)
 	r->db = NULL;
 	atomic_store(&r->deferred_done, true);
 	MHD_resume_connection(r->conn);
-	gate_resumed(srv, daemon); /* its lane runs the daemon, which sends the reply */
+	census_resumed(srv, daemon); /* its lane runs the daemon, which sends the reply */
 	atomic_fetch_sub(&srv->deferred, 1);
 }
 

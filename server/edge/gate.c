@@ -19,12 +19,9 @@
  * hold every place. The count stays past the limit by the connections so
  * asked to close until their lanes have closed them (EVICT_SLACK at most).
  *
- * Shared with the lanes, under the gate's lock: the counts and the list of
- * all connections, which the gate reads (atomically published fields only)
- * to choose whom to close. A lane unlinks a connection under the lock
- * before freeing it. libmicrohttpd's answered requests are counted by its
- * socket's number (gate_answered): how a lane knows a connection has no
- * request under way.
+ * What the gate and the lanes share (the counts, the list of all
+ * connections to choose whom to close from, libmicrohttpd's answered
+ * requests) is edge/census.c's, under the gate's lock.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -34,7 +31,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,176 +41,6 @@
 #include "core/xalloc.h"
 #include "gate.h"
 #include "internal.h"
-
-#define MAX_TRACKED_FDS (1u << 20) /* answered counts kept for sockets numbered below */
-
-/* The address bytes that identify a client (IPv4-mapped IPv6 as IPv4). */
-static size_t
-peer_key(const struct sockaddr *sa, unsigned char key[16])
-{
-	if (sa->sa_family == AF_INET) {
-		memcpy(key, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-		return 4;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const unsigned char *a =
-		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
-		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-		if (memcmp(a, mapped, 12) == 0) {
-			memcpy(key, a + 12, 4);
-			return 4;
-		}
-		memcpy(key, a, 16);
-		return 16;
-	}
-	return 0;
-}
-
-static struct peer **
-peer_slot(struct gate *g, const unsigned char *key, size_t klen)
-{
-	uint32_t h = 2166136261u;
-	struct peer **pp;
-
-	for (size_t i = 0; i < klen; i++)
-		h = (h ^ key[i]) * 16777619u;
-	for (pp = &g->buckets[h % GATE_BUCKETS]; *pp; pp = &(*pp)->next)
-		if ((*pp)->klen == klen && memcmp((*pp)->key, key, klen) == 0)
-			break;
-	return pp;
-}
-
-/*
- * Under the lock, under pressure: ask the lane of the connection that has
- * waited longest with nothing under way to close it. Its lane, or NULL.
- */
-static struct lane *
-evict(struct gate *g)
-{
-	struct conn *victim = NULL;
-	long long best = 0;
-
-	for (struct conn *c = g->all; c; c = c->gnext) {
-		long long since = atomic_load_explicit(&c->idle_since, memory_order_relaxed);
-		if (since > 0 && (victim == NULL || since < best) && !atomic_load(&c->evict)) {
-			victim = c;
-			best = since;
-		}
-	}
-	if (victim == NULL)
-		return NULL;
-	atomic_store(&victim->evict, true);
-	atomic_store(&victim->lane->evictions, true);
-	g->evicting++;
-	return victim->lane;
-}
-
-/* Count c, within the limits: false when it is past them. *wake: a lane asked to close one. */
-static bool
-admit(struct gate *g, struct conn *c, struct lane **wake)
-{
-	unsigned char key[16];
-	size_t klen = peer_key((const struct sockaddr *)&c->addr, key);
-	bool ok = false;
-
-	*wake = NULL;
-	pthread_mutex_lock(&g->mu);
-	struct peer **pp = peer_slot(g, key, klen);
-	if (g->max_per_peer != 0 && *pp != NULL && (*pp)->n >= g->max_per_peer)
-		goto out;
-	if (g->total >= g->max_total &&
-	    (g->total >= g->max_total + EVICT_SLACK || (*wake = evict(g)) == NULL))
-		goto out;
-	if (*pp == NULL) {
-		*pp = xcalloc(1, sizeof(**pp));
-		memcpy((*pp)->key, key, klen);
-		(*pp)->klen = klen;
-	}
-	(*pp)->n++;
-	g->total++;
-	c->counted = true;
-	c->gnext = g->all;
-	if (g->all)
-		g->all->gprev = c;
-	g->all = c;
-	ok = true;
-out:
-	pthread_mutex_unlock(&g->mu);
-	return ok;
-}
-
-void
-gate_forget(struct conn *c)
-{
-	struct gate *g = c->lane->g;
-	unsigned char key[16];
-	size_t klen = peer_key((const struct sockaddr *)&c->addr, key);
-
-	pthread_mutex_lock(&g->mu);
-	if (c->counted) {
-		struct peer **pp = peer_slot(g, key, klen), *p = *pp;
-		if (p != NULL && --p->n == 0) {
-			*pp = p->next;
-			free(p);
-		}
-		g->total--;
-		c->counted = false;
-		if (c->gprev)
-			c->gprev->gnext = c->gnext;
-		else
-			g->all = c->gnext;
-		if (c->gnext)
-			c->gnext->gprev = c->gprev;
-	}
-	if (atomic_exchange(&c->evict, false))
-		g->evicting--;
-	pthread_mutex_unlock(&g->mu);
-}
-
-void
-gate_forget_eviction(struct conn *c)
-{
-	struct gate *g = c->lane->g;
-
-	pthread_mutex_lock(&g->mu);
-	if (atomic_exchange(&c->evict, false))
-		g->evicting--;
-	pthread_mutex_unlock(&g->mu);
-}
-
-unsigned
-gate_answered_of(const struct conn *c)
-{
-	const struct gate *g = c->lane->g;
-
-	if (c->mhd_fd < 0 || (size_t)c->mhd_fd >= g->nanswered)
-		return c->forwarded; /* not counted: taken as answered */
-	return atomic_load_explicit(&g->answered[c->mhd_fd], memory_order_acquire);
-}
-
-void
-gate_answered(struct http_server *srv, struct MHD_Connection *conn)
-{
-	struct gate *g = srv->gate;
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-	if (g == NULL || ci == NULL || ci->connect_fd < 0 || (size_t)ci->connect_fd >= g->nanswered)
-		return;
-	atomic_fetch_add_explicit(&g->answered[ci->connect_fd], 1, memory_order_release);
-}
-
-void
-gate_resumed(struct http_server *srv, struct MHD_Daemon *daemon)
-{
-	struct gate *g = srv->gate;
-
-	for (unsigned i = 0; g != NULL && i < g->nlanes; i++)
-		if (g->lanes[i].daemon == daemon) {
-			atomic_store(&g->lanes[i].resumed, true);
-			lane_wake(&g->lanes[i]);
-		}
-}
 
 static void
 accept_all(struct gate *g)
@@ -240,7 +66,7 @@ accept_all(struct gate *g)
 			return;
 		}
 		c->lane = &g->lanes[g->next_lane];
-		if (!admit(g, c, &wake)) {
+		if (!census_admit(g, c, &wake)) {
 			close(c->fd); /* past the limits: refused where it was accepted */
 			free(c);
 			continue;
@@ -295,22 +121,6 @@ gate_run(void *arg)
 	return NULL;
 }
 
-/* Room for three descriptors a connection (the client's, the pair), when the system allows. */
-static size_t
-raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return 1024;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-			getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	return rl.rlim_cur < MAX_TRACKED_FDS ? (size_t)rl.rlim_cur : MAX_TRACKED_FDS;
-}
-
 static void
 wake_gate(struct gate *g)
 {
@@ -320,7 +130,8 @@ wake_gate(struct gate *g)
 }
 
 int
-gate_start(struct http_server *srv, int listen_fd)
+gate_start(struct http_server *srv, int listen_fd,
+           struct MHD_Daemon *(*make_daemon)(struct http_server *srv))
 {
 	const struct config *cfg = srv->app->cfg;
 	struct gate *g = xcalloc(1, sizeof(*g));
@@ -332,9 +143,8 @@ gate_start(struct http_server *srv, int listen_fd)
 	g->max_total = cfg->max_connections;
 	g->max_per_peer = cfg->max_connections_per_ip;
 	g->head_timeout_ms = cfg->head_timeout_ms;
-	g->nanswered = raise_fd_limit();
-	g->answered = xcalloc(g->nanswered, sizeof(*g->answered));
-	pthread_mutex_init(&g->mu, NULL);
+	g->make_daemon = make_daemon;
+	census_init(g);
 	pthread_cond_init(&g->cond, NULL);
 	g->epfd = epoll_create1(EPOLL_CLOEXEC);
 	g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -401,20 +211,13 @@ gate_free(struct http_server *srv)
 
 	if (g == NULL)
 		return;
-	for (int i = 0; i < GATE_BUCKETS; i++)
-		while (g->buckets[i]) {
-			struct peer *p = g->buckets[i];
-			g->buckets[i] = p->next;
-			free(p);
-		}
+	census_fini(g);
 	if (g->epfd >= 0)
 		close(g->epfd);
 	if (g->wake_fd >= 0)
 		close(g->wake_fd);
-	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->cond);
 	free(g->lanes);
-	free(g->answered);
 	free(g);
 	srv->gate = NULL;
 }

@@ -1,7 +1,9 @@
 /*
- * gate (private to gate.c, lane.c and relay.c): a client connection as the
- * edge holds it, from accept to close; the lanes that carry connections;
- * the gate that accepts them. What the three files ask of each other.
+ * gate (private to gate.c, census.c, lane.c and relay.c): a client
+ * connection as the edge holds it, from accept to close; the lanes that
+ * carry connections; the gate that accepts them. What the four files ask
+ * of each other: gate calls lane and census, lane calls relay and census,
+ * relay calls census, census calls none of them.
  *
  * A connection belongs to one lane, whose thread alone touches it, but for
  * the fields the gate's thread reads to choose whom to close under
@@ -114,6 +116,7 @@ struct gate {
 	pthread_t thread;
 	bool started;
 	unsigned max_total, max_per_peer, head_timeout_ms;
+	struct MHD_Daemon *(*make_daemon)(struct http_server *srv); /* server.c's, for each lane */
 	struct lane *lanes;
 	unsigned nlanes, next_lane;
 	pthread_mutex_t mu; /* guards the counts, all, evicting, quiesced */
@@ -127,12 +130,22 @@ struct gate {
 	atomic_bool quiesce, exit; /* asked for by http_stop */
 };
 
-/* gate.c: c leaves the counts and the list of all (its lane then frees it). */
-void gate_forget(struct conn *c);
-/* gate.c: c was asked to close but has a request under way now: it stays. */
-void gate_forget_eviction(struct conn *c);
-/* gate.c: requests on c that libmicrohttpd has answered. */
-unsigned gate_answered_of(const struct conn *c);
+/* census.c: the answered counts and the lock (the descriptor limit raised to fit). */
+void census_init(struct gate *g);
+/* census.c: free what census_init and the counts made. */
+void census_fini(struct gate *g);
+/*
+ * census.c: count c within the limits: false when past them. Under
+ * pressure a lane is asked to close a connection for it (*wake: that lane,
+ * to be woken; NULL when none).
+ */
+bool census_admit(struct gate *g, struct conn *c, struct lane **wake);
+/* census.c: c leaves the counts and the list of all (its lane then frees it). */
+void census_forget(struct conn *c);
+/* census.c: c was asked to close but has a request under way now: it stays. */
+void census_spare(struct conn *c);
+/* census.c: requests on c that libmicrohttpd has answered. */
+unsigned census_answered_of(const struct conn *c);
 
 /* lane.c: start a lane's thread and daemon; 0 or -1. */
 int lane_start(struct lane *l, struct gate *g);
@@ -142,8 +155,6 @@ void lane_give(struct lane *l, struct conn *c);
 void lane_wake(struct lane *l);
 /* lane.c: after its thread ended: stop its daemon and close what is left. */
 void lane_fini(struct lane *l);
-/* lane.c: hand c to the lane's daemon on a socket pair; false when it cannot be (c->done set). */
-bool lane_hand_over(struct conn *c);
 /* lane.c: close c (freed once the events at hand are handled). */
 void lane_close(struct conn *c);
 

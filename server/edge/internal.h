@@ -4,6 +4,7 @@
  * completion, and the steps of the lifecycle that server.c drives.
  *
  *   gate.c     accepting: connection limits, under pressure the idle closed first
+ *   census.c   the counts the gate and the lanes share, answered requests
  *   lane.c     a thread with its connections and its own daemon
  *   relay.c    every request head's deadline and framing, the bytes to and from the daemon
  *   server.c   the daemon, the lifecycle, dispatch
@@ -107,11 +108,13 @@ edge_lend(const void *bytes)
 /* How many times a handler runs when its transaction loses a deadlock or serialization race. */
 #define RETRY_ATTEMPTS 3
 
-/* server.c: a daemon for one lane, run by the lane's thread (external epoll mode); or NULL. */
-struct MHD_Daemon *http_daemon_start(struct http_server *srv);
-
-/* gate.c: accept on listen_fd, start the lanes, relay well-framed requests. 0 or -1. */
-int gate_start(struct http_server *srv, int listen_fd);
+/*
+ * gate.c: accept on listen_fd, start the lanes, relay well-framed requests.
+ * make_daemon makes each lane's daemon (server.c's callbacks, no thread of
+ * its own). 0 or -1.
+ */
+int gate_start(struct http_server *srv, int listen_fd,
+               struct MHD_Daemon *(*make_daemon)(struct http_server *srv));
 /*
  * gate.c: stop accepting (listen_fd is no longer used when this returns)
  * and close connections with nothing under way; the others close once
@@ -122,10 +125,10 @@ void gate_quiesce(struct http_server *srv);
 void gate_stop(struct http_server *srv);
 /* gate.c: free what gate_start made (after gate_stop). */
 void gate_free(struct http_server *srv);
-/* gate.c: a connection of daemon was resumed (from another thread): its lane runs it. */
-void gate_resumed(struct http_server *srv, struct MHD_Daemon *daemon);
-/* gate.c: the daemon answered a request on conn (its completion callback). Thread-safe. */
-void gate_answered(struct http_server *srv, struct MHD_Connection *conn);
+/* census.c: a connection of daemon was resumed (from another thread): its lane runs it. */
+void census_resumed(struct http_server *srv, struct MHD_Daemon *daemon);
+/* census.c: a daemon answered a request on conn (its completion callback). Thread-safe. */
+void census_answered(struct http_server *srv, struct MHD_Connection *conn);
 
 /* body.c: checks made on the headers alone; true when the reply must go out now. */
 bool body_check_head(struct req *r, const char *url, const char *version);

@@ -72,35 +72,6 @@ take_inbox(struct lane *l)
 	}
 }
 
-bool
-lane_hand_over(struct conn *c)
-{
-	struct lane *l = c->lane;
-	struct gate *g = l->g;
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET,
-	                         .data.ptr = &c->inner_end};
-	int pair[2];
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) {
-		log_msg(LOG_WARN, "cannot pass a connection on", "errno=%d", errno);
-		c->done = true;
-		return false;
-	}
-	/* the daemon's socket's number is new: nothing of an earlier one's count remains */
-	if ((size_t)pair[1] < g->nanswered)
-		atomic_store(&g->answered[pair[1]], 0);
-	c->inner = pair[0];
-	c->mhd_fd = pair[1];
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->inner, &ev) != 0 ||
-	    MHD_add_connection(l->daemon, pair[1], (const struct sockaddr *)&c->addr, c->addrlen) !=
-	        MHD_YES) {
-		/* libmicrohttpd closes its end itself when it cannot take it */
-		c->done = true;
-		return false;
-	}
-	return true;
-}
-
 void
 lane_close(struct conn *c)
 {
@@ -118,7 +89,7 @@ lane_close(struct conn *c)
 	close(c->fd); /* leaves the epoll set with it */
 	if (c->inner >= 0)
 		close(c->inner); /* the daemon sees the end and closes its side */
-	gate_forget(c);
+	census_forget(c);
 	free(c->in);
 	free(c->out);
 	c->in = c->out = NULL;
@@ -149,7 +120,7 @@ evict_marked(struct lane *l)
 			relay_drain(c); /* an answer the daemon has just written still goes out */
 			lane_close(c);
 		} else {
-			gate_forget_eviction(c); /* a request came in meanwhile: kept */
+			census_spare(c); /* a request came in meanwhile: kept */
 		}
 	}
 }
@@ -265,7 +236,7 @@ lane_start(struct lane *l, struct gate *g)
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	l->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	l->mhd_epfd = -1;
-	l->daemon = http_daemon_start(g->srv);
+	l->daemon = g->make_daemon(g->srv);
 	if (l->daemon != NULL &&
 	    (di = MHD_get_daemon_info(l->daemon, MHD_DAEMON_INFO_EPOLL_FD)) != NULL)
 		l->mhd_epfd = di->epoll_fd;

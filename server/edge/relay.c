@@ -45,7 +45,7 @@
 static bool
 in_flight(const struct conn *c)
 {
-	return c->inner >= 0 && gate_answered_of(c) != c->forwarded;
+	return c->inner >= 0 && census_answered_of(c) != c->forwarded;
 }
 
 bool
@@ -275,6 +275,36 @@ refuse(struct conn *c, unsigned status, const char *why)
 	c->deadline_ms = 0;
 }
 
+/* Hand c to its lane's daemon on a socket pair; false when it cannot be (c->done set). */
+static bool
+hand_over(struct conn *c)
+{
+	struct lane *l = c->lane;
+	struct gate *g = l->g;
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET,
+	                         .data.ptr = &c->inner_end};
+	int pair[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) {
+		log_msg(LOG_WARN, "cannot pass a connection on", "errno=%d", errno);
+		c->done = true;
+		return false;
+	}
+	/* the daemon's socket's number is new: nothing of an earlier one's count remains */
+	if ((size_t)pair[1] < g->nanswered)
+		atomic_store(&g->answered[pair[1]], 0);
+	c->inner = pair[0];
+	c->mhd_fd = pair[1];
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->inner, &ev) != 0 ||
+	    MHD_add_connection(l->daemon, pair[1], (const struct sockaddr *)&c->addr, c->addrlen) !=
+	        MHD_YES) {
+		/* libmicrohttpd closes its end itself when it cannot take it */
+		c->done = true;
+		return false;
+	}
+	return true;
+}
+
 /* Whether the head under way may have ended (an empty line, or too many bytes): worth judging. */
 static bool
 head_may_end(struct conn *c, const char *p, size_t n)
@@ -319,7 +349,7 @@ judge_head(struct conn *c, const char *p, size_t n)
 		break;
 	}
 	/* stopping, a head that came whole is still answered (with Connection: close) */
-	if (c->inner < 0 && !lane_hand_over(c))
+	if (c->inner < 0 && !hand_over(c))
 		return false;
 	c->ready += f.len;
 	c->forwarded++;

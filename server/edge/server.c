@@ -184,7 +184,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	double ms;
 
 	(void)toe;
-	gate_answered(cls, conn); /* the connection has nothing under way now, for the gate */
+	census_answered(cls, conn); /* the connection has nothing under way now, for its lane */
 	if (r == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -260,7 +260,7 @@ listen_on(const struct sockaddr_storage *ss)
  * above them (a lane could be given every connection, and a connection the
  * lane closed is closed by its daemon a moment later).
  */
-struct MHD_Daemon *
+static struct MHD_Daemon *
 http_daemon_start(struct http_server *srv)
 {
 	const struct config *cfg = srv->app->cfg;
@@ -298,7 +298,7 @@ http_start(const struct app *app, const struct http_routes *routes)
 		free(srv);
 		return NULL;
 	}
-	if (deferred_init(srv) != 0 || gate_start(srv, srv->listen_fd) != 0) {
+	if (deferred_init(srv) != 0 || gate_start(srv, srv->listen_fd, http_daemon_start) != 0) {
 		log_msg(LOG_ERROR, "cannot start the HTTP workers", "threads=%u", cfg->threads);
 		deferred_fini(srv);
 		close(srv->listen_fd);
