@@ -78,7 +78,6 @@ evict(struct gate *g)
 		return NULL;
 	atomic_store(&victim->evict, true);
 	atomic_store(&victim->lane->evictions, true);
-	g->evicting++;
 	return victim->lane;
 }
 
@@ -138,20 +137,13 @@ census_forget(struct conn *c)
 		if (c->gnext)
 			c->gnext->gprev = c->gprev;
 	}
-	if (atomic_exchange(&c->evict, false))
-		g->evicting--;
 	pthread_mutex_unlock(&g->mu);
 }
 
 void
 census_spare(struct conn *c)
 {
-	struct gate *g = c->lane->g;
-
-	pthread_mutex_lock(&g->mu);
-	if (atomic_exchange(&c->evict, false))
-		g->evicting--;
-	pthread_mutex_unlock(&g->mu);
+	atomic_store(&c->evict, false); /* it may be chosen again */
 }
 
 unsigned

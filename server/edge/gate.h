@@ -119,8 +119,8 @@ struct gate {
 	struct MHD_Daemon *(*make_daemon)(struct http_server *srv); /* server.c's, for each lane */
 	struct lane *lanes;
 	unsigned nlanes, next_lane;
-	pthread_mutex_t mu; /* guards the counts, all, evicting, quiesced */
-	unsigned total, evicting;
+	pthread_mutex_t mu; /* guards the counts, all, quiesced */
+	unsigned total;
 	struct peer *buckets[GATE_BUCKETS];
 	struct conn *all;
 	pthread_cond_t cond; /* quiesced */

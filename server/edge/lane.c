@@ -158,7 +158,9 @@ on_event(struct epoll_event *ev)
 		relay_publish(c);
 }
 
-/* Woken from another thread: new connections, evictions, a resume, quiescing. True: run the daemon.
+/*
+ * Woken from another thread: new connections, evictions, a resume,
+ * quiescing. True when the daemon must run (a connection of it resumed).
  */
 static bool
 on_wake(struct lane *l)
@@ -183,7 +185,7 @@ wait_ms(struct lane *l, long long now, long long next_tick, long long *mhd_at)
 
 	*mhd_at = -1;
 	if (MHD_get_timeout(l->daemon, &t) == MHD_YES) {
-		*mhd_at = now + (long long)(t < TICK_MS ? t : TICK_MS);
+		*mhd_at = now + (long long)(t < 86400000 ? t : 86400000);
 		if (*mhd_at < until)
 			until = *mhd_at;
 	}
