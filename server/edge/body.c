@@ -27,10 +27,10 @@
 #define NO_BODY_CAP 65536
 
 /*
- * The first request of a connection was judged by its raw bytes at the gate
- * (edge/head.c). A later one on a kept-alive connection reaches us parsed
- * by libmicrohttpd (strict mode): what can still be judged from its parsed
- * headers is judged again here, by the same rules.
+ * Every request head was judged by its raw bytes on its way in
+ * (edge/relay.c, edge/head.c). What can still be judged from the headers
+ * libmicrohttpd parsed is judged again here, by the same rules: a second
+ * line, should the two ever read a head differently.
  */
 struct framing {
 	int content_length, transfer_encoding, host;
