@@ -41,6 +41,11 @@
 
 #define LINGER_MS 1000     /* how long a closing client has to read its answer */
 #define LINGER_BYTES 65536 /* what it may still send meanwhile (a body nobody reads) */
+/* A client still sending a body that was refused (413 before it was read): the rest of
+ * what its head declared is read and dropped, for this long at most, so that the client
+ * reads the answer rather than a reset. */
+#define LINGER_BODY_MS 5000
+#define LINGER_BODY_MAX (1u << 20) /* past this, a body nobody wants is cut off, not drained */
 
 static bool
 in_flight(const struct conn *c)
@@ -208,6 +213,12 @@ in_settle(struct conn *c)
 static void
 start_linger(struct conn *c)
 {
+	/* the rest of a body declared by length is the client's to send: it is let in */
+	unsigned long long body = c->state != CONN_LENGTH     ? 0
+	                          : c->left < LINGER_BODY_MAX ? c->left
+	                                                      : LINGER_BODY_MAX;
+	bool chunked = c->state == CONN_CHUNKED;
+
 	shutdown(c->fd, SHUT_WR);
 	if (c->inner >= 0)
 		close(c->inner); /* libmicrohttpd sees the end and closes its side */
@@ -215,8 +226,8 @@ start_linger(struct conn *c)
 	c->in_len = c->ready = 0;
 	in_settle(c);
 	c->state = CONN_LINGER;
-	c->left = LINGER_BYTES;
-	c->deadline_ms = clock_ms() + LINGER_MS;
+	c->left = LINGER_BYTES + body;
+	c->deadline_ms = clock_ms() + (body > 0 || chunked ? LINGER_BODY_MS : LINGER_MS);
 }
 
 /* Read and drop what a closing client still sends: closed at its end, or past LINGER_BYTES. */
@@ -445,9 +456,20 @@ settle(struct conn *c)
 			send_refusal(c);
 		return;
 	}
-	if (c->inner_eof && c->out_len == 0)
+	if (c->inner_eof && c->out_len == 0) {
 		start_linger(c); /* the daemon closed: its answer is read, what follows dropped */
-	else if ((c->client_eof || atomic_load(&c->lane->g->quiesce)) && relay_idle(c))
+		return;
+	}
+	if (!c->client_eof && !atomic_load(&c->lane->g->quiesce))
+		return;
+	/*
+	 * Closing: a request counts as answered once libmicrohttpd has written its answer
+	 * into the pair, which may be before the relay has read it: read it first, so an
+	 * answer in flight when the server stops still reaches its client.
+	 */
+	if (c->out_len == 0 && !in_flight(c))
+		from_inner(c, true);
+	if (relay_idle(c))
 		c->done = true;
 }
 
