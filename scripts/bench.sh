@@ -415,7 +415,7 @@ SQL
 	loader=$!
 	sleep 1
 	t0=$(date +%s.%N)
-	purged=$(bin/recruitctl purge 2>/dev/null | grep -o '"purged": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
+	purged=$(bin/recruitctl purge --confirm 2>/dev/null | grep -o '"purged": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
 	t1=$(date +%s.%N)
 	sleep 1
 	pkill -INT -P "$loader" wrk 2>/dev/null || kill -INT "$loader"

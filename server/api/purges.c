@@ -150,7 +150,11 @@ retention_policies_put(struct req *r)
 	return reply_set(r, out, version);
 }
 
-/* The run itself, on its own thread; a failure's problem is the flow's. */
+/*
+ * The run itself, on its own thread; a failure's problem is the flow's. A
+ * purge deletes for real only when asked to: without "dry_run": false it is
+ * a dry run.
+ */
 static void
 run_purge(struct req *r)
 {
@@ -158,7 +162,7 @@ run_purge(struct req *r)
 	struct flow f;
 
 	if (rest_flow(r, &f) != 0 ||
-	    purging_run(&f, json_is_true(json_object_get(req_json(r), "dry_run")), &report) != 0)
+	    purging_run(&f, !json_is_false(json_object_get(req_json(r), "dry_run")), &report) != 0)
 		return;
 	char *location =
 	    xasprintf("/v1/retention/purges/%s", json_string_value(json_object_get(report, "id")));

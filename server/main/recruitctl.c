@@ -472,14 +472,15 @@ cmd_employee_verify(struct ctx *c)
 static int
 cmd_purge(struct ctx *c)
 {
-	bool dry = c->argc == 1 && strcmp(c->argv[0], "--dry-run") == 0;
+	/* a dry run unless --confirm; --dry-run says so explicitly */
+	bool confirm = c->argc == 1 && strcmp(c->argv[0], "--confirm") == 0, dry = !confirm;
 	struct problem p;
 	struct actor who;
 	struct db *db;
 	json_t *report;
 
-	if (c->argc > 1 || (c->argc == 1 && !dry)) {
-		fprintf(stderr, "usage: recruitctl purge [--dry-run]\n");
+	if (c->argc > 1 || (c->argc == 1 && !confirm && strcmp(c->argv[0], "--dry-run") != 0)) {
+		fprintf(stderr, "usage: recruitctl purge [--confirm | --dry-run]\n");
 		return 2;
 	}
 	vault_or_die(c);
@@ -532,7 +533,7 @@ static const struct command {
 	const char *usage;
 } commands[] = {
     {{"migrate", NULL}, cmd_migrate, "migrate"},
-    {{"purge", NULL}, cmd_purge, "purge [--dry-run]"},
+    {{"purge", NULL}, cmd_purge, "purge [--confirm | --dry-run]"},
     {{"keys", "init"}, cmd_keys_init, "keys init"},
     {{"keys", "rotate-master"}, cmd_keys_rotate, "keys rotate-master [--batch N]"},
     {{"keys", "seal-existing"}, cmd_keys_seal, "keys seal-existing [--batch N] [--max-batches N]"},

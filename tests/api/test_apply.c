@@ -377,7 +377,7 @@ test_confirmations(void **state)
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	/* purge deletes it, resume and all */
-	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":false}");
 	assert_int_equal(r->status, 201);
 	assert_true(json_integer_value(json_object_get(json_object_get(r->json, "swept"),
 	                                               "pending_submissions")) >= 1);

@@ -309,7 +309,7 @@ test_copy_needs_data_points_and_a_declaration(void **state)
 	/* after 7 days the purge run deletes it */
 	db_exec_sql("UPDATE exports SET expires_at = now() - interval '1 second' WHERE id = $1",
 	            export_id);
-	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":false}");
 	assert_true(
 	    json_integer_value(json_object_get(json_object_get(r->json, "swept"), "exports")) >= 1);
 	resp_free(r);
@@ -544,7 +544,7 @@ test_delete(void **state)
 	db_exec_sql("UPDATE applications SET closed_at = now() - interval '1462 days' WHERE "
 	            "applicant_id = $1",
 	            c.applicant);
-	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":false}");
 	assert_int_equal(r->status, 201);
 	resp_free(r);
 	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", c.applicant, "0");
@@ -856,7 +856,7 @@ test_from_the_applicants_page(void **state)
 	db_exec_sql("UPDATE privacy_requests SET completed_at = now() - interval '25 months' WHERE "
 	            "applicant_id = $1 AND completed_at IS NOT NULL",
 	            a.applicant);
-	r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":false}");
 	assert_int_equal(r->status, 201);
 	assert_true(json_integer_value(json_object_get(json_object_get(r->json, "swept"),
 	                                               "privacy_requests")) >= 3);

@@ -572,7 +572,8 @@ start_ctl_purge(void)
 		int null = open("/dev/null", 1);
 		dup2(null, 1);
 		dup2(null, 2);
-		execl(getenv("RECRUITD_TEST_CTL"), "recruitctl", "purge", (char *)NULL);
+		execl(getenv("RECRUITD_TEST_CTL"), "recruitctl", "purge", "--confirm",
+		      (char *)NULL);
 		_exit(127);
 	}
 	return pid;
@@ -638,7 +639,7 @@ test_killed_midway_then_finished(void **state)
 	expect_db_value(sql, NULL, "0");
 	free(sql);
 	/* the next run finishes the work, with its report on stdout */
-	char *cmd = xasprintf("%s purge 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	char *cmd = xasprintf("%s purge --confirm 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
 	FILE *p = popen(cmd, "r");
 	char out[65536];
 	size_t n = fread(out, 1, sizeof(out) - 1, p);
@@ -735,6 +736,55 @@ test_sweeps(void **state)
 	json_decref(real);
 	expect_db_value("SELECT count(*) FROM idempotency_keys WHERE actor = $1", staff.hr_name,
 	                "0");
+}
+
+/*
+ * A purge deletes for real only when asked to: a POST without dry_run, and
+ * recruitctl purge without --confirm, are dry runs (DESIGN, "Retention and
+ * purge").
+ */
+static void
+test_dry_run_by_default(void **state)
+{
+	(void)state;
+	char *who = person("IS", "Dora Default", NULL); /* never applied in IS: due at once */
+	char *path = xasprintf("/v1/applicants/%s", who);
+	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
+	assert_int_equal(r->status, 201);
+	assert_true(json_is_true(json_object_get(r->json, "dry_run")));
+	assert_int_equal(json_integer_value(json_object_get(r->json, "purged")), 0);
+	assert_true(has_id(r->json, who));
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", who, "1");
+
+	char *cmd = xasprintf("%s purge 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
+	FILE *p = popen(cmd, "r");
+	char out[65536];
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
+	free(cmd);
+	json_t *report = json_loads(out, 0, NULL);
+	assert_non_null(report);
+	assert_true(json_is_true(json_object_get(report, "dry_run")));
+	assert_int_equal(json_integer_value(json_object_get(report, "purged")), 0);
+	json_decref(report);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", who, "1");
+	cmd =
+	    xasprintf("%s purge --confirm --dry-run >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
+	assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+	free(cmd);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", who, "1");
+
+	/* confirmed, it deletes */
+	cmd = xasprintf("%s purge --confirm >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
+	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
+	free(cmd);
+	r = http_json("GET", path, staff.hr, NULL);
+	assert_problem(r, 410, NULL);
+	resp_free(r);
+	free(path);
+	free(who);
 }
 
 static void
@@ -871,6 +921,7 @@ main(void)
 	    cmocka_unit_test(test_lost_race_is_a_retry),
 	    cmocka_unit_test(test_sweeps),
 	    cmocka_unit_test(test_recruitctl_purge),
+	    cmocka_unit_test(test_dry_run_by_default),
 	    cmocka_unit_test(test_api_answers_during_a_large_purge),
 	};
 	return cmocka_run_group_tests_name("api retention", tests, setup, teardown);

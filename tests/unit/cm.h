@@ -8,5 +8,16 @@
 #include <stdint.h>
 
 #include <cmocka.h> /* after the headers it needs */
+#include <stdlib.h>
+
+/* CMOCKA_FILTER=test_name (a pattern with * and ?) runs only the matching cases of a suite. */
+__attribute__((constructor)) static void
+cm_filter(void)
+{
+	const char *f = getenv("CMOCKA_FILTER");
+
+	if (f != NULL && *f != '\0')
+		cmocka_set_test_filter(f);
+}
 
 #endif
