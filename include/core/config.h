@@ -76,6 +76,17 @@ struct config {
 	char *oidc_role_claim;       /* RECRUITD_OIDC_ROLE_CLAIM, default groups */
 	char *oidc_hr_values;        /* RECRUITD_OIDC_HR_VALUES: comma-separated, default hr */
 	char *oidc_recruiter_values; /* RECRUITD_OIDC_RECRUITER_VALUES, default recruiter */
+	/* The scheduler (jobs/scheduler.c): times of day are seconds into the local day of
+	   RECRUITD_TIMEZONE, -1 for off */
+	long purge_at;  /* RECRUITD_PURGE_AT: the daily purge, default 02:30; off: cron runs it */
+	long digest_at; /* RECRUITD_DIGEST_AT: the business-morning digests, default 08:00 */
+	unsigned sweep_minutes;     /* RECRUITD_SWEEP_MINUTES: between sweeps, default 15 */
+	unsigned scheduler_tick_ms; /* RECRUITD_SCHEDULER_TICK_MS: between looks, default 10000 */
+	unsigned key_epoch_hours; /* RECRUITD_KEY_EPOCH_HOURS: between key rotations, default 24 */
+	/* RECRUITD_TEST_CLOCK, for tests only: a file holding the scheduler's time (RFC 3339);
+	   the scheduler then looks only when sent SIGUSR1, and not while the file is missing.
+	   Refused unless RECRUITD_PUBLIC_URL is on loopback or under .test */
+	char *test_clock;
 };
 
 /* Looks a variable up; getenv in production, a table in tests. */

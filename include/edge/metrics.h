@@ -19,6 +19,13 @@ void metrics_fini(void);
 /* Count one finished request; route is -1 for requests that matched no route. */
 void metrics_observe(int route, unsigned status, uint64_t duration_us);
 
+/*
+ * A further source of figures, rendered after the edge's own: fn(arg)
+ * answers Prometheus text (a new string, or NULL for none) and is called
+ * from any thread. Set once by main before serving; NULL fn: none.
+ */
+void metrics_set_source(char *(*fn)(void *arg), void *arg);
+
 /* The exposition text; a new string the caller frees. */
 char *metrics_render(struct pool *pool);
 

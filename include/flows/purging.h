@@ -1,6 +1,6 @@
 /*
  * purging: retention's purge runs, one engine for the API, recruitctl and
- * (later) the scheduler. A run walks the applicants in bounded batches,
+ * the scheduler. A run walks the applicants in bounded batches,
  * judges each with domain/retention.h, and (not in a dry run) deletes the
  * expired ones that no legal hold keeps, one short transaction per batch.
  * Candidates are locked FOR UPDATE SKIP LOCKED and judged again under the
@@ -37,6 +37,13 @@ struct page_want;
  * expired, held, purged, by_rule, applicant_ids, swept}.
  */
 int purging_run(const struct flow *f, bool dry_run, json_t **report) WARN_UNUSED;
+
+/*
+ * The sweeps alone, for real, without a run of the purge (the scheduler
+ * runs them between purges): *counts (new) {idempotency_keys,
+ * pending_submissions, ...}, as a run's report's swept.
+ */
+int purging_sweep(const struct flow *f, json_t **counts) WARN_UNUSED;
 
 /* A run's report by id; 404 when none. */
 int purging_report(const struct flow *f, const char *id, json_t **report) WARN_UNUSED;

@@ -8,6 +8,8 @@
 #ifndef RECRUITD_STORE_STAFF_SSO_H
 #define RECRUITD_STORE_STAFF_SSO_H
 
+#include <stdbool.h>
+
 #include "core/xalloc.h"
 
 struct db;
@@ -23,5 +25,8 @@ int staff_sso_begin(struct db *db, const char *state_sha256) WARN_UNUSED;
 
 /* Use a state (deleted whatever follows): 0, 1 when unknown, used or expired. */
 int staff_sso_use(struct db *db, const char *state_sha256) WARN_UNUSED;
+
+/* Delete the states past their time, begun and never finished (dry: count them only): 0 with *n. */
+int staff_sso_sweep(struct db *db, bool dry, long *n) WARN_UNUSED;
 
 #endif

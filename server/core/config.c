@@ -3,6 +3,7 @@
  * process starts serving; read-only afterwards.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -143,6 +144,9 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 	    U("RECRUITD_RATE_PER_ADDRESS_MINUTE", 1, 1000000, 30, rate_per_address_minute),
 	    U("RECRUITD_RATE_PER_EMAIL_HOUR", 1, 1000000, 5, rate_per_email_hour),
 	    U("RECRUITD_KEY_CACHE", 256, 1ULL << 26, 262144, key_cache),
+	    U("RECRUITD_SWEEP_MINUTES", 1, 1440, 15, sweep_minutes),
+	    U("RECRUITD_SCHEDULER_TICK_MS", 50, 3600000, 10000, scheduler_tick_ms),
+	    U("RECRUITD_KEY_EPOCH_HOURS", 1, 24 * 365, 24, key_epoch_hours),
 	};
 
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
@@ -301,6 +305,80 @@ parse_holidays(struct config *cfg, const char *v)
 	return 0;
 }
 
+/* A time of day, "HH:MM", as seconds into the day; "off" as -1. 0, or -1 when neither. */
+static int
+parse_time_of_day(const char *v, long *out)
+{
+	unsigned h, m;
+	char tail;
+
+	if (strcmp(v, "off") == 0) {
+		*out = -1;
+		return 0;
+	}
+	if (strlen(v) != 5 || v[2] != ':' || !isdigit((unsigned char)v[0]) ||
+	    !isdigit((unsigned char)v[3]) || sscanf(v, "%2u:%2u%c", &h, &m, &tail) != 2 || h > 23 ||
+	    m > 59)
+		return -1;
+	*out = (long)h * 3600 + (long)m * 60;
+	return 0;
+}
+
+/*
+ * Whether the public URL names a machine no one else reaches: a loopback
+ * address, or a host under the reserved .test domain (RFC 2606).
+ */
+static bool
+is_test_url(const char *url)
+{
+	const char *host = strstr(url, "://"), *end;
+	size_t n;
+
+	if (host == NULL)
+		return false;
+	host += 3;
+	if (strncmp(host, "127.0.0.1", 9) == 0 || strncmp(host, "[::1]", 5) == 0 ||
+	    strncmp(host, "localhost", 9) == 0)
+		return true;
+	end = host + strcspn(host, ":/");
+	n = (size_t)(end - host);
+	return n > 5 && strncmp(end - 5, ".test", 5) == 0;
+}
+
+/*
+ * The scheduler's times of day (each HH:MM in the company's zone, or off) and its test clock,
+ * refused unless the public URL is a test's (loopback or .test): a production instance never
+ * runs on a clock a file sets.
+ */
+static int
+parse_schedule(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name, *def;
+		size_t offset;
+	} times[] = {
+	    {"RECRUITD_PURGE_AT", "02:30", offsetof(struct config, purge_at)},
+	    {"RECRUITD_DIGEST_AT", "08:00", offsetof(struct config, digest_at)},
+	};
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		const char *v = get(times[i].name);
+		if (parse_time_of_day(v && *v ? v : times[i].def,
+		                      (long *)(void *)((char *)cfg + times[i].offset)) != 0)
+			return bad(err, errlen, times[i].name,
+			           "must be a time of day HH:MM (00:00 to 23:59), or off");
+	}
+	const char *v = get("RECRUITD_TEST_CLOCK");
+	if (v != NULL && *v != '\0') {
+		if (cfg->public_url == NULL || !is_test_url(cfg->public_url))
+			return bad(
+			    err, errlen, "RECRUITD_TEST_CLOCK",
+			    "is for tests only: RECRUITD_PUBLIC_URL must then be on a loopback "
+			    "address or under .test");
+		cfg->test_clock = xstrdup(v);
+	}
+	return 0;
+}
+
 int
 config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 {
@@ -366,6 +444,8 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 	if (parse_proxies(cfg, get("RECRUITD_TRUSTED_PROXIES"), err, errlen) != 0)
 		goto err0;
 	if (parse_oidc(cfg, get, err, errlen) != 0)
+		goto err0;
+	if (parse_schedule(cfg, get, err, errlen) != 0)
 		goto err0;
 
 	cfg->home = config_find_home(get);
@@ -440,6 +520,7 @@ config_fini(struct config *cfg)
 	free(cfg->oidc_role_claim);
 	free(cfg->oidc_hr_values);
 	free(cfg->oidc_recruiter_values);
+	free(cfg->test_clock);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

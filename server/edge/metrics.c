@@ -145,6 +145,16 @@ render_latency(struct buf *b, const struct route *routes)
 	}
 }
 
+static char *(*source)(void *arg);
+static void *source_arg;
+
+void
+metrics_set_source(char *(*fn)(void *arg), void *arg)
+{
+	source = fn;
+	source_arg = arg;
+}
+
 char *
 metrics_render(struct pool *pool)
 {
@@ -165,5 +175,9 @@ metrics_render(struct pool *pool)
 	    "# HELP recruitd_db_pool_waiting Requests waiting for a database connection.\n"
 	    "# TYPE recruitd_db_pool_waiting gauge\nrecruitd_db_pool_waiting %u\n",
 	    size, in_use, waiting);
+	char *more = source != NULL ? source(source_arg) : NULL;
+	if (more != NULL)
+		(void)!buf_printf(&b, "%s", more);
+	free(more);
 	return buf_steal(&b);
 }

@@ -27,6 +27,8 @@
 #include "store/purge_runs.h"
 #include "store/purge_subjects.h"
 #include "store/rate.h"
+#include "store/staff_sessions.h"
+#include "store/staff_sso.h"
 
 #define LABEL_LEN 160
 
@@ -174,21 +176,24 @@ walk(struct run *run)
  * hours, submissions never confirmed (with their resume), sign-in codes and
  * applicant tokens past their time, rate-limit windows a day old, privacy
  * requests ended over 24 months ago, privacy requests whose verification
- * link expired unused (denied as unverifiable, their address deleted), and
- * changes of address whose link expired. 0, or -1 with the problem set.
+ * link expired unused (denied as unverifiable, their address deleted),
+ * changes of address whose link expired, staff sign-in codes past their
+ * time and staff sessions past their idle or absolute limit, and single
+ * sign-on states begun and never finished. 0, or -1 with the problem set.
  */
 static int
 sweep(struct run *run)
 {
 	struct db *db = run->f->db;
 	bool dry = run->dry;
-	long keys, pending, sessions, rates, requests, exports, unverified, changes;
+	long keys, pending, sessions, rates, requests, exports, unverified, changes, staff, sso;
 
 	if (purge_runs_sweep_keys(db, dry, &keys) != 0 || pending_sweep(db, dry, &pending) != 0 ||
 	    auth_sweep(db, dry, &sessions) != 0 || rate_sweep(db, dry, &rates) != 0 ||
 	    privacy_sweep(db, dry, &requests) != 0 || exports_sweep(db, dry, &exports) != 0 ||
 	    privacy_deny_unverified(db, dry, NULL, &unverified) != 0 ||
-	    email_changes_sweep(db, dry, &changes) != 0)
+	    email_changes_sweep(db, dry, &changes) != 0 ||
+	    staff_sessions_sweep(db, dry, &staff) != 0 || staff_sso_sweep(db, dry, &sso) != 0)
 		return flow_fail_db(run->f);
 	json_object_set_new(run->swept, "idempotency_keys", json_integer(keys));
 	json_object_set_new(run->swept, "pending_submissions", json_integer(pending));
@@ -198,6 +203,8 @@ sweep(struct run *run)
 	json_object_set_new(run->swept, "exports", json_integer(exports));
 	json_object_set_new(run->swept, "privacy_requests_unverified", json_integer(unverified));
 	json_object_set_new(run->swept, "email_changes", json_integer(changes));
+	json_object_set_new(run->swept, "staff_sign_in_codes_and_sessions", json_integer(staff));
+	json_object_set_new(run->swept, "sso_states", json_integer(sso));
 	return 0;
 }
 
@@ -258,6 +265,19 @@ purging_run(const struct flow *f, bool dry_run, json_t **report)
 	json_decref(run.swept);
 	retention_policies_free(&run.policies);
 	return rc;
+}
+
+int
+purging_sweep(const struct flow *f, json_t **counts)
+{
+	struct run run = {.f = f, .dry = false, .swept = json_object()};
+
+	if (sweep(&run) != 0) {
+		json_decref(run.swept);
+		return -1;
+	}
+	*counts = run.swept;
+	return 0;
 }
 
 int

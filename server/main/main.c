@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/rest.h"
 #include "api/routes.h"
@@ -19,7 +20,9 @@
 #include "edge/assets.h"
 #include "edge/http.h"
 #include "edge/metrics.h"
+#include "jobs/duties.h"
 #include "jobs/mail.h"
+#include "jobs/scheduler.h"
 #include "pages/console.h"
 #include "store/auth.h"
 #include "store/db.h"
@@ -35,13 +38,17 @@ env(const char *name)
 	return getenv(name);
 }
 
-/* Block the stop signals in every thread to come; only sigwait sees them. */
+/*
+ * Block the stop signals, and SIGUSR1 (the scheduler: look now), in every
+ * thread to come; only sigwait sees them.
+ */
 static void
 block_signals(sigset_t *stop)
 {
 	sigemptyset(stop);
 	sigaddset(stop, SIGINT);
 	sigaddset(stop, SIGTERM);
+	sigaddset(stop, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -117,12 +124,28 @@ main(void)
 	if ((srv = http_start(&app, &table)) == NULL)
 		return 1;
 	struct mail_worker *mail = mail_worker_start(app.pool, &cfg);
+	size_t njobs;
+	struct job *jobs = duties_create(&cfg, &njobs);
+	struct scheduler *sched = scheduler_start(app.pool, &cfg, jobs, njobs);
+	if (sched == NULL)
+		log_msg(LOG_ERROR, "scheduler", "could not start: no job runs on its own");
+	else
+		metrics_set_source(scheduler_metrics, sched);
 	log_msg(LOG_INFO, "listening", "listen=%s:%u threads=%u pool=%u", cfg.listen_host,
 	        cfg.listen_port, cfg.threads, cfg.pool_size);
 
-	sigwait(&stop, &sig);
+	while (sigwait(&stop, &sig) == 0 && sig == SIGUSR1)
+		scheduler_kick(sched);
 	log_msg(LOG_INFO, "stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(srv, DRAIN_TIMEOUT_MS);
+	metrics_set_source(NULL, NULL);
+	if (!scheduler_stop(sched, DRAIN_TIMEOUT_MS)) {
+		/* a long job (a purge) still runs: its batches are transactions, and its lease runs
+		 * out for another instance, or this one's next start, to take it up */
+		log_msg(LOG_WARN, "stopped", "status=0 (a scheduled job was left unfinished)");
+		_exit(0);
+	}
+	free(jobs);
 	mail_worker_stop(mail);
 	auth_watch_stop();
 	vault_watch_stop();

@@ -41,15 +41,22 @@ static struct db_stmt delete_session =
             "  SELECT $2, 'staff.sign_out', 'session', $3 FROM s) "
             "SELECT count(*) FROM s");
 
-static struct db_stmt sweep = DB_STMT(
-    "WITH c AS (DELETE FROM staff_sign_in_codes WHERE expires_at <= now() AND NOT $1::boolean "
-    "  RETURNING 1), "
-    "s AS (DELETE FROM staff_sessions WHERE (last_seen_at <= now() - interval '" XSTR(
-        STAFF_IDLE_HOURS) " hours' "
-                          "  OR created_at <= now() - interval '" XSTR(
-                              STAFF_ABSOLUTE_HOURS) " hours') AND NOT $1::boolean RETURNING 1) "
-                                                    "SELECT (SELECT count(*) FROM c) + (SELECT "
-                                                    "count(*) FROM s)");
+/* A session past its idle or its absolute limit, as SQL. */
+#define STAFF_SESSION_OVER                                                                         \
+	"(last_seen_at <= now() - interval '" XSTR(                                                \
+	    STAFF_IDLE_HOURS) " hours' OR created_at <= "                                          \
+	                      "now() - interval '" XSTR(STAFF_ABSOLUTE_HOURS) " hours')"
+
+/* Expired codes and sessions deleted, or (dry, $1) counted. */
+static struct db_stmt sweep =
+    DB_STMT("WITH c AS (DELETE FROM staff_sign_in_codes WHERE expires_at <= now() "
+            "  AND NOT $1::boolean RETURNING 1), "
+            "s AS (DELETE FROM staff_sessions WHERE " STAFF_SESSION_OVER
+            "  AND NOT $1::boolean RETURNING 1) "
+            "SELECT CASE WHEN $1::boolean THEN "
+            "  (SELECT count(*) FROM staff_sign_in_codes WHERE expires_at <= now()) + "
+            "  (SELECT count(*) FROM staff_sessions WHERE " STAFF_SESSION_OVER ") "
+            "ELSE (SELECT count(*) FROM c) + (SELECT count(*) FROM s) END");
 
 int
 staff_code_store(struct db *db, const char *member_id, const char *code_sha256)

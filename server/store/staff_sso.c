@@ -20,6 +20,20 @@ static struct db_stmt begin =
 static struct db_stmt use = DB_STMT("DELETE FROM staff_sso_states WHERE state_sha256 = $1 "
                                     "AND expires_at > now() RETURNING 1");
 
+static struct db_stmt sweep =
+    DB_STMT("WITH d AS (DELETE FROM staff_sso_states WHERE expires_at <= now() "
+            "AND NOT $1::boolean RETURNING 1) "
+            "SELECT CASE WHEN $1::boolean THEN (SELECT count(*) FROM staff_sso_states "
+            "WHERE expires_at <= now()) ELSE (SELECT count(*) FROM d) END");
+
+int
+staff_sso_sweep(struct db *db, bool dry, long *n)
+{
+	const char *v[1] = {dry ? "true" : "false"};
+
+	return db_count(db, &sweep, 1, v, n);
+}
+
 int
 staff_sso_derive(struct db *db, const char *state, char verifier[65], char nonce[65])
 {

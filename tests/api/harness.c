@@ -31,7 +31,8 @@ static char bases[2][96]; /* the instances' */
 static char log_path[512];
 static char second_log[600];
 static char mail_dir[512];
-static char smtp_dir[512]; /* the SMTP server's maildir, when the suite runs one */
+static char clock_path[512]; /* RECRUITD_TEST_CLOCK: the scheduler's time, once a test writes it */
+static char smtp_dir[512];   /* the SMTP server's maildir, when the suite runs one */
 static CURL *curl;
 static PGconn *pg;
 static char **forbidden;
@@ -114,6 +115,9 @@ api_start(void **state)
 	         (int)getpid());
 	snprintf(mail_dir, sizeof(mail_dir), "%s/eml-%d", logdir ? logdir : "/tmp", (int)getpid());
 	mkdir(mail_dir, 0700);
+	snprintf(clock_path, sizeof(clock_path), "%s/clock-%d", logdir ? logdir : "/tmp",
+	         (int)getpid());
+	unlink(clock_path); /* no clock: the scheduler does nothing until a test sets one */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	curl = curl_easy_init();
 	snprintf(bases[0], sizeof(bases[0]), "%s", base);
@@ -205,6 +209,7 @@ spawn(const char *bin, const char *listen, const char *log)
 		setenv("RECRUITD_MAIL_DIR", mail_dir, 1);
 		setenv("RECRUITD_MAIL_INTERVAL_MS", "50", 1);
 		setenv("RECRUITD_PUBLIC_URL", TEST_PUBLIC_URL, 1);
+		setenv("RECRUITD_TEST_CLOCK", clock_path, 1);
 		/* Every suite applies from 127.0.0.1 many times a minute; test_limits tests the
 		 * limits themselves with their defaults. */
 		setenv("RECRUITD_RATE_PER_ADDRESS_MINUTE", "1000000", 1);
@@ -376,6 +381,7 @@ api_stop(void **state)
 		second = 0;
 		check_log(second_log);
 	}
+	unlink(clock_path);
 	api_use(0);
 	if (smtpd > 0) {
 		kill(smtpd, SIGTERM);
@@ -1000,4 +1006,73 @@ api_status_kb(const char *field)
 			kb = atol(line + strlen(field) + 1);
 	fclose(f);
 	return kb;
+}
+
+const char *
+api_clock_path(void)
+{
+	return clock_path;
+}
+
+void
+api_clock_set(time_t t)
+{
+	char tmp[600], line[32];
+	struct tm tm;
+	FILE *f;
+
+	gmtime_r(&t, &tm);
+	strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(tmp, sizeof(tmp), "%s.new", clock_path);
+	assert_non_null(f = fopen(tmp, "w"));
+	fprintf(f, "%s\n", line);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(rename(tmp, clock_path), 0); /* never half a time */
+}
+
+/* recruitd_scheduler_ticks_total of the instance now in use. */
+static long
+scheduler_ticks(void)
+{
+	struct resp *r = http("GET", "/metrics", NULL, NULL, NULL, NULL);
+	const char *at = r->body ? strstr(r->body, "\nrecruitd_scheduler_ticks_total ") : NULL;
+	long n = at ? strtol(at + 32, NULL, 10) : -1;
+
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	assert_true(n >= 0);
+	return n;
+}
+
+long
+api_scheduler_ticks(int instance)
+{
+	api_use(instance);
+	long n = scheduler_ticks();
+	api_use(0);
+	return n;
+}
+
+void
+api_scheduler_kick(int instance)
+{
+	assert_int_equal(kill(instance == 0 ? server : second, SIGUSR1), 0);
+}
+
+void
+api_scheduler_wait(int instance, long before)
+{
+	/* a bound for a broken server (10 s), not a wait for time to pass */
+	for (int i = 0; i < 1000 && api_scheduler_ticks(instance) <= before; i++)
+		usleep(10000);
+	assert_true(api_scheduler_ticks(instance) > before);
+}
+
+void
+api_scheduler_tick(int instance)
+{
+	long before = api_scheduler_ticks(instance);
+
+	api_scheduler_kick(instance);
+	api_scheduler_wait(instance, before);
 }

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "../unit/cm.h"
 
@@ -76,6 +77,21 @@ int api_start_with_smtp(const char *const *settings);
 /* That SMTP server's maildir (messages land in its new/) and its smtp:// URL. */
 const char *api_smtp_dir(void);
 const char *api_smtp_url(void);
+
+/*
+ * The scheduler's clock (RECRUITD_TEST_CLOCK, which every instance the
+ * harness starts reads): until a test sets it, no scheduled job runs.
+ * api_clock_set writes instant t there; api_scheduler_tick sends instance
+ * i (0: the first) SIGUSR1 and returns once it has looked at its jobs (and
+ * run the due ones) at that time.
+ */
+const char *api_clock_path(void);
+void api_clock_set(time_t t);
+void api_scheduler_tick(int instance);
+/* The same in parts: the looks instance i has made, a kick, and the wait for a look past before. */
+long api_scheduler_ticks(int instance);
+void api_scheduler_kick(int instance);
+void api_scheduler_wait(int instance, long before);
 
 /* The server's process id. */
 int api_server_pid(void);

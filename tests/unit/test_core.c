@@ -59,6 +59,36 @@ test_config_defaults(void **state)
 	assert_string_equal(cfg.company_name, "Example Company");
 	assert_int_equal(cfg.ntrusted_proxies, 0);
 	assert_string_equal(zone_name(cfg.zone), "UTC");
+	/* the scheduler: the purge at 02:30, the digests at 08:00, keys rotated daily */
+	assert_int_equal(cfg.purge_at, 2 * 3600 + 30 * 60);
+	assert_int_equal(cfg.digest_at, 8 * 3600);
+	assert_int_equal(cfg.key_epoch_hours, 24);
+	assert_null(cfg.test_clock);
+	config_fini(&cfg);
+}
+
+static void
+test_config_schedule(void **state)
+{
+	static const char *const t[] = {"RECRUITD_DATABASE_URL",
+	                                "dbname=x",
+	                                "RECRUITD_PURGE_AT",
+	                                "off",
+	                                "RECRUITD_DIGEST_AT",
+	                                "23:59",
+	                                "RECRUITD_TEST_CLOCK",
+	                                "/tmp/clock",
+	                                "RECRUITD_PUBLIC_URL",
+	                                "https://careers.example.test",
+	                                NULL};
+	struct config cfg;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_with(t, &cfg, err), 0);
+	assert_int_equal(cfg.purge_at, -1);
+	assert_int_equal(cfg.digest_at, 23 * 3600 + 59 * 60);
+	assert_string_equal(cfg.test_clock, "/tmp/clock");
 	config_fini(&cfg);
 }
 
@@ -107,7 +137,7 @@ test_config_values(void **state)
 static void
 test_config_refuses(void **state)
 {
-	static const char *const bad[][5] = {
+	static const char *const bad[][7] = {
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "8080", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_LISTEN", "host:99999", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_MAX_UPLOAD_BYTES", "ten", NULL},
@@ -129,6 +159,15 @@ test_config_refuses(void **state)
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "Mars/Olympus_Mons", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "PST8PDT; rm -rf", NULL},
 	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TIMEZONE", "../../../etc/passwd", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_PURGE_AT", "25:00", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_PURGE_AT", "2:30", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_DIGEST_AT", "08:00x", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_KEY_EPOCH_HOURS", "0", NULL},
+	    /* a test's clock on an instance the world reaches */
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TEST_CLOCK", "/tmp/clock",
+	     "RECRUITD_PUBLIC_URL", "https://careers.example.com", NULL},
+	    {"RECRUITD_DATABASE_URL", "x", "RECRUITD_TEST_CLOCK", "/tmp/clock",
+	     "RECRUITD_PUBLIC_URL", "https://evil.test.example.com", NULL},
 	};
 	struct config cfg;
 	char err[256];
@@ -405,12 +444,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_config_defaults), cmocka_unit_test(test_config_values),
-	    cmocka_unit_test(test_config_refuses),  cmocka_unit_test(test_cursor),
-	    cmocka_unit_test(test_tokens),          cmocka_unit_test(test_classify),
-	    cmocka_unit_test(test_encodings),       cmocka_unit_test(test_buf_cap),
-	    cmocka_unit_test(test_uuid_v4),         cmocka_unit_test(test_codes),
-	    cmocka_unit_test(test_letters),         cmocka_unit_test(test_randomness_failures),
+	    cmocka_unit_test(test_config_defaults),
+	    cmocka_unit_test(test_config_values),
+	    cmocka_unit_test(test_config_refuses),
+	    cmocka_unit_test(test_config_schedule),
+	    cmocka_unit_test(test_cursor),
+	    cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_encodings),
+	    cmocka_unit_test(test_buf_cap),
+	    cmocka_unit_test(test_uuid_v4),
+	    cmocka_unit_test(test_codes),
+	    cmocka_unit_test(test_letters),
+	    cmocka_unit_test(test_randomness_failures),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
