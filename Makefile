@@ -37,7 +37,7 @@ HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fno-common
 CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  = $(SANFLAGS) -pie -Wl,-z,relro,-z,now
 # libunistring (Unicode case folding, core/fold.c) ships no pkg-config file in Debian.
-LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lunistring -lpthread
+LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lunistring -lpthread -lm
 TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Every module but the two programs' mains (server/main/), layer by layer.

@@ -30,6 +30,9 @@ extern const char *const templates_kinds[];
  */
 bool templates_validate(const json_t *list, struct problem *p);
 
+/* Whether s is a language code as templates name them: two lower-case letters. */
+bool templates_is_language(const char *s);
+
 /* What the placeholders stand for (each may be NULL: empty). */
 struct template_values {
 	const char *name, *opening, *company;

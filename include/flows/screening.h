@@ -67,9 +67,13 @@ int screening_move_overriding(const struct flow *f, const char *id, const char *
                               enum stage to, const char *reason, const char *override_reason,
                               long expect, json_t **app) WARN_UNUSED;
 
-/* screening_move in the caller's open transaction (it neither begins nor ends one). */
+/*
+ * screening_move_overriding in the caller's open transaction (it neither
+ * begins nor ends one).
+ */
 int screening_move_in(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
-                      const char *reason, long expect, json_t **app) WARN_UNUSED;
+                      const char *reason, const char *override_reason, long expect,
+                      json_t **app) WARN_UNUSED;
 
 /* The application's history, oldest first: [{from, to, at, actor, reason}]. */
 int screening_history(const struct flow *f, const char *id, json_t **history) WARN_UNUSED;

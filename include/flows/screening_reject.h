@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "core/xalloc.h"
+#include "domain/stages.h"
 
 struct flow;
 
@@ -24,7 +25,7 @@ struct reject_pick {
 };
 
 /* At most this many at once. */
-#define REJECT_MAX 25
+#define REJECT_MAX 100
 
 /*
  * What each picked application's person would receive: [{application_id,
@@ -40,5 +41,16 @@ int screening_reject_preview(const struct flow *f, const char *opening_id,
 int screening_reject_many(const struct flow *f, const char *opening_id,
                           const struct reject_pick *picks, size_t n, const char *language,
                           const char *reason) WARN_UNUSED;
+
+/*
+ * screening_move_overriding, the person told in the same transaction: the
+ * message made from HR's template (rejection for a move to rejected,
+ * stage_change otherwise) in language (NULL or one HR has not written: the
+ * fallback language's) is queued with the move. 409 when there is no such
+ * template; otherwise as screening_move_overriding.
+ */
+int screening_move_telling(const struct flow *f, const char *id, enum stage to, const char *reason,
+                           const char *override_reason, const char *language, long expect,
+                           json_t **app) WARN_UNUSED;
 
 #endif

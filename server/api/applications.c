@@ -15,11 +15,13 @@
 #include "core/page.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "domain/templates.h"
 #include "edge/paging.h"
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
 #include "flows/screening.h"
+#include "flows/screening_reject.h"
 
 /* Reply with an application (stolen), its version as the ETag. */
 static int
@@ -139,7 +141,8 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 int
 applications_transition(struct req *r)
 {
-	static const char *const keys[] = {"to", "reason", "override_reason", NULL};
+	static const char *const keys[] = {"to",     "reason",   "override_reason",
+	                                   "notify", "language", NULL};
 	const char *id = req_param(r, 0);
 	json_t *body, *app;
 	struct flow f;
@@ -153,12 +156,20 @@ applications_transition(struct req *r)
 	check_enum(body, "to", NULL, true, stage_names, req_problem(r));
 	check_text(body, "reason", NULL, false, 1000, req_problem(r));
 	check_text(body, "override_reason", NULL, false, 1000, req_problem(r));
-	if (req_fail_fields(r) != 0 || rest_flow(r, &f) != 0 ||
-	    screening_move_overriding(
-	        &f, id, NULL,
-	        (enum stage)stage_parse(json_string_value(json_object_get(body, "to"))),
-	        json_string_value(json_object_get(body, "reason")),
-	        json_string_value(json_object_get(body, "override_reason")), expect, &app) != 0)
+	check_bool(body, "notify", NULL, req_problem(r));
+	const char *language = json_string_value(json_object_get(body, "language"));
+	if (json_object_get(body, "language") != NULL && !templates_is_language(language))
+		problem_field(req_problem(r), "language",
+		              "must be a language code of two lower-case letters, e.g. en");
+	if (req_fail_fields(r) != 0 || rest_flow(r, &f) != 0)
+		return -1;
+	enum stage to = (enum stage)stage_parse(json_string_value(json_object_get(body, "to")));
+	const char *reason = json_string_value(json_object_get(body, "reason")),
+	           *override = json_string_value(json_object_get(body, "override_reason"));
+	int rc = json_is_true(json_object_get(body, "notify"))
+	             ? screening_move_telling(&f, id, to, reason, override, language, expect, &app)
+	             : screening_move_overriding(&f, id, NULL, to, reason, override, expect, &app);
+	if (rc != 0)
 		return -1;
 	return reply_app(r, 200, app);
 }

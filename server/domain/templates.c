@@ -29,8 +29,8 @@ placeholders_known(const char *s)
 	return true;
 }
 
-static bool
-is_language(const char *s)
+bool
+templates_is_language(const char *s)
 {
 	return s != NULL && strlen(s) == 2 && s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' &&
 	       s[1] <= 'z';
@@ -52,7 +52,7 @@ check_one(const json_t *t, const char *prefix, struct problem *p)
 	check_known_keys(t, members, NULL, prefix, p);
 	check_enum(t, "kind", prefix, true, templates_kinds, p);
 	snprintf(path, sizeof(path), "%s.language", prefix);
-	if (!is_language(json_string_value(json_object_get(t, "language"))))
+	if (!templates_is_language(json_string_value(json_object_get(t, "language"))))
 		problem_field(p, path,
 		              "must be a language code of two lower-case letters, e.g. en");
 	if (check_text(t, "subject", prefix, true, 200, p) && subject &&

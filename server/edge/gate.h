@@ -75,6 +75,7 @@ struct conn {
 	unsigned refusal;      /* a refusal waiting for the request in flight to be answered */
 	const char *refusal_why;
 	bool client_eof, inner_eof;
+	bool inner_deaf; /* libmicrohttpd reads no more of it: what was judged is dropped */
 	bool client_out, inner_out; /* waiting to write: EPOLLOUT asked for */
 	bool done;                  /* to be closed, by its lane, once the event is handled */
 	bool closed;                /* closed: events still queued for it are ignored */

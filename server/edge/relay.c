@@ -175,12 +175,26 @@ to_inner(struct conn *c)
 
 	if (c->ready == 0 || c->inner < 0)
 		return;
+	if (c->inner_deaf) { /* it takes nothing more: what was judged goes nowhere */
+		memmove(c->in, c->in + c->ready, c->in_len - c->ready);
+		c->in_len -= c->ready;
+		c->ready = 0;
+		return;
+	}
 	n = send(c->inner, c->in, c->ready, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (n < 0) {
-		if (would_block())
+		if (would_block()) {
 			want_out(c, true, true);
-		else
-			c->inner_eof = true; /* it closed: what it wrote is still read */
+			return;
+		}
+		/*
+		 * libmicrohttpd closed its end, having answered before it read the body (a 413):
+		 * the answer is still to be read from the pair, to its end, before anything is
+		 * closed; nothing more is handed on.
+		 */
+		c->inner_deaf = true;
+		to_inner(c);
+		from_inner(c, true);
 		return;
 	}
 	c->lane->handed = true; /* the lane runs its daemon before it waits again */

@@ -298,9 +298,9 @@ move_in(const struct flow *f, const char *id, const char *applicant_id, const st
 
 int
 screening_move_in(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
-                  const char *reason, long expect, json_t **app)
+                  const char *reason, const char *override_reason, long expect, json_t **app)
 {
-	struct ask a = {to, reason, NULL};
+	struct ask a = {to, reason, override_reason};
 
 	return move_in(f, id, applicant_id, &a, expect, app);
 }

@@ -76,29 +76,55 @@ letter(const struct flow *f, const char *opening_id, const char *title, const js
 	return 0;
 }
 
-/* The opening's title and the template, for n picks: 0, or -1. */
+/*
+ * The opening's title and HR's template of kind in language (the fallback
+ * language's when HR wrote none in it): 0, or -1 (409 when there is none).
+ */
+static int
+load(const struct flow *f, const char *opening_id, const char *kind, const char *language,
+     char **title, json_t **tpl)
+{
+	json_t *opening;
+
+	if (posting_get(f, opening_id, &opening) != 0)
+		return -1;
+	int rc = templates_find(f->db, kind, language ? language : TEMPLATE_FALLBACK_LANGUAGE, tpl);
+	if (rc > 0 && language != NULL && strcmp(language, TEMPLATE_FALLBACK_LANGUAGE) != 0)
+		rc = templates_find(f->db, kind, TEMPLATE_FALLBACK_LANGUAGE, tpl);
+	if (rc != 0) {
+		json_decref(opening);
+		return rc < 0 ? flow_fail_db(f)
+		              : flow_fail(f, 409, NULL, "there is no %s template", kind);
+	}
+	*title = xstrdup(json_string_value(json_object_get(opening, "title")));
+	json_decref(opening);
+	return 0;
+}
+
+/* The opening's title and the rejection template, for n picks: 0, or -1. */
 static int
 prepare(const struct flow *f, const char *opening_id, size_t n, const char *language, char **title,
         json_t **tpl)
 {
-	json_t *opening;
-
 	if (n == 0 || n > REJECT_MAX) {
 		problem_field(f->problem, "application_id", "pick 1 to %d applications",
 		              REJECT_MAX);
 		return flow_fail_fields(f);
 	}
-	if (posting_get(f, opening_id, &opening) != 0)
-		return -1;
-	*title = xstrdup(json_string_value(json_object_get(opening, "title")));
-	json_decref(opening);
-	int rc = templates_find(f->db, "rejection", language ? language : "en", tpl);
-	if (rc != 0) {
-		free(*title);
-		return rc < 0 ? flow_fail_db(f)
-		              : flow_fail(f, 409, NULL, "there is no rejection template");
-	}
-	return 0;
+	return load(f, opening_id, "rejection", language, title, tpl);
+}
+
+/* Queue l's message of kind: 0, or -1 with the problem. */
+static int
+post(const struct flow *f, const char *kind, const struct letter_of *l)
+{
+	struct outbox_mail m = {.kind = kind,
+	                        .applicant_id = l->applicant,
+	                        .to = l->to,
+	                        .subject = l->subject,
+	                        .body = l->body};
+
+	return outbox_enqueue(f->db, &m, f->request_id) != 0 ? flow_fail_db(f) : 0;
 }
 
 int
@@ -150,16 +176,10 @@ screening_reject_many(const struct flow *f, const char *opening_id, const struct
 		struct letter_of l;
 		json_t *app;
 		if ((rc = letter(f, opening_id, title, tpl, &picks[i], &l)) == 0 &&
-		    (rc = screening_move_in(f, picks[i].id, NULL, ST_REJECTED, reason,
+		    (rc = screening_move_in(f, picks[i].id, NULL, ST_REJECTED, reason, NULL,
 		                            picks[i].version, &app)) == 0) {
 			json_decref(app);
-			struct outbox_mail m = {.kind = "rejection",
-			                        .applicant_id = l.applicant,
-			                        .to = l.to,
-			                        .subject = l.subject,
-			                        .body = l.body};
-			if (outbox_enqueue(f->db, &m, f->request_id) != 0)
-				rc = flow_fail_db(f);
+			rc = post(f, "rejection", &l);
 		}
 		letter_free(&l);
 	}
@@ -168,4 +188,42 @@ screening_reject_many(const struct flow *f, const char *opening_id, const struct
 	if (rc != 0)
 		return flow_rollback(f);
 	return flow_commit(f);
+}
+
+int
+screening_move_telling(const struct flow *f, const char *id, enum stage to, const char *reason,
+                       const char *override_reason, const char *language, long expect, json_t **app)
+{
+	struct reject_pick pick = {id, expect};
+	struct letter_of l = {0};
+	char opening[37], *title = NULL;
+	json_t *cur, *tpl = NULL;
+
+	if (screening_get(f, id, &cur) != 0)
+		return -1;
+	snprintf(opening, sizeof(opening), "%s",
+	         json_string_value(json_object_get(cur, "opening_id")));
+	json_decref(cur);
+	if (load(f, opening, to == ST_REJECTED ? "rejection" : "stage_change", language, &title,
+	         &tpl) != 0)
+		return -1;
+	*app = NULL;
+	int rc = flow_begin(f);
+	if (rc == 0 && (rc = letter(f, opening, title, tpl, &pick, &l)) == 0 &&
+	    (rc = screening_move_in(f, id, NULL, to, reason, override_reason, expect, app)) == 0)
+		rc = post(f, to == ST_REJECTED ? "rejection" : "stage_change", &l);
+	letter_free(&l);
+	free(title);
+	json_decref(tpl);
+	if (rc != 0) {
+		json_decref(*app);
+		*app = NULL;
+		return flow_rollback(f);
+	}
+	if (flow_commit(f) != 0) {
+		json_decref(*app);
+		*app = NULL;
+		return -1;
+	}
+	return 0;
 }

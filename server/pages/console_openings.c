@@ -19,6 +19,7 @@
 #include "flows/posting.h"
 #include "flows/screening.h"
 #include "flows/screening_board.h"
+#include "flows/screening_reject.h"
 #include "pages/console.h"
 #include "pages/console_view.h"
 
@@ -202,8 +203,13 @@ card(struct html *h, const struct console *c, const char *opening_id, const json
 		html_text(h, view_stage(stage_name((enum stage)s)));
 		html_lit(h, "</option>");
 	}
-	html_lit(h,
-	         "</select><button type=\"submit\" class=\"secondary\">Move</button></form></li>");
+	html_lit(h, "</select><div class=\"field check\"><input type=\"checkbox\" name=\"notify\" "
+	            "value=\"yes\" id=\"tell-");
+	html_text(h, id);
+	html_lit(h, "\"><label for=\"tell-");
+	html_text(h, id);
+	html_lit(h, "\">E-mail them (the stage-change template)</label></div>"
+	            "<button type=\"submit\" class=\"secondary\">Move</button></form></li>");
 }
 
 static void
@@ -384,8 +390,12 @@ console_move(struct req *r)
 		            "the move is not one there is");
 		if (stage < 0)
 			problem_field(req_problem(r), "to", "must be a stage");
-	} else if (screening_move(&c.f, id, NULL, (enum stage)stage, console_field(&c, "reason"),
-	                          expect, &app) == 0) {
+	} else if ((console_field(&c, "notify") != NULL
+	                ? screening_move_telling(&c.f, id, (enum stage)stage,
+	                                         console_field(&c, "reason"), NULL, NULL, expect,
+	                                         &app)
+	                : screening_move(&c.f, id, NULL, (enum stage)stage,
+	                                 console_field(&c, "reason"), expect, &app)) == 0) {
 		json_decref(app);
 		rc = html_redirect(r, opening && is_uuid(opening) ? back : "/staff");
 		free(back);

@@ -3,7 +3,8 @@
  * rejection with one of them: previewed first (nothing changes), then, with
  * a reason, every application picked rejected and every person e-mailed in
  * one transaction; a pick that moved since the preview (412) or no reason
- * (422) changes nothing.
+ * (422) changes nothing. A single move tells the person when asked
+ * ("notify": true on the API, the board's checkbox), in the same transaction.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,12 +188,121 @@ test_bulk_reject(void **state)
 	free(opening);
 }
 
+/* Messages queued for the applicant of application id. */
+static void
+expect_queued(const char *app, const char *count)
+{
+	expect_db_value(
+	    "SELECT count(*) FROM mail_outbox WHERE applicant_id = (SELECT applicant_id "
+	    "FROM applications WHERE id = $1)",
+	    app, count);
+}
+
+static void
+test_move_telling(void **state)
+{
+	(void)state;
+	struct resp *r =
+	    http("PUT", "/v1/templates", staff.hr, "application/json", DEFAULT_SET, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	r = http_json("POST", "/v1/openings", staff.recruiter, "{\"title\": \"Move Teller\"}");
+	assert_int_equal(r->status, 201);
+	char *opening = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	char *ea, *eb;
+	char *a = applicant_applied(opening, "Cleo Mover", &ea),
+	     *b = applicant_applied(opening, "Dan Mover", &eb);
+	char *path = xasprintf("/v1/applications/%s/transitions", a);
+
+	/* a bad notify or language: 422, nothing moved, nothing queued */
+	r = http_json("POST", path, staff.recruiter,
+	              "{\"to\": \"screening\", \"notify\": \"yes\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "notify");
+	resp_free(r);
+	r = http_json("POST", path, staff.recruiter,
+	              "{\"to\": \"screening\", \"notify\": true, \"language\": \"EN\"}");
+	assert_problem(r, 422, "validation-error");
+	assert_field_error(r, "language");
+	resp_free(r);
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", a, "applied");
+	expect_queued(a, "0");
+
+	/* without notify: moved, nobody told */
+	r = http_json("POST", path, staff.recruiter, "{\"to\": \"screening\"}");
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	expect_queued(a, "0");
+	/* with notify, in a language HR wrote none in: moved, told in English */
+	r = http_json("POST", path, staff.recruiter,
+	              "{\"to\": \"interview\", \"notify\": true, \"language\": \"fr\"}");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "stage"), "interview");
+	resp_free(r);
+	char *m = mail_find(ea, "next step.");
+	assert_non_null(m);
+	assert_non_null(strstr(m, "News about Move Teller"));
+	assert_non_null(strstr(m, "Dear Cleo Mover,"));
+	free(m);
+	/* a move the rules refuse: nothing queued with it */
+	r = http_json("POST", path, staff.recruiter, "{\"to\": \"applied\", \"notify\": true}");
+	assert_problem(r, 409, NULL);
+	resp_free(r);
+	expect_queued(a, "1");
+	/* a rejection told: the rejection template, in German */
+	r = http_json("POST", path, staff.recruiter,
+	              "{\"to\": \"rejected\", \"reason\": \"Other\", \"notify\": true, "
+	              "\"language\": \"de\"}");
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	m = mail_find(ea, "leider nein (Move Teller)");
+	assert_non_null(m);
+	free(m);
+
+	/* the board's move with its checkbox */
+	char *email = unique_email("move-staff");
+	char *member = add_member(email, "recruiter"), *cookie = sign_in(email),
+	     *csrf = csrf_of(cookie);
+	char *move = xasprintf("/staff/applications/%s/move", b);
+	char *body =
+	    xasprintf("csrf=%s&opening_id=%s&version=1&to=screening&notify=yes", csrf, opening);
+	r = post_form(move, body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	resp_free(r);
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", b, "screening");
+	m = mail_find(eb, "Dear Dan Mover,");
+	assert_non_null(m);
+	assert_non_null(strstr(m, "News about Move Teller"));
+	free(m);
+	free(body);
+	body = xasprintf("csrf=%s&opening_id=%s&version=2&to=interview", csrf, opening);
+	r = post_form(move, body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	resp_free(r);
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", b, "interview");
+	expect_queued(b, "1");
+	free(body);
+	free(move);
+	free(csrf);
+	free(cookie);
+	free(member);
+	free(email);
+	free(path);
+	free(a);
+	free(b);
+	free(ea);
+	free(eb);
+	free(opening);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_get_and_put),
 	    cmocka_unit_test(test_bulk_reject),
+	    cmocka_unit_test(test_move_telling),
 	};
 	return cmocka_run_group_tests_name("templates", tests, api_start, api_stop);
 }
