@@ -45,6 +45,13 @@ int purging_run(const struct flow *f, bool dry_run, json_t **report) WARN_UNUSED
  */
 int purging_sweep(const struct flow *f, json_t **counts) WARN_UNUSED;
 
+/*
+ * The scheduler's jobs as they stand (new): [{name, last_result,
+ * last_started_at, last_finished_at, failures, last_detail, ...}] (times as
+ * Unix seconds or null; store/leases.h), so HR sees a failed scheduled purge.
+ */
+int purging_schedule(const struct flow *f, json_t **jobs) WARN_UNUSED;
+
 /* A run's report by id; 404 when none. */
 int purging_report(const struct flow *f, const char *id, json_t **report) WARN_UNUSED;
 

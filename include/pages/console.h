@@ -54,6 +54,12 @@ int console_enter(struct req *r, struct console *c, bool post) WARN_UNUSED;
  */
 int console_fail(struct console *c, const char *back, const char *back_label);
 
+/*
+ * After console_enter, on an HR page: 0 when the member is hr; otherwise
+ * the request is answered with a 403 page and 1 (or -1) is returned.
+ */
+int console_hr_only(struct console *c) WARN_UNUSED;
+
 /* A form field of a post (borrowed; NULL when absent or empty). */
 const char *console_field(const struct console *c, const char *name);
 
@@ -98,5 +104,10 @@ int console_applicants(struct req *r);
 int console_applicant(struct req *r);
 int console_evaluate(struct req *r);
 int console_document(struct req *r);
+
+/* console_retention.c (hr) */
+int console_retention(struct req *r);
+int console_purge_post(struct req *r);
+int console_purge(struct req *r);
 
 #endif

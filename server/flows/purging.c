@@ -22,6 +22,7 @@
 #include "store/email_changes.h"
 #include "store/erasure.h"
 #include "store/exports.h"
+#include "store/leases.h"
 #include "store/pending.h"
 #include "store/privacy.h"
 #include "store/purge_runs.h"
@@ -277,6 +278,14 @@ purging_sweep(const struct flow *f, json_t **counts)
 		return -1;
 	}
 	*counts = run.swept;
+	return 0;
+}
+
+int
+purging_schedule(const struct flow *f, json_t **jobs)
+{
+	if (leases_list(f->db, jobs) != 0)
+		return flow_fail_db(f);
 	return 0;
 }
 

@@ -109,6 +109,21 @@ console_enter(struct req *r, struct console *c, bool post)
 	return 0;
 }
 
+int
+console_hr_only(struct console *c)
+{
+	struct html_frame fr = c->frame;
+
+	if (c->who.role == ROLE_HR)
+		return 0;
+	fr.title = "Refused";
+	return html_message(c->r, 403, &fr, "For HR only",
+	                    "This page is HR's: your role does not open it.", "/staff",
+	                    "Back to the console") == 0
+	           ? 1
+	           : -1;
+}
+
 const char *
 console_field(const struct console *c, const char *name)
 {

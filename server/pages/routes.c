@@ -23,6 +23,9 @@ const struct route console_routes[] = {
     {"GET", "/staff/applicants", console_applicants, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/staff/applicants/{id}", console_applicant, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/staff/documents/{id}", console_document, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/staff/retention", console_retention, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/staff/retention/purges", console_purge_post, ACCESS_PUBLIC, BODY_FORM},
+    {"GET", "/staff/retention/purges/{id}", console_purge, ACCESS_PUBLIC, BODY_NONE},
 };
 
 const size_t console_routes_count = sizeof(console_routes) / sizeof(console_routes[0]);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "core/xalloc.h"
 #include "harness.h"
 
@@ -98,6 +99,17 @@ fresh_jobs(void)
 	api_scheduler_tick(0);
 	expect_job("purge", "runs", "0");
 	return now;
+}
+
+/* A new member of role signed in: the session cookie (new string). */
+static char *
+member(const char *role)
+{
+	char *email = unique_email(role);
+	free(add_member(email, role));
+	char *cookie = sign_in(email);
+	free(email);
+	return cookie;
 }
 
 static bool
@@ -202,6 +214,16 @@ test_failed_purge_is_retried(void **state)
 	api_clock_set(t + 30);
 	api_scheduler_tick(0);
 	expect_job("purge", "runs", "1");
+	/* HR sees it on /staff/retention, as an alert; a recruiter does not open the page */
+	char *hr = member("hr"), *rec;
+	struct resp *page = get_page("/staff/retention", hr);
+	assert_int_equal(page->status, 200);
+	assert_non_null(strstr(page->body, "role=\"alert\" aria-labelledby=\"sched-title\""));
+	resp_free(page);
+	rec = member("recruiter");
+	page = get_page("/staff/retention", rec);
+	assert_int_equal(page->status, 403);
+	resp_free(page);
 
 	PQclear(PQexec(test_db(), "DROP TRIGGER test_sched_fail ON applicant_tombstones; "
 	                          "DROP FUNCTION test_sched_fail()"));
@@ -211,6 +233,49 @@ test_failed_purge_is_retried(void **state)
 	expect_job("purge", "last_result", "ok");
 	expect_job("purge", "failures", "0");
 	expect_job("purge", "runs", "2");
+	page = get_page("/staff/retention", hr);
+	assert_int_equal(page->status, 200);
+	assert_null(strstr(page->body, "role=\"alert\" aria-labelledby=\"sched-title\""));
+	resp_free(page);
+	free(hr);
+	free(rec);
+	free(who);
+}
+
+/* From the page: a dry run's counts by rule, then the real purge from its report. */
+static void
+test_purge_from_the_page(void **state)
+{
+	(void)state;
+	char *hr = member("hr"), *csrf = csrf_of(hr), *who = expired_person("Paged Pall");
+	char *body = xasprintf("csrf=%s&dry_run=true", csrf);
+	struct resp *r = post_form("/staff/retention/purges", body, hr, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	char *loc = resp_header(r, "Location");
+	assert_non_null(loc);
+	assert_non_null(strstr(loc, "/staff/retention/purges/"));
+	resp_free(r);
+	expect_exists(who, "1");
+	r = get_page(loc, hr);
+	assert_int_equal(r->status, 200);
+	assert_non_null(strstr(r->body, "no_application"));  /* the rule, counted */
+	assert_non_null(strstr(r->body, "value=\"false\"")); /* the real purge offered */
+	resp_free(r);
+	/* without the session's token: refused, nothing purged */
+	r = post_form("/staff/retention/purges", "dry_run=false", hr, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 403);
+	resp_free(r);
+	expect_exists(who, "1");
+	free(body);
+	body = xasprintf("csrf=%s&dry_run=false", csrf);
+	r = post_form("/staff/retention/purges", body, hr, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	resp_free(r);
+	expect_exists(who, "0");
+	free(loc);
+	free(body);
+	free(csrf);
+	free(hr);
 	free(who);
 }
 
@@ -337,6 +402,7 @@ main(void)
 	    cmocka_unit_test(test_dead_instance_job_taken_up),
 	    cmocka_unit_test(test_queued_key_destruction),
 	    cmocka_unit_test(test_sweeps_staff_leftovers),
+	    cmocka_unit_test(test_purge_from_the_page),
 	    cmocka_unit_test(test_two_instances_run_each_slot_once),
 	};
 	return cmocka_run_group_tests_name("api scheduler", tests, setup, teardown);

@@ -300,3 +300,32 @@ test("desktop: single sign-on through the company's identity provider", async ()
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// HR's retention page: the scheduled purge's state, policies and floors with their basis, past
+// runs; a dry run's counts by rule, then the real purge from its report.
+for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+  test(`${size}: HR runs retention from /staff/retention`, async () => {
+    const email = `hr.${size}.${run}@example.com`;
+    ctl("staff", "add", "--email", email, "--name", `Hana ${size}`, "--role", "hr");
+    const { context, page, problems } = await newPage(viewport);
+    await signIn(page, email, size);
+    await page.getByRole("link", { name: "Retention" }).click();
+    await page.waitForURL(base + "/staff/retention");
+    await page.getByRole("heading", { name: "Legal floors" }).waitFor();
+    await page.getByText("29 CFR 1602.14").first().waitFor();
+    await accessible(page, `${size} /staff/retention`);
+    await shot(page, `${size}-retention`);
+    await page.getByRole("button", { name: /Dry run/ }).click();
+    await page.getByRole("heading", { name: "Dry run" }).waitFor();
+    await page.getByRole("heading", { name: "By rule" }).waitFor();
+    await accessible(page, `${size} a dry run's report`);
+    await shot(page, `${size}-retention-dry-run`);
+    await page.getByRole("button", { name: "Purge for real" }).click();
+    await page.getByRole("heading", { name: "Purge", exact: true }).waitFor();
+    await accessible(page, `${size} a purge's report`);
+    await page.getByRole("link", { name: "Back to retention" }).click();
+    await page.getByRole("heading", { name: "Retention" }).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
