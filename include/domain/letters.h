@@ -7,6 +7,8 @@
 #ifndef RECRUITD_DOMAIN_LETTERS_H
 #define RECRUITD_DOMAIN_LETTERS_H
 
+#include <jansson.h>
+
 #include "core/xalloc.h"
 
 /* A message's subject and body; free both with letter_fini. */
@@ -56,6 +58,23 @@ void letter_privacy_outcome(struct letter *l, const char *company, const char *t
 
 /* What a request type is called in a letter ("a copy of your data", ...). */
 const char *letter_privacy_type_label(const char *type);
+
+/*
+ * HR's morning digest of the privacy requests that need them: requests is
+ * an array of {id, type, status, channel, email_masked, received_at, due_at,
+ * days_left} (masked addresses only), each linked to
+ * {public_url}/staff/privacy/{id}. requests must not be empty.
+ */
+void letter_hr_digest(struct letter *l, const char *company, const char *public_url,
+                      const json_t *requests);
+
+/*
+ * A recruiter's digest of the new applications on their openings:
+ * applications is an array of {id, applicant_id, opening_id, opening_title,
+ * received_at} (no name, no address), each linked to the opening's board.
+ */
+void letter_recruiter_digest(struct letter *l, const char *company, const char *public_url,
+                             const json_t *applications);
 
 void letter_fini(struct letter *l);
 

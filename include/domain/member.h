@@ -15,6 +15,7 @@ struct problem;
 struct member_fields {
 	const char *email, *name, *role;
 	int active;
+	bool digest; /* the morning digest of new applications on their openings (default false) */
 };
 
 /* The editable and the read-only members, NULL-terminated. */

@@ -16,6 +16,7 @@ struct opening_fields {
 	const char *title, *department, *country, *region, *location, *description, *status;
 	const char *employment_type; /* opening_employment_types, or NULL: not said */
 	const char *valid_through;   /* RFC 3339: the last moment applications are taken */
+	const char *recruiter_id;    /* the staff member who owns it (digests, "mine"), or NULL */
 };
 
 /* The editable and the read-only members, NULL-terminated. */

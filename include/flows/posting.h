@@ -38,9 +38,12 @@ int posting_get(const struct flow *f, const char *id, json_t **opening) WARN_UNU
 int posting_change(const struct flow *f, const char *id, const json_t *patch, long expect,
                    json_t **opening) WARN_UNUSED;
 
-/* A page of openings, newest first, as the actor may see them (status: staff only, or NULL). */
-int posting_list(const struct flow *f, const char *status, const struct page_want *want,
-                 struct page_of *out) WARN_UNUSED;
+/*
+ * A page of openings, newest first, as the actor may see them (status and
+ * recruiter_id, the owner's id: staff only, or NULL).
+ */
+int posting_list(const struct flow *f, const char *status, const char *recruiter_id,
+                 const struct page_want *want, struct page_of *out) WARN_UNUSED;
 
 /*
  * One opening for its page on the careers site: *opening {id, title,

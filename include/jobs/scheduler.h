@@ -27,6 +27,8 @@
 #define RECRUITD_JOBS_SCHEDULER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
 
 #include "domain/schedule.h"
 
@@ -40,6 +42,8 @@ struct job_run {
 	struct db *db;              /* a connection leased for the run, outside any transaction */
 	const struct config *cfg;   /* read-only */
 	const struct calendar *cal; /* the company's zone and holidays */
+	time_t now;                 /* the scheduler's time when the run began */
+	time_t last_slot;           /* the slot the job last did (-1: none yet) */
 	char detail[200];           /* what it did, or why it failed: never personal data */
 };
 

@@ -35,9 +35,12 @@ int openings_current(struct db *db, const char *id, json_t **fields, long *versi
 int openings_update(struct db *db, const char *id, long have, const struct opening_fields *o,
                     json_t **opening) WARN_UNUSED;
 
-/* A page, newest first, as staff (status: NULL or open/closed) or the public see it. 0 or -1. */
-int openings_page(struct db *db, bool staff, const char *status, const struct page_want *want,
-                  struct page_of *out) WARN_UNUSED;
+/*
+ * A page, newest first, as staff (status: NULL or open/closed; recruiter_id:
+ * NULL or the owner's id) or the public see it. 0 or -1.
+ */
+int openings_page(struct db *db, bool staff, const char *status, const char *recruiter_id,
+                  const struct page_want *want, struct page_of *out) WARN_UNUSED;
 
 /*
  * One opening for its page on the careers site, open or closed: 0 with

@@ -1,7 +1,7 @@
 /*
  * staff: the staff directory (staff_members): who works in recruitd, their
  * role and whether they are active. Entries are JSON {id, email, name,
- * role, active, created_at, updated_at, version}. Every write carries its
+ * role, active, digest, created_at, updated_at, version}. Every write carries its
  * audit entry in the same statement (staff.create, staff.update; no
  * applicant). Functions return 0, 1 where they say (no such member), or -1
  * when the database failed (db_failure tells: DB_UNIQUE for an address
@@ -24,6 +24,7 @@ struct page_want;
 struct staff_row {
 	const char *email, *email_folded, *name, *role;
 	bool active;
+	bool digest; /* opted in to the digest of new applications on their openings */
 };
 
 /* Who wrote, for the audit entry. */

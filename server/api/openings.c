@@ -104,9 +104,9 @@ openings_patch(struct req *r)
 int
 openings_list(struct req *r)
 {
-	static const char *const staff_args[] = {"status", "limit", "cursor", NULL};
+	static const char *const staff_args[] = {"status", "recruiter_id", "limit", "cursor", NULL};
 	static const char *const public_args[] = {"limit", "cursor", NULL};
-	const char *status = req_query(r, "status");
+	const char *status = req_query(r, "status"), *owner = req_query(r, "recruiter_id");
 	struct page_of page = {0};
 	struct page pg;
 	struct flow f;
@@ -118,8 +118,12 @@ openings_list(struct req *r)
 		problem_field(req_problem(r), "status", "must be open or closed");
 		return req_fail(r, 400, "bad query");
 	}
+	if (owner && !is_uuid(owner)) {
+		problem_field(req_problem(r), "recruiter_id", "must be a staff member's id");
+		return req_fail(r, 400, "bad query");
+	}
 	struct page_want want = {.k1 = pg.k1, .k2 = pg.k2, .limit = pg.limit};
-	if (rest_flow(r, &f) != 0 || posting_list(&f, status, &want, &page) != 0)
+	if (rest_flow(r, &f) != 0 || posting_list(&f, status, owner, &want, &page) != 0)
 		return -1;
 	return reply_json(r, 200, rest_page_reply(&page));
 }

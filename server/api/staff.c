@@ -88,7 +88,8 @@ staff_get(struct req *r)
 int
 staff_patch(struct req *r)
 {
-	static const char *const patchable[] = {"email", "name", "role", "active", "version", NULL};
+	static const char *const patchable[] = {"email",  "name",    "role", "active",
+	                                        "digest", "version", NULL};
 	const char *id = req_param(r, 0);
 	const json_t *patch;
 	json_t *member;

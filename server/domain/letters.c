@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "domain/letters.h"
 
 void
@@ -190,4 +191,103 @@ letter_fini(struct letter *l)
 	free(l->subject);
 	free(l->body);
 	l->subject = l->body = NULL;
+}
+
+/* What a request's type is called in HR's digest. */
+static const char *
+hr_type_name(const char *type)
+{
+	static const struct {
+		const char *type, *name;
+	} names[] = {
+	    {"know_categories", "what we hold (categories)"},
+	    {"know_specific", "a copy of the data"},
+	    {"delete", "deletion"},
+	    {"correct", "correction"},
+	    {"opt_out", "opt-out"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (type != NULL && strcmp(type, names[i].type) == 0)
+			return names[i].name;
+	return "request";
+}
+
+static const char *
+str_of(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+void
+letter_hr_digest(struct letter *l, const char *company, const char *public_url,
+                 const json_t *requests)
+{
+	struct buf b;
+	size_t i, overdue = 0;
+	json_t *r;
+
+	buf_init(&b, 1u << 20);
+	json_array_foreach(requests, i, r)
+	{
+		long days = (long)json_integer_value(json_object_get(r, "days_left"));
+		if (days < 0)
+			overdue++;
+		(void)!buf_printf(&b, "- %s, from %s by %s, received %.10s, due %.10s: ",
+		                  hr_type_name(str_of(r, "type")), str_of(r, "email_masked"),
+		                  str_of(r, "channel"), str_of(r, "received_at"),
+		                  str_of(r, "due_at"));
+		if (days < 0)
+			(void)!buf_printf(&b, "OVERDUE by %ld day%s", -days, days == -1 ? "" : "s");
+		else
+			(void)!buf_printf(&b, "%ld day%s left", days, days == 1 ? "" : "s");
+		(void)!buf_printf(
+		    &b, "%s\n  %s/staff/privacy/%s\n",
+		    strcmp(str_of(r, "status"), "in_progress") == 0 ? ", waiting on HR" : "",
+		    public_url, str_of(r, "id"));
+	}
+	char *list = buf_steal(&b);
+	l->subject = xasprintf("Privacy requests: %zu need you, %zu overdue (%s)",
+	                       json_array_size(requests), overdue, company);
+	l->body = xasprintf("Good morning,\n"
+	                    "\n"
+	                    "these privacy requests are due within 7 days, overdue, or waiting\n"
+	                    "on HR:\n"
+	                    "\n"
+	                    "%s"
+	                    "\n"
+	                    "The queue: %s/staff/privacy\n"
+	                    "\n"
+	                    "-- \n"
+	                    "%s\n",
+	                    list, public_url, company);
+	free(list);
+}
+
+void
+letter_recruiter_digest(struct letter *l, const char *company, const char *public_url,
+                        const json_t *applications)
+{
+	struct buf b;
+	size_t i;
+	json_t *a;
+
+	buf_init(&b, 1u << 20);
+	json_array_foreach(applications, i, a)(void) !buf_printf(
+	    &b, "- %s, received %.10s\n  %s/staff/openings/%s\n", str_of(a, "opening_title"),
+	    str_of(a, "received_at"), public_url, str_of(a, "opening_id"));
+	char *list = buf_steal(&b);
+	l->subject =
+	    xasprintf("%zu new application%s on your openings (%s)", json_array_size(applications),
+	              json_array_size(applications) == 1 ? "" : "s", company);
+	l->body = xasprintf("Good morning,\n"
+	                    "\n"
+	                    "new applications on your openings since the last digest:\n"
+	                    "\n"
+	                    "%s"
+	                    "\n"
+	                    "-- \n"
+	                    "%s\n",
+	                    list, company);
+	free(list);
 }

@@ -3,7 +3,7 @@
 #include "core/problem.h"
 #include "core/validate.h"
 
-const char *const member_editable[] = {"email", "name", "role", "active", NULL};
+const char *const member_editable[] = {"email", "name", "role", "active", "digest", NULL};
 const char *const member_readonly[] = {"id", "created_at", "updated_at", "version", NULL};
 static const char *const roles[] = {"recruiter", "hr", NULL};
 
@@ -22,6 +22,7 @@ member_validate(const json_t *doc, struct problem *p)
 	check_text(doc, "name", NULL, true, 200, p);
 	check_enum(doc, "role", NULL, true, roles, p);
 	check_bool(doc, "active", NULL, p);
+	check_bool(doc, "digest", NULL, p);
 	return !had && !problem_has_fields(p);
 }
 
@@ -34,4 +35,5 @@ member_fields_of(const json_t *doc, struct member_fields *m)
 	m->name = json_string_value(json_object_get(doc, "name"));
 	m->role = json_string_value(json_object_get(doc, "role"));
 	m->active = json_is_boolean(active) ? json_is_true(active) : -1;
+	m->digest = json_is_true(json_object_get(doc, "digest"));
 }

@@ -6,8 +6,8 @@
 #include "core/validate.h"
 
 const char *const opening_editable[] = {
-    "title",       "department", "country",         "region",        "location",
-    "description", "status",     "employment_type", "valid_through", NULL};
+    "title",  "department",      "country",       "region",       "location", "description",
+    "status", "employment_type", "valid_through", "recruiter_id", NULL};
 const char *const opening_readonly[] = {"id", "created_at", "updated_at", "version", NULL};
 const char *const opening_employment_types[] = {"full_time", "part_time", "contractor",
                                                 "temporary", "intern",    "volunteer",
@@ -36,6 +36,10 @@ opening_validate(const json_t *doc, struct problem *p)
 	    (!json_is_string(until) || !is_rfc3339(json_string_value(until))))
 		problem_field(p, "valid_through",
 		              "must be an RFC 3339 date and time, e.g. 2027-01-31T23:59:59Z");
+	json_t *owner = json_object_get(doc, "recruiter_id");
+	if (owner != NULL && !json_is_null(owner) &&
+	    (!json_is_string(owner) || !is_uuid(json_string_value(owner))))
+		problem_field(p, "recruiter_id", "must be a staff member's id, or null");
 	json_t *d = json_object_get(doc, "description");
 	if (d != NULL && !json_is_null(d) &&
 	    (!json_is_string(d) || utf8_chars(json_string_value(d)) > 20000))
@@ -55,4 +59,5 @@ opening_fields_of(const json_t *doc, struct opening_fields *o)
 	o->status = json_string_value(json_object_get(doc, "status"));
 	o->employment_type = json_string_value(json_object_get(doc, "employment_type"));
 	o->valid_through = json_string_value(json_object_get(doc, "valid_through"));
+	o->recruiter_id = json_string_value(json_object_get(doc, "recruiter_id"));
 }

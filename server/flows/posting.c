@@ -108,10 +108,12 @@ posting_change(const struct flow *f, const char *id, const json_t *patch, long e
 }
 
 int
-posting_list(const struct flow *f, const char *status, const struct page_want *want,
-             struct page_of *out)
+posting_list(const struct flow *f, const char *status, const char *recruiter_id,
+             const struct page_want *want, struct page_of *out)
 {
-	return openings_page(f->db, is_staff(f), status, want, out) == 0 ? 0 : flow_fail_db(f);
+	return openings_page(f->db, is_staff(f), status, recruiter_id, want, out) == 0
+	           ? 0
+	           : flow_fail_db(f);
 }
 
 int

@@ -58,7 +58,7 @@ staffing_create(const struct flow *f, const json_t *doc, const struct idem *k, j
 	}
 	member_fields_of(doc, &m);
 	char *folded = fold_email(m.email);
-	struct staff_row row = {m.email, folded, m.name, m.role, m.active != 0};
+	struct staff_row row = {m.email, folded, m.name, m.role, m.active != 0, m.digest};
 	rc = staff_insert(f->db, &row, &by, member);
 	free(folded);
 	if (rc != 0) {
@@ -112,7 +112,7 @@ write_change(const struct flow *f, const char *id, long have, const json_t *cur,
 	bool ends = !json_equal(json_object_get(cur, "role"), json_object_get(doc, "role")) ||
 	            (json_is_true(json_object_get(cur, "active")) && m.active == 0);
 	char *folded = fold_email(m.email);
-	struct staff_row row = {m.email, folded, m.name, m.role, m.active != 0};
+	struct staff_row row = {m.email, folded, m.name, m.role, m.active != 0, m.digest};
 	if (flow_begin(f) != 0) {
 		free(folded);
 		return -1;

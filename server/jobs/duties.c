@@ -12,6 +12,7 @@
 #include "core/problem.h"
 #include "core/token.h"
 #include "flows/flow.h"
+#include "flows/notifying.h"
 #include "flows/purging.h"
 #include "jobs/duties.h"
 #include "jobs/rotation_slot.h"
@@ -106,6 +107,24 @@ job_key_shreds(struct job_run *run)
 	return 0;
 }
 
+/* The business mornings' digests: HR's privacy requests, the recruiters' new applications. */
+static int
+job_digests(struct job_run *run)
+{
+	struct actor who;
+	struct problem p;
+	char request_id[37];
+	long hr = 0, recruiters = 0;
+	struct flow f = flow_of(run, &who, request_id, &p);
+
+	if (notifying_digests(&f, run->now, run->last_slot, &hr, &recruiters) != 0)
+		return failed(run, &p);
+	snprintf(run->detail, sizeof(run->detail), "queued %ld to hr, %ld to recruiters", hr,
+	         recruiters);
+	problem_fini(&p);
+	return 0;
+}
+
 /* The keyring's rotation when its epoch is due (jobs/rotation_slot.h; a stub until issue 26). */
 static int
 job_key_rotation(struct job_run *run)
@@ -121,6 +140,14 @@ daily_purge(const struct config *cfg)
 	if (cfg->purge_at < 0)
 		return (struct schedule){SCHEDULE_OFF, 0}; /* RECRUITD_PURGE_AT=off: cron runs it */
 	return (struct schedule){SCHEDULE_DAILY, cfg->purge_at};
+}
+
+static struct schedule
+business_mornings(const struct config *cfg)
+{
+	if (cfg->digest_at < 0)
+		return (struct schedule){SCHEDULE_OFF, 0};
+	return (struct schedule){SCHEDULE_BUSINESS_DAY, cfg->digest_at};
 }
 
 static struct schedule
@@ -154,6 +181,7 @@ static const struct duty {
     {"purge", daily_purge, 15 * 60, job_purge},
     {"sweeps", every_sweep, 5 * 60, job_sweeps},
     {"key_shreds", every_minute, 5 * 60, job_key_shreds},
+    {"digests", business_mornings, 10 * 60, job_digests},
     /*
      * Key rotation: jobs/rotation_slot.c, a stub until issue 26's keyring is wired there;
      * until then the entry is listed (recruitd_job_scheduled 0 in /metrics) and never runs.

@@ -107,9 +107,11 @@ is_due(const json_t *row, time_t slot, time_t now)
 
 /* Run job (its lease taken for slot) and give the lease back with its result. */
 static void
-run_job(struct scheduler *s, struct db *db, const struct job *job, time_t now, time_t slot)
+run_job(struct scheduler *s, struct db *db, const struct job *job, time_t now, time_t slot,
+        time_t last_slot)
 {
-	struct job_run run = {.db = db, .cfg = s->cfg, .cal = &s->cal};
+	struct job_run run = {
+	    .db = db, .cfg = s->cfg, .cal = &s->cal, .now = now, .last_slot = last_slot};
 	long long started = clock_ms();
 	bool held = false;
 
@@ -158,7 +160,7 @@ look(struct scheduler *s, struct db *db, time_t now)
 		    0)
 			break;
 		if (taken)
-			run_job(s, db, job, now, slot);
+			run_job(s, db, job, now, slot, (time_t)num(row, "done_slot", -1));
 	}
 	json_decref(rows);
 	if (leases_list(db, &rows) != 0)

@@ -63,15 +63,25 @@ console_openings(struct req *r)
 
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
-	if (posting_list(&c.f, NULL, &want, &page) != 0)
+	const char *mine_q = req_query(r, "mine");
+	bool mine = mine_q != NULL && strcmp(mine_q, "1") == 0;
+	if (posting_list(&c.f, NULL, mine ? c.member_id : NULL, &want, &page) != 0)
 		return console_fail(&c, "/staff", "Back to the console");
 	c.frame.title = "Openings";
 	c.frame.nav = "openings";
 	html_init(&h);
 	html_lit(&h, "<h1>Openings</h1><section class=\"panel\" aria-labelledby=\"list-title\">"
-	             "<h2 id=\"list-title\">All openings</h2>");
+	             "<h2 id=\"list-title\">");
+	html_text(&h, mine ? "My openings" : "All openings");
+	html_lit(&h, "</h2><nav aria-label=\"Which openings\"><ul class=\"console-nav\"><li><a "
+	             "href=\"/staff/openings\"");
+	html_lit(&h, mine ? ">" : " aria-current=\"page\">");
+	html_lit(&h, "All</a></li><li><a href=\"/staff/openings?mine=1\"");
+	html_lit(&h, mine ? " aria-current=\"page\">" : ">");
+	html_lit(&h, "Mine</a></li></ul></nav>");
 	if (json_array_size(page.items) == 0)
-		html_lit(&h, "<p class=\"note\">No opening yet.</p>");
+		html_lit(&h, mine ? "<p class=\"note\">No opening is yours yet.</p>"
+		                  : "<p class=\"note\">No opening yet.</p>");
 	html_lit(&h, "<ul class=\"items\">");
 	json_array_foreach(page.items, i, o)
 	{
@@ -90,6 +100,9 @@ console_openings(struct req *r)
 	             "<h2 id=\"create-heading\">Create an opening</h2>"
 	             "<form method=\"post\" action=\"/staff/openings\">");
 	opening_form(&h, &c, NULL, "new");
+	html_lit(&h, "<div class=\"field check\"><input type=\"checkbox\" id=\"new-mine\" "
+	             "name=\"mine\" value=\"1\" checked><label for=\"new-mine\">Mine (new "
+	             "applications in my digest, if I opted in)</label></div>");
 	console_idem_field(&h);
 	html_lit(&h, "<button type=\"submit\">Create the opening</button></form></section>");
 	return html_send(r, 200, &c.frame, &h);
@@ -113,6 +126,10 @@ doc_of(const struct console *c, bool patch)
 		else if (patch)
 			json_object_set_new(doc, *n, json_null());
 	}
+	/* a new opening the creator marked as theirs */
+	const char *mine = f && !patch ? form_text_at(f, "mine", 0) : NULL;
+	if (mine != NULL && strcmp(mine, "1") == 0)
+		json_object_set_new(doc, "recruiter_id", json_string(c->member_id));
 	return doc;
 }
 

@@ -19,7 +19,7 @@
 	"'employment_type', o.employment_type, 'valid_through', rfc3339(o.valid_through), "        \
 	"'status', o.status, 'created_at', rfc3339(o.created_at), 'updated_at', "                  \
 	"rfc3339(o.updated_at), "                                                                  \
-	"'version', o.version)"
+	"'version', o.version, 'recruiter_id', o.recruiter_id)"
 
 /* A job's page: the public members, whether it is still open, and when it was posted. */
 #define PAGE_JSON                                                                                  \
@@ -30,8 +30,8 @@
 
 static struct db_stmt insert_opening =
     DB_STMT("WITH o AS (INSERT INTO openings (title, department, country, region, location, "
-            "description, status, employment_type, valid_through) "
-            "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz) RETURNING *) "
+            "description, status, employment_type, valid_through, recruiter_id) "
+            "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::uuid) RETURNING *) "
             "SELECT " STAFF_JSON "::text FROM o");
 
 static struct db_stmt get_staff =
@@ -47,14 +47,16 @@ static struct db_stmt current_opening =
     DB_STMT("SELECT json_build_object('title', title, 'department', department, 'country', "
             "country, 'region', region, "
             "'location', location, 'description', description, 'status', status, "
-            "'employment_type', employment_type, 'valid_through', rfc3339(valid_through))::text, "
+            "'employment_type', employment_type, 'valid_through', rfc3339(valid_through), "
+            "'recruiter_id', recruiter_id)::text, "
             "version FROM openings WHERE id = $1::uuid");
 
 static struct db_stmt update_opening =
     DB_STMT("WITH o AS (UPDATE openings SET title = $3, department = $4, country = $5, region = "
             "$6, location = $7, "
             "  description = $8, status = $9, employment_type = $10, "
-            "  valid_through = $11::timestamptz, version = version + 1, updated_at = now() "
+            "  valid_through = $11::timestamptz, recruiter_id = $12::uuid, version = version + 1, "
+            "  updated_at = now() "
             "  WHERE id = $1::uuid AND version = $2::int RETURNING *) "
             "SELECT " STAFF_JSON "::text FROM o");
 
@@ -64,7 +66,8 @@ static struct db_stmt update_opening =
 
 static struct db_stmt list_staff =
     DB_STMT("SELECT " STAFF_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
-            "AND ($4::text IS NULL OR o.status = $4)" LIST_TAIL);
+            "AND ($4::text IS NULL OR o.status = $4) "
+            "AND ($5::uuid IS NULL OR o.recruiter_id = $5::uuid)" LIST_TAIL);
 
 static struct db_stmt list_public =
     DB_STMT("SELECT " PUBLIC_JSON "::text, rfc3339(o.created_at), o.id FROM openings o" LIST_WHERE
@@ -108,15 +111,16 @@ params_of(const struct opening_fields *o, const char **v)
 	v[6] = o->status ? o->status : "open";
 	v[7] = o->employment_type;
 	v[8] = o->valid_through;
+	v[9] = o->recruiter_id;
 }
 
 int
 openings_insert(struct db *db, const struct opening_fields *o, json_t **opening)
 {
-	const char *v[9];
+	const char *v[10];
 
 	params_of(o, v);
-	return json_row(db_run(db, &insert_opening, 9, v), opening) == 0 ? 0 : -1;
+	return json_row(db_run(db, &insert_opening, 10, v), opening) == 0 ? 0 : -1;
 }
 
 int
@@ -146,24 +150,24 @@ int
 openings_update(struct db *db, const char *id, long have, const struct opening_fields *o,
                 json_t **opening)
 {
-	const char *v[11] = {id};
+	const char *v[12] = {id};
 	char version[24];
 
 	snprintf(version, sizeof(version), "%ld", have);
 	v[1] = version;
 	params_of(o, v + 2);
-	return json_row(db_run(db, &update_opening, 11, v), opening);
+	return json_row(db_run(db, &update_opening, 12, v), opening);
 }
 
 int
-openings_page(struct db *db, bool staff, const char *status, const struct page_want *want,
-              struct page_of *out)
+openings_page(struct db *db, bool staff, const char *status, const char *recruiter_id,
+              const struct page_want *want, struct page_of *out)
 {
 	char limit[16];
 
 	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
-	const char *params[4] = {want->k1, want->k2, limit, status};
-	PGresult *res = db_run(db, staff ? &list_staff : &list_public, staff ? 4 : 3, params);
+	const char *params[5] = {want->k1, want->k2, limit, status, recruiter_id};
+	PGresult *res = db_run(db, staff ? &list_staff : &list_public, staff ? 5 : 3, params);
 
 	if (res == NULL)
 		return -1;

@@ -10,11 +10,11 @@
 /* A member's columns, in the order member_of reads them (the JSON is built there). */
 #define MEMBER_COLS                                                                                \
 	"m.id, m.work_email, m.name, m.role, m.active, rfc3339(m.created_at), "                    \
-	"rfc3339(m.updated_at), m.version"
+	"rfc3339(m.updated_at), m.version, m.digest"
 
 static struct db_stmt insert_member =
-    DB_STMT("WITH m AS (INSERT INTO staff_members (work_email, email_folded, name, role, active) "
-            "  VALUES ($1, $2, $3, $4, $5::boolean) RETURNING *), "
+    DB_STMT("WITH m AS (INSERT INTO staff_members (work_email, email_folded, name, role, active, "
+            "  digest) VALUES ($1, $2, $3, $4, $5::boolean, $8::boolean) RETURNING *), "
             "l AS (INSERT INTO audit_log (actor, action, target, request_id) "
             "  SELECT $6, 'staff.create', 'staff:' || m.id, $7 FROM m) "
             "SELECT " MEMBER_COLS " FROM m");
@@ -33,7 +33,7 @@ static struct db_stmt current_member =
 
 static struct db_stmt update_member = DB_STMT(
     "WITH m AS (UPDATE staff_members SET work_email = $3, email_folded = $4, name = $5, role = $6, "
-    "  active = $7::boolean, version = version + 1, updated_at = now() "
+    "  active = $7::boolean, digest = $11::boolean, version = version + 1, updated_at = now() "
     "  WHERE id = $1::uuid AND version = $2::bigint RETURNING *), "
     "l AS (INSERT INTO audit_log (actor, action, target, request_id) "
     "  SELECT $9, 'staff.update', 'staff:' || m.id || ':' || $8, $10 FROM m) "
@@ -58,11 +58,13 @@ static struct db_stmt list_members =
 static json_t *
 member_of(const PGresult *res, int i)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I}", "id", PQgetvalue(res, i, 0),
-	                 "email", PQgetvalue(res, i, 1), "name", PQgetvalue(res, i, 2), "role",
-	                 PQgetvalue(res, i, 3), "active", strcmp(PQgetvalue(res, i, 4), "t") == 0,
-	                 "created_at", PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6),
-	                 "version", (json_int_t)atoll(PQgetvalue(res, i, 7)));
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:b}", "id",
+	                 PQgetvalue(res, i, 0), "email", PQgetvalue(res, i, 1), "name",
+	                 PQgetvalue(res, i, 2), "role", PQgetvalue(res, i, 3), "active",
+	                 strcmp(PQgetvalue(res, i, 4), "t") == 0, "created_at",
+	                 PQgetvalue(res, i, 5), "updated_at", PQgetvalue(res, i, 6), "version",
+	                 (json_int_t)atoll(PQgetvalue(res, i, 7)), "digest",
+	                 strcmp(PQgetvalue(res, i, 8), "t") == 0);
 }
 
 /* Row 0's member as *out: 0, 1 when no row, -1 when res is NULL. */
@@ -81,11 +83,16 @@ json_row(PGresult *res, json_t **out)
 int
 staff_insert(struct db *db, const struct staff_row *m, const struct staff_by *by, json_t **member)
 {
-	const char *v[7] = {
-	    m->email,  m->email_folded, m->name, m->role, m->active ? "true" : "false",
-	    by->actor, by->request_id};
+	const char *v[8] = {m->email,
+	                    m->email_folded,
+	                    m->name,
+	                    m->role,
+	                    m->active ? "true" : "false",
+	                    by->actor,
+	                    by->request_id,
+	                    m->digest ? "true" : "false"};
 
-	return json_row(db_run(db, &insert_member, 7, v), member) == 0 ? 0 : -1;
+	return json_row(db_run(db, &insert_member, 8, v), member) == 0 ? 0 : -1;
 }
 
 int
@@ -134,9 +141,10 @@ staff_current(struct db *db, const char *id, json_t **fields, long *version)
 	if (rc != 0)
 		return rc;
 	json_t *m = member_of(row, 0);
-	*fields = json_pack("{s:O, s:O, s:O, s:O}", "email", json_object_get(m, "email"), "name",
-	                    json_object_get(m, "name"), "role", json_object_get(m, "role"),
-	                    "active", json_object_get(m, "active"));
+	*fields =
+	    json_pack("{s:O, s:O, s:O, s:O, s:O}", "email", json_object_get(m, "email"), "name",
+	              json_object_get(m, "name"), "role", json_object_get(m, "role"), "active",
+	              json_object_get(m, "active"), "digest", json_object_get(m, "digest"));
 	*version = (long)json_integer_value(json_object_get(m, "version"));
 	json_decref(m);
 	PQclear(row);
@@ -150,7 +158,7 @@ staff_update(struct db *db, const char *id, long have, const struct staff_row *m
 	char version[24];
 
 	snprintf(version, sizeof(version), "%ld", have);
-	const char *v[10] = {id,
+	const char *v[11] = {id,
 	                     version,
 	                     m->email,
 	                     m->email_folded,
@@ -159,8 +167,9 @@ staff_update(struct db *db, const char *id, long have, const struct staff_row *m
 	                     m->active ? "true" : "false",
 	                     changed,
 	                     by->actor,
-	                     by->request_id};
-	return json_row(db_run(db, &update_member, 10, v), member);
+	                     by->request_id,
+	                     m->digest ? "true" : "false"};
+	return json_row(db_run(db, &update_member, 11, v), member);
 }
 
 int
@@ -189,8 +198,8 @@ staff_page(struct db *db, const struct page_want *want, struct page_of *out)
 	for (int i = 0; i < n && i < want->limit; i++)
 		json_array_append_new(out->items, member_of(res, i));
 	if (out->more) {
-		snprintf(out->k1, sizeof(out->k1), "%s", PQgetvalue(res, want->limit - 1, 8));
-		snprintf(out->k2, sizeof(out->k2), "%s", PQgetvalue(res, want->limit - 1, 9));
+		snprintf(out->k1, sizeof(out->k1), "%s", PQgetvalue(res, want->limit - 1, 9));
+		snprintf(out->k2, sizeof(out->k2), "%s", PQgetvalue(res, want->limit - 1, 10));
 	}
 	PQclear(res);
 	return 0;
