@@ -25,9 +25,13 @@ struct page_want;
 /* One request as the actor may see it: 404 when there is none (or not theirs). */
 int requests_get(const struct flow *f, const char *id, json_t **request) WARN_UNUSED;
 
-/* HR's filters (NULL: none; each already valid). An applicant's list takes none. */
+/*
+ * HR's filters (NULL: none; each already valid). An applicant's list takes
+ * none. email finds the requests made with that address, compared by the
+ * keyed hash each request keeps (the log keeps no address).
+ */
 struct requests_filter {
-	const char *status, *type, *overdue, *due_before;
+	const char *status, *type, *overdue, *due_before, *email;
 };
 
 /* A page of the requests the actor may see, soonest due first. */
@@ -50,6 +54,9 @@ int requests_extend(const struct flow *f, const char *id, const char *reason,
  */
 int requests_complete(const struct flow *f, const char *id, const char *outcome, const char *detail,
                       json_t **request) WARN_UNUSED;
+
+/* Request id's events, oldest first (HR): [{at, event, actor_role}]; 404 when none. */
+int requests_events(const struct flow *f, const char *id, json_t **events) WARN_UNUSED;
 
 /* The year's figures per type: *types (new reference) as GET /v1/privacy-requests/metrics. */
 int requests_metrics(const struct flow *f, int year, json_t **types) WARN_UNUSED;

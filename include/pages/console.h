@@ -105,6 +105,15 @@ int console_applicant(struct req *r);
 int console_evaluate(struct req *r);
 int console_document(struct req *r);
 
+/* console_privacy.c (hr) */
+int console_privacy(struct req *r);
+int console_privacy_record(struct req *r);
+int console_privacy_request(struct req *r);
+int console_privacy_extend(struct req *r);
+int console_privacy_complete(struct req *r);
+/* console_privacy_metrics.c (hr) */
+int console_privacy_metrics(struct req *r);
+
 /* console_retention.c (hr) */
 int console_retention(struct req *r);
 int console_purge_post(struct req *r);

@@ -104,11 +104,13 @@ int privacy_email_of(struct db *db, const char *id, char **email) WARN_UNUSED;
 /* A list page's filters: NULL for none. */
 struct privacy_query {
 	const char *status, *type, *overdue, *due_before, *applicant_id;
+	const char *requester; /* an address: the requests made with it (by its keyed hash) */
 };
 
 /*
- * A page of requests, soonest due first (the due date that counts, then the
- * id: want's k1 and k2, NULL for the first page), as DESIGN shows them: 0
+ * A page of requests, open ones first, then the ended, each soonest due
+ * first (k1 "0 "/"1 " and the due date that counts, k2 the id: want's k1
+ * and k2, NULL for the first page), as DESIGN shows them: 0
  * with *out (its last key for the next cursor), or -1.
  */
 struct page_of;

@@ -96,7 +96,10 @@ read_filter(struct req *r, struct requests_filter *q)
 	return 0;
 }
 
-/* A page of requests soonest due first: the cursor is (due, id), the first page has none. */
+/*
+ * A page of requests, open ones first, each group soonest due first: the
+ * cursor is (ended and due, id), the first page has none.
+ */
 static int
 list(struct req *r, bool staff)
 {
@@ -116,7 +119,8 @@ list(struct req *r, bool staff)
 	    (staff && read_filter(r, &q) != 0))
 		return -1;
 	if (has_cursor) {
-		if (clock_parse_rfc3339(k1, &t) != 0 || !is_uuid(k2))
+		if ((k1[0] != '0' && k1[0] != '1') || k1[1] != ' ' ||
+		    clock_parse_rfc3339(k1 + 2, &t) != 0 || !is_uuid(k2))
 			return req_fail(r, 400, "the cursor is not one this list gave");
 		want.k1 = k1;
 		want.k2 = k2;

@@ -18,6 +18,7 @@
 #include "flows/requests.h"
 #include "store/outbox.h"
 #include "store/privacy.h"
+#include "store/privacy_events.h"
 
 #define NO_SUCH_REQUEST "no privacy request with this id"
 
@@ -78,9 +79,21 @@ requests_list(const struct flow *f, const struct requests_filter *q, const struc
 		                            .type = q->type,
 		                            .overdue = q->overdue,
 		                            .due_before = q->due_before};
+	if (only_for(f) == NULL)
+		pq.requester = q->email;
 	if (settle_unverified(f, NULL) != 0)
 		return -1;
 	return privacy_page(f->db, &pq, want, out) == 0 ? 0 : flow_fail_db(f);
+}
+
+int
+requests_events(const struct flow *f, const char *id, json_t **events)
+{
+	int rc = privacy_events_list(f->db, id, events);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	return rc > 0 ? flow_fail(f, 404, NULL, "no such privacy request") : 0;
 }
 
 int

@@ -78,8 +78,10 @@ header(struct html *h, const struct html_frame *fr)
 	nav_item(h, fr, "home", "/staff", "Home");
 	nav_item(h, fr, "openings", "/staff/openings", "Openings");
 	nav_item(h, fr, "applicants", "/staff/applicants", "Applicants");
-	if (fr->role != NULL && strcmp(fr->role, "hr") == 0)
+	if (fr->role != NULL && strcmp(fr->role, "hr") == 0) {
+		nav_item(h, fr, "privacy", "/staff/privacy", "Privacy");
 		nav_item(h, fr, "retention", "/staff/retention", "Retention");
+	}
 	html_lit(h,
 	         "</ul></nav><form class=\"sign-out\" method=\"post\" action=\"/staff/sign-out\">");
 	html_hidden(h, "csrf", fr->csrf);

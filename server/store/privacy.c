@@ -30,20 +30,28 @@
 	"FROM exports x WHERE x.request_id = r.id AND x.sha256 IS NOT NULL), 'agent', r.agent, "   \
 	"'version', r.version)"
 
+/* The keyed hash of an address (SQL text v) a request is found by (migration 0062). */
+#define REQUESTER_KEY(v)                                                                           \
+	"(SELECT encode(sha256(s.secret || convert_to(lower(" v "), 'UTF8')), 'hex') FROM "        \
+	"server_secrets s WHERE s.name = 'privacy-requester')"
+
 static struct db_stmt insert_request = DB_STMT(
     "WITH r AS (INSERT INTO privacy_requests (type, status, channel, applicant_id, email_masked, "
     "    received_at, confirm_by, confirmed_at, verification_level, due_at, details, "
-    "    corrections, agent) "
+    "    corrections, agent, requester_key) "
     "  SELECT $1, $2, $3, $4::uuid, $5, t.at, to_timestamp($7::bigint), now(), $8, "
-    "    to_timestamp($14::bigint), $9, $10::jsonb, $11::jsonb "
-    "  FROM (SELECT coalesce(to_timestamp($6::bigint), now()) AS at) t "
-    "  WHERE t.at <= now() + interval '1 minute' "
-    "  RETURNING id), "
-    "c AS (INSERT INTO privacy_request_contacts (request_id, email) SELECT id, $12::text FROM r "
-    "  WHERE $12::text IS NOT NULL), "
-    "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
-    "  SELECT id, 'received', $13 FROM r) "
-    "SELECT id FROM r");
+    "    to_timestamp($14::bigint), $9, $10::jsonb, $11::jsonb, "
+    "    CASE WHEN $12::text IS NULL THEN NULL ELSE " REQUESTER_KEY(
+        "$12::text") " END "
+                     "  FROM (SELECT coalesce(to_timestamp($6::bigint), now()) AS at) t "
+                     "  WHERE t.at <= now() + interval '1 minute' "
+                     "  RETURNING id), "
+                     "c AS (INSERT INTO privacy_request_contacts (request_id, email) SELECT id, "
+                     "$12::text FROM r "
+                     "  WHERE $12::text IS NOT NULL), "
+                     "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
+                     "  SELECT id, 'received', $13 FROM r) "
+                     "SELECT id FROM r");
 
 int
 privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
@@ -280,18 +288,28 @@ privacy_email_of(struct db *db, const char *id, char **email)
 	return 0;
 }
 
-/* Soonest due first: the keyset is (the due date that counts, id), ascending. */
+/* Whether a request has ended, as SQL: ended ones list after the open ones. */
+#define ENDED "(r.status IN ('completed', 'denied'))"
+
+/*
+ * Open ones first, then the ended, each soonest due first: the keyset is
+ * ("0 " or "1 " (ended) and the due date that counts, id), ascending.
+ */
 static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
-    "SELECT " REQUEST_JSON "::text, rfc3339(coalesce(r.extended_due_at, r.due_at)), r.id "
+    "SELECT " REQUEST_JSON "::text, CASE WHEN " ENDED " THEN '1 ' ELSE '0 ' END || "
+    "rfc3339(coalesce(r.extended_due_at, r.due_at)), r.id "
     "FROM privacy_requests r "
     "WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.type = $2) "
     "AND ($3::boolean IS NULL OR (r.completed_at IS NULL AND now() > coalesce(r.extended_due_at, "
     "  r.due_at)) = $3::boolean) "
     "AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
     "AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
-    "AND ($6::timestamptz IS NULL OR (coalesce(r.extended_due_at, r.due_at), r.id) > "
-    "  ($6::timestamptz, $7::uuid)) "
-    "ORDER BY coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
+    "AND ($6::text IS NULL OR (" ENDED "::int, coalesce(r.extended_due_at, r.due_at), r.id) > "
+    "  (left($6, 1)::int, substr($6, 3)::timestamptz, $7::uuid)) "
+    "AND ($9::text IS NULL OR r.requester_key = " REQUESTER_KEY(
+        "$9::text") ") "
+                    "ORDER BY " ENDED
+                    ", coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
 
 int
 privacy_page(struct db *db, const struct privacy_query *q, const struct page_want *want,
@@ -301,9 +319,9 @@ privacy_page(struct db *db, const struct privacy_query *q, const struct page_wan
 	PGresult *res;
 
 	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
-	const char *params[8] = {q->status,       q->type,  q->overdue, q->due_before,
-	                         q->applicant_id, want->k1, want->k2,   limit};
-	if ((res = db_run(db, &page, 8, params)) == NULL)
+	const char *params[9] = {q->status, q->type,  q->overdue, q->due_before, q->applicant_id,
+	                         want->k1,  want->k2, limit,      q->requester};
+	if ((res = db_run(db, &page, 9, params)) == NULL)
 		return -1;
 	db_page(res, want->limit, 0, 1, 2, out);
 	PQclear(res);

@@ -329,3 +329,50 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     await context.close();
   });
 }
+
+// HR's privacy journey: a request arrives from /privacy, is found in the queue by its address
+// (days left shown), extended with a reason, completed; the year's figures with their chart.
+for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+  test(`${size}: HR works a privacy request in /staff/privacy`, async () => {
+    const requester = `e2e.requester.${size}.${run}@example.com`;
+    const visitor = await newPage(viewport);
+    await visitor.page.goto(base + "/privacy");
+    await visitor.page.check('input[name="type"][value="delete"]');
+    await visitor.page.fill("#email", requester);
+    await visitor.page.click("#request button[type=submit]");
+    await visitor.page.getByText(/Check your inbox/).waitFor();
+    await visitor.context.close();
+
+    const email = `hr.privacy.${size}.${run}@example.com`;
+    ctl("staff", "add", "--email", email, "--name", `Paz ${size}`, "--role", "hr");
+    const { context, page, problems } = await newPage(viewport);
+    await signIn(page, email, size);
+    await page.getByRole("link", { name: "Privacy" }).click();
+    await page.waitForURL(base + "/staff/privacy");
+    await accessible(page, `${size} /staff/privacy`);
+    await shot(page, `${size}-privacy-queue`);
+    await page.fill("#f-email", requester);
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.getByText("45 days left").first().waitFor();
+    assert.equal(await page.getByText(requester).count(), 0, "the address is never shown");
+    await page.getByRole("link", { name: "Delete" }).first().click();
+    await page.getByRole("heading", { name: "Events" }).waitFor();
+    await accessible(page, `${size} a privacy request`);
+    await shot(page, `${size}-privacy-request`);
+    await page.fill("#x-reason", "Our archive is held offsite");
+    await page.getByRole("button", { name: "Extend to 90 days" }).click();
+    await page.getByText("Extended once already").waitFor();
+    await page.selectOption("#c-outcome", "denied");
+    await page.fill("#c-detail", "The address was never confirmed");
+    await page.getByRole("button", { name: "Complete the request" }).click();
+    await page.getByRole("heading", { name: "Events" }).waitFor();
+    await page.locator("dd", { hasText: /^Denied$/ }).first().waitFor();
+    await accessible(page, `${size} a completed privacy request`);
+    await page.goto(base + "/staff/privacy/metrics");
+    await page.locator("svg.chart").waitFor();
+    await accessible(page, `${size} /staff/privacy/metrics`);
+    await shot(page, `${size}-privacy-metrics`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
