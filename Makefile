@@ -112,8 +112,14 @@ test-asan:
 test-tsan:
 	@scripts/test.sh tsan
 
+# BENCH_RUNS=3: that many runs on one seeded data set, then their median and spread
+# (var/bench/report.md) and the chart of ratios (var/bench/ratios.svg).
 bench:
-	@scripts/bench.sh
+	@rm -rf var/bench/runs
+	@for i in $$(seq 1 $${BENCH_RUNS:-1}); do \
+		if [ $$i -gt 1 ]; then BENCH_REUSE=1 scripts/bench.sh || exit 1; else scripts/bench.sh || exit 1; fi; \
+	done
+	@scripts/bench-report.py
 
 # make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="json head ..."]: each harness for N seconds (default 60).
 fuzz:

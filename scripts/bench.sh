@@ -19,7 +19,9 @@
 #   BENCH_INSTANCES (default 1): that many recruitd processes behind HAProxy (Debian's
 #   package, bench/haproxy.cfg), which wrk then talks to,
 #   BENCH_SCENARIOS (default "get list search_rare search_common funnel search create upload
-#   transition export hire purge"; export, hire and purge are timed apart: see below)
+#   transition board staff_search staff_home export hire purge"; export, hire and purge are
+#   timed apart: see below; board, staff_search and staff_home are the console's pages over
+#   HTTP with a session cookie, at BENCH_CONSOLE_CONNECTIONS (default 8) staff sessions)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -28,7 +30,8 @@ conns=${BENCH_CONNECTIONS:-"8 32"}
 port=${BENCH_PORT:-18999}
 applicants=${BENCH_APPLICANTS:-100000}
 instances=${BENCH_INSTANCES:-1}
-scenarios=${BENCH_SCENARIOS:-get list search_rare search_common funnel search create upload transition export hire purge}
+scenarios=${BENCH_SCENARIOS:-get list search_rare search_common funnel search create upload transition board staff_search staff_home export hire purge}
+console_conns=${BENCH_CONSOLE_CONNECTIONS:-8}
 out=$top/var/bench
 mkdir -p "$out"
 
@@ -68,6 +71,18 @@ else
 fi
 token=$(bin/recruitctl staff-key create --role hr --name "bench-$(date +%s)")
 key_id=${token:4:16}
+# The console's sessions: BENCH_CONSOLE_CONNECTIONS recruiters, a session each, made as a
+# sign-in would leave them (the cookie's secret stored hashed).
+cookies=
+for _ in $(seq 1 "$console_conns"); do
+	member=$("${psql[@]}" -d "$db" -Atc "INSERT INTO staff_members (work_email, email_folded, name, role) \
+		VALUES ('bench@example.com', 'bench.$(date +%s%N)@example.com', 'Bench Recruiter', 'recruiter') RETURNING id")
+	skey=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	ssecret=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+	"${psql[@]}" -d "$db" -c "INSERT INTO staff_sessions (key_id, secret_sha256, member_id, method) VALUES \
+		('$skey', '$(printf %s "$ssecret" | sha256sum | cut -d' ' -f1)', '$member', 'link')" >/dev/null
+	cookies+="rkc_${skey}_$ssecret "
+done
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-applicant-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/ids.txt"
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-app-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/apps.txt"
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-opening-' || g)::uuid FROM generate_series(1, 50) g" >"$out/openings.txt"
@@ -251,7 +266,22 @@ for scenario in $scenarios; do
 		if [ "$scenario" = transition ]; then # every run walks the stages from the start
 			"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'applied' WHERE stage <> 'applied'" >/dev/null
 		fi
-		w=$(BENCH_RUN=$run wrk -t2 -c"$c" -d"${seconds}s" --latency -s "bench/${scenario/get/get_applicant}.lua" \
+		script=bench/${scenario/get/get_applicant}.lua
+		case $scenario in
+		board | staff_search | staff_home)
+			[ "$c" = "$(echo $conns | cut -d' ' -f1)" ] || continue # once, at the console's own count
+			c=$console_conns script=bench/console.lua
+			case $scenario in # the board of an opening with 1 in 50 of every application
+			board) export BENCH_PAGE="/staff/openings/$(head -n 1 "$out/openings.txt")" ;;
+			staff_search) export BENCH_PAGE="/staff/applicants?q=Knuth+4711 /staff/applicants?q=Hopper+$((applicants / 2 + 3))" ;;
+			staff_home) export BENCH_PAGE=/staff ;;
+			esac
+			code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: recruitd=${cookies%% *}" \
+				"http://127.0.0.1:$port${BENCH_PAGE%% *}")
+			[ "$code" = 200 ] || { echo "bench: $scenario: $BENCH_PAGE answered $code" >&2; exit 1; }
+			;;
+		esac
+		w=$(BENCH_RUN=$run BENCH_COOKIES="$cookies" wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$script" \
 			"http://127.0.0.1:$port" 2>&1)
 		rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$w")
 		p50=$(awk '$1 == "50%" {print $2}' <<<"$w" | to_ms)
@@ -264,8 +294,8 @@ for scenario in $scenarios; do
 			"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'applied' WHERE stage <> 'applied'" >/dev/null
 		fi
 		pace=$(awk -v c="$c" -v r="$rps" 'BEGIN { printf "%d", (r > 0 ? 2000 * c / r + 0.5 : 1000) }')
-		h=$(BENCH_RUN=$run BENCH_DELAY_MS=$pace wrk -t2 -c"$c" -d"${seconds}s" --latency \
-			-s "bench/${scenario/get/get_applicant}.lua" "http://127.0.0.1:$port" 2>&1)
+		h=$(BENCH_RUN=$run BENCH_DELAY_MS=$pace BENCH_COOKIES="$cookies" wrk -t2 -c"$c" -d"${seconds}s" --latency \
+			-s "$script" "http://127.0.0.1:$port" 2>&1)
 		half_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$h")
 		half_p99=$(awk '$1 == "99%" {print $2}' <<<"$h" | to_ms)
 		[ -n "$errors" ] || errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print "sock"}' <<<"$h" | head -n 1)
@@ -433,4 +463,6 @@ printf '  then %s KiB and %s KiB after two more read runs of %ss each (it does n
 printf '{"seconds":%s,"cores":%s,"threads":%s,"peak_rss_kib":%s,"rss_start_kib":%s,"rss_end_kib":%s,"rss_steady_kib":[%s,%s],"results":[%s]}\n' \
 	"$seconds" "$(nproc)" "${RECRUITD_THREADS:-$((4 * $(nproc)))}" "$peak" "$rss_first" "$rss_last" "$rss_again1" "$rss_again2" \
 	"$(IFS=,; echo "${rows[*]}")" >"$out/latest.json"
-echo "written: var/bench/latest.json"
+mkdir -p "$out/runs"
+cp "$out/latest.json" "$out/runs/$(date +%Y%m%dT%H%M%S)-$applicants.json"
+echo "written: var/bench/latest.json (kept in var/bench/runs/: scripts/bench-report.py gives the median and spread)"

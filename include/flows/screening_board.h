@@ -3,8 +3,8 @@
  * opening's board (one column per stage, each application with its
  * applicant's name and the days it has been in its stage), the
  * applications new since a time, and those waiting at `applied`. Built
- * from the same reads as the API's lists (recording_list, screening_list),
- * so a restricted record is on no board, as it is in no list. Each
+ * from the same rules as the API's lists, so a restricted record is on
+ * no board, as it is in no list. Each
  * function follows flows/flow.h: 0 with its outputs (new references), or
  * -1 with the problem set.
  */
@@ -17,13 +17,19 @@
 
 struct flow;
 
-/* At most this many applications on a board, or in a list of the home page. */
+/* At most this many applications in a list of the home page. */
 #define BOARD_MAX 1000
 
+/* At most this many cards in one column of a board. */
+#define BOARD_COLUMN 50
+
 /*
- * The board of opening_id: [{stage, items: [{id, applicant_id, name, days,
- * version, created_at}]}] in stage order, every stage a column; items
- * longest in their stage first. 404 for an unknown opening.
+ * The board of opening_id: [{stage, count, items: [{id, applicant_id, name,
+ * days, version, created_at}]}] in stage order, every stage a column; count
+ * is how many applications are at the stage, items the BOARD_COLUMN longest
+ * in it, longest first. Its cost does not grow with the opening: a count
+ * by stage, a page per column, one read of the names shown. 404 for an
+ * unknown opening.
  */
 int screening_board(const struct flow *f, const char *opening_id, json_t **columns) WARN_UNUSED;
 

@@ -84,6 +84,13 @@ struct applicant_query {
 int applicants_page(struct db *db, const struct applicant_query *q, const struct page_want *want,
                     struct page_of *out) WARN_UNUSED;
 
+/*
+ * The summaries (as applicants_page's items) of the records among ids (n
+ * uuids, as read from the database) that are not restricted, in no order:
+ * *out a new array. 0, or -1 when the database or the key store failed.
+ */
+int applicants_summaries(struct db *db, const char *const *ids, size_t n, json_t **out) WARN_UNUSED;
+
 /* Set (or replace the reason of) a legal hold: *hold {reason, set_at}, *version. */
 int applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor,
                           const char *request_id, json_t **hold, long *version) WARN_UNUSED;

@@ -53,6 +53,20 @@ struct application_lock {
 	bool sharing_opt_out; /* the applicant opted out of sharing (background checks too) */
 };
 
+/* How many of opening_id's applications are at each stage: *counts {stage: n}, restricted
+ * records left out. */
+int applications_stage_counts(struct db *db, const char *opening_id, json_t **counts) WARN_UNUSED;
+
+/*
+ * At most limit applications at stage, of opening_id (NULL: of every
+ * opening), longest in the stage first, after the keyset (after_at,
+ * after_id: updated_at and id; NULL: from the first), restricted records
+ * left out: *apps [application], a new array.
+ */
+int applications_longest(struct db *db, const char *opening_id, const char *stage,
+                         const char *after_at, const char *after_id, int limit,
+                         json_t **apps) WARN_UNUSED;
+
 /*
  * Lock application id (FOR UPDATE, inside the caller's transaction), when
  * it is applicant_id's (NULL: anyone's): 0 with *out.

@@ -13,9 +13,10 @@
 #include "domain/stages.h"
 #include "flows/flow.h"
 #include "flows/posting.h"
-#include "flows/recording.h"
 #include "flows/screening.h"
 #include "flows/screening_board.h"
+#include "store/applicants.h"
+#include "store/applications.h"
 
 #define PAGE_LIMIT 200
 
@@ -31,32 +32,25 @@ days_since(const char *at)
 	return now > t ? (long)((now - t) / 86400) : 0;
 }
 
-/* Every applicant with an application to opening (NULL: any), by id: {id: name}. */
+/* The names of the applicants of apps that a list may show, by id: {id: name}. */
 static int
-names_of(const struct flow *f, const char *opening, json_t *names)
+names_of(const struct flow *f, const json_t *apps, json_t *names)
 {
-	struct recording_query q = {.opening = opening};
-	struct page_want want = {"infinity", "ffffffff-ffff-ffff-ffff-ffffffffffff", PAGE_LIMIT};
-	char k1[PAGE_KEY_MAX], k2[PAGE_KEY_MAX];
+	size_t n = json_array_size(apps), i;
+	const char **ids = xcalloc(n ? n : 1, sizeof(*ids));
+	json_t *a, *found;
 
-	for (int pages = 0; pages < BOARD_MAX / PAGE_LIMIT; pages++) {
-		struct page_of p = {0};
-		size_t i;
-		json_t *a;
-		if (recording_list(f, &q, &want, &p) != 0)
-			return -1;
-		json_array_foreach(p.items, i, a)
-		    json_object_set(names, json_string_value(json_object_get(a, "id")),
-		                    json_object_get(a, "full_name"));
-		bool more = p.more;
-		memcpy(k1, p.k1, sizeof(k1));
-		memcpy(k2, p.k2, sizeof(k2));
-		page_fini(&p);
-		if (!more)
-			break;
-		want.k1 = k1;
-		want.k2 = k2;
-	}
+	json_array_foreach(apps, i, a) ids[i] =
+	    json_string_value(json_object_get(a, "applicant_id"));
+	int rc = n ? applicants_summaries(f->db, ids, n, &found) : 0;
+	free(ids);
+	if (rc != 0)
+		return flow_fail_db(f);
+	if (n == 0)
+		return 0;
+	json_array_foreach(found, i, a) json_object_set(
+	    names, json_string_value(json_object_get(a, "id")), json_object_get(a, "full_name"));
+	json_decref(found);
 	return 0;
 }
 
@@ -107,66 +101,58 @@ item_of(const json_t *app, const json_t *names)
 	    "opening_id", json_object_get(app, "opening_id"));
 }
 
-static int
-by_days_desc(const void *a, const void *b)
-{
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "days"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "days"));
-	return (y > x) - (y < x);
-}
-
-/* Sort a JSON array of items by days, most first (stable enough for a page). */
-static void
-sort_by_days(json_t *items)
-{
-	size_t n = json_array_size(items);
-	json_t **v = xcalloc(n ? n : 1, sizeof(*v));
-
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(items, i));
-	qsort(v, n, sizeof(*v), by_days_desc);
-	json_array_clear(items);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, v[i]);
-	free(v);
-}
-
 int
 screening_board(const struct flow *f, const char *opening_id, json_t **columns)
 {
-	json_t *opening, *apps, *names = json_object();
+	json_t *opening, *counts, *apps = json_array(), *names = json_object();
+	json_t *of[ST_COUNT] = {0};
+	int rc = -1;
 
-	if (posting_get(f, opening_id, &opening) != 0) {
-		json_decref(names);
-		return -1;
-	}
+	*columns = NULL;
+	if (posting_get(f, opening_id, &opening) != 0)
+		goto out;
 	json_decref(opening);
-	if (names_of(f, opening_id, names) != 0 ||
-	    applications(f, opening_id, NULL, BOARD_MAX, &apps) != 0) {
-		json_decref(names);
-		return -1;
+	if (applications_stage_counts(f->db, opening_id, &counts) != 0) {
+		flow_fail_db(f);
+		goto out;
 	}
+	for (int s = 0; s < ST_COUNT; s++) {
+		if (json_object_get(counts, stage_name((enum stage)s)) == NULL)
+			continue; /* nobody at s: no query */
+		if (applications_longest(f->db, opening_id, stage_name((enum stage)s), NULL, NULL,
+		                         BOARD_COLUMN, &of[s]) != 0) {
+			flow_fail_db(f);
+			goto counted;
+		}
+		json_array_extend(apps, of[s]);
+	}
+	if (names_of(f, apps, names) != 0)
+		goto counted;
 	*columns = json_array();
 	for (int s = 0; s < ST_COUNT; s++) {
-		json_t *items = json_array();
+		json_t *items = json_array(), *a;
 		size_t i;
-		json_t *a;
-		json_array_foreach(apps, i, a)
+		json_array_foreach(of[s], i, a)
 		{
-			if (stage_parse(json_string_value(json_object_get(a, "stage"))) != s)
-				continue;
 			json_t *item = item_of(a, names);
 			if (item != NULL)
 				json_array_append_new(items, item);
 		}
-		sort_by_days(items);
-		json_array_append_new(
-		    *columns,
-		    json_pack("{s:s, s:o}", "stage", stage_name((enum stage)s), "items", items));
+		json_t *n = json_object_get(counts, stage_name((enum stage)s));
+		json_array_append_new(*columns, json_pack("{s:s, s:I, s:o}", "stage",
+		                                          stage_name((enum stage)s), "count",
+		                                          n ? json_integer_value(n) : (json_int_t)0,
+		                                          "items", items));
 	}
+	rc = 0;
+counted:
+	json_decref(counts);
+out:
+	for (int s = 0; s < ST_COUNT; s++)
+		json_decref(of[s]);
 	json_decref(apps);
 	json_decref(names);
-	return 0;
+	return rc;
 }
 
 /* The listed applications with names and their openings' titles. */
@@ -176,7 +162,7 @@ listed(const struct flow *f, json_t *apps, json_t **items)
 	json_t *names = json_object(), *titles = json_object(), *a;
 	size_t i;
 
-	if (names_of(f, NULL, names) != 0) {
+	if (names_of(f, apps, names) != 0) {
 		json_decref(names);
 		json_decref(titles);
 		return -1;
@@ -223,14 +209,9 @@ screening_waiting(const struct flow *f, int limit, json_t **items)
 {
 	json_t *apps;
 
-	if (applications(f, NULL, "applied", BOARD_MAX, &apps) != 0)
-		return -1;
+	if (applications_longest(f->db, NULL, "applied", NULL, NULL, limit, &apps) != 0)
+		return flow_fail_db(f);
 	int rc = listed(f, apps, items);
 	json_decref(apps);
-	if (rc == 0) {
-		sort_by_days(*items);
-		while ((int)json_array_size(*items) > limit)
-			json_array_remove(*items, json_array_size(*items) - 1);
-	}
 	return rc;
 }

@@ -247,12 +247,21 @@ board(struct html *h, const struct console *c, const char *opening_id, const jso
 		html_lit(h, stage);
 		html_lit(h, "\">");
 		html_text(h, view_stage(stage));
+		long count = (long)json_integer_value(json_object_get(col, "count"));
 		html_lit(h, " <span class=\"count\">");
-		html_long(h, (long)json_array_size(items));
+		html_long(h, count);
 		html_lit(h, "</span></h3><ul class=\"cards\">");
 		json_array_foreach(items, k, a)
 		    card(h, c, opening_id, a, (enum stage)stage_parse(stage));
-		html_lit(h, "</ul></section>");
+		html_lit(h, "</ul>");
+		if (count > (long)json_array_size(items)) {
+			html_lit(h, "<p class=\"note\">The ");
+			html_long(h, (long)json_array_size(items));
+			html_lit(h, " longest in this stage of ");
+			html_long(h, count);
+			html_lit(h, ".</p>");
+		}
+		html_lit(h, "</section>");
 	}
 	html_lit(h, "</div>");
 }

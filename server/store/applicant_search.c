@@ -75,6 +75,11 @@ static struct db_stmt list_filtered =
               "p.stage = "
               "$6))" LIST_ORDER);
 
+/* $1 the ids (a uuid[]): the summaries of those not restricted, in no order. */
+static struct db_stmt list_ids =
+    DB_STMT("SELECT " LIST_COLUMNS " FROM applicants a WHERE id = ANY($1::uuid[]) "
+            "AND restricted_at IS NULL");
+
 /* A page being gathered. */
 struct gather {
 	json_t *items;
@@ -254,5 +259,31 @@ applicants_page(struct db *db, const struct applicant_query *aq, const struct pa
 		return -1;
 	}
 	page_from(g.items, want->limit, out);
+	return 0;
+}
+
+int
+applicants_summaries(struct db *db, const char *const *ids, size_t n, json_t **out)
+{
+	struct gather g = {.items = json_array(), .want = (int)n + 1, .visible = "false"};
+	size_t len = 3 + n * 37;
+	char *list = xmalloc(len), *at = list;
+
+	*at++ = '{';
+	for (size_t i = 0; i < n; i++)
+		at += snprintf(at, len - (size_t)(at - list), "%s%.36s", i ? "," : "", ids[i]);
+	*at++ = '}';
+	*at = '\0';
+	PGresult *res = db_run(db, &list_ids, 1, (const char *[]){list});
+	free(list);
+	if (res == NULL)
+		g.failed = 1;
+	else
+		take_rows(db, &g, res, NULL);
+	if (g.failed) {
+		json_decref(g.items);
+		return -1;
+	}
+	*out = g.items;
 	return 0;
 }

@@ -55,6 +55,30 @@ static struct db_stmt list_apps = DB_STMT(
     "  AND a.restricted_at IS NOT NULL) "
     "ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
 
+/* An application's applicant not restricted (every list leaves restricted records out). */
+#define LISTED                                                                                     \
+	" AND NOT EXISTS (SELECT 1 FROM applicants a WHERE a.id = p.applicant_id "                 \
+	"  AND a.restricted_at IS NOT NULL) "
+
+/* $1 the opening: how many of its applications are at each stage, {stage: n}. */
+static struct db_stmt stage_counts =
+    DB_STMT("SELECT coalesce(json_object_agg(stage, n), '{}')::text FROM ("
+            "  SELECT p.stage, count(*) AS n FROM applications p WHERE p.opening_id = $1" LISTED
+            "  GROUP BY p.stage) x");
+
+/*
+ * Longest in their stage first (updated_at is when the stage was entered):
+ * $1 the stage, $2 and $3 the keyset (updated_at, id) after which, $4 the
+ * LIMIT, $5 the opening (longest_of only).
+ */
+#define LONGEST_TAIL                                                                               \
+	" AND p.stage = $1 AND (p.updated_at, p.id) > ($2::timestamptz, $3::uuid)" LISTED          \
+	"ORDER BY p.updated_at, p.id LIMIT $4::int"
+static struct db_stmt longest_of = DB_STMT("SELECT " APP_JSON " FROM applications p "
+                                           "WHERE p.opening_id = $5::uuid" LONGEST_TAIL);
+static struct db_stmt longest_any =
+    DB_STMT("SELECT " APP_JSON " FROM applications p WHERE true" LONGEST_TAIL);
+
 static struct db_stmt lock_app =
     DB_STMT("SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, ''), "
             "(SELECT a.sharing_opt_out FROM applicants a WHERE a.id = p.applicant_id) FROM "
@@ -132,6 +156,34 @@ applications_page(struct db *db, const char *opening_id, const char *stage,
 	if (res == NULL)
 		return -1;
 	db_page(res, want->limit, 0, 1, 2, out);
+	PQclear(res);
+	return 0;
+}
+
+int
+applications_stage_counts(struct db *db, const char *opening_id, json_t **counts)
+{
+	return db_json(db, &stage_counts, 1, (const char *[]){opening_id}, counts, NULL) == 0 ? 0
+	                                                                                      : -1;
+}
+
+int
+applications_longest(struct db *db, const char *opening_id, const char *stage, const char *after_at,
+                     const char *after_id, int limit, json_t **apps)
+{
+	char lim[16];
+
+	snprintf(lim, sizeof(lim), "%d", limit);
+	const char *params[5] = {stage, after_at ? after_at : "-infinity",
+	                         after_id ? after_id : "00000000-0000-0000-0000-000000000000", lim,
+	                         opening_id};
+	PGresult *res =
+	    db_run(db, opening_id ? &longest_of : &longest_any, opening_id ? 5 : 4, params);
+	if (res == NULL)
+		return -1;
+	*apps = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(*apps, json_loads(PQgetvalue(res, i, 0), 0, NULL));
 	PQclear(res);
 	return 0;
 }

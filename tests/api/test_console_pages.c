@@ -4,7 +4,8 @@
  * API (a restricted record is 404 to a recruiter on the pages too; a
  * record's page is an audited read), a stale form answered 412 with
  * nothing changed, and the forms' 303s: create an opening, move an
- * application, add an evaluation.
+ * application, add an evaluation. A board shows each stage's count and, of
+ * a crowded stage, the 50 longest in it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,40 @@ test_forms(void **state)
 	free(cookie);
 }
 
+static void
+test_crowded_board(void **state)
+{
+	(void)state;
+	char *opening = opening_titled("Crowded Board"), *tag = unique_email("crowd"), *names[55];
+	char *cookie = member_session("recruiter");
+
+	tag[strcspn(tag, "@")] = '\0';
+	for (int i = 0; i < 55; i++) {
+		char *applicant;
+		names[i] = xasprintf("Card %02d %s", i, tag);
+		free(applied_to(opening, names[i], &applicant));
+		free(applicant);
+	}
+	char *path = xasprintf("/staff/openings/%s", opening);
+	struct resp *r = get_page(path, cookie);
+	assert_int_equal(r->status, 200);
+	assert_non_null(strstr(r->body, "Applied <span class=\"count\">55</span>"));
+	assert_non_null(strstr(r->body, "The 50 longest in this stage of 55."));
+	/* the longest waiting are shown, the five newest are not */
+	for (int i = 0; i < 55; i++)
+		if (i < 50)
+			assert_non_null(strstr(r->body, names[i]));
+		else
+			assert_null(strstr(r->body, names[i]));
+	resp_free(r);
+	for (int i = 0; i < 55; i++)
+		free(names[i]);
+	free(path);
+	free(cookie);
+	free(tag);
+	free(opening);
+}
+
 int
 main(void)
 {
@@ -202,6 +237,7 @@ main(void)
 	    cmocka_unit_test(test_values_are_escaped),
 	    cmocka_unit_test(test_restricted_is_404_to_a_recruiter),
 	    cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_crowded_board),
 	};
 	return cmocka_run_group_tests_name("console pages", tests, api_start, api_stop);
 }
