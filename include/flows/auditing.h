@@ -6,6 +6,8 @@
 #ifndef RECRUITD_FLOWS_AUDITING_H
 #define RECRUITD_FLOWS_AUDITING_H
 
+#include <stdbool.h>
+
 #include "core/xalloc.h"
 
 struct flow;
@@ -20,5 +22,14 @@ struct page_want;
  */
 int auditing_list(const struct flow *f, const char *applicant_id, const char *actor,
                   const char *since, const struct page_want *want, struct page_of *out) WARN_UNUSED;
+
+/*
+ * auditing_list for HR's console, the read itself audited: an entry
+ * {actor: the member, action: audit.read, or audit.export for the CSV
+ * download, target "audit"} committed before the page is answered.
+ */
+int auditing_read(const struct flow *f, const char *applicant_id, const char *actor,
+                  const char *since, bool export, const struct page_want *want,
+                  struct page_of *out) WARN_UNUSED;
 
 #endif

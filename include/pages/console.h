@@ -114,6 +114,10 @@ int console_privacy_complete(struct req *r);
 /* console_privacy_metrics.c (hr) */
 int console_privacy_metrics(struct req *r);
 
+/* console_audit.c (hr) */
+int console_audit(struct req *r);
+int console_audit_csv(struct req *r);
+
 /* console_retention.c (hr) */
 int console_retention(struct req *r);
 int console_purge_post(struct req *r);

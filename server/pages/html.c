@@ -81,6 +81,7 @@ header(struct html *h, const struct html_frame *fr)
 	if (fr->role != NULL && strcmp(fr->role, "hr") == 0) {
 		nav_item(h, fr, "privacy", "/staff/privacy", "Privacy");
 		nav_item(h, fr, "retention", "/staff/retention", "Retention");
+		nav_item(h, fr, "audit", "/staff/audit", "Audit");
 	}
 	html_lit(h,
 	         "</ul></nav><form class=\"sign-out\" method=\"post\" action=\"/staff/sign-out\">");

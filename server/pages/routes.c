@@ -29,6 +29,8 @@ const struct route console_routes[] = {
     {"GET", "/staff/privacy/{id}", console_privacy_request, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/staff/privacy/{id}/extension", console_privacy_extend, ACCESS_PUBLIC, BODY_FORM},
     {"POST", "/staff/privacy/{id}/completion", console_privacy_complete, ACCESS_PUBLIC, BODY_FORM},
+    {"GET", "/staff/audit", console_audit, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/staff/audit.csv", console_audit_csv, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/staff/retention", console_retention, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/staff/retention/purges", console_purge_post, ACCESS_PUBLIC, BODY_FORM},
     {"GET", "/staff/retention/purges/{id}", console_purge, ACCESS_PUBLIC, BODY_NONE},

@@ -376,3 +376,31 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     await context.close();
   });
 }
+
+// HR's audit log: filtered, then downloaded as CSV.
+for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+  test(`${size}: HR reads and downloads the audit log`, async () => {
+    const email = `hr.audit.${size}.${run}@example.com`;
+    ctl("staff", "add", "--email", email, "--name", `Ada ${size}`, "--role", "hr");
+    const { context, page, problems } = await newPage(viewport);
+    await signIn(page, email, size);
+    await page.getByRole("link", { name: "Audit" }).click();
+    await page.waitForURL(base + "/staff/audit");
+    await page.getByRole("heading", { name: "Entries, newest first" }).waitFor();
+    await accessible(page, `${size} /staff/audit`);
+    await shot(page, `${size}-audit`);
+    await page.fill("#a-actor", "scheduler");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/actor=scheduler/);
+    await accessible(page, `${size} /staff/audit filtered`);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download these entries as CSV" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "audit.csv");
+    const text = readFileSync(await download.path(), "utf8");
+    assert.match(text, /^at,actor,action,applicant_id,target,request_id\r\n/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
