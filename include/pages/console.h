@@ -114,6 +114,11 @@ int console_privacy_complete(struct req *r);
 /* console_privacy_metrics.c (hr) */
 int console_privacy_metrics(struct req *r);
 
+/* console_hires.c (hr) */
+int console_hires(struct req *r);
+int console_hire(struct req *r);
+int console_employee(struct req *r);
+
 /* console_audit.c (hr) */
 int console_audit(struct req *r);
 int console_audit_csv(struct req *r);

@@ -80,6 +80,7 @@ header(struct html *h, const struct html_frame *fr)
 	nav_item(h, fr, "applicants", "/staff/applicants", "Applicants");
 	if (fr->role != NULL && strcmp(fr->role, "hr") == 0) {
 		nav_item(h, fr, "privacy", "/staff/privacy", "Privacy");
+		nav_item(h, fr, "hires", "/staff/hires", "Hires");
 		nav_item(h, fr, "retention", "/staff/retention", "Retention");
 		nav_item(h, fr, "audit", "/staff/audit", "Audit");
 	}

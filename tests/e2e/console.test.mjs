@@ -404,3 +404,37 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     await context.close();
   });
 }
+
+// HR hires from the page: an application at offer, hired, its archive verified.
+for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+  test(`${size}: HR hires from /staff/hires and sees the archive verified`, async () => {
+    const email = `hr.hires.${size}.${run}@example.com`;
+    ctl("staff", "add", "--email", email, "--name", `Hal ${size}`, "--role", "hr");
+    const hrKey = ctl("staff-key", "create", "--role", "hr", "--name", `e2e-hires-${size}-${run}`);
+    const api = (path, body) => fetch(base + path, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${hrKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }).then(async (r) => { assert.equal(r.status < 300, true, `${path}: ${r.status}`); return r.json(); });
+    const opening = await api("/v1/openings", { title: `Hire ${size}`, country: "US" });
+    const person = await api("/v1/applicants", { full_name: `Hiro ${size}`, email: `hiro.${size}.${run}@example.com` });
+    const app = await api(`/v1/applicants/${person.id}/applications`, { opening_id: opening.id });
+    await api(`/v1/applications/${app.id}/transitions`, { to: "offer" });
+    const { context, page, problems } = await newPage(viewport);
+    await signIn(page, email, size);
+    await page.getByRole("link", { name: "Hires" }).click();
+    await page.waitForURL(base + "/staff/hires");
+    await accessible(page, `${size} /staff/hires`);
+    await shot(page, `${size}-hires`);
+    const form = page.locator(`form[action="/staff/hires/${app.id}"]`);
+    await form.locator('input[name="start_date"]').fill("2027-02-01");
+    await form.locator('input[name="employee_number"]').fill(`E2E-${size}-${run}`);
+    await form.getByRole("button").click();
+    await page.waitForURL(/\/staff\/employees\//);
+    await page.getByRole("heading", { name: "Archive verified" }).waitFor();
+    await accessible(page, `${size} an employee's archive`);
+    await shot(page, `${size}-employee`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
