@@ -119,6 +119,13 @@ int console_hires(struct req *r);
 int console_hire(struct req *r);
 int console_employee(struct req *r);
 
+/* console_team.c (hr) */
+int console_team(struct req *r);
+int console_team_add(struct req *r);
+int console_team_change(struct req *r);
+int console_team_key(struct req *r);
+int console_team_revoke(struct req *r);
+
 /* console_audit.c (hr) */
 int console_audit(struct req *r);
 int console_audit_csv(struct req *r);

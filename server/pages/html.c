@@ -83,6 +83,7 @@ header(struct html *h, const struct html_frame *fr)
 		nav_item(h, fr, "hires", "/staff/hires", "Hires");
 		nav_item(h, fr, "retention", "/staff/retention", "Retention");
 		nav_item(h, fr, "audit", "/staff/audit", "Audit");
+		nav_item(h, fr, "team", "/staff/team", "Team");
 	}
 	html_lit(h,
 	         "</ul></nav><form class=\"sign-out\" method=\"post\" action=\"/staff/sign-out\">");

@@ -438,3 +438,32 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     await context.close();
   });
 }
+
+// HR's team: a key made for a member, shown once, then revoked.
+for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+  test(`${size}: HR makes and revokes a key in /staff/team`, async () => {
+    const email = `hr.team.${size}.${run}@example.com`;
+    ctl("staff", "add", "--email", email, "--name", `Tess ${size}`, "--role", "hr");
+    const { context, page, problems } = await newPage(viewport);
+    await signIn(page, email, size);
+    await page.getByRole("link", { name: "Team" }).click();
+    await page.waitForURL(base + "/staff/team");
+    await accessible(page, `${size} /staff/team`);
+    await shot(page, `${size}-team`);
+    const keyName = `e2e-team-${size}-${run}`;
+    await page.fill("#k-name", keyName);
+    await page.getByRole("button", { name: "Make the key" }).click();
+    const token = (await page.locator("code.token").textContent()).trim();
+    assert.match(token, /^\S{20,}$/);
+    await accessible(page, `${size} a new key, shown once`);
+    const ok = await fetch(base + "/v1/openings?limit=1", { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(ok.status, 200);
+    await page.goto(base + "/staff/team");
+    assert.equal(await page.locator("code.token").count(), 0, "never shown again");
+    await page.getByRole("button", { name: `Revoke ${keyName}` }).click();
+    await page.waitForURL(base + "/staff/team");
+    assert.equal(await page.getByRole("button", { name: `Revoke ${keyName}` }).count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

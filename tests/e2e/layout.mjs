@@ -11,6 +11,9 @@ export async function layoutCheck(page, what) {
   const problems = await page.evaluate(() => {
     const GAP = 24; // px between a label and its control, on a row or above it
     const out = [];
+    // nothing makes the page scroll sideways (a wide table scrolls inside its own box)
+    if (document.documentElement.scrollWidth > window.innerWidth + 1)
+      out.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
     const visible = (el) => {
       const r = el.getBoundingClientRect();
       const s = getComputedStyle(el);
