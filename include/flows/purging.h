@@ -52,6 +52,9 @@ int purging_sweep(const struct flow *f, json_t **counts) WARN_UNUSED;
  */
 int purging_schedule(const struct flow *f, json_t **jobs) WARN_UNUSED;
 
+/* The records under a legal hold (HR's retention page): [{id, reason, set_at}]. */
+int purging_holds(const struct flow *f, json_t **holds) WARN_UNUSED;
+
 /* A run's report by id; 404 when none. */
 int purging_report(const struct flow *f, const char *id, json_t **report) WARN_UNUSED;
 

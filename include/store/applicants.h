@@ -99,6 +99,12 @@ int applicants_hold_write(struct db *db, const char *id, const char *reason, con
 int applicants_hold_clear(struct db *db, const char *id, const char *actor,
                           const char *request_id) WARN_UNUSED;
 
+/*
+ * The records under a legal hold, longest held first (at most 200; restricted
+ * ones too: this is HR's list): [{id, reason, set_at}]. 0, or -1.
+ */
+int applicants_holds_list(struct db *db, json_t **holds) WARN_UNUSED;
+
 /* Whether the applicant is under a legal hold. */
 int applicants_held(struct db *db, const char *id, bool *held) WARN_UNUSED;
 

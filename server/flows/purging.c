@@ -290,6 +290,12 @@ purging_schedule(const struct flow *f, json_t **jobs)
 }
 
 int
+purging_holds(const struct flow *f, json_t **holds)
+{
+	return applicants_holds_list(f->db, holds) == 0 ? 0 : flow_fail_db(f);
+}
+
+int
 purging_report(const struct flow *f, const char *id, json_t **report)
 {
 	int rc = purge_runs_report(f->db, id, report);

@@ -162,6 +162,35 @@ runs_table(struct html *h, const json_t *runs)
 }
 
 static void
+holds_table(struct html *h, const json_t *holds)
+{
+	static const char *const heads[] = {"Record", "Held since", "Reason", NULL};
+	size_t i;
+	json_t *o;
+
+	html_lit(h, "<section class=\"panel\" aria-labelledby=\"hold-title\"><h2 "
+	            "id=\"hold-title\">Legal holds</h2><p class=\"note\">No purge deletes a held "
+	            "record; a hold is set and lifted on the record's page.</p>");
+	if (json_array_size(holds) == 0) {
+		html_lit(h, "<p class=\"note\">No record is held.</p></section>");
+		return;
+	}
+	table_open(h, "Legal holds", heads);
+	json_array_foreach(holds, i, o)
+	{
+		html_lit(h, "<tr><td><a href=\"/staff/applicants/");
+		html_text(h, view_str(o, "id"));
+		html_lit(h, "\">The record</a></td>");
+		html_lit(h, "<td>");
+		short_time(h, view_str(o, "set_at"));
+		html_lit(h, "</td>");
+		cell_text(h, view_str(o, "reason"));
+		html_lit(h, "</tr>");
+	}
+	html_lit(h, "</tbody></table></div></section>");
+}
+
+static void
 rules_tables(struct html *h, const json_t *policies, const json_t *floors)
 {
 	static const char *const pheads[] = {"Outcome", "Country", "Region", "Days", NULL};
@@ -216,7 +245,7 @@ console_retention(struct req *r)
 {
 	struct page_want want = {"infinity", "ffffffff-ffff-ffff-ffff-ffffffffffff", RUNS_LISTED};
 	struct page_of runs = {0};
-	json_t *jobs = NULL, *policies = NULL, *floors = NULL;
+	json_t *jobs = NULL, *policies = NULL, *floors = NULL, *holds = NULL;
 	long pv, fv;
 	struct console c;
 	struct html h;
@@ -228,9 +257,10 @@ console_retention(struct req *r)
 		return rc > 0 ? 0 : -1;
 	if (purging_schedule(&c.f, &jobs) != 0 || purging_list(&c.f, &want, &runs) != 0 ||
 	    purging_rules_policies(&c.f, &policies, &pv) != 0 ||
-	    purging_rules_floors(&c.f, &floors, &fv) != 0) {
+	    purging_rules_floors(&c.f, &floors, &fv) != 0 || purging_holds(&c.f, &holds) != 0) {
 		json_decref(jobs);
 		json_decref(policies);
+		json_decref(floors);
 		page_fini(&runs);
 		return console_fail(&c, "/staff", "Back to the console");
 	}
@@ -246,7 +276,9 @@ console_retention(struct req *r)
 	html_lit(&h, "<h3>Past runs</h3>");
 	runs_table(&h, runs.items);
 	html_lit(&h, "</section>");
+	holds_table(&h, holds);
 	rules_tables(&h, policies, floors);
+	json_decref(holds);
 	json_decref(jobs);
 	json_decref(policies);
 	json_decref(floors);

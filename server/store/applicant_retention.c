@@ -126,3 +126,19 @@ applicants_retention_fini(struct applicant_retention *r)
 	free(r->policies);
 	r->apps = r->policies = NULL;
 }
+
+static struct db_stmt holds =
+    DB_STMT("SELECT coalesce(json_agg(json_build_object('id', h.id, 'reason', h.legal_hold_reason, "
+            "'set_at', rfc3339(h.legal_hold_set_at)) ORDER BY h.legal_hold_set_at, h.id), "
+            "'[]')::text FROM (SELECT id, legal_hold_reason, legal_hold_set_at FROM applicants "
+            "WHERE legal_hold_set_at IS NOT NULL ORDER BY legal_hold_set_at, id LIMIT 200) h");
+
+int
+applicants_holds_list(struct db *db, json_t **out)
+{
+	int rc = db_json(db, &holds, 0, NULL, out, NULL);
+
+	if (rc > 0)
+		*out = json_array();
+	return rc < 0 ? -1 : 0;
+}

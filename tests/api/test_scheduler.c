@@ -272,6 +272,26 @@ test_purge_from_the_page(void **state)
 	assert_int_equal(r->status, 303);
 	resp_free(r);
 	expect_exists(who, "0");
+	/* a held record is listed with its reason, and lifted, is not */
+	char *held = expired_person("Held Hakon");
+	char *hold = xasprintf("/v1/applicants/%s/legal-hold", held);
+	r = http_json("PUT", hold, staff.hr, "{\"reason\":\"Litigation 2026-17\"}");
+	assert_true(r->status == 200 || r->status == 201);
+	resp_free(r);
+	char *link = xasprintf("href=\"/staff/applicants/%s\"", held);
+	r = get_page("/staff/retention", hr);
+	assert_non_null(strstr(r->body, link));
+	assert_non_null(strstr(r->body, "Litigation 2026-17"));
+	resp_free(r);
+	r = http_json("DELETE", hold, staff.hr, NULL);
+	assert_true(r->status == 200 || r->status == 204);
+	resp_free(r);
+	r = get_page("/staff/retention", hr);
+	assert_null(strstr(r->body, link));
+	resp_free(r);
+	free(link);
+	free(hold);
+	free(held);
 	free(loc);
 	free(body);
 	free(csrf);
