@@ -41,7 +41,7 @@ db=recruitd_bench
 export RECRUITD_HOME=$top RECRUITD_DATABASE_URL="host=$host dbname=$db user=recruitd"
 # the data keys: a key database and a master key of the bench's own
 export RECRUITD_KEYS_DATABASE_URL="host=$host dbname=${db}_keys user=recruitd"
-export RECRUITD_MASTER_KEY_FILE=$out/master.key
+export RECRUITD_MASTER_KEY_FILE=$out/master.key RECRUITD_KEYRING_FILE=$out/keyring
 psql=("$pgbin/psql" -X -q -h "$host" -U recruitd)
 
 if [ "${BENCH_REUSE:-0}" = 1 ] && [ "$(cat "$out/seeded" 2>/dev/null)" = "$applicants" ]; then
@@ -54,7 +54,7 @@ else
 		"$pgbin/dropdb" -h "$host" -U recruitd --if-exists "$d"
 		"$pgbin/createdb" -h "$host" -U recruitd "$d"
 	done
-	rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next"
+	rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next" "$RECRUITD_KEYRING_FILE"
 	bin/recruitctl keys init
 	bin/recruitctl migrate 2>/dev/null
 	t0=$(date +%s)

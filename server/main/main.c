@@ -93,8 +93,8 @@ main(void)
 	app.cfg = &cfg;
 	if (assets_load(cfg.home, cfg.notice_file ? "privacy-notice" : NULL, cfg.notice_file) != 0)
 		return 2;
-	if (vault_open(cfg.master_key_file, cfg.keys_database_url, cfg.pool_size / 2 + 2,
-	               cfg.key_cache, err, sizeof(err)) != 0) {
+	if (vault_open(cfg.keyring_file, cfg.master_key_file, cfg.keys_database_url,
+	               cfg.pool_size / 2 + 2, cfg.key_cache, err, sizeof(err)) != 0) {
 		fprintf(stderr, "recruitd: %s\n", err);
 		return 2;
 	}

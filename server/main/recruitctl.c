@@ -59,14 +59,14 @@ flag(struct ctx *c, const char *name)
 	return NULL;
 }
 
-/* Open the data keys (master key file, key database) or exit. */
+/* Open the data keys (keyring, key database) or exit. */
 static void
 vault_or_die(struct ctx *c)
 {
 	char err[256];
 
-	if (vault_open(c->cfg.master_key_file, c->cfg.keys_database_url, 1, 4096, err,
-	               sizeof(err)) != 0) {
+	if (vault_open(c->cfg.keyring_file, c->cfg.master_key_file, c->cfg.keys_database_url, 2,
+	               4096, err, sizeof(err)) != 0) {
 		fprintf(stderr, "recruitctl: %s\n", err);
 		exit(1);
 	}
@@ -100,7 +100,8 @@ cmd_keys_init(struct ctx *c)
 		fprintf(stderr, "usage: recruitctl keys init\n");
 		return 2;
 	}
-	if (vault_make_master(c->cfg.master_key_file, err, sizeof(err)) != 0) {
+	if (vault_init_keyring(c->cfg.keyring_file, c->cfg.master_key_file, err, sizeof(err)) !=
+	    0) {
 		fprintf(stderr, "recruitctl: %s\n", err);
 		return 1;
 	}
@@ -122,11 +123,11 @@ cmd_keys_rotate(struct ctx *c)
 	int batch = batch_flag(c, 1000);
 
 	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
-		fprintf(stderr, "usage: recruitctl keys rotate-master [--batch N]\n");
+		fprintf(stderr, "usage: recruitctl keys rotate [--batch N]\n");
 		return 2;
 	}
 	vault_or_die(c);
-	int rc = vault_rotate_master((unsigned)batch, stderr);
+	int rc = vault_rotate((unsigned)batch, NULL, stderr);
 	vault_close();
 	return rc == 0 ? 0 : 1;
 }
@@ -391,6 +392,7 @@ static const struct command {
     {{"migrate", NULL}, cmd_migrate, "migrate"},
     {{"purge", NULL}, cmd_purge, "purge [--dry-run]"},
     {{"keys", "init"}, cmd_keys_init, "keys init"},
+    {{"keys", "rotate"}, cmd_keys_rotate, "keys rotate [--batch N]"},
     {{"keys", "rotate-master"}, cmd_keys_rotate, "keys rotate-master [--batch N]"},
     {{"keys", "seal-existing"}, cmd_keys_seal, "keys seal-existing [--batch N] [--max-batches N]"},
     {{"staff-key", "create"}, cmd_key_create, "staff-key create --role recruiter|hr --name NAME"},

@@ -30,6 +30,7 @@
 static struct {
 	struct pool *pool;
 	struct listener *watcher; /* hears of keys destroyed by other processes */
+	struct listener *ring;    /* hears of a rotation's changes to the keyring file */
 	atomic_bool heard_before; /* listening has started once: a restart may have missed some */
 } D;
 
@@ -95,9 +96,28 @@ watching(bool listening, void *arg)
 		keycache_clear();
 }
 
+/* The keyring file changed (a rotation), or notices may have been missed: read it again. */
+static void
+keyring_changed(const char *payload, void *arg)
+{
+	(void)payload;
+	(void)arg;
+	keyring_reload_soon();
+}
+
+static void
+keyring_watching(bool listening, void *arg)
+{
+	(void)arg;
+	if (listening)
+		keyring_reload_soon();
+}
+
 void
 vault_watch_start(const char *keys_url)
 {
+	D.ring =
+	    listener_start(keys_url, "recruitd_keyring", keyring_changed, keyring_watching, NULL);
 	D.watcher =
 	    listener_start(keys_url, "recruitd_data_keys", destroyed_elsewhere, watching, NULL);
 	if (D.watcher == NULL)
@@ -110,7 +130,8 @@ void
 vault_watch_stop(void)
 {
 	listener_stop(D.watcher);
-	D.watcher = NULL;
+	listener_stop(D.ring);
+	D.watcher = D.ring = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -157,8 +178,8 @@ fetch(struct db *db, const char *const *ids, size_t n, unsigned char (*keys)[SEA
 					found[i] = true;
 				else
 					log_msg(LOG_ERROR, "data key",
-					        "a data key does not open under any known master "
-					        "key");
+					        "a data key does not open under any epoch of "
+					        "the keyring");
 			}
 	}
 	PQclear(res);
@@ -452,7 +473,7 @@ rewrap_row(struct db *db, const PGresult *res, int r, const char *to_id)
 	if (sealing_bytea_parse(PQgetvalue(res, r, 1), w, sizeof(w), &wlen) != 0 ||
 	    keyring_rewrap(owner, from, to_id, w, wlen, out) != 0) {
 		fprintf(stderr,
-		        "recruitctl: a key is wrapped under a master key not at hand (%s); "
+		        "recruitctl: a key is wrapped under an epoch not in the keyring (%s); "
 		        "stopping\n",
 		        from);
 		return -1;

@@ -675,7 +675,7 @@ harness_store(void)
 	char err[256];
 
 	if (!vault_ready) {
-		if (vault_open(getenv("RECRUITD_MASTER_KEY_FILE"),
+		if (vault_open(getenv("RECRUITD_KEYRING_FILE"), getenv("RECRUITD_MASTER_KEY_FILE"),
 		               getenv("RECRUITD_KEYS_DATABASE_URL"), 1, 1024, err,
 		               sizeof(err)) != 0)
 			fail_msg("the key database: %s", err);
