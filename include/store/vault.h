@@ -64,8 +64,10 @@ int vault_init_keyring(const char *keyring_file, const char *legacy, char *err,
 int vault_migrate(const char *keys_url, const char *dir) WARN_UNUSED;
 
 /*
- * The data key of applicant id (a UUID's text): 0 with key, 1 when it has
- * none (destroyed, or never made), -1 when the key database cannot answer.
+ * The key named id (a UUID's text; for a record from before the key ids,
+ * the applicant's data key has the applicant's id): 0 with key, 1 when
+ * there is none (destroyed, or never made), -1 when the key database cannot
+ * answer.
  */
 int vault_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 
@@ -78,9 +80,13 @@ int vault_keys(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_
                bool *found) WARN_UNUSED;
 
 /*
- * A new applicant's id and data key, stored before they are returned
- * (made ahead, a few at a time per thread: a create costs no round trip to
- * the key database). 0 or -1.
+ * A new key and its id (a UUID's text), stored before they are returned
+ * (made ahead, a few at a time per thread: it costs no round trip to the
+ * key database but one in sixteen). Every value whose purpose can end on
+ * its own takes one: an applicant's record key and history key, a
+ * document's, an export package's, a pending submission's, an e-mail
+ * change's (DESIGN "A key for every value whose purpose can end on its
+ * own"). 0 or -1.
  */
 int vault_fresh(char id[37], unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 
@@ -91,7 +97,7 @@ int vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSE
 int vault_keys_or_new(const char *const *ids, size_t n,
                       unsigned char (*keys)[SEAL_KEY_LEN]) WARN_UNUSED;
 
-/* Destroy the keys of n applicants (and forget them here). 0, or -1 (nothing certain). */
+/* Destroy the n keys named ids (and forget them here). 0, or -1 (nothing certain). */
 int vault_destroy(const char *const *ids, size_t n) WARN_UNUSED;
 
 /* HMAC-SHA256 under the index key: 0, or -1 when the key database cannot give it yet. */

@@ -14,6 +14,7 @@
 #include "core/digest.h"
 #include "core/fold.h"
 #include "core/jsonx.h"
+#include "core/log.h"
 #include "domain/search.h"
 #include "store/applicants.h"
 #include "store/db.h"
@@ -56,15 +57,15 @@ applicant_rows_open(const PGresult *res, int row, int col, const char *id, const
 }
 
 int
-applicant_rows_key(struct db *db, const PGresult *res, int row, int sealed_col,
+applicant_rows_key(struct db *db, const PGresult *res, int row, int key_col,
                    unsigned char key[SEAL_KEY_LEN], bool *have)
 {
 	int rc;
 
 	*have = false;
-	if (PQgetvalue(res, row, sealed_col)[0] != 't')
+	if (PQgetvalue(res, row, key_col + 1)[0] != 't')
 		return 0;
-	if ((rc = vault_key(PQgetvalue(res, row, 0), key)) < 0) {
+	if ((rc = vault_key(PQgetvalue(res, row, key_col), key)) < 0) {
 		db_mark_unavailable(db);
 		return -1;
 	}
@@ -223,6 +224,68 @@ applicant_rows_params_init(struct applicant_row_params *rp, const json_t *doc, c
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* a new record key                                                     */
+
+static struct db_stmt rekey_read = DB_STMT("SELECT a.id, " PERSONAL_COLUMNS(
+    "a") " FROM applicants a "
+         "WHERE a.id = $1 AND a.email_hash IS NOT NULL FOR NO KEY UPDATE");
+static struct db_stmt rekey_write =
+    DB_STMT("UPDATE applicants SET record_key = $2::uuid, full_name_sealed = $3::bytea, "
+            "  email_sealed = $4::bytea, phone_sealed = $5::bytea, address_sealed = $6::bytea, "
+            "  social_sealed = $7::bytea WHERE id = $1");
+
+/* The values v of applicant id sealed under a new key and written: 0 or -1. */
+static int
+rekey_write_values(struct db *db, const char *id, char *v[P_COUNT])
+{
+	unsigned char key[SEAL_KEY_LEN];
+	char kid[37], *sealed[P_COUNT] = {NULL};
+	bool failed = false;
+	int rc = -1;
+
+	if (vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	for (int i = 0; i < P_COUNT; i++)
+		sealed[i] = vault_seal_text(key, id, applicant_rows_field[i], v[i], &failed);
+	explicit_bzero(key, sizeof(key));
+	if (!failed) {
+		const char *params[2 + P_COUNT] = {id,        kid,       sealed[0], sealed[1],
+		                                   sealed[2], sealed[3], sealed[4]};
+		rc = db_do(db, &rekey_write, 2 + P_COUNT, params);
+	}
+	for (int i = 0; i < P_COUNT; i++)
+		free(sealed[i]);
+	if (rc != 0 && vault_destroy((const char *const[]){kid}, 1) != 0)
+		log_msg(LOG_WARN, "data key", "a key made for a change not stored stays unused");
+	return rc;
+}
+
+int
+applicant_rows_rekey(struct db *db, const char *id)
+{
+	const char *params[1] = {id};
+	unsigned char key[SEAL_KEY_LEN];
+	char *v[P_COUNT];
+	PGresult *res;
+	bool have;
+	int rc = db_row(db, &rekey_read, 1, params, &res);
+
+	if (rc != 0)
+		return rc;
+	rc = applicant_rows_key(db, res, 0, 1, key, &have);
+	if (rc == 0 &&
+	    (rc = applicant_rows_open(res, 0, 2, id, have ? key : NULL, v, P_COUNT)) == 0) {
+		rc = rekey_write_values(db, id, v);
+		applicant_rows_free(v, P_COUNT);
+	}
+	explicit_bzero(key, sizeof(key));
+	PQclear(res);
+	return rc;
+}
+
 int
 applicants_email_hash(struct db *db, const char *email, char **hash)
 {
@@ -245,26 +308,30 @@ static struct db_stmt seal_row =
     DB_STMT("UPDATE applicants SET full_name_sealed = $2::bytea, email_sealed = $3::bytea, "
             "  phone_sealed = $4::bytea, address_sealed = $5::bytea, social_sealed = $6::bytea, "
             "  email_hash = $7::bytea, search_grams = $8::int[], country = $9, region = $10, "
+            "  record_key = $11::uuid, "
             "  full_name = NULL, email = NULL, phone = NULL, address = NULL, social_handles = NULL "
             "WHERE id = $1 AND email_hash IS NULL");
 
-/* Seal one row of unsealed_batch under key: 0 or -1. */
+/* Seal one row of unsealed_batch under a new record key: 0 or -1. */
 static int
-seal_one(struct db *db, const PGresult *res, int i, unsigned char key[SEAL_KEY_LEN])
+seal_one(struct db *db, const PGresult *res, int i)
 {
 	const char *id = PQgetvalue(res, i, 0);
 	const char *plain[P_COUNT];
-	char *sealed[P_COUNT] = {NULL}, *hash = NULL, *grams = NULL;
+	char *sealed[P_COUNT] = {NULL}, *hash = NULL, *grams = NULL, kid[37];
+	unsigned char key[SEAL_KEY_LEN];
 	bool failed = false;
 	int rc = -1;
 
+	if (vault_fresh(kid, key) != 0)
+		return -1;
 	for (int f = 0; f < P_COUNT; f++)
 		plain[f] = PQgetisnull(res, i, 1 + f) ? NULL : PQgetvalue(res, i, 1 + f);
 	for (int f = 0; f < P_COUNT; f++)
 		sealed[f] = vault_seal_text(key, id, applicant_rows_field[f], plain[f], &failed);
 	if (!failed && (hash = applicant_rows_email_hash(plain[P_EMAIL])) != NULL &&
 	    (grams = applicant_rows_grams(plain, 2, NULL)) != NULL) {
-		const char *params[10] = {id,
+		const char *params[11] = {id,
 		                          sealed[0],
 		                          sealed[1],
 		                          sealed[2],
@@ -273,9 +340,11 @@ seal_one(struct db *db, const PGresult *res, int i, unsigned char key[SEAL_KEY_L
 		                          hash,
 		                          grams,
 		                          PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6),
-		                          PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7)};
-		rc = db_do(db, &seal_row, 10, params);
+		                          PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7),
+		                          kid};
+		rc = db_do(db, &seal_row, 11, params);
 	}
+	explicit_bzero(key, sizeof(key));
 	for (int f = 0; f < P_COUNT; f++)
 		free(sealed[f]);
 	free(hash);
@@ -296,16 +365,8 @@ applicants_seal_batch(struct db *db, int batch, long *sealed)
 	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_batch, 1, params)) == NULL)
 		return -1;
 	int n = PQntuples(res);
-	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
-	unsigned char(*keys)[SEAL_KEY_LEN] = xcalloc((size_t)n + 1, SEAL_KEY_LEN);
-	for (int i = 0; i < n; i++)
-		ids[i] = PQgetvalue(res, i, 0);
-	rc = vault_keys_or_new(ids, (size_t)n, keys);
 	for (int i = 0; rc == 0 && i < n; i++)
-		rc = seal_one(db, res, i, keys[i]);
-	explicit_bzero(keys, ((size_t)n + 1) * SEAL_KEY_LEN);
-	free(keys);
-	free(ids);
+		rc = seal_one(db, res, i);
 	*sealed = n;
 	PQclear(res);
 	if (rc != 0 || db_exec(db, "COMMIT") != 0) {

@@ -21,16 +21,19 @@
 struct db;
 
 /*
- * The personal values of row alias a, as SQL columns: whether the row is
- * sealed, then each value as text (the sealed ones as bytea's "\x..."
+ * The personal values of row alias a, as SQL columns: the id of the key
+ * they are sealed under (the record key; the applicant's own id for a row
+ * from before the record keys), whether the row is sealed, then each value
+ * as text (the sealed ones as bytea's "\x..."
  * form; a row from before the keys that `recruitctl keys seal-existing` has
  * not reached yet gives its plaintext columns).
  */
 #define PERSONAL_COLUMNS(a)                                                                        \
-	a ".email_hash IS NOT NULL, coalesce(" a ".full_name_sealed::text, " a ".full_name), "     \
-	  "coalesce(" a ".email_sealed::text, " a ".email), coalesce(" a ".phone_sealed::text, " a \
-	  ".phone), coalesce(" a ".address_sealed::text, " a ".address::text), coalesce(" a        \
-	  ".social_sealed::text, " a ".social_handles::text)"
+	"coalesce(" a ".record_key, " a ".id)::text, " a ".email_hash IS NOT NULL, coalesce(" a    \
+	".full_name_sealed::text, " a ".full_name), "                                              \
+	"coalesce(" a ".email_sealed::text, " a ".email), coalesce(" a ".phone_sealed::text, " a   \
+	".phone), coalesce(" a ".address_sealed::text, " a ".address::text), coalesce(" a          \
+	".social_sealed::text, " a ".social_handles::text)"
 
 /* By the address's hashes (parameter h, a bytea[]), or in plaintext (e) on a row not sealed yet. */
 #define BY_EMAIL(h, e)                                                                             \
@@ -56,12 +59,22 @@ int applicant_rows_open(const PGresult *res, int row, int col, const char *id,
 void applicant_rows_free(char *v[], int n);
 
 /*
- * The data key of the row's applicant (its id in column 0) into key when
- * the row is sealed (column sealed_col): 0 (*have tells whether a key was
- * read), 1 when its key is gone, -1 with db marked unavailable.
+ * The record key of the row (its id in column key_col, PERSONAL_COLUMNS'
+ * first) into key when the row is sealed (column key_col + 1): 0 (*have
+ * tells whether a key was read), 1 when its key is gone, -1 with db marked
+ * unavailable.
  */
-int applicant_rows_key(struct db *db, const PGresult *res, int row, int sealed_col,
+int applicant_rows_key(struct db *db, const PGresult *res, int row, int key_col,
                        unsigned char key[SEAL_KEY_LEN], bool *have);
+
+/*
+ * Replace the record key of applicant id (in the caller's transaction): a
+ * new key, the row's personal values opened and sealed again under it, the
+ * old key queued for destruction when the transaction commits (migration
+ * 0030's trigger; erasure_shred_after_commit). 0, 1 when there is no such
+ * row or its key is gone, -1.
+ */
+int applicant_rows_rekey(struct db *db, const char *id) WARN_UNUSED;
 
 /* The hash an address is stored and found by, as bytea text ("\x..."): new, or NULL. */
 char *applicant_rows_email_hash(const char *email);

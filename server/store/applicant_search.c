@@ -28,7 +28,7 @@
 #define LIST_COLUMNS                                                                               \
 	"id, " PERSONAL_COLUMNS("a") ", job_title, rfc3339(created_at), rfc3339(updated_at), "     \
 	                             "version, created_at"
-enum { L_ID, L_SEALED, L_NAME, L_EMAIL, L_JOB = 7, L_CREATED, L_UPDATED, L_VERSION, L_KEY1 };
+enum { L_ID, L_KEY, L_SEALED, L_NAME, L_EMAIL, L_JOB = 8, L_CREATED, L_UPDATED, L_VERSION, L_KEY1 };
 #define LIST_ORDER " ORDER BY created_at DESC, id DESC LIMIT $3"
 #define AFTER " (created_at, id) < ($1::timestamptz, $2::uuid) "
 #define VISIBLE(n) " AND (restricted_at IS NULL OR " n "::boolean) "
@@ -110,11 +110,14 @@ take_rows(struct db *db, struct gather *g, PGresult *res, const char *q)
 {
 	int n = PQntuples(res);
 	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	const char **key_ids = xcalloc((size_t)n + 1, sizeof(*key_ids));
 	unsigned char(*keys)[SEAL_KEY_LEN] = xcalloc((size_t)n + 1, SEAL_KEY_LEN);
 	bool *found = xcalloc((size_t)n + 1, sizeof(*found));
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		ids[i] = PQgetvalue(res, i, L_ID);
-	if (vault_keys(ids, (size_t)n, keys, found) != 0) {
+		key_ids[i] = PQgetvalue(res, i, L_KEY);
+	}
+	if (vault_keys(key_ids, (size_t)n, keys, found) != 0) {
 		db_mark_unavailable(db);
 		g->failed = 1;
 		n = 0;
@@ -135,6 +138,7 @@ take_rows(struct db *db, struct gather *g, PGresult *res, const char *q)
 	free(keys);
 	free(found);
 	free(ids);
+	free(key_ids);
 	PQclear(res);
 }
 

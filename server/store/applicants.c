@@ -21,12 +21,14 @@
 #include <string.h>
 
 #include "applicant_rows.h"
+#include "core/digest.h"
 #include "core/log.h"
 #include "domain/profile.h"
 #include "domain/retention.h"
 #include "store/applicants.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/erasure.h"
 #include "store/vault.h"
 
 #define COLUMNS                                                                                    \
@@ -44,6 +46,7 @@
 
 enum {
 	C_ID,
+	C_KEY,
 	C_SEALED,
 	C_NAME,
 	C_EMAIL,
@@ -202,10 +205,12 @@ applicant_from_row(const PGresult *res, int row, char *v[P_COUNT])
  * the NOT EXISTS finds it through applicants_email_key.
  */
 static struct db_stmt insert_applicant = DB_STMT(
-    "WITH a AS (INSERT INTO applicants (id, full_name_sealed, email_sealed, phone_sealed, "
+    "WITH a AS (INSERT INTO applicants (id, record_key, history_key, full_name_sealed, "
+    "  email_sealed, phone_sealed, "
     "  address_sealed, social_sealed, title, job_title, source_type, source_detail, "
     "  marketing_opt_in, email_hash, search_grams, country, region) "
-    "  SELECT $15::uuid, $1::bytea, $2::bytea, $3::bytea, $4::bytea, $5::bytea, $6, $7, $8, $9, "
+    "  SELECT $15::uuid, $20::uuid, $21::uuid, $1::bytea, $2::bytea, $3::bytea, $4::bytea, "
+    "$5::bytea, $6, $7, $8, $9, "
     "  $10::boolean, $11::bytea, $12::int[], $13, $14 "
     "  WHERE NOT EXISTS (SELECT 1 FROM applicants WHERE " BY_EMAIL(
         "$19",
@@ -230,7 +235,8 @@ static struct db_stmt update_applicant = DB_STMT(
     "  marketing_opt_in = $12::boolean, email_hash = $13::bytea, search_grams = $14::int[], "
     "  country = $15, region = $16, full_name = NULL, email = NULL, phone = NULL, "
     "  address = NULL, social_handles = NULL, "
-    "  sharing_opt_out = coalesce($20::boolean, sharing_opt_out), version = version + 1, "
+    "  sharing_opt_out = coalesce($20::boolean, sharing_opt_out), record_key = $21::uuid, "
+    "  version = version + 1, "
     "  updated_at = now() "
     "  WHERE id = $1 AND version = $2::int RETURNING *), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
@@ -256,7 +262,7 @@ take_record(struct db *db, PGresult *res, const unsigned char *known_key, json_t
 			have = true;
 			rc = 0;
 		} else {
-			rc = applicant_rows_key(db, res, 0, C_SEALED, key, &have);
+			rc = applicant_rows_key(db, res, 0, C_KEY, key, &have);
 		}
 		if (rc == 0 && (rc = applicant_rows_open(res, 0, C_SEALED, PQgetvalue(res, 0, C_ID),
 		                                         have ? key : NULL, v, P_COUNT)) == 0) {
@@ -275,10 +281,10 @@ int
 applicants_insert(struct db *db, const json_t *doc, const char *actor, const char *request_id,
                   json_t **record, long *version)
 {
-	unsigned char key[SEAL_KEY_LEN];
+	unsigned char key[SEAL_KEY_LEN], history[SEAL_KEY_LEN];
 	struct applicant_row_params rp;
-	const char *params[19];
-	char id[37], *hashes;
+	const char *params[21];
+	char id[37], kid[37], hid[37], *hashes;
 	PGresult *res;
 	int rc = -1;
 
@@ -286,11 +292,19 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 	if (applicant_rows_lookup(db, json_string_value(json_object_get(doc, "email")), &hashes) !=
 	    0)
 		return -1;
-	if (vault_fresh(id, key) != 0) {
+	/* its record key and history key, made ahead (no round trip to the key database) */
+	if (uuid_v4(id) != 0 || vault_fresh(kid, key) != 0) {
 		free(hashes);
 		db_mark_unavailable(db);
 		return -1;
 	}
+	if (vault_fresh(hid, history) != 0) {
+		free(hashes);
+		db_mark_unavailable(db);
+		explicit_bzero(key, sizeof(key));
+		return -1;
+	}
+	explicit_bzero(history, sizeof(history));
 	if (applicant_rows_params_init(&rp, doc, id, key) != 0) {
 		free(hashes);
 		db_mark_unavailable(db);
@@ -303,14 +317,16 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 	params[16] = request_id;
 	params[17] = json_string_value(json_object_get(doc, "email"));
 	params[18] = hashes;
+	params[19] = kid;
+	params[20] = hid;
 	/* An address on record inserts nothing (never an error: the server's log would quote it).
 	 */
-	if ((res = db_run(db, &insert_applicant, 19, params)) != NULL)
+	if ((res = db_run(db, &insert_applicant, 21, params)) != NULL)
 		rc = take_record(db, res, key, record, version) == 0 ? 0 : 2;
 	applicant_rows_params_fini(&rp);
 	free(hashes);
 	explicit_bzero(key, sizeof(key));
-	if (rc != 0 && vault_destroy((const char *const[]){id}, 1) != 0)
+	if (rc != 0 && vault_destroy((const char *const[]){kid, hid}, 2) != 0)
 		log_msg(LOG_WARN, "data key", "a key made for a record not stored stays unused");
 	return rc;
 }
@@ -357,14 +373,17 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
                   const char *request_id, const char *target, json_t **record, long *version)
 {
 	unsigned char key[SEAL_KEY_LEN];
-	const char *params[20];
+	const char *params[21];
 	struct applicant_row_params rp;
-	char v[24];
+	char v[24], kid[37];
 	PGresult *res;
 	json_t *sharing = json_object_get(doc, "sharing_opt_out");
 
-	/* its own key, or a new one for a row not sealed yet */
-	if (vault_key_or_new(id, key) != 0) {
+	/*
+	 * A new record key for every change: the values replaced stay in WAL and backups only
+	 * under the old key, destroyed once this commits (migration 0030's trigger queues it).
+	 */
+	if (vault_fresh(kid, key) != 0) {
 		db_mark_unavailable(db);
 		return -1;
 	}
@@ -381,10 +400,15 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
 	params[17] = request_id;
 	params[18] = target;
 	params[19] = sharing == NULL ? NULL : json_is_true(sharing) ? "true" : "false";
-	res = db_run(db, &update_applicant, 20, params);
+	params[20] = kid;
+	res = db_run(db, &update_applicant, 21, params);
 	applicant_rows_params_fini(&rp);
 	int rc = res == NULL ? -1 : take_record(db, res, key, record, version);
 	explicit_bzero(key, sizeof(key));
+	if (rc == 0)
+		erasure_shred_after_commit(db);
+	else if (vault_destroy((const char *const[]){kid}, 1) != 0)
+		log_msg(LOG_WARN, "data key", "a key made for a change not stored stays unused");
 	return rc;
 }
 

@@ -138,8 +138,8 @@ vault_watch_stop(void)
 /* reading keys                                                         */
 
 static struct db_stmt find_keys =
-    DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE owner = ANY ($1::text[])");
-static struct db_stmt delete_keys = DB_STMT("DELETE FROM data_keys WHERE owner = ANY ($1::text[])");
+    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE id = ANY ($1::text[])");
+static struct db_stmt delete_keys = DB_STMT("DELETE FROM data_keys WHERE id = ANY ($1::text[])");
 
 /* Unwrap row r of res (owner, wrapped, master) into key: 0, or -1 when it does not open. */
 static int
@@ -240,8 +240,8 @@ vault_key(const char *id, unsigned char key[SEAL_KEY_LEN])
 /* making keys                                                          */
 
 static struct db_stmt insert_keys = DB_STMT(
-    "INSERT INTO data_keys (owner, wrapped, master) "
-    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (owner) DO NOTHING");
+    "INSERT INTO data_keys (id, wrapped, master) "
+    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (id) DO NOTHING");
 
 /* New keys on their way to the key table: insert_keys's three arrays, built one key at a time. */
 struct new_keys {
@@ -424,7 +424,7 @@ vault_destroy(const char *const *ids, size_t n)
 }
 
 static struct db_stmt newest_keys =
-    DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE owner <> 'index' "
+    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE id <> 'index' "
             "ORDER BY created_at DESC LIMIT $1::int");
 
 long
@@ -457,10 +457,10 @@ vault_warm(size_t limit)
 }
 
 static struct db_stmt batch_to_rewrap =
-    DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE master <> $1 ORDER BY owner "
+    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE master <> $1 ORDER BY id "
             "LIMIT $2::int FOR UPDATE");
-static struct db_stmt rewrap = DB_STMT(
-    "UPDATE data_keys SET wrapped = $2::bytea, master = $3 WHERE owner = $1 AND master = $4");
+static struct db_stmt rewrap =
+    DB_STMT("UPDATE data_keys SET wrapped = $2::bytea, master = $3 WHERE id = $1 AND master = $4");
 
 /* Row r of a batch (owner, wrapped, master) wrapped again under to_id and written: 0 or -1. */
 static int

@@ -1,7 +1,11 @@
 /*
  * documents: an applicant's documents and their exact bytes. See
- * documents.h. The bytes are sealed under the applicant's data key in
- * segments (store/vault.h), so a slice is read and opened without the rest;
+ * documents.h. The bytes are sealed under the document's own key in
+ * segments (store/vault.h), so a slice is read and opened without the rest,
+ * and deleting the document (its row's trigger queues the key, migration
+ * 0030) makes every copy of it unreadable without touching anything else; a
+ * document from before the document keys (key_id NULL) is sealed under the
+ * applicant's data key, whose id is the applicant's;
  * a document stored before the keys (sealed false) is read as it is until
  * `recruitctl keys seal-existing` seals it. The bytes travel in binary both
  * ways, never as escaped text.
@@ -11,9 +15,11 @@
 #include <string.h>
 
 #include "core/digest.h"
+#include "core/log.h"
 #include "documents_rows.h"
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/erasure.h"
 #include "store/vault.h"
 
 /* The applicant's row is locked first, so two uploads cannot both pass the quota. */
@@ -34,8 +40,8 @@ static struct db_stmt quota_used =
 static struct db_stmt insert_document = DB_STMT(
     "WITH a AS (SELECT id FROM applicants WHERE id = $1), "
     "d AS (INSERT INTO documents (id, applicant_id, kind, filename, content_type, size, sha256, "
-    "content, sealed) "
-    "  SELECT $10::uuid, a.id, $2, $3, $4, $5::bigint, $6, $7::bytea, true FROM a "
+    "content, sealed, key_id) "
+    "  SELECT $10::uuid, a.id, $2, $3, $4, $5::bigint, $6, $7::bytea, true, $11::uuid FROM a "
     "  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
@@ -44,13 +50,15 @@ static struct db_stmt insert_document = DB_STMT(
 
 static struct db_stmt read_document = DB_STMT(
     "WITH d AS (SELECT d.id, d.applicant_id, d.filename, d.content_type, d.sha256, d.content, "
-    "  d.size, d.sealed FROM documents d JOIN applicants a ON a.id = d.applicant_id "
+    "  d.size, d.sealed, coalesce(d.key_id, d.applicant_id)::text AS key_id, "
+    "  d.applicant_id::text AS applicant FROM documents d JOIN applicants a ON a.id = "
+    "d.applicant_id "
     "  WHERE d.id = $1 AND ($2::uuid IS NULL OR d.applicant_id = $2::uuid) "
     "  AND (a.restricted_at IS NULL OR $5::boolean)), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
-    "SELECT filename, content_type, sha256, content, applicant_id::text, size::text, "
-    "  sealed::text FROM d");
+    "SELECT filename, content_type, sha256, content, key_id, size::text, "
+    "  sealed::text, applicant FROM d");
 
 /* The applicant's row (none: not on record, or not to be seen), then one row per document. */
 static struct db_stmt list_documents = DB_STMT(
@@ -78,7 +86,8 @@ static struct db_stmt manifest_of_applicant =
 static struct db_stmt slice_of =
     DB_STMT("SELECT CASE WHEN sealed THEN substring(content FROM $2::int FOR $3::int) "
             "  ELSE substring(content FROM $4::int FOR $5::int) END, applicant_id::text, "
-            "  size::text, sealed::text FROM documents WHERE id = $1");
+            "  size::text, sealed::text, coalesce(key_id, applicant_id)::text "
+            "FROM documents WHERE id = $1");
 
 static json_t *
 metadata(const PGresult *res, int row, bool self_view)
@@ -135,14 +144,9 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 		db_rollback(db);
 		return rc;
 	}
-	if (vault_key_or_new(d->applicant_id, key) != 0) {
-		db_mark_unavailable(db);
-		return -1;
-	}
-	char id[37], field[DOCUMENTS_FIELD_LEN];
-	if (uuid_v4(id) != 0) {
-		explicit_bzero(key, sizeof(key));
-		db_mark_unavailable(db); /* no randomness: 503 */
+	char id[37], kid[37], field[DOCUMENTS_FIELD_LEN];
+	if (uuid_v4(id) != 0 || vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db); /* no randomness, or no key database: 503 */
 		return -1;
 	}
 	documents_field(field, id);
@@ -154,7 +158,7 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	}
 	rc = 1;
 	snprintf(size, sizeof(size), "%zu", d->len);
-	const char *params[10] = {d->applicant_id,
+	const char *params[11] = {d->applicant_id,
 	                          d->kind,
 	                          d->filename,
 	                          d->content_type,
@@ -163,9 +167,10 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	                          (const char *)sealed,
 	                          actor,
 	                          request_id,
-	                          id};
-	int lengths[10] = {[6] = (int)sealed_len}, formats[10] = {[6] = 1};
-	res = db_run_binary(db, &insert_document, 10, params, lengths, formats, 0);
+	                          id,
+	                          kid};
+	int lengths[11] = {[6] = (int)sealed_len}, formats[11] = {[6] = 1};
+	res = db_run_binary(db, &insert_document, 11, params, lengths, formats, 0);
 	free(sealed);
 	if (res == NULL)
 		return -1; /* the transaction is rolled back when the connection goes back */
@@ -176,6 +181,8 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 		rc = -1;
 	}
 	PQclear(res);
+	if (rc != 0 && vault_destroy((const char *const[]){kid}, 1) != 0)
+		log_msg(LOG_WARN, "data key", "a key made for a document not stored stays unused");
 	return rc;
 }
 
@@ -200,17 +207,18 @@ documents_bytes_release(void *owner)
 }
 
 /*
- * Open sealed segments of document (of applicant, plain_len bytes in all),
- * starting with segment first: a new buffer with *len, or NULL when they do
- * not open (the key is gone) or the key database cannot answer (*down).
+ * Open sealed segments of document id (of applicant, under key key_id,
+ * plain_len bytes in all), starting with segment first: a new buffer with
+ * *len, or NULL when they do not open (the key is gone) or the key database
+ * cannot answer (*down).
  */
 static unsigned char *
-open_segments(const char *applicant, const char *id, size_t plain_len, size_t first,
-              const unsigned char *in, size_t in_len, size_t *len, bool *down)
+open_segments(const char *applicant, const char *key_id, const char *id, size_t plain_len,
+              size_t first, const unsigned char *in, size_t in_len, size_t *len, bool *down)
 {
 	unsigned char key[SEAL_KEY_LEN], *out;
 	char field[DOCUMENTS_FIELD_LEN];
-	int rc = vault_key(applicant, key);
+	int rc = vault_key(key_id, key);
 
 	*down = rc < 0;
 	if (rc != 0)
@@ -251,9 +259,10 @@ documents_fetch(struct db *db, const char *id, const char *applicant_id, bool se
 	out->len = (size_t)PQgetlength(res, 0, 3);
 	if (strcmp(PQgetvalue(res, 0, 6), "true") == 0) {
 		bool down;
-		h->plain = open_segments(
-		    PQgetvalue(res, 0, 4), id, strtoull(PQgetvalue(res, 0, 5), NULL, 10), 0,
-		    (const unsigned char *)out->data, out->len, &h->len, &down);
+		h->plain =
+		    open_segments(PQgetvalue(res, 0, 7), PQgetvalue(res, 0, 4), id,
+		                  strtoull(PQgetvalue(res, 0, 5), NULL, 10), 0,
+		                  (const unsigned char *)out->data, out->len, &h->len, &down);
 		if (h->plain == NULL) {
 			documents_bytes_release(h);
 			if (down)
@@ -295,6 +304,8 @@ documents_remove(struct db *db, const char *id, bool sees_restricted, const char
 
 	if (db_count(db, &delete_document, 4, params, &deleted) != 0)
 		return -1;
+	if (deleted == 1) /* its key goes once this commits (queued by the row's trigger) */
+		erasure_shred_after_commit(db);
 	return deleted == 1 ? 0 : 1;
 }
 
@@ -336,8 +347,8 @@ documents_slice(struct db *db, const char *id, size_t offset, size_t len, size_t
 	} else {
 		bool down;
 		size_t plain;
-		unsigned char *segs = open_segments(PQgetvalue(res, 0, 1), id,
-		                                    strtoull(PQgetvalue(res, 0, 2), NULL, 10),
+		unsigned char *segs = open_segments(PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 4),
+		                                    id, strtoull(PQgetvalue(res, 0, 2), NULL, 10),
 		                                    first, bytes, got, &plain, &down);
 		if (segs == NULL) {
 			if (down)
@@ -360,8 +371,8 @@ static struct db_stmt unsealed_documents =
     DB_STMT("SELECT id::text, applicant_id::text, content FROM documents WHERE NOT sealed "
             "ORDER BY documents.id LIMIT $1::int FOR UPDATE SKIP LOCKED"); /* not id::text's */
 static struct db_stmt seal_document =
-    DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true WHERE id = $1::uuid "
-            "AND NOT sealed");
+    DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true, key_id = $3::uuid "
+            "WHERE id = $1::uuid AND NOT sealed");
 
 int
 documents_seal_batch(struct db *db, int batch, long *sealed)
@@ -381,7 +392,8 @@ documents_seal_batch(struct db *db, int batch, long *sealed)
 		size_t n;
 		const char *id = PQgetvalue(res, i, 0); /* text comes back as itself */
 		const char *applicant = PQgetvalue(res, i, 1);
-		if (vault_key_or_new(applicant, key) != 0) {
+		char kid[37];
+		if (vault_fresh(kid, key) != 0) {
 			rc = -1;
 			break;
 		}
@@ -395,9 +407,9 @@ documents_seal_batch(struct db *db, int batch, long *sealed)
 			rc = -1;
 			break;
 		}
-		const char *p2[2] = {id, (const char *)out};
-		int lengths[2] = {0, (int)n}, formats[2] = {0, 1};
-		PGresult *u2 = db_run_binary(db, &seal_document, 2, p2, lengths, formats, 0);
+		const char *p2[3] = {id, (const char *)out, kid};
+		int lengths[3] = {0, (int)n, 0}, formats[3] = {0, 1, 0};
+		PGresult *u2 = db_run_binary(db, &seal_document, 3, p2, lengths, formats, 0);
 		free(out);
 		if (u2 == NULL)
 			rc = -1;

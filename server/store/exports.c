@@ -9,28 +9,41 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/erasure.h"
 #include "store/evaluations.h"
 #include "store/export_chunks.h"
 #include "store/exports.h"
+#include "store/vault.h"
 
+/* A package has a key of its own: destroyed when it expires, or with its applicant. */
 static struct db_stmt create = DB_STMT(
-    "INSERT INTO exports (request_id, applicant_id, token_sha256, token_expires_at, expires_at) "
+    "INSERT INTO exports (request_id, applicant_id, token_sha256, token_expires_at, expires_at, "
+    "  key_id) "
     "VALUES ($1, $2, $3, now() + make_interval(hours => $4::int), "
-    "  now() + make_interval(days => $5::int)) RETURNING id");
+    "  now() + make_interval(days => $5::int), $6::uuid) RETURNING id");
 
 int
 exports_create(struct db *db, const char *request_id, const char *applicant_id,
                const char *token_sha256, char id[37])
 {
-	char hours[8], days[8];
+	char hours[8], days[8], kid[37];
+	unsigned char key[SEAL_KEY_LEN];
 	PGresult *row;
 	int rc;
 
+	if (vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	explicit_bzero(key, sizeof(key)); /* the chunks find it by the package's id */
 	snprintf(hours, sizeof(hours), "%d", EXPORT_LINK_HOURS);
 	snprintf(days, sizeof(days), "%d", EXPORT_KEEP_DAYS);
-	const char *params[5] = {request_id, applicant_id, token_sha256, hours, days};
-	if ((rc = db_row(db, &create, 5, params, &row)) != 0)
+	const char *params[6] = {request_id, applicant_id, token_sha256, hours, days, kid};
+	if ((rc = db_row(db, &create, 6, params, &row)) != 0) {
+		if (vault_destroy((const char *const[]){kid}, 1) != 0)
+			rc = -1; /* an unused key stays: it seals nothing */
 		return rc;
+	}
 	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
 	return 0;
@@ -194,5 +207,9 @@ int
 exports_sweep(struct db *db, bool dry, long *n)
 {
 	const char *params[1] = {dry ? "true" : "false"};
-	return db_count(db, &sweep, 1, params, n);
+	int rc = db_count(db, &sweep, 1, params, n);
+
+	if (rc == 0 && !dry && *n > 0)
+		erasure_shred_after_commit(db); /* their keys (queued by the rows' trigger) */
+	return rc;
 }

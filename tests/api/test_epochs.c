@@ -198,7 +198,7 @@ test_rotation_resumes_and_destroys_old_epochs(void **state)
 	/* hold the last row in the rotation's order, so it is killed with work half done */
 	PGconn *gate = PQconnectdb(getenv("RECRUITD_KEYS_DATABASE_URL"));
 	PQclear(PQexec(gate, "BEGIN"));
-	PGresult *g = PQexec(gate, "SELECT 1 FROM data_keys WHERE owner = 'index' FOR UPDATE");
+	PGresult *g = PQexec(gate, "SELECT 1 FROM data_keys WHERE id = 'index' FOR UPDATE");
 	assert_int_equal(PQresultStatus(g), PGRES_TUPLES_OK);
 	PQclear(g);
 	pid_t pid = fork();
@@ -215,7 +215,7 @@ test_rotation_resumes_and_destroys_old_epochs(void **state)
 		free(waiting);
 		PGresult *w =
 		    PQexec(keys, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-		                 "'Lock' AND query LIKE 'SELECT owner, wrapped, master%'");
+		                 "'Lock' AND query LIKE 'SELECT id, wrapped, master%'");
 		waiting = xstrdup(PQgetvalue(w, 0, 0));
 		PQclear(w);
 		if (strcmp(waiting, "0") != 0)

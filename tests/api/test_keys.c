@@ -272,21 +272,36 @@ test_restore_after_erasure_cannot_be_read(void **state)
 	json_decref(rec);
 	rec = NULL;
 
-	/* the applicant is erased: the rows go, and the key with them */
+	/* every key of the applicant: record, history, the document's, the package's */
+	char *all =
+	    db_value("SELECT array_agg(k)::text FROM (SELECT record_key k FROM applicants "
+	             "WHERE id = $1 UNION ALL SELECT history_key FROM applicants WHERE id = "
+	             "$1 UNION ALL SELECT key_id FROM documents WHERE applicant_id = $1 "
+	             "UNION ALL SELECT key_id FROM exports WHERE applicant_id = $1) x "
+	             "WHERE k IS NOT NULL",
+	             c.a.applicant);
+	PGconn *keys = PQconnectdb(getenv("RECRUITD_KEYS_DATABASE_URL"));
+	assert_int_equal(PQstatus(keys), CONNECTION_OK);
+	const char *kall[1] = {all};
+	PGresult *k =
+	    PQexecParams(keys, "SELECT count(*) FROM data_keys WHERE id = ANY ($1::text[])", 1,
+	                 NULL, kall, NULL, NULL, 0);
+	assert_string_equal(PQgetvalue(k, 0, 0), "4");
+	PQclear(k);
+
+	/* the applicant is erased: the rows go, and every one of their keys with them */
 	char *path = xasprintf("/v1/applicants/%s", c.a.applicant);
 	struct resp *r = http_json("DELETE", path, staff.hr, NULL);
 	assert_int_equal(r->status, 204);
 	resp_free(r);
-	PGconn *keys = PQconnectdb(getenv("RECRUITD_KEYS_DATABASE_URL"));
-	assert_int_equal(PQstatus(keys), CONNECTION_OK);
-	const char *kp[1] = {c.a.applicant};
-	PGresult *k = PQexecParams(keys, "SELECT count(*) FROM data_keys WHERE owner = $1", 1, NULL,
-	                           kp, NULL, NULL, 0);
+	k = PQexecParams(keys, "SELECT count(*) FROM data_keys WHERE id = ANY ($1::text[])", 1,
+	                 NULL, kall, NULL, NULL, 0);
 	assert_string_equal(PQgetvalue(k, 0, 0), "0");
 	PQclear(k);
 	PQfinish(keys);
-	expect_db_value("SELECT count(*) FROM key_shreds WHERE applicant_id = $1", c.a.applicant,
+	expect_db_value("SELECT count(*) FROM key_shreds WHERE key_id = ANY ($1::uuid[])", all,
 	                "0");
+	free(all);
 
 	/* the same backup, restored now: every sealed value is still in it, and none opens */
 	db_close(old);
@@ -299,6 +314,7 @@ test_restore_after_erasure_cannot_be_read(void **state)
 	(void)harness_store();
 	struct db *after = db_connect(url);
 	assert_non_null(after);
+	const char *kp[1] = {c.a.applicant};
 	PGconn *raw = PQconnectdb(url);
 	PGresult *row =
 	    PQexecParams(raw,
@@ -522,14 +538,24 @@ test_search_without_plaintext(void **state)
 	free(name);
 }
 
-/* How many keys the key database holds for owner. */
+/* The ids of applicant id's keys (record and history), as a text[] literal. */
 static char *
-keys_of(const char *owner)
+keys_named(const char *id)
+{
+	return db_value("SELECT '{' || record_key || ',' || history_key || '}' FROM applicants "
+	                "WHERE id = $1",
+	                id);
+}
+
+/* How many of the keys named (a text[] literal) the key database holds. */
+static char *
+keys_of(const char *names)
 {
 	PGconn *keys = PQconnectdb(getenv("RECRUITD_KEYS_DATABASE_URL"));
-	const char *p[1] = {owner};
-	PGresult *k = PQexecParams(keys, "SELECT count(*) FROM data_keys WHERE owner = $1", 1, NULL,
-	                           p, NULL, NULL, 0);
+	const char *p[1] = {names};
+	PGresult *k =
+	    PQexecParams(keys, "SELECT count(*) FROM data_keys WHERE id = ANY ($1::text[])", 1,
+	                 NULL, p, NULL, NULL, 0);
 	char *v = xstrdup(PQgetvalue(k, 0, 0));
 	PQclear(k);
 	PQfinish(keys);
@@ -541,41 +567,43 @@ test_key_queued_by_a_crash_is_destroyed(void **state)
 {
 	(void)state;
 	char *id = new_staff_applicant("crashed", "Crashed Midway");
-	char *n = keys_of(id);
-	assert_string_equal(n, "1");
+	char *names = keys_named(id);
+	char *n = keys_of(names);
+	assert_string_equal(n, "2");
 	free(n);
-	/* as if the process died after the erasure committed, before the key was destroyed */
-	db_exec_sql("WITH d AS (DELETE FROM applicants WHERE id = $1 RETURNING id) "
-	            "INSERT INTO key_shreds (applicant_id) SELECT id FROM d",
-	            id);
-	n = keys_of(id);
-	assert_string_equal(n, "1");
+	/* as if the process died after the erasure committed, before the keys were destroyed (the
+	 * row's trigger queues them, migration 0030) */
+	db_exec_sql("DELETE FROM applicants WHERE id = $1", id);
+	n = keys_of(names);
+	assert_string_equal(n, "2");
 	free(n);
-	/* the next purge run (here one with nothing else to do) destroys it first */
+	/* the next purge run (here one with nothing else to do) destroys them first */
 	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, "{}");
 	assert_int_equal(r->status, 201);
 	resp_free(r);
-	n = keys_of(id);
+	n = keys_of(names);
 	assert_string_equal(n, "0");
 	free(n);
-	expect_db_value("SELECT count(*) FROM key_shreds WHERE applicant_id = $1", id, "0");
+	expect_db_value("SELECT count(*) FROM key_shreds WHERE key_id = ANY ($1::uuid[])", names,
+	                "0");
+	free(names);
 	/* and a dry run leaves the queue alone */
 	char *other = new_staff_applicant("crashed", "Crashed Again");
-	db_exec_sql("WITH d AS (DELETE FROM applicants WHERE id = $1 RETURNING id) "
-	            "INSERT INTO key_shreds (applicant_id) SELECT id FROM d",
-	            other);
+	names = keys_named(other);
+	db_exec_sql("DELETE FROM applicants WHERE id = $1", other);
 	r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":true}");
 	assert_int_equal(r->status, 201);
 	resp_free(r);
-	n = keys_of(other);
-	assert_string_equal(n, "1");
+	n = keys_of(names);
+	assert_string_equal(n, "2");
 	free(n);
-	/* a start of recruitd destroys it too */
+	/* a start of recruitd destroys them too */
 	api_stop(NULL);
 	api_start_with(NULL);
-	n = keys_of(other);
+	n = keys_of(names);
 	assert_string_equal(n, "0");
 	free(n);
+	free(names);
 	free(other);
 	free(id);
 }
