@@ -100,8 +100,44 @@ int vault_keys_or_new(const char *const *ids, size_t n,
 /* Destroy the n keys named ids (and forget them here). 0, or -1 (nothing certain). */
 int vault_destroy(const char *const *ids, size_t n) WARN_UNUSED;
 
-/* HMAC-SHA256 under the index key: 0, or -1 when the key database cannot give it yet. */
-int vault_hash(const void *msg, size_t len, unsigned char out[32]) WARN_UNUSED;
+/*
+ * The blind indexes (applicants.email_hash, search_grams) are HMAC-SHA256
+ * under an index key: the current epoch's for every row written (its id
+ * recorded beside the hashes), and while another set may still be on
+ * record, that one too for lookups: during a rotation, the previous
+ * epoch's; before every row of before the epochs is indexed anew, the index
+ * key of before ("legacy"). vault_index_sets: the ids of the sets to hash
+ * under, the current first: how many (1 or 2), or -1 when the key database
+ * cannot tell whether the key of before is there.
+ */
+#define VAULT_INDEX_ID_LEN 17
+int vault_index_sets(char ids[2][VAULT_INDEX_ID_LEN]) WARN_UNUSED;
+
+/* HMAC-SHA256 of msg under the index key of set id: 0, or -1 when it is not at hand. */
+int vault_index_hash_of(const char *id, const void *msg, size_t len,
+                        unsigned char out[32]) WARN_UNUSED;
+
+/* HMAC-SHA256 of msg under the current epoch's rate-limit key, as 64 hex digits. */
+void vault_rate_hash(const char *msg, char out[65]);
+
+/* HMAC-SHA256 of msg under the keyring's suppression key (it never rotates), as 64 hex digits. */
+void vault_suppression_hash(const char *msg, char out[65]);
+
+/*
+ * The suppression list's secret of before (it lived in the main database's
+ * server_secrets; old entries are SHA-256 over it and an address): true
+ * with it in out. vault_keep_legacy_suppression moves it into the keyring
+ * (recruitctl): 0, or -1 with a message.
+ */
+bool vault_legacy_suppression(unsigned char out[32]);
+int vault_keep_legacy_suppression(const unsigned char secret[32], char *err,
+                                  size_t errlen) WARN_UNUSED;
+
+/*
+ * Destroy the index key of before, once no row is indexed under it
+ * (applicants_reindex_batch has rebuilt them all): 0 or -1.
+ */
+int vault_destroy_legacy_index(void) WARN_UNUSED;
 
 /*
  * A value sealed under key, bound to the applicant id and the field, as the
@@ -190,7 +226,7 @@ long vault_warm(size_t limit);
  */
 extern void (*vault_test_between_fetch_and_cache)(const char *const *ids, size_t n);
 
-/* Whether the key database answers and the index key is at hand: 0 or -1. */
+/* Whether the key database answers: 0 or -1. */
 int vault_ping(void) WARN_UNUSED;
 
 /* The current epoch's id (16 hex digits; the thread's own copy), for recruitctl. */

@@ -26,6 +26,8 @@
 #include "store/evaluations.h"
 #include "store/keys.h"
 #include "store/migrate.h"
+#include "store/privacy.h"
+#include "store/rotation.h"
 #include "store/vault.h"
 
 struct ctx {
@@ -127,7 +129,27 @@ cmd_keys_rotate(struct ctx *c)
 		return 2;
 	}
 	vault_or_die(c);
-	int rc = vault_rotate((unsigned)batch, NULL, stderr);
+	struct db *db = connect_or_die(c);
+	int rc = rotation_run(db, (unsigned)batch, stderr);
+	db_close(db);
+	vault_close();
+	return rc == 0 ? 0 : 1;
+}
+
+/* The blind indexes of a restored main database rebuilt under the current epoch. */
+static int
+cmd_keys_reindex(struct ctx *c)
+{
+	int batch = batch_flag(c, 1000);
+
+	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
+		fprintf(stderr, "usage: recruitctl keys reindex [--batch N]\n");
+		return 2;
+	}
+	vault_or_die(c);
+	struct db *db = connect_or_die(c);
+	int rc = rotation_reindex(db, (unsigned)batch, stderr);
+	db_close(db);
 	vault_close();
 	return rc == 0 ? 0 : 1;
 }
@@ -170,6 +192,14 @@ cmd_keys_seal(struct ctx *c)
 		fprintf(stderr, "%s: %ld sealed%s\n", passes[p].what, total,
 		        rc != 0 ? " (then the database failed)" : "");
 	}
+	/* what the main database kept of the keys' secrets, and indexes of before the epochs */
+	char err[256];
+	if (rc == 0 && max < 0 && privacy_move_suppression_secret(db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "recruitctl: %s\n", err);
+		rc = -1;
+	}
+	if (rc == 0 && max < 0)
+		rc = rotation_reindex(db, (unsigned)batch, stderr);
 	db_close(db);
 	vault_close();
 	return rc == 0 ? 0 : 1;
@@ -394,6 +424,7 @@ static const struct command {
     {{"keys", "init"}, cmd_keys_init, "keys init"},
     {{"keys", "rotate"}, cmd_keys_rotate, "keys rotate [--batch N]"},
     {{"keys", "rotate-master"}, cmd_keys_rotate, "keys rotate-master [--batch N]"},
+    {{"keys", "reindex"}, cmd_keys_reindex, "keys reindex [--batch N]"},
     {{"keys", "seal-existing"}, cmd_keys_seal, "keys seal-existing [--batch N] [--max-batches N]"},
     {{"staff-key", "create"}, cmd_key_create, "staff-key create --role recruiter|hr --name NAME"},
     {{"staff-key", "list"}, cmd_key_list, "staff-key list"},

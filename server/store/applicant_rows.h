@@ -17,6 +17,7 @@
 
 #include "core/seal.h"
 #include "core/xalloc.h"
+#include "store/vault.h"
 
 struct db;
 
@@ -76,20 +77,37 @@ int applicant_rows_key(struct db *db, const PGresult *res, int row, int key_col,
  */
 int applicant_rows_rekey(struct db *db, const char *id) WARN_UNUSED;
 
-/* The hash an address is stored and found by, as bytea text ("\x..."): new, or NULL. */
-char *applicant_rows_email_hash(const char *email);
+/*
+ * The index key set new hashes are written under (the current epoch's,
+ * vault_index_sets' first) into set, recorded beside them
+ * (applicants.index_epoch): 0, or -1 when the key database cannot answer.
+ */
+int applicant_rows_index_set(char set[VAULT_INDEX_ID_LEN]) WARN_UNUSED;
+
+/* The hash an address is stored and found by under set, as bytea text ("\x..."): new, or NULL. */
+char *applicant_rows_email_hash(const char *set, const char *email);
 
 /*
- * The hashes an address may be on record under, as a bytea[] literal (new):
- * 0, or -1 with db marked unavailable (no index key).
+ * The hashes an address may be on record under (every set a row may be
+ * indexed under now), as a bytea[] literal (new): 0, or -1 with db marked
+ * unavailable.
  */
 int applicant_rows_lookup(struct db *db, const char *email, char **hashes) WARN_UNUSED;
 
 /*
- * The keyed hashes of the trigrams of texts (NULL ones skipped) as an int[]
- * literal (new), with how many into *count (may be NULL); NULL on failure.
+ * The keyed hashes under set of the trigrams of texts (NULL ones skipped)
+ * as an int[] literal (new), with how many into *count (may be NULL); NULL
+ * on failure.
  */
-char *applicant_rows_grams(const char *const *texts, int n, size_t *count);
+char *applicant_rows_grams(const char *set, const char *const *texts, int n, size_t *count);
+
+/*
+ * A search's trigram hashes: under the current set into *grams, and while a
+ * row may be indexed under another set (a rotation, rows of before the
+ * epochs), under that one into *other (else NULL); both new. 0 or -1.
+ */
+int applicant_rows_query_grams(const char *q, char **grams, char **other,
+                               size_t *count) WARN_UNUSED;
 
 /* The editable members as statement parameters, the personal ones sealed. */
 enum {
@@ -107,12 +125,14 @@ enum {
 	R_GRAMS,
 	R_COUNTRY,
 	R_REGION,
+	R_INDEX_SET, /* last: callers place it apart ($22) */
 	R_COUNT
 };
 
 struct applicant_row_params {
 	const char *v[R_COUNT]; /* the parameters, borrowed from doc or owned */
 	char *owned[R_COUNT];
+	char index_set[VAULT_INDEX_ID_LEN];
 };
 
 /*

@@ -208,10 +208,10 @@ static struct db_stmt insert_applicant = DB_STMT(
     "WITH a AS (INSERT INTO applicants (id, record_key, history_key, full_name_sealed, "
     "  email_sealed, phone_sealed, "
     "  address_sealed, social_sealed, title, job_title, source_type, source_detail, "
-    "  marketing_opt_in, email_hash, search_grams, country, region) "
+    "  marketing_opt_in, email_hash, search_grams, country, region, index_epoch) "
     "  SELECT $15::uuid, $20::uuid, $21::uuid, $1::bytea, $2::bytea, $3::bytea, $4::bytea, "
     "$5::bytea, $6, $7, $8, $9, "
-    "  $10::boolean, $11::bytea, $12::int[], $13, $14 "
+    "  $10::boolean, $11::bytea, $12::int[], $13, $14, $22 "
     "  WHERE NOT EXISTS (SELECT 1 FROM applicants WHERE " BY_EMAIL(
         "$19",
         "$18") ") "
@@ -236,6 +236,7 @@ static struct db_stmt update_applicant = DB_STMT(
     "  country = $15, region = $16, full_name = NULL, email = NULL, phone = NULL, "
     "  address = NULL, social_handles = NULL, "
     "  sharing_opt_out = coalesce($20::boolean, sharing_opt_out), record_key = $21::uuid, "
+    "  index_epoch = $22, "
     "  version = version + 1, "
     "  updated_at = now() "
     "  WHERE id = $1 AND version = $2::int RETURNING *), "
@@ -283,7 +284,7 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 {
 	unsigned char key[SEAL_KEY_LEN], history[SEAL_KEY_LEN];
 	struct applicant_row_params rp;
-	const char *params[21];
+	const char *params[22];
 	char id[37], kid[37], hid[37], *hashes;
 	PGresult *res;
 	int rc = -1;
@@ -319,9 +320,10 @@ applicants_insert(struct db *db, const json_t *doc, const char *actor, const cha
 	params[18] = hashes;
 	params[19] = kid;
 	params[20] = hid;
+	params[21] = rp.v[R_INDEX_SET];
 	/* An address on record inserts nothing (never an error: the server's log would quote it).
 	 */
-	if ((res = db_run(db, &insert_applicant, 21, params)) != NULL)
+	if ((res = db_run(db, &insert_applicant, 22, params)) != NULL)
 		rc = take_record(db, res, key, record, version) == 0 ? 0 : 2;
 	applicant_rows_params_fini(&rp);
 	free(hashes);
@@ -373,7 +375,7 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
                   const char *request_id, const char *target, json_t **record, long *version)
 {
 	unsigned char key[SEAL_KEY_LEN];
-	const char *params[21];
+	const char *params[22];
 	struct applicant_row_params rp;
 	char v[24], kid[37];
 	PGresult *res;
@@ -401,7 +403,8 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
 	params[18] = target;
 	params[19] = sharing == NULL ? NULL : json_is_true(sharing) ? "true" : "false";
 	params[20] = kid;
-	res = db_run(db, &update_applicant, 21, params);
+	params[21] = rp.v[R_INDEX_SET];
+	res = db_run(db, &update_applicant, 22, params);
 	applicant_rows_params_fini(&rp);
 	int rc = res == NULL ? -1 : take_record(db, res, key, record, version);
 	explicit_bzero(key, sizeof(key));

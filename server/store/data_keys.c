@@ -35,6 +35,7 @@ static struct {
 } D;
 
 void (*vault_test_between_fetch_and_cache)(const char *const *ids, size_t n);
+void (*data_keys_index_destroyed)(void);
 
 void
 data_keys_open(const char *keys_url, unsigned pool_size, size_t cache_keys)
@@ -82,6 +83,9 @@ destroyed_elsewhere(const char *payload, void *arg)
 			memcpy(id, p, len);
 			id[len] = '\0';
 			keycache_drop(id);
+			/* the index key of before: every row is indexed anew */
+			if (strcmp(id, "index") == 0 && data_keys_index_destroyed != NULL)
+				data_keys_index_destroyed();
 		}
 		p += len + (p[len] == ',');
 	}

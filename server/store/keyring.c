@@ -33,6 +33,8 @@ struct ring {
 		unsigned char key[SEAL_KEY_LEN];
 	} e[KEYRING_MAX_EPOCHS];
 	unsigned char suppression[SEAL_KEY_LEN];
+	unsigned char legacy_suppression[SEAL_KEY_LEN]; /* the main database's secret of before */
+	bool has_legacy_suppression;
 	char rotating[KEYRING_ID_LEN + 1]; /* "" when no rotation is under way */
 };
 
@@ -103,7 +105,11 @@ ring_parse(char *text, struct ring *r)
 	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
 		char id[KEYRING_ID_LEN + 2], hex[2 * SEAL_KEY_LEN + 2];
 		long long created;
-		if (sscanf(line, "suppression %65s", hex) == 1) {
+		if (sscanf(line, "legacy-suppression %65s", hex) == 1) {
+			if (unhex(hex, r->legacy_suppression, SEAL_KEY_LEN) != 0)
+				return -1;
+			r->has_legacy_suppression = true;
+		} else if (sscanf(line, "suppression %65s", hex) == 1) {
 			if (unhex(hex, r->suppression, SEAL_KEY_LEN) != 0)
 				return -1;
 			supp = true;
@@ -181,6 +187,11 @@ ring_write(const char *path, const struct ring *r, char *err, size_t errlen)
 
 	hex_encode(r->suppression, SEAL_KEY_LEN, hex);
 	len = (size_t)snprintf(text, sizeof(text), "%s\nsuppression %s\n", MAGIC, hex);
+	if (r->has_legacy_suppression) {
+		hex_encode(r->legacy_suppression, SEAL_KEY_LEN, hex);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "legacy-suppression %s\n",
+		                        hex);
+	}
 	for (int i = 0; i < r->n; i++) {
 		hex_encode(r->e[i].key, SEAL_KEY_LEN, hex);
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "epoch %s %lld %s\n",
@@ -654,6 +665,41 @@ keyring_suppression_hash(const void *msg, size_t len, unsigned char out[32])
 	pthread_rwlock_rdlock(&K.lock);
 	hmac_sha256(K.suppression, msg, len, out);
 	pthread_rwlock_unlock(&K.lock);
+}
+
+bool
+keyring_legacy_suppression(unsigned char out[SEAL_KEY_LEN])
+{
+	bool has;
+
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	has = S.has_legacy_suppression;
+	if (has)
+		memcpy(out, S.legacy_suppression, SEAL_KEY_LEN);
+	pthread_rwlock_unlock(&K.lock);
+	return has;
+}
+
+/* The main database's suppression secret of before, kept in the ring: 1 (write). */
+static int
+keep_legacy(struct ring *r, void *arg)
+{
+	memcpy(r->legacy_suppression, arg, SEAL_KEY_LEN);
+	r->has_legacy_suppression = true;
+	return 1;
+}
+
+int
+keyring_keep_legacy_suppression(const unsigned char secret[SEAL_KEY_LEN], char *err, size_t errlen)
+{
+	unsigned char copy[SEAL_KEY_LEN];
+	int rc;
+
+	memcpy(copy, secret, SEAL_KEY_LEN);
+	rc = rewrite(keep_legacy, copy, err, errlen);
+	OPENSSL_cleanse(copy, sizeof(copy));
+	return rc;
 }
 
 void

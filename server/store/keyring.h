@@ -117,6 +117,17 @@ int keyring_index_hash_of(const char *id, const void *msg, size_t len, unsigned 
 /* HMAC-SHA256 of msg under the suppression key (never rotates). */
 void keyring_suppression_hash(const void *msg, size_t len, unsigned char out[32]);
 
+/*
+ * The suppression list's secret of before (SHA-256 over it and an address;
+ * it lived in the main database's server_secrets), kept in the keyring so
+ * that old entries are still found: true with it in out, false when none.
+ */
+bool keyring_legacy_suppression(unsigned char out[SEAL_KEY_LEN]);
+
+/* Keep that secret in the keyring (recruitctl, once): 0, or -1 with a message in err. */
+int keyring_keep_legacy_suppression(const unsigned char secret[SEAL_KEY_LEN], char *err,
+                                    size_t errlen) WARN_UNUSED;
+
 /* HMAC-SHA256 of msg under the current epoch's rate-limit key. */
 void keyring_rate_hash(const void *msg, size_t len, unsigned char out[32]);
 

@@ -65,7 +65,9 @@ pending_insert(struct db *db, const struct pending_new *p)
 	explicit_bzero(key, sizeof(key));
 	explicit_bzero(contact, strlen(contact));
 	free(contact);
-	if (failed || content == NULL || applicants_email_hash(db, p->email, &hash) != 0) {
+	/* the address's hash under the current epoch's index key: it dies with the epoch */
+	char set[VAULT_INDEX_ID_LEN];
+	if (failed || content == NULL || applicants_email_hash(db, p->email, &hash, set) != 0) {
 		free(sealed);
 		free(content);
 		db_mark_unavailable(db);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/fold.h"
 #include "core/page.h"
@@ -9,6 +10,9 @@
 #include "domain/retention.h"
 #include "store/db.h"
 #include "store/privacy.h"
+#include "store/vault.h"
+
+#include "sealing.h"
 
 /* A request in DESIGN's shape; r is the privacy_requests row. */
 #define REQUEST_JSON                                                                               \
@@ -159,12 +163,19 @@ static struct db_stmt verified =
 
 int
 privacy_verified(struct db *db, const char *id, const char *applicant_id, const char *level,
-                 int data_points, const char *declaration_sha256)
+                 int data_points, const char *signed_name)
 {
-	char points[8];
+	char points[8], keyed[65];
 
 	snprintf(points, sizeof(points), "%d", data_points);
-	const char *params[5] = {id, applicant_id, level, points, declaration_sha256};
+	if (signed_name != NULL) {
+		char *msg = xasprintf("declaration:%s", signed_name);
+		vault_rate_hash(msg, keyed);
+		explicit_bzero(msg, strlen(msg));
+		free(msg);
+	}
+	const char *params[5] = {id, applicant_id, level, points,
+	                         signed_name != NULL ? keyed : NULL};
 	return db_do(db, &verified, 5, params);
 }
 
@@ -336,31 +347,66 @@ privacy_metrics(struct db *db, int year)
 }
 
 /*
- * SHA-256 over the suppression secret and an address: the folded one
- * (core/fold.h, passed in) is the key now; entries made before the fold
- * existed keyed PostgreSQL's lower() of the address as given, which equals
- * the fold for ASCII, and are still found by it (never rewritten: the list
- * holds no address to rehash).
+ * An entry of the suppression list is HMAC-SHA256 of the folded address
+ * (core/fold.h) under the keyring's suppression key, which never rotates
+ * (an erased or opted-out address stays suppressed) and never lives in
+ * this database ($1, 64 hex digits, computed by the caller). Entries of
+ * before are SHA-256 over the secret of before ($4: kept in the keyring
+ * once `recruitctl keys seal-existing` has moved it there, or still in
+ * server_secrets until then) and the folded address, or PostgreSQL's
+ * lower() of the address as given for the oldest (the same for ASCII); they
+ * are still found (never rewritten: the list holds no address to rehash).
  */
-#define SUPPRESSION_KEY(v)                                                                         \
-	"(SELECT encode(sha256(s.secret || convert_to(" v ", 'UTF8')), 'hex') FROM "               \
-	"server_secrets s WHERE s.name = 'suppression')"
-#define SUPPRESSION_KEYS "(" SUPPRESSION_KEY("$1") ", " SUPPRESSION_KEY("lower($3)") ")"
+#define LEGACY_SECRET                                                                              \
+	"coalesce($4::bytea, (SELECT s.secret FROM server_secrets s WHERE s.name = "               \
+	"'suppression'))"
+#define LEGACY_KEY(v) "encode(sha256(" LEGACY_SECRET " || convert_to(" v ", 'UTF8')), 'hex')"
+#define SUPPRESSION_KEYS "($1, " LEGACY_KEY("$5::text") ", " LEGACY_KEY("lower($3)") ")"
 
 static struct db_stmt suppress =
-    DB_STMT("INSERT INTO suppressions (key_sha256, reason) SELECT " SUPPRESSION_KEY(
-        "$1") ", $2 "
-              "ON CONFLICT DO NOTHING");
+    DB_STMT("INSERT INTO suppressions (key_sha256, reason) VALUES ($1, $2) ON CONFLICT DO NOTHING");
 
 int
 privacy_suppress(struct db *db, const char *email, const char *reason)
 {
-	char *folded = fold_email(email);
-	const char *params[2] = {folded, reason};
+	char *folded = fold_email(email), keyed[65];
+	vault_suppression_hash(folded, keyed);
+	const char *params[2] = {keyed, reason};
 	int rc = db_do(db, &suppress, 2, params);
 
 	free(folded);
 	return rc;
+}
+
+/* The statement's parameters: $1 the keyed hash, $3 the address, $4 the secret of before. */
+struct suppression_params {
+	char keyed[65], *folded, *secret;
+	const char *v[5];
+};
+
+static void
+suppression_params_init(struct suppression_params *sp, const char *email, const char *reason)
+{
+	unsigned char legacy[32];
+
+	sp->folded = fold_email(email);
+	vault_suppression_hash(sp->folded, sp->keyed);
+	sp->secret = vault_legacy_suppression(legacy) ? sealing_bytea_format(legacy, 32) : NULL;
+	explicit_bzero(legacy, sizeof(legacy));
+	sp->v[0] = sp->keyed;
+	sp->v[1] = reason;
+	sp->v[2] = email;
+	sp->v[3] = sp->secret;
+	sp->v[4] = sp->folded;
+}
+
+static void
+suppression_params_fini(struct suppression_params *sp)
+{
+	if (sp->secret != NULL)
+		explicit_bzero(sp->secret, strlen(sp->secret));
+	free(sp->secret);
+	free(sp->folded);
 }
 
 static struct db_stmt suppressed =
@@ -370,12 +416,12 @@ static struct db_stmt suppressed =
 int
 privacy_suppressed(struct db *db, const char *email, const char *reason)
 {
-	char *folded = fold_email(email);
-	const char *params[3] = {folded, reason, email};
-	PGresult *res = db_run(db, &suppressed, 3, params);
+	struct suppression_params sp;
+	suppression_params_init(&sp, email, reason);
+	PGresult *res = db_run(db, &suppressed, 5, sp.v);
 	int rc;
 
-	free(folded);
+	suppression_params_fini(&sp);
 	if (res == NULL)
 		return -1;
 	rc = PQgetvalue(res, 0, 0)[0] == 't';
@@ -425,11 +471,44 @@ static struct db_stmt unsuppress =
 int
 privacy_unsuppress(struct db *db, const char *email, const char *reason)
 {
-	char *folded = fold_email(email);
-	const char *params[3] = {folded, reason, email};
-	int rc = db_do(db, &unsuppress, 3, params);
+	struct suppression_params sp;
+	suppression_params_init(&sp, email, reason);
+	int rc = db_do(db, &unsuppress, 5, sp.v);
 
-	free(folded);
+	suppression_params_fini(&sp);
+	return rc;
+}
+
+static struct db_stmt legacy_secret =
+    DB_STMT("SELECT encode(secret, 'hex') FROM server_secrets WHERE name = 'suppression'");
+static struct db_stmt drop_legacy_secret =
+    DB_STMT("DELETE FROM server_secrets WHERE name = 'suppression'");
+
+int
+privacy_move_suppression_secret(struct db *db, char *err, size_t errlen)
+{
+	unsigned char secret[32];
+	PGresult *row;
+	int rc = db_row(db, &legacy_secret, 0, NULL, &row);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* moved before, or never made */
+	const char *hex = PQgetvalue(row, 0, 0);
+	bool whole = strlen(hex) == 64;
+	for (int i = 0; i < 32 && rc == 0 && whole; i++)
+		rc = sscanf(hex + 2 * i, "%2hhx", &secret[i]) == 1 ? 0 : -1;
+	PQclear(row);
+	if (rc != 0 || !whole) {
+		snprintf(err, errlen, "the suppression secret of before is not 32 bytes");
+		rc = -1;
+	} else if ((rc = vault_keep_legacy_suppression(secret, err, errlen)) == 0) {
+		/* every process looks at the keyring at least once a second: once all have the
+		 * secret from there, it may leave here (a once-only step of an operator's command)
+		 */
+		sleep(2);
+		rc = db_do(db, &drop_legacy_secret, 0, NULL);
+	}
+	explicit_bzero(secret, sizeof(secret));
 	return rc;
 }
 

@@ -33,12 +33,8 @@ vault_open(const char *keyring_file, const char *legacy_master, const char *url,
 	if (keyring_open(keyring_file, legacy_master, false, err, errlen) != 0)
 		return -1;
 	keys_url = xstrdup(url);
+	data_keys_index_destroyed = blind_forget;
 	data_keys_open(url, pool_size, cache_keys);
-	if (blind_ready() != 0)
-		log_msg(
-		    LOG_WARN, "key database",
-		    "the index key cannot be read yet (is the key database up and migrated, and "
-		    "does the keyring match it?); requests that need it get 503 until it can");
 	return 0;
 }
 
@@ -55,7 +51,17 @@ vault_close(void)
 int
 vault_ping(void)
 {
-	return blind_ready() != 0 ? -1 : data_keys_ping();
+	return data_keys_ping();
+}
+
+int
+vault_destroy_legacy_index(void)
+{
+	const char *id = "index";
+	int rc = vault_destroy(&id, 1);
+
+	blind_forget();
+	return rc;
 }
 
 int

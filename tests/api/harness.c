@@ -699,9 +699,9 @@ email_hash_of(const char *email)
 {
 	static char ring[16][2 * 32 + 3];
 	static unsigned next;
-	char *h;
+	char *h, set[17];
 
-	if (applicants_email_hash(harness_store(), email, &h) != 0)
+	if (applicants_email_hash(harness_store(), email, &h, set) != 0)
 		fail_msg("the index key cannot be read");
 	char *slot = ring[next++ % 16];
 	snprintf(slot, sizeof(ring[0]), "%s", h);

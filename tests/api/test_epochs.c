@@ -22,7 +22,9 @@
 #include <cmocka.h>
 
 #include "core/digest.h"
+#include "core/fold.h"
 #include "harness.h"
+#include "store/vault.h"
 #include "unit/fixtures.h"
 
 /* A shell command made from a format: its exit status (0 when it succeeded). */
@@ -198,7 +200,8 @@ test_rotation_resumes_and_destroys_old_epochs(void **state)
 	/* hold the last row in the rotation's order, so it is killed with work half done */
 	PGconn *gate = PQconnectdb(getenv("RECRUITD_KEYS_DATABASE_URL"));
 	PQclear(PQexec(gate, "BEGIN"));
-	PGresult *g = PQexec(gate, "SELECT 1 FROM data_keys WHERE id = 'index' FOR UPDATE");
+	PGresult *g = PQexec(gate, "SELECT 1 FROM data_keys WHERE id = (SELECT max(id) FROM "
+	                           "data_keys) FOR UPDATE");
 	assert_int_equal(PQresultStatus(g), PGRES_TUPLES_OK);
 	PQclear(g);
 	pid_t pid = fork();
@@ -229,7 +232,7 @@ test_rotation_resumes_and_destroys_old_epochs(void **state)
 	PQclear(PQexec(gate, "ROLLBACK"));
 	PQfinish(gate);
 
-	/* half done: a new epoch, marked rotating; every key under it but the index key */
+	/* half done: a new epoch, marked rotating; every key under it but the one held */
 	read_ring(ringfile, &half);
 	assert_int_equal(half.n, before.n + 1);
 	const char *to = half.id[half.n - 1];
@@ -299,6 +302,163 @@ test_running_server_follows_the_rotation(void **state)
 	free(a);
 }
 
+/* The main database's connection of the suite's own, for holding a row. */
+static PGconn *
+main_conn(void)
+{
+	PGconn *c = PQconnectdb(getenv("RECRUITD_DATABASE_URL"));
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	return c;
+}
+
+/* How many applicants GET /v1/applicants?q=q lists. */
+static size_t
+found_by(const char *q)
+{
+	char *path = xasprintf("/v1/applicants?q=%s", q);
+	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	size_t n = json_array_size(json_object_get(r->json, "items"));
+	resp_free(r);
+	free(path);
+	return n;
+}
+
+/*
+ * The blind indexes rotate with the epochs: a rotation rebuilds every
+ * record's hashes under the new epoch's index key; while it runs (here held
+ * half done by a record a request holds), a search and the address's
+ * uniqueness see records under either epoch; run again, it ends with every
+ * record under the new one and its hashes changed.
+ */
+static void
+test_blind_indexes_rotate(void **state)
+{
+	(void)state;
+	char tag[16], name[64];
+	unsigned r;
+	assert_int_equal(random_bytes(&r, sizeof(r)), 0);
+	snprintf(tag, sizeof(tag), "Bx%c%c%c%cz", 'a' + r % 26, 'a' + (r / 26) % 26,
+	         'a' + (r / 676) % 26, 'a' + (r / 17576) % 26);
+	snprintf(name, sizeof(name), "Held%s Person", tag);
+	char *held = new_staff_applicant("blind", name);
+	char *email = record_field(held, "email");
+	char *other_name = xasprintf("Free%s Person", tag);
+	char *other = new_staff_applicant("blind", other_name);
+	char *before = db_value("SELECT index_epoch || encode(email_hash, 'hex') FROM applicants "
+	                        "WHERE id = $1",
+	                        held);
+
+	/* a request holds the record: the rotation's rebuild skips it, and stops unfinished */
+	PGconn *gate = main_conn();
+	const char *p[1] = {held};
+	PQclear(PQexec(gate, "BEGIN"));
+	PGresult *g = PQexecParams(gate, "SELECT 1 FROM applicants WHERE id = $1 FOR UPDATE", 1,
+	                           NULL, p, NULL, NULL, 0);
+	assert_int_equal(PQntuples(g), 1);
+	PQclear(g);
+	assert_int_not_equal(
+	    shell("%s keys rotate --batch 2 >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 0);
+	struct ring half;
+	read_ring(getenv("RECRUITD_KEYRING_FILE"), &half);
+	assert_string_equal(half.rotating, half.id[half.n - 1]);
+	PQclear(PQexec(gate, "ROLLBACK"));
+	PQfinish(gate);
+	char *sql = xasprintf("SELECT index_epoch FROM applicants WHERE id = $1");
+	char *e1 = db_value(sql, held), *e2 = db_value(sql, other);
+	assert_string_equal(e1, half.id[half.n - 2]); /* still under the previous epoch */
+	assert_string_equal(e2, half.id[half.n - 1]); /* already under the new one */
+
+	/* both are found meanwhile, by a search and by the address */
+	char *q = xasprintf("%s", tag);
+	assert_int_equal(found_by(q), 2);
+	char *body = xasprintf("{\"full_name\":\"Someone Else\",\"email\":\"%s\"}", email);
+	struct resp *c = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_int_equal(c->status, 409);
+	resp_free(c);
+
+	/* run again: it goes on, and ends with both under the new epoch, hashed anew */
+	assert_int_equal(shell("%s keys rotate >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 0);
+	struct ring done;
+	read_ring(getenv("RECRUITD_KEYRING_FILE"), &done);
+	assert_string_equal(done.rotating, "");
+	assert_string_equal(done.id[done.n - 1], half.id[half.n - 1]);
+	free(e1);
+	e1 = db_value(sql, held);
+	assert_string_equal(e1, done.id[done.n - 1]);
+	char *after = db_value("SELECT index_epoch || encode(email_hash, 'hex') FROM applicants "
+	                       "WHERE id = $1",
+	                       held);
+	assert_string_not_equal(after, before);
+	assert_int_equal(found_by(q), 2);
+	c = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_int_equal(c->status, 409);
+	resp_free(c);
+	free(body);
+	free(q);
+	free(after);
+	free(before);
+	free(e1);
+	free(e2);
+	free(sql);
+	free(other);
+	free(other_name);
+	free(email);
+	free(held);
+}
+
+/*
+ * The suppression list's secret leaves the main database for the keyring
+ * (recruitctl keys seal-existing), and an address suppressed under it
+ * before stays suppressed; the rate limits' secret is gone from it too.
+ */
+static void
+test_suppression_secret_moves_to_the_keyring(void **state)
+{
+	(void)state;
+	expect_db_value("SELECT count(*) FROM server_secrets WHERE name = 'rate-limit'", NULL, "0");
+	char *email = unique_email("suppressed");
+	char *has =
+	    db_value("SELECT count(*) FROM server_secrets WHERE name = 'suppression'", NULL);
+	bool first = strcmp(has, "1") == 0;
+	free(has);
+	if (first) /* a first run: an entry made as before, under that secret */
+		db_exec_sql(
+		    "INSERT INTO suppressions (key_sha256, reason) SELECT "
+		    "encode(sha256(secret || convert_to(lower($1), 'UTF8')), 'hex'), 'erased' "
+		    "FROM server_secrets WHERE name = 'suppression'",
+		    email);
+	assert_int_equal(
+	    shell("%s keys seal-existing >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 0);
+	expect_db_value("SELECT count(*) FROM server_secrets", NULL, "0");
+	char *grep =
+	    xasprintf("grep -q '^legacy-suppression ' %s", getenv("RECRUITD_KEYRING_FILE"));
+	assert_int_equal(shell("%s", grep), 0);
+	free(grep);
+	if (first) { /* still suppressed, by the secret now in the keyring */
+		char *body = xasprintf("{\"full_name\":\"Back Again\",\"email\":\"%s\"}", email);
+		struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+		assert_problem(r, 409, "suppressed");
+		resp_free(r);
+		free(body);
+	}
+	/* an address opting out now is kept under the keyring's suppression key */
+	char *out = unique_email("optout");
+	char *body = xasprintf("{\"type\":\"opt_out\",\"email\":\"%s\"}", out);
+	struct resp *r = http_json("POST", "/v1/privacy-requests", NULL, body);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	free(body);
+	(void)harness_store();
+	char *folded = fold_email(out), keyed[65];
+	vault_suppression_hash(folded, keyed);
+	expect_db_value("SELECT count(*) FROM suppressions WHERE key_sha256 = $1", keyed, "1");
+	harness_store_forget();
+	free(folded);
+	free(out);
+	free(email);
+}
+
 static int
 setup(void **state)
 {
@@ -313,6 +473,8 @@ main(void)
 	    cmocka_unit_test(test_master_key_file_moves_into_the_keyring),
 	    cmocka_unit_test(test_rotation_resumes_and_destroys_old_epochs),
 	    cmocka_unit_test(test_running_server_follows_the_rotation),
+	    cmocka_unit_test(test_blind_indexes_rotate),
+	    cmocka_unit_test(test_suppression_secret_moves_to_the_keyring),
 	};
 	return cmocka_run_group_tests(tests, setup, api_stop);
 }
