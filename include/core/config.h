@@ -23,6 +23,8 @@ struct config {
 	char *keyring_file;      /* RECRUITD_KEYRING_FILE, default HOME/var/keyring */
 	unsigned key_epoch_hours; /* RECRUITD_KEY_EPOCH_HOURS: between rotations, default 24 */
 	int allow_core_dumps;     /* RECRUITD_ALLOW_CORE_DUMPS=1: core dumps stay possible */
+	unsigned
+	    key_shred_interval_ms; /* RECRUITD_KEY_SHRED_INTERVAL_MS: queued keys' retry, 60000 */
 	size_t
 	    key_cache; /* RECRUITD_KEY_CACHE: unwrapped data keys kept, default 262144 (14 MiB) */
 	char *home;    /* RECRUITD_HOME: the checkout holding db/ and server/ */

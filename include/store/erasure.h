@@ -67,4 +67,7 @@ int erasure_shred(struct db *db, long *destroyed) WARN_UNUSED;
  */
 void erasure_shred_after_commit(struct db *db);
 
+/* The queue of keys to destroy: how many, and the age of the oldest in seconds (0: empty). */
+int erasure_queue(struct db *db, long *queued, long *oldest_s) WARN_UNUSED;
+
 #endif

@@ -144,6 +144,7 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 	    U("RECRUITD_KEY_CACHE", 256, 1ULL << 26, 262144, key_cache),
 	    U("RECRUITD_KEY_EPOCH_HOURS", 1, 24 * 365, 24, key_epoch_hours),
 	    U("RECRUITD_MAIL_DIR_DAYS", 1, 3650, 7, mail_dir_days),
+	    U("RECRUITD_KEY_SHRED_INTERVAL_MS", 50, 3600000, 60000, key_shred_interval_ms),
 	};
 
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {

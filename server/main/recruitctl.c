@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/digest.h"
+#include "core/hygiene.h"
 #include "core/problem.h"
 #include "core/token.h"
 #include "core/validate.h"
@@ -467,6 +468,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "recruitctl: %s\n", err);
 			return 2;
 		}
+		hygiene_no_core_dumps(c.cfg.allow_core_dumps); /* it reads keys too */
 		if (cmd->usage == NULL)
 			fprintf(stderr,
 			        "recruitctl: \"%s %s\" is now \"staff-key %s\"; the old name "

@@ -104,6 +104,24 @@ shred_now(struct db *db)
 		        "a data key could not be destroyed yet; it stays queued in key_shreds");
 }
 
+static struct db_stmt queue_state =
+    DB_STMT("SELECT count(*), coalesce(floor(extract(epoch FROM now() - min(at))), 0)::bigint "
+            "FROM key_shreds");
+
+int
+erasure_queue(struct db *db, long *queued, long *oldest_s)
+{
+	PGresult *row;
+	int rc = db_row(db, &queue_state, 0, NULL, &row);
+
+	if (rc != 0)
+		return -1;
+	*queued = atol(PQgetvalue(row, 0, 0));
+	*oldest_s = atol(PQgetvalue(row, 0, 1));
+	PQclear(row);
+	return 0;
+}
+
 void
 erasure_shred_after_commit(struct db *db)
 {

@@ -222,6 +222,111 @@ test_expired_package_key_is_destroyed(void **state)
 	applied_free(&a);
 }
 
+/* The key database's name, from RECRUITD_KEYS_DATABASE_URL. */
+static char *
+keys_db_name(void)
+{
+	const char *url = getenv("RECRUITD_KEYS_DATABASE_URL"), *d = strstr(url, "dbname=");
+	assert_non_null(d);
+	d += strlen("dbname=");
+	return xasprintf("%.*s", (int)strcspn(d, " "), d);
+}
+
+/* Let the key database take connections, or refuse them and end those it has. */
+static void
+keys_db_reachable(bool yes)
+{
+	char *name = keys_db_name();
+	char *sql =
+	    xasprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %s", name, yes ? "true" : "false");
+	db_exec_sql(sql, NULL);
+	free(sql);
+	if (!yes)
+		db_exec_sql(
+		    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+		    name);
+	free(name);
+}
+
+/*
+ * An erasure while the key database is away still answers 204: the rows
+ * are gone and the keys durably queued, shown by /metrics; once the key
+ * database is back, the retry pass destroys them without any request.
+ */
+static void
+test_destruction_is_retried(void **state)
+{
+	(void)state;
+	static const char *const fast[] = {"RECRUITD_KEY_SHRED_INTERVAL_MS=100", NULL};
+	api_stop(NULL);
+	api_start_with(fast);
+	char *id = new_staff_applicant("retried", "Retried Later");
+	char *keys = db_value("SELECT '{' || record_key || ',' || history_key || '}' FROM "
+	                      "applicants WHERE id = $1",
+	                      id);
+	keys_db_reachable(false);
+	char *path = xasprintf("/v1/applicants/%s", id);
+	struct resp *r = http_json("DELETE", path, staff.hr, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", id, "0");
+	expect_db_value("SELECT count(*) FROM key_shreds WHERE key_id = ANY ($1::uuid[])", keys,
+	                "2");
+	r = http_json("GET", "/metrics", NULL, NULL);
+	assert_int_equal(r->status, 200);
+	const char *queued = strstr(r->body, "\nrecruitd_key_shreds_queued ");
+	assert_non_null(queued);
+	assert_true(atol(queued + strlen("\nrecruitd_key_shreds_queued ")) >= 2);
+	assert_non_null(strstr(r->body, "\nrecruitd_key_shreds_oldest_seconds "));
+	resp_free(r);
+
+	keys_db_reachable(true);
+	char *left = NULL;
+	for (int i = 0; i < 200; i++) { /* the pass runs every 100 ms here; bounded at 20 s */
+		free(left);
+		left = db_value("SELECT count(*) FROM key_shreds WHERE key_id = ANY ($1::uuid[])",
+		                keys);
+		if (strcmp(left, "0") == 0)
+			break;
+		usleep(100000);
+	}
+	assert_string_equal(left, "0");
+	free(left);
+	char *k = xstrdup(keys + 1);
+	k[strcspn(k, ",")] = '\0';
+	assert_false(key_alive(k));
+	free(k);
+	api_stop(NULL);
+	api_start(NULL);
+	free(path);
+	free(keys);
+	free(id);
+}
+
+/* recruitd holds keys: it may not dump core (RLIMIT_CORE 0, not dumpable). */
+static void
+test_no_core_dumps(void **state)
+{
+	(void)state;
+	char *path = xasprintf("/proc/%d/limits", api_server_pid());
+	FILE *f = fopen(path, "r");
+	char line[256];
+	bool seen = false;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "Max core file size", 18) == 0) {
+			unsigned long soft, hard;
+			assert_int_equal(sscanf(line + 18, " %lu %lu", &soft, &hard), 2);
+			assert_int_equal(soft, 0);
+			assert_int_equal(hard, 0);
+			seen = true;
+		}
+	fclose(f);
+	assert_true(seen);
+	free(path);
+}
+
 static int
 setup(void **state)
 {
@@ -250,6 +355,8 @@ main(void)
 	    cmocka_unit_test(test_document_delete_destroys_its_key),
 	    cmocka_unit_test(test_pending_key_dies_at_confirmation),
 	    cmocka_unit_test(test_expired_package_key_is_destroyed),
+	    cmocka_unit_test(test_destruction_is_retried),
+	    cmocka_unit_test(test_no_core_dumps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
