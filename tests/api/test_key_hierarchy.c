@@ -6,6 +6,7 @@
  * key and an expired package's key are destroyed, so that a copy of the row
  * (a backup, WAL) no longer opens.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -327,6 +330,35 @@ test_no_core_dumps(void **state)
 	free(path);
 }
 
+/* The development sink's e-mails older than RECRUITD_MAIL_DIR_DAYS go with the purge run. */
+static void
+test_mail_dir_is_swept(void **state)
+{
+	(void)state;
+	char *old = xasprintf("%s/old-%d.eml", api_mail_dir(), (int)getpid());
+	char *fresh = xasprintf("%s/fresh-%d.eml", api_mail_dir(), (int)getpid());
+	FILE *f = fopen(old, "w");
+	assert_non_null(f);
+	fputs("To: someone@example.com\r\n\r\nan old code\r\n", f);
+	fclose(f);
+	f = fopen(fresh, "w");
+	assert_non_null(f);
+	fclose(f);
+	struct timespec times[2] = {{.tv_sec = time(NULL) - 8 * 86400},
+	                            {.tv_sec = time(NULL) - 8 * 86400}};
+	assert_int_equal(utimensat(AT_FDCWD, old, times, 0), 0);
+	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":false}");
+	assert_int_equal(r->status, 201);
+	assert_true(json_integer_value(
+	                json_object_get(json_object_get(r->json, "swept"), "mail_files")) >= 1);
+	resp_free(r);
+	assert_int_not_equal(access(old, F_OK), 0);
+	assert_int_equal(access(fresh, F_OK), 0);
+	unlink(fresh);
+	free(old);
+	free(fresh);
+}
+
 static int
 setup(void **state)
 {
@@ -357,6 +389,7 @@ main(void)
 	    cmocka_unit_test(test_expired_package_key_is_destroyed),
 	    cmocka_unit_test(test_destruction_is_retried),
 	    cmocka_unit_test(test_no_core_dumps),
+	    cmocka_unit_test(test_mail_dir_is_swept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
