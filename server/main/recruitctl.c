@@ -407,11 +407,13 @@ cmd_mail_deliver(struct ctx *c)
 		fprintf(stderr, "usage: recruitctl mail deliver\n");
 		return 2;
 	}
+	vault_or_die(c); /* the messages are sealed */
 	db = connect_or_die(c);
 	rc = mail_deliver(db, &c->cfg, &n);
 	fprintf(stderr, "mail: sent %ld, to try again %ld, given up %ld%s\n", n.sent, n.retried,
 	        n.given_up, rc == 0 ? "" : " (the database failed)");
 	db_close(db);
+	vault_close();
 	return rc == 0 ? 0 : 1;
 }
 

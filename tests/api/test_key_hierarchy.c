@@ -359,6 +359,48 @@ test_mail_dir_is_swept(void **state)
 	free(fresh);
 }
 
+/*
+ * A queued message's address, subject and body are sealed under a key of
+ * its own; delivered, the row keeps kind, times and status, and the key is
+ * destroyed.
+ */
+static void
+test_outbox_sealed_until_sent(void **state)
+{
+	(void)state;
+	static const char *const slow[] = {"RECRUITD_MAIL_INTERVAL_MS=3600000", NULL};
+	api_stop(NULL);
+	api_start_with(slow); /* nothing delivered on its own meanwhile */
+	char *id = new_staff_applicant("outbox", "Outbox Person");
+	char *email = record_field(id, "email");
+	char *body = xasprintf("{\"email\":\"%s\"}", email);
+	struct resp *r = http_json("POST", "/v1/me/sign-in", NULL, body);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	free(body);
+	char *row = db_value("SELECT key_id::text FROM mail_outbox WHERE applicant_id = $1 "
+	                     "AND status = 'pending' AND sealed IS NOT NULL AND to_address IS NULL "
+	                     "AND subject IS NULL AND body IS NULL",
+	                     id);
+	assert_true(key_alive(row));
+	char *cmd = xasprintf("RECRUITD_MAIL_DIR=%s %s mail deliver >/dev/null 2>&1",
+	                      api_mail_dir(), getenv("RECRUITD_TEST_CTL"));
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	expect_db_value("SELECT count(*) FROM mail_outbox WHERE applicant_id = $1 AND status = "
+	                "'sent' AND sealed IS NULL AND key_id IS NULL",
+	                id, "1");
+	assert_false(key_alive(row));
+	char *code = mail_code(email, "/me");
+	assert_non_null(code); /* and it did arrive */
+	free(code);
+	api_stop(NULL);
+	api_start(NULL);
+	free(row);
+	free(email);
+	free(id);
+}
+
 static int
 setup(void **state)
 {
@@ -390,6 +432,7 @@ main(void)
 	    cmocka_unit_test(test_destruction_is_retried),
 	    cmocka_unit_test(test_no_core_dumps),
 	    cmocka_unit_test(test_mail_dir_is_swept),
+	    cmocka_unit_test(test_outbox_sealed_until_sent),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -99,7 +99,7 @@ outbox_drained(void)
 
 	for (int i = 0; i < 200; i++) {
 		free(n);
-		n = db_value("SELECT count(*) FROM mail_outbox WHERE to_address IS NOT NULL", NULL);
+		n = db_value("SELECT count(*) FROM mail_outbox WHERE status = 'pending'", NULL);
 		if (strcmp(n, "0") == 0)
 			break;
 		usleep(50000);
