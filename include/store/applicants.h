@@ -153,6 +153,14 @@ int applicants_email_hash(struct db *db, const char *email, char **hash, char se
 int applicants_reindex_batch(struct db *db, int batch, char after[37], long *done,
                              bool *end) WARN_UNUSED;
 
+/*
+ * Seal the free text (title, job title, source detail, legal-hold reason)
+ * of up to batch sealed records that still hold it in plaintext (from before
+ * migration 0034), each under a new record key, in a transaction of its
+ * own, rows a request holds skipped: how many into *sealed. 0 or -1.
+ */
+int applicants_seal_free_text_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
+
 /* How many sealed records are not indexed under the current epoch: 0 with *n, or -1. */
 int applicants_unindexed(struct db *db, long *n) WARN_UNUSED;
 

@@ -168,6 +168,7 @@ cmd_keys_seal(struct ctx *c)
 		const char *what;
 		int (*batch)(struct db *, int, long *);
 	} passes[] = {{"applicants", applicants_seal_batch},
+	              {"applicants' free text", applicants_seal_free_text_batch},
 	              {"documents", documents_seal_batch},
 	              {"evaluations", evaluations_seal_batch}};
 	int batch = batch_flag(c, 200);

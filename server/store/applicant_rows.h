@@ -41,6 +41,29 @@ struct db;
 	"(email_hash = ANY (" h "::bytea[]) OR (email_hash IS NULL AND lower(email) = lower(" e    \
 	")))"
 
+/*
+ * The free-text values of row alias a, each as two SQL columns: sealed
+ * (bytea text, under the record key) and, for a row from before migration
+ * 0034, the plaintext one.
+ */
+#define FREE_COLUMNS(a)                                                                            \
+	a ".title_sealed::text, " a ".title, " a ".job_title_sealed::text, " a ".job_title, " a    \
+	  ".source_detail_sealed::text, " a ".source_detail, " a                                   \
+	  ".legal_hold_reason_sealed::text, " a ".legal_hold_reason"
+
+/* The free-text values, in FREE_COLUMNS' order. */
+enum { F_TITLE, F_JOB, F_SRC_DETAIL, F_HOLD, F_COUNT };
+
+/* What each free-text value is sealed as. */
+extern const char *const applicant_rows_free_field[F_COUNT];
+
+/*
+ * Open the free-text values of row (2 * F_COUNT columns from col) into v:
+ * 0, or 1 when a sealed one does not open. key may be NULL (nothing sealed).
+ */
+int applicant_rows_open_free(const PGresult *res, int row, int col, const char *id,
+                             const unsigned char *key, char *v[F_COUNT]);
+
 /* The personal values, in PERSONAL_COLUMNS' order. */
 enum { P_NAME, P_EMAIL, P_PHONE, P_ADDRESS, P_SOCIAL, P_COUNT };
 

@@ -26,9 +26,21 @@
  * record is left out unless the caller asked for it.
  */
 #define LIST_COLUMNS                                                                               \
-	"id, " PERSONAL_COLUMNS("a") ", job_title, rfc3339(created_at), rfc3339(updated_at), "     \
-	                             "version, created_at"
-enum { L_ID, L_KEY, L_SEALED, L_NAME, L_EMAIL, L_JOB = 8, L_CREATED, L_UPDATED, L_VERSION, L_KEY1 };
+	"id, " PERSONAL_COLUMNS("a") ", job_title_sealed::text, job_title, rfc3339(created_at), "  \
+	                             "rfc3339(updated_at), version, created_at"
+enum {
+	L_ID,
+	L_KEY,
+	L_SEALED,
+	L_NAME,
+	L_EMAIL,
+	L_JOB_SEALED = 8,
+	L_JOB,
+	L_CREATED,
+	L_UPDATED,
+	L_VERSION,
+	L_KEY1
+};
 #define LIST_ORDER " ORDER BY created_at DESC, id DESC LIMIT $3"
 #define AFTER " (created_at, id) < ($1::timestamptz, $2::uuid) "
 #define VISIBLE(n) " AND (restricted_at IS NULL OR " n "::boolean) "
@@ -99,12 +111,11 @@ text_or_null(const char *v)
 }
 
 static json_t *
-summary(const PGresult *res, int i, char *v[2])
+summary(const PGresult *res, int i, char *v[2], const char *job)
 {
 	return json_pack("{s:s, s:o, s:o, s:s?, s:s, s:s, s:I}", "id", PQgetvalue(res, i, L_ID),
 	                 "full_name", text_or_null(v[0]), "email", text_or_null(v[1]), "job_title",
-	                 PQgetisnull(res, i, L_JOB) ? NULL : PQgetvalue(res, i, L_JOB),
-	                 "created_at", PQgetvalue(res, i, L_CREATED), "updated_at",
+	                 job, "created_at", PQgetvalue(res, i, L_CREATED), "updated_at",
 	                 PQgetvalue(res, i, L_UPDATED), "version",
 	                 (json_int_t)atol(PQgetvalue(res, i, L_VERSION)));
 }
@@ -138,8 +149,18 @@ take_rows(struct db *db, struct gather *g, PGresult *res, const char *q)
 		                        2) != 0)
 			continue; /* its key is gone: erased, whatever rows remain */
 		if (q == NULL || (v[0] && search_contains(v[0], q)) ||
-		    (v[1] && search_contains(v[1], q)))
-			json_array_append_new(g->items, summary(res, i, v));
+		    (v[1] && search_contains(v[1], q))) {
+			/* the job title: sealed under the record key, or from before that */
+			char *job = NULL;
+			if (!PQgetisnull(res, i, L_JOB_SEALED))
+				job = found[i] ? vault_open_text(keys[i], ids[i], "job_title",
+				                                 PQgetvalue(res, i, L_JOB_SEALED))
+				               : NULL;
+			else if (!PQgetisnull(res, i, L_JOB))
+				job = xstrdup(PQgetvalue(res, i, L_JOB));
+			json_array_append_new(g->items, summary(res, i, v, job));
+			free(job);
+		}
 		applicant_rows_free(v, 2);
 	}
 	explicit_bzero(keys, ((size_t)n + 1) * SEAL_KEY_LEN);

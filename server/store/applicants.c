@@ -32,15 +32,11 @@
 #include "store/vault.h"
 
 #define COLUMNS                                                                                    \
-	"a.id, " PERSONAL_COLUMNS(                                                                 \
-	    "a") ", a.title, a.job_title, a.source_type, a.source_detail, "                        \
-	         "a.marketing_opt_in, "                                                            \
-	         "a.legal_hold_reason, rfc3339(a.legal_hold_set_at), "                             \
-	         "rfc3339(a.created_at), "                                                         \
-	         "rfc3339(a.updated_at), a.version, a.privacy_notice_version, "                    \
-	         "rfc3339(a.privacy_notice_accepted_at), "                                         \
-	         "rfc3339(a.age_16_or_over_at), "                                                  \
-	         "extract(epoch FROM a.created_at), a.country, "                                   \
+	"a.id, " PERSONAL_COLUMNS("a") ", " FREE_COLUMNS(                                          \
+	    "a") ", a.source_type, a.marketing_opt_in, rfc3339(a.legal_hold_set_at), "             \
+	         "rfc3339(a.created_at), rfc3339(a.updated_at), a.version, "                       \
+	         "a.privacy_notice_version, rfc3339(a.privacy_notice_accepted_at), "               \
+	         "rfc3339(a.age_16_or_over_at), extract(epoch FROM a.created_at), a.country, "     \
 	         "a.region, " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL                       \
 	         ", a.sharing_opt_out, a.restricted_at IS NOT NULL"
 
@@ -53,12 +49,9 @@ enum {
 	C_PHONE,
 	C_ADDRESS,
 	C_SOCIAL,
-	C_TITLE,
-	C_JOB,
-	C_SRC_TYPE,
-	C_SRC_DETAIL,
+	C_FREE, /* F_COUNT pairs of columns (FREE_COLUMNS) */
+	C_SRC_TYPE = C_FREE + 2 * F_COUNT,
 	C_MARKETING,
-	C_HOLD_REASON,
 	C_HOLD_AT,
 	C_CREATED,
 	C_UPDATED,
@@ -95,7 +88,7 @@ json_or_null(const char *v)
 }
 
 static json_t *
-editable_from_row(const PGresult *res, int row, char *v[P_COUNT])
+editable_from_row(const PGresult *res, int row, char *v[P_COUNT], char *fv[F_COUNT])
 {
 	json_t *doc = json_object();
 	json_t *addr = json_or_null(v[P_ADDRESS]);
@@ -104,8 +97,8 @@ editable_from_row(const PGresult *res, int row, char *v[P_COUNT])
 	json_object_set_new(doc, "full_name", text_or_null(v[P_NAME]));
 	json_object_set_new(doc, "email", text_or_null(v[P_EMAIL]));
 	json_object_set_new(doc, "phone", text_or_null(v[P_PHONE]));
-	json_object_set_new(doc, "title", col_text(res, row, C_TITLE));
-	json_object_set_new(doc, "job_title", col_text(res, row, C_JOB));
+	json_object_set_new(doc, "title", text_or_null(fv[F_TITLE]));
+	json_object_set_new(doc, "job_title", text_or_null(fv[F_JOB]));
 	if (json_is_object(addr)) { /* give the keys back in the documented order */
 		json_t *ordered = json_object();
 		for (int i = 0; profile_address_keys[i]; i++) {
@@ -123,18 +116,18 @@ editable_from_row(const PGresult *res, int row, char *v[P_COUNT])
 	json_object_set_new(doc, "social_handles", social);
 	json_object_set_new(doc, "source",
 	                    json_pack("{s:o, s:o}", "type", col_text(res, row, C_SRC_TYPE),
-	                              "detail", col_text(res, row, C_SRC_DETAIL)));
+	                              "detail", text_or_null(fv[F_SRC_DETAIL])));
 	json_object_set_new(doc, "marketing_opt_in",
 	                    json_boolean(PQgetvalue(res, row, C_MARKETING)[0] == 't'));
 	return doc;
 }
 
 static json_t *
-hold_from_row(const PGresult *res, int row)
+hold_from_row(const PGresult *res, int row, char *fv[F_COUNT])
 {
 	if (PQgetisnull(res, row, C_HOLD_AT))
 		return json_null();
-	return json_pack("{s:o, s:o}", "reason", col_text(res, row, C_HOLD_REASON), "set_at",
+	return json_pack("{s:o, s:o}", "reason", text_or_null(fv[F_HOLD]), "set_at",
 	                 col_text(res, row, C_HOLD_AT));
 }
 
@@ -176,10 +169,10 @@ consent_from_row(const PGresult *res, int row)
 }
 
 static json_t *
-applicant_from_row(const PGresult *res, int row, char *v[P_COUNT])
+applicant_from_row(const PGresult *res, int row, char *v[P_COUNT], char *fv[F_COUNT])
 {
 	json_t *doc = json_pack("{s:o}", "id", col_text(res, row, C_ID));
-	json_t *fields = editable_from_row(res, row, v);
+	json_t *fields = editable_from_row(res, row, v, fv);
 
 	json_object_update(doc, fields);
 	json_decref(fields);
@@ -188,7 +181,7 @@ applicant_from_row(const PGresult *res, int row, char *v[P_COUNT])
 	json_object_set_new(doc, "restricted",
 	                    json_boolean(PQgetvalue(res, row, C_RESTRICTED)[0] == 't'));
 	json_object_set_new(doc, "consent", consent_from_row(res, row));
-	json_object_set_new(doc, "legal_hold", hold_from_row(res, row));
+	json_object_set_new(doc, "legal_hold", hold_from_row(res, row, fv));
 	json_object_set_new(doc, "retention", retention_from_row(res, row));
 	json_object_set_new(doc, "created_at", col_text(res, row, C_CREATED));
 	json_object_set_new(doc, "updated_at", col_text(res, row, C_UPDATED));
@@ -207,10 +200,11 @@ applicant_from_row(const PGresult *res, int row, char *v[P_COUNT])
 static struct db_stmt insert_applicant = DB_STMT(
     "WITH a AS (INSERT INTO applicants (id, record_key, history_key, full_name_sealed, "
     "  email_sealed, phone_sealed, "
-    "  address_sealed, social_sealed, title, job_title, source_type, source_detail, "
+    "  address_sealed, social_sealed, title_sealed, job_title_sealed, source_type, "
+    "  source_detail_sealed, "
     "  marketing_opt_in, email_hash, search_grams, country, region, index_epoch) "
     "  SELECT $15::uuid, $20::uuid, $21::uuid, $1::bytea, $2::bytea, $3::bytea, $4::bytea, "
-    "$5::bytea, $6, $7, $8, $9, "
+    "$5::bytea, $6::bytea, $7::bytea, $8, $9::bytea, "
     "  $10::boolean, $11::bytea, $12::int[], $13, $14, $22 "
     "  WHERE NOT EXISTS (SELECT 1 FROM applicants WHERE " BY_EMAIL(
         "$19",
@@ -231,7 +225,8 @@ static struct db_stmt visible_applicant =
 static struct db_stmt update_applicant = DB_STMT(
     "WITH a AS (UPDATE applicants SET full_name_sealed = $3::bytea, email_sealed = $4::bytea, "
     "  phone_sealed = $5::bytea, address_sealed = $6::bytea, social_sealed = $7::bytea, "
-    "  title = $8, job_title = $9, source_type = $10, source_detail = $11, "
+    "  title_sealed = $8::bytea, job_title_sealed = $9::bytea, source_type = $10, "
+    "  source_detail_sealed = $11::bytea, title = NULL, job_title = NULL, source_detail = NULL, "
     "  marketing_opt_in = $12::boolean, email_hash = $13::bytea, search_grams = $14::int[], "
     "  country = $15, region = $16, full_name = NULL, email = NULL, phone = NULL, "
     "  address = NULL, social_handles = NULL, "
@@ -253,7 +248,7 @@ take_record(struct db *db, PGresult *res, const unsigned char *known_key, json_t
             long *version)
 {
 	unsigned char key[SEAL_KEY_LEN];
-	char *v[P_COUNT];
+	char *v[P_COUNT], *fv[F_COUNT];
 	bool have = false;
 	int rc = 1;
 
@@ -265,11 +260,16 @@ take_record(struct db *db, PGresult *res, const unsigned char *known_key, json_t
 		} else {
 			rc = applicant_rows_key(db, res, 0, C_KEY, key, &have);
 		}
-		if (rc == 0 && (rc = applicant_rows_open(res, 0, C_SEALED, PQgetvalue(res, 0, C_ID),
-		                                         have ? key : NULL, v, P_COUNT)) == 0) {
-			*record = applicant_from_row(res, 0, v);
-			if (version != NULL)
-				*version = atol(PQgetvalue(res, 0, C_VERSION));
+		const char *id = PQgetvalue(res, 0, C_ID);
+		if (rc == 0 && (rc = applicant_rows_open(res, 0, C_SEALED, id, have ? key : NULL, v,
+		                                         P_COUNT)) == 0) {
+			if ((rc = applicant_rows_open_free(res, 0, C_FREE, id, have ? key : NULL,
+			                                   fv)) == 0) {
+				*record = applicant_from_row(res, 0, v, fv);
+				if (version != NULL)
+					*version = atol(PQgetvalue(res, 0, C_VERSION));
+				applicant_rows_free(fv, F_COUNT);
+			}
 			applicant_rows_free(v, P_COUNT);
 		}
 		explicit_bzero(key, sizeof(key));
@@ -436,19 +436,24 @@ applicants_find_email(struct db *db, const char *email, char id[37])
 /* ------------------------------------------------------------------ */
 /* legal holds and presence                                             */
 
+/* The reason sealed under the record key ($5), or in plaintext on a row not sealed yet ($2). */
 static struct db_stmt set_hold =
-    DB_STMT("WITH a AS (UPDATE applicants SET legal_hold_reason = $2, "
+    DB_STMT("WITH a AS (UPDATE applicants SET legal_hold_reason = CASE WHEN email_hash IS NULL "
+            "  THEN $2 END, legal_hold_reason_sealed = CASE WHEN email_hash IS NOT NULL THEN "
+            "  $5::bytea END, "
             "  legal_hold_set_at = coalesce(legal_hold_set_at, now()), version = version + 1, "
             "updated_at = now() "
-            "  WHERE id = $1 RETURNING id, legal_hold_reason, legal_hold_set_at, version), "
+            "  WHERE id = $1 RETURNING id, legal_hold_set_at, version), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $3, 'legal_hold.set', id, 'applicant:legal_hold', $4 FROM a) "
-            "SELECT json_build_object('reason', legal_hold_reason, 'set_at', "
-            "rfc3339(legal_hold_set_at))::text, version "
-            "FROM a");
+            "SELECT rfc3339(legal_hold_set_at), version FROM a");
+
+static struct db_stmt record_key_of = DB_STMT(
+    "SELECT coalesce(record_key, id)::text FROM applicants WHERE id = $1 FOR NO KEY UPDATE");
 
 static struct db_stmt lift_hold =
     DB_STMT("WITH a AS (UPDATE applicants SET legal_hold_reason = NULL, legal_hold_set_at = NULL, "
+            "  legal_hold_reason_sealed = NULL, "
             "  version = version + 1, updated_at = now() WHERE id = $1 AND legal_hold_set_at IS "
             "NOT NULL RETURNING id), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
@@ -479,15 +484,36 @@ int
 applicants_hold_write(struct db *db, const char *id, const char *reason, const char *actor,
                       const char *request_id, json_t **hold, long *version)
 {
-	const char *params[4] = {id, reason, actor, request_id};
+	const char *params[5] = {id, reason, actor, request_id, NULL};
+	unsigned char key[SEAL_KEY_LEN];
+	bool failed = false;
 	PGresult *res;
-	int rc = db_row(db, &set_hold, 4, params, &res);
+	int rc = db_row(db, &record_key_of, 1, params, &res);
 
-	if (rc == 0) {
-		*hold = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-		*version = atol(PQgetvalue(res, 0, 1));
-	}
+	if (rc != 0)
+		return rc;
+	rc = vault_key(PQgetvalue(res, 0, 0), key);
 	PQclear(res);
+	char *sealed =
+	    rc == 0 ? vault_seal_text(key, id, "legal_hold_reason", reason, &failed) : NULL;
+	explicit_bzero(key, sizeof(key));
+	if (rc < 0 || failed) {
+		free(sealed);
+		db_mark_unavailable(db);
+		return -1;
+	}
+	params[4] = sealed;
+	if ((rc = db_row(db, &set_hold, 5, params, &res)) == 0) {
+		*hold = json_pack("{s:s, s:s}", "reason", reason, "set_at", PQgetvalue(res, 0, 0));
+		*version = atol(PQgetvalue(res, 0, 1));
+		PQclear(res);
+		/* a reason replaced dies with the record key it was sealed under */
+		if ((rc = applicant_rows_rekey(db, id)) == 1)
+			rc = 0;
+		if (rc == 0)
+			erasure_shred_after_commit(db);
+	}
+	free(sealed);
 	return rc;
 }
 
@@ -499,7 +525,13 @@ applicants_hold_clear(struct db *db, const char *id, const char *actor, const ch
 
 	if (db_count(db, &lift_hold, 3, params, &lifted) != 0)
 		return -1;
-	return lifted == 1 ? 0 : 1;
+	if (lifted != 1)
+		return 1;
+	int rc = applicant_rows_rekey(db, id); /* the reason's copies die with the old key */
+	if (rc < 0)
+		return -1;
+	erasure_shred_after_commit(db);
+	return 0;
 }
 
 int

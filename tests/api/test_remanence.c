@@ -209,10 +209,12 @@ test_nothing_of_an_erased_person_remains(void **state)
 	char *n1 = canary(&c, "Delname"), *s1 = canary(&c, "Delstreet"),
 	     *h1 = canary(&c, "delhandle");
 	char *e1 = xasprintf("del.%s@example.com", c.tag);
+	char *t1 = canary(&c, "Deltitle"), *j1 = canary(&c, "Deljob"), *d1 = canary(&c, "Delsrc");
 	char *body = xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\",\"address\":{\"line1\":"
 	                       "\"%s\",\"country\":\"US\"},\"social_handles\":[{\"network\":"
-	                       "\"mastodon\",\"handle\":\"%s\"}]}",
-	                       n1, e1, s1, h1);
+	                       "\"mastodon\",\"handle\":\"%s\"}],\"title\":\"%s\",\"job_title\":"
+	                       "\"%s\",\"source\":{\"type\":\"agency\",\"detail\":\"%s\"}}",
+	                       n1, e1, s1, h1, t1, j1, d1);
 	char idem[64];
 	snprintf(idem, sizeof(idem), "Idempotency-Key: import-%s", c.tag);
 	const char *hdr[] = {idem, NULL};
@@ -283,6 +285,19 @@ test_nothing_of_an_erased_person_remains(void **state)
 	char *c4 = xstrdup(sget(rs->json, "id"));
 	resp_free(rs);
 	free(body);
+	/* a legal hold with a reason, lifted: the reason goes with the record key */
+	char *why = canary(&c, "Holdwhy");
+	char *hold = xasprintf("/v1/applicants/%s/legal-hold", c4);
+	body = xasprintf("{\"reason\":\"%s\"}", why);
+	rs = http_json("PUT", hold, staff.hr, body);
+	assert_int_equal(rs->status, 200);
+	resp_free(rs);
+	free(body);
+	rs = http_json("DELETE", hold, staff.hr, NULL);
+	assert_int_equal(rs->status / 100, 2);
+	resp_free(rs);
+	free(hold);
+	free(why);
 
 	/* C5: a control, left alone (not a canary: it must open from a backup) */
 	char *c5 = new_staff_applicant("remanence", "Control Person");
@@ -446,6 +461,9 @@ test_nothing_of_an_erased_person_remains(void **state)
 	applied_free(&a);
 	free(c1);
 	free(e1);
+	free(t1);
+	free(j1);
+	free(d1);
 	free(h1);
 	free(s1);
 	free(n1);
