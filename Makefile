@@ -37,11 +37,11 @@ HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fno-common
 CFLAGS   = -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  = $(SANFLAGS) -pie -Wl,-z,relro,-z,now
 # libunistring (Unicode case folding, core/fold.c) ships no pkg-config file in Debian.
-LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lunistring -lpthread
+LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lunistring -lpthread -lm
 TESTLIBS = $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Every module but the two programs' mains (server/main/), layer by layer.
-LAYERS   := core domain edge store flows jobs api
+LAYERS   := core domain edge store flows jobs api pages
 CORE_SRC := $(foreach l,$(LAYERS),$(wildcard server/$(l)/*.c))
 CORE_OBJ := $(CORE_SRC:server/%.c=$(B)/server/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -62,7 +62,7 @@ $(BIN)/recruitd: $(B)/server/main/main.o $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/recruitctl: $(B)/server/main/recruitctl.o $(CORE_OBJ)
+$(BIN)/recruitctl: $(B)/server/main/recruitctl.o $(B)/server/main/ctl_keys.o $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

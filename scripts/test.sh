@@ -14,6 +14,7 @@ variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(release asan tsan)
 
 scripts/deps.sh
+scripts/oidc.sh # the identity provider of the sign-in tests (npm, from its lockfile)
 for v in "${variants[@]}"; do
 	make --no-print-directory -j"$(nproc)" VARIANT="$v" all >/dev/null
 done

@@ -22,6 +22,16 @@ int applicants_delete(struct req *r);
 int applicants_hold_set(struct req *r);
 int applicants_hold_lift(struct req *r);
 
+/* server/staff.c */
+int staff_create(struct req *r);
+int staff_list(struct req *r);
+int staff_get(struct req *r);
+int staff_patch(struct req *r);
+
+/* server/templates.c */
+int templates_get(struct req *r);
+int templates_put(struct req *r);
+
 /* server/openings.c */
 int openings_create(struct req *r);
 int openings_list(struct req *r);
@@ -36,10 +46,16 @@ int documents_delete(struct req *r);
 
 /* server/apply.c */
 int apply_submit(struct req *r);
+int apply_submit_job(struct req *r);
 int apply_confirm(struct req *r);
 
-/* server/api/pages.c */
+/* server/api/pages_jobs.c */
 int pages_apply(struct req *r);
+int pages_jobs(struct req *r);
+int pages_job(struct req *r);
+int pages_jobs_feed(struct req *r);
+
+/* server/api/pages.c */
 int pages_confirm(struct req *r);
 int pages_me(struct req *r);
 int pages_notice(struct req *r);
@@ -76,6 +92,7 @@ int me_get(struct req *r);
 int me_patch(struct req *r);
 int me_upload(struct req *r);
 int me_document(struct req *r);
+int me_document_delete(struct req *r);
 int me_apply(struct req *r);
 int me_withdraw(struct req *r);
 

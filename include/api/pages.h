@@ -1,8 +1,10 @@
 /*
- * pages: what a browser is shown. The careers page (GET /apply) is rendered
- * with the open openings so that its form works without JavaScript; the
- * confirmation page, the applicant's page and their scripts are files; the
- * privacy notice is RECRUITD_PRIVACY_NOTICE_FILE or the shipped example.
+ * pages: what a browser is shown. The careers site (GET /jobs, /apply,
+ * /jobs/{id}, /jobs.xml: api/pages_jobs.c) is rendered with the open
+ * openings so that its forms work without JavaScript; the confirmation
+ * page, the applicant's page, the request page and their scripts are files
+ * with the footer every page has (api/pages.c); the privacy notice is
+ * RECRUITD_PRIVACY_NOTICE_FILE or the shipped example.
  * Every page carries a strict Content-Security-Policy (no inline script)
  * and Referrer-Policy: no-referrer.
  */
@@ -18,5 +20,12 @@ struct req;
  * saying what went wrong. Returns the handler's result for the edge.
  */
 int pages_answer(struct req *r, int rc, unsigned ok_status);
+
+/*
+ * The same for the form on a job's own page (POST /jobs/{id}): its errors
+ * beside their fields on that page again (the 410 page once the position
+ * has closed).
+ */
+int pages_job_answer(struct req *r, int rc, unsigned ok_status);
 
 #endif

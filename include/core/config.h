@@ -76,6 +76,14 @@ struct config {
 	unsigned
 	    mail_interval_ms; /* RECRUITD_MAIL_INTERVAL_MS: between delivery passes, default 1000 */
 	unsigned mail_dir_days; /* RECRUITD_MAIL_DIR_DAYS: .eml files kept, default 7 */
+	/* Staff sign-in through OpenID Connect (flows/oidc.c): all three of issuer, client id
+	   and secret file, or none (then staff sign in by e-mailed link only) */
+	char *oidc_issuer;           /* RECRUITD_OIDC_ISSUER: https://... (http:// on loopback) */
+	char *oidc_client_id;        /* RECRUITD_OIDC_CLIENT_ID */
+	char *oidc_client_secret;    /* read from RECRUITD_OIDC_CLIENT_SECRET_FILE */
+	char *oidc_role_claim;       /* RECRUITD_OIDC_ROLE_CLAIM, default groups */
+	char *oidc_hr_values;        /* RECRUITD_OIDC_HR_VALUES: comma-separated, default hr */
+	char *oidc_recruiter_values; /* RECRUITD_OIDC_RECRUITER_VALUES, default recruiter */
 };
 
 /* Looks a variable up; getenv in production, a table in tests. */

@@ -2,7 +2,7 @@
  * export: the package a request for a copy of one's data becomes. A ZIP,
  * streamed through libarchive to a sink, holding data.json (every record
  * about the person), categories.json, index.html (the same, readable in a
- * browser), documents/ with each document's exact bytes under a safe name,
+ * browser: domain/report.h), documents/ with each document's exact bytes under a safe name,
  * and manifest.json last: every other file with its size and sha256. The
  * writer holds one file at a time. Thread-safe (one writer per thread).
  */
@@ -48,8 +48,5 @@ int export_finish(struct export_writer *w, size_t *size,
 
 /* Give up on a package (nothing more is written). NULL is a no-op. */
 void export_abort(struct export_writer *w);
-
-/* index.html: data and categories as a page a person can read (new string). */
-char *export_index_html(const json_t *data, const json_t *categories, const char *company);
 
 #endif

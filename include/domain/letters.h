@@ -15,11 +15,18 @@ struct letter {
 	char *body;
 };
 
-/* The application confirmation: link is {PUBLIC_URL}/apply/confirm?code=CODE. */
-void letter_confirm_application(struct letter *l, const char *company, const char *link);
+/*
+ * The application confirmation, naming the position applied to (the
+ * opening's title): link is {PUBLIC_URL}/apply/confirm?code=CODE.
+ */
+void letter_confirm_application(struct letter *l, const char *company, const char *position,
+                                const char *link);
 
 /* The sign-in link: link is {PUBLIC_URL}/me?code=CODE. */
 void letter_sign_in(struct letter *l, const char *company, const char *link);
+
+/* A staff member's sign-in link: link is {PUBLIC_URL}/staff/sign-in?code=CODE. */
+void letter_staff_sign_in(struct letter *l, const char *company, const char *link);
 
 /*
  * To a new address someone asked to put on their record: link is

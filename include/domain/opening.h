@@ -14,11 +14,16 @@ struct problem;
 /* An opening's editable members (NULL: none; status NULL: open). Borrowed strings. */
 struct opening_fields {
 	const char *title, *department, *country, *region, *location, *description, *status;
+	const char *employment_type; /* opening_employment_types, or NULL: not said */
+	const char *valid_through;   /* RFC 3339: the last moment applications are taken */
 };
 
 /* The editable and the read-only members, NULL-terminated. */
 extern const char *const opening_editable[];
 extern const char *const opening_readonly[];
+
+/* employment_type's values (schema.org's employmentType in lower case), NULL-terminated. */
+extern const char *const opening_employment_types[];
 
 /*
  * Whether doc is a valid opening: every error goes to p (field paths,

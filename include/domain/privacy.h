@@ -72,6 +72,13 @@ bool privacy_is_contact_field(const char *field);
 json_t *privacy_categories(bool documents, bool applications, bool evaluations);
 
 /*
+ * The categories the employee archive holds about someone hired (their
+ * recruitment record moved into it at hire): what a request about a person
+ * who is now an employee is answered with. New reference.
+ */
+json_t *privacy_employee_categories(void);
+
+/*
  * Whether two phone numbers are the same number: their national significant
  * digits (domain/phone.h), a number without an international prefix read in
  * country (ISO alpha-2, or NULL when unknown).

@@ -57,6 +57,9 @@ json_t *form_text_json(const struct form *f);
 /* SHA-256 over every part (name, file name, bytes) in order: what the form says. */
 void form_digest(const struct form *f, unsigned char out[32]);
 
+/* The i-th (from 0) text field called name (borrowed, NUL-terminated), or NULL. */
+const char *form_text_at(const struct form *f, const char *name, int i);
+
 /* The first part whose name is not in allowed (NULL-terminated), or NULL. */
 const char *form_unknown(const struct form *f, const char *const *allowed);
 

@@ -24,6 +24,9 @@ struct req;
 
 const struct app *req_app(const struct req *r);
 const struct actor *req_actor(const struct req *r);
+
+/* Who acts, when a page found it (a console session) rather than the edge (a bearer token). */
+void req_set_actor(struct req *r, const struct actor *who);
 const char *req_id(const struct req *r);
 
 /* Path parameter i of the matched pattern. */
@@ -58,7 +61,7 @@ bool req_gpc(const struct req *r);
  */
 json_t *req_json(struct req *r) WARN_UNUSED;
 
-/* The multipart/form-data parts of a BODY_MULTIPART route (borrowed). */
+/* The parts of a BODY_MULTIPART or BODY_FORM route (borrowed). */
 const struct form *req_form(const struct req *r);
 
 /* The body as any JSON value (borrowed): req_json without the object requirement. */

@@ -22,8 +22,13 @@ typedef int (*handler_fn)(struct req *r);
  */
 enum access { ACCESS_PUBLIC, ACCESS_ANYONE, ACCESS_STAFF, ACCESS_HR, ACCESS_APPLICANT };
 
-/* What a route reads from the request body. */
-enum body_kind { BODY_NONE, BODY_JSON, BODY_MULTIPART };
+/*
+ * What a route reads from the request body. BODY_FORM: a browser's form
+ * post (application/x-www-form-urlencoded, or multipart/form-data without
+ * files), text fields only, at most FORM_BODY_CAP bytes.
+ */
+enum body_kind { BODY_NONE, BODY_JSON, BODY_MULTIPART, BODY_FORM };
+#define FORM_BODY_CAP 65536
 
 struct route {
 	const char *method;

@@ -75,4 +75,14 @@ void filing_bytes_release(void *owner);
  */
 int filing_delete(const struct flow *f, const char *doc_id) WARN_UNUSED;
 
+/*
+ * The applicant's own removal of their document doc_id, the same removal
+ * as staff's (audited, its key with it), in a transaction of its own:
+ * 404 when they have no such document; 409 last-resume when it is their
+ * only resume while an application of theirs is open (a resume stays for
+ * as long as someone may read the application).
+ */
+int filing_delete_own(const struct flow *f, const char *doc_id,
+                      const char *applicant_id) WARN_UNUSED;
+
 #endif

@@ -64,4 +64,15 @@ int intake_own(const struct flow *f, const struct intake_request *in, json_t **r
 int intake_carry_out(const struct flow *f, const char *id, const char *type, const char *applicant,
                      const json_t *corrections) WARN_UNUSED;
 
+/*
+ * In the flow's open transaction, for a verified request whose address
+ * belongs to no applicant but to an employee (hired since: their
+ * recruitment record is in the employee archive): know_categories is
+ * answered with what the archive holds; a copy, a deletion or a
+ * correction stays in progress for HR, the request naming the employee
+ * and saying why (status_reason). Never "we hold no record".
+ */
+int intake_carry_out_employee(const struct flow *f, const char *id, const char *type,
+                              const char *employee) WARN_UNUSED;
+
 #endif

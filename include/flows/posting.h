@@ -42,7 +42,18 @@ int posting_change(const struct flow *f, const char *id, const json_t *patch, lo
 int posting_list(const struct flow *f, const char *status, const struct page_want *want,
                  struct page_of *out) WARN_UNUSED;
 
-/* Every open opening for the careers page (at most 200): [{id, title, department, where}]. */
+/*
+ * One opening for its page on the careers site: *opening {id, title,
+ * department, country, region, location, description, employment_type,
+ * valid_through, status, posted_at}; 404 when there is none, 410 when it
+ * is closed.
+ */
+int posting_page(const struct flow *f, const char *id, json_t **opening) WARN_UNUSED;
+
+/*
+ * Every open opening for the careers site (at most 200), newest first:
+ * [{id, title, department, where, employment_type, posted_at, summary}].
+ */
 int posting_open_list(const struct flow *f, json_t **list) WARN_UNUSED;
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * screening: applications and their moves through the stages, as staff
  * make them and the applicant withdraws. A move locks the application's
- * row, asks the stage table (domain/stages.h), checks the
- * background-check rule when the table says so, and writes the stage, the
+ * row, asks the stage table of the jurisdiction's order
+ * (domain/stages.h), checks the background-check rule and the applicant's
+ * sharing opt-out when the table says so, and writes the stage, the
  * history entry, the de-identified stage event and the audit entry before
  * committing: of two racing moves from a stage exactly one wins. A
  * restricted record's applications are hr's alone (and the applicant's
@@ -52,6 +53,23 @@ int screening_list(const struct flow *f, const char *opening_id, const char *sta
  */
 int screening_move(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
                    const char *reason, long expect, json_t **app) WARN_UNUSED;
+
+/*
+ * screening_move, and override_reason (NULL: none): moving an applicant who
+ * opted out of sharing to background_check is refused with 409
+ * sharing-opt-out unless an hr caller gives override_reason, which the
+ * history entry keeps (with the reason) and an audit entry
+ * (application.sharing_override) records. Which stages lead to
+ * background_check and hired is the jurisdiction rule's order
+ * (domain/stages.h): after_offer has the check only after the offer.
+ */
+int screening_move_overriding(const struct flow *f, const char *id, const char *applicant_id,
+                              enum stage to, const char *reason, const char *override_reason,
+                              long expect, json_t **app) WARN_UNUSED;
+
+/* screening_move in the caller's open transaction (it neither begins nor ends one). */
+int screening_move_in(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
+                      const char *reason, long expect, json_t **app) WARN_UNUSED;
 
 /* The application's history, oldest first: [{from, to, at, actor, reason}]. */
 int screening_history(const struct flow *f, const char *id, json_t **history) WARN_UNUSED;

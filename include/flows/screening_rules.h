@@ -26,11 +26,13 @@ int screening_rules_get(const struct flow *f, const char *country, const char *r
 /*
  * Make or replace the rule of country/region (region "": the country's)
  * at the set's version expect (0: any): *rule (new), whether it was made
- * (*created) and the set's new version. Audited.
+ * (*created) and the set's new version. order: before_offer or
+ * after_offer; NULL keeps a replaced rule's own (a new one's is
+ * before_offer). Audited.
  */
 int screening_rules_put(const struct flow *f, const char *country, const char *region, bool allowed,
-                        const char *note, long expect, json_t **rule, bool *created,
-                        long *version) WARN_UNUSED;
+                        const char *note, const char *order, long expect, json_t **rule,
+                        bool *created, long *version) WARN_UNUSED;
 
 /* Delete a rule at the set's version expect (0: any): the new version; 404 when none. Audited. */
 int screening_rules_delete(const struct flow *f, const char *country, const char *region,

@@ -4,7 +4,9 @@
  * address; a copy of the data (know_specific) also needs two data points
  * that match the record and a declaration signed under penalty of perjury,
  * and three failed tries deny the request as unverifiable. An address with
- * no record ends no_record, told only to whoever proved control of it.
+ * no record ends no_record, told only to whoever proved control of it; one
+ * that belongs to someone hired since is answered from the employee
+ * archive (flows/intake.h's intake_carry_out_employee).
  * Once verified, what is done at once is done (flows/intake.h's
  * intake_carry_out). Each function follows flows/flow.h: 0 with its
  * outputs, or -1 with the problem set.

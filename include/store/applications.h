@@ -48,8 +48,9 @@ int applications_page(struct db *db, const char *opening_id, const char *stage,
 struct application_lock {
 	char stage[24];
 	long version;
-	char country[3];  /* the opening's; "" when none */
-	char region[401]; /* the opening's (up to 100 characters); "" when none */
+	char country[3];      /* the opening's; "" when none */
+	char region[401];     /* the opening's (up to 100 characters); "" when none */
+	bool sharing_opt_out; /* the applicant opted out of sharing (background checks too) */
 };
 
 /*
@@ -67,6 +68,14 @@ int applications_lock(struct db *db, const char *id, const char *applicant_id, b
 int applications_write_move(struct db *db, const char *id, const char *from, const char *to,
                             const char *reason, const char *actor, const char *request_id,
                             json_t **app) WARN_UNUSED;
+
+/*
+ * The audit entry of an hr override of the applicant's sharing opt-out on
+ * a move of application id (application.sharing_override; the reason is
+ * the history entry's, never the audit's): 0 or -1.
+ */
+int applications_audit_override(struct db *db, const char *id, const char *actor,
+                                const char *request_id) WARN_UNUSED;
 
 /* The application's history, oldest first: [{from, to, at, actor, reason}] (new). */
 int applications_find_history(struct db *db, const char *id, bool sees_restricted,

@@ -24,6 +24,12 @@ int auth_watch_start(const char *conninfo);
 void auth_watch_stop(void);
 
 /*
+ * Forget every staff key this process keeps (a change it made itself: its
+ * next request must not wait for the notice, which other processes get).
+ */
+void auth_forget_kept(void);
+
+/*
  * How many notices of a staff key revoked or deleted this process has
  * heard (and heeded: what it kept before is not used again), for /metrics.
  */

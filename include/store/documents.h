@@ -72,6 +72,14 @@ int documents_remove(struct db *db, const char *id, bool sees_restricted, const 
                      const char *request_id) WARN_UNUSED;
 
 /*
+ * Whether applicant_id may remove their own document id, in the caller's
+ * transaction, their row locked until it ends: 0 yes, 1 when they have no
+ * such document, 2 when it is their last resume while an application of
+ * theirs is open, -1 when the database failed.
+ */
+int documents_may_remove_own(struct db *db, const char *id, const char *applicant_id) WARN_UNUSED;
+
+/*
  * len bytes of a document from offset (fewer at its end), opened: a new
  * buffer with *out_len, or NULL when absent, unreadable (its key is gone)
  * or failed. A slice reads only the pages (and opens only the segments) it

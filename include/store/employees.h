@@ -25,6 +25,8 @@ struct hire_lock {
 	char applicant_id[37];
 	char hired_at[40]; /* now, RFC 3339: the transaction's time */
 	long long mtime;   /* the same, in seconds since the epoch */
+	char country[3];   /* the opening's jurisdiction ("" when none): its rule's order */
+	char region[401];
 };
 
 /*
@@ -76,6 +78,16 @@ struct employee_row {
 
 /* Insert it (hired now): 0 or -1. */
 int employees_insert(struct db *db, const struct employee_row *e) WARN_UNUSED;
+
+/*
+ * Keep the keyed hash of the hired person's address (folded) on employee
+ * id, so that a privacy request from that address finds the employee: 0 or
+ * -1. The address itself is kept nowhere but in the sealed archive.
+ */
+int employees_set_contact(struct db *db, const char *id, const char *email) WARN_UNUSED;
+
+/* The employee (the latest hire) whose address is email: 0 with id, 1 when none, -1. */
+int employees_find_contact(struct db *db, const char *email, char id[37]) WARN_UNUSED;
 
 /* One employee (new reference). */
 int employees_find(struct db *db, const char *id, json_t **employee) WARN_UNUSED;

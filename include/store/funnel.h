@@ -25,9 +25,11 @@ struct funnel_row {
 };
 
 /*
- * The figures of every stage some track reached, of one opening (NULL:
- * every opening), at most max rows: 0 with *n, or -1 when the database
- * failed.
+ * The figures of every stage some track reached, of one opening (exact,
+ * from its own events), or of every opening (opening_id NULL: from the
+ * counts kept as events are written, the median from a histogram of stays,
+ * within 2.5%: domain/funnel.h), at most max rows: 0 with *n, or -1 when the
+ * database failed.
  */
 int funnel_read(struct db *db, const char *opening_id, struct funnel_row *rows, size_t max,
                 size_t *n) WARN_UNUSED;

@@ -21,6 +21,20 @@ bool keys_is_name(const char *name);
  * stderr. */
 int keys_create(struct db *db, enum role role, const char *name, char *token) WARN_UNUSED;
 
+/* keys_create for a member of the staff directory (member_id; NULL: nobody's). */
+int keys_create_for(struct db *db, enum role role, const char *name, const char *member_id,
+                    char *token) WARN_UNUSED;
+
+/*
+ * Replace the key of a family (family: a key name of at most 44
+ * characters): in one transaction, revoke every active key called family or
+ * family.SUFFIX, and create family.YYYYMMDDTHHMMSSmmmZ (its name into name).
+ * Key names stay unique for ever; the family is what `make run` keeps one
+ * of. 0, or -1 with the reason on stderr.
+ */
+int keys_replace(struct db *db, enum role role, const char *family, const char *member_id,
+                 char *token, char name[65]) WARN_UNUSED;
+
 /* Print every key (name, role, key id, created, revoked) as tab-separated lines. 0 or -1. */
 int keys_list(struct db *db, FILE *out) WARN_UNUSED;
 

@@ -2,8 +2,9 @@
  * openings: the jobs applicants apply to. Openings hold no personal data,
  * so nothing here is audited; their JSON is built by PostgreSQL itself.
  * Staff see every member ({id, title, department, country, region,
- * location, description, status, created_at, updated_at, version}); the
- * public sees open openings only, without status and times. Functions
+ * location, description, employment_type, valid_through, status,
+ * created_at, updated_at, version}); the public sees open openings only,
+ * without status and times. Functions
  * return 0 when done, 1 when there is no such row (or, for a write, the
  * version did not match), -1 when the database failed. Thread-safe on
  * distinct connections.
@@ -39,8 +40,15 @@ int openings_page(struct db *db, bool staff, const char *status, const struct pa
                   struct page_of *out) WARN_UNUSED;
 
 /*
- * Every open opening for the careers page, newest first (at most 200):
- * 0 with *list (new) [{id, title, department, where}], or -1.
+ * One opening for its page on the careers site, open or closed: 0 with
+ * *opening (new) {the public members, status, posted_at}, 1 when none.
+ */
+int openings_find_page(struct db *db, const char *id, json_t **opening) WARN_UNUSED;
+
+/*
+ * Every open opening for the careers site, newest first (at most 200):
+ * 0 with *list (new) [{id, title, department, where, employment_type,
+ * posted_at, summary (the description's first 600 characters)}], or -1.
  */
 int openings_open_list(struct db *db, json_t **list) WARN_UNUSED;
 

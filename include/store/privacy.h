@@ -71,6 +71,15 @@ int privacy_verified(struct db *db, const char *id, const char *applicant_id, co
                      int data_points, const char *signed_name) WARN_UNUSED;
 
 /*
+ * Request id turned out to concern employee_id (someone hired since):
+ * note it, with why the request is where it is (reason, a fixed sentence
+ * holding no personal data; NULL: none) and an event (employee_record,
+ * for_hr). 0 or -1.
+ */
+int privacy_for_employee(struct db *db, const char *id, const char *employee_id, const char *reason,
+                         const char *event) WARN_UNUSED;
+
+/*
  * End a request: status (completed or denied), outcome, detail, categories
  * and items (JSON text or NULL); the address it waited on is deleted.
  * actor_role names who ended it; applicant_id (may be NULL) the record it

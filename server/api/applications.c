@@ -139,9 +139,10 @@ applications_move(struct req *r, const char *id, const char *applicant_id, enum 
 int
 applications_transition(struct req *r)
 {
-	static const char *const keys[] = {"to", "reason", NULL};
-	const char *id = req_param(r, 0), *reason;
-	json_t *body;
+	static const char *const keys[] = {"to", "reason", "override_reason", NULL};
+	const char *id = req_param(r, 0);
+	json_t *body, *app;
+	struct flow f;
 	long expect = 0;
 
 	if (!is_uuid(id))
@@ -151,12 +152,15 @@ applications_transition(struct req *r)
 	check_known_keys(body, keys, NULL, NULL, req_problem(r));
 	check_enum(body, "to", NULL, true, stage_names, req_problem(r));
 	check_text(body, "reason", NULL, false, 1000, req_problem(r));
-	if (req_fail_fields(r) != 0)
+	check_text(body, "override_reason", NULL, false, 1000, req_problem(r));
+	if (req_fail_fields(r) != 0 || rest_flow(r, &f) != 0 ||
+	    screening_move_overriding(
+	        &f, id, NULL,
+	        (enum stage)stage_parse(json_string_value(json_object_get(body, "to"))),
+	        json_string_value(json_object_get(body, "reason")),
+	        json_string_value(json_object_get(body, "override_reason")), expect, &app) != 0)
 		return -1;
-	reason = json_string_value(json_object_get(body, "reason"));
-	return applications_move(
-	    r, id, NULL, (enum stage)stage_parse(json_string_value(json_object_get(body, "to"))),
-	    reason, expect);
+	return reply_app(r, 200, app);
 }
 
 /* ------------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/documents.h"
 #include "api/handlers.h"
@@ -75,7 +76,7 @@ require_true(json_t *text, const char *field, const char *why, struct problem *p
 /* Every check of the form; the applicant document (new) when all pass, else NULL with the problem
  * set. */
 static json_t *
-check_form(struct req *r, const struct form *form, json_t *text)
+check_form(struct req *r, const struct form *form, json_t *text, const char *job)
 {
 	struct problem *p = req_problem(r);
 	const char *unknown = form_unknown(form, parts);
@@ -94,6 +95,8 @@ check_form(struct req *r, const struct form *form, json_t *text)
 		problem_field(p, "opening_id", "is required");
 	else if (!is_uuid(opening))
 		problem_field(p, "opening_id", "must be the id of an open opening");
+	else if (job != NULL && strcasecmp(opening, job) != 0)
+		problem_field(p, "opening_id", "must be the id of this page's position");
 	require_true(text, "privacy_notice_accepted", "the privacy notice has to be accepted", p);
 	require_true(text, "age_16_or_over", "applicants must be 16 or over", p);
 	if (resume == NULL)
@@ -125,9 +128,13 @@ form_of(struct req *r, const json_t *doc, const json_t *text, const struct form_
 	    .len = resume->len};
 }
 
-/* POST /v1/apply as JSON: 202, or the problem (apply_submit may turn either into a page). */
+/*
+ * POST /v1/apply as JSON: 202, or the problem (apply_submit may turn either
+ * into a page). job: the position of the page the form is on (POST
+ * /jobs/{id}), or NULL.
+ */
 static int
-submit(struct req *r)
+submit(struct req *r, const char *job)
 {
 	const struct form *form = req_form(r);
 	json_t *text = form_text_json(form), *doc = NULL;
@@ -142,7 +149,7 @@ submit(struct req *r)
 		return req_fail(r, 400, "a form field is not valid UTF-8");
 	/* Every request from an address counts, valid or not; the e-mail address once it is one. */
 	if (rest_flow(r, &f) == 0 && throttle_client(r, f.db, "apply") == 0 &&
-	    (doc = check_form(r, form, text)) != NULL &&
+	    (doc = check_form(r, form, text, job)) != NULL &&
 	    (type = documents_check(r, resume, "resume")) != DOC_UNKNOWN &&
 	    throttle_email(r, f.db, "apply", json_string_value(json_object_get(doc, "email"))) ==
 	        0 &&
@@ -163,9 +170,16 @@ submit(struct req *r)
 int
 apply_submit(struct req *r)
 {
-	int rc = submit(r);
+	int rc = submit(r, NULL);
 
 	return req_wants_html(r) ? pages_answer(r, rc, 202) : rc;
+}
+
+/* The form on a job's own page, posted without JavaScript: always answered with a page. */
+int
+apply_submit_job(struct req *r)
+{
+	return pages_job_answer(r, submit(r, req_param(r, 0)), 202);
 }
 
 /* ------------------------------------------------------------------ */

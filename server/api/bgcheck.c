@@ -3,7 +3,8 @@
  * country, and per region where a region's law differs. Staff read them;
  * hr writes them (audited), through flows/screening_rules.c. Every move to
  * background_check consults them (flows/screening.c): the region's rule,
- * else the country's, else no check.
+ * else the country's, else no check; a rule's order (before_offer, the
+ * default, or after_offer) says where the check falls in the stages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "api/rest.h"
 #include "core/problem.h"
 #include "core/validate.h"
+#include "domain/stages.h"
 #include "edge/reply.h"
 #include "edge/request.h"
 #include "flows/flow.h"
@@ -85,7 +87,7 @@ bgcheck_delete(struct req *r)
 int
 bgcheck_put(struct req *r)
 {
-	static const char *const keys[] = {"allowed", "note", NULL};
+	static const char *const keys[] = {"allowed", "note", "order", NULL};
 	const char *country, *region;
 	json_t *body, *rule;
 	struct flow f;
@@ -98,9 +100,11 @@ bgcheck_put(struct req *r)
 	if (!json_is_boolean(json_object_get(body, "allowed")))
 		problem_field(req_problem(r), "allowed", "is required: true or false");
 	check_text(body, "note", NULL, false, 1000, req_problem(r));
+	check_enum(body, "order", NULL, false, stage_order_names, req_problem(r));
 	if (req_fail_fields(r) != 0 || req_if_match(r, &expect) < 0 || rest_flow(r, &f) != 0 ||
 	    screening_rules_put(&f, country, region, json_is_true(json_object_get(body, "allowed")),
-	                        json_string_value(json_object_get(body, "note")), expect, &rule,
+	                        json_string_value(json_object_get(body, "note")),
+	                        json_string_value(json_object_get(body, "order")), expect, &rule,
 	                        &created, &version) != 0)
 		return -1;
 	if (created) {

@@ -43,8 +43,11 @@ documents_check(struct req *r, const struct form_file *file, const char *field)
 	if ((type = upload_sniff(file->data, file->len)) == DOC_UNKNOWN) {
 		req_problem(r)->slug = "unsupported-document-type";
 		problem_field(req_problem(r), field,
-		              "must be a PDF, DOCX, ODT, DOC, RTF or plain UTF-8 text file");
-		req_fail(r, 415, "the file's contents are not an accepted document type");
+		              "must be a PDF, a Word document (.docx or .doc), an OpenDocument "
+		              "text (.odt), an RTF file or a plain text file");
+		req_fail(r, 415,
+		         "this kind of file cannot be used: please send a PDF, a Word document, an "
+		         "OpenDocument text, an RTF file or a plain text file");
 	} else if ((type == DOC_DOCX || type == DOC_ODT) &&
 	           (bomb = upload_bomb(file->data, file->len))) {
 		req_problem(r)->slug = "unsafe-document";

@@ -15,6 +15,7 @@
 #include "domain/profile.h"
 #include "edge/reply.h"
 #include "edge/request.h"
+#include "flows/filing.h"
 #include "flows/flow.h"
 #include "flows/recording.h"
 
@@ -90,6 +91,24 @@ me_document(struct req *r)
 	if (req_query_only(r, none) != 0)
 		return -1;
 	return documents_send(r, req_param(r, 0), self(r));
+}
+
+/* An older document removed by its owner; at least one resume stays while an application is open.
+ */
+int
+me_document_delete(struct req *r)
+{
+	static const char *const none[] = {NULL};
+	const char *id = req_param(r, 0);
+	struct flow f;
+
+	if (req_query_only(r, none) != 0)
+		return -1;
+	if (!is_uuid(id))
+		return req_fail(r, 404, "no document with this id");
+	if (rest_flow(r, &f) != 0 || filing_delete_own(&f, id, self(r)) != 0)
+		return -1;
+	return reply_empty(r, 204);
 }
 
 /* The same machine as staff moves: the table decides, the row lock serialises. */

@@ -84,9 +84,9 @@ openings_get(struct req *r)
 int
 openings_patch(struct req *r)
 {
-	static const char *const patchable[] = {"title",  "department", "country",
-	                                        "region", "location",   "description",
-	                                        "status", "version",    NULL};
+	static const char *const patchable[] = {
+	    "title",  "department",      "country",       "region",  "location", "description",
+	    "status", "employment_type", "valid_through", "version", NULL};
 	const char *id = req_param(r, 0);
 	const json_t *patch;
 	json_t *opening;

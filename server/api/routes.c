@@ -30,6 +30,10 @@ const struct route routes[] = {
     {"PATCH", "/v1/openings/{id}", openings_patch, ACCESS_STAFF, BODY_JSON},
 
     {"GET", "/apply", pages_apply, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/jobs", pages_jobs, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/jobs.xml", pages_jobs_feed, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/jobs/{id}", pages_job, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/jobs/{id}", apply_submit_job, ACCESS_PUBLIC, BODY_MULTIPART},
     {"GET", "/apply/confirm", pages_confirm, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/me", pages_me, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/privacy-notice", pages_notice, ACCESS_PUBLIC, BODY_NONE},
@@ -47,6 +51,7 @@ const struct route routes[] = {
     {"POST", "/v1/me/email-confirmations", me_email_confirm, ACCESS_PUBLIC, BODY_JSON},
     {"POST", "/v1/me/documents", me_upload, ACCESS_APPLICANT, BODY_MULTIPART},
     {"GET", "/v1/me/documents/{id}", me_document, ACCESS_APPLICANT, BODY_NONE},
+    {"DELETE", "/v1/me/documents/{id}", me_document_delete, ACCESS_APPLICANT, BODY_NONE},
     {"POST", "/v1/me/applications", me_apply, ACCESS_APPLICANT, BODY_JSON},
     {"POST", "/v1/me/applications/{id}/withdraw", me_withdraw, ACCESS_APPLICANT, BODY_NONE},
 
@@ -83,6 +88,13 @@ const struct route routes[] = {
     {"GET", "/v1/retention/purges/{id}", purges_get, ACCESS_HR, BODY_NONE},
 
     {"GET", "/v1/audit", audit_list, ACCESS_HR, BODY_NONE},
+
+    {"GET", "/v1/staff", staff_list, ACCESS_HR, BODY_NONE},
+    {"POST", "/v1/staff", staff_create, ACCESS_HR, BODY_JSON},
+    {"GET", "/v1/staff/{id}", staff_get, ACCESS_HR, BODY_NONE},
+    {"PATCH", "/v1/staff/{id}", staff_patch, ACCESS_HR, BODY_JSON},
+    {"GET", "/v1/templates", templates_get, ACCESS_HR, BODY_NONE},
+    {"PUT", "/v1/templates", templates_put, ACCESS_HR, BODY_JSON},
 
     {"POST", "/v1/privacy-requests", privacy_create, ACCESS_ANYONE, BODY_JSON},
     {"GET", "/v1/privacy-requests", privacy_list, ACCESS_HR, BODY_NONE},

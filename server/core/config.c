@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,48 @@ parse_mail(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 	return 0;
 }
 
+/* Whether url is https://, or http:// to a loopback host (a provider under test). */
+static bool
+is_issuer_url(const char *url)
+{
+	if (strncmp(url, "https://", 8) == 0)
+		return url[8] != '\0';
+	return strncmp(url, "http://127.0.0.1:", 17) == 0 ||
+	       strncmp(url, "http://localhost:", 17) == 0 || strncmp(url, "http://[::1]:", 13) == 0;
+}
+
+static int
+parse_oidc(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
+{
+	const char *issuer = get("RECRUITD_OIDC_ISSUER"), *id = get("RECRUITD_OIDC_CLIENT_ID"),
+	           *secret = get("RECRUITD_OIDC_CLIENT_SECRET_FILE"), *v;
+	int given = (issuer && *issuer) + (id && *id) + (secret && *secret);
+
+	if (given == 0)
+		return 0;
+	if (given != 3)
+		return bad(
+		    err, errlen, "RECRUITD_OIDC_ISSUER",
+		    "needs RECRUITD_OIDC_CLIENT_ID and RECRUITD_OIDC_CLIENT_SECRET_FILE too");
+	if (!is_issuer_url(issuer))
+		return bad(err, errlen, "RECRUITD_OIDC_ISSUER",
+		           "must be an https:// URL (http:// only on loopback)");
+	cfg->oidc_issuer = xstrdup(issuer);
+	size_t n = strlen(cfg->oidc_issuer);
+	while (n > 8 && cfg->oidc_issuer[n - 1] == '/')
+		cfg->oidc_issuer[--n] = '\0';
+	cfg->oidc_client_id = xstrdup(id);
+	if (read_secret(secret, &cfg->oidc_client_secret) != 0 || !*cfg->oidc_client_secret)
+		return bad(err, errlen, "RECRUITD_OIDC_CLIENT_SECRET_FILE", "cannot be read");
+	v = get("RECRUITD_OIDC_ROLE_CLAIM");
+	cfg->oidc_role_claim = xstrdup(v && *v ? v : "groups");
+	v = get("RECRUITD_OIDC_HR_VALUES");
+	cfg->oidc_hr_values = xstrdup(v && *v ? v : "hr");
+	v = get("RECRUITD_OIDC_RECRUITER_VALUES");
+	cfg->oidc_recruiter_values = xstrdup(v && *v ? v : "recruiter");
+	return 0;
+}
+
 static int
 cmp_day(const void *a, const void *b)
 {
@@ -325,6 +368,8 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 		goto err0;
 	if (parse_proxies(cfg, get("RECRUITD_TRUSTED_PROXIES"), err, errlen) != 0)
 		goto err0;
+	if (parse_oidc(cfg, get, err, errlen) != 0)
+		goto err0;
 
 	cfg->home = config_find_home(get);
 	v = get("RECRUITD_DATABASE_URL");
@@ -399,6 +444,14 @@ config_fini(struct config *cfg)
 	free(cfg->smtp_password);
 	free(cfg->mail_from);
 	free(cfg->mail_dir);
+	free(cfg->oidc_issuer);
+	free(cfg->oidc_client_id);
+	if (cfg->oidc_client_secret != NULL)
+		explicit_bzero(cfg->oidc_client_secret, strlen(cfg->oidc_client_secret));
+	free(cfg->oidc_client_secret);
+	free(cfg->oidc_role_claim);
+	free(cfg->oidc_hr_values);
+	free(cfg->oidc_recruiter_values);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

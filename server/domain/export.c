@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/jsonx.h"
 #include "core/log.h"
 #include "domain/export.h"
 #include "domain/upload.h"
@@ -202,77 +201,4 @@ export_abort(struct export_writer *w)
 {
 	if (w != NULL)
 		writer_free(w);
-}
-
-/* ------------------------------------------------------------------ */
-/* index.html                                                           */
-
-/* A JSON value as nested lists and text, every string escaped. */
-static void
-value_html(struct buf *b, const json_t *v)
-{
-	const char *key;
-	json_t *member;
-	size_t i;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		(void)!buf_printf(b, "<dl>");
-		json_object_foreach(jsonx_mut(v), key, member)
-		{
-			(void)!buf_printf(b, "<dt>");
-			(void)!buf_append_html(b, key);
-			(void)!buf_printf(b, "</dt><dd>");
-			value_html(b, member);
-			(void)!buf_printf(b, "</dd>");
-		}
-		(void)!buf_printf(b, "</dl>");
-		break;
-	case JSON_ARRAY:
-		if (json_array_size(v) == 0) {
-			(void)!buf_printf(b, "none");
-			break;
-		}
-		(void)!buf_printf(b, "<ol>");
-		json_array_foreach(v, i, member)
-		{
-			(void)!buf_printf(b, "<li>");
-			value_html(b, member);
-			(void)!buf_printf(b, "</li>");
-		}
-		(void)!buf_printf(b, "</ol>");
-		break;
-	case JSON_STRING:
-		(void)!buf_append_html(b, json_string_value(v));
-		break;
-	case JSON_NULL:
-		(void)!buf_printf(b, "—");
-		break;
-	default: {
-		char *t = json_dumps(v, JSON_ENCODE_ANY);
-		(void)!buf_append_html(b, t);
-		free(t);
-	}
-	}
-}
-
-char *
-export_index_html(const json_t *data, const json_t *categories, const char *company)
-{
-	struct buf b;
-
-	buf_init(&b, (size_t)1 << 30);
-	(void)!buf_printf(&b,
-	                  "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	                  "<title>Your data</title>\n</head>\n<body>\n<h1>Your data held by ");
-	(void)!buf_append_html(&b, company);
-	(void)!buf_printf(&b, "</h1>\n<p>This package holds everything we hold about you: the "
-	                      "same as data.json, and your documents in the folder documents/. "
-	                      "manifest.json lists every file with its SHA-256.</p>\n"
-	                      "<h2>Categories</h2>\n");
-	value_html(&b, categories);
-	(void)!buf_printf(&b, "\n<h2>The data</h2>\n");
-	value_html(&b, data);
-	(void)!buf_printf(&b, "\n</body>\n</html>\n");
-	return buf_steal(&b);
 }

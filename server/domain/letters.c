@@ -5,14 +5,16 @@
 #include "domain/letters.h"
 
 void
-letter_confirm_application(struct letter *l, const char *company, const char *link)
+letter_confirm_application(struct letter *l, const char *company, const char *position,
+                           const char *link)
 {
-	l->subject = xasprintf("Confirm your application to %s", company);
+	l->subject = xasprintf("Confirm your application to %s: %s", company, position);
 	l->body =
 	    xasprintf("Hello,\n"
 	              "\n"
-	              "an application to %s was sent with this e-mail address. To confirm it,\n"
-	              "open this link within 24 hours (it works once):\n"
+	              "an application for the position \"%s\" at %s was sent with this\n"
+	              "e-mail address. To confirm it, open this link within 24 hours (it works\n"
+	              "once):\n"
 	              "\n"
 	              "%s\n"
 	              "\n"
@@ -22,7 +24,7 @@ letter_confirm_application(struct letter *l, const char *company, const char *li
 	              "\n"
 	              "-- \n"
 	              "%s\n",
-	              company, link, company);
+	              position, company, link, company);
 }
 
 void
@@ -42,6 +44,25 @@ letter_sign_in(struct letter *l, const char *company, const char *link)
 	                    "-- \n"
 	                    "%s\n",
 	                    company, link, company);
+}
+
+void
+letter_staff_sign_in(struct letter *l, const char *company, const char *link)
+{
+	l->subject = xasprintf("Your sign-in link to the %s staff console", company);
+	l->body = xasprintf("Hello,\n"
+	                    "\n"
+	                    "to sign in to the staff console, open this link within 15 minutes\n"
+	                    "and press the button (the link works once):\n"
+	                    "\n"
+	                    "%s\n"
+	                    "\n"
+	                    "If you did not ask to sign in, ignore this message: nobody can sign\n"
+	                    "in without the link.\n"
+	                    "\n"
+	                    "-- \n"
+	                    "%s\n",
+	                    link, company);
 }
 
 void

@@ -5,9 +5,13 @@
 #include "core/problem.h"
 #include "core/validate.h"
 
-const char *const opening_editable[] = {"title",    "department",  "country", "region",
-                                        "location", "description", "status",  NULL};
+const char *const opening_editable[] = {
+    "title",       "department", "country",         "region",        "location",
+    "description", "status",     "employment_type", "valid_through", NULL};
 const char *const opening_readonly[] = {"id", "created_at", "updated_at", "version", NULL};
+const char *const opening_employment_types[] = {"full_time", "part_time", "contractor",
+                                                "temporary", "intern",    "volunteer",
+                                                "per_diem",  "other",     NULL};
 static const char *const statuses[] = {"open", "closed", NULL};
 
 bool
@@ -26,6 +30,12 @@ opening_validate(const json_t *doc, struct problem *p)
 	check_text(doc, "region", NULL, false, 100, p);
 	check_text(doc, "location", NULL, false, 200, p);
 	check_enum(doc, "status", NULL, false, statuses, p);
+	check_enum(doc, "employment_type", NULL, false, opening_employment_types, p);
+	json_t *until = json_object_get(doc, "valid_through");
+	if (until != NULL && !json_is_null(until) &&
+	    (!json_is_string(until) || !is_rfc3339(json_string_value(until))))
+		problem_field(p, "valid_through",
+		              "must be an RFC 3339 date and time, e.g. 2027-01-31T23:59:59Z");
 	json_t *d = json_object_get(doc, "description");
 	if (d != NULL && !json_is_null(d) &&
 	    (!json_is_string(d) || utf8_chars(json_string_value(d)) > 20000))
@@ -43,4 +53,6 @@ opening_fields_of(const json_t *doc, struct opening_fields *o)
 	o->location = json_string_value(json_object_get(doc, "location"));
 	o->description = json_string_value(json_object_get(doc, "description"));
 	o->status = json_string_value(json_object_get(doc, "status"));
+	o->employment_type = json_string_value(json_object_get(doc, "employment_type"));
+	o->valid_through = json_string_value(json_object_get(doc, "valid_through"));
 }

@@ -165,6 +165,32 @@ privacy_categories(bool documents, bool applications, bool evaluations)
 	return all;
 }
 
+json_t *
+privacy_employee_categories(void)
+{
+	static const char kept[] = "in your employee file, for as long as you work for us and "
+	                           "afterwards for as long as employment law requires";
+	static const char hr[] = "the company's HR staff";
+	static const char hiring[] = "your employment: the record of how you were hired";
+	json_t *all = json_array();
+
+	json_array_append_new(all,
+	                      category("identifiers and contact details",
+	                               "you, when you applied, or a recruiter", hiring, hr, kept));
+	json_array_append_new(all,
+	                      category("consents and choices",
+	                               "you: the privacy notice accepted, the age attestation, "
+	                               "marketing and sharing choices",
+	                               hiring, hr, kept));
+	json_array_append_new(all,
+	                      category("resumes and other documents you sent",
+	                               "you, or a recruiter on your behalf", hiring, hr, kept));
+	json_array_append_new(all, category("applications, their stages and evaluations",
+	                                    "the hiring process and the people who screened you",
+	                                    hiring, hr, kept));
+	return all;
+}
+
 bool
 privacy_same_phone(const char *a, const char *b, const char *country)
 {

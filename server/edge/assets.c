@@ -13,6 +13,8 @@ static struct asset {
 } assets[] = {
     {"openapi.yaml", "server/openapi.yaml", NULL, 0},
     {"apply.html", "server/static/apply.html", NULL, 0},
+    {"apply-form.html", "server/static/apply-form.html", NULL, 0},
+    {"job.html", "server/static/job.html", NULL, 0},
     {"message.html", "server/static/message.html", NULL, 0},
     {"confirm.html", "server/static/confirm.html", NULL, 0},
     {"me.html", "server/static/me.html", NULL, 0},
@@ -24,6 +26,8 @@ static struct asset {
     {"forms.js", "server/static/forms.js", NULL, 0},
     {"privacy.html", "server/static/privacy.html", NULL, 0},
     {"privacy.js", "server/static/privacy.js", NULL, 0},
+    /* the staff console's frame (pages/html.c) */
+    {"staff.html", "server/static/staff.html", NULL, 0},
 };
 
 #define NASSETS (sizeof(assets) / sizeof(assets[0]))

@@ -27,10 +27,10 @@
 #define NO_BODY_CAP 65536
 
 /*
- * The first request of a connection was judged by its raw bytes at the gate
- * (edge/head.c). A later one on a kept-alive connection reaches us parsed
- * by libmicrohttpd (strict mode): what can still be judged from its parsed
- * headers is judged again here, by the same rules.
+ * Every request head was judged by its raw bytes on its way in
+ * (edge/relay.c, edge/head.c). What can still be judged from the headers
+ * libmicrohttpd parsed is judged again here, by the same rules: a second
+ * line, should the two ever read a head differently.
  */
 struct framing {
 	int content_length, transfer_encoding, host;
@@ -89,6 +89,8 @@ body_cap(const struct req *r)
 		return cfg->max_json_bytes;
 	case BODY_MULTIPART:
 		return cfg->max_upload_bytes + MULTIPART_SLACK;
+	case BODY_FORM:
+		return FORM_BODY_CAP;
 	default:
 		return 0;
 	}
@@ -107,18 +109,26 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 	return form_add(r->form, key, filename, data, off, size) == 0 ? MHD_YES : MHD_NO;
 }
 
-/* Set up streaming of a multipart body. Returns true when the reply must go out now. */
+/*
+ * Set up streaming of a multipart body (or a form's: urlencoded too, and no
+ * file takes a byte). Returns true when the reply must go out now.
+ */
 static bool
 start_multipart(struct req *r)
 {
 	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	bool form = body_kind(r) == BODY_FORM;
 
-	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+	if (ct == NULL ||
+	    (strncasecmp(ct, "multipart/form-data", 19) != 0 &&
+	     !(form && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0))) {
 		r->close = true;
-		req_fail(r, 415, "the body must be multipart/form-data");
+		req_fail(r, 415,
+		         form ? "the body must be a form (application/x-www-form-urlencoded)"
+		              : "the body must be multipart/form-data");
 		return true;
 	}
-	r->form = form_create(r->srv->app->cfg->max_upload_bytes);
+	r->form = form_create(form ? 0 : r->srv->app->cfg->max_upload_bytes);
 	r->pp = MHD_create_post_processor(r->conn, 65536, on_part, r);
 	if (r->pp == NULL) {
 		r->close = true;
@@ -161,7 +171,7 @@ body_check_head(struct req *r, const char *url, const char *version)
 		                                        : body_cap(r));
 		return true;
 	}
-	if (body_kind(r) == BODY_MULTIPART && r->problem.status == 0)
+	if ((body_kind(r) == BODY_MULTIPART || body_kind(r) == BODY_FORM) && r->problem.status == 0)
 		return start_multipart(r);
 	return false;
 }
@@ -243,6 +253,7 @@ body_take(struct req *r, const char *data, size_t len)
 	case BODY_NONE:
 		return false;
 	case BODY_MULTIPART:
+	case BODY_FORM:
 		if (MHD_post_process(r->pp, data, len) != MHD_YES) {
 			snprintf(detail, sizeof(detail),
 			         "a file is larger than %zu bytes, or the parts are too many",

@@ -38,6 +38,9 @@ static void
 run_one(struct req *r)
 {
 	struct http_server *srv = r->srv; /* r may be gone once the connection resumes */
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_DAEMON);
+	struct MHD_Daemon *daemon = ci != NULL ? ci->daemon : NULL;
 
 	r->deferred(r);
 	if (r->problem.status == 0 && r->status == 0)
@@ -46,6 +49,7 @@ run_one(struct req *r)
 	r->db = NULL;
 	atomic_store(&r->deferred_done, true);
 	MHD_resume_connection(r->conn);
+	census_resumed(srv, daemon); /* its lane runs the daemon, which sends the reply */
 	atomic_fetch_sub(&srv->deferred, 1);
 }
 

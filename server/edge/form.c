@@ -120,6 +120,18 @@ form_text_json(const struct form *f)
 }
 
 const char *
+form_text_at(const struct form *f, const char *name, int i)
+{
+	for (int k = 0; k < f->n; k++) {
+		const struct part *p = &f->parts[k];
+		if (p->filename != NULL || strcmp(p->name, name) != 0 || i-- > 0)
+			continue;
+		return p->value.data ? p->value.data : "";
+	}
+	return NULL;
+}
+
+const char *
 form_unknown(const struct form *f, const char *const *allowed)
 {
 	for (int i = 0; i < f->n; i++) {

@@ -12,6 +12,7 @@
 struct counts {
 	int host, content_length, transfer_encoding;
 	bool chunked, bad_length;
+	unsigned long long length; /* at most 18 digits: no overflow */
 };
 
 /* RFC 9110 tchar: what a method or a header name is made of. */
@@ -97,8 +98,11 @@ header_line(const char *s, size_t n, struct counts *c)
 	} else if (name_is(s, name_len, "Content-Length")) {
 		c->content_length++;
 		c->bad_length |= vn == 0 || vn > 18;
-		for (size_t i = 0; i < vn; i++)
+		c->length = 0;
+		for (size_t i = 0; i < vn; i++) {
 			c->bad_length |= v[i] < '0' || v[i] > '9';
+			c->length = c->length * 10 + (unsigned)(v[i] - '0');
+		}
 	} else if (name_is(s, name_len, "Transfer-Encoding")) {
 		c->transfer_encoding++;
 		c->chunked = vn == 7 && strncasecmp(v, "chunked", 7) == 0;
@@ -119,6 +123,8 @@ framing(const struct counts *c, int minor)
 		return "a Content-Length that is not a number";
 	if (c->content_length && c->transfer_encoding)
 		return "both Content-Length and Transfer-Encoding";
+	if (minor == 0 && c->transfer_encoding) /* RFC 9112 6.1: framing not to be trusted */
+		return "Transfer-Encoding in an HTTP/1.0 request";
 	if (minor == 1 && c->host != 1)
 		return c->host == 0 ? "an HTTP/1.1 request without Host"
 		                    : "more than one Host header";
@@ -129,7 +135,7 @@ framing(const struct counts *c, int minor)
 
 /* Judge the complete head [buf, buf + len), len counting the final CRLF CRLF. */
 static enum head_verdict
-judge(const char *buf, size_t len, const char **why)
+judge(const char *buf, size_t len, const char **why, struct head_frame *frame)
 {
 	struct counts c = {0};
 	const char *line = buf, *end = buf + len - 2; /* the empty line's CRLF */
@@ -150,12 +156,15 @@ judge(const char *buf, size_t len, const char **why)
 	}
 	if ((*why = framing(&c, minor)) != NULL)
 		return HEAD_BAD;
+	frame->chunked = c.transfer_encoding == 1;
+	frame->length = c.content_length == 1 ? c.length : 0;
 	return HEAD_OK;
 }
 
 enum head_verdict
-head_check(const char *buf, size_t len, const char **why)
+head_check(const char *buf, size_t len, const char **why, struct head_frame *frame)
 {
+	struct head_frame ignored;
 	size_t start = 0, i;
 
 	*why = NULL;
@@ -175,8 +184,12 @@ head_check(const char *buf, size_t len, const char **why)
 			*why = "a bare CR in the request head";
 			return HEAD_BAD;
 		}
-		if (buf[i] == '\n' && i >= start + 3 && buf[i - 2] == '\n')
-			return judge(buf + start, i + 1 - start, why);
+		if (buf[i] == '\n' && i >= start + 3 && buf[i - 2] == '\n') {
+			if (frame == NULL)
+				frame = &ignored;
+			frame->len = i + 1;
+			return judge(buf + start, i + 1 - start, why, frame);
+		}
 	}
 	if (i - start >= HEAD_MAX_BYTES) {
 		*why = "the request head is larger than 16 KiB";

@@ -3,7 +3,10 @@
  * server, the request that lives from libmicrohttpd's first call to its
  * completion, and the steps of the lifecycle that server.c drives.
  *
- *   gate.c     accepting: connection limits, the first head's deadline and framing
+ *   gate.c     accepting: connection limits, under pressure the idle closed first
+ *   census.c   the counts the gate and the lanes share, answered requests
+ *   lane.c     a thread with its connections and its own daemon
+ *   relay.c    every request head's deadline and framing, the bytes to and from the daemon
  *   server.c   the daemon, the lifecycle, dispatch
  *   body.c     checks on the head, body caps, multipart streaming
  *   access.c   who may call a route (the token check is main's hook)
@@ -29,7 +32,6 @@
 #include "edge/router.h"
 
 struct http_server {
-	struct MHD_Daemon *daemon;
 	const struct app *app;
 	const struct route *routes; /* main's table */
 	size_t nroutes;
@@ -106,14 +108,27 @@ edge_lend(const void *bytes)
 /* How many times a handler runs when its transaction loses a deadlock or serialization race. */
 #define RETRY_ATTEMPTS 3
 
-/* gate.c: accept on listen_fd and hand well-framed heads to the daemon. 0 or -1. */
-int gate_start(struct http_server *srv, int listen_fd);
-/* gate.c: stop accepting and close what waits for its head. */
+/*
+ * gate.c: accept on listen_fd, start the lanes, relay well-framed requests.
+ * make_daemon makes each lane's daemon (server.c's callbacks, no thread of
+ * its own). 0 or -1.
+ */
+int gate_start(struct http_server *srv, int listen_fd,
+               struct MHD_Daemon *(*make_daemon)(struct http_server *srv));
+/*
+ * gate.c: stop accepting (listen_fd is no longer used when this returns)
+ * and close connections with nothing under way; the others close once
+ * answered.
+ */
+void gate_quiesce(struct http_server *srv);
+/* gate.c: stop the lanes (each relays what its daemon wrote last), their daemons, everything. */
 void gate_stop(struct http_server *srv);
-/* gate.c: free the counts (after the daemon stopped). */
+/* gate.c: free what gate_start made (after gate_stop). */
 void gate_free(struct http_server *srv);
-/* gate.c: the daemon closed a connection from sa. */
-void gate_release(struct http_server *srv, const struct sockaddr *sa);
+/* census.c: a connection of daemon was resumed (from another thread): its lane runs it. */
+void census_resumed(struct http_server *srv, struct MHD_Daemon *daemon);
+/* census.c: a daemon answered a request on conn (its completion callback). Thread-safe. */
+void census_answered(struct http_server *srv, struct MHD_Connection *conn);
 
 /* body.c: checks made on the headers alone; true when the reply must go out now. */
 bool body_check_head(struct req *r, const char *url, const char *version);

@@ -35,6 +35,12 @@ req_actor(const struct req *r)
 	return &r->actor;
 }
 
+void
+req_set_actor(struct req *r, const struct actor *who)
+{
+	r->actor = *who;
+}
+
 const char *
 req_id(const struct req *r)
 {

@@ -183,9 +183,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	struct timespec end;
 	double ms;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	census_answered(cls, conn); /* the connection has nothing under way now, for its lane */
 	if (r == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -204,9 +203,12 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 __attribute__((format(printf, 2, 0))) static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	const struct http_server *srv = cls;
 	char msg[256];
 
-	(void)cls;
+	/* checked first: some come with every answer (a socket pair takes no TCP options) */
+	if (srv->app->cfg->log_level < LOG_DEBUG)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\r\n\"")] = '\0';
 	log_msg(LOG_DEBUG, "libmicrohttpd", "detail=\"%s\"", msg);
@@ -250,23 +252,27 @@ listen_on(const struct sockaddr_storage *ss)
 	return fd;
 }
 
-/* The daemon opened or closed a connection: closed ones leave the gate's counts. */
-static void
-on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
-              enum MHD_ConnectionNotificationCode code)
+/*
+ * A lane's daemon (edge/lane.c): no thread and no listening socket of its
+ * own; the lane's thread runs it and hands it the connections the gate
+ * accepted, so a request is read, handled and answered on that one thread.
+ * The gate enforces the connection limits; the daemon's own limit sits
+ * above them (a lane could be given every connection, and a connection the
+ * lane closed is closed by its daemon a moment later).
+ */
+static struct MHD_Daemon *
+http_daemon_start(struct http_server *srv)
 {
-	struct http_server *srv = cls;
-	const union MHD_ConnectionInfo *ci;
+	const struct config *cfg = srv->app->cfg;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 
-	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		*socket_ctx = srv; /* counted: only a started connection is released */
-		return;
-	}
-	if (*socket_ctx == NULL ||
-	    (ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)) == NULL)
-		return;
-	gate_release(srv, ci->client_addr);
-	*socket_ctx = NULL;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	                        on_mhd_log, srv, MHD_OPTION_CONNECTION_LIMIT,
+	                        cfg->max_connections * 2 + 64, MHD_OPTION_CONNECTION_TIMEOUT,
+	                        cfg->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	                        (size_t)65536, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
 }
 
 struct http_server *
@@ -275,8 +281,6 @@ http_start(const struct app *app, const struct http_routes *routes)
 	const struct config *cfg = app->cfg;
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-	                 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 
 	srv->app = app;
 	srv->routes = routes->table;
@@ -288,36 +292,15 @@ http_start(const struct app *app, const struct http_routes *routes)
 		free(srv);
 		return NULL;
 	}
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	if ((srv->listen_fd = listen_on(&ss)) < 0) {
 		log_msg(LOG_ERROR, "cannot listen", "listen=%s:%u errno=%d", cfg->listen_host,
 		        cfg->listen_port, errno);
 		free(srv);
 		return NULL;
 	}
-	/*
-	 * The gate enforces the connection limits where sockets are accepted; the
-	 * daemon's own limit sits above it, so a handed connection is never refused
-	 * by a worker that is full. The gate hands each connection to the daemon,
-	 * which gives it to a worker by its socket's number, so connections spread
-	 * evenly (left to accept for themselves, the workers raced for the listening
-	 * socket and the first awake took up to ten in a row).
-	 */
-	srv->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-	    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    cfg->max_connections + 64, MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
-	    on_connection, srv, MHD_OPTION_END);
-	if (srv->daemon == NULL || deferred_init(srv) != 0 ||
-	    gate_start(srv, srv->listen_fd) != 0) {
+	if (deferred_init(srv) != 0 || gate_start(srv, srv->listen_fd, http_daemon_start) != 0) {
 		log_msg(LOG_ERROR, "cannot start the HTTP workers", "threads=%u", cfg->threads);
 		deferred_fini(srv);
-		if (srv->daemon)
-			MHD_stop_daemon(srv->daemon);
-		gate_free(srv);
 		close(srv->listen_fd);
 		free(srv);
 		return NULL;
@@ -331,15 +314,15 @@ http_stop(struct http_server *srv, unsigned timeout_ms)
 	if (srv == NULL)
 		return;
 	atomic_store(&srv->stopping, true);
-	gate_stop(srv); /* no new connections from here; heads still waiting are closed */
+	gate_quiesce(srv); /* no new connections or requests from here; idle ones are closed */
 	close(srv->listen_fd);
 	/* Requests in flight get timeout_ms; deferred work (a purge) is always let finish,
-	   since a suspended connection must be resumed before the daemon stops. */
+	   since a suspended connection must be resumed before its daemon stops. */
 	for (unsigned waited = 0; atomic_load(&srv->deferred) > 0 ||
 	                          (atomic_load(&srv->active) > 0 && waited < timeout_ms);
 	     waited += 10)
 		usleep(10000);
-	MHD_stop_daemon(srv->daemon);
+	gate_stop(srv); /* the lanes relay what their daemons wrote last, then stop them */
 	deferred_fini(srv);
 	gate_free(srv);
 	free(srv);

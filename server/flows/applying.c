@@ -18,6 +18,7 @@
 #include "flows/idempotency.h"
 #include "store/applicants.h"
 #include "store/auth.h"
+#include "store/openings.h"
 #include "store/outbox.h"
 #include "store/pending.h"
 #include "store/privacy.h"
@@ -25,14 +26,24 @@
 #define NO_SUCH_CODE                                                                               \
 	"no pending application has this code: it was used, or it expired after 24 hours"
 
-/* Queue the confirmation link to the submission's address, in the open transaction. 0 or -1. */
+/*
+ * Queue the confirmation link to the submission's address, naming the
+ * position (the opening is open: the submission was just held for it), in
+ * the open transaction. 0 or -1.
+ */
 static int
-queue_link(const struct flow *f, const char *to, const char *code)
+queue_link(const struct flow *f, const char *to, const char *opening_id, const char *code)
 {
 	struct letter letter;
-	char *link = xasprintf("%s/apply/confirm?code=%s", f->cfg->public_url, code);
+	json_t *opening = NULL;
 
-	letter_confirm_application(&letter, f->cfg->company_name, link);
+	if (openings_find(f->db, opening_id, false, &opening) < 0)
+		return -1;
+	const char *title = json_string_value(json_object_get(opening, "title"));
+	char *link = xasprintf("%s/apply/confirm?code=%s", f->cfg->public_url, code);
+	letter_confirm_application(&letter, f->cfg->company_name, title ? title : "you chose",
+	                           link);
+	json_decref(opening);
 	struct outbox_mail m = {.kind = "application_confirmation",
 	                        .to = to,
 	                        .subject = letter.subject,
@@ -72,7 +83,7 @@ hold(const struct flow *f, const struct applying_form *in)
 	                        .code = code,
 	                        .code_sha256 = code_sha};
 	if ((rc = pending_insert(f->db, &p)) < 0 ||
-	    (rc == 0 && queue_link(f, in->email, code) != 0))
+	    (rc == 0 && queue_link(f, in->email, in->opening_id, code) != 0))
 		rc = flow_fail_db(f);
 	else if (rc == 1) {
 		problem_field(f->problem, "opening_id", "must be the id of an open opening");

@@ -16,6 +16,7 @@
 #include "core/token.h"
 #include "domain/export.h"
 #include "domain/privacy.h"
+#include "domain/report.h"
 #include "flows/exporting.h"
 #include "flows/flow.h"
 #include "flows/record.h"
@@ -127,17 +128,45 @@ write_document(struct export_writer *w, struct db *db, size_t i, const json_t *d
 	return rc == 0 ? export_add_end(w) : -1;
 }
 
+/* {document id: its path in the package} for the documents docs, in their order. */
+static json_t *
+document_paths(const json_t *docs)
+{
+	json_t *paths = json_object(), *doc;
+	size_t i;
+
+	json_array_foreach(docs, i, doc)
+	{
+		char *path = export_document_path(
+		    i + 1, json_string_value(json_object_get(doc, "filename")));
+		json_object_set_new(paths, json_string_value(json_object_get(doc, "id")),
+		                    json_string(path));
+		free(path);
+	}
+	return paths;
+}
+
 /* Write every file of the package; 0 or -1. */
 static int
-write_files(struct export_writer *w, struct db *db, const char *applicant, const json_t *data,
-            const json_t *categories, const char *company)
+write_files(struct export_writer *w, const struct flow *f, const char *applicant,
+            const json_t *data, const json_t *categories)
 {
-	char *text = json_dumps(data, JSON_INDENT(2) | JSON_SORT_KEYS);
-	char *cats = json_dumps(categories, JSON_INDENT(2));
-	char *html = export_index_html(data, categories, company);
 	json_t *docs = NULL, *doc;
 	size_t i;
-	int rc = text && cats && export_add(w, "data.json", text, strlen(text)) == 0 &&
+
+	if (exports_documents(f->db, applicant, &docs) != 0)
+		return -1;
+	json_t *paths = document_paths(docs);
+	struct report_in in = {.data = data,
+	                       .categories = categories,
+	                       .paths = paths,
+	                       .company = f->cfg->company_name,
+	                       .zone = f->cfg->zone,
+	                       .made = time(NULL)};
+	char *text = json_dumps(data, JSON_INDENT(2) | JSON_SORT_KEYS);
+	char *cats = json_dumps(categories, JSON_INDENT(2));
+	char *html = report_html(&in);
+	int rc = text && cats && html && export_add(w, "data.json", text, strlen(text)) == 0 &&
 	                 export_add(w, "categories.json", cats, strlen(cats)) == 0 &&
 	                 export_add(w, "index.html", html, strlen(html)) == 0
 	             ? 0
@@ -146,9 +175,8 @@ write_files(struct export_writer *w, struct db *db, const char *applicant, const
 	free(text);
 	free(cats);
 	free(html);
-	if (rc != 0 || exports_documents(db, applicant, &docs) != 0)
-		return -1;
-	json_array_foreach(docs, i, doc) if (rc == 0) rc = write_document(w, db, i + 1, doc);
+	json_decref(paths);
+	json_array_foreach(docs, i, doc) if (rc == 0) rc = write_document(w, f->db, i + 1, doc);
 	json_decref(docs);
 	return rc;
 }
@@ -169,8 +197,7 @@ stream_package(const struct flow *f, const char *id, const char *applicant, size
 	json_t *categories = privacy_categories(docs, apps, evals);
 	struct sink s = {.db = f->db, .applicant = applicant, .id = id, .buf = xmalloc(CHUNK)};
 	struct export_writer *w = export_begin(time(NULL), to_chunks, &s);
-	if (w == NULL ||
-	    write_files(w, f->db, applicant, data, categories, f->cfg->company_name) != 0) {
+	if (w == NULL || write_files(w, f, applicant, data, categories) != 0) {
 		export_abort(w);
 		rc = -1;
 	} else {

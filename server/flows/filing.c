@@ -98,3 +98,26 @@ filing_delete(const struct flow *f, const char *doc_id)
 		return flow_fail_db(f);
 	return rc > 0 ? flow_fail(f, 404, NULL, "no document with this id") : 0;
 }
+
+int
+filing_delete_own(const struct flow *f, const char *doc_id, const char *applicant_id)
+{
+	int rc;
+
+	if (flow_begin(f) != 0)
+		return -1;
+	rc = documents_may_remove_own(f->db, doc_id, applicant_id);
+	if (rc == 0)
+		rc = documents_remove(f->db, doc_id, true, f->who->name, f->request_id);
+	if (rc < 0)
+		flow_fail_db(f);
+	else if (rc == 1)
+		flow_fail(f, 404, NULL, "no document with this id");
+	else if (rc == 2)
+		flow_fail(f, 409, "last-resume",
+		          "this is your only resume, and an application of yours is open: upload a "
+		          "newer one first, or withdraw the application");
+	if (rc != 0)
+		return flow_rollback(f);
+	return flow_commit(f);
+}

@@ -9,10 +9,13 @@
 #include "core/digest.h"
 #include "core/problem.h"
 #include "core/token.h"
+#include "domain/stages.h"
 #include "flows/flow.h"
 #include "flows/hiring.h"
 #include "flows/hiring_archive.h"
 #include "flows/idempotency.h"
+#include "store/applicants.h"
+#include "store/bgcheck.h"
 #include "store/employees.h"
 #include "store/erasure.h"
 
@@ -68,19 +71,46 @@ fail_absent(const struct flow *f, const char *application_id)
 	    "this application was hired already; the record is in the employee archive");
 }
 
-/* Step 1's judgement: at offer, and the employee number free. 0, or -1 with the problem set. */
+/*
+ * Whether the stage tables let a hire start from the locked stage, under
+ * the order of the opening's background-check rule (after_offer: from
+ * background_check too). 1 yes, 0 no, -1 with the problem set.
+ */
+static int
+may_hire_from(const struct flow *f, const struct hire *h, enum stage_order *order)
+{
+	enum stage from = (enum stage)stage_parse(h->at.stage);
+	struct bgcheck_verdict v = {.order = ORDER_BEFORE_OFFER};
+
+	if (stage_needs_rule(from, ST_HIRED) &&
+	    bgcheck_verdict(f->db, h->at.country, h->at.region, &v) < 0)
+		return flow_fail_db(f);
+	*order = v.order;
+	return stage_move(v.order, from, ST_HIRED) == MOVE_HIRE;
+}
+
+/*
+ * Step 1's judgement: at offer (or, where checks come after the offer, at
+ * background_check), and the employee number free. 0, or -1 with the
+ * problem set.
+ */
 static int
 check_hire(const struct flow *f, const struct hire *h)
 {
+	enum stage_order order = ORDER_BEFORE_OFFER;
 	bool taken;
+	int may = may_hire_from(f, h, &order);
 
-	if (strcmp(h->at.stage, "offer") != 0) {
+	if (may < 0)
+		return -1;
+	if (may == 0) {
 		problem_extra(f->problem, "from", json_string(h->at.stage));
 		problem_extra(f->problem, "to", json_string("hired"));
 		return flow_fail(
 		    f, 409,
 		    strcmp(h->at.stage, "hired") == 0 ? "already-hired" : "invalid-transition",
-		    "cannot move from %s to hired: a hire needs the offer stage", h->at.stage);
+		    "cannot move from %s to hired: a hire needs the offer stage%s", h->at.stage,
+		    order == ORDER_AFTER_OFFER ? " or the background check after it" : "");
 	}
 	if (employees_number_taken(f->db, h->employee_number, &taken) != 0)
 		return flow_fail_db(f);
@@ -88,6 +118,25 @@ check_hire(const struct flow *f, const struct hire *h)
 		return 0;
 	problem_field(f->problem, "employee_number", "belongs to another employee");
 	return flow_fail(f, 409, "employee-number-taken", "this employee number is in use");
+}
+
+/*
+ * The keyed hash of the hired person's address on the employee row, before
+ * the record goes: a privacy request from that address is then answered
+ * from the archive, never with "we hold no record". 0 or -1.
+ */
+static int
+remember_contact(const struct flow *f, const struct hire *h)
+{
+	json_t *record = NULL;
+	long version;
+	int rc = applicants_current(f->db, h->at.applicant_id, &record, &version);
+	const char *email = rc == 0 ? json_string_value(json_object_get(record, "email")) : NULL;
+
+	if (rc == 0 && email != NULL)
+		rc = employees_set_contact(f->db, h->employee_id, email);
+	json_decref(record);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Steps 2 to 4, once the application is locked at offer: 0, or -1 with the problem set. */
@@ -115,7 +164,7 @@ transfer(const struct flow *f, struct hire *h)
 	 * The record leaves recruitment through store/erasure.c, the one module
 	 * that deletes an applicant: its tombstone names the employee.
 	 */
-	if (employees_insert(f->db, &e) != 0 ||
+	if (employees_insert(f->db, &e) != 0 || remember_contact(f, h) != 0 ||
 	    erasure_transfer(f->db, h->at.applicant_id, h->employee_id, f->who->name, f->request_id,
 	                     &transferred) != 0)
 		return flow_fail_db(f);

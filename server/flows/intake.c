@@ -278,6 +278,55 @@ intake_carry_out(const struct flow *f, const char *id, const char *type, const c
 	return 0;
 }
 
+/* Why a request about someone hired since waits on HR, in the words the person reads. */
+static const char *
+employee_reason(const char *type)
+{
+	if (strcmp(type, "know_specific") == 0)
+		return "You were hired: your recruitment record moved into your employee file, "
+		       "which HR keeps. HR sends you a copy from it by the due date.";
+	if (strcmp(type, "delete") == 0)
+		return "You were hired: your recruitment record moved into your employee file, "
+		       "which HR keeps. HR answers this request from it by the due date, and tells "
+		       "you what is deleted and what employment law makes us keep.";
+	return "You were hired: your recruitment record moved into your employee file, which HR "
+	       "keeps. HR makes the correction there and tells you by the due date.";
+}
+
+int
+intake_carry_out_employee(const struct flow *f, const char *id, const char *type,
+                          const char *employee)
+{
+	if (strcmp(type, "know_categories") != 0) /* a copy, a deletion, a correction: HR's */
+		return privacy_for_employee(f->db, id, employee, employee_reason(type), "for_hr") !=
+		               0
+		           ? flow_fail_db(f)
+		           : 0;
+	if (privacy_for_employee(f->db, id, employee, NULL, "employee_record") != 0)
+		return flow_fail_db(f);
+	json_t *cats = privacy_employee_categories();
+	struct buf names;
+	size_t i;
+	json_t *c;
+	buf_init(&names, 4096);
+	(void)!buf_printf(&names, "You were hired: your recruitment record moved into your "
+	                          "employee file, which HR keeps. It holds these categories of "
+	                          "data about you:");
+	json_array_foreach(cats, i, c)(void) !buf_printf(
+	    &names, "\n- %s (kept %s)", json_string_value(json_object_get(c, "category")),
+	    json_string_value(json_object_get(c, "retention")));
+	char *text = jsonx_dump(cats), *detail = buf_steal(&names);
+	int rc = end(f, id, "know_categories",
+	             (struct requests_ending){.status = "completed",
+	                                      .outcome = "fulfilled",
+	                                      .detail = detail,
+	                                      .categories = text});
+	free(detail);
+	free(text);
+	json_decref(cats);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* taking in                                                            */
 

@@ -115,6 +115,22 @@ posting_list(const struct flow *f, const char *status, const struct page_want *w
 }
 
 int
+posting_page(const struct flow *f, const char *id, json_t **opening)
+{
+	int rc = openings_find_page(f->db, id, opening);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	if (rc > 0)
+		return flow_fail(f, 404, NULL, "no opening with this id");
+	if (strcmp(json_string_value(json_object_get(*opening, "status")), "open") == 0)
+		return 0;
+	json_decref(*opening);
+	*opening = NULL;
+	return flow_fail(f, 410, NULL, "this position is closed");
+}
+
+int
 posting_open_list(const struct flow *f, json_t **list)
 {
 	return openings_open_list(f->db, list) == 0 ? 0 : flow_fail_db(f);

@@ -5,6 +5,7 @@
  * stage wins and writes one history entry.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/page.h"
@@ -138,22 +139,23 @@ fail_move(const struct flow *f, const char *from, const char *to, const char *sl
 	return flow_fail(f, 409, slug, "cannot move from %s to %s: %s", from, to, why);
 }
 
-/* Whether the opening's jurisdiction allows background checks: 0 yes, -1 problem set. */
-static int
-check_jurisdiction(const struct flow *f, const struct application_lock *cur)
+/* Where an application's opening is, for a message: "US-CA", or what it lacks. */
+static void
+where_of(const struct application_lock *cur, char *where, size_t len)
 {
-	char where[440], why[560];
-	bool allowed = false;
-	int rc = bgcheck_verdict(f->db, cur->country, cur->region, &allowed);
-
-	if (rc < 0)
-		return flow_fail_db(f);
-	if (rc == 0 && allowed)
-		return 0;
-	snprintf(where, sizeof(where), "%s%s%s",
+	snprintf(where, len, "%s%s%s",
 	         *cur->country ? cur->country : "an opening without a country",
 	         *cur->region ? "-" : "", cur->region);
-	if (rc > 0)
+}
+
+/* 409: the opening's jurisdiction allows no background check (ruled: a rule said so). */
+static int
+fail_jurisdiction(const struct flow *f, const struct application_lock *cur, bool ruled)
+{
+	char where[440], why[560];
+
+	where_of(cur, where, sizeof(where));
+	if (!ruled)
 		snprintf(why, sizeof(why),
 		         "no background-check rule covers %s, so checks are not allowed there",
 		         where);
@@ -163,67 +165,156 @@ check_jurisdiction(const struct flow *f, const struct application_lock *cur)
 	return fail_move(f, cur->stage, "background_check", "background-check-not-allowed", why);
 }
 
+/*
+ * The applicant opted out of sharing their data outside the company,
+ * background-check providers included: a check goes ahead only when hr
+ * overrides it with a reason (kept in the history entry, audited).
+ */
+static int
+check_sharing(const struct flow *f, const struct application_lock *cur, const char *override)
+{
+	if (!cur->sharing_opt_out || (override != NULL && flow_is_hr(f)))
+		return 0;
+	problem_extra(f->problem, "from", json_string(cur->stage));
+	problem_extra(f->problem, "to", json_string("background_check"));
+	return flow_fail(f, 409, "sharing-opt-out",
+	                 "the applicant opted out of sharing their data outside the company, "
+	                 "background-check providers included; %s",
+	                 flow_is_hr(f) ? "give override_reason to check them all the same"
+	                               : "only hr can override it, with override_reason");
+}
+
 /* Why a move the table refuses is refused, in the words of the rule that refuses it. */
 static const char *
-why_not(const char *from, enum stage to)
+why_not(const char *from, enum stage to, enum stage_order order)
 {
 	enum stage s = (enum stage)stage_parse(from);
 
 	if (stage_is_final(s))
 		return "the application's stage is final";
 	if (to == ST_HIRED)
-		return "hired is reached only through POST /v1/applications/{id}/hire, from offer";
+		return order == ORDER_AFTER_OFFER ? "hired is reached only through POST "
+		                                    "/v1/applications/{id}/hire, from offer or "
+		                                    "background_check"
+		                                  : "hired is reached only through POST "
+		                                    "/v1/applications/{id}/hire, from offer";
 	if (s == to)
 		return "the application is at that stage already";
+	if (to == ST_BACKGROUND_CHECK && order == ORDER_AFTER_OFFER)
+		return "the background-check rule of the opening's jurisdiction has checks only "
+		       "after "
+		       "a conditional offer (order after_offer): move to offer first";
 	return "moves go forward only";
 }
 
-/* Judge the move against the table (and the jurisdiction); 0 allowed, -1 problem set. */
+/* What a move asks beside its stage. */
+struct ask {
+	enum stage to;
+	const char *reason, *override;
+};
+
+/* Judge the move against the table (and the jurisdiction's rule); 0 allowed, -1 problem set. */
 static int
-judge(const struct flow *f, const struct application_lock *cur, enum stage to, const char *reason)
+judge(const struct flow *f, const struct application_lock *cur, const struct ask *a)
 {
-	switch (stage_move((enum stage)stage_parse(cur->stage), to)) {
+	enum stage from = (enum stage)stage_parse(cur->stage);
+	struct bgcheck_verdict v = {.allowed = false, .order = ORDER_BEFORE_OFFER};
+	int ruled = 1;
+
+	/* the rule is read only for the moves whose verdict depends on it */
+	if (stage_needs_rule(from, a->to) &&
+	    (ruled = bgcheck_verdict(f->db, cur->country, cur->region, &v)) < 0)
+		return flow_fail_db(f);
+	switch (stage_move(v.order, from, a->to)) {
 	case MOVE_YES:
 		return 0;
 	case MOVE_REASON:
-		if (reason != NULL)
+		if (a->reason != NULL)
 			return 0;
 		problem_field(f->problem, "reason", "is required to reject an application");
 		return flow_fail_fields(f);
 	case MOVE_GATED:
-		return check_jurisdiction(f, cur);
+		if (ruled != 0 || !v.allowed)
+			return fail_jurisdiction(f, cur, ruled == 0);
+		return check_sharing(f, cur, a->override);
 	case MOVE_HIRE:
-		return fail_move(f, cur->stage, stage_name(to), "invalid-transition",
+		return fail_move(f, cur->stage, stage_name(a->to), "invalid-transition",
 		                 "hired is reached only through POST /v1/applications/{id}/hire");
 	case MOVE_NO:
 	default:
-		return fail_move(f, cur->stage, stage_name(to), "invalid-transition",
-		                 why_not(cur->stage, to));
+		return fail_move(f, cur->stage, stage_name(a->to), "invalid-transition",
+		                 why_not(cur->stage, a->to, v.order));
 	}
 }
 
-int
-screening_move(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
-               const char *reason, long expect, json_t **app)
+/* The history's reason of a move hr made over the applicant's sharing opt-out (new string). */
+static char *
+overridden(const char *reason, const char *override)
+{
+	return reason != NULL
+	           ? xasprintf("%s (sharing opt-out overridden by hr: %s)", reason, override)
+	           : xasprintf("sharing opt-out overridden by hr: %s", override);
+}
+
+/* The move judged allowed, written: 0, or -1 with the problem set. */
+static int
+write_move(const struct flow *f, const char *id, const struct application_lock *cur,
+           const struct ask *a, json_t **app)
+{
+	bool over = a->to == ST_BACKGROUND_CHECK && cur->sharing_opt_out;
+	char *reason = over ? overridden(a->reason, a->override) : NULL;
+	int rc =
+	    applications_write_move(f->db, id, cur->stage, stage_name(a->to),
+	                            over ? reason : a->reason, f->who->name, f->request_id, app);
+
+	free(reason);
+	if (rc == 0 && over &&
+	    applications_audit_override(f->db, id, f->who->name, f->request_id) != 0) {
+		json_decref(*app);
+		*app = NULL;
+		rc = -1;
+	}
+	return rc == 0 ? 0 : flow_fail_db(f);
+}
+
+/* The move in the caller's open transaction: locked, judged, written. 0, or -1 with the problem. */
+static int
+move_in(const struct flow *f, const char *id, const char *applicant_id, const struct ask *a,
+        long expect, json_t **app)
 {
 	struct application_lock cur;
-	int rc;
+	int rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
+
+	if (rc < 0)
+		return flow_fail_db(f);
+	if (rc > 0)
+		return flow_fail(f, 404, NULL, NO_APPLICATION);
+	if (expect != 0 && expect != cur.version)
+		return flow_fail(f, 412, NULL, "the application changed since version %ld", expect);
+	if (judge(f, &cur, a) != 0)
+		return -1;
+	return write_move(f, id, &cur, a, app);
+}
+
+int
+screening_move_in(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
+                  const char *reason, long expect, json_t **app)
+{
+	struct ask a = {to, reason, NULL};
+
+	return move_in(f, id, applicant_id, &a, expect, app);
+}
+
+int
+screening_move_overriding(const struct flow *f, const char *id, const char *applicant_id,
+                          enum stage to, const char *reason, const char *override_reason,
+                          long expect, json_t **app)
+{
+	struct ask a = {to, reason, override_reason};
 
 	if (flow_begin(f) != 0)
 		return -1;
-	rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
-	if (rc < 0)
-		rc = flow_fail_db(f);
-	else if (rc > 0)
-		rc = flow_fail(f, 404, NULL, NO_APPLICATION);
-	else if (expect != 0 && expect != cur.version)
-		rc = flow_fail(f, 412, NULL, "the application changed since version %ld", expect);
-	else
-		rc = judge(f, &cur, to, reason);
-	if (rc == 0 && applications_write_move(f->db, id, cur.stage, stage_name(to), reason,
-	                                       f->who->name, f->request_id, app) != 0)
-		rc = flow_fail_db(f);
-	if (rc != 0)
+	if (move_in(f, id, applicant_id, &a, expect, app) != 0)
 		return flow_rollback(f);
 	if (flow_commit(f) != 0) {
 		json_decref(*app);
@@ -231,6 +322,13 @@ screening_move(const struct flow *f, const char *id, const char *applicant_id, e
 		return -1;
 	}
 	return 0;
+}
+
+int
+screening_move(const struct flow *f, const char *id, const char *applicant_id, enum stage to,
+               const char *reason, long expect, json_t **app)
+{
+	return screening_move_overriding(f, id, applicant_id, to, reason, NULL, expect, app);
 }
 
 /* ------------------------------------------------------------------ */

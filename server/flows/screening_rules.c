@@ -50,9 +50,10 @@ begin_change(const struct flow *f, long expect, long *version)
 
 int
 screening_rules_put(const struct flow *f, const char *country, const char *region, bool allowed,
-                    const char *note, long expect, json_t **rule, bool *created, long *version)
+                    const char *note, const char *order, long expect, json_t **rule, bool *created,
+                    long *version)
 {
-	struct bgcheck_rule_fields b = {country, region, allowed, note};
+	struct bgcheck_rule_fields b = {country, region, allowed, note, order};
 
 	if (begin_change(f, expect, version) != 0)
 		return -1;

@@ -17,6 +17,7 @@
 #include "flows/requests.h"
 #include "flows/verifying.h"
 #include "store/applicants.h"
+#include "store/employees.h"
 #include "store/privacy.h"
 
 #define NO_SUCH_CODE "no request awaits this code: it was used, or it expired after 72 hours"
@@ -138,6 +139,28 @@ by_data_points(const struct flow *f, const struct verifying_answer *a, const cha
 	return intake_carry_out(f, id, type, applicant, NULL);
 }
 
+/*
+ * No applicant has the address: someone hired since (their record is in the
+ * employee archive), or nobody at all (no_record). Verified by the link
+ * either way.
+ */
+static int
+not_an_applicant(const struct flow *f, const struct pending_request *q)
+{
+	char employee[37];
+	int rc = employees_find_contact(f->db, q->email, employee);
+
+	if (rc < 0 || privacy_verified(f->db, q->id, NULL, "link", 0, NULL) != 0)
+		return flow_fail_db(f);
+	if (rc == 0)
+		return intake_carry_out_employee(f, q->id, q->type, employee);
+	return requests_end(f, &(struct requests_ending){.id = q->id,
+	                                                 .type = q->type,
+	                                                 .status = "completed",
+	                                                 .outcome = "no_record",
+	                                                 .actor = "system"});
+}
+
 /* In the open transaction: the code's request verified (or a try counted). 0 with its id. */
 static int
 verify(const struct flow *f, const char *code_sha256, const struct verifying_answer *a, char id[37])
@@ -155,13 +178,7 @@ verify(const struct flow *f, const char *code_sha256, const struct verifying_ans
 	else if ((rc = applicants_find_email(f->db, q.email, applicant)) < 0)
 		rc = flow_fail_db(f);
 	else if (rc > 0) /* told only to whoever proved control of the address */
-		rc = privacy_verified(f->db, q.id, NULL, "link", 0, NULL) != 0
-		         ? flow_fail_db(f)
-		         : requests_end(f, &(struct requests_ending){.id = q.id,
-		                                                     .type = q.type,
-		                                                     .status = "completed",
-		                                                     .outcome = "no_record",
-		                                                     .actor = "system"});
+		rc = not_an_applicant(f, &q);
 	else if (!privacy_needs_data_points(q.type))
 		rc = by_link(f, a, q.id, q.type, applicant);
 	else

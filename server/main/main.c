@@ -22,6 +22,7 @@
 #include "edge/metrics.h"
 #include "jobs/mail.h"
 #include "jobs/shredder.h"
+#include "pages/console.h"
 #include "store/auth.h"
 #include "store/db.h"
 #include "store/erasure.h"
@@ -102,7 +103,12 @@ main(void)
 		return 2;
 	}
 	block_signals(&stop);
-	metrics_init(routes, routes_count);
+	/* the API's routes, then the staff console's pages */
+	size_t nall = routes_count + console_routes_count;
+	struct route *all = xcalloc(nall, sizeof(*all));
+	memcpy(all, routes, routes_count * sizeof(*all));
+	memcpy(all + routes_count, console_routes, console_routes_count * sizeof(*all));
+	metrics_init(all, nall);
 	app.pool = pool_create(cfg.database_url, cfg.pool_size);
 	shred_leftovers(app.pool);
 	/* each logs when it cannot: keys are then read each time, or stay until evicted */
@@ -110,8 +116,7 @@ main(void)
 	vault_watch_start(cfg.keys_database_url);
 	pthread_t warmer;
 	bool warming = pthread_create(&warmer, NULL, warm, &cfg) == 0;
-	struct http_routes table = {
-	    .table = routes, .n = routes_count, .authenticate = rest_authenticate};
+	struct http_routes table = {.table = all, .n = nall, .authenticate = rest_authenticate};
 	if ((srv = http_start(&app, &table)) == NULL)
 		return 1;
 	struct mail_worker *mail = mail_worker_start(app.pool, &cfg);
@@ -131,6 +136,7 @@ main(void)
 		pthread_join(warmer, NULL);
 	vault_close();
 	metrics_fini();
+	free(all);
 	assets_free();
 	config_fini(&cfg);
 	curl_global_cleanup();

@@ -11,31 +11,27 @@
 
 #include "core/config.h"
 #include "core/digest.h"
+#include "core/fold.h"
 #include "core/hygiene.h"
+#include "core/page.h"
 #include "core/problem.h"
 #include "core/token.h"
 #include "core/validate.h"
+#include "domain/member.h"
 #include "domain/transfer.h"
 #include "flows/flow.h"
 #include "flows/hiring.h"
 #include "flows/purging.h"
+#include "flows/staffing.h"
 #include "jobs/mail.h"
-#include "store/applicants.h"
 #include "store/auth.h"
 #include "store/db.h"
-#include "store/documents.h"
-#include "store/evaluations.h"
 #include "store/keys.h"
 #include "store/migrate.h"
-#include "store/privacy.h"
-#include "store/rotation.h"
+#include "store/staff.h"
 #include "store/vault.h"
 
-struct ctx {
-	struct config cfg;
-	int argc;
-	char **argv; /* after the command words */
-};
+#include "ctl.h"
 
 static const char *
 env(const char *name)
@@ -43,7 +39,7 @@ env(const char *name)
 	return getenv(name);
 }
 
-static struct db *
+struct db *
 connect_or_die(struct ctx *c)
 {
 	struct db *db = db_connect(c->cfg.database_url);
@@ -52,8 +48,7 @@ connect_or_die(struct ctx *c)
 	return db;
 }
 
-/* The value of --flag among the arguments, or NULL. */
-static const char *
+const char *
 flag(struct ctx *c, const char *name)
 {
 	for (int i = 0; i + 1 < c->argc; i++)
@@ -62,8 +57,7 @@ flag(struct ctx *c, const char *name)
 	return NULL;
 }
 
-/* Open the data keys (keyring, key database) or exit. */
-static void
+void
 vault_or_die(struct ctx *c)
 {
 	char err[256];
@@ -94,142 +88,78 @@ cmd_migrate(struct ctx *c)
 	return rc == 0 ? 0 : 1;
 }
 
-static int
-cmd_keys_init(struct ctx *c)
+/* Whether --name (a flag without a value) is among the arguments. */
+static bool
+has_flag(struct ctx *c, const char *name)
 {
-	char err[256];
-
-	if (c->argc != 0) {
-		fprintf(stderr, "usage: recruitctl keys init\n");
-		return 2;
-	}
-	if (vault_init_keyring(c->cfg.keyring_file, c->cfg.master_key_file, err, sizeof(err)) !=
-	    0) {
-		fprintf(stderr, "recruitctl: %s\n", err);
-		return 1;
-	}
-	return 0;
+	for (int i = 0; i < c->argc; i++)
+		if (strcmp(c->argv[i], name) == 0)
+			return true;
+	return false;
 }
 
-/* The value of --batch, or def. */
+/* The active member at email, for a key of theirs: 0 with *who, or 1 (said on stderr). */
 static int
-batch_flag(struct ctx *c, int def)
+member_of(struct db *db, const char *email, struct staff_who *who)
 {
-	const char *b = flag(c, "--batch");
-	long n = b ? strtol(b, NULL, 10) : def;
-	return n >= 1 && n <= 100000 ? (int)n : -1;
-}
+	char *folded = fold_email(email);
+	int rc = staff_find_email(db, folded, who);
 
-static int
-cmd_keys_rotate(struct ctx *c)
-{
-	int batch = batch_flag(c, 1000);
-
-	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
-		fprintf(stderr, "usage: recruitctl keys rotate [--batch N]\n");
-		return 2;
-	}
-	vault_or_die(c);
-	struct db *db = connect_or_die(c);
-	int rc = rotation_run(db, (unsigned)batch, stderr);
-	db_close(db);
-	vault_close();
-	return rc == 0 ? 0 : 1;
-}
-
-/* The blind indexes of a restored main database rebuilt under the current epoch. */
-static int
-cmd_keys_reindex(struct ctx *c)
-{
-	int batch = batch_flag(c, 1000);
-
-	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
-		fprintf(stderr, "usage: recruitctl keys reindex [--batch N]\n");
-		return 2;
-	}
-	vault_or_die(c);
-	struct db *db = connect_or_die(c);
-	int rc = rotation_reindex(db, (unsigned)batch, stderr);
-	db_close(db);
-	vault_close();
-	return rc == 0 ? 0 : 1;
-}
-
-/*
- * Seal what was stored before the data keys, batch by batch, each batch a
- * transaction of its own that skips rows a request holds: safe with the API
- * up, and killed midway, run again it goes on. --max-batches stops early
- * (for tests of just that).
- */
-static int
-cmd_keys_seal(struct ctx *c)
-{
-	static const struct {
-		const char *what;
-		int (*batch)(struct db *, int, long *);
-	} passes[] = {{"applicants", applicants_seal_batch},
-	              {"applicants' free text", applicants_seal_free_text_batch},
-	              {"documents", documents_seal_batch},
-	              {"evaluations", evaluations_seal_batch}};
-	int batch = batch_flag(c, 200);
-	const char *m = flag(c, "--max-batches");
-	long max = m ? strtol(m, NULL, 10) : -1, batches = 0;
-	int rc = 0;
-
-	if (batch < 0 || (m && max < 1) || c->argc % 2 != 0 || c->argc > 4) {
-		fprintf(stderr,
-		        "usage: recruitctl keys seal-existing [--batch N] [--max-batches N]\n");
-		return 2;
-	}
-	vault_or_die(c);
-	struct db *db = connect_or_die(c);
-	for (size_t p = 0; rc == 0 && p < sizeof(passes) / sizeof(passes[0]); p++) {
-		long total = 0, n = 1;
-		while (rc == 0 && n > 0 && (max < 0 || batches < max)) {
-			if ((rc = passes[p].batch(db, batch, &n)) == 0 && n > 0) {
-				total += n;
-				batches++;
-			}
-		}
-		fprintf(stderr, "%s: %ld sealed%s\n", passes[p].what, total,
-		        rc != 0 ? " (then the database failed)" : "");
-	}
-	/* what the main database kept of the keys' secrets, and indexes of before the epochs */
-	char err[256];
-	if (rc == 0 && max < 0 && privacy_move_suppression_secret(db, err, sizeof(err)) != 0) {
-		fprintf(stderr, "recruitctl: %s\n", err);
-		rc = -1;
-	}
-	if (rc == 0 && max < 0)
-		rc = rotation_reindex(db, (unsigned)batch, stderr);
-	db_close(db);
-	vault_close();
-	return rc == 0 ? 0 : 1;
+	free(folded);
+	if (rc < 0)
+		fprintf(stderr, "cannot read the staff directory: %s", db_message(db));
+	else if (rc > 0 || !who->active)
+		fprintf(stderr, "no active member of the staff directory has this address\n");
+	return rc == 0 && who->active ? 0 : 1;
 }
 
 static int
 cmd_key_create(struct ctx *c)
 {
-	const char *role_s = flag(c, "--role"), *name = flag(c, "--name");
+	const char *role_s = flag(c, "--role"), *name = flag(c, "--name"),
+	           *email = flag(c, "--member");
+	bool replace = has_flag(c, "--replace");
 	enum role role = role_s ? role_parse(role_s) : ROLE_NONE;
-	char token[TOKEN_MAX_LEN];
+	char token[TOKEN_MAX_LEN], made[65];
+	struct staff_who who;
 	struct db *db;
 	int rc;
 
-	if (role == ROLE_NONE || name == NULL || c->argc != 4) {
-		fprintf(stderr, "usage: recruitctl key create --role recruiter|hr --name NAME\n");
+	if ((role_s && role == ROLE_NONE) || (!role_s && !email) || name == NULL ||
+	    c->argc != 2 * ((role_s != NULL) + 1 + (email != NULL)) + replace) {
+		fprintf(stderr,
+		        "usage: recruitctl staff-key create --role recruiter|hr --name NAME "
+		        "[--member EMAIL] [--replace]\n");
 		return 2;
 	}
-	if (!keys_is_name(name)) {
-		fprintf(stderr, "a key name is 1 to 64 of A-Z a-z 0-9 . _ -\n");
+	if (!keys_is_name(name) || (replace && strlen(name) > 44)) {
+		fprintf(stderr, "a key name is 1 to 64 of A-Z a-z 0-9 . _ - (44 with --replace)\n");
 		return 2;
 	}
 	db = connect_or_die(c);
-	rc = keys_create(db, role, name, token);
+	if (email != NULL && (rc = member_of(db, email, &who)) == 0 && role_s && role != who.role) {
+		fprintf(stderr, "the member's role is %s: their keys have it\n",
+		        role_name(who.role));
+		rc = 1;
+	}
+	if (email != NULL && rc != 0) {
+		db_close(db);
+		return 1;
+	}
+	if (email != NULL)
+		role = who.role;
+	if (replace) {
+		rc = keys_replace(db, role, name, email ? who.id : NULL, token, made);
+		if (rc == 0)
+			fprintf(stderr, "key %s made; earlier keys named %s revoked\n", made, name);
+	} else {
+		rc = keys_create_for(db, role, name, email ? who.id : NULL, token);
+	}
 	db_close(db);
 	if (rc != 0)
 		return 1;
 	printf("%s\n", token);
+	explicit_bzero(token, sizeof(token));
 	return 0;
 }
 
@@ -273,6 +203,95 @@ operator_flow(struct ctx *c, struct db *db, struct actor *who, const char *reque
 	problem_init(p);
 	return (struct flow){
 	    .db = db, .cfg = &c->cfg, .who = who, .request_id = request_id, .problem = p};
+}
+
+/*
+ * staff add: a member of the staff directory, through the same flow as
+ * POST /v1/staff (audited as recruitctl). Prints the member's id.
+ * --exists-ok: an address already in the directory is no failure (make run).
+ */
+static int
+cmd_staff_add(struct ctx *c)
+{
+	const char *email = flag(c, "--email"), *name = flag(c, "--name"),
+	           *role = flag(c, "--role");
+	bool exists_ok = has_flag(c, "--exists-ok");
+	char request_id[37];
+	struct problem p;
+	struct actor who;
+	bool replayed;
+	json_t *member;
+	int rc = 0;
+
+	if (!email || !name || !role || c->argc != 6 + exists_ok) {
+		fprintf(stderr, "usage: recruitctl staff add --email EMAIL --name NAME --role "
+		                "recruiter|hr [--exists-ok]\n");
+		return 2;
+	}
+	json_t *doc = json_pack("{s:s, s:s, s:s}", "email", email, "name", name, "role", role);
+	problem_init(&p);
+	if (!member_validate(doc, &p)) {
+		fprintf(stderr,
+		        "recruitctl: an e-mail address, a name and recruiter or hr, please\n");
+		problem_fini(&p);
+		json_decref(doc);
+		return 2;
+	}
+	problem_fini(&p);
+	if (uuid_v4(request_id) != 0) /* no randomness: the audit entry goes without an id */
+		request_id[0] = '\0';
+	struct db *db = connect_or_die(c);
+	struct flow fl = operator_flow(c, db, &who, request_id, &p);
+	if (staffing_create(&fl, doc, NULL, &member, &replayed) == 0) {
+		printf("%s\n", json_string_value(json_object_get(member, "id")));
+		json_decref(member);
+	} else if (p.status == 409 && exists_ok) {
+		fprintf(stderr, "the address is in the staff directory already\n");
+	} else {
+		fprintf(stderr, "cannot add the member: %s\n", p.detail);
+		rc = 1;
+	}
+	problem_fini(&p);
+	json_decref(doc);
+	db_close(db);
+	return rc;
+}
+
+/* staff list: every member, tab-separated (id, email, name, role, active), newest first. */
+static int
+cmd_staff_list(struct ctx *c)
+{
+	struct page_want want = {"infinity", "ffffffff-ffff-ffff-ffff-ffffffffffff", 200};
+	struct page_of page = {0};
+	struct db *db;
+	int rc = 0;
+
+	if (c->argc != 0) {
+		fprintf(stderr, "usage: recruitctl staff list\n");
+		return 2;
+	}
+	db = connect_or_die(c);
+	printf("ID\tEMAIL\tNAME\tROLE\tACTIVE\n");
+	do {
+		if (staff_page(db, &want, &page) != 0) {
+			fprintf(stderr, "cannot list the staff: %s", db_message(db));
+			rc = 1;
+			break;
+		}
+		size_t i;
+		json_t *m;
+		json_array_foreach(page.items, i, m)
+		    printf("%s\t%s\t%s\t%s\t%s\n", json_string_value(json_object_get(m, "id")),
+		           json_string_value(json_object_get(m, "email")),
+		           json_string_value(json_object_get(m, "name")),
+		           json_string_value(json_object_get(m, "role")),
+		           json_is_true(json_object_get(m, "active")) ? "yes" : "no");
+		want.k1 = page.k1;
+		want.k2 = page.k2;
+		page_fini(&page); /* keeps k1, k2 and more */
+	} while (page.more);
+	db_close(db);
+	return rc;
 }
 
 static int
@@ -430,7 +449,13 @@ static const struct command {
     {{"keys", "rotate-master"}, cmd_keys_rotate, "keys rotate-master [--batch N]"},
     {{"keys", "reindex"}, cmd_keys_reindex, "keys reindex [--batch N]"},
     {{"keys", "seal-existing"}, cmd_keys_seal, "keys seal-existing [--batch N] [--max-batches N]"},
-    {{"staff-key", "create"}, cmd_key_create, "staff-key create --role recruiter|hr --name NAME"},
+    {{"staff", "add"},
+     cmd_staff_add,
+     "staff add --email EMAIL --name NAME --role recruiter|hr [--exists-ok]"},
+    {{"staff", "list"}, cmd_staff_list, "staff list"},
+    {{"staff-key", "create"},
+     cmd_key_create,
+     "staff-key create --role recruiter|hr --name NAME [--member EMAIL] [--replace]"},
     {{"staff-key", "list"}, cmd_key_list, "staff-key list"},
     {{"staff-key", "revoke"}, cmd_key_revoke, "staff-key revoke NAME"},
     /* the names before staff-key, one letter from keys: kept for one release */

@@ -1,10 +1,12 @@
-// The careers page. The server renders the openings and the form, which posts without
-// JavaScript too; with it, the form is sent by fetch, each error is shown beside its field
-// with focus on the first, and success says to check the inbox.
+// The careers pages (/jobs, /apply, and a job's own page /jobs/{id}). The server renders the
+// openings and the form, which posts without JavaScript too; with it, the form is sent by
+// fetch, each error is shown beside its field with focus on the first, and success says to
+// check the inbox. A careers page with no open position has no form: nothing to do.
 "use strict";
 
 const form = document.getElementById("apply-form");
 const formError = document.getElementById("form-error");
+const fixedPosition = form && form.opening_id && form.opening_id.type === "hidden";
 // One key per page: sending again after a lost answer returns the first answer instead of
 // sending a second confirmation e-mail. Only a successful answer is remembered.
 const idempotencyKey = self.crypto && crypto.randomUUID ? crypto.randomUUID()
@@ -43,7 +45,7 @@ function showError(name, message) {
 // Checks the browser can make before sending; the server checks everything again.
 function checkLocally() {
   const missing = [];
-  if (!form.opening_id.value) missing.push(["opening_id", "Choose a position."]);
+  if (!form.opening_id.value && !fixedPosition) missing.push(["opening_id", "Choose a position."]);
   if (!form.full_name.value.trim()) missing.push(["full_name", "Your name is required."]);
   if (!form.email.value.trim()) missing.push(["email", "Your e-mail address is required."]);
   else if (!form.email.checkValidity()) missing.push(["email", "This does not look like an e-mail address."]);
@@ -85,13 +87,21 @@ async function submit(event) {
     const body = await res.json().catch(() => ({}));
     if (res.status === 202) {
       form.hidden = true;
-      document.getElementById("openings-section").hidden = true;
+      const list = document.getElementById("openings-section");
+      if (list) list.hidden = true;
       const done = document.getElementById("done");
       done.hidden = false;
       done.focus();
       return;
     }
-    const placed = focusFirst((body.errors || []).map((e) => [e.field, e.message]));
+    const errors = body.errors || [];
+    if (fixedPosition && errors.some((e) => e.field === "opening_id")) {
+      formError.textContent = "This position is no longer open. The open positions are listed on the careers page.";
+      formError.hidden = false;
+      formError.focus();
+      return;
+    }
+    const placed = focusFirst(errors.map((e) => [e.field, e.message]));
     if (!placed) {
       formError.textContent = res.status === 429
         ? waitMessage(res)
@@ -108,5 +118,7 @@ async function submit(event) {
   }
 }
 
-form.addEventListener("submit", submit);
-formError.tabIndex = -1;
+if (form) {
+  form.addEventListener("submit", submit);
+  formError.tabIndex = -1;
+}

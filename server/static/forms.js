@@ -44,3 +44,44 @@ function waitMessage(res) {
   if (s < 90 * 60) return "Too many attempts. Please try again in about " + Math.ceil(s / 60) + " minutes.";
   return "Too many attempts. Please try again in about " + Math.ceil(s / 3600) + " hours.";
 }
+
+// A destructive step asks first, in plain words, and can be cancelled (Escape, or the
+// button that keeps things as they are, which has the focus). Resolves true to go ahead.
+// opts: {title, text (a string or a list of paragraphs), confirm, cancel}.
+function confirmStep(opts) {
+  return new Promise((resolve) => {
+    const dialog = document.createElement("dialog");
+    dialog.className = "confirm";
+    const id = "confirm-" + Math.random().toString(36).slice(2);
+    dialog.setAttribute("aria-labelledby", id + "-title");
+    dialog.setAttribute("aria-describedby", id + "-text");
+    const h = Object.assign(document.createElement("h2"), { id: id + "-title", textContent: opts.title });
+    const text = document.createElement("div");
+    text.id = id + "-text";
+    for (const p of [].concat(opts.text)) text.append(Object.assign(document.createElement("p"), { textContent: p }));
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    const yes = Object.assign(document.createElement("button"), { type: "button", className: "danger", textContent: opts.confirm });
+    yes.dataset.answer = "confirm";
+    const no = Object.assign(document.createElement("button"), { type: "button", className: "secondary", textContent: opts.cancel || "Cancel" });
+    no.dataset.answer = "cancel";
+    actions.append(no, yes);
+    dialog.append(h, text, actions);
+    document.body.append(dialog);
+    const opener = document.activeElement;
+    let answered = false;
+    const done = (answer) => {
+      if (answered) return;
+      answered = true;
+      dialog.close();
+      dialog.remove();
+      if (opener && opener.isConnected && opener.focus) opener.focus();
+      resolve(answer);
+    };
+    yes.addEventListener("click", () => done(true));
+    no.addEventListener("click", () => done(false));
+    dialog.addEventListener("cancel", (e) => { e.preventDefault(); done(false); });
+    dialog.showModal();
+    no.focus();
+  });
+}

@@ -1,6 +1,8 @@
 // The applicant's page. Signs in by e-mailed link (the code is exchanged once, then taken
 // out of the address bar; the token lives in sessionStorage only), shows everything held
-// with its source and expiry, and offers every action of the applicant endpoints.
+// with its source and expiry, the person's privacy requests with their downloads, and
+// offers every action of the applicant endpoints. What cannot be undone (withdrawing,
+// removing a document) asks first, in plain words (forms.js: confirmStep).
 "use strict";
 
 const KEY = "recruitd.token";
@@ -111,7 +113,15 @@ function render(me) {
     const info = document.createElement("span");
     info.className = "note";
     info.textContent = " " + d.kind.replace(/_/g, " ") + ", " + Math.max(1, Math.round(d.size / 1024)) + " KB, uploaded " + when(d.created_at);
-    li.append(b, info);
+    const name = document.createElement("span");
+    name.append(b, info);
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "secondary";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", "Remove " + d.filename);
+    remove.addEventListener("click", () => removeDocument(d));
+    li.append(name, remove);
     docs.append(li);
   }
   if (!me.documents.length) docs.append(Object.assign(document.createElement("li"), { textContent: "None." }));
@@ -123,6 +133,88 @@ function render(me) {
   $("marketing_opt_in").checked = !!me.marketing_opt_in;
   $("sharing_opt_out").checked = !!me.sharing_opt_out;
   loadOpenings(me);
+  loadRequests();
+}
+
+const REQUEST_LABELS = { know_categories: "What categories of data we hold", know_specific: "A copy of your data",
+  delete: "Deleting your data", correct: "Correcting your data", opt_out: "Opting out of marketing and sharing" };
+const REQUEST_STATUS = { awaiting_verification: "waiting for you to confirm it (see the e-mail we sent)",
+  in_progress: "in progress", completed: "answered", denied: "denied" };
+const REQUEST_OUTCOME = { fulfilled: "done", partially_fulfilled: "done in part", denied: "not done",
+  no_record: "we held no record" };
+
+function day(t) { return t ? new Date(t).toLocaleDateString() : ""; }
+
+// The person's privacy requests, newest first, each with its status and, once ready, its download.
+async function loadRequests() {
+  const list = $("requests");
+  const res = await api("GET", "/v1/me/privacy-requests?limit=50");
+  const { items } = res.ok ? await res.json() : { items: [] };
+  list.replaceChildren();
+  items.sort((a, b) => (a.received_at < b.received_at ? 1 : -1));
+  for (const q of items) {
+    const li = document.createElement("li");
+    const text = document.createElement("span");
+    text.textContent = (REQUEST_LABELS[q.type] || q.type) + ": " + (REQUEST_STATUS[q.status] || q.status) +
+      (q.outcome ? ", " + (REQUEST_OUTCOME[q.outcome] || q.outcome) : "");
+    const small = Object.assign(document.createElement("span"), {
+      className: "when",
+      textContent: " (asked " + day(q.received_at) + (q.completed_at ? ", answered " + day(q.completed_at) : "") + ")",
+    });
+    text.append(small);
+    if (q.status_reason) text.append(Object.assign(document.createElement("span"), { className: "note", textContent: " " + q.status_reason }));
+    li.append(text);
+    if (q.export && new Date(q.export.expires_at) > new Date()) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary";
+      b.textContent = "Download your copy";
+      b.setAttribute("aria-label", "Download your copy (a ZIP file, until " + day(q.export.expires_at) + ")");
+      b.addEventListener("click", () => downloadExport(q.export));
+      li.append(b);
+    }
+    list.append(li);
+  }
+  if (!items.length) list.append(Object.assign(document.createElement("li"), { textContent: "None." }));
+}
+
+// A copy of one's data: the ZIP, saved as a file. A sign-in from the last 15 minutes is needed.
+async function downloadExport(x) {
+  const res = await api("GET", "/v1/me/exports/" + encodeURIComponent(x.id));
+  if (res.status === 403) {
+    const again = await confirmStep({
+      title: "Sign in again to download",
+      text: ["For your safety, a copy of your data is only handed over after a sign-in from the last 15 minutes.",
+        "We can send a new sign-in link to " + record.email + ". Open it, then press the download button again."],
+      confirm: "Send me a sign-in link",
+      cancel: "Not now",
+    });
+    if (again) await sendSignInLink(record.email);
+    return;
+  }
+  if (!res.ok) { say("Your copy could not be downloaded: it may have expired after 7 days. Make a new request to get another."); return; }
+  saveBlob(await res.blob(), "my-data.zip");
+  say("Your copy is downloaded (a ZIP file). Open index.html inside it to read it.");
+}
+
+function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = Object.assign(document.createElement("a"), { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+async function sendSignInLink(email) {
+  const res = await fetch("/v1/me/sign-in", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ email }),
+  });
+  if (res.status === 202) say("Check your inbox: a sign-in link is on its way. It works once, for 15 minutes.");
+  else if (res.status === 429) say(waitMessage(res));
+  else say("The link could not be sent. Please try again later.");
 }
 
 async function loadOpenings(me) {
@@ -154,20 +246,39 @@ async function patch(fields, form) {
 }
 
 async function withdraw(a) {
+  const sure = await confirmStep({
+    title: "Withdraw your application?",
+    text: ["You are withdrawing your application to " + a.opening_title + ". We stop considering you for this position.",
+      "This cannot be undone: to be considered again, you would apply again while the position is open."],
+    confirm: "Withdraw the application",
+    cancel: "Keep my application",
+  });
+  if (!sure) { say("Nothing changed: your application to " + a.opening_title + " stays."); return; }
   const res = await api("POST", "/v1/me/applications/" + encodeURIComponent(a.id) + "/withdraw");
   if (res.ok) { await load(); say("Your application to " + a.opening_title + " is withdrawn."); }
   else say("The application could not be withdrawn.");
 }
 
+async function removeDocument(d) {
+  const sure = await confirmStep({
+    title: "Remove this document?",
+    text: ["You are removing " + d.filename + " from your record. It is deleted for good: we cannot get it back."],
+    confirm: "Remove the document",
+    cancel: "Keep it",
+  });
+  if (!sure) { say("Nothing changed: " + d.filename + " stays."); return; }
+  const res = await api("DELETE", "/v1/me/documents/" + encodeURIComponent(d.id));
+  if (res.status === 204) { await load(); say(d.filename + " is removed."); return; }
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 409 && body.type && body.type.endsWith("last-resume"))
+    say("This is your only resume, and an application of yours is open: upload a newer one first, then remove this one.");
+  else say("The document could not be removed.");
+}
+
 async function download(d) {
   const res = await api("GET", "/v1/me/documents/" + encodeURIComponent(d.id));
   if (!res.ok) { say("The document could not be downloaded."); return; }
-  const url = URL.createObjectURL(await res.blob());
-  const a = Object.assign(document.createElement("a"), { href: url, download: d.filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  saveBlob(await res.blob(), d.filename);
 }
 
 $("sign-in").addEventListener("submit", async (event) => {

@@ -3,7 +3,9 @@
 // request's status and outcome. A correction is given only here, after the link: the page
 // shows what we hold and every change before it is made (a new e-mail address takes effect
 // by the link sent to it). Signed in on /me (the token in sessionStorage), the same requests
-// take one step.
+// take one step. A deletion, the one step that cannot be undone, asks first in plain words
+// what it does (forms.js: confirmStep), wherever it is carried out: signed in, when the
+// request is sent; otherwise when the link's confirmation is.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -25,6 +27,7 @@ const STATUS = { awaiting_verification: "waiting for you to confirm it", in_prog
   completed: "answered", denied: "denied" };
 const OUTCOME = { fulfilled: "done", partially_fulfilled: "done in part", denied: "not done",
   no_record: "we hold no record with this address" };
+const STATUS_REASON_LABEL = "Why";
 
 function day(t) { return t ? new Date(t).toLocaleDateString() : "—"; }
 
@@ -40,10 +43,11 @@ function show(req) {
   row("Received", day(req.received_at));
   row("Answer due by", day(req.extended_due_at || req.due_at));
   if (req.outcome) row("Outcome", OUTCOME[req.outcome] || req.outcome);
+  if (req.status_reason) row(STATUS_REASON_LABEL, req.status_reason);
   if (req.outcome_detail) row("Detail", req.outcome_detail);
   if (req.export) row("Your copy", "a ZIP file of " + Math.max(1, Math.round(req.export.size / 1024)) +
     " KB; the download link is in the e-mail we sent (it works for 24 hours, 3 times)" +
-    (token ? ", and on your page until " + day(req.export.expires_at) : ""));
+    (token ? ", and on your page (/me) until " + day(req.export.expires_at) : ""));
   const list = $("result-categories");
   list.replaceChildren();
   for (const c of req.categories || []) {
@@ -67,8 +71,22 @@ function corrections() {
 }
 
 $("request").addEventListener("change", () => {
-  $("correction").hidden = document.querySelector('input[name="type"]:checked').value !== "correct";
+  const type = document.querySelector('input[name="type"]:checked').value;
+  $("correction").hidden = type !== "correct";
+  $("delete-warning").hidden = type !== "delete";
 });
+
+// What a deletion does, said before it is done; resolves true to go ahead.
+function confirmDeletion() {
+  return confirmStep({
+    title: "Delete your data?",
+    text: ["This deletes what we hold about you: your contact details, your resumes and other documents, and your applications. Any application that is still open is withdrawn, so you will no longer be considered for it.",
+      "If the law makes us keep something for a while, it is locked away until then: only HR can see it, it is used for nothing else, and it is deleted when that time ends. We tell you what and why.",
+      "This cannot be undone."],
+    confirm: "Delete my data",
+    cancel: "Keep my data",
+  });
+}
 
 const FIELDS = { full_name: "Full name", email: "E-mail address", phone: "Phone number" };
 
@@ -105,7 +123,7 @@ function review(list) {
 function unreview() {
   reviewed = false;
   $("c-review").hidden = true;
-  $("v-submit").textContent = "Confirm";
+  $("v-submit").textContent = kind === "delete" ? "Delete my data" : "Confirm";
 }
 
 $("v-correct").addEventListener("input", unreview);
@@ -121,6 +139,11 @@ $("request").addEventListener("submit", async (event) => {
   if (details) body.details = details;
   const c = corrections();
   if (c) body.corrections = c;
+  // signed in, a deletion is carried out as soon as it is sent
+  if (token && type === "delete" && !(await confirmDeletion())) {
+    say("Nothing was sent: your data stays as it is.");
+    return;
+  }
   if (!token) {
     const email = $("email").value.trim();
     if (!email || !$("email").checkValidity()) {
@@ -176,6 +199,10 @@ $("verify").addEventListener("submit", async (event) => {
     if (list.length > 0 && !reviewed) { review(list); return; } // shown before it is made
     if (list.length > 0) body.corrections = list;
   }
+  if (kind === "delete" && !(await confirmDeletion())) {
+    say("Nothing was deleted. The link still works until it expires, if you change your mind.");
+    return;
+  }
   const res = await fetch("/v1/privacy-requests/verifications", {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -218,6 +245,8 @@ async function preview() {
     (LABELS[kind] || kind).toLowerCase() + ").";
   $("v-copy").hidden = kind !== "know_specific";
   $("v-correct").hidden = kind !== "correct";
+  $("v-delete").hidden = kind !== "delete";
+  $("v-submit").textContent = kind === "delete" ? "Delete my data" : "Confirm";
   if (kind === "correct") {
     for (const f of Object.keys(FIELDS)) $("c-" + f).value = (current && current[f]) || "";
     // corrections HR took down are shown as changes too, never applied unseen

@@ -56,7 +56,8 @@ static struct db_stmt list_apps = DB_STMT(
     "ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int");
 
 static struct db_stmt lock_app =
-    DB_STMT("SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, '') FROM "
+    DB_STMT("SELECT p.stage, p.version, coalesce(o.country, ''), coalesce(o.region, ''), "
+            "(SELECT a.sharing_opt_out FROM applicants a WHERE a.id = p.applicant_id) FROM "
             "applications p "
             "JOIN openings o ON o.id = p.opening_id "
             "WHERE p.id = $1 AND ($2::uuid IS NULL OR p.applicant_id = $2::uuid)" VISIBLE(
@@ -74,6 +75,11 @@ static struct db_stmt write_move = DB_STMT(
     "  SELECT $4, 'application.transition', applicant_id, 'application:' || id || ':' || $3 || '>' "
     "|| $2, $6 FROM p) "
     "SELECT " APP_JSON " FROM p");
+
+static struct db_stmt audit_override =
+    DB_STMT("INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
+            "SELECT $2, 'application.sharing_override', applicant_id, 'application:' || id, $3 "
+            "FROM applications WHERE id = $1");
 
 static struct db_stmt history_json =
     DB_STMT("SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, 'at', "
@@ -144,6 +150,7 @@ applications_lock(struct db *db, const char *id, const char *applicant_id, bool 
 	out->version = atol(PQgetvalue(row, 0, 1));
 	snprintf(out->country, sizeof(out->country), "%s", PQgetvalue(row, 0, 2));
 	snprintf(out->region, sizeof(out->region), "%s", PQgetvalue(row, 0, 3));
+	out->sharing_opt_out = PQgetvalue(row, 0, 4)[0] == 't';
 	PQclear(row);
 	return 0;
 }
@@ -156,6 +163,15 @@ applications_write_move(struct db *db, const char *id, const char *from, const c
 	int rc = db_json(db, &write_move, 6, params, app, NULL);
 
 	return rc == 0 ? 0 : -1; /* the row is locked: it is there */
+}
+
+int
+applications_audit_override(struct db *db, const char *id, const char *actor,
+                            const char *request_id)
+{
+	const char *params[3] = {id, actor, request_id};
+
+	return db_do(db, &audit_override, 3, params);
 }
 
 int

@@ -103,6 +103,12 @@ heard(const char *payload, void *arg)
 	atomic_fetch_add(&notices, 1); /* after: once counted, nothing kept before is used */
 }
 
+void
+auth_forget_kept(void)
+{
+	atomic_fetch_add(&generation, 1);
+}
+
 unsigned long
 auth_notices_heard(void)
 {

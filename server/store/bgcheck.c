@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "domain/stages.h"
 #include "store/bgcheck.h"
 #include "store/db.h"
 
 #define RULE_JSON                                                                                  \
 	"json_build_object('country', b.country, 'region', nullif(b.region, ''), 'allowed', "      \
-	"b.allowed, "                                                                              \
+	"b.allowed, 'order', b.check_order, "                                                      \
 	"'note', b.note, 'updated_at', rfc3339(b.updated_at), 'updated_by', b.updated_by)"
 
 #define SET_VERSION "(SELECT version FROM rule_set_versions WHERE name = 'background_check_rules')"
@@ -36,10 +37,11 @@ static struct db_stmt delete_rule = DB_STMT(
 
 static struct db_stmt upsert_rule = DB_STMT(
     "WITH b AS (INSERT INTO background_check_rules AS b (country, region, allowed, note, "
-    "updated_by) "
-    "  VALUES ($1, $2, $3::boolean, $4, $5) ON CONFLICT (country, region) DO UPDATE "
+    "updated_by, check_order) "
+    "  VALUES ($1, $2, $3::boolean, $4, $5, coalesce($7::text, 'before_offer')) "
+    "  ON CONFLICT (country, region) DO UPDATE "
     "  SET allowed = excluded.allowed, note = excluded.note, updated_by = excluded.updated_by, "
-    "updated_at = now() "
+    "  check_order = coalesce($7::text, b.check_order), updated_at = now() "
     "  RETURNING *, (xmax = 0) AS created), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $5, 'background_check_rule.put', NULL, 'background_check_rule:' || country || "
@@ -48,8 +50,8 @@ static struct db_stmt upsert_rule = DB_STMT(
 
 /* The region's own rule first, else the country's. */
 static struct db_stmt find_rule =
-    DB_STMT("SELECT allowed FROM background_check_rules WHERE country = $1 AND region IN ($2, '') "
-            "ORDER BY region = '' LIMIT 1");
+    DB_STMT("SELECT allowed, check_order FROM background_check_rules WHERE country = $1 "
+            "AND region IN ($2, '') ORDER BY region = '' LIMIT 1");
 
 int
 bgcheck_rules(struct db *db, json_t **items, long *version)
@@ -69,10 +71,11 @@ int
 bgcheck_rule_put(struct db *db, const struct bgcheck_rule_fields *b, const char *actor,
                  const char *request_id, json_t **rule, bool *created)
 {
-	const char *params[6] = {b->country, b->region, b->allowed ? "true" : "false",
-	                         b->note,    actor,     request_id};
+	const char *params[7] = {b->country, b->region, b->allowed ? "true" : "false",
+	                         b->note,    actor,     request_id,
+	                         b->order};
 	PGresult *row;
-	int rc = db_row(db, &upsert_rule, 6, params, &row);
+	int rc = db_row(db, &upsert_rule, 7, params, &row);
 
 	if (rc != 0)
 		return -1; /* an upsert answers its row */
@@ -95,14 +98,17 @@ bgcheck_rule_delete(struct db *db, const char *country, const char *region, cons
 }
 
 int
-bgcheck_verdict(struct db *db, const char *country, const char *region, bool *allowed)
+bgcheck_verdict(struct db *db, const char *country, const char *region, struct bgcheck_verdict *out)
 {
 	const char *params[2] = {country, region};
 	PGresult *row;
 	int rc = db_row(db, &find_rule, 2, params, &row);
 
+	*out = (struct bgcheck_verdict){.allowed = false, .order = ORDER_BEFORE_OFFER};
 	if (rc == 0) {
-		*allowed = PQgetvalue(row, 0, 0)[0] == 't';
+		int order = stage_order_parse(PQgetvalue(row, 0, 1));
+		out->allowed = PQgetvalue(row, 0, 0)[0] == 't';
+		out->order = order < 0 ? ORDER_BEFORE_OFFER : (enum stage_order)order;
 		PQclear(row);
 	}
 	return rc;

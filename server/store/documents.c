@@ -74,6 +74,20 @@ static struct db_stmt delete_document =
             "  SELECT $2, 'document.delete', applicant_id, 'document:' || id, $3 FROM d) "
             "SELECT count(*) FROM d");
 
+/*
+ * The applicant's own removal, judged with their row locked (so two
+ * removals cannot each leave the other as the last resume): whether the
+ * document is the last resume while an application is open.
+ */
+static struct db_stmt own_removal =
+    DB_STMT("SELECT d.kind = 'resume' "
+            "  AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
+            "    AND p.stage NOT IN ('hired', 'rejected', 'withdrawn')) "
+            "  AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.applicant_id = a.id "
+            "    AND o.kind = 'resume' AND o.id <> d.id) "
+            "FROM applicants a JOIN documents d ON d.applicant_id = a.id "
+            "WHERE a.id = $2::uuid AND d.id = $1::uuid FOR UPDATE OF a");
+
 static struct db_stmt manifest_of_applicant =
     DB_STMT("SELECT id, filename, size, sha256 FROM documents WHERE applicant_id = $1 "
             "ORDER BY created_at, id");
@@ -307,6 +321,20 @@ documents_remove(struct db *db, const char *id, bool sees_restricted, const char
 	if (deleted == 1) /* its key goes once this commits (queued by the row's trigger) */
 		erasure_shred_after_commit(db);
 	return deleted == 1 ? 0 : 1;
+}
+
+int
+documents_may_remove_own(struct db *db, const char *id, const char *applicant_id)
+{
+	const char *params[2] = {id, applicant_id};
+	PGresult *row;
+	int rc = db_row(db, &own_removal, 2, params, &row);
+
+	if (rc != 0)
+		return rc;
+	rc = PQgetvalue(row, 0, 0)[0] == 't' ? 2 : 0;
+	PQclear(row);
+	return rc;
 }
 
 PGresult *

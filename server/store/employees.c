@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fold.h"
 #include "documents_rows.h"
 #include "domain/transfer.h"
 #include "store/db.h"
@@ -24,8 +25,10 @@ static struct db_stmt lock_applicant_of =
             "WHERE p.id = $1 FOR UPDATE OF a");
 
 static struct db_stmt lock_offer =
-    DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint "
-            "FROM applications p WHERE p.id = $1 FOR UPDATE");
+    DB_STMT("SELECT p.stage, p.applicant_id, rfc3339(now()), extract(epoch FROM now())::bigint, "
+            "coalesce(o.country, ''), coalesce(o.region, '') "
+            "FROM applications p JOIN openings o ON o.id = p.opening_id WHERE p.id = $1 "
+            "FOR UPDATE OF p");
 
 static struct db_stmt hired_before = DB_STMT("SELECT id FROM employees WHERE application_id = $1");
 
@@ -97,6 +100,8 @@ employees_lock_offer(struct db *db, const char *application_id, struct hire_lock
 	snprintf(out->applicant_id, sizeof(out->applicant_id), "%s", PQgetvalue(row, 0, 1));
 	snprintf(out->hired_at, sizeof(out->hired_at), "%s", PQgetvalue(row, 0, 2));
 	out->mtime = atoll(PQgetvalue(row, 0, 3));
+	snprintf(out->country, sizeof(out->country), "%s", PQgetvalue(row, 0, 4));
+	snprintf(out->region, sizeof(out->region), "%s", PQgetvalue(row, 0, 5));
 	PQclear(row);
 	return 0;
 }
@@ -204,6 +209,44 @@ employees_insert(struct db *db, const struct employee_row *e)
 	    e->id, e->employee_number, e->applicant_id, e->application_id, e->start_date,
 	    size,  e->archive_sha256};
 	return db_do(db, &insert_employee, 7, params);
+}
+
+/* The keyed hash a hired person's folded address is found by ($1 the folded address). */
+#define CONTACT_KEY                                                                                \
+	"(SELECT encode(sha256(s.secret || convert_to($1, 'UTF8')), 'hex') FROM server_secrets s " \
+	"WHERE s.name = 'employee-contact')"
+
+static struct db_stmt set_contact =
+    DB_STMT("UPDATE employees SET contact_key = " CONTACT_KEY " WHERE id = $2");
+
+static struct db_stmt find_contact = DB_STMT(
+    "SELECT id FROM employees WHERE contact_key = " CONTACT_KEY " ORDER BY hired_at DESC LIMIT 1");
+
+int
+employees_set_contact(struct db *db, const char *id, const char *email)
+{
+	char *folded = fold_email(email);
+	const char *params[2] = {folded, id};
+	int rc = db_do(db, &set_contact, 2, params);
+
+	free(folded);
+	return rc;
+}
+
+int
+employees_find_contact(struct db *db, const char *email, char id[37])
+{
+	char *folded = fold_email(email);
+	const char *params[1] = {folded};
+	PGresult *row;
+	int rc = db_row(db, &find_contact, 1, params, &row);
+
+	free(folded);
+	if (rc == 0) {
+		snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+		PQclear(row);
+	}
+	return rc;
 }
 
 int

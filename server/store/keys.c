@@ -6,7 +6,15 @@
 #include "store/keys.h"
 
 static struct db_stmt insert_key =
-    DB_STMT("INSERT INTO staff_keys (key_id, name, role, secret_sha256) VALUES ($1, $2, $3, $4)");
+    DB_STMT("INSERT INTO staff_keys (key_id, name, role, secret_sha256, member_id) "
+            "VALUES ($1, $2, $3, $4, $5::uuid)");
+/* The keys of a family: its name, or its name and a dot and a suffix (keys_replace's). */
+static struct db_stmt revoke_family =
+    DB_STMT("UPDATE staff_keys SET revoked_at = now() WHERE revoked_at IS NULL "
+            "AND (name = $1 OR (left(name, length($1) + 1) = $1 || '.'))");
+static struct db_stmt family_name =
+    DB_STMT("SELECT $1 || '.' || to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+            "'YYYYMMDD\"T\"HH24MISSMS\"Z\"')");
 static struct db_stmt list_keys =
     DB_STMT("SELECT name, role, key_id, rfc3339(created_at), coalesce(rfc3339(revoked_at), '-') "
             "FROM staff_keys ORDER BY created_at, name");
@@ -26,6 +34,12 @@ keys_is_name(const char *name)
 int
 keys_create(struct db *db, enum role role, const char *name, char *token)
 {
+	return keys_create_for(db, role, name, NULL, token);
+}
+
+int
+keys_create_for(struct db *db, enum role role, const char *name, const char *member_id, char *token)
+{
 	char key_id[TOKEN_KEY_ID_LEN + 1], hex[2 * SHA256_LEN + 1];
 	unsigned char hash[SHA256_LEN];
 
@@ -34,8 +48,8 @@ keys_create(struct db *db, enum role role, const char *name, char *token)
 		return -1;
 	}
 	hex_encode(hash, SHA256_LEN, hex);
-	const char *params[4] = {key_id, name, role_name(role), hex};
-	if (db_do(db, &insert_key, 4, params) != 0) {
+	const char *params[5] = {key_id, name, role_name(role), hex, member_id};
+	if (db_do(db, &insert_key, 5, params) != 0) {
 		if (db_failure(db) == DB_UNIQUE)
 			fprintf(stderr, "a key named %s exists already (names are never reused)\n",
 			        name);
@@ -80,4 +94,30 @@ keys_revoke(struct db *db, const char *name)
 	}
 	PQclear(res);
 	return rc;
+}
+
+int
+keys_replace(struct db *db, enum role role, const char *family, const char *member_id, char *token,
+             char name[65])
+{
+	const char *params[1] = {family};
+	PGresult *row;
+
+	if (db_begin(db) != 0 || db_do(db, &revoke_family, 1, params) != 0 ||
+	    db_row(db, &family_name, 1, params, &row) != 0) {
+		fprintf(stderr, "cannot replace the key: %s", db_message(db));
+		db_rollback(db);
+		return -1;
+	}
+	snprintf(name, 65, "%s", PQgetvalue(row, 0, 0));
+	PQclear(row);
+	if (keys_create_for(db, role, name, member_id, token) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_exec(db, "COMMIT") != 0) {
+		fprintf(stderr, "cannot replace the key: %s", db_message(db));
+		return -1;
+	}
+	return 0;
 }

@@ -20,8 +20,9 @@
 /* A request in DESIGN's shape; r is the privacy_requests row. */
 #define REQUEST_JSON                                                                               \
 	"json_build_object('id', r.id, 'type', r.type, 'status', r.status, 'channel', r.channel, " \
-	"'subject', json_build_object('applicant_id', r.applicant_id, 'email_masked', "            \
-	"r.email_masked), 'received_at', rfc3339(r.received_at), 'confirm_by', "                   \
+	"'subject', json_build_object('applicant_id', r.applicant_id, 'employee_id', "             \
+	"r.employee_id, 'email_masked', r.email_masked), 'status_reason', r.status_reason, "       \
+	"'received_at', rfc3339(r.received_at), 'confirm_by', "                                    \
 	"rfc3339(r.confirm_by), 'confirmed_at', rfc3339(r.confirmed_at), 'verification', "         \
 	"json_build_object('level', r.verification_level, 'verified_at', rfc3339(r.verified_at), " \
 	"'data_points_matched', r.data_points_matched, 'declaration_signed_at', "                  \
@@ -215,6 +216,20 @@ privacy_verified(struct db *db, const char *id, const char *applicant_id, const 
 	const char *params[5] = {id, applicant_id, level, points,
 	                         signed_name != NULL ? keyed : NULL};
 	return db_do(db, &verified, 5, params);
+}
+
+static struct db_stmt for_employee =
+    DB_STMT("WITH r AS (UPDATE privacy_requests SET employee_id = $2::uuid, status_reason = $3, "
+            "    version = version + 1 WHERE id = $1 RETURNING id) "
+            "INSERT INTO privacy_request_events (request_id, event, actor_role) "
+            "SELECT id, $4, 'system' FROM r");
+
+int
+privacy_for_employee(struct db *db, const char *id, const char *employee_id, const char *reason,
+                     const char *event)
+{
+	const char *params[4] = {id, employee_id, reason, event};
+	return db_do(db, &for_employee, 4, params);
 }
 
 static struct db_stmt finish = DB_STMT(

@@ -282,6 +282,17 @@ test_body_too_large(void **state)
 	struct resp *r = http_json("POST", "/v1/applicants", staff.hr, big);
 	assert_problem(r, 413, "payload-too-large");
 	resp_free(r);
+	/*
+	 * Every time: libmicrohttpd answers before it reads the body and closes its end while
+	 * the relay is still handing the body on; the answer is read from the pair all the same
+	 * (lost about once in six before).
+	 */
+	for (int i = 0; i < 100; i++) {
+		r = http_json("POST", "/v1/applicants", staff.hr, big);
+		if (r->status != 413)
+			fail_msg("try %d: status %ld, want 413", i, r->status);
+		resp_free(r);
+	}
 
 	/* chunked, no Content-Length: refused once past the cap */
 	char *req =

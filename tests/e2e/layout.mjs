@@ -2,7 +2,8 @@
 // passed a visibly broken form (the radio buttons of /privacy were pushed far from their
 // labels by one CSS rule). For each visible form control, its label's text is adjacent to
 // it: on the same row within a small gap, or directly above it; and no two interactive
-// elements (links, buttons, fields) overlap. Returns nothing; fails the test with every
+// elements (links, buttons, fields) overlap. While a modal dialog is open, only what is in it
+// counts: everything else is inert behind it. Returns nothing; fails the test with every
 // problem found, named by element.
 import assert from "node:assert/strict";
 
@@ -48,7 +49,10 @@ export async function layoutCheck(page, what) {
         Math.abs(c.left - t.left) <= GAP;
       return gap >= -2 && gap <= GAP && horizontal;
     };
-    const controls = [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+    // an open modal dialog makes the rest of the page inert: only the dialog is judged
+    const modal = [...document.querySelectorAll("dialog[open]")].find((d) => d.matches(":modal"));
+    const scope = modal || document;
+    const controls = [...scope.querySelectorAll("input:not([type=hidden]), select, textarea")]
       .filter(visible);
     for (const c of controls) {
       const labels = [...(c.labels || [])].filter(visible);
@@ -73,7 +77,7 @@ export async function layoutCheck(page, what) {
             `label text at ${Math.round(t.left)},${Math.round(t.top)})` : " (the label has no text)"));
       }
     }
-    const interactive = [...document.querySelectorAll(
+    const interactive = [...scope.querySelectorAll(
       "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]")]
       .filter(visible);
     for (let i = 0; i < interactive.length; i++)

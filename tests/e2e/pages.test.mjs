@@ -2,14 +2,19 @@
 // playwright-core, at a phone's size and a desktop's. Starts its own bin/recruitd against
 // the test database, writing e-mail as .eml files into a directory of its own, and goes
 // through what a person does: apply, read the confirmation e-mail, confirm, see the record,
-// apply to a second opening, upload, withdraw, sign out, sign in again by e-mailed link.
-// The form is also sent without JavaScript. Every page passes axe-core with no serious or
-// critical violation. Screenshots go to $RECRUITD_TEST_LOGDIR.
+// apply to a second opening, upload, remove an older resume, withdraw (each destructive step
+// asked first, cancelled once), sign out, sign in again by e-mailed link, ask for a copy of
+// their data, download it from /me and read its report offline. The careers site (/jobs, a
+// job's own page with its JSON-LD, a closed one, a fresh install with no position) and a
+// deletion request's confirmation too. The forms are also sent without JavaScript. Every
+// page passes axe-core with no serious or critical violation, the layout check, and reports
+// no Content-Security-Policy violation. Screenshots go to $RECRUITD_TEST_LOGDIR.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, writeFileSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, existsSync, statSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -60,11 +65,11 @@ async function waitReady() {
   throw new Error("recruitd did not come up");
 }
 
-async function makeOpening(title) {
+async function makeOpening(title, extra = {}) {
   const r = await fetch(base + "/v1/openings", {
     method: "POST",
     headers: { Authorization: `Bearer ${staffToken}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ title, department: "Platform", country: "DE", region: "BE", location: "Berlin" }),
+    body: JSON.stringify({ title, department: "Platform", country: "DE", region: "BE", location: "Berlin", ...extra }),
   });
   assert.equal(r.status, 201);
   return (await r.json()).id;
@@ -131,6 +136,8 @@ async function mailedLink(to, path) {
 // every label beside its control, no two controls overlapping.
 async function accessible(page, what) {
   await layoutCheck(page, what);
+  const refused = await page.evaluate(() => window.__csp || []);
+  assert.deepEqual(refused, [], `${what}: Content-Security-Policy violations`);
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -151,6 +158,12 @@ async function accessibleWithoutScript(page, what) {
 
 async function newPage(viewport, options = {}) {
   const context = await browser.newContext({ viewport, ...options });
+  // every violation of the page's policy is recorded (the JSON-LD data block must not be one)
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(String(e)));
@@ -211,8 +224,33 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     await page.click("#upload button[type=submit]");
     await page.getByText("cv-2026.txt").waitFor();
 
-    // withdraw the first
-    await page.getByRole("button", { name: `Withdraw the application to Site Reliability Engineer ${run}` }).click();
+    // the older resume removed: asked first, in plain words, and cancelled once
+    const dialog = page.locator("dialog.confirm");
+    await page.getByRole("button", { name: "Remove Lebenslauf Zoë.pdf" }).click();
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /deleted for good/);
+    await accessible(page, `${size} /me: removing a document, asked first`);
+    await shot(page, `${size}-me-remove-document`);
+    await dialog.getByRole("button", { name: "Keep it" }).click();
+    await dialog.waitFor({ state: "detached" });
+    assert.match(await page.textContent("#documents"), /Lebenslauf Zoë\.pdf/);
+    await page.getByRole("button", { name: "Remove Lebenslauf Zoë.pdf" }).click();
+    await dialog.getByRole("button", { name: "Remove the document" }).click();
+    await page.getByText("Lebenslauf Zoë.pdf is removed.").waitFor();
+    assert.doesNotMatch(await page.textContent("#documents"), /Lebenslauf/);
+
+    // withdraw the first: asked first; Escape keeps it, the dialog's button withdraws it
+    const withdrawButton = page.getByRole("button", { name: `Withdraw the application to Site Reliability Engineer ${run}` });
+    await withdrawButton.click();
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /cannot be undone/);
+    await accessible(page, `${size} /me: withdrawing, asked first`);
+    await shot(page, `${size}-me-withdraw-confirm`);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    assert.match(await page.textContent("#applications"), new RegExp(`Site Reliability Engineer ${run}: applied`));
+    await withdrawButton.click();
+    await dialog.getByRole("button", { name: "Withdraw the application" }).click();
     await page.getByText(`Site Reliability Engineer ${run}: withdrawn`).waitFor();
 
     // opt out of sharing
@@ -254,6 +292,27 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     assert.match(await page.textContent("#result-categories"), /identifiers and contact details/);
     await accessible(page, `${size} /privacy answered`);
     await shot(page, `${size}-privacy-signed-in`);
+
+    // a copy of the data, signed in (a fresh sign-in): listed on /me with its download
+    await page.goto(base + "/privacy");
+    await page.getByText(/You are signed in/).waitFor();
+    await page.check('input[name="type"][value="know_specific"]');
+    await page.click("#request button[type=submit]");
+    await page.locator("#result").waitFor({ state: "visible" });
+    assert.match(await page.textContent("#result-facts"), /on your page/);
+    await page.goto(base + "/me");
+    await page.locator("#signed-in").waitFor({ state: "visible" });
+    await page.getByText(/A copy of your data: answered/).waitFor();
+    assert.match(await page.textContent("#requests"), /What categories of data we hold: answered/);
+    await accessible(page, `${size} /me with requests`);
+    await shot(page, `${size}-me-requests`);
+    const [download] = await Promise.all([page.waitForEvent("download"),
+      page.getByRole("button", { name: /Download your copy/ }).click()]);
+    const zipPath = join(work, `copy-${size}.zip`);
+    await download.saveAs(zipPath);
+    assert.equal(readFileSync(zipPath).subarray(0, 2).toString(), "PK");
+    await page.getByText(/Your copy is downloaded/).waitFor();
+    if (size === "desktop") await readReport(zipPath, email);
 
     // the notice
     await page.goto(base + "/privacy-notice");
@@ -453,5 +512,221 @@ test("a used confirmation link says so", async () => {
   await page.getByText(/used already, or it expired/).waitFor();
   assert.equal(new URL(page.url()).search, "");
   await accessible(page, "/apply/confirm with a dead code");
+  await context.close();
+});
+
+// The copy of one's data as its owner reads it: the ZIP unzipped, index.html opened in
+// Chromium from the files with no network at all. The report reads in plain words, every
+// document link opens its file in the package, and nothing is fetched from anywhere else.
+async function readReport(zipPath, email) {
+  const dir = mkdtempSync(join(work, "report-"));
+  execFileSync("unzip", ["-q", zipPath, "-d", dir]);
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  const sizes = new Map(manifest.files.map((f) => [f.path, f.size]));
+  for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+    const { context, page, problems } = await newPage(viewport, { offline: true });
+    const fetched = [];
+    page.on("request", (r) => fetched.push(r.url()));
+    await page.goto(pathToFileURL(join(dir, "index.html")).href);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    const text = await page.textContent("body");
+    assert.match(text, new RegExp(email.replace(/[.]/g, "\\.")));
+    for (const section of [/Your contact details/, /Your applications/, /Your documents/,
+      /Who looked at your record/, /Your privacy requests/])
+      assert.match(text, section);
+    assert.doesNotMatch(text, /full_name|created_at|opening_id|actor_role/); // labels, not field names
+    assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:\d\d/); // dates formatted, not raw
+    await accessible(page, `the export report (${size})`);
+    await shot(page, `export-report-${size}`);
+    // every document link opens its file, which is in the package with the manifest's size
+    const links = await page.$$eval('a[href^="documents/"]', (as) => as.map((a) => a.href));
+    assert.ok(links.length >= 1, "the documents are linked");
+    for (const href of links) {
+      const file = fileURLToPath(href);
+      assert.ok(existsSync(file), `${href} is in the package`);
+      const rel = file.slice(dir.length + 1);
+      assert.equal(statSync(file).size, sizes.get(rel), `${rel}: the manifest's size`);
+    }
+    const txt = links.find((h) => h.endsWith(".txt"));
+    if (txt) {
+      await page.click(`a[href="${txt.slice(txt.lastIndexOf("documents/"))}"]`);
+      await page.waitForURL(txt);
+      assert.match(await page.textContent("body"), /Newer CV/);
+    }
+    assert.deepEqual(fetched.filter((u) => !u.startsWith("file:") && !u.startsWith("data:")), [],
+      "the report fetches nothing from anywhere");
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+}
+
+test("the careers site: the list, a job's own page with its JSON-LD, a closed one", async () => {
+  const job = await makeOpening(`Platform Engineer ${run}`, {
+    description: "You keep our platform running.\nOn call one week in six.\n\nYou know Linux & PostgreSQL.",
+    employment_type: "full_time", valid_through: "2031-01-31T23:59:59Z",
+  });
+  const closed = await makeOpening(`Closed Role ${run}`, { status: "closed" });
+  for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+    const { context, page, problems } = await newPage(viewport);
+    // the list, shared with tracking parameters, each opening linked to its page
+    const list = await page.goto(base + "/jobs?utm_source=social&fbclid=AbC");
+    assert.equal(list.status(), 200);
+    await accessible(page, `${size} /jobs`);
+    await shot(page, `${size}-jobs`);
+    await page.getByRole("link", { name: `Platform Engineer ${run}` }).click();
+    await page.waitForURL(base + "/jobs/" + job);
+    await page.getByRole("heading", { level: 1, name: `Platform Engineer ${run}` }).waitFor();
+    assert.match(await page.textContent(".job-facts"), /Full-time/);
+    assert.match(await page.textContent(".job-facts"), /Apply by 31 January 2031/);
+    assert.equal(await page.locator(".job-description p").count(), 2);
+    // the JSON-LD: a data block the policy lets through (accessible() checks no violation)
+    const ld = await page.evaluate(() =>
+      JSON.parse(document.querySelector('script[type="application/ld+json"]').textContent));
+    assert.equal(ld["@type"], "JobPosting");
+    assert.equal(ld.title, `Platform Engineer ${run}`);
+    assert.equal(ld.employmentType, "FULL_TIME");
+    assert.ok(ld.datePosted && ld.hiringOrganization.name && ld.jobLocation.address.addressLocality);
+    await accessible(page, `${size} /jobs/{id}`);
+    await shot(page, `${size}-job`);
+    // a closed one: 410, and the way back to the open positions
+    const gone = await page.goto(base + "/jobs/" + closed);
+    assert.equal(gone.status(), 410);
+    await page.getByRole("link", { name: "See the open positions" }).waitFor();
+    await accessible(page, `${size} a closed position`);
+    await shot(page, `${size}-job-closed`);
+    // the browser reports the 410 itself; nothing else may go wrong
+    assert.deepEqual(problems.filter((p) => !/status of 410/.test(p)), []);
+    await context.close();
+  }
+  // applying from the job's page, with JavaScript: the e-mail names the position
+  const { context, page, problems } = await newPage(PHONE);
+  const email = `e2e.job.${run}@example.com`;
+  await page.goto(base + "/jobs/" + job);
+  await page.fill("#full_name", "Jo Bpage");
+  await page.fill("#email", email);
+  await page.setInputFiles("#resume", pdfPath);
+  await page.check("#privacy_notice_accepted");
+  await page.check("#age_16_or_over");
+  await page.click("#submit");
+  await page.locator("#done").waitFor({ state: "visible" });
+  await accessible(page, "a job's page, sent");
+  await shot(page, "phone-job-sent");
+  const mail = await (async () => {
+    for (let i = 0; i < 200; i++) {
+      for (const f of readdirSync(mailDir).filter((f) => f.endsWith(".eml"))) {
+        const t = readFileSync(join(mailDir, f), "utf8");
+        if (t.includes(`\r\nTo: ${email}\r\n`)) return t;
+      }
+      await sleep(50);
+    }
+    throw new Error("no confirmation e-mail");
+  })();
+  assert.match(mail, new RegExp(`Subject: Confirm your application to .*: Platform Engineer ${run}`));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a job's own form without JavaScript: errors on the job's page again", async () => {
+  const job = await makeOpening(`No Script Role ${run}`);
+  const { context, page } = await newPage(PHONE, { javaScriptEnabled: false });
+  await page.goto(base + "/jobs/" + job);
+  await page.fill("#email", `e2e.jobnojs.${run}@example.com`);
+  await page.setInputFiles("#resume", pdfPath);
+  const [answer] = await Promise.all([page.waitForNavigation(), page.click("#submit")]);
+  assert.equal(answer.status(), 422);
+  assert.equal(new URL(page.url()).pathname, "/jobs/" + job);
+  await page.getByRole("heading", { level: 1, name: `No Script Role ${run}` }).waitFor();
+  assert.match(await page.textContent("#full_name-error"), /required/);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), "full_name");
+  await accessibleWithoutScript(page, "a job's form's errors without JavaScript");
+  await shot(page, "nojs-job-errors");
+  await context.close();
+});
+
+test("a fresh install's careers page says there is no open position, and shows no form", async () => {
+  const db = `recruitd_e2e_fresh_${process.pid}`;
+  const url = env("RECRUITD_DATABASE_URL");
+  execFileSync("psql", ["-X", "-q", "-d", url, "-c", `CREATE DATABASE ${db}`]);
+  const fresh = { ...process.env, RECRUITD_DATABASE_URL: `${url} dbname=${db}` };
+  execFileSync(env("RECRUITD_TEST_CTL"), ["migrate"], { env: fresh, stdio: "ignore" });
+  const port = await freePort();
+  const freshBase = `http://127.0.0.1:${port}`;
+  const log = openSync(join(logdir, "recruitd-e2e-fresh.log"), "w");
+  const second = spawn(env("RECRUITD_TEST_BIN"), [], {
+    env: { ...fresh, RECRUITD_LISTEN: `127.0.0.1:${port}`, RECRUITD_PUBLIC_URL: freshBase,
+      RECRUITD_SMTP_URL: "", RECRUITD_MAIL_DIR: mailDir },
+    stdio: ["ignore", "ignore", log],
+  });
+  try {
+    for (let i = 0; i < 100; i++) {
+      try { if ((await fetch(freshBase + "/healthz")).ok) break; } catch {}
+      await sleep(100);
+    }
+    for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+      const { context, page, problems } = await newPage(viewport);
+      for (const path of ["/jobs", "/apply"]) {
+        await page.goto(freshBase + path);
+        await page.locator("#no-openings").waitFor();
+        assert.match(await page.textContent("#no-openings"), /no open positions right now/);
+        assert.equal(await page.locator("#apply-form").count(), 0, "no empty form");
+      }
+      await accessible(page, `${size} /jobs with no open position`);
+      await shot(page, `${size}-jobs-none`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  } finally {
+    const exited = new Promise((resolve) => second.on("exit", resolve));
+    second.kill("SIGTERM");
+    await exited;
+    execFileSync("psql", ["-X", "-q", "-d", url, "-c", `DROP DATABASE IF EXISTS ${db}`]);
+  }
+});
+
+test("a deletion request says what it deletes, asks first, and can be cancelled", async () => {
+  const email = `e2e.delete.${run}@example.com`;
+  const made = await fetch(base + "/v1/applicants", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${staffToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ full_name: "Del Etion", email }),
+  });
+  assert.equal(made.status, 201);
+  const id = (await made.json()).id;
+  const record = () => fetch(base + "/v1/applicants/" + id, { headers: { Authorization: `Bearer ${staffToken}` } });
+  const { context, page, problems } = await newPage(PHONE);
+  await page.goto(base + "/privacy");
+  await page.check('input[name="type"][value="delete"]');
+  await page.locator("#delete-warning").waitFor({ state: "visible" });
+  assert.match(await page.textContent("#delete-warning"), /cannot be undone/);
+  await accessible(page, "/privacy: a deletion chosen");
+  await shot(page, "privacy-delete-chosen");
+  await page.fill("#email", email);
+  await page.click("#request button[type=submit]");
+  await page.getByText(/Check your inbox/).waitFor();
+  await page.goto(await mailedLink(email, "/privacy"));
+  await page.locator("#v-delete").waitFor({ state: "visible" });
+  assert.equal((await page.textContent("#v-submit")).trim(), "Delete my data");
+  await accessible(page, "/privacy: confirming a deletion");
+  await shot(page, "privacy-delete-verify");
+  // asked first, in plain words; cancelled: nothing is deleted and the link still works
+  await page.click("#v-submit");
+  const dialog = page.locator("dialog.confirm");
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /withdrawn/);
+  assert.match(await dialog.textContent(), /cannot be undone/);
+  await accessible(page, "/privacy: the deletion asked first");
+  await shot(page, "privacy-delete-dialog");
+  await dialog.getByRole("button", { name: "Keep my data" }).click();
+  await page.getByText(/Nothing was deleted/).waitFor();
+  assert.equal((await record()).status, 200);
+  // then done
+  await page.click("#v-submit");
+  await dialog.getByRole("button", { name: "Delete my data" }).click();
+  await page.locator("#result").waitFor({ state: "visible" });
+  assert.match(await page.textContent("#result-facts"), /answered/);
+  assert.equal((await record()).status, 410);
+  await accessible(page, "/privacy: deleted");
+  await shot(page, "privacy-deleted");
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -119,6 +119,15 @@ for i, h in enumerate([b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
                        b"\r\n\r\nGET / HTTP/1.0\r\n\r\n"]):
     put("head", "h%d" % i, h)
 
+# chunked
+for i, b in enumerate([b"5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.1\r\n",
+                       b"a;ext=1\r\n0123456789\r\n0\r\nX-T: a\r\n\r\n",
+                       b"fffffffffffffff\r\nabc",
+                       b"5\nhello\r\n0\r\n\r\n",
+                       b"0\r\nX: a\r\n b\r\n\r\n",
+                       b"0000000000000005\r\nhello\r\n0\r\n\r\n"]):
+    put("chunked", "c%d" % i, b)
+
 # idtoken: "JWKS\ntoken", tokens signed by openssl here (RS256 and ES256), and broken ones
 def _idtoken_seeds():
     import base64, subprocess, tempfile

@@ -176,8 +176,11 @@ test_letters(void **state)
 	struct letter l;
 
 	(void)state;
-	letter_confirm_application(&l, "Acme", "https://jobs.acme.test/apply/confirm?code=abc");
-	assert_string_equal(l.subject, "Confirm your application to Acme");
+	letter_confirm_application(&l, "Acme", "Site Reliability Engineer",
+	                           "https://jobs.acme.test/apply/confirm?code=abc");
+	assert_string_equal(l.subject,
+	                    "Confirm your application to Acme: Site Reliability Engineer");
+	assert_non_null(strstr(l.body, "the position \"Site Reliability Engineer\" at Acme"));
 	assert_non_null(strstr(l.body, "\nhttps://jobs.acme.test/apply/confirm?code=abc\n"));
 	assert_non_null(strstr(l.body, "24 hours"));
 	assert_non_null(strstr(l.body, "\n-- \nAcme\n"));

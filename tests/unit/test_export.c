@@ -8,6 +8,7 @@
 #include "../unit/cm.h"
 #include "core/buf.h"
 #include "domain/export.h"
+#include "domain/report.h"
 
 static int
 to_buf(void *cls, const void *data, size_t len)
@@ -93,19 +94,68 @@ test_failing_sink(void **state)
 	assert_int_equal(export_finish(w, &size, hash), -1);
 }
 
+/* The report a person reads: escaped, in words, documents linked, nothing from elsewhere. */
 static void
-test_index_html_escapes(void **state)
+test_report(void **state)
 {
 	(void)state;
-	json_t *data =
-	    json_pack("{s:{s:s}}", "applicant", "full_name", "<script>alert(1)</script>");
-	json_t *cats = json_pack("[{s:s}]", "category", "a & b");
-	char *html = export_index_html(data, cats, "Acme <Inc>");
+	json_t *data = json_loads(
+	    "{\"applicant\": {\"full_name\": \"<script>alert(1)</script>\", \"email\": "
+	    "\"zoe@example.com\", \"source\": {\"type\": \"direct\"}, \"created_at\": "
+	    "\"2026-03-01T09:30:00.000000Z\", \"marketing_opt_in\": false, \"sharing_opt_out\": "
+	    "true, \"consent\": {\"privacy_notice_version\": \"2026-01\", "
+	    "\"privacy_notice_accepted_at\": \"2026-03-01T09:29:00Z\", \"age_attested_at\": "
+	    "\"2026-03-01T09:29:00Z\"}, \"retention\": {\"expires_at\": null}}, "
+	    "\"applications\": [{\"opening\": \"Data & Pipelines\", \"stage\": "
+	    "\"background_check\", \"created_at\": \"2026-03-01T09:30:00Z\", \"history\": "
+	    "[{\"from\": null, \"to\": \"applied\", \"at\": \"2026-03-01T09:30:00Z\"}, "
+	    "{\"from\": \"applied\", \"to\": \"background_check\", \"at\": "
+	    "\"2026-03-02T10:00:00Z\"}], \"evaluations\": [{\"score\": 4, \"summary\": "
+	    "\"Sharp\", \"at\": \"2026-03-02T10:00:00Z\"}]}], \"documents\": [{\"id\": "
+	    "\"d1\", \"kind\": \"resume\", \"filename\": \"cv \\\"1\\\".pdf\", "
+	    "\"content_type\": \"application/pdf\", \"size\": 2048, \"created_at\": "
+	    "\"2026-03-01T09:30:00Z\"}], \"audit\": [{\"at\": \"2026-03-02T11:00:00Z\", "
+	    "\"action\": \"applicant.read\", \"actor_role\": \"staff\"}, {\"at\": "
+	    "\"2026-03-02T12:00:00Z\", \"action\": \"something.new\", \"actor_role\": "
+	    "\"applicant\"}], \"privacy_requests\": [{\"type\": \"know_specific\", \"status\": "
+	    "\"completed\", \"outcome\": \"fulfilled\", \"received_at\": "
+	    "\"2026-03-03T08:00:00Z\", \"completed_at\": \"2026-03-03T08:01:00Z\"}]}",
+	    0, NULL);
+	assert_non_null(data);
+	json_t *cats = json_pack("[{s:s, s:s}]", "category", "a & b", "sources", "you");
+	json_t *paths = json_pack("{s:s}", "d1", "documents/01-cv \"1\".pdf");
+	struct report_in in = {data, cats, paths, "Acme <Inc>", NULL, 1772960400};
+	char *html = report_html(&in);
 	assert_null(strstr(html, "<script>"));
 	assert_non_null(strstr(html, "&lt;script&gt;"));
 	assert_non_null(strstr(html, "a &amp; b"));
 	assert_non_null(strstr(html, "Acme &lt;Inc&gt;"));
+	/* in words: labels, formatted dates, stages, roles, actions */
+	assert_non_null(strstr(html, "Your contact details"));
+	assert_non_null(strstr(html, "1 March 2026"));
+	assert_non_null(strstr(html, "2 March 2026, 11:00"));
+	assert_non_null(strstr(html, "background check"));
+	assert_non_null(strstr(html, "A member of staff"));
+	assert_non_null(strstr(html, "looked at your record"));
+	assert_non_null(strstr(html, "worked on your record")); /* an action with no words yet */
+	assert_non_null(strstr(html, "you opted out"));
+	assert_non_null(strstr(html, "A copy of your data"));
+	assert_null(strstr(html, "something.new"));
+	assert_null(strstr(html, "full_name"));
+	assert_null(strstr(html, "2026-03-01T"));
+	/* the document linked to its file, the link escaped */
+	assert_non_null(strstr(html, "<a href=\"documents/01-cv &quot;1&quot;.pdf\">"));
+	assert_non_null(strstr(html, "2 KB"));
+	/* styled for a phone and for print, loading nothing */
+	assert_non_null(strstr(html, "@media print"));
+	assert_non_null(strstr(html, "name=\"viewport\""));
+	assert_null(strstr(html, "http://"));
+	assert_null(strstr(html, "https://"));
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "<img"));
 	free(html);
+	json_decref(paths);
 	json_decref(data);
 	json_decref(cats);
 }
@@ -116,7 +166,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_package),
 	    cmocka_unit_test(test_failing_sink),
-	    cmocka_unit_test(test_index_html_escapes),
+	    cmocka_unit_test(test_report),
 	};
 	return cmocka_run_group_tests_name("unit export", tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
 /* The request head judged by its raw bytes: every framing trick, table-driven. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ static const struct head_case cases[] = {
     {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -3\r\n\r\n", HEAD_BAD},
     {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3 4\r\n\r\n", HEAD_BAD},
     {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", HEAD_BAD},
+    {"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", HEAD_BAD},
     /* lines */
     {"GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n", HEAD_BAD},
     {"GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n\tc\r\n\r\n", HEAD_BAD},
@@ -66,7 +68,8 @@ test_cases(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *why = "unset";
-		enum head_verdict v = head_check(cases[i].bytes, strlen(cases[i].bytes), &why);
+		enum head_verdict v =
+		    head_check(cases[i].bytes, strlen(cases[i].bytes), &why, NULL);
 		if (v != cases[i].want)
 			fail_msg("case %zu: %d, want %d (%s)", i, v, cases[i].want,
 			         why ? why : "-");
@@ -82,7 +85,7 @@ test_nul(void **state)
 	(void)state;
 	const char head[] = "GET / HTTP/1.1\r\nHost: a\0b\r\n\r\n";
 	const char *why;
-	assert_int_equal(head_check(head, sizeof(head) - 1, &why), HEAD_BAD);
+	assert_int_equal(head_check(head, sizeof(head) - 1, &why, NULL), HEAD_BAD);
 	assert_non_null(strstr(why, "NUL"));
 }
 
@@ -98,13 +101,13 @@ test_size(void **state)
 	memcpy(h, start, strlen(start));
 	memcpy(h + total - 4, "\r\n\r\n", 4);
 	assert_true(fixed < total);
-	assert_int_equal(head_check(h, total, &why), HEAD_OK);
+	assert_int_equal(head_check(h, total, &why, NULL), HEAD_OK);
 	memcpy(h + total - 4, "aaaa", 4);
 	memcpy(h + total - 3, "\r\n\r\n", 4); /* one byte more */
-	assert_int_equal(head_check(h, total + 1, &why), HEAD_TOO_LARGE);
+	assert_int_equal(head_check(h, total + 1, &why, NULL), HEAD_TOO_LARGE);
 	memset(h + strlen(start), 'a', total + 64 - strlen(start)); /* no end at all */
-	assert_int_equal(head_check(h, total + 64, &why), HEAD_TOO_LARGE);
-	assert_int_equal(head_check(h, total - 1, &why), HEAD_INCOMPLETE);
+	assert_int_equal(head_check(h, total + 64, &why, NULL), HEAD_TOO_LARGE);
+	assert_int_equal(head_check(h, total - 1, &why, NULL), HEAD_INCOMPLETE);
 	free(h);
 }
 
@@ -115,18 +118,47 @@ test_prefixes(void **state)
 	(void)state;
 	const char *h = "POST /v1/apply HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", *why;
 	for (size_t n = 0; n + 1 < strlen(h); n++)
-		assert_int_equal(head_check(h, n, &why), HEAD_INCOMPLETE);
-	assert_int_equal(head_check(h, strlen(h), &why), HEAD_OK);
+		assert_int_equal(head_check(h, n, &why, NULL), HEAD_INCOMPLETE);
+	assert_int_equal(head_check(h, strlen(h), &why, NULL), HEAD_OK);
+}
+
+/* A whole head says where it ends and how its body is framed. */
+static void
+test_frame(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *bytes;
+		size_t len;
+		bool chunked;
+		unsigned long long length;
+	} frames[] = {
+	    {"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\n", 27, false, 0},
+	    {"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", 29, false, 0},
+	    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 012\r\n\r\n{}", 49, false, 12},
+	    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999999999999\r\n\r\n", 64, false,
+	     999999999999999999ull},
+	    {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", 56, true, 0},
+	};
+	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		struct head_frame f = {0};
+		const char *why;
+		assert_int_equal(head_check(frames[i].bytes, strlen(frames[i].bytes), &why, &f),
+		                 HEAD_OK);
+		if (f.len != frames[i].len || f.chunked != frames[i].chunked ||
+		    f.length != frames[i].length)
+			fail_msg("case %zu: %zu bytes, chunked %d, length %llu", i, f.len,
+			         f.chunked, f.length);
+	}
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cases),
-	    cmocka_unit_test(test_nul),
-	    cmocka_unit_test(test_size),
-	    cmocka_unit_test(test_prefixes),
+	    cmocka_unit_test(test_cases), cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_size),  cmocka_unit_test(test_prefixes),
+	    cmocka_unit_test(test_frame),
 	};
 	return cmocka_run_group_tests_name("unit head", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "../unit/cm.h"
 #include "api/routes.h"
 #include "core/xalloc.h"
+#include "pages/console.h"
 
 static char *spec;
 
@@ -59,20 +60,28 @@ path_item(const char *pattern)
 	return xstrndup(start, (size_t)(end - start));
 }
 
+/* The API's routes and the console's pages, as main serves them. */
+static const struct route *
+route_at(size_t i)
+{
+	return i < routes_count ? &routes[i] : &console_routes[i - routes_count];
+}
+#define ALL_ROUTES (routes_count + console_routes_count)
+
 static void
 test_every_route_is_described(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < routes_count; i++) {
-		char *item = path_item(routes[i].pattern), method[16], *key;
+	for (size_t i = 0; i < ALL_ROUTES; i++) {
+		const struct route *rt = route_at(i);
+		char *item = path_item(rt->pattern), method[16], *key;
 		if (item == NULL)
-			fail_msg("%s is not in openapi.yaml", routes[i].pattern);
-		for (size_t k = 0; k <= strlen(routes[i].method); k++)
-			method[k] = (char)tolower((unsigned char)routes[i].method[k]);
+			fail_msg("%s is not in openapi.yaml", rt->pattern);
+		for (size_t k = 0; k <= strlen(rt->method); k++)
+			method[k] = (char)tolower((unsigned char)rt->method[k]);
 		key = xasprintf("\n    %s:", method);
 		if (strstr(item, key) == NULL)
-			fail_msg("%s %s is not in openapi.yaml", routes[i].method,
-			         routes[i].pattern);
+			fail_msg("%s %s is not in openapi.yaml", rt->method, rt->pattern);
 		free(key);
 		free(item);
 	}
@@ -89,8 +98,8 @@ test_nothing_undescribed_is_claimed(void **state)
 		size_t n = strcspn(p + 3, ":");
 		char *pattern = xstrndup(p + 3, n);
 		int found = 0;
-		for (size_t i = 0; i < routes_count; i++)
-			found |= strcmp(routes[i].pattern, pattern) == 0;
+		for (size_t i = 0; i < ALL_ROUTES; i++)
+			found |= strcmp(route_at(i)->pattern, pattern) == 0;
 		if (!found)
 			fail_msg("openapi.yaml describes %s, which the server does not serve",
 			         pattern);

@@ -1,0 +1,207 @@
+/*
+ * The staff console's pages over HTTP: every value escaped (an opening
+ * titled <script>, an applicant named "><img ...>), the same rules as the
+ * API (a restricted record is 404 to a recruiter on the pages too; a
+ * record's page is an audited read), a stale form answered 412 with
+ * nothing changed, and the forms' 303s: create an opening, move an
+ * application, add an evaluation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "core/xalloc.h"
+#include "harness.h"
+
+#define SCRIPT_TITLE "<script>alert(1)</script> Engineer"
+#define IMG_NAME "\\\"><img src=x onerror=alert(1)>"
+#define IMG_NAME_RAW "\"><img src=x onerror=alert(1)>"
+
+static char *
+opening_titled(const char *title)
+{
+	json_t *body = json_pack("{s:s, s:s}", "title", title, "country", "DE");
+	char *text = json_dumps(body, 0);
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, text);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(text);
+	json_decref(body);
+	return id;
+}
+
+/* An applicant (named name) with an application to opening: the application's id. */
+static char *
+applied_to(const char *opening, const char *name, char **applicant)
+{
+	*applicant = new_staff_applicant("console-page", name);
+	char *path = xasprintf("/v1/applicants/%s/applications", *applicant);
+	char *body = xasprintf("{\"opening_id\": \"%s\"}", opening);
+	struct resp *r = http_json("POST", path, staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	free(path);
+	return id;
+}
+
+/* A signed-in member of role: the cookie (new string). */
+static char *
+member_session(const char *role)
+{
+	char *email = unique_email("console-pages");
+	char *id = add_member(email, role), *cookie = sign_in(email);
+	free(id);
+	free(email);
+	return cookie;
+}
+
+static void
+test_values_are_escaped(void **state)
+{
+	(void)state;
+	char *cookie = member_session("recruiter");
+	char *opening = opening_titled(SCRIPT_TITLE), *applicant;
+	char *app = applied_to(opening, IMG_NAME, &applicant);
+
+	const char *pages[] = {"/staff/openings/", "/staff/applicants/", "/staff",
+	                       "/staff/openings", "/staff/applicants?q=onerror"};
+	const char *ids[] = {opening, applicant, "", "", ""};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		char *path = xasprintf("%s%s", pages[i], ids[i]);
+		struct resp *r = get_page(path, cookie);
+		assert_int_equal(r->status, 200);
+		assert_null(strstr(r->body, "<script>alert"));
+		assert_null(strstr(r->body, "<img src=x"));
+		if (i == 0 || i == 3)
+			assert_non_null(
+			    strstr(r->body, "&lt;script&gt;alert(1)&lt;/script&gt; Engineer"));
+		if (i == 0 || i == 1)
+			assert_non_null(
+			    strstr(r->body, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+		resp_free(r);
+		free(path);
+	}
+	free(app);
+	free(applicant);
+	free(opening);
+	free(cookie);
+}
+
+static void
+test_restricted_is_404_to_a_recruiter(void **state)
+{
+	(void)state;
+	char *recruiter = member_session("recruiter"), *hr = member_session("hr");
+	char *id = new_staff_applicant("console-restricted", "Rest Ricted");
+	char *path = xasprintf("/staff/applicants/%s", id);
+
+	db_exec_sql("UPDATE applicants SET restricted_at = now() WHERE id = $1", id);
+	struct resp *r = get_page(path, recruiter);
+	assert_int_equal(r->status, 404);
+	assert_null(strstr(r->body, "Rest Ricted"));
+	resp_free(r);
+	r = get_page(path, hr);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	/* the page is an audited read, as the API's GET is */
+	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1 AND action = "
+	                "'applicant.read' AND actor LIKE 'member:%'",
+	                id, "1");
+	free(path);
+	free(id);
+	free(hr);
+	free(recruiter);
+}
+
+static void
+test_forms(void **state)
+{
+	(void)state;
+	char *cookie = member_session("recruiter"), *csrf = csrf_of(cookie);
+
+	/* create an opening: 303 to its board */
+	char *body = xasprintf("csrf=%s&title=Page+Made+Engineer&country=DE&department=", csrf);
+	struct resp *r = post_form("/staff/openings", body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	char *loc = resp_header(r, "Location");
+	assert_true(strncmp(loc, "/staff/openings/", 16) == 0);
+	char *opening = xstrdup(loc + 16);
+	resp_free(r);
+	free(body);
+	r = get_page(loc, cookie);
+	assert_int_equal(r->status, 200);
+	assert_non_null(strstr(r->body, "Page Made Engineer"));
+	resp_free(r);
+	free(loc);
+	/* an invalid one is told, and nothing is made */
+	body = xasprintf("csrf=%s&title=&country=Germany", csrf);
+	r = post_form("/staff/openings", body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 422);
+	resp_free(r);
+	free(body);
+
+	/* move an application: 303 to the board; a stale version: 412, nothing changed */
+	char *applicant, *app = applied_to(opening, "Mover Person", &applicant);
+	char *move = xasprintf("/staff/applications/%s/move", app);
+	body = xasprintf("csrf=%s&opening_id=%s&version=1&to=screening", csrf, opening);
+	r = post_form(move, body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	resp_free(r);
+	r = post_form(move, body, cookie, TEST_PUBLIC_URL); /* the same form again: stale */
+	assert_int_equal(r->status, 412);
+	resp_free(r);
+	expect_db_value("SELECT stage FROM applications WHERE id = $1", app, "screening");
+	free(body);
+
+	/* the opening edited with a stale version: 412, its title kept */
+	char *edit = xasprintf("/staff/openings/%s", opening);
+	body = xasprintf("csrf=%s&version=7&title=Renamed", csrf);
+	r = post_form(edit, body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 412);
+	resp_free(r);
+	expect_db_value("SELECT title FROM openings WHERE id = $1", opening, "Page Made Engineer");
+	free(body);
+	body = xasprintf("csrf=%s&version=1&status=closed", csrf);
+	r = post_form(edit, body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	resp_free(r);
+	expect_db_value("SELECT status FROM openings WHERE id = $1", opening, "closed");
+	free(body);
+
+	/* an evaluation: 303 to the record */
+	char *eval = xasprintf("/staff/applications/%s/evaluations", app);
+	body = xasprintf("csrf=%s&applicant_id=%s&score=4&summary=Clear+thinker", csrf, applicant);
+	r = post_form(eval, body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 303);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM evaluations WHERE application_id = $1", app, "1");
+	free(body);
+	body = xasprintf("csrf=%s&applicant_id=%s&score=9", csrf, applicant);
+	r = post_form(eval, body, cookie, TEST_PUBLIC_URL);
+	assert_int_equal(r->status, 422);
+	resp_free(r);
+	free(body);
+	free(eval);
+	free(edit);
+	free(move);
+	free(app);
+	free(applicant);
+	free(opening);
+	free(csrf);
+	free(cookie);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_values_are_escaped),
+	    cmocka_unit_test(test_restricted_is_404_to_a_recruiter),
+	    cmocka_unit_test(test_forms),
+	};
+	return cmocka_run_group_tests_name("console pages", tests, api_start, api_stop);
+}

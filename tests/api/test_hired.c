@@ -1,0 +1,180 @@
+/*
+ * API: a privacy request from someone who was hired. Their recruitment
+ * record moved into the employee archive, so no applicant has their
+ * address any more; they are never told "we hold no record". What kinds
+ * of data are held is answered from the archive; a copy, a deletion or a
+ * correction goes to HR in progress, naming the employee and saying why.
+ * A stranger's address still ends no_record.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "harness.h"
+
+static char *opening;
+static int seq;
+
+/* Someone applied, offered and hired: their address and employee id (new strings). */
+static void
+hired_person(char **email, char **employee)
+{
+	struct applied a = apply_confirmed(opening, "Hedda Hired", "hired", "Hedda Hired\nCV\n", 15,
+	                                   "cv.txt", NULL);
+	char *path = xasprintf("/v1/applications/%s/transitions", a.application);
+	struct resp *r = http_json("POST", path, staff.recruiter, "{\"to\":\"offer\"}");
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(path);
+	path = xasprintf("/v1/applications/%s/hire", a.application);
+	char *body = xasprintf("{\"start_date\":\"2027-02-01\",\"employee_number\":\"HR-%d-%d\"}",
+	                       (int)getpid(), ++seq);
+	r = http_json("POST", path, staff.hr, body);
+	if (r->status != 201)
+		fail_msg("hire: %ld %s", r->status, r->body);
+	*employee = xstrdup(sget(r->json, "employee_id"));
+	*email = xstrdup(a.email);
+	resp_free(r);
+	free(body);
+	free(path);
+	applied_free(&a);
+}
+
+/* Ask anonymously, follow the link, confirm (with a declaration for a copy): the answer. */
+static struct resp *
+ask_and_confirm(const char *type, const char *email)
+{
+	char *body = xasprintf("{\"type\":\"%s\",\"email\":\"%s\"}", type, email);
+	struct resp *r = http_json("POST", "/v1/privacy-requests", NULL, body);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	free(body);
+	char *code = mail_code(email, "/privacy");
+	assert_non_null(code);
+	body = strcmp(type, "know_specific") == 0
+	           ? xasprintf("{\"code\":\"%s\",\"full_name\":\"Hedda Hired\",\"declaration\":"
+	                       "{\"signed_name\":\"Hedda Hired\",\"accepted\":true}}",
+	                       code)
+	           : xasprintf("{\"code\":\"%s\"}", code);
+	r = http_json("POST", "/v1/privacy-requests/verifications", NULL, body);
+	free(body);
+	free(code);
+	return r;
+}
+
+static void
+test_what_is_held(void **state)
+{
+	(void)state;
+	char *email, *employee;
+	hired_person(&email, &employee);
+	struct resp *r = ask_and_confirm("know_categories", email);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "status"), "completed");
+	assert_string_equal(sget(r->json, "outcome"), "fulfilled"); /* never no_record */
+	assert_string_equal(sget(json_object_get(r->json, "subject"), "employee_id"), employee);
+	json_t *cats = json_object_get(r->json, "categories");
+	assert_true(json_array_size(cats) >= 3);
+	assert_non_null(strstr(sget(json_array_get(cats, 0), "retention"), "employee file"));
+	resp_free(r);
+	/* the e-mail says so too, and not that nothing is held */
+	char *mail = mail_find(email, "employee file");
+	assert_non_null(mail);
+	assert_null(strstr(mail, "no record"));
+	free(mail);
+	free(email);
+	free(employee);
+}
+
+/* A copy and a deletion: HR's, in progress, with the reason, and nothing of the archive goes. */
+static void
+test_copy_and_deletion_go_to_hr(void **state)
+{
+	(void)state;
+	char *email, *employee;
+	hired_person(&email, &employee);
+	static const char *const types[] = {"know_specific", "delete"};
+	for (size_t i = 0; i < 2; i++) {
+		struct resp *r = ask_and_confirm(types[i], email);
+		assert_int_equal(r->status, 200);
+		assert_string_equal(sget(r->json, "status"), "in_progress");
+		assert_true(json_is_null(json_object_get(r->json, "outcome")));
+		assert_non_null(strstr(sget(r->json, "status_reason"), "employee file"));
+		assert_string_equal(sget(json_object_get(r->json, "subject"), "employee_id"),
+		                    employee);
+		char *id = xstrdup(sget(r->json, "id"));
+		resp_free(r);
+		/* HR sees it waiting on them, with the reason */
+		char *path = xasprintf("/v1/privacy-requests/%s", id);
+		r = http_json("GET", path, staff.hr, NULL);
+		assert_int_equal(r->status, 200);
+		assert_string_equal(sget(r->json, "status"), "in_progress");
+		assert_non_null(sget(r->json, "status_reason"));
+		resp_free(r);
+		/* and answers it from the archive */
+		char *done = xasprintf("/v1/privacy-requests/%s/completion", id);
+		r = http_json(
+		    "POST", done, staff.hr,
+		    "{\"outcome\":\"fulfilled\",\"detail\":\"Sent from your employee file.\"}");
+		assert_int_equal(r->status, 200);
+		assert_string_equal(sget(r->json, "status"), "completed");
+		resp_free(r);
+		free(done);
+		free(path);
+		free(id);
+	}
+	char *path = xasprintf("/v1/employees/%s", employee);
+	struct resp *r = http_json("GET", path, staff.hr, NULL);
+	assert_int_equal(r->status, 200); /* nothing deleted by the request itself */
+	resp_free(r);
+	free(path);
+	free(email);
+	free(employee);
+}
+
+static void
+test_stranger_still_no_record(void **state)
+{
+	(void)state;
+	char *email = unique_email("stranger");
+	struct resp *r = ask_and_confirm("know_categories", email);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "outcome"), "no_record");
+	assert_true(
+	    json_is_null(json_object_get(json_object_get(r->json, "subject"), "employee_id")));
+	resp_free(r);
+	free(email);
+}
+
+static int
+setup(void **state)
+{
+	api_start(state);
+	struct resp *r =
+	    http_json("POST", "/v1/openings", staff.recruiter,
+	              "{\"title\":\"Hired Role\",\"country\":\"US\",\"region\":\"NY\"}");
+	assert_int_equal(r->status, 201);
+	opening = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(opening);
+	return api_stop(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_what_is_held),
+	    cmocka_unit_test(test_copy_and_deletion_go_to_hr),
+	    cmocka_unit_test(test_stranger_still_no_record),
+	};
+	return cmocka_run_group_tests_name("api hired", tests, setup, teardown);
+}
