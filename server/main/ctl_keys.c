@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "store/applicants.h"
+#include "store/applications.h"
 #include "store/db.h"
 #include "store/documents.h"
 #include "store/evaluations.h"
@@ -90,7 +91,8 @@ cmd_keys_seal(struct ctx *c)
 	} passes[] = {{"applicants", applicants_seal_batch},
 	              {"applicants' free text", applicants_seal_free_text_batch},
 	              {"documents", documents_seal_batch},
-	              {"evaluations", evaluations_seal_batch}};
+	              {"evaluations", evaluations_seal_batch},
+	              {"stage reasons", applications_seal_reasons_batch}};
 	int batch = batch_flag(c, 200);
 	const char *m = flag(c, "--max-batches");
 	long max = m ? strtol(m, NULL, 10) : -1, batches = 0;

@@ -382,3 +382,47 @@ applicants_email_hash(struct db *db, const char *email, char **hash, char set[VA
 	}
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* a hold's reason carried to a new record key                        */
+
+/* A hold's reason, to go under the new record key (its version checked by the update). */
+static struct db_stmt hold_of =
+    DB_STMT("SELECT coalesce(record_key, id)::text, legal_hold_reason_sealed::text, "
+            "legal_hold_reason FROM applicants WHERE id = $1 AND legal_hold_set_at IS NOT NULL");
+
+int
+applicant_rows_hold_resealed(struct db *db, const char *id, const unsigned char key[SEAL_KEY_LEN],
+                             char **sealed)
+{
+	const char *params[1] = {id};
+	unsigned char old[SEAL_KEY_LEN];
+	bool failed = false;
+	char *reason = NULL;
+	PGresult *res;
+	int rc = db_row(db, &hold_of, 1, params, &res);
+
+	*sealed = NULL;
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (!PQgetisnull(res, 0, 1)) {
+		if (vault_key(PQgetvalue(res, 0, 0), old) == 0)
+			reason =
+			    vault_open_text(old, id, "legal_hold_reason", PQgetvalue(res, 0, 1));
+		explicit_bzero(old, sizeof(old));
+	} else if (!PQgetisnull(res, 0, 2)) {
+		reason = xstrdup(PQgetvalue(res, 0, 2)); /* from before migration 0034 */
+	}
+	PQclear(res);
+	if (reason == NULL)
+		return -1;
+	*sealed = vault_seal_text(key, id, "legal_hold_reason", reason, &failed);
+	explicit_bzero(reason, strlen(reason));
+	free(reason);
+	if (failed) {
+		free(*sealed);
+		*sealed = NULL;
+		return -1;
+	}
+	return 0;
+}

@@ -64,6 +64,14 @@ extern const char *const applicant_rows_free_field[F_COUNT];
 int applicant_rows_open_free(const PGresult *res, int row, int col, const char *id,
                              const unsigned char *key, char *v[F_COUNT]);
 
+/*
+ * The legal hold's reason of applicant id (under its record key, or in
+ * plaintext from before migration 0034) sealed under key, the record's new
+ * one: 0 with *sealed (NULL without a hold; the caller frees), or -1.
+ */
+int applicant_rows_hold_resealed(struct db *db, const char *id,
+                                 const unsigned char key[SEAL_KEY_LEN], char **sealed);
+
 /* The personal values, in PERSONAL_COLUMNS' order. */
 enum { P_NAME, P_EMAIL, P_PHONE, P_ADDRESS, P_SOCIAL, P_COUNT };
 

@@ -231,7 +231,7 @@ static struct db_stmt update_applicant = DB_STMT(
     "  country = $15, region = $16, full_name = NULL, email = NULL, phone = NULL, "
     "  address = NULL, social_handles = NULL, "
     "  sharing_opt_out = coalesce($20::boolean, sharing_opt_out), record_key = $21::uuid, "
-    "  index_epoch = $22, "
+    "  index_epoch = $22, legal_hold_reason_sealed = $23::bytea, legal_hold_reason = NULL, "
     "  version = version + 1, "
     "  updated_at = now() "
     "  WHERE id = $1 AND version = $2::int RETURNING *), "
@@ -375,9 +375,9 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
                   const char *request_id, const char *target, json_t **record, long *version)
 {
 	unsigned char key[SEAL_KEY_LEN];
-	const char *params[22];
+	const char *params[23];
 	struct applicant_row_params rp;
-	char v[24], kid[37];
+	char v[24], kid[37], *hold = NULL;
 	PGresult *res;
 	json_t *sharing = json_object_get(doc, "sharing_opt_out");
 
@@ -389,7 +389,9 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
 		db_mark_unavailable(db);
 		return -1;
 	}
-	if (applicant_rows_params_init(&rp, doc, id, key) != 0) {
+	if (applicant_rows_hold_resealed(db, id, key, &hold) != 0 ||
+	    applicant_rows_params_init(&rp, doc, id, key) != 0) {
+		free(hold);
 		explicit_bzero(key, sizeof(key));
 		db_mark_unavailable(db);
 		return -1;
@@ -404,8 +406,10 @@ applicants_update(struct db *db, const char *id, long have, const json_t *doc, c
 	params[19] = sharing == NULL ? NULL : json_is_true(sharing) ? "true" : "false";
 	params[20] = kid;
 	params[21] = rp.v[R_INDEX_SET];
-	res = db_run(db, &update_applicant, 22, params);
+	params[22] = hold; /* the hold's reason goes under the new key with the rest */
+	res = db_run(db, &update_applicant, 23, params);
 	applicant_rows_params_fini(&rp);
+	free(hold);
 	int rc = res == NULL ? -1 : take_record(db, res, key, record, version);
 	explicit_bzero(key, sizeof(key));
 	if (rc == 0)

@@ -18,6 +18,7 @@
 #include "store/vault.h"
 
 #define FIELD "evaluation"
+#define REASON_FIELD "stage_reason"
 
 #define EVAL_JSON                                                                                  \
 	"json_build_object('id', v.id, 'application_id', v.application_id, 'score', v.score, "     \
@@ -60,27 +61,32 @@ static struct db_stmt get_eval =
     DB_STMT("SELECT " EVAL_JSON "::text, p.applicant_id FROM evaluations v "
             "JOIN applications p ON p.id = v.application_id WHERE v.id = $1" VISIBLE(2));
 
-/* Open one evaluation object's summary in place: 0, or 1 when it does not open. */
+/* Open one object's member (sealed as member_sealed) in place: 0, or 1 when it does not open. */
 static int
-open_one(json_t *e, const unsigned char *key, const char *applicant_id)
+open_one(json_t *e, const unsigned char *key, const char *applicant_id, const char *member,
+         const char *field)
 {
-	const char *sealed = json_string_value(json_object_get(e, "summary_sealed"));
+	char sealed_member[64];
+	snprintf(sealed_member, sizeof(sealed_member), "%s_sealed", member);
+	const char *sealed = json_string_value(json_object_get(e, sealed_member));
 
 	if (sealed != NULL) {
-		char *text = key ? vault_open_text(key, applicant_id, FIELD, sealed) : NULL;
+		char *text = key ? vault_open_text(key, applicant_id, field, sealed) : NULL;
 		if (text == NULL)
 			return 1;
-		json_object_set_new(e, "summary", json_string(text));
+		json_object_set_new(e, member, json_string(text));
 		explicit_bzero(text, strlen(text));
 		free(text);
 	}
-	json_object_del(e, "summary_sealed");
+	json_object_del(e, sealed_member);
 	json_object_del(e, "key_id");
 	return 0;
 }
 
-int
-evaluations_open(struct db *db, json_t *evals, const char *applicant_id)
+/* evaluations_open and evaluations_open_reasons: member of each object of list opened. */
+static int
+open_list(struct db *db, json_t *evals, const char *applicant_id, const char *member,
+          const char *field)
 {
 	json_t *list = json_is_array(evals) ? evals : json_pack("[O]", evals);
 	size_t n = json_array_size(list), i;
@@ -99,8 +105,8 @@ evaluations_open(struct db *db, json_t *evals, const char *applicant_id)
 		db_mark_unavailable(db);
 		rc = -1;
 	}
-	json_array_foreach(
-	    list, i, e) if (rc == 0 && open_one(e, found[i] ? keys[i] : NULL, applicant_id)) rc = 1;
+	json_array_foreach(list, i, e) if (rc == 0 && open_one(e, found[i] ? keys[i] : NULL,
+	                                                       applicant_id, member, field)) rc = 1;
 	if (list != evals)
 		json_decref(list);
 	explicit_bzero(keys, (n + 1) * SEAL_KEY_LEN);
@@ -108,6 +114,18 @@ evaluations_open(struct db *db, json_t *evals, const char *applicant_id)
 	free(found);
 	free(ids);
 	return rc;
+}
+
+int
+evaluations_open(struct db *db, json_t *evals, const char *applicant_id)
+{
+	return open_list(db, evals, applicant_id, "summary", FIELD);
+}
+
+int
+evaluations_open_reasons(struct db *db, json_t *history, const char *applicant_id)
+{
+	return open_list(db, history, applicant_id, "reason", REASON_FIELD);
 }
 
 /* The history key of applicant (made now for a record from before them) into key_id and key. */
@@ -134,6 +152,35 @@ history_key(struct db *db, const char *applicant, const PGresult *row, char key_
 		if (vault_destroy((const char *const[]){fresh}, 1) != 0)
 			log_msg(LOG_WARN, "data key", "a key made for nothing stays unused");
 		return vault_key(key_id, key) == 0 ? 0 : -1;
+	}
+	return 0;
+}
+
+int
+evaluations_seal_reason(struct db *db, const char *application_id, const char *reason,
+                        char key_id[37], char **sealed)
+{
+	unsigned char key[SEAL_KEY_LEN];
+	const char *params[2] = {application_id, "true"};
+	char applicant[37];
+	bool failed = false;
+	PGresult *row;
+	int rc;
+
+	*sealed = NULL;
+	if ((rc = db_row(db, &applicant_of, 2, params, &row)) != 0)
+		return -1; /* the caller holds the application locked: it is there */
+	snprintf(applicant, sizeof(applicant), "%s", PQgetvalue(row, 0, 0));
+	rc = history_key(db, applicant, row, key_id, key);
+	PQclear(row);
+	if (rc == 0)
+		*sealed = vault_seal_text(key, applicant, REASON_FIELD, reason, &failed);
+	explicit_bzero(key, sizeof(key));
+	if (rc != 0 || failed) {
+		free(*sealed);
+		*sealed = NULL;
+		db_mark_unavailable(db);
+		return -1;
 	}
 	return 0;
 }

@@ -20,9 +20,8 @@
  * API: nothing erased or overwritten opens; a record left alone does, with
  * the current key database.
  *
- * Doors not yet sealed (docs/privacy.md lists them as open gaps) are left
- * out: title, job title, source detail, legal-hold reason, stage reasons,
- * file names, the privacy-request log's personal parts.
+ * Also through the free text: title, job title, source detail (a staff
+ * create), a legal-hold reason (set, then lifted), a stage change's reason.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -256,6 +255,16 @@ test_nothing_of_an_erased_person_remains(void **state)
 	resp_free(rs);
 	free(body);
 	free(evals);
+	/* a stage change with a reason (sealed under the history key) */
+	char *why2 = canary(&c, "Stagewhy");
+	char *moves = xasprintf("/v1/applications/%s/transitions", a.application);
+	body = xasprintf("{\"to\":\"interview\",\"reason\":\"%s\"}", why2);
+	rs = http_json("POST", moves, staff.recruiter, body);
+	assert_int_equal(rs->status, 200);
+	resp_free(rs);
+	free(body);
+	free(moves);
+	free(why2);
 	rs = http_json("POST", "/v1/me/privacy-requests", a.token, "{\"type\":\"know_specific\"}");
 	assert_int_equal(rs->status, 201);
 	resp_free(rs);
