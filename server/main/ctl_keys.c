@@ -91,6 +91,7 @@ cmd_keys_seal(struct ctx *c)
 	} passes[] = {{"applicants", applicants_seal_batch},
 	              {"applicants' free text", applicants_seal_free_text_batch},
 	              {"documents", documents_seal_batch},
+	              {"document names", documents_seal_names_batch},
 	              {"evaluations", evaluations_seal_batch},
 	              {"stage reasons", applications_seal_reasons_batch}};
 	int batch = batch_flag(c, 200);

@@ -39,17 +39,18 @@ static struct db_stmt quota_used =
 
 static struct db_stmt insert_document = DB_STMT(
     "WITH a AS (SELECT id FROM applicants WHERE id = $1), "
-    "d AS (INSERT INTO documents (id, applicant_id, kind, filename, content_type, size, sha256, "
-    "content, sealed, key_id) "
-    "  SELECT $10::uuid, a.id, $2, $3, $4, $5::bigint, $6, $7::bytea, true, $11::uuid FROM a "
-    "  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
+    "d AS (INSERT INTO documents (id, applicant_id, kind, filename_sealed, content_type, size, "
+    "sha256, content, sealed, key_id) "
+    "  SELECT $10::uuid, a.id, $2, $3::bytea, $4, $5::bigint, $6, $7::bytea, true, $11::uuid "
+    "FROM a RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
     "SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) FROM "
     "d");
 
 static struct db_stmt read_document = DB_STMT(
-    "WITH d AS (SELECT d.id, d.applicant_id, d.filename, d.content_type, d.sha256, d.content, "
+    "WITH d AS (SELECT d.id, d.applicant_id, d.filename, d.filename_sealed, d.content_type, "
+    "  d.sha256, d.content, "
     "  d.size, d.sealed, coalesce(d.key_id, d.applicant_id)::text AS key_id, "
     "  d.applicant_id::text AS applicant FROM documents d JOIN applicants a ON a.id = "
     "d.applicant_id "
@@ -58,13 +59,15 @@ static struct db_stmt read_document = DB_STMT(
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
     "SELECT filename, content_type, sha256, content, key_id, size::text, "
-    "  sealed::text, applicant FROM d");
+    "  sealed::text, applicant, filename_sealed::text FROM d");
 
 /* The applicant's row (none: not on record, or not to be seen), then one row per document. */
 static struct db_stmt list_documents = DB_STMT(
     "SELECT d.id, d.applicant_id, d.kind, d.filename, d.content_type, d.size, d.sha256, "
-    "  rfc3339(d.created_at) FROM applicants a LEFT JOIN documents d ON d.applicant_id = a.id "
-    "WHERE a.id = $1 AND (a.restricted_at IS NULL OR $2::boolean) ORDER BY d.created_at, d.id");
+    "  rfc3339(d.created_at), " DOCUMENT_NAME("d") " FROM applicants a "
+                                                   "LEFT JOIN documents d ON d.applicant_id = a.id "
+                                                   "WHERE a.id = $1 AND (a.restricted_at IS NULL "
+                                                   "OR $2::boolean) ORDER BY d.created_at, d.id");
 
 static struct db_stmt delete_document =
     DB_STMT("WITH d AS (DELETE FROM documents d USING applicants a WHERE d.id = $1 "
@@ -89,8 +92,8 @@ static struct db_stmt own_removal =
             "WHERE a.id = $2::uuid AND d.id = $1::uuid FOR UPDATE OF a");
 
 static struct db_stmt manifest_of_applicant =
-    DB_STMT("SELECT id, filename, size, sha256 FROM documents WHERE applicant_id = $1 "
-            "ORDER BY created_at, id");
+    DB_STMT("SELECT d.id, d.filename, d.size, d.sha256, " DOCUMENT_NAME(
+        "d") " FROM documents d WHERE d.applicant_id = $1 ORDER BY d.created_at, d.id");
 
 /*
  * A slice of a document's bytes (content is stored EXTERNAL: a slice reads
@@ -103,15 +106,48 @@ static struct db_stmt slice_of =
             "  size::text, sealed::text, coalesce(key_id, applicant_id)::text "
             "FROM documents WHERE id = $1");
 
+char *
+documents_row_name(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return PQgetisnull(res, row, col + 1) ? NULL
+		                                      : xstrdup(PQgetvalue(res, row, col + 1));
+	unsigned char key[SEAL_KEY_LEN];
+	char field[DOCUMENTS_FIELD_LEN + 8], *name = NULL;
+
+	snprintf(field, sizeof(field), "name:%s", PQgetvalue(res, row, col + 4));
+	if (vault_key(PQgetvalue(res, row, col + 2), key) == 0)
+		name = vault_open_text(key, PQgetvalue(res, row, col + 3), field,
+		                       PQgetvalue(res, row, col));
+	explicit_bzero(key, sizeof(key));
+	return name;
+}
+
+char *
+documents_name_seal(const unsigned char key[SEAL_KEY_LEN], const char *applicant_id, const char *id,
+                    const char *name)
+{
+	char field[DOCUMENTS_FIELD_LEN + 8];
+	bool failed = false;
+
+	snprintf(field, sizeof(field), "name:%s", id);
+	char *sealed = vault_seal_text(key, applicant_id, field, name, &failed);
+	if (failed) {
+		free(sealed);
+		return NULL;
+	}
+	return sealed;
+}
+
 static json_t *
-metadata(const PGresult *res, int row, bool self_view)
+metadata(const PGresult *res, int row, bool self_view, const char *name)
 {
 	json_t *doc =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", PQgetvalue(res, row, 0),
 	              "applicant_id", PQgetvalue(res, row, 1), "kind", PQgetvalue(res, row, 2),
-	              "filename", PQgetvalue(res, row, 3), "content_type", PQgetvalue(res, row, 4),
-	              "size", (json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256",
-	              PQgetvalue(res, row, 6), "created_at", PQgetvalue(res, row, 7));
+	              "filename", name ? name : "", "content_type", PQgetvalue(res, row, 4), "size",
+	              (json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256", PQgetvalue(res, row, 6),
+	              "created_at", PQgetvalue(res, row, 7));
 	if (self_view) { /* DESIGN: {id, kind, filename, content_type, size, created_at} */
 		json_object_del(doc, "applicant_id");
 		json_object_del(doc, "sha256");
@@ -165,16 +201,18 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	}
 	documents_field(field, id);
 	sealed = vault_seal_segments(key, d->applicant_id, field, d->data, d->len, &sealed_len);
+	char *name = documents_name_seal(key, d->applicant_id, id, d->filename);
 	explicit_bzero(key, sizeof(key));
-	if (sealed == NULL || !db_fits(db, sealed_len)) {
+	if (sealed == NULL || name == NULL || !db_fits(db, sealed_len)) {
 		free(sealed);
+		free(name);
 		return -1;
 	}
 	rc = 1;
 	snprintf(size, sizeof(size), "%zu", d->len);
 	const char *params[11] = {d->applicant_id,
 	                          d->kind,
-	                          d->filename,
+	                          name,
 	                          d->content_type,
 	                          size,
 	                          d->sha256,
@@ -186,10 +224,11 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 	int lengths[11] = {[6] = (int)sealed_len}, formats[11] = {[6] = 1};
 	res = db_run_binary(db, &insert_document, 11, params, lengths, formats, 0);
 	free(sealed);
+	free(name);
 	if (res == NULL)
 		return -1; /* the transaction is rolled back when the connection goes back */
 	if (PQntuples(res) == 1 && db_exec(db, "COMMIT") == 0) {
-		*meta = metadata(res, 0, false);
+		*meta = metadata(res, 0, false, d->filename);
 		rc = 0;
 	} else if (PQntuples(res) == 1) {
 		rc = -1;
@@ -204,6 +243,7 @@ struct held {
 	PGresult *res;
 	unsigned char *plain;
 	size_t len;
+	char *name; /* the file name opened */
 };
 
 void
@@ -217,6 +257,7 @@ documents_bytes_release(void *owner)
 	if (h->plain != NULL)
 		explicit_bzero(h->plain, h->len);
 	free(h->plain);
+	free(h->name);
 	free(h);
 }
 
@@ -267,6 +308,23 @@ documents_fetch(struct db *db, const char *id, const char *applicant_id, bool se
 	h->res = res;
 	out->owner = h;
 	out->filename = PQgetvalue(res, 0, 0);
+	if (!PQgetisnull(res, 0, 8)) { /* the name sealed under the document's key */
+		unsigned char key[SEAL_KEY_LEN];
+		char field[DOCUMENTS_FIELD_LEN + 8];
+		snprintf(field, sizeof(field), "name:%s", id);
+		int krc = vault_key(PQgetvalue(res, 0, 4), key);
+		if (krc == 0)
+			h->name = vault_open_text(key, PQgetvalue(res, 0, 7), field,
+			                          PQgetvalue(res, 0, 8));
+		explicit_bzero(key, sizeof(key));
+		if (h->name == NULL) {
+			documents_bytes_release(h);
+			if (krc < 0)
+				db_mark_unavailable(db);
+			return krc < 0 ? -1 : 1;
+		}
+		out->filename = h->name;
+	}
 	out->content_type = PQgetvalue(res, 0, 1);
 	out->sha256 = PQgetvalue(res, 0, 2);
 	out->data = PQgetvalue(res, 0, 3);
@@ -301,9 +359,22 @@ documents_of(struct db *db, const char *applicant_id, bool sees_restricted, bool
 	int rc = PQntuples(res) == 0 ? 1 : 0;
 	if (rc == 0) {
 		*items = json_array();
-		for (int i = 0; i < PQntuples(res); i++)
-			if (!PQgetisnull(res, i, 0)) /* the applicant's row without a document */
-				json_array_append_new(*items, metadata(res, i, self_view));
+		for (int i = 0; i < PQntuples(res); i++) {
+			if (PQgetisnull(res, i, 0)) /* the applicant's row without a document */
+				continue;
+			char *name = documents_row_name(res, i, 8);
+			if (name == NULL) {
+				rc = -1; /* its key does not answer */
+				break;
+			}
+			json_array_append_new(*items, metadata(res, i, self_view, name));
+			free(name);
+		}
+		if (rc != 0) {
+			json_decref(*items);
+			*items = NULL;
+			db_mark_unavailable(db);
+		}
 	}
 	PQclear(res);
 	return rc;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "documents_rows.h"
 #include "store/db.h"
 #include "store/erasure.h"
 #include "store/evaluations.h"
@@ -94,10 +95,9 @@ exports_subject_data(struct db *db, const char *applicant_id)
 	return out;
 }
 
-static struct db_stmt documents = DB_STMT(
-    "SELECT coalesce(json_agg(json_build_object('id', d.id, 'filename', d.filename, 'size', "
-    "  d.size) ORDER BY d.created_at, d.id), '[]')::text FROM documents d "
-    "WHERE d.applicant_id = $1");
+static struct db_stmt documents = DB_STMT("SELECT d.id, d.size, " DOCUMENT_NAME(
+    "d") " FROM documents d "
+         "WHERE d.applicant_id = $1 ORDER BY d.created_at, d.id");
 
 int
 exports_documents(struct db *db, const char *applicant_id, json_t **docs)
@@ -107,7 +107,19 @@ exports_documents(struct db *db, const char *applicant_id, json_t **docs)
 
 	if (res == NULL)
 		return -1;
-	*docs = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	*docs = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		char *name = documents_row_name(res, i, 2);
+		if (name == NULL) {
+			json_decref(*docs);
+			*docs = NULL;
+			break;
+		}
+		json_array_append_new(
+		    *docs, json_pack("{s:s, s:s, s:I}", "id", PQgetvalue(res, i, 0), "filename",
+		                     name, "size", (json_int_t)atoll(PQgetvalue(res, i, 1))));
+		free(name);
+	}
 	PQclear(res);
 	return *docs ? 0 : -1;
 }

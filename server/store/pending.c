@@ -14,6 +14,7 @@
 #include "core/digest.h"
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "documents_rows.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/documents.h"
@@ -233,9 +234,10 @@ static struct db_stmt attach = DB_STMT(
     "  SELECT id, NULL, 'applied', 'applicant' FROM p), "
     "e AS (INSERT INTO stage_events (track, opening_id, stage) "
     "  SELECT track, opening_id, 'applied' FROM p), "
-    "d AS (INSERT INTO documents (id, applicant_id, kind, filename, content_type, size, "
+    "d AS (INSERT INTO documents (id, applicant_id, kind, filename_sealed, content_type, size, "
     "    sha256, content, sealed, key_id) "
-    "  SELECT $6::uuid, $2::uuid, 'resume', $4, content_type, size, sha256, $5::bytea, true, "
+    "  SELECT $6::uuid, $2::uuid, 'resume', $4::bytea, content_type, size, sha256, $5::bytea, "
+    "    true, "
     "    $7::uuid "
     "  FROM s "
     "  RETURNING id), "
@@ -274,16 +276,19 @@ pending_attach(struct db *db, const struct pending_open *p, const char *applican
 	}
 	documents_field(field, doc);
 	content = vault_seal_segments(key, applicant_id, field, p->data, p->len, &content_len);
+	char *name = documents_name_seal(key, applicant_id, doc, p->filename);
 	explicit_bzero(key, sizeof(key));
-	if (content == NULL || !db_fits(db, content_len)) {
+	if (content == NULL || name == NULL || !db_fits(db, content_len)) {
 		free(content);
+		free(name);
 		return -1;
 	}
-	const char *p7[7] = {p->id, applicant_id, request_id, p->filename, (const char *)content,
+	const char *p7[7] = {p->id, applicant_id, request_id, name, (const char *)content,
 	                     doc,   kid};
 	int lengths[7] = {[4] = (int)content_len}, formats[7] = {[4] = 1};
 	row = db_run_binary(db, &attach, 7, p7, lengths, formats, 0);
 	free(content);
+	free(name);
 	rc = row == NULL ? -1 : PQntuples(row) != 1 ? 1 : 0;
 	if (rc == 0) {
 		snprintf(application_id, 37, "%s", PQgetvalue(row, 0, 0));

@@ -21,7 +21,8 @@
  * the current key database.
  *
  * Also through the free text: title, job title, source detail (a staff
- * create), a legal-hold reason (set, then lifted), a stage change's reason.
+ * create), a legal-hold reason (set, then lifted), a stage change's reason,
+ * a document's file name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -233,14 +234,19 @@ test_nothing_of_an_erased_person_remains(void **state)
 	                      "</w:document>",
 	                      docx_text);
 	struct blob docx = fixture_docx_with(xml, strlen(xml), true);
+	char *docx_name = canary(&c, "Docxname"); /* a file name: sealed with the document */
+	char *docx_file = xasprintf("%s.docx", docx_name);
 	struct part parts[] = {
-	    {.name = "file", .data = docx.data, .len = docx.len, .filename = "letter.docx"},
+	    {.name = "file", .data = docx.data, .len = docx.len, .filename = docx_file},
 	    {.name = "kind", .value = "cover_letter"},
 	    {.name = NULL}};
 	rs = http_form("POST", "/v1/me/documents", a.token, parts, NULL);
 	assert_int_equal(rs->status, 201);
 	char *docx_id = xstrdup(sget(rs->json, "id"));
+	assert_string_equal(sget(rs->json, "filename"), docx_file);
 	resp_free(rs);
+	free(docx_file);
+	free(docx_name);
 	char *st2 = canary(&c, "Mestreet");
 	body = xasprintf("{\"address\":{\"line1\":\"%s\",\"country\":\"US\"}}", st2);
 	rs = patch("/v1/me", a.token, body);
