@@ -6,13 +6,16 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/log.h"
 #include "jobs/shredder.h"
 #include "store/erasure.h"
 #include "store/pool.h"
+#include "store/rotation.h"
 
 struct shredder {
 	struct pool *pool;
@@ -37,6 +40,39 @@ shredder_pass(struct pool *pool)
 		log_msg(LOG_INFO, "data keys",
 		        "destroyed=%ld (queued while the key database was away)", n);
 	return n;
+}
+
+int
+shredder_upkeep(struct pool *pool, unsigned epoch_hours, unsigned batch)
+{
+	int rc = shredder_pass(pool) < 0 ? -1 : 0;
+
+	if (!rotation_due(epoch_hours))
+		return rc;
+	struct db *db = pool_acquire(pool, 1000);
+	if (db == NULL)
+		return -1;
+	char *said = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&said, &len);
+	int r = out == NULL ? -1 : rotation_run(db, batch, out);
+	pool_release(pool, db);
+	if (out != NULL)
+		fclose(out);
+	/* its last line: how it ended (epoch ids and counts only) */
+	char *last = said;
+	for (char *p = said; p && *p; p++)
+		if (*p == '\n' && p[1] != '\0')
+			last = p + 1;
+	if (last != NULL)
+		last[strcspn(last, "\n")] = '\0';
+	log_msg(r < 0 ? LOG_WARN : LOG_INFO, "key rotation", "%s",
+	        r < 0   ? "cut short: it goes on at the next pass"
+	        : r > 0 ? "another instance rotates"
+	        : last  ? last
+	                : "done");
+	free(said);
+	return r < 0 ? -1 : rc;
 }
 
 static void *
