@@ -1,28 +1,33 @@
 /*
  * The remanence suite (DESIGN "Deletion that reaches everything", issue
  * 26): what the outside audit did, against the real bin/recruitd,
- * bin/recruitctl and PostgreSQL. Canaries go in through the doors that are
- * sealed today (a staff create with an Idempotency-Key, an application
- * with a PDF whose Flate stream carries text, a DOCX whose deflated
- * document.xml does, the applicant's own page edits, an evaluation, a copy
- * of one's data, a submission left unconfirmed); they are erased by DELETE,
- * a PATCH overwrite, a page edit overwrite, a document delete, an export's
- * expiry and a pending submission's expiry; two rotations; then every
- * canary is searched for (tests/remanence/scan.py: plain, case-folded, hex,
- * base64, UTF-16, inside gzip, zip and Flate) in pg_dump of both databases,
- * the raw WAL and every relation file of the cluster after CHECKPOINT,
- * before and after VACUUM, the server's and PostgreSQL's logs and the mail
- * folder. The allow-list is docs/privacy.md's table "What stays, why, and
- * for how long": none of its entries is reached by these doors (no hire,
- * no restricted record, no suppression), so any hit fails. Then a restore
- * of a dump of both databases taken before the erasures, with the current
- * keyring, driven through the store, through recruitctl and through the
- * API: nothing erased or overwritten opens; a record left alone does, with
- * the current key database.
- *
- * Also through the free text: title, job title, source detail (a staff
- * create), a legal-hold reason (set, then lifted), a stage change's reason,
- * a document's file name.
+ * bin/recruitctl and PostgreSQL. Canaries go in through every door: a staff
+ * create with an Idempotency-Key (title, job title, source detail), an
+ * application with a PDF whose Flate stream carries text, a DOCX whose
+ * deflated document.xml does (under a canary file name), the applicant's
+ * own page edits, an evaluation, a stage change's reason, a legal hold's
+ * reason (set, then lifted), a copy of one's data, a submission left
+ * unconfirmed, a privacy request through an agent (its name, document and
+ * details). They are erased by every path: DELETE, a PATCH overwrite, a
+ * page edit overwrite, a document delete, an export's expiry, a pending
+ * submission's expiry, the purge, a privacy deletion (Iceland: no floor),
+ * a restricted deletion (California: the record stays, the handle goes),
+ * a hire. Two rotations. Then every canary is searched for
+ * (tests/remanence/scan.py: plain, case-folded, hex, base64, UTF-16,
+ * inside gzip, zip and Flate) in pg_dump of both databases before and
+ * after, the raw WAL before a checkpoint and as pg_waldump reads it, every
+ * relation file of both databases and the WAL after CHECKPOINT, before and
+ * after VACUUM, the server's and PostgreSQL's logs and the mail folder
+ * (aged and swept by a real purge). The allow-list is docs/privacy.md's
+ * table "What stays, why, and for how long": what it keeps is sealed or
+ * keyed, so no hit is allowed anywhere; its rows these doors reach are
+ * checked for what they keep (the restricted record, hr's alone without
+ * the dropped handle; the employee record; the erased address's record
+ * gone; the request log's row with its words sealed). Then a restore of a
+ * dump of both databases taken before the erasures, with the current
+ * keyring, through the store, recruitctl and the API: nothing erased,
+ * overwritten or replaced opens (the restricted record's copy of before
+ * included); a record left alone does, with the current key database.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,7 +52,7 @@
 
 #define PGBIN "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 
-static char *opening;
+static char *opening, *iceland, *california;
 
 static int
 shell(const char *fmt, ...)
@@ -132,6 +137,18 @@ patch(const char *path, const char *token, const char *body)
 static void
 purge_for_real(bool age_mail)
 {
+	/* every letter queued so far delivered (to the folder) first, so the aging reaches it */
+	for (int i = 0; i < 200; i++) {
+		char *left =
+		    db_value("SELECT count(*) FROM mail_outbox WHERE status = 'pending' AND "
+		             "next_attempt_at <= now()",
+		             NULL);
+		bool done = strcmp(left, "0") == 0;
+		free(left);
+		if (done)
+			break;
+		usleep(50 * 1000); /* the mail thread's interval: waiting on it, not on time */
+	}
 	if (age_mail)
 		assert_int_equal(
 		    shell("find %s -name '*.eml' -exec touch -d '-8 days' {} +", api_mail_dir()),
@@ -314,6 +331,44 @@ test_nothing_of_an_erased_person_remains(void **state)
 	free(hold);
 	free(why);
 
+	/* C6: applies in Iceland (no floor), erased by their own privacy deletion */
+	char *n6 = canary(&c, "Privname");
+	struct blob pdf6 = pdf_flate(n6);
+	struct applied a6 = apply_confirmed(iceland, n6, c.tag, pdf6.data, pdf6.len, NULL, NULL);
+	/* C7: applies in California, adds a handle, deletes: restricted under the 4-year floor,
+	 * the handle dropped (the record stays: the table's "a record restricted under a legal
+	 * floor") */
+	char *n7 = canary(&c, "Restname"), *h7 = canary(&c, "resthandle");
+	struct blob pdf7 = pdf_flate(n7);
+	struct applied a7 = apply_confirmed(california, n7, c.tag, pdf7.data, pdf7.len, NULL, NULL);
+	body = xasprintf("{\"social_handles\":[{\"network\":\"mastodon\",\"handle\":\"%s\"}]}", h7);
+	rs = patch("/v1/me", a7.token, body);
+	assert_int_equal(rs->status, 200);
+	resp_free(rs);
+	free(body);
+	/* C8: hired (the table's "the employee archive of a person hired") */
+	char *n8 = canary(&c, "Hirename");
+	struct blob pdf8 = pdf_flate(n8);
+	struct applied a8 = apply_confirmed(opening, n8, c.tag, pdf8.data, pdf8.len, NULL, NULL);
+	char *to_offer = xasprintf("/v1/applications/%s/transitions", a8.application);
+	rs = http_json("POST", to_offer, staff.recruiter, "{\"to\":\"offer\"}");
+	assert_int_equal(rs->status, 200);
+	resp_free(rs);
+	free(to_offer);
+	/* C9: a correction through an agent, with details, recorded by hr */
+	char *n9 = canary(&c, "Agentname"), *doc9 = canary(&c, "Agentdoc"),
+	     *why9 = canary(&c, "Agentwhy");
+	char *e9 = xasprintf("agent.%s@example.com", c.tag);
+	forbid_in_log(e9);
+	body = xasprintf("{\"type\":\"correct\",\"channel\":\"agent\",\"email\":\"%s\","
+	                 "\"details\":\"%s\",\"agent\":{\"name\":\"%s\",\"authorization_document\":"
+	                 "\"%s\"}}",
+	                 e9, why9, n9, doc9);
+	rs = http_json("POST", "/v1/privacy-requests", staff.hr, body);
+	assert_int_equal(rs->status, 201);
+	resp_free(rs);
+	free(body);
+
 	/* C5: a control, left alone (not a canary: it must open from a backup) */
 	char *c5 = new_staff_applicant("remanence", "Control Person");
 
@@ -350,6 +405,28 @@ test_nothing_of_an_erased_person_remains(void **state)
 	            "WHERE email_hash = $1::bytea",
 	            e3hash);
 	free(e3hash);
+	char *outcome6 = NULL, *outcome7 = NULL;
+	const struct applied *selfdel[2] = {&a6, &a7};
+	for (int i = 0; i < 2; i++) {
+		rs = http_json("POST", "/v1/me/privacy-requests", selfdel[i]->token,
+		               "{\"type\":\"delete\"}");
+		assert_int_equal(rs->status, 201);
+		*(i == 0 ? &outcome6 : &outcome7) = xstrdup(sget(rs->json, "outcome"));
+		resp_free(rs);
+	}
+	assert_string_equal(outcome6, "fulfilled");
+	assert_string_equal(outcome7, "partially_fulfilled");
+	free(outcome6);
+	free(outcome7);
+	char *hire8 = xasprintf("/v1/applications/%s/hire", a8.application);
+	/* the employee number: not a canary (the employee record keeps it) */
+	char *hbody = xasprintf("{\"start_date\":\"2027-01-04\",\"employee_number\":\"R-%d-%u\"}",
+	                        (int)getpid(), r);
+	rs = http_json("POST", hire8, staff.hr, hbody);
+	assert_int_equal(rs->status, 201);
+	resp_free(rs);
+	free(hbody);
+	free(hire8);
 	purge_for_real(true);
 	expect_db_value("SELECT count(*) FROM key_shreds", NULL, "0");
 
@@ -367,6 +444,14 @@ test_nothing_of_an_erased_person_remains(void **state)
 	/* the WAL as it stands, before a checkpoint lets PostgreSQL recycle its segments */
 	char *wal = xasprintf("$(dirname %s)/data/pg_wal", getenv("RECRUITD_TEST_PG_LOG"));
 	assert_int_equal(scan(&c, wal), 0);
+	/* and as pg_waldump reads it (with full-page images' descriptions), from its first
+	 * segment still valid to the end (the cluster holds both databases) */
+	char *walout = xasprintf("%s/waldump.txt", dir);
+	shell("w=%s; for s in $(ls $w | grep -E '^[0-9A-F]{24}$'); do " PGBIN
+	      "/pg_waldump -b -p $w $s >>%s 2>/dev/null && break; done; true",
+	      wal, walout);
+	assert_int_equal(scan(&c, walout), 0);
+	free(walout);
 	free(wal);
 	db_exec_sql("CHECKPOINT", NULL);
 	/* the cluster's files that hold these two databases: theirs, the shared ones, the WAL */
@@ -391,6 +476,34 @@ test_nothing_of_an_erased_person_remains(void **state)
 	assert_int_equal(shell(PGBIN "/psql -X -q -d \"%s\" -c VACUUM -c CHECKPOINT", keys_url), 0);
 	assert_int_equal(scan(&c, paths), 0);
 
+	/*
+	 * docs/privacy.md's table "What stays, why, and for how long", as far as these doors
+	 * reach it: what stays is there and readable only as the table says, and nothing of it
+	 * was found in plaintext above (everything it keeps is sealed or keyed).
+	 */
+	/* a record restricted under a legal floor: hr alone, the handle gone */
+	path = xasprintf("/v1/applicants/%s", a7.applicant);
+	rs = http_json("GET", path, staff.recruiter, NULL);
+	assert_int_not_equal(rs->status, 200);
+	resp_free(rs);
+	rs = http_json("GET", path, staff.hr, NULL);
+	assert_int_equal(rs->status, 200);
+	assert_null(strstr(rs->body, h7));
+	resp_free(rs);
+	free(path);
+	/* the employee archive of a person hired; the recruitment record gone */
+	expect_db_value("SELECT count(*) FROM employees WHERE applicant_id = $1", a8.applicant,
+	                "1");
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", a8.applicant, "0");
+	/* the suppression hash of an erased address; the record gone */
+	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", a6.applicant, "0");
+	/* the request log's non-personal fields: the agent's request is there, its words sealed */
+	char *agents = db_value("SELECT count(*) FROM privacy_requests WHERE channel = 'agent' "
+	                        "AND sealed IS NOT NULL AND email_masked = 'a***@example.com'",
+	                        NULL);
+	assert_true(atoi(agents) >= 1);
+	free(agents);
+
 	/* the restore drill: the backup of both databases, with the current keyring */
 	char rmain[64], rkeys[64];
 	snprintf(rmain, sizeof(rmain), "remanence_main_%d", (int)getpid());
@@ -398,8 +511,11 @@ test_nothing_of_an_erased_person_remains(void **state)
 	restore(rmain, main_dump);
 	restore(rkeys, keys_dump);
 	char *rmain_url = conninfo_of(rmain), *rkeys_url = conninfo_of(rkeys);
-	const char *erased[] = {c1, c4, a.applicant}; /* deleted, overwritten, edited since */
-	for (size_t i = 0; i < 3; i++) {
+	/* deleted, overwritten, edited since, privacy-deleted, restricted (its key replaced),
+	 * hired */
+	const char *erased[] = {c1, c4, a.applicant, a6.applicant, a7.applicant, a8.applicant};
+	enum { N_ERASED = sizeof(erased) / sizeof(erased[0]) };
+	for (size_t i = 0; i < N_ERASED; i++) {
 		assert_int_equal(opens(rmain_url, rkeys_url, erased[i]), 1);
 		assert_int_equal(opens(rmain_url, keys_url, erased[i]), 1);
 	}
@@ -426,7 +542,7 @@ test_nothing_of_an_erased_person_remains(void **state)
 	pclose(p);
 	hr[strcspn(hr, "\n")] = '\0';
 	free(mk);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < N_ERASED; i++) {
 		path = xasprintf("/v1/applicants/%s", erased[i]);
 		rs = http_json("GET", path, hr, NULL);
 		assert_int_not_equal(rs->status, 200);
@@ -456,6 +572,20 @@ test_nothing_of_an_erased_person_remains(void **state)
 	free(main_dump);
 	free(keys_dump);
 	free(c.path);
+	free(n6);
+	free(pdf6.data);
+	applied_free(&a6);
+	free(n7);
+	free(h7);
+	free(pdf7.data);
+	applied_free(&a7);
+	free(n8);
+	free(pdf8.data);
+	applied_free(&a8);
+	free(n9);
+	free(doc9);
+	free(why9);
+	free(e9);
 	free(c5);
 	free(c4);
 	free(e4);
@@ -495,6 +625,16 @@ setup(void **state)
 	assert_int_equal(r->status, 201);
 	opening = xstrdup(sget(r->json, "id"));
 	resp_free(r);
+	r = http_json("POST", "/v1/openings", staff.recruiter,
+	              "{\"title\":\"Remanence Reykjavik\",\"country\":\"IS\"}");
+	assert_int_equal(r->status, 201);
+	iceland = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	r = http_json("POST", "/v1/openings", staff.recruiter,
+	              "{\"title\":\"Remanence Oakland\",\"country\":\"US\",\"region\":\"CA\"}");
+	assert_int_equal(r->status, 201);
+	california = xstrdup(sget(r->json, "id"));
+	resp_free(r);
 	return 0;
 }
 
@@ -502,6 +642,8 @@ static int
 teardown(void **state)
 {
 	free(opening);
+	free(iceland);
+	free(california);
 	harness_store_forget();
 	return api_stop(state);
 }
