@@ -1,5 +1,5 @@
 /*
- * ctl.h: what recruitctl's command files share (server/main/recruitctl.c,
+ * ctl.h: what recruitctl's command files share (server/main/ctl.c; recruitctl.c,
  * ctl_keys.c).
  */
 #ifndef RECRUITD_MAIN_CTL_H
