@@ -62,7 +62,7 @@ $(BIN)/recruitd: $(B)/server/main/main.o $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/recruitctl: $(B)/server/main/recruitctl.o $(CORE_OBJ)
+$(BIN)/recruitctl: $(B)/server/main/recruitctl.o $(B)/server/main/ctl.o $(B)/server/main/ctl_keys.o $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -19,9 +19,10 @@
 #   BENCH_INSTANCES (default 1): that many recruitd processes behind HAProxy (Debian's
 #   package, bench/haproxy.cfg), which wrk then talks to,
 #   BENCH_SCENARIOS (default "get list search_rare search_common funnel search create upload
-#   transition board staff_search staff_home export hire purge"; export, hire and purge are
-#   timed apart: see below; board, staff_search and staff_home are the console's pages over
-#   HTTP with a session cookie, at BENCH_CONSOLE_CONNECTIONS (default 8) staff sessions)
+#   transition board staff_search staff_home export hire purge rotation"; export, hire, purge
+#   and rotation are timed apart: see below; board, staff_search and staff_home are the
+#   console's pages over HTTP with a session cookie, at BENCH_CONSOLE_CONNECTIONS (default 8)
+#   staff sessions)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -30,7 +31,7 @@ conns=${BENCH_CONNECTIONS:-"8 32"}
 port=${BENCH_PORT:-18999}
 applicants=${BENCH_APPLICANTS:-100000}
 instances=${BENCH_INSTANCES:-1}
-scenarios=${BENCH_SCENARIOS:-get list search_rare search_common funnel search create upload transition board staff_search staff_home export hire purge}
+scenarios=${BENCH_SCENARIOS:-get list search_rare search_common funnel search create upload transition board staff_search staff_home export hire purge rotation}
 console_conns=${BENCH_CONSOLE_CONNECTIONS:-8}
 out=$top/var/bench
 mkdir -p "$out"
@@ -44,7 +45,7 @@ db=recruitd_bench
 export RECRUITD_HOME=$top RECRUITD_DATABASE_URL="host=$host dbname=$db user=recruitd"
 # the data keys: a key database and a master key of the bench's own
 export RECRUITD_KEYS_DATABASE_URL="host=$host dbname=${db}_keys user=recruitd"
-export RECRUITD_MASTER_KEY_FILE=$out/master.key
+export RECRUITD_MASTER_KEY_FILE=$out/master.key RECRUITD_KEYRING_FILE=$out/keyring
 psql=("$pgbin/psql" -X -q -h "$host" -U recruitd)
 
 if [ "${BENCH_REUSE:-0}" = 1 ] && [ "$(cat "$out/seeded" 2>/dev/null)" = "$applicants" ]; then
@@ -57,7 +58,7 @@ else
 		"$pgbin/dropdb" -h "$host" -U recruitd --if-exists "$d"
 		"$pgbin/createdb" -h "$host" -U recruitd "$d"
 	done
-	rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next"
+	rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next" "$RECRUITD_KEYRING_FILE"
 	bin/recruitctl keys init
 	bin/recruitctl migrate 2>/dev/null
 	t0=$(date +%s)
@@ -260,7 +261,7 @@ printf '\n%-14s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s\n' scenario 
 run=0
 rss_first=$(rss)
 for scenario in $scenarios; do
-	case $scenario in export | hire | purge) continue ;; esac # timed apart, below
+	case $scenario in export | hire | purge | rotation) continue ;; esac # timed apart, below
 	for c in $conns; do
 		run=$((run + 1))
 		if [ "$scenario" = transition ]; then # every run walks the stages from the start
@@ -456,6 +457,32 @@ SQL
 	printf '\npurge: %s due applicants purged in %s s (%s a second); reads p99 %s ms meanwhile, %s ms before\n' \
 		"${purged:-0}" "$secs" "$rate" "${purge_p99:-?}" "$quiet_p99"
 	rows+=("{\"scenario\":\"purge\",\"purged\":${purged:-0},\"seconds\":$secs,\"per_second\":$rate,\"read_p99_ms_during\":${purge_p99:-null},\"read_p99_ms_before\":$quiet_p99}")
+fi
+# The rotation (issue 26): `recruitctl keys rotate` at the seeded size (every live key
+# re-wrapped under a new epoch, every record's blind indexes rebuilt, the epoch before the
+# previous one destroyed) while 8 connections read random applicants at a steady pace, as
+# for the purge: its time, and the reads' p99 before and during it.
+if [[ " $scenarios " == *" rotation "* ]]; then
+	read_load() { # seconds: the reads' p99 in ms, at about 400 a second
+		BENCH_DELAY_MS=20 wrk -t2 -c8 -d"$1s" --latency -s bench/get_applicant.lua "http://127.0.0.1:$port" 2>&1 |
+			awk '$1 == "99%" {print $2}' | to_ms
+	}
+	keys=$("${psql[@]}" -d "${db}_keys" -Atc "SELECT count(*) FROM data_keys")
+	quiet_p99=$(read_load "$seconds")
+	read_load 3600 >"$out/rotation-reads.txt" &
+	loader=$!
+	sleep 1
+	t0=$(date +%s.%N)
+	bin/recruitctl keys rotate --batch 1000 >"$out/rotation.txt" 2>&1 || echo "bench: the rotation failed (var/bench/rotation.txt)" >&2
+	t1=$(date +%s.%N)
+	sleep 1
+	pkill -INT -P "$loader" wrk 2>/dev/null || kill -INT "$loader"
+	wait "$loader" || true
+	rot_p99=$(cat "$out/rotation-reads.txt")
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	printf '\nrotation: %s applicants, %s keys re-wrapped and indexes rebuilt in %s s; reads p99 %s ms meanwhile, %s ms before\n' \
+		"$applicants" "$keys" "$secs" "${rot_p99:-?}" "$quiet_p99"
+	rows+=("{\"scenario\":\"rotation\",\"applicants\":$applicants,\"keys\":$keys,\"seconds\":$secs,\"read_p99_ms_during\":${rot_p99:-null},\"read_p99_ms_before\":$quiet_p99}")
 fi
 printf '\nrecruitd memory: peak %s KiB; resident %s KiB at the start, %s KiB after all scenarios,\n' "$peak" "$rss_first" "$rss_last"
 printf '  then %s KiB and %s KiB after two more read runs of %ss each (it does not grow with requests served)\n' \

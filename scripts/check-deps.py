@@ -71,6 +71,7 @@ PERSONAL_OWNERS = {
     "server/store/applicant_privacy.c",
     "server/store/applicant_rows.c",
     "server/store/applicant_search.c",
+    "server/store/applicant_upkeep.c",
     "server/store/pending.c",
     "server/store/privacy.c",
     "server/store/privacy_contacts.c",

@@ -11,7 +11,7 @@ scripts/deps.sh
 make --no-print-directory -j"$(nproc)" build >/dev/null
 scripts/pg.sh start
 export RECRUITD_HOME=$PWD
-bin/recruitctl keys init          # var/master.key (mode 0600) unless it exists
+bin/recruitctl keys init          # var/keyring (mode 0600) unless it exists; a var/master.key moves into it
 bin/recruitctl migrate            # the main database and the key database
 bin/recruitctl keys seal-existing # rows from before the data keys, if any
 

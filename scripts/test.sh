@@ -96,12 +96,14 @@ for v in "${variants[@]}"; do
 	"$pgbin/dropdb" -h "$base/run" -U recruitd --if-exists "$db"
 	"$pgbin/createdb" -h "$base/run" -U recruitd "$db"
 	export RECRUITD_DATABASE_URL="host=$base/run dbname=$db user=recruitd"
-	# the key database and master key beside it (DESIGN "Per-applicant data keys")
+	# the key database and keyring beside it (DESIGN "Per-applicant data keys"); the master
+	# key file named is never there (the checkout's own var/master.key is left alone)
 	"$pgbin/dropdb" -h "$base/run" -U recruitd --if-exists "${db}_keys"
 	"$pgbin/createdb" -h "$base/run" -U recruitd "${db}_keys"
 	export RECRUITD_KEYS_DATABASE_URL="host=$base/run dbname=${db}_keys user=recruitd"
 	export RECRUITD_MASTER_KEY_FILE=$top/var/test-master-$v.key
-	rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next"
+	export RECRUITD_KEYRING_FILE=$top/var/test-keyring-$v
+	rm -f "$RECRUITD_MASTER_KEY_FILE" "$RECRUITD_MASTER_KEY_FILE.next" "$RECRUITD_KEYRING_FILE"
 	"$bindir/recruitctl" keys init
 	export RECRUITD_TEST_BIN=$top/$bindir/recruitd RECRUITD_TEST_CTL=$top/$bindir/recruitctl
 	echo "== $v: migrate"

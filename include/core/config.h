@@ -17,7 +17,14 @@ struct config {
 	unsigned listen_port;    /* RECRUITD_LISTEN port part, default 8080 */
 	char *database_url;      /* RECRUITD_DATABASE_URL, default: the private cluster */
 	char *keys_database_url; /* RECRUITD_KEYS_DATABASE_URL, default: recruitd_keys there */
-	char *master_key_file;   /* RECRUITD_MASTER_KEY_FILE, default HOME/var/master.key */
+	char *master_key_file;   /* RECRUITD_MASTER_KEY_FILE: the single master key of old, migrated
+	                            into the keyring when there is none yet; default
+	                            HOME/var/master.key */
+	char *keyring_file;      /* RECRUITD_KEYRING_FILE, default HOME/var/keyring */
+	unsigned key_epoch_hours; /* RECRUITD_KEY_EPOCH_HOURS: between rotations, default 24 */
+	int allow_core_dumps;     /* RECRUITD_ALLOW_CORE_DUMPS=1: core dumps stay possible */
+	unsigned
+	    key_shred_interval_ms; /* RECRUITD_KEY_SHRED_INTERVAL_MS: queued keys' retry, 60000 */
 	size_t
 	    key_cache; /* RECRUITD_KEY_CACHE: unwrapped data keys kept, default 262144 (14 MiB) */
 	char *home;    /* RECRUITD_HOME: the checkout holding db/ and server/ */
@@ -68,6 +75,7 @@ struct config {
 	                        HOME/var/mail */
 	unsigned
 	    mail_interval_ms; /* RECRUITD_MAIL_INTERVAL_MS: between delivery passes, default 1000 */
+	unsigned mail_dir_days; /* RECRUITD_MAIL_DIR_DAYS: .eml files kept, default 7 */
 	/* Staff sign-in through OpenID Connect (flows/oidc.c): all three of issuer, client id
 	   and secret file, or none (then staff sign in by e-mailed link only) */
 	char *oidc_issuer;           /* RECRUITD_OIDC_ISSUER: https://... (http:// on loopback) */
@@ -82,7 +90,6 @@ struct config {
 	long digest_at; /* RECRUITD_DIGEST_AT: the business-morning digests, default 08:00 */
 	unsigned sweep_minutes;     /* RECRUITD_SWEEP_MINUTES: between sweeps, default 15 */
 	unsigned scheduler_tick_ms; /* RECRUITD_SCHEDULER_TICK_MS: between looks, default 10000 */
-	unsigned key_epoch_hours; /* RECRUITD_KEY_EPOCH_HOURS: between key rotations, default 24 */
 	/* RECRUITD_TEST_CLOCK, for tests only: a file holding the scheduler's time (RFC 3339);
 	   the scheduler then looks only when sent SIGUSR1, and not while the file is missing.
 	   Refused unless RECRUITD_PUBLIC_URL is on loopback or under .test */

@@ -25,4 +25,11 @@ struct monitoring_figures {
 /* Fill *out. Thread-safe. */
 void monitoring_figures(struct monitoring_figures *out);
 
+/*
+ * The queue of keys waiting to be destroyed (queued by an erasure while the
+ * key database was away): how many, and the oldest one's age in seconds.
+ * 0, or -1 when the database cannot answer (nothing set in f's problem).
+ */
+int monitoring_shreds(const struct flow *f, long *queued, long *oldest_s) WARN_UNUSED;
+
 #endif

@@ -52,7 +52,7 @@ int purging_sweep(const struct flow *f, json_t **counts) WARN_UNUSED;
  */
 int purging_schedule(const struct flow *f, json_t **jobs) WARN_UNUSED;
 
-/* The records under a legal hold (HR's retention page): [{id, reason, set_at}]. */
+/* The records under a legal hold (HR's retention page): [{id, set_at}]. */
 int purging_holds(const struct flow *f, json_t **holds) WARN_UNUSED;
 
 /* A run's report by id; 404 when none. */

@@ -3,9 +3,9 @@
  * each job: the daily purge (a real one, through flows/purging.c like
  * POST /v1/retention/purges and recruitctl purge), the sweeps between
  * purges, the queued key destruction retried every minute
- * (store/erasure.h's erasure_shred), key rotation (jobs/rotation_slot.h,
- * a stub until issue 26's keyring is wired there: listed, never run), and
- * the digests (jobs/digests.h).
+ * (store/erasure.h's erasure_shred; jobs/shredder.c's thread does the
+ * same every RECRUITD_KEY_SHRED_INTERVAL_MS), key rotation
+ * (jobs/rotation_slot.h), and the digests (flows/notifying.h).
  */
 #ifndef RECRUITD_JOBS_DUTIES_H
 #define RECRUITD_JOBS_DUTIES_H

@@ -1,10 +1,9 @@
 /*
  * rotation_slot: the scheduler's key rotation (DESIGN "Scheduler and
  * notifications": key rotation every RECRUITD_KEY_EPOCH_HOURS), the one
- * place the scheduler's "key_rotation" job (jobs/duties.c) calls. The
- * keyring's rotation arrives with issue 26 (store/rotation.h's
- * rotation_due and rotation_run); until it is wired here this is a stub
- * that rotates nothing and says so.
+ * place the scheduler's "key_rotation" job (jobs/duties.c) calls: the
+ * keyring's rotation of issue 26 (store/rotation.h's rotation_due and
+ * rotation_run).
  */
 #ifndef RECRUITD_JOBS_ROTATION_SLOT_H
 #define RECRUITD_JOBS_ROTATION_SLOT_H
@@ -25,7 +24,7 @@ struct db;
  */
 int rotation_slot_run(struct db *db, unsigned epoch_hours, char *detail, size_t len) WARN_UNUSED;
 
-/* Whether this build rotates keys at all (false: the stub). */
+/* Whether this build rotates keys at all (false: a build without the keyring's rotation). */
 bool rotation_slot_is_wired(void);
 
 #endif

@@ -101,7 +101,8 @@ int applicants_hold_clear(struct db *db, const char *id, const char *actor,
 
 /*
  * The records under a legal hold, longest held first (at most 200; restricted
- * ones too: this is HR's list): [{id, reason, set_at}]. 0, or -1.
+ * ones too: this is HR's list): [{id, set_at}] (the reason is sealed with
+ * the record: its page shows it). 0, or -1.
  */
 int applicants_holds_list(struct db *db, json_t **holds) WARN_UNUSED;
 
@@ -147,11 +148,35 @@ int applicants_adopt(struct db *db, const char *pending_id, const char *const co
                      const char *request_id, char id[37], bool *created) WARN_UNUSED;
 
 /*
- * The hash an address is found by (HMAC-SHA256 under the index key of its
- * lower-cased form) as bytea text: 0 with a new string, or -1 (the key
- * database cannot answer; db then fails as unavailable).
+ * The hash an address is written under (HMAC-SHA256 of its folded form
+ * under the current epoch's index key, whose id goes into set, 17 bytes) as
+ * bytea text: 0 with a new string, or -1 (the key database cannot answer;
+ * db then fails as unavailable).
  */
-int applicants_email_hash(struct db *db, const char *email, char **hash) WARN_UNUSED;
+int applicants_email_hash(struct db *db, const char *email, char **hash, char set[17]) WARN_UNUSED;
+
+/*
+ * Rebuild the blind indexes (email_hash, search_grams) of up to batch
+ * records not indexed under the current epoch, from their opened values,
+ * in a transaction of its own, rows a request holds skipped; the records
+ * whose ids come after *after (a UUID's text, "" to start), *after moved
+ * on. How many were rebuilt into *done, and whether the walk reached the
+ * end into *end. 0 or -1. The rotation and `recruitctl keys reindex` call
+ * it until no record is left (applicants_unindexed).
+ */
+int applicants_reindex_batch(struct db *db, int batch, char after[37], long *done,
+                             bool *end) WARN_UNUSED;
+
+/*
+ * Seal the free text (title, job title, source detail, legal-hold reason)
+ * of up to batch sealed records that still hold it in plaintext (from before
+ * migration 0034), each under a new record key, in a transaction of its
+ * own, rows a request holds skipped: how many into *sealed. 0 or -1.
+ */
+int applicants_seal_free_text_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
+
+/* How many sealed records are not indexed under the current epoch: 0 with *n, or -1. */
+int applicants_unindexed(struct db *db, long *n) WARN_UNUSED;
 
 /* What a record is judged by when its erasure is asked for (domain/retention.h's inputs). */
 struct applicant_retention {

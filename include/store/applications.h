@@ -105,4 +105,11 @@ int applications_find_history(struct db *db, const char *id, bool sees_restricte
  */
 int applications_of(struct db *db, const char *applicant_id, bool full, json_t **apps) WARN_UNUSED;
 
+/*
+ * Seal up to batch stage-change reasons stored in plaintext (from before
+ * migration 0035) under their applicant's history key, in a transaction
+ * that skips rows a request holds, as applicants_seal_batch: 0 or -1.
+ */
+int applications_seal_reasons_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
+
 #endif

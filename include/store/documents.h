@@ -99,4 +99,10 @@ int documents_seal_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
 #define DOCUMENTS_FIELD_LEN 48
 void documents_field(char out[DOCUMENTS_FIELD_LEN], const char *id);
 
+/*
+ * Seal up to batch file names stored in plaintext (from before migration
+ * 0036) under their document's key, as documents_seal_batch: 0 or -1.
+ */
+int documents_seal_names_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
+
 #endif

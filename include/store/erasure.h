@@ -60,4 +60,14 @@ int erasure_transfer(struct db *db, const char *applicant_id, const char *employ
  */
 int erasure_shred(struct db *db, long *destroyed) WARN_UNUSED;
 
+/*
+ * Destroy the keys queued in key_shreds once db's open transaction commits
+ * (now when none is open): for whoever deletes a row with a key of its own
+ * or replaces a record key. A failure leaves them queued, for the next pass.
+ */
+void erasure_shred_after_commit(struct db *db);
+
+/* The queue of keys to destroy: how many, and the age of the oldest in seconds (0: empty). */
+int erasure_queue(struct db *db, long *queued, long *oldest_s) WARN_UNUSED;
+
 #endif

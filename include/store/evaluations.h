@@ -41,6 +41,20 @@ int evaluations_one(struct db *db, const char *id, bool sees_restricted,
  */
 int evaluations_open(struct db *db, json_t *evals, const char *applicant_id) WARN_UNUSED;
 
+/*
+ * The stage-change reasons of history (an array of {..., reason,
+ * reason_sealed, key_id}) opened in place, as evaluations_open.
+ */
+int evaluations_open_reasons(struct db *db, json_t *history, const char *applicant_id) WARN_UNUSED;
+
+/*
+ * reason (a stage change's, not NULL) of application_id sealed under its
+ * applicant's history key (made now for a record from before them): 0 with
+ * key_id and *sealed (bytea text, the caller frees), or -1.
+ */
+int evaluations_seal_reason(struct db *db, const char *application_id, const char *reason,
+                            char key_id[37], char **sealed) WARN_UNUSED;
+
 /* Seal up to batch summaries from before the data keys, as applicants_seal_batch. */
 int evaluations_seal_batch(struct db *db, int batch, long *sealed) WARN_UNUSED;
 

@@ -2,13 +2,16 @@
  * outbox: e-mail waiting to be delivered, written in the caller's
  * transaction with the change that causes it. Delivery (jobs/mail.c) claims
  * due rows FOR UPDATE SKIP LOCKED, so several processes never send one
- * twice. A finished message keeps no address, subject or body. Functions
- * return 0 or -1 (db_failure tells how).
+ * twice. A message's address, subject and body are sealed under a key of
+ * its own, destroyed once it is delivered or given up (or with its
+ * applicant): a finished message keeps kind, times and status only.
+ * Functions return 0 or -1 (db_failure tells how).
  */
 #ifndef RECRUITD_STORE_OUTBOX_H
 #define RECRUITD_STORE_OUTBOX_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "core/xalloc.h"
 
@@ -27,13 +30,23 @@ struct outbox_mail {
 /* Queue a message in the caller's transaction. */
 int outbox_enqueue(struct db *db, const struct outbox_mail *m, const char *request_id) WARN_UNUSED;
 
+/* A claimed message, opened. */
+struct outbox_message {
+	char id[37];
+	char *kind, *to, *subject, *body; /* new strings; to, subject, body NULL when unreadable */
+	bool given_up;                    /* past OUTBOX_TRY_HOURS */
+	bool unreadable;                  /* its key is gone: it can never be sent */
+};
+
 /*
  * Claim up to limit due messages in the caller's transaction (they stay
- * locked until it ends): rows (id, kind, to_address, subject, body,
- * attempts, given_up) where given_up is "t" past OUTBOX_TRY_HOURS. PQclear
- * it; NULL when the database failed.
+ * locked until it ends), opened: 0 with *out (free with outbox_messages_free)
+ * and their count in *n, or -1 (the database, or the key database, failed).
  */
-PGresult *outbox_claim(struct db *db, int limit) WARN_UNUSED;
+int outbox_claim(struct db *db, int limit, struct outbox_message **out, int *n) WARN_UNUSED;
+
+/* Wipe and free n claimed messages. */
+void outbox_messages_free(struct outbox_message *m, int n);
 
 /* The message was delivered: keep only kind, times, request id and outcome. */
 int outbox_sent(struct db *db, const char *id, const char *outcome) WARN_UNUSED;

@@ -62,10 +62,13 @@ int privacy_failed_try(struct db *db, const char *id, int *tries) WARN_UNUSED;
 
 /*
  * Verified: status in_progress, the level, the applicant (may be NULL),
- * data points matched, the declaration's signed name hashed (NULL: none).
+ * data points matched, the declaration's signed name (NULL: none), kept
+ * only as an HMAC under a key of the current epoch (it confirms the name to
+ * nobody once that epoch is destroyed, within two rotations; the
+ * declaration's time stays).
  */
 int privacy_verified(struct db *db, const char *id, const char *applicant_id, const char *level,
-                     int data_points, const char *declaration_sha256) WARN_UNUSED;
+                     int data_points, const char *signed_name) WARN_UNUSED;
 
 /*
  * Request id turned out to concern employee_id (someone hired since):
@@ -127,6 +130,14 @@ int privacy_suppress(struct db *db, const char *email, const char *reason) WARN_
 /* Take the address off the list for reason (the person's own new application lifts an erasure's).
  */
 int privacy_unsuppress(struct db *db, const char *email, const char *reason) WARN_UNUSED;
+
+/*
+ * Move the suppression list's secret of before out of the main database
+ * (server_secrets) into the keyring, where old entries are still found by
+ * it (recruitctl keys seal-existing): 0 (moved, or nothing to move), or -1
+ * with a message in err.
+ */
+int privacy_move_suppression_secret(struct db *db, char *err, size_t errlen) WARN_UNUSED;
 
 /* Whether the address is on the suppression list for reason: 1 yes, 0 no, -1 failure. */
 int privacy_suppressed(struct db *db, const char *email, const char *reason) WARN_UNUSED;

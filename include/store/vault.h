@@ -1,8 +1,9 @@
 /*
  * vault: the per-applicant data keys (DESIGN "Per-applicant data keys").
  *
- * Each applicant has a random 256-bit data key. It is stored wrapped by the
- * master key (RECRUITD_MASTER_KEY_FILE) in the key database
+ * Each applicant has a random 256-bit data key. It is stored wrapped under
+ * the current epoch of the keyring (RECRUITD_KEYRING_FILE, store/keyring.h)
+ * in the key database
  * (RECRUITD_KEYS_DATABASE_URL), apart from the data, so that destroying one
  * row there makes every copy of the applicant's sealed values unreadable:
  * in the main database, its WAL, its replicas and its backups. One more key
@@ -19,7 +20,7 @@
  * it reconnects.
  *
  * This header is the API of the vault's files, each one concern (vault.c
- * lists them): the master keys (keyring.c), the key database's table of
+ * lists them): the keyring's epochs (keyring.c), the key database's table of
  * data keys and their cache (data_keys.c), the index key's hashes
  * (blind.c), sealed values (sealing.c).
  *
@@ -39,28 +40,34 @@
 struct db;
 
 /*
- * Read the master key from master_file (exactly 32 bytes; refused when
- * others may read it), connect pool_size connections to the key database,
- * make a cache for cache_keys unwrapped keys (56 bytes each) and load
- * (creating on first use) the index key; a key database that is down only
- * delays that. 0, or -1 with a message (no key material) in err.
+ * Read the keyring (keyring_file; when it does not exist yet, the single
+ * master key file legacy_master is migrated into it: store/keyring.h),
+ * connect pool_size connections to the key database, make a cache for
+ * cache_keys unwrapped keys (56 bytes each) and load (creating on first
+ * use) the index key; a key database that is down only delays that. 0, or
+ * -1 with a message (no key material) in err.
  */
-int vault_open(const char *master_file, const char *keys_url, unsigned pool_size, size_t cache_keys,
-               char *err, size_t errlen) WARN_UNUSED;
+int vault_open(const char *keyring_file, const char *legacy_master, const char *keys_url,
+               unsigned pool_size, size_t cache_keys, char *err, size_t errlen) WARN_UNUSED;
 void vault_close(void);
 
 /*
- * Create master_file with 32 random bytes, mode 0600, when it does not
- * exist. 0 (made or already there), or -1 with a message in err.
+ * Make the keyring file (mode 0600) when it does not exist: the single
+ * master key file legacy (may be NULL) migrated into it when there is one,
+ * else a first epoch of 32 random bytes. 0 (made or already there), or -1
+ * with a message in err.
  */
-int vault_make_master(const char *path, char *err, size_t errlen) WARN_UNUSED;
+int vault_init_keyring(const char *keyring_file, const char *legacy, char *err,
+                       size_t errlen) WARN_UNUSED;
 
 /* Apply the key database's migrations (dir) to keys_url. 0 or -1. */
 int vault_migrate(const char *keys_url, const char *dir) WARN_UNUSED;
 
 /*
- * The data key of applicant id (a UUID's text): 0 with key, 1 when it has
- * none (destroyed, or never made), -1 when the key database cannot answer.
+ * The key named id (a UUID's text; for a record from before the key ids,
+ * the applicant's data key has the applicant's id): 0 with key, 1 when
+ * there is none (destroyed, or never made), -1 when the key database cannot
+ * answer.
  */
 int vault_key(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 
@@ -73,9 +80,13 @@ int vault_keys(const char *const *ids, size_t n, unsigned char (*keys)[SEAL_KEY_
                bool *found) WARN_UNUSED;
 
 /*
- * A new applicant's id and data key, stored before they are returned
- * (made ahead, a few at a time per thread: a create costs no round trip to
- * the key database). 0 or -1.
+ * A new key and its id (a UUID's text), stored before they are returned
+ * (made ahead, a few at a time per thread: it costs no round trip to the
+ * key database but one in sixteen). Every value whose purpose can end on
+ * its own takes one: an applicant's record key and history key, a
+ * document's, an export package's, a pending submission's, an e-mail
+ * change's (DESIGN "A key for every value whose purpose can end on its
+ * own"). 0 or -1.
  */
 int vault_fresh(char id[37], unsigned char key[SEAL_KEY_LEN]) WARN_UNUSED;
 
@@ -86,11 +97,47 @@ int vault_key_or_new(const char *id, unsigned char key[SEAL_KEY_LEN]) WARN_UNUSE
 int vault_keys_or_new(const char *const *ids, size_t n,
                       unsigned char (*keys)[SEAL_KEY_LEN]) WARN_UNUSED;
 
-/* Destroy the keys of n applicants (and forget them here). 0, or -1 (nothing certain). */
+/* Destroy the n keys named ids (and forget them here). 0, or -1 (nothing certain). */
 int vault_destroy(const char *const *ids, size_t n) WARN_UNUSED;
 
-/* HMAC-SHA256 under the index key: 0, or -1 when the key database cannot give it yet. */
-int vault_hash(const void *msg, size_t len, unsigned char out[32]) WARN_UNUSED;
+/*
+ * The blind indexes (applicants.email_hash, search_grams) are HMAC-SHA256
+ * under an index key: the current epoch's for every row written (its id
+ * recorded beside the hashes), and while another set may still be on
+ * record, that one too for lookups: during a rotation, the previous
+ * epoch's; before every row of before the epochs is indexed anew, the index
+ * key of before ("legacy"). vault_index_sets: the ids of the sets to hash
+ * under, the current first: how many (1 or 2), or -1 when the key database
+ * cannot tell whether the key of before is there.
+ */
+#define VAULT_INDEX_ID_LEN 17
+int vault_index_sets(char ids[2][VAULT_INDEX_ID_LEN]) WARN_UNUSED;
+
+/* HMAC-SHA256 of msg under the index key of set id: 0, or -1 when it is not at hand. */
+int vault_index_hash_of(const char *id, const void *msg, size_t len,
+                        unsigned char out[32]) WARN_UNUSED;
+
+/* HMAC-SHA256 of msg under the current epoch's rate-limit key, as 64 hex digits. */
+void vault_rate_hash(const char *msg, char out[65]);
+
+/* HMAC-SHA256 of msg under the keyring's suppression key (it never rotates), as 64 hex digits. */
+void vault_suppression_hash(const char *msg, char out[65]);
+
+/*
+ * The suppression list's secret of before (it lived in the main database's
+ * server_secrets; old entries are SHA-256 over it and an address): true
+ * with it in out. vault_keep_legacy_suppression moves it into the keyring
+ * (recruitctl): 0, or -1 with a message.
+ */
+bool vault_legacy_suppression(unsigned char out[32]);
+int vault_keep_legacy_suppression(const unsigned char secret[32], char *err,
+                                  size_t errlen) WARN_UNUSED;
+
+/*
+ * Destroy the index key of before, once no row is indexed under it
+ * (applicants_reindex_batch has rebuilt them all): 0 or -1.
+ */
+int vault_destroy_legacy_index(void) WARN_UNUSED;
 
 /*
  * A value sealed under key, bound to the applicant id and the field, as the
@@ -137,13 +184,33 @@ int vault_open_segments(const unsigned char key[SEAL_KEY_LEN], const char *id, c
                         unsigned char *out, size_t *out_len) WARN_UNUSED;
 
 /*
- * Rotate the master key: make the next one (the master file's path with
- * ".next", 32 random bytes, mode 0600) unless it exists, re-wrap every data
- * key under it in batches of batch, each committed on its own, then move it
- * over the master file. Killed midway, running it again goes on where it
- * stopped (the next key file is kept). Progress lines go to out. 0 or -1.
+ * A step of a rotation run between re-wrapping the keys and destroying the
+ * old epochs (rebuilding the blind indexes under the new epoch): fn(arg,
+ * batch, progress) answers 0 or -1.
  */
-int vault_rotate_master(unsigned batch, FILE *out) WARN_UNUSED;
+struct vault_rotation_step {
+	int (*fn)(void *arg, unsigned batch, FILE *progress);
+	void *arg;
+};
+
+/*
+ * Rotate the keyring's epochs (DESIGN "Key epochs"): make a new epoch
+ * (unless a rotation was left under way: then go on with it), re-wrap
+ * every data key under it in batches of batch, each committed on its own,
+ * run step (may be NULL), then destroy every epoch older than the previous
+ * one. Every process is told at each change of the keyring (NOTIFY
+ * recruitd_keyring). Killed midway, running it again goes on where it
+ * stopped. One rotation at a time (a lock in the key database). Progress
+ * lines go to out. 0, 1 when another rotation holds the lock, or -1.
+ */
+int vault_rotate(unsigned batch, const struct vault_rotation_step *step, FILE *out) WARN_UNUSED;
+
+/*
+ * Whether a rotation is due: the current epoch is hours old or more, or a
+ * rotation was left under way. What the scheduler asks every so often
+ * before calling vault_rotate (RECRUITD_KEY_EPOCH_HOURS).
+ */
+bool vault_rotation_due(unsigned hours);
 
 /*
  * Fill the cache with the keys of the limit newest applicants (one
@@ -159,16 +226,18 @@ long vault_warm(size_t limit);
  */
 extern void (*vault_test_between_fetch_and_cache)(const char *const *ids, size_t n);
 
-/* Whether the key database answers and the index key is at hand: 0 or -1. */
+/* Whether the key database answers: 0 or -1. */
 int vault_ping(void) WARN_UNUSED;
 
-/* The fingerprint of the master key in use (16 hex digits), for recruitctl. */
-const char *vault_master_id(void);
+/* The current epoch's id (16 hex digits; the thread's own copy), for recruitctl. */
+const char *vault_epoch_id(void);
 
 /*
  * Hear of keys other processes destroy (NOTIFY recruitd_data_keys from the
  * key database, db/keys/0002) and drop them from this process's cache at
- * once; after a lost connection, the whole cache. recruitd calls it after
+ * once; after a lost connection, the whole cache. Hear of a rotation's
+ * changes to the keyring (NOTIFY recruitd_keyring) and read the keyring
+ * file again before the next use. recruitd calls it after
  * vault_open; vault_watch_stop before vault_close.
  */
 void vault_watch_start(const char *keys_url);

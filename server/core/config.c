@@ -147,6 +147,8 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 	    U("RECRUITD_SWEEP_MINUTES", 1, 1440, 15, sweep_minutes),
 	    U("RECRUITD_SCHEDULER_TICK_MS", 50, 3600000, 10000, scheduler_tick_ms),
 	    U("RECRUITD_KEY_EPOCH_HOURS", 1, 24 * 365, 24, key_epoch_hours),
+	    U("RECRUITD_MAIL_DIR_DAYS", 1, 3650, 7, mail_dir_days),
+	    U("RECRUITD_KEY_SHRED_INTERVAL_MS", 50, 3600000, 60000, key_shred_interval_ms),
 	};
 
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
@@ -477,6 +479,14 @@ config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t errlen)
 	else
 		cfg->master_key_file = cfg->home ? xasprintf("%s/var/master.key", cfg->home)
 		                                 : xstrdup("var/master.key");
+	v = get("RECRUITD_KEYRING_FILE");
+	if (v != NULL && *v != '\0')
+		cfg->keyring_file = xstrdup(v);
+	else
+		cfg->keyring_file =
+		    cfg->home ? xasprintf("%s/var/keyring", cfg->home) : xstrdup("var/keyring");
+	v = get("RECRUITD_ALLOW_CORE_DUMPS");
+	cfg->allow_core_dumps = v != NULL && strcmp(v, "1") == 0;
 	if (cfg->mail_dir == NULL)
 		cfg->mail_dir =
 		    cfg->home ? xasprintf("%s/var/mail", cfg->home) : xstrdup("var/mail");
@@ -497,6 +507,7 @@ config_fini(struct config *cfg)
 	free(cfg->database_url);
 	free(cfg->keys_database_url);
 	free(cfg->master_key_file);
+	free(cfg->keyring_file);
 	free(cfg->home);
 	free(cfg->notice_version);
 	free(cfg->notice_url);

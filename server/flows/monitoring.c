@@ -2,6 +2,7 @@
 #include "flows/monitoring.h"
 #include "flows/flow.h"
 #include "store/auth.h"
+#include "store/erasure.h"
 #include "store/health.h"
 #include "store/vault.h"
 
@@ -13,6 +14,12 @@ monitoring_ready(const struct flow *f)
 	if (vault_ping() != 0)
 		return flow_fail(f, 503, NULL, "the key database is unavailable; retry shortly");
 	return 0;
+}
+
+int
+monitoring_shreds(const struct flow *f, long *queued, long *oldest_s)
+{
+	return erasure_queue(f->db, queued, oldest_s);
 }
 
 void

@@ -5,10 +5,16 @@
  * keeps the run's row. store/db.h only for the array literal erasure_purge
  * takes and for telling an unreachable database from other failures.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "core/config.h"
 #include "core/digest.h"
 #include "core/log.h"
 #include "core/token.h"
@@ -173,6 +179,36 @@ walk(struct run *run)
 }
 
 /*
+ * The development sink's e-mails (RECRUITD_MAIL_DIR, var/mail, .eml files: links,
+ * codes, addresses, HR's words) older than RECRUITD_MAIL_DIR_DAYS: how many
+ * there are, deleted unless dry. Not for production (SMTP is), but never
+ * kept for ever either.
+ */
+static long
+sweep_mail_dir(const struct config *cfg, bool dry)
+{
+	DIR *d = cfg->mail_dir ? opendir(cfg->mail_dir) : NULL;
+	time_t before = time(NULL) - (time_t)cfg->mail_dir_days * 86400;
+	struct dirent *e;
+	long n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+		if (len < 5 || strcmp(e->d_name + len - 4, ".eml") != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_mtime >= before)
+			continue;
+		if (dry || unlinkat(dirfd(d), e->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
  * What else expires goes in the same run: idempotency keys older than 24
  * hours, submissions never confirmed (with their resume), sign-in codes and
  * applicant tokens past their time, rate-limit windows a day old, privacy
@@ -206,6 +242,8 @@ sweep(struct run *run)
 	json_object_set_new(run->swept, "email_changes", json_integer(changes));
 	json_object_set_new(run->swept, "staff_sign_in_codes_and_sessions", json_integer(staff));
 	json_object_set_new(run->swept, "sso_states", json_integer(sso));
+	json_object_set_new(run->swept, "mail_files",
+	                    json_integer(sweep_mail_dir(run->f->cfg, dry)));
 	return 0;
 }
 

@@ -127,18 +127,14 @@ static int
 by_data_points(const struct flow *f, const struct verifying_answer *a, const char *id,
                const char *type, const char *applicant)
 {
-	char signed_sha[2 * SHA256_LEN + 1];
-	unsigned char h[SHA256_LEN];
 	int matched = data_points(f, a, applicant);
 
 	if (matched < 0)
 		return -1;
 	if (matched < 2 || a->signed_name == NULL)
 		return failed_try(f, id, type, applicant);
-	sha256(a->signed_name, strlen(a->signed_name), h);
-	hex_encode(h, SHA256_LEN, signed_sha);
-	if (privacy_verified(f->db, id, applicant, "link_and_data_points", matched, signed_sha) !=
-	    0)
+	if (privacy_verified(f->db, id, applicant, "link_and_data_points", matched,
+	                     a->signed_name) != 0)
 		return flow_fail_db(f);
 	return intake_carry_out(f, id, type, applicant, NULL);
 }

@@ -125,7 +125,7 @@ job_digests(struct job_run *run)
 	return 0;
 }
 
-/* The keyring's rotation when its epoch is due (jobs/rotation_slot.h; a stub until issue 26). */
+/* The keyring's rotation when its epoch is due (jobs/rotation_slot.h). */
 static int
 job_key_rotation(struct job_run *run)
 {
@@ -182,10 +182,7 @@ static const struct duty {
     {"sweeps", every_sweep, 5 * 60, job_sweeps},
     {"key_shreds", every_minute, 5 * 60, job_key_shreds},
     {"digests", business_mornings, 10 * 60, job_digests},
-    /*
-     * Key rotation: jobs/rotation_slot.c, a stub until issue 26's keyring is wired there;
-     * until then the entry is listed (recruitd_job_scheduled 0 in /metrics) and never runs.
-     */
+    /* key rotation (jobs/rotation_slot.c): a look every hour, a rotation when it is due */
     {"key_rotation", every_hour, 60 * 60, job_key_rotation},
 };
 

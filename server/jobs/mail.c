@@ -199,17 +199,20 @@ send_file(const struct config *cfg, const struct message *m, const char *text, c
 
 /* Deliver one claimed row; its outcome recorded. 0, or -1 when the database failed. */
 static int
-deliver_one(struct db *db, const struct config *cfg, const PGresult *res, int i,
+deliver_one(struct db *db, const struct config *cfg, const struct outbox_message *c,
             struct mail_counts *n)
 {
-	struct message m = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-	                    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)};
+	struct message m = {c->id, c->kind, c->to, c->subject, c->body};
 	char outcome[96];
 
-	if (PQgetvalue(res, i, 6)[0] == 't') {
+	if (c->given_up) {
 		n->given_up++;
 		log_msg(LOG_WARN, "mail given up", "id=%s kind=%s", m.id, m.kind);
 		return outbox_retry(db, m.id, 1, "given up after 24 hours");
+	}
+	if (c->unreadable) { /* its key is gone: it can never be sent */
+		n->given_up++;
+		return outbox_retry(db, m.id, 1, "its key is gone");
 	}
 	char *text = compose(cfg, &m);
 	int rc = text == NULL    ? -1
@@ -236,16 +239,17 @@ int
 mail_deliver(struct db *db, const struct config *cfg, struct mail_counts *n)
 {
 	for (;;) {
-		PGresult *res;
+		struct outbox_message *claimed;
 		int rows, i;
 
-		if (db_begin(db) != 0 || (res = outbox_claim(db, BATCH)) == NULL)
+		if (db_begin(db) != 0 || outbox_claim(db, BATCH, &claimed, &rows) != 0) {
+			db_rollback(db);
 			return -1;
-		rows = PQntuples(res);
+		}
 		for (i = 0; i < rows; i++)
-			if (deliver_one(db, cfg, res, i, n) != 0)
+			if (deliver_one(db, cfg, &claimed[i], n) != 0)
 				break;
-		PQclear(res);
+		outbox_messages_free(claimed, rows);
 		if (i < rows || db_exec(db, "COMMIT") != 0) {
 			db_rollback(db);
 			return -1;

@@ -16,6 +16,7 @@
 #include "api/routes.h"
 #include "core/app.h"
 #include "core/config.h"
+#include "core/hygiene.h"
 #include "core/log.h"
 #include "edge/assets.h"
 #include "edge/http.h"
@@ -23,6 +24,7 @@
 #include "jobs/duties.h"
 #include "jobs/mail.h"
 #include "jobs/scheduler.h"
+#include "jobs/shredder.h"
 #include "pages/console.h"
 #include "store/auth.h"
 #include "store/db.h"
@@ -98,11 +100,12 @@ main(void)
 		return 2;
 	}
 	log_set_level((enum log_level)cfg.log_level);
+	hygiene_no_core_dumps(cfg.allow_core_dumps); /* before any key is read */
 	app.cfg = &cfg;
 	if (assets_load(cfg.home, cfg.notice_file ? "privacy-notice" : NULL, cfg.notice_file) != 0)
 		return 2;
-	if (vault_open(cfg.master_key_file, cfg.keys_database_url, cfg.pool_size / 2 + 2,
-	               cfg.key_cache, err, sizeof(err)) != 0) {
+	if (vault_open(cfg.keyring_file, cfg.master_key_file, cfg.keys_database_url,
+	               cfg.pool_size / 2 + 2, cfg.key_cache, err, sizeof(err)) != 0) {
 		fprintf(stderr, "recruitd: %s\n", err);
 		return 2;
 	}
@@ -131,6 +134,7 @@ main(void)
 		log_msg(LOG_ERROR, "scheduler", "could not start: no job runs on its own");
 	else
 		metrics_set_source(scheduler_metrics, sched);
+	struct shredder *shredder = shredder_start(app.pool, cfg.key_shred_interval_ms);
 	log_msg(LOG_INFO, "listening", "listen=%s:%u threads=%u pool=%u", cfg.listen_host,
 	        cfg.listen_port, cfg.threads, cfg.pool_size);
 
@@ -147,6 +151,7 @@ main(void)
 	}
 	free(jobs);
 	mail_worker_stop(mail);
+	shredder_stop(shredder);
 	auth_watch_stop();
 	vault_watch_stop();
 	pool_free(app.pool);

@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/fold.h"
+#include "core/hygiene.h"
 #include "core/page.h"
 #include "core/problem.h"
 #include "core/token.h"
@@ -23,58 +24,19 @@
 #include "flows/purging.h"
 #include "flows/staffing.h"
 #include "jobs/mail.h"
-#include "store/applicants.h"
 #include "store/auth.h"
 #include "store/db.h"
-#include "store/documents.h"
-#include "store/evaluations.h"
 #include "store/keys.h"
 #include "store/migrate.h"
 #include "store/staff.h"
 #include "store/vault.h"
 
-struct ctx {
-	struct config cfg;
-	int argc;
-	char **argv; /* after the command words */
-};
+#include "ctl.h"
 
 static const char *
 env(const char *name)
 {
 	return getenv(name);
-}
-
-static struct db *
-connect_or_die(struct ctx *c)
-{
-	struct db *db = db_connect(c->cfg.database_url);
-	if (db == NULL)
-		exit(1);
-	return db;
-}
-
-/* The value of --flag among the arguments, or NULL. */
-static const char *
-flag(struct ctx *c, const char *name)
-{
-	for (int i = 0; i + 1 < c->argc; i++)
-		if (strcmp(c->argv[i], name) == 0)
-			return c->argv[i + 1];
-	return NULL;
-}
-
-/* Open the data keys (master key file, key database) or exit. */
-static void
-vault_or_die(struct ctx *c)
-{
-	char err[256];
-
-	if (vault_open(c->cfg.master_key_file, c->cfg.keys_database_url, 1, 4096, err,
-	               sizeof(err)) != 0) {
-		fprintf(stderr, "recruitctl: %s\n", err);
-		exit(1);
-	}
 }
 
 /* Both databases: the main one (db/migrations) and the key database (db/keys). */
@@ -93,89 +55,6 @@ cmd_migrate(struct ctx *c)
 		rc = vault_migrate(c->cfg.keys_database_url, keys);
 	free(path);
 	free(keys);
-	return rc == 0 ? 0 : 1;
-}
-
-static int
-cmd_keys_init(struct ctx *c)
-{
-	char err[256];
-
-	if (c->argc != 0) {
-		fprintf(stderr, "usage: recruitctl keys init\n");
-		return 2;
-	}
-	if (vault_make_master(c->cfg.master_key_file, err, sizeof(err)) != 0) {
-		fprintf(stderr, "recruitctl: %s\n", err);
-		return 1;
-	}
-	return 0;
-}
-
-/* The value of --batch, or def. */
-static int
-batch_flag(struct ctx *c, int def)
-{
-	const char *b = flag(c, "--batch");
-	long n = b ? strtol(b, NULL, 10) : def;
-	return n >= 1 && n <= 100000 ? (int)n : -1;
-}
-
-static int
-cmd_keys_rotate(struct ctx *c)
-{
-	int batch = batch_flag(c, 1000);
-
-	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
-		fprintf(stderr, "usage: recruitctl keys rotate-master [--batch N]\n");
-		return 2;
-	}
-	vault_or_die(c);
-	int rc = vault_rotate_master((unsigned)batch, stderr);
-	vault_close();
-	return rc == 0 ? 0 : 1;
-}
-
-/*
- * Seal what was stored before the data keys, batch by batch, each batch a
- * transaction of its own that skips rows a request holds: safe with the API
- * up, and killed midway, run again it goes on. --max-batches stops early
- * (for tests of just that).
- */
-static int
-cmd_keys_seal(struct ctx *c)
-{
-	static const struct {
-		const char *what;
-		int (*batch)(struct db *, int, long *);
-	} passes[] = {{"applicants", applicants_seal_batch},
-	              {"documents", documents_seal_batch},
-	              {"evaluations", evaluations_seal_batch}};
-	int batch = batch_flag(c, 200);
-	const char *m = flag(c, "--max-batches");
-	long max = m ? strtol(m, NULL, 10) : -1, batches = 0;
-	int rc = 0;
-
-	if (batch < 0 || (m && max < 1) || c->argc % 2 != 0 || c->argc > 4) {
-		fprintf(stderr,
-		        "usage: recruitctl keys seal-existing [--batch N] [--max-batches N]\n");
-		return 2;
-	}
-	vault_or_die(c);
-	struct db *db = connect_or_die(c);
-	for (size_t p = 0; rc == 0 && p < sizeof(passes) / sizeof(passes[0]); p++) {
-		long total = 0, n = 1;
-		while (rc == 0 && n > 0 && (max < 0 || batches < max)) {
-			if ((rc = passes[p].batch(db, batch, &n)) == 0 && n > 0) {
-				total += n;
-				batches++;
-			}
-		}
-		fprintf(stderr, "%s: %ld sealed%s\n", passes[p].what, total,
-		        rc != 0 ? " (then the database failed)" : "");
-	}
-	db_close(db);
-	vault_close();
 	return rc == 0 ? 0 : 1;
 }
 
@@ -519,11 +398,13 @@ cmd_mail_deliver(struct ctx *c)
 		fprintf(stderr, "usage: recruitctl mail deliver\n");
 		return 2;
 	}
+	vault_or_die(c); /* the messages are sealed */
 	db = connect_or_die(c);
 	rc = mail_deliver(db, &c->cfg, &n);
 	fprintf(stderr, "mail: sent %ld, to try again %ld, given up %ld%s\n", n.sent, n.retried,
 	        n.given_up, rc == 0 ? "" : " (the database failed)");
 	db_close(db);
+	vault_close();
 	return rc == 0 ? 0 : 1;
 }
 
@@ -535,7 +416,9 @@ static const struct command {
     {{"migrate", NULL}, cmd_migrate, "migrate"},
     {{"purge", NULL}, cmd_purge, "purge [--confirm | --dry-run]"},
     {{"keys", "init"}, cmd_keys_init, "keys init"},
+    {{"keys", "rotate"}, cmd_keys_rotate, "keys rotate [--batch N]"},
     {{"keys", "rotate-master"}, cmd_keys_rotate, "keys rotate-master [--batch N]"},
+    {{"keys", "reindex"}, cmd_keys_reindex, "keys reindex [--batch N]"},
     {{"keys", "seal-existing"}, cmd_keys_seal, "keys seal-existing [--batch N] [--max-batches N]"},
     {{"staff", "add"},
      cmd_staff_add,
@@ -584,6 +467,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "recruitctl: %s\n", err);
 			return 2;
 		}
+		hygiene_no_core_dumps(c.cfg.allow_core_dumps); /* it reads keys too */
 		if (cmd->usage == NULL)
 			fprintf(stderr,
 			        "recruitctl: \"%s %s\" is now \"staff-key %s\"; the old name "

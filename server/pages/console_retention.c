@@ -164,13 +164,13 @@ runs_table(struct html *h, const json_t *runs)
 static void
 holds_table(struct html *h, const json_t *holds)
 {
-	static const char *const heads[] = {"Record", "Held since", "Reason", NULL};
+	static const char *const heads[] = {"Record", "Held since", NULL};
 	size_t i;
 	json_t *o;
 
 	html_lit(h, "<section class=\"panel\" aria-labelledby=\"hold-title\"><h2 "
 	            "id=\"hold-title\">Legal holds</h2><p class=\"note\">No purge deletes a held "
-	            "record; a hold is set and lifted on the record's page.</p>");
+	            "record; a hold, and its reason, are on the record's page.</p>");
 	if (json_array_size(holds) == 0) {
 		html_lit(h, "<p class=\"note\">No record is held.</p></section>");
 		return;
@@ -183,9 +183,7 @@ holds_table(struct html *h, const json_t *holds)
 		html_lit(h, "\">The record</a></td>");
 		html_lit(h, "<td>");
 		short_time(h, view_str(o, "set_at"));
-		html_lit(h, "</td>");
-		cell_text(h, view_str(o, "reason"));
-		html_lit(h, "</tr>");
+		html_lit(h, "</td></tr>");
 	}
 	html_lit(h, "</tbody></table></div></section>");
 }

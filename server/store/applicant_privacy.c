@@ -10,6 +10,7 @@
 #include "applicant_rows.h"
 #include "store/applicants.h"
 #include "store/db.h"
+#include "store/erasure.h"
 
 static struct db_stmt restrict_record = DB_STMT(
     "WITH a AS (UPDATE applicants SET restricted_at = now(), marketing_opt_in = false, "
@@ -32,6 +33,11 @@ applicants_restrict(struct db *db, const char *id, const char *request_id, long 
 	if (rc == 0) {
 		*documents = strtol(PQgetvalue(row, 0, 0), NULL, 10);
 		PQclear(row);
+		/* what it dropped (social handles) dies with the record key it was sealed under */
+		if ((rc = applicant_rows_rekey(db, id)) == 1)
+			rc = 0; /* its key is gone already: nothing left to read */
+		if (rc == 0)
+			erasure_shred_after_commit(db);
 	}
 	return rc;
 }

@@ -128,9 +128,9 @@ applicants_retention_fini(struct applicant_retention *r)
 }
 
 static struct db_stmt holds =
-    DB_STMT("SELECT coalesce(json_agg(json_build_object('id', h.id, 'reason', h.legal_hold_reason, "
+    DB_STMT("SELECT coalesce(json_agg(json_build_object('id', h.id, "
             "'set_at', rfc3339(h.legal_hold_set_at)) ORDER BY h.legal_hold_set_at, h.id), "
-            "'[]')::text FROM (SELECT id, legal_hold_reason, legal_hold_set_at FROM applicants "
+            "'[]')::text FROM (SELECT id, legal_hold_set_at FROM applicants "
             "WHERE legal_hold_set_at IS NOT NULL ORDER BY legal_hold_set_at, id LIMIT 200) h");
 
 int

@@ -14,13 +14,40 @@
 #include "core/digest.h"
 #include "core/fold.h"
 #include "core/jsonx.h"
+#include "core/log.h"
 #include "domain/search.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/vault.h"
 
+#include "sealing.h"
+
 const char *const applicant_rows_field[P_COUNT] = {"full_name", "email", "phone", "address",
                                                    "social_handles"};
+const char *const applicant_rows_free_field[F_COUNT] = {"title", "job_title", "source_detail",
+                                                        "legal_hold_reason"};
+
+int
+applicant_rows_open_free(const PGresult *res, int row, int col, const char *id,
+                         const unsigned char *key, char *v[F_COUNT])
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		int sealed = col + 2 * i, plain = sealed + 1;
+		v[i] = NULL;
+		if (!PQgetisnull(res, row, sealed)) {
+			if (key == NULL ||
+			    (v[i] = vault_open_text(key, id, applicant_rows_free_field[i],
+			                            PQgetvalue(res, row, sealed))) == NULL) {
+				applicant_rows_free(v, i);
+				return 1;
+			}
+		} else if (!PQgetisnull(res, row, plain)) {
+			v[i] =
+			    xstrdup(PQgetvalue(res, row, plain)); /* from before migration 0034 */
+		}
+	}
+	return 0;
+}
 
 void
 applicant_rows_free(char *v[], int n)
@@ -56,15 +83,15 @@ applicant_rows_open(const PGresult *res, int row, int col, const char *id, const
 }
 
 int
-applicant_rows_key(struct db *db, const PGresult *res, int row, int sealed_col,
+applicant_rows_key(struct db *db, const PGresult *res, int row, int key_col,
                    unsigned char key[SEAL_KEY_LEN], bool *have)
 {
 	int rc;
 
 	*have = false;
-	if (PQgetvalue(res, row, sealed_col)[0] != 't')
+	if (PQgetvalue(res, row, key_col + 1)[0] != 't')
 		return 0;
-	if ((rc = vault_key(PQgetvalue(res, row, 0), key)) < 0) {
+	if ((rc = vault_key(PQgetvalue(res, row, key_col), key)) < 0) {
 		db_mark_unavailable(db);
 		return -1;
 	}
@@ -75,14 +102,14 @@ applicant_rows_key(struct db *db, const PGresult *res, int row, int sealed_col,
 /* ------------------------------------------------------------------ */
 /* finding a record by its values                                       */
 
-/* HMAC of folded under the index key, as bytea text ("\x..."), or NULL. */
+/* HMAC of folded under the index key of set, as bytea text ("\x..."), or NULL. */
 static char *
-folded_hash(const char *folded)
+folded_hash(const char *set, const char *folded)
 {
 	unsigned char h[32];
 	char *out = NULL;
 
-	if (vault_hash(folded, strlen(folded), h) == 0) {
+	if (vault_index_hash_of(set, folded, strlen(folded), h) == 0) {
 		out = xmalloc(2 * sizeof(h) + 3);
 		memcpy(out, "\\x", 2);
 		hex_encode(h, sizeof(h), out + 2);
@@ -90,18 +117,30 @@ folded_hash(const char *folded)
 	return out;
 }
 
+int
+applicant_rows_index_set(char set[VAULT_INDEX_ID_LEN])
+{
+	char ids[2][VAULT_INDEX_ID_LEN];
+
+	if (vault_index_sets(ids) < 0)
+		return -1;
+	memcpy(set, ids[0], VAULT_INDEX_ID_LEN);
+	return 0;
+}
+
 /* The hash an address is stored and found by: HMAC of its folded form (core/fold.h). */
 char *
-applicant_rows_email_hash(const char *email)
+applicant_rows_email_hash(const char *set, const char *email)
 {
-	char *folded = fold_email(email), *out = folded_hash(folded);
+	char *folded = fold_email(email), *out = folded_hash(set, folded);
 
 	free(folded);
 	return out;
 }
 
 /*
- * The hashes an address may be on record under, as a bytea[] literal: the
+ * The hashes an address may be on record under, as a bytea[] literal: under
+ * each index key a row may be indexed under now (vault_index_sets), the
  * current fold's, and, for an address that folds otherwise under the fold
  * used before core/fold.h (the C.UTF-8 locale's towlower, search_fold: "ß"
  * kept, decomposed accents kept), that one too. ASCII folds alike under both,
@@ -111,17 +150,27 @@ applicant_rows_email_hash(const char *email)
 static char *
 email_hashes(const char *email)
 {
-	char *now = fold_email(email), *before = search_fold(email);
-	char *h1 = folded_hash(now), *h2 = strcmp(now, before) != 0 ? folded_hash(before) : NULL;
-	char *out = NULL;
+	char ids[2][VAULT_INDEX_ID_LEN];
+	char *now = fold_email(email), *before = search_fold(email), *out = NULL;
+	int n = vault_index_sets(ids);
+	struct buf b;
+	bool ok = n > 0;
 
-	if (h1 != NULL && (h2 != NULL || strcmp(now, before) == 0))
-		out = h2 != NULL ? xasprintf("{\"\\%s\",\"\\%s\"}", h1, h2)
-		                 : xasprintf("{\"\\%s\"}", h1);
+	buf_init(&b, 1024);
+	for (int i = 0; ok && i < n; i++) {
+		const char *folds[2] = {now, strcmp(now, before) != 0 ? before : NULL};
+		for (int f = 0; ok && f < 2 && folds[f] != NULL; f++) {
+			char *h = folded_hash(ids[i], folds[f]);
+			ok = h != NULL && buf_printf(&b, "%s\"\\%s\"", b.len ? "," : "{", h) == 0;
+			free(h);
+		}
+	}
+	if (ok && buf_printf(&b, "}") == 0)
+		out = buf_steal(&b);
+	else
+		buf_fini(&b);
 	free(now);
 	free(before);
-	free(h1);
-	free(h2);
 	return out;
 }
 
@@ -136,6 +185,7 @@ applicant_rows_lookup(struct db *db, const char *email, char **hashes)
 }
 
 struct grams {
+	const char *set;
 	struct buf b;
 	size_t n;
 	int failed;
@@ -148,7 +198,7 @@ add_gram(const char *gram, size_t len, void *arg)
 	unsigned char h[32];
 	int32_t v;
 
-	if (vault_hash(gram, len, h) != 0) {
+	if (vault_index_hash_of(g->set, gram, len, h) != 0) {
 		g->failed = 1;
 		return;
 	}
@@ -157,11 +207,10 @@ add_gram(const char *gram, size_t len, void *arg)
 		g->failed = 1;
 }
 
-/* The keyed hashes of the trigrams of texts (NULL ones skipped) as an int[] literal, or NULL. */
 char *
-applicant_rows_grams(const char *const *texts, int n, size_t *count)
+applicant_rows_grams(const char *set, const char *const *texts, int n, size_t *count)
 {
-	struct grams g = {0};
+	struct grams g = {.set = set};
 
 	buf_init(&g.b, (size_t)1 << 20);
 	for (int i = 0; i < n; i++)
@@ -174,6 +223,23 @@ applicant_rows_grams(const char *const *texts, int n, size_t *count)
 	if (count != NULL)
 		*count = g.n;
 	return buf_steal(&g.b);
+}
+
+int
+applicant_rows_query_grams(const char *q, char **grams, char **other, size_t *count)
+{
+	char ids[2][VAULT_INDEX_ID_LEN];
+	int n = vault_index_sets(ids);
+
+	*grams = *other = NULL;
+	if (n < 0 || (*grams = applicant_rows_grams(ids[0], &q, 1, count)) == NULL)
+		return -1;
+	if (n == 2 && (*other = applicant_rows_grams(ids[1], &q, 1, NULL)) == NULL) {
+		free(*grams);
+		*grams = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -201,14 +267,22 @@ applicant_rows_params_init(struct applicant_row_params *rp, const json_t *doc, c
 	for (int i = 0; i < P_COUNT; i++)
 		rp->v[i] = rp->owned[i] =
 		    vault_seal_text(key, id, applicant_rows_field[i], plain[i], &failed);
-	rp->v[R_TITLE] = json_string_value(json_object_get(doc, "title"));
-	rp->v[R_JOB] = json_string_value(json_object_get(doc, "job_title"));
+	rp->v[R_TITLE] = rp->owned[R_TITLE] = vault_seal_text(
+	    key, id, "title", json_string_value(json_object_get(doc, "title")), &failed);
+	rp->v[R_JOB] = rp->owned[R_JOB] = vault_seal_text(
+	    key, id, "job_title", json_string_value(json_object_get(doc, "job_title")), &failed);
 	rp->v[R_SRC_TYPE] = json_string_value(json_object_get(s, "type"));
-	rp->v[R_SRC_DETAIL] = json_string_value(json_object_get(s, "detail"));
+	rp->v[R_SRC_DETAIL] = rp->owned[R_SRC_DETAIL] = vault_seal_text(
+	    key, id, "source_detail", json_string_value(json_object_get(s, "detail")), &failed);
 	rp->v[R_MARKETING] =
 	    json_is_true(json_object_get(doc, "marketing_opt_in")) ? "true" : "false";
-	rp->v[R_EMAIL_HASH] = rp->owned[R_EMAIL_HASH] = applicant_rows_email_hash(plain[P_EMAIL]);
-	rp->v[R_GRAMS] = rp->owned[R_GRAMS] = applicant_rows_grams(plain, 2, NULL);
+	if (applicant_rows_index_set(rp->index_set) != 0)
+		failed = true;
+	rp->v[R_INDEX_SET] = rp->index_set;
+	rp->v[R_EMAIL_HASH] = rp->owned[R_EMAIL_HASH] =
+	    failed ? NULL : applicant_rows_email_hash(rp->index_set, plain[P_EMAIL]);
+	rp->v[R_GRAMS] = rp->owned[R_GRAMS] =
+	    failed ? NULL : applicant_rows_grams(rp->index_set, plain, 2, NULL);
 	rp->v[R_COUNTRY] = json_string_value(json_object_get(a, "country"));
 	rp->v[R_REGION] = json_string_value(json_object_get(a, "region"));
 	if (address)
@@ -223,10 +297,86 @@ applicant_rows_params_init(struct applicant_row_params *rp, const json_t *doc, c
 	return 0;
 }
 
-int
-applicants_email_hash(struct db *db, const char *email, char **hash)
+/* ------------------------------------------------------------------ */
+/* a new record key                                                     */
+
+static struct db_stmt rekey_read = DB_STMT("SELECT a.id, " PERSONAL_COLUMNS("a") ", " FREE_COLUMNS(
+    "a") " FROM applicants a "
+         "WHERE a.id = $1 AND a.email_hash IS NOT NULL FOR NO KEY UPDATE");
+static struct db_stmt rekey_write =
+    DB_STMT("UPDATE applicants SET record_key = $2::uuid, full_name_sealed = $3::bytea, "
+            "  email_sealed = $4::bytea, phone_sealed = $5::bytea, address_sealed = $6::bytea, "
+            "  social_sealed = $7::bytea, title_sealed = $8::bytea, job_title_sealed = $9::bytea, "
+            "  source_detail_sealed = $10::bytea, legal_hold_reason_sealed = $11::bytea, "
+            "  title = NULL, job_title = NULL, source_detail = NULL, legal_hold_reason = NULL "
+            "WHERE id = $1");
+
+enum { V_COUNT = P_COUNT + F_COUNT };
+
+/* The values v (personal, then free-text) of applicant id sealed under a new key: 0 or -1. */
+static int
+rekey_write_values(struct db *db, const char *id, char *v[V_COUNT])
 {
-	if ((*hash = applicant_rows_email_hash(email)) == NULL) {
+	unsigned char key[SEAL_KEY_LEN];
+	char kid[37], *sealed[V_COUNT] = {NULL};
+	bool failed = false;
+	int rc = -1;
+
+	if (vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	for (int i = 0; i < V_COUNT; i++)
+		sealed[i] = vault_seal_text(key, id,
+		                            i < P_COUNT ? applicant_rows_field[i]
+		                                        : applicant_rows_free_field[i - P_COUNT],
+		                            v[i], &failed);
+	explicit_bzero(key, sizeof(key));
+	if (!failed) {
+		const char *params[2 + V_COUNT] = {id, kid};
+		for (int i = 0; i < V_COUNT; i++)
+			params[2 + i] = sealed[i];
+		rc = db_do(db, &rekey_write, 2 + V_COUNT, params);
+	}
+	for (int i = 0; i < V_COUNT; i++)
+		free(sealed[i]);
+	if (rc != 0 && vault_destroy((const char *const[]){kid}, 1) != 0)
+		log_msg(LOG_WARN, "data key", "a key made for a change not stored stays unused");
+	return rc;
+}
+
+int
+applicant_rows_rekey(struct db *db, const char *id)
+{
+	const char *params[1] = {id};
+	unsigned char key[SEAL_KEY_LEN];
+	char *v[V_COUNT];
+	PGresult *res;
+	bool have;
+	int rc = db_row(db, &rekey_read, 1, params, &res);
+
+	if (rc != 0)
+		return rc;
+	rc = applicant_rows_key(db, res, 0, 1, key, &have);
+	if (rc == 0 &&
+	    (rc = applicant_rows_open(res, 0, 2, id, have ? key : NULL, v, P_COUNT)) == 0) {
+		if ((rc = applicant_rows_open_free(res, 0, 3 + P_COUNT, id, have ? key : NULL,
+		                                   v + P_COUNT)) == 0) {
+			rc = rekey_write_values(db, id, v);
+			applicant_rows_free(v + P_COUNT, F_COUNT);
+		}
+		applicant_rows_free(v, P_COUNT);
+	}
+	explicit_bzero(key, sizeof(key));
+	PQclear(res);
+	return rc;
+}
+
+int
+applicants_email_hash(struct db *db, const char *email, char **hash, char set[VAULT_INDEX_ID_LEN])
+{
+	if (applicant_rows_index_set(set) != 0 ||
+	    (*hash = applicant_rows_email_hash(set, email)) == NULL) {
 		db_mark_unavailable(db);
 		return -1;
 	}
@@ -234,83 +384,44 @@ applicants_email_hash(struct db *db, const char *email, char **hash)
 }
 
 /* ------------------------------------------------------------------ */
-/* sealing rows from before the keys (recruitctl keys seal-existing)    */
+/* a hold's reason carried to a new record key                        */
 
-static struct db_stmt unsealed_batch =
-    DB_STMT("SELECT id, full_name, email, phone, address::text, social_handles::text, "
-            "  address->>'country', address->>'region' FROM applicants WHERE email_hash IS NULL "
-            "ORDER BY created_at DESC, id DESC LIMIT $1::int FOR UPDATE SKIP LOCKED");
-
-static struct db_stmt seal_row =
-    DB_STMT("UPDATE applicants SET full_name_sealed = $2::bytea, email_sealed = $3::bytea, "
-            "  phone_sealed = $4::bytea, address_sealed = $5::bytea, social_sealed = $6::bytea, "
-            "  email_hash = $7::bytea, search_grams = $8::int[], country = $9, region = $10, "
-            "  full_name = NULL, email = NULL, phone = NULL, address = NULL, social_handles = NULL "
-            "WHERE id = $1 AND email_hash IS NULL");
-
-/* Seal one row of unsealed_batch under key: 0 or -1. */
-static int
-seal_one(struct db *db, const PGresult *res, int i, unsigned char key[SEAL_KEY_LEN])
-{
-	const char *id = PQgetvalue(res, i, 0);
-	const char *plain[P_COUNT];
-	char *sealed[P_COUNT] = {NULL}, *hash = NULL, *grams = NULL;
-	bool failed = false;
-	int rc = -1;
-
-	for (int f = 0; f < P_COUNT; f++)
-		plain[f] = PQgetisnull(res, i, 1 + f) ? NULL : PQgetvalue(res, i, 1 + f);
-	for (int f = 0; f < P_COUNT; f++)
-		sealed[f] = vault_seal_text(key, id, applicant_rows_field[f], plain[f], &failed);
-	if (!failed && (hash = applicant_rows_email_hash(plain[P_EMAIL])) != NULL &&
-	    (grams = applicant_rows_grams(plain, 2, NULL)) != NULL) {
-		const char *params[10] = {id,
-		                          sealed[0],
-		                          sealed[1],
-		                          sealed[2],
-		                          sealed[3],
-		                          sealed[4],
-		                          hash,
-		                          grams,
-		                          PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6),
-		                          PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7)};
-		rc = db_do(db, &seal_row, 10, params);
-	}
-	for (int f = 0; f < P_COUNT; f++)
-		free(sealed[f]);
-	free(hash);
-	free(grams);
-	return rc;
-}
+/* A hold's reason, to go under the new record key (its version checked by the update). */
+static struct db_stmt hold_of =
+    DB_STMT("SELECT coalesce(record_key, id)::text, legal_hold_reason_sealed::text, "
+            "legal_hold_reason FROM applicants WHERE id = $1 AND legal_hold_set_at IS NOT NULL");
 
 int
-applicants_seal_batch(struct db *db, int batch, long *sealed)
+applicant_rows_hold_resealed(struct db *db, const char *id, const unsigned char key[SEAL_KEY_LEN],
+                             char **sealed)
 {
-	char limit[16];
+	const char *params[1] = {id};
+	unsigned char old[SEAL_KEY_LEN];
+	bool failed = false;
+	char *reason = NULL;
 	PGresult *res;
-	int rc = 0;
+	int rc = db_row(db, &hold_of, 1, params, &res);
 
-	*sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_batch, 1, params)) == NULL)
-		return -1;
-	int n = PQntuples(res);
-	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
-	unsigned char(*keys)[SEAL_KEY_LEN] = xcalloc((size_t)n + 1, SEAL_KEY_LEN);
-	for (int i = 0; i < n; i++)
-		ids[i] = PQgetvalue(res, i, 0);
-	rc = vault_keys_or_new(ids, (size_t)n, keys);
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = seal_one(db, res, i, keys[i]);
-	explicit_bzero(keys, ((size_t)n + 1) * SEAL_KEY_LEN);
-	free(keys);
-	free(ids);
-	*sealed = n;
+	*sealed = NULL;
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (!PQgetisnull(res, 0, 1)) {
+		if (vault_key(PQgetvalue(res, 0, 0), old) == 0)
+			reason =
+			    vault_open_text(old, id, "legal_hold_reason", PQgetvalue(res, 0, 1));
+		explicit_bzero(old, sizeof(old));
+	} else if (!PQgetisnull(res, 0, 2)) {
+		reason = xstrdup(PQgetvalue(res, 0, 2)); /* from before migration 0034 */
+	}
 	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*sealed = 0;
+	if (reason == NULL)
+		return -1;
+	*sealed = vault_seal_text(key, id, "legal_hold_reason", reason, &failed);
+	explicit_bzero(reason, strlen(reason));
+	free(reason);
+	if (failed) {
+		free(*sealed);
+		*sealed = NULL;
 		return -1;
 	}
 	return 0;

@@ -26,9 +26,21 @@
  * record is left out unless the caller asked for it.
  */
 #define LIST_COLUMNS                                                                               \
-	"id, " PERSONAL_COLUMNS("a") ", job_title, rfc3339(created_at), rfc3339(updated_at), "     \
-	                             "version, created_at"
-enum { L_ID, L_SEALED, L_NAME, L_EMAIL, L_JOB = 7, L_CREATED, L_UPDATED, L_VERSION, L_KEY1 };
+	"id, " PERSONAL_COLUMNS("a") ", job_title_sealed::text, job_title, rfc3339(created_at), "  \
+	                             "rfc3339(updated_at), version, created_at"
+enum {
+	L_ID,
+	L_KEY,
+	L_SEALED,
+	L_NAME,
+	L_EMAIL,
+	L_JOB_SEALED = 8,
+	L_JOB,
+	L_CREATED,
+	L_UPDATED,
+	L_VERSION,
+	L_KEY1
+};
 #define LIST_ORDER " ORDER BY created_at DESC, id DESC LIMIT $3"
 #define AFTER " (created_at, id) < ($1::timestamptz, $2::uuid) "
 #define VISIBLE(n) " AND (restricted_at IS NULL OR " n "::boolean) "
@@ -47,21 +59,27 @@ static struct db_stmt list_all =
  * candidates (one in ten of a million records match "Knuth" in make bench).
  */
 #define SEARCH_WINDOW 10
-#define CANDIDATES "(search_grams @> $4::int[] OR email_hash IS NULL)"
+/*
+ * $4 the query's trigrams under the current epoch's index key, o the same
+ * under the other set a row may still be indexed under (a rotation, rows of
+ * before the epochs; NULL when none).
+ */
+#define CANDIDATES(o)                                                                              \
+	"(search_grams @> $4::int[] OR search_grams @> " o "::int[] OR email_hash IS NULL)"
 
-/* $4 the query's trigrams, $5 the window, $6 visibility. */
+/* $4 the query's trigrams, $5 the window, $6 visibility, $7 the other set's trigrams. */
 static struct db_stmt search_recent =
     DB_STMT("SELECT " LIST_COLUMNS " FROM ("
             "  SELECT * FROM applicants WHERE" AFTER VISIBLE(
                 "$6") "  ORDER BY created_at DESC, id DESC LIMIT $5) a "
-                      "WHERE " CANDIDATES LIST_ORDER);
+                      "WHERE " CANDIDATES("$7") LIST_ORDER);
 
-/* $4 the query's trigrams, $5 visibility. */
+/* $4 the query's trigrams, $5 visibility, $6 the other set's trigrams. */
 static struct db_stmt search_sparse =
     DB_STMT("WITH m AS MATERIALIZED ("
-            "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$5") "AND " CANDIDATES ") "
-                                                                   "SELECT " LIST_COLUMNS
-                                                                   " FROM m a" LIST_ORDER);
+            "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$5") "AND " CANDIDATES(
+                "$6") ") "
+                      "SELECT " LIST_COLUMNS " FROM m a" LIST_ORDER);
 
 /*
  * With opening_id and/or stage: applicants with an application that matches
@@ -69,7 +87,8 @@ static struct db_stmt search_sparse =
  */
 static struct db_stmt list_filtered =
     DB_STMT_PLANNED_EACH_TIME("SELECT " LIST_COLUMNS " FROM applicants a WHERE" AFTER VISIBLE(
-        "$7") "AND ($4::int[] IS NULL OR search_grams @> $4::int[] OR email_hash IS NULL) "
+        "$7") "AND ($4::int[] IS NULL OR search_grams @> $4::int[] OR "
+              "search_grams @> $8::int[] OR email_hash IS NULL) "
               "AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
               "  AND ($5::uuid IS NULL OR p.opening_id = $5::uuid) AND ($6::text IS NULL OR "
               "p.stage = "
@@ -86,6 +105,7 @@ struct gather {
 	int want;            /* a page and the next one's first */
 	char k1[64], k2[37]; /* the keyset after the last row looked at */
 	const char *visible; /* "true" when restricted records are wanted too */
+	const char *other;   /* the query's trigrams under the other index set, or NULL */
 	int failed;
 };
 
@@ -96,12 +116,11 @@ text_or_null(const char *v)
 }
 
 static json_t *
-summary(const PGresult *res, int i, char *v[2])
+summary(const PGresult *res, int i, char *v[2], const char *job)
 {
 	return json_pack("{s:s, s:o, s:o, s:s?, s:s, s:s, s:I}", "id", PQgetvalue(res, i, L_ID),
 	                 "full_name", text_or_null(v[0]), "email", text_or_null(v[1]), "job_title",
-	                 PQgetisnull(res, i, L_JOB) ? NULL : PQgetvalue(res, i, L_JOB),
-	                 "created_at", PQgetvalue(res, i, L_CREATED), "updated_at",
+	                 job, "created_at", PQgetvalue(res, i, L_CREATED), "updated_at",
 	                 PQgetvalue(res, i, L_UPDATED), "version",
 	                 (json_int_t)atol(PQgetvalue(res, i, L_VERSION)));
 }
@@ -115,11 +134,14 @@ take_rows(struct db *db, struct gather *g, PGresult *res, const char *q)
 {
 	int n = PQntuples(res);
 	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	const char **key_ids = xcalloc((size_t)n + 1, sizeof(*key_ids));
 	unsigned char(*keys)[SEAL_KEY_LEN] = xcalloc((size_t)n + 1, SEAL_KEY_LEN);
 	bool *found = xcalloc((size_t)n + 1, sizeof(*found));
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		ids[i] = PQgetvalue(res, i, L_ID);
-	if (vault_keys(ids, (size_t)n, keys, found) != 0) {
+		key_ids[i] = PQgetvalue(res, i, L_KEY);
+	}
+	if (vault_keys(key_ids, (size_t)n, keys, found) != 0) {
 		db_mark_unavailable(db);
 		g->failed = 1;
 		n = 0;
@@ -132,14 +154,25 @@ take_rows(struct db *db, struct gather *g, PGresult *res, const char *q)
 		                        2) != 0)
 			continue; /* its key is gone: erased, whatever rows remain */
 		if (q == NULL || (v[0] && search_contains(v[0], q)) ||
-		    (v[1] && search_contains(v[1], q)))
-			json_array_append_new(g->items, summary(res, i, v));
+		    (v[1] && search_contains(v[1], q))) {
+			/* the job title: sealed under the record key, or from before that */
+			char *job = NULL;
+			if (!PQgetisnull(res, i, L_JOB_SEALED))
+				job = found[i] ? vault_open_text(keys[i], ids[i], "job_title",
+				                                 PQgetvalue(res, i, L_JOB_SEALED))
+				               : NULL;
+			else if (!PQgetisnull(res, i, L_JOB))
+				job = xstrdup(PQgetvalue(res, i, L_JOB));
+			json_array_append_new(g->items, summary(res, i, v, job));
+			free(job);
+		}
 		applicant_rows_free(v, 2);
 	}
 	explicit_bzero(keys, ((size_t)n + 1) * SEAL_KEY_LEN);
 	free(keys);
 	free(found);
 	free(ids);
+	free(key_ids);
 	PQclear(res);
 }
 
@@ -148,16 +181,19 @@ static PGresult *
 run(struct db *db, struct gather *g, struct db_stmt *st, const char *limit, const char *grams,
     const char *window, const struct applicant_query *aq)
 {
+	const char *o = grams != NULL ? g->other : NULL;
+
 	if (st == &list_all)
 		return db_run(db, st, 4, (const char *[]){g->k1, g->k2, limit, g->visible});
 	if (st == &search_recent)
-		return db_run(db, st, 6,
-		              (const char *[]){g->k1, g->k2, limit, grams, window, g->visible});
+		return db_run(db, st, 7,
+		              (const char *[]){g->k1, g->k2, limit, grams, window, g->visible, o});
 	if (st == &search_sparse)
-		return db_run(db, st, 5, (const char *[]){g->k1, g->k2, limit, grams, g->visible});
+		return db_run(db, st, 6,
+		              (const char *[]){g->k1, g->k2, limit, grams, g->visible, o});
 	return db_run(
-	    db, st, 7,
-	    (const char *[]){g->k1, g->k2, limit, grams, aq->opening, aq->stage, g->visible});
+	    db, st, 8,
+	    (const char *[]){g->k1, g->k2, limit, grams, aq->opening, aq->stage, g->visible, o});
 }
 
 #define SEARCH_BATCH 500
@@ -239,11 +275,13 @@ applicants_page(struct db *db, const struct applicant_query *aq, const struct pa
 	                   .want = want->limit + 1,
 	                   .visible = aq->with_restricted ? "true" : "false"};
 	size_t ngrams = 0;
-	char *grams = q ? applicant_rows_grams(&q, 1, &ngrams) : NULL;
+	char *grams = NULL, *other = NULL;
+	bool failed = q != NULL && applicant_rows_query_grams(q, &grams, &other, &ngrams) != 0;
 
+	g.other = other;
 	snprintf(g.k1, sizeof(g.k1), "%s", want->k1);
 	snprintf(g.k2, sizeof(g.k2), "%s", want->k2);
-	if (q != NULL && grams == NULL) {
+	if (failed) {
 		db_mark_unavailable(db);
 		g.failed = 1;
 	} else if (aq->opening || aq->stage) {
@@ -254,6 +292,7 @@ applicants_page(struct db *db, const struct applicant_query *aq, const struct pa
 		walk(db, &g, &list_all, NULL, q, aq); /* without q, one batch of a page's worth */
 	}
 	free(grams);
+	free(other);
 	if (g.failed) {
 		json_decref(g.items);
 		return -1;

@@ -60,11 +60,19 @@ static struct db_stmt list_apps = DB_STMT(
 	" AND NOT EXISTS (SELECT 1 FROM applicants a WHERE a.id = p.applicant_id "                 \
 	"  AND a.restricted_at IS NOT NULL) "
 
-/* $1 the opening: how many of its applications are at each stage, {stage: n}. */
+/*
+ * $1 the opening: how many of its applications are at each stage, {stage:
+ * n}: the counts kept as applications are written (migration 0072), less
+ * those of restricted records (few, found from their own index).
+ */
 static struct db_stmt stage_counts =
     DB_STMT("SELECT coalesce(json_object_agg(stage, n), '{}')::text FROM ("
-            "  SELECT p.stage, count(*) AS n FROM applications p WHERE p.opening_id = $1" LISTED
-            "  GROUP BY p.stage) x");
+            "  SELECT stage, sum(n) AS n FROM ("
+            "    SELECT stage, n FROM application_counts WHERE opening_id = $1 "
+            "    UNION ALL "
+            "    SELECT p.stage, -1 FROM applicants a JOIN applications p ON p.applicant_id = a.id "
+            "    WHERE a.restricted_at IS NOT NULL AND p.opening_id = $1) u "
+            "  GROUP BY stage HAVING sum(n) > 0) x");
 
 /*
  * Longest in their stage first (updated_at is when the stage was entered):
@@ -91,8 +99,8 @@ static struct db_stmt write_move = DB_STMT(
     "WITH p AS (UPDATE applications SET stage = $2, updated_at = now(), version = version + 1, "
     "    closed_at = CASE WHEN $2 IN ('hired', 'rejected', 'withdrawn') THEN now() END "
     "  WHERE id = $1 RETURNING *), "
-    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, reason) "
-    "  SELECT id, $3, $2, $4, $5 FROM p), "
+    "h AS (INSERT INTO application_history (application_id, from_stage, to_stage, actor, "
+    "    reason_sealed, key_id) SELECT id, $3, $2, $4, $5::bytea, $7::uuid FROM p), "
     "e AS (INSERT INTO stage_events (track, opening_id, stage) SELECT track, opening_id, $2 FROM "
     "p), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
@@ -105,12 +113,15 @@ static struct db_stmt audit_override =
             "SELECT $2, 'application.sharing_override', applicant_id, 'application:' || id, $3 "
             "FROM applications WHERE id = $1");
 
+/* A history entry: its reason sealed (reason_sealed, under key_id) or of before (reason). */
+#define HISTORY_MEMBERS                                                                            \
+	"'from', h.from_stage, 'to', h.to_stage, 'at', rfc3339(h.at), 'actor', h.actor, "          \
+	"'reason', h.reason, 'reason_sealed', h.reason_sealed::text, 'key_id', h.key_id"
+
 static struct db_stmt history_json =
-    DB_STMT("SELECT json_agg(json_build_object('from', h.from_stage, 'to', h.to_stage, 'at', "
-            "rfc3339(h.at), "
-            "  'actor', h.actor, 'reason', h.reason) ORDER BY h.id)::text "
-            "FROM applications p LEFT JOIN application_history h ON h.application_id = p.id WHERE "
-            "p.id = $1" VISIBLE(2) "GROUP BY p.id");
+    DB_STMT("SELECT json_agg(json_build_object(" HISTORY_MEMBERS ") ORDER BY h.id)::text, "
+            "p.applicant_id FROM applications p LEFT JOIN application_history h "
+            "ON h.application_id = p.id WHERE p.id = $1" VISIBLE(2) "GROUP BY p.id");
 
 int
 applications_insert(struct db *db, const char *applicant_id, const char *opening_id,
@@ -211,9 +222,15 @@ int
 applications_write_move(struct db *db, const char *id, const char *from, const char *to,
                         const char *reason, const char *actor, const char *request_id, json_t **app)
 {
-	const char *params[6] = {id, to, from, actor, reason, request_id};
-	int rc = db_json(db, &write_move, 6, params, app, NULL);
+	char key_id[37] = "", *sealed = NULL;
 
+	/* the reason under the applicant's history key, which goes with them */
+	if (reason != NULL && evaluations_seal_reason(db, id, reason, key_id, &sealed) != 0)
+		return -1;
+	const char *params[7] = {id, to, from, actor, sealed, request_id, sealed ? key_id : NULL};
+	int rc = db_json(db, &write_move, 7, params, app, NULL);
+
+	free(sealed);
 	return rc == 0 ? 0 : -1; /* the row is locked: it is there */
 }
 
@@ -230,8 +247,20 @@ int
 applications_find_history(struct db *db, const char *id, bool sees_restricted, json_t **history)
 {
 	const char *params[2] = {id, sees_restricted ? "true" : "false"};
+	PGresult *row;
+	int rc = db_row(db, &history_json, 2, params, &row);
 
-	return db_json(db, &history_json, 2, params, history, NULL);
+	if (rc != 0)
+		return rc;
+	*history = json_loads(PQgetvalue(row, 0, 0), 0, NULL);
+	rc = *history == NULL ? -1 : evaluations_open_reasons(db, *history, PQgetvalue(row, 0, 1));
+	PQclear(row);
+	if (rc != 0) {
+		json_decref(*history);
+		*history = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 #define APP_MEMBERS                                                                                \
@@ -247,11 +276,11 @@ static struct db_stmt of_applicant = DB_STMT(
 
 static struct db_stmt of_applicant_full = DB_STMT(
     "SELECT coalesce(json_agg(json_build_object(" APP_MEMBERS ", "
-    "  'history', (SELECT coalesce(json_agg(json_build_object('from', h.from_stage, 'to', "
-    "    h.to_stage, 'at', rfc3339(h.at), 'actor', h.actor, 'reason', h.reason) ORDER BY h.id), "
-    "    '[]') FROM application_history h WHERE h.application_id = p.id), "
+    "  'history', (SELECT coalesce(json_agg(json_build_object(" HISTORY_MEMBERS ") ORDER BY "
+    "    h.id), '[]') FROM application_history h WHERE h.application_id = p.id), "
     "  'evaluations', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'score', v.score, "
-    "    'summary', v.summary, 'summary_sealed', v.summary_sealed::text, 'author', v.author, "
+    "    'summary', v.summary, 'summary_sealed', v.summary_sealed::text, "
+    "    'key_id', coalesce(v.key_id, p.applicant_id), 'author', v.author, "
     "    'created_at', rfc3339(v.created_at)) ORDER BY v.created_at, v.id), '[]') "
     "    FROM evaluations v WHERE v.application_id = p.id)) ORDER BY p.created_at, p.id), "
     "'[]')::text FROM applications p JOIN openings o ON o.id = p.opening_id "
@@ -273,11 +302,59 @@ applications_of(struct db *db, const char *applicant_id, bool full, json_t **app
 	PQclear(res);
 	if (*apps == NULL)
 		return -1;
-	json_array_foreach(*apps, i, app) if (full && rc == 0) rc =
-	    evaluations_open(db, json_object_get(app, "evaluations"), applicant_id);
+	json_array_foreach(*apps, i, app) if (full && rc == 0)
+	{
+		rc = evaluations_open(db, json_object_get(app, "evaluations"), applicant_id);
+		if (rc == 0)
+			rc = evaluations_open_reasons(db, json_object_get(app, "history"),
+			                              applicant_id);
+	}
 	if (rc != 0) {
 		json_decref(*apps);
 		*apps = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* stage reasons from before migration 0035 (recruitctl keys seal-existing) */
+
+static struct db_stmt unsealed_reasons =
+    DB_STMT("SELECT h.id, h.application_id, h.reason FROM application_history h "
+            "JOIN applications p ON p.id = h.application_id JOIN applicants a ON a.id = "
+            "p.applicant_id WHERE h.reason IS NOT NULL ORDER BY h.id LIMIT $1::int "
+            "FOR UPDATE OF h SKIP LOCKED");
+static struct db_stmt seal_reason =
+    DB_STMT("UPDATE application_history SET reason_sealed = $2::bytea, key_id = $3::uuid, "
+            "reason = NULL WHERE id = $1");
+
+int
+applications_seal_reasons_batch(struct db *db, int batch, long *sealed)
+{
+	char limit[16];
+	PGresult *res;
+	int rc = 0;
+
+	*sealed = 0;
+	snprintf(limit, sizeof(limit), "%d", batch);
+	const char *params[1] = {limit};
+	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_reasons, 1, params)) == NULL)
+		return -1;
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		char key_id[37], *s = NULL;
+		if ((rc = evaluations_seal_reason(db, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+		                                  key_id, &s)) == 0) {
+			const char *p3[3] = {PQgetvalue(res, i, 0), s, key_id};
+			rc = db_do(db, &seal_reason, 3, p3);
+		}
+		free(s);
+	}
+	*sealed = PQntuples(res);
+	PQclear(res);
+	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
+		db_rollback(db);
+		*sealed = 0;
 		return -1;
 	}
 	return 0;

@@ -1,20 +1,23 @@
 /*
- * blind (private to store/): the index key, the one key of the key database
- * that is no applicant's (its owner is "index"), which keys the hashes that
- * let the store find an address or a name without decrypting (vault.h's
- * vault_hash). Made once by whichever process comes first, loaded when
- * first needed. Thread-safe.
+ * blind (private to store/): the keys of the hashes that let the store find
+ * an address or a name without decrypting (vault.h's vault_index_sets,
+ * vault_index_hash_of), of the rate limits and of the suppression list
+ * (vault_rate_hash, vault_suppression_hash). The blind indexes are keyed by
+ * the keyring epoch's index key (store/keyring.h), so that they rotate with
+ * the epochs; rows written before the epochs are under the index key of
+ * before, a row of the key database named "index", loaded (never made)
+ * when first needed and destroyed once every row is indexed anew
+ * (applicants_reindex_batch). Thread-safe.
  */
 #ifndef RECRUITD_STORE_BLIND_H
 #define RECRUITD_STORE_BLIND_H
 
 #include "core/xalloc.h"
 
-/* The index key at hand (loaded, or made, now if need be): 0, or -1 when the key database cannot
- * give it yet. */
-int blind_ready(void) WARN_UNUSED;
+/* The id the index key of before goes by in vault_index_sets (no epoch's id is this). */
+#define BLIND_LEGACY "legacy"
 
-/* Wipe the index key: the next blind_ready loads it again. */
+/* Forget the index key of before: the next use asks the key database again. */
 void blind_forget(void);
 
 #endif

@@ -30,10 +30,12 @@
 static struct {
 	struct pool *pool;
 	struct listener *watcher; /* hears of keys destroyed by other processes */
+	struct listener *ring;    /* hears of a rotation's changes to the keyring file */
 	atomic_bool heard_before; /* listening has started once: a restart may have missed some */
 } D;
 
 void (*vault_test_between_fetch_and_cache)(const char *const *ids, size_t n);
+void (*data_keys_index_destroyed)(void);
 
 void
 data_keys_open(const char *keys_url, unsigned pool_size, size_t cache_keys)
@@ -81,6 +83,9 @@ destroyed_elsewhere(const char *payload, void *arg)
 			memcpy(id, p, len);
 			id[len] = '\0';
 			keycache_drop(id);
+			/* the index key of before: every row is indexed anew */
+			if (strcmp(id, "index") == 0 && data_keys_index_destroyed != NULL)
+				data_keys_index_destroyed();
 		}
 		p += len + (p[len] == ',');
 	}
@@ -95,9 +100,28 @@ watching(bool listening, void *arg)
 		keycache_clear();
 }
 
+/* The keyring file changed (a rotation), or notices may have been missed: read it again. */
+static void
+keyring_changed(const char *payload, void *arg)
+{
+	(void)payload;
+	(void)arg;
+	keyring_reload_soon();
+}
+
+static void
+keyring_watching(bool listening, void *arg)
+{
+	(void)arg;
+	if (listening)
+		keyring_reload_soon();
+}
+
 void
 vault_watch_start(const char *keys_url)
 {
+	D.ring =
+	    listener_start(keys_url, "recruitd_keyring", keyring_changed, keyring_watching, NULL);
 	D.watcher =
 	    listener_start(keys_url, "recruitd_data_keys", destroyed_elsewhere, watching, NULL);
 	if (D.watcher == NULL)
@@ -110,15 +134,16 @@ void
 vault_watch_stop(void)
 {
 	listener_stop(D.watcher);
-	D.watcher = NULL;
+	listener_stop(D.ring);
+	D.watcher = D.ring = NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* reading keys                                                         */
 
 static struct db_stmt find_keys =
-    DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE owner = ANY ($1::text[])");
-static struct db_stmt delete_keys = DB_STMT("DELETE FROM data_keys WHERE owner = ANY ($1::text[])");
+    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE id = ANY ($1::text[])");
+static struct db_stmt delete_keys = DB_STMT("DELETE FROM data_keys WHERE id = ANY ($1::text[])");
 
 /* Unwrap row r of res (owner, wrapped, master) into key: 0, or -1 when it does not open. */
 static int
@@ -157,8 +182,8 @@ fetch(struct db *db, const char *const *ids, size_t n, unsigned char (*keys)[SEA
 					found[i] = true;
 				else
 					log_msg(LOG_ERROR, "data key",
-					        "a data key does not open under any known master "
-					        "key");
+					        "a data key does not open under any epoch of "
+					        "the keyring");
 			}
 	}
 	PQclear(res);
@@ -219,8 +244,8 @@ vault_key(const char *id, unsigned char key[SEAL_KEY_LEN])
 /* making keys                                                          */
 
 static struct db_stmt insert_keys = DB_STMT(
-    "INSERT INTO data_keys (owner, wrapped, master) "
-    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (owner) DO NOTHING");
+    "INSERT INTO data_keys (id, wrapped, master) "
+    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (id) DO NOTHING");
 
 /* New keys on their way to the key table: insert_keys's three arrays, built one key at a time. */
 struct new_keys {
@@ -403,7 +428,7 @@ vault_destroy(const char *const *ids, size_t n)
 }
 
 static struct db_stmt newest_keys =
-    DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE owner <> 'index' "
+    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE id <> 'index' "
             "ORDER BY created_at DESC LIMIT $1::int");
 
 long
@@ -436,10 +461,10 @@ vault_warm(size_t limit)
 }
 
 static struct db_stmt batch_to_rewrap =
-    DB_STMT("SELECT owner, wrapped, master FROM data_keys WHERE master <> $1 ORDER BY owner "
+    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE master <> $1 ORDER BY id "
             "LIMIT $2::int FOR UPDATE");
-static struct db_stmt rewrap = DB_STMT(
-    "UPDATE data_keys SET wrapped = $2::bytea, master = $3 WHERE owner = $1 AND master = $4");
+static struct db_stmt rewrap =
+    DB_STMT("UPDATE data_keys SET wrapped = $2::bytea, master = $3 WHERE id = $1 AND master = $4");
 
 /* Row r of a batch (owner, wrapped, master) wrapped again under to_id and written: 0 or -1. */
 static int
@@ -452,7 +477,7 @@ rewrap_row(struct db *db, const PGresult *res, int r, const char *to_id)
 	if (sealing_bytea_parse(PQgetvalue(res, r, 1), w, sizeof(w), &wlen) != 0 ||
 	    keyring_rewrap(owner, from, to_id, w, wlen, out) != 0) {
 		fprintf(stderr,
-		        "recruitctl: a key is wrapped under a master key not at hand (%s); "
+		        "recruitctl: a key is wrapped under an epoch not in the keyring (%s); "
 		        "stopping\n",
 		        from);
 		return -1;

@@ -14,6 +14,9 @@
 
 #include "core/xalloc.h"
 
+/* Called when another process destroys the index key of before (store/blind.c's forget). */
+extern void (*data_keys_index_destroyed)(void);
+
 /* Connect pool_size connections to keys_url (lazily) and make a cache for cache_keys keys. */
 void data_keys_open(const char *keys_url, unsigned pool_size, size_t cache_keys);
 

@@ -1,7 +1,11 @@
 /*
  * documents: an applicant's documents and their exact bytes. See
- * documents.h. The bytes are sealed under the applicant's data key in
- * segments (store/vault.h), so a slice is read and opened without the rest;
+ * documents.h. The bytes are sealed under the document's own key in
+ * segments (store/vault.h), so a slice is read and opened without the rest,
+ * and deleting the document (its row's trigger queues the key, migration
+ * 0030) makes every copy of it unreadable without touching anything else; a
+ * document from before the document keys (key_id NULL) is sealed under the
+ * applicant's data key, whose id is the applicant's;
  * a document stored before the keys (sealed false) is read as it is until
  * `recruitctl keys seal-existing` seals it. The bytes travel in binary both
  * ways, never as escaped text.
@@ -11,9 +15,11 @@
 #include <string.h>
 
 #include "core/digest.h"
+#include "core/log.h"
 #include "documents_rows.h"
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/erasure.h"
 #include "store/vault.h"
 
 /* The applicant's row is locked first, so two uploads cannot both pass the quota. */
@@ -33,30 +39,35 @@ static struct db_stmt quota_used =
 
 static struct db_stmt insert_document = DB_STMT(
     "WITH a AS (SELECT id FROM applicants WHERE id = $1), "
-    "d AS (INSERT INTO documents (id, applicant_id, kind, filename, content_type, size, sha256, "
-    "content, sealed) "
-    "  SELECT $10::uuid, a.id, $2, $3, $4, $5::bigint, $6, $7::bytea, true FROM a "
-    "  RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
+    "d AS (INSERT INTO documents (id, applicant_id, kind, filename_sealed, content_type, size, "
+    "sha256, content, sealed, key_id) "
+    "  SELECT $10::uuid, a.id, $2, $3::bytea, $4, $5::bigint, $6, $7::bytea, true, $11::uuid "
+    "FROM a RETURNING id, applicant_id, kind, filename, content_type, size, sha256, created_at), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $8, 'document.upload', applicant_id, 'document:' || id, $9 FROM d) "
     "SELECT id, applicant_id, kind, filename, content_type, size, sha256, rfc3339(created_at) FROM "
     "d");
 
 static struct db_stmt read_document = DB_STMT(
-    "WITH d AS (SELECT d.id, d.applicant_id, d.filename, d.content_type, d.sha256, d.content, "
-    "  d.size, d.sealed FROM documents d JOIN applicants a ON a.id = d.applicant_id "
+    "WITH d AS (SELECT d.id, d.applicant_id, d.filename, d.filename_sealed, d.content_type, "
+    "  d.sha256, d.content, "
+    "  d.size, d.sealed, coalesce(d.key_id, d.applicant_id)::text AS key_id, "
+    "  d.applicant_id::text AS applicant FROM documents d JOIN applicants a ON a.id = "
+    "d.applicant_id "
     "  WHERE d.id = $1 AND ($2::uuid IS NULL OR d.applicant_id = $2::uuid) "
     "  AND (a.restricted_at IS NULL OR $5::boolean)), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
     "  SELECT $3, 'document.read', applicant_id, 'document:' || id, $4 FROM d) "
-    "SELECT filename, content_type, sha256, content, applicant_id::text, size::text, "
-    "  sealed::text FROM d");
+    "SELECT filename, content_type, sha256, content, key_id, size::text, "
+    "  sealed::text, applicant, filename_sealed::text FROM d");
 
 /* The applicant's row (none: not on record, or not to be seen), then one row per document. */
 static struct db_stmt list_documents = DB_STMT(
     "SELECT d.id, d.applicant_id, d.kind, d.filename, d.content_type, d.size, d.sha256, "
-    "  rfc3339(d.created_at) FROM applicants a LEFT JOIN documents d ON d.applicant_id = a.id "
-    "WHERE a.id = $1 AND (a.restricted_at IS NULL OR $2::boolean) ORDER BY d.created_at, d.id");
+    "  rfc3339(d.created_at), " DOCUMENT_NAME("d") " FROM applicants a "
+                                                   "LEFT JOIN documents d ON d.applicant_id = a.id "
+                                                   "WHERE a.id = $1 AND (a.restricted_at IS NULL "
+                                                   "OR $2::boolean) ORDER BY d.created_at, d.id");
 
 static struct db_stmt delete_document =
     DB_STMT("WITH d AS (DELETE FROM documents d USING applicants a WHERE d.id = $1 "
@@ -81,8 +92,8 @@ static struct db_stmt own_removal =
             "WHERE a.id = $2::uuid AND d.id = $1::uuid FOR UPDATE OF a");
 
 static struct db_stmt manifest_of_applicant =
-    DB_STMT("SELECT id, filename, size, sha256 FROM documents WHERE applicant_id = $1 "
-            "ORDER BY created_at, id");
+    DB_STMT("SELECT d.id, d.filename, d.size, d.sha256, " DOCUMENT_NAME(
+        "d") " FROM documents d WHERE d.applicant_id = $1 ORDER BY d.created_at, d.id");
 
 /*
  * A slice of a document's bytes (content is stored EXTERNAL: a slice reads
@@ -92,17 +103,51 @@ static struct db_stmt manifest_of_applicant =
 static struct db_stmt slice_of =
     DB_STMT("SELECT CASE WHEN sealed THEN substring(content FROM $2::int FOR $3::int) "
             "  ELSE substring(content FROM $4::int FOR $5::int) END, applicant_id::text, "
-            "  size::text, sealed::text FROM documents WHERE id = $1");
+            "  size::text, sealed::text, coalesce(key_id, applicant_id)::text "
+            "FROM documents WHERE id = $1");
+
+char *
+documents_row_name(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return PQgetisnull(res, row, col + 1) ? NULL
+		                                      : xstrdup(PQgetvalue(res, row, col + 1));
+	unsigned char key[SEAL_KEY_LEN];
+	char field[DOCUMENTS_FIELD_LEN + 8], *name = NULL;
+
+	snprintf(field, sizeof(field), "name:%s", PQgetvalue(res, row, col + 4));
+	if (vault_key(PQgetvalue(res, row, col + 2), key) == 0)
+		name = vault_open_text(key, PQgetvalue(res, row, col + 3), field,
+		                       PQgetvalue(res, row, col));
+	explicit_bzero(key, sizeof(key));
+	return name;
+}
+
+char *
+documents_name_seal(const unsigned char key[SEAL_KEY_LEN], const char *applicant_id, const char *id,
+                    const char *name)
+{
+	char field[DOCUMENTS_FIELD_LEN + 8];
+	bool failed = false;
+
+	snprintf(field, sizeof(field), "name:%s", id);
+	char *sealed = vault_seal_text(key, applicant_id, field, name, &failed);
+	if (failed) {
+		free(sealed);
+		return NULL;
+	}
+	return sealed;
+}
 
 static json_t *
-metadata(const PGresult *res, int row, bool self_view)
+metadata(const PGresult *res, int row, bool self_view, const char *name)
 {
 	json_t *doc =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", PQgetvalue(res, row, 0),
 	              "applicant_id", PQgetvalue(res, row, 1), "kind", PQgetvalue(res, row, 2),
-	              "filename", PQgetvalue(res, row, 3), "content_type", PQgetvalue(res, row, 4),
-	              "size", (json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256",
-	              PQgetvalue(res, row, 6), "created_at", PQgetvalue(res, row, 7));
+	              "filename", name ? name : "", "content_type", PQgetvalue(res, row, 4), "size",
+	              (json_int_t)atoll(PQgetvalue(res, row, 5)), "sha256", PQgetvalue(res, row, 6),
+	              "created_at", PQgetvalue(res, row, 7));
 	if (self_view) { /* DESIGN: {id, kind, filename, content_type, size, created_at} */
 		json_object_del(doc, "applicant_id");
 		json_object_del(doc, "sha256");
@@ -149,47 +194,48 @@ documents_insert(struct db *db, const struct document_new *d, const char *actor,
 		db_rollback(db);
 		return rc;
 	}
-	if (vault_key_or_new(d->applicant_id, key) != 0) {
-		db_mark_unavailable(db);
-		return -1;
-	}
-	char id[37], field[DOCUMENTS_FIELD_LEN];
-	if (uuid_v4(id) != 0) {
-		explicit_bzero(key, sizeof(key));
-		db_mark_unavailable(db); /* no randomness: 503 */
+	char id[37], kid[37], field[DOCUMENTS_FIELD_LEN];
+	if (uuid_v4(id) != 0 || vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db); /* no randomness, or no key database: 503 */
 		return -1;
 	}
 	documents_field(field, id);
 	sealed = vault_seal_segments(key, d->applicant_id, field, d->data, d->len, &sealed_len);
+	char *name = documents_name_seal(key, d->applicant_id, id, d->filename);
 	explicit_bzero(key, sizeof(key));
-	if (sealed == NULL || !db_fits(db, sealed_len)) {
+	if (sealed == NULL || name == NULL || !db_fits(db, sealed_len)) {
 		free(sealed);
+		free(name);
 		return -1;
 	}
 	rc = 1;
 	snprintf(size, sizeof(size), "%zu", d->len);
-	const char *params[10] = {d->applicant_id,
+	const char *params[11] = {d->applicant_id,
 	                          d->kind,
-	                          d->filename,
+	                          name,
 	                          d->content_type,
 	                          size,
 	                          d->sha256,
 	                          (const char *)sealed,
 	                          actor,
 	                          request_id,
-	                          id};
-	int lengths[10] = {[6] = (int)sealed_len}, formats[10] = {[6] = 1};
-	res = db_run_binary(db, &insert_document, 10, params, lengths, formats, 0);
+	                          id,
+	                          kid};
+	int lengths[11] = {[6] = (int)sealed_len}, formats[11] = {[6] = 1};
+	res = db_run_binary(db, &insert_document, 11, params, lengths, formats, 0);
 	free(sealed);
+	free(name);
 	if (res == NULL)
 		return -1; /* the transaction is rolled back when the connection goes back */
 	if (PQntuples(res) == 1 && db_exec(db, "COMMIT") == 0) {
-		*meta = metadata(res, 0, false);
+		*meta = metadata(res, 0, false, d->filename);
 		rc = 0;
 	} else if (PQntuples(res) == 1) {
 		rc = -1;
 	}
 	PQclear(res);
+	if (rc != 0 && vault_destroy((const char *const[]){kid}, 1) != 0)
+		log_msg(LOG_WARN, "data key", "a key made for a document not stored stays unused");
 	return rc;
 }
 
@@ -197,6 +243,7 @@ struct held {
 	PGresult *res;
 	unsigned char *plain;
 	size_t len;
+	char *name; /* the file name opened */
 };
 
 void
@@ -210,21 +257,23 @@ documents_bytes_release(void *owner)
 	if (h->plain != NULL)
 		explicit_bzero(h->plain, h->len);
 	free(h->plain);
+	free(h->name);
 	free(h);
 }
 
 /*
- * Open sealed segments of document (of applicant, plain_len bytes in all),
- * starting with segment first: a new buffer with *len, or NULL when they do
- * not open (the key is gone) or the key database cannot answer (*down).
+ * Open sealed segments of document id (of applicant, under key key_id,
+ * plain_len bytes in all), starting with segment first: a new buffer with
+ * *len, or NULL when they do not open (the key is gone) or the key database
+ * cannot answer (*down).
  */
 static unsigned char *
-open_segments(const char *applicant, const char *id, size_t plain_len, size_t first,
-              const unsigned char *in, size_t in_len, size_t *len, bool *down)
+open_segments(const char *applicant, const char *key_id, const char *id, size_t plain_len,
+              size_t first, const unsigned char *in, size_t in_len, size_t *len, bool *down)
 {
 	unsigned char key[SEAL_KEY_LEN], *out;
 	char field[DOCUMENTS_FIELD_LEN];
-	int rc = vault_key(applicant, key);
+	int rc = vault_key(key_id, key);
 
 	*down = rc < 0;
 	if (rc != 0)
@@ -259,15 +308,33 @@ documents_fetch(struct db *db, const char *id, const char *applicant_id, bool se
 	h->res = res;
 	out->owner = h;
 	out->filename = PQgetvalue(res, 0, 0);
+	if (!PQgetisnull(res, 0, 8)) { /* the name sealed under the document's key */
+		unsigned char key[SEAL_KEY_LEN];
+		char field[DOCUMENTS_FIELD_LEN + 8];
+		snprintf(field, sizeof(field), "name:%s", id);
+		int krc = vault_key(PQgetvalue(res, 0, 4), key);
+		if (krc == 0)
+			h->name = vault_open_text(key, PQgetvalue(res, 0, 7), field,
+			                          PQgetvalue(res, 0, 8));
+		explicit_bzero(key, sizeof(key));
+		if (h->name == NULL) {
+			documents_bytes_release(h);
+			if (krc < 0)
+				db_mark_unavailable(db);
+			return krc < 0 ? -1 : 1;
+		}
+		out->filename = h->name;
+	}
 	out->content_type = PQgetvalue(res, 0, 1);
 	out->sha256 = PQgetvalue(res, 0, 2);
 	out->data = PQgetvalue(res, 0, 3);
 	out->len = (size_t)PQgetlength(res, 0, 3);
 	if (strcmp(PQgetvalue(res, 0, 6), "true") == 0) {
 		bool down;
-		h->plain = open_segments(
-		    PQgetvalue(res, 0, 4), id, strtoull(PQgetvalue(res, 0, 5), NULL, 10), 0,
-		    (const unsigned char *)out->data, out->len, &h->len, &down);
+		h->plain =
+		    open_segments(PQgetvalue(res, 0, 7), PQgetvalue(res, 0, 4), id,
+		                  strtoull(PQgetvalue(res, 0, 5), NULL, 10), 0,
+		                  (const unsigned char *)out->data, out->len, &h->len, &down);
 		if (h->plain == NULL) {
 			documents_bytes_release(h);
 			if (down)
@@ -292,9 +359,22 @@ documents_of(struct db *db, const char *applicant_id, bool sees_restricted, bool
 	int rc = PQntuples(res) == 0 ? 1 : 0;
 	if (rc == 0) {
 		*items = json_array();
-		for (int i = 0; i < PQntuples(res); i++)
-			if (!PQgetisnull(res, i, 0)) /* the applicant's row without a document */
-				json_array_append_new(*items, metadata(res, i, self_view));
+		for (int i = 0; i < PQntuples(res); i++) {
+			if (PQgetisnull(res, i, 0)) /* the applicant's row without a document */
+				continue;
+			char *name = documents_row_name(res, i, 8);
+			if (name == NULL) {
+				rc = -1; /* its key does not answer */
+				break;
+			}
+			json_array_append_new(*items, metadata(res, i, self_view, name));
+			free(name);
+		}
+		if (rc != 0) {
+			json_decref(*items);
+			*items = NULL;
+			db_mark_unavailable(db);
+		}
 	}
 	PQclear(res);
 	return rc;
@@ -309,6 +389,8 @@ documents_remove(struct db *db, const char *id, bool sees_restricted, const char
 
 	if (db_count(db, &delete_document, 4, params, &deleted) != 0)
 		return -1;
+	if (deleted == 1) /* its key goes once this commits (queued by the row's trigger) */
+		erasure_shred_after_commit(db);
 	return deleted == 1 ? 0 : 1;
 }
 
@@ -364,8 +446,8 @@ documents_slice(struct db *db, const char *id, size_t offset, size_t len, size_t
 	} else {
 		bool down;
 		size_t plain;
-		unsigned char *segs = open_segments(PQgetvalue(res, 0, 1), id,
-		                                    strtoull(PQgetvalue(res, 0, 2), NULL, 10),
+		unsigned char *segs = open_segments(PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 4),
+		                                    id, strtoull(PQgetvalue(res, 0, 2), NULL, 10),
 		                                    first, bytes, got, &plain, &down);
 		if (segs == NULL) {
 			if (down)
@@ -388,8 +470,8 @@ static struct db_stmt unsealed_documents =
     DB_STMT("SELECT id::text, applicant_id::text, content FROM documents WHERE NOT sealed "
             "ORDER BY documents.id LIMIT $1::int FOR UPDATE SKIP LOCKED"); /* not id::text's */
 static struct db_stmt seal_document =
-    DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true WHERE id = $1::uuid "
-            "AND NOT sealed");
+    DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true, key_id = $3::uuid "
+            "WHERE id = $1::uuid AND NOT sealed");
 
 int
 documents_seal_batch(struct db *db, int batch, long *sealed)
@@ -409,7 +491,8 @@ documents_seal_batch(struct db *db, int batch, long *sealed)
 		size_t n;
 		const char *id = PQgetvalue(res, i, 0); /* text comes back as itself */
 		const char *applicant = PQgetvalue(res, i, 1);
-		if (vault_key_or_new(applicant, key) != 0) {
+		char kid[37];
+		if (vault_fresh(kid, key) != 0) {
 			rc = -1;
 			break;
 		}
@@ -423,9 +506,9 @@ documents_seal_batch(struct db *db, int batch, long *sealed)
 			rc = -1;
 			break;
 		}
-		const char *p2[2] = {id, (const char *)out};
-		int lengths[2] = {0, (int)n}, formats[2] = {0, 1};
-		PGresult *u2 = db_run_binary(db, &seal_document, 2, p2, lengths, formats, 0);
+		const char *p2[3] = {id, (const char *)out, kid};
+		int lengths[3] = {0, (int)n, 0}, formats[3] = {0, 1, 0};
+		PGresult *u2 = db_run_binary(db, &seal_document, 3, p2, lengths, formats, 0);
 		free(out);
 		if (u2 == NULL)
 			rc = -1;

@@ -173,7 +173,13 @@ employees_docs(struct db *db, const char *applicant_id, struct employee_docs *ou
 	for (out->n = 0; out->n < n; out->n++) {
 		int i = (int)out->n;
 		out->ids[i] = xstrdup(PQgetvalue(res, i, 0));
-		out->names[i] = xstrdup(PQgetvalue(res, i, 1));
+		if ((out->names[i] = documents_row_name(res, i, 4)) == NULL) {
+			out->n++; /* its id is allocated */
+			PQclear(res);
+			employees_docs_fini(out);
+			db_mark_unavailable(db);
+			return -1;
+		}
 		out->shas[i] = xstrdup(PQgetvalue(res, i, 3));
 		out->meta[i] = (struct transfer_doc_meta){
 		    out->names[i], (size_t)strtoull(PQgetvalue(res, i, 2), NULL, 10), out->shas[i]};

@@ -2,10 +2,13 @@
  * erasure: the only code that deletes an applicant. See erasure.h. Each
  * statement writes the tombstone, the audit entry and the deletion together,
  * so no record is ever gone without its trace, nor traced without being gone.
- * With them it queues the applicant's data key for destruction (key_shreds);
- * once the transaction commits, the key goes from the key database and the
- * queue row with it. A crash in between leaves the row, and the next erasure,
- * purge run or start destroys the key.
+ * With them every key of the applicant is queued for destruction
+ * (key_shreds: the database's triggers queue the key of every row that goes,
+ * migration 0030, whichever path deletes it); once the transaction commits,
+ * the keys go from the key database and the queue rows with them. A crash,
+ * or a key database away, leaves the rows, and the next pass destroys the
+ * keys (erasure_shred: after every commit that queued some, at start, and
+ * every minute).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +29,6 @@ static struct db_stmt erase_one =
             "  AND ($2::int IS NULL OR version = $2::int) RETURNING id), "
             "t AS (INSERT INTO applicant_tombstones (applicant_id, disposition) SELECT id, "
             "'deleted' FROM d), "
-            "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $3, 'applicant.delete', id, 'applicant', $4 FROM d) "
             "SELECT count(*) FROM d");
@@ -37,8 +39,7 @@ static struct db_stmt erase_batch =
             "  SELECT id, 'purged', $3::uuid, rule FROM x), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $4, 'applicant.purge', id, 'purge_run:' || $3, $5 FROM x), "
-            "d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id), "
-            "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING) "
+            "d AS (DELETE FROM applicants a USING x WHERE a.id = x.id RETURNING a.id) "
             "SELECT count(*) FROM d");
 
 /* The tombstone and the audit entry only for a row deleted (none: nothing is written). */
@@ -46,15 +47,14 @@ static struct db_stmt erase_transferred =
     DB_STMT("WITH d AS (DELETE FROM applicants WHERE id = $1 RETURNING id), "
             "t AS (INSERT INTO applicant_tombstones (applicant_id, disposition, employee_id) "
             "  SELECT id, 'transferred', $2 FROM d), "
-            "k AS (INSERT INTO key_shreds (applicant_id) SELECT id FROM d ON CONFLICT DO NOTHING), "
             "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
             "  SELECT $3, 'applicant.transfer', id, 'employee:' || $2, $4 FROM d) "
             "SELECT count(*) FROM d");
 
 static struct db_stmt due_shreds =
-    DB_STMT("SELECT applicant_id::text FROM key_shreds ORDER BY at LIMIT 1000");
+    DB_STMT("SELECT key_id::text FROM key_shreds ORDER BY at LIMIT 1000");
 static struct db_stmt done_shreds =
-    DB_STMT("DELETE FROM key_shreds WHERE applicant_id = ANY ($1::uuid[])");
+    DB_STMT("DELETE FROM key_shreds WHERE key_id = ANY ($1::uuid[])");
 
 int
 erasure_shred(struct db *db, long *destroyed)
@@ -102,6 +102,30 @@ shred_now(struct db *db)
 	if (erasure_shred(db, &n) != 0)
 		log_msg(LOG_WARN, "data key",
 		        "a data key could not be destroyed yet; it stays queued in key_shreds");
+}
+
+static struct db_stmt queue_state =
+    DB_STMT("SELECT count(*), coalesce(floor(extract(epoch FROM now() - min(at))), 0)::bigint "
+            "FROM key_shreds");
+
+int
+erasure_queue(struct db *db, long *queued, long *oldest_s)
+{
+	PGresult *row;
+	int rc = db_row(db, &queue_state, 0, NULL, &row);
+
+	if (rc != 0)
+		return -1;
+	*queued = atol(PQgetvalue(row, 0, 0));
+	*oldest_s = atol(PQgetvalue(row, 0, 1));
+	PQclear(row);
+	return 0;
+}
+
+void
+erasure_shred_after_commit(struct db *db)
+{
+	db_after_commit(db, shred_now);
 }
 
 static void

@@ -2,7 +2,10 @@
  * export_chunks: a package's bytes in export_chunks, written as the package
  * is built and read back as a download takes them. See export_chunks.h.
  *
- * Each chunk is sealed under the applicant's data key, bound to
+ * Each chunk is sealed under the package's own key (a package of before
+ * the export keys: the applicant's data key, whose id is the applicant's),
+ * destroyed when the package expires or goes with its applicant (its row's
+ * trigger queues it, migration 0030); bound to
  * "export:ID#SEQ" and a mark: "+" when more chunks follow, "$" on the last.
  * So a chunk opens only in its own package and place, and a package whose
  * end was cut off shows it: no chunk marked last. Packages written before
@@ -29,6 +32,9 @@ chunk_field(char *out, size_t cap, const char *id, int seq, const char *mark)
 	snprintf(out, cap, "export:%s#%d%s", id, seq, mark);
 }
 
+static struct db_stmt key_of_export =
+    DB_STMT("SELECT coalesce(key_id, applicant_id)::text FROM exports WHERE id = $1");
+
 static struct db_stmt insert_chunk = DB_STMT(
     "INSERT INTO export_chunks (export_id, seq, bytes, sealed) VALUES ($1, $2::int, $3::bytea, "
     "true)");
@@ -44,7 +50,13 @@ exports_chunk(struct db *db, const char *applicant_id, const char *id, int seq, 
 
 	snprintf(s, sizeof(s), "%d", seq);
 	chunk_field(field, sizeof(field), id, seq, last ? "$" : "+");
-	if (vault_key(applicant_id, key) != 0) {
+	const char *kp[1] = {id};
+	int rc = db_row(db, &key_of_export, 1, kp, &res);
+	if (rc != 0)
+		return -1;
+	rc = vault_key(PQgetvalue(res, 0, 0), key);
+	PQclear(res);
+	if (rc != 0) {
 		db_mark_unavailable(db);
 		return -1;
 	}
@@ -68,7 +80,7 @@ exports_chunk(struct db *db, const char *applicant_id, const char *id, int seq, 
 enum format { FORMAT_UNKNOWN, FORMAT_MARKED, FORMAT_UNMARKED };
 
 struct export_stream {
-	char id[37], applicant[37];
+	char id[37], applicant[37], key_id[37];
 	char sha256[2 * SHA256_LEN + 1];
 	size_t size;
 	struct pool *pool;
@@ -97,7 +109,7 @@ open_sealed(struct export_stream *s, const unsigned char *in, size_t n, size_t *
 	/* what the size on record says this chunk is: tried first, the other mark next */
 	bool ends = n >= SEAL_OVERHEAD && s->read + n - SEAL_OVERHEAD == s->size;
 
-	if ((*rc = vault_key(s->applicant, key)) != 0)
+	if ((*rc = vault_key(s->key_id, key)) != 0)
 		return NULL;
 	for (int k = 0; plain == NULL && k < 2 && s->format != FORMAT_UNMARKED; k++) {
 		*last = k == 0 ? ends : !ends;
@@ -150,7 +162,9 @@ take(struct export_stream *s, unsigned char *plain, size_t n, bool last)
 }
 
 static struct db_stmt chunk_at =
-    DB_STMT("SELECT sealed::text, bytes FROM export_chunks WHERE export_id = $1 AND seq = $2::int");
+    DB_STMT("SELECT c.sealed::text, c.bytes, coalesce(e.key_id, e.applicant_id)::text "
+            "FROM export_chunks c JOIN exports e ON e.id = c.export_id "
+            "WHERE c.export_id = $1 AND c.seq = $2::int");
 
 /* Read and open the next chunk on db: 0, 1 (missing, does not open or fit), -1 (db failed). */
 static int
@@ -173,6 +187,7 @@ load(struct export_stream *s, struct db *db)
 		return 1;
 	}
 	s->why = "a chunk does not open";
+	snprintf(s->key_id, sizeof(s->key_id), "%s", PQgetvalue(res, 0, 2));
 	const unsigned char *bytes = (const unsigned char *)PQgetvalue(res, 0, 1);
 	size_t len = (size_t)PQgetlength(res, 0, 1);
 	if (strcmp(PQgetvalue(res, 0, 0), "true") == 0) {

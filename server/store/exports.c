@@ -8,29 +8,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "documents_rows.h"
 #include "store/db.h"
+#include "store/erasure.h"
 #include "store/evaluations.h"
 #include "store/export_chunks.h"
 #include "store/exports.h"
+#include "store/vault.h"
 
+/* A package has a key of its own: destroyed when it expires, or with its applicant. */
 static struct db_stmt create = DB_STMT(
-    "INSERT INTO exports (request_id, applicant_id, token_sha256, token_expires_at, expires_at) "
+    "INSERT INTO exports (request_id, applicant_id, token_sha256, token_expires_at, expires_at, "
+    "  key_id) "
     "VALUES ($1, $2, $3, now() + make_interval(hours => $4::int), "
-    "  now() + make_interval(days => $5::int)) RETURNING id");
+    "  now() + make_interval(days => $5::int), $6::uuid) RETURNING id");
 
 int
 exports_create(struct db *db, const char *request_id, const char *applicant_id,
                const char *token_sha256, char id[37])
 {
-	char hours[8], days[8];
+	char hours[8], days[8], kid[37];
+	unsigned char key[SEAL_KEY_LEN];
 	PGresult *row;
 	int rc;
 
+	if (vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	explicit_bzero(key, sizeof(key)); /* the chunks find it by the package's id */
 	snprintf(hours, sizeof(hours), "%d", EXPORT_LINK_HOURS);
 	snprintf(days, sizeof(days), "%d", EXPORT_KEEP_DAYS);
-	const char *params[5] = {request_id, applicant_id, token_sha256, hours, days};
-	if ((rc = db_row(db, &create, 5, params, &row)) != 0)
+	const char *params[6] = {request_id, applicant_id, token_sha256, hours, days, kid};
+	if ((rc = db_row(db, &create, 6, params, &row)) != 0) {
+		if (vault_destroy((const char *const[]){kid}, 1) != 0)
+			rc = -1; /* an unused key stays: it seals nothing */
 		return rc;
+	}
 	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
 	return 0;
@@ -81,10 +95,9 @@ exports_subject_data(struct db *db, const char *applicant_id)
 	return out;
 }
 
-static struct db_stmt documents = DB_STMT(
-    "SELECT coalesce(json_agg(json_build_object('id', d.id, 'filename', d.filename, 'size', "
-    "  d.size) ORDER BY d.created_at, d.id), '[]')::text FROM documents d "
-    "WHERE d.applicant_id = $1");
+static struct db_stmt documents = DB_STMT("SELECT d.id, d.size, " DOCUMENT_NAME(
+    "d") " FROM documents d "
+         "WHERE d.applicant_id = $1 ORDER BY d.created_at, d.id");
 
 int
 exports_documents(struct db *db, const char *applicant_id, json_t **docs)
@@ -94,7 +107,19 @@ exports_documents(struct db *db, const char *applicant_id, json_t **docs)
 
 	if (res == NULL)
 		return -1;
-	*docs = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	*docs = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		char *name = documents_row_name(res, i, 2);
+		if (name == NULL) {
+			json_decref(*docs);
+			*docs = NULL;
+			break;
+		}
+		json_array_append_new(
+		    *docs, json_pack("{s:s, s:s, s:I}", "id", PQgetvalue(res, i, 0), "filename",
+		                     name, "size", (json_int_t)atoll(PQgetvalue(res, i, 1))));
+		free(name);
+	}
 	PQclear(res);
 	return *docs ? 0 : -1;
 }
@@ -194,5 +219,9 @@ int
 exports_sweep(struct db *db, bool dry, long *n)
 {
 	const char *params[1] = {dry ? "true" : "false"};
-	return db_count(db, &sweep, 1, params, n);
+	int rc = db_count(db, &sweep, 1, params, n);
+
+	if (rc == 0 && !dry && *n > 0)
+		erasure_shred_after_commit(db); /* their keys (queued by the rows' trigger) */
+	return rc;
 }

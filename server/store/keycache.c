@@ -4,7 +4,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "keycache.h"
 
@@ -65,12 +67,22 @@ set_of(const char *id, unsigned char b[16], struct shard **shard)
 void
 keycache_open(size_t keys)
 {
+	int unlocked = 0;
+
 	shards = xcalloc(KEYCACHE_SHARDS, sizeof(*shards));
 	for (int i = 0; i < KEYCACHE_SHARDS; i++) {
 		pthread_mutex_init(&shards[i].mu, NULL);
 		shards[i].nsets = (unsigned)(keys / KEYCACHE_SHARDS / WAYS) + 1;
 		shards[i].slots = xcalloc((size_t)shards[i].nsets * WAYS, sizeof(struct slot));
 		atomic_init(&shards[i].gen, 0);
+		/* kept out of swap where the system allows (RLIMIT_MEMLOCK); said once if not */
+		if (mlock(shards[i].slots, (size_t)shards[i].nsets * WAYS * sizeof(struct slot)) !=
+		        0 &&
+		    !unlocked++)
+			log_msg(
+			    LOG_WARN, "data keys",
+			    "the key cache cannot be kept in locked memory here (RLIMIT_MEMLOCK); "
+			    "it may reach swap");
 	}
 }
 
@@ -80,8 +92,9 @@ keycache_close(void)
 	if (shards == NULL)
 		return;
 	for (int i = 0; i < KEYCACHE_SHARDS; i++) {
-		OPENSSL_cleanse(shards[i].slots,
-		                (size_t)shards[i].nsets * WAYS * sizeof(struct slot));
+		size_t len = (size_t)shards[i].nsets * WAYS * sizeof(struct slot);
+		OPENSSL_cleanse(shards[i].slots, len);
+		munlock(shards[i].slots, len);
 		free(shards[i].slots);
 		pthread_mutex_destroy(&shards[i].mu);
 	}

@@ -1,15 +1,18 @@
 /*
- * keyring: the master keys, read from their files. See keyring.h. The
- * public part is vault.h's vault_make_master and vault_master_id; the key
- * table these keys wrap is store/data_keys.c's.
+ * keyring: the epochs and the keys derived from them, read from the keyring
+ * file. See keyring.h. The public part is vault.h's vault_init_keyring and
+ * vault_epoch_id; the key table these keys wrap is store/data_keys.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,198 +22,284 @@
 
 #include "keyring.h"
 
-#define MAX_MASTERS 3
+#include "keyring_file.h"
 
-struct master {
-	unsigned char key[SEAL_KEY_LEN];
-	char id[KEYRING_ID_LEN + 1];
-};
+/* The installed ring: key material, in a locked area where the system allows. */
+static struct ring S __attribute__((aligned(4096)));
 
 static struct {
-	char *file, *next_file;
-	struct stat file_seen; /* the master file as last read */
-	pthread_mutex_t mu;    /* everything here */
-	struct master masters[MAX_MASTERS];
-	int nmasters;
-	int newest; /* index of the master new keys are wrapped under */
-} K = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	char *file, *legacy;
+	pthread_rwlock_t lock; /* S and the prepared keys */
+	struct hmac_key *index[KEYRING_MAX_EPOCHS], *rate[KEYRING_MAX_EPOCHS], *suppression;
+	struct stat seen;     /* the file as last read */
+	atomic_bool dirty;    /* read the file again before the next use */
+	atomic_llong checked; /* when the file was last looked at (monotonic seconds) */
+	bool locked;          /* S is mlock'd */
+} K = {.lock = PTHREAD_RWLOCK_INITIALIZER};
 
 static void
 fingerprint(const unsigned char key[SEAL_KEY_LEN], char id[KEYRING_ID_LEN + 1])
 {
 	unsigned char h[SHA256_LEN], in[16 + SEAL_KEY_LEN];
 
-	memcpy(in, "recruitd master ", 16);
+	memcpy(in, "recruitd master ", 16); /* the master key file's fingerprint, kept */
 	memcpy(in + 16, key, SEAL_KEY_LEN);
 	sha256(in, sizeof(in), h);
 	OPENSSL_cleanse(in, sizeof(in));
 	hex_encode(h, KEYRING_ID_LEN / 2, id);
 }
 
-/* Read a master key file: 0, 1 when it does not exist, -1 with a message. */
-static int
-read_master(const char *path, unsigned char key[SEAL_KEY_LEN], struct stat *st, char *err,
-            size_t errlen)
+/* A key derived from an epoch's key for one purpose, prepared for HMAC. */
+static struct hmac_key *
+derive(const unsigned char key[SEAL_KEY_LEN], const char *label)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	unsigned char extra;
+	struct hmac_key *h = hmac_prepare(key, SEAL_KEY_LEN), *out;
+	unsigned char k[SHA256_LEN];
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(err, errlen, "RECRUITD_MASTER_KEY_FILE: cannot open %s: %s", path,
-		         strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, st) != 0 || (st->st_mode & 077) != 0) {
-		snprintf(err, errlen,
-		         "RECRUITD_MASTER_KEY_FILE: %s may be read by others (chmod 600 it)", path);
-		close(fd);
-		return -1;
-	}
-	n = read(fd, key, SEAL_KEY_LEN);
-	if (n != SEAL_KEY_LEN || read(fd, &extra, 1) != 0) {
-		snprintf(err, errlen, "RECRUITD_MASTER_KEY_FILE: %s must hold exactly 32 bytes",
-		         path);
-		close(fd);
-		OPENSSL_cleanse(key, SEAL_KEY_LEN);
-		return -1;
-	}
-	close(fd);
-	return 0;
+	if (h == NULL)
+		return NULL;
+	hmac_sha256(h, label, strlen(label), k);
+	hmac_free(h);
+	out = hmac_prepare(k, sizeof(k));
+	OPENSSL_cleanse(k, sizeof(k));
+	return out;
 }
 
-/* Know a master (under K.mu); returns its index. */
-static int
-learn(const unsigned char key[SEAL_KEY_LEN])
+/* Wipe what is installed (under the write lock). */
+static void
+uninstall(void)
 {
-	char id[KEYRING_ID_LEN + 1];
-
-	fingerprint(key, id);
-	for (int i = 0; i < K.nmasters; i++)
-		if (strcmp(K.masters[i].id, id) == 0)
-			return i;
-	if (K.nmasters == MAX_MASTERS) { /* forget the oldest that is not the newest */
-		int drop = K.newest == 0 ? 1 : 0;
-		memmove(&K.masters[drop], &K.masters[drop + 1],
-		        (size_t)(K.nmasters - drop - 1) * sizeof(K.masters[0]));
-		if (K.newest > drop)
-			K.newest--;
-		K.nmasters--;
+	for (int i = 0; i < KEYRING_MAX_EPOCHS; i++) {
+		hmac_free(K.index[i]);
+		hmac_free(K.rate[i]);
+		K.index[i] = K.rate[i] = NULL;
 	}
-	memcpy(K.masters[K.nmasters].key, key, SEAL_KEY_LEN);
-	memcpy(K.masters[K.nmasters].id, id, sizeof(id));
-	return K.nmasters++;
+	hmac_free(K.suppression);
+	K.suppression = NULL;
+	OPENSSL_cleanse(&S, sizeof(S));
+}
+
+/* Make r the ring in use (under the write lock): 0, or -1 without memory for the keys. */
+static int
+install(const struct ring *r)
+{
+	uninstall();
+	memcpy(&S, r, sizeof(S));
+	K.suppression = hmac_prepare(S.suppression, SEAL_KEY_LEN);
+	for (int i = 0; i < S.n; i++) {
+		K.index[i] = derive(S.e[i].key, "recruitd index");
+		K.rate[i] = derive(S.e[i].key, "recruitd rate");
+		if (K.index[i] == NULL || K.rate[i] == NULL)
+			return -1;
+	}
+	return K.suppression == NULL ? -1 : 0;
+}
+
+/* Read the file and install it (under the write lock): 0, or -1 with a message. */
+static int
+reload(char *err, size_t errlen)
+{
+	struct ring r;
+	struct stat st;
+	int rc = ring_read(K.file, &r, &st, err, errlen);
+
+	if (rc == 1)
+		snprintf(err, errlen, "RECRUITD_KEYRING_FILE: %s does not exist", K.file);
+	if (rc != 0)
+		return -1;
+	K.seen = st;
+	rc = install(&r);
+	OPENSSL_cleanse(&r, sizeof(r));
+	return rc;
+}
+
+static long long
+now_coarse(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (long long)ts.tv_sec;
+}
+
+/* Read the file again when told to, or when it changed (looked at once a second at most). */
+static void
+refresh(void)
+{
+	long long now = now_coarse();
+	struct stat st;
+	char err[256];
+
+	if (!atomic_load(&K.dirty)) {
+		if (atomic_load(&K.checked) == now)
+			return;
+		atomic_store(&K.checked, now);
+		if (stat(K.file, &st) != 0 ||
+		    (st.st_ino == K.seen.st_ino && st.st_mtim.tv_sec == K.seen.st_mtim.tv_sec &&
+		     st.st_mtim.tv_nsec == K.seen.st_mtim.tv_nsec && st.st_size == K.seen.st_size))
+			return;
+	}
+	pthread_rwlock_wrlock(&K.lock);
+	atomic_store(&K.dirty, false);
+	if (reload(err, sizeof(err)) != 0)
+		log_msg(LOG_WARN, "keyring",
+		        "the keyring file cannot be read again; keeping what was read before");
+	pthread_rwlock_unlock(&K.lock);
+}
+
+/* A fresh ring holding the epoch keys given (oldest first), and a new suppression key. */
+static int
+ring_new(struct ring *r, const unsigned char (*keys)[SEAL_KEY_LEN], const long long *created, int n)
+{
+	memset(r, 0, sizeof(*r));
+	if (seal_new_key(r->suppression) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		memcpy(r->e[i].key, keys[i], SEAL_KEY_LEN);
+		fingerprint(keys[i], r->e[i].id);
+		r->e[i].created = created[i];
+	}
+	r->n = n;
+	return 0;
 }
 
 /*
- * Read the files again (under K.mu) when the master file changed or a next
- * one appeared: the newest is the next one if there is one, else the file's.
+ * No keyring file yet: migrate the single master key file (and a rotation's
+ * next one, the newer epoch) into one, or make a new one when create. 0
+ * (made), 1 (nothing to migrate, not made), -1 with a message.
  */
 static int
-refresh_masters(char *err, size_t errlen)
+ring_first(const char *file, const char *legacy, bool create, char *err, size_t errlen)
 {
-	unsigned char key[SEAL_KEY_LEN];
-	struct stat st;
-	int rc;
+	unsigned char keys[2][SEAL_KEY_LEN];
+	long long created[2];
+	char *next = legacy ? xasprintf("%s.next", legacy) : NULL;
+	int n = 0, rc;
+	struct ring r;
 
-	if ((rc = read_master(K.file, key, &st, err, errlen)) != 0) {
-		if (rc == 1)
-			snprintf(err, errlen, "RECRUITD_MASTER_KEY_FILE: %s does not exist",
-			         K.file);
-		return -1;
+	if (legacy != NULL) {
+		if ((rc = keyring_read_master(legacy, keys[0], &created[0], err, errlen)) < 0)
+			goto out;
+		n = rc == 0;
+		if (n == 1 &&
+		    (rc = keyring_read_master(next, keys[1], &created[1], err, errlen)) < 0)
+			goto out;
+		n += n == 1 && rc == 0;
 	}
-	K.file_seen = st;
-	K.newest = learn(key);
-	if (read_master(K.next_file, key, &st, err, errlen) == 0)
-		K.newest = learn(key);
-	OPENSSL_cleanse(key, sizeof(key));
-	return 0;
-}
-
-/* Whether the files changed since they were read (two stat calls). */
-static bool
-masters_changed(void)
-{
-	struct stat st;
-
-	if (stat(K.next_file, &st) == 0)
-		return true; /* cheap to re-read, and rare: only during a rotation */
-	return stat(K.file, &st) == 0 &&
-	       (st.st_ino != K.file_seen.st_ino || st.st_mtime != K.file_seen.st_mtime ||
-	        st.st_size != K.file_seen.st_size);
-}
-
-/* The index of the master named id (under K.mu), or -1. */
-static int
-find_master(const char *id)
-{
-	for (int i = 0; i < K.nmasters; i++)
-		if (strcmp(K.masters[i].id, id) == 0)
-			return i;
-	return -1;
+	rc = 1;
+	if (n == 0 && create) {
+		created[0] = (long long)time(NULL);
+		n = seal_new_key(keys[0]) == 0;
+	}
+	if (n > 0) {
+		rc = ring_new(&r, (const unsigned char(*)[SEAL_KEY_LEN])keys, created, n) == 0 &&
+		             ring_write(file, &r, err, errlen) == 0
+		         ? 0
+		         : -1;
+		OPENSSL_cleanse(&r, sizeof(r));
+		/* the keyring is on disk: the master key lives there only */
+		if (rc == 0 && legacy != NULL) {
+			unlink(next);
+			unlink(legacy);
+			ring_sync_folder(legacy);
+		}
+	}
+out:
+	OPENSSL_cleanse(keys, sizeof(keys));
+	free(next);
+	return rc;
 }
 
 int
-keyring_open(const char *master_file, char *err, size_t errlen)
+keyring_open(const char *file, const char *legacy, bool create, char *err, size_t errlen)
 {
 	int rc;
 
-	K.file = xstrdup(master_file);
-	K.next_file = xasprintf("%s.next", master_file);
-	pthread_mutex_lock(&K.mu);
-	rc = refresh_masters(err, errlen);
-	pthread_mutex_unlock(&K.mu);
+	if (access(file, F_OK) != 0 && (rc = ring_first(file, legacy, create, err, errlen)) != 0) {
+		if (rc == 1)
+			snprintf(err, errlen,
+			         "RECRUITD_KEYRING_FILE: %s does not exist (recruitctl keys init "
+			         "makes it)",
+			         file);
+		return -1;
+	}
+	K.file = xstrdup(file);
+	K.legacy = legacy ? xstrdup(legacy) : NULL;
+	if (!K.locked && mlock(&S, sizeof(S)) == 0)
+		K.locked = true;
+	else if (!K.locked)
+		log_msg(LOG_WARN, "keyring", "key material cannot be kept in locked memory here");
+	pthread_rwlock_wrlock(&K.lock);
+	rc = reload(err, errlen);
+	pthread_rwlock_unlock(&K.lock);
+	atomic_store(&K.checked, now_coarse());
 	return rc;
 }
 
 void
 keyring_close(void)
 {
-	OPENSSL_cleanse(K.masters, sizeof(K.masters));
+	pthread_rwlock_wrlock(&K.lock);
+	uninstall();
+	pthread_rwlock_unlock(&K.lock);
+	if (K.locked)
+		munlock(&S, sizeof(S));
+	K.locked = false;
 	free(K.file);
-	free(K.next_file);
-	K.file = K.next_file = NULL;
-	K.nmasters = 0;
+	free(K.legacy);
+	K.file = K.legacy = NULL;
+}
+
+void
+keyring_reload_soon(void)
+{
+	atomic_store(&K.dirty, true);
+}
+
+/* The index of the epoch named id (under the lock), or -1. */
+static int
+find_epoch(const char *id)
+{
+	for (int i = 0; i < S.n; i++)
+		if (strcmp(S.e[i].id, id) == 0)
+			return i;
+	return -1;
 }
 
 int
 keyring_wrap(const char *owner, const unsigned char key[SEAL_KEY_LEN],
-             unsigned char out[SEAL_WRAPPED_LEN], char master_id[KEYRING_ID_LEN + 1])
+             unsigned char out[SEAL_WRAPPED_LEN], char epoch_id[KEYRING_ID_LEN + 1])
 {
-	char err[256];
 	int rc;
 
-	pthread_mutex_lock(&K.mu);
-	if (masters_changed() && refresh_masters(err, sizeof(err)) != 0)
-		log_msg(LOG_WARN, "master key",
-		        "the master key file cannot be read again; "
-		        "keeping the key read before");
-	rc = seal_wrap(K.masters[K.newest].key, owner, key, out);
-	memcpy(master_id, K.masters[K.newest].id, KEYRING_ID_LEN + 1);
-	pthread_mutex_unlock(&K.mu);
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	rc = seal_wrap(S.e[S.n - 1].key, owner, key, out);
+	memcpy(epoch_id, S.e[S.n - 1].id, KEYRING_ID_LEN + 1);
+	pthread_rwlock_unlock(&K.lock);
 	return rc;
 }
 
 int
-keyring_unwrap(const char *owner, const char *master_id, const unsigned char *wrapped, size_t len,
+keyring_unwrap(const char *owner, const char *epoch_id, const unsigned char *wrapped, size_t len,
                unsigned char key[SEAL_KEY_LEN])
 {
-	char err[256];
-	int rc = -1, m;
+	int rc = -1, e;
 
 	if (len != SEAL_WRAPPED_LEN)
 		return -1;
-	pthread_mutex_lock(&K.mu);
-	/* a master not known, or one that does not open the row: the files read again, once */
+	refresh();
+	/* an epoch not known, or one that does not open the row: the file read again, once */
 	for (int pass = 0; pass < 2 && rc != 0; pass++) {
-		if ((m = find_master(master_id)) >= 0)
-			rc = seal_unwrap(K.masters[m].key, owner, wrapped, key);
-		if (rc != 0 && pass == 0 && refresh_masters(err, sizeof(err)) != 0)
-			break;
+		if (pass == 1) {
+			atomic_store(&K.dirty, true);
+			refresh();
+		}
+		pthread_rwlock_rdlock(&K.lock);
+		if ((e = find_epoch(epoch_id)) >= 0)
+			rc = seal_unwrap(S.e[e].key, owner, wrapped, key);
+		pthread_rwlock_unlock(&K.lock);
 	}
-	pthread_mutex_unlock(&K.mu);
 	return rc;
 }
 
@@ -223,63 +312,243 @@ keyring_rewrap(const char *owner, const char *from_id, const char *to_id,
 
 	if (len != SEAL_WRAPPED_LEN)
 		return -1;
-	pthread_mutex_lock(&K.mu);
-	int from = find_master(from_id), to = find_master(to_id);
-	if (from >= 0 && to >= 0 && seal_unwrap(K.masters[from].key, owner, wrapped, key) == 0)
-		rc = seal_wrap(K.masters[to].key, owner, key, out);
-	pthread_mutex_unlock(&K.mu);
+	pthread_rwlock_rdlock(&K.lock);
+	int from = find_epoch(from_id), to = find_epoch(to_id);
+	if (from >= 0 && to >= 0 && seal_unwrap(S.e[from].key, owner, wrapped, key) == 0)
+		rc = seal_wrap(S.e[to].key, owner, key, out);
+	pthread_rwlock_unlock(&K.lock);
 	OPENSSL_cleanse(key, sizeof(key));
 	return rc;
 }
 
-int
-keyring_next(char to_id[KEYRING_ID_LEN + 1], char *err, size_t errlen)
+time_t
+keyring_current(char id[KEYRING_ID_LEN + 1])
 {
+	time_t t;
+
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	if (id != NULL)
+		memcpy(id, S.e[S.n - 1].id, KEYRING_ID_LEN + 1);
+	t = (time_t)S.e[S.n - 1].created;
+	pthread_rwlock_unlock(&K.lock);
+	return t;
+}
+
+bool
+keyring_rotating(char to[KEYRING_ID_LEN + 1])
+{
+	bool r;
+
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	r = S.rotating[0] != '\0';
+	if (to != NULL)
+		memcpy(to, S.rotating, KEYRING_ID_LEN + 1);
+	pthread_rwlock_unlock(&K.lock);
+	return r;
+}
+
+void
+keyring_epochs(char ids[KEYRING_MAX_EPOCHS][KEYRING_ID_LEN + 1], int *n)
+{
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	for (int i = 0; i < S.n; i++)
+		memcpy(ids[i], S.e[i].id, KEYRING_ID_LEN + 1);
+	*n = S.n;
+	pthread_rwlock_unlock(&K.lock);
+}
+
+/* Read the file, change it with edit, write it, install it: 0, or -1 with a message. */
+static int
+rewrite(int (*edit)(struct ring *r, void *arg), void *arg, char *err, size_t errlen)
+{
+	struct ring r;
+	struct stat st;
 	int rc;
 
-	if (vault_make_master(K.next_file, err, errlen) != 0)
-		return -1;
-	pthread_mutex_lock(&K.mu);
-	if ((rc = refresh_masters(err, errlen)) == 0)
-		memcpy(to_id, K.masters[K.newest].id, KEYRING_ID_LEN + 1);
-	pthread_mutex_unlock(&K.mu);
+	pthread_rwlock_wrlock(&K.lock);
+	if ((rc = ring_read(K.file, &r, &st, err, errlen)) == 0) {
+		rc = edit(&r, arg);
+		if (rc == 1)
+			rc = ring_write(K.file, &r, err, errlen) == 0 ? reload(err, errlen) : -1;
+		else if (rc == 0)
+			rc = install(&r);
+		else
+			snprintf(err, errlen, "the keyring cannot hold another epoch");
+	}
+	OPENSSL_cleanse(&r, sizeof(r));
+	pthread_rwlock_unlock(&K.lock);
+	return rc < 0 ? -1 : 0;
+}
+
+struct begin {
+	char *to;
+	bool *made;
+};
+
+/* A new epoch, marked rotating, unless a rotation is under way: 1 (write), 0, -1. */
+static int
+add_epoch(struct ring *r, void *arg)
+{
+	struct begin *b = arg;
+
+	*b->made = false;
+	if (r->rotating[0] == '\0') {
+		if (r->n == KEYRING_MAX_EPOCHS || seal_new_key(r->e[r->n].key) != 0)
+			return -1;
+		fingerprint(r->e[r->n].key, r->e[r->n].id);
+		r->e[r->n].created = (long long)time(NULL);
+		memcpy(r->rotating, r->e[r->n].id, KEYRING_ID_LEN + 1);
+		r->n++;
+		*b->made = true;
+	}
+	memcpy(b->to, r->rotating, KEYRING_ID_LEN + 1);
+	return *b->made ? 1 : 0;
+}
+
+int
+keyring_begin_rotation(char to[KEYRING_ID_LEN + 1], bool *made, char *err, size_t errlen)
+{
+	struct begin b = {to, made};
+
+	return rewrite(add_epoch, &b, err, errlen);
+}
+
+struct end {
+	char (*dropped)[KEYRING_ID_LEN + 1];
+	int *n;
+};
+
+/* The mark removed, and every epoch but the last two: 1 (write). */
+static int
+drop_old(struct ring *r, void *arg)
+{
+	struct end *e = arg;
+	int drop = r->n > 2 ? r->n - 2 : 0;
+
+	*e->n = drop;
+	for (int i = 0; i < drop; i++)
+		memcpy(e->dropped[i], r->e[i].id, KEYRING_ID_LEN + 1);
+	OPENSSL_cleanse(r->e, (size_t)drop * sizeof(r->e[0]));
+	memmove(&r->e[0], &r->e[drop], (size_t)(r->n - drop) * sizeof(r->e[0]));
+	OPENSSL_cleanse(&r->e[r->n - drop], (size_t)drop * sizeof(r->e[0]));
+	r->n -= drop;
+	r->rotating[0] = '\0';
+	return 1;
+}
+
+int
+keyring_end_rotation(char dropped[KEYRING_MAX_EPOCHS][KEYRING_ID_LEN + 1], int *ndropped, char *err,
+                     size_t errlen)
+{
+	struct end e = {dropped, ndropped};
+
+	*ndropped = 0;
+	return rewrite(drop_old, &e, err, errlen);
+}
+
+int
+keyring_index_hashes(const void *msg, size_t len, unsigned char out[2][32],
+                     char ids[2][KEYRING_ID_LEN + 1])
+{
+	int n = 1;
+
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	hmac_sha256(K.index[S.n - 1], msg, len, out[0]);
+	if (ids != NULL)
+		memcpy(ids[0], S.e[S.n - 1].id, KEYRING_ID_LEN + 1);
+	if (S.rotating[0] != '\0' && S.n > 1) {
+		hmac_sha256(K.index[S.n - 2], msg, len, out[1]);
+		if (ids != NULL)
+			memcpy(ids[1], S.e[S.n - 2].id, KEYRING_ID_LEN + 1);
+		n = 2;
+	}
+	pthread_rwlock_unlock(&K.lock);
+	return n;
+}
+
+int
+keyring_index_hash_of(const char *id, const void *msg, size_t len, unsigned char out[32])
+{
+	int e;
+
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	if ((e = find_epoch(id)) >= 0)
+		hmac_sha256(K.index[e], msg, len, out);
+	pthread_rwlock_unlock(&K.lock);
+	return e >= 0 ? 0 : -1;
+}
+
+void
+keyring_suppression_hash(const void *msg, size_t len, unsigned char out[32])
+{
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	hmac_sha256(K.suppression, msg, len, out);
+	pthread_rwlock_unlock(&K.lock);
+}
+
+bool
+keyring_legacy_suppression(unsigned char out[SEAL_KEY_LEN])
+{
+	bool has;
+
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	has = S.has_legacy_suppression;
+	if (has)
+		memcpy(out, S.legacy_suppression, SEAL_KEY_LEN);
+	pthread_rwlock_unlock(&K.lock);
+	return has;
+}
+
+/* The main database's suppression secret of before, kept in the ring: 1 (write). */
+static int
+keep_legacy(struct ring *r, void *arg)
+{
+	memcpy(r->legacy_suppression, arg, SEAL_KEY_LEN);
+	r->has_legacy_suppression = true;
+	return 1;
+}
+
+int
+keyring_keep_legacy_suppression(const unsigned char secret[SEAL_KEY_LEN], char *err, size_t errlen)
+{
+	unsigned char copy[SEAL_KEY_LEN];
+	int rc;
+
+	memcpy(copy, secret, SEAL_KEY_LEN);
+	rc = rewrite(keep_legacy, copy, err, errlen);
+	OPENSSL_cleanse(copy, sizeof(copy));
 	return rc;
 }
 
-int
-keyring_promote(char *err, size_t errlen)
+void
+keyring_rate_hash(const void *msg, size_t len, unsigned char out[32])
 {
-	if (rename(K.next_file, K.file) == 0)
-		return 0;
-	snprintf(err, errlen, "cannot move %s to %s: %s", K.next_file, K.file, strerror(errno));
-	return -1;
+	refresh();
+	pthread_rwlock_rdlock(&K.lock);
+	hmac_sha256(K.rate[S.n - 1], msg, len, out);
+	pthread_rwlock_unlock(&K.lock);
 }
 
 int
-vault_make_master(const char *path, char *err, size_t errlen)
+vault_init_keyring(const char *file, const char *legacy, char *err, size_t errlen)
 {
-	unsigned char key[SEAL_KEY_LEN];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return 0;
-		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
-		return -1;
-	}
-	int ok = seal_new_key(key) == 0 && write(fd, key, sizeof(key)) == (ssize_t)sizeof(key) &&
-	         fsync(fd) == 0;
-	OPENSSL_cleanse(key, sizeof(key));
-	if (close(fd) != 0 || !ok) {
-		unlink(path);
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
-	return 0;
+	if (access(file, F_OK) == 0)
+		return 0;
+	return ring_first(file, legacy, true, err, errlen) == 0 ? 0 : -1;
 }
 
 const char *
-vault_master_id(void)
+vault_epoch_id(void)
 {
-	return K.masters[K.newest].id;
+	static _Thread_local char id[KEYRING_ID_LEN + 1];
+
+	keyring_current(id);
+	return id;
 }

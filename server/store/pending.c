@@ -1,17 +1,28 @@
-/* pending: submissions waiting for their confirmation code. See pending.h. */
+/*
+ * pending: submissions waiting for their confirmation code. See pending.h.
+ * A submission is sealed under a random key of its own in the key database
+ * (never one derived from the e-mailed code, which the outbox, WAL and a
+ * kept e-mail hold): confirmed or expired, its row goes and its key with it
+ * (migration 0030's trigger queues it; destroyed once that commits), so no
+ * copy of it opens afterwards, a restored backup's included. Rows from
+ * before (key_id NULL) open under the code's key until they expire.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/digest.h"
 #include "core/jsonx.h"
+#include "core/log.h"
+#include "documents_rows.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/erasure.h"
 #include "store/pending.h"
 #include "store/vault.h"
 
-/* The key a submission is sealed under: HMAC-SHA256 keyed by its code. */
+/* The key a submission of before the random keys is sealed under: HMAC-SHA256 keyed by its code. */
 static void
 code_key(const char *code, unsigned char key[SEAL_KEY_LEN])
 {
@@ -27,46 +38,53 @@ code_key(const char *code, unsigned char key[SEAL_KEY_LEN])
 static struct db_stmt insert_pending = DB_STMT(
     "INSERT INTO pending_submissions (code_sha256, sealed, email_hash, opening_id, "
     "  marketing_opt_in, sharing_opt_out, privacy_notice_version, content_type, size, "
-    "  sha256, content, expires_at) "
+    "  sha256, content, expires_at, key_id) "
     "SELECT $1, $2::bytea, $3::bytea, o.id, $4::boolean, $5::boolean, $6, $7, $8::bigint, $9, "
-    "  $10::bytea, now() + make_interval(hours => $11::int) "
+    "  $10::bytea, now() + make_interval(hours => $11::int), $13::uuid "
     "FROM openings o WHERE o.id = $12::uuid AND o.status = 'open' RETURNING id");
 
 int
 pending_insert(struct db *db, const struct pending_new *p)
 {
 	unsigned char key[SEAL_KEY_LEN], *content;
-	char size[24], hours[8], *contact, *sealed, *hash = NULL;
+	char size[24], hours[8], *contact, *sealed, *hash = NULL, kid[37];
 	size_t content_len;
 	bool failed = false;
 	PGresult *res;
 	int rc;
 
+	if (vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
 	json_t *doc = json_pack("{s:s, s:s, s:s?, s:s}", "full_name", p->full_name, "email",
 	                        p->email, "phone", p->phone, "filename", p->filename);
 	contact = jsonx_dump(doc);
 	json_decref(doc);
-	code_key(p->code, key);
 	sealed = vault_seal_text(key, p->code_sha256, "contact", contact, &failed);
 	content = vault_seal_segments(key, p->code_sha256, "resume", p->data, p->len, &content_len);
 	explicit_bzero(key, sizeof(key));
 	explicit_bzero(contact, strlen(contact));
 	free(contact);
-	if (failed || content == NULL || applicants_email_hash(db, p->email, &hash) != 0) {
+	/* the address's hash under the current epoch's index key: it dies with the epoch */
+	char set[VAULT_INDEX_ID_LEN];
+	if (failed || content == NULL || applicants_email_hash(db, p->email, &hash, set) != 0) {
 		free(sealed);
 		free(content);
 		db_mark_unavailable(db);
-		return -1;
+		rc = -1;
+		goto out;
 	}
 	if (!db_fits(db, content_len)) {
 		free(sealed);
 		free(hash);
 		free(content);
-		return -1;
+		rc = -1;
+		goto out;
 	}
 	snprintf(size, sizeof(size), "%zu", p->len);
 	snprintf(hours, sizeof(hours), "%d", PENDING_HOURS);
-	const char *params[12] = {p->code_sha256,
+	const char *params[13] = {p->code_sha256,
 	                          sealed,
 	                          hash,
 	                          p->marketing_opt_in ? "true" : "false",
@@ -77,22 +95,27 @@ pending_insert(struct db *db, const struct pending_new *p)
 	                          p->sha256,
 	                          (const char *)content,
 	                          hours,
-	                          p->opening_id};
-	int lengths[12] = {[9] = (int)content_len}, formats[12] = {[9] = 1};
+	                          p->opening_id,
+	                          kid};
+	int lengths[13] = {[9] = (int)content_len}, formats[13] = {[9] = 1};
 	rc = -1;
-	if ((res = db_run_binary(db, &insert_pending, 12, params, lengths, formats, 0)) != NULL) {
+	if ((res = db_run_binary(db, &insert_pending, 13, params, lengths, formats, 0)) != NULL) {
 		rc = PQntuples(res) == 1 ? 0 : 1;
 		PQclear(res);
 	}
 	free(sealed);
 	free(hash);
 	free(content);
+out:
+	if (rc != 0 && vault_destroy((const char *const[]){kid}, 1) != 0)
+		log_msg(LOG_WARN, "data key",
+		        "a key made for a submission not stored stays unused");
 	return rc;
 }
 
 static struct db_stmt take_pending =
-    DB_STMT("SELECT id::text, sealed, content, size::text, full_name, email, phone, filename "
-            "FROM pending_submissions "
+    DB_STMT("SELECT id::text, sealed, content, size::text, full_name, email, phone, filename, "
+            "  key_id::text FROM pending_submissions "
             "WHERE code_sha256 = $1 AND expires_at > now() FOR UPDATE");
 
 void
@@ -117,7 +140,10 @@ dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-/* Open row 0 of take_pending's binary result: 0, or 1 when it does not open. */
+/*
+ * Open row 0 of take_pending's binary result: 0, 1 when it does not open
+ * (its key is gone), -1 when the key database cannot answer.
+ */
 static int
 open_row(const PGresult *row, const char *code, const char *code_sha256, struct pending_open *out)
 {
@@ -137,7 +163,13 @@ open_row(const PGresult *row, const char *code, const char *code_sha256, struct 
 		return 0;
 	}
 	unsigned char key[SEAL_KEY_LEN];
-	code_key(code, key);
+	if (PQgetisnull(row, 0, 8)) {
+		code_key(code, key);
+	} else {
+		int k = vault_key(PQgetvalue(row, 0, 8), key);
+		if (k != 0)
+			return k;
+	}
 	size_t clen;
 	char *contact = (char *)vault_unseal(key, code_sha256, "contact", PQgetvalue(row, 0, 1),
 	                                     (size_t)PQgetlength(row, 0, 1), &clen);
@@ -183,6 +215,8 @@ pending_take(struct db *db, const char *code, const char *code_sha256, struct pe
 		return -1;
 	rc = PQntuples(row) == 1 ? open_row(row, code, code_sha256, out) : 1;
 	PQclear(row);
+	if (rc < 0)
+		db_mark_unavailable(db);
 	return rc;
 }
 
@@ -200,9 +234,11 @@ static struct db_stmt attach = DB_STMT(
     "  SELECT id, NULL, 'applied', 'applicant' FROM p), "
     "e AS (INSERT INTO stage_events (track, opening_id, stage) "
     "  SELECT track, opening_id, 'applied' FROM p), "
-    "d AS (INSERT INTO documents (id, applicant_id, kind, filename, content_type, size, "
-    "    sha256, content, sealed) "
-    "  SELECT $6::uuid, $2::uuid, 'resume', $4, content_type, size, sha256, $5::bytea, true "
+    "d AS (INSERT INTO documents (id, applicant_id, kind, filename_sealed, content_type, size, "
+    "    sha256, content, sealed, key_id) "
+    "  SELECT $6::uuid, $2::uuid, 'resume', $4::bytea, content_type, size, sha256, $5::bytea, "
+    "    true, "
+    "    $7::uuid "
     "  FROM s "
     "  RETURNING id), "
     "l AS (INSERT INTO audit_log (actor, action, applicant_id, target, request_id) "
@@ -232,38 +268,36 @@ pending_attach(struct db *db, const struct pending_open *p, const char *applican
 	PQclear(row);
 	if (rc != 0)
 		return rc;
-	/* The resume, sealed under the applicant's key as any document. */
-	if (vault_key(applicant_id, key) != 0) {
-		db_mark_unavailable(db);
-		return -1;
-	}
-	char doc[37], field[DOCUMENTS_FIELD_LEN];
-	if (uuid_v4(doc) != 0) {
-		explicit_bzero(key, sizeof(key));
-		db_mark_unavailable(db); /* no randomness: 503 */
+	/* The resume, sealed under a key of its own as any document. */
+	char doc[37], kid[37], field[DOCUMENTS_FIELD_LEN];
+	if (uuid_v4(doc) != 0 || vault_fresh(kid, key) != 0) {
+		db_mark_unavailable(db); /* no randomness, or no key database: 503 */
 		return -1;
 	}
 	documents_field(field, doc);
 	content = vault_seal_segments(key, applicant_id, field, p->data, p->len, &content_len);
+	char *name = documents_name_seal(key, applicant_id, doc, p->filename);
 	explicit_bzero(key, sizeof(key));
-	if (content == NULL || !db_fits(db, content_len)) {
+	if (content == NULL || name == NULL || !db_fits(db, content_len)) {
 		free(content);
+		free(name);
 		return -1;
 	}
-	const char *p6[6] = {p->id,       applicant_id,          request_id,
-	                     p->filename, (const char *)content, doc};
-	int lengths[6] = {[4] = (int)content_len}, formats[6] = {[4] = 1};
-	row = db_run_binary(db, &attach, 6, p6, lengths, formats, 0);
+	const char *p7[7] = {p->id, applicant_id, request_id, name, (const char *)content,
+	                     doc,   kid};
+	int lengths[7] = {[4] = (int)content_len}, formats[7] = {[4] = 1};
+	row = db_run_binary(db, &attach, 7, p7, lengths, formats, 0);
 	free(content);
-	if (row == NULL)
-		return -1;
-	if (PQntuples(row) != 1) {
-		PQclear(row);
-		return 1;
+	free(name);
+	rc = row == NULL ? -1 : PQntuples(row) != 1 ? 1 : 0;
+	if (rc == 0) {
+		snprintf(application_id, 37, "%s", PQgetvalue(row, 0, 0));
+		erasure_shred_after_commit(db); /* the submission's key: its purpose has ended */
 	}
-	snprintf(application_id, 37, "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
-	return 0;
+	if (rc != 0 && vault_destroy((const char *const[]){kid}, 1) != 0)
+		log_msg(LOG_WARN, "data key", "a key made for a document not stored stays unused");
+	return rc;
 }
 
 static struct db_stmt sweep = DB_STMT(
@@ -276,5 +310,9 @@ int
 pending_sweep(struct db *db, bool dry, long *n)
 {
 	const char *params[1] = {dry ? "true" : "false"};
-	return db_count(db, &sweep, 1, params, n);
+	int rc = db_count(db, &sweep, 1, params, n);
+
+	if (rc == 0 && !dry && *n > 0)
+		erasure_shred_after_commit(db); /* their keys (queued by the rows' trigger) */
+	return rc;
 }

@@ -2,13 +2,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/digest.h"
 #include "core/fold.h"
 #include "core/page.h"
 #include "domain/privacy.h"
 #include "domain/retention.h"
 #include "store/db.h"
+#include "store/erasure.h"
 #include "store/privacy.h"
+#include "store/vault.h"
+
+#include "privacy_sealed.h"
+#include "sealing.h"
 
 /* A request in DESIGN's shape; r is the privacy_requests row. */
 #define REQUEST_JSON                                                                               \
@@ -28,7 +35,7 @@
 	"'items', r.items, 'corrections', r.corrections, 'export', (SELECT json_build_object("     \
 	"'id', x.id, 'size', x.size, 'sha256', x.sha256, 'expires_at', rfc3339(x.expires_at)) "    \
 	"FROM exports x WHERE x.request_id = r.id AND x.sha256 IS NOT NULL), 'agent', r.agent, "   \
-	"'version', r.version)"
+	"'version', r.version, 'sealed', r.sealed::text, 'key_id', r.key_id)"
 
 /* The keyed hash of an address (SQL text v) a request is found by (migration 0062). */
 #define REQUESTER_KEY(v)                                                                           \
@@ -36,19 +43,19 @@
 	"server_secrets s WHERE s.name = 'privacy-requester')"
 
 static struct db_stmt insert_request = DB_STMT(
-    "WITH r AS (INSERT INTO privacy_requests (type, status, channel, applicant_id, email_masked, "
-    "    received_at, confirm_by, confirmed_at, verification_level, due_at, details, "
-    "    corrections, agent, requester_key) "
-    "  SELECT $1, $2, $3, $4::uuid, $5, t.at, to_timestamp($7::bigint), now(), $8, "
-    "    to_timestamp($14::bigint), $9, $10::jsonb, $11::jsonb, "
-    "    CASE WHEN $12::text IS NULL THEN NULL ELSE " REQUESTER_KEY(
-        "$12::text") " END "
+    "WITH r AS (INSERT INTO privacy_requests (id, type, status, channel, applicant_id, "
+    "    email_masked, received_at, confirm_by, confirmed_at, verification_level, due_at, "
+    "    details, corrections, agent, sealed, key_id, requester_key) "
+    "  SELECT $15::uuid, $1, $2, $3, $4::uuid, $5, t.at, to_timestamp($7::bigint), now(), $8, "
+    "    to_timestamp($14::bigint), $9, $10::jsonb, $11::jsonb, $16::bytea, $17::uuid, "
+    "    CASE WHEN $18::text IS NULL THEN NULL ELSE " REQUESTER_KEY(
+        "$18::text") " END "
                      "  FROM (SELECT coalesce(to_timestamp($6::bigint), now()) AS at) t "
                      "  WHERE t.at <= now() + interval '1 minute' "
                      "  RETURNING id), "
-                     "c AS (INSERT INTO privacy_request_contacts (request_id, email) SELECT id, "
-                     "$12::text FROM r "
-                     "  WHERE $12::text IS NOT NULL), "
+                     "c AS (INSERT INTO privacy_request_contacts (request_id, sealed) SELECT id, "
+                     "$12::bytea "
+                     "  FROM r WHERE $12::bytea IS NOT NULL), "
                      "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
                      "  SELECT id, 'received', $13 FROM r) "
                      "SELECT id FROM r");
@@ -56,21 +63,51 @@ static struct db_stmt insert_request = DB_STMT(
 int
 privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
 {
-	char confirm[24], due[24];
+	char confirm[24], due[24], kid[37], *sealed, *contact;
 	PGresult *row;
 	int rc;
 
+	/* the parts the log keeps only for a while: sealed under the request's own key */
+	if (uuid_v4(id) != 0) {
+		db_mark_unavailable(db);
+		return -1;
+	}
+	json_t *corr = p->corrections ? json_loads(p->corrections, JSON_DECODE_ANY, NULL) : NULL;
+	json_t *agent = p->agent ? json_loads(p->agent, JSON_DECODE_ANY, NULL) : NULL;
+	json_t *parts = json_pack("{s:s?, s:o, s:o}", "details", p->details, "corrections",
+	                          corr ? corr : json_null(), "agent", agent ? agent : json_null());
+	rc = privacy_sealed_make(db, id, parts, p->email, kid, &sealed, &contact);
+	json_decref(parts);
+	if (rc != 0)
+		return -1;
 	snprintf(confirm, sizeof(confirm), "%lld", p->confirm_by);
 	snprintf(due, sizeof(due), "%lld", p->due_at);
-	const char *params[14] = {p->type,         p->status,
-	                          p->channel,      p->applicant_id,
-	                          p->email_masked, p->received_at,
-	                          confirm,         p->verification_level,
-	                          p->details,      p->corrections,
-	                          p->agent,        p->email,
-	                          p->actor_role,   due};
-	if ((rc = db_row(db, &insert_request, 14, params, &row)) != 0)
+	const char *params[18] = {p->type,
+	                          p->status,
+	                          p->channel,
+	                          p->applicant_id,
+	                          p->email_masked,
+	                          p->received_at,
+	                          confirm,
+	                          p->verification_level,
+	                          NULL,
+	                          NULL,
+	                          NULL,
+	                          contact,
+	                          p->actor_role,
+	                          due,
+	                          id,
+	                          sealed,
+	                          kid,
+	                          p->email /* its keyed hash only: requester_key */};
+	rc = db_row(db, &insert_request, 18, params, &row);
+	free(sealed);
+	free(contact);
+	if (rc != 0) {
+		if (vault_destroy((const char *const[]){kid}, 1) != 0)
+			rc = -1; /* a key that seals nothing stays */
 		return rc;
+	}
 	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
 	PQclear(row);
 	return 0;
@@ -104,7 +141,7 @@ privacy_code_store(struct db *db, const char *id, const char *code_sha256)
 }
 
 static struct db_stmt take_code = DB_STMT(
-    "SELECT r.id, r.type, c.email FROM privacy_verifications v "
+    "SELECT r.id, r.type, c.email, c.sealed::text, r.key_id::text FROM privacy_verifications v "
     "JOIN privacy_requests r ON r.id = v.request_id "
     "JOIN privacy_request_contacts c ON c.request_id = r.id "
     "WHERE v.code_sha256 = $1 AND v.expires_at > now() AND r.status = 'awaiting_verification' "
@@ -121,9 +158,15 @@ privacy_code_take(struct db *db, const char *code_sha256, char id[37], char type
 		return rc;
 	snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
 	snprintf(type, 32, "%s", PQgetvalue(row, 0, 1));
-	*email = xstrdup(PQgetvalue(row, 0, 2));
+	int down;
+	*email =
+	    privacy_sealed_contact(id, PQgetisnull(row, 0, 4) ? NULL : PQgetvalue(row, 0, 4),
+	                           PQgetisnull(row, 0, 3) ? NULL : PQgetvalue(row, 0, 3),
+	                           PQgetisnull(row, 0, 2) ? NULL : PQgetvalue(row, 0, 2), &down);
 	PQclear(row);
-	return 0;
+	if (down)
+		db_mark_unavailable(db);
+	return down ? -1 : *email != NULL ? 0 : 1;
 }
 
 static struct db_stmt drop_codes =
@@ -168,12 +211,19 @@ static struct db_stmt verified =
 
 int
 privacy_verified(struct db *db, const char *id, const char *applicant_id, const char *level,
-                 int data_points, const char *declaration_sha256)
+                 int data_points, const char *signed_name)
 {
-	char points[8];
+	char points[8], keyed[65];
 
 	snprintf(points, sizeof(points), "%d", data_points);
-	const char *params[5] = {id, applicant_id, level, points, declaration_sha256};
+	if (signed_name != NULL) {
+		char *msg = xasprintf("declaration:%s", signed_name);
+		vault_rate_hash(msg, keyed);
+		explicit_bzero(msg, strlen(msg));
+		free(msg);
+	}
+	const char *params[5] = {id, applicant_id, level, points,
+	                         signed_name != NULL ? keyed : NULL};
 	return db_do(db, &verified, 5, params);
 }
 
@@ -203,6 +253,12 @@ static struct db_stmt finish = DB_STMT(
     "  SELECT id, $2, $7 FROM r) "
     "SELECT count(*) FROM r");
 
+static struct db_stmt forget_if_erased =
+    DB_STMT("WITH u AS (UPDATE privacy_requests r SET sealed = NULL, key_id = NULL "
+            "  WHERE r.id = $1 AND r.key_id IS NOT NULL AND r.applicant_id IS NOT NULL "
+            "  AND NOT EXISTS (SELECT 1 FROM applicants a WHERE a.id = r.applicant_id) "
+            "  RETURNING 1) SELECT count(*) FROM u");
+
 int
 privacy_finish(struct db *db, const char *id, const char *status, const char *outcome,
                const char *detail, const char *categories, const char *items,
@@ -211,9 +267,24 @@ privacy_finish(struct db *db, const char *id, const char *status, const char *ou
 	const char *params[8] = {id,         status, outcome,    detail,
 	                         categories, items,  actor_role, applicant_id};
 	long n;
+	int rc = 1;
 
+	/* the completion's words are sealed with the request (kept readable only from before) */
+	if (detail != NULL &&
+	    (rc = privacy_sealed_put(db, id, "outcome_detail", json_string(detail))) < 0)
+		return -1;
+	if (rc == 0)
+		params[3] = NULL;
 	if (db_count(db, &finish, 8, params, &n) != 0)
 		return -1;
+	if (n == 1) { /* its subject erased meanwhile: its parts go now (the outcome is queued) */
+		const char *p1[1] = {id};
+		long gone;
+		if (db_count(db, &forget_if_erased, 1, p1, &gone) != 0)
+			return -1;
+		if (gone > 0)
+			erasure_shred_after_commit(db);
+	}
 	return n == 1 ? 0 : 1;
 }
 
@@ -247,6 +318,10 @@ privacy_extend(struct db *db, const struct zone *zone, const char *id, const cha
 		return rc;
 	snprintf(due, sizeof(due), "%lld",
 	         (long long)privacy_add_days(received, PRIVACY_EXTENDED_DAYS, zone));
+	if ((rc = privacy_sealed_put(db, id, "extension_reason", json_string(reason))) < 0)
+		return -1;
+	if (rc == 0)
+		params[1] = NULL; /* sealed with the request */
 	return db_do(db, &extend, 4, params);
 }
 
@@ -265,11 +340,16 @@ privacy_get(struct db *db, const char *id, const char *applicant_id, json_t **ou
 		return rc;
 	*out = json_loads(PQgetvalue(row, 0, 0), 0, NULL);
 	PQclear(row);
+	if (*out != NULL && privacy_sealed_open(db, *out) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return *out ? 0 : -1;
 }
 
 static struct db_stmt email_of =
-    DB_STMT("SELECT email FROM privacy_request_contacts WHERE request_id = $1");
+    DB_STMT("SELECT c.email, c.sealed::text, r.key_id::text FROM privacy_request_contacts c "
+            "JOIN privacy_requests r ON r.id = c.request_id WHERE c.request_id = $1");
 
 int
 privacy_email_of(struct db *db, const char *id, char **email)
@@ -282,8 +362,16 @@ privacy_email_of(struct db *db, const char *id, char **email)
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
-		*email = xstrdup(PQgetvalue(row, 0, 0));
+		int down;
+		*email = privacy_sealed_contact(
+		    id, PQgetisnull(row, 0, 2) ? NULL : PQgetvalue(row, 0, 2),
+		    PQgetisnull(row, 0, 1) ? NULL : PQgetvalue(row, 0, 1),
+		    PQgetisnull(row, 0, 0) ? NULL : PQgetvalue(row, 0, 0), &down);
 		PQclear(row);
+		if (down) {
+			db_mark_unavailable(db);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -325,7 +413,13 @@ privacy_page(struct db *db, const struct privacy_query *q, const struct page_wan
 		return -1;
 	db_page(res, want->limit, 0, 1, 2, out);
 	PQclear(res);
-	return 0;
+	size_t i;
+	json_t *item;
+	int rc = 0;
+	json_array_foreach(out->items, i, item) if (rc == 0) rc = privacy_sealed_open(db, item);
+	if (rc != 0)
+		page_fini(out);
+	return rc;
 }
 
 /* The year's requests as the CTE y the metrics read. */
@@ -368,65 +462,26 @@ privacy_metrics(struct db *db, int year)
 	return out;
 }
 
-/*
- * SHA-256 over the suppression secret and an address: the folded one
- * (core/fold.h, passed in) is the key now; entries made before the fold
- * existed keyed PostgreSQL's lower() of the address as given, which equals
- * the fold for ASCII, and are still found by it (never rewritten: the list
- * holds no address to rehash).
- */
-#define SUPPRESSION_KEY(v)                                                                         \
-	"(SELECT encode(sha256(s.secret || convert_to(" v ", 'UTF8')), 'hex') FROM "               \
-	"server_secrets s WHERE s.name = 'suppression')"
-#define SUPPRESSION_KEYS "(" SUPPRESSION_KEY("$1") ", " SUPPRESSION_KEY("lower($3)") ")"
-
-static struct db_stmt suppress =
-    DB_STMT("INSERT INTO suppressions (key_sha256, reason) SELECT " SUPPRESSION_KEY(
-        "$1") ", $2 "
-              "ON CONFLICT DO NOTHING");
-
-int
-privacy_suppress(struct db *db, const char *email, const char *reason)
-{
-	char *folded = fold_email(email);
-	const char *params[2] = {folded, reason};
-	int rc = db_do(db, &suppress, 2, params);
-
-	free(folded);
-	return rc;
-}
-
-static struct db_stmt suppressed =
-    DB_STMT("SELECT EXISTS (SELECT 1 FROM suppressions WHERE key_sha256 IN " SUPPRESSION_KEYS
-            " AND reason = $2)");
-
-int
-privacy_suppressed(struct db *db, const char *email, const char *reason)
-{
-	char *folded = fold_email(email);
-	const char *params[3] = {folded, reason, email};
-	PGresult *res = db_run(db, &suppressed, 3, params);
-	int rc;
-
-	free(folded);
-	if (res == NULL)
-		return -1;
-	rc = PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
-	return rc;
-}
-
 static struct db_stmt sweep = DB_STMT(
     "WITH r AS (DELETE FROM privacy_requests WHERE completed_at < now() - interval '24 months' "
     "  AND NOT $1::boolean RETURNING 1) "
     "SELECT CASE WHEN $1::boolean THEN (SELECT count(*) FROM privacy_requests WHERE "
     "  completed_at < now() - interval '24 months') ELSE (SELECT count(*) FROM r) END");
 
+/* 30 days after completion the request's personal parts go: their key is destroyed. */
+static struct db_stmt forget_parts =
+    DB_STMT("UPDATE privacy_requests SET sealed = NULL, key_id = NULL WHERE key_id IS NOT NULL "
+            "AND completed_at < now() - interval '30 days'");
+
 int
 privacy_sweep(struct db *db, bool dry, long *n)
 {
 	const char *params[1] = {dry ? "true" : "false"};
-	return db_count(db, &sweep, 1, params, n);
+	int rc = db_count(db, &sweep, 1, params, n);
+
+	if (rc == 0 && !dry && (rc = db_do(db, &forget_parts, 0, NULL)) == 0)
+		erasure_shred_after_commit(db);
+	return rc;
 }
 
 static struct db_stmt holdings =
@@ -450,20 +505,6 @@ privacy_holdings(struct db *db, const char *applicant_id, bool *documents, bool 
 	*evaluations = PQgetvalue(row, 0, 2)[0] == 't';
 	PQclear(row);
 	return 0;
-}
-
-static struct db_stmt unsuppress =
-    DB_STMT("DELETE FROM suppressions WHERE key_sha256 IN " SUPPRESSION_KEYS " AND reason = $2");
-
-int
-privacy_unsuppress(struct db *db, const char *email, const char *reason)
-{
-	char *folded = fold_email(email);
-	const char *params[3] = {folded, reason, email};
-	int rc = db_do(db, &unsuppress, 3, params);
-
-	free(folded);
-	return rc;
 }
 
 /* The applicant's open applications withdrawn as an erasure request's first step, each audited. */
@@ -497,6 +538,11 @@ int
 privacy_set_corrections(struct db *db, const char *id, const char *corrections)
 {
 	const char *params[2] = {id, corrections};
+	json_t *value = json_loads(corrections, JSON_DECODE_ANY, NULL);
+	int rc = value ? privacy_sealed_put(db, id, "corrections", value) : -1;
+
+	if (rc != 1) /* sealed with the request; in plaintext only for a request from before */
+		return rc;
 	return db_do(db, &set_corrections, 2, params);
 }
 
@@ -534,7 +580,8 @@ privacy_subject_country(struct db *db, const char *applicant_id, char country[3]
 static struct db_stmt deny_unverified = DB_STMT_PLANNED_EACH_TIME(
     "WITH r AS (UPDATE privacy_requests r SET status = 'denied', outcome = 'denied', "
     "    outcome_detail = 'The request could not be verified: the link sent to the address "
-    "was not followed within 72 hours.', completed_at = now(), version = version + 1 "
+    "was not followed within 72 hours.', completed_at = now(), version = version + 1, "
+    "    sealed = NULL, key_id = NULL "
     "  WHERE NOT $1::boolean AND " UNVERIFIED " RETURNING id), "
     "c AS (DELETE FROM privacy_request_contacts WHERE request_id IN (SELECT id FROM r)), "
     "v AS (DELETE FROM privacy_verifications WHERE request_id IN (SELECT id FROM r)), "
@@ -548,7 +595,11 @@ int
 privacy_deny_unverified(struct db *db, bool dry, const char *id, long *n)
 {
 	const char *params[2] = {dry ? "true" : "false", id};
-	return db_count(db, &deny_unverified, 2, params, n);
+	int rc = db_count(db, &deny_unverified, 2, params, n);
+
+	if (rc == 0 && !dry && *n > 0)
+		erasure_shred_after_commit(db); /* their keys: the contact data goes */
+	return rc;
 }
 
 /* The applicant's row, locked against a concurrent legal hold (or any write) until commit. */

@@ -681,7 +681,7 @@ harness_store(void)
 	char err[256];
 
 	if (!vault_ready) {
-		if (vault_open(getenv("RECRUITD_MASTER_KEY_FILE"),
+		if (vault_open(getenv("RECRUITD_KEYRING_FILE"), getenv("RECRUITD_MASTER_KEY_FILE"),
 		               getenv("RECRUITD_KEYS_DATABASE_URL"), 1, 1024, err,
 		               sizeof(err)) != 0)
 			fail_msg("the key database: %s", err);
@@ -705,14 +705,46 @@ email_hash_of(const char *email)
 {
 	static char ring[16][2 * 32 + 3];
 	static unsigned next;
-	char *h;
+	char *h, set[17];
 
-	if (applicants_email_hash(harness_store(), email, &h) != 0)
+	if (applicants_email_hash(harness_store(), email, &h, set) != 0)
 		fail_msg("the index key cannot be read");
 	char *slot = ring[next++ % 16];
 	snprintf(slot, sizeof(ring[0]), "%s", h);
 	free(h);
 	return slot;
+}
+
+char *
+request_of_contact(const char *email)
+{
+	PGresult *res =
+	    PQexec(pg, "SELECT c.request_id::text, c.sealed::text, r.key_id::text, "
+	               "c.email FROM privacy_request_contacts c JOIN privacy_requests r "
+	               "ON r.id = c.request_id");
+	char *found = NULL;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("cannot read the contacts: %s", PQresultErrorMessage(res));
+	(void)harness_store();
+	for (int i = 0; found == NULL && i < PQntuples(res); i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		if (PQgetisnull(res, i, 1)) { /* from before the keys */
+			if (strcmp(PQgetvalue(res, i, 3), email) == 0)
+				found = xstrdup(id);
+			continue;
+		}
+		unsigned char key[SEAL_KEY_LEN];
+		if (PQgetisnull(res, i, 2) || vault_key(PQgetvalue(res, i, 2), key) != 0)
+			continue;
+		/* store/privacy_sealed.c binds the address to the request's id and "contact" */
+		char *v = vault_open_text(key, id, "contact", PQgetvalue(res, i, 1));
+		if (v != NULL && strcmp(v, email) == 0)
+			found = xstrdup(id);
+		free(v);
+	}
+	PQclear(res);
+	return found;
 }
 
 char *

@@ -169,6 +169,10 @@ void harness_store_forget(void);
 /* A string member of applicant id's record as hr reads it (GET), or NULL: a new string. */
 char *record_field(const char *id, const char *field);
 
+/* The open privacy request whose contact address is email (opened, as the store does): new, or
+ * NULL. */
+char *request_of_contact(const char *email);
+
 /* Run a statement (an UPDATE, say) with one parameter (or none); fail if it fails. */
 void db_exec_sql(const char *sql, const char *param);
 

@@ -222,6 +222,29 @@ test_crowded_board(void **state)
 		else
 			assert_null(strstr(r->body, names[i]));
 	resp_free(r);
+	/* a restricted record leaves its column's count, and a move carries the count along */
+	char *first = db_value("SELECT p.applicant_id FROM applications p JOIN applicants a ON "
+	                       "a.id = p.applicant_id WHERE p.opening_id = $1 ORDER BY "
+	                       "p.updated_at LIMIT 1",
+	                       opening);
+	char *second = db_value("SELECT p.id FROM applications p WHERE p.opening_id = $1 ORDER BY "
+	                        "p.updated_at DESC LIMIT 1",
+	                        opening);
+	db_exec_sql("UPDATE applicants SET restricted_at = now() WHERE id = $1", first);
+	char *move = xasprintf("/v1/applications/%s/transitions", second);
+	r = http_json("POST", move, staff.recruiter, "{\"to\": \"interview\"}");
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	r = get_page(path, cookie);
+	assert_int_equal(r->status, 200);
+	assert_non_null(strstr(r->body, "Applied <span class=\"count\">53</span>"));
+	assert_non_null(strstr(r->body, "Interview <span class=\"count\">1</span>"));
+	assert_non_null(strstr(r->body, "The 50 longest in this stage of 53."));
+	assert_null(strstr(r->body, names[0]));
+	resp_free(r);
+	free(move);
+	free(first);
+	free(second);
 	for (int i = 0; i < 55; i++)
 		free(names[i]);
 	free(path);

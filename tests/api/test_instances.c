@@ -297,7 +297,8 @@ test_each_email_once(void **state)
 	char *emails[N];
 	db_exec_sql(
 	    "UPDATE mail_outbox SET status = 'failed', to_address = NULL, subject = NULL, "
-	    "body = NULL, outcome = 'test: left by an earlier suite' WHERE status = 'pending'",
+	    "body = NULL, sealed = NULL, key_id = NULL, outcome = 'test: left by an earlier suite' "
+	    "WHERE status = 'pending'",
 	    NULL);
 	for (int i = 0; i < N; i++) {
 		emails[i] = unique_email("once2");

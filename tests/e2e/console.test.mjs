@@ -309,7 +309,7 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     ctl("staff", "add", "--email", email, "--name", `Hana ${size}`, "--role", "hr");
     const { context, page, problems } = await newPage(viewport);
     await signIn(page, email, size);
-    await page.getByRole("link", { name: "Retention" }).click();
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Retention", exact: true }).click();
     await page.waitForURL(base + "/staff/retention");
     await page.getByRole("heading", { name: "Legal floors" }).waitFor();
     await page.getByText("29 CFR 1602.14").first().waitFor();
@@ -347,7 +347,7 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     ctl("staff", "add", "--email", email, "--name", `Paz ${size}`, "--role", "hr");
     const { context, page, problems } = await newPage(viewport);
     await signIn(page, email, size);
-    await page.getByRole("link", { name: "Privacy" }).click();
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Privacy", exact: true }).click();
     await page.waitForURL(base + "/staff/privacy");
     await accessible(page, `${size} /staff/privacy`);
     await shot(page, `${size}-privacy-queue`);
@@ -384,7 +384,7 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     ctl("staff", "add", "--email", email, "--name", `Ada ${size}`, "--role", "hr");
     const { context, page, problems } = await newPage(viewport);
     await signIn(page, email, size);
-    await page.getByRole("link", { name: "Audit" }).click();
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Audit", exact: true }).click();
     await page.waitForURL(base + "/staff/audit");
     await page.getByRole("heading", { name: "Entries, newest first" }).waitFor();
     await accessible(page, `${size} /staff/audit`);
@@ -422,7 +422,7 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     await api(`/v1/applications/${app.id}/transitions`, { to: "offer" });
     const { context, page, problems } = await newPage(viewport);
     await signIn(page, email, size);
-    await page.getByRole("link", { name: "Hires" }).click();
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Hires", exact: true }).click();
     await page.waitForURL(base + "/staff/hires");
     await accessible(page, `${size} /staff/hires`);
     await shot(page, `${size}-hires`);
@@ -446,7 +446,7 @@ for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     ctl("staff", "add", "--email", email, "--name", `Tess ${size}`, "--role", "hr");
     const { context, page, problems } = await newPage(viewport);
     await signIn(page, email, size);
-    await page.getByRole("link", { name: "Team" }).click();
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Team", exact: true }).click();
     await page.waitForURL(base + "/staff/team");
     await accessible(page, `${size} /staff/team`);
     await shot(page, `${size}-team`);

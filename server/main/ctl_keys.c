@@ -1,0 +1,131 @@
+/*
+ * recruitctl's keys commands: init, rotate (and rotate-master), reindex and
+ * seal-existing. See man/recruitctl.1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/applicants.h"
+#include "store/applications.h"
+#include "store/db.h"
+#include "store/documents.h"
+#include "store/evaluations.h"
+#include "store/privacy.h"
+#include "store/rotation.h"
+#include "store/vault.h"
+
+#include "ctl.h"
+
+/* The value of --batch, or def: 1 to 100000, else -1. */
+int
+cmd_keys_init(struct ctx *c)
+{
+	char err[256];
+
+	if (c->argc != 0) {
+		fprintf(stderr, "usage: recruitctl keys init\n");
+		return 2;
+	}
+	if (vault_init_keyring(c->cfg.keyring_file, c->cfg.master_key_file, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "recruitctl: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+batch_flag(struct ctx *c, int def)
+{
+	const char *b = flag(c, "--batch");
+	long n = b ? strtol(b, NULL, 10) : def;
+	return n >= 1 && n <= 100000 ? (int)n : -1;
+}
+
+int
+cmd_keys_rotate(struct ctx *c)
+{
+	int batch = batch_flag(c, 1000);
+
+	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
+		fprintf(stderr, "usage: recruitctl keys rotate [--batch N]\n");
+		return 2;
+	}
+	vault_or_die(c);
+	struct db *db = connect_or_die(c);
+	int rc = rotation_run(db, (unsigned)batch, stderr);
+	db_close(db);
+	vault_close();
+	return rc == 0 ? 0 : 1;
+}
+
+int
+cmd_keys_reindex(struct ctx *c)
+{
+	int batch = batch_flag(c, 1000);
+
+	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
+		fprintf(stderr, "usage: recruitctl keys reindex [--batch N]\n");
+		return 2;
+	}
+	vault_or_die(c);
+	struct db *db = connect_or_die(c);
+	int rc = rotation_reindex(db, (unsigned)batch, stderr);
+	db_close(db);
+	vault_close();
+	return rc == 0 ? 0 : 1;
+}
+
+/*
+ * Seal what was stored before the data keys, batch by batch, each batch a
+ * transaction of its own that skips rows a request holds: safe with the API
+ * up, and killed midway, run again it goes on. --max-batches stops early
+ * (for tests of just that).
+ */
+int
+cmd_keys_seal(struct ctx *c)
+{
+	static const struct {
+		const char *what;
+		int (*batch)(struct db *, int, long *);
+	} passes[] = {{"applicants", applicants_seal_batch},
+	              {"applicants' free text", applicants_seal_free_text_batch},
+	              {"documents", documents_seal_batch},
+	              {"document names", documents_seal_names_batch},
+	              {"evaluations", evaluations_seal_batch},
+	              {"stage reasons", applications_seal_reasons_batch}};
+	int batch = batch_flag(c, 200);
+	const char *m = flag(c, "--max-batches");
+	long max = m ? strtol(m, NULL, 10) : -1, batches = 0;
+	int rc = 0;
+
+	if (batch < 0 || (m && max < 1) || c->argc % 2 != 0 || c->argc > 4) {
+		fprintf(stderr,
+		        "usage: recruitctl keys seal-existing [--batch N] [--max-batches N]\n");
+		return 2;
+	}
+	vault_or_die(c);
+	struct db *db = connect_or_die(c);
+	for (size_t p = 0; rc == 0 && p < sizeof(passes) / sizeof(passes[0]); p++) {
+		long total = 0, n = 1;
+		while (rc == 0 && n > 0 && (max < 0 || batches < max)) {
+			if ((rc = passes[p].batch(db, batch, &n)) == 0 && n > 0) {
+				total += n;
+				batches++;
+			}
+		}
+		fprintf(stderr, "%s: %ld sealed%s\n", passes[p].what, total,
+		        rc != 0 ? " (then the database failed)" : "");
+	}
+	/* what the main database kept of the keys' secrets, and indexes of before the epochs */
+	char err[256];
+	if (rc == 0 && max < 0 && privacy_move_suppression_secret(db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "recruitctl: %s\n", err);
+		rc = -1;
+	}
+	if (rc == 0 && max < 0)
+		rc = rotation_reindex(db, (unsigned)batch, stderr);
+	db_close(db);
+	vault_close();
+	return rc == 0 ? 0 : 1;
+}

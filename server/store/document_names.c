@@ -1,0 +1,55 @@
+/*
+ * document_names: file names stored in plaintext before migration 0036,
+ * sealed under their document's key by `recruitctl keys seal-existing`
+ * (the names of documents stored since are sealed as they are written,
+ * store/documents.c). See documents.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "documents_rows.h"
+#include "store/db.h"
+#include "store/documents.h"
+#include "store/vault.h"
+
+/* Sealed documents only: one from before the keys gets its key from documents_seal_batch. */
+static struct db_stmt unsealed_names =
+    DB_STMT("SELECT id::text, applicant_id::text, coalesce(key_id, applicant_id)::text, "
+            "filename FROM documents WHERE filename IS NOT NULL AND sealed "
+            "ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED");
+static struct db_stmt seal_name =
+    DB_STMT("UPDATE documents SET filename_sealed = $2::bytea, filename = NULL WHERE id = $1");
+
+int
+documents_seal_names_batch(struct db *db, int batch, long *sealed)
+{
+	char limit[16];
+	PGresult *res;
+	int rc = 0;
+
+	*sealed = 0;
+	snprintf(limit, sizeof(limit), "%d", batch);
+	const char *params[1] = {limit};
+	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_names, 1, params)) == NULL)
+		return -1;
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		unsigned char key[SEAL_KEY_LEN];
+		char *name = NULL;
+		if (vault_key(PQgetvalue(res, i, 2), key) == 0)
+			name = documents_name_seal(key, PQgetvalue(res, i, 1),
+			                           PQgetvalue(res, i, 0), PQgetvalue(res, i, 3));
+		explicit_bzero(key, sizeof(key));
+		const char *p2[2] = {PQgetvalue(res, i, 0), name};
+		rc = name == NULL ? -1 : db_do(db, &seal_name, 2, p2);
+		free(name);
+	}
+	*sealed = PQntuples(res);
+	PQclear(res);
+	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
+		db_rollback(db);
+		*sealed = 0;
+		return -1;
+	}
+	return 0;
+}

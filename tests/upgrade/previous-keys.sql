@@ -1,0 +1,156 @@
+--
+-- PostgreSQL database dump
+--
+
+\restrict D629OCZxyWl70g3UlEZGLsEUuM74cBlkOkkbx4MFEdZBCRQEYjFNKSUkAatP4Qs
+
+-- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
+-- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: data_keys_destroyed(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.data_keys_destroyed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    ids text;
+BEGIN
+    FOR ids IN SELECT string_agg(owner, ',') FROM
+        (SELECT owner, (row_number() OVER () - 1) / 200 AS chunk FROM gone) x GROUP BY chunk
+    LOOP
+        PERFORM pg_notify('recruitd_data_keys', ids);
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: data_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.data_keys (
+    owner text NOT NULL,
+    wrapped bytea NOT NULL,
+    master text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT data_keys_master_check CHECK ((master ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT data_keys_wrapped_check CHECK ((length(wrapped) = 60))
+);
+
+
+--
+-- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.schema_migrations (
+    name text NOT NULL,
+    sha256 text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Data for Name: data_keys; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.data_keys (owner, wrapped, master, created_at) FROM stdin;
+index	\\x23796d82836ecc92d524b17808ac185d84e938450ce240ec86ff69c5eacdd8a5c3acc3948e83ac08cc23376e8a7dbe2140633189cfa5ce2367a5c0b5	c479576edc258c4c	2026-12-06 22:54:49.363079+00
+6dc89840-c613-4d96-8fb4-1d3d9aa80259	\\xa891edc0e9e668b266c1f6d4a94991b6ee663c7b90ced26310582eeb2cbedee128b3a69ee7c3b7626b0a62515b503a0b05cc1b50ff80b426272df4ca	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+8e0521a2-ff81-43ac-86f3-feaec289c292	\\x424a1c9d5b3ae4938b59f12ae84eb9ae826c47ced8345faf7b48af5ff1586ea5888ca9c92f25e5476be7470e560f74c29dfad7398f3eed88b9975fc0	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+2b071fb9-cec2-4141-8954-f0cdf336408d	\\x734ad40b80f23526f52087f0f7acba6dc9e2bb0402bc6b257297b12ab770976e7bc9939460b1e41a64c761521b5e916cd8233c37c7cbce0254fe30ae	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+89df3edc-8897-4682-9e77-b1ee2e8143c1	\\x8fc811e922ba8fa55f2eb0f4da179ec4ce25e44ca904a64f07fbc147dd4bdbf89a42f6388d23d22d4f0eb51746713c61d188128c5832e8d2e06a8a87	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+b73176b2-9ad0-456b-bc3f-7b331c3d2a6a	\\x6a44ed3c6105afe3754b792354f434cdbd0854cacaca5cd42b0b453a5beed64fdf2dfb38ebc45cf8693063ae5ac0f8fab9433244865dc39379a7d29e	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+58638b4f-0fd5-4d54-88e3-e2ef73967408	\\x0fcdf8f5ed032500545fc453616e4968eb37cc9e78f38540ab127f4e5556ca038e358e4c606c3a24b580c891190c0611f2565e5e0885ec77cfa6b2d9	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+df205310-c806-4b42-bc0b-b55142efb255	\\xf003a4a5c855dfe90e18c9e7465db2ec4de0f1a78e3ab94befd69f6cff5b000ed0d54acd66520148bb173ed7b5d4c44d564e9a41a27865cd6f625d75	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+93d77672-0879-42ac-b096-36c6e61e9bee	\\x2a371f2344b281b8ed9999c55eb07f638009ae943bb514288030015e0efb45a3e3c315953278f2cac2a148897763e4a6494187417162426ce839d99a	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+59369ec5-e0f4-4f72-8db9-5cf7af1029df	\\x7bb1996409ed7c4d867658fd1f674aa66080cc0cafcddaa6758df1478ca0ce3fc6527e249995b84433a851b34fa1b5b774c6cf612de8bb28f1d92376	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+37419da7-93a0-443e-b656-c05e45445c3d	\\x545b20b0bcba30749f1e61ce2eac0e72df1adc366c1091a219a6e431e962a9c7ce5c411b38d0ab14f83ea55910ce5684ee2057c04e00db9ce91e67bd	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+2762d084-a009-4197-a57e-0adae6818ca0	\\x3d74ccffa4f54fe48ff3de8e4483d00f6bd7e3b319115860284121510c05caa3ef7354b2f4b8b65b1d2aef89d36c6329281d9b1b77eee6f9f226332b	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+3a305022-f462-4496-82b6-6305ad24fb8d	\\x5511c297cb92ea2e545a887dc2800ca3fae523c2c164a404510585c3ebf6c556e157259bad331aa12db290a0ab08cc11713d390577d496b6f60de0cc	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+01d673b7-470d-4df7-91ce-2e70f4088f02	\\x426eb8e05301433af8afd5055f80aa390542ff860532a3a1ddfb0e964a5a055b1912fab2a5ba17e49c5b161a18837b46c0207a01a907b150cfc38dd5	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+098f9f71-18fb-486d-83dd-d87573685f0e	\\x29f4166b57d2bf06e5748ed88f3bf7114b0eb26b9037eb68c0f4154e9be8477e20543889c98648fd99d6e13a39c9edc550fc5a57a29e4d70d0175dac	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+8c79e119-6170-4bf2-b3b1-8ea2110fceaf	\\xf53af6c511ffa76b872503ae8307d8d10d85ff10e671392b32cdc1fc19848b36c88505c6d74aa036f0f950013caa7082610de69449331c8dd1e7661d	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+b38c4948-7247-4fec-8e27-6828f841caac	\\x895d5c3895a599a6a89fe7ff0c416419ee614dc3f639f6bc2ed4b615fbc0d37a25a3e7190b6f3d58264576913d933f931e0efca29308af9e03a0dfd0	c479576edc258c4c	2026-12-06 22:54:49.744792+00
+efd0a274-0062-45b9-9bf8-7f6b39225cb8	\\x0bd46b097d831e8da6a16ccaf85f372aaa614a28ba963dea3e5ba79e45c3916711e6c11ba981e2fc4281c070a307ad183617a20908435201e3444fbd	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+fa7728f6-aaa7-4446-8ee4-dd0ce539b5eb	\\x0647fc6d681f30c7fd33c880bbd6c1c73387eb19421d2b77b627726c98c59d2f1e2483625f8d2f09aa0131deac026cc314daad3a4ca82d48e27b0403	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+096099d1-c8bb-4c8b-98e5-f3d50b5e0086	\\x1bd52ba00d2edb7c816093a8691cf6081b85ae31f03e725d2fb7f00bec2c851b018bf9f1397ccfd84aa59eca430c209f5da03b88d60c686d907677cd	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+f5f22b65-a3ee-4427-a078-9bc4a36d639b	\\xf03f5e22546ebc13b40ae2e5f062f764647384876b02d16a684b91803841f72bcd8f3b3aa7361448f01189f70a9443cbb20a435c7542f876c8391d79	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+6d1cd893-16cf-4d3a-bf99-bdb12251c904	\\x8298759a67315416f44f6278198df27fb5ada4d23de455966ff12b69f04d1c6fd8a51696073964e33146527639ed2011c0f7830a53f88647173efd15	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+c948fc38-b7e3-4a97-a327-991f20eeb940	\\x838aaabdf93e529a3752dd03e7d660ba302080eddc6037c38759bb4e44966878fd8f5e199ca123d6904c026970056a1b32fd2f2aa71e4d0520ee9d13	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+37308811-e59d-426f-8873-d46caa782299	\\xb2f43225350eca2e7ce36b650a0ebe95e5147b598428cf8ae2b4d3d1aef6b8ca5d64b024badc2b79b2f6c6b49551cf42fe5206ab35d9c3b57a6f6d56	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+d0e3380d-00f4-41ad-9a5b-6a9065be9a2e	\\x209225e86c68fa869d0db8bc90f7eebffbdfe5b8a773988c8cbd30c056c8329951675f0d1178d2ace12963acee6e500584684af2bcf8b604eccafe10	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+e5dd776b-4378-4499-9db4-c532d2629921	\\x0b0ad2b9bbebadc4e5195b0e4857f147574864e6e50ddc2c530996614b2a83035152121da2eac96e5c43bca3edef3218b681864c48707786a128227a	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+7fd645ab-93c1-46e2-aaca-21d1b1a61c40	\\xfb5c11a0c85b0caa595f24a4c0412a39d4df82bc0121b948d716b4d93041fdcdd3d4590e18af1b5cb5d4719c829b501e9a8caaad19dc75905d1d027a	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+617a3a85-e3ec-411b-80d7-14c160d7488c	\\x8197823f2804898eaae86e12f48beb1c1230eaeadd96f95a8516ec10e19c0f7ca315a7b5d1886055e15c50da65a5b91a2d15420a087b225294d7b139	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+67253ec9-b1e9-4e9c-9b67-cc2468c56aed	\\x978a32c1f619112a682fd2966d0e464d8d3cd460586f7afdc3198e543f8d6b5e4aef20d9d63d6caa365e9c177cae580b3acdd238c1a1b24520620071	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+b746fe61-64f6-45df-ade3-8759b1e44d5a	\\xa2a60df4041a01b079387a07b69ffd64e82aee24dea63e2dee1ec864fbf43a3c0dd32e7c719835b33d4cda7f4d0e87c140c8278ba8f2c14f13f1159f	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+1f6c05b8-a1a4-499a-9613-95930dc198af	\\xc0ecf212edc1882aaf1cf5ff5fe2c51bbaa7af9e56eed9dcfbff4478023120cdaba537da22c2c995d0e8c40da333d50f3933cfb2d14d42f1475c78b1	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+af61dfb9-2ad1-458f-b11a-015229c15735	\\xf0c2d243a64d13c1ac566316bd553878cd0292665d37d02bd7f07d41c649785afd3fcd55fe729d9237afe36cbcb4a6ab9e6556c19845e69fb8964d26	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+9d5d9fbc-1c74-47b8-accd-b08fe91fe2d0	\\xe45b0590e20dc878459081735c9ec5e03da447659485c3073a6e260edbc21292953944ed9c9e3bb4db8efed777b29dae55906df634ad7d7d1c225e30	c479576edc258c4c	2026-12-06 22:54:50.055894+00
+\.
+
+
+--
+-- Data for Name: schema_migrations; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.schema_migrations (name, sha256, applied_at) FROM stdin;
+0001_data_keys.sql	abf3c97bb6917448ebf4f386f6cc72ecaa4127531f61bf8400dd3b5a8adc8e58	2026-12-06 22:54:49.293766+00
+0002_destroyed_notice.sql	92e9a3e116e4d63546a75e5a32e39c3376ac5b7e9a8c4ca15af573fa2309f3f1	2026-12-06 22:54:49.295656+00
+\.
+
+
+--
+-- Name: data_keys data_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.data_keys
+    ADD CONSTRAINT data_keys_pkey PRIMARY KEY (owner);
+
+
+--
+-- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: data_keys_master; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX data_keys_master ON public.data_keys USING btree (master);
+
+
+--
+-- Name: data_keys data_keys_destroyed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER data_keys_destroyed AFTER DELETE ON public.data_keys REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION public.data_keys_destroyed();
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict D629OCZxyWl70g3UlEZGLsEUuM74cBlkOkkbx4MFEdZBCRQEYjFNKSUkAatP4Qs
+
