@@ -194,15 +194,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		snprintf(hash, sizeof(hash), "\\x%s", "");
 		for (int i = 0; i < 16; i++)
 			snprintf(hash + 2 + 2 * i, 3, "%02x", r[i]);
-		const char *p[18] = {field(doc, "full_name"),
+		char hashes[80], keys[37];
+		snprintf(hashes, sizeof(hashes), "{\"\\\\x%s\"}", hash + 2);
+		snprintf(keys, sizeof(keys), "%.8s-%.4s-4%.3s-8%.3s-%.12s", hash + 2, hash + 10,
+		         hash + 15, hash + 19, hash + 22);
+		const char *p[22] = {field(doc, "full_name"),
 		                     field(doc, "email"),
 		                     field(doc, "phone"),
 		                     address,
 		                     "[]",
-		                     field(doc, "title"),
-		                     field(doc, "job_title"),
+		                     NULL,
+		                     NULL,
 		                     field(src, "type"),
-		                     field(src, "detail"),
+		                     NULL,
 		                     "false",
 		                     hash,
 		                     "{}",
@@ -211,8 +215,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		                     id,
 		                     "bench",
 		                     "bare",
-		                     field(doc, "email")};
-		res = PQexecPrepared(db, "create", 18, p, NULL, NULL, 0);
+		                     field(doc, "email"),
+		                     hashes,
+		                     id,
+		                     keys,
+		                     "bench"};
+		res = PQexecPrepared(db, "create", 22, p, NULL, NULL, 0);
 		free(address);
 		json_decref(doc);
 	} else {

@@ -83,7 +83,8 @@ int erasing_erase(const struct flow *f, const char *applicant_id, const char *ac
  * resumes deleted now (*documents counts those), the rest hidden from all
  * but HR, taking nothing new. Audited.
  */
-int erasing_restrict(const struct flow *f, const char *applicant_id, long *documents) WARN_UNUSED;
+int erasing_restrict(const struct flow *f, const char *applicant_id, const char *until,
+                     const char *privacy_request, long *documents) WARN_UNUSED;
 
 /*
  * In the caller's transaction: purge a locked batch (ids and rules are
@@ -105,11 +106,11 @@ struct erasing_outcome {
 
 /*
  * In the caller's transaction: a privacy deletion of applicant, asked by
- * the person. 0 with *out (erasing_outcome_fini frees it); 503 when the
- * retention rules cannot be read, a retry when the record changed under
- * the lock.
+ * the person in privacy request `request` (kept on a restricted record). 0 with *out
+ * (erasing_outcome_fini frees it); 503 when the retention rules cannot be read, a retry when the
+ * record changed under the lock.
  */
-int erasing_on_request(const struct flow *f, const char *applicant,
+int erasing_on_request(const struct flow *f, const char *applicant, const char *request,
                        struct erasing_outcome *out) WARN_UNUSED;
 
 /* Free an outcome's items (safe on a zeroed one). */

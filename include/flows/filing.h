@@ -80,7 +80,9 @@ int filing_delete(const struct flow *f, const char *doc_id) WARN_UNUSED;
  * as staff's (audited, its key with it), in a transaction of its own:
  * 404 when they have no such document; 409 last-resume when it is their
  * only resume while an application of theirs is open (a resume stays for
- * as long as someone may read the application).
+ * as long as someone may read the application); 409 restricted when the
+ * record is restricted (kept under a legal floor or hold: nothing leaves it
+ * before the floor ends, DESIGN "Retention").
  */
 int filing_delete_own(const struct flow *f, const char *doc_id,
                       const char *applicant_id) WARN_UNUSED;

@@ -119,10 +119,13 @@ int applicants_exists(struct db *db, const char *id) WARN_UNUSED;
  * Restrict a record an erasure request could not delete whole: what no
  * floor needs goes now (marketing consent, social handles, documents other
  * than resumes; *documents counts those), the rest is hidden from
- * recruiters, lists and searches until the purge. Audited. 1 when no record.
+ * recruiters, lists and searches until the purge. until (RFC 3339; NULL
+ * under a legal hold, which has no end) and privacy_request (the request
+ * that asked for the erasure) are kept for the record's `restricted`.
+ * Audited. 1 when no record.
  */
-int applicants_restrict(struct db *db, const char *id, const char *request_id,
-                        long *documents) WARN_UNUSED;
+int applicants_restrict(struct db *db, const char *id, const char *request_id, const char *until,
+                        const char *privacy_request, long *documents) WARN_UNUSED;
 
 /*
  * Opt the applicant with this address out of marketing and of sharing,

@@ -75,7 +75,8 @@ int documents_remove(struct db *db, const char *id, bool sees_restricted, const 
  * Whether applicant_id may remove their own document id, in the caller's
  * transaction, their row locked until it ends: 0 yes, 1 when they have no
  * such document, 2 when it is their last resume while an application of
- * theirs is open, -1 when the database failed.
+ * theirs is open, 3 when the record is restricted, -1 when the database
+ * failed.
  */
 int documents_may_remove_own(struct db *db, const char *id, const char *applicant_id) WARN_UNUSED;
 

@@ -213,11 +213,12 @@ int vault_rotate(unsigned batch, const struct vault_rotation_step *step, FILE *o
 bool vault_rotation_due(unsigned hours);
 
 /*
- * Fill the cache with the keys of the limit newest applicants (one
- * statement): how many, or -1. recruitd does it on a thread of its own at
+ * Fill the cache with the limit newest keys, read page at a time (the
+ * start-up peak is the cache and one page's result, not every key's at
+ * once): how many, or -1. recruitd does it on a thread of its own at
  * start, so reads do not each wait on the key database the first time.
  */
-long vault_warm(size_t limit);
+long vault_warm(size_t limit, size_t page);
 
 /*
  * Tests only (NULL otherwise): called by vault_keys between reading keys

@@ -94,3 +94,15 @@ clock_parse_rfc3339(const char *s, time_t *out)
 	*out = (time_t)day * 86400 + h * 3600 + m * 60 + sec - offset;
 	return 0;
 }
+
+void
+clock_pace(long long since, long floor_ms)
+{
+	long long left = since + floor_ms - clock_ms();
+
+	if (left > 0) {
+		struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
+		while (nanosleep(&ts, &ts) != 0)
+			;
+	}
+}

@@ -47,7 +47,7 @@ name_is(const char *name, size_t n, const char *want)
 	return n == strlen(want) && strncasecmp(name, want, n) == 0;
 }
 
-/* "METHOD SP TARGET SP HTTP/1.x": 0, 1 (its minor version) or -1. */
+/* "METHOD SP TARGET SP HTTP/1.x" (no %00 in TARGET): 0, 1 (its minor version) or -1. */
 static int
 request_line(const char *s, size_t n)
 {
@@ -58,9 +58,14 @@ request_line(const char *s, size_t n)
 	if (i == 0 || i == n || s[i] != ' ')
 		return -1;
 	t = ++i;
-	while (i < n && s[i] != ' ')
-		if ((unsigned char)s[i++] <= 0x20 || s[i - 1] == 0x7f)
+	while (i < n && s[i] != ' ') {
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
 			return -1;
+		/* a NUL, even encoded, would end the decoded path or value early: never meant */
+		if (s[i] == '%' && i + 2 < n && s[i + 1] == '0' && s[i + 2] == '0')
+			return -1;
+		i++;
+	}
 	if (i == t || i == n)
 		return -1;
 	i++;

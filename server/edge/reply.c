@@ -3,6 +3,7 @@
  * the handler's, or its problem as application/problem+json, each with
  * X-Request-Id and the headers every response carries.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,13 +125,21 @@ header_fits(const struct req *r, const char *name)
 static void
 add_headers(struct req *r, struct MHD_Response *resp)
 {
+	bool own_cache = false;
+
+	/* every answer: no-store unless the handler says how it may be kept, and nosniff once */
+	for (int i = 0; i < r->nheaders; i++)
+		own_cache |= header_fits(r, r->headers[i].name) &&
+		             strcasecmp(r->headers[i].name, MHD_HTTP_HEADER_CACHE_CONTROL) == 0;
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (!own_cache)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (r->reply_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->reply_type);
 	for (int i = 0; i < r->nheaders; i++)
-		if (header_fits(r, r->headers[i].name))
+		if (header_fits(r, r->headers[i].name) &&
+		    strcasecmp(r->headers[i].name, "X-Content-Type-Options") != 0)
 			MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
 	if (r->status == 405)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);

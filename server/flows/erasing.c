@@ -110,9 +110,11 @@ erasing_erase(const struct flow *f, const char *applicant_id, const char *actor)
 }
 
 int
-erasing_restrict(const struct flow *f, const char *applicant_id, long *documents)
+erasing_restrict(const struct flow *f, const char *applicant_id, const char *until,
+                 const char *privacy_request, long *documents)
 {
-	int rc = applicants_restrict(f->db, applicant_id, f->request_id, documents);
+	int rc = applicants_restrict(f->db, applicant_id, f->request_id, until, privacy_request,
+	                             documents);
 
 	if (rc < 0)
 		return flow_fail_db(f);
@@ -165,8 +167,8 @@ erase_asked(const struct flow *f, const char *applicant, struct erasing_outcome 
 
 /* A hold or a floor keeps the record: what no floor needs goes, the rest is restricted. */
 static int
-restrict_asked(const struct flow *f, const char *applicant, const struct erasing_verdict *v,
-               struct erasing_outcome *out)
+restrict_asked(const struct flow *f, const char *applicant, const char *request,
+               const struct erasing_verdict *v, struct erasing_outcome *out)
 {
 	static const char *const gone[] = {"marketing consent", "social profiles",
 	                                   "documents other than resumes"};
@@ -180,11 +182,12 @@ restrict_asked(const struct flow *f, const char *applicant, const struct erasing
 	    out->items, item("identifiers and contact details, resumes, applications and their "
 	                     "history, evaluations",
 	                     "restricted", out->basis, out->held ? NULL : out->until));
-	return erasing_restrict(f, applicant, &docs);
+	return erasing_restrict(f, applicant, out->held ? NULL : out->until, request, &docs);
 }
 
 int
-erasing_on_request(const struct flow *f, const char *applicant, struct erasing_outcome *out)
+erasing_on_request(const struct flow *f, const char *applicant, const char *request,
+                   struct erasing_outcome *out)
 {
 	struct erasing_verdict v;
 	long withdrawn;
@@ -199,7 +202,8 @@ erasing_on_request(const struct flow *f, const char *applicant, struct erasing_o
 	if (erasing_judge(f, applicant, &v) != 0)
 		return -1;
 	out->held = v.held;
-	return v.erase ? erase_asked(f, applicant, out) : restrict_asked(f, applicant, &v, out);
+	return v.erase ? erase_asked(f, applicant, out)
+	               : restrict_asked(f, applicant, request, &v, out);
 }
 
 void

@@ -117,6 +117,11 @@ filing_delete_own(const struct flow *f, const char *doc_id, const char *applican
 		flow_fail(f, 409, "last-resume",
 		          "this is your only resume, and an application of yours is open: upload a "
 		          "newer one first, or withdraw the application");
+	else if (rc == 3)
+		flow_fail(
+		    f, 409, "restricted",
+		    "your record is kept, restricted, for as long as the law requires: nothing "
+		    "in it can be changed or removed until then");
 	if (rc != 0)
 		return flow_rollback(f);
 	return flow_commit(f);

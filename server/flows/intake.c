@@ -107,7 +107,7 @@ static int
 do_delete(const struct flow *f, const char *id, const char *applicant)
 {
 	struct erasing_outcome out;
-	int rc = erasing_on_request(f, applicant, &out);
+	int rc = erasing_on_request(f, applicant, id, &out);
 	char *items = rc == 0 ? jsonx_dump(out.items) : NULL, *said = NULL;
 
 	if (rc == 0 && out.erased) {

@@ -60,7 +60,8 @@ static void *
 warm(void *arg)
 {
 	const struct config *cfg = arg;
-	long n = vault_warm(cfg->key_cache / 2); /* half: the sets keep room for the rest */
+	/* half: the sets keep room for the rest; 5,000 keys a page */
+	long n = vault_warm(cfg->key_cache / 2, 5000);
 
 	if (n >= 0)
 		log_msg(LOG_INFO, "data keys", "cached=%ld", n);

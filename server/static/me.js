@@ -230,9 +230,19 @@ async function loadOpenings(me) {
 
 async function load() {
   const res = await api("GET", "/v1/me");
+  if (res.status === 404 && (await api("GET", "/v1/me/privacy-requests?limit=1")).ok) {
+    // signed in, but the record is restricted (a deletion done in part, the rest kept under
+    // a legal floor): only HR reads it; the person still sees their requests and answers
+    $("sign-in").hidden = true;
+    $("signed-in").hidden = false;
+    for (const el of $("signed-in").children) el.hidden = !["kept", "rights", "sign-out-row"].includes(el.id);
+    loadRequests();
+    return;
+  }
   if (!res.ok) { say("Your record could not be loaded. Please try again later."); return; }
   $("sign-in").hidden = true;
   $("signed-in").hidden = false;
+  for (const el of $("signed-in").children) el.hidden = el.id === "kept";
   render(await res.json());
 }
 

@@ -13,7 +13,8 @@
 #include "store/erasure.h"
 
 static struct db_stmt restrict_record = DB_STMT(
-    "WITH a AS (UPDATE applicants SET restricted_at = now(), marketing_opt_in = false, "
+    "WITH a AS (UPDATE applicants SET restricted_at = now(), restricted_until = $3::timestamptz, "
+    "    restricted_request = $4::uuid, marketing_opt_in = false, "
     "    social_handles = NULL, social_sealed = NULL, version = version + 1, updated_at = now() "
     "  WHERE id = $1 RETURNING id), "
     "d AS (DELETE FROM documents WHERE applicant_id IN (SELECT id FROM a) AND kind <> 'resume' "
@@ -24,11 +25,12 @@ static struct db_stmt restrict_record = DB_STMT(
     "SELECT (SELECT count(*) FROM d) FROM a");
 
 int
-applicants_restrict(struct db *db, const char *id, const char *request_id, long *documents)
+applicants_restrict(struct db *db, const char *id, const char *request_id, const char *until,
+                    const char *privacy_request, long *documents)
 {
-	const char *params[2] = {id, request_id};
+	const char *params[4] = {id, request_id, until, privacy_request};
 	PGresult *row;
-	int rc = db_row(db, &restrict_record, 2, params, &row);
+	int rc = db_row(db, &restrict_record, 4, params, &row);
 
 	if (rc == 0) {
 		*documents = strtol(PQgetvalue(row, 0, 0), NULL, 10);

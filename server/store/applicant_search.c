@@ -82,6 +82,18 @@ static struct db_stmt search_sparse =
                       "SELECT " LIST_COLUMNS " FROM m a" LIST_ORDER);
 
 /*
+ * search_sparse with at most $3 candidates gathered, sorted: when fewer come
+ * back, they are every candidate left (a rare pattern: one statement, no
+ * window walked); otherwise the pattern is common enough for the windows.
+ */
+#define SEARCH_PROBE 200
+static struct db_stmt search_probe =
+    DB_STMT("WITH m AS MATERIALIZED ("
+            "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$5") "AND " CANDIDATES(
+                "$6") " LIMIT $3) "
+                      "SELECT " LIST_COLUMNS " FROM m a ORDER BY created_at DESC, id DESC");
+
+/*
  * With opening_id and/or stage: applicants with an application that matches
  * both. $4 the trigrams (NULL: none), $5 the opening, $6 the stage, $7 visibility.
  */
@@ -188,7 +200,7 @@ run(struct db *db, struct gather *g, struct db_stmt *st, const char *limit, cons
 	if (st == &search_recent)
 		return db_run(db, st, 7,
 		              (const char *[]){g->k1, g->k2, limit, grams, window, g->visible, o});
-	if (st == &search_sparse)
+	if (st == &search_sparse || st == &search_probe)
 		return db_run(db, st, 6,
 		              (const char *[]){g->k1, g->k2, limit, grams, g->visible, o});
 	return db_run(
@@ -222,21 +234,36 @@ walk(struct db *db, struct gather *g, struct db_stmt *st, const char *grams, con
 }
 
 /*
- * A search with trigrams: ten pages' worth of the newest records, then a
- * hundred, from the last candidate looked at (every one before it was
- * looked at); with less than a page among the windows' candidates, the
- * rest through the index.
+ * A search with trigrams: ten pages' worth of the newest records; then, at
+ * most SEARCH_PROBE candidates through the index: fewer, and they are all
+ * there is (a rare pattern answered by two statements, whatever the table's
+ * size); otherwise a hundred pages' worth of the newest, from the last
+ * candidate looked at (every one before it was looked at), and with less
+ * than a page among the windows' candidates, the rest through the index.
  */
 static void
 search(struct db *db, struct gather *g, const char *grams, const char *q,
        const struct applicant_query *aq)
 {
-	char limit[16], window[16];
+	char limit[16], window[16], probe[16];
 
 	snprintf(limit, sizeof(limit), "%d", g->want);
+	snprintf(probe, sizeof(probe), "%d", SEARCH_PROBE);
 	for (int w = SEARCH_WINDOW;
 	     w <= 10 * SEARCH_WINDOW && !g->failed && (int)json_array_size(g->items) < g->want;
 	     w *= 10) {
+		if (w > SEARCH_WINDOW) {
+			PGresult *res = run(db, g, &search_probe, probe, grams, NULL, aq);
+			if (res == NULL) {
+				g->failed = 1;
+				break;
+			}
+			if (PQntuples(res) < SEARCH_PROBE) { /* every candidate left: done */
+				take_rows(db, g, res, q);
+				return;
+			}
+			PQclear(res);
+		}
 		snprintf(window, sizeof(window), "%d", w * g->want);
 		PGresult *res = run(db, g, &search_recent, limit, grams, window, aq);
 		if (res == NULL)

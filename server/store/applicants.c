@@ -38,7 +38,9 @@
 	         "a.privacy_notice_version, rfc3339(a.privacy_notice_accepted_at), "               \
 	         "rfc3339(a.age_16_or_over_at), extract(epoch FROM a.created_at), a.country, "     \
 	         "a.region, " RETENTION_APPS_SQL ", " RETENTION_POLICIES_SQL                       \
-	         ", a.sharing_opt_out, a.restricted_at IS NOT NULL"
+	         ", a.sharing_opt_out, CASE WHEN a.restricted_at IS NOT NULL THEN "                \
+	         "json_build_object('since', rfc3339(a.restricted_at), 'until', "                  \
+	         "rfc3339(a.restricted_until), 'request_id', a.restricted_request)::text END"
 
 enum {
 	C_ID,
@@ -138,7 +140,7 @@ retention_from_row(const PGresult *res, int row)
 	const struct policies *p = retention_policies_cached(PQgetvalue(res, row, C_POLICIES));
 	struct verdict v;
 
-	bool restricted = PQgetvalue(res, row, C_RESTRICTED)[0] == 't';
+	bool restricted = !PQgetisnull(res, row, C_RESTRICTED);
 
 	if (p == NULL ||
 	    (restricted
@@ -179,7 +181,9 @@ applicant_from_row(const PGresult *res, int row, char *v[P_COUNT], char *fv[F_CO
 	json_object_set_new(doc, "sharing_opt_out",
 	                    json_boolean(PQgetvalue(res, row, C_SHARING)[0] == 't'));
 	json_object_set_new(doc, "restricted",
-	                    json_boolean(PQgetvalue(res, row, C_RESTRICTED)[0] == 't'));
+	                    PQgetisnull(res, row, C_RESTRICTED)
+	                        ? json_null()
+	                        : json_or_null(PQgetvalue(res, row, C_RESTRICTED)));
 	json_object_set_new(doc, "consent", consent_from_row(res, row));
 	json_object_set_new(doc, "legal_hold", hold_from_row(res, row, fv));
 	json_object_set_new(doc, "retention", retention_from_row(res, row));

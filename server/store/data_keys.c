@@ -427,36 +427,48 @@ vault_destroy(const char *const *ids, size_t n)
 	return rc;
 }
 
+/* A page of the newest keys before the keyset ($1, $2), $3 of them (an index in that order). */
 static struct db_stmt newest_keys =
-    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE id <> 'index' "
-            "ORDER BY created_at DESC LIMIT $1::int");
+    DB_STMT("SELECT id, wrapped, master, created_at::text FROM data_keys "
+            "WHERE id <> 'index' AND (created_at, id) < ($1::timestamptz, $2) "
+            "ORDER BY created_at DESC, id DESC LIMIT $3::int");
 
 long
-vault_warm(size_t limit)
+vault_warm(size_t limit, size_t page)
 {
-	struct db *db = pool_acquire(D.pool, WAIT_MS);
 	struct keycache_mark mark;
-	char n[24];
+	char at[64] = "infinity", after[128] = "", n[24];
 	long warmed = 0;
 
-	if (db == NULL)
-		return -1;
 	keycache_mark(&mark); /* before the keys are read: see keycache.h */
-	snprintf(n, sizeof(n), "%zu", limit);
-	const char *params[1] = {n};
-	PGresult *res = db_run(db, &newest_keys, 1, params);
-	pool_release(D.pool, db);
-	if (res == NULL)
-		return -1;
-	for (int r = 0; r < PQntuples(res); r++) {
-		unsigned char key[SEAL_KEY_LEN];
-		if (unwrap_row(res, r, key) == 0) {
-			keycache_put(PQgetvalue(res, r, 0), key, &mark);
-			warmed++;
+	while ((size_t)warmed < limit) {
+		struct db *db = pool_acquire(D.pool, WAIT_MS);
+		if (db == NULL)
+			return warmed > 0 ? warmed : -1;
+		size_t want = limit - (size_t)warmed < page ? limit - (size_t)warmed : page;
+		snprintf(n, sizeof(n), "%zu", want);
+		const char *params[3] = {at, after, n};
+		PGresult *res = db_run(db, &newest_keys, 3, params);
+		pool_release(D.pool, db);
+		if (res == NULL)
+			return warmed > 0 ? warmed : -1;
+		int rows = PQntuples(res);
+		for (int r = 0; r < rows; r++) {
+			unsigned char key[SEAL_KEY_LEN];
+			if (unwrap_row(res, r, key) == 0) {
+				keycache_put(PQgetvalue(res, r, 0), key, &mark);
+				warmed++;
+			}
+			OPENSSL_cleanse(key, sizeof(key));
 		}
-		OPENSSL_cleanse(key, sizeof(key));
+		if (rows > 0) {
+			snprintf(at, sizeof(at), "%s", PQgetvalue(res, rows - 1, 3));
+			snprintf(after, sizeof(after), "%s", PQgetvalue(res, rows - 1, 0));
+		}
+		PQclear(res);
+		if ((size_t)rows < want)
+			break;
 	}
-	PQclear(res);
 	return warmed;
 }
 

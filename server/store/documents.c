@@ -82,12 +82,14 @@ static struct db_stmt delete_document =
  * removals cannot each leave the other as the last resume): whether the
  * document is the last resume while an application is open.
  */
+/* 'r' restricted (kept under a legal floor or hold), 'l' the last resume of an open application */
 static struct db_stmt own_removal =
-    DB_STMT("SELECT d.kind = 'resume' "
+    DB_STMT("SELECT CASE WHEN a.restricted_at IS NOT NULL THEN 'r' "
+            "  WHEN d.kind = 'resume' "
             "  AND EXISTS (SELECT 1 FROM applications p WHERE p.applicant_id = a.id "
             "    AND p.stage NOT IN ('hired', 'rejected', 'withdrawn')) "
             "  AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.applicant_id = a.id "
-            "    AND o.kind = 'resume' AND o.id <> d.id) "
+            "    AND o.kind = 'resume' AND o.id <> d.id) THEN 'l' ELSE '' END "
             "FROM applicants a JOIN documents d ON d.applicant_id = a.id "
             "WHERE a.id = $2::uuid AND d.id = $1::uuid FOR UPDATE OF a");
 
@@ -403,7 +405,8 @@ documents_may_remove_own(struct db *db, const char *id, const char *applicant_id
 
 	if (rc != 0)
 		return rc;
-	rc = PQgetvalue(row, 0, 0)[0] == 't' ? 2 : 0;
+	char why = PQgetvalue(row, 0, 0)[0];
+	rc = why == 'r' ? 3 : why == 'l' ? 2 : 0;
 	PQclear(row);
 	return rc;
 }

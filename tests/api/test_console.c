@@ -64,7 +64,7 @@ test_sign_in_by_link(void **state)
 	resp_free(r);
 	/* only its hash is stored: the row is there, the secret is not */
 	expect_db_value("SELECT count(*) FROM staff_sessions WHERE key_id = substr($1, 5, 16) AND "
-	                "strpos(secret_sha256, split_part($1, '_', 3)) = 0",
+	                "strpos(secret_sha256, substr($1, 22)) = 0",
 	                cookie, "1");
 	free(cookie);
 	free(code);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "console.h"
 #include "core/xalloc.h"
@@ -253,6 +254,33 @@ test_crowded_board(void **state)
 	free(opening);
 }
 
+/* How many times header name is in r's headers. */
+static int
+times(const struct resp *r, const char *name)
+{
+	int n = 0;
+	size_t len = strlen(name);
+	for (const char *p = r->headers; (p = strchr(p, '\n')) != NULL;)
+		if (strncasecmp(++p, name, len) == 0 && p[len] == ':')
+			n++;
+	return n;
+}
+
+/* Each page says once how it may be kept and that its type is not to be sniffed. */
+static void
+test_headers_once(void **state)
+{
+	(void)state;
+	const char *pages[] = {"/staff/sign-in", "/apply", "/privacy", "/jobs"};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		struct resp *r = http("GET", pages[i], NULL, NULL, NULL, NULL);
+		assert_int_equal(r->status, 200);
+		assert_int_equal(times(r, "Cache-Control"), 1);
+		assert_int_equal(times(r, "X-Content-Type-Options"), 1);
+		resp_free(r);
+	}
+}
+
 int
 main(void)
 {
@@ -261,6 +289,7 @@ main(void)
 	    cmocka_unit_test(test_restricted_is_404_to_a_recruiter),
 	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_crowded_board),
+	    cmocka_unit_test(test_headers_once),
 	};
 	return cmocka_run_group_tests_name("console pages", tests, api_start, api_stop);
 }

@@ -640,6 +640,48 @@ test_destroyed_key_is_not_cached_again(void **state)
 	harness_store_forget();
 }
 
+static int misses;
+
+/* The test's hook: a lookup went to the key database (the key was not cached). */
+static void
+count_miss(const char *const *ids, size_t n)
+{
+	(void)ids;
+	misses += (int)n;
+}
+
+/*
+ * The cache is filled at start a page at a time, newest keys first: with
+ * pages of 3, the 10 newest of 12 keys made are cached (no lookup goes to
+ * the key database for them), the 2 oldest are not.
+ */
+static void
+test_warm_by_pages(void **state)
+{
+	(void)state;
+	unsigned char key[SEAL_KEY_LEN];
+	char ids[12][37];
+
+	(void)harness_store();
+	for (int i = 0; i < 12; i++) {
+		assert_int_equal(uuid_v4(ids[i]), 0);
+		assert_int_equal(vault_key_or_new(ids[i], key), 0);
+	}
+	harness_store_forget(); /* a process that has cached nothing */
+	(void)harness_store();
+	assert_int_equal(vault_warm(10, 3), 10);
+	misses = 0;
+	vault_test_between_fetch_and_cache = count_miss;
+	for (int i = 2; i < 12; i++)
+		assert_int_equal(vault_key(ids[i], key), 0);
+	assert_int_equal(misses, 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(vault_key(ids[i], key), 0);
+	assert_int_equal(misses, 2);
+	vault_test_between_fetch_and_cache = NULL;
+	harness_store_forget();
+}
+
 static int
 setup(void **state)
 {
@@ -672,6 +714,7 @@ main(void)
 	    cmocka_unit_test(test_search_without_plaintext),
 	    cmocka_unit_test(test_key_queued_by_a_crash_is_destroyed),
 	    cmocka_unit_test(test_destroyed_key_is_not_cached_again),
+	    cmocka_unit_test(test_warm_by_pages),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

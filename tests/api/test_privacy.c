@@ -470,6 +470,7 @@ test_delete(void **state)
 	assert_non_null(strstr(sget(kept, "basis"), "Cal. Gov. Code"));
 	assert_true(strncmp(sget(kept, "delete_at"), "2030", 4) >= 0);
 	assert_non_null(item_of(r, "deleted"));
+	char *asked = xstrdup(sget(r->json, "id")), *until = xstrdup(sget(kept, "delete_at"));
 	resp_free(r);
 	char *cpath = xasprintf("/v1/applicants/%s", c.applicant);
 	r = http_json("GET", cpath, staff.recruiter, NULL);
@@ -480,7 +481,15 @@ test_delete(void **state)
 	resp_free(r);
 	r = http_json("GET", cpath, staff.hr, NULL); /* HR does, audited */
 	assert_int_equal(r->status, 200);
-	assert_true(json_is_true(json_object_get(r->json, "restricted")));
+	/* DESIGN: restricted is {since, until, request_id}: until the floor's end, by the request
+	 */
+	json_t *restricted = json_object_get(r->json, "restricted");
+	assert_true(json_is_object(restricted));
+	assert_non_null(sget(restricted, "since"));
+	assert_int_equal(strncmp(sget(restricted, "until"), until, 19), 0); /* the same second */
+	assert_string_equal(sget(restricted, "request_id"), asked);
+	free(asked);
+	free(until);
 	assert_true(json_is_false(json_object_get(r->json, "marketing_opt_in")));
 	assert_non_null(strstr(r->body, "legal_floor:US/CA"));
 	resp_free(r);

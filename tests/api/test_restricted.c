@@ -128,6 +128,16 @@ test_restricted_takes_no_document_or_evaluation(void **state)
 	if (r->status != 401) /* a session the erasure ended is as good a refusal */
 		assert_problem(r, 409, "restricted");
 	resp_free(r);
+	/* nor can the person remove what the floor keeps (the resume the law says to keep) */
+	char *doc = db_value("SELECT id FROM documents WHERE applicant_id = $1", a.applicant);
+	char *own = xasprintf("/v1/me/documents/%s", doc);
+	r = http("DELETE", own, a.token, NULL, NULL, NULL);
+	if (r->status != 401)
+		assert_problem(r, 409, "restricted");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM documents WHERE applicant_id = $1", a.applicant, "1");
+	free(own);
+	free(doc);
 	expect_db_value("SELECT count(*) FROM evaluations e JOIN applications p ON p.id = "
 	                "e.application_id WHERE p.applicant_id = $1",
 	                a.applicant, "0");

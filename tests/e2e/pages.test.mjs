@@ -730,3 +730,45 @@ test("a deletion request says what it deletes, asks first, and can be cancelled"
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("a record kept under a legal floor after a deletion: /me says so and still shows the requests", async () => {
+  // an application in California: its resume and record are kept four years (a legal floor)
+  const california = await makeOpening(`Floor Engineer ${run}`, { country: "US", region: "CA", location: "Oakland" });
+  const email = `e2e.kept.${run}@example.com`;
+  const auth = { Authorization: `Bearer ${staffToken}`, "Content-Type": "application/json" };
+  const made = await fetch(base + "/v1/applicants", { method: "POST", headers: auth, body: JSON.stringify({ full_name: "Kept Floor", email }) });
+  assert.equal(made.status, 201);
+  const id = (await made.json()).id;
+  const applied = await fetch(base + `/v1/applicants/${id}/applications`, { method: "POST", headers: auth, body: JSON.stringify({ opening_id: california }) });
+  assert.equal(applied.status, 201);
+  const { context, page, problems } = await newPage(PHONE);
+  await page.goto(base + "/me");
+  await page.locator("#sign-in").waitFor({ state: "visible" });
+  await page.fill("#sign-in-email", email);
+  await page.click("#sign-in button[type=submit]");
+  await page.getByText(/Check your inbox/).waitFor();
+  await page.goto(await mailedLink(email, "/me"));
+  await page.locator("#held").waitFor({ state: "visible" });
+  assert.equal(await page.locator("#kept").isHidden(), true);
+  // the person asks for deletion: done in part, the rest restricted under the floor
+  const token = await page.evaluate(() => sessionStorage.getItem("recruitd.token"));
+  const asked = await fetch(base + "/v1/me/privacy-requests", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ type: "delete" }),
+  });
+  assert.equal(asked.status, 201);
+  assert.equal((await asked.json()).outcome, "partially_fulfilled");
+  await page.goto(base + "/me");
+  await page.locator("#kept").waitFor({ state: "visible" });
+  assert.match(await page.textContent("#kept"), /kept only for as long as the law\s+requires/);
+  assert.equal(await page.locator("#held").isHidden(), true);
+  assert.equal(await page.locator("#upload").isHidden(), true);
+  await page.locator("#requests li").first().waitFor();
+  assert.match(await page.textContent("#requests"), /Deleting your data: answered, done in part/);
+  await accessible(page, "/me: a record kept under a legal floor");
+  await shot(page, "me-kept");
+  // the one expected: GET /v1/me is 404 for a restricted record (only HR reads it)
+  assert.deepEqual(problems, ["Failed to load resource: the server responded with a status of 404 (Not Found)"]);
+  await context.close();
+});

@@ -60,6 +60,13 @@ static const struct head_case cases[] = {
     {"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_BAD},
     {"GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_BAD},
     {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", HEAD_BAD},
+    /* an encoded NUL ends the decoded path or value early: refused, wherever it is */
+    {"GET /v1/applicants/0b4b5c4e-0a4e-4c2e-9c1e-1a2b3c4d5e6f%00 HTTP/1.1\r\nHost: a\r\n\r\n",
+     HEAD_BAD},
+    {"GET /v1/applicants?q=%00 HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_BAD},
+    {"GET /v1/applicants?q=%000 HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_BAD},
+    {"GET /v1/applicants?q=%0A0 HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_OK},
+    {"GET /v1/applicants?q=100%25 HTTP/1.1\r\nHost: a\r\n\r\n", HEAD_OK},
 };
 
 static void
