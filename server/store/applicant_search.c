@@ -234,10 +234,11 @@ walk(struct db *db, struct gather *g, struct db_stmt *st, const char *grams, con
 }
 
 /*
- * A search with trigrams: ten pages' worth of the newest records; then, at
- * most SEARCH_PROBE candidates through the index: fewer, and they are all
- * there is (a rare pattern answered by two statements, whatever the table's
- * size); otherwise a hundred pages' worth of the newest, from the last
+ * A search with trigrams: ten pages' worth of the newest records; then, if
+ * they held less than a quarter of a page (a rare pattern), at most
+ * SEARCH_PROBE candidates through the index: fewer, and they are all there
+ * is (two statements, whatever the table's size; a common pattern never
+ * pays for the probe); otherwise a hundred pages' worth of the newest, from the last
  * candidate looked at (every one before it was looked at), and with less
  * than a page among the windows' candidates, the rest through the index.
  */
@@ -252,7 +253,8 @@ search(struct db *db, struct gather *g, const char *grams, const char *q,
 	for (int w = SEARCH_WINDOW;
 	     w <= 10 * SEARCH_WINDOW && !g->failed && (int)json_array_size(g->items) < g->want;
 	     w *= 10) {
-		if (w > SEARCH_WINDOW) {
+		/* a pattern the newest ten pages gave a quarter page of is common: the windows */
+		if (w > SEARCH_WINDOW && 4 * (int)json_array_size(g->items) < g->want) {
 			PGresult *res = run(db, g, &search_probe, probe, grams, NULL, aq);
 			if (res == NULL) {
 				g->failed = 1;
