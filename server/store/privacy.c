@@ -37,10 +37,26 @@
 	"FROM exports x WHERE x.request_id = r.id AND x.sha256 IS NOT NULL), 'agent', r.agent, "   \
 	"'version', r.version, 'sealed', r.sealed::text, 'key_id', r.key_id)"
 
-/* The keyed hash of an address (SQL text v) a request is found by (migration 0062). */
-#define REQUESTER_KEY(v)                                                                           \
-	"(SELECT encode(sha256(s.secret || convert_to(lower(" v "), 'UTF8')), 'hex') FROM "        \
-	"server_secrets s WHERE s.name = 'privacy-requester')"
+/*
+ * The keyed hash a request is found by (migrations 0062, 0074): HMAC under
+ * the keyring's suppression key (it never rotates and never sits in the
+ * main database, so a dump cannot confirm who asked), over a label and the
+ * folded address, as 64 hex digits in out; "" when there is no address.
+ */
+static void
+requester_key(const char *email, char out[65])
+{
+	out[0] = '\0';
+	if (email == NULL)
+		return;
+	char *folded = fold_email(email);
+	char *msg = xasprintf("privacy-requester\n%s", folded);
+	vault_suppression_hash(msg, out);
+	explicit_bzero(msg, strlen(msg));
+	explicit_bzero(folded, strlen(folded));
+	free(msg);
+	free(folded);
+}
 
 static struct db_stmt insert_request = DB_STMT(
     "WITH r AS (INSERT INTO privacy_requests (id, type, status, channel, applicant_id, "
@@ -48,17 +64,16 @@ static struct db_stmt insert_request = DB_STMT(
     "    details, corrections, agent, sealed, key_id, requester_key) "
     "  SELECT $15::uuid, $1, $2, $3, $4::uuid, $5, t.at, to_timestamp($7::bigint), now(), $8, "
     "    to_timestamp($14::bigint), $9, $10::jsonb, $11::jsonb, $16::bytea, $17::uuid, "
-    "    CASE WHEN $18::text IS NULL THEN NULL ELSE " REQUESTER_KEY(
-        "$18::text") " END "
-                     "  FROM (SELECT coalesce(to_timestamp($6::bigint), now()) AS at) t "
-                     "  WHERE t.at <= now() + interval '1 minute' "
-                     "  RETURNING id), "
-                     "c AS (INSERT INTO privacy_request_contacts (request_id, sealed) SELECT id, "
-                     "$12::bytea "
-                     "  FROM r WHERE $12::bytea IS NOT NULL), "
-                     "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
-                     "  SELECT id, 'received', $13 FROM r) "
-                     "SELECT id FROM r");
+    "    $18::text "
+    "  FROM (SELECT coalesce(to_timestamp($6::bigint), now()) AS at) t "
+    "  WHERE t.at <= now() + interval '1 minute' "
+    "  RETURNING id), "
+    "c AS (INSERT INTO privacy_request_contacts (request_id, sealed) SELECT id, "
+    "$12::bytea "
+    "  FROM r WHERE $12::bytea IS NOT NULL), "
+    "e AS (INSERT INTO privacy_request_events (request_id, event, actor_role) "
+    "  SELECT id, 'received', $13 FROM r) "
+    "SELECT id FROM r");
 
 int
 privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
@@ -82,6 +97,8 @@ privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
 		return -1;
 	snprintf(confirm, sizeof(confirm), "%lld", p->confirm_by);
 	snprintf(due, sizeof(due), "%lld", p->due_at);
+	char requester[65];
+	requester_key(p->email, requester);
 	const char *params[18] = {p->type,
 	                          p->status,
 	                          p->channel,
@@ -99,7 +116,7 @@ privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
 	                          id,
 	                          sealed,
 	                          kid,
-	                          p->email /* its keyed hash only: requester_key */};
+	                          requester[0] ? requester : NULL};
 	rc = db_row(db, &insert_request, 18, params, &row);
 	free(sealed);
 	free(contact);
@@ -394,10 +411,8 @@ static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
     "AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
     "AND ($6::text IS NULL OR (" ENDED "::int, coalesce(r.extended_due_at, r.due_at), r.id) > "
     "  (left($6, 1)::int, substr($6, 3)::timestamptz, $7::uuid)) "
-    "AND ($9::text IS NULL OR r.requester_key = " REQUESTER_KEY(
-        "$9::text") ") "
-                    "ORDER BY " ENDED
-                    ", coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
+    "AND ($9::text IS NULL OR r.requester_key = $9::text) "
+    "ORDER BY " ENDED ", coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
 
 int
 privacy_page(struct db *db, const struct privacy_query *q, const struct page_want *want,
@@ -407,8 +422,11 @@ privacy_page(struct db *db, const struct privacy_query *q, const struct page_wan
 	PGresult *res;
 
 	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
-	const char *params[9] = {q->status, q->type,  q->overdue, q->due_before, q->applicant_id,
-	                         want->k1,  want->k2, limit,      q->requester};
+	char requester[65];
+	requester_key(q->requester, requester);
+	const char *params[9] = {q->status,     q->type,         q->overdue,
+	                         q->due_before, q->applicant_id, want->k1,
+	                         want->k2,      limit,           requester[0] ? requester : NULL};
 	if ((res = db_run(db, &page, 9, params)) == NULL)
 		return -1;
 	db_page(res, want->limit, 0, 1, 2, out);
