@@ -78,7 +78,7 @@ def main(argv):
         lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (scen, conns, fmt(rps), fmt(p99, 1), fmt(pg), fmt(ratio, 2), fmt(bare, 2)))
         if ratio is not None:
             bars.append(("%s @%s" % (scen, conns), ratio))
-        elif scen in ("board", "staff_search", "staff_home"):
+        elif scen in ("board", "staff_search", "staff_home", "privacy_queue"):
             pages.append(("%s @%s" % (scen, conns), p99))
     with open(os.path.join(OUT, "report.md"), "w") as f:
         f.write("\n".join(lines) + "\n")

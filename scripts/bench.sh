@@ -19,10 +19,11 @@
 #   BENCH_INSTANCES (default 1): that many recruitd processes behind HAProxy (Debian's
 #   package, bench/haproxy.cfg), which wrk then talks to,
 #   BENCH_SCENARIOS (default "get list search_rare search_common funnel search create upload
-#   transition board staff_search staff_home export hire purge rotation"; export, hire, purge
-#   and rotation are timed apart: see below; board, staff_search and staff_home are the
-#   console's pages over HTTP with a session cookie, at BENCH_CONSOLE_CONNECTIONS (default 8)
-#   staff sessions)
+#   transition board staff_search staff_home privacy_queue export hire purge rotation";
+#   export, hire, purge and rotation are timed apart: see below; board, staff_search,
+#   staff_home and privacy_queue are the console's pages over HTTP with a session cookie, at
+#   BENCH_CONSOLE_CONNECTIONS (default 8) staff sessions; BENCH_PRIVACY (default 10,000)
+#   requests in the queue)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -31,7 +32,7 @@ conns=${BENCH_CONNECTIONS:-"8 32"}
 port=${BENCH_PORT:-18999}
 applicants=${BENCH_APPLICANTS:-100000}
 instances=${BENCH_INSTANCES:-1}
-scenarios=${BENCH_SCENARIOS:-get list search_rare search_common funnel search create upload transition board staff_search staff_home export hire purge rotation}
+scenarios=${BENCH_SCENARIOS:-get list search_rare search_common funnel search create upload transition board staff_search staff_home privacy_queue export hire purge rotation}
 console_conns=${BENCH_CONSOLE_CONNECTIONS:-8}
 out=$top/var/bench
 mkdir -p "$out"
@@ -74,16 +75,38 @@ token=$(bin/recruitctl staff-key create --role hr --name "bench-$(date +%s)")
 key_id=${token:4:16}
 # The console's sessions: BENCH_CONSOLE_CONNECTIONS recruiters, a session each, made as a
 # sign-in would leave them (the cookie's secret stored hashed).
-cookies=
-for _ in $(seq 1 "$console_conns"); do
-	member=$("${psql[@]}" -d "$db" -Atc "INSERT INTO staff_members (work_email, email_folded, name, role) \
-		VALUES ('bench@example.com', 'bench.$(date +%s%N)@example.com', 'Bench Recruiter', 'recruiter') RETURNING id")
-	skey=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	ssecret=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-	"${psql[@]}" -d "$db" -c "INSERT INTO staff_sessions (key_id, secret_sha256, member_id, method) VALUES \
-		('$skey', '$(printf %s "$ssecret" | sha256sum | cut -d' ' -f1)', '$member', 'link')" >/dev/null
-	cookies+="rkc_${skey}_$ssecret "
-done
+# HR's pages (the privacy queue) get BENCH_CONSOLE_CONNECTIONS hr members of their own.
+sessions_of() { # role: that many members of role, a session each; the cookies' values
+	local member skey ssecret all=
+	for _ in $(seq 1 "$console_conns"); do
+		member=$("${psql[@]}" -d "$db" -Atc "INSERT INTO staff_members (work_email, email_folded, name, role) \
+			VALUES ('bench@example.com', 'bench.$(date +%s%N)@example.com', 'Bench', '$1') RETURNING id")
+		skey=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+		ssecret=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+		"${psql[@]}" -d "$db" -c "INSERT INTO staff_sessions (key_id, secret_sha256, member_id, method) VALUES \
+			('$skey', '$(printf %s "$ssecret" | sha256sum | cut -d' ' -f1)', '$member', 'link')" >/dev/null
+		all+="rkc_${skey}_$ssecret "
+	done
+	echo "$all"
+}
+cookies=$(sessions_of recruiter)
+hr_cookies=$(sessions_of hr)
+# The privacy queue: BENCH_PRIVACY (default 10,000) requests in the log, of every type and
+# status, as rows without personal parts (those are sealed apart and opened only on a
+# request's own page), received over the last months; kept between runs.
+privacy=${BENCH_PRIVACY:-10000}
+if [[ " $scenarios " == *" privacy_queue "* ]] &&
+	[ "$("${psql[@]}" -d "$db" -Atc "SELECT count(*) FROM privacy_requests WHERE channel = 'mail' AND email_masked = 'b***@example.com'")" -lt "$privacy" ]; then
+	"${psql[@]}" -d "$db" -v ON_ERROR_STOP=1 -c "INSERT INTO privacy_requests (type, status, channel, email_masked, \
+		received_at, confirm_by, due_at, completed_at, outcome) \
+		SELECT (ARRAY['know_categories','know_specific','delete','correct','opt_out'])[1 + g % 5], s, 'mail', \
+			'b***@example.com', r, r + interval '10 days', r + interval '45 days', \
+			CASE WHEN s IN ('completed', 'denied') THEN r + interval '5 days' END, \
+			CASE s WHEN 'completed' THEN 'fulfilled' WHEN 'denied' THEN 'denied' END \
+		FROM generate_series(1, $privacy) g, \
+		LATERAL (SELECT now() - g * interval '20 minutes' AS r, \
+			(ARRAY['completed','completed','completed','denied','in_progress','awaiting_verification'])[1 + g % 6] AS s) x" >/dev/null
+fi
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-applicant-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/ids.txt"
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-app-' || g)::uuid FROM generate_series(1, $applicants) g" >"$out/apps.txt"
 "${psql[@]}" -d "$db" -Atc "SELECT md5('bench-opening-' || g)::uuid FROM generate_series(1, 50) g" >"$out/openings.txt"
@@ -277,20 +300,24 @@ for scenario in $scenarios; do
 		fi
 		script=bench/${scenario/get/get_applicant}.lua
 		case $scenario in
-		board | staff_search | staff_home)
+		board | staff_search | staff_home | privacy_queue)
 			[ "$c" = "$(echo $conns | cut -d' ' -f1)" ] || continue # once, at the console's own count
 			c=$console_conns script=bench/console.lua
 			case $scenario in # the board of an opening with 1 in 50 of every application
 			board) export BENCH_PAGE="/staff/openings/$(head -n 1 "$out/openings.txt")" ;;
 			staff_search) export BENCH_PAGE="/staff/applicants?q=Knuth+4711 /staff/applicants?q=Hopper+$((applicants / 2 + 3))" ;;
 			staff_home) export BENCH_PAGE=/staff ;;
+			privacy_queue) export BENCH_PAGE="/staff/privacy /staff/privacy?status=in_progress" ;;
 			esac
-			code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: recruitd=${cookies%% *}" \
+			page_cookies=$cookies
+			[ "$scenario" = privacy_queue ] && page_cookies=$hr_cookies
+			code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: recruitd=${page_cookies%% *}" \
 				"http://127.0.0.1:$port${BENCH_PAGE%% *}")
 			[ "$code" = 200 ] || { echo "bench: $scenario: $BENCH_PAGE answered $code" >&2; exit 1; }
 			;;
 		esac
-		w=$(BENCH_RUN=$run BENCH_COOKIES="$cookies" wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$script" \
+		[[ $scenario == privacy_queue ]] || page_cookies=$cookies
+		w=$(BENCH_RUN=$run BENCH_COOKIES="$page_cookies" wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$script" \
 			"http://127.0.0.1:$port" 2>&1)
 		rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$w")
 		p50=$(awk '$1 == "50%" {print $2}' <<<"$w" | to_ms)
@@ -303,7 +330,7 @@ for scenario in $scenarios; do
 			"${psql[@]}" -d "$db" -c "UPDATE applications SET stage = 'applied' WHERE stage <> 'applied'" >/dev/null
 		fi
 		pace=$(awk -v c="$c" -v r="$rps" 'BEGIN { printf "%d", (r > 0 ? 2000 * c / r + 0.5 : 1000) }')
-		h=$(BENCH_RUN=$run BENCH_DELAY_MS=$pace BENCH_COOKIES="$cookies" wrk -t2 -c"$c" -d"${seconds}s" --latency \
+		h=$(BENCH_RUN=$run BENCH_DELAY_MS=$pace BENCH_COOKIES="$page_cookies" wrk -t2 -c"$c" -d"${seconds}s" --latency \
 			-s "$script" "http://127.0.0.1:$port" 2>&1)
 		half_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$h")
 		half_p99=$(awk '$1 == "99%" {print $2}' <<<"$h" | to_ms)

@@ -398,7 +398,8 @@ privacy_email_of(struct db *db, const char *id, char **email)
 
 /*
  * Open ones first, then the ended, each soonest due first: the keyset is
- * ("0 " or "1 " (ended) and the due date that counts, id), ascending.
+ * ("0 " or "1 " (ended) and the due date that counts, id), ascending, in
+ * the order of the index privacy_requests_queue (migration 0075).
  */
 static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
     "SELECT " REQUEST_JSON "::text, CASE WHEN " ENDED " THEN '1 ' ELSE '0 ' END || "
@@ -409,8 +410,8 @@ static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
     "  r.due_at)) = $3::boolean) "
     "AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
     "AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
-    "AND ($6::text IS NULL OR (" ENDED "::int, coalesce(r.extended_due_at, r.due_at), r.id) > "
-    "  (left($6, 1)::int, substr($6, 3)::timestamptz, $7::uuid)) "
+    "AND ($6::text IS NULL OR (" ENDED ", coalesce(r.extended_due_at, r.due_at), r.id) > "
+    "  (left($6, 1) = '1', substr($6, 3)::timestamptz, $7::uuid)) "
     "AND ($9::text IS NULL OR r.requester_key = $9::text) "
     "ORDER BY " ENDED ", coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
 
