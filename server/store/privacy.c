@@ -17,47 +17,6 @@
 #include "privacy_sealed.h"
 #include "sealing.h"
 
-/* A request in DESIGN's shape; r is the privacy_requests row. */
-#define REQUEST_JSON                                                                               \
-	"json_build_object('id', r.id, 'type', r.type, 'status', r.status, 'channel', r.channel, " \
-	"'subject', json_build_object('applicant_id', r.applicant_id, 'employee_id', "             \
-	"r.employee_id, 'email_masked', r.email_masked), 'status_reason', r.status_reason, "       \
-	"'received_at', rfc3339(r.received_at), 'confirm_by', "                                    \
-	"rfc3339(r.confirm_by), 'confirmed_at', rfc3339(r.confirmed_at), 'verification', "         \
-	"json_build_object('level', r.verification_level, 'verified_at', rfc3339(r.verified_at), " \
-	"'data_points_matched', r.data_points_matched, 'declaration_signed_at', "                  \
-	"rfc3339(r.declaration_signed_at)), 'due_at', rfc3339(r.due_at), 'extended_due_at', "      \
-	"rfc3339(r.extended_due_at), 'extension_reason', r.extension_reason, 'days_left', CASE "   \
-	"WHEN r.completed_at IS NULL THEN ceil(extract(epoch FROM coalesce(r.extended_due_at, "    \
-	"r.due_at) - now()) / 86400)::int END, 'overdue', r.completed_at IS NULL AND now() > "     \
-	"coalesce(r.extended_due_at, r.due_at), 'completed_at', rfc3339(r.completed_at), "         \
-	"'outcome', r.outcome, 'outcome_detail', r.outcome_detail, 'categories', r.categories, "   \
-	"'items', r.items, 'corrections', r.corrections, 'export', (SELECT json_build_object("     \
-	"'id', x.id, 'size', x.size, 'sha256', x.sha256, 'expires_at', rfc3339(x.expires_at)) "    \
-	"FROM exports x WHERE x.request_id = r.id AND x.sha256 IS NOT NULL), 'agent', r.agent, "   \
-	"'version', r.version, 'sealed', r.sealed::text, 'key_id', r.key_id)"
-
-/*
- * The keyed hash a request is found by (migrations 0062, 0074): HMAC under
- * the keyring's suppression key (it never rotates and never sits in the
- * main database, so a dump cannot confirm who asked), over a label and the
- * folded address, as 64 hex digits in out; "" when there is no address.
- */
-static void
-requester_key(const char *email, char out[65])
-{
-	out[0] = '\0';
-	if (email == NULL)
-		return;
-	char *folded = fold_email(email);
-	char *msg = xasprintf("privacy-requester\n%s", folded);
-	vault_suppression_hash(msg, out);
-	explicit_bzero(msg, strlen(msg));
-	explicit_bzero(folded, strlen(folded));
-	free(msg);
-	free(folded);
-}
-
 static struct db_stmt insert_request = DB_STMT(
     "WITH r AS (INSERT INTO privacy_requests (id, type, status, channel, applicant_id, "
     "    email_masked, received_at, confirm_by, confirmed_at, verification_level, due_at, "
@@ -98,7 +57,7 @@ privacy_insert(struct db *db, const struct privacy_new *p, char id[37])
 	snprintf(confirm, sizeof(confirm), "%lld", p->confirm_by);
 	snprintf(due, sizeof(due), "%lld", p->due_at);
 	char requester[65];
-	requester_key(p->email, requester);
+	privacy_requester_key(p->email, requester);
 	const char *params[18] = {p->type,
 	                          p->status,
 	                          p->channel,
@@ -391,94 +350,6 @@ privacy_email_of(struct db *db, const char *id, char **email)
 		}
 	}
 	return 0;
-}
-
-/* Whether a request has ended, as SQL: ended ones list after the open ones. */
-#define ENDED "(r.status IN ('completed', 'denied'))"
-
-/*
- * Open ones first, then the ended, each soonest due first: the keyset is
- * ("0 " or "1 " (ended) and the due date that counts, id), ascending, in
- * the order of the index privacy_requests_queue (migration 0075).
- */
-static struct db_stmt page = DB_STMT_PLANNED_EACH_TIME(
-    "SELECT " REQUEST_JSON "::text, CASE WHEN " ENDED " THEN '1 ' ELSE '0 ' END || "
-    "rfc3339(coalesce(r.extended_due_at, r.due_at)), r.id "
-    "FROM privacy_requests r "
-    "WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.type = $2) "
-    "AND ($3::boolean IS NULL OR (r.completed_at IS NULL AND now() > coalesce(r.extended_due_at, "
-    "  r.due_at)) = $3::boolean) "
-    "AND ($4::timestamptz IS NULL OR coalesce(r.extended_due_at, r.due_at) < $4::timestamptz) "
-    "AND ($5::uuid IS NULL OR r.applicant_id = $5::uuid) "
-    "AND ($6::text IS NULL OR (" ENDED ", coalesce(r.extended_due_at, r.due_at), r.id) > "
-    "  (left($6, 1) = '1', substr($6, 3)::timestamptz, $7::uuid)) "
-    "AND ($9::text IS NULL OR r.requester_key = $9::text) "
-    "ORDER BY " ENDED ", coalesce(r.extended_due_at, r.due_at), r.id LIMIT $8::int");
-
-int
-privacy_page(struct db *db, const struct privacy_query *q, const struct page_want *want,
-             struct page_of *out)
-{
-	char limit[16];
-	PGresult *res;
-
-	snprintf(limit, sizeof(limit), "%d", want->limit + 1);
-	char requester[65];
-	requester_key(q->requester, requester);
-	const char *params[9] = {q->status,     q->type,         q->overdue,
-	                         q->due_before, q->applicant_id, want->k1,
-	                         want->k2,      limit,           requester[0] ? requester : NULL};
-	if ((res = db_run(db, &page, 9, params)) == NULL)
-		return -1;
-	db_page(res, want->limit, 0, 1, 2, out);
-	PQclear(res);
-	size_t i;
-	json_t *item;
-	int rc = 0;
-	json_array_foreach(out->items, i, item) if (rc == 0) rc = privacy_sealed_open(db, item);
-	if (rc != 0)
-		page_fini(out);
-	return rc;
-}
-
-/* The year's requests as the CTE y the metrics read. */
-#define METRICS_YEAR                                                                               \
-	"WITH y AS (SELECT type, outcome, completed_at, extract(epoch FROM completed_at - "        \
-	"received_at) / 86400 AS days FROM privacy_requests WHERE extract(year FROM received_at "  \
-	"AT "                                                                                      \
-	"TIME ZONE 'UTC') = $1::int) "
-
-static struct db_stmt metrics_year = DB_STMT(
-    METRICS_YEAR
-    "SELECT coalesce(json_object_agg(t.type, json_build_object("
-    "  'received', (SELECT count(*) FROM y WHERE y.type = t.type), "
-    "  'fulfilled', (SELECT count(*) FROM y WHERE y.type = t.type AND y.outcome IN "
-    "    ('fulfilled', 'partially_fulfilled')), "
-    "  'denied', (SELECT count(*) FROM y WHERE y.type = t.type AND y.outcome = 'denied'), "
-    "  'no_record', (SELECT count(*) FROM y WHERE y.type = t.type AND y.outcome = 'no_record'), "
-    "  'open', (SELECT count(*) FROM y WHERE y.type = t.type AND y.completed_at IS NULL), "
-    "  'median_days', (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY "
-    "y.days))::numeric, "
-    "    1) FROM y WHERE y.type = t.type AND y.days IS NOT NULL), "
-    "  'mean_days', (SELECT round(avg(y.days)::numeric, 1) FROM y WHERE y.type = t.type))), "
-    "  '{}')::text "
-    "FROM (SELECT unnest(ARRAY['know_categories', 'know_specific', 'delete', 'correct', "
-    "  'opt_out']) AS type) t");
-
-json_t *
-privacy_metrics(struct db *db, int year)
-{
-	char y[8];
-	PGresult *res;
-	json_t *out;
-
-	snprintf(y, sizeof(y), "%d", year);
-	const char *params[1] = {y};
-	if ((res = db_run(db, &metrics_year, 1, params)) == NULL)
-		return NULL;
-	out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	PQclear(res);
-	return out;
 }
 
 static struct db_stmt sweep = DB_STMT(

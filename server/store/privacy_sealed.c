@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fold.h"
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "store/db.h"
@@ -145,4 +146,19 @@ privacy_sealed_contact(const char *id, const char *key_id, const char *sealed, c
 	char *email = vault_open_text(key, id, CONTACT, sealed);
 	explicit_bzero(key, sizeof(key));
 	return email;
+}
+
+void
+privacy_requester_key(const char *email, char out[65])
+{
+	out[0] = '\0';
+	if (email == NULL)
+		return;
+	char *folded = fold_email(email);
+	char *msg = xasprintf("privacy-requester\n%s", folded);
+	vault_suppression_hash(msg, out);
+	explicit_bzero(msg, strlen(msg));
+	explicit_bzero(folded, strlen(folded));
+	free(msg);
+	free(folded);
 }

@@ -51,4 +51,32 @@ int privacy_sealed_put(struct db *db, const char *id, const char *member,
 char *privacy_sealed_contact(const char *id, const char *key_id, const char *sealed,
                              const char *plain, int *down);
 
+/* A request in DESIGN's shape; r is the privacy_requests row. */
+#define REQUEST_JSON                                                                               \
+	"json_build_object('id', r.id, 'type', r.type, 'status', r.status, 'channel', r.channel, " \
+	"'subject', json_build_object('applicant_id', r.applicant_id, 'employee_id', "             \
+	"r.employee_id, 'email_masked', r.email_masked), 'status_reason', r.status_reason, "       \
+	"'received_at', rfc3339(r.received_at), 'confirm_by', "                                    \
+	"rfc3339(r.confirm_by), 'confirmed_at', rfc3339(r.confirmed_at), 'verification', "         \
+	"json_build_object('level', r.verification_level, 'verified_at', rfc3339(r.verified_at), " \
+	"'data_points_matched', r.data_points_matched, 'declaration_signed_at', "                  \
+	"rfc3339(r.declaration_signed_at)), 'due_at', rfc3339(r.due_at), 'extended_due_at', "      \
+	"rfc3339(r.extended_due_at), 'extension_reason', r.extension_reason, 'days_left', CASE "   \
+	"WHEN r.completed_at IS NULL THEN ceil(extract(epoch FROM coalesce(r.extended_due_at, "    \
+	"r.due_at) - now()) / 86400)::int END, 'overdue', r.completed_at IS NULL AND now() > "     \
+	"coalesce(r.extended_due_at, r.due_at), 'completed_at', rfc3339(r.completed_at), "         \
+	"'outcome', r.outcome, 'outcome_detail', r.outcome_detail, 'categories', r.categories, "   \
+	"'items', r.items, 'corrections', r.corrections, 'export', (SELECT json_build_object("     \
+	"'id', x.id, 'size', x.size, 'sha256', x.sha256, 'expires_at', rfc3339(x.expires_at)) "    \
+	"FROM exports x WHERE x.request_id = r.id AND x.sha256 IS NOT NULL), 'agent', r.agent, "   \
+	"'version', r.version, 'sealed', r.sealed::text, 'key_id', r.key_id)"
+
+/*
+ * The keyed hash a request is found by (migrations 0062, 0074): HMAC under
+ * the keyring's suppression key (it never rotates and never sits in the
+ * main database, so a dump cannot confirm who asked), over a label and the
+ * folded address, as 64 hex digits in out; "" when there is no address.
+ */
+void privacy_requester_key(const char *email, char out[65]);
+
 #endif
