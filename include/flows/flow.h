@@ -73,6 +73,14 @@ int flow_commit(const struct flow *f) WARN_UNUSED;
 /* Roll the transaction back, if one is open; returns -1 (for `return flow_rollback(f);`). */
 int flow_rollback(const struct flow *f);
 
+/*
+ * step(f, email), answered no sooner than 40 ms after it began whatever
+ * it found: a sign-in link sent to someone on record takes as long as one
+ * sent to nobody, so the answer's time does not tell them apart.
+ */
+int flow_link_paced(const struct flow *f, const char *email,
+                    int (*step)(const struct flow *, const char *));
+
 /* Whether the actor is staff of role hr: the one role that sees a restricted record. */
 bool flow_is_hr(const struct flow *f);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/problem.h"
 #include "core/token.h"
 #include "flows/flow.h"
@@ -118,4 +119,15 @@ bool
 flow_is_hr(const struct flow *f)
 {
 	return f->who->role == ROLE_HR;
+}
+
+int
+flow_link_paced(const struct flow *f, const char *email,
+                int (*step)(const struct flow *, const char *))
+{
+	long long since = clock_ms();
+	int rc = step(f, email);
+
+	clock_pace(since, 40);
+	return rc;
 }

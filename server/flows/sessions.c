@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "core/config.h"
 #include "core/xalloc.h"
 #include "domain/letters.h"
@@ -65,17 +64,10 @@ sessions_link_now(const struct flow *f, const char *email)
 	return flow_commit(f);
 }
 
-/* An answer as long for a stranger as for someone on record (no timing tells them apart). */
-#define LINK_FLOOR_MS 40
-
 int
 sessions_link(const struct flow *f, const char *email)
 {
-	long long since = clock_ms();
-	int rc = sessions_link_now(f, email);
-
-	clock_pace(since, LINK_FLOOR_MS);
-	return rc;
+	return flow_link_paced(f, email, sessions_link_now);
 }
 
 int
