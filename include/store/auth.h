@@ -24,6 +24,14 @@ int auth_watch_start(const char *conninfo);
 void auth_watch_stop(void);
 
 /*
+ * How long a process may go on honouring a staff key after it was revoked
+ * elsewhere when the notice is late (it is usually heard within a
+ * millisecond). recruitctl waits this long after revoking, so that on its
+ * return the key is refused everywhere.
+ */
+#define AUTH_KEPT_MS 1000
+
+/*
  * Forget every staff key this process keeps (a change it made itself: its
  * next request must not wait for the notice, which other processes get).
  */

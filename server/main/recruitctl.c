@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/fold.h"
@@ -120,8 +121,10 @@ cmd_key_create(struct ctx *c)
 		role = who.role;
 	if (replace) {
 		rc = keys_replace(db, role, name, email ? who.id : NULL, token, made);
-		if (rc == 0)
+		if (rc == 0) {
 			fprintf(stderr, "key %s made; earlier keys named %s revoked\n", made, name);
+			clock_pace(clock_ms(), AUTH_KEPT_MS); /* refused everywhere on return */
+		}
 	} else {
 		rc = keys_create_for(db, role, name, email ? who.id : NULL, token);
 	}
@@ -156,8 +159,10 @@ cmd_key_revoke(struct ctx *c)
 	db = connect_or_die(c);
 	rc = keys_revoke(db, c->argv[0]);
 	db_close(db);
-	if (rc == 0)
+	if (rc == 0) {
+		clock_pace(clock_ms(), AUTH_KEPT_MS); /* refused everywhere on return */
 		fprintf(stderr, "revoked %s\n", c->argv[0]);
+	}
 	return rc == 0 ? 0 : 1;
 }
 

@@ -24,7 +24,7 @@
 #include "store/db.h"
 #include "store/listen.h"
 
-#define KEPT_MS 1000
+#define KEPT_MS AUTH_KEPT_MS
 #define SLOTS 256 /* a power of two */
 
 struct kept_key {

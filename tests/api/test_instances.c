@@ -556,7 +556,8 @@ test_killed_under_load_loses_no_audit(void **state)
 		}
 		free(rd[i].acked);
 	}
-	assert_true(acked >= ENOUGH);
+	/* ENOUGH were committed before the kill; at most one a reader was in flight */
+	assert_true(acked >= ENOUGH - READERS);
 	api_second_reaped();
 	api_start_second(); /* for what follows */
 	free(like);
