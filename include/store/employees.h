@@ -82,12 +82,22 @@ int employees_insert(struct db *db, const struct employee_row *e) WARN_UNUSED;
 /*
  * Keep the keyed hash of the hired person's address (folded) on employee
  * id, so that a privacy request from that address finds the employee: 0 or
- * -1. The address itself is kept nowhere but in the sealed archive.
+ * -1. The address itself is kept nowhere but in the sealed archive; the
+ * hash is keyed from the keyring, so the main database alone cannot
+ * confirm an address.
  */
 int employees_set_contact(struct db *db, const char *id, const char *email) WARN_UNUSED;
 
 /* The employee (the latest hire) whose address is email: 0 with id, 1 when none, -1. */
 int employees_find_contact(struct db *db, const char *email, char id[37]) WARN_UNUSED;
+
+/*
+ * Wrap up to batch hashes kept before migration 0076 (keyed by the main
+ * database's secret alone) in the keyring's HMAC, in one transaction that
+ * skips rows a request holds (recruitctl keys seal-existing): 0 or -1, with
+ * how many in *wrapped.
+ */
+int employees_wrap_contacts_batch(struct db *db, int batch, long *wrapped) WARN_UNUSED;
 
 /* One employee (new reference). */
 int employees_find(struct db *db, const char *id, json_t **employee) WARN_UNUSED;

@@ -9,6 +9,7 @@
 #include "store/applications.h"
 #include "store/db.h"
 #include "store/documents.h"
+#include "store/employees.h"
 #include "store/evaluations.h"
 #include "store/privacy.h"
 #include "store/rotation.h"
@@ -93,7 +94,8 @@ cmd_keys_seal(struct ctx *c)
 	              {"documents", documents_seal_batch},
 	              {"document names", documents_seal_names_batch},
 	              {"evaluations", evaluations_seal_batch},
-	              {"stage reasons", applications_seal_reasons_batch}};
+	              {"stage reasons", applications_seal_reasons_batch},
+	              {"employees' address hashes", employees_wrap_contacts_batch}};
 	int batch = batch_flag(c, 200);
 	const char *m = flag(c, "--max-batches");
 	long max = m ? strtol(m, NULL, 10) : -1, batches = 0;

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "core/fold.h"
+#include "core/xalloc.h"
 #include "documents_rows.h"
 #include "domain/transfer.h"
 #include "store/db.h"
 #include "store/documents.h"
 #include "store/employees.h"
+#include "store/vault.h"
 
 /*
  * Locks in one order everywhere: the applicant, then their applications (an
@@ -217,42 +219,114 @@ employees_insert(struct db *db, const struct employee_row *e)
 	return db_do(db, &insert_employee, 7, params);
 }
 
-/* The keyed hash a hired person's folded address is found by ($1 the folded address). */
-#define CONTACT_KEY                                                                                \
-	"(SELECT encode(sha256(s.secret || convert_to($1, 'UTF8')), 'hex') FROM server_secrets s " \
-	"WHERE s.name = 'employee-contact')"
+/*
+ * A hired person's folded address is found by an HMAC under the keyring's
+ * suppression key (never in this database) of the SHA-256 over the
+ * 'employee-contact' secret and the address, which PostgreSQL makes ($1 the
+ * folded address): the secret alone, in a dump, confirms nothing. Rows of
+ * before migration 0076 keep that SHA-256 in contact_key until
+ * employees_wrap_contacts_batch wraps it.
+ */
+static struct db_stmt contact_inner =
+    DB_STMT("SELECT encode(sha256(s.secret || convert_to($1, 'UTF8')), 'hex') "
+            "FROM server_secrets s WHERE s.name = 'employee-contact'");
 
 static struct db_stmt set_contact =
-    DB_STMT("UPDATE employees SET contact_key = " CONTACT_KEY " WHERE id = $2");
+    DB_STMT("UPDATE employees SET contact_hmac = $1, contact_key = NULL WHERE id = $2");
 
-static struct db_stmt find_contact = DB_STMT(
-    "SELECT id FROM employees WHERE contact_key = " CONTACT_KEY " ORDER BY hired_at DESC LIMIT 1");
+static struct db_stmt find_contact =
+    DB_STMT("SELECT id FROM employees WHERE contact_hmac = $1 OR contact_key = $2 "
+            "ORDER BY hired_at DESC LIMIT 1");
+
+/* The HMAC of an inner hash (64 hex digits) into out. */
+static void
+contact_wrap(const char *inner, char out[65])
+{
+	char *msg = xasprintf("employee-contact\n%s", inner);
+
+	vault_suppression_hash(msg, out);
+	free(msg);
+}
+
+/* Both hashes of email's folded address: 0, 1 when there is no secret (no hire ever), -1. */
+static int
+contact_hashes(struct db *db, const char *email, char inner[65], char wrapped[65])
+{
+	char *folded = fold_email(email);
+	const char *params[1] = {folded};
+	PGresult *row;
+	int rc = db_row(db, &contact_inner, 1, params, &row);
+
+	explicit_bzero(folded, strlen(folded));
+	free(folded);
+	if (rc != 0)
+		return rc;
+	snprintf(inner, 65, "%s", PQgetvalue(row, 0, 0));
+	PQclear(row);
+	contact_wrap(inner, wrapped);
+	return 0;
+}
 
 int
 employees_set_contact(struct db *db, const char *id, const char *email)
 {
-	char *folded = fold_email(email);
-	const char *params[2] = {folded, id};
-	int rc = db_do(db, &set_contact, 2, params);
+	char inner[65], wrapped[65];
+	int rc = contact_hashes(db, email, inner, wrapped);
 
-	free(folded);
-	return rc;
+	if (rc == 0) {
+		const char *params[2] = {wrapped, id};
+		rc = db_do(db, &set_contact, 2, params);
+	}
+	return rc < 0 ? -1 : 0; /* no secret: nothing to keep, as before migration 0042 */
 }
 
 int
 employees_find_contact(struct db *db, const char *email, char id[37])
 {
-	char *folded = fold_email(email);
-	const char *params[1] = {folded};
-	PGresult *row;
-	int rc = db_row(db, &find_contact, 1, params, &row);
+	char inner[65], wrapped[65];
+	int rc = contact_hashes(db, email, inner, wrapped);
 
-	free(folded);
 	if (rc == 0) {
-		snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
-		PQclear(row);
+		const char *params[2] = {wrapped, inner};
+		PGresult *row;
+		if ((rc = db_row(db, &find_contact, 2, params, &row)) == 0) {
+			snprintf(id, 37, "%s", PQgetvalue(row, 0, 0));
+			PQclear(row);
+		}
 	}
 	return rc;
+}
+
+static struct db_stmt unwrapped_contacts =
+    DB_STMT("SELECT id, contact_key FROM employees WHERE contact_key IS NOT NULL "
+            "LIMIT $1::int FOR UPDATE SKIP LOCKED");
+
+int
+employees_wrap_contacts_batch(struct db *db, int batch, long *wrapped)
+{
+	char limit[16];
+	PGresult *res;
+	int rc = 0;
+
+	*wrapped = 0;
+	snprintf(limit, sizeof(limit), "%d", batch);
+	const char *params[1] = {limit};
+	if (db_begin(db) != 0 || (res = db_run(db, &unwrapped_contacts, 1, params)) == NULL)
+		return -1;
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		char hmac[65];
+		contact_wrap(PQgetvalue(res, i, 1), hmac);
+		const char *p2[2] = {hmac, PQgetvalue(res, i, 0)};
+		rc = db_do(db, &set_contact, 2, p2);
+	}
+	*wrapped = PQntuples(res);
+	PQclear(res);
+	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
+		db_rollback(db);
+		*wrapped = 0;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1107,4 +1108,19 @@ api_scheduler_tick(int instance)
 
 	api_scheduler_kick(instance);
 	api_scheduler_wait(instance, before);
+}
+
+/* A shell command made from a format: its exit status (0 when it succeeded). */
+int
+shell(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&cmd, fmt, ap) > 0);
+	va_end(ap);
+	int rc = system(cmd);
+	free(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
 }

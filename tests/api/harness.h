@@ -150,6 +150,9 @@ PGconn *test_db(void);
 /* Run SQL with one text parameter; the first value of the first row (new string) or NULL. */
 char *db_value(const char *sql, const char *param);
 
+/* A shell command made from a format: its exit status (0 when it succeeded). */
+int shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /*
  * The hash the store finds an address by (store/vault.h: HMAC-SHA256 under
  * the index key of the lower-cased address), as bytea text for a

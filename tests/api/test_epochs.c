@@ -27,21 +27,6 @@
 #include "store/vault.h"
 #include "unit/fixtures.h"
 
-/* A shell command made from a format: its exit status (0 when it succeeded). */
-static int
-shell(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) > 0);
-	va_end(ap);
-	int rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
-}
-
 /* The keyring file as it stands: its epochs' ids (oldest first) and key hex, and its mark. */
 struct ring {
 	int n;

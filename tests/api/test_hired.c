@@ -13,6 +13,7 @@
 
 #include "core/xalloc.h"
 #include "harness.h"
+#include "store/vault.h"
 
 static char *opening;
 static int seq;
@@ -148,6 +149,59 @@ test_stranger_still_no_record(void **state)
 	free(email);
 }
 
+/*
+ * The employee's address hash is keyed from the keyring: what the main
+ * database holds (its secret included) cannot confirm the address. A hash
+ * made before migration 0076 still finds the employee, and `recruitctl keys
+ * seal-existing` wraps it into the keyed form.
+ */
+#define INNER                                                                                      \
+	"encode(sha256((SELECT secret FROM server_secrets WHERE name = 'employee-contact') || "    \
+	"convert_to(lower($1), 'UTF8')), 'hex')"
+
+static void
+test_address_hash_keyed_from_keyring(void **state)
+{
+	(void)state;
+	char *email, *employee;
+	hired_person(&email, &employee);
+	char *inner = db_value("SELECT " INNER, email);
+	char *msg = xasprintf("employee-contact\n%s", inner), want[65];
+	(void)harness_store();
+	vault_suppression_hash(msg, want);
+	char *by_id = xasprintf("SELECT contact_hmac FROM employees WHERE id = '%s'", employee);
+	expect_db_value(by_id, NULL, want);
+	expect_db_value("SELECT count(*) FROM employees WHERE contact_hmac = " INNER, email, "0");
+
+	/* as before migration 0076: found by the hash of before */
+	char *legacy = xasprintf("UPDATE employees SET contact_hmac = NULL, contact_key = %s "
+	                         "WHERE id = '%s' RETURNING 1",
+	                         INNER, employee);
+	free(db_value(legacy, email));
+	struct resp *r = ask_and_confirm("know_categories", email);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(json_object_get(r->json, "subject"), "employee_id"), employee);
+	resp_free(r);
+	assert_int_equal(
+	    shell("%s keys seal-existing >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 0);
+	expect_db_value(by_id, NULL, want);
+	char *left = xasprintf("SELECT count(*) FROM employees WHERE id = '%s' AND contact_key IS "
+	                       "NOT NULL",
+	                       employee);
+	expect_db_value(left, NULL, "0");
+	r = ask_and_confirm("know_categories", email);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(json_object_get(r->json, "subject"), "employee_id"), employee);
+	resp_free(r);
+	free(left);
+	free(legacy);
+	free(by_id);
+	free(msg);
+	free(inner);
+	free(email);
+	free(employee);
+}
+
 static int
 setup(void **state)
 {
@@ -175,6 +229,7 @@ main(void)
 	    cmocka_unit_test(test_what_is_held),
 	    cmocka_unit_test(test_copy_and_deletion_go_to_hr),
 	    cmocka_unit_test(test_stranger_still_no_record),
+	    cmocka_unit_test(test_address_hash_keyed_from_keyring),
 	};
 	return cmocka_run_group_tests_name("api hired", tests, setup, teardown);
 }

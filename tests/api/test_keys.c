@@ -39,21 +39,6 @@ new_tag(char *tag, size_t len)
 	         'a' + (r / 17576) % 26, ++seq);
 }
 
-/* A shell command made from a format: its exit status (0 when it succeeded). */
-static int
-shell(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) > 0);
-	va_end(ap);
-	int rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
-}
-
 #define PGBIN "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 
 /* pg_dump of the main database to path (plain SQL). */

@@ -54,20 +54,6 @@
 
 static char *opening, *iceland, *california;
 
-static int
-shell(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) > 0);
-	va_end(ap);
-	int rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
-}
-
 /* The connection string of database name on the suite's cluster. */
 static char *
 conninfo_of(const char *name)

@@ -31,20 +31,6 @@
 
 #define PGBIN "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 
-static int
-shell(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) > 0);
-	va_end(ap);
-	int rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
-}
-
 static char *
 conninfo_of(const char *url, const char *name)
 {
