@@ -67,7 +67,7 @@ else
 	echo "bench: seeded in $(($(date +%s) - t0)) s (set-based SQL, bench/seed.sql)" >&2
 	# The seed is written in plaintext, as rows from before the keys; seal it as an upgrade would.
 	t0=$(date +%s)
-	bin/recruitctl keys seal-existing --batch 1000 2>/dev/null
+	bin/recruitctl keys seal-existing --batch 1000 2>&1 | sed 's/^/bench:   /' >&2
 	echo "bench: sealed the seed in $(($(date +%s) - t0)) s (recruitctl keys seal-existing)" >&2
 	echo "$applicants" >"$out/seeded"
 fi

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/clock.h"
 #include "store/applicants.h"
 #include "store/applications.h"
 #include "store/db.h"
@@ -110,14 +111,15 @@ cmd_keys_seal(struct ctx *c)
 	struct db *db = connect_or_die(c);
 	for (size_t p = 0; rc == 0 && p < sizeof(passes) / sizeof(passes[0]); p++) {
 		long total = 0, n = 1;
+		long long t0 = clock_ms();
 		while (rc == 0 && n > 0 && (max < 0 || batches < max)) {
 			if ((rc = passes[p].batch(db, batch, &n)) == 0 && n > 0) {
 				total += n;
 				batches++;
 			}
 		}
-		fprintf(stderr, "%s: %ld sealed%s\n", passes[p].what, total,
-		        rc != 0 ? " (then the database failed)" : "");
+		fprintf(stderr, "%s: %ld sealed in %.1f s%s\n", passes[p].what, total,
+		        (double)(clock_ms() - t0) / 1000, rc != 0 ? " (then the database failed)" : "");
 	}
 	/* what the main database kept of the keys' secrets, and indexes of before the epochs */
 	char err[256];
