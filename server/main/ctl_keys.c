@@ -119,7 +119,8 @@ cmd_keys_seal(struct ctx *c)
 			}
 		}
 		fprintf(stderr, "%s: %ld sealed in %.1f s%s\n", passes[p].what, total,
-		        (double)(clock_ms() - t0) / 1000, rc != 0 ? " (then the database failed)" : "");
+		        (double)(clock_ms() - t0) / 1000,
+		        rc != 0 ? " (then the database failed)" : "");
 	}
 	/* what the main database kept of the keys' secrets, and indexes of before the epochs */
 	char err[256];

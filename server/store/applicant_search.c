@@ -25,16 +25,22 @@
  * Visibility is a parameter of every statement (VISIBLE): a restricted
  * record is left out unless the caller asked for it.
  */
+/*
+ * A summary opens the name and the e-mail address only (PERSONAL_COLUMNS' first
+ * four): the other sealed values are not even sent.
+ */
 #define LIST_COLUMNS                                                                               \
-	"id, " PERSONAL_COLUMNS("a") ", job_title_sealed::text, job_title, rfc3339(created_at), "  \
-	                             "rfc3339(updated_at), version, created_at"
+	"id, coalesce(a.record_key, a.id)::text, a.email_hash IS NOT NULL, "                       \
+	"coalesce(a.full_name_sealed::text, a.full_name), coalesce(a.email_sealed::text, "         \
+	"a.email), job_title_sealed::text, job_title, rfc3339(created_at), rfc3339(updated_at), "  \
+	"version, created_at"
 enum {
 	L_ID,
 	L_KEY,
 	L_SEALED,
 	L_NAME,
 	L_EMAIL,
-	L_JOB_SEALED = 8,
+	L_JOB_SEALED,
 	L_JOB,
 	L_CREATED,
 	L_UPDATED,

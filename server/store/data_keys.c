@@ -472,9 +472,14 @@ vault_warm(size_t limit, size_t page)
 	return warmed;
 }
 
+/*
+ * The next batch after the key id $3, in id order: a pass walks the index
+ * once (from the start each time, it stepped over every key re-wrapped
+ * before: at a million applicants a rotation slowed to 1,100 keys a second).
+ */
 static struct db_stmt batch_to_rewrap =
-    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE master <> $1 ORDER BY id "
-            "LIMIT $2::int FOR UPDATE");
+    DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE master <> $1 AND id > $3 "
+            "ORDER BY id LIMIT $2::int FOR UPDATE");
 static struct db_stmt rewrap =
     DB_STMT("UPDATE data_keys SET wrapped = $2::bytea, master = $3 WHERE id = $1 AND master = $4");
 
@@ -501,19 +506,27 @@ rewrap_row(struct db *db, const PGresult *res, int r, const char *to_id)
 	return rc;
 }
 
-/* One batch in a transaction of its own: how many rows it re-wrapped (0: none left), or -1. */
+/*
+ * One batch after the key id *after, in a transaction of its own: how many
+ * rows it re-wrapped (0: none left after it), or -1; *after moves to the
+ * batch's last id.
+ */
 static int
-rewrap_batch(struct db *db, const char *to_id, const char *limit)
+rewrap_batch(struct db *db, const char *to_id, const char *limit, char **after)
 {
-	const char *params[2] = {to_id, limit};
+	const char *params[3] = {to_id, limit, *after};
 	PGresult *res;
 	int rows, rc = 0;
 
-	if (db_begin(db) != 0 || (res = db_run(db, &batch_to_rewrap, 2, params)) == NULL)
+	if (db_begin(db) != 0 || (res = db_run(db, &batch_to_rewrap, 3, params)) == NULL)
 		return -1;
 	rows = PQntuples(res);
 	for (int r = 0; rc == 0 && r < rows; r++)
 		rc = rewrap_row(db, res, r, to_id);
+	if (rows > 0) {
+		free(*after);
+		*after = xstrdup(PQgetvalue(res, rows - 1, 0));
+	}
 	PQclear(res);
 	if (rc != 0 || rows == 0) {
 		db_rollback(db);
@@ -522,18 +535,30 @@ rewrap_batch(struct db *db, const char *to_id, const char *limit)
 	return db_exec(db, "COMMIT") == 0 ? rows : -1;
 }
 
+/*
+ * Passes over the keys in id order until one finds nothing to re-wrap: the
+ * second finds only keys a process made under the epoch before while it had
+ * not yet heard of the rotation.
+ */
 int
 data_keys_rewrap(const char *to_id, unsigned batch, long *done)
 {
 	struct db *db = pool_acquire(D.pool, WAIT_MS);
 	char limit[16];
-	int rows;
+	int rows = 0;
+	long pass;
 
 	if (db == NULL)
 		return -1;
 	snprintf(limit, sizeof(limit), "%u", batch);
-	while ((rows = rewrap_batch(db, to_id, limit)) > 0)
-		*done += rows;
+	do {
+		char *after = xstrdup("");
+		pass = 0;
+		while ((rows = rewrap_batch(db, to_id, limit, &after)) > 0)
+			pass += rows;
+		free(after);
+		*done += pass;
+	} while (rows == 0 && pass > 0);
 	pool_release(D.pool, db);
 	return rows;
 }

@@ -354,6 +354,27 @@ test_nothing_of_an_erased_person_remains(void **state)
 	assert_int_equal(rs->status, 201);
 	resp_free(rs);
 	free(body);
+	/* C10: every other type of request, through an agent, each with words of its own */
+	static const char *const types[] = {"know_categories", "know_specific", "delete",
+	                                    "opt_out"};
+	char *agent10[4][3];
+	for (int i = 0; i < 4; i++) {
+		static const char *const what[3] = {"name", "doc", "why"};
+		for (int j = 0; j < 3; j++) {
+			char prefix[32];
+			snprintf(prefix, sizeof(prefix), "Agent%c%s", 'a' + i, what[j]);
+			agent10[i][j] = canary(&c, prefix);
+		}
+		body = xasprintf("{\"type\":\"%s\",\"channel\":\"agent\",\"email\":\"%s\","
+		                 "\"details\":\"%s\",\"agent\":{\"name\":\"%s\","
+		                 "\"authorization_document\":\"%s\"}}",
+		                 types[i], e9, agent10[i][2], agent10[i][0], agent10[i][1]);
+		rs = http_json("POST", "/v1/privacy-requests", staff.hr, body);
+		if (rs->status != 201)
+			fail_msg("%s through an agent: %ld %s", types[i], rs->status, rs->body);
+		resp_free(rs);
+		free(body);
+	}
 
 	/* C5: a control, left alone (not a canary: it must open from a backup) */
 	char *c5 = new_staff_applicant("remanence", "Control Person");
@@ -569,6 +590,9 @@ test_nothing_of_an_erased_person_remains(void **state)
 	free(pdf8.data);
 	applied_free(&a8);
 	free(n9);
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 3; j++)
+			free(agent10[i][j]);
 	free(doc9);
 	free(why9);
 	free(e9);
