@@ -26,7 +26,7 @@ struct config {
 	unsigned
 	    key_shred_interval_ms; /* RECRUITD_KEY_SHRED_INTERVAL_MS: queued keys' retry, 60000 */
 	size_t
-	    key_cache; /* RECRUITD_KEY_CACHE: unwrapped data keys kept, default 262144 (14 MiB) */
+	    key_cache; /* RECRUITD_KEY_CACHE: unwrapped data keys kept, default 524288 (28 MiB) */
 	char *home;    /* RECRUITD_HOME: the checkout holding db/ and server/ */
 	size_t max_upload_bytes; /* RECRUITD_MAX_UPLOAD_BYTES, default 10 MiB, at most 256 MiB */
 	size_t max_json_bytes;   /* RECRUITD_MAX_JSON_BYTES, default 1 MiB */

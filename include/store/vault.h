@@ -206,6 +206,16 @@ struct vault_rotation_step {
 int vault_rotate(unsigned batch, const struct vault_rotation_step *step, FILE *out) WARN_UNUSED;
 
 /*
+ * A rotation's pace: after each batch (keys re-wrapped, records indexed) it
+ * pauses for percent/100 of the time the batch took, so that the API's
+ * reads beside it keep their latency (default 100: about half of the
+ * machine's time; 0 for a maintenance window). vault_rotation_pause is that
+ * pause, for a batch begun at since (core/clock.h's clock_ms).
+ */
+void vault_rotation_pace(unsigned percent);
+void vault_rotation_pause(long long since);
+
+/*
  * Whether a rotation is due: the current epoch is hours old or more, or a
  * rotation was left under way. What the scheduler asks every so often
  * before calling vault_rotate (RECRUITD_KEY_EPOCH_HOURS).

@@ -143,7 +143,7 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 	    U("RECRUITD_APPLICANT_TOKEN_HOURS", 1, 24 * 365, 7 * 24, applicant_token_hours),
 	    U("RECRUITD_RATE_PER_ADDRESS_MINUTE", 1, 1000000, 30, rate_per_address_minute),
 	    U("RECRUITD_RATE_PER_EMAIL_HOUR", 1, 1000000, 5, rate_per_email_hour),
-	    U("RECRUITD_KEY_CACHE", 256, 1ULL << 26, 262144, key_cache),
+	    U("RECRUITD_KEY_CACHE", 256, 1ULL << 26, 524288, key_cache),
 	    U("RECRUITD_SWEEP_MINUTES", 1, 1440, 15, sweep_minutes),
 	    U("RECRUITD_SCHEDULER_TICK_MS", 50, 3600000, 10000, scheduler_tick_ms),
 	    U("RECRUITD_KEY_EPOCH_HOURS", 1, 24 * 365, 24, key_epoch_hours),

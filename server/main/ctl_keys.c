@@ -48,11 +48,16 @@ int
 cmd_keys_rotate(struct ctx *c)
 {
 	int batch = batch_flag(c, 1000);
+	const char *p = flag(c, "--pace");
+	char *end = NULL;
+	long pace = p ? strtol(p, &end, 10) : 100;
 
-	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
-		fprintf(stderr, "usage: recruitctl keys rotate [--batch N]\n");
+	if (batch < 0 || (p && (*end != '\0' || pace < 0 || pace > 1000)) || c->argc % 2 != 0 ||
+	    c->argc > 4) {
+		fprintf(stderr, "usage: recruitctl keys rotate [--batch N] [--pace PERCENT]\n");
 		return 2;
 	}
+	vault_rotation_pace((unsigned)pace);
 	vault_or_die(c);
 	struct db *db = connect_or_die(c);
 	int rc = rotation_run(db, (unsigned)batch, stderr);

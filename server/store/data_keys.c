@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/digest.h"
 #include "core/log.h"
 #include "store/db.h"
@@ -535,6 +536,22 @@ rewrap_batch(struct db *db, const char *to_id, const char *limit, char **after)
 	return db_exec(db, "COMMIT") == 0 ? rows : -1;
 }
 
+static atomic_uint pace = 100;
+
+void
+vault_rotation_pace(unsigned percent)
+{
+	atomic_store(&pace, percent);
+}
+
+void
+vault_rotation_pause(long long since)
+{
+	long long took = clock_ms() - since;
+
+	clock_pace(clock_ms(), (long)(took * atomic_load(&pace) / 100));
+}
+
 /*
  * Passes over the keys in id order until one finds nothing to re-wrap: the
  * second finds only keys a process made under the epoch before while it had
@@ -554,8 +571,12 @@ data_keys_rewrap(const char *to_id, unsigned batch, long *done)
 	do {
 		char *after = xstrdup("");
 		pass = 0;
-		while ((rows = rewrap_batch(db, to_id, limit, &after)) > 0)
+		long long t0 = clock_ms();
+		while ((rows = rewrap_batch(db, to_id, limit, &after)) > 0) {
 			pass += rows;
+			vault_rotation_pause(t0);
+			t0 = clock_ms();
+		}
 		free(after);
 		*done += pass;
 	} while (rows == 0 && pass > 0);

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "core/clock.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/rotation.h"
@@ -39,9 +40,11 @@ rotation_reindex(struct db *db, unsigned batch, FILE *out)
 		bool end = false;
 		while (!end) {
 			long done;
+			long long t0 = clock_ms();
 			if (applicants_reindex_batch(db, (int)batch, after, &done, &end) != 0)
 				return -1;
 			total += done;
+			vault_rotation_pause(t0);
 		}
 		if (applicants_unindexed(db, &left) != 0)
 			return -1;

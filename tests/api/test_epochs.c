@@ -226,8 +226,15 @@ test_rotation_resumes_and_destroys_old_epochs(void **state)
 	assert_int_equal(keys_under(keys, to), total - 1);
 	all_read_back(ids, names, N); /* keys under either epoch open */
 
-	/* run again: it goes on under the same epoch, and ends */
-	assert_int_equal(shell("%s keys rotate >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 0);
+	/* a pace that is not a percentage is refused and changes nothing */
+	assert_int_equal(
+	    shell("%s keys rotate --pace fast >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 2);
+	assert_int_equal(
+	    shell("%s keys rotate --pace -5 >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 2);
+	assert_int_equal(keys_under(keys, old), 1);
+	/* run again (unpaced, as in a maintenance window): it goes on under the same epoch */
+	assert_int_equal(
+	    shell("%s keys rotate --pace 0 >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 0);
 	read_ring(ringfile, &after);
 	assert_string_equal(after.id[after.n - 1], to);
 	assert_string_equal(after.rotating, "");
