@@ -70,6 +70,18 @@ PGresult *db_run(struct db *db, struct db_stmt *st, int n, const char *const *pa
 PGresult *db_run_binary(struct db *db, struct db_stmt *st, int n, const char *const *params,
                         const int *lengths, const int *formats, int result_format) WARN_UNUSED;
 
+/*
+ * One batch of an upkeep pass (recruitctl keys seal-existing and its like),
+ * in a transaction of its own: st, whose one parameter is the batch's size,
+ * reads the rows (FOR UPDATE ... SKIP LOCKED, so requests go on), in binary
+ * when result_format is 1; fn fixes each (0, or -1 to give up); then COMMIT,
+ * or ROLLBACK on any failure. 0 with how many rows in *n (0: none left), or
+ * -1 with *n 0.
+ */
+typedef int (*db_row_fn)(struct db *db, const PGresult *res, int row, void *arg);
+int db_batch(struct db *db, struct db_stmt *st, int batch, int result_format, db_row_fn fn,
+             void *arg, long *n) WARN_UNUSED;
+
 /* db_run for statements whose rows are not needed: 0 or -1. */
 int db_do(struct db *db, struct db_stmt *st, int n, const char *const *params) WARN_UNUSED;
 

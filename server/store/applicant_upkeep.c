@@ -36,9 +36,9 @@ static struct db_stmt seal_row =
             "  full_name = NULL, email = NULL, phone = NULL, address = NULL, social_handles = NULL "
             "WHERE id = $1 AND email_hash IS NULL");
 
-/* Seal one row of unsealed_batch under a new record key: 0 or -1. */
+/* Seal one row of unsealed_batch under a new record key: 0 or -1 (db_row_fn). */
 static int
-seal_one(struct db *db, const PGresult *res, int i)
+seal_one(struct db *db, const PGresult *res, int i, void *arg)
 {
 	const char *id = PQgetvalue(res, i, 0);
 	const char *plain[P_COUNT];
@@ -48,6 +48,7 @@ seal_one(struct db *db, const PGresult *res, int i)
 	bool failed = false;
 	int rc = -1;
 
+	(void)arg;
 	if (vault_fresh(kid, key) != 0)
 		return -1;
 	for (int f = 0; f < P_COUNT; f++)
@@ -82,26 +83,7 @@ seal_one(struct db *db, const PGresult *res, int i)
 int
 applicants_seal_batch(struct db *db, int batch, long *sealed)
 {
-	char limit[16];
-	PGresult *res;
-	int rc = 0;
-
-	*sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_batch, 1, params)) == NULL)
-		return -1;
-	int n = PQntuples(res);
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = seal_one(db, res, i);
-	*sealed = n;
-	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*sealed = 0;
-		return -1;
-	}
-	return 0;
+	return db_batch(db, &unsealed_batch, batch, 0, seal_one, NULL, sealed);
 }
 
 /* ------------------------------------------------------------------ */
@@ -215,28 +197,20 @@ static struct db_stmt free_text_batch =
             "job_title IS NOT NULL OR source_detail IS NOT NULL OR legal_hold_reason IS NOT NULL) "
             "ORDER BY id LIMIT $1::int FOR NO KEY UPDATE SKIP LOCKED");
 
+/* A record of free_text_batch's row i re-sealed under a new record key (db_row_fn). */
+static int
+rekey_row(struct db *db, const PGresult *res, int i, void *arg)
+{
+	(void)arg;
+	int rc = applicant_rows_rekey(db, PQgetvalue(res, i, 0));
+	return rc == 1 ? 0 : rc; /* its key is gone: nothing to seal it under (as good as erased) */
+}
+
 int
 applicants_seal_free_text_batch(struct db *db, int batch, long *sealed)
 {
-	char limit[16];
-	PGresult *res;
-	int rc = 0;
-
-	*sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 || (res = db_run(db, &free_text_batch, 1, params)) == NULL)
+	if (db_batch(db, &free_text_batch, batch, 0, rekey_row, NULL, sealed) != 0)
 		return -1;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
-		if ((rc = applicant_rows_rekey(db, PQgetvalue(res, i, 0))) == 1)
-			rc = 0; /* its key is gone: nothing to seal it under (as good as erased) */
-	*sealed = PQntuples(res);
-	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*sealed = 0;
-		return -1;
-	}
 	long destroyed;
 	if (erasure_shred(db, &destroyed) != 0) /* the keys replaced; else the next pass does */
 		log_msg(LOG_WARN, "data key", "replaced keys stay queued in key_shreds");

@@ -329,33 +329,25 @@ static struct db_stmt seal_reason =
     DB_STMT("UPDATE application_history SET reason_sealed = $2::bytea, key_id = $3::uuid, "
             "reason = NULL WHERE id = $1");
 
+/* A stage reason of unsealed_reasons' row i sealed under its history key (db_row_fn). */
+static int
+seal_reason_row(struct db *db, const PGresult *res, int i, void *arg)
+{
+	char key_id[37], *s = NULL;
+	int rc;
+
+	(void)arg;
+	if ((rc = evaluations_seal_reason(db, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), key_id,
+	                                  &s)) == 0) {
+		const char *p3[3] = {PQgetvalue(res, i, 0), s, key_id};
+		rc = db_do(db, &seal_reason, 3, p3);
+	}
+	free(s);
+	return rc;
+}
+
 int
 applications_seal_reasons_batch(struct db *db, int batch, long *sealed)
 {
-	char limit[16];
-	PGresult *res;
-	int rc = 0;
-
-	*sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_reasons, 1, params)) == NULL)
-		return -1;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		char key_id[37], *s = NULL;
-		if ((rc = evaluations_seal_reason(db, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-		                                  key_id, &s)) == 0) {
-			const char *p3[3] = {PQgetvalue(res, i, 0), s, key_id};
-			rc = db_do(db, &seal_reason, 3, p3);
-		}
-		free(s);
-	}
-	*sealed = PQntuples(res);
-	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*sealed = 0;
-		return -1;
-	}
-	return 0;
+	return db_batch(db, &unsealed_reasons, batch, 0, seal_reason_row, NULL, sealed);
 }

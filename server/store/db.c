@@ -338,6 +338,32 @@ db_begin(struct db *db)
 	return db_exec(db, "BEGIN");
 }
 
+int
+db_batch(struct db *db, struct db_stmt *st, int batch, int result_format, db_row_fn fn, void *arg,
+         long *n)
+{
+	char limit[16];
+	PGresult *res;
+	int rc = 0;
+
+	*n = 0;
+	snprintf(limit, sizeof(limit), "%d", batch);
+	const char *params[1] = {limit};
+	if (db_begin(db) != 0 ||
+	    (res = db_run_binary(db, st, 1, params, NULL, NULL, result_format)) == NULL)
+		return -1;
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+		rc = fn(db, res, i, arg);
+	*n = PQntuples(res);
+	PQclear(res);
+	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
+		db_rollback(db);
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
 void
 db_rollback(struct db *db)
 {

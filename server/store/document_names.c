@@ -26,35 +26,26 @@ static struct db_stmt unsealed_names =
 static struct db_stmt seal_name =
     DB_STMT("UPDATE documents SET filename_sealed = $2::bytea, filename = NULL WHERE id = $1");
 
+/* A file name of unsealed_names' row i sealed under its document's key (db_row_fn). */
+static int
+seal_name_row(struct db *db, const PGresult *res, int i, void *arg)
+{
+	unsigned char key[SEAL_KEY_LEN];
+	char *name = NULL;
+
+	(void)arg;
+	if (vault_key(PQgetvalue(res, i, 2), key) == 0)
+		name = documents_name_seal(key, PQgetvalue(res, i, 1), PQgetvalue(res, i, 0),
+		                           PQgetvalue(res, i, 3));
+	explicit_bzero(key, sizeof(key));
+	const char *p2[2] = {PQgetvalue(res, i, 0), name};
+	int rc = name == NULL ? -1 : db_do(db, &seal_name, 2, p2);
+	free(name);
+	return rc;
+}
+
 int
 documents_seal_names_batch(struct db *db, int batch, long *sealed)
 {
-	char limit[16];
-	PGresult *res;
-	int rc = 0;
-
-	*sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_names, 1, params)) == NULL)
-		return -1;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		unsigned char key[SEAL_KEY_LEN];
-		char *name = NULL;
-		if (vault_key(PQgetvalue(res, i, 2), key) == 0)
-			name = documents_name_seal(key, PQgetvalue(res, i, 1),
-			                           PQgetvalue(res, i, 0), PQgetvalue(res, i, 3));
-		explicit_bzero(key, sizeof(key));
-		const char *p2[2] = {PQgetvalue(res, i, 0), name};
-		rc = name == NULL ? -1 : db_do(db, &seal_name, 2, p2);
-		free(name);
-	}
-	*sealed = PQntuples(res);
-	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*sealed = 0;
-		return -1;
-	}
-	return 0;
+	return db_batch(db, &unsealed_names, batch, 0, seal_name_row, NULL, sealed);
 }

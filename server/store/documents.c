@@ -476,53 +476,38 @@ static struct db_stmt seal_document =
     DB_STMT("UPDATE documents SET content = $2::bytea, sealed = true, key_id = $3::uuid "
             "WHERE id = $1::uuid AND NOT sealed");
 
+/* A document of unsealed_documents' row i (binary) sealed under a key of its own (db_row_fn). */
+static int
+seal_document_row(struct db *db, const PGresult *res, int i, void *arg)
+{
+	unsigned char key[SEAL_KEY_LEN], *out;
+	size_t n;
+	const char *id = PQgetvalue(res, i, 0); /* text comes back as itself */
+	const char *applicant = PQgetvalue(res, i, 1);
+	char kid[37], field[DOCUMENTS_FIELD_LEN];
+
+	(void)arg;
+	if (vault_fresh(kid, key) != 0)
+		return -1;
+	documents_field(field, id);
+	out = vault_seal_segments(key, applicant, field, PQgetvalue(res, i, 2),
+	                          (size_t)PQgetlength(res, i, 2), &n);
+	explicit_bzero(key, sizeof(key));
+	if (out == NULL || !db_fits(db, n)) {
+		free(out);
+		return -1;
+	}
+	const char *p2[3] = {id, (const char *)out, kid};
+	int lengths[3] = {0, (int)n, 0}, formats[3] = {0, 1, 0};
+	PGresult *u2 = db_run_binary(db, &seal_document, 3, p2, lengths, formats, 0);
+	int rc = u2 == NULL ? -1 : 0;
+	free(out);
+	PQclear(u2);
+	return rc;
+}
+
 int
 documents_seal_batch(struct db *db, int batch, long *sealed)
 {
-	char limit[16];
-	PGresult *res;
-	int rc = 0;
-
-	*sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 ||
-	    (res = db_run_binary(db, &unsealed_documents, 1, params, NULL, NULL, 1)) == NULL)
-		return -1;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		unsigned char key[SEAL_KEY_LEN], *out;
-		size_t n;
-		const char *id = PQgetvalue(res, i, 0); /* text comes back as itself */
-		const char *applicant = PQgetvalue(res, i, 1);
-		char kid[37];
-		if (vault_fresh(kid, key) != 0) {
-			rc = -1;
-			break;
-		}
-		char field[DOCUMENTS_FIELD_LEN];
-		documents_field(field, id);
-		out = vault_seal_segments(key, applicant, field, PQgetvalue(res, i, 2),
-		                          (size_t)PQgetlength(res, i, 2), &n);
-		explicit_bzero(key, sizeof(key));
-		if (out == NULL || !db_fits(db, n)) {
-			free(out);
-			rc = -1;
-			break;
-		}
-		const char *p2[3] = {id, (const char *)out, kid};
-		int lengths[3] = {0, (int)n, 0}, formats[3] = {0, 1, 0};
-		PGresult *u2 = db_run_binary(db, &seal_document, 3, p2, lengths, formats, 0);
-		free(out);
-		if (u2 == NULL)
-			rc = -1;
-		PQclear(u2);
-	}
-	*sealed = PQntuples(res);
-	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*sealed = 0;
-		return -1;
-	}
-	return 0;
+	return db_batch(db, &unsealed_documents, batch, 1, seal_document_row, NULL, sealed);
 }

@@ -301,32 +301,22 @@ static struct db_stmt unwrapped_contacts =
     DB_STMT("SELECT id, contact_key FROM employees WHERE contact_key IS NOT NULL "
             "LIMIT $1::int FOR UPDATE SKIP LOCKED");
 
+/* The hash of unwrapped_contacts' row i wrapped in the keyring's HMAC (db_row_fn). */
+static int
+wrap_contact_row(struct db *db, const PGresult *res, int i, void *arg)
+{
+	char hmac[65];
+
+	(void)arg;
+	contact_wrap(PQgetvalue(res, i, 1), hmac);
+	const char *p2[2] = {hmac, PQgetvalue(res, i, 0)};
+	return db_do(db, &set_contact, 2, p2);
+}
+
 int
 employees_wrap_contacts_batch(struct db *db, int batch, long *wrapped)
 {
-	char limit[16];
-	PGresult *res;
-	int rc = 0;
-
-	*wrapped = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 || (res = db_run(db, &unwrapped_contacts, 1, params)) == NULL)
-		return -1;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		char hmac[65];
-		contact_wrap(PQgetvalue(res, i, 1), hmac);
-		const char *p2[2] = {hmac, PQgetvalue(res, i, 0)};
-		rc = db_do(db, &set_contact, 2, p2);
-	}
-	*wrapped = PQntuples(res);
-	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*wrapped = 0;
-		return -1;
-	}
-	return 0;
+	return db_batch(db, &unwrapped_contacts, batch, 0, wrap_contact_row, NULL, wrapped);
 }
 
 int

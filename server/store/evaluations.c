@@ -265,38 +265,27 @@ static struct db_stmt unsealed_evals =
 static struct db_stmt seal_eval =
     DB_STMT("UPDATE evaluations SET summary_sealed = $2::bytea, summary = NULL WHERE id = $1");
 
+/* An evaluation's summary of unsealed_evals' row i sealed (db_row_fn). */
+static int
+seal_eval_row(struct db *db, const PGresult *res, int i, void *arg)
+{
+	unsigned char key[SEAL_KEY_LEN];
+	bool failed = false;
+	const char *applicant = PQgetvalue(res, i, 1);
+
+	(void)arg;
+	if (vault_key_or_new(applicant, key) != 0)
+		return -1;
+	char *s = vault_seal_text(key, applicant, FIELD, PQgetvalue(res, i, 2), &failed);
+	explicit_bzero(key, sizeof(key));
+	const char *p2[2] = {PQgetvalue(res, i, 0), s};
+	int rc = failed ? -1 : db_do(db, &seal_eval, 2, p2);
+	free(s);
+	return rc;
+}
+
 int
 evaluations_seal_batch(struct db *db, int batch, long *sealed)
 {
-	char limit[16];
-	PGresult *res;
-	int rc = 0;
-
-	*sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", batch);
-	const char *params[1] = {limit};
-	if (db_begin(db) != 0 || (res = db_run(db, &unsealed_evals, 1, params)) == NULL)
-		return -1;
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-		unsigned char key[SEAL_KEY_LEN];
-		bool failed = false;
-		const char *applicant = PQgetvalue(res, i, 1);
-		if (vault_key_or_new(applicant, key) != 0) {
-			rc = -1;
-			break;
-		}
-		char *s = vault_seal_text(key, applicant, FIELD, PQgetvalue(res, i, 2), &failed);
-		explicit_bzero(key, sizeof(key));
-		const char *p2[2] = {PQgetvalue(res, i, 0), s};
-		rc = failed ? -1 : db_do(db, &seal_eval, 2, p2);
-		free(s);
-	}
-	*sealed = PQntuples(res);
-	PQclear(res);
-	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
-		db_rollback(db);
-		*sealed = 0;
-		return -1;
-	}
-	return 0;
+	return db_batch(db, &unsealed_evals, batch, 0, seal_eval_row, NULL, sealed);
 }
