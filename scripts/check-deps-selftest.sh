@@ -40,6 +40,18 @@ void planted_cast(unsigned long n)
 	int lengths[1] = {(int)n};
 	(void)lengths;
 }'
+# 14-16: a library outside the layers that may use it (docs/architecture.md, "Library headers
+# by layer"), by its header or by a call through a hand-written prototype
+plant server/api/me.c '#include <microhttpd.h>'
+plant server/flows/posting.c '#include <curl/curl.h>'
+plant server/api/throttle.c 'typedef struct pg_conn PGconn;
+void *PQexec(PGconn *c, const char *q);
+void *planted_pq(void);
+void *planted_pq(void) { return PQexec((void *)0, "SELECT 1"); }'
+# 17-19: SQL through an alias, the sealed free text, a deletion with its names quoted
+plant server/store/health.c 'const char *planted_alias = "UPDATE applicants a SET email_sealed = $2 WHERE a.id = $1";'
+plant server/store/templates.c 'const char *planted_detail = "SELECT source_detail_sealed FROM applicants WHERE id = $1";'
+plant server/store/funnel.c 'const char *planted_quoted = "DELETE FROM \"public\".\"applicants\" WHERE id = $1";'
 
 out=$t/out
 if scripts/check-deps.py "$build" "$t" >"$out" 2>&1; then
@@ -66,8 +78,14 @@ expect 'server/store/bgcheck.c: SQL names the personal column address_sealed'
 expect 'server/store/audit.c: only store/erasure.c deletes an applicant'
 expect 'edge/paging.o calls db_exec of store/db.o: edge may not use store'
 expect '(int)n: a length cast for libpq without db_fits before it'
+expect 'server/api/me.c: api may not include <microhttpd.h>'
+expect 'server/flows/posting.c: flows may not include <curl/curl.h>'
+expect 'api/throttle.o calls PQexec of libpq: api may not use libpq'
+expect 'server/store/health.c: SQL names the personal column email_sealed'
+expect 'server/store/templates.c: SQL names the personal column source_detail_sealed'
+expect 'server/store/funnel.c: only store/erasure.c deletes an applicant'
 if [ "$missing" -gt 0 ]; then
 	cat "$out" >&2
 	exit 1
 fi
-echo "check-deps refused all 13 planted violations"
+echo "check-deps refused all 19 planted violations"

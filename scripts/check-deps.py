@@ -48,21 +48,31 @@ ALLOWED = {
 }
 # The edge leases connections from the pool, and nothing else of the store.
 EXCEPTIONS = {("edge", "store/pool.h"), ("edge", "store/pool.o")}
-# Library headers a layer may not include (directly or through a header of its own).
-BANNED = {
-    "core": ["libpq-fe.h", "microhttpd.h", "archive.h", "archive_entry.h", "curl/curl.h"],
-    "domain": ["libpq-fe.h", "microhttpd.h", "curl/curl.h"],
-    "edge": ["libpq-fe.h", "archive.h", "archive_entry.h", "curl/curl.h"],
-    "store": ["microhttpd.h", "curl/curl.h"],
-    "flows": ["microhttpd.h", "libpq-fe.h"],
-    "jobs": ["microhttpd.h"],
-    "api": ["libpq-fe.h", "curl/curl.h"],
-    "pages": ["libpq-fe.h", "curl/curl.h"],
-    "main": [],
-}
+# The libraries and where each may be used (docs/architecture.md, "Library headers by
+# layer"): its headers (included directly or through a header of that layer's own) and its
+# symbols (what an object file calls, so a hand-written prototype is caught too). A layer
+# or a single file; main uses everything.
+LIBRARIES = [
+    ("libpq", ["libpq-fe.h", "libpq/"], r"^(PQ|lo_)[a-z]", {"store", "main"}),
+    ("libmicrohttpd", ["microhttpd.h"], r"^MHD_", {"edge", "main"}),
+    ("libarchive", ["archive.h", "archive_entry.h"], r"^archive_", {"domain", "store", "main"}),
+    ("libcurl", ["curl/"], r"^curl_",
+     {"jobs", "main", "server/flows/sso.c"}),
+    ("libcjose", ["cjose/"], r"^cjose_", {"server/domain/idtoken.c", "main"}),
+]
+
+
+def library_allowed(allowed, rel):
+    """Whether the file rel (server/x/y.c, include/x/y.h or x/y.o) may use a library."""
+    layer = layer_of(rel) or rel.split("/", 1)[0]
+    if layer in allowed:
+        return True
+    src = rel if rel.startswith(("server/", "include/")) else "server/" + rel[:-2] + ".c"
+    return src in allowed
 
 # An applicant's personal columns, plain and sealed, and the blind indexes over them.
-PERSONAL = r"(full_name|email|phone|address|social_handles|job_title)(_sealed|_hash)?|title_sealed|social_sealed|search_grams"
+PERSONAL = (r"(full_name|email|phone|address|social_handles|job_title|source_detail|legal_hold_reason)"
+            r"(_sealed|_hash)?|title_sealed|social_sealed|search_grams")
 # The modules that may name them in SQL: the applicant's own module and those whose
 # tables keep such a column of their own (a pending submission, a request's contact).
 PERSONAL_OWNERS = {
@@ -76,11 +86,17 @@ PERSONAL_OWNERS = {
     "server/store/privacy.c",
     "server/store/privacy_contacts.c",
 }
+# A statement, however its table is named: a schema, quotes, an alias (UPDATE applicants a
+# SET, UPDATE "public"."applicants" AS a SET), MERGE, COPY.
+TABLE = r"(only\s+)?[a-z_\\\"]+(\s*\.\s*[a-z_\\\"]+)?"
 SQL = re.compile(
-    r"\b(select\b.*\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from|returning|on\s+conflict)\b",
-    re.S)
+    r"\b(select\b.*\bfrom|insert\s+into|update\s+" + TABLE + r"(\s+(as\s+)?[a-z_]+)?\s+set|"
+    r"delete\s+from|merge\s+into|returning|on\s+conflict|truncate|"
+    r"copy\s+(" + TABLE + r"(\s*\([^)]*\))?|\(.*\))\s+(from|to))\b", re.S)
 WORD = re.compile(r"(?<![a-z0-9_$])(?:[a-z_]\w*\.)?(" + PERSONAL + r")(?![a-z0-9_])")
-DELETE_APPLICANT = re.compile(r"delete\s+from\s+(only\s+)?(public\.)?\"?applicants\"?(?![a-z0-9_])")
+# Checked with the quotes taken out of the statement ("public"."applicants").
+DELETE_APPLICANT = re.compile(
+    r"(delete\s+from|truncate(\s+table)?)\s+(only\s+)?(public\s*\.\s*)?applicants(?![a-z0-9_])")
 
 problems = []
 
@@ -160,9 +176,12 @@ def check_includes(root, rel, edges):
                 complain(f"{src}: {frm} may not include \"{name}\" (through {rel})"
                          if src != rel else f"{src}: {frm} may not include \"{name}\"")
             continue
-        for lib in BANNED.get(frm, []):
-            if included.endswith("/" + lib):
-                complain(f"{src}: {frm} may not include <{lib}>")
+        for lib, headers, _, allowed in LIBRARIES:
+            for h in headers:
+                if (included.endswith("/" + h) if not h.endswith("/") else
+                        "/" + h in included) and not library_allowed(allowed, src):
+                    name = h if not h.endswith("/") else included[included.rfind("/" + h) + 1:]
+                    complain(f"{src}: {frm} may not include <{name}> ({lib})")
 
 
 def literals(text):
@@ -232,7 +251,8 @@ def check_sql(rel, text):
             col = WORD.search(low).group(1)
             complain(f"{rel}: SQL names the personal column {col}: only the applicant's "
                      "store modules read or write an applicant's personal columns")
-        if rel != "server/store/erasure.c" and DELETE_APPLICANT.search(low):
+        unquoted = low.replace('\\"', "").replace('"', "")
+        if rel != "server/store/erasure.c" and DELETE_APPLICANT.search(unquoted):
             complain(f"{rel}: only store/erasure.c deletes an applicant")
 
 
@@ -310,8 +330,11 @@ def check_symbols(objdir, root, flags, scratch):
         sym = rest.split()[-1]
         rel = os.path.relpath(obj, bases[obj])
         d = owner.get(sym)
-        if d is None:
-            continue  # a library's
+        if d is None:  # a library's: only where that library may be used
+            for lib, _, pattern, allowed in LIBRARIES:
+                if re.match(pattern, sym) and not library_allowed(allowed, rel):
+                    complain(f"{rel} calls {sym} of {lib}: {rel.split('/')[0]} may not use {lib}")
+            continue
         frm, to = rel.split("/")[0], d.split("/")[0]
         if ((frm, d) not in EXCEPTIONS and to not in ALLOWED.get(frm, set())):
             complain(f"{rel} calls {sym} of {d}: {frm} may not use {to}")
