@@ -52,6 +52,8 @@ void *planted_pq(void) { return PQexec((void *)0, "SELECT 1"); }'
 plant server/store/health.c 'const char *planted_alias = "UPDATE applicants a SET email_sealed = $2 WHERE a.id = $1";'
 plant server/store/templates.c 'const char *planted_detail = "SELECT source_detail_sealed FROM applicants WHERE id = $1";'
 plant server/store/funnel.c 'const char *planted_quoted = "DELETE FROM \"public\".\"applicants\" WHERE id = $1";'
+# 20: a C file over 600 lines
+for _ in $(seq 600); do printf '/* planted */\n'; done >>"$t/server/core/clock.c"
 
 out=$t/out
 if scripts/check-deps.py "$build" "$t" >"$out" 2>&1; then
@@ -84,8 +86,9 @@ expect 'api/throttle.o calls PQexec of libpq: api may not use libpq'
 expect 'server/store/health.c: SQL names the personal column email_sealed'
 expect 'server/store/templates.c: SQL names the personal column source_detail_sealed'
 expect 'server/store/funnel.c: only store/erasure.c deletes an applicant'
+expect 'server/core/clock.c: over 600 lines'
 if [ "$missing" -gt 0 ]; then
 	cat "$out" >&2
 	exit 1
 fi
-echo "check-deps refused all 19 planted violations"
+echo "check-deps refused all 20 planted violations"
