@@ -299,12 +299,26 @@ build/release/bench/bare "$bare_port" "${RECRUITD_THREADS:-$((4 * $(nproc)))}" "
 bare=$!
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$server/status"; }
+# CPU time so far in clock ticks: recruitd's, and the cluster's (the postmaster with the
+# children it has reaped, and every live backend). A scenario's difference divided by its
+# requests is the CPU each request costs, a figure other load on the machine moves less
+# than the rate.
+cpu_ticks() {
+	local pm
+	pm=$(head -n 1 "$top/var/pg/data/postmaster.pid")
+	awk '{print $14 + $15}' "/proc/$server/stat"
+	{
+		awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+		for c in $(ps -o pid= --ppid "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null; done
+	} | awk '{t += $1} END {print t}'
+}
+tick_us=$((1000000 / $(getconf CLK_TCK)))
 export BENCH_DIR=$top/bench BENCH_TOKEN=$token BENCH_IDS=$out/ids.txt BENCH_APPS=$out/apps.txt BENCH_THREADS=2 \
 	BENCH_OPENINGS=$out/openings.txt BENCH_APPLICANTS=$applicants
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 rows=()
-printf '\n%-14s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" \
-	"pgbench/s" "pg p99" ratio "half req/s" "half p99 ms" "bare/s" "bare"
+printf '\n%-14s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s %9s %9s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" \
+	"pgbench/s" "pg p99" ratio "half req/s" "half p99 ms" "bare/s" "bare" "cpu us" "pg cpu us"
 run=0
 rss_first=$(rss)
 for scenario in $scenarios; do
@@ -333,12 +347,19 @@ for scenario in $scenarios; do
 			;;
 		esac
 		[[ $scenario == privacy_queue ]] || page_cookies=$cookies
+		mapfile -t cpu0 < <(cpu_ticks)
 		w=$(BENCH_RUN=$run BENCH_COOKIES="$page_cookies" wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$script" \
 			"http://127.0.0.1:$port" 2>&1)
 		rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$w")
 		p50=$(awk '$1 == "50%" {print $2}' <<<"$w" | to_ms)
 		p99=$(awk '$1 == "99%" {print $2}' <<<"$w" | to_ms)
 		errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print "sock"}' <<<"$w" | head -n 1)
+		mapfile -t cpu1 < <(cpu_ticks)
+		done_requests=$(awk '/requests in/ {print $1}' <<<"$w")
+		cpu_recruitd=$(awk -v a="${cpu0[0]}" -v b="${cpu1[0]}" -v n="$done_requests" -v u="$tick_us" \
+			'BEGIN { printf "%.0f", (n > 0 ? (b - a) * u / n : 0) }')
+		cpu_pg=$(awk -v a="${cpu0[1]}" -v b="${cpu1[1]}" -v n="$done_requests" -v u="$tick_us" \
+			'BEGIN { printf "%.0f", (n > 0 ? (b - a) * u / n : 0) }')
 		# The same connections at half that rate: each waits before its next request, so the
 		# latency is the service's own rather than the queue's of a saturated machine.
 		run=$((run + 1))
@@ -375,10 +396,10 @@ for scenario in $scenarios; do
 				"http://127.0.0.1:$bare_port" 2>&1 | awk '/^Requests\/sec/ {print $2}')
 			bare_ratio=$(awk -v a="$bare_rps" -v b="$pg" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 		fi
-		printf '%-14s %5s %10.0f %9s %9s %8s %10s %9s %7s %11.0f %11s %8s %7s\n' "$scenario" "$c" "$rps" "$p50" "$p99" \
+		printf '%-14s %5s %10.0f %9s %9s %8s %10s %9s %7s %11.0f %11s %8s %7s %9s %9s\n' "$scenario" "$c" "$rps" "$p50" "$p99" \
 			"$errors" "$(sed 's/\..*//; s/^0$/-/' <<<"$pg")" "${pg_p99/null/-}" "$(sed 's/^0.00$/-/' <<<"$ratio")" "$half_rps" \
-			"$half_p99" "$(sed 's/\..*//; s/null/-/' <<<"$bare_rps")" "${bare_ratio/null/-}"
-		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"pgbench_p99_ms\":$pg_p99,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"bare_requests_per_second\":$bare_rps,\"bare_ratio\":$bare_ratio,\"rss_kib_after\":$(rss)}")
+			"$half_p99" "$(sed 's/\..*//; s/null/-/' <<<"$bare_rps")" "${bare_ratio/null/-}" "$cpu_recruitd" "$cpu_pg"
+		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"pgbench_p99_ms\":$pg_p99,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"bare_requests_per_second\":$bare_rps,\"bare_ratio\":$bare_ratio,\"rss_kib_after\":$(rss),\"cpu_us_per_request\":{\"recruitd\":$cpu_recruitd,\"postgres\":$cpu_pg}}")
 	done
 done
 # The export package (DESIGN: a copy of one's data): an applicant with 5 documents of
