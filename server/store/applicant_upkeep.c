@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "applicant_rows.h"
+#include "core/buf.h"
 #include "core/digest.h"
 #include "core/log.h"
 #include "store/applicants.h"
@@ -89,54 +90,66 @@ applicants_seal_batch(struct db *db, int batch, long *sealed)
 /* ------------------------------------------------------------------ */
 /* the blind indexes rebuilt under the current epoch (rotation, restore) */
 
-static struct db_stmt unindexed_batch = DB_STMT("SELECT a.id, " PERSONAL_COLUMNS(
-    "a") " FROM applicants a WHERE a.id > $1::uuid "
-         "AND a.email_hash IS NOT NULL AND a.index_epoch IS DISTINCT FROM $2 "
-         "ORDER BY a.id LIMIT $3::int FOR NO KEY UPDATE SKIP LOCKED");
-static struct db_stmt reindex_row =
-    DB_STMT("UPDATE applicants SET email_hash = $2::bytea, search_grams = $3::int[], "
-            "  index_epoch = $4 WHERE id = $1");
+/* The name and the address are all an index is made of: the other values are not even sent. */
+static struct db_stmt unindexed_batch = DB_STMT(
+    "SELECT a.id, coalesce(a.record_key, a.id)::text, a.email_hash IS NOT NULL, "
+    "coalesce(a.full_name_sealed::text, a.full_name), coalesce(a.email_sealed::text, a.email) "
+    "FROM applicants a WHERE a.id > $1::uuid "
+    "AND a.email_hash IS NOT NULL AND a.index_epoch IS DISTINCT FROM $2 "
+    "ORDER BY a.id LIMIT $3::int FOR NO KEY UPDATE SKIP LOCKED");
+/* A batch's new indexes in one statement: $1 the ids, $2 the hashes, $3 the trigrams' literals. */
+static struct db_stmt reindex_rows =
+    DB_STMT("UPDATE applicants a SET email_hash = v.h, search_grams = v.g::int[], index_epoch = $4 "
+            "FROM unnest($1::uuid[], $2::bytea[], $3::text[]) AS v(id, h, g) WHERE a.id = v.id");
 static struct db_stmt unindexed = DB_STMT(
     "SELECT count(*) FROM applicants WHERE email_hash IS NOT NULL AND index_epoch IS DISTINCT "
     "FROM $1");
 
-/* Row i of an unindexed batch, opened under key, indexed anew under set: 0, 1 (no key), -1. */
+/* A batch's new indexes on their way to reindex_rows, as its three array literals. */
+struct reindexed {
+	struct buf ids, hashes, grams;
+	long n;
+};
+
+/*
+ * Row i of an unindexed batch, opened under key, indexed anew under set and
+ * added to r: 0, 1 (no key: as good as erased, so nothing to find it by;
+ * a random hash keeps the column unique), -1.
+ */
 static int
-reindex_one(struct db *db, const PGresult *res, int i, const unsigned char *key, const char *set)
+reindex_one(const PGresult *res, int i, const unsigned char *key, const char *set,
+            struct reindexed *r)
 {
 	const char *id = PQgetvalue(res, i, 0);
-	char *v[P_COUNT], *hash = NULL, *grams = NULL;
-	int rc = applicant_rows_open(res, i, 2, id, key, v, P_COUNT);
+	char *v[2] = {NULL, NULL}, *hash = NULL, *grams = NULL;
+	int rc = applicant_rows_open(res, i, 2, id, key, v, 2);
 
 	if (rc != 0) {
-		/* its key is gone (a restored backup's erased person): as good as erased, so
-		 * nothing to find it by either; a random hash keeps the column unique */
-		unsigned char r[32];
-		if (random_bytes(r, sizeof(r)) != 0)
+		unsigned char b[32];
+		if (random_bytes(b, sizeof(b)) != 0)
 			return -1;
-		hash = sealing_bytea_format(r, sizeof(r));
-		const char *params[4] = {id, hash, "{}", set};
-		rc = db_do(db, &reindex_row, 4, params);
-		free(hash);
-		return rc < 0 ? -1 : 1;
-	}
-	if ((hash = applicant_rows_email_hash(set, v[P_EMAIL])) != NULL &&
-	    (grams = applicant_rows_grams(set, (const char *const *)v, 2, NULL)) != NULL) {
-		const char *params[4] = {id, hash, grams, set};
-		rc = db_do(db, &reindex_row, 4, params);
+		hash = sealing_bytea_format(b, sizeof(b));
+		grams = xstrdup("{}");
 	} else {
-		rc = -1;
+		hash = applicant_rows_email_hash(set, v[P_EMAIL]);
+		grams = applicant_rows_grams(set, (const char *const *)v, 2, NULL);
 	}
-	applicant_rows_free(v, P_COUNT);
+	applicant_rows_free(v, 2);
+	const char *sep = r->n++ ? "," : "";
+	/* the hash is "\x..." (an array element's backslash doubled), the trigrams "{...}" */
+	int bad = hash == NULL || grams == NULL || buf_printf(&r->ids, "%s%s", sep, id) != 0 ||
+	          buf_printf(&r->hashes, "%s\"\\%s\"", sep, hash) != 0 ||
+	          buf_printf(&r->grams, "%s\"%s\"", sep, grams) != 0;
 	free(hash);
 	free(grams);
-	return rc;
+	return bad ? -1 : rc != 0;
 }
 
 int
 applicants_reindex_batch(struct db *db, int batch, char after[37], long *done, bool *end)
 {
 	char limit[16], set[VAULT_INDEX_ID_LEN];
+	struct reindexed r = {.n = 0};
 	PGresult *res;
 	int rc = 0;
 
@@ -153,12 +166,15 @@ applicants_reindex_batch(struct db *db, int batch, char after[37], long *done, b
 	const char **key_ids = xcalloc((size_t)n + 1, sizeof(*key_ids));
 	unsigned char(*keys)[SEAL_KEY_LEN] = xcalloc((size_t)n + 1, SEAL_KEY_LEN);
 	bool *found = xcalloc((size_t)n + 1, sizeof(*found));
+	buf_init(&r.ids, (size_t)1 << 30);
+	buf_init(&r.hashes, (size_t)1 << 30);
+	buf_init(&r.grams, (size_t)1 << 30);
 	for (int i = 0; i < n; i++)
 		key_ids[i] = PQgetvalue(res, i, 1);
 	if (n > 0 && vault_keys(key_ids, (size_t)n, keys, found) != 0)
 		rc = -1;
 	for (int i = 0; rc == 0 && i < n; i++) {
-		int one = reindex_one(db, res, i, found[i] ? keys[i] : NULL, set);
+		int one = reindex_one(res, i, found[i] ? keys[i] : NULL, set, &r);
 		rc = one < 0 ? -1 : 0;
 		*done += one == 0;
 	}
@@ -170,6 +186,19 @@ applicants_reindex_batch(struct db *db, int batch, char after[37], long *done, b
 	free(found);
 	free(key_ids);
 	PQclear(res);
+	if (rc == 0 && r.n > 0) {
+		char *ids = xasprintf("{%s}", r.ids.data),
+		     *hashes = xasprintf("{%s}", r.hashes.data),
+		     *grams = xasprintf("{%s}", r.grams.data);
+		rc = db_do(db, &reindex_rows, 4, (const char *[]){ids, hashes, grams, set}) < 0 ? -1
+		                                                                                : 0;
+		free(ids);
+		free(hashes);
+		free(grams);
+	}
+	buf_fini(&r.ids);
+	buf_fini(&r.hashes);
+	buf_fini(&r.grams);
 	if (rc != 0 || db_exec(db, "COMMIT") != 0) {
 		db_rollback(db);
 		*done = 0;

@@ -481,15 +481,20 @@ vault_warm(size_t limit, size_t page)
 static struct db_stmt batch_to_rewrap =
     DB_STMT("SELECT id, wrapped, master FROM data_keys WHERE master <> $1 AND id > $3 "
             "ORDER BY id LIMIT $2::int FOR UPDATE");
+/* A batch written back in one statement: $1 the ids, $2 the new wrappings, $4 the old epochs. */
 static struct db_stmt rewrap =
-    DB_STMT("UPDATE data_keys SET wrapped = $2::bytea, master = $3 WHERE id = $1 AND master = $4");
+    DB_STMT("UPDATE data_keys d SET wrapped = v.w, master = $3 "
+            "FROM unnest($1::text[], $2::bytea[], $4::text[]) AS v(id, w, m) "
+            "WHERE d.id = v.id AND d.master = v.m");
 
-/* Row r of a batch (owner, wrapped, master) wrapped again under to_id and written: 0 or -1. */
+/* Row r of a batch (owner, wrapped, master) wrapped again under to_id and added to nk: 0 or -1. */
 static int
-rewrap_row(struct db *db, const PGresult *res, int r, const char *to_id)
+rewrap_row(const PGresult *res, int r, const char *to_id, struct new_keys *nk)
 {
 	const char *owner = PQgetvalue(res, r, 0), *from = PQgetvalue(res, r, 2);
 	unsigned char w[SEAL_WRAPPED_LEN + 1], out[SEAL_WRAPPED_LEN];
+	char hex[2 * SEAL_WRAPPED_LEN + 1];
+	const char *sep = nk->n++ ? "," : "";
 	size_t wlen;
 
 	if (sealing_bytea_parse(PQgetvalue(res, r, 1), w, sizeof(w), &wlen) != 0 ||
@@ -500,11 +505,13 @@ rewrap_row(struct db *db, const PGresult *res, int r, const char *to_id)
 		        from);
 		return -1;
 	}
-	char *hex = sealing_bytea_format(out, SEAL_WRAPPED_LEN);
-	const char *params[4] = {owner, hex, to_id, from};
-	int rc = db_do(db, &rewrap, 4, params);
-	free(hex);
-	return rc;
+	hex_encode(out, sizeof(out), hex);
+	OPENSSL_cleanse(w, sizeof(w));
+	if (buf_printf(&nk->owners, "%s%s", sep, owner) != 0 ||
+	    buf_printf(&nk->wrapped, "%s\"\\\\x%s\"", sep, hex) != 0 ||
+	    buf_printf(&nk->masters, "%s%s", sep, from) != 0)
+		return -1;
+	return 0;
 }
 
 /*
@@ -516,19 +523,31 @@ static int
 rewrap_batch(struct db *db, const char *to_id, const char *limit, char **after)
 {
 	const char *params[3] = {to_id, limit, *after};
+	struct new_keys nk;
 	PGresult *res;
 	int rows, rc = 0;
 
 	if (db_begin(db) != 0 || (res = db_run(db, &batch_to_rewrap, 3, params)) == NULL)
 		return -1;
+	new_keys_init(&nk);
 	rows = PQntuples(res);
 	for (int r = 0; rc == 0 && r < rows; r++)
-		rc = rewrap_row(db, res, r, to_id);
+		rc = rewrap_row(res, r, to_id, &nk);
 	if (rows > 0) {
 		free(*after);
 		*after = xstrdup(PQgetvalue(res, rows - 1, 0));
 	}
 	PQclear(res);
+	if (rc == 0 && rows > 0) {
+		char *o = xasprintf("{%s}", nk.owners.data),
+		     *w = xasprintf("{%s}", nk.wrapped.data),
+		     *m = xasprintf("{%s}", nk.masters.data);
+		rc = db_do(db, &rewrap, 4, (const char *[]){o, w, to_id, m}) < 0 ? -1 : 0;
+		free(o);
+		free(w);
+		free(m);
+	}
+	new_keys_fini(&nk);
 	if (rc != 0 || rows == 0) {
 		db_rollback(db);
 		return rc;
