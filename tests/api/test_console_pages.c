@@ -5,7 +5,8 @@
  * record's page is an audited read), a stale form answered 412 with
  * nothing changed, and the forms' 303s: create an opening, move an
  * application, add an evaluation. A board shows each stage's count and, of
- * a crowded stage, the 50 longest in it.
+ * a crowded stage, the 50 longest in it. /staff shows the member's own open
+ * openings and the applications new since their last visit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,6 +255,84 @@ test_crowded_board(void **state)
 	free(opening);
 }
 
+/* The part of page between the heading with id from and the next one (new string). */
+static char *
+section(const char *page, const char *from)
+{
+	char *mark = xasprintf("id=\"%s\"", from);
+	const char *at = strstr(page, mark);
+	free(mark);
+	assert_non_null(at);
+	const char *end = strstr(at + 1, "<h2 ");
+	return xstrndup(at, end ? (size_t)(end - at) : strlen(at));
+}
+
+/* /staff: my open openings (not another's, not a closed one); what is new since my last visit. */
+static void
+test_home_page(void **state)
+{
+	(void)state;
+	char *email = unique_email("console-home"), *tag = unique_email("home");
+	char *me = add_member(email, "recruiter"), *cookie = sign_in(email);
+
+	tag[strcspn(tag, "@")] = '\0';
+	char *mine_t = xasprintf("Mine %s", tag), *other_t = xasprintf("Other %s", tag),
+	     *closed_t = xasprintf("Closed %s", tag);
+	char *body = xasprintf("{\"title\": \"%s\", \"recruiter_id\": \"%s\"}", mine_t, me);
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *mine = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	body = xasprintf("{\"title\": \"%s\", \"recruiter_id\": \"%s\"}", closed_t, me);
+	r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *closed = xasprintf("/v1/openings/%s", sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	r = http_json("PATCH", closed, staff.recruiter, "{\"status\": \"closed\"}");
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(opening_titled(other_t));
+
+	r = get_page("/staff", cookie);
+	assert_int_equal(r->status, 200);
+	char *openings = section(r->body, "openings-title");
+	assert_non_null(strstr(openings, mine_t));
+	assert_non_null(strstr(openings, mine));
+	assert_null(strstr(openings, other_t));
+	assert_null(strstr(openings, closed_t));
+	free(openings);
+	resp_free(r);
+
+	/* an application since this visit is new at the next one, and not at the one after */
+	char *name = xasprintf("Newcomer %s", tag), *applicant;
+	free(applied_to(mine, name, &applicant));
+	r = get_page("/staff", cookie);
+	assert_int_equal(r->status, 200);
+	char *fresh = section(r->body, "new-title");
+	assert_non_null(strstr(fresh, name));
+	free(fresh);
+	resp_free(r);
+	r = get_page("/staff", cookie);
+	assert_int_equal(r->status, 200);
+	fresh = section(r->body, "new-title");
+	assert_null(strstr(fresh, name));
+	free(fresh);
+	resp_free(r);
+	free(applicant);
+	free(name);
+	free(closed);
+	free(mine);
+	free(mine_t);
+	free(other_t);
+	free(closed_t);
+	free(cookie);
+	free(me);
+	free(tag);
+	free(email);
+}
+
 /* How many times header name is in r's headers. */
 static int
 times(const struct resp *r, const char *name)
@@ -290,6 +369,7 @@ main(void)
 	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_crowded_board),
 	    cmocka_unit_test(test_headers_once),
+	    cmocka_unit_test(test_home_page),
 	};
 	return cmocka_run_group_tests_name("console pages", tests, api_start, api_stop);
 }
