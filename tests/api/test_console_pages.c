@@ -6,7 +6,9 @@
  * nothing changed, and the forms' 303s: create an opening, move an
  * application, add an evaluation. A board shows each stage's count and, of
  * a crowded stage, the 50 longest in it. /staff shows the member's own open
- * openings and the applications new since their last visit.
+ * openings and the applications new since their last visit. A document
+ * is downloaded from the record's page as the API serves it (an audited
+ * read; 404 to a recruiter when the record is restricted).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,6 +335,65 @@ test_home_page(void **state)
 	free(email);
 }
 
+#define PDF "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+/* The record's page links its document; the link downloads it, audited; restricted: 404. */
+static void
+test_document_download(void **state)
+{
+	(void)state;
+	char *recruiter = member_session("recruiter"), *hr = member_session("hr");
+	char *id = new_staff_applicant("console-doc", "Doc Page");
+	char *upload = xasprintf("/v1/applicants/%s/documents", id);
+	struct part parts[] = {
+	    {.name = "file", .data = PDF, .len = strlen(PDF), .filename = "cv.pdf"},
+	    {.name = NULL}};
+	struct resp *r = http_form("POST", upload, staff.recruiter, parts, NULL);
+	assert_int_equal(r->status, 201);
+	char *doc = xasprintf("/staff/documents/%s", sget(r->json, "id"));
+	resp_free(r);
+
+	char *page = xasprintf("/staff/applicants/%s", id);
+	r = get_page(page, recruiter);
+	assert_int_equal(r->status, 200);
+	char *href = xasprintf("href=\"%s\"", doc);
+	assert_non_null(strstr(r->body, href));
+	resp_free(r);
+	r = get_page(doc, recruiter);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(r->len, strlen(PDF));
+	assert_memory_equal(r->body, PDF, strlen(PDF));
+	char *ct = resp_header(r, "Content-Type"), *cd = resp_header(r, "Content-Disposition");
+	assert_string_equal(ct, "application/pdf");
+	assert_int_equal(strncmp(cd, "attachment;", 11), 0);
+	free(ct);
+	free(cd);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1 AND action = "
+	                "'document.read' AND actor LIKE 'member:%'",
+	                id, "1");
+	/* without a session: to the sign-in page, nothing served */
+	r = get_page(doc, NULL);
+	assert_see_other(r, "/staff/sign-in");
+	resp_free(r);
+
+	db_exec_sql("UPDATE applicants SET restricted_at = now() WHERE id = $1", id);
+	r = get_page(doc, recruiter);
+	assert_int_equal(r->status, 404);
+	assert_null(strstr(r->body, "%PDF"));
+	resp_free(r);
+	r = get_page(doc, hr);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(href);
+	free(page);
+	free(doc);
+	free(upload);
+	free(id);
+	free(hr);
+	free(recruiter);
+}
+
 /* How many times header name is in r's headers. */
 static int
 times(const struct resp *r, const char *name)
@@ -370,6 +431,7 @@ main(void)
 	    cmocka_unit_test(test_crowded_board),
 	    cmocka_unit_test(test_headers_once),
 	    cmocka_unit_test(test_home_page),
+	    cmocka_unit_test(test_document_download),
 	};
 	return cmocka_run_group_tests_name("console pages", tests, api_start, api_stop);
 }
