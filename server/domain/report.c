@@ -45,7 +45,7 @@ static const char style[] =
     "@media print{body{background:#fff;color:#000;font-size:11pt}main{max-width:none;padding:0}"
     "nav{display:none}section{border:0;border-top:1px solid #999;border-radius:0;"
     "padding:.5rem 0;break-inside:avoid-page}a{color:#000}"
-    "a[href^=\"documents/\"]::after{content:\" (\" attr(href) \")\";font-size:.9em}}";
+    "a[data-file]::after{content:\" (\" attr(data-file) \")\";font-size:.9em}}";
 
 static void
 put(struct buf *b, const char *s)
@@ -57,6 +57,28 @@ static void
 text(struct buf *b, const char *s)
 {
 	(void)!buf_append_html(b, s ? s : "");
+}
+
+/*
+ * A path in the package as a link: every byte but letters, digits, "-._~"
+ * and "/" percent-encoded. A file's safe name keeps "#", spaces and letters
+ * of any script; a "#" written raw would start a fragment and the link
+ * would open nothing.
+ */
+static void
+href(struct buf *b, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p) != NULL) {
+			(void)!buf_append(b, (const char *)p, 1);
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			(void)!buf_append(b, e, 3);
+		}
+	}
 }
 
 static const char *
@@ -404,6 +426,8 @@ section_documents(struct buf *b, const struct report_in *in, const json_t *docs)
 		put(b, "<li>");
 		if (path != NULL) {
 			put(b, "<a href=\"");
+			href(b, path);
+			put(b, "\" data-file=\"");
 			text(b, path);
 			put(b, "\">");
 		}

@@ -1,7 +1,8 @@
 /*
- * console_home: /staff, the console's first page: the open openings, the
- * applications new since the member's last visit, and what waits on them
- * (applications still at `applied`, longest waiting first).
+ * console_home: /staff, the console's first page: the member's own open
+ * openings (recruiter_id: theirs), the applications new since their last
+ * visit, and what waits on them (applications still at `applied`, longest
+ * waiting first).
  */
 #include <string.h>
 
@@ -49,11 +50,39 @@ application_list(struct html *h, const json_t *items, bool days, const char *emp
 	html_lit(h, "</ul>");
 }
 
+/* The member's own open openings, newest first: a list, or where to find the others. */
+static void
+my_openings(struct html *h, const json_t *items)
+{
+	size_t i;
+	json_t *o;
+
+	if (json_array_size(items) == 0) {
+		html_lit(h, "<p class=\"note\">No open opening is yours. <a "
+		            "href=\"/staff/openings\">See every opening, or create one</a>.</p>");
+		return;
+	}
+	html_lit(h, "<ul class=\"items\">");
+	json_array_foreach(items, i, o)
+	{
+		html_lit(h, "<li><a href=\"/staff/openings/");
+		html_text(h, view_str(o, "id"));
+		html_lit(h, "\">");
+		html_text(h, view_str(o, "title"));
+		html_lit(h, "</a><span class=\"note\">since ");
+		view_date(h, view_str(o, "created_at"));
+		html_lit(h, "</span></li>");
+	}
+	html_lit(h, "</ul><p><a href=\"/staff/openings\">Every opening</a></p>");
+}
+
 int
 console_home(struct req *r)
 {
+	struct page_want want = {"infinity", "ffffffff-ffff-ffff-ffff-ffffffffffff", LISTED};
+	struct page_of mine = {0};
 	char before[32], name[201];
-	json_t *openings, *fresh, *waiting;
+	json_t *fresh, *waiting;
 	struct console c;
 	struct html h;
 	int rc = console_enter(r, &c, false);
@@ -61,14 +90,14 @@ console_home(struct req *r)
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
 	if (staffing_visit(&c.f, c.member_id, before, name) != 0 ||
-	    posting_open_list(&c.f, &openings) != 0)
+	    posting_list(&c.f, "open", c.member_id, &want, &mine) != 0)
 		return console_fail(&c, "/staff", "Try again");
 	if (screening_since(&c.f, before[0] ? before : NULL, LISTED, &fresh) != 0) {
-		json_decref(openings);
+		page_fini(&mine);
 		return console_fail(&c, "/staff", "Try again");
 	}
 	if (screening_waiting(&c.f, LISTED, &waiting) != 0) {
-		json_decref(openings);
+		page_fini(&mine);
 		json_decref(fresh);
 		return console_fail(&c, "/staff", "Try again");
 	}
@@ -86,26 +115,10 @@ console_home(struct req *r)
 	             "<h2 id=\"waiting-title\">Waiting for screening</h2>");
 	application_list(&h, waiting, true, "No application waits at the first stage.");
 	html_lit(&h, "</section><section class=\"panel\" aria-labelledby=\"openings-title\">"
-	             "<h2 id=\"openings-title\">Open openings</h2>");
-	size_t i;
-	json_t *o;
-	if (json_array_size(openings) == 0)
-		html_lit(&h,
-		         "<p class=\"note\">No opening is open. <a href=\"/staff/openings\">Create "
-		         "one</a>.</p>");
-	html_lit(&h, "<ul class=\"items\">");
-	json_array_foreach(openings, i, o)
-	{
-		html_lit(&h, "<li><a href=\"/staff/openings/");
-		html_text(&h, json_string_value(json_object_get(o, "id")));
-		html_lit(&h, "\">");
-		html_text(&h, json_string_value(json_object_get(o, "title")));
-		html_lit(&h, "</a><span class=\"note\">");
-		html_text(&h, json_string_value(json_object_get(o, "where")));
-		html_lit(&h, "</span></li>");
-	}
-	html_lit(&h, "</ul></section></div>");
-	json_decref(openings);
+	             "<h2 id=\"openings-title\">My openings</h2>");
+	my_openings(&h, mine.items);
+	html_lit(&h, "</section></div>");
+	page_fini(&mine);
 	json_decref(fresh);
 	json_decref(waiting);
 	return html_send(r, 200, &c.frame, &h);

@@ -5,6 +5,8 @@
  * Origin check on every post (403, nothing changed, without either), and
  * the ends of a session: sign-out, 8 hours idle, 24 hours in all (the clock
  * moved in the database, never slept), a deactivation or a role change.
+ * A link works for 15 minutes, once, while its member is active; asking
+ * for links is rate-limited per address.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,7 +262,6 @@ test_deactivation_and_role_change_end_sessions(void **state)
 	assert_false(works(ca));
 	assert_false(works(cb));
 	expect_db_value("SELECT count(*) FROM staff_sessions WHERE member_id = $1", ida, "0");
-	/* and an inactive member's link (asked before) opens nothing */
 	free(pa);
 	free(pb);
 	free(ca);
@@ -269,6 +270,108 @@ test_deactivation_and_role_change_end_sessions(void **state)
 	free(idb);
 	free(a);
 	free(b);
+}
+
+/* The code of a sign-in link asked for email (new string). */
+static char *
+link_code(const char *email)
+{
+	char *body = xasprintf("email=%s", email);
+	struct resp *r = post_form("/staff/sign-in", body, NULL, TEST_PUBLIC_URL);
+	assert_see_other(r, "/staff/sign-in?sent=1");
+	resp_free(r);
+	free(body);
+	char *code = mail_code(email, "/staff/sign-in");
+	assert_non_null(code);
+	return code;
+}
+
+/* Whether the code opens a session: POST /staff/sessions is 303 with a cookie, else 404. */
+static bool
+opens(const char *code)
+{
+	char *body = xasprintf("code=%s", code);
+	struct resp *r = post_form("/staff/sessions", body, NULL, TEST_PUBLIC_URL);
+	bool ok = r->status == 303;
+	char *set = resp_header(r, "Set-Cookie");
+	if (!ok) {
+		assert_int_equal(r->status, 404);
+		assert_null(set);
+	}
+	free(set);
+	resp_free(r);
+	free(body);
+	return ok;
+}
+
+/* A link works for 15 minutes (the clock moved in the database), and only while its member is
+ * active: a link asked before a deactivation opens nothing after it. */
+static void
+test_link_expiry_and_deactivation(void **state)
+{
+	(void)state;
+	char *a = unique_email("console-late"), *b = unique_email("console-gone");
+	char *ida = add_member(a, "recruiter"), *idb = add_member(b, "recruiter");
+
+	char *late = link_code(a);
+	expect_db_value("SELECT count(*) FROM staff_sign_in_codes WHERE member_id = $1 AND "
+	                "expires_at BETWEEN now() + interval '14 minutes' AND now() + interval "
+	                "'15 minutes'",
+	                ida, "1");
+	db_exec_sql("UPDATE staff_sign_in_codes SET expires_at = now() - interval '1 second' "
+	            "WHERE member_id = $1",
+	            ida);
+	assert_false(opens(late));
+	char *fresh = link_code(a);
+	assert_true(opens(fresh));
+
+	char *gone = link_code(b), *path = xasprintf("/v1/staff/%s", idb);
+	struct resp *r = http_json("PATCH", path, staff.hr, "{\"active\": false}");
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	assert_false(opens(gone));
+	expect_db_value("SELECT count(*) FROM staff_sessions WHERE member_id = $1", idb, "0");
+	free(path);
+	free(gone);
+	free(fresh);
+	free(late);
+	free(ida);
+	free(idb);
+	free(a);
+	free(b);
+}
+
+/* Asking for links is limited per address (5 an hour), the same for a member and a stranger. */
+static void
+test_sign_in_rate_limit(void **state)
+{
+	(void)state;
+	char *member = unique_email("console-many"), *stranger = unique_email("console-nobody");
+	char *id = add_member(member, "recruiter");
+	const char *who[] = {member, stranger};
+
+	for (int w = 0; w < 2; w++) {
+		char *body = xasprintf("email=%s", who[w]);
+		for (int i = 0; i < 5; i++) {
+			struct resp *r = post_form("/staff/sign-in", body, NULL, TEST_PUBLIC_URL);
+			assert_see_other(r, "/staff/sign-in?sent=1");
+			resp_free(r);
+		}
+		struct resp *r = post_form("/staff/sign-in", body, NULL, TEST_PUBLIC_URL);
+		assert_int_equal(r->status, 429);
+		char *wait = resp_header(r, "Retry-After"), *ct = resp_header(r, "Content-Type");
+		assert_non_null(wait);
+		assert_true(atoi(wait) > 0);
+		assert_string_equal(ct, "text/html; charset=utf-8");
+		free(wait);
+		free(ct);
+		resp_free(r);
+		free(body);
+	}
+	expect_db_value("SELECT count(*) FROM staff_sign_in_codes WHERE member_id = $1", id, "5");
+	free(id);
+	free(member);
+	free(stranger);
 }
 
 int
@@ -281,6 +384,8 @@ main(void)
 	    cmocka_unit_test(test_csrf_and_origin),
 	    cmocka_unit_test(test_expiry),
 	    cmocka_unit_test(test_deactivation_and_role_change_end_sessions),
+	    cmocka_unit_test(test_link_expiry_and_deactivation),
+	    cmocka_unit_test(test_sign_in_rate_limit),
 	};
 	return cmocka_run_group_tests_name("console", tests, api_start, api_stop);
 }

@@ -5,7 +5,10 @@
  * record's page is an audited read), a stale form answered 412 with
  * nothing changed, and the forms' 303s: create an opening, move an
  * application, add an evaluation. A board shows each stage's count and, of
- * a crowded stage, the 50 longest in it.
+ * a crowded stage, the 50 longest in it. /staff shows the member's own open
+ * openings and the applications new since their last visit. A document
+ * is downloaded from the record's page as the API serves it (an audited
+ * read; 404 to a recruiter when the record is restricted).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,6 +257,143 @@ test_crowded_board(void **state)
 	free(opening);
 }
 
+/* The part of page between the heading with id from and the next one (new string). */
+static char *
+section(const char *page, const char *from)
+{
+	char *mark = xasprintf("id=\"%s\"", from);
+	const char *at = strstr(page, mark);
+	free(mark);
+	assert_non_null(at);
+	const char *end = strstr(at + 1, "<h2 ");
+	return xstrndup(at, end ? (size_t)(end - at) : strlen(at));
+}
+
+/* /staff: my open openings (not another's, not a closed one); what is new since my last visit. */
+static void
+test_home_page(void **state)
+{
+	(void)state;
+	char *email = unique_email("console-home"), *tag = unique_email("home");
+	char *me = add_member(email, "recruiter"), *cookie = sign_in(email);
+
+	tag[strcspn(tag, "@")] = '\0';
+	char *mine_t = xasprintf("Mine %s", tag), *other_t = xasprintf("Other %s", tag),
+	     *closed_t = xasprintf("Closed %s", tag);
+	char *body = xasprintf("{\"title\": \"%s\", \"recruiter_id\": \"%s\"}", mine_t, me);
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *mine = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	body = xasprintf("{\"title\": \"%s\", \"recruiter_id\": \"%s\"}", closed_t, me);
+	r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *closed = xasprintf("/v1/openings/%s", sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	r = http_json("PATCH", closed, staff.recruiter, "{\"status\": \"closed\"}");
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(opening_titled(other_t));
+
+	r = get_page("/staff", cookie);
+	assert_int_equal(r->status, 200);
+	char *openings = section(r->body, "openings-title");
+	assert_non_null(strstr(openings, mine_t));
+	assert_non_null(strstr(openings, mine));
+	assert_null(strstr(openings, other_t));
+	assert_null(strstr(openings, closed_t));
+	free(openings);
+	resp_free(r);
+
+	/* an application since this visit is new at the next one, and not at the one after */
+	char *name = xasprintf("Newcomer %s", tag), *applicant;
+	free(applied_to(mine, name, &applicant));
+	r = get_page("/staff", cookie);
+	assert_int_equal(r->status, 200);
+	char *fresh = section(r->body, "new-title");
+	assert_non_null(strstr(fresh, name));
+	free(fresh);
+	resp_free(r);
+	r = get_page("/staff", cookie);
+	assert_int_equal(r->status, 200);
+	fresh = section(r->body, "new-title");
+	assert_null(strstr(fresh, name));
+	free(fresh);
+	resp_free(r);
+	free(applicant);
+	free(name);
+	free(closed);
+	free(mine);
+	free(mine_t);
+	free(other_t);
+	free(closed_t);
+	free(cookie);
+	free(me);
+	free(tag);
+	free(email);
+}
+
+#define PDF "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+/* The record's page links its document; the link downloads it, audited; restricted: 404. */
+static void
+test_document_download(void **state)
+{
+	(void)state;
+	char *recruiter = member_session("recruiter"), *hr = member_session("hr");
+	char *id = new_staff_applicant("console-doc", "Doc Page");
+	char *upload = xasprintf("/v1/applicants/%s/documents", id);
+	struct part parts[] = {
+	    {.name = "file", .data = PDF, .len = strlen(PDF), .filename = "cv.pdf"},
+	    {.name = NULL}};
+	struct resp *r = http_form("POST", upload, staff.recruiter, parts, NULL);
+	assert_int_equal(r->status, 201);
+	char *doc = xasprintf("/staff/documents/%s", sget(r->json, "id"));
+	resp_free(r);
+
+	char *page = xasprintf("/staff/applicants/%s", id);
+	r = get_page(page, recruiter);
+	assert_int_equal(r->status, 200);
+	char *href = xasprintf("href=\"%s\"", doc);
+	assert_non_null(strstr(r->body, href));
+	resp_free(r);
+	r = get_page(doc, recruiter);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(r->len, strlen(PDF));
+	assert_memory_equal(r->body, PDF, strlen(PDF));
+	char *ct = resp_header(r, "Content-Type"), *cd = resp_header(r, "Content-Disposition");
+	assert_string_equal(ct, "application/pdf");
+	assert_int_equal(strncmp(cd, "attachment;", 11), 0);
+	free(ct);
+	free(cd);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM audit_log WHERE applicant_id = $1 AND action = "
+	                "'document.read' AND actor LIKE 'member:%'",
+	                id, "1");
+	/* without a session: to the sign-in page, nothing served */
+	r = get_page(doc, NULL);
+	assert_see_other(r, "/staff/sign-in");
+	resp_free(r);
+
+	db_exec_sql("UPDATE applicants SET restricted_at = now() WHERE id = $1", id);
+	r = get_page(doc, recruiter);
+	assert_int_equal(r->status, 404);
+	assert_null(strstr(r->body, "%PDF"));
+	resp_free(r);
+	r = get_page(doc, hr);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(href);
+	free(page);
+	free(doc);
+	free(upload);
+	free(id);
+	free(hr);
+	free(recruiter);
+}
+
 /* How many times header name is in r's headers. */
 static int
 times(const struct resp *r, const char *name)
@@ -290,6 +430,8 @@ main(void)
 	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_crowded_board),
 	    cmocka_unit_test(test_headers_once),
+	    cmocka_unit_test(test_home_page),
+	    cmocka_unit_test(test_document_download),
 	};
 	return cmocka_run_group_tests_name("console pages", tests, api_start, api_stop);
 }

@@ -114,7 +114,10 @@ test_report(void **state)
 	    "\"Sharp\", \"at\": \"2026-03-02T10:00:00Z\"}]}], \"documents\": [{\"id\": "
 	    "\"d1\", \"kind\": \"resume\", \"filename\": \"cv \\\"1\\\".pdf\", "
 	    "\"content_type\": \"application/pdf\", \"size\": 2048, \"created_at\": "
-	    "\"2026-03-01T09:30:00Z\"}], \"audit\": [{\"at\": \"2026-03-02T11:00:00Z\", "
+	    "\"2026-03-01T09:30:00Z\"}, {\"id\": \"d2\", \"kind\": \"other\", \"filename\": "
+	    "\"C# dev 2%.txt\", \"content_type\": \"text/plain\", \"size\": 10, "
+	    "\"created_at\": \"2026-03-01T09:30:00Z\"}], \"audit\": [{\"at\": "
+	    "\"2026-03-02T11:00:00Z\", "
 	    "\"action\": \"applicant.read\", \"actor_role\": \"staff\"}, {\"at\": "
 	    "\"2026-03-02T12:00:00Z\", \"action\": \"something.new\", \"actor_role\": "
 	    "\"applicant\"}], \"privacy_requests\": [{\"type\": \"know_specific\", \"status\": "
@@ -123,7 +126,8 @@ test_report(void **state)
 	    0, NULL);
 	assert_non_null(data);
 	json_t *cats = json_pack("[{s:s, s:s}]", "category", "a & b", "sources", "you");
-	json_t *paths = json_pack("{s:s}", "d1", "documents/01-cv \"1\".pdf");
+	json_t *paths = json_pack("{s:s, s:s}", "d1", "documents/01-cv \"1\".pdf", "d2",
+	                          "documents/02-C# dev 2_.txt");
 	struct report_in in = {data, cats, paths, "Acme <Inc>", NULL, 1772960400};
 	char *html = report_html(&in);
 	assert_null(strstr(html, "<script>"));
@@ -143,8 +147,12 @@ test_report(void **state)
 	assert_null(strstr(html, "something.new"));
 	assert_null(strstr(html, "full_name"));
 	assert_null(strstr(html, "2026-03-01T"));
-	/* the document linked to its file, the link escaped */
-	assert_non_null(strstr(html, "<a href=\"documents/01-cv &quot;1&quot;.pdf\">"));
+	/* the document linked to its file: the link percent-encoded (a "#" in a name would
+	 * start a fragment and open nothing), the name itself shown escaped */
+	assert_non_null(strstr(html, "<a href=\"documents/01-cv%20%221%22.pdf\" "
+	                             "data-file=\"documents/01-cv &quot;1&quot;.pdf\">"));
+	assert_non_null(strstr(html, "<a href=\"documents/02-C%23%20dev%202_.txt\" "
+	                             "data-file=\"documents/02-C# dev 2_.txt\">C# dev 2%.txt</a>"));
 	assert_non_null(strstr(html, "2 KB"));
 	/* styled for a phone and for print, loading nothing */
 	assert_non_null(strstr(html, "@media print"));
