@@ -81,7 +81,15 @@ int flow_rollback(const struct flow *f);
 int flow_link_paced(const struct flow *f, const char *email,
                     int (*step)(const struct flow *, const char *));
 
-/* Whether the actor is staff of role hr: the one role that sees a restricted record. */
+/* Whether the actor is staff of role hr. */
 bool flow_is_hr(const struct flow *f);
+
+/*
+ * Whether the actor sees a restricted record: hr, and the applicant, who
+ * reaches only their own record (every applicant-side call is confined to
+ * it) and is not hidden from themselves. A recruiter may not learn that a
+ * restricted record exists. The one place that decides it.
+ */
+bool flow_sees_restricted(const struct flow *f);
 
 #endif

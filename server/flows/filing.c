@@ -12,16 +12,6 @@
 #include "flows/flow.h"
 #include "store/documents.h"
 
-/*
- * Whether the actor may see a restricted record's documents: HR reads it,
- * and the person their own; a recruiter may not learn that it exists.
- */
-static bool
-sees_restricted(const struct flow *f)
-{
-	return f->who->role != ROLE_RECRUITER;
-}
-
 int
 filing_upload(const struct flow *f, const struct filing_new *d, json_t **meta)
 {
@@ -40,7 +30,7 @@ filing_upload(const struct flow *f, const struct filing_new *d, json_t **meta)
 	                         .len = d->len,
 	                         .max_count = (long)f->cfg->document_quota_count,
 	                         .max_bytes = f->cfg->document_quota_bytes,
-	                         .sees_restricted = sees_restricted(f)};
+	                         .sees_restricted = flow_sees_restricted(f)};
 	int rc = documents_insert(f->db, &n, f->who->name, f->request_id, meta);
 	free(name);
 	if (rc < 0)
@@ -55,7 +45,7 @@ filing_upload(const struct flow *f, const struct filing_new *d, json_t **meta)
 int
 filing_list(const struct flow *f, const char *applicant_id, bool self_view, json_t **items)
 {
-	int rc = documents_of(f->db, applicant_id, sees_restricted(f), self_view, items);
+	int rc = documents_of(f->db, applicant_id, flow_sees_restricted(f), self_view, items);
 
 	if (rc < 0)
 		return flow_fail_db(f);
@@ -67,7 +57,7 @@ filing_download(const struct flow *f, const char *doc_id, const char *applicant_
                 struct filing_bytes *out)
 {
 	struct document_bytes d;
-	int rc = documents_fetch(f->db, doc_id, applicant_id, sees_restricted(f), f->who->name,
+	int rc = documents_fetch(f->db, doc_id, applicant_id, flow_sees_restricted(f), f->who->name,
 	                         f->request_id, &d);
 
 	if (rc < 0)
@@ -92,7 +82,8 @@ filing_bytes_release(void *owner)
 int
 filing_delete(const struct flow *f, const char *doc_id)
 {
-	int rc = documents_remove(f->db, doc_id, sees_restricted(f), f->who->name, f->request_id);
+	int rc =
+	    documents_remove(f->db, doc_id, flow_sees_restricted(f), f->who->name, f->request_id);
 
 	if (rc < 0)
 		return flow_fail_db(f);

@@ -121,6 +121,12 @@ flow_is_hr(const struct flow *f)
 	return f->who->role == ROLE_HR;
 }
 
+bool
+flow_sees_restricted(const struct flow *f)
+{
+	return f->who->role == ROLE_HR || f->who->role == ROLE_APPLICANT;
+}
+
 int
 flow_link_paced(const struct flow *f, const char *email,
                 int (*step)(const struct flow *, const char *))

@@ -22,17 +22,6 @@
 
 #define NO_APPLICATION "no application with this id"
 
-/*
- * Whether the actor sees a restricted record's applications: hr, and the
- * applicant, who reaches only their own record (every applicant-side call
- * is confined to it) and is not hidden from themselves.
- */
-static bool
-sees_restricted(const struct flow *f)
-{
-	return flow_is_hr(f) || f->who->role == ROLE_APPLICANT;
-}
-
 /* 409: the applicant has applied to the opening already (its application named). */
 static int
 fail_applied(const struct flow *f, const char *existing, bool self)
@@ -103,7 +92,7 @@ screening_apply(const struct flow *f, const char *applicant_id, const char *open
 int
 screening_get(const struct flow *f, const char *id, json_t **app)
 {
-	int rc = applications_find(f->db, id, sees_restricted(f), app);
+	int rc = applications_find(f->db, id, flow_sees_restricted(f), app);
 
 	if (rc < 0)
 		return flow_fail_db(f);
@@ -120,7 +109,7 @@ screening_list(const struct flow *f, const char *opening_id, const char *stage,
 int
 screening_history(const struct flow *f, const char *id, json_t **history)
 {
-	int rc = applications_find_history(f->db, id, sees_restricted(f), history);
+	int rc = applications_find_history(f->db, id, flow_sees_restricted(f), history);
 
 	if (rc < 0)
 		return flow_fail_db(f);
@@ -283,7 +272,7 @@ move_in(const struct flow *f, const char *id, const char *applicant_id, const st
         long expect, json_t **app)
 {
 	struct application_lock cur;
-	int rc = applications_lock(f->db, id, applicant_id, sees_restricted(f), &cur);
+	int rc = applications_lock(f->db, id, applicant_id, flow_sees_restricted(f), &cur);
 
 	if (rc < 0)
 		return flow_fail_db(f);
@@ -338,7 +327,7 @@ int
 screening_evaluate(const struct flow *f, const char *id, int score, const char *summary,
                    json_t **evaluation)
 {
-	int rc = evaluations_add(f->db, id, sees_restricted(f), score, summary, f->who->name,
+	int rc = evaluations_add(f->db, id, flow_sees_restricted(f), score, summary, f->who->name,
 	                         f->request_id, evaluation);
 
 	if (rc < 0)
@@ -349,7 +338,7 @@ screening_evaluate(const struct flow *f, const char *id, int score, const char *
 int
 screening_evaluations(const struct flow *f, const char *id, json_t **list)
 {
-	int rc = evaluations_of(f->db, id, sees_restricted(f), list);
+	int rc = evaluations_of(f->db, id, flow_sees_restricted(f), list);
 
 	if (rc < 0)
 		return flow_fail_db(f);
@@ -359,7 +348,7 @@ screening_evaluations(const struct flow *f, const char *id, json_t **list)
 int
 screening_evaluation(const struct flow *f, const char *id, json_t **evaluation)
 {
-	int rc = evaluations_one(f->db, id, sees_restricted(f), evaluation);
+	int rc = evaluations_one(f->db, id, flow_sees_restricted(f), evaluation);
 
 	if (rc < 0)
 		return flow_fail_db(f);

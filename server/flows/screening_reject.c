@@ -61,7 +61,7 @@ letter(const struct flow *f, const char *opening_id, const char *title, const js
 	json_decref(app);
 	if (rc != 0)
 		return -1;
-	rc = applicants_current_for(f->db, out->applicant, flow_is_hr(f), &rec, &version);
+	rc = applicants_current_for(f->db, out->applicant, flow_sees_restricted(f), &rec, &version);
 	if (rc != 0)
 		return rc < 0 ? flow_fail_db(f)
 		              : flow_fail(f, 404, NULL, "no applicant for an application picked");

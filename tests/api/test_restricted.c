@@ -120,6 +120,12 @@ test_restricted_takes_no_document_or_evaluation(void **state)
 	              "{\"score\":3,\"summary\":\"after the fact\"}");
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
+	/* a recruiter may not learn that it exists by changing it (HR may correct it) */
+	char *record = xasprintf("/v1/applicants/%s", a.applicant);
+	r = http_json("PATCH", record, staff.recruiter, "{\"job_title\":\"After the fact\"}");
+	assert_problem(r, 404, "not-found");
+	resp_free(r);
+	free(record);
 	/* and the applicant's own upload */
 	struct part mine[] = {
 	    {.name = "file", .data = pdf.data, .len = pdf.len, .filename = "new.pdf"},
