@@ -12,7 +12,11 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
+#include "core/seal.h"
 #include "core/xalloc.h"
+
+struct db;
 
 /* Called when another process destroys the index key of before (store/blind.c's forget). */
 extern void (*data_keys_index_destroyed)(void);
@@ -32,5 +36,24 @@ int data_keys_ping(void) WARN_UNUSED;
  * 0, or -1 (a reason on stderr when a key's master is not at hand).
  */
 int data_keys_rewrap(const char *to_id, unsigned batch, long *done) WARN_UNUSED;
+
+/* A connection to the key database from the pool (NULL: none within 5 s), and back. */
+struct db *data_keys_acquire(void);
+void data_keys_release(struct db *db);
+
+/*
+ * Keys on their way to the key table, as three array literals (ids,
+ * wrapped keys, epochs) built one key at a time for one statement.
+ */
+struct new_keys {
+	struct buf owners, wrapped, masters;
+	size_t n;
+	int failed; /* an element could not be added */
+};
+void new_keys_init(struct new_keys *nk);
+void new_keys_fini(struct new_keys *nk);
+/* Add owner's key, wrapped under the epoch master. */
+void new_keys_push(struct new_keys *nk, const char *owner, const unsigned char w[SEAL_WRAPPED_LEN],
+                   const char *master);
 
 #endif
