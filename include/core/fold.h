@@ -22,6 +22,16 @@
 char *fold_email(const char *s) WARN_UNUSED;
 
 /*
+ * Whether a and b (either may be NULL: no) are one mailbox, not merely one
+ * key: they fold alike (fold_email) and are alike in lower case (NFC).
+ * Full case folding merges characters that are not case variants ("ß" and
+ * "ss", "ﬀ" and "ff": straße.de and strasse.de are different domains), so
+ * a record found by its folded key belongs to an address only when this
+ * holds; "Élodie@X" and "élodie@x", composed or not, are one mailbox.
+ */
+bool fold_same_mailbox(const char *a, const char *b);
+
+/*
  * A name or other text folded for comparison: Unicode full case folding
  * with NFKC, white space at the ends dropped and every run of white space
  * one space. "  ZOË   Smith " and "Zoë Smith" fold alike.

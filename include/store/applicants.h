@@ -69,6 +69,15 @@ int applicants_update(struct db *db, const char *id, long have, const json_t *do
 /* The id of the applicant with this address (case-insensitive) into id. */
 int applicants_find_email(struct db *db, const char *email, char id[37]) WARN_UNUSED;
 
+/*
+ * The id of the applicant whose address is this mailbox into id: found by
+ * its key (applicants_find_email), and the record's own address the same
+ * mailbox (fold_same_mailbox), so that an address that merely folds alike
+ * ("ß" for "ss") is none. For whatever sends a link to the address given and
+ * acts on the record found: sign-in, privacy requests. 0, 1 (none), -1.
+ */
+int applicants_find_mailbox(struct db *db, const char *email, char id[37]) WARN_UNUSED;
+
 /* The list's filters (NULL: none) and who may see what. */
 struct applicant_query {
 	const char *q; /* matches name or address */

@@ -87,3 +87,54 @@ fold_text_equal(const char *a, const char *b)
 	free(fb);
 	return same;
 }
+
+/*
+ * s in NFC with each code point lower-cased by its simple mapping (one code
+ * point for one, no context): "É" is "é" and "ẞ" "ß", but "ß" stays "ß" and
+ * "ﬀ" "ﬀ", which full case folding would make "ss" and "ff". NULL when s is
+ * not UTF-8.
+ */
+static char *
+simple_lower(const char *s)
+{
+	size_t n = 0, o = 0;
+
+	if (u8_check((const uint8_t *)s, strlen(s)) != NULL)
+		return NULL;
+	uint8_t *nfc = u8_normalize(UNINORM_NFC, (const uint8_t *)s, strlen(s), NULL, &n);
+	if (nfc == NULL)
+		return NULL;
+	uint8_t *out = xmalloc(2 * n + 1); /* a lower-case letter takes at most 3 bytes for 2 */
+	for (const uint8_t *p = nfc, *end = nfc + n; p < end;) {
+		ucs4_t c;
+		p += u8_mbtouc(&c, p, (size_t)(end - p));
+		o += (size_t)u8_uctomb(out + o, uc_tolower(c), 6);
+	}
+	out[o] = '\0';
+	free(nfc);
+	return (char *)out;
+}
+
+bool
+fold_same_mailbox(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return false;
+	char *fa = fold_email(a), *fb = fold_email(b);
+	bool same = strcmp(fa, fb) == 0;
+
+	free(fa);
+	free(fb);
+	if (!same)
+		return false;
+	/* simple lower case keeps apart what full case folding merges */
+	char *la = simple_lower(a), *lb = simple_lower(b);
+	if (la == NULL)
+		la = ascii_lower(a);
+	if (lb == NULL)
+		lb = ascii_lower(b);
+	same = strcmp(la, lb) == 0;
+	free(la);
+	free(lb);
+	return same;
+}

@@ -10,6 +10,7 @@
 
 #include "core/config.h"
 #include "core/digest.h"
+#include "core/fold.h"
 #include "core/problem.h"
 #include "domain/letters.h"
 #include "domain/upload.h"
@@ -164,6 +165,31 @@ open_session(const struct flow *f, struct applying_confirmed *out)
 	return 0;
 }
 
+/*
+ * Whether the record found for the submission's address is that mailbox
+ * (fold_same_mailbox): an address that only folds like the record's ("ß"
+ * for "ss") gets neither an application on it nor a session for it, and
+ * cannot have a record of its own beside it (one key for both): -1 with 409.
+ */
+static bool
+same_mailbox(const struct flow *f, const char *email, const char *applicant)
+{
+	json_t *record = NULL;
+	long version;
+	int rc = applicants_current(f->db, applicant, &record, &version);
+	bool same = rc == 0 &&
+	            fold_same_mailbox(email, json_string_value(json_object_get(record, "email")));
+
+	json_decref(record);
+	if (rc < 0)
+		flow_fail_db(f);
+	else if (!same)
+		flow_fail(f, 409, "duplicate-email",
+		          "another address that differs from this one only in how its letters fold "
+		          "is on record; apply with that address, or with another one");
+	return same;
+}
+
 /* In the open transaction: the submission to an application, and a session. */
 static int
 confirm(const struct flow *f, const char *code, const char *code_sha, bool gpc,
@@ -178,6 +204,10 @@ confirm(const struct flow *f, const char *code, const char *code_sha, bool gpc,
 	const char *contact[3] = {pending.full_name, pending.email, pending.phone};
 	int adopted = applicants_adopt(f->db, pending.id, contact, gpc, f->request_id,
 	                               out->applicant_id, &created);
+	if (adopted == 0 && !created && !same_mailbox(f, pending.email, out->applicant_id)) {
+		pending_open_free(&pending);
+		return -1;
+	}
 	bool lifted = adopted != 0 || !created || lift_suppression(f, out->applicant_id) == 0;
 	if (adopted == 0 && lifted)
 		rc = pending_attach(f->db, &pending, out->applicant_id, f->request_id,

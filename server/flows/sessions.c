@@ -51,7 +51,7 @@ static int
 sessions_link_now(const struct flow *f, const char *email)
 {
 	char applicant[37];
-	int rc = applicants_find_email(f->db, email, applicant);
+	int rc = applicants_find_mailbox(f->db, email, applicant);
 
 	if (rc < 0)
 		return flow_fail_db(f);

@@ -56,6 +56,16 @@ signing_link_now(const struct flow *f, const char *email)
 		return flow_fail_db(f);
 	if (rc > 0 || !who.active) /* nobody to send to, and nothing told */
 		return 0;
+	/* the member's own mailbox, not one that only folds like it ("ß" for "ss") */
+	json_t *member = NULL;
+	long version;
+	if ((rc = staff_current(f->db, who.id, &member, &version)) < 0)
+		return flow_fail_db(f);
+	bool same = rc == 0 &&
+	            fold_same_mailbox(email, json_string_value(json_object_get(member, "email")));
+	json_decref(member);
+	if (!same)
+		return 0;
 	if (flow_begin(f) != 0)
 		return -1;
 	if (queue_link(f, who.id, email) != 0)

@@ -175,7 +175,7 @@ verify(const struct flow *f, const char *code_sha256, const struct verifying_ans
 	/* before the record is looked for: the same answer whether there is one or not */
 	if (check_for_type(f, a, q.type) != 0)
 		rc = -1;
-	else if ((rc = applicants_find_email(f->db, q.email, applicant)) < 0)
+	else if ((rc = applicants_find_mailbox(f->db, q.email, applicant)) < 0)
 		rc = flow_fail_db(f);
 	else if (rc > 0) /* told only to whoever proved control of the address */
 		rc = not_an_applicant(f, &q);
@@ -215,7 +215,7 @@ current_contact(const struct flow *f, const struct pending_request *q, int *rc)
 
 	*rc = 0;
 	if (strcmp(q->type, "correct") != 0 ||
-	    (*rc = applicants_find_email(f->db, q->email, applicant)) != 0 ||
+	    (*rc = applicants_find_mailbox(f->db, q->email, applicant)) != 0 ||
 	    (*rc = applicants_current(f->db, applicant, &record, &version)) != 0)
 		return json_null();
 	current = json_object();

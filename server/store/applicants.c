@@ -22,6 +22,7 @@
 
 #include "applicant_rows.h"
 #include "core/digest.h"
+#include "core/fold.h"
 #include "core/log.h"
 #include "domain/profile.h"
 #include "domain/retention.h"
@@ -438,6 +439,20 @@ applicants_find_email(struct db *db, const char *email, char id[37])
 		snprintf(id, 37, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	free(h);
+	return rc;
+}
+
+int
+applicants_find_mailbox(struct db *db, const char *email, char id[37])
+{
+	json_t *record = NULL;
+	long version;
+	int rc = applicants_find_email(db, email, id);
+
+	if (rc == 0 && (rc = applicants_current(db, id, &record, &version)) == 0 &&
+	    !fold_same_mailbox(email, json_string_value(json_object_get(record, "email"))))
+		rc = 1;
+	json_decref(record);
 	return rc;
 }
 

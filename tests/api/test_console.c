@@ -75,6 +75,36 @@ test_sign_in_by_link(void **state)
 	free(email);
 }
 
+/*
+ * An address that only folds like a member's ("ß" for "ss": one key, two
+ * mailboxes, as straße.de and strasse.de are two domains) gets the same
+ * answer as any other, and no link to the member's console.
+ */
+static void
+test_lookalike_gets_no_link(void **state)
+{
+	(void)state;
+	char *u = unique_email("console-fold");
+	char *owner = xasprintf("strasse.%s", u), *typed = xasprintf("stra%%C3%%9Fe.%s", u);
+	char *id = add_member(owner, "hr");
+	char *body = xasprintf("email=%s", typed);
+	struct resp *r = post_form("/staff/sign-in", body, NULL, TEST_PUBLIC_URL);
+	assert_see_other(r, "/staff/sign-in?sent=1");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM staff_sign_in_codes WHERE member_id = $1", id, "0");
+	free(body);
+	body = xasprintf("email=%s", owner); /* the member's own address still works */
+	r = post_form("/staff/sign-in", body, NULL, TEST_PUBLIC_URL);
+	assert_see_other(r, "/staff/sign-in?sent=1");
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM staff_sign_in_codes WHERE member_id = $1", id, "1");
+	free(body);
+	free(id);
+	free(typed);
+	free(owner);
+	free(u);
+}
+
 /* A member, a stranger and a deactivated member get the same answer; only the member mail. */
 static void
 test_same_answer_for_every_address(void **state)
@@ -380,6 +410,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sign_in_by_link),
 	    cmocka_unit_test(test_same_answer_for_every_address),
+	    cmocka_unit_test(test_lookalike_gets_no_link),
 	    cmocka_unit_test(test_cookie_never_authorizes_v1),
 	    cmocka_unit_test(test_csrf_and_origin),
 	    cmocka_unit_test(test_expiry),

@@ -343,6 +343,94 @@ test_session_correction_tells_nothing(void **state)
 	applied_free(&a);
 }
 
+/*
+ * An address that only folds like the record's is not the record's: "ß" and
+ * "ss" are different mailboxes (straße.de and strasse.de are different
+ * domains), though Unicode full case folding makes them one key. Whoever
+ * holds the look-alike gets no sign-in link to the record, and a privacy
+ * request from it reaches no record: nothing shown, nothing changed; an
+ * application from it is refused rather than put on the record with a session.
+ */
+static void
+test_a_lookalike_address_is_not_the_record(void **state)
+{
+	(void)state;
+	char *u = unique_email("lookalike");
+	char *owner = xasprintf("strasse.%s", u), *other = xasprintf("stra\xc3\x9f"
+	                                                             "e.%s",
+	                                                             u);
+	forbid_in_log(owner);
+	forbid_in_log(other);
+	char *body = xasprintf("{\"full_name\":\"Look Alike\",\"email\":\"%s\","
+	                       "\"phone\":\"+1 415 555 0199\"}",
+	                       owner);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	/* a sign-in asked for the look-alike links nobody; the owner's own reaches the record */
+	assert_false(sign_in_reaches(other, id));
+	assert_true(sign_in_reaches(owner, id));
+	/* a correction from the look-alike: its page shows no record, and ends no_record */
+	r = public_request("correct", other, NULL);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	char *code = mail_code(other, "/privacy");
+	assert_non_null(code);
+	body = xasprintf("{\"code\":\"%s\"}", code);
+	r = http_json("POST", "/v1/privacy-requests/verifications/preview", NULL, body);
+	assert_int_equal(r->status, 200);
+	assert_true(json_is_null(json_object_get(r->json, "current")));
+	assert_null(strstr(r->body, "Look Alike"));
+	resp_free(r);
+	free(body);
+	r = verify_with(code,
+	                "\"corrections\":[{\"field\":\"full_name\",\"value\":\"Took Over\"}]");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "outcome"), "no_record");
+	resp_free(r);
+	free(code);
+	/* nor does a deletion from it erase the owner's record */
+	r = public_request("delete", other, NULL);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	code = mail_code(other, "/privacy");
+	assert_non_null(code);
+	r = verify_with(code, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "outcome"), "no_record");
+	resp_free(r);
+	char *name = record_field(id, "full_name");
+	assert_string_equal(name, "Look Alike");
+	free(name);
+	free(code);
+	/* an application from it confirms into no session for the owner's record */
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Look Alike"},
+	    {.name = "email", .value = other},
+	    {.name = "opening_id", .value = opening},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = pdf.data, .len = pdf.len, .filename = "cv.pdf"},
+	    {.name = NULL}};
+	r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	code = mail_code(other, "/apply/confirm");
+	assert_non_null(code);
+	r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_problem(r, 409, "duplicate-email");
+	assert_null(json_object_get(r->json, "applicant_token"));
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM applications WHERE applicant_id = $1", id, "0");
+	free(code);
+	free(id);
+	free(other);
+	free(owner);
+	free(u);
+}
+
 /* A copy's verification whose data points match but with no declaration killed the server. */
 static void
 test_copy_without_declaration(void **state)
@@ -472,6 +560,7 @@ main(void)
 	    cmocka_unit_test(test_patch_me_email_by_its_link),
 	    cmocka_unit_test(test_patch_me_cannot_test_addresses_in_bulk),
 	    cmocka_unit_test(test_session_correction_tells_nothing),
+	    cmocka_unit_test(test_a_lookalike_address_is_not_the_record),
 	    cmocka_unit_test(test_copy_without_declaration),
 	    cmocka_unit_test(test_deletion_racing_a_hold),
 	};

@@ -359,6 +359,51 @@ test_unverified_requests_end(void **state)
 	applied_free(&a);
 }
 
+/*
+ * An extension whose letter cannot be queued is not made: the answer is no
+ * 2xx, the request is as it was, and HR's retry extends it (not 409 as if
+ * the first had counted). The outbox refuses this applicant's extension
+ * letter by a constraint added for the test.
+ */
+static void
+test_extension_undone_when_its_letter_fails(void **state)
+{
+	(void)state;
+	char *applicant = new_staff_applicant("extfail", "Ext Ension");
+	char *body = xasprintf("{\"type\":\"delete\",\"channel\":\"phone\",\"applicant_id\":"
+	                       "\"%s\"}",
+	                       applicant);
+	struct resp *r = http_json("POST", "/v1/privacy-requests", staff.hr, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	char *path = xasprintf("/v1/privacy-requests/%s/extension", id);
+	char *add = xasprintf("ALTER TABLE mail_outbox ADD CONSTRAINT test_refuse_extension CHECK "
+	                      "(kind <> 'privacy_extension' OR applicant_id IS DISTINCT FROM "
+	                      "'%s') NOT VALID",
+	                      applicant);
+	db_exec_sql("ALTER TABLE mail_outbox DROP CONSTRAINT IF EXISTS test_refuse_extension",
+	            NULL);
+	db_exec_sql(add, NULL);
+	r = http_json("POST", path, staff.hr, "{\"reason\":\"The records are off site.\"}");
+	db_exec_sql("ALTER TABLE mail_outbox DROP CONSTRAINT test_refuse_extension", NULL);
+	if (r->status >= 200 && r->status < 300)
+		fail_msg("an extension whose letter failed answered %ld", r->status);
+	resp_free(r);
+	expect_db_value(
+	    "SELECT (extended_due_at IS NULL)::text FROM privacy_requests WHERE id = $1", id,
+	    "true");
+	r = http_json("POST", path, staff.hr, "{\"reason\":\"The records are off site.\"}");
+	assert_int_equal(r->status, 200);
+	assert_non_null(sget(r->json, "extended_due_at"));
+	resp_free(r);
+	free(add);
+	free(path);
+	free(id);
+	free(body);
+	free(applicant);
+}
+
 static int
 setup(void **state)
 {
@@ -396,6 +441,7 @@ main(void)
 	    cmocka_unit_test(test_a_correction_in_words),
 	    cmocka_unit_test(test_phone_numbers_by_their_digits),
 	    cmocka_unit_test(test_unverified_requests_end),
+	    cmocka_unit_test(test_extension_undone_when_its_letter_fails),
 	};
 	return cmocka_run_group_tests_name("api privacy people", tests, setup, teardown);
 }

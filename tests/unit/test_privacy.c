@@ -298,6 +298,22 @@ test_folding(void **state)
 	                            "da",
 	                            "ada")); /* fullwidth Ａ: NFKC */
 	assert_false(fold_text_equal(NULL, NULL));
+	/* one key is not one mailbox: what full folding merges beyond case stays apart */
+	assert_true(fold_same_mailbox("\xc3\x89lodie@Example.com", "e\xcc\x81lodie@example.com"));
+	assert_true(fold_same_mailbox("STRA\xe1\xba\x9e"
+	                              "E@x.example", /* capital sharp s */
+	                              "stra\xc3\x9f"
+	                              "e@x.example"));
+	assert_false(fold_same_mailbox("stra\xc3\x9f"
+	                               "e@x.example",
+	                               "strasse@x.example"));
+	assert_false(fold_same_mailbox("a@stra\xc3\x9f"
+	                               "e.example",
+	                               "a@strasse.example"));
+	assert_false(fold_same_mailbox("\xef\xac\x80@x.example", "ff@x.example")); /* ligature */
+	assert_true(fold_same_mailbox("Ada@Example.COM", "ada@example.com"));
+	assert_false(fold_same_mailbox("ada@example.com", "bob@example.com"));
+	assert_false(fold_same_mailbox(NULL, "ada@example.com"));
 }
 
 static void
