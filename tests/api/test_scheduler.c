@@ -10,6 +10,7 @@
  * Records expire at once under rules of 0 days for Iceland (IS); everything
  * else is kept 10 years, as in test_retention.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,66 @@ test_dead_instance_job_taken_up(void **state)
 	free(who);
 }
 
+/*
+ * A killed job: the second instance takes the purge and is killed (SIGKILL)
+ * in the middle of it (held inside the purge's statement by a lock the test
+ * holds). Its work is rolled back; its lease holds until it runs out, so
+ * the other instance does not run the job meanwhile; then the other takes
+ * the job up and the record goes.
+ */
+static void
+test_killed_job_is_taken_up(void **state)
+{
+	(void)state;
+	time_t now = fresh_jobs();
+	time_t t = after_next_purge(now);
+	char *who = expired_person("Killed Kari");
+	PGresult *res = PQexec(
+	    test_db(),
+	    "CREATE OR REPLACE FUNCTION test_sched_hold() RETURNS trigger LANGUAGE plpgsql AS $$ "
+	    "BEGIN PERFORM pg_advisory_xact_lock(29029); RETURN NEW; END $$; "
+	    "DROP TRIGGER IF EXISTS test_sched_hold ON applicant_tombstones; "
+	    "CREATE TRIGGER test_sched_hold BEFORE INSERT ON applicant_tombstones FOR EACH ROW "
+	    "EXECUTE FUNCTION test_sched_hold(); SELECT pg_advisory_lock(29029)");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	PQclear(res);
+
+	api_start_second();
+	api_clock_set(t);
+	api_scheduler_kick(1); /* only the second looks: it takes the purge, and waits inside */
+	await_lock_waits(1);
+	char *owner = job_value("purge", "lease_owner");
+	assert_non_null(owner);
+	expect_job("purge", "last_result", "running");
+	kill(api_second_pid(), SIGKILL);
+	api_second_reaped();
+	/* its connection, as PostgreSQL ends it once it sees the client gone: rolled back */
+	db_exec_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+	            "wait_event_type = 'Lock' AND application_name = 'recruitd'",
+	            NULL);
+	PQclear(PQexec(test_db(), "SELECT pg_advisory_unlock_all(); "
+	                          "DROP TRIGGER test_sched_hold ON applicant_tombstones; "
+	                          "DROP FUNCTION test_sched_hold()"));
+	expect_exists(who, "1");
+
+	/* within the dead instance's lease (15 minutes): not run twice at once */
+	api_clock_set(t + 600);
+	api_scheduler_tick(0);
+	expect_exists(who, "1");
+	expect_job("purge", "lease_owner", owner);
+	/* its lease run out: taken up, done */
+	api_clock_set(t + 901);
+	api_scheduler_tick(0);
+	expect_exists(who, "0");
+	expect_job("purge", "last_result", "ok");
+	expect_job("purge", "(lease_owner IS NULL)", "true");
+	char *last = job_value("purge", "last_owner");
+	assert_string_not_equal(last, owner);
+	free(last);
+	free(owner);
+	free(who);
+}
+
 static void
 test_queued_key_destruction(void **state)
 {
@@ -473,6 +534,9 @@ static int
 teardown(void **state)
 {
 	keys_db_reachable(true); /* whatever a failed test left */
+	PQclear(PQexec(test_db(),
+	               "SELECT pg_advisory_unlock_all(); "
+	               "DROP TRIGGER IF EXISTS test_sched_hold ON applicant_tombstones"));
 	/* the shipped defaults again */
 	PGresult *res =
 	    PQexec(test_db(), "DELETE FROM retention_policies; INSERT INTO retention_policies "
@@ -492,6 +556,7 @@ main(void)
 	    cmocka_unit_test(test_scheduled_purge),
 	    cmocka_unit_test(test_failed_purge_is_retried),
 	    cmocka_unit_test(test_dead_instance_job_taken_up),
+	    cmocka_unit_test(test_killed_job_is_taken_up),
 	    cmocka_unit_test(test_queued_key_destruction),
 	    cmocka_unit_test(test_key_destruction_retried_as_key_database_returns),
 	    cmocka_unit_test(test_sweeps_staff_leftovers),
