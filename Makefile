@@ -77,7 +77,7 @@ $(B)/tests/%.o: tests/%.c
 $(B)/tests/unit_%: $(B)/tests/unit/test_%.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
 
-$(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
+$(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(B)/tests/api/keys_db.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
 
 $(B)/tests/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(CORE_OBJ)

@@ -179,6 +179,12 @@ char *request_of_contact(const char *email);
 /* Run a statement (an UPDATE, say) with one parameter (or none); fail if it fails. */
 void db_exec_sql(const char *sql, const char *param);
 
+/* Whether the key database holds the data key named id. */
+bool key_alive(const char *id);
+
+/* Let the key database take connections, or refuse them and end those it has. */
+void keys_db_reachable(bool yes);
+
 /* Whether s is a time as the API writes them: YYYY-MM-DDTHH:MM:SSZ. */
 bool is_rfc3339_utc(const char *s);
 

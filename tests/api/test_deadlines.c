@@ -4,13 +4,16 @@
  * session's TimeZone (PGTZ=Asia/Tokyo for the server's connections):
  * confirm_by the end of the 10th business day there, due_at and
  * extended_due_at received plus 45 and 90 days there, across summer time;
- * instants shown in UTC; the receipt's date is the local one. An unknown
- * zone keeps recruitd from starting.
+ * instants shown in UTC; the receipt's date is the local one. The
+ * scheduler's daily purge and business mornings' digest at their local
+ * times there, across summer time. An unknown zone keeps recruitd from
+ * starting.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "core/xalloc.h"
 #include "harness.h"
@@ -97,6 +100,66 @@ test_deadlines_as_summer_time_ends(void **state)
 	free(applicant);
 }
 
+static time_t
+utc(const char *rfc3339)
+{
+	struct tm tm = {0};
+	assert_non_null(strptime(rfc3339, "%Y-%m-%dT%H:%M:%SZ", &tm));
+	return timegm(&tm);
+}
+
+static long
+runs_of(const char *job)
+{
+	char *v = db_value("SELECT runs::text FROM scheduler_jobs WHERE name = $1", job);
+	long n = v ? atol(v) : -1;
+	free(v);
+	return n;
+}
+
+/* The scheduler's clock (the test's) set to t, then one look. */
+static void
+look_at(const char *t)
+{
+	api_clock_set(utc(t));
+	api_scheduler_tick(0);
+}
+
+/*
+ * The scheduler's times are the company's (DESIGN, "Scheduler and
+ * notifications"): the daily purge at 02:30 and the digests at 08:00 in
+ * Los Angeles, once a local day across the move to summer time on Sunday
+ * 14 March 2027 (02:30 does not exist that day: it runs at 03:30 PDT), and
+ * the digest on business days only. In UTC the purge would run at 02:30Z.
+ */
+static void
+test_scheduled_in_the_company_zone(void **state)
+{
+	(void)state;
+	db_exec_sql("DELETE FROM scheduler_jobs", NULL);
+	look_at("2027-03-12T20:00:00Z"); /* Friday 12:00 PST: today's slots are past, not run */
+	assert_int_equal(runs_of("purge"), 0);
+	assert_int_equal(runs_of("digests"), 0);
+
+	look_at("2027-03-13T10:29:00Z"); /* Saturday 02:29 PST */
+	assert_int_equal(runs_of("purge"), 0);
+	look_at("2027-03-13T10:31:00Z"); /* 02:31 PST */
+	assert_int_equal(runs_of("purge"), 1);
+	look_at("2027-03-14T10:29:00Z"); /* Sunday 03:29 PDT, the day of the change */
+	assert_int_equal(runs_of("purge"), 1);
+	look_at("2027-03-14T10:31:00Z"); /* 03:31 PDT: the skipped 02:30, as far past the jump */
+	assert_int_equal(runs_of("purge"), 2);
+	look_at("2027-03-15T09:29:00Z"); /* Monday 02:29 PDT */
+	assert_int_equal(runs_of("purge"), 2);
+	look_at("2027-03-15T09:31:00Z"); /* 02:31 PDT */
+	assert_int_equal(runs_of("purge"), 3);
+	look_at("2027-03-15T14:59:00Z"); /* 07:59 PDT: no digest over the weekend, nor yet */
+	assert_int_equal(runs_of("digests"), 0);
+	look_at("2027-03-15T15:01:00Z"); /* 08:01 PDT, a business morning */
+	assert_int_equal(runs_of("digests"), 1);
+	assert_int_equal(runs_of("purge"), 3);
+}
+
 /* A zone the machine does not know: recruitd refuses to start, and says which setting. */
 static void
 test_unknown_zone_refuses_to_start(void **state)
@@ -132,6 +195,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_deadlines_in_the_company_zone),
 	    cmocka_unit_test(test_deadlines_as_summer_time_ends),
+	    cmocka_unit_test(test_scheduled_in_the_company_zone),
 	    cmocka_unit_test(test_unknown_zone_refuses_to_start),
 	};
 	return cmocka_run_group_tests_name("api deadlines", tests, setup, api_stop);

@@ -119,15 +119,20 @@ test_hr_digest_on_business_mornings(void **state)
 	api_clock_set(friday + 3 * 86400);
 	api_scheduler_tick(0);
 	assert_int_equal(job_runs("digests"), runs + 2);
-	free(mail_find(hr, "/staff/privacy/"));
+	mail = mail_find(hr, "/staff/privacy/");
+	assert_non_null(mail);
+	free(mail);
 
 	/* nothing due: the digest runs and sends HR nothing */
 	db_exec_sql("UPDATE privacy_requests SET status = 'denied', outcome = 'denied', "
 	            "completed_at = now() WHERE status IN ('awaiting_verification', 'in_progress')",
 	            NULL);
+	char *queued = db_value("SELECT count(*) FROM mail_outbox WHERE kind = 'hr_digest'", NULL);
 	api_clock_set(friday + 4 * 86400);
 	api_scheduler_tick(0);
 	assert_int_equal(job_runs("digests"), runs + 3);
+	expect_db_value("SELECT count(*) FROM mail_outbox WHERE kind = 'hr_digest'", NULL, queued);
+	free(queued);
 	char *detail = job_detail();
 	assert_non_null(detail);
 	assert_non_null(strstr(detail, "queued 0 to hr"));

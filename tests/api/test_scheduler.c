@@ -5,10 +5,12 @@
  * scheduled purge with no operator's action, each slot runs once (also with
  * two instances), a failed purge is tried again after its wait and is seen
  * in /metrics meanwhile, a job whose instance died is taken up once its
- * lease runs out, and queued key destruction is done on the minute.
+ * lease runs out, and queued key destruction is done on the minute, and
+ * retried until the key database is back.
  * Records expire at once under rules of 0 days for Iceland (IS); everything
  * else is kept 10 years, as in test_retention.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +329,66 @@ test_dead_instance_job_taken_up(void **state)
 	free(who);
 }
 
+/*
+ * A killed job: the second instance takes the purge and is killed (SIGKILL)
+ * in the middle of it (held inside the purge's statement by a lock the test
+ * holds). Its work is rolled back; its lease holds until it runs out, so
+ * the other instance does not run the job meanwhile; then the other takes
+ * the job up and the record goes.
+ */
+static void
+test_killed_job_is_taken_up(void **state)
+{
+	(void)state;
+	time_t now = fresh_jobs();
+	time_t t = after_next_purge(now);
+	char *who = expired_person("Killed Kari");
+	PGresult *res = PQexec(
+	    test_db(),
+	    "CREATE OR REPLACE FUNCTION test_sched_hold() RETURNS trigger LANGUAGE plpgsql AS $$ "
+	    "BEGIN PERFORM pg_advisory_xact_lock(29029); RETURN NEW; END $$; "
+	    "DROP TRIGGER IF EXISTS test_sched_hold ON applicant_tombstones; "
+	    "CREATE TRIGGER test_sched_hold BEFORE INSERT ON applicant_tombstones FOR EACH ROW "
+	    "EXECUTE FUNCTION test_sched_hold(); SELECT pg_advisory_lock(29029)");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	PQclear(res);
+
+	api_start_second();
+	api_clock_set(t);
+	api_scheduler_kick(1); /* only the second looks: it takes the purge, and waits inside */
+	await_lock_waits(1);
+	char *owner = job_value("purge", "lease_owner");
+	assert_non_null(owner);
+	expect_job("purge", "last_result", "running");
+	kill(api_second_pid(), SIGKILL);
+	api_second_reaped();
+	/* its connection, as PostgreSQL ends it once it sees the client gone: rolled back */
+	db_exec_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+	            "wait_event_type = 'Lock' AND application_name = 'recruitd'",
+	            NULL);
+	PQclear(PQexec(test_db(), "SELECT pg_advisory_unlock_all(); "
+	                          "DROP TRIGGER test_sched_hold ON applicant_tombstones; "
+	                          "DROP FUNCTION test_sched_hold()"));
+	expect_exists(who, "1");
+
+	/* within the dead instance's lease (15 minutes): not run twice at once */
+	api_clock_set(t + 600);
+	api_scheduler_tick(0);
+	expect_exists(who, "1");
+	expect_job("purge", "lease_owner", owner);
+	/* its lease run out: taken up, done */
+	api_clock_set(t + 901);
+	api_scheduler_tick(0);
+	expect_exists(who, "0");
+	expect_job("purge", "last_result", "ok");
+	expect_job("purge", "(lease_owner IS NULL)", "true");
+	char *last = job_value("purge", "last_owner");
+	assert_string_not_equal(last, owner);
+	free(last);
+	free(owner);
+	free(who);
+}
+
 static void
 test_queued_key_destruction(void **state)
 {
@@ -342,6 +404,72 @@ test_queued_key_destruction(void **state)
 	api_scheduler_tick(0);
 	expect_db_value("SELECT count(*) FROM key_shreds WHERE key_id = $1::uuid", id, "0");
 	expect_job("key_shreds", "last_result", "ok");
+}
+
+/*
+ * An erasure while the key database is away queues the applicant's keys;
+ * the minute's job fails, shows it, waits, and is tried again until the
+ * key database is back and answers, and that retry destroys them (the shredder's own timer is an
+ * hour here, so only the scheduler's job can).
+ */
+static void
+test_key_destruction_retried_as_key_database_returns(void **state)
+{
+	(void)state;
+	time_t now = fresh_jobs();
+	char *id = new_staff_applicant("shredlater", "Shred Later");
+	char *keys = db_value("SELECT '{' || record_key || ',' || history_key || '}' FROM "
+	                      "applicants WHERE id = $1",
+	                      id);
+	char *record = db_value("SELECT record_key::text FROM applicants WHERE id = $1", id);
+	long runs = job_runs("key_shreds");
+	keys_db_reachable(false);
+	char *path = xasprintf("/v1/applicants/%s", id);
+	struct resp *r = http_json("DELETE", path, staff.hr, NULL);
+	assert_int_equal(r->status, 204);
+	resp_free(r);
+	expect_db_value("SELECT count(*) FROM key_shreds WHERE key_id = ANY ($1::uuid[])", keys,
+	                "2");
+
+	time_t t = now - now % 60 + 60; /* the next minute's slot */
+	api_clock_set(t);
+	api_scheduler_tick(0);
+	assert_int_equal(job_runs("key_shreds"), runs + 1);
+	expect_job("key_shreds", "last_result", "failed");
+	expect_db_value("SELECT count(*) FROM key_shreds WHERE key_id = ANY ($1::uuid[])", keys,
+	                "2");
+	assert_true(
+	    metrics_has("recruitd_job_last_result{job=\"key_shreds\",result=\"failed\"} 1\n"));
+
+	keys_db_reachable(true);
+	api_clock_set(t + 30); /* back, but before the retry's wait (a minute): nothing yet */
+	api_scheduler_tick(0);
+	assert_int_equal(job_runs("key_shreds"), runs + 1);
+	/* after its wait, tried again until the key database answers it too (the server's
+	 * connection to it waits 250 ms between attempts: bounded at 10 s); each failure doubles
+	 * the wait, which the clock passes */
+	time_t at = t + 61;
+	char *result = NULL;
+	for (int i = 0; i < 100; i++, at += 3601) {
+		api_clock_set(at);
+		api_scheduler_tick(0);
+		free(result);
+		result = job_value("key_shreds", "last_result");
+		if (strcmp(result, "ok") == 0)
+			break;
+		usleep(100000);
+	}
+	assert_string_equal(result, "ok");
+	free(result);
+	assert_true(job_runs("key_shreds") >= runs + 2);
+	expect_job("key_shreds", "failures", "0");
+	expect_db_value("SELECT count(*) FROM key_shreds WHERE key_id = ANY ($1::uuid[])", keys,
+	                "0");
+	assert_false(key_alive(record));
+	free(path);
+	free(record);
+	free(keys);
+	free(id);
 }
 
 /* What issue 28 left unswept: staff codes and sessions past their time, single sign-on states. */
@@ -392,7 +520,10 @@ test_sweeps_staff_leftovers(void **state)
 static int
 setup(void **state)
 {
-	api_start(state);
+	/* the shredder's own pass (jobs/shredder.c) an hour apart: the scheduler's job is tested */
+	static const char *const settings[] = {"RECRUITD_KEY_SHRED_INTERVAL_MS=3600000", NULL};
+	(void)state;
+	api_start_with(settings);
 	struct resp *r = http_json("PUT", "/v1/retention/policies", staff.hr, rules);
 	assert_int_equal(r->status, 200);
 	resp_free(r);
@@ -402,6 +533,10 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+	keys_db_reachable(true); /* whatever a failed test left */
+	PQclear(PQexec(test_db(),
+	               "SELECT pg_advisory_unlock_all(); "
+	               "DROP TRIGGER IF EXISTS test_sched_hold ON applicant_tombstones"));
 	/* the shipped defaults again */
 	PGresult *res =
 	    PQexec(test_db(), "DELETE FROM retention_policies; INSERT INTO retention_policies "
@@ -421,7 +556,9 @@ main(void)
 	    cmocka_unit_test(test_scheduled_purge),
 	    cmocka_unit_test(test_failed_purge_is_retried),
 	    cmocka_unit_test(test_dead_instance_job_taken_up),
+	    cmocka_unit_test(test_killed_job_is_taken_up),
 	    cmocka_unit_test(test_queued_key_destruction),
+	    cmocka_unit_test(test_key_destruction_retried_as_key_database_returns),
 	    cmocka_unit_test(test_sweeps_staff_leftovers),
 	    cmocka_unit_test(test_purge_from_the_page),
 	    cmocka_unit_test(test_two_instances_run_each_slot_once),
