@@ -59,7 +59,11 @@ int intake_own(const struct flow *f, const struct intake_request *in, json_t **r
  * the request ends no_record): categories answered, a copy built and its
  * link e-mailed, a deletion carried out or restricted (flows/erasing.h),
  * contact corrections (borrowed, may be NULL) made and a new address sent
- * its own link, the rest left to HR.
+ * its own link, the rest left to HR. An applicant whose address is also an
+ * employee's (hired before, on record again since) is never answered as if
+ * the employee file did not exist: the request names the employee too, what
+ * is held is answered from both records, and a copy, a deletion or a
+ * correction stays in progress for HR (status_reason), nothing deleted.
  */
 int intake_carry_out(const struct flow *f, const char *id, const char *type, const char *applicant,
                      const json_t *corrections) WARN_UNUSED;

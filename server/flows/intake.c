@@ -27,6 +27,7 @@
 #include "flows/intake.h"
 #include "flows/recording.h"
 #include "flows/requests.h"
+#include "intake_hired.h"
 #include "store/applicants.h"
 #include "store/email_changes.h"
 #include "store/outbox.h"
@@ -46,24 +47,37 @@ end(const struct flow *f, const char *id, const char *type, struct requests_endi
 /* ------------------------------------------------------------------ */
 /* what is done at once                                                 */
 
-/* know_categories: what is held, by category, in the log and in the letter. */
+/*
+ * know_categories: what is held, by category, in the log and in the letter;
+ * employee not NULL: they were hired before, and their employee file's too.
+ */
 static int
-do_categories(const struct flow *f, const char *id, const char *applicant)
+do_categories(const struct flow *f, const char *id, const char *applicant, const char *employee)
 {
 	bool docs, apps, evals;
 	size_t i;
 	json_t *c;
 	struct buf names;
 
-	if (privacy_holdings(f->db, applicant, &docs, &apps, &evals) < 0)
+	if (privacy_holdings(f->db, applicant, &docs, &apps, &evals) < 0 ||
+	    (employee != NULL &&
+	     privacy_for_employee(f->db, id, employee, NULL, "employee_record") != 0))
 		return flow_fail_db(f);
 	json_t *cats = privacy_categories(docs, apps, evals);
 	buf_init(&names, 4096);
-	(void)!buf_printf(&names, "We hold these categories of data about you:");
+	(void)!buf_printf(&names, employee != NULL
+	                              ? "Your recruitment record holds these categories of data "
+	                                "about you:"
+	                              : "We hold these categories of data about you:");
 	json_array_foreach(cats, i, c)(void) !buf_printf(
 	    &names, "\n- %s (from %s; kept %s)", json_string_value(json_object_get(c, "category")),
 	    json_string_value(json_object_get(c, "sources")),
 	    json_string_value(json_object_get(c, "retention")));
+	if (employee != NULL)
+		intake_hired_categories(cats, &names,
+		                        "\n\nYou were hired before, too: that recruitment record "
+		                        "moved into your employee file, which HR keeps. It holds "
+		                        "these categories of data about you:");
 	char *text = jsonx_dump(cats), *detail = buf_steal(&names);
 	int rc = end(f, id, "know_categories",
 	             (struct requests_ending){.applicant = applicant,
@@ -264,11 +278,21 @@ int
 intake_carry_out(const struct flow *f, const char *id, const char *type, const char *applicant,
                  const json_t *corrections)
 {
+	char employee[37];
+	int hired;
+
 	if (applicant == NULL)
 		return end(f, id, type,
 		           (struct requests_ending){.status = "completed", .outcome = "no_record"});
+	if (strcmp(type, "opt_out") == 0) /* done when taken in (opt_out_now) */
+		return 0;
+	/* hired before, and on record as an applicant again: the employee file is theirs too */
+	if ((hired = intake_hired_find(f, applicant, employee)) < 0)
+		return -1;
 	if (strcmp(type, "know_categories") == 0)
-		return do_categories(f, id, applicant);
+		return do_categories(f, id, applicant, hired == 0 ? employee : NULL);
+	if (hired == 0) /* a copy, a deletion, a correction: HR's, from both records */
+		return intake_hired_to_hr(f, id, type, employee, true);
 	if (strcmp(type, "correct") == 0)
 		return do_correct(f, id, applicant, corrections);
 	if (strcmp(type, "know_specific") == 0)
@@ -276,55 +300,6 @@ intake_carry_out(const struct flow *f, const char *id, const char *type, const c
 	if (strcmp(type, "delete") == 0)
 		return do_delete(f, id, applicant);
 	return 0;
-}
-
-/* Why a request about someone hired since waits on HR, in the words the person reads. */
-static const char *
-employee_reason(const char *type)
-{
-	if (strcmp(type, "know_specific") == 0)
-		return "You were hired: your recruitment record moved into your employee file, "
-		       "which HR keeps. HR sends you a copy from it by the due date.";
-	if (strcmp(type, "delete") == 0)
-		return "You were hired: your recruitment record moved into your employee file, "
-		       "which HR keeps. HR answers this request from it by the due date, and tells "
-		       "you what is deleted and what employment law makes us keep.";
-	return "You were hired: your recruitment record moved into your employee file, which HR "
-	       "keeps. HR makes the correction there and tells you by the due date.";
-}
-
-int
-intake_carry_out_employee(const struct flow *f, const char *id, const char *type,
-                          const char *employee)
-{
-	if (strcmp(type, "know_categories") != 0) /* a copy, a deletion, a correction: HR's */
-		return privacy_for_employee(f->db, id, employee, employee_reason(type), "for_hr") !=
-		               0
-		           ? flow_fail_db(f)
-		           : 0;
-	if (privacy_for_employee(f->db, id, employee, NULL, "employee_record") != 0)
-		return flow_fail_db(f);
-	json_t *cats = privacy_employee_categories();
-	struct buf names;
-	size_t i;
-	json_t *c;
-	buf_init(&names, 4096);
-	(void)!buf_printf(&names, "You were hired: your recruitment record moved into your "
-	                          "employee file, which HR keeps. It holds these categories of "
-	                          "data about you:");
-	json_array_foreach(cats, i, c)(void) !buf_printf(
-	    &names, "\n- %s (kept %s)", json_string_value(json_object_get(c, "category")),
-	    json_string_value(json_object_get(c, "retention")));
-	char *text = jsonx_dump(cats), *detail = buf_steal(&names);
-	int rc = end(f, id, "know_categories",
-	             (struct requests_ending){.status = "completed",
-	                                      .outcome = "fulfilled",
-	                                      .detail = detail,
-	                                      .categories = text});
-	free(detail);
-	free(text);
-	json_decref(cats);
-	return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -55,7 +55,8 @@ ask_and_confirm(const char *type, const char *email)
 	char *code = mail_code(email, "/privacy");
 	assert_non_null(code);
 	body = strcmp(type, "know_specific") == 0
-	           ? xasprintf("{\"code\":\"%s\",\"full_name\":\"Hedda Hired\",\"declaration\":"
+	           ? xasprintf("{\"code\":\"%s\",\"full_name\":\"Hedda Hired\",\"phone\":"
+	                       "\"+1 415 555 0100\",\"declaration\":"
 	                       "{\"signed_name\":\"Hedda Hired\",\"accepted\":true}}",
 	                       code)
 	           : xasprintf("{\"code\":\"%s\"}", code);
@@ -202,6 +203,196 @@ test_address_hash_keyed_from_keyring(void **state)
 	free(employee);
 }
 
+/*
+ * Hired, and on record as an applicant again with the same address (they
+ * applied again, or a recruiter entered them): a request names both records.
+ * What is held is answered from both; a copy, a deletion or a correction goes
+ * to HR, and nothing of either record is deleted by the request itself.
+ */
+
+/* The person hired applies again with the same address: the new record and its session. */
+static void
+apply_again(const char *email, char **applicant, char **token)
+{
+	static const char resume[] = "Hedda Hired\nCV again\n";
+	struct part parts[] = {
+	    {.name = "full_name", .value = "Hedda Hired"},
+	    {.name = "email", .value = email},
+	    {.name = "phone", .value = "+1 415 555 0100"},
+	    {.name = "opening_id", .value = opening},
+	    {.name = "privacy_notice_accepted", .value = "true"},
+	    {.name = "age_16_or_over", .value = "true"},
+	    {.name = "resume", .data = resume, .len = sizeof(resume) - 1, .filename = "cv.txt"},
+	    {.name = NULL}};
+	struct resp *r = http_form("POST", "/v1/apply", NULL, parts, NULL);
+	assert_int_equal(r->status, 202);
+	resp_free(r);
+	char *code = mail_code(email, "/apply/confirm");
+	assert_non_null(code);
+	r = post_code("/v1/apply/confirmations", code, NULL);
+	assert_int_equal(r->status, 201);
+	*applicant = xstrdup(sget(r->json, "applicant_id"));
+	*token = xstrdup(sget(r->json, "applicant_token"));
+	resp_free(r);
+	free(code);
+}
+
+/* A recruiter enters the person hired again, with the same address: the new record's id. */
+static char *
+entered_again(const char *email)
+{
+	char *body = xasprintf("{\"full_name\":\"Hedda Hired\",\"email\":\"%s\","
+	                       "\"phone\":\"+1 415 555 0100\"}",
+	                       email);
+	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
+	if (r->status != 201)
+		fail_msg("enter again: %ld %s", r->status, r->body);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	return id;
+}
+
+/* The request names both records. */
+static void
+names_both(const json_t *request, const char *applicant, const char *employee)
+{
+	const json_t *subject = json_object_get(request, "subject");
+	assert_string_equal(sget(subject, "applicant_id"), applicant);
+	assert_string_equal(sget(subject, "employee_id"), employee);
+}
+
+/* Categories both from the recruitment record and from the employee file. */
+static void
+lists_both(const json_t *request)
+{
+	const json_t *cats = json_object_get(request, "categories"), *c;
+	size_t i, in_file = 0;
+	json_array_foreach(cats, i, c) in_file +=
+	    strstr(sget(c, "retention"), "employee file") != NULL;
+	assert_true(in_file >= 3);                         /* the employee file's */
+	assert_true(json_array_size(cats) >= in_file + 2); /* and the record's */
+}
+
+static void
+test_rehired_what_is_held(void **state)
+{
+	(void)state;
+	char *email, *employee, *applicant, *token;
+	hired_person(&email, &employee);
+	apply_again(email, &applicant, &token);
+	struct resp *r = ask_and_confirm("know_categories", email);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "status"), "completed");
+	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
+	names_both(r->json, applicant, employee);
+	lists_both(r->json);
+	resp_free(r);
+	/* the e-mail names the employee file as well as the record */
+	char *mail = mail_find(email, "employee file");
+	assert_non_null(mail);
+	assert_non_null(strstr(mail, "resumes and other documents"));
+	assert_non_null(strstr(mail, "recruitment record"));
+	free(mail);
+	free(applicant);
+	free(token);
+	free(email);
+	free(employee);
+}
+
+/* HR sees request id waiting on them, naming both records, with the reason and the event. */
+static void
+waits_on_hr(const char *id, const char *applicant, const char *employee)
+{
+	char *path = xasprintf("/v1/privacy-requests/%s", id);
+	struct resp *r = http_json("GET", path, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "status"), "in_progress");
+	assert_non_null(strstr(sget(r->json, "status_reason"), "employee file"));
+	names_both(r->json, applicant, employee);
+	resp_free(r);
+	free(path);
+	expect_db_value("SELECT count(*) FROM privacy_request_events WHERE request_id = $1 "
+	                "AND event = 'for_hr'",
+	                id, "1");
+}
+
+/* A copy and a deletion: HR's, naming both records; the deletion erases nothing meanwhile. */
+static void
+test_rehired_copy_and_deletion_go_to_hr(void **state)
+{
+	(void)state;
+	char *email, *employee;
+	hired_person(&email, &employee);
+	char *applicant = entered_again(email);
+	static const char *const types[] = {"know_specific", "delete"};
+	for (size_t i = 0; i < 2; i++) {
+		struct resp *r = ask_and_confirm(types[i], email);
+		assert_int_equal(r->status, 200);
+		assert_string_equal(sget(r->json, "status"), "in_progress");
+		assert_true(json_is_null(json_object_get(r->json, "outcome")));
+		assert_true(json_is_null(json_object_get(r->json, "export")));
+		assert_non_null(strstr(sget(r->json, "status_reason"), "employee file"));
+		names_both(r->json, applicant, employee);
+		char *id = xstrdup(sget(r->json, "id"));
+		resp_free(r);
+		waits_on_hr(id, applicant, employee);
+		free(id);
+	}
+	/* while HR decides, both records are there, the applicant's not restricted either */
+	char *path = xasprintf("/v1/applicants/%s", applicant);
+	struct resp *r = http_json("GET", path, staff.recruiter, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(path);
+	path = xasprintf("/v1/employees/%s", employee);
+	r = http_json("GET", path, staff.hr, NULL);
+	assert_int_equal(r->status, 200);
+	resp_free(r);
+	free(path);
+	free(applicant);
+	free(email);
+	free(employee);
+}
+
+/* Signed in on the new record's page: the same answers. */
+static void
+test_rehired_own_requests(void **state)
+{
+	(void)state;
+	char *email, *employee, *applicant, *token;
+	hired_person(&email, &employee);
+	apply_again(email, &applicant, &token);
+	struct resp *r =
+	    http_json("POST", "/v1/me/privacy-requests", token, "{\"type\":\"know_categories\"}");
+	assert_int_equal(r->status, 201);
+	assert_string_equal(sget(r->json, "outcome"), "fulfilled");
+	names_both(r->json, applicant, employee);
+	lists_both(r->json);
+	resp_free(r);
+	static const char *const asks[] = {
+	    "{\"type\":\"delete\"}",
+	    "{\"type\":\"correct\",\"corrections\":[{\"field\":\"phone\",\"value\":"
+	    "\"+1 415 555 0199\"}]}"};
+	for (size_t i = 0; i < 2; i++) {
+		r = http_json("POST", "/v1/me/privacy-requests", token, asks[i]);
+		assert_int_equal(r->status, 201);
+		assert_string_equal(sget(r->json, "status"), "in_progress");
+		assert_non_null(strstr(sget(r->json, "status_reason"), "employee file"));
+		names_both(r->json, applicant, employee);
+		resp_free(r);
+	}
+	/* the record is still there, as it was: HR makes the correction in both */
+	r = http_json("GET", "/v1/me", token, NULL);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(sget(r->json, "phone"), "+1 415 555 0100");
+	resp_free(r);
+	free(applicant);
+	free(token);
+	free(email);
+	free(employee);
+}
+
 static int
 setup(void **state)
 {
@@ -230,6 +421,9 @@ main(void)
 	    cmocka_unit_test(test_copy_and_deletion_go_to_hr),
 	    cmocka_unit_test(test_stranger_still_no_record),
 	    cmocka_unit_test(test_address_hash_keyed_from_keyring),
+	    cmocka_unit_test(test_rehired_what_is_held),
+	    cmocka_unit_test(test_rehired_copy_and_deletion_go_to_hr),
+	    cmocka_unit_test(test_rehired_own_requests),
 	};
 	return cmocka_run_group_tests_name("api hired", tests, setup, teardown);
 }
