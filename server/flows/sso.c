@@ -322,6 +322,17 @@ member_of(const struct flow *f, const json_t *claims, char member_id[37])
 	if (rc == 0) {
 		if (!who.active)
 			return refuse(f, "the member is not active");
+		/* the member's own mailbox, not one that only folds like it ("ß" for "ss") */
+		json_t *member = NULL;
+		long version;
+		if ((rc = staff_current(f->db, who.id, &member, &version)) < 0)
+			return flow_fail_db(f);
+		bool same =
+		    rc == 0 &&
+		    fold_same_mailbox(email, json_string_value(json_object_get(member, "email")));
+		json_decref(member);
+		if (!same)
+			return refuse(f, "the address only folds like a member's");
 		snprintf(member_id, 37, "%s", who.id);
 		return 0;
 	}

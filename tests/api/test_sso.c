@@ -292,6 +292,22 @@ test_existing_member_and_refusals_by_person(void **state)
 	assert_null(s.cookie);
 	expect_db_value("SELECT count(*) FROM staff_members WHERE work_email = $1", other, "0");
 	sso_free(&s);
+	/* an address that only folds like a member's ("ß" for "ss"): not that member */
+	static int seq;
+	char *member = xasprintf("none.strasse.%d-%d@example.com", (int)getpid(), ++seq),
+	     *lookalike = xasprintf("none.stra\u00dfe.%d-%d@example.com", (int)getpid(), seq);
+	char *mid = add_member(member, "hr");
+	s = sign_in_sso(lookalike, true);
+	assert_int_equal(s.status, 403);
+	assert_null(s.cookie);
+	sso_free(&s);
+	s = sign_in_sso(member, true); /* while the member's own address enters */
+	assert_int_equal(s.status, 303);
+	assert_true(works(s.cookie));
+	sso_free(&s);
+	free(mid);
+	free(lookalike);
+	free(member);
 	free(other);
 	free(unverified);
 	free(stranger);
