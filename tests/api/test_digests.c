@@ -79,13 +79,23 @@ test_hr_digest_on_business_mornings(void **state)
 {
 	(void)state;
 	char *hr = unique_email("digesthr"), *soon = unique_email("soon"),
-	     *late = unique_email("late");
+	     *late = unique_email("late"), *wait = unique_email("wait"),
+	     *calm = unique_email("calm");
 	free(add_member(hr, "hr"));
 	forbid_in_log(soon);
 	forbid_in_log(late);
+	forbid_in_log(wait);
+	forbid_in_log(calm);
 	time_t now = fresh_jobs();
 	char *due_soon = request_received(soon, 40); /* due in 5 days */
 	char *overdue = request_received(late, 50);  /* due 5 days ago */
+	/* due in 44 days, but in progress (its next step is HR's): waiting on HR */
+	char *waiting = request_received(wait, 1);
+	db_exec_sql("UPDATE privacy_requests SET status = 'in_progress' WHERE id = $1", waiting);
+	/* due in 44 days and waiting on its requester: not in the digest */
+	char *not_yet = request_received(calm, 1);
+	db_exec_sql("UPDATE privacy_requests SET status = 'awaiting_verification' WHERE id = $1",
+	            not_yet);
 	long runs = job_runs("digests");
 
 	time_t friday = next_friday_digest(now);
@@ -101,6 +111,12 @@ test_hr_digest_on_business_mornings(void **state)
 	assert_non_null(strstr(mail, link));
 	free(link);
 	assert_non_null(strstr(mail, "OVERDUE"));
+	link = xasprintf(TEST_PUBLIC_URL "/staff/privacy/%s", waiting);
+	assert_non_null(strstr(mail, link));
+	free(link);
+	link = xasprintf(TEST_PUBLIC_URL "/staff/privacy/%s", not_yet);
+	assert_null(strstr(mail, link));
+	free(link);
 	/* masked addresses only */
 	assert_null(strstr(mail, soon));
 	assert_null(strstr(mail, late));
@@ -139,9 +155,13 @@ test_hr_digest_on_business_mornings(void **state)
 	free(detail);
 	free(due_soon);
 	free(overdue);
+	free(waiting);
+	free(not_yet);
 	free(hr);
 	free(soon);
 	free(late);
+	free(wait);
+	free(calm);
 }
 
 /* POST as hr: the new resource's id. */
