@@ -302,20 +302,6 @@ test_deactivation_and_role_change_end_sessions(void **state)
 	free(b);
 }
 
-/* The code of a sign-in link asked for email (new string). */
-static char *
-link_code(const char *email)
-{
-	char *body = xasprintf("email=%s", email);
-	struct resp *r = post_form("/staff/sign-in", body, NULL, TEST_PUBLIC_URL);
-	assert_see_other(r, "/staff/sign-in?sent=1");
-	resp_free(r);
-	free(body);
-	char *code = mail_code(email, "/staff/sign-in");
-	assert_non_null(code);
-	return code;
-}
-
 /* Whether the code opens a session: POST /staff/sessions is 303 with a cookie, else 404. */
 static bool
 opens(const char *code)
