@@ -11,7 +11,7 @@ ifeq ($(VARIANT),fuzz)
   SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   OPT     := -O1
 else ifeq ($(VARIANT),tsan)
-  # make test-tsan: ThreadSanitizer over the unit tests and the concurrency suite.
+  # make test-tsan: ThreadSanitizer over the unit tests and the concurrency suites.
   B       := build/tsan
   BIN     := build/tsan/bin
   SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer

@@ -299,7 +299,6 @@ MAX_LINES = 600
 TESTS_OVER = {
     "tests/api/test_privacy.c": 969,
     "tests/api/test_retention.c": 928,
-    "tests/api/test_instances.c": 654,
 }
 
 
