@@ -11,7 +11,7 @@ ifeq ($(VARIANT),fuzz)
   SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   OPT     := -O1
 else ifeq ($(VARIANT),tsan)
-  # make test-tsan: ThreadSanitizer over the unit tests and the concurrency suite.
+  # make test-tsan: ThreadSanitizer over the unit tests and the concurrency suites.
   B       := build/tsan
   BIN     := build/tsan/bin
   SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
@@ -48,6 +48,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 API_SRC  := $(wildcard tests/api/test_*.c)
 API_BIN  := $(API_SRC:tests/api/test_%.c=$(B)/tests/api_%)
+# The API suites' harness, in its parts (harness.c, harness_http.c, ...), linked into every suite.
+HARNESS_OBJ := $(patsubst tests/api/%.c,$(B)/tests/api/%.o,$(wildcard tests/api/harness*.c))
 # Fuzz harnesses: replayed over their corpora by make test, fuzzed by make fuzz.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/fuzz_%)
@@ -77,7 +79,7 @@ $(B)/tests/%.o: tests/%.c
 $(B)/tests/unit_%: $(B)/tests/unit/test_%.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
 
-$(B)/tests/api_%: $(B)/tests/api/test_%.o $(B)/tests/api/harness.o $(B)/tests/api/keys_db.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
+$(B)/tests/api_%: $(B)/tests/api/test_%.o $(HARNESS_OBJ) $(B)/tests/api/keys_db.o $(B)/tests/unit/fixtures.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS)
 
 $(B)/tests/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(CORE_OBJ)

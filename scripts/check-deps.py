@@ -294,19 +294,11 @@ def check_lengths(root):
 
 # No C file over 600 lines (STYLE.md; issue 25): one that grows past it is split by concern.
 MAX_LINES = 600
-# The API suites and their harness written before the rule reached tests/: each may not
+# The API suites written before the rule reached tests/ and not yet split: each may not
 # grow past what it is now, and is to be split by concern (they are listed, not exempt).
 TESTS_OVER = {
-    "tests/api/harness.c": 1126,
-    "tests/api/test_apply.c": 1057,
     "tests/api/test_privacy.c": 969,
     "tests/api/test_retention.c": 928,
-    "tests/api/test_applicants.c": 894,
-    "tests/api/test_pipeline.c": 734,
-    "tests/api/test_keys.c": 705,
-    "tests/api/test_remanence.c": 668,
-    "tests/api/test_hire.c": 664,
-    "tests/api/test_instances.c": 654,
 }
 
 

@@ -2,7 +2,7 @@
 # make test: install what is missing, build, and run every suite against a
 # throwaway PostgreSQL cluster (var/test-pg), once with the release build,
 # once under AddressSanitizer and UndefinedBehaviorSanitizer, and the unit
-# tests and the suite of two racing instances under ThreadSanitizer.
+# tests and the suites of two racing instances under ThreadSanitizer.
 #   scripts/test.sh [VARIANT...]   (default: release asan tsan)
 # TESTS="api_privacy unit_*" runs only the suites whose names match one of
 # the patterns (api_*, unit_*, e2e, again, contract, fuzz, checks), for work
@@ -115,8 +115,9 @@ for v in "${variants[@]}"; do
 	fi
 	for t in build/"$v"/tests/unit_* build/"$v"/tests/api_*; do
 		wanted "$(basename "$t")" || continue
-		# ThreadSanitizer: the unit tests and the suite that races the shared caches
-		[ "$v" != tsan ] || [[ $t == */unit_* || $t == */api_instances ]] || continue
+		# ThreadSanitizer: the unit tests and the suites of two instances (api_instances, the
+		# races; api_instances_shared, what they share), which race the shared caches
+		[ "$v" != tsan ] || [[ $t == */unit_* || $t == */api_instances || $t == */api_instances_shared ]] || continue
 		echo "== $v: $(basename "$t")"
 		run "$v/$(basename "$t")" "$t"
 	done
