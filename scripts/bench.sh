@@ -311,14 +311,22 @@ cpu_ticks() {
 		awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
 		for c in $(ps -o pid= --ppid "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null; done
 	} | awk '{t += $1} END {print t}'
+	# of which the client connections' (recruitd's statements); the rest is the cluster's own
+	# upkeep (autovacuum, checkpoints, the WAL writer), which a scenario may inherit from the one
+	# before it
+	for c in $(ps -o pid= --ppid "$pm"); do
+		case $(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null) in
+		"postgres: recruitd "*) awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null ;;
+		esac
+	done | awk '{t += $1} END {print t + 0}'
 }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
 export BENCH_DIR=$top/bench BENCH_TOKEN=$token BENCH_IDS=$out/ids.txt BENCH_APPS=$out/apps.txt BENCH_THREADS=2 \
 	BENCH_OPENINGS=$out/openings.txt BENCH_APPLICANTS=$applicants
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 rows=()
-printf '\n%-14s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s %9s %9s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" \
-	"pgbench/s" "pg p99" ratio "half req/s" "half p99 ms" "bare/s" "bare" "cpu us" "pg cpu us"
+printf '\n%-14s %5s %10s %9s %9s %8s %10s %9s %7s %11s %11s %8s %7s %9s %9s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "errors" \
+	"pgbench/s" "pg p99" ratio "half req/s" "half p99 ms" "bare/s" "bare" "cpu us" "pg cpu us" "upkeep"
 run=0
 rss_first=$(rss)
 for scenario in $scenarios; do
@@ -360,6 +368,8 @@ for scenario in $scenarios; do
 			'BEGIN { printf "%.0f", (n > 0 ? (b - a) * u / n : 0) }')
 		cpu_pg=$(awk -v a="${cpu0[1]}" -v b="${cpu1[1]}" -v n="$done_requests" -v u="$tick_us" \
 			'BEGIN { printf "%.0f", (n > 0 ? (b - a) * u / n : 0) }')
+		cpu_upkeep=$(awk -v a="${cpu0[1]}" -v b="${cpu1[1]}" -v c="${cpu0[2]}" -v d="${cpu1[2]}" -v n="$done_requests" \
+			-v u="$tick_us" 'BEGIN { printf "%.0f", (n > 0 ? ((b - a) - (d - c)) * u / n : 0) }')
 		# The same connections at half that rate: each waits before its next request, so the
 		# latency is the service's own rather than the queue's of a saturated machine.
 		run=$((run + 1))
@@ -396,10 +406,10 @@ for scenario in $scenarios; do
 				"http://127.0.0.1:$bare_port" 2>&1 | awk '/^Requests\/sec/ {print $2}')
 			bare_ratio=$(awk -v a="$bare_rps" -v b="$pg" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 		fi
-		printf '%-14s %5s %10.0f %9s %9s %8s %10s %9s %7s %11.0f %11s %8s %7s %9s %9s\n' "$scenario" "$c" "$rps" "$p50" "$p99" \
+		printf '%-14s %5s %10.0f %9s %9s %8s %10s %9s %7s %11.0f %11s %8s %7s %9s %9s %7s\n' "$scenario" "$c" "$rps" "$p50" "$p99" \
 			"$errors" "$(sed 's/\..*//; s/^0$/-/' <<<"$pg")" "${pg_p99/null/-}" "$(sed 's/^0.00$/-/' <<<"$ratio")" "$half_rps" \
-			"$half_p99" "$(sed 's/\..*//; s/null/-/' <<<"$bare_rps")" "${bare_ratio/null/-}" "$cpu_recruitd" "$cpu_pg"
-		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"pgbench_p99_ms\":$pg_p99,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"bare_requests_per_second\":$bare_rps,\"bare_ratio\":$bare_ratio,\"rss_kib_after\":$(rss),\"cpu_us_per_request\":{\"recruitd\":$cpu_recruitd,\"postgres\":$cpu_pg}}")
+			"$half_p99" "$(sed 's/\..*//; s/null/-/' <<<"$bare_rps")" "${bare_ratio/null/-}" "$cpu_recruitd" "$cpu_pg" "$cpu_upkeep"
+		rows+=("{\"scenario\":\"$scenario\",\"connections\":$c,\"requests_per_second\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"non_2xx\":\"$errors\",\"pgbench_tps\":$pg,\"pgbench_p99_ms\":$pg_p99,\"ratio\":$ratio,\"half_load_requests_per_second\":$half_rps,\"half_load_p99_ms\":$half_p99,\"bare_requests_per_second\":$bare_rps,\"bare_ratio\":$bare_ratio,\"rss_kib_after\":$(rss),\"cpu_us_per_request\":{\"recruitd\":$cpu_recruitd,\"postgres\":$cpu_pg,\"postgres_upkeep\":$cpu_upkeep}}")
 	done
 done
 # The export package (DESIGN: a copy of one's data): an applicant with 5 documents of
