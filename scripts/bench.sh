@@ -238,12 +238,12 @@ grep -v '^--' bench/get_per_request.sql >"$out/get_per_request.sql"
 	grams=$("${psql[@]}" -d "$db" -Atc "SELECT array_agg(g) FROM (SELECT g FROM unnest((SELECT search_grams \
 		FROM applicants WHERE id = md5('bench-applicant-' || least(4711, $applicants))::uuid)) g ORDER BY (SELECT count(*) FROM applicants \
 		WHERE search_grams @> ARRAY[g]) LIMIT 10) x")
-	# the newest ten pages' candidates ($5 the window, $6 visibility, $7 the trigrams under the
-	# other index set: none), then at most 200 through the index ($3, $5 visibility, $6 none)
+	# the newest ten pages' candidates (the window written in; $5 visibility, $6 the trigrams
+	# under the other index set: none), then at most 200 through the index ($4 visibility, $5 none)
 	bind <(sed -n 1p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="21" \
-		4="'$grams'::int[]" 5="210" 6="false" 7="NULL"
-	bind <(sed -n 2p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" 3="200" \
 		4="'$grams'::int[]" 5="false" 6="NULL"
+	bind <(sed -n 2p "$out/search.sql") 1="'infinity'" 2="'ffffffff-ffff-ffff-ffff-ffffffffffff'" \
+		3="'$grams'::int[]" 4="false" 5="NULL"
 	echo '\endif'
 } >"$out/search.pgb"
 {

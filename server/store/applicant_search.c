@@ -64,40 +64,57 @@ static struct db_stmt list_all =
  * spread in time, and a common one never gathers all of its thousands of
  * candidates (one in ten of a million records match "Knuth" in make bench).
  */
-#define SEARCH_WINDOW 10
 /*
- * $4 the query's trigrams under the current epoch's index key, o the same
+ * g the query's trigrams under the current epoch's index key, o the same
  * under the other set a row may still be indexed under (a rotation, rows of
  * before the epochs; NULL when none).
  */
-#define CANDIDATES(o)                                                                              \
-	"(search_grams @> $4::int[] OR search_grams @> " o "::int[] OR email_hash IS NULL)"
+#define CANDIDATES(g, o)                                                                           \
+	"(search_grams @> " g "::int[] OR search_grams @> " o "::int[] OR email_hash IS NULL)"
 
-/* $4 the query's trigrams, $5 the window, $6 visibility, $7 the other set's trigrams. */
-static struct db_stmt search_recent =
-    DB_STMT("SELECT " LIST_COLUMNS " FROM ("
-            "  SELECT * FROM applicants WHERE" AFTER VISIBLE(
-                "$6") "  ORDER BY created_at DESC, id DESC LIMIT $5) a "
-                      "WHERE " CANDIDATES("$7") LIST_ORDER);
+/*
+ * The newest n records before the cursor, those of them that may match: $3
+ * the page, $4 the query's trigrams, $5 visibility, $6 the other set's.
+ * The window's size is written into the statement, not bound: PostgreSQL
+ * keeps one plan for every run of a prepared statement only while it costs
+ * no more than a plan made for the values, and it costs an unknown LIMIT as
+ * a tenth of the table, so a bound window had a plan made for each search
+ * (a rare pattern's small window kept its own plans cheaper). A page of up
+ * to want - 1 rows takes the windows of the first class at least as large.
+ */
+#define RECENT(n)                                                                                  \
+	DB_STMT("SELECT " LIST_COLUMNS " FROM ("                                                  \
+	        "  SELECT * FROM applicants WHERE" AFTER VISIBLE(                                 \
+	            "$5") "  ORDER BY created_at DESC, id DESC LIMIT " #n ") a "                  \
+	                  "WHERE " CANDIDATES("$4", "$6") LIST_ORDER)
+static const int window_class[] = {26, 51, 101, 201};
+static struct db_stmt search_recent[][2] = {{RECENT(260), RECENT(2600)},
+                                            {RECENT(510), RECENT(5100)},
+                                            {RECENT(1010), RECENT(10100)},
+                                            {RECENT(2010), RECENT(20100)}};
 
 /* $4 the query's trigrams, $5 visibility, $6 the other set's trigrams. */
 static struct db_stmt search_sparse =
     DB_STMT("WITH m AS MATERIALIZED ("
             "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$5") "AND " CANDIDATES(
-                "$6") ") "
-                      "SELECT " LIST_COLUMNS " FROM m a" LIST_ORDER);
+                "$4", "$6") ") "
+                        "SELECT " LIST_COLUMNS " FROM m a" LIST_ORDER);
 
 /*
- * search_sparse with at most $3 candidates gathered, sorted: when fewer come
- * back, they are every candidate left (a rare pattern: one statement, no
- * window walked); otherwise the pattern is common enough for the windows.
+ * search_sparse with at most SEARCH_PROBE candidates gathered, sorted: when
+ * fewer come back, they are every candidate left (a rare pattern: one
+ * statement, no window walked); otherwise the pattern is common enough for
+ * the windows. $3 the query's trigrams, $4 visibility, $5 the other set's
+ * (the limit written in, as the windows').
  */
 #define SEARCH_PROBE 200
+#define STRINGIFY(n) #n
+#define LITERAL(n) STRINGIFY(n)
 static struct db_stmt search_probe =
     DB_STMT("WITH m AS MATERIALIZED ("
-            "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$5") "AND " CANDIDATES(
-                "$6") " LIMIT $3) "
-                      "SELECT " LIST_COLUMNS " FROM m a ORDER BY created_at DESC, id DESC");
+            "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$4") "AND " CANDIDATES(
+                "$3", "$5") " LIMIT " LITERAL(SEARCH_PROBE) ") "
+                            "SELECT " LIST_COLUMNS " FROM m a ORDER BY created_at DESC, id DESC");
 
 /*
  * With opening_id and/or stage: applicants with an application that matches
@@ -197,16 +214,15 @@ take_rows(struct db *db, struct gather *g, PGresult *res, const char *q)
 /* Run one of the list's statements from the keyset, with each one's own parameters. */
 static PGresult *
 run(struct db *db, struct gather *g, struct db_stmt *st, const char *limit, const char *grams,
-    const char *window, const struct applicant_query *aq)
+    const struct applicant_query *aq)
 {
 	const char *o = grams != NULL ? g->other : NULL;
 
 	if (st == &list_all)
 		return db_run(db, st, 4, (const char *[]){g->k1, g->k2, limit, g->visible});
-	if (st == &search_recent)
-		return db_run(db, st, 7,
-		              (const char *[]){g->k1, g->k2, limit, grams, window, g->visible, o});
-	if (st == &search_sparse || st == &search_probe)
+	if (st == &search_probe)
+		return db_run(db, st, 5, (const char *[]){g->k1, g->k2, grams, g->visible, o});
+	if (st != &list_filtered) /* search_sparse and the windows */
 		return db_run(db, st, 6,
 		              (const char *[]){g->k1, g->k2, limit, grams, g->visible, o});
 	return db_run(
@@ -227,7 +243,7 @@ walk(struct db *db, struct gather *g, struct db_stmt *st, const char *grams, con
 
 	snprintf(batch, sizeof(batch), "%d", size);
 	while (!g->failed && (int)json_array_size(g->items) < g->want) {
-		PGresult *res = run(db, g, st, batch, grams, NULL, aq);
+		PGresult *res = run(db, g, st, batch, grams, aq);
 		if (res == NULL) {
 			g->failed = 1;
 			return;
@@ -252,16 +268,16 @@ static void
 search(struct db *db, struct gather *g, const char *grams, const char *q,
        const struct applicant_query *aq)
 {
-	char limit[16], window[16], probe[16];
+	char limit[16];
+	size_t c = 0;
 
+	while (c + 1 < sizeof(window_class) / sizeof(window_class[0]) && window_class[c] < g->want)
+		c++;
 	snprintf(limit, sizeof(limit), "%d", g->want);
-	snprintf(probe, sizeof(probe), "%d", SEARCH_PROBE);
-	for (int w = SEARCH_WINDOW;
-	     w <= 10 * SEARCH_WINDOW && !g->failed && (int)json_array_size(g->items) < g->want;
-	     w *= 10) {
+	for (int w = 0; w < 2 && !g->failed && (int)json_array_size(g->items) < g->want; w++) {
 		/* a pattern the newest ten pages gave a quarter page of is common: the windows */
-		if (w > SEARCH_WINDOW && 4 * (int)json_array_size(g->items) < g->want) {
-			PGresult *res = run(db, g, &search_probe, probe, grams, NULL, aq);
+		if (w > 0 && 4 * (int)json_array_size(g->items) < g->want) {
+			PGresult *res = run(db, g, &search_probe, NULL, grams, aq);
 			if (res == NULL) {
 				g->failed = 1;
 				break;
@@ -272,8 +288,7 @@ search(struct db *db, struct gather *g, const char *grams, const char *q,
 			}
 			PQclear(res);
 		}
-		snprintf(window, sizeof(window), "%d", w * g->want);
-		PGresult *res = run(db, g, &search_recent, limit, grams, window, aq);
+		PGresult *res = run(db, g, &search_recent[c][w], limit, grams, aq);
 		if (res == NULL)
 			g->failed = 1;
 		else
