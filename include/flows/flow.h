@@ -81,14 +81,19 @@ int flow_rollback(const struct flow *f);
 int flow_link_paced(const struct flow *f, const char *email,
                     int (*step)(const struct flow *, const char *));
 
-/* Whether the actor is staff of role hr. */
+/*
+ * Whether the actor is staff of role hr: the one role that reads a
+ * restricted record's contents (DESIGN: "only hr reads it"; the person's
+ * own GET /v1/me is 404 and their page says the record is kept).
+ */
 bool flow_is_hr(const struct flow *f);
 
 /*
- * Whether the actor sees a restricted record: hr, and the applicant, who
- * reaches only their own record (every applicant-side call is confined to
- * it) and is not hidden from themselves. A recruiter may not learn that a
- * restricted record exists. The one place that decides it.
+ * Whether the actor may reach a restricted record's applications, documents
+ * and evaluations to be told 409 restricted when acting on them: hr, and
+ * the applicant, who reaches only their own record (every applicant-side
+ * call is confined to it). A recruiter may not learn that a restricted
+ * record exists (404). The one place that decides it, with flow_is_hr.
  */
 bool flow_sees_restricted(const struct flow *f);
 

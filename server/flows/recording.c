@@ -18,8 +18,8 @@
 int
 recording_read(const struct flow *f, const char *id, json_t **record, long *version)
 {
-	int rc = applicants_read(f->db, id, flow_sees_restricted(f), f->who->name, f->request_id,
-	                         record, version);
+	int rc =
+	    applicants_read(f->db, id, flow_is_hr(f), f->who->name, f->request_id, record, version);
 
 	if (rc < 0)
 		return flow_fail_db(f);

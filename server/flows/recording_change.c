@@ -136,7 +136,7 @@ change_once(const struct flow *f, const char *id, const json_t *patch, long expe
 {
 	json_t *cur = NULL, *before, *after;
 	long have;
-	int rc = applicants_current_for(f->db, id, flow_sees_restricted(f), &cur, &have);
+	int rc = applicants_current_for(f->db, id, flow_is_hr(f), &cur, &have);
 
 	if (rc < 0)
 		return flow_fail_db(f);
@@ -184,7 +184,7 @@ same_address(const struct flow *f, const char *id, const char *email, bool *same
 {
 	json_t *cur = NULL;
 	long have;
-	int rc = applicants_current_for(f->db, id, flow_sees_restricted(f), &cur, &have);
+	int rc = applicants_current_for(f->db, id, flow_is_hr(f), &cur, &have);
 
 	if (rc != 0)
 		return rc < 0 ? flow_fail_db(f) : flow_fail_absent(f, id);

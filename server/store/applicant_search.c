@@ -83,9 +83,9 @@ static struct db_stmt list_all =
  * to want - 1 rows takes the windows of the first class at least as large.
  */
 #define RECENT(n)                                                                                  \
-	DB_STMT("SELECT " LIST_COLUMNS " FROM ("                                                  \
-	        "  SELECT * FROM applicants WHERE" AFTER VISIBLE(                                 \
-	            "$5") "  ORDER BY created_at DESC, id DESC LIMIT " #n ") a "                  \
+	DB_STMT("SELECT " LIST_COLUMNS " FROM ("                                                   \
+	        "  SELECT * FROM applicants WHERE" AFTER VISIBLE(                                  \
+	            "$5") "  ORDER BY created_at DESC, id DESC LIMIT " #n ") a "                   \
 	                  "WHERE " CANDIDATES("$4", "$6") LIST_ORDER)
 static const int window_class[] = {26, 51, 101, 201};
 static struct db_stmt search_recent[][2] = {{RECENT(260), RECENT(2600)},
@@ -98,7 +98,7 @@ static struct db_stmt search_sparse =
     DB_STMT("WITH m AS MATERIALIZED ("
             "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$5") "AND " CANDIDATES(
                 "$4", "$6") ") "
-                        "SELECT " LIST_COLUMNS " FROM m a" LIST_ORDER);
+                            "SELECT " LIST_COLUMNS " FROM m a" LIST_ORDER);
 
 /*
  * search_sparse with at most SEARCH_PROBE candidates gathered, sorted: when
@@ -110,11 +110,12 @@ static struct db_stmt search_sparse =
 #define SEARCH_PROBE 200
 #define STRINGIFY(n) #n
 #define LITERAL(n) STRINGIFY(n)
-static struct db_stmt search_probe =
-    DB_STMT("WITH m AS MATERIALIZED ("
-            "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$4") "AND " CANDIDATES(
-                "$3", "$5") " LIMIT " LITERAL(SEARCH_PROBE) ") "
-                            "SELECT " LIST_COLUMNS " FROM m a ORDER BY created_at DESC, id DESC");
+static struct db_stmt search_probe = DB_STMT(
+    "WITH m AS MATERIALIZED ("
+    "  SELECT * FROM applicants WHERE" AFTER VISIBLE("$4") "AND " CANDIDATES(
+        "$3", "$5") " LIMIT " LITERAL(SEARCH_PROBE) ") "
+                                                    "SELECT " LIST_COLUMNS
+                                                    " FROM m a ORDER BY created_at DESC, id DESC");
 
 /*
  * With opening_id and/or stage: applicants with an application that matches

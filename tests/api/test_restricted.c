@@ -126,6 +126,11 @@ test_restricted_takes_no_document_or_evaluation(void **state)
 	assert_problem(r, 404, "not-found");
 	resp_free(r);
 	free(record);
+	/* the person's own read of it: only HR reads a restricted record (their page says so) */
+	r = http("GET", "/v1/me", a.token, NULL, NULL, NULL);
+	if (r->status != 401)
+		assert_problem(r, 404, "not-found");
+	resp_free(r);
 	/* and the applicant's own upload */
 	struct part mine[] = {
 	    {.name = "file", .data = pdf.data, .len = pdf.len, .filename = "new.pdf"},
