@@ -64,4 +64,26 @@ apply_ok(const char *opening_id)
 	return apply_confirmed(opening_id, "Ada Applicant", "apply", pdf.data, pdf.len, NULL, NULL);
 }
 
+/* Both suites' set-up and tear-down. */
+UNUSED static int
+setup(void **state)
+{
+	api_start(state);
+	pdf = fixture_pdf(3000);
+	opening = make_opening("Backend Engineer", "open");
+	other_opening = make_opening("Frontend Engineer", "open");
+	closed_opening = make_opening("Filled Position", "closed");
+	return 0;
+}
+
+UNUSED static int
+teardown(void **state)
+{
+	free(opening);
+	free(other_opening);
+	free(closed_opening);
+	free(pdf.data);
+	return api_stop(state);
+}
+
 #endif

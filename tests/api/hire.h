@@ -61,4 +61,19 @@ hire(const char *application, const char *token, const char *body)
 	return r;
 }
 
+/* Both suites' set-up and tear-down. */
+UNUSED static int
+setup(void **state)
+{
+	resume = fixture_pdf(200000);
+	return api_start(state);
+}
+
+UNUSED static int
+teardown(void **state)
+{
+	free(resume.data);
+	return api_stop(state);
+}
+
 #endif

@@ -462,27 +462,6 @@ test_nothing_of_anyone_else(void **state)
 	applied_free(&b);
 }
 
-static int
-setup(void **state)
-{
-	api_start(state);
-	pdf = fixture_pdf(3000);
-	opening = make_opening("Backend Engineer", "open");
-	other_opening = make_opening("Frontend Engineer", "open");
-	closed_opening = make_opening("Filled Position", "closed");
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(opening);
-	free(other_opening);
-	free(closed_opening);
-	free(pdf.data);
-	return api_stop(state);
-}
-
 int
 main(void)
 {

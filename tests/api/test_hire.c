@@ -352,20 +352,6 @@ test_hire_transfers_the_record(void **state)
 	free(other);
 }
 
-static int
-setup(void **state)
-{
-	resume = fixture_pdf(200000);
-	return api_start(state);
-}
-
-static int
-teardown(void **state)
-{
-	free(resume.data);
-	return api_stop(state);
-}
-
 int
 main(void)
 {

@@ -257,20 +257,6 @@ test_hire_memory_stays_small(void **state)
 	applied_free(&c);
 }
 
-static int
-setup(void **state)
-{
-	resume = fixture_pdf(200000);
-	return api_start(state);
-}
-
-static int
-teardown(void **state)
-{
-	free(resume.data);
-	return api_stop(state);
-}
-
 int
 main(void)
 {

@@ -21,12 +21,9 @@
 #include "../unit/fixtures.h"
 #include "core/xalloc.h"
 #include "harness.h"
+#include "instances.h"
 #include "store/db.h"
 #include "store/keys.h"
-
-static struct blob pdf;
-static char *opening;
-static int seq;
 
 /* How many delivered messages in the SMTP server's maildir hold needle. */
 static int
@@ -245,34 +242,6 @@ test_destroyed_key_dropped_everywhere(void **state)
 	free(keep);
 	free(path);
 	free(who);
-}
-
-static int
-setup(void **state)
-{
-	pdf = fixture_pdf(2000);
-	api_start_with_smtp(NULL);
-	api_start_second();
-	forbid_in_log("Mail Once");
-	forbid_in_log("Rate Across");
-	forbid_in_log("Race Across");
-	forbid_in_log("Kill Nine");
-	forbid_in_log("Shred Across");
-	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
-	                           "{\"title\":\"Two Instances\",\"country\":\"IS\"}");
-	assert_int_equal(r->status, 201);
-	opening = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	(void)state;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(opening);
-	free(pdf.data);
-	return api_stop(state);
 }
 
 int

@@ -22,13 +22,11 @@
 
 #include "core/digest.h"
 #include "harness.h"
+#include "keys_suite.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/vault.h"
 #include "unit/fixtures.h"
-
-static char *opening;
-static int seq;
 
 /* A tag no other run uses, letters only (so it survives every field's rules). */
 static void
@@ -482,27 +480,6 @@ test_search_without_plaintext(void **state)
 	resp_free(r);
 	free(id);
 	free(name);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	api_start(NULL);
-	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
-	                           "{\"title\":\"Key Keeper\",\"country\":\"US\"}");
-	assert_int_equal(r->status, 201);
-	opening = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(opening);
-	harness_store_forget();
-	return api_stop(state);
 }
 
 int

@@ -19,12 +19,11 @@
 
 #include "core/digest.h"
 #include "harness.h"
+#include "keys_suite.h"
 #include "store/applicants.h"
 #include "store/db.h"
 #include "store/vault.h"
 #include "unit/fixtures.h"
-
-static char *opening;
 
 static void
 test_key_database_away_is_503(void **state)
@@ -209,27 +208,6 @@ test_warm_by_pages(void **state)
 	assert_int_equal(misses, 2);
 	vault_test_between_fetch_and_cache = NULL;
 	harness_store_forget();
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	api_start(NULL);
-	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
-	                           "{\"title\":\"Key Keeper\",\"country\":\"US\"}");
-	assert_int_equal(r->status, 201);
-	opening = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	free(opening);
-	harness_store_forget();
-	return api_stop(state);
 }
 
 int
