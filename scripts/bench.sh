@@ -24,7 +24,7 @@
 #   staff_home and privacy_queue are the console's pages over HTTP with a session cookie, at
 #   BENCH_CONSOLE_CONNECTIONS (default 8) staff sessions; BENCH_PRIVACY (default 10,000)
 #   requests in the queue),
-#   BENCH_ROTATION_BATCH (default 1000) and BENCH_ROTATION_PACE (default 100): the
+#   BENCH_ROTATION_BATCH (default 1000) and BENCH_ROTATION_PACE (default 300): the
 #   rotation's --batch and --pace
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -562,7 +562,7 @@ if [[ " $scenarios " == *" rotation "* ]]; then
 	loader=$!
 	sleep 1
 	t0=$(date +%s.%N)
-	bin/recruitctl keys rotate --batch "${BENCH_ROTATION_BATCH:-1000}" --pace "${BENCH_ROTATION_PACE:-100}" >"$out/rotation.txt" 2>&1 || echo "bench: the rotation failed (var/bench/rotation.txt)" >&2
+	bin/recruitctl keys rotate --batch "${BENCH_ROTATION_BATCH:-1000}" --pace "${BENCH_ROTATION_PACE:-300}" >"$out/rotation.txt" 2>&1 || echo "bench: the rotation failed (var/bench/rotation.txt)" >&2
 	t1=$(date +%s.%N)
 	sleep 1
 	pkill -INT -P "$loader" wrk 2>/dev/null || kill -INT "$loader"

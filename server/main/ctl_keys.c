@@ -50,7 +50,7 @@ cmd_keys_rotate(struct ctx *c)
 	int batch = batch_flag(c, 1000);
 	const char *p = flag(c, "--pace");
 	char *end = NULL;
-	long pace = p ? strtol(p, &end, 10) : 100;
+	long pace = p ? strtol(p, &end, 10) : 300;
 
 	if (batch < 0 || (p && (*end != '\0' || pace < 0 || pace > 1000)) || c->argc % 2 != 0 ||
 	    c->argc > 4) {

@@ -94,7 +94,7 @@ rewrap_batch(struct db *db, const char *to_id, const char *limit, char **after)
 	return db_exec(db, "COMMIT") == 0 ? rows : -1;
 }
 
-static atomic_uint pace = 100;
+static atomic_uint pace = 300; /* recruitctl keys rotate --pace; the scheduler keeps it */
 
 void
 vault_rotation_pace(unsigned percent)
