@@ -229,6 +229,9 @@ struct applied apply_confirmed(const char *opening, const char *full_name, const
 /* Exchange a code: POST path {"code": code}. */
 struct resp *post_code(const char *path, const char *code, const char *const *headers);
 
+/* A new opening in the US made by the suite's recruiter, titled title: its id (new string). */
+char *recruiter_opening(const char *title);
+
 /* A new applicant made by the suite's recruiter, with a fresh address: its id (new string). */
 char *new_staff_applicant(const char *tag, const char *full_name);
 

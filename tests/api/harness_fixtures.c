@@ -36,6 +36,18 @@ applied_free(struct applied *a)
 }
 
 char *
+recruiter_opening(const char *title)
+{
+	char *body = xasprintf("{\"title\":\"%s\",\"country\":\"US\"}", title);
+	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter, body);
+	assert_int_equal(r->status, 201);
+	char *id = xstrdup(sget(r->json, "id"));
+	resp_free(r);
+	free(body);
+	return id;
+}
+
+char *
 new_staff_applicant(const char *tag, const char *full_name)
 {
 	char *email = unique_email(tag);

@@ -419,11 +419,7 @@ setup(void **state)
 	(void)state;
 	api_start(NULL);
 	pdf = fixture_pdf(2000);
-	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
-	                           "{\"title\":\"Data Steward\",\"country\":\"US\"}");
-	assert_int_equal(r->status, 201);
-	opening = xstrdup(sget(r->json, "id"));
-	resp_free(r);
+	opening = recruiter_opening("Data Steward");
 	return 0;
 }
 

@@ -364,11 +364,7 @@ setup(void **state)
 {
 	(void)state;
 	api_start(NULL);
-	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
-	                           "{\"title\":\"Key Holder\",\"country\":\"US\"}");
-	assert_int_equal(r->status, 201);
-	opening = xstrdup(sget(r->json, "id"));
-	resp_free(r);
+	opening = recruiter_opening("Key Holder");
 	return 0;
 }
 

@@ -324,11 +324,7 @@ setup(void **state)
 	(void)state;
 	api_start_with(defaults);
 	pdf = fixture_pdf(2000);
-	struct resp *r = http_json("POST", "/v1/openings", staff.recruiter,
-	                           "{\"title\":\"Throttled Role\",\"country\":\"US\"}");
-	assert_int_equal(r->status, 201);
-	opening = xstrdup(sget(r->json, "id"));
-	resp_free(r);
+	opening = recruiter_opening("Throttled Role");
 	return 0;
 }
 
