@@ -134,9 +134,14 @@ refresh(void)
 		if (atomic_load(&K.checked) == now)
 			return;
 		atomic_store(&K.checked, now);
-		if (stat(K.file, &st) != 0 ||
-		    (st.st_ino == K.seen.st_ino && st.st_mtim.tv_sec == K.seen.st_mtim.tv_sec &&
-		     st.st_mtim.tv_nsec == K.seen.st_mtim.tv_nsec && st.st_size == K.seen.st_size))
+		if (stat(K.file, &st) != 0)
+			return;
+		pthread_rwlock_rdlock(&K.lock); /* K.seen changes under the write lock */
+		bool same =
+		    st.st_ino == K.seen.st_ino && st.st_mtim.tv_sec == K.seen.st_mtim.tv_sec &&
+		    st.st_mtim.tv_nsec == K.seen.st_mtim.tv_nsec && st.st_size == K.seen.st_size;
+		pthread_rwlock_unlock(&K.lock);
+		if (same)
 			return;
 	}
 	pthread_rwlock_wrlock(&K.lock);
