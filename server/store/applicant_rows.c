@@ -153,6 +153,8 @@ email_hashes(const char *email)
 	char ids[2][VAULT_INDEX_ID_LEN];
 	char *now = fold_email(email), *before = search_fold(email), *out = NULL;
 	int n = vault_index_sets(ids);
+	_Static_assert(2 * (sizeof(ids) / sizeof(ids[0])) <= EMAIL_HASHES_MAX,
+	               "BY_EMAIL spells out EMAIL_HASHES_MAX hashes: two folds in every set");
 	struct buf b;
 	bool ok = n > 0;
 
