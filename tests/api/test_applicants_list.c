@@ -90,6 +90,56 @@ test_list_pagination(void **state)
 	resp_free(r);
 }
 
+/*
+ * The list without a query (no trigram search: the list's own statement),
+ * newest first, at page sizes small and large: each page holds exactly the
+ * newest rows after its cursor, and the next page starts after its last.
+ */
+static void
+test_plain_list_pages(void **state)
+{
+	(void)state;
+	const char *names[3] = {"Plain First", "Plain Second", "Plain Third"};
+	char *ids[3];
+	for (int i = 0; i < 3; i++) {
+		char *e = unique_email("plain");
+		json_t *rec = create(staff.hr, names[i], e, NULL);
+		ids[i] = xstrdup(sget(rec, "id"));
+		json_decref(rec);
+		free(e);
+	}
+	static const int limits[] = {1, 2, 7, 50, 60, 200};
+	for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+		char *path = xasprintf("/v1/applicants?limit=%d", limits[l]);
+		char *cursor = NULL;
+		/* the three newest, over as many pages as it takes */
+		for (int seen = 0; seen < 3;) {
+			char *p = cursor ? xasprintf("%s&cursor=%s", path, cursor) : xstrdup(path);
+			struct resp *r = http_json("GET", p, staff.recruiter, NULL);
+			assert_int_equal(r->status, 200);
+			json_t *items = json_object_get(r->json, "items");
+			size_t n = json_array_size(items);
+			assert_true(n >= 1 && n <= (size_t)limits[l]);
+			for (size_t i = 0; i < n && seen < 3; i++, seen++)
+				assert_string_equal(sget(json_array_get(items, i), "id"),
+				                    ids[2 - seen]);
+			json_t *next = json_object_get(r->json, "next_cursor");
+			if (n < (size_t)limits[l]) /* a short page is the last */
+				assert_true(json_is_null(next));
+			if (seen < 3) /* ours are not all seen: the page was full, more follow */
+				assert_true(json_is_string(next));
+			free(cursor);
+			cursor = json_is_string(next) ? xstrdup(json_string_value(next)) : NULL;
+			resp_free(r);
+			free(p);
+		}
+		free(cursor);
+		free(path);
+	}
+	for (int i = 0; i < 3; i++)
+		free(ids[i]);
+}
+
 static void
 test_search(void **state)
 {
@@ -348,6 +398,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_list_pagination),
+	    cmocka_unit_test(test_plain_list_pages),
 	    cmocka_unit_test(test_search),
 	    cmocka_unit_test(test_search_buried_matches),
 	    cmocka_unit_test(test_audit_trail),
