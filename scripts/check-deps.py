@@ -296,10 +296,8 @@ def check_lengths(root):
 MAX_LINES = 600
 # The API suites written before the rule reached tests/ and not yet split: each may not
 # grow past what it is now, and is to be split by concern (they are listed, not exempt).
-TESTS_OVER = {
-    "tests/api/test_privacy.c": 969,
-    "tests/api/test_retention.c": 928,
-}
+# None is left.
+TESTS_OVER = {}
 
 
 def check_sizes(root):

@@ -1,119 +1,17 @@
 /*
  * API and CLI: retention rules, the record's retention, purge runs (dry and
- * real), deletion that leaves no trace, two purges at once, a purge killed
- * midway, and the API answering while a large purge runs. Records expire at
- * once under rules of 0 days for Iceland (IS); everything else is kept 10
- * years, so nothing other suites made is touched.
+ * real), deletion that leaves no trace, the sweeps, recruitctl purge. Two
+ * purges at once, a purge killed midway, a lost race and the API during a
+ * large purge: test_retention_races.c.
  */
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
 #include "harness.h"
-
-static const char rules[] =
-    "[{\"outcome\":\"rejected\",\"country\":\"*\",\"retain_days\":3650},"
-    "{\"outcome\":\"withdrawn\",\"country\":\"*\",\"retain_days\":3650},"
-    "{\"outcome\":\"no_application\",\"country\":\"*\",\"retain_days\":3650},"
-    "{\"outcome\":\"rejected\",\"country\":\"IS\",\"retain_days\":0},"
-    "{\"outcome\":\"withdrawn\",\"country\":\"IS\",\"retain_days\":0},"
-    "{\"outcome\":\"no_application\",\"country\":\"IS\",\"retain_days\":0}]";
-
-static char *iceland; /* an opening in IS */
-static int seq;
-
-static char *
-person(const char *country, const char *name, char **email_out)
-{
-	char *email = unique_email("ret");
-	char *body = country ? xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\",\"phone\":\"+354 "
-	                                 "555 0101\",\"address\":{\"country\":\"%s\"}}",
-	                                 name, email, country)
-	                     : xasprintf("{\"full_name\":\"%s\",\"email\":\"%s\"}", name, email);
-	forbid_in_log(name);
-	struct resp *r = http_json("POST", "/v1/applicants", staff.recruiter, body);
-	assert_int_equal(r->status, 201);
-	char *id = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	free(body);
-	if (email_out)
-		*email_out = email;
-	else
-		free(email);
-	return id;
-}
-
-static char *
-apply_to(const char *who, const char *opening)
-{
-	char *path = xasprintf("/v1/applicants/%s/applications", who),
-	     *body = xasprintf("{\"opening_id\":\"%s\"}", opening);
-	struct resp *r = http_json("POST", path, staff.recruiter, body);
-	assert_int_equal(r->status, 201);
-	char *id = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	free(body);
-	free(path);
-	return id;
-}
-
-static void
-move(const char *app, const char *to)
-{
-	char *path = xasprintf("/v1/applications/%s/transitions", app);
-	char *body = xasprintf("{\"to\":\"%s\",\"reason\":\"not this time\"}", to);
-	struct resp *r = http_json("POST", path, staff.recruiter, body);
-	assert_int_equal(r->status, 200);
-	resp_free(r);
-	free(body);
-	free(path);
-}
-
-static void
-upload(const char *who)
-{
-	char *path = xasprintf("/v1/applicants/%s/documents", who);
-	struct part parts[] = {
-	    {.name = "file", .data = "Secret Resume Text\n", .len = 19, .filename = "cv.txt"},
-	    {.name = NULL}};
-	struct resp *r = http_form("POST", path, staff.recruiter, parts, NULL);
-	assert_int_equal(r->status, 201);
-	resp_free(r);
-	free(path);
-}
-
-static json_t *
-purge(bool dry)
-{
-	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr,
-	                           dry ? "{\"dry_run\":true}" : "{\"dry_run\":false}");
-	if (r->status != 201)
-		fail_msg("purge: %ld %s", r->status, r->body);
-	char *loc = resp_header(r, "Location");
-	assert_non_null(loc);
-	free(loc);
-	json_t *report = json_incref(r->json);
-	resp_free(r);
-	return report;
-}
-
-static bool
-has_id(const json_t *report, const char *id)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(json_object_get(report, "applicant_ids"), i,
-	                   v) if (strcmp(json_string_value(v), id) == 0) return true;
-	return false;
-}
-
-/* ------------------------------------------------------------------ */
+#include "retention_suite.h"
 
 static void
 test_policies(void **state)
@@ -176,7 +74,6 @@ test_policies(void **state)
 	    "SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL,
 	    "t");
 }
-
 /* The legal floors: data HR can read and replace, a bound on policies, and on every purge. */
 static void
 test_legal_floors(void **state)
@@ -280,7 +177,6 @@ test_legal_floors(void **state)
 	free(body);
 	free(etag);
 }
-
 static void
 test_record_shows_retention(void **state)
 {
@@ -320,7 +216,6 @@ test_record_shows_retention(void **state)
 	free(never);
 	free(open);
 }
-
 static void
 test_dry_then_real(void **state)
 {
@@ -479,233 +374,8 @@ test_dry_then_real(void **state)
 	free(ea);
 	free(ec);
 }
-
-/* N expired applicants made straight in SQL, tagged so the test can find them. */
-static void
-make_expired(int n, const char *tag)
-{
-	char count[16];
-	snprintf(count, sizeof(count), "%d", n);
-	const char *params[2] = {count, tag};
-	PGresult *res =
-	    PQexecParams(test_db(),
-	                 "INSERT INTO applicants (full_name, email, address, country, source_type) "
-	                 "SELECT 'Bulk ' || $2, $2 || '.' || g || '@example.com', "
-	                 "'{\"country\":\"IS\"}', 'IS', 'import' "
-	                 "FROM generate_series(1, $1::int) g",
-	                 2, NULL, params, NULL, NULL, 0);
-	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
-	PQclear(res);
-}
-
-struct racer {
-	char *request, *response;
-};
-
-static void *
-race(void *arg)
-{
-	struct racer *r = arg;
-	r->response = raw_request(r->request, strlen(r->request));
-	return NULL;
-}
-
-static char *
-purge_request(void)
-{
-	static const char body[] = "{\"dry_run\":false}";
-	return xasprintf(
-	    "POST /v1/retention/purges HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-	    "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
-	    staff.hr, sizeof(body) - 1, body);
-}
-
-static long
-purged_in(const char *response)
-{
-	const char *body = strstr(response, "\r\n\r\n");
-	json_t *j = body ? json_loads(body + 4, 0, NULL) : NULL;
-	long n = j ? (long)json_integer_value(json_object_get(j, "purged")) : -1;
-	json_decref(j);
-	return n;
-}
-
-static void
-test_two_purges_at_once(void **state)
-{
-	(void)state;
-	char tag[48];
-	snprintf(tag, sizeof(tag), "twin%d-%d", (int)getpid(), ++seq);
-	json_decref(purge(false)); /* what was due before: not this test's to count */
-	make_expired(1200, tag);
-	struct racer r[2];
-	pthread_t t[2];
-	for (int i = 0; i < 2; i++) {
-		r[i].request = purge_request();
-		pthread_create(&t[i], NULL, race, &r[i]);
-	}
-	for (int i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
-	for (int i = 0; i < 2; i++)
-		if (strncmp(r[i].response, "HTTP/1.1 201", 12) != 0)
-			fail_msg("a purge answered: %.200s", r[i].response);
-	/* each applicant purged exactly once: the reports add up */
-	assert_int_equal(purged_in(r[0].response) + purged_in(r[1].response), 1200);
-	char *sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
-	expect_db_value(sql, NULL, "0");
-	free(sql);
-	expect_db_value("SELECT count(*) FROM (SELECT applicant_id FROM audit_log WHERE action = "
-	                "'applicant.purge' "
-	                "GROUP BY applicant_id HAVING count(*) > 1) x",
-	                NULL, "0");
-	for (int i = 0; i < 2; i++) {
-		free(r[i].request);
-		free(r[i].response);
-	}
-}
-
-static pid_t
-start_ctl_purge(void)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", 1);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(getenv("RECRUITD_TEST_CTL"), "recruitctl", "purge", "--confirm",
-		      (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-static void
-test_killed_midway_then_finished(void **state)
-{
-	(void)state;
-	char tag[48], *sql;
-	snprintf(tag, sizeof(tag), "kill%d-%d", (int)getpid(), ++seq);
-	make_expired(1500, tag);
-	/* hold the purge up at the tombstone of the last one, so it is killed mid-work */
-	sql = xasprintf("SELECT max(id::text) FROM applicants WHERE full_name = 'Bulk %s'", tag);
-	char *last = db_value(sql, NULL);
-	free(sql);
-	PGconn *gate = PQconnectdb(getenv("RECRUITD_DATABASE_URL"));
-	PQclear(PQexec(gate, "BEGIN"));
-	const char *gp[1] = {last};
-	PGresult *g = PQexecParams(
-	    gate,
-	    "INSERT INTO applicant_tombstones (applicant_id, disposition) VALUES ($1, 'deleted')",
-	    1, NULL, gp, NULL, NULL, 0);
-	assert_int_equal(PQresultStatus(g), PGRES_COMMAND_OK);
-	PQclear(g);
-
-	pid_t pid = start_ctl_purge();
-	char *waiting = NULL;
-	for (int i = 0; i < 300; i++) { /* until the purge waits on our row */
-		free(waiting);
-		waiting =
-		    db_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-		             "AND query LIKE 'WITH x AS%'",
-		             NULL);
-		if (strcmp(waiting, "0") != 0)
-			break;
-		usleep(50000);
-	}
-	assert_string_not_equal(waiting, "0");
-	free(waiting);
-	kill(pid, SIGKILL);
-	int status;
-	waitpid(pid, &status, 0);
-	PQclear(PQexec(gate, "ROLLBACK"));
-	PQfinish(gate);
-	usleep(300000); /* the killed client's backend sees it is gone and rolls back */
-
-	/* some batches done, the one in progress undone: nobody half-deleted */
-	char *killed =
-	    db_value("SELECT id FROM purge_runs WHERE status = 'running' AND dry_run = false "
-	             "ORDER BY started_at DESC LIMIT 1",
-	             NULL);
-	assert_non_null(killed);
-	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
-	char *left = db_value(sql, NULL);
-	assert_true(atol(left) > 0 && atol(left) < 1500);
-	free(left);
-	free(sql);
-	sql = xasprintf("SELECT count(*) FROM applicants a JOIN applicant_tombstones t ON "
-	                "t.applicant_id = a.id "
-	                "WHERE a.full_name = 'Bulk %s'",
-	                tag);
-	expect_db_value(sql, NULL, "0");
-	free(sql);
-	/* the next run finishes the work, with its report on stdout */
-	char *cmd = xasprintf("%s purge --confirm 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
-	FILE *p = popen(cmd, "r");
-	char out[65536];
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
-	json_t *report = json_loads(out, 0, NULL);
-	assert_non_null(report);
-	assert_true(json_integer_value(json_object_get(report, "purged")) > 0);
-	assert_true(json_is_false(json_object_get(report, "dry_run")));
-	json_decref(report);
-	free(cmd);
-	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
-	expect_db_value(sql, NULL, "0");
-	free(sql);
-	expect_db_value("SELECT count(*) FROM applicant_tombstones WHERE applicant_id = $1 AND "
-	                "disposition = 'purged'",
-	                last, "1");
-	free(last);
-	/* the killed run does not stay "running" for ever: the next run marked it failed */
-	expect_db_value("SELECT status || (finished_at IS NOT NULL) FROM purge_runs WHERE id = $1",
-	                killed, "failedtrue");
-	free(killed);
-}
-
 /* The purge run sweeps idempotency keys older than 24 hours: counted in a dry run, deleted in a
  * real one. */
-/*
- * A purge whose batch loses a race in the database (a serialization
- * failure, forced here on its tombstones) answers 503 with Retry-After, as
- * every lost race does, never a 500: the batch is rolled back, the run is
- * recorded as failed, and the next run purges what it could not.
- */
-static void
-test_lost_race_is_a_retry(void **state)
-{
-	(void)state;
-	char tag[48], *sql;
-	snprintf(tag, sizeof(tag), "race%d-%d", (int)getpid(), ++seq);
-	make_expired(3, tag);
-	PGresult *res = PQexec(
-	    test_db(),
-	    "CREATE OR REPLACE FUNCTION test_purge_race() RETURNS trigger LANGUAGE plpgsql AS $$ "
-	    "BEGIN IF NEW.disposition = 'purged' THEN RAISE EXCEPTION 'forced race' USING "
-	    "ERRCODE = '40001'; END IF; RETURN NEW; END $$; "
-	    "DROP TRIGGER IF EXISTS test_purge_race ON applicant_tombstones; "
-	    "CREATE TRIGGER test_purge_race BEFORE INSERT ON applicant_tombstones FOR EACH ROW "
-	    "EXECUTE FUNCTION test_purge_race()");
-	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
-	PQclear(res);
-	struct resp *r = http_json("POST", "/v1/retention/purges", staff.hr, "{\"dry_run\":false}");
-	PQclear(PQexec(test_db(), "DROP TRIGGER test_purge_race ON applicant_tombstones; "
-	                          "DROP FUNCTION test_purge_race()"));
-	assert_problem(r, 503, "service-unavailable");
-	char *wait = resp_header(r, "Retry-After");
-	assert_non_null(wait);
-	free(wait);
-	resp_free(r);
-	expect_db_value("SELECT status FROM purge_runs ORDER BY started_at DESC LIMIT 1", NULL,
-	                "failed");
-	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
-	expect_db_value(sql, NULL, "3"); /* nobody half-deleted */
-	json_decref(purge(false));
-	expect_db_value(sql, NULL, "0");
-	free(sql);
-}
-
 static void
 test_sweeps(void **state)
 {
@@ -737,7 +407,6 @@ test_sweeps(void **state)
 	expect_db_value("SELECT count(*) FROM idempotency_keys WHERE actor = $1", staff.hr_name,
 	                "0");
 }
-
 /*
  * A purge deletes for real only when asked to: a POST without dry_run, and
  * recruitctl purge without --confirm, are dry runs (DESIGN, "Retention and
@@ -786,7 +455,6 @@ test_dry_run_by_default(void **state)
 	free(path);
 	free(who);
 }
-
 static void
 test_recruitctl_purge(void **state)
 {
@@ -821,93 +489,6 @@ test_recruitctl_purge(void **state)
 	assert_int_equal(n, 0);
 	free(cmd);
 }
-
-struct big {
-	char *request, *response;
-	volatile int done;
-};
-
-static void *
-big_purge(void *arg)
-{
-	struct big *b = arg;
-	b->response = raw_request(b->request, strlen(b->request));
-	b->done = 1;
-	return NULL;
-}
-
-static void
-test_api_answers_during_a_large_purge(void **state)
-{
-	(void)state;
-	const char *size_env = getenv("RECRUITD_TEST_PURGE_SIZE");
-	int size = size_env ? atoi(size_env) : 100000;
-	char tag[48];
-	snprintf(tag, sizeof(tag), "big%d-%d", (int)getpid(), ++seq);
-	make_expired(size, tag);
-	char *keep = person(NULL, "Kept Reader", NULL),
-	     *path = xasprintf("/v1/applicants/%s", keep);
-
-	struct big b = {.request = purge_request()};
-	pthread_t t;
-	pthread_create(&t, NULL, big_purge, &b);
-	int answered = 0, during = 0;
-	while (!b.done) {
-		struct resp *r = http_json("GET", path, staff.recruiter, NULL);
-		assert_int_equal(r->status, 200);
-		resp_free(r);
-		r = http("GET", "/healthz", NULL, NULL, NULL, NULL);
-		assert_int_equal(r->status, 200);
-		resp_free(r);
-		answered += 2;
-		char *running =
-		    db_value("SELECT count(*) FROM purge_runs WHERE status = 'running'", NULL);
-		during += strcmp(running, "0") != 0;
-		free(running);
-	}
-	pthread_join(t, NULL);
-	assert_int_equal(strncmp(b.response, "HTTP/1.1 201", 12), 0);
-	assert_int_equal(purged_in(b.response), size);
-	assert_true(during > 0); /* requests were answered while the purge was running */
-	fprintf(stderr, "# %d requests answered while %d records were purged\n", answered, size);
-	free(b.request);
-	free(b.response);
-	free(path);
-	free(keep);
-}
-
-static int
-setup(void **state)
-{
-	api_start(state);
-	struct resp *r = http_json("PUT", "/v1/retention/policies", staff.hr, rules);
-	assert_int_equal(r->status, 200);
-	resp_free(r);
-	char *body =
-	    xasprintf("{\"title\":\"Reykjavik Role %d\",\"country\":\"IS\"}", (int)getpid());
-	r = http_json("POST", "/v1/openings", staff.recruiter, body);
-	iceland = xstrdup(sget(r->json, "id"));
-	resp_free(r);
-	free(body);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	/* the shipped defaults again */
-	PGresult *res =
-	    PQexec(test_db(), "DELETE FROM retention_policies; INSERT INTO retention_policies "
-	                      "(outcome, country, region, retain_days) "
-	                      "SELECT o.outcome, r.country, r.region, r.days FROM (VALUES "
-	                      "('rejected'), ('withdrawn'), "
-	                      "('no_application')) o(outcome), (VALUES ('*', '', 183), ('US', '', "
-	                      "365), ('US', 'CA', 1461)) r(country, region, days)");
-	PQclear(res);
-	free(iceland);
-	return api_stop(state);
-}
-
 int
 main(void)
 {
@@ -916,13 +497,9 @@ main(void)
 	    cmocka_unit_test(test_legal_floors),
 	    cmocka_unit_test(test_record_shows_retention),
 	    cmocka_unit_test(test_dry_then_real),
-	    cmocka_unit_test(test_two_purges_at_once),
-	    cmocka_unit_test(test_killed_midway_then_finished),
-	    cmocka_unit_test(test_lost_race_is_a_retry),
 	    cmocka_unit_test(test_sweeps),
 	    cmocka_unit_test(test_recruitctl_purge),
 	    cmocka_unit_test(test_dry_run_by_default),
-	    cmocka_unit_test(test_api_answers_during_a_large_purge),
 	};
 	return cmocka_run_group_tests_name("api retention", tests, setup, teardown);
 }
