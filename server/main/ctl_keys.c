@@ -2,6 +2,7 @@
  * recruitctl's keys commands: init, rotate (and rotate-master), reindex and
  * seal-existing. See man/recruitctl.1.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,7 +19,6 @@
 
 #include "ctl.h"
 
-/* The value of --batch, or def: 1 to 100000, else -1. */
 int
 cmd_keys_init(struct ctx *c)
 {
@@ -36,24 +36,41 @@ cmd_keys_init(struct ctx *c)
 	return 0;
 }
 
+/*
+ * The value of the flag name, a whole number from lo to hi, into out (def
+ * when the flag is not given): 0, or -1 with what it takes on stderr.
+ */
 static int
-batch_flag(struct ctx *c, int def)
+number_flag(struct ctx *c, const char *name, long lo, long hi, long def, long *out)
 {
-	const char *b = flag(c, "--batch");
-	long n = b ? strtol(b, NULL, 10) : def;
-	return n >= 1 && n <= 100000 ? (int)n : -1;
+	const char *v = flag(c, name);
+	char *end = NULL;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	*out = strtol(v, &end, 10);
+	if (*v != '\0' && *end == '\0' && errno == 0 && *out >= lo && *out <= hi)
+		return 0;
+	fprintf(stderr, "recruitctl: %s takes a whole number from %ld to %ld\n", name, lo, hi);
+	return -1;
+}
+
+/* --batch: 1 to 100000 keys or rows a transaction. */
+static int
+batch_flag(struct ctx *c, long def, long *batch)
+{
+	return number_flag(c, "--batch", 1, 100000, def, batch);
 }
 
 int
 cmd_keys_rotate(struct ctx *c)
 {
-	int batch = batch_flag(c, 1000);
-	const char *p = flag(c, "--pace");
-	char *end = NULL;
-	long pace = p ? strtol(p, &end, 10) : 300;
+	long batch, pace;
 
-	if (batch < 0 || (p && (*end != '\0' || pace < 0 || pace > 1000)) || c->argc % 2 != 0 ||
-	    c->argc > 4) {
+	if (batch_flag(c, 1000, &batch) != 0 ||
+	    number_flag(c, "--pace", 0, 1000, 300, &pace) != 0 || c->argc % 2 != 0 || c->argc > 4) {
 		fprintf(stderr, "usage: recruitctl keys rotate [--batch N] [--pace PERCENT]\n");
 		return 2;
 	}
@@ -69,9 +86,9 @@ cmd_keys_rotate(struct ctx *c)
 int
 cmd_keys_reindex(struct ctx *c)
 {
-	int batch = batch_flag(c, 1000);
+	long batch;
 
-	if (batch < 0 || (c->argc != 0 && c->argc != 2)) {
+	if (batch_flag(c, 1000, &batch) != 0 || (c->argc != 0 && c->argc != 2)) {
 		fprintf(stderr, "usage: recruitctl keys reindex [--batch N]\n");
 		return 2;
 	}
@@ -102,12 +119,12 @@ cmd_keys_seal(struct ctx *c)
 	              {"evaluations", evaluations_seal_batch},
 	              {"stage reasons", applications_seal_reasons_batch},
 	              {"employees' address hashes", employees_wrap_contacts_batch}};
-	int batch = batch_flag(c, 200);
-	const char *m = flag(c, "--max-batches");
-	long max = m ? strtol(m, NULL, 10) : -1, batches = 0;
+	long batch, max, batches = 0;
 	int rc = 0;
 
-	if (batch < 0 || (m && max < 1) || c->argc % 2 != 0 || c->argc > 4) {
+	if (batch_flag(c, 200, &batch) != 0 ||
+	    number_flag(c, "--max-batches", 1, 1000000000, -1, &max) != 0 || c->argc % 2 != 0 ||
+	    c->argc > 4) {
 		fprintf(stderr,
 		        "usage: recruitctl keys seal-existing [--batch N] [--max-batches N]\n");
 		return 2;
@@ -118,7 +135,7 @@ cmd_keys_seal(struct ctx *c)
 		long total = 0, n = 1;
 		long long t0 = clock_ms();
 		while (rc == 0 && n > 0 && (max < 0 || batches < max)) {
-			if ((rc = passes[p].batch(db, batch, &n)) == 0 && n > 0) {
+			if ((rc = passes[p].batch(db, (int)batch, &n)) == 0 && n > 0) {
 				total += n;
 				batches++;
 			}

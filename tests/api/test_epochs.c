@@ -231,6 +231,19 @@ test_rotation_resumes_and_destroys_old_epochs(void **state)
 	    shell("%s keys rotate --pace fast >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 2);
 	assert_int_equal(
 	    shell("%s keys rotate --pace -5 >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 2);
+	/* nor one above 1000, nor a batch with letters in it: each says what it takes */
+	assert_int_equal(
+	    shell("%s keys rotate --pace 5000 >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 2);
+	assert_int_equal(shell("%s keys rotate --pace 5000 2>&1 >/dev/null | grep -qx "
+	                       "'recruitctl: --pace takes a whole number from 0 to 1000'",
+	                       getenv("RECRUITD_TEST_CTL")),
+	                 0);
+	assert_int_equal(
+	    shell("%s keys rotate --batch 10x >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL")), 2);
+	assert_int_equal(shell("%s keys rotate --batch 10x 2>&1 >/dev/null | grep -qx "
+	                       "'recruitctl: --batch takes a whole number from 1 to 100000'",
+	                       getenv("RECRUITD_TEST_CTL")),
+	                 0);
 	assert_int_equal(keys_under(keys, old), 1);
 	/* run again (unpaced, as in a maintenance window): it goes on under the same epoch */
 	assert_int_equal(
