@@ -111,6 +111,10 @@ int config_parse(struct config *cfg, config_getenv_fn get, char *err, size_t err
 /* Release what config_parse allocated. Safe on a zeroed struct. */
 void config_fini(struct config *cfg);
 
+/* s, the whole string, a decimal number from min to max, into out: 0, or -1. */
+int config_parse_uint(const char *s, unsigned long long min, unsigned long long max,
+                      unsigned long long *out);
+
 /* An IPv4 or IPv6 address as inet_ntop writes it, into out: 0, or -1 when s is none. */
 int config_canonical_address(const char *s, char out[46]);
 

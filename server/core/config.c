@@ -18,9 +18,9 @@
 #include "core/log.h"
 #include "core/zone.h"
 
-/* A decimal integer in [min, max], whole string. */
-static int
-parse_uint(const char *s, unsigned long long min, unsigned long long max, unsigned long long *out)
+int
+config_parse_uint(const char *s, unsigned long long min, unsigned long long max,
+                  unsigned long long *out)
 {
 	char *end;
 	unsigned long long v;
@@ -54,7 +54,7 @@ parse_listen(const char *s, char **host, unsigned *port)
 			return -1;
 		*host = xstrndup(s, (size_t)(colon - s));
 	}
-	if (parse_uint(colon + 1, 1, 65535, &p) != 0) {
+	if (config_parse_uint(colon + 1, 1, 65535, &p) != 0) {
 		free(*host);
 		*host = NULL;
 		return -1;
@@ -157,7 +157,7 @@ parse_numbers(struct config *cfg, config_getenv_fn get, char *err, size_t errlen
 		unsigned long long n = s->def;
 		char *field = (char *)cfg + s->offset;
 
-		if (v != NULL && *v != '\0' && parse_uint(v, s->min, s->max, &n) != 0) {
+		if (v != NULL && *v != '\0' && config_parse_uint(v, s->min, s->max, &n) != 0) {
 			char what[96];
 			snprintf(what, sizeof(what), "must be a whole number from %llu to %llu",
 			         s->min, s->max);

@@ -2,11 +2,11 @@
  * recruitctl's keys commands: init, rotate (and rotate-master), reindex and
  * seal-existing. See man/recruitctl.1.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "store/applicants.h"
 #include "store/applications.h"
 #include "store/db.h"
@@ -44,15 +44,15 @@ static int
 number_flag(struct ctx *c, const char *name, long lo, long hi, long def, long *out)
 {
 	const char *v = flag(c, name);
-	char *end = NULL;
+	unsigned long long n;
 
 	*out = def;
 	if (v == NULL)
 		return 0;
-	errno = 0;
-	*out = strtol(v, &end, 10);
-	if (*v != '\0' && *end == '\0' && errno == 0 && *out >= lo && *out <= hi)
+	if (config_parse_uint(v, (unsigned long long)lo, (unsigned long long)hi, &n) == 0) {
+		*out = (long)n;
 		return 0;
+	}
 	fprintf(stderr, "recruitctl: %s takes a whole number from %ld to %ld\n", name, lo, hi);
 	return -1;
 }
