@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
@@ -25,8 +26,10 @@ UNUSED static const char rules[] =
     "{\"outcome\":\"rejected\",\"country\":\"IS\",\"retain_days\":0},"
     "{\"outcome\":\"withdrawn\",\"country\":\"IS\",\"retain_days\":0},"
     "{\"outcome\":\"no_application\",\"country\":\"IS\",\"retain_days\":0}]";
+
 UNUSED static char *iceland; /* an opening in IS */
 UNUSED static int seq;
+
 UNUSED static char *
 person(const char *country, const char *name, char **email_out)
 {
@@ -47,6 +50,7 @@ person(const char *country, const char *name, char **email_out)
 		free(email);
 	return id;
 }
+
 UNUSED static char *
 apply_to(const char *who, const char *opening)
 {
@@ -60,6 +64,7 @@ apply_to(const char *who, const char *opening)
 	free(path);
 	return id;
 }
+
 UNUSED static void
 move(const char *app, const char *to)
 {
@@ -71,6 +76,7 @@ move(const char *app, const char *to)
 	free(body);
 	free(path);
 }
+
 UNUSED static void
 upload(const char *who)
 {
@@ -83,6 +89,7 @@ upload(const char *who)
 	resp_free(r);
 	free(path);
 }
+
 UNUSED static json_t *
 purge(bool dry)
 {
@@ -97,6 +104,7 @@ purge(bool dry)
 	resp_free(r);
 	return report;
 }
+
 UNUSED static bool
 has_id(const json_t *report, const char *id)
 {
@@ -106,6 +114,23 @@ has_id(const json_t *report, const char *id)
 	                   v) if (strcmp(json_string_value(v), id) == 0) return true;
 	return false;
 }
+
+/* recruitctl purge with args: its report on stdout, parsed (exit 0 asserted). */
+UNUSED static json_t *
+ctl_purge(const char *args)
+{
+	char *cmd = xasprintf("%s purge %s 2>/dev/null", getenv("RECRUITD_TEST_CTL"), args);
+	FILE *p = popen(cmd, "r");
+	char out[65536];
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
+	free(cmd);
+	json_t *report = json_loads(out, 0, NULL);
+	assert_non_null(report);
+	return report;
+}
+
 /* Both suites' set-up and tear-down. */
 UNUSED static int
 setup(void **state)
@@ -122,6 +147,7 @@ setup(void **state)
 	free(body);
 	return 0;
 }
+
 UNUSED static int
 teardown(void **state)
 {

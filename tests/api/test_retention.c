@@ -74,6 +74,7 @@ test_policies(void **state)
 	    "SELECT count(*) > 0 FROM audit_log WHERE action = 'retention_policies.put'", NULL,
 	    "t");
 }
+
 /* The legal floors: data HR can read and replace, a bound on policies, and on every purge. */
 static void
 test_legal_floors(void **state)
@@ -177,6 +178,7 @@ test_legal_floors(void **state)
 	free(body);
 	free(etag);
 }
+
 static void
 test_record_shows_retention(void **state)
 {
@@ -216,6 +218,7 @@ test_record_shows_retention(void **state)
 	free(never);
 	free(open);
 }
+
 static void
 test_dry_then_real(void **state)
 {
@@ -374,6 +377,7 @@ test_dry_then_real(void **state)
 	free(ea);
 	free(ec);
 }
+
 /* The purge run sweeps idempotency keys older than 24 hours: counted in a dry run, deleted in a
  * real one. */
 static void
@@ -407,6 +411,7 @@ test_sweeps(void **state)
 	expect_db_value("SELECT count(*) FROM idempotency_keys WHERE actor = $1", staff.hr_name,
 	                "0");
 }
+
 /*
  * A purge deletes for real only when asked to: a POST without dry_run, and
  * recruitctl purge without --confirm, are dry runs (DESIGN, "Retention and
@@ -426,20 +431,12 @@ test_dry_run_by_default(void **state)
 	resp_free(r);
 	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", who, "1");
 
-	char *cmd = xasprintf("%s purge 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
-	FILE *p = popen(cmd, "r");
-	char out[65536];
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
-	free(cmd);
-	json_t *report = json_loads(out, 0, NULL);
-	assert_non_null(report);
+	json_t *report = ctl_purge("");
 	assert_true(json_is_true(json_object_get(report, "dry_run")));
 	assert_int_equal(json_integer_value(json_object_get(report, "purged")), 0);
 	json_decref(report);
 	expect_db_value("SELECT count(*) FROM applicants WHERE id = $1", who, "1");
-	cmd =
+	char *cmd =
 	    xasprintf("%s purge --confirm --dry-run >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
 	assert_int_equal(WEXITSTATUS(system(cmd)), 2);
 	free(cmd);
@@ -455,24 +452,17 @@ test_dry_run_by_default(void **state)
 	free(path);
 	free(who);
 }
+
 static void
 test_recruitctl_purge(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("%s purge --dry-run 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
-	FILE *p = popen(cmd, "r");
-	char out[65536];
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
-	json_t *report = json_loads(out, 0, NULL);
-	assert_non_null(report);
+	json_t *report = ctl_purge("--dry-run");
 	assert_true(json_is_true(json_object_get(report, "dry_run")));
 	assert_string_equal(sget(report, "status"), "finished");
 	assert_non_null(json_object_get(report, "by_rule"));
 	json_decref(report);
-	free(cmd);
-	cmd = xasprintf("%s purge --now >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
+	char *cmd = xasprintf("%s purge --now >/dev/null 2>&1", getenv("RECRUITD_TEST_CTL"));
 	assert_int_equal(WEXITSTATUS(system(cmd)), 2);
 	free(cmd);
 	cmd =
@@ -483,12 +473,14 @@ test_recruitctl_purge(void **state)
 	/* messages go to stderr, never stdout */
 	cmd = xasprintf("RECRUITD_DATABASE_URL='host=/nonexistent dbname=x' %s purge 2>/dev/null",
 	                getenv("RECRUITD_TEST_CTL"));
-	p = popen(cmd, "r");
-	n = fread(out, 1, sizeof(out) - 1, p);
+	FILE *p = popen(cmd, "r");
+	char out[256];
+	size_t n = fread(out, 1, sizeof(out), p);
 	pclose(p);
 	assert_int_equal(n, 0);
 	free(cmd);
 }
+
 int
 main(void)
 {

@@ -34,9 +34,11 @@ make_expired(int n, const char *tag)
 	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
 	PQclear(res);
 }
+
 struct racer {
 	char *request, *response;
 };
+
 static void *
 race(void *arg)
 {
@@ -44,6 +46,7 @@ race(void *arg)
 	r->response = raw_request(r->request, strlen(r->request));
 	return NULL;
 }
+
 static char *
 purge_request(void)
 {
@@ -53,6 +56,7 @@ purge_request(void)
 	    "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
 	    staff.hr, sizeof(body) - 1, body);
 }
+
 static long
 purged_in(const char *response)
 {
@@ -62,6 +66,7 @@ purged_in(const char *response)
 	json_decref(j);
 	return n;
 }
+
 static void
 test_two_purges_at_once(void **state)
 {
@@ -95,6 +100,7 @@ test_two_purges_at_once(void **state)
 		free(r[i].response);
 	}
 }
+
 static pid_t
 start_ctl_purge(void)
 {
@@ -109,6 +115,7 @@ start_ctl_purge(void)
 	}
 	return pid;
 }
+
 static void
 test_killed_midway_then_finished(void **state)
 {
@@ -169,18 +176,10 @@ test_killed_midway_then_finished(void **state)
 	expect_db_value(sql, NULL, "0");
 	free(sql);
 	/* the next run finishes the work, with its report on stdout */
-	char *cmd = xasprintf("%s purge --confirm 2>/dev/null", getenv("RECRUITD_TEST_CTL"));
-	FILE *p = popen(cmd, "r");
-	char out[65536];
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
-	json_t *report = json_loads(out, 0, NULL);
-	assert_non_null(report);
+	json_t *report = ctl_purge("--confirm");
 	assert_true(json_integer_value(json_object_get(report, "purged")) > 0);
 	assert_true(json_is_false(json_object_get(report, "dry_run")));
 	json_decref(report);
-	free(cmd);
 	sql = xasprintf("SELECT count(*) FROM applicants WHERE full_name = 'Bulk %s'", tag);
 	expect_db_value(sql, NULL, "0");
 	free(sql);
@@ -193,6 +192,7 @@ test_killed_midway_then_finished(void **state)
 	                killed, "failedtrue");
 	free(killed);
 }
+
 /*
  * A purge whose batch loses a race in the database (a serialization
  * failure, forced here on its tombstones) answers 503 with Retry-After, as
@@ -232,10 +232,12 @@ test_lost_race_is_a_retry(void **state)
 	expect_db_value(sql, NULL, "0");
 	free(sql);
 }
+
 struct big {
 	char *request, *response;
 	volatile int done;
 };
+
 static void *
 big_purge(void *arg)
 {
@@ -244,6 +246,7 @@ big_purge(void *arg)
 	b->done = 1;
 	return NULL;
 }
+
 static void
 test_api_answers_during_a_large_purge(void **state)
 {
@@ -283,6 +286,7 @@ test_api_answers_during_a_large_purge(void **state)
 	free(path);
 	free(keep);
 }
+
 int
 main(void)
 {
